@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+/// @dev The roles of aidtrail. Governance is OpenZeppelin's DEFAULT_ADMIN_ROLE (0x00).
+library Roles {
+    bytes32 internal constant GOVERNANCE = 0x00;
+    bytes32 internal constant CASEWORKER = keccak256("CASEWORKER");
+    bytes32 internal constant REVIEWER = keccak256("REVIEWER");
+    bytes32 internal constant APPROVER = keccak256("APPROVER");
+    bytes32 internal constant FINANCE_OFFICER = keccak256("FINANCE_OFFICER");
+    bytes32 internal constant SETTLEMENT_AGENT = keccak256("SETTLEMENT_AGENT");
+    bytes32 internal constant AUDITOR = keccak256("AUDITOR");
+    bytes32 internal constant LOG_OPERATOR = keccak256("LOG_OPERATOR");
+}

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {IAidAccess} from "../access/IAidAccess.sol";
+import {Jurisdictions} from "../access/Jurisdictions.sol";
+import {Roles} from "../access/Roles.sol";
+import {Area, Programme} from "../common/Assistance.sol";
+import {IAssistanceStandards} from "../standards/IAssistanceStandards.sol";
+import {ApprovalVerifier} from "./ApprovalVerifier.sol";
+import {Decision, SignerSignature, Stage} from "./IApprovals.sol";
+import {CaseStatus, ICaseRegistry, PayoutTerms} from "./ICaseRegistry.sol";
+
+/// @title CaseRegistry
+contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
+    using Jurisdictions for uint64;
+
+    uint64 public constant DEFAULT_TOWNSHIP_CEILING = 500_000;
+    uint40 public constant DEFAULT_NOTICE_PERIOD = 7 days;
+
+    /// @dev Slot 0 is what a payout reads; keep it within 256 bits.
+    struct CaseData {
+        CaseStatus status;
+        Programme programme;
+        Area area;
+        uint8 householdSize;
+        uint64 jurisdiction;
+        uint64 approvedAmount;
+        uint40 noticeEnd;
+        uint32 round;
+        bytes32 identityCommitment;
+    }
+
+    IAidAccess public immutable access;
+    IAssistanceStandards public immutable standards;
+
+    uint64 public townshipCeiling = DEFAULT_TOWNSHIP_CEILING;
+    mapping(Programme => uint40) public noticePeriod;
+
+    mapping(bytes32 caseId => CaseData) private _cases;
+    mapping(bytes32 caseId => bytes32[]) private _revisions;
+    mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _openCases;
+    mapping(uint64 jurisdiction => mapping(Programme => mapping(Stage => uint8))) private _thresholds;
+
+    constructor(IAidAccess access_, IAssistanceStandards standards_) EIP712("aidtrail CaseRegistry", "1") {
+        access = access_;
+        standards = standards_;
+        for (uint8 p; p <= uint8(type(Programme).max); ++p) {
+            noticePeriod[Programme(p)] = DEFAULT_NOTICE_PERIOD;
+        }
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function submitApplication(
+        bytes32 caseId,
+        Programme programme,
+        Area area,
+        uint64 jurisdiction,
+        bytes32 recordHash,
+        bytes32 identityCommitment
+    ) external {
+        if (caseId == 0) revert CaseFieldZero("caseId");
+        if (recordHash == 0) revert CaseFieldZero("recordHash");
+        if (identityCommitment == 0) revert CaseFieldZero("identityCommitment");
+        uint8 lvl = jurisdiction.level();
+        (bool registered,) = access.jurisdiction(jurisdiction);
+        if (!registered || (lvl != Jurisdictions.LEVEL_COUNTY && lvl != Jurisdictions.LEVEL_TOWNSHIP)) {
+            revert CaseJurisdictionInvalid(jurisdiction);
+        }
+        access.checkRole(Roles.CASEWORKER, msg.sender, jurisdiction);
+        access.checkNotPaused(jurisdiction);
+        if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
+        bytes32 open = _openCases[identityCommitment][programme];
+        if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
+
+        _cases[caseId] = CaseData({
+            status: CaseStatus.Submitted,
+            programme: programme,
+            area: area,
+            householdSize: 0,
+            jurisdiction: jurisdiction,
+            approvedAmount: 0,
+            noticeEnd: 0,
+            round: 0,
+            identityCommitment: identityCommitment
+        });
+        _revisions[caseId].push(recordHash);
+        _openCases[identityCommitment][programme] = caseId;
+        emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash);
+        emit CaseTransition(caseId, CaseStatus.None, CaseStatus.Submitted, msg.sender, _time(), recordHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function decide(Decision calldata d, SignerSignature[] calldata signatures) external {
+        CaseData storage c = _existing(d.caseId);
+        CaseStatus status = c.status;
+        if (status != (d.stage == Stage.Review ? CaseStatus.Submitted : CaseStatus.Reviewed)) {
+            revert ApprovalStageMismatch(d.caseId, status, d.stage);
+        }
+        uint64 jurisdiction = c.jurisdiction;
+        access.checkNotPaused(jurisdiction);
+        if (d.round != c.round) revert ApprovalNonceMismatch(d.caseId, c.round, d.round);
+        bytes32 latest = _latestRecord(d.caseId);
+        if (d.recordHash != latest) revert ApprovalRecordMismatch(d.caseId, latest, d.recordHash);
+        _checkTerms(d, c);
+        uint8 required = thresholdFor(jurisdiction, c.programme, d.stage);
+        if (signatures.length < required) revert ApprovalThresholdNotMet(d.caseId, required, signatures.length);
+
+        bytes32 digest = _decisionDigest(d);
+        address[] memory signers = _recoverSigners(d, digest, signatures);
+        bytes32 role = d.stage == Stage.Review ? Roles.REVIEWER : Roles.APPROVER;
+        for (uint256 i; i < signers.length; ++i) {
+            _checkSigner(signers[i], role, d, c);
+        }
+        _applyDecision(d, c, signers, digest);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function lodgeObjection(bytes32 caseId, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        _checkEither(Roles.CASEWORKER, Roles.REVIEWER, c.jurisdiction);
+        _requireStatus(caseId, c.status, CaseStatus.InNotice);
+        if (_time() >= c.noticeEnd) revert CaseNoticeOver(caseId, c.noticeEnd);
+        c.round += 1;
+        _transition(caseId, c, CaseStatus.Submitted, evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function activate(bytes32 caseId, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        _checkEither(Roles.CASEWORKER, Roles.APPROVER, c.jurisdiction);
+        _requireStatus(caseId, c.status, CaseStatus.InNotice);
+        if (_time() < c.noticeEnd) revert CaseNoticeNotOver(caseId, c.noticeEnd);
+        _transition(caseId, c, CaseStatus.Active, evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function suspend(bytes32 caseId, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        access.checkRole(Roles.APPROVER, msg.sender, c.jurisdiction);
+        _requireStatus(caseId, c.status, CaseStatus.Active);
+        _transition(caseId, c, CaseStatus.Suspended, evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function resume(bytes32 caseId, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        access.checkRole(Roles.APPROVER, msg.sender, c.jurisdiction);
+        _requireStatus(caseId, c.status, CaseStatus.Suspended);
+        _transition(caseId, c, CaseStatus.Active, evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function terminate(bytes32 caseId, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        access.checkRole(Roles.APPROVER, msg.sender, c.jurisdiction);
+        if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
+        delete _openCases[c.identityCommitment][c.programme];
+        _transition(caseId, c, CaseStatus.Terminated, evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function reviseRecord(bytes32 caseId, bytes32 recordHash, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        access.checkRole(Roles.CASEWORKER, msg.sender, c.jurisdiction);
+        access.checkNotPaused(c.jurisdiction);
+        if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
+        if (recordHash == 0) revert CaseFieldZero("recordHash");
+        _revisions[caseId].push(recordHash);
+        emit CaseRecordRevised(caseId, _revisions[caseId].length - 1, recordHash, msg.sender, _time(), evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function transferCase(bytes32 caseId, uint64 to, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        uint64 from = c.jurisdiction;
+        uint8 lvl = to.level();
+        (bool registered,) = access.jurisdiction(to);
+        if (
+            from == to || !registered || (lvl != Jurisdictions.LEVEL_COUNTY && lvl != Jurisdictions.LEVEL_TOWNSHIP)
+                || !access.hasScopedRole(Roles.APPROVER, msg.sender, from)
+                || !access.hasScopedRole(Roles.APPROVER, msg.sender, to)
+        ) revert CaseTransferInvalid(caseId, from, to);
+        if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
+        c.jurisdiction = to;
+        emit CaseTransferred(caseId, from, to, msg.sender, _time(), evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function flagCase(bytes32 caseId, bytes32 evidenceHash) external {
+        CaseData storage c = _existing(caseId);
+        access.checkRole(Roles.AUDITOR, msg.sender, c.jurisdiction);
+        emit CaseFlagged(caseId, msg.sender, _time(), evidenceHash);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function setThreshold(uint64 jurisdiction, Programme programme, Stage stage, uint8 threshold) external {
+        _onlyGovernance();
+        (bool registered,) = access.jurisdiction(jurisdiction);
+        if (!registered) revert CaseJurisdictionInvalid(jurisdiction);
+        if (threshold == 0) revert ConfigThresholdZero();
+        _thresholds[jurisdiction][programme][stage] = threshold;
+        emit ThresholdSet(jurisdiction, programme, stage, threshold);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function setNoticePeriod(Programme programme, uint40 period) external {
+        _onlyGovernance();
+        noticePeriod[programme] = period;
+        emit NoticePeriodSet(programme, period);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function setTownshipCeiling(uint64 ceiling) external {
+        _onlyGovernance();
+        townshipCeiling = ceiling;
+        emit TownshipCeilingSet(ceiling);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function getCase(bytes32 caseId)
+        external
+        view
+        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round, bytes32 identityCommitment)
+    {
+        CaseData storage c = _existing(caseId);
+        return (_terms(c), c.area, c.householdSize, c.round, c.identityCommitment);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function payoutTerms(bytes32 caseId) external view returns (PayoutTerms memory) {
+        return _terms(_cases[caseId]);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function revisions(bytes32 caseId) external view returns (bytes32[] memory) {
+        return _revisions[caseId];
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function thresholdFor(uint64 jurisdiction, Programme programme, Stage stage) public view returns (uint8) {
+        for (uint8 lvl = jurisdiction.level() + 1; lvl > 0; --lvl) {
+            uint8 threshold = _thresholds[jurisdiction.ancestorAt(lvl - 1)][programme][stage];
+            if (threshold != 0) return threshold;
+        }
+        revert ApprovalThresholdNotConfigured(jurisdiction, programme, stage);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function openCaseOf(bytes32 identityCommitment, Programme programme) external view returns (bytes32) {
+        return _openCases[identityCommitment][programme];
+    }
+
+    function _applyDecision(Decision calldata d, CaseData storage c, address[] memory signers, bytes32 digest) private {
+        CaseStatus previous = c.status;
+        CaseStatus next;
+        c.round = d.round + 1;
+        if (!d.approve) {
+            next = CaseStatus.Rejected;
+            delete _openCases[c.identityCommitment][c.programme];
+        } else if (d.stage == Stage.Review) {
+            next = CaseStatus.Reviewed;
+        } else {
+            next = CaseStatus.InNotice;
+            c.approvedAmount = d.amount;
+            c.householdSize = d.householdSize;
+            c.noticeEnd = uint40(_time()) + noticePeriod[c.programme];
+        }
+        c.status = next;
+        emit CaseDecided(d.caseId, d.stage, d.approve, d.amount, d.householdSize, d.round, signers, digest);
+        emit CaseTransition(d.caseId, previous, next, msg.sender, _time(), digest);
+    }
+
+    function _checkTerms(Decision calldata d, CaseData storage c) private view {
+        bool grants = d.approve && d.stage == Stage.Approval;
+        if (grants != (d.amount != 0) || grants != (d.householdSize != 0)) revert ApprovalTermsInvalid(d.caseId);
+        if (!grants) return;
+        (uint64 standard,) = standards.standardAt(c.jurisdiction, c.programme, c.area, uint40(_time()));
+        uint256 cap = uint256(standard) * d.householdSize;
+        if (d.amount > cap) revert ApprovalAboveStandard(d.caseId, d.amount, uint64(cap));
+    }
+
+    function _checkSigner(address signer, bytes32 role, Decision calldata d, CaseData storage c) private view {
+        (bool held, uint64 scope) = access.scopeOf(role, signer);
+        if (!held || !scope.covers(c.jurisdiction)) revert ApprovalSignerUnauthorized(signer, role, c.jurisdiction);
+        if (
+            d.stage == Stage.Approval && scope.level() == Jurisdictions.LEVEL_TOWNSHIP
+                && (c.programme != Programme.Temporary || d.amount > townshipCeiling)
+        ) revert ApprovalSignerLevelTooLow(signer, scope);
+    }
+
+    function _transition(bytes32 caseId, CaseData storage c, CaseStatus next, bytes32 evidenceHash) private {
+        access.checkNotPaused(c.jurisdiction);
+        CaseStatus previous = c.status;
+        c.status = next;
+        emit CaseTransition(caseId, previous, next, msg.sender, _time(), evidenceHash);
+    }
+
+    function _checkEither(bytes32 roleA, bytes32 roleB, uint64 jurisdiction) private view {
+        if (!access.hasScopedRole(roleA, msg.sender, jurisdiction) && !access.hasScopedRole(roleB, msg.sender, jurisdiction)) {
+            revert CaseUnauthorized(msg.sender, jurisdiction);
+        }
+    }
+
+    function _onlyGovernance() private view {
+        if (!access.hasRole(Roles.GOVERNANCE, msg.sender)) revert ConfigUnauthorized(msg.sender);
+    }
+
+    function _existing(bytes32 caseId) private view returns (CaseData storage c) {
+        c = _cases[caseId];
+        if (c.status == CaseStatus.None) revert CaseUnknown(caseId);
+    }
+
+    function _requireStatus(bytes32 caseId, CaseStatus status, CaseStatus expected) private pure {
+        if (status != expected) revert CaseStatusInvalid(caseId, status);
+    }
+
+    function _isClosed(CaseStatus status) private pure returns (bool) {
+        return status == CaseStatus.Rejected || status == CaseStatus.Terminated;
+    }
+
+    function _latestRecord(bytes32 caseId) private view returns (bytes32) {
+        bytes32[] storage all = _revisions[caseId];
+        return all[all.length - 1];
+    }
+
+    function _terms(CaseData storage c) private view returns (PayoutTerms memory) {
+        return PayoutTerms({
+            status: c.status,
+            programme: c.programme,
+            jurisdiction: c.jurisdiction,
+            approvedAmount: c.approvedAmount,
+            noticeEnd: c.noticeEnd
+        });
+    }
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {Area, Programme} from "../common/Assistance.sol";
+import {Decision, IApprovals, SignerSignature, Stage} from "./IApprovals.sol";
+
+/// @dev Where a case stands. `InNotice`: approved, public notice running; objections send it back to `Submitted`.
+enum CaseStatus {
+    None,
+    Submitted,
+    Reviewed,
+    InNotice,
+    Active,
+    Suspended,
+    Rejected,
+    Terminated
+}
+
+/// @dev The case fields a payout needs, read in one storage slot.
+struct PayoutTerms {
+    CaseStatus status;
+    Programme programme;
+    uint64 jurisdiction;
+    uint64 approvedAmount;
+    uint40 noticeEnd;
+}
+
+/**
+ * @title Case registry
+ * @notice The lifecycle of each assistance case: intake, review, approval by EIP-712 signatures,
+ * public notice, activation, suspension, exit and record revisions. Only hashes and keyed
+ * commitments are held: no personal data is stored or emitted.
+ */
+interface ICaseRegistry is IApprovals {
+    error CaseUnknown(bytes32 caseId);
+    error CaseAlreadyExists(bytes32 caseId);
+    /// @dev The identity already has an open case, `existingCaseId`, in `programme`.
+    error CaseIdentityAlreadyOpen(bytes32 identityCommitment, Programme programme, bytes32 existingCaseId);
+    /// @dev A case id, record hash or identity commitment was zero.
+    error CaseFieldZero(string field);
+    /// @dev Cases are opened at county or township level, in a registered jurisdiction.
+    error CaseJurisdictionInvalid(uint64 jurisdiction);
+    /// @dev The step needs a different status than `status`.
+    error CaseStatusInvalid(bytes32 caseId, CaseStatus status);
+    /// @dev Public notice runs until `noticeEnd`.
+    error CaseNoticeNotOver(bytes32 caseId, uint40 noticeEnd);
+    /// @dev Public notice ended at `noticeEnd`; objections are closed.
+    error CaseNoticeOver(bytes32 caseId, uint40 noticeEnd);
+    /// @dev `account` holds none of the roles that may take this step in `jurisdiction`.
+    error CaseUnauthorized(address account, uint64 jurisdiction);
+    /// @dev The case is already in `jurisdiction`, or the caller does not cover both ends of the transfer.
+    error CaseTransferInvalid(bytes32 caseId, uint64 from, uint64 to);
+
+    error ApprovalRecordMismatch(bytes32 caseId, bytes32 expected, bytes32 provided);
+    error ApprovalStageMismatch(bytes32 caseId, CaseStatus status, Stage stage);
+    error ApprovalThresholdNotConfigured(uint64 jurisdiction, Programme programme, Stage stage);
+    error ApprovalThresholdNotMet(bytes32 caseId, uint256 required, uint256 provided);
+    error ApprovalSignerUnauthorized(address signer, bytes32 role, uint64 jurisdiction);
+    /// @dev A township-level approver may approve only temporary assistance up to the township ceiling.
+    error ApprovalSignerLevelTooLow(address signer, uint64 scope);
+    error ApprovalAboveStandard(bytes32 caseId, uint64 amount, uint64 cap);
+    /// @dev An approval names a positive amount and household size; a review or rejection names neither.
+    error ApprovalTermsInvalid(bytes32 caseId);
+    error ConfigUnauthorized(address account);
+    error ConfigThresholdZero();
+
+    event CaseSubmitted(
+        bytes32 indexed caseId,
+        Programme programme,
+        Area area,
+        uint64 indexed jurisdiction,
+        bytes32 identityCommitment,
+        bytes32 recordHash
+    );
+    /// @notice Every change of status, with who, when and the hash of the evidence behind it.
+    event CaseTransition(
+        bytes32 indexed caseId, CaseStatus from, CaseStatus to, address indexed actor, uint64 time, bytes32 evidenceHash
+    );
+    /// @notice A review or approval passed its threshold; `signers` are the officers whose signatures counted.
+    event CaseDecided(
+        bytes32 indexed caseId,
+        Stage stage,
+        bool approve,
+        uint64 amount,
+        uint8 householdSize,
+        uint32 round,
+        address[] signers,
+        bytes32 digest
+    );
+    event CaseRecordRevised(
+        bytes32 indexed caseId, uint256 revision, bytes32 recordHash, address indexed actor, uint64 time, bytes32 evidenceHash
+    );
+    event CaseTransferred(
+        bytes32 indexed caseId, uint64 indexed from, uint64 indexed to, address actor, uint64 time, bytes32 evidenceHash
+    );
+    event CaseFlagged(bytes32 indexed caseId, address indexed auditor, uint64 time, bytes32 evidenceHash);
+    event ThresholdSet(uint64 indexed jurisdiction, Programme indexed programme, Stage indexed stage, uint8 threshold);
+    event NoticePeriodSet(Programme indexed programme, uint40 period);
+    event TownshipCeilingSet(uint64 ceiling);
+
+    /**
+     * @notice Opens a case. Requirements: caseworker covering `jurisdiction` (county or township),
+     * not paused; no open case for `identityCommitment` in `programme` anywhere.
+     * @param identityCommitment HMAC-SHA-256 of the normalised resident ID under the deployment's shared key.
+     */
+    function submitApplication(
+        bytes32 caseId,
+        Programme programme,
+        Area area,
+        uint64 jurisdiction,
+        bytes32 recordHash,
+        bytes32 identityCommitment
+    ) external;
+
+    /**
+     * @notice Records a review or approval signed by officers and relayed by anyone.
+     * Requirements: signatures strictly ordered by signer, each valid for the EIP-712 digest of
+     * `decision`, each signer holding the stage's role over the case, at least the configured
+     * threshold of them; deadline not passed; the case's current round and record hash.
+     * An approval starts public notice; a rejection closes the case.
+     */
+    function decide(Decision calldata decision, SignerSignature[] calldata signatures) external;
+
+    /// @notice Sends a case in public notice back to review. Requirements: caseworker or reviewer; notice not over.
+    function lodgeObjection(bytes32 caseId, bytes32 evidenceHash) external;
+
+    /// @notice Starts payments once public notice is over. Requirements: caseworker or approver.
+    function activate(bytes32 caseId, bytes32 evidenceHash) external;
+
+    /// @notice Suspends an active case. Requirements: approver.
+    function suspend(bytes32 caseId, bytes32 evidenceHash) external;
+
+    /// @notice Resumes a suspended case. Requirements: approver.
+    function resume(bytes32 caseId, bytes32 evidenceHash) external;
+
+    /// @notice Closes a case that is not already closed (exit or withdrawal). Requirements: approver.
+    function terminate(bytes32 caseId, bytes32 evidenceHash) external;
+
+    /// @notice Appends a revision of the application record (annual re-check, correction). Requirements: caseworker.
+    function reviseRecord(bytes32 caseId, bytes32 recordHash, bytes32 evidenceHash) external;
+
+    /// @notice Moves a case to another jurisdiction, keeping its history. Requirements: approver covering both.
+    function transferCase(bytes32 caseId, uint64 to, bytes32 evidenceHash) external;
+
+    /// @notice Records an auditor's flag on a case. Requirements: auditor covering the case.
+    function flagCase(bytes32 caseId, bytes32 evidenceHash) external;
+
+    /// @notice Sets the signatures needed at `stage` for `programme` in `jurisdiction` and below. Requirements: governance.
+    function setThreshold(uint64 jurisdiction, Programme programme, Stage stage, uint8 threshold) external;
+
+    /// @notice Sets the public notice period of `programme`, in seconds. Requirements: governance.
+    function setNoticePeriod(Programme programme, uint40 period) external;
+
+    /// @notice Sets the largest temporary-assistance amount a township may approve. Requirements: governance.
+    function setTownshipCeiling(uint64 ceiling) external;
+
+    function getCase(bytes32 caseId)
+        external
+        view
+        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round, bytes32 identityCommitment);
+
+    /// @notice The case fields a payout checks, in one read.
+    function payoutTerms(bytes32 caseId) external view returns (PayoutTerms memory);
+
+    /// @notice Every record hash of the case, first submission first.
+    function revisions(bytes32 caseId) external view returns (bytes32[] memory);
+
+    /// @notice The threshold in force for a case in `jurisdiction`: its own or its nearest ancestor's.
+    function thresholdFor(uint64 jurisdiction, Programme programme, Stage stage) external view returns (uint8);
+
+    /// @notice The open case of an identity in a programme, or zero.
+    function openCaseOf(bytes32 identityCommitment, Programme programme) external view returns (bytes32);
+}

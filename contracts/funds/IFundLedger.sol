@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {Programme} from "../common/Assistance.sol";
+import {CaseStatus} from "../cases/ICaseRegistry.sol";
+
+/// @dev Where the payout of one case for one period stands. `Reversed` may be paid again.
+enum PayoutState {
+    None,
+    Paid,
+    Settled,
+    Reversed
+}
+
+/// @dev One line of a payout batch.
+struct Payment {
+    bytes32 caseId;
+    uint64 amount;
+}
+
+/// @dev One line of a settlement batch: the payment channel's receipt for a case's payout.
+struct Settlement {
+    bytes32 caseId;
+    bytes32 receiptHash;
+}
+
+/// @dev An appropriation (parent 0) or an allocation beneath one. Amounts in fen.
+struct Allocation {
+    uint64 parent;
+    uint64 jurisdiction;
+    Programme programme;
+    uint16 fiscalYear;
+    uint80 amount;
+    /// @dev Passed down to child allocations.
+    uint80 allocated;
+    /// @dev Paid out to cases, net of reversals.
+    uint80 paid;
+    bytes32 purposeHash;
+}
+
+/**
+ * @title Earmarked funds, payouts and settlements
+ * @notice Budget is appropriated to a programme and fiscal year, allocated down the jurisdiction
+ * tree, and paid to active cases. An allocation's children and payouts never exceed it; a case
+ * is paid at most once per period (a month `YYYYMM`, or 0 for one-off programmes).
+ */
+interface IFundLedger {
+    error FundUnauthorized(address account);
+    error AllocationUnknown(uint64 allocationId);
+    error AllocationAmountZero();
+    /// @dev `allocationId` has `available` fen left; `requested` were asked for.
+    error AllocationInsufficient(uint64 allocationId, uint256 available, uint256 requested);
+    /// @dev An allocation goes to the parent's jurisdiction or beneath it.
+    error AllocationOutsideParent(uint64 parentId, uint64 jurisdiction);
+    error AllocationJurisdictionUnknown(uint64 jurisdiction);
+    error PayoutBatchEmpty();
+    error PayoutCaseNotActive(bytes32 caseId, CaseStatus status);
+    error PayoutNoticeNotOver(bytes32 caseId, uint40 noticeEnd);
+    /// @dev A payout is positive and at most the case's approved amount.
+    error PayoutAboveApproved(bytes32 caseId, uint64 amount, uint64 approvedAmount);
+    error PayoutProgrammeMismatch(bytes32 caseId, uint64 allocationId);
+    /// @dev The case lies outside the jurisdiction of the allocation named.
+    error PayoutOutsideAllocation(bytes32 caseId, uint64 allocationId);
+    /// @dev Monthly programmes pay periods `YYYYMM` (years 2000 to 2999); one-off programmes pay period 0.
+    error PayoutPeriodInvalid(uint32 period);
+    error PayoutAlreadyMade(bytes32 caseId, uint32 period);
+    /// @dev Settling or reversing needs a payout that is paid and not settled; it is `state`.
+    error PayoutNotOutstanding(bytes32 caseId, uint32 period, PayoutState state);
+    /// @dev An acknowledgement needs a payout that was made and not reversed; it is `state`.
+    error PayoutNotMade(bytes32 caseId, uint32 period, PayoutState state);
+
+    event AppropriationMade(
+        uint64 indexed allocationId,
+        Programme programme,
+        uint16 fiscalYear,
+        uint64 indexed jurisdiction,
+        uint80 amount,
+        bytes32 purposeHash,
+        address actor
+    );
+    event AllocationMade(
+        uint64 indexed allocationId,
+        uint64 indexed parent,
+        uint64 indexed jurisdiction,
+        uint80 amount,
+        bytes32 purposeHash,
+        address actor
+    );
+    event PayoutMade(
+        bytes32 indexed caseId, uint32 indexed period, uint64 indexed allocationId, uint64 amount, address actor
+    );
+    event PayoutSettled(bytes32 indexed caseId, uint32 indexed period, bytes32 receiptHash, address agent);
+    /// @notice The compensating entry for a payout that did not arrive: funds return to `allocationId`.
+    event PayoutReversed(
+        bytes32 indexed caseId,
+        uint32 indexed period,
+        uint64 indexed allocationId,
+        uint64 amount,
+        bytes32 reasonHash,
+        address actor
+    );
+    event PayoutAcknowledged(bytes32 indexed caseId, uint32 indexed period, bytes32 acknowledgementHash, address actor);
+
+    /**
+     * @notice Opens a budget line for `programme` in `fiscalYear`. Requirements: finance officer
+     * covering `jurisdiction` (the nation for central budget).
+     */
+    function appropriate(
+        Programme programme,
+        uint16 fiscalYear,
+        uint64 jurisdiction,
+        uint80 amount,
+        bytes32 purposeHash
+    ) external returns (uint64 allocationId);
+
+    /**
+     * @notice Transfers part of `parentId` down to `jurisdiction` (a transfer payment).
+     * Requirements: finance officer covering the parent's jurisdiction; `jurisdiction` registered
+     * and within it; `amount` not above what the parent has left.
+     */
+    function allocate(uint64 parentId, uint64 jurisdiction, uint80 amount, bytes32 purposeHash)
+        external
+        returns (uint64 allocationId);
+
+    /**
+     * @notice Pays one case for one period from `allocationId`. Requirements: finance officer over
+     * the case; case active and out of public notice; amount within its approved amount; programme
+     * and jurisdiction within the allocation; period not paid yet; funds left; not paused.
+     */
+    function pay(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) external;
+
+    /// @notice Pays many cases for one period from one allocation, all or none, under the rules of `pay`.
+    function payBatch(uint64 allocationId, uint32 period, Payment[] calldata payments) external;
+
+    /// @notice The settlement agent confirms payouts arrived. Requirements: settlement agent over each case; each payout outstanding.
+    function confirmSettlements(uint32 period, Settlement[] calldata settlements) external;
+
+    /**
+     * @notice Reverses an unsettled payout (the payment channel returned it), crediting the
+     * allocation. Requirements: finance officer over the case; payout outstanding; `allocationId`
+     * and `amount` those of the payout (an auditor matches them to its `PayoutMade`).
+     */
+    function reversePayout(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount, bytes32 reasonHash)
+        external;
+
+    /// @notice Records a citizen's acknowledgement of receipt. Requirements: caseworker or log operator over the case.
+    function recordAcknowledgement(bytes32 caseId, uint32 period, bytes32 acknowledgementHash) external;
+
+    function allocation(uint64 allocationId) external view returns (Allocation memory);
+
+    /// @notice Fen of `allocationId` neither passed down nor paid out.
+    function available(uint64 allocationId) external view returns (uint256);
+
+    function payoutState(bytes32 caseId, uint32 period) external view returns (PayoutState);
+
+    /// @notice The number of allocations and appropriations so far; ids run from 1 to this.
+    function allocationCount() external view returns (uint64);
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+/**
+ * @title Anchor of the gateways' append-only record logs
+ * @notice Stores checkpoints (log id, tree size, root) of RFC 9162 Merkle logs. A new checkpoint
+ * is accepted only with a consistency proof from the previous one, so the chain itself refuses
+ * any rewrite of a log's history. A log belongs to the jurisdiction of the operator who anchored
+ * it first; later checkpoints need a log operator covering that jurisdiction.
+ */
+interface ILogAnchor {
+    /// @dev Checkpoints only grow: `treeSize` is not above the latest, `latestSize`.
+    error CheckpointNotNewer(bytes32 logId, uint64 treeSize, uint64 latestSize);
+    /// @dev The proof does not show the new tree extends the checkpoint of `oldSize`.
+    error CheckpointInconsistent(bytes32 logId, uint64 oldSize, uint64 newSize);
+    error CheckpointRootZero();
+    /// @dev No checkpoint of `treeSize` was anchored for `logId`.
+    error CheckpointUnknown(bytes32 logId, uint64 treeSize);
+
+    /// @notice A checkpoint consistent with every earlier one of `logId` was anchored.
+    event CheckpointAnchored(
+        bytes32 indexed logId, uint64 indexed treeSize, bytes32 root, uint64 jurisdiction, uint40 time, address operator
+    );
+
+    struct LogHead {
+        uint64 treeSize;
+        uint64 jurisdiction;
+        uint40 anchoredAt;
+        uint32 checkpoints;
+    }
+
+    /**
+     * @notice Anchors checkpoint (`logId`, `treeSize`, `root`). Requirements: log operator (covering
+     * the log's jurisdiction once it has one); `treeSize` above the latest checkpoint; `proof` an
+     * RFC 9162 consistency proof from the latest checkpoint (empty for a log's first checkpoint).
+     */
+    function anchor(bytes32 logId, uint64 treeSize, bytes32 root, bytes32[] calldata proof) external;
+
+    /// @notice The latest checkpoint of `logId`: size, jurisdiction, time and count. Size 0 when none.
+    function head(bytes32 logId) external view returns (LogHead memory);
+
+    /// @notice The root anchored for `logId` at `treeSize`, or zero when that size was never anchored.
+    function rootAt(bytes32 logId, uint64 treeSize) external view returns (bytes32);
+
+    /**
+     * @notice Whether `leafHash` is leaf `index` of the anchored checkpoint of `treeSize`, by an
+     * RFC 9162 inclusion proof. Reverts with `CheckpointUnknown` when no such checkpoint was anchored.
+     */
+    function verifyInclusion(bytes32 logId, uint64 treeSize, uint64 index, bytes32 leafHash, bytes32[] calldata proof)
+        external
+        view
+        returns (bool);
+}

@@ -1,0 +1,48 @@
+import { createRequire } from "node:module";
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Berlin is the newest fork that Hyperledger Besu's QBFT example genesis enables
+ * (`"berlinBlock": 0`, no later milestones), so bytecode must not use PUSH0 (Shanghai),
+ * MCOPY or transient storage (Cancun). The simulated network runs the same fork so that
+ * gas figures are those the permissioned chain will charge.
+ */
+export const EVM_VERSION = "berlin";
+
+export default defineConfig({
+  plugins: [hardhatEthers, hardhatTypechain],
+  solidity: {
+    version: "0.8.30",
+    // The solc npm package ships the compiler as WebAssembly, so builds need no download.
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: EVM_VERSION,
+      optimizer: { enabled: true, runs: 10_000 },
+      viaIR: false,
+    },
+  },
+  paths: {
+    tests: { solidity: "test/solidity" },
+  },
+  networks: {
+    hardhat: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_VERSION,
+      allowBlocksWithSameTimestamp: true,
+    },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  typechain: {
+    outDir: "types/ethers-contracts",
+  },
+});

@@ -1,0 +1,32 @@
+import type { TypedDataDomain, TypedDataField } from "ethers";
+import type { Stage } from "./domain.ts";
+
+/** What officers sign for a review or approval; see `Decision` in contracts/cases/IApprovals.sol. */
+export interface Decision {
+  caseId: string;
+  stage: Stage;
+  approve: boolean;
+  recordHash: string;
+  amount: bigint;
+  householdSize: number;
+  round: number;
+  deadline: bigint;
+}
+
+export const DECISION_TYPES: Record<string, TypedDataField[]> = {
+  Decision: [
+    { name: "caseId", type: "bytes32" },
+    { name: "stage", type: "uint8" },
+    { name: "approve", type: "bool" },
+    { name: "recordHash", type: "bytes32" },
+    { name: "amount", type: "uint64" },
+    { name: "householdSize", type: "uint8" },
+    { name: "round", type: "uint32" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** The EIP-712 domain of a CaseRegistry deployment: its name, version, chain and address. */
+export function decisionDomain(chainId: bigint | number, registry: string): TypedDataDomain {
+  return { name: "aidtrail CaseRegistry", version: "1", chainId, verifyingContract: registry };
+}

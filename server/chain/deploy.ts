@@ -1,0 +1,93 @@
+import type { Signer } from "ethers";
+import {
+  AidAccess__factory,
+  AssistanceStandards__factory,
+  CaseRegistry__factory,
+  FundLedger__factory,
+  GovernanceCouncil__factory,
+  LogAnchor__factory,
+} from "../../types/ethers-contracts/index.js";
+import type {
+  AidAccess,
+  AssistanceStandards,
+  CaseRegistry,
+  FundLedger,
+  GovernanceCouncil,
+  LogAnchor,
+} from "../../types/ethers-contracts/index.js";
+
+/** What the gateway and the command line need to find a deployment: written as JSON by `scripts/deploy.ts`. */
+export interface Deployment {
+  chainId: number;
+  deploymentBlock: number;
+  deployer: string;
+  governance: string;
+  contracts: {
+    aidAccess: string;
+    assistanceStandards: string;
+    caseRegistry: string;
+    fundLedger: string;
+    logAnchor: string;
+    governanceCouncil: string | null;
+  };
+}
+
+export interface AidtrailContracts {
+  access: AidAccess;
+  standards: AssistanceStandards;
+  cases: CaseRegistry;
+  funds: FundLedger;
+  anchor: LogAnchor;
+  council: GovernanceCouncil | null;
+}
+
+export interface DeployOptions {
+  /** An M-of-N council to hold governance. Without one the deployer holds it: for local and test chains only. */
+  council?: { members: string[]; threshold: number };
+}
+
+/** Deploys the whole contract set in dependency order and returns the deployment record. */
+export async function deployAidtrail(
+  deployer: Signer,
+  options: DeployOptions = {},
+): Promise<{ deployment: Deployment; contracts: AidtrailContracts }> {
+  const provider = deployer.provider;
+  if (!provider) throw new Error("the deployer signer has no provider: connect it to a JSON-RPC endpoint first");
+  const deployerAddress = await deployer.getAddress();
+  const deploymentBlock = await provider.getBlockNumber();
+  const { chainId } = await provider.getNetwork();
+
+  let council: GovernanceCouncil | null = null;
+  if (options.council) {
+    council = await new GovernanceCouncil__factory(deployer).deploy(options.council.members, options.council.threshold);
+    await council.waitForDeployment();
+  }
+  const governance = council ? await council.getAddress() : deployerAddress;
+
+  const access = await new AidAccess__factory(deployer).deploy(governance);
+  await access.waitForDeployment();
+  const standards = await new AssistanceStandards__factory(deployer).deploy(access);
+  await standards.waitForDeployment();
+  const cases = await new CaseRegistry__factory(deployer).deploy(access, standards);
+  await cases.waitForDeployment();
+  const funds = await new FundLedger__factory(deployer).deploy(access, cases);
+  await funds.waitForDeployment();
+  const anchor = await new LogAnchor__factory(deployer).deploy(access);
+  await anchor.waitForDeployment();
+
+  const deployment: Deployment = {
+    chainId: Number(chainId),
+    deploymentBlock,
+    deployer: deployerAddress,
+    governance,
+    contracts: {
+      aidAccess: await access.getAddress(),
+      assistanceStandards: await standards.getAddress(),
+      caseRegistry: await cases.getAddress(),
+      fundLedger: await funds.getAddress(),
+      logAnchor: await anchor.getAddress(),
+      governanceCouncil: council ? await council.getAddress() : null,
+    },
+  };
+  return { deployment, contracts: { access, standards, cases, funds, anchor, council } };
+}

@@ -1,0 +1,57 @@
+/**
+ * The domain vocabulary of the contracts, mirrored for TypeScript: enum values are the
+ * Solidity enums' ordinal numbers and must stay in the same order.
+ */
+export enum Programme {
+  Dibao = 0,
+  Tekun = 1,
+  Temporary = 2,
+  Medical = 3,
+  Education = 4,
+  Housing = 5,
+}
+
+export enum Area {
+  Urban = 0,
+  Rural = 1,
+}
+
+export enum CaseStatus {
+  None = 0,
+  Submitted = 1,
+  Reviewed = 2,
+  InNotice = 3,
+  Active = 4,
+  Suspended = 5,
+  Rejected = 6,
+  Terminated = 7,
+}
+
+export enum Stage {
+  Review = 0,
+  Approval = 1,
+}
+
+export enum PayoutState {
+  None = 0,
+  Paid = 1,
+  Settled = 2,
+  Reversed = 3,
+}
+
+/** Role identifiers as AidAccess computes them: keccak256 of the name; governance is 0x00. */
+export const ROLE_NAMES = [
+  "GOVERNANCE",
+  "CASEWORKER",
+  "REVIEWER",
+  "APPROVER",
+  "FINANCE_OFFICER",
+  "SETTLEMENT_AGENT",
+  "AUDITOR",
+  "LOG_OPERATOR",
+] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export function isMonthly(programme: Programme): boolean {
+  return programme === Programme.Dibao || programme === Programme.Tekun;
+}

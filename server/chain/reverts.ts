@@ -1,0 +1,56 @@
+import { Interface, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
+import {
+  AidAccess__factory,
+  AssistanceStandards__factory,
+  CaseRegistry__factory,
+  FundLedger__factory,
+  GovernanceCouncil__factory,
+  LogAnchor__factory,
+} from "../../types/ethers-contracts/index.js";
+
+/**
+ * Every custom error of every aidtrail contract in one interface. A revert raised in AidAccess
+ * bubbles up through CaseRegistry or FundLedger unchanged, so a revert must be decoded against
+ * all of them, not only against the contract that was called.
+ */
+const errorsInterface = new Interface(
+  [
+    AidAccess__factory.abi,
+    AssistanceStandards__factory.abi,
+    CaseRegistry__factory.abi,
+    FundLedger__factory.abi,
+    GovernanceCouncil__factory.abi,
+    LogAnchor__factory.abi,
+  ]
+    .flat()
+    .filter((fragment) => fragment.type === "error")
+    .filter((fragment, i, all) => all.findIndex((f) => JSON.stringify(f) === JSON.stringify(fragment)) === i) as InterfaceAbi,
+);
+
+/** The raw revert data carried somewhere inside an error thrown by ethers or a JSON-RPC provider. */
+export function revertData(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): string | null => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return null;
+    seen.add(value);
+    const record = value as Record<string, unknown>;
+    if (typeof record.data === "string" && isHexString(record.data) && record.data.length >= 10) return record.data;
+    for (const key of ["error", "info", "cause", "data"]) {
+      const found = visit(record[key]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return visit(error);
+}
+
+/** The aidtrail custom error a failed call or transaction reverted with, or null when it was something else. */
+export function decodeRevert(error: unknown): ErrorDescription | null {
+  const data = revertData(error);
+  if (!data) return null;
+  try {
+    return errorsInterface.parseError(data);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,229 @@
+import { hexlify, randomBytes, type Signer } from "ethers";
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { decisionDomain, DECISION_TYPES, type Decision } from "../../server/chain/approvals.ts";
+import { deployAidtrail } from "../../server/chain/deploy.ts";
+import { Area, Programme, Stage } from "../../server/chain/domain.ts";
+import { roleId } from "../../server/chain/roles.ts";
+
+/** A small province: one city, two counties, three townships, and a neighbouring province. */
+export const J = {
+  nation: 0n,
+  province: 440000000000n,
+  city: 440100000000n,
+  countyA: 440105000000n,
+  countyB: 440106000000n,
+  townshipA1: 440105001000n,
+  townshipA2: 440105002000n,
+  townshipB1: 440106001000n,
+  otherProvince: 450000000000n,
+  otherCounty: 450102000000n,
+} as const;
+
+/** Monthly standards in fen per person, one-off standards in fen per person per case. */
+export const STANDARD = { dibaoUrban: 120_000n, dibaoRural: 90_000n, temporary: 300_000n } as const;
+
+export const DAY = 24 * 60 * 60;
+
+export async function buildWorld() {
+  const connection = await network.connect();
+  const { ethers } = connection;
+  const all = await ethers.getSigners();
+  const [
+    governance,
+    caseworker,
+    reviewer1,
+    reviewer2,
+    approver1,
+    approver2,
+    approver3,
+    approverB,
+    townshipApprover,
+    finance,
+    centralFinance,
+    settlement,
+    auditor,
+    logOperator,
+    outsider,
+    caseworkerB,
+    financeB,
+    spare1,
+    spare2,
+  ] = all as [HardhatEthersSigner, ...HardhatEthersSigner[]] as HardhatEthersSigner[];
+  const { contracts, deployment } = await deployAidtrail(governance!);
+  const { access, standards, cases } = contracts;
+
+  const tree: [bigint, bigint][] = [
+    [J.province, J.nation],
+    [J.city, J.province],
+    [J.countyA, J.city],
+    [J.countyB, J.city],
+    [J.townshipA1, J.countyA],
+    [J.townshipA2, J.countyA],
+    [J.townshipB1, J.countyB],
+    [J.otherProvince, J.nation],
+    [J.otherCounty, J.otherProvince],
+  ];
+  for (const [code, parent] of tree) await (await access.registerJurisdiction(code, parent)).wait();
+
+  const grants: [string, HardhatEthersSigner, bigint][] = [
+    ["CASEWORKER", caseworker!, J.townshipA1],
+    ["CASEWORKER", caseworkerB!, J.townshipB1],
+    ["REVIEWER", reviewer1!, J.townshipA1],
+    ["REVIEWER", reviewer2!, J.townshipA1],
+    ["APPROVER", approver1!, J.countyA],
+    ["APPROVER", approver2!, J.countyA],
+    ["APPROVER", approver3!, J.countyA],
+    ["APPROVER", approverB!, J.countyB],
+    ["APPROVER", townshipApprover!, J.townshipA1],
+    ["FINANCE_OFFICER", finance!, J.countyA],
+    ["FINANCE_OFFICER", financeB!, J.countyB],
+    ["FINANCE_OFFICER", centralFinance!, J.nation],
+    ["SETTLEMENT_AGENT", settlement!, J.countyA],
+    ["AUDITOR", auditor!, J.province],
+    ["LOG_OPERATOR", logOperator!, J.countyA],
+  ];
+  for (const [role, who, scope] of grants) {
+    await (await access.grantScopedRole(roleId(role as never), who.address, scope)).wait();
+  }
+
+  const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  await (await standards.setStandard(J.city, Programme.Dibao, Area.Urban, STANDARD.dibaoUrban, now - 100n)).wait();
+  await (await standards.setStandard(J.city, Programme.Dibao, Area.Rural, STANDARD.dibaoRural, now - 100n)).wait();
+  await (await standards.setStandard(J.province, Programme.Temporary, Area.Urban, STANDARD.temporary, now - 100n)).wait();
+  await (await standards.setStandard(J.province, Programme.Temporary, Area.Rural, STANDARD.temporary, now - 100n)).wait();
+  for (const programme of [Programme.Dibao, Programme.Tekun, Programme.Temporary]) {
+    await (await cases.setThreshold(J.province, programme, Stage.Review, 1)).wait();
+    await (await cases.setThreshold(J.province, programme, Stage.Approval, 2)).wait();
+  }
+  await (await cases.setThreshold(J.townshipA1, Programme.Temporary, Stage.Approval, 1)).wait();
+
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const registryAddress = await cases.getAddress();
+
+  /** Signatures ordered by signer address, as the registry requires. */
+  async function sign(decision: Decision, signers: Signer[], domainAddress = registryAddress, domainChain = chainId) {
+    const signed = await Promise.all(
+      signers.map(async (s) => ({
+        signer: await s.getAddress(),
+        signature: await s.signTypedData(decisionDomain(domainChain, domainAddress), DECISION_TYPES, decision),
+      })),
+    );
+    return signed.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
+  }
+
+  async function time(): Promise<bigint> {
+    return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  }
+
+  async function advance(seconds: number) {
+    await ethers.provider.send("evm_increaseTime", [seconds]);
+    await ethers.provider.send("evm_mine", []);
+  }
+
+  async function submit(
+    options: { programme?: Programme; area?: Area; jurisdiction?: bigint; identity?: string; by?: Signer } = {},
+  ) {
+    const caseId = hexlify(randomBytes(32));
+    const recordHash = hexlify(randomBytes(32));
+    const identity = options.identity ?? hexlify(randomBytes(32));
+    await (
+      await cases
+        .connect(options.by ?? caseworker!)
+        .submitApplication(
+          caseId,
+          options.programme ?? Programme.Dibao,
+          options.area ?? Area.Urban,
+          options.jurisdiction ?? J.townshipA1,
+          recordHash,
+          identity,
+        )
+    ).wait();
+    return { caseId, recordHash, identity };
+  }
+
+  async function decision(caseId: string, overrides: Partial<Decision> = {}): Promise<Decision> {
+    const [, , , round] = await cases.getCase(caseId);
+    const revisions = await cases.revisions(caseId);
+    return {
+      caseId,
+      stage: Stage.Review,
+      approve: true,
+      recordHash: revisions[revisions.length - 1]!,
+      amount: 0n,
+      householdSize: 0,
+      round: Number(round),
+      deadline: (await time()) + 3600n,
+      ...overrides,
+    };
+  }
+
+  async function review(caseId: string, signers: Signer[] = [reviewer1!]) {
+    const d = await decision(caseId);
+    await (await cases.decide(d, await sign(d, signers))).wait();
+  }
+
+  async function approve(caseId: string, amount: bigint, householdSize = 2, signers: Signer[] = [approver1!, approver2!]) {
+    const d = await decision(caseId, { stage: Stage.Approval, amount, householdSize });
+    await (await cases.decide(d, await sign(d, signers))).wait();
+  }
+
+  /** A case taken through review, approval, public notice and activation. */
+  async function activeCase(options: { programme?: Programme; amount?: bigint; jurisdiction?: bigint; by?: Signer } = {}) {
+    const submitted = await submit(options);
+    await review(submitted.caseId);
+    await approve(submitted.caseId, options.amount ?? 150_000n);
+    await advance(7 * DAY);
+    await (await cases.connect(caseworker!).activate(submitted.caseId, hexlify(randomBytes(32)))).wait();
+    return submitted;
+  }
+
+  /** Returns to the state at the time of the call on every `restore()`. */
+  async function snapshot() {
+    let id: string = await ethers.provider.send("evm_snapshot", []);
+    return async () => {
+      await ethers.provider.send("evm_revert", [id]);
+      id = await ethers.provider.send("evm_snapshot", []);
+    };
+  }
+
+  return {
+    connection,
+    ethers,
+    contracts,
+    deployment,
+    chainId,
+    who: {
+      governance: governance!,
+      caseworker: caseworker!,
+      caseworkerB: caseworkerB!,
+      reviewer1: reviewer1!,
+      reviewer2: reviewer2!,
+      approver1: approver1!,
+      approver2: approver2!,
+      approver3: approver3!,
+      approverB: approverB!,
+      townshipApprover: townshipApprover!,
+      finance: finance!,
+      financeB: financeB!,
+      centralFinance: centralFinance!,
+      settlement: settlement!,
+      auditor: auditor!,
+      logOperator: logOperator!,
+      outsider: outsider!,
+      spare1: spare1!,
+      spare2: spare2!,
+    },
+    sign,
+    time,
+    advance,
+    submit,
+    decision,
+    review,
+    approve,
+    activeCase,
+    snapshot,
+  };
+}
+
+export type World = Awaited<ReturnType<typeof buildWorld>>;
