@@ -113,12 +113,11 @@ contract FundLedger is IFundLedger {
         access.checkRole(Roles.FINANCE_OFFICER, msg.sender, terms.jurisdiction);
         if (terms.programme != funds.programme) revert PayoutProgrammeMismatch(caseId, allocationId);
         if (!funds.jurisdiction.covers(terms.jurisdiction)) revert PayoutOutsideAllocation(caseId, allocationId);
-        if (amount == 0 || amount > terms.approvedAmount || amount > funds.paid) {
-            revert PayoutAboveApproved(caseId, amount, terms.approvedAmount);
-        }
         (uint256 word, uint256 shift) = _slotOf(period);
         PayoutState state = _state(caseId, word, shift);
         if (state != PayoutState.Paid) revert PayoutNotOutstanding(caseId, period, state);
+        uint256 limit = terms.approvedAmount < funds.paid ? terms.approvedAmount : funds.paid;
+        if (amount == 0 || amount > limit) revert PayoutReversalTooLarge(caseId, amount, limit);
         _setState(caseId, word, shift, PayoutState.Reversed);
         funds.paid -= amount;
         emit PayoutReversed(caseId, period, allocationId, amount, reasonHash, msg.sender);

@@ -66,6 +66,8 @@ interface IFundLedger {
     error PayoutAlreadyMade(bytes32 caseId, uint32 period);
     /// @dev Settling or reversing needs a payout that is paid and not settled; it is `state`.
     error PayoutNotOutstanding(bytes32 caseId, uint32 period, PayoutState state);
+    /// @dev A reversal returns at most the case's approved amount and what the allocation has paid out, `limit`.
+    error PayoutReversalTooLarge(bytes32 caseId, uint64 amount, uint256 limit);
     /// @dev An acknowledgement needs a payout that was made and not reversed; it is `state`.
     error PayoutNotMade(bytes32 caseId, uint32 period, PayoutState state);
 
