@@ -22,7 +22,7 @@ export default defineConfig({
     settings: {
       evmVersion: EVM_VERSION,
       optimizer: { enabled: true, runs: 10_000 },
-      viaIR: false,
+      viaIR: true,
     },
   },
   paths: {

@@ -238,7 +238,7 @@ describe("traceability", () => {
     expect(chain).toEqual([township, county, province, central]);
 
     const down = async (id: bigint): Promise<string[]> => {
-      const paid = (await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(undefined, undefined, id))).map((l) => l.args.caseId);
+      const paid = (await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(undefined, id))).map((l) => l.args.caseId);
       const children = await w.contracts.funds.queryFilter(w.contracts.funds.filters.AllocationMade(undefined, id));
       for (const child of children) paid.push(...(await down(child.args.allocationId)));
       return paid;

@@ -93,12 +93,14 @@ contract AidAccess is AccessControl, IAidAccess {
     }
 
     /// @inheritdoc IAidAccess
+    function checkAuthorised(bytes32 role, address account, uint64 code) external view {
+        if (!_covers(role, account, code)) revert AccessOutsideJurisdiction(account, role, code);
+        _checkNotPaused(code);
+    }
+
+    /// @inheritdoc IAidAccess
     function checkNotPaused(uint64 code) external view {
-        if (_pausedCount == 0) return;
-        for (uint8 lvl; lvl <= code.level(); ++lvl) {
-            uint64 ancestor = code.ancestorAt(lvl);
-            if (_paused[ancestor]) revert JurisdictionPaused(code, ancestor);
-        }
+        _checkNotPaused(code);
     }
 
     /// @inheritdoc IAidAccess
@@ -121,6 +123,14 @@ contract AidAccess is AccessControl, IAidAccess {
     /// @inheritdoc IAidAccess
     function isPaused(uint64 code) external view returns (bool) {
         return _paused[code];
+    }
+
+    function _checkNotPaused(uint64 code) private view {
+        if (_pausedCount == 0) return;
+        for (uint8 lvl; lvl <= code.level(); ++lvl) {
+            uint64 ancestor = code.ancestorAt(lvl);
+            if (_paused[ancestor]) revert JurisdictionPaused(code, ancestor);
+        }
     }
 
     function _covers(bytes32 role, address account, uint64 code) private view returns (bool) {

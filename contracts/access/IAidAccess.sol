@@ -61,6 +61,9 @@ interface IAidAccess is IAccessControl {
     /// @notice Reverts with `AccessOutsideJurisdiction` unless `account` holds `role` covering `jurisdiction`.
     function checkRole(bytes32 role, address account, uint64 jurisdiction) external view;
 
+    /// @notice `checkRole` and `checkNotPaused` in one call, for the hot paths of other contracts.
+    function checkAuthorised(bytes32 role, address account, uint64 jurisdiction) external view;
+
     /// @notice Reverts with `JurisdictionPaused` when `jurisdiction` or an ancestor is paused.
     function checkNotPaused(uint64 jurisdiction) external view;
 

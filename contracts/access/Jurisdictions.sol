@@ -49,6 +49,13 @@ library Jurisdictions {
         return code / u == scope / u;
     }
 
+    /// @dev `covers` split in two, for checking many codes against one scope: the divisor and the
+    /// quotient every covered code shares.
+    function coverage(uint64 scope) internal pure returns (uint64 divisor, uint64 prefix) {
+        divisor = unit(level(scope));
+        prefix = scope / divisor;
+    }
+
     /// @dev The ancestor of `code` at level `lvl` (the code itself when `lvl` is its own level).
     function ancestorAt(uint64 code, uint8 lvl) internal pure returns (uint64) {
         uint64 u = unit(lvl);

@@ -18,7 +18,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     uint64 public constant DEFAULT_TOWNSHIP_CEILING = 500_000;
     uint40 public constant DEFAULT_NOTICE_PERIOD = 7 days;
 
-    /// @dev Slot 0 is what a payout reads; keep it within 256 bits.
+    /// @dev Slot 0 is what a payout reads, whole (CaseWord.sol): keep it within 256 bits and in this order.
     struct CaseData {
         CaseStatus status;
         Programme programme;
@@ -67,8 +67,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         if (!registered || (lvl != Jurisdictions.LEVEL_COUNTY && lvl != Jurisdictions.LEVEL_TOWNSHIP)) {
             revert CaseJurisdictionInvalid(jurisdiction);
         }
-        access.checkRole(Roles.CASEWORKER, msg.sender, jurisdiction);
-        access.checkNotPaused(jurisdiction);
+        access.checkAuthorised(Roles.CASEWORKER, msg.sender, jurisdiction);
         if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
         bytes32 open = _openCases[identityCommitment][programme];
         if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
@@ -162,8 +161,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     /// @inheritdoc ICaseRegistry
     function reviseRecord(bytes32 caseId, bytes32 recordHash, bytes32 evidenceHash) external {
         CaseData storage c = _existing(caseId);
-        access.checkRole(Roles.CASEWORKER, msg.sender, c.jurisdiction);
-        access.checkNotPaused(c.jurisdiction);
+        access.checkAuthorised(Roles.CASEWORKER, msg.sender, c.jurisdiction);
         if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
         if (recordHash == 0) revert CaseFieldZero("recordHash");
         _revisions[caseId].push(recordHash);
@@ -230,6 +228,19 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     /// @inheritdoc ICaseRegistry
     function payoutTerms(bytes32 caseId) external view returns (PayoutTerms memory) {
         return _terms(_cases[caseId]);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function caseWords(bytes32[] calldata caseIds) external view returns (uint256[] memory words) {
+        words = new uint256[](caseIds.length);
+        for (uint256 i; i < caseIds.length; ++i) {
+            CaseData storage c = _cases[caseIds[i]];
+            uint256 word;
+            assembly ("memory-safe") {
+                word := sload(c.slot)
+            }
+            words[i] = word;
+        }
     }
 
     /// @inheritdoc ICaseRegistry

@@ -162,6 +162,9 @@ interface ICaseRegistry is IApprovals {
     /// @notice The case fields a payout checks, in one read.
     function payoutTerms(bytes32 caseId) external view returns (PayoutTerms memory);
 
+    /// @notice The first storage word of each case (see CaseWord.sol), zero for unknown cases: what a payout run reads.
+    function caseWords(bytes32[] calldata caseIds) external view returns (uint256[] memory);
+
     /// @notice Every record hash of the case, first submission first.
     function revisions(bytes32 caseId) external view returns (bytes32[] memory);
 

@@ -6,6 +6,7 @@ import {Jurisdictions} from "../access/Jurisdictions.sol";
 import {Roles} from "../access/Roles.sol";
 import {Programme, isMonthly} from "../common/Assistance.sol";
 import {CaseStatus, ICaseRegistry, PayoutTerms} from "../cases/ICaseRegistry.sol";
+import {CaseWord} from "../cases/CaseWord.sol";
 import {Allocation, IFundLedger, Payment, PayoutState, Settlement} from "./IFundLedger.sol";
 
 /**
@@ -16,18 +17,17 @@ import {Allocation, IFundLedger, Payment, PayoutState, Settlement} from "./IFund
  */
 contract FundLedger is IFundLedger {
     using Jurisdictions for uint64;
+    using CaseWord for uint256;
 
-    /// @dev What a batch fixes once and every line of it shares.
+    /// @dev What every line of a payout run shares.
     struct Run {
         uint64 allocationId;
-        uint64 jurisdiction;
         Programme programme;
+        uint64 scopeDivisor;
+        uint64 scopePrefix;
         uint32 period;
-        uint256 word;
+        uint256 decade;
         uint256 shift;
-        /// @dev The last case jurisdiction whose role and pause checks passed; 0 before the first.
-        uint64 checked;
-        uint256 total;
     }
 
     IAidAccess public immutable access;
@@ -35,7 +35,8 @@ contract FundLedger is IFundLedger {
 
     uint64 public allocationCount;
     mapping(uint64 allocationId => Allocation) private _allocations;
-    mapping(bytes32 caseId => mapping(uint256 decade => uint256 states)) private _payouts;
+    /// @dev Keyed by keccak256(caseId, decade): one hash per lookup where a nested mapping takes two.
+    mapping(bytes32 caseDecade => uint256 states) private _payouts;
 
     constructor(IAidAccess access_, ICaseRegistry cases_) {
         access = access_;
@@ -77,29 +78,49 @@ contract FundLedger is IFundLedger {
     /// @inheritdoc IFundLedger
     function pay(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) external {
         (Run memory run, Allocation storage funds) = _startRun(allocationId, period);
-        _payOne(run, caseId, amount);
-        _debit(run, funds);
+        bytes32[] memory caseIds = new bytes32[](1);
+        caseIds[0] = caseId;
+        uint256 caseWord = cases.caseWords(caseIds)[0];
+        access.checkAuthorised(Roles.FINANCE_OFFICER, msg.sender, caseWord.jurisdiction());
+        _payLine(run, caseId, amount, caseWord);
+        _debit(funds, allocationId, amount);
     }
 
     /// @inheritdoc IFundLedger
     function payBatch(uint64 allocationId, uint32 period, Payment[] calldata payments) external {
-        if (payments.length == 0) revert PayoutBatchEmpty();
+        uint256 count = payments.length;
+        if (count == 0) revert PayoutBatchEmpty();
         (Run memory run, Allocation storage funds) = _startRun(allocationId, period);
-        for (uint256 i; i < payments.length; ++i) {
-            _payOne(run, payments[i].caseId, payments[i].amount);
+        bytes32[] memory caseIds = new bytes32[](count);
+        for (uint256 i; i < count; ++i) {
+            caseIds[i] = payments[i].caseId;
         }
-        _debit(run, funds);
+        uint256[] memory words = cases.caseWords(caseIds);
+
+        // Role and pause are checked once per run of lines in the same jurisdiction; 0 is no case's.
+        uint64 checked;
+        uint256 total;
+        for (uint256 i; i < count; ++i) {
+            uint64 jurisdiction = words[i].jurisdiction();
+            if (jurisdiction != checked) {
+                checked = jurisdiction;
+                access.checkAuthorised(Roles.FINANCE_OFFICER, msg.sender, jurisdiction);
+            }
+            _payLine(run, payments[i].caseId, payments[i].amount, words[i]);
+            total += payments[i].amount;
+        }
+        _debit(funds, allocationId, total);
     }
 
     /// @inheritdoc IFundLedger
     function confirmSettlements(uint32 period, Settlement[] calldata settlements) external {
-        (uint256 word, uint256 shift) = _slotOf(period);
+        (uint256 decade, uint256 shift) = _slotOf(period);
         for (uint256 i; i < settlements.length; ++i) {
             bytes32 caseId = settlements[i].caseId;
             access.checkRole(Roles.SETTLEMENT_AGENT, msg.sender, cases.payoutTerms(caseId).jurisdiction);
-            PayoutState state = _state(caseId, word, shift);
+            PayoutState state = _state(caseId, decade, shift);
             if (state != PayoutState.Paid) revert PayoutNotOutstanding(caseId, period, state);
-            _setState(caseId, word, shift, PayoutState.Settled);
+            _setState(caseId, decade, shift, PayoutState.Settled);
             emit PayoutSettled(caseId, period, settlements[i].receiptHash, msg.sender);
         }
     }
@@ -113,12 +134,12 @@ contract FundLedger is IFundLedger {
         access.checkRole(Roles.FINANCE_OFFICER, msg.sender, terms.jurisdiction);
         if (terms.programme != funds.programme) revert PayoutProgrammeMismatch(caseId, allocationId);
         if (!funds.jurisdiction.covers(terms.jurisdiction)) revert PayoutOutsideAllocation(caseId, allocationId);
-        (uint256 word, uint256 shift) = _slotOf(period);
-        PayoutState state = _state(caseId, word, shift);
+        (uint256 decade, uint256 shift) = _slotOf(period);
+        PayoutState state = _state(caseId, decade, shift);
         if (state != PayoutState.Paid) revert PayoutNotOutstanding(caseId, period, state);
         uint256 limit = terms.approvedAmount < funds.paid ? terms.approvedAmount : funds.paid;
         if (amount == 0 || amount > limit) revert PayoutReversalTooLarge(caseId, amount, limit);
-        _setState(caseId, word, shift, PayoutState.Reversed);
+        _setState(caseId, decade, shift, PayoutState.Reversed);
         funds.paid -= amount;
         emit PayoutReversed(caseId, period, allocationId, amount, reasonHash, msg.sender);
     }
@@ -130,8 +151,8 @@ contract FundLedger is IFundLedger {
             !access.hasScopedRole(Roles.CASEWORKER, msg.sender, jurisdiction)
                 && !access.hasScopedRole(Roles.LOG_OPERATOR, msg.sender, jurisdiction)
         ) revert FundUnauthorized(msg.sender);
-        (uint256 word, uint256 shift) = _slotOf(period);
-        PayoutState state = _state(caseId, word, shift);
+        (uint256 decade, uint256 shift) = _slotOf(period);
+        PayoutState state = _state(caseId, decade, shift);
         if (state != PayoutState.Paid && state != PayoutState.Settled) revert PayoutNotMade(caseId, period, state);
         emit PayoutAcknowledged(caseId, period, acknowledgementHash, msg.sender);
     }
@@ -148,53 +169,52 @@ contract FundLedger is IFundLedger {
 
     /// @inheritdoc IFundLedger
     function payoutState(bytes32 caseId, uint32 period) external view returns (PayoutState) {
-        (uint256 word, uint256 shift) = _slotOf(period);
-        return _state(caseId, word, shift);
+        (uint256 decade, uint256 shift) = _slotOf(period);
+        return _state(caseId, decade, shift);
     }
 
     function _startRun(uint64 allocationId, uint32 period) private view returns (Run memory run, Allocation storage funds) {
         funds = _existing(allocationId);
         Programme programme = funds.programme;
         if (isMonthly(programme) != (period != 0)) revert PayoutPeriodInvalid(period);
-        (uint256 word, uint256 shift) = _slotOf(period);
+        (uint256 decade, uint256 shift) = _slotOf(period);
+        (uint64 divisor, uint64 prefix) = funds.jurisdiction.coverage();
         run = Run({
             allocationId: allocationId,
-            jurisdiction: funds.jurisdiction,
             programme: programme,
+            scopeDivisor: divisor,
+            scopePrefix: prefix,
             period: period,
-            word: word,
-            shift: shift,
-            checked: 0,
-            total: 0
+            decade: decade,
+            shift: shift
         });
     }
 
-    /// @dev Every check of one line, then its state bit and event; funds are debited once per run.
-    function _payOne(Run memory run, bytes32 caseId, uint64 amount) private {
-        PayoutTerms memory terms = cases.payoutTerms(caseId);
-        if (terms.status != CaseStatus.Active) revert PayoutCaseNotActive(caseId, terms.status);
-        if (terms.noticeEnd > block.timestamp) revert PayoutNoticeNotOver(caseId, terms.noticeEnd);
-        if (terms.programme != run.programme) revert PayoutProgrammeMismatch(caseId, run.allocationId);
-        if (!run.jurisdiction.covers(terms.jurisdiction)) revert PayoutOutsideAllocation(caseId, run.allocationId);
-        if (amount == 0 || amount > terms.approvedAmount) {
-            revert PayoutAboveApproved(caseId, amount, terms.approvedAmount);
+    /// @dev Every rule of one payout line but the officer's authority, then its state and event.
+    function _payLine(Run memory run, bytes32 caseId, uint64 amount, uint256 caseWord) private {
+        if (caseWord.status() != CaseStatus.Active) revert PayoutCaseNotActive(caseId, caseWord.status());
+        if (caseWord.noticeEnd() > block.timestamp) revert PayoutNoticeNotOver(caseId, caseWord.noticeEnd());
+        if (caseWord.programme() != run.programme) revert PayoutProgrammeMismatch(caseId, run.allocationId);
+        if (caseWord.jurisdiction() / run.scopeDivisor != run.scopePrefix) revert PayoutOutsideAllocation(caseId, run.allocationId);
+        if (amount == 0 || amount > caseWord.approvedAmount()) {
+            revert PayoutAboveApproved(caseId, amount, caseWord.approvedAmount());
         }
-        if (terms.jurisdiction != run.checked) {
-            access.checkRole(Roles.FINANCE_OFFICER, msg.sender, terms.jurisdiction);
-            access.checkNotPaused(terms.jurisdiction);
-            run.checked = terms.jurisdiction;
-        }
-        PayoutState state = _state(caseId, run.word, run.shift);
-        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, run.period);
-        _setState(caseId, run.word, run.shift, PayoutState.Paid);
-        run.total += amount;
-        emit PayoutMade(caseId, run.period, run.allocationId, amount, msg.sender);
+        _markPaid(caseId, run.period, run.decade, run.shift);
+        emit PayoutMade(caseId, run.allocationId, run.period, amount);
     }
 
-    function _debit(Run memory run, Allocation storage funds) private {
+    function _markPaid(bytes32 caseId, uint32 period, uint256 decade, uint256 shift) private {
+        bytes32 key = _key(caseId, decade);
+        uint256 states = _payouts[key];
+        PayoutState state = PayoutState((states >> shift) & 3);
+        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, period);
+        _payouts[key] = _with(states, shift, PayoutState.Paid);
+    }
+
+    function _debit(Allocation storage funds, uint64 allocationId, uint256 amount) private {
         uint256 left = _available(funds);
-        if (run.total > left) revert AllocationInsufficient(run.allocationId, left, run.total);
-        funds.paid += uint80(run.total);
+        if (amount > left) revert AllocationInsufficient(allocationId, left, amount);
+        funds.paid += uint80(amount);
     }
 
     function _create(
@@ -228,8 +248,8 @@ contract FundLedger is IFundLedger {
         return uint256(funds.amount) - funds.allocated - funds.paid;
     }
 
-    /// @dev Period `YYYYMM` lives in word `YYYY / 10` at bit `2 * ((YYYY % 10) * 12 + MM - 1)`; period 0 in word 0.
-    function _slotOf(uint32 period) private pure returns (uint256 word, uint256 shift) {
+    /// @dev Period `YYYYMM` lives in decade `YYYY / 10` at bit `2 * ((YYYY % 10) * 12 + MM - 1)`; period 0 in decade 0.
+    function _slotOf(uint32 period) private pure returns (uint256 decade, uint256 shift) {
         if (period == 0) return (0, 0);
         uint32 year = period / 100;
         uint32 month = period % 100;
@@ -237,12 +257,24 @@ contract FundLedger is IFundLedger {
         return (year / 10, 2 * ((year % 10) * 12 + month - 1));
     }
 
-    function _state(bytes32 caseId, uint256 word, uint256 shift) private view returns (PayoutState) {
-        return PayoutState((_payouts[caseId][word] >> shift) & 3);
+    function _state(bytes32 caseId, uint256 decade, uint256 shift) private view returns (PayoutState) {
+        return PayoutState((_payouts[_key(caseId, decade)] >> shift) & 3);
     }
 
-    function _setState(bytes32 caseId, uint256 word, uint256 shift, PayoutState state) private {
-        uint256 states = _payouts[caseId][word];
-        _payouts[caseId][word] = (states & ~(uint256(3) << shift)) | (uint256(uint8(state)) << shift);
+    function _setState(bytes32 caseId, uint256 decade, uint256 shift, PayoutState state) private {
+        bytes32 key = _key(caseId, decade);
+        _payouts[key] = _with(_payouts[key], shift, state);
+    }
+
+    function _key(bytes32 caseId, uint256 decade) private pure returns (bytes32 key) {
+        assembly ("memory-safe") {
+            mstore(0x00, caseId)
+            mstore(0x20, decade)
+            key := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _with(uint256 states, uint256 shift, PayoutState state) private pure returns (uint256) {
+        return (states & ~(uint256(3) << shift)) | (uint256(uint8(state)) << shift);
     }
 }

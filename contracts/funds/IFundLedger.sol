@@ -88,9 +88,9 @@ interface IFundLedger {
         bytes32 purposeHash,
         address actor
     );
-    event PayoutMade(
-        bytes32 indexed caseId, uint32 indexed period, uint64 indexed allocationId, uint64 amount, address actor
-    );
+    /// @notice A case was paid for a period. The finance officer is the transaction's sender. `period` is
+    /// not indexed: a topic costs 119 gas more than a data word, on every line of every payout run.
+    event PayoutMade(bytes32 indexed caseId, uint64 indexed allocationId, uint32 period, uint64 amount);
     event PayoutSettled(bytes32 indexed caseId, uint32 indexed period, bytes32 receiptHash, address agent);
     /// @notice The compensating entry for a payout that did not arrive: funds return to `allocationId`.
     event PayoutReversed(

@@ -7,6 +7,10 @@ pragma solidity ^0.8.30;
  * is accepted only with a consistency proof from the previous one, so the chain itself refuses
  * any rewrite of a log's history. A log belongs to the jurisdiction of the operator who anchored
  * it first; later checkpoints need a log operator covering that jurisdiction.
+ *
+ * The contract keeps each log's latest checkpoint, which is all that consistency needs; every
+ * earlier one stays on chain in its `CheckpointAnchored` event. Keeping roots of past sizes in
+ * storage would cost a fresh slot (22,100 gas) per checkpoint.
  */
 interface ILogAnchor {
     /// @dev Checkpoints only grow: `treeSize` is not above the latest, `latestSize`.
@@ -14,8 +18,8 @@ interface ILogAnchor {
     /// @dev The proof does not show the new tree extends the checkpoint of `oldSize`.
     error CheckpointInconsistent(bytes32 logId, uint64 oldSize, uint64 newSize);
     error CheckpointRootZero();
-    /// @dev No checkpoint of `treeSize` was anchored for `logId`.
-    error CheckpointUnknown(bytes32 logId, uint64 treeSize);
+    /// @dev Inclusion is checked against the latest checkpoint of `logId`, of size `latestSize`.
+    error CheckpointNotLatest(bytes32 logId, uint64 treeSize, uint64 latestSize);
 
     /// @notice A checkpoint consistent with every earlier one of `logId` was anchored.
     event CheckpointAnchored(
@@ -27,6 +31,7 @@ interface ILogAnchor {
         uint64 jurisdiction;
         uint40 anchoredAt;
         uint32 checkpoints;
+        bytes32 root;
     }
 
     /**
@@ -36,15 +41,12 @@ interface ILogAnchor {
      */
     function anchor(bytes32 logId, uint64 treeSize, bytes32 root, bytes32[] calldata proof) external;
 
-    /// @notice The latest checkpoint of `logId`: size, jurisdiction, time and count. Size 0 when none.
+    /// @notice The latest checkpoint of `logId`: size, jurisdiction, time, count and root. Size 0 when none.
     function head(bytes32 logId) external view returns (LogHead memory);
 
-    /// @notice The root anchored for `logId` at `treeSize`, or zero when that size was never anchored.
-    function rootAt(bytes32 logId, uint64 treeSize) external view returns (bytes32);
-
     /**
-     * @notice Whether `leafHash` is leaf `index` of the anchored checkpoint of `treeSize`, by an
-     * RFC 9162 inclusion proof. Reverts with `CheckpointUnknown` when no such checkpoint was anchored.
+     * @notice Whether `leafHash` is leaf `index` of the latest checkpoint of `logId`, by an RFC 9162
+     * inclusion proof. Reverts with `CheckpointNotLatest` unless `treeSize` is that checkpoint's.
      */
     function verifyInclusion(bytes32 logId, uint64 treeSize, uint64 index, bytes32 leafHash, bytes32[] calldata proof)
         external

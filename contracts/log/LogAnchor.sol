@@ -11,7 +11,6 @@ contract LogAnchor is ILogAnchor {
     IAidAccess public immutable access;
 
     mapping(bytes32 logId => LogHead) private _heads;
-    mapping(bytes32 logId => mapping(uint64 treeSize => bytes32 root)) private _roots;
 
     constructor(IAidAccess access_) {
         access = access_;
@@ -31,7 +30,7 @@ contract LogAnchor is ILogAnchor {
         }
         if (root == 0) revert CheckpointRootZero();
         if (treeSize <= current.treeSize) revert CheckpointNotNewer(logId, treeSize, current.treeSize);
-        if (!RFC9162.verifyConsistency(current.treeSize, treeSize, _roots[logId][current.treeSize], root, proof)) {
+        if (!RFC9162.verifyConsistency(current.treeSize, treeSize, current.root, root, proof)) {
             revert CheckpointInconsistent(logId, current.treeSize, treeSize);
         }
         uint40 time = uint40(block.timestamp);
@@ -39,9 +38,9 @@ contract LogAnchor is ILogAnchor {
             treeSize: treeSize,
             jurisdiction: jurisdiction,
             anchoredAt: time,
-            checkpoints: current.checkpoints + 1
+            checkpoints: current.checkpoints + 1,
+            root: root
         });
-        _roots[logId][treeSize] = root;
         emit CheckpointAnchored(logId, treeSize, root, jurisdiction, time, msg.sender);
     }
 
@@ -51,18 +50,13 @@ contract LogAnchor is ILogAnchor {
     }
 
     /// @inheritdoc ILogAnchor
-    function rootAt(bytes32 logId, uint64 treeSize) external view returns (bytes32) {
-        return _roots[logId][treeSize];
-    }
-
-    /// @inheritdoc ILogAnchor
     function verifyInclusion(bytes32 logId, uint64 treeSize, uint64 index, bytes32 leafHash, bytes32[] calldata proof)
         external
         view
         returns (bool)
     {
-        bytes32 root = _roots[logId][treeSize];
-        if (root == 0) revert CheckpointUnknown(logId, treeSize);
-        return RFC9162.verifyInclusion(index, treeSize, leafHash, proof, root);
+        LogHead storage latest = _heads[logId];
+        if (treeSize == 0 || treeSize != latest.treeSize) revert CheckpointNotLatest(logId, treeSize, latest.treeSize);
+        return RFC9162.verifyInclusion(index, treeSize, leafHash, proof, latest.root);
     }
 }
