@@ -28,6 +28,8 @@ contract FundLedger is IFundLedger {
         uint32 period;
         uint256 decade;
         uint256 shift;
+        /// @dev The jurisdiction whose role and pause checks passed last; 0, no case's, before the first.
+        uint64 checked;
     }
 
     IAidAccess public immutable access;
@@ -81,7 +83,6 @@ contract FundLedger is IFundLedger {
         bytes32[] memory caseIds = new bytes32[](1);
         caseIds[0] = caseId;
         uint256 caseWord = cases.caseWords(caseIds)[0];
-        access.checkAuthorised(Roles.FINANCE_OFFICER, msg.sender, caseWord.jurisdiction());
         _payLine(run, caseId, amount, caseWord);
         _debit(funds, allocationId, amount);
     }
@@ -97,15 +98,8 @@ contract FundLedger is IFundLedger {
         }
         uint256[] memory words = cases.caseWords(caseIds);
 
-        // Role and pause are checked once per run of lines in the same jurisdiction; 0 is no case's.
-        uint64 checked;
         uint256 total;
         for (uint256 i; i < count; ++i) {
-            uint64 jurisdiction = words[i].jurisdiction();
-            if (jurisdiction != checked) {
-                checked = jurisdiction;
-                access.checkAuthorised(Roles.FINANCE_OFFICER, msg.sender, jurisdiction);
-            }
             _payLine(run, payments[i].caseId, payments[i].amount, words[i]);
             total += payments[i].amount;
         }
@@ -186,11 +180,13 @@ contract FundLedger is IFundLedger {
             scopePrefix: prefix,
             period: period,
             decade: decade,
-            shift: shift
+            shift: shift,
+            checked: 0
         });
     }
 
-    /// @dev Every rule of one payout line but the officer's authority, then its state and event.
+    /// @dev Every rule of one payout line, then its state and event. The officer's role and the pause
+    /// are checked once per stretch of lines in one jurisdiction.
     function _payLine(Run memory run, bytes32 caseId, uint64 amount, uint256 caseWord) private {
         if (caseWord.status() != CaseStatus.Active) revert PayoutCaseNotActive(caseId, caseWord.status());
         if (caseWord.noticeEnd() > block.timestamp) revert PayoutNoticeNotOver(caseId, caseWord.noticeEnd());
@@ -199,16 +195,17 @@ contract FundLedger is IFundLedger {
         if (amount == 0 || amount > caseWord.approvedAmount()) {
             revert PayoutAboveApproved(caseId, amount, caseWord.approvedAmount());
         }
-        _markPaid(caseId, run.period, run.decade, run.shift);
-        emit PayoutMade(caseId, run.allocationId, run.period, amount);
-    }
-
-    function _markPaid(bytes32 caseId, uint32 period, uint256 decade, uint256 shift) private {
-        bytes32 key = _key(caseId, decade);
+        uint64 jurisdiction = caseWord.jurisdiction();
+        if (jurisdiction != run.checked) {
+            run.checked = jurisdiction;
+            access.checkAuthorised(Roles.FINANCE_OFFICER, msg.sender, jurisdiction);
+        }
+        bytes32 key = _key(caseId, run.decade);
         uint256 states = _payouts[key];
-        PayoutState state = PayoutState((states >> shift) & 3);
-        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, period);
-        _payouts[key] = _with(states, shift, PayoutState.Paid);
+        PayoutState state = PayoutState((states >> run.shift) & 3);
+        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, run.period);
+        _payouts[key] = _with(states, run.shift, PayoutState.Paid);
+        emit PayoutMade(caseId, run.allocationId, run.period, amount);
     }
 
     function _debit(Allocation storage funds, uint64 allocationId, uint256 amount) private {
