@@ -83,7 +83,7 @@ describe("RFC 9162 reference values", () => {
 describe("verifiers", () => {
   let harness: RFC9162Harness;
   beforeAll(async () => {
-    const { ethers } = await network.connect();
+    const { ethers } = await network.create();
     const [signer] = await ethers.getSigners();
     harness = await new RFC9162Harness__factory(signer).deploy();
     await harness.waitForDeployment();

@@ -26,7 +26,7 @@ export const STANDARD = { dibaoUrban: 120_000n, dibaoRural: 90_000n, temporary: 
 export const DAY = 24 * 60 * 60;
 
 export async function buildWorld() {
-  const connection = await network.connect();
+  const connection = await network.create();
   const { ethers } = connection;
   const all = await ethers.getSigners();
   const [
