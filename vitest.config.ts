@@ -6,5 +6,6 @@ export default defineConfig({
     // One simulated chain per file is cheap; files run in parallel on the two cores.
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });
