@@ -1,19 +1,35 @@
-/** Base of every error the verification kit throws; `code` is stable, `field` names the input at fault. */
-export class VerifyError extends Error {
-  override name = "VerifyError";
+/**
+ * Base of every error aidtrail shows a user: `code` is stable (the API and the CLI print it),
+ * `field` names the input at fault, `hint` says what to do about it.
+ */
+export class AidtrailError extends Error {
+  override name = "AidtrailError";
   constructor(
-    message: string,
     readonly code: string,
-    readonly field?: string,
+    message: string,
+    readonly details: { field?: string; hint?: string } = {},
   ) {
     super(message);
+  }
+
+  get field(): string | undefined {
+    return this.details.field;
+  }
+
+  get hint(): string | undefined {
+    return this.details.hint;
   }
 }
 
 /** An index or size lies outside the tree it refers to. */
-export class VerifyRangeError extends VerifyError {
-  override name = "VerifyRangeError";
+export class ProofRangeError extends AidtrailError {
+  override name = "ProofRangeError";
   constructor(message: string, field: string) {
-    super(message, "PROOF_RANGE", field);
+    super("PROOF_RANGE", message, { field, hint: "ask for an index below the tree size, and sizes from 0 to the current size" });
   }
+}
+
+/** A record that cannot be hashed: malformed, not canonicalisable, or too large. */
+export class RecordFormatError extends AidtrailError {
+  override name = "RecordFormatError";
 }

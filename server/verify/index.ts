@@ -1,6 +1,12 @@
+export { canonicalize } from "./canonical.ts";
 export { emptyRoot, equalBytes, leafHash, nodeHash } from "./hash.ts";
-export { buildConsistencyPath, buildInclusionPath, memoryRangeHasher, splitPoint } from "./proof.ts";
-export type { RangeHasher } from "./proof.ts";
+export { buildConsistencyPath, buildInclusionPath, consistencyRanges, inclusionRanges, memoryRangeHasher, splitPoint } from "./proof.ts";
+export type { Range, RangeHasher } from "./proof.ts";
+export { recordHash, recordLeaf } from "./record.ts";
 export { consistencyProof, inclusionProof, rootHash } from "./tree.ts";
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./verify.ts";
-export { VerifyError, VerifyRangeError } from "./errors.ts";
+export { AidtrailError, ProofRangeError, RecordFormatError } from "./errors.ts";
+export { checkpointText, verifyCheckpointSignature } from "./checkpoint.ts";
+export type { Checkpoint, SignedCheckpoint } from "./checkpoint.ts";
+export { verifyRecord } from "./verify-record.ts";
+export type { RecordEvidence, RecordFailureCode, RecordVerdict } from "./verify-record.ts";

@@ -1,9 +1,12 @@
 import { emptyRoot, leafHash, nodeHash } from "./hash.ts";
 
+/** Leaves [start, end) of a tree. */
+export type Range = readonly [start: number, end: number];
+
 /**
- * The Merkle tree hash MTH(D[start:end]) of a contiguous range of leaves. Proof building only
- * ever asks for ranges RFC 9162 defines, so a store can answer from saved subtree hashes and an
- * in-memory tree from its leaves: the algorithms below serve both.
+ * The Merkle tree hash MTH(D[start:end]) of a range of leaves. Proofs only ever need the ranges
+ * that `inclusionRanges` and `consistencyRanges` list, so a store can fetch exactly those and an
+ * in-memory tree can compute them from its leaves: both share the algorithms below.
  */
 export type RangeHasher = (start: number, end: number) => Uint8Array;
 
@@ -14,31 +17,30 @@ export function splitPoint(n: number): number {
   return k;
 }
 
-/** RFC 9162 section 2.1.3.1 PATH(m, D[start:end]), leaf-side first. */
-export function buildInclusionPath(index: number, size: number, hashRange: RangeHasher): Uint8Array[] {
-  const path: Uint8Array[] = [];
+/** The ranges whose hashes form the inclusion proof of leaf `index` in a tree of `size` (RFC 9162 2.1.3.1 PATH), leaf side first. */
+export function inclusionRanges(index: number, size: number): Range[] {
+  const ranges: Range[] = [];
   let start = 0;
   let end = size;
   let m = index;
-  const siblings: Uint8Array[] = [];
   while (end - start > 1) {
     const k = splitPoint(end - start);
     if (m < k) {
-      siblings.push(hashRange(start + k, end));
+      ranges.push([start + k, end]);
       end = start + k;
     } else {
-      siblings.push(hashRange(start, start + k));
+      ranges.push([start, start + k]);
       start += k;
       m -= k;
     }
   }
-  for (let i = siblings.length - 1; i >= 0; i--) path.push(siblings[i]!);
-  return path;
+  return ranges.reverse();
 }
 
-/** RFC 9162 section 2.1.4.1 PROOF(m, D[0:n]) = SUBPROOF(m, D[0:n], true). */
-export function buildConsistencyPath(oldSize: number, newSize: number, hashRange: RangeHasher): Uint8Array[] {
-  const reversed: Uint8Array[] = [];
+/** The ranges whose hashes form the consistency proof from `oldSize` to `newSize` (RFC 9162 2.1.4.1 PROOF), deepest first. */
+export function consistencyRanges(oldSize: number, newSize: number): Range[] {
+  if (oldSize === 0 || oldSize === newSize) return [];
+  const ranges: Range[] = [];
   let start = 0;
   let end = newSize;
   let m = oldSize;
@@ -46,17 +48,25 @@ export function buildConsistencyPath(oldSize: number, newSize: number, hashRange
   while (m !== end - start) {
     const k = splitPoint(end - start);
     if (m <= k) {
-      reversed.push(hashRange(start + k, end));
+      ranges.push([start + k, end]);
       end = start + k;
     } else {
-      reversed.push(hashRange(start, start + k));
+      ranges.push([start, start + k]);
       start += k;
       m -= k;
       complete = false;
     }
   }
-  if (!complete) reversed.push(hashRange(start, end));
-  return reversed.reverse();
+  if (!complete) ranges.push([start, end]);
+  return ranges.reverse();
+}
+
+export function buildInclusionPath(index: number, size: number, hashRange: RangeHasher): Uint8Array[] {
+  return inclusionRanges(index, size).map(([s, e]) => hashRange(s, e));
+}
+
+export function buildConsistencyPath(oldSize: number, newSize: number, hashRange: RangeHasher): Uint8Array[] {
+  return consistencyRanges(oldSize, newSize).map(([s, e]) => hashRange(s, e));
 }
 
 /** A RangeHasher over leaves held in memory, memoising every range it computes. */

@@ -1,0 +1,6 @@
+import { AidtrailError } from "../verify/errors.ts";
+
+/** An append or lookup the log refuses; nothing was written. */
+export class LogError extends AidtrailError {
+  override name = "LogError";
+}

@@ -1,0 +1,424 @@
+import { Level } from "level";
+import type { Signer } from "ethers";
+import { hexlify } from "ethers";
+import { assertRecord, openRecord, sealRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
+import { rewrap, type Keyring } from "../records/envelope.ts";
+import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
+import { checkpointText, type SignedCheckpoint } from "../verify/checkpoint.ts";
+import { RecordFormatError, ProofRangeError } from "../verify/errors.ts";
+import { equalBytes, leafHash } from "../verify/hash.ts";
+import { consistencyRanges, inclusionRanges, type Range } from "../verify/proof.ts";
+import { recordLeaf } from "../verify/record.ts";
+import { LogError } from "./errors.ts";
+import { appendLeaf, foldParts, frontierNodes, perfectParts, type Node } from "./tree-store.ts";
+
+export interface RecordLogOptions {
+  /** The log's identity, as anchored on chain (bytes32 hex). */
+  logId: string;
+  keyring: Keyring;
+  maxRecordBytes?: number;
+}
+
+export interface Appended {
+  recordId: string;
+  revision: number;
+  leafIndex: number;
+  leafHash: string;
+}
+
+/** Where and when a checkpoint was anchored on chain. */
+export interface Anchoring {
+  chainId: number;
+  anchor: string;
+  transactionHash: string;
+  blockNumber: number;
+}
+
+export interface StoredCheckpoint extends SignedCheckpoint {
+  anchoring: Anchoring | null;
+}
+
+export interface RecordRevision {
+  leafIndex: number;
+  leafHash: string;
+  /** The whole record when the caller may see personal data; the plain fields otherwise. */
+  record: AidRecord | Omit<StoredRecord, "sealed">;
+  /** Inclusion proof to `checkpoint`, or null while the revision awaits anchoring. */
+  proof: string[] | null;
+}
+
+export interface RecordLookup {
+  recordId: string;
+  revisions: RecordRevision[];
+  checkpoint: StoredCheckpoint | null;
+}
+
+export interface AuditFinding {
+  code: "RECORD_ALTERED" | "RECORD_UNREADABLE" | "TREE_ALTERED" | "CHECKPOINT_MISMATCH";
+  message: string;
+  recordIds: string[];
+  leafIndexes: number[];
+}
+
+const pad = (n: number) => n.toString(16).padStart(13, "0");
+const KEY = {
+  size: "m:size",
+  anchored: "m:anchored",
+  logId: "m:logId",
+  node: (n: Node) => `n:${n.level.toString().padStart(2, "0")}:${pad(n.index)}`,
+  entry: (i: number) => `e:${pad(i)}`,
+  leaf: (hash: Uint8Array) => `h:${Buffer.from(hash).toString("hex")}`,
+  revision: (recordId: string, revision: number) => `r:${recordId}:${pad(revision)}`,
+  checkpoint: (size: number) => `c:${pad(size)}`,
+};
+const utf8 = new TextEncoder();
+const text = new TextDecoder();
+const num = (bytes: Uint8Array) => Number(text.decode(bytes));
+const json = <T>(bytes: Uint8Array) => JSON.parse(text.decode(bytes)) as T;
+const bytesOf = (value: unknown) => utf8.encode(typeof value === "string" ? value : JSON.stringify(value));
+
+/**
+ * The append-only, tamper-evident log of a gateway's off-chain records: an RFC 9162 Merkle tree
+ * in LevelDB that stores every full subtree hash, so appends never recompute the tree and every
+ * proof reads O(log n) nodes. A batch of records is one atomic, synced LevelDB write: a crash
+ * leaves the log at the last complete batch, and an append that returned is on disk.
+ */
+export class RecordLog {
+  #size: number;
+  #frontier: (Uint8Array | undefined)[];
+  /** Appends run one at a time; reads need no lock (stored nodes never change). */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly db: Level<string, Uint8Array>,
+    private readonly options: Required<RecordLogOptions>,
+    size: number,
+    frontier: (Uint8Array | undefined)[],
+  ) {
+    this.#size = size;
+    this.#frontier = frontier;
+  }
+
+  static async open(path: string, options: RecordLogOptions): Promise<RecordLog> {
+    if (!/^0x[0-9a-f]{64}$/.test(options.logId)) {
+      throw new LogError("LOG_CONFIG_INVALID", `log id ${options.logId} is not 0x and 64 lower-case hex digits`, { field: "logId" });
+    }
+    const db = new Level<string, Uint8Array>(path, { keyEncoding: "utf8", valueEncoding: "view" });
+    await db.open();
+    const storedId = await db.get(KEY.logId);
+    if (storedId && text.decode(storedId) !== options.logId) {
+      await db.close();
+      throw new LogError("LOG_CONFIG_INVALID", `${path} holds log ${text.decode(storedId)}, not ${options.logId}`, {
+        field: "logId",
+        hint: "point the data folder at this log's own store, or configure its log id",
+      });
+    }
+    if (!storedId) await db.put(KEY.logId, utf8.encode(options.logId), { sync: true });
+    const sizeBytes = await db.get(KEY.size);
+    const size = sizeBytes ? num(sizeBytes) : 0;
+    const frontier: (Uint8Array | undefined)[] = [];
+    const nodes = frontierNodes(size);
+    const hashes = await db.getMany(nodes.map(KEY.node));
+    nodes.forEach((node, i) => {
+      if (!hashes[i]) throw new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, { hint: "restore the data folder from a backup" });
+      frontier[node.level] = hashes[i];
+    });
+    return new RecordLog(db, { maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, ...options }, size, frontier);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get logId(): string {
+    return this.options.logId;
+  }
+
+  /** Appends records atomically, all or none, and returns where each landed. */
+  append(records: readonly AidRecord[]): Promise<Appended[]> {
+    const run = this.#queue.then(() => this.#append(records));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #append(records: readonly AidRecord[]): Promise<Appended[]> {
+    const leaves = records.map((record) => this.#leafOf(record));
+    await this.#assertNew(records, leaves);
+
+    const frontier = [...this.#frontier];
+    const ops: { type: "put"; key: string; value: Uint8Array }[] = [];
+    const appended: Appended[] = [];
+    records.forEach((record, i) => {
+      const index = this.#size + i;
+      for (const { node, hash } of appendLeaf(frontier, index, leaves[i]!)) ops.push({ type: "put", key: KEY.node(node), value: hash });
+      ops.push({ type: "put", key: KEY.entry(index), value: bytesOf(sealRecord(record, this.options.keyring)) });
+      ops.push({ type: "put", key: KEY.leaf(leaves[i]!), value: bytesOf(String(index)) });
+      ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: bytesOf(String(index)) });
+      appended.push({ recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: hexlify(leaves[i]!) });
+    });
+    const size = this.#size + records.length;
+    ops.push({ type: "put", key: KEY.size, value: bytesOf(String(size)) });
+    await this.db.batch(ops, { sync: true });
+    this.#size = size;
+    this.#frontier = frontier;
+    return appended;
+  }
+
+  #leafOf(record: AidRecord): Uint8Array {
+    assertRecord(record);
+    const leaf = recordLeaf(record);
+    if (leaf.length > this.options.maxRecordBytes) {
+      throw new RecordFormatError("RECORD_TOO_LARGE", `record ${record.recordId} is ${leaf.length} bytes; the limit is ${this.options.maxRecordBytes}`, {
+        hint: "keep documents out of the record: send their digests, or raise the configured limit",
+      });
+    }
+    return leafHash(leaf);
+  }
+
+  async #assertNew(records: readonly AidRecord[], leaves: Uint8Array[]): Promise<void> {
+    const ids = records.map((r) => KEY.revision(r.recordId, r.revision));
+    const previous = records.map((r) => (r.revision > 0 ? KEY.revision(r.recordId, r.revision - 1) : null));
+    const seen = new Set<string>();
+    const seenLeaves = new Set<string>();
+    const [existing, existingLeaves, before] = await Promise.all([
+      this.db.getMany(ids),
+      this.db.getMany(leaves.map(KEY.leaf)),
+      this.db.getMany(previous.filter((k): k is string => k !== null)),
+    ]);
+    let p = 0;
+    records.forEach((record, i) => {
+      const name = `${record.recordId} revision ${record.revision}`;
+      if (existing[i] || seen.has(ids[i]!)) {
+        throw new LogError("RECORD_EXISTS", `${name} is already in the log`, { field: "revision", hint: "append a correction as the next revision" });
+      }
+      if (existingLeaves[i] || seenLeaves.has(KEY.leaf(leaves[i]!))) {
+        throw new LogError("RECORD_DUPLICATE", `${name} is byte for byte a record already in the log`, { hint: "a new record needs a fresh salt" });
+      }
+      if (previous[i] !== null && !before[p++] && !seen.has(previous[i]!)) {
+        throw new LogError("RECORD_REVISION_GAP", `${name} follows no revision ${record.revision - 1}`, { field: "revision" });
+      }
+      seen.add(ids[i]!);
+      seenLeaves.add(KEY.leaf(leaves[i]!));
+    });
+  }
+
+  /** Hashes of ranges, each folded from its stored perfect subtrees, in one batched read. */
+  async #hashRanges(ranges: readonly Range[]): Promise<Uint8Array[]> {
+    const parts = ranges.map(([s, e]) => perfectParts(s, e));
+    const flat = parts.flat();
+    const stored = await this.db.getMany(flat.map(KEY.node));
+    let at = 0;
+    return parts.map((group) =>
+      foldParts(
+        group.map((node) => {
+          const hash = stored[at++];
+          if (!hash) throw new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, { hint: "run the audit; restore the data folder from a backup" });
+          return hash;
+        }),
+      ),
+    );
+  }
+
+  #checkSize(size: number, field: string): void {
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.#size) {
+      throw new ProofRangeError(`${field} ${size} is outside 0..${this.#size}, the log's size`, field);
+    }
+  }
+
+  /** The RFC 9162 root of the first `size` leaves (any past size). */
+  async root(size = this.#size): Promise<Uint8Array> {
+    this.#checkSize(size, "treeSize");
+    const [hash] = await this.#hashRanges([[0, size]]);
+    return hash!;
+  }
+
+  async inclusionProof(index: number, size = this.#size): Promise<Uint8Array[]> {
+    this.#checkSize(size, "treeSize");
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+      throw new ProofRangeError(`leaf index ${index} is outside a tree of ${size} leaves`, "leafIndex");
+    }
+    return this.#hashRanges(inclusionRanges(index, size));
+  }
+
+  async consistencyProof(oldSize: number, newSize = this.#size): Promise<Uint8Array[]> {
+    this.#checkSize(newSize, "newSize");
+    if (!Number.isSafeInteger(oldSize) || oldSize < 0 || oldSize > newSize) {
+      throw new ProofRangeError(`old size ${oldSize} is outside 0..${newSize}`, "oldSize");
+    }
+    return this.#hashRanges(consistencyRanges(oldSize, newSize));
+  }
+
+  async leafHash(index: number): Promise<Uint8Array> {
+    this.#checkIndex(index);
+    const [hash] = await this.#hashRanges([[index, index + 1]]);
+    return hash!;
+  }
+
+  async stored(index: number): Promise<StoredRecord> {
+    this.#checkIndex(index);
+    const bytes = await this.db.get(KEY.entry(index));
+    if (!bytes) throw new LogError("LOG_CORRUPT", `the log lacks its entry ${index}`, { hint: "run the audit; restore the data folder from a backup" });
+    return json<StoredRecord>(bytes);
+  }
+
+  #checkIndex(index: number): void {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.#size) {
+      throw new ProofRangeError(`leaf index ${index} is outside a log of ${this.#size} leaves`, "leafIndex");
+    }
+  }
+
+  async indexOfLeafHash(hash: Uint8Array): Promise<number | null> {
+    const bytes = await this.db.get(KEY.leaf(hash));
+    return bytes ? num(bytes) : null;
+  }
+
+  /** Leaf indexes of every revision of a record, first revision first. */
+  async revisionIndexes(recordId: string): Promise<number[]> {
+    const indexes: number[] = [];
+    for await (const value of this.db.values({ gte: `r:${recordId}:`, lt: `r:${recordId};` })) indexes.push(num(value));
+    return indexes;
+  }
+
+  /** Signs a checkpoint of the current size with the log key and keeps it. */
+  async signCheckpoint(logKey: Signer, time = new Date()): Promise<StoredCheckpoint> {
+    const size = this.#size;
+    const body = { logId: this.logId, treeSize: size, root: hexlify(await this.root(size)), time: time.toISOString() };
+    const checkpoint: StoredCheckpoint = {
+      ...body,
+      signer: await logKey.getAddress(),
+      signature: await logKey.signMessage(checkpointText(body)),
+      anchoring: null,
+    };
+    await this.db.put(KEY.checkpoint(size), bytesOf(checkpoint), { sync: true });
+    return checkpoint;
+  }
+
+  async checkpointAt(size: number): Promise<StoredCheckpoint | null> {
+    const bytes = await this.db.get(KEY.checkpoint(size));
+    return bytes ? json<StoredCheckpoint>(bytes) : null;
+  }
+
+  /** Records that the checkpoint of `size` is anchored on chain; it becomes the one proofs are made to. */
+  async recordAnchoring(size: number, anchoring: Anchoring): Promise<void> {
+    const checkpoint = await this.checkpointAt(size);
+    if (!checkpoint) throw new LogError("CHECKPOINT_UNKNOWN", `no checkpoint of size ${size} was signed`, { field: "treeSize" });
+    await this.db.batch(
+      [
+        { type: "put", key: KEY.checkpoint(size), value: bytesOf({ ...checkpoint, anchoring }) },
+        { type: "put", key: KEY.anchored, value: bytesOf(String(size)) },
+      ],
+      { sync: true },
+    );
+  }
+
+  async latestAnchored(): Promise<StoredCheckpoint | null> {
+    const bytes = await this.db.get(KEY.anchored);
+    return bytes ? this.checkpointAt(num(bytes)) : null;
+  }
+
+  /**
+   * A record and all its revisions, each with its inclusion proof to the latest anchored
+   * checkpoint (none for revisions appended since). Personal fields are opened only if `decrypt`.
+   */
+  async lookup(recordId: string, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
+    const indexes = await this.revisionIndexes(recordId);
+    if (indexes.length === 0) throw new LogError("RECORD_NOT_FOUND", `no record ${recordId} is in this log`, { field: "recordId" });
+    const checkpoint = await this.latestAnchored();
+    const revisions = await Promise.all(
+      indexes.map(async (leafIndex): Promise<RecordRevision> => {
+        const stored = await this.stored(leafIndex);
+        const { sealed: _sealed, ...plain } = stored;
+        const inTree = checkpoint !== null && leafIndex < checkpoint.treeSize;
+        return {
+          leafIndex,
+          leafHash: hexlify(await this.leafHash(leafIndex)),
+          record: decrypt ? openRecord(stored, this.options.keyring) : plain,
+          proof: inTree ? (await this.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
+        };
+      }),
+    );
+    return { recordId, revisions, checkpoint };
+  }
+
+  /**
+   * Re-reads every record and every stored hash, as an auditor would: each record must hash to its
+   * stored leaf, each stored node must be the hash of its children, and the latest anchored root
+   * must be the tree's. Every finding names the records it concerns.
+   */
+  async audit(): Promise<AuditFinding[]> {
+    const findings: AuditFinding[] = [];
+    const recordIdAt = new Map<number, string>();
+    const frontier: (Uint8Array | undefined)[] = [];
+    const CHUNK = 1024;
+    for (let start = 0; start < this.#size; start += CHUNK) {
+      const end = Math.min(this.#size, start + CHUNK);
+      const indexes = Array.from({ length: end - start }, (_, i) => start + i);
+      const entries = await this.db.getMany(indexes.map(KEY.entry));
+      const computed: { node: Node; hash: Uint8Array; leaves: [number, number] }[] = [];
+      indexes.forEach((index, i) => {
+        let leaf: Uint8Array;
+        try {
+          const stored = json<StoredRecord>(entries[i]!);
+          recordIdAt.set(index, stored.recordId);
+          leaf = leafHash(recordLeaf(openRecord(stored, this.options.keyring)));
+        } catch (error) {
+          findings.push({ code: "RECORD_UNREADABLE", message: `the record at leaf ${index} cannot be read or opened: ${(error as Error).message}`, recordIds: [recordIdAt.get(index) ?? "unknown"], leafIndexes: [index] });
+          leaf = new Uint8Array(32);
+        }
+        for (const { node, hash } of appendLeaf(frontier, index, leaf)) {
+          const span = 2 ** node.level;
+          computed.push({ node, hash, leaves: [node.index * span, (node.index + 1) * span] });
+        }
+      });
+      const stored = await this.db.getMany(computed.map((c) => KEY.node(c.node)));
+      computed.forEach((c, i) => {
+        if (stored[i] && equalBytes(stored[i], c.hash)) return;
+        const leafIndexes = Array.from({ length: c.leaves[1] - c.leaves[0] }, (_, k) => c.leaves[0] + k);
+        // A changed record shows first at its own leaf; report higher nodes only when the leaves agree.
+        if (c.node.level > 0 && findings.some((f) => f.leafIndexes.some((l) => l >= c.leaves[0] && l < c.leaves[1]))) return;
+        const recordIds = leafIndexes.slice(0, 16).map((l) => recordIdAt.get(l) ?? "unknown");
+        findings.push(
+          c.node.level === 0
+            ? { code: "RECORD_ALTERED", message: `record ${recordIds[0]} at leaf ${c.leaves[0]} does not hash to the leaf stored for it: the record or its stored hash was changed`, recordIds, leafIndexes }
+            : { code: "TREE_ALTERED", message: `the stored hash over leaves ${c.leaves[0]}..${c.leaves[1] - 1} is not the hash of the leaves beneath it`, recordIds, leafIndexes },
+        );
+      });
+    }
+    const anchored = await this.latestAnchored();
+    if (anchored && findings.length === 0 && hexlify(await this.root(anchored.treeSize)) !== anchored.root) {
+      findings.push({ code: "CHECKPOINT_MISMATCH", message: `the tree of ${anchored.treeSize} leaves no longer has the anchored root ${anchored.root}`, recordIds: [], leafIndexes: [] });
+    }
+    return findings;
+  }
+
+  /** Re-wraps every record's data key under the keyring's current master key. Hashes do not change. */
+  async rewrapAll(): Promise<number> {
+    const run = this.#queue.then(async () => {
+      let rewrapped = 0;
+      for (let start = 0; start < this.#size; start += 1024) {
+        const end = Math.min(this.#size, start + 1024);
+        const keys = Array.from({ length: end - start }, (_, i) => KEY.entry(start + i));
+        const entries = await this.db.getMany(keys);
+        const ops = entries.flatMap((bytes, i) => {
+          const stored = json<StoredRecord>(bytes!);
+          if (stored.sealed.kid === this.options.keyring.current) return [];
+          rewrapped++;
+          const sealed = rewrap(stored.sealed, this.options.keyring, `${stored.recordId}#${stored.revision}`);
+          return [{ type: "put" as const, key: keys[i]!, value: bytesOf({ ...stored, sealed }) }];
+        });
+        if (ops.length > 0) await this.db.batch(ops, { sync: true });
+      }
+      return rewrapped;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.db.close();
+  }
+}
+
+/** The LevelDB key layout (documented in docs/records.md). */
+export const LOG_KEYS = KEY;

@@ -1,0 +1,88 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { KeyError } from "./errors.ts";
+
+/**
+ * Envelope encryption (AES-256-GCM): each sealed value has its own data key, and only that key
+ * is encrypted (wrapped) under a master key. Rotating the master key re-wraps data keys; the
+ * sealed data, and so every record hash, stays as it is.
+ */
+export interface Envelope {
+  v: 1;
+  /** The master key that wraps the data key. */
+  kid: string;
+  /** base64 of iv (12) || wrapped data key (32) || tag (16). */
+  key: string;
+  /** base64 of iv (12) || ciphertext || tag (16). */
+  data: string;
+}
+
+export interface Keyring {
+  /** The id of the key new envelopes are wrapped with. */
+  current: string;
+  keys: ReadonlyMap<string, Uint8Array>;
+}
+
+/** A keyring from `{ current, keys: { kid: base64 } }`, each key 32 bytes: validated here, once. */
+export function keyringFrom(config: { current: string; keys: Record<string, string> }): Keyring {
+  const keys = new Map<string, Uint8Array>();
+  for (const [kid, encoded] of Object.entries(config.keys)) {
+    const key = Buffer.from(encoded, "base64");
+    if (key.length !== 32) throw new KeyError("KEY_INVALID", `master key "${kid}" is ${key.length} bytes, not 32`, { field: `keys.${kid}`, hint: "generate one with: openssl rand -base64 32" });
+    keys.set(kid, key);
+  }
+  if (!keys.has(config.current)) {
+    throw new KeyError("KEY_INVALID", `the current master key "${config.current}" is not in the keyring`, { field: "current", hint: "name one of the configured keys as current" });
+  }
+  return { current: config.current, keys };
+}
+
+function gcm(key: Uint8Array, plain: Uint8Array, aad: Uint8Array): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
+  return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+function ungcm(key: Uint8Array, sealed: Buffer, aad: Uint8Array): Buffer {
+  const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, 12)).setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+  return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
+}
+
+function masterKey(keyring: Keyring, kid: string): Uint8Array {
+  const key = keyring.keys.get(kid);
+  if (!key) throw new KeyError("KEY_UNKNOWN", `master key "${kid}" is not in the keyring`, { hint: "add the retired key to the keyring until every envelope is re-wrapped" });
+  return key;
+}
+
+/** Seals `plain` under a fresh data key. `context` (for example the record id) must be given again to open it. */
+export function seal(plain: Uint8Array, keyring: Keyring, context: string): Envelope {
+  const aad = Buffer.from(context, "utf8");
+  const dataKey = randomBytes(32);
+  return {
+    v: 1,
+    kid: keyring.current,
+    key: gcm(masterKey(keyring, keyring.current), dataKey, aad).toString("base64"),
+    data: gcm(dataKey, plain, aad).toString("base64"),
+  };
+}
+
+export function open(envelope: Envelope, keyring: Keyring, context: string): Buffer {
+  const aad = Buffer.from(context, "utf8");
+  try {
+    const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), aad);
+    return ungcm(dataKey, Buffer.from(envelope.data, "base64"), aad);
+  } catch (error) {
+    if (error instanceof KeyError) throw error;
+    throw new KeyError("ENVELOPE_INVALID", `the sealed data of ${context} cannot be opened: it was altered or belongs to another record`, {
+      hint: "run the log audit; restore the record from a backup",
+    });
+  }
+}
+
+/** The envelope with its data key wrapped under the keyring's current master key; the data is untouched. */
+export function rewrap(envelope: Envelope, keyring: Keyring, context: string): Envelope {
+  if (envelope.kid === keyring.current) return envelope;
+  const aad = Buffer.from(context, "utf8");
+  const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), aad);
+  return { ...envelope, kid: keyring.current, key: gcm(masterKey(keyring, keyring.current), dataKey, aad).toString("base64") };
+}

@@ -1,0 +1,41 @@
+import { createHmac } from "node:crypto";
+import { IdentityError } from "./errors.ts";
+
+/** GB 11643-1999: weights of the first 17 digits, and the check character for each sum mod 11. */
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = "10X98765432";
+
+/**
+ * The canonical form of an 18-character resident identity number: full-width characters folded
+ * (NFKC), spaces and hyphens removed, a trailing x upper-cased; then its structure, birth date and
+ * check character are validated. Two spellings of one ID give one identity commitment.
+ */
+export function normaliseResidentId(input: string): string {
+  if (typeof input !== "string") throw new IdentityError("the resident ID must be a string of 18 characters");
+  const id = input.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(id)) {
+    throw new IdentityError(`the resident ID must be 17 digits and a digit or X; got ${id.length} characters`);
+  }
+  const year = Number(id.slice(6, 10));
+  const month = Number(id.slice(10, 12));
+  const day = Number(id.slice(12, 14));
+  const birth = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1900 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || birth.getTime() > Date.now()) {
+    throw new IdentityError("the resident ID's birth date (characters 7 to 14) is not a real past date");
+  }
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * WEIGHTS[i]!;
+  if (CHECK[sum % 11] !== id[17]) {
+    throw new IdentityError("the resident ID's check character does not match: a character was mistyped");
+  }
+  return id;
+}
+
+/**
+ * The on-chain identity commitment: HMAC-SHA-256 of the normalised resident ID under the key the
+ * gateways of one deployment share. Without the key, the commitment confirms no guess.
+ */
+export function identityCommitment(key: Uint8Array, residentId: string): string {
+  if (key.length < 32) throw new IdentityError("the identity key must be at least 32 bytes");
+  return "0x" + createHmac("sha256", key).update(normaliseResidentId(residentId)).digest("hex");
+}

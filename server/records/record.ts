@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { canonicalize } from "../verify/canonical.ts";
+import { RecordFormatError } from "../verify/errors.ts";
+import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
+
+/** What the log holds. Each kind's public and personal fields are listed in docs/records.md. */
+export const RECORD_KINDS = [
+  "application",
+  "document",
+  "approval-packet",
+  "payment-file",
+  "settlement",
+  "complaint",
+  "feedback",
+  "access-log",
+] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/**
+ * An off-chain record, as it is hashed: the RFC 8785 form of this whole object, salt and personal
+ * fields in the clear, is the log leaf. The 128-bit salt makes the hash useless to anyone who
+ * would confirm a guess of the personal fields.
+ */
+export interface AidRecord {
+  recordId: string;
+  revision: number;
+  kind: RecordKind;
+  caseId: string | null;
+  jurisdiction: string;
+  createdAt: string;
+  salt: string;
+  public: Record<string, unknown>;
+  personal: Record<string, unknown>;
+}
+
+/** A record at rest: personal fields and salt sealed (envelope encryption), the rest plain. */
+export interface StoredRecord extends Omit<AidRecord, "salt" | "personal"> {
+  sealed: Envelope;
+}
+
+export interface NewRecord {
+  kind: RecordKind;
+  jurisdiction: string;
+  caseId?: string | null;
+  public?: Record<string, unknown>;
+  personal?: Record<string, unknown>;
+  /** A new revision of an existing record keeps its id. */
+  recordId?: string;
+  revision?: number;
+  createdAt?: string;
+}
+
+const RECORD_ID = /^r[0-9a-f]{32}$/;
+
+/** A record with a fresh salt (and a fresh id for a first revision), its shape checked. */
+export function newRecord(input: NewRecord): AidRecord {
+  const record: AidRecord = {
+    recordId: input.recordId ?? "r" + randomBytes(16).toString("hex"),
+    revision: input.revision ?? 0,
+    kind: input.kind,
+    caseId: input.caseId ?? null,
+    jurisdiction: input.jurisdiction,
+    createdAt: input.createdAt ?? new Date().toISOString(),
+    salt: randomBytes(16).toString("hex"),
+    public: input.public ?? {},
+    personal: input.personal ?? {},
+  };
+  assertRecord(record);
+  return record;
+}
+
+/** Checks every field of a record a caller hands in; the first problem is thrown, naming its field. */
+export function assertRecord(record: AidRecord): void {
+  const bad = (field: string, problem: string): never => {
+    throw new RecordFormatError("RECORD_INVALID", `${field} ${problem}`, { field, hint: "see docs/records.md for the record fields" });
+  };
+  if (typeof record !== "object" || record === null) bad("record", "must be an object");
+  if (!RECORD_ID.test(record.recordId)) bad("recordId", 'must be "r" and 32 lower-case hex digits');
+  if (!Number.isSafeInteger(record.revision) || record.revision < 0) bad("revision", "must be a whole number from 0");
+  if (!(RECORD_KINDS as readonly string[]).includes(record.kind)) bad("kind", `must be one of ${RECORD_KINDS.join(", ")}`);
+  if (record.caseId !== null && !/^0x[0-9a-f]{64}$/.test(record.caseId)) bad("caseId", "must be null or 0x and 64 lower-case hex digits");
+  if (!/^\d{12}$/.test(record.jurisdiction)) bad("jurisdiction", "must be a 12-digit division code");
+  if (Number.isNaN(Date.parse(record.createdAt))) bad("createdAt", "must be an ISO 8601 time");
+  if (!/^[0-9a-f]{32,}$/.test(record.salt)) bad("salt", "must be at least 128 bits of lower-case hex");
+  for (const part of ["public", "personal"] as const) {
+    const value = record[part];
+    if (typeof value !== "object" || value === null || Array.isArray(value)) bad(part, "must be an object");
+  }
+  const extra = Object.keys(record).filter((k) => !RECORD_FIELDS.has(k));
+  if (extra.length > 0) bad(extra[0]!, "is not a record field");
+  canonicalize(record);
+}
+
+const RECORD_FIELDS = new Set(["recordId", "revision", "kind", "caseId", "jurisdiction", "createdAt", "salt", "public", "personal"]);
+
+/** The authenticated-data context of a record's envelope: an envelope moved to another record will not open. */
+function context(record: Pick<AidRecord, "recordId" | "revision">): string {
+  return `${record.recordId}#${record.revision}`;
+}
+
+export function sealRecord(record: AidRecord, keyring: Keyring): StoredRecord {
+  const { salt, personal, ...plain } = record;
+  return { ...plain, sealed: seal(Buffer.from(JSON.stringify({ salt, personal })), keyring, context(record)) };
+}
+
+export function openRecord(stored: StoredRecord, keyring: Keyring): AidRecord {
+  const { sealed, ...plain } = stored;
+  const { salt, personal } = JSON.parse(open(sealed, keyring, context(stored)).toString("utf8")) as Pick<AidRecord, "salt" | "personal">;
+  return { ...plain, salt, personal };
+}
+
+/** What a caller without the right to personal data sees: the plain fields only. */
+export function publicView(stored: StoredRecord): Omit<StoredRecord, "sealed"> {
+  const { sealed: _sealed, ...plain } = stored;
+  return plain;
+}
