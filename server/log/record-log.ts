@@ -348,6 +348,7 @@ export class RecordLog {
   async audit(): Promise<AuditFinding[]> {
     const findings: AuditFinding[] = [];
     const recordIdAt = new Map<number, string>();
+    const unreadable = new Set<number>();
     const frontier: (Uint8Array | undefined)[] = [];
     const CHUNK = 1024;
     for (let start = 0; start < this.#size; start += CHUNK) {
@@ -362,6 +363,7 @@ export class RecordLog {
           recordIdAt.set(index, stored.recordId);
           leaf = leafHash(recordLeaf(openRecord(stored, this.options.keyring)));
         } catch (error) {
+          unreadable.add(index);
           findings.push({ code: "RECORD_UNREADABLE", message: `the record at leaf ${index} cannot be read or opened: ${(error as Error).message}`, recordIds: [recordIdAt.get(index) ?? "unknown"], leafIndexes: [index] });
           leaf = new Uint8Array(32);
         }
@@ -373,6 +375,8 @@ export class RecordLog {
       const stored = await this.db.getMany(computed.map((c) => KEY.node(c.node)));
       computed.forEach((c, i) => {
         if (stored[i] && equalBytes(stored[i], c.hash)) return;
+        // A record that cannot be read is reported once, as unreadable.
+        if (c.node.level === 0 && unreadable.has(c.node.index)) return;
         const leafIndexes = Array.from({ length: c.leaves[1] - c.leaves[0] }, (_, k) => c.leaves[0] + k);
         // A changed record shows first at its own leaf; report higher nodes only when the leaves agree.
         if (c.node.level > 0 && findings.some((f) => f.leafIndexes.some((l) => l >= c.leaves[0] && l < c.leaves[1]))) return;
@@ -388,7 +392,7 @@ export class RecordLog {
     if (anchored && findings.length === 0 && hexlify(await this.root(anchored.treeSize)) !== anchored.root) {
       findings.push({ code: "CHECKPOINT_MISMATCH", message: `the tree of ${anchored.treeSize} leaves no longer has the anchored root ${anchored.root}`, recordIds: [], leafIndexes: [] });
     }
-    return findings;
+    return findings.sort((a, b) => (a.leafIndexes[0] ?? Infinity) - (b.leafIndexes[0] ?? Infinity));
   }
 
   /** Re-wraps every record's data key under the keyring's current master key. Hashes do not change. */

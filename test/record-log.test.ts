@@ -1,0 +1,263 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hexlify, id, Wallet } from "ethers";
+import { Level } from "level";
+import { afterEach, describe, expect, it } from "vitest";
+import { LOG_KEYS, RecordLog } from "../server/log/record-log.ts";
+import { keyringFrom } from "../server/records/envelope.ts";
+import { newRecord, type AidRecord, type StoredRecord } from "../server/records/record.ts";
+import { consistencyProof, inclusionProof, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../server/verify/index.ts";
+
+const LOG_ID = id("gateway 440105");
+const logKey = Wallet.createRandom();
+const k1 = randomBytes(32).toString("base64");
+const keyring = keyringFrom({ current: "k1", keys: { k1 } });
+const open: RecordLog[] = [];
+
+async function openLog(dir = mkdtempSync(join(tmpdir(), "aidtrail-log-")), ring = keyring) {
+  const log = await RecordLog.open(dir, { logId: LOG_ID, keyring: ring, maxRecordBytes: 4096 });
+  open.push(log);
+  return { log, dir };
+}
+afterEach(async () => {
+  for (const log of open.splice(0)) await log.close().catch(() => undefined);
+});
+
+const record = (i: number, extra: Partial<AidRecord> = {}) =>
+  ({ ...newRecord({ kind: "application", jurisdiction: "440105001000", public: { n: i, programme: "dibao" }, personal: { name: `申请人${i}` } }), ...extra });
+
+describe("appending and proving", () => {
+  it("keeps the RFC 9162 root, inclusion and consistency proofs of the in-memory reference at every size", async () => {
+    const { log } = await openLog();
+    const records: AidRecord[] = [];
+    for (const batch of [1, 2, 5, 8, 1, 13, 3]) {
+      const next = Array.from({ length: batch }, (_, i) => record(records.length + i));
+      const appended = await log.append(next);
+      expect(appended.map((a) => a.leafIndex)).toEqual(next.map((_, i) => records.length + i));
+      records.push(...next);
+    }
+    const leaves = records.map(recordLeaf);
+    for (let size = 0; size <= leaves.length; size++) {
+      expect(hexlify(await log.root(size))).toBe(hexlify(rootHash(leaves.slice(0, size))));
+      for (let m = 0; m <= size; m += 3) {
+        expect((await log.consistencyProof(m, size)).map(hexlify)).toEqual(consistencyProof(leaves.slice(0, size), m).map(hexlify));
+      }
+    }
+    for (const index of [0, 1, 7, 16, 32]) {
+      expect((await log.inclusionProof(index)).map(hexlify)).toEqual(inclusionProof(leaves, index).map(hexlify));
+    }
+  });
+
+  it("survives reopening: size, root and lookups come back from disk", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 11 }, (_, i) => record(i));
+    await log.append(records);
+    const root = hexlify(await log.root());
+    await log.close();
+    const { log: again } = await openLog(dir);
+    expect(again.size).toBe(11);
+    expect(hexlify(await again.root())).toBe(root);
+    const twelfth = record(11);
+    await again.append([twelfth]);
+    expect(hexlify(await again.root())).toBe(hexlify(rootHash([...records, twelfth].map(recordLeaf))));
+  });
+
+  it("finds a record by leaf index, by leaf hash and by record id with all its revisions", async () => {
+    const { log } = await openLog();
+    const first = record(0);
+    const [appended] = await log.append([first, record(1)]);
+    const second = { ...record(2), recordId: first.recordId, revision: 1 };
+    await log.append([second]);
+    expect(await log.indexOfLeafHash(Buffer.from(appended!.leafHash.slice(2), "hex"))).toBe(0);
+    expect(await log.indexOfLeafHash(randomBytes(32))).toBeNull();
+    expect(await log.revisionIndexes(first.recordId)).toEqual([0, 2]);
+    expect((await log.stored(2)).revision).toBe(1);
+  });
+});
+
+describe("checkpoints and lookups", () => {
+  it("returns each revision with a proof to the latest anchored checkpoint, which verifies offline", async () => {
+    const { log } = await openLog();
+    const r = record(0);
+    await log.append([r, record(1), record(2)]);
+    const checkpoint = await log.signCheckpoint(logKey);
+    await log.recordAnchoring(3, { chainId: 31337, anchor: "0x" + "11".repeat(20), transactionHash: "0x" + "22".repeat(32), blockNumber: 9 });
+    await log.append([{ ...record(3), recordId: r.recordId, revision: 1 }]);
+
+    const found = await log.lookup(r.recordId, { decrypt: true });
+    expect(found.checkpoint?.treeSize).toBe(3);
+    expect(found.checkpoint?.anchoring?.blockNumber).toBe(9);
+    expect(found.revisions.map((v) => v.leafIndex)).toEqual([0, 3]);
+    expect(found.revisions[1]!.proof).toBeNull();
+    const first = found.revisions[0]!;
+    const verdict = verifyRecord({
+      record: first.record,
+      leafIndex: first.leafIndex,
+      leafHash: first.leafHash,
+      proof: first.proof!,
+      checkpoint: found.checkpoint!,
+      expectedSigner: logKey.address,
+      anchored: new Map([[3, checkpoint.root]]),
+    });
+    expect(verdict).toMatchObject({ ok: true, failures: [] });
+
+    const hidden = await log.lookup(r.recordId, { decrypt: false });
+    expect(JSON.stringify(hidden)).not.toContain("申请人0");
+    expect(JSON.stringify(hidden)).not.toContain(r.salt);
+  });
+
+  it("gives every reason a record fails: changed content, wrong proof, unanchored, forked or unsigned checkpoint", async () => {
+    const { log } = await openLog();
+    const r = record(0);
+    await log.append([r, record(1), record(2), record(3), record(4)]);
+    const checkpoint = await log.signCheckpoint(logKey);
+    const proof = (await log.inclusionProof(0)).map(hexlify);
+    const base = { record: r, leafIndex: 0, proof, checkpoint, expectedSigner: logKey.address };
+    const codes = (evidence: Parameters<typeof verifyRecord>[0]) => verifyRecord(evidence).failures.map((f) => f.code);
+
+    expect(codes({ ...base, record: { ...r, public: { n: 999 } }, leafHash: hexlify((await log.leafHash(0))) })).toEqual(["RECORD_HASH_MISMATCH", "PROOF_INVALID"]);
+    expect(codes({ ...base, proof: [...proof].reverse() })).toEqual(["PROOF_INVALID"]);
+    expect(codes({ ...base, leafIndex: 1 })).toEqual(["PROOF_INVALID"]);
+    expect(codes({ ...base, anchored: new Map() })).toEqual(["CHECKPOINT_NOT_ANCHORED"]);
+    expect(codes({ ...base, expectedSigner: Wallet.createRandom().address })).toEqual(["CHECKPOINT_SIGNATURE_INVALID"]);
+    expect(codes({ ...base, checkpoint: { ...checkpoint, time: "2020-01-01T00:00:00.000Z" } })).toEqual(["CHECKPOINT_SIGNATURE_INVALID"]);
+    expect(codes({ ...base, record: { bad: Number.NaN } })).toEqual(["RECORD_NOT_HASHABLE"]);
+
+    await log.append([record(5), record(6)]);
+    const later = await log.signCheckpoint(logKey);
+    const consistency = (await log.consistencyProof(5, 7)).map(hexlify);
+    expect(codes({ ...base, later: { checkpoint: later, proof: consistency } })).toEqual([]);
+    expect(verifyConsistency(5, 7, Buffer.from(checkpoint.root.slice(2), "hex"), Buffer.from(later.root.slice(2), "hex"), consistency.map((h) => Buffer.from(h.slice(2), "hex")))).toBe(true);
+    const forked = await (async () => {
+      const { log: other } = await openLog();
+      await other.append([record(10), record(11), record(12), record(13), record(14), record(15), record(16)]);
+      return other.signCheckpoint(logKey);
+    })();
+    expect(codes({ ...base, later: { checkpoint: forked, proof: consistency } })).toEqual(["CHECKPOINT_INCONSISTENT"]);
+  });
+});
+
+describe("bad input writes nothing", () => {
+  it("refuses an existing revision, a revision gap, a duplicate, an oversized or malformed record, all or none", async () => {
+    const { log } = await openLog();
+    const r = record(0);
+    await log.append([r]);
+    const root = hexlify(await log.root());
+    const attempts: [AidRecord[], string][] = [
+      [[record(1), { ...record(2), recordId: r.recordId, revision: 0 }], "RECORD_EXISTS"],
+      [[record(1), { ...record(2), recordId: r.recordId, revision: 2 }], "RECORD_REVISION_GAP"],
+      [[record(1), r], "RECORD_EXISTS"],
+      [[record(1), { ...record(2), public: { blob: "x".repeat(5000) } }], "RECORD_TOO_LARGE"],
+      [[record(1), { ...record(2), kind: "memo" as never }], "RECORD_INVALID"],
+      [[record(1), { ...record(2), personal: { x: Number.NaN } }], "RECORD_NOT_CANONICALISABLE"],
+    ];
+    for (const [batch, code] of attempts) {
+      await expect(log.append(batch)).rejects.toMatchObject({ code });
+      expect(log.size).toBe(1);
+      expect(hexlify(await log.root())).toBe(root);
+    }
+    const duplicate = record(5);
+    await expect(log.append([duplicate, { ...duplicate, recordId: "r" + "0".repeat(32) }])).resolves.toHaveLength(2);
+  });
+
+  it("refuses proofs and lookups outside the tree with a range error", async () => {
+    const { log } = await openLog();
+    await log.append([record(0), record(1)]);
+    await expect(log.inclusionProof(2)).rejects.toMatchObject({ code: "PROOF_RANGE", field: "leafIndex" });
+    await expect(log.inclusionProof(0, 3)).rejects.toMatchObject({ code: "PROOF_RANGE", field: "treeSize" });
+    await expect(log.consistencyProof(3, 2)).rejects.toMatchObject({ code: "PROOF_RANGE", field: "oldSize" });
+    await expect(log.root(-1)).rejects.toMatchObject({ code: "PROOF_RANGE" });
+    await expect(log.lookup("r" + "f".repeat(32), { decrypt: false })).rejects.toMatchObject({ code: "RECORD_NOT_FOUND" });
+  });
+
+  it("refuses a store that belongs to another log", async () => {
+    const { log, dir } = await openLog();
+    await log.close();
+    await expect(RecordLog.open(dir, { logId: id("another"), keyring })).rejects.toMatchObject({ code: "LOG_CONFIG_INVALID" });
+  });
+});
+
+describe("tamper evidence", () => {
+  /** Plays an insider with disk access: edits LevelDB directly while the gateway is stopped. */
+  async function tamper(dir: string, edit: (db: Level<string, Uint8Array>) => Promise<void>) {
+    const db = new Level<string, Uint8Array>(dir, { keyEncoding: "utf8", valueEncoding: "view" });
+    await db.open();
+    await edit(db);
+    await db.close();
+  }
+
+  it("names the record whose stored content was edited", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 9 }, (_, i) => record(i));
+    await log.append(records);
+    await log.signCheckpoint(logKey);
+    await log.close();
+    await tamper(dir, async (db) => {
+      const key = LOG_KEYS.entry(6);
+      const stored = JSON.parse(Buffer.from((await db.get(key))!).toString()) as StoredRecord;
+      stored.public = { ...stored.public, n: 600 };
+      await db.put(key, Buffer.from(JSON.stringify(stored)));
+    });
+    const { log: reopened } = await openLog(dir);
+    const findings = await reopened.audit();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ code: "RECORD_ALTERED", recordIds: [records[6]!.recordId], leafIndexes: [6] });
+  });
+
+  it("names the record whose stored hash was edited, and one whose sealed data was swapped", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 9 }, (_, i) => record(i));
+    await log.append(records);
+    await log.close();
+    await tamper(dir, async (db) => {
+      await db.put(LOG_KEYS.node({ level: 0, index: 3 }), randomBytes(32));
+      const a = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(7)))!).toString()) as StoredRecord;
+      const b = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(8)))!).toString()) as StoredRecord;
+      await db.put(LOG_KEYS.entry(7), Buffer.from(JSON.stringify({ ...a, sealed: b.sealed })));
+    });
+    const { log: reopened } = await openLog(dir);
+    const findings = await reopened.audit();
+    expect(findings.map((f) => [f.code, f.recordIds[0]])).toEqual([
+      ["RECORD_ALTERED", records[3]!.recordId],
+      ["RECORD_UNREADABLE", records[7]!.recordId],
+    ]);
+  });
+
+  it("finds a record and its stored hash edited together, from the tree above them", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 8 }, (_, i) => record(i));
+    await log.append(records);
+    await log.close();
+    const forged = { ...records[5]!, public: { n: 5000 } };
+    await tamper(dir, async (db) => {
+      const stored = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(5)))!).toString()) as StoredRecord;
+      await db.put(LOG_KEYS.entry(5), Buffer.from(JSON.stringify({ ...stored, public: forged.public })));
+      const { leafHash } = await import("../server/verify/index.ts");
+      await db.put(LOG_KEYS.node({ level: 0, index: 5 }), leafHash(recordLeaf(forged)));
+    });
+    const { log: reopened } = await openLog(dir);
+    const [finding] = await reopened.audit();
+    expect(finding).toMatchObject({ code: "TREE_ALTERED", leafIndexes: [4, 5] });
+    expect(finding!.recordIds).toContain(records[5]!.recordId);
+  });
+});
+
+describe("key rotation", () => {
+  it("re-wraps every record under the new master key; hashes, root and records stay", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 5 }, (_, i) => record(i));
+    await log.append(records);
+    const root = hexlify(await log.root());
+    await log.close();
+    const k2 = randomBytes(32).toString("base64");
+    const { log: rotating } = await openLog(dir, keyringFrom({ current: "k2", keys: { k1, k2 } }));
+    expect(await rotating.rewrapAll()).toBe(5);
+    await rotating.close();
+    const { log: rotated } = await openLog(dir, keyringFrom({ current: "k2", keys: { k2 } }));
+    expect(hexlify(await rotated.root())).toBe(root);
+    expect((await rotated.lookup(records[2]!.recordId, { decrypt: true })).revisions[0]!.record).toEqual(records[2]);
+    expect(await rotated.audit()).toEqual([]);
+  });
+});

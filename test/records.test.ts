@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { keyringFrom, open, rewrap, seal } from "../server/records/envelope.ts";
+import { identityCommitment, normaliseResidentId } from "../server/records/identity.ts";
+import { parseRecordJson } from "../server/records/parse.ts";
+import { newRecord, openRecord, sealRecord } from "../server/records/record.ts";
+import { canonicalize, recordHash } from "../server/verify/index.ts";
+
+const key = () => randomBytes(32).toString("base64");
+
+function expectCode(action: () => unknown, code: string, message?: RegExp) {
+  try {
+    action();
+  } catch (error) {
+    expect((error as { code?: string }).code, String(error)).toBe(code);
+    if (message) expect((error as Error).message).toMatch(message);
+    return error as { code: string; field?: string; hint?: string };
+  }
+  throw new Error(`expected an error with code ${code}`);
+}
+
+describe("canonicalize (RFC 8785)", () => {
+  it("gives the RFC's own example output", () => {
+    const input = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+    );
+    expect(canonicalize(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  it("sorts keys by UTF-16 code units, as the RFC's sorting example shows", () => {
+    const input = JSON.parse(
+      '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control","\\u00f6":"Latin Small Letter O With Diaeresis"}',
+    );
+    expect(canonicalize(input)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it("serialises numbers as the RFC's appendix B does", () => {
+    const cases: [number, string][] = [
+      [0, "0"], [-0, "0"], [5e-324, "5e-324"], [1.7976931348623157e308, "1.7976931348623157e+308"],
+      [9007199254740992, "9007199254740992"], [1e21, "1e+21"], [9.999999999999997e22, "9.999999999999997e+22"],
+      [0.000001, "0.000001"], [9.999999999999997e-7, "9.999999999999997e-7"], [333333333.3333332, "333333333.3333332"],
+      [295147905179352830000, "295147905179352830000"], [-1.7976931348623157e308, "-1.7976931348623157e+308"],
+    ];
+    for (const [value, text] of cases) expect(canonicalize(value)).toBe(text);
+  });
+
+  it("hashes equal records alike whatever their key order or number spelling", () => {
+    const a = JSON.parse('{"b": 1.50, "a": {"y": 1e2, "x": [true, null]}}');
+    const b = JSON.parse('{"a": {"x": [true, null], "y": 100}, "b": 1.5}');
+    expect(Buffer.from(recordHash(a))).toEqual(Buffer.from(recordHash(b)));
+  });
+
+  it("refuses what JSON cannot carry faithfully, naming where it is", () => {
+    expect(expectCode(() => canonicalize({ a: [1, Number.NaN] }), "RECORD_NOT_CANONICALISABLE", /\$\.a\[1\] is NaN/).field).toBe("$.a[1]");
+    expectCode(() => canonicalize({ a: Number.POSITIVE_INFINITY }), "RECORD_NOT_CANONICALISABLE", /Infinity/);
+    expectCode(() => canonicalize({ a: "\ud800" }), "RECORD_NOT_CANONICALISABLE", /lone surrogate/);
+    expectCode(() => canonicalize({ ["\udc00"]: 1 }), "RECORD_NOT_CANONICALISABLE", /key with a lone surrogate/);
+    expectCode(() => canonicalize({ a: undefined }), "RECORD_NOT_CANONICALISABLE", /undefined/);
+    expectCode(() => canonicalize({ a: 1n }), "RECORD_NOT_CANONICALISABLE", /bigint/);
+    expectCode(() => canonicalize({ a: new Date(0) }), "RECORD_NOT_CANONICALISABLE", /Date object/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expectCode(() => canonicalize(cycle), "RECORD_NOT_CANONICALISABLE", /refers back to itself/);
+  });
+});
+
+describe("parsing records from the wire", () => {
+  it("refuses malformed JSON, duplicate keys at any depth, and oversized records", () => {
+    expectCode(() => parseRecordJson('{"a": 1,}'), "RECORD_MALFORMED_JSON");
+    expectCode(() => parseRecordJson("{'a': 1}"), "RECORD_MALFORMED_JSON");
+    expect(expectCode(() => parseRecordJson('{"a": {"b": 1, "b": 2}}'), "RECORD_DUPLICATE_KEY", /\$\.a has the key "b" twice/).field).toBe("$.a.b");
+    expectCode(() => parseRecordJson('[{"x": 1, "x": 1}]'), "RECORD_DUPLICATE_KEY");
+    expectCode(() => parseRecordJson(JSON.stringify({ a: "x".repeat(2000) }), 1024), "RECORD_TOO_LARGE", /limit is 1024/);
+    expect(parseRecordJson('{"a": [1, 2.5, "三"], "b": null}')).toEqual({ a: [1, 2.5, "三"], b: null });
+  });
+});
+
+describe("resident IDs and identity commitments", () => {
+  const k = randomBytes(32);
+
+  it("folds spellings of one ID into one commitment", () => {
+    const spellings = ["11010519491231002X", "11010519491231002x", " 110105 19491231 002X ", "１１０１０５１９４９１２３１００２Ｘ"];
+    expect(new Set(spellings.map(normaliseResidentId))).toEqual(new Set(["11010519491231002X"]));
+    expect(new Set(spellings.map((s) => identityCommitment(k, s))).size).toBe(1);
+    expect(identityCommitment(k, "110101199003074477")).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("depends on the deployment key, so the commitment confirms no guess without it", () => {
+    expect(identityCommitment(k, "110101199003074477")).not.toBe(identityCommitment(randomBytes(32), "110101199003074477"));
+  });
+
+  it("refuses IDs with a wrong check character, date or length, saying which", () => {
+    expectCode(() => normaliseResidentId("110101199003074478"), "IDENTITY_INVALID", /check character/);
+    expectCode(() => normaliseResidentId("110101199002304477"), "IDENTITY_INVALID", /birth date/);
+    expectCode(() => normaliseResidentId("110101299003074477"), "IDENTITY_INVALID", /birth date/);
+    expectCode(() => normaliseResidentId("11010119900307447"), "IDENTITY_INVALID", /17 digits/);
+    expectCode(() => normaliseResidentId("11010119900307447A"), "IDENTITY_INVALID", /17 digits/);
+    expectCode(() => identityCommitment(randomBytes(16), "110101199003074477"), "IDENTITY_INVALID", /at least 32 bytes/);
+  });
+});
+
+describe("envelope encryption", () => {
+  it("opens only with its context and refuses altered data", () => {
+    const keyring = keyringFrom({ current: "k1", keys: { k1: key() } });
+    const envelope = seal(Buffer.from("王小明"), keyring, "r1#0");
+    expect(open(envelope, keyring, "r1#0").toString()).toBe("王小明");
+    expectCode(() => open(envelope, keyring, "r2#0"), "ENVELOPE_INVALID");
+    const data = Buffer.from(envelope.data, "base64");
+    data[14]! ^= 1;
+    expectCode(() => open({ ...envelope, data: data.toString("base64") }, keyring, "r1#0"), "ENVELOPE_INVALID");
+  });
+
+  it("re-wraps under a new master key without touching the data", () => {
+    const k1 = key();
+    const k2 = key();
+    const old = keyringFrom({ current: "k1", keys: { k1 } });
+    const both = keyringFrom({ current: "k2", keys: { k1, k2 } });
+    const envelope = seal(Buffer.from("secret"), old, "c");
+    const rewrapped = rewrap(envelope, both, "c");
+    expect([rewrapped.kid, rewrapped.data]).toEqual(["k2", envelope.data]);
+    expect(open(rewrapped, keyringFrom({ current: "k2", keys: { k2 } }), "c").toString()).toBe("secret");
+    expectCode(() => open(envelope, keyringFrom({ current: "k2", keys: { k2 } }), "c"), "KEY_UNKNOWN");
+  });
+
+  it("validates the keyring once, at start", () => {
+    expectCode(() => keyringFrom({ current: "k1", keys: { k1: Buffer.alloc(16).toString("base64") } }), "KEY_INVALID", /16 bytes, not 32/);
+    expectCode(() => keyringFrom({ current: "k9", keys: { k1: key() } }), "KEY_INVALID", /not in the keyring/);
+  });
+});
+
+describe("records", () => {
+  const keyring = keyringFrom({ current: "k1", keys: { k1: key() } });
+
+  it("salt every record with 128 random bits, so equal content hashes differently", () => {
+    const input = { kind: "application" as const, jurisdiction: "440105001000", personal: { name: "王小明" } };
+    const a = newRecord(input);
+    const b = newRecord(input);
+    expect(a.salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(Buffer.from(recordHash(a))).not.toEqual(Buffer.from(recordHash(b)));
+  });
+
+  it("keeps personal fields and salt sealed at rest and restores the record exactly", () => {
+    const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao", householdSize: 2 }, personal: { name: "王小明", phone: "13812345678" } });
+    const stored = sealRecord(record, keyring);
+    const atRest = JSON.stringify(stored);
+    for (const secret of ["王小明", "13812345678", record.salt]) expect(atRest).not.toContain(secret);
+    expect(atRest).toContain("dibao");
+    expect(openRecord(stored, keyring)).toEqual(record);
+  });
+
+  it("refuses a record with a malformed field, naming it", () => {
+    expect(expectCode(() => newRecord({ kind: "letter" as never, jurisdiction: "440105001000" }), "RECORD_INVALID").field).toBe("kind");
+    expect(expectCode(() => newRecord({ kind: "application", jurisdiction: "4401" }), "RECORD_INVALID").field).toBe("jurisdiction");
+    expect(expectCode(() => newRecord({ kind: "application", jurisdiction: "440105001000", caseId: "0x12" }), "RECORD_INVALID").field).toBe("caseId");
+    expectCode(() => newRecord({ kind: "application", jurisdiction: "440105001000", personal: { income: Number.NaN } }), "RECORD_NOT_CANONICALISABLE");
+  });
+});
