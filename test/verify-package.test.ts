@@ -1,0 +1,55 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { recordHash as serverRecordHash } from "../server/verify/index.ts";
+
+/** Imports `aidtrail/verify` the way another project would: plain Node ESM resolution of the package exports. */
+function fromPackage(script: string): string {
+  return execFileSync(process.execPath, ["--input-type=module", "-e", `import * as kit from "aidtrail/verify"; ${script}`], { encoding: "utf8" });
+}
+
+describe("aidtrail/verify", () => {
+  it("exports exactly its public surface (changes to it are deliberate)", () => {
+    expect(JSON.parse(fromPackage("console.log(JSON.stringify(Object.keys(kit).sort()))"))).toEqual([
+      "AidtrailError",
+      "ProofRangeError",
+      "RecordFormatError",
+      "buildConsistencyPath",
+      "buildInclusionPath",
+      "canonicalize",
+      "checkpointText",
+      "consistencyProof",
+      "consistencyRanges",
+      "emptyRoot",
+      "equalBytes",
+      "inclusionProof",
+      "inclusionRanges",
+      "leafHash",
+      "memoryRangeHasher",
+      "nodeHash",
+      "recordHash",
+      "recordLeaf",
+      "rootFromInclusionProof",
+      "rootHash",
+      "splitPoint",
+      "verifyCheckpointSignature",
+      "verifyConsistency",
+      "verifyInclusion",
+      "verifyRecord",
+    ]);
+  });
+
+  it("hashes a record as the gateway does", () => {
+    const record = { b: [1, "二"], a: { z: null, y: 1e21 } };
+    const hex = fromPackage(`process.stdout.write(Buffer.from(kit.recordHash(${JSON.stringify(record)})).toString("hex"))`);
+    expect(hex).toBe(Buffer.from(serverRecordHash(record)).toString("hex"));
+  });
+
+  it("uses no Node-only API, so it runs in a browser", () => {
+    const dir = new URL("../dist/verify/", import.meta.url);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
+      const source = readFileSync(new URL(file, dir), "utf8");
+      expect(source, file).not.toMatch(/from "node:|require\(|\bBuffer\b|\bprocess\./);
+    }
+  });
+});
