@@ -152,6 +152,7 @@ describe("bad input writes nothing", () => {
       [[record(1), { ...record(2), public: { blob: "x".repeat(5000) } }], "RECORD_TOO_LARGE"],
       [[record(1), { ...record(2), kind: "memo" as never }], "RECORD_INVALID"],
       [[record(1), { ...record(2), personal: { x: Number.NaN } }], "RECORD_NOT_CANONICALISABLE"],
+      [[record(1), { ...record(2), note: "not a field" } as AidRecord], "RECORD_INVALID"],
     ];
     for (const [batch, code] of attempts) {
       await expect(log.append(batch)).rejects.toMatchObject({ code });

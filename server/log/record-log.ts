@@ -1,7 +1,7 @@
 import { Level } from "level";
 import type { Signer } from "ethers";
 import { hexlify } from "ethers";
-import { assertRecord, openRecord, sealRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
+import { assertRecordShape, openRecord, sealRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
 import { rewrap, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
 import { checkpointText, type SignedCheckpoint } from "../verify/checkpoint.ts";
@@ -71,6 +71,13 @@ const KEY = {
   revision: (recordId: string, revision: number) => `r:${recordId}:${pad(revision)}`,
   checkpoint: (size: number) => `c:${pad(size)}`,
 };
+/** A record made ready for the log off the append queue: its leaf hash and its sealed, serialised form. */
+interface Prepared {
+  record: AidRecord;
+  leaf: Uint8Array;
+  stored: Uint8Array;
+}
+
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 const num = (bytes: Uint8Array) => Number(text.decode(bytes));
@@ -134,29 +141,40 @@ export class RecordLog {
     return this.options.logId;
   }
 
-  /** Appends records atomically, all or none, and returns where each landed. */
+  /**
+   * Appends records atomically, all or none, and returns where each landed. Hashing and sealing
+   * happen before the append takes its turn, so they overlap the previous append's disk write.
+   */
   append(records: readonly AidRecord[]): Promise<Appended[]> {
-    const run = this.#queue.then(() => this.#append(records));
+    let prepared: Prepared[];
+    try {
+      prepared = records.map((record) => {
+        const leaf = this.#leafOf(record);
+        return { record, leaf, stored: bytesOf(sealRecord(record, this.options.keyring)) };
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = this.#queue.then(() => this.#append(prepared));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #append(records: readonly AidRecord[]): Promise<Appended[]> {
-    const leaves = records.map((record) => this.#leafOf(record));
-    await this.#assertNew(records, leaves);
-
+  async #append(prepared: readonly Prepared[]): Promise<Appended[]> {
+    await this.#assertNew(prepared);
     const frontier = [...this.#frontier];
     const ops: { type: "put"; key: string; value: Uint8Array }[] = [];
     const appended: Appended[] = [];
-    records.forEach((record, i) => {
+    prepared.forEach(({ record, leaf, stored }, i) => {
       const index = this.#size + i;
-      for (const { node, hash } of appendLeaf(frontier, index, leaves[i]!)) ops.push({ type: "put", key: KEY.node(node), value: hash });
-      ops.push({ type: "put", key: KEY.entry(index), value: bytesOf(sealRecord(record, this.options.keyring)) });
-      ops.push({ type: "put", key: KEY.leaf(leaves[i]!), value: bytesOf(String(index)) });
-      ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: bytesOf(String(index)) });
-      appended.push({ recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: hexlify(leaves[i]!) });
+      for (const { node, hash } of appendLeaf(frontier, index, leaf)) ops.push({ type: "put", key: KEY.node(node), value: hash });
+      const position = bytesOf(String(index));
+      ops.push({ type: "put", key: KEY.entry(index), value: stored });
+      ops.push({ type: "put", key: KEY.leaf(leaf), value: position });
+      ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: position });
+      appended.push({ recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: "0x" + Buffer.from(leaf).toString("hex") });
     });
-    const size = this.#size + records.length;
+    const size = this.#size + prepared.length;
     ops.push({ type: "put", key: KEY.size, value: bytesOf(String(size)) });
     await this.db.batch(ops, { sync: true });
     this.#size = size;
@@ -165,7 +183,7 @@ export class RecordLog {
   }
 
   #leafOf(record: AidRecord): Uint8Array {
-    assertRecord(record);
+    assertRecordShape(record);
     const leaf = recordLeaf(record);
     if (leaf.length > this.options.maxRecordBytes) {
       throw new RecordFormatError("RECORD_TOO_LARGE", `record ${record.recordId} is ${leaf.length} bytes; the limit is ${this.options.maxRecordBytes}`, {
@@ -175,7 +193,9 @@ export class RecordLog {
     return leafHash(leaf);
   }
 
-  async #assertNew(records: readonly AidRecord[], leaves: Uint8Array[]): Promise<void> {
+  async #assertNew(prepared: readonly Prepared[]): Promise<void> {
+    const records = prepared.map((p) => p.record);
+    const leaves = prepared.map((p) => p.leaf);
     const ids = records.map((r) => KEY.revision(r.recordId, r.revision));
     const previous = records.map((r) => (r.revision > 0 ? KEY.revision(r.recordId, r.revision - 1) : null));
     const seen = new Set<string>();

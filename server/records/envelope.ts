@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
+import { randomBytesFromPool } from "./random-pool.ts";
 import { KeyError } from "./errors.ts";
 
 /**
@@ -19,16 +20,17 @@ export interface Envelope {
 export interface Keyring {
   /** The id of the key new envelopes are wrapped with. */
   current: string;
-  keys: ReadonlyMap<string, Uint8Array>;
+  /** Key objects made once: building one from raw bytes on every wrap costs as much as the wrap. */
+  keys: ReadonlyMap<string, KeyObject>;
 }
 
 /** A keyring from `{ current, keys: { kid: base64 } }`, each key 32 bytes: validated here, once. */
 export function keyringFrom(config: { current: string; keys: Record<string, string> }): Keyring {
-  const keys = new Map<string, Uint8Array>();
+  const keys = new Map<string, KeyObject>();
   for (const [kid, encoded] of Object.entries(config.keys)) {
     const key = Buffer.from(encoded, "base64");
     if (key.length !== 32) throw new KeyError("KEY_INVALID", `master key "${kid}" is ${key.length} bytes, not 32`, { field: `keys.${kid}`, hint: "generate one with: openssl rand -base64 32" });
-    keys.set(kid, key);
+    keys.set(kid, createSecretKey(key));
   }
   if (!keys.has(config.current)) {
     throw new KeyError("KEY_INVALID", `the current master key "${config.current}" is not in the keyring`, { field: "current", hint: "name one of the configured keys as current" });
@@ -36,19 +38,18 @@ export function keyringFrom(config: { current: string; keys: Record<string, stri
   return { current: config.current, keys };
 }
 
-function gcm(key: Uint8Array, plain: Uint8Array, aad: Uint8Array): Buffer {
-  const iv = randomBytes(12);
+function gcm(key: Uint8Array | KeyObject, plain: Uint8Array, aad: Uint8Array, iv: Uint8Array): Buffer {
   const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
   return Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
 }
 
-function ungcm(key: Uint8Array, sealed: Buffer, aad: Uint8Array): Buffer {
+function ungcm(key: Uint8Array | KeyObject, sealed: Buffer, aad: Uint8Array): Buffer {
   const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, 12)).setAAD(aad);
   decipher.setAuthTag(sealed.subarray(sealed.length - 16));
   return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
 }
 
-function masterKey(keyring: Keyring, kid: string): Uint8Array {
+function masterKey(keyring: Keyring, kid: string): KeyObject {
   const key = keyring.keys.get(kid);
   if (!key) throw new KeyError("KEY_UNKNOWN", `master key "${kid}" is not in the keyring`, { hint: "add the retired key to the keyring until every envelope is re-wrapped" });
   return key;
@@ -57,12 +58,14 @@ function masterKey(keyring: Keyring, kid: string): Uint8Array {
 /** Seals `plain` under a fresh data key. `context` (for example the record id) must be given again to open it. */
 export function seal(plain: Uint8Array, keyring: Keyring, context: string): Envelope {
   const aad = Buffer.from(context, "utf8");
-  const dataKey = randomBytes(32);
+  // One call to the random source for the data key and both nonces.
+  const random = randomBytesFromPool(56);
+  const dataKey = random.subarray(0, 32);
   return {
     v: 1,
     kid: keyring.current,
-    key: gcm(masterKey(keyring, keyring.current), dataKey, aad).toString("base64"),
-    data: gcm(dataKey, plain, aad).toString("base64"),
+    key: gcm(masterKey(keyring, keyring.current), dataKey, aad, random.subarray(32, 44)).toString("base64"),
+    data: gcm(dataKey, plain, aad, random.subarray(44, 56)).toString("base64"),
   };
 }
 
@@ -84,5 +87,5 @@ export function rewrap(envelope: Envelope, keyring: Keyring, context: string): E
   if (envelope.kid === keyring.current) return envelope;
   const aad = Buffer.from(context, "utf8");
   const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), aad);
-  return { ...envelope, kid: keyring.current, key: gcm(masterKey(keyring, keyring.current), dataKey, aad).toString("base64") };
+  return { ...envelope, kid: keyring.current, key: gcm(masterKey(keyring, keyring.current), dataKey, aad, randomBytesFromPool(12)).toString("base64") };
 }

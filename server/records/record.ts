@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { canonicalize } from "../verify/canonical.ts";
+import { randomBytesFromPool } from "./random-pool.ts";
 import { RecordFormatError } from "../verify/errors.ts";
 import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
 
@@ -52,25 +51,29 @@ export interface NewRecord {
 
 const RECORD_ID = /^r[0-9a-f]{32}$/;
 
-/** A record with a fresh salt (and a fresh id for a first revision), its shape checked. */
+/** A record with a fresh salt (and a fresh id for a first revision), its fields checked; its values are checked when the log canonicalises it. */
 export function newRecord(input: NewRecord): AidRecord {
   const record: AidRecord = {
-    recordId: input.recordId ?? "r" + randomBytes(16).toString("hex"),
+    recordId: input.recordId ?? "r" + randomBytesFromPool(16).toString("hex"),
     revision: input.revision ?? 0,
     kind: input.kind,
     caseId: input.caseId ?? null,
     jurisdiction: input.jurisdiction,
     createdAt: input.createdAt ?? new Date().toISOString(),
-    salt: randomBytes(16).toString("hex"),
+    salt: randomBytesFromPool(16).toString("hex"),
     public: input.public ?? {},
     personal: input.personal ?? {},
   };
-  assertRecord(record);
+  assertRecordShape(record);
   return record;
 }
 
-/** Checks every field of a record a caller hands in; the first problem is thrown, naming its field. */
-export function assertRecord(record: AidRecord): void {
+/**
+ * Checks a record's fields, the first problem thrown naming its field. Whether its values
+ * canonicalise is checked where it is canonicalised (the log hashes every record it appends),
+ * so the values are walked once.
+ */
+export function assertRecordShape(record: AidRecord): void {
   const bad = (field: string, problem: string): never => {
     throw new RecordFormatError("RECORD_INVALID", `${field} ${problem}`, { field, hint: "see docs/records.md for the record fields" });
   };
@@ -88,7 +91,6 @@ export function assertRecord(record: AidRecord): void {
   }
   const extra = Object.keys(record).filter((k) => !RECORD_FIELDS.has(k));
   if (extra.length > 0) bad(extra[0]!, "is not a record field");
-  canonicalize(record);
 }
 
 const RECORD_FIELDS = new Set(["recordId", "revision", "kind", "caseId", "jurisdiction", "createdAt", "salt", "public", "personal"]);

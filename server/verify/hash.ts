@@ -1,4 +1,4 @@
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 as jsSha256 } from "@noble/hashes/sha2.js";
 
 /** RFC 9162 section 2.1.1 domain separation: leaves and interior nodes never hash alike. */
 const LEAF_PREFIX = 0x00;
@@ -6,21 +6,44 @@ const NODE_PREFIX = 0x01;
 
 export const HASH_SIZE = 32;
 
+interface NodeHash {
+  update(data: Uint8Array): NodeHash;
+  digest(): Uint8Array;
+}
+/**
+ * Node's native SHA-256 where there is one (found at run time, so browsers load this module
+ * unchanged and use the portable implementation): hashing 1 KiB records natively is about six
+ * times faster, and the log's append rate depends on it.
+ */
+const native = (globalThis as { process?: { getBuiltinModule?: (id: string) => { createHash(alg: string): NodeHash } | undefined } }).process?.getBuiltinModule?.("node:crypto");
+
+function sha256(...parts: Uint8Array[]): Uint8Array {
+  if (native) {
+    const hash = native.createHash("sha256");
+    for (const part of parts) hash.update(part);
+    return new Uint8Array(hash.digest());
+  }
+  if (parts.length === 1) return jsSha256(parts[0]!);
+  const input = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    input.set(part, at);
+    at += part.length;
+  }
+  return jsSha256(input);
+}
+
+const LEAF = Uint8Array.of(LEAF_PREFIX);
+const NODE = Uint8Array.of(NODE_PREFIX);
+
 /** The RFC 9162 leaf hash, SHA-256(0x00 || leaf). */
 export function leafHash(leaf: Uint8Array): Uint8Array {
-  const input = new Uint8Array(leaf.length + 1);
-  input[0] = LEAF_PREFIX;
-  input.set(leaf, 1);
-  return sha256(input);
+  return sha256(LEAF, leaf);
 }
 
 /** The RFC 9162 interior node hash, SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(1 + left.length + right.length);
-  input[0] = NODE_PREFIX;
-  input.set(left, 1);
-  input.set(right, 1 + left.length);
-  return sha256(input);
+  return sha256(NODE, left, right);
 }
 
 /** The hash of the empty tree, SHA-256 of no bytes. */
