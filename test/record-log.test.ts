@@ -74,6 +74,12 @@ describe("appending and proving", () => {
     expect(await log.indexOfLeafHash(randomBytes(32))).toBeNull();
     expect(await log.revisionIndexes(first.recordId)).toEqual([0, 2]);
     expect((await log.stored(2)).revision).toBe(1);
+    const byIndex = await log.lookupLeaf(2, { decrypt: true });
+    expect(byIndex.revisions[0]!.record).toEqual(second);
+    const byHash = await log.lookupLeafHash(Buffer.from(appended!.leafHash.slice(2), "hex"), { decrypt: false });
+    expect([byHash.recordId, byHash.revisions[0]!.leafIndex, "personal" in byHash.revisions[0]!.record]).toEqual([first.recordId, 0, false]);
+    await expect(log.lookupLeafHash(randomBytes(32), { decrypt: false })).rejects.toMatchObject({ code: "RECORD_NOT_FOUND", field: "leafHash" });
+    await expect(log.lookupLeaf(3, { decrypt: false })).rejects.toMatchObject({ code: "PROOF_RANGE" });
   });
 });
 

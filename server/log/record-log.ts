@@ -344,20 +344,35 @@ export class RecordLog {
     const indexes = await this.revisionIndexes(recordId);
     if (indexes.length === 0) throw new LogError("RECORD_NOT_FOUND", `no record ${recordId} is in this log`, { field: "recordId" });
     const checkpoint = await this.latestAnchored();
-    const revisions = await Promise.all(
-      indexes.map(async (leafIndex): Promise<RecordRevision> => {
-        const stored = await this.stored(leafIndex);
-        const { sealed: _sealed, ...plain } = stored;
-        const inTree = checkpoint !== null && leafIndex < checkpoint.treeSize;
-        return {
-          leafIndex,
-          leafHash: hexlify(await this.leafHash(leafIndex)),
-          record: decrypt ? openRecord(stored, this.options.keyring) : plain,
-          proof: inTree ? (await this.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
-        };
-      }),
-    );
+    const revisions = await Promise.all(indexes.map((leafIndex) => this.#revisionAt(leafIndex, checkpoint, decrypt)));
     return { recordId, revisions, checkpoint };
+  }
+
+  /** The record at one leaf, found by its index, with its proof to the latest anchored checkpoint. */
+  async lookupLeaf(leafIndex: number, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
+    this.#checkIndex(leafIndex);
+    const checkpoint = await this.latestAnchored();
+    const revision = await this.#revisionAt(leafIndex, checkpoint, decrypt);
+    return { recordId: revision.record.recordId, revisions: [revision], checkpoint };
+  }
+
+  /** The record whose leaf hash is `hash`, as `lookupLeaf` gives it. */
+  async lookupLeafHash(hash: Uint8Array, options: { decrypt: boolean }): Promise<RecordLookup> {
+    const leafIndex = await this.indexOfLeafHash(hash);
+    if (leafIndex === null) throw new LogError("RECORD_NOT_FOUND", `no record with leaf hash ${hexlify(hash)} is in this log`, { field: "leafHash" });
+    return this.lookupLeaf(leafIndex, options);
+  }
+
+  async #revisionAt(leafIndex: number, checkpoint: StoredCheckpoint | null, decrypt: boolean): Promise<RecordRevision> {
+    const stored = await this.stored(leafIndex);
+    const { sealed: _sealed, ...plain } = stored;
+    const inTree = checkpoint !== null && leafIndex < checkpoint.treeSize;
+    return {
+      leafIndex,
+      leafHash: hexlify(await this.leafHash(leafIndex)),
+      record: decrypt ? openRecord(stored, this.options.keyring) : plain,
+      proof: inTree ? (await this.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
+    };
   }
 
   /**
