@@ -51,7 +51,3 @@ export const ROLE_NAMES = [
   "LOG_OPERATOR",
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
-
-export function isMonthly(programme: Programme): boolean {
-  return programme === Programme.Dibao || programme === Programme.Tekun;
-}

@@ -10,7 +10,7 @@ import { equalBytes, leafHash } from "../verify/hash.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../verify/proof.ts";
 import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
-import { appendLeaf, foldParts, frontierNodes, perfectParts, type Node } from "./tree-store.ts";
+import { appendLeaf, foldParts, perfectParts, type Node } from "./tree-store.ts";
 
 export interface RecordLogOptions {
   /** The log's identity, as anchored on chain (bytes32 hex). */
@@ -124,7 +124,8 @@ export class RecordLog {
     const sizeBytes = await db.get(KEY.size);
     const size = sizeBytes ? num(sizeBytes) : 0;
     const frontier: (Uint8Array | undefined)[] = [];
-    const nodes = frontierNodes(size);
+    // The right-edge frontier is the perfect subtrees that make up the whole tree.
+    const nodes = perfectParts(0, size);
     const hashes = await db.getMany(nodes.map(KEY.node));
     nodes.forEach((node, i) => {
       if (!hashes[i]) throw new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, { hint: "restore the data folder from a backup" });

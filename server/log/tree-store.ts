@@ -1,4 +1,4 @@
-import { emptyRoot, nodeHash, type Range } from "../verify/index.ts";
+import { emptyRoot, nodeHash } from "../verify/index.ts";
 
 /**
  * Where the full subtree hashes of the log live: node (level, index) is the hash of leaves
@@ -45,14 +45,4 @@ export function appendLeaf(frontier: (Uint8Array | undefined)[], index: number, 
   }
   frontier[level] = hash;
   return written;
-}
-
-/** The perfect subtrees on the right edge of a tree of `size` leaves, by level (the frontier). */
-export function frontierNodes(size: number): Node[] {
-  return perfectParts(0, size);
-}
-
-/** Groups the parts of many ranges so one batched read serves them all. */
-export function partsOfRanges(ranges: readonly Range[]): Node[][] {
-  return ranges.map(([s, e]) => perfectParts(s, e));
 }
