@@ -1,0 +1,181 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { id, isHexString } from "ethers";
+import { z } from "zod";
+import type { Deployment } from "./chain/deploy.ts";
+import { keyringFrom, type Keyring } from "./records/envelope.ts";
+import { DEFAULT_MAX_RECORD_BYTES } from "./records/parse.ts";
+import { AidtrailError } from "./verify/errors.ts";
+
+/** Everything a gateway needs to start, read and validated once. Secrets are held here and nowhere else. */
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  rpcUrl: string;
+  chainId: number;
+  deployment: Deployment;
+  /** The 12-digit division code this gateway serves. */
+  jurisdiction: string;
+  logId: string;
+  maxRecordBytes: number;
+  keyring: Keyring;
+  identityKey: Uint8Array;
+  /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
+  operatorKey: string;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** The configuration cannot start a gateway; `problems` lists every variable at fault, not only the first. */
+export class ConfigError extends AidtrailError {
+  override name = "ConfigError";
+  constructor(readonly problems: ConfigProblem[]) {
+    super("CONFIG_INVALID", `the gateway configuration is invalid:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`, {
+      hint: "set the variables named above (see README, Configuration) and start again",
+    });
+  }
+}
+
+/** Secrets are given as VARIABLE or as VARIABLE_FILE (a path to a file holding it), never in the repository. */
+const SECRETS = ["AIDTRAIL_MASTER_KEYS", "AIDTRAIL_IDENTITY_KEY", "AIDTRAIL_OPERATOR_KEY"] as const;
+
+const schema = z.object({
+  AIDTRAIL_HOST: z.string().min(1).default("127.0.0.1"),
+  AIDTRAIL_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  AIDTRAIL_DATA: z.string().min(1).default(".aidtrail"),
+  AIDTRAIL_RPC_URL: z.url({ protocol: /^(https?|wss?)$/, error: "must be an http(s) or ws(s) URL of the chain's JSON-RPC endpoint" }),
+  AIDTRAIL_CHAIN_ID: z.coerce.number({ error: "must be the chain id, a whole number" }).int().positive(),
+  AIDTRAIL_DEPLOYMENT: z.string().min(1).optional(),
+  AIDTRAIL_JURISDICTION: z.string().regex(/^\d{12}$/, "must be the 12-digit division code this gateway serves"),
+  AIDTRAIL_LOG_ID: z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x and 64 lower-case hex digits").optional(),
+  AIDTRAIL_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_RECORD_BYTES),
+  AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
+  AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
+  AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
+});
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the gateway's configuration from `env` (and the files secrets point to), checks all of
+ * it, and either returns it whole or throws one ConfigError naming every problem. Messages
+ * never repeat a secret's value.
+ */
+export function loadConfig(env: Env = process.env, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): GatewayConfig {
+  const problems: ConfigProblem[] = [];
+  const input: Env = { ...env };
+  for (const name of SECRETS) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (env[name] !== undefined) {
+      problems.push({ variable: name, message: `is set both directly and through ${name}_FILE: keep one` });
+      continue;
+    }
+    try {
+      input[name] = readFile(file).trim();
+    } catch (error) {
+      problems.push({ variable: `${name}_FILE`, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path ${file}` });
+    }
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ variable: String(issue.path[0]), message: issue.message.startsWith("is ") || issue.message.startsWith("must ") ? issue.message : `is invalid: ${issue.message}` });
+    }
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+  const dataDir = resolve(v.AIDTRAIL_DATA);
+
+  const secret = <T>(variable: string, read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push({ variable, message: error instanceof AidtrailError ? error.message : "is malformed" });
+      return undefined;
+    }
+  };
+  const keyring = secret("AIDTRAIL_MASTER_KEYS", () => {
+    let json: unknown;
+    try {
+      json = JSON.parse(v.AIDTRAIL_MASTER_KEYS);
+    } catch {
+      throw new AidtrailError("CONFIG_INVALID", 'must be JSON: {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}');
+    }
+    const shape = z.object({ current: z.string(), keys: z.record(z.string(), z.string()) }).safeParse(json);
+    if (!shape.success) throw new AidtrailError("CONFIG_INVALID", 'must be {"current": "<key id>", "keys": {"<key id>": "<32 bytes, base64>"}}');
+    return keyringFrom(shape.data);
+  });
+  const identityKey = secret("AIDTRAIL_IDENTITY_KEY", () => {
+    const key = Buffer.from(v.AIDTRAIL_IDENTITY_KEY, "base64");
+    if (key.length < 32) throw new AidtrailError("CONFIG_INVALID", `must be at least 32 bytes of base64; it decodes to ${key.length}`);
+    return new Uint8Array(key);
+  });
+  const operatorKey = secret("AIDTRAIL_OPERATOR_KEY", () => {
+    if (!isHexString(v.AIDTRAIL_OPERATOR_KEY, 32)) throw new AidtrailError("CONFIG_INVALID", "must be 0x and 64 hex digits");
+    return v.AIDTRAIL_OPERATOR_KEY;
+  });
+  const deploymentPath = v.AIDTRAIL_DEPLOYMENT ?? join(dataDir, "deployment.json");
+  const deployment = secret("AIDTRAIL_DEPLOYMENT", () => readDeployment(deploymentPath, readFile, v.AIDTRAIL_CHAIN_ID));
+
+  if (problems.length > 0 || !keyring || !identityKey || !operatorKey || !deployment) throw new ConfigError(problems);
+  return {
+    host: v.AIDTRAIL_HOST,
+    port: v.AIDTRAIL_PORT,
+    dataDir,
+    rpcUrl: v.AIDTRAIL_RPC_URL,
+    chainId: v.AIDTRAIL_CHAIN_ID,
+    deployment,
+    jurisdiction: v.AIDTRAIL_JURISDICTION,
+    logId: v.AIDTRAIL_LOG_ID ?? id(`aidtrail records ${v.AIDTRAIL_JURISDICTION}`),
+    maxRecordBytes: v.AIDTRAIL_MAX_RECORD_BYTES,
+    keyring,
+    identityKey,
+    operatorKey,
+  };
+}
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const deploymentSchema = z.object({
+  chainId: z.number().int().positive(),
+  deploymentBlock: z.number().int().min(0),
+  deployer: address,
+  governance: address,
+  contracts: z.object({
+    aidAccess: address,
+    assistanceStandards: address,
+    caseRegistry: address,
+    fundLedger: address,
+    logAnchor: address,
+    governanceCouncil: address.nullable(),
+  }),
+});
+
+/** A deployment file written by scripts/deploy.ts, checked for shape and for the configured chain. */
+export function readDeployment(path: string, readFile: (path: string) => string, chainId: number): Deployment {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch {
+    throw new AidtrailError("CONFIG_INVALID", `cannot read the deployment file ${path}: deploy with scripts/deploy.ts or set AIDTRAIL_DEPLOYMENT`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AidtrailError("CONFIG_INVALID", `${path} is not JSON`);
+  }
+  const parsed = deploymentSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AidtrailError("CONFIG_INVALID", `${path} is not a deployment file: ${issue.path.join(".") || "(top)"} ${issue.message}`);
+  }
+  if (parsed.data.chainId !== chainId) {
+    throw new AidtrailError("CONFIG_INVALID", `${path} is a deployment on chain ${parsed.data.chainId}, but AIDTRAIL_CHAIN_ID is ${chainId}`);
+  }
+  return parsed.data;
+}

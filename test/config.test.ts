@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../server/config.ts";
+
+const masterKey = randomBytes(32).toString("base64");
+const identityKey = randomBytes(32).toString("base64");
+const operatorKey = "0x" + randomBytes(32).toString("hex");
+const deployment = {
+  chainId: 31337,
+  deploymentBlock: 3,
+  deployer: "0x" + "11".repeat(20),
+  governance: "0x" + "11".repeat(20),
+  contracts: {
+    aidAccess: "0x" + "21".repeat(20),
+    assistanceStandards: "0x" + "22".repeat(20),
+    caseRegistry: "0x" + "23".repeat(20),
+    fundLedger: "0x" + "24".repeat(20),
+    logAnchor: "0x" + "25".repeat(20),
+    governanceCouncil: null,
+  },
+};
+const files: Record<string, string> = {
+  "/etc/aidtrail/deployment.json": JSON.stringify(deployment),
+  "/run/secrets/operator": operatorKey + "\n",
+};
+const readFile = (path: string) => {
+  if (path in files) return files[path]!;
+  throw Object.assign(new Error("no such file"), { code: "ENOENT" });
+};
+const env = {
+  AIDTRAIL_RPC_URL: "http://127.0.0.1:8545",
+  AIDTRAIL_CHAIN_ID: "31337",
+  AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/deployment.json",
+  AIDTRAIL_JURISDICTION: "440105000000",
+  AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: masterKey } }),
+  AIDTRAIL_IDENTITY_KEY: identityKey,
+  AIDTRAIL_OPERATOR_KEY: operatorKey,
+};
+
+function problems(overrides: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig({ ...env, ...overrides }, readFile);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const secret of [masterKey, identityKey, operatorKey]) expect(message).not.toContain(secret);
+    return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("gateway configuration", () => {
+  it("loads a complete configuration with defaults for the rest", () => {
+    const config = loadConfig(env, readFile);
+    expect(config).toMatchObject({ host: "127.0.0.1", port: 8080, chainId: 31337, jurisdiction: "440105000000", maxRecordBytes: 1024 * 1024, operatorKey });
+    expect(config.deployment.contracts.logAnchor).toBe(deployment.contracts.logAnchor);
+    expect(config.logId).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(config.keyring.current).toBe("k1");
+    expect(config.dataDir.endsWith(".aidtrail")).toBe(true);
+  });
+
+  it("reads a secret from the file its _FILE variable names", () => {
+    const config = loadConfig({ ...env, AIDTRAIL_OPERATOR_KEY: undefined, AIDTRAIL_OPERATOR_KEY_FILE: "/run/secrets/operator" }, readFile);
+    expect(config.operatorKey).toBe(operatorKey);
+  });
+
+  it("names every problem at once, each with its variable", () => {
+    expect(
+      problems({ AIDTRAIL_RPC_URL: "ftp://x", AIDTRAIL_CHAIN_ID: "abc", AIDTRAIL_JURISDICTION: "4401", AIDTRAIL_IDENTITY_KEY: undefined }),
+    ).toEqual([
+      "AIDTRAIL_RPC_URL: must be an http(s) or ws(s) URL of the chain's JSON-RPC endpoint",
+      "AIDTRAIL_CHAIN_ID: must be the chain id, a whole number",
+      "AIDTRAIL_JURISDICTION: must be the 12-digit division code this gateway serves",
+      "AIDTRAIL_IDENTITY_KEY: is required: the deployment's shared identity key, 32 bytes or more, base64",
+    ]);
+  });
+
+  it("refuses malformed secrets without repeating them", () => {
+    expect(problems({ AIDTRAIL_MASTER_KEYS: "k1=abc" })).toEqual([
+      'AIDTRAIL_MASTER_KEYS: must be JSON: {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}',
+    ]);
+    expect(problems({ AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: randomBytes(16).toString("base64") } }) })[0]).toMatch(/16 bytes, not 32/);
+    expect(problems({ AIDTRAIL_IDENTITY_KEY: randomBytes(8).toString("base64") })).toEqual(["AIDTRAIL_IDENTITY_KEY: must be at least 32 bytes of base64; it decodes to 8"]);
+    expect(problems({ AIDTRAIL_OPERATOR_KEY: "0x1234" })).toEqual(["AIDTRAIL_OPERATOR_KEY: must be 0x and 64 hex digits"]);
+    expect(problems({ AIDTRAIL_OPERATOR_KEY_FILE: "/run/secrets/operator" })).toEqual([
+      "AIDTRAIL_OPERATOR_KEY: is set both directly and through AIDTRAIL_OPERATOR_KEY_FILE: keep one",
+    ]);
+    expect(problems({ AIDTRAIL_OPERATOR_KEY: undefined, AIDTRAIL_OPERATOR_KEY_FILE: "/run/secrets/missing" })[0]).toMatch(
+      /AIDTRAIL_OPERATOR_KEY_FILE: cannot be read \(ENOENT\)/,
+    );
+  });
+
+  it("refuses a deployment file that is missing, malformed or for another chain", () => {
+    expect(problems({ AIDTRAIL_DEPLOYMENT: "/nowhere.json" })[0]).toMatch(/cannot read the deployment file \/nowhere.json/);
+    files["/etc/aidtrail/other.json"] = JSON.stringify({ ...deployment, chainId: 1337 });
+    expect(problems({ AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/other.json" })[0]).toMatch(/on chain 1337, but AIDTRAIL_CHAIN_ID is 31337/);
+    files["/etc/aidtrail/bad.json"] = JSON.stringify({ ...deployment, contracts: { ...deployment.contracts, caseRegistry: "nope" } });
+    expect(problems({ AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/bad.json" })[0]).toMatch(/contracts.caseRegistry/);
+  });
+});
