@@ -1,0 +1,107 @@
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { z } from "zod";
+import { parseRecordJson } from "../records/parse.ts";
+import { verifyRecord } from "../verify/verify-record.ts";
+import { errorBody, RequestError, statusOf, toAidtrailError } from "./errors.ts";
+import { openApiDocument } from "./openapi.ts";
+import { verifyRequestSchema } from "./schemas.ts";
+
+export interface AppDependencies {
+  /** What /readyz reports: each check's state, "ok" when it passes. */
+  readiness: () => Promise<Record<string, string>>;
+  logger: Logger;
+  maxBodyBytes: number;
+  version: string;
+}
+
+/**
+ * Builds the gateway's HTTP app. It does not listen: the entry point does, so tests drive the
+ * app in-process.
+ */
+export function createApp(deps: AppDependencies): express.Express {
+  const app = express();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({ name: "aidtrail_http_requests_total", help: "HTTP requests by route and status", labelNames: ["route", "status"], registers: [registry] });
+  const latency = new Histogram({ name: "aidtrail_http_request_seconds", help: "HTTP request latency by route", labelNames: ["route"], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
+
+  app.disable("x-powered-by");
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const end = latency.startTimer();
+    res.on("finish", () => {
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : "unmatched";
+      requests.inc({ route, status: res.statusCode });
+      end({ route });
+    });
+    next();
+  });
+  // JSON bodies go through the strict record parser: a duplicate key is refused, not silently resolved.
+  app.use(express.text({ type: ["application/json", "application/*+json"], limit: deps.maxBodyBytes }));
+  app.use((req, _res, next) => {
+    if (typeof req.body === "string") req.body = req.body.length === 0 ? undefined : parseRecordJson(req.body, deps.maxBodyBytes);
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "up" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const checks = await deps.readiness();
+    const ready = Object.values(checks).every((state) => state === "ok");
+    res.status(ready ? 200 : 503).json({ ready, checks });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.get("/v1/openapi.json", (_req, res) => {
+    res.json(openApiDocument(deps.version));
+  });
+  app.post("/v1/verify", validate(verifyRequestSchema), (req, res) => {
+    res.json(verifyRecord(req.body));
+  });
+
+  app.use((req, _res, next) => {
+    next(new RequestError("ROUTE_NOT_FOUND", `there is no ${req.method} ${req.path}`, 404, { hint: "see /v1/openapi.json for the routes" }));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Validates the body against `schema`; the first problem becomes a 400 naming its field. */
+export function validate(schema: z.ZodType): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const parsed = schema.safeParse(req.body);
+    if (parsed.success) {
+      req.body = parsed.data;
+      return next();
+    }
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "body";
+    next(new RequestError("REQUEST_INVALID", `${field} ${issue.message}`, 400, { field, hint: "see /v1/openapi.json for the request schema" }));
+  };
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = bodyParserError(error) ?? toAidtrailError(error);
+    const status = statusOf(known);
+    // Only the code and route are logged: requests may carry personal data, and so may stack traces.
+    if (status >= 500) logger.error({ code: known.code, route: req.path, cause: (error as Error)?.name }, "request failed");
+    res.status(status).json(errorBody(known));
+  };
+}
+
+function bodyParserError(error: unknown): RequestError | null {
+  const type = (error as { type?: string })?.type;
+  if (type === "entity.too.large") {
+    return new RequestError("REQUEST_TOO_LARGE", "the request body is over the gateway's limit", 413, { hint: "send documents as digests, not content" });
+  }
+  if (type === "encoding.unsupported" || type === "charset.unsupported") {
+    return new RequestError("REQUEST_ENCODING", "the request body must be UTF-8 JSON", 415);
+  }
+  return null;
+}
