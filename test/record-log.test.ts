@@ -50,6 +50,25 @@ describe("appending and proving", () => {
     }
   });
 
+  it("hashes and seals in worker threads with the same result, and the same refusals", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aidtrail-log-"));
+    const log = await RecordLog.open(dir, { logId: LOG_ID, keyring, maxRecordBytes: 4096, workers: 2 });
+    open.push(log);
+    const records = Array.from({ length: 25 }, (_, i) => record(i));
+    const [a, b] = await Promise.all([log.append(records.slice(0, 11)), log.append(records.slice(11))]);
+    expect([...a!, ...b!].map((x) => x.leafIndex)).toEqual(records.map((_, i) => i));
+    expect(hexlify(await log.root())).toBe(hexlify(rootHash(records.map(recordLeaf))));
+    expect((await log.lookup(records[20]!.recordId, { decrypt: true })).revisions[0]!.record).toEqual(records[20]);
+    await expect(log.append([record(30), { ...record(31), public: { x: Number.NaN } }])).rejects.toMatchObject({
+      name: "RecordFormatError",
+      code: "RECORD_NOT_CANONICALISABLE",
+      field: "$.public.x",
+    });
+    await expect(log.append([record(32), { ...record(33), public: { blob: "x".repeat(5000) } }])).rejects.toMatchObject({ code: "RECORD_TOO_LARGE" });
+    expect(log.size).toBe(25);
+    expect(await log.audit()).toEqual([]);
+  });
+
   it("survives reopening: size, root and lookups come back from disk", async () => {
     const { log, dir } = await openLog();
     const records = Array.from({ length: 11 }, (_, i) => record(i));

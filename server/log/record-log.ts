@@ -1,15 +1,17 @@
 import { Level } from "level";
 import type { Signer } from "ethers";
 import { hexlify } from "ethers";
-import { assertRecordShape, openRecord, sealRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
+import { openRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
 import { rewrap, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
 import { checkpointText, type SignedCheckpoint } from "../verify/checkpoint.ts";
-import { RecordFormatError, ProofRangeError } from "../verify/errors.ts";
+import { ProofRangeError } from "../verify/errors.ts";
 import { equalBytes, leafHash } from "../verify/hash.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../verify/proof.ts";
 import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
+import { prepareRecords, type Prepared } from "./prepare.ts";
+import { SealerPool } from "./sealer-pool.ts";
 import { appendLeaf, foldParts, perfectParts, type Node } from "./tree-store.ts";
 
 export interface RecordLogOptions {
@@ -17,6 +19,8 @@ export interface RecordLogOptions {
   logId: string;
   keyring: Keyring;
   maxRecordBytes?: number;
+  /** Worker threads that hash and seal records; 0 (the default) does it on the appending thread. */
+  workers?: number;
 }
 
 export interface Appended {
@@ -71,13 +75,6 @@ const KEY = {
   revision: (recordId: string, revision: number) => `r:${recordId}:${pad(revision)}`,
   checkpoint: (size: number) => `c:${pad(size)}`,
 };
-/** A record made ready for the log off the append queue: its leaf hash and its sealed, serialised form. */
-interface Prepared {
-  record: AidRecord;
-  leaf: Uint8Array;
-  stored: Uint8Array;
-}
-
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 const num = (bytes: Uint8Array) => Number(text.decode(bytes));
@@ -99,6 +96,7 @@ export class RecordLog {
   private constructor(
     private readonly db: Level<string, Uint8Array>,
     private readonly options: Required<RecordLogOptions>,
+    private readonly pool: SealerPool | null,
     size: number,
     frontier: (Uint8Array | undefined)[],
   ) {
@@ -131,7 +129,9 @@ export class RecordLog {
       if (!hashes[i]) throw new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, { hint: "restore the data folder from a backup" });
       frontier[node.level] = hashes[i];
     });
-    return new RecordLog(db, { maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, ...options }, size, frontier);
+    const settings = { maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, workers: 0, ...options };
+    const pool = settings.workers > 0 ? SealerPool.create(settings.workers, settings.keyring, settings.maxRecordBytes) : null;
+    return new RecordLog(db, settings, pool, size, frontier);
   }
 
   get size(): number {
@@ -147,16 +147,16 @@ export class RecordLog {
    * happen before the append takes its turn, so they overlap the previous append's disk write.
    */
   append(records: readonly AidRecord[]): Promise<Appended[]> {
-    let prepared: Prepared[];
+    let prepared: Promise<Prepared[]>;
     try {
-      prepared = records.map((record) => {
-        const leaf = this.#leafOf(record);
-        return { record, leaf, stored: bytesOf(sealRecord(record, this.options.keyring)) };
-      });
+      prepared = this.pool
+        ? this.pool.prepare(records)
+        : Promise.resolve(prepareRecords(records, this.options.keyring, this.options.maxRecordBytes));
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = this.#queue.then(() => this.#append(prepared));
+    // Chained at call time, so appends land in the order they were made, whichever is prepared first.
+    const run = this.#queue.then(async () => this.#append(await prepared));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -181,17 +181,6 @@ export class RecordLog {
     this.#size = size;
     this.#frontier = frontier;
     return appended;
-  }
-
-  #leafOf(record: AidRecord): Uint8Array {
-    assertRecordShape(record);
-    const leaf = recordLeaf(record);
-    if (leaf.length > this.options.maxRecordBytes) {
-      throw new RecordFormatError("RECORD_TOO_LARGE", `record ${record.recordId} is ${leaf.length} bytes; the limit is ${this.options.maxRecordBytes}`, {
-        hint: "keep documents out of the record: send their digests, or raise the configured limit",
-      });
-    }
-    return leafHash(leaf);
   }
 
   async #assertNew(prepared: readonly Prepared[]): Promise<void> {
@@ -456,6 +445,7 @@ export class RecordLog {
 
   async close(): Promise<void> {
     await this.#queue;
+    await this.pool?.close();
     await this.db.close();
   }
 }
