@@ -1,13 +1,14 @@
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import express, { type ErrorRequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { z } from "zod";
+import type { Router } from "express";
 import { parseRecordJson } from "../records/parse.ts";
 import { verifyRecord } from "../verify/verify-record.ts";
 import { errorBody, RequestError, statusOf, toAidtrailError } from "./errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { verifyRequestSchema } from "./schemas.ts";
+import { validate } from "./validate.ts";
 
 export interface AppDependencies {
   /** What /readyz reports: each check's state, "ok" when it passes. */
@@ -15,6 +16,8 @@ export interface AppDependencies {
   logger: Logger;
   maxBodyBytes: number;
   version: string;
+  /** Feature routers, mounted under /v1. */
+  routers?: Router[];
 }
 
 /**
@@ -63,26 +66,13 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post("/v1/verify", validate(verifyRequestSchema), (req, res) => {
     res.json(verifyRecord(req.body));
   });
+  for (const router of deps.routers ?? []) app.use("/v1", router);
 
   app.use((req, _res, next) => {
     next(new RequestError("ROUTE_NOT_FOUND", `there is no ${req.method} ${req.path}`, 404, { hint: "see /v1/openapi.json for the routes" }));
   });
   app.use(errorHandler(deps.logger));
   return app;
-}
-
-/** Validates the body against `schema`; the first problem becomes a 400 naming its field. */
-export function validate(schema: z.ZodType): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const parsed = schema.safeParse(req.body);
-    if (parsed.success) {
-      req.body = parsed.data;
-      return next();
-    }
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join(".") || "body";
-    next(new RequestError("REQUEST_INVALID", `${field} ${issue.message}`, 400, { field, hint: "see /v1/openapi.json for the request schema" }));
-  };
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

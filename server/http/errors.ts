@@ -21,6 +21,7 @@ export class RequestError extends AidtrailError {
 }
 
 const STATUS_BY_CODE: Record<string, number> = {
+  AUTH_ADDRESS_INVALID: 400,
   RECORD_TOO_LARGE: 413,
   REQUEST_TOO_LARGE: 413,
   CONFIG_INVALID: 500,
@@ -32,6 +33,7 @@ export function statusOf(error: AidtrailError): number {
   if (error instanceof RequestError) return error.status;
   const fixed = STATUS_BY_CODE[error.code];
   if (fixed) return fixed;
+  if (error.code.startsWith("AUTH_")) return 401;
   if (error.code.endsWith("_NOT_FOUND") || error.code.endsWith("_UNKNOWN")) return 404;
   if (error.code.endsWith("_EXISTS") || error.code.endsWith("_DUPLICATE") || (error.code.startsWith("LEDGER_") && error.code.includes("ALREADY"))) return 409;
   if (error.code.startsWith("LEDGER_")) return /UNAUTHORIZED|OUTSIDE_JURISDICTION/.test(error.code) ? 403 : 422;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { challengeRequest, sessionRequest } from "./routes/auth.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
@@ -16,6 +17,21 @@ export function openApiDocument(version: string) {
           requestBody: { required: true, content: json(verifyRequestSchema) },
           responses: { "200": { description: "the verdict, with every reason it fails", content: json(verifyResponseSchema) }, ...errors },
         },
+      },
+      "/v1/auth/challenge": {
+        post: {
+          summary: "A one-time message for an officer's account to sign (EIP-4361 style)",
+          requestBody: { required: true, content: json(challengeRequest) },
+          responses: { "200": { description: "the message to sign" }, ...errors },
+        },
+      },
+      "/v1/auth/session": {
+        post: {
+          summary: "Exchange the signed message for a bearer token naming the officer's account",
+          requestBody: { required: true, content: json(sessionRequest) },
+          responses: { "200": { description: "token, address, expiry" }, ...errors },
+        },
+        get: { summary: "The signed-in officer and the roles the ledger gives them now", responses: { "200": { description: "address and roles" }, ...errors } },
       },
       "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {

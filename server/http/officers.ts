@@ -1,0 +1,58 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { AidAccess } from "../../types/ethers-contracts/index.js";
+import type { SignIn } from "../auth/sign-in.ts";
+import { ROLE_NAMES, type RoleName } from "../chain/domain.ts";
+import { roleId } from "../chain/roles.ts";
+import { RequestError } from "./errors.ts";
+
+/** What authorisation reads from the access contract. */
+export type LedgerAccess = Pick<AidAccess, "hasScopedRole" | "scopeOf">;
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The signed-in officer's account, set by `signedIn`. */
+    officer?: string;
+  }
+}
+
+/** Requires a bearer token from sign-in; the officer's address is then on the request. */
+export function signedIn(signIn: SignIn): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.headers.authorization;
+    if (!header?.startsWith("Bearer ")) {
+      return next(new RequestError("AUTH_REQUIRED", "this route needs a signed-in officer", 401, { hint: "sign in: POST /v1/auth/challenge, then /v1/auth/session; send the token as Authorization: Bearer" }));
+    }
+    try {
+      req.officer = await signIn.verify(header.slice("Bearer ".length));
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/**
+ * Requires the officer to hold `role` over the jurisdiction the request concerns, as the ledger
+ * says at this moment: a role revoked on chain stops working on the next request.
+ */
+export function authorize(access: LedgerAccess, role: RoleName, jurisdictionOf: (req: Request) => string | bigint): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const jurisdiction = BigInt(jurisdictionOf(req));
+      if (!req.officer || !(await access.hasScopedRole(roleId(role), req.officer, jurisdiction))) {
+        return next(new RequestError("FORBIDDEN_ROLE", `account ${req.officer} does not hold ${role} over jurisdiction ${jurisdiction} on the ledger`, 403, {
+          hint: "ask governance for the role, or sign in with the account that holds it",
+        }));
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Every role the account holds on the ledger now, with its jurisdiction. */
+export async function rolesOf(access: LedgerAccess, address: string): Promise<{ role: RoleName; jurisdiction: string }[]> {
+  const scopes = await Promise.all(ROLE_NAMES.map((role) => access.scopeOf(roleId(role), address)));
+  return ROLE_NAMES.flatMap((role, i) => (scopes[i]![0] ? [{ role, jurisdiction: scopes[i]![1].toString().padStart(12, "0") }] : []));
+}
