@@ -86,23 +86,24 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     for (const issue of parsed.error.issues) {
       problems.push({ variable: String(issue.path[0]), message: issue.message.startsWith("is ") || issue.message.startsWith("must ") ? issue.message : `is invalid: ${issue.message}` });
     }
-    throw new ConfigError(problems);
   }
-  const v = parsed.data;
-  const dataDir = resolve(v.AIDTRAIL_DATA);
+  const reported = new Set(problems.map((p) => p.variable));
 
-  const secret = <T>(variable: string, read: () => T): T | undefined => {
+  // Secrets and the deployment are checked even when other variables are wrong, so one start reports everything.
+  const secret = <T>(variable: string, read: (value: string) => T): T | undefined => {
+    const value = input[variable];
+    if (value === undefined || reported.has(variable)) return undefined;
     try {
-      return read();
+      return read(value);
     } catch (error) {
       problems.push({ variable, message: error instanceof AidtrailError ? error.message : "is malformed" });
       return undefined;
     }
   };
-  const keyring = secret("AIDTRAIL_MASTER_KEYS", () => {
+  const keyring = secret("AIDTRAIL_MASTER_KEYS", (value) => {
     let json: unknown;
     try {
-      json = JSON.parse(v.AIDTRAIL_MASTER_KEYS);
+      json = JSON.parse(value);
     } catch {
       throw new AidtrailError("CONFIG_INVALID", 'must be JSON: {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}');
     }
@@ -110,17 +111,25 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     if (!shape.success) throw new AidtrailError("CONFIG_INVALID", 'must be {"current": "<key id>", "keys": {"<key id>": "<32 bytes, base64>"}}');
     return keyringFrom(shape.data);
   });
-  const identityKey = secret("AIDTRAIL_IDENTITY_KEY", () => {
-    const key = Buffer.from(v.AIDTRAIL_IDENTITY_KEY, "base64");
+  const identityKey = secret("AIDTRAIL_IDENTITY_KEY", (value) => {
+    const key = Buffer.from(value, "base64");
     if (key.length < 32) throw new AidtrailError("CONFIG_INVALID", `must be at least 32 bytes of base64; it decodes to ${key.length}`);
     return new Uint8Array(key);
   });
-  const operatorKey = secret("AIDTRAIL_OPERATOR_KEY", () => {
-    if (!isHexString(v.AIDTRAIL_OPERATOR_KEY, 32)) throw new AidtrailError("CONFIG_INVALID", "must be 0x and 64 hex digits");
-    return v.AIDTRAIL_OPERATOR_KEY;
+  const operatorKey = secret("AIDTRAIL_OPERATOR_KEY", (value) => {
+    if (!isHexString(value, 32)) throw new AidtrailError("CONFIG_INVALID", "must be 0x and 64 hex digits");
+    return value;
   });
+  if (!parsed.success) throw new ConfigError(problems);
+  const v = parsed.data;
+  const dataDir = resolve(v.AIDTRAIL_DATA);
   const deploymentPath = v.AIDTRAIL_DEPLOYMENT ?? join(dataDir, "deployment.json");
-  const deployment = secret("AIDTRAIL_DEPLOYMENT", () => readDeployment(deploymentPath, readFile, v.AIDTRAIL_CHAIN_ID));
+  let deployment: Deployment | undefined;
+  try {
+    deployment = readDeployment(deploymentPath, readFile, v.AIDTRAIL_CHAIN_ID);
+  } catch (error) {
+    problems.push({ variable: "AIDTRAIL_DEPLOYMENT", message: (error as Error).message });
+  }
 
   if (problems.length > 0 || !keyring || !identityKey || !operatorKey || !deployment) throw new ConfigError(problems);
   return {

@@ -1,0 +1,80 @@
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import {
+  AidAccess__factory,
+  AssistanceStandards__factory,
+  CaseRegistry__factory,
+  FundLedger__factory,
+  LogAnchor__factory,
+  type AidAccess,
+  type AssistanceStandards,
+  type CaseRegistry,
+  type FundLedger,
+  type LogAnchor,
+} from "../../types/ethers-contracts/index.js";
+import type { GatewayConfig } from "../config.ts";
+import { ConfigError } from "../config.ts";
+
+/**
+ * The gateway's connection to the chain: one provider, the operator account behind one nonce
+ * manager (so concurrent requests never race for a nonce), and the contracts of the deployment.
+ */
+export class ChainClient {
+  private constructor(
+    readonly provider: JsonRpcProvider,
+    readonly operator: NonceManager,
+    readonly access: AidAccess,
+    readonly standards: AssistanceStandards,
+    readonly cases: CaseRegistry,
+    readonly funds: FundLedger,
+    readonly anchor: LogAnchor,
+  ) {}
+
+  /** Connects and checks the endpoint serves the configured chain and the deployment's contracts are there. */
+  static async connect(config: GatewayConfig): Promise<ChainClient> {
+    const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    let chainId: bigint;
+    try {
+      chainId = BigInt(await provider.send("eth_chainId", []));
+    } catch (error) {
+      provider.destroy();
+      throw new ConfigError([{ variable: "AIDTRAIL_RPC_URL", message: `cannot reach ${config.rpcUrl}: ${(error as Error).message}` }]);
+    }
+    if (chainId !== BigInt(config.chainId)) {
+      provider.destroy();
+      throw new ConfigError([{ variable: "AIDTRAIL_CHAIN_ID", message: `is ${config.chainId}, but ${config.rpcUrl} serves chain ${chainId}` }]);
+    }
+    const c = config.deployment.contracts;
+    const missing: string[] = [];
+    for (const [name, address] of Object.entries(c)) {
+      if (address && (await provider.getCode(address)) === "0x") missing.push(`${name} (${address})`);
+    }
+    if (missing.length > 0) {
+      provider.destroy();
+      throw new ConfigError([{ variable: "AIDTRAIL_DEPLOYMENT", message: `names contracts the chain does not have: ${missing.join(", ")}` }]);
+    }
+    const operator = new NonceManager(new Wallet(config.operatorKey, provider));
+    return new ChainClient(
+      provider,
+      operator,
+      AidAccess__factory.connect(c.aidAccess, operator),
+      AssistanceStandards__factory.connect(c.assistanceStandards, operator),
+      CaseRegistry__factory.connect(c.caseRegistry, operator),
+      FundLedger__factory.connect(c.fundLedger, operator),
+      LogAnchor__factory.connect(c.logAnchor, operator),
+    );
+  }
+
+  /** "ok" when the chain answers, otherwise why not. */
+  async readiness(): Promise<string> {
+    try {
+      await this.provider.getBlockNumber();
+      return "ok";
+    } catch (error) {
+      return `unreachable: ${(error as Error).message.split("\n")[0]}`;
+    }
+  }
+
+  close(): void {
+    this.provider.destroy();
+  }
+}

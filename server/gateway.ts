@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { hexlify } from "ethers";
+import type { Logger } from "pino";
+import { Anchorer } from "./anchorer.ts";
+import { SignIn } from "./auth/sign-in.ts";
+import { ChainClient } from "./chain/client.ts";
+import type { GatewayConfig } from "./config.ts";
+import { createApp } from "./http/app.ts";
+import { authRouter } from "./http/routes/auth.ts";
+import { RecordLog } from "./log/record-log.ts";
+
+export interface RunningGateway {
+  url: string;
+  chain: ChainClient;
+  log: RecordLog;
+  anchorer: Anchorer;
+  close(): Promise<void>;
+}
+
+export interface GatewayTuning {
+  anchorIntervalMs?: number;
+  anchorBatch?: number;
+}
+
+const VERSION = "0.1.0";
+
+/** Starts a gateway from its configuration: chain, record log, anchorer, sign-in and HTTP. */
+export async function startGateway(config: GatewayConfig, logger: Logger, tuning: GatewayTuning = {}): Promise<RunningGateway> {
+  const chain = await ChainClient.connect(config);
+  const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring, maxRecordBytes: config.maxRecordBytes });
+  const anchorer = new Anchorer(log, chain.anchor, chain.operator, {
+    intervalMs: tuning.anchorIntervalMs ?? 60_000,
+    batchSize: tuning.anchorBatch ?? 1000,
+    logger,
+  });
+  const url = `http://${config.host}:${config.port}`;
+  const signIn = new SignIn({
+    domain: config.host,
+    uri: url,
+    chainId: config.chainId,
+    jurisdiction: config.jurisdiction,
+    // Sessions end with the process: officers sign in again after a restart.
+    tokenSecret: randomBytes(32),
+  });
+  const app = createApp({
+    readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain) }),
+    logger,
+    maxBodyBytes: config.maxRecordBytes + 64 * 1024,
+    version: VERSION,
+    routers: [authRouter(signIn, chain.access)],
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.on("error", reject);
+  });
+  const address = server.address();
+  const listening = typeof address === "object" && address ? `http://${config.host}:${address.port}` : url;
+  anchorer.start();
+  logger.info({ url: listening, jurisdiction: config.jurisdiction, logId: config.logId }, "gateway listening");
+  return {
+    url: listening,
+    chain,
+    log,
+    anchorer,
+    async close() {
+      await anchorer.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await log.close();
+      chain.close();
+    },
+  };
+}
+
+/** "ok" when the record log still has the root the chain anchored for it, otherwise what is wrong. */
+async function logReadiness(log: RecordLog, chain: ChainClient): Promise<string> {
+  try {
+    const head = await chain.anchor.head(log.logId);
+    const size = Number(head.treeSize);
+    if (size === 0) return "ok";
+    if (size > log.size) return `behind the chain: the chain anchors ${size} records, the log holds ${log.size}`;
+    return hexlify(await log.root(size)) === head.root ? "ok" : `diverged: the log's root at ${size} is not the anchored one`;
+  } catch (error) {
+    return `unknown: ${(error as Error).message.split("\n")[0]}`;
+  }
+}
