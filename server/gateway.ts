@@ -9,19 +9,26 @@ import { ChainClient } from "./chain/client.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import { authRouter } from "./http/routes/auth.ts";
+import { casesRouter } from "./http/routes/cases.ts";
 import { RecordLog } from "./log/record-log.ts";
+import { Relayer } from "./relayer.ts";
+import { StateStore } from "./state/state-store.ts";
 
 export interface RunningGateway {
   url: string;
   chain: ChainClient;
   log: RecordLog;
+  state: StateStore;
   anchorer: Anchorer;
+  relayer: Relayer;
   close(): Promise<void>;
 }
 
 export interface GatewayTuning {
   anchorIntervalMs?: number;
   anchorBatch?: number;
+  relayIntervalMs?: number;
+  ledgerWaitMs?: number;
 }
 
 const VERSION = "0.1.0";
@@ -30,6 +37,8 @@ const VERSION = "0.1.0";
 export async function startGateway(config: GatewayConfig, logger: Logger, tuning: GatewayTuning = {}): Promise<RunningGateway> {
   const chain = await ChainClient.connect(config);
   const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring, maxRecordBytes: config.maxRecordBytes });
+  const state = await StateStore.open(join(config.dataDir, "state"));
+  const relayer = new Relayer(state, log, chain, logger);
   const anchorer = new Anchorer(log, chain.anchor, chain.operator, {
     intervalMs: tuning.anchorIntervalMs ?? 60_000,
     batchSize: tuning.anchorBatch ?? 1000,
@@ -49,7 +58,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     version: VERSION,
-    routers: [authRouter(signIn, chain.access)],
+    routers: [
+      authRouter(signIn, chain.access),
+      casesRouter({ chain, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs: tuning.ledgerWaitMs ?? 5_000 }, signIn),
+    ],
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -58,16 +70,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const address = server.address();
   const listening = typeof address === "object" && address ? `http://${config.host}:${address.port}` : url;
   anchorer.start();
+  relayer.start(tuning.relayIntervalMs ?? 5_000);
   logger.info({ url: listening, jurisdiction: config.jurisdiction, logId: config.logId }, "gateway listening");
   return {
     url: listening,
     chain,
     log,
+    state,
     anchorer,
+    relayer,
     async close() {
+      await relayer.stop();
       await anchorer.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await log.close();
+      await state.close();
       chain.close();
     },
   };

@@ -1,64 +1,23 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
-import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import { network } from "hardhat";
 import { pino } from "pino";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployAidtrail, type Deployment } from "../server/chain/deploy.ts";
-import { roleId } from "../server/chain/roles.ts";
 import { loadConfig } from "../server/config.ts";
 import { startGateway, type RunningGateway } from "../server/gateway.ts";
 import { newRecord } from "../server/records/record.ts";
+import { localGateway } from "./helpers/local-gateway.ts";
 
-/** Hardhat's well-known development accounts 0 and 1: keys for local chains only. */
-const GOVERNANCE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const OPERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const run = promisify(execFile);
-
-let server: Awaited<ReturnType<typeof network.createServer>>;
-let provider: JsonRpcProvider;
-let env: Record<string, string>;
-let deployment: Deployment;
+let local: Awaited<ReturnType<typeof localGateway>>;
 let gateway: RunningGateway;
+let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = await network.createServer("hardhat", "127.0.0.1", 0);
-  const { port } = await server.listen();
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
-  const governance = new NonceManager(new Wallet(GOVERNANCE_KEY, provider));
-  const deployed = await deployAidtrail(governance);
-  deployment = deployed.deployment;
-  const { access } = deployed.contracts;
-  await (await access.registerJurisdiction(440000000000n, 0n)).wait();
-  await (await access.registerJurisdiction(440105000000n, 440000000000n)).wait();
-  await (await access.grantScopedRole(roleId("LOG_OPERATOR"), new Wallet(OPERATOR_KEY).address, 440105000000n)).wait();
-
-  const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
-  writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(deployment));
-  env = {
-    AIDTRAIL_DATA: dataDir,
-    AIDTRAIL_PORT: "0",
-    AIDTRAIL_RPC_URL: rpcUrl,
-    AIDTRAIL_CHAIN_ID: String(deployment.chainId),
-    AIDTRAIL_JURISDICTION: "440105000000",
-    AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
-    AIDTRAIL_IDENTITY_KEY: randomBytes(32).toString("base64"),
-    AIDTRAIL_OPERATOR_KEY: OPERATOR_KEY,
-  };
-  gateway = await startGateway(loadConfig(env), pino({ enabled: false }), { anchorIntervalMs: 60_000, anchorBatch: 5 });
+  local = await localGateway({ anchorIntervalMs: 60_000, anchorBatch: 5 });
+  ({ gateway, env } = local);
 });
-
-afterAll(async () => {
-  await gateway?.close();
-  provider?.destroy();
-  await server?.close();
-});
+afterAll(async () => local?.close());
 
 describe("a gateway started from configuration alone", () => {
   it("serves health and readiness: the chain reachable, the log consistent with its anchor", async () => {
@@ -78,7 +37,7 @@ describe("a gateway started from configuration alone", () => {
     const quiet = pino({ enabled: false });
     await expect(startGateway({ ...loadConfig(env), chainId: 1 }, quiet)).rejects.toThrow(/AIDTRAIL_CHAIN_ID: is 1, but http:\/\/127\.0\.0\.1:\d+ serves chain 31337/);
     await expect(startGateway({ ...loadConfig(env), rpcUrl: "http://127.0.0.1:9" }, quiet)).rejects.toThrow(/AIDTRAIL_RPC_URL: cannot reach/);
-    const ghost = { ...deployment, contracts: { ...deployment.contracts, fundLedger: "0x" + "99".repeat(20) } };
+    const ghost = { ...local.deployment, contracts: { ...local.deployment.contracts, fundLedger: "0x" + "99".repeat(20) } };
     await expect(startGateway({ ...loadConfig(env), deployment: ghost }, quiet)).rejects.toThrow(/AIDTRAIL_DEPLOYMENT: names contracts the chain does not have: fundLedger/);
   });
 

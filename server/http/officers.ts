@@ -32,15 +32,19 @@ export function signedIn(signIn: SignIn): RequestHandler {
 }
 
 /**
- * Requires the officer to hold `role` over the jurisdiction the request concerns, as the ledger
- * says at this moment: a role revoked on chain stops working on the next request.
+ * Requires the officer to hold `role` (or one of `role`) over the jurisdiction the request
+ * concerns, as the ledger says at this moment: a role revoked on chain stops working on the next
+ * request. The roles held are left on `res.locals.roles`.
  */
-export function authorize(access: LedgerAccess, role: RoleName, jurisdictionOf: (req: Request) => string | bigint): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+export function authorize(access: LedgerAccess, role: RoleName | RoleName[], jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>): RequestHandler {
+  const roles = Array.isArray(role) ? role : [role];
+  return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const jurisdiction = BigInt(jurisdictionOf(req));
-      if (!req.officer || !(await access.hasScopedRole(roleId(role), req.officer, jurisdiction))) {
-        return next(new RequestError("FORBIDDEN_ROLE", `account ${req.officer} does not hold ${role} over jurisdiction ${jurisdiction} on the ledger`, 403, {
+      const jurisdiction = BigInt(await jurisdictionOf(req));
+      const held = req.officer ? await Promise.all(roles.map((r) => access.hasScopedRole(roleId(r), req.officer!, jurisdiction))) : [];
+      res.locals.roles = roles.filter((_, i) => held[i]);
+      if (res.locals.roles.length === 0) {
+        return next(new RequestError("FORBIDDEN_ROLE", `account ${req.officer} does not hold ${roles.join(" or ")} over jurisdiction ${jurisdiction} on the ledger`, 403, {
           hint: "ask governance for the role, or sign in with the account that holds it",
         }));
       }

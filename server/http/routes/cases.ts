@@ -1,0 +1,106 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import type { Anchorer } from "../../anchorer.ts";
+import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
+import { AREAS, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
+import { CaseStatus } from "../../chain/domain.ts";
+import { newRecord } from "../../records/record.ts";
+import type { Relayer } from "../../relayer.ts";
+import type { OutboxEntry } from "../../state/outbox.ts";
+import type { SignIn } from "../../auth/sign-in.ts";
+import { RequestError } from "../errors.ts";
+import { authorize, signedIn } from "../officers.ts";
+import { validate } from "../validate.ts";
+
+const code12 = z.string().regex(/^\d{12}$/, "must be a 12-digit division code");
+const person = { name: z.string().min(1).max(100) };
+
+export const applicationRequest = z.object({
+  programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
+  area: z.enum(Object.keys(AREAS) as [keyof typeof AREAS]),
+  jurisdiction: code12,
+  applicant: z.object({ ...person, residentId: z.string(), phone: z.string().max(30).optional(), address: z.string().max(300).optional() }),
+  household: z.array(z.object({ ...person, relation: z.string().min(1).max(30), residentId: z.string().optional() })).max(30),
+  monthlyIncome: z.number().int().min(0),
+  documents: z.array(z.object({ kind: z.string().min(1).max(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
+});
+
+export interface CasesContext extends IntakeContext {
+  relayer: Relayer;
+  anchorer: Anchorer;
+  /** How long intake waits for the ledger transaction before answering with it still pending. */
+  ledgerWaitMs: number;
+}
+
+/** Roles that work with applicants' personal data, and so may read it, each read logged. */
+const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
+
+export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
+  const router = Router();
+  const caseOf = async (req: Request): Promise<CaseEntry> => {
+    const entry = await ctx.state.get<CaseEntry>(`case:${req.params.caseId}`);
+    if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${req.params.caseId} was taken in at this gateway`, 404, { field: "caseId" });
+    return entry;
+  };
+
+  router.post(
+    "/cases",
+    signedIn(signIn),
+    validate(applicationRequest),
+    authorize(ctx.chain.access, "CASEWORKER", (req) => req.body.jurisdiction),
+    async (req, res) => {
+      const key = req.headers["idempotency-key"];
+      const memo = typeof key === "string" ? `idem:${req.officer}:${key}` : null;
+      const earlier = memo ? await ctx.state.get<{ status: number; body: unknown }>(memo) : undefined;
+      if (earlier) return void res.status(earlier.status).json(earlier.body);
+
+      const { result, outbox } = await intakeCase(ctx, req.officer!, req.body);
+      await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+      void ctx.anchorer.notify();
+      const entry = (await ctx.state.get<OutboxEntry>(outbox))!;
+      const body = { ...result, ledger: { state: entry.state, transactionHash: entry.transactionHash, blockNumber: entry.blockNumber, error: entry.error } };
+      if (memo) await ctx.state.put({ [memo]: { status: 201, body } });
+      res.status(201).json(body);
+    },
+  );
+
+  router.get(
+    "/cases/:caseId",
+    signedIn(signIn),
+    authorize(ctx.chain.access, ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"], async (req) => (await caseOf(req)).jurisdiction),
+    async (req, res) => {
+      const entry = await caseOf(req);
+      const purpose = typeof req.query.purpose === "string" ? req.query.purpose.slice(0, 200) : "";
+      const mayRead = (res.locals.roles as string[]).some((r) => PERSONAL_DATA_ROLES.has(r));
+      const decrypt = mayRead && purpose.length > 0;
+      if (decrypt) {
+        // The read is evidence too: logged before the data leaves the gateway.
+        await ctx.log.append([
+          newRecord({
+            kind: "access-log",
+            caseId: entry.caseId,
+            jurisdiction: entry.jurisdiction,
+            public: { reader: req.officer, roles: res.locals.roles, recordId: entry.recordId, fields: ["personal"], purpose, at: new Date().toISOString() },
+          }),
+        ]);
+      }
+      const found = await ctx.log.lookup(entry.recordId, { decrypt });
+      const outbox = (await ctx.state.get<OutboxEntry>(entry.outbox))!;
+      let ledger: { status: string; approvedAmount: string; noticeEnd: number } | null = null;
+      if (outbox.state === "done") {
+        const [terms] = await ctx.chain.cases.getCase(entry.caseId);
+        ledger = { status: CaseStatus[Number(terms.status)]!, approvedAmount: terms.approvedAmount.toString(), noticeEnd: Number(terms.noticeEnd) };
+      }
+      res.json({
+        caseId: entry.caseId,
+        jurisdiction: entry.jurisdiction,
+        programme: entry.programme,
+        ledger,
+        submission: { state: outbox.state, transactionHash: outbox.transactionHash, error: outbox.error },
+        personalData: decrypt ? "included; this read was logged" : mayRead ? "withheld: give ?purpose= to read it" : "withheld: your roles do not read personal data",
+        ...found,
+      });
+    },
+  );
+  return router;
+}

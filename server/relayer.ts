@@ -1,0 +1,83 @@
+import type { Logger } from "pino";
+import type { ChainClient } from "./chain/client.ts";
+import { decodeRevert } from "./chain/reverts.ts";
+import { toAidtrailError } from "./http/errors.ts";
+import { pendingEntries, type OutboxEntry } from "./state/outbox.ts";
+import type { StateStore } from "./state/state-store.ts";
+import type { RecordLog } from "./log/record-log.ts";
+
+/** How long a debt may wait for its record to reach the log before it is dropped as never logged. */
+const LOGGING_GRACE_MS = 60_000;
+
+/**
+ * Sends the ledger transactions the outbox holds, in order, through the operator account. A
+ * revert is final for its entry (recorded with its code); a chain that does not answer stops the
+ * run, to be retried, and never loses an entry. The nonce manager is reset after a failed send,
+ * so a nonce that was never used is used again.
+ */
+export class Relayer {
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly log: RecordLog,
+    private readonly chain: ChainClient,
+    private readonly logger: Logger,
+  ) {}
+
+  runOnce(): Promise<void> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #run(): Promise<void> {
+    for (const [key, entry] of await pendingEntries(this.state)) {
+      if ((await this.log.revisionIndexes(entry.recordId)).length === 0) {
+        if (Date.now() - entry.owedAt > LOGGING_GRACE_MS) {
+          await this.state.put({ [key]: { ...entry, state: "failed", error: { code: "RECORD_NOT_LOGGED", message: `record ${entry.recordId} never reached the log` } } });
+        }
+        continue;
+      }
+      const outcome = await this.#send(entry);
+      if (outcome === "unreachable") {
+        await this.state.put({ [key]: { ...entry, attempts: entry.attempts + 1 } });
+        return;
+      }
+      await this.state.put({ [key]: { ...entry, attempts: entry.attempts + 1, ...outcome } });
+    }
+  }
+
+  async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
+    try {
+      const [caseId, programme, area, jurisdiction, recordHash, identity] = entry.args;
+      const tx = await this.chain.cases.submitApplication(caseId as string, programme!, area!, BigInt(jurisdiction!), recordHash as string, identity as string);
+      const receipt = await tx.wait();
+      this.logger.info({ caseId: entry.caseId, transaction: receipt!.hash }, "application on the ledger");
+      return { state: "done", transactionHash: receipt!.hash, blockNumber: receipt!.blockNumber };
+    } catch (error) {
+      this.chain.operator.reset();
+      if (decodeRevert(error)) {
+        const known = toAidtrailError(error);
+        this.logger.warn({ caseId: entry.caseId, code: known.code }, "the ledger refused an application");
+        return { state: "failed", error: { code: known.code, message: known.message } };
+      }
+      this.logger.warn({ caseId: entry.caseId, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");
+      return "unreachable";
+    }
+  }
+
+  start(intervalMs: number): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.runOnce().catch(() => undefined), intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+}

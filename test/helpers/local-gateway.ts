@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { network } from "hardhat";
+import { pino } from "pino";
+import request from "supertest";
+import { deployAidtrail, type AidtrailContracts, type Deployment } from "../../server/chain/deploy.ts";
+import { Area, Programme, Stage } from "../../server/chain/domain.ts";
+import { roleId } from "../../server/chain/roles.ts";
+import { loadConfig } from "../../server/config.ts";
+import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
+
+/** Hardhat's well-known development keys: for local chains only. */
+export const DEV_KEYS = {
+  governance: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  operator: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  caseworker: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  auditor: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+} as const;
+
+export const COUNTY = "440105000000";
+export const TOWNSHIP = "440105001000";
+
+/**
+ * A gateway for county 440105 started from configuration alone, against a real JSON-RPC
+ * endpoint (Hardhat's, in process), with a deployed and seeded ledger: the operator account
+ * anchors and takes in cases, a caseworker and an auditor can sign in.
+ */
+export async function localGateway(tuning: GatewayTuning = {}) {
+  const server = await network.createServer("hardhat", "127.0.0.1", 0);
+  const { port } = await server.listen();
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  const governance = new NonceManager(new Wallet(DEV_KEYS.governance, provider));
+  const { deployment, contracts } = await deployAidtrail(governance);
+  const { access, cases, standards } = contracts;
+  const address = (key: string) => new Wallet(key).address;
+  await (await access.registerJurisdiction(440000000000n, 0n)).wait();
+  await (await access.registerJurisdiction(BigInt(COUNTY), 440000000000n)).wait();
+  await (await access.registerJurisdiction(BigInt(TOWNSHIP), BigInt(COUNTY))).wait();
+  for (const [role, key, scope] of [
+    ["LOG_OPERATOR", DEV_KEYS.operator, COUNTY],
+    ["CASEWORKER", DEV_KEYS.operator, COUNTY],
+    ["CASEWORKER", DEV_KEYS.caseworker, TOWNSHIP],
+    ["AUDITOR", DEV_KEYS.auditor, COUNTY],
+  ] as const) {
+    await (await access.grantScopedRole(roleId(role), address(key), BigInt(scope))).wait();
+  }
+  await (await standards.setStandard(440000000000n, Programme.Dibao, Area.Urban, 120_000n, 0)).wait();
+  await (await cases.setThreshold(440000000000n, Programme.Dibao, Stage.Review, 1)).wait();
+
+  const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
+  writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(deployment));
+  const env = {
+    AIDTRAIL_DATA: dataDir,
+    AIDTRAIL_PORT: "0",
+    AIDTRAIL_RPC_URL: rpcUrl,
+    AIDTRAIL_CHAIN_ID: String(deployment.chainId),
+    AIDTRAIL_JURISDICTION: COUNTY,
+    AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
+    AIDTRAIL_IDENTITY_KEY: randomBytes(32).toString("base64"),
+    AIDTRAIL_OPERATOR_KEY: DEV_KEYS.operator,
+  };
+  const gateway = await startGateway(loadConfig(env), pino({ enabled: false }), tuning);
+
+  /** A bearer token for the account of `key`, through the sign-in routes. */
+  async function signIn(key: string): Promise<string> {
+    const wallet = new Wallet(key);
+    const { message } = (await request(gateway.url).post("/v1/auth/challenge").send({ address: wallet.address }).expect(200)).body;
+    const { token } = (await request(gateway.url).post("/v1/auth/session").send({ message, signature: await wallet.signMessage(message) }).expect(200)).body;
+    return `Bearer ${token}`;
+  }
+
+  return {
+    gateway,
+    env,
+    deployment: deployment as Deployment,
+    contracts: contracts as AidtrailContracts,
+    signIn,
+    async close() {
+      await gateway.close();
+      provider.destroy();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { Wallet } from "ethers";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CaseStatus } from "../server/chain/domain.ts";
+import { receiptMatches } from "../server/cases/receipts.ts";
+import type { CaseEntry } from "../server/cases/intake.ts";
+import { DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+
+let local: Awaited<ReturnType<typeof localGateway>>;
+let caseworker: string;
+let auditor: string;
+
+beforeAll(async () => {
+  local = await localGateway();
+  caseworker = await local.signIn(DEV_KEYS.caseworker);
+  auditor = await local.signIn(DEV_KEYS.auditor);
+});
+afterAll(async () => local?.close());
+
+const digest = (s: string) => createHash("sha256").update(s).digest("hex");
+const application = (residentId = "110101199003074477") => ({
+  programme: "dibao",
+  area: "urban",
+  jurisdiction: TOWNSHIP,
+  applicant: { name: "王小明", residentId, phone: "13812345678", address: "建国路1号" },
+  household: [{ name: "王大明", relation: "父亲" }],
+  monthlyIncome: 80_000,
+  documents: [{ kind: "hukou", sha256: digest("户口本") }],
+});
+const post = (body: unknown, token = caseworker) => request(local.gateway.url).post("/v1/cases").set("authorization", token).send(body as object);
+
+describe("case intake", () => {
+  let taken: { caseId: string; recordId: string; recordHash: string; leafIndex: number; receipt: { code: string; qr: string } };
+
+  it("logs the record, puts the case on the ledger and hands the citizen a receipt", async () => {
+    const response = await post(application()).expect(201);
+    taken = response.body;
+    expect(response.body.ledger).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    expect(taken.receipt.qr).toBe(`aidtrail:case:${taken.caseId}:${taken.receipt.code}`);
+    const [terms, , , , identity] = await local.contracts.cases.getCase(taken.caseId);
+    expect(Number(terms.status)).toBe(CaseStatus.Submitted);
+    expect((await local.contracts.cases.revisions(taken.caseId))[0]).toBe(taken.recordHash);
+    expect(identity).toMatch(/^0x[0-9a-f]{64}$/);
+    const stored = await local.gateway.state.get<CaseEntry>(`case:${taken.caseId}`);
+    expect(receiptMatches(taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);
+    expect(JSON.stringify(stored)).not.toContain(taken.receipt.code);
+  });
+
+  it("refuses a second open case of the same person, writing nothing", async () => {
+    const size = local.gateway.log.size;
+    const cases = (await local.gateway.state.list("case:")).length;
+    const refused = await post(application("110101199003074477")).expect(409);
+    expect(refused.body.error.code).toBe("LEDGER_CASE_IDENTITY_ALREADY_OPEN");
+    expect(local.gateway.log.size).toBe(size);
+    expect((await local.gateway.state.list("case:")).length).toBe(cases);
+  });
+
+  it("answers a retried request with the first answer, not a second case", async () => {
+    const key = `retry-${Date.now()}`;
+    const first = await post(application("110105194912310020".slice(0, 17) + "X")).set("idempotency-key", key);
+    const size = local.gateway.log.size;
+    const again = await post(application("110105194912310020".slice(0, 17) + "X")).set("idempotency-key", key);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(local.gateway.log.size).toBe(size);
+  });
+
+  it("refuses bad input with its code and field, writing nothing", async () => {
+    const size = local.gateway.log.size;
+    expect((await post(application("110101199003074478")).expect(400)).body.error).toMatchObject({ code: "IDENTITY_INVALID", field: "residentId" });
+    expect((await post({ ...application(), programme: "lottery" }).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "programme" });
+    expect((await post({ ...application(), documents: [{ kind: "x", sha256: "abc" }] }).expect(400)).body.error.field).toBe("documents.0.sha256");
+    expect(local.gateway.log.size).toBe(size);
+  });
+
+  it("lets only a caseworker over the township take a case in", async () => {
+    expect((await post(application("110101200001011239"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    expect((await post({ ...application("110101200001011239"), jurisdiction: "440105002000" }).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    await request(local.gateway.url).post("/v1/cases").send(application()).expect(401);
+  });
+
+  it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {
+    const url = `/v1/cases/${taken.caseId}`;
+    const plain = (await request(local.gateway.url).get(url).set("authorization", caseworker).expect(200)).body;
+    expect(plain.ledger.status).toBe("Submitted");
+    expect(plain.revisions[0].record.personal).toBeUndefined();
+    expect(plain.personalData).toMatch(/give \?purpose=/);
+
+    const size = local.gateway.log.size;
+    const read = (await request(local.gateway.url).get(`${url}?purpose=${encodeURIComponent("eligibility review")}`).set("authorization", caseworker).expect(200)).body;
+    expect(read.revisions[0].record.personal.applicant.name).toBe("王小明");
+    expect(local.gateway.log.size).toBe(size + 1);
+    const accessLog = await local.gateway.log.stored(size);
+    expect(accessLog).toMatchObject({ kind: "access-log", caseId: taken.caseId, public: { reader: new Wallet(DEV_KEYS.caseworker).address, purpose: "eligibility review" } });
+
+    const audited = (await request(local.gateway.url).get(`${url}?purpose=audit`).set("authorization", auditor).expect(200)).body;
+    expect(audited.revisions[0].record.personal).toBeUndefined();
+    expect(audited.personalData).toMatch(/roles do not read personal data/);
+    expect((await request(local.gateway.url).get("/v1/cases/0x" + "00".repeat(32)).set("authorization", caseworker).expect(404)).body.error.code).toBe("CASE_NOT_FOUND");
+  });
+});
