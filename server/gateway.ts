@@ -8,6 +8,7 @@ import { SignIn } from "./auth/sign-in.ts";
 import { ChainClient } from "./chain/client.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createApp } from "./http/app.ts";
+import { rememberingRoles } from "./http/officers.ts";
 import { authRouter } from "./http/routes/auth.ts";
 import { casesRouter } from "./http/routes/cases.ts";
 import { RecordLog } from "./log/record-log.ts";
@@ -45,6 +46,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     logger,
   });
   const url = `http://${config.host}:${config.port}`;
+  // An officer whose role was confirmed in the last ten minutes keeps working through a chain outage.
+  const roles = rememberingRoles(chain.access, 10 * 60_000);
   const signIn = new SignIn({
     domain: config.host,
     uri: url,
@@ -60,7 +63,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     version: VERSION,
     routers: [
       authRouter(signIn, chain.access),
-      casesRouter({ chain, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs: tuning.ledgerWaitMs ?? 5_000 }, signIn),
+      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs: tuning.ledgerWaitMs ?? 5_000 }, signIn),
     ],
   });
   const server = await new Promise<Server>((resolve, reject) => {

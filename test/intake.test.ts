@@ -75,9 +75,30 @@ describe("case intake", () => {
   });
 
   it("lets only a caseworker over the township take a case in", async () => {
-    expect((await post(application("110101200001011239"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
-    expect((await post({ ...application("110101200001011239"), jurisdiction: "440105002000" }).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    expect((await post(application("110101199507070015"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    expect((await post({ ...application("110101199507070015"), jurisdiction: "440105002000" }).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     await request(local.gateway.url).post("/v1/cases").send(application()).expect(401);
+  });
+
+  it("takes cases in while the chain is down, and puts them on the ledger when it returns", async () => {
+    local.setChainDown(true);
+    try {
+      expect((await request(local.gateway.url).get("/readyz").expect(503)).body.checks.chain).toMatch(/^unreachable/);
+      const pending = await post(application("110101200001011232")).expect(201);
+      expect(pending.body.ledger.state).toBe("pending");
+      expect((await local.gateway.log.lookup(pending.body.recordId, { decrypt: false })).revisions).toHaveLength(1);
+      // A role never confirmed before the outage cannot be taken on trust.
+      const unknown = await request(local.gateway.url).get(`/v1/cases/${pending.body.caseId}`).set("authorization", auditor).expect(503);
+      expect(unknown.body.error.code).toBe("LEDGER_UNAVAILABLE");
+      local.setChainDown(false);
+      await local.gateway.relayer.runOnce();
+      const [terms] = await local.contracts.cases.getCase(pending.body.caseId);
+      expect(Number(terms.status)).toBe(CaseStatus.Submitted);
+      const view = (await request(local.gateway.url).get(`/v1/cases/${pending.body.caseId}`).set("authorization", caseworker).expect(200)).body;
+      expect(view.submission).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x/) });
+    } finally {
+      local.setChainDown(false);
+    }
   });
 
   it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {

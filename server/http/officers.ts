@@ -15,6 +15,29 @@ declare module "express-serve-static-core" {
   }
 }
 
+/**
+ * Role answers from the ledger, remembered so that an outage of the chain does not stop the
+ * gateway: while the chain answers, every request asks it (a revocation works at once); while it
+ * does not, the last answer of at most `maxStaleMs` ago stands, and after that the request is
+ * refused as the ledger being unavailable.
+ */
+export function rememberingRoles(access: LedgerAccess, maxStaleMs: number): LedgerAccess {
+  const answers = new Map<string, { held: boolean; at: number }>();
+  const hasScopedRole = async (role: string, account: string, jurisdiction: bigint) => {
+    const key = `${role}/${account}/${jurisdiction}`;
+    try {
+      const held = await access.hasScopedRole(role, account, jurisdiction);
+      answers.set(key, { held, at: Date.now() });
+      return held;
+    } catch (error) {
+      const known = answers.get(key);
+      if (known && Date.now() - known.at <= maxStaleMs) return known.held;
+      throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to check the officer's role", 503, { hint: "try again when the chain is back" });
+    }
+  };
+  return { hasScopedRole, scopeOf: access.scopeOf } as unknown as LedgerAccess;
+}
+
 /** Requires a bearer token from sign-in; the officer's address is then on the request. */
 export function signedIn(signIn: SignIn): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { createServer, request as forward } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +34,19 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   const server = await network.createServer("hardhat", "127.0.0.1", 0);
   const { port } = await server.listen();
   const rpcUrl = `http://127.0.0.1:${port}`;
+  // The gateway reaches the chain through this proxy, which a test can switch off to play an outage.
+  let chainDown = false;
+  const proxy = createServer((req, res) => {
+    if (chainDown) return void res.destroy();
+    const upstream = forward({ host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const gatewayRpcUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const governance = new NonceManager(new Wallet(DEV_KEYS.governance, provider));
   const { deployment, contracts } = await deployAidtrail(governance);
@@ -56,7 +71,7 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   const env = {
     AIDTRAIL_DATA: dataDir,
     AIDTRAIL_PORT: "0",
-    AIDTRAIL_RPC_URL: rpcUrl,
+    AIDTRAIL_RPC_URL: gatewayRpcUrl,
     AIDTRAIL_CHAIN_ID: String(deployment.chainId),
     AIDTRAIL_JURISDICTION: COUNTY,
     AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
@@ -79,9 +94,15 @@ export async function localGateway(tuning: GatewayTuning = {}) {
     deployment: deployment as Deployment,
     contracts: contracts as AidtrailContracts,
     signIn,
+    /** Cuts or restores the gateway's connection to the chain. */
+    setChainDown(down: boolean) {
+      chainDown = down;
+    },
     async close() {
       await gateway.close();
       provider.destroy();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
       await server.close();
     },
   };

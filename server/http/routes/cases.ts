@@ -9,7 +9,7 @@ import type { Relayer } from "../../relayer.ts";
 import type { OutboxEntry } from "../../state/outbox.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
-import { authorize, signedIn } from "../officers.ts";
+import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 
 const code12 = z.string().regex(/^\d{12}$/, "must be a 12-digit division code");
@@ -26,6 +26,8 @@ export const applicationRequest = z.object({
 });
 
 export interface CasesContext extends IntakeContext {
+  /** Role checks, remembered through chain outages (see rememberingRoles). */
+  roles: LedgerAccess;
   relayer: Relayer;
   anchorer: Anchorer;
   /** How long intake waits for the ledger transaction before answering with it still pending. */
@@ -47,7 +49,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     "/cases",
     signedIn(signIn),
     validate(applicationRequest),
-    authorize(ctx.chain.access, "CASEWORKER", (req) => req.body.jurisdiction),
+    authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction),
     async (req, res) => {
       const key = req.headers["idempotency-key"];
       const memo = typeof key === "string" ? `idem:${req.officer}:${key}` : null;
@@ -67,7 +69,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   router.get(
     "/cases/:caseId",
     signedIn(signIn),
-    authorize(ctx.chain.access, ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"], async (req) => (await caseOf(req)).jurisdiction),
+    authorize(ctx.roles, ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"], async (req) => (await caseOf(req)).jurisdiction),
     async (req, res) => {
       const entry = await caseOf(req);
       const purpose = typeof req.query.purpose === "string" ? req.query.purpose.slice(0, 200) : "";
