@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Anchorer } from "../../anchorer.ts";
 import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
+import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
 import { CaseStatus } from "../../chain/domain.ts";
 import { newRecord } from "../../records/record.ts";
 import type { Relayer } from "../../relayer.ts";
@@ -23,6 +24,21 @@ export const applicationRequest = z.object({
   household: z.array(z.object({ ...person, relation: z.string().min(1).max(30), residentId: z.string().optional() })).max(30),
   monthlyIncome: z.number().int().min(0),
   documents: z.array(z.object({ kind: z.string().min(1).max(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
+});
+
+const uint = z.union([z.string().regex(/^\d+$/), z.number().int().min(0)]).transform((v) => BigInt(v));
+export const approvalsRequest = z.object({
+  decision: z.object({
+    caseId: z.string().regex(/^0x[0-9a-f]{64}$/),
+    stage: z.number().int().min(0).max(1),
+    approve: z.boolean(),
+    recordHash: z.string().regex(/^0x[0-9a-f]{64}$/),
+    amount: uint,
+    householdSize: z.number().int().min(0).max(255),
+    round: z.number().int().min(0),
+    deadline: uint,
+  }),
+  signatures: z.array(z.object({ signer: z.string(), signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature, 0x-hex") })).min(1).max(20),
 });
 
 export interface CasesContext extends IntakeContext {
@@ -104,5 +120,36 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       });
     },
   );
+  router.get(
+    "/cases/:caseId/approval-request",
+    signedIn(signIn),
+    authorize(ctx.roles, ["REVIEWER", "APPROVER"], async (req) => (await caseOf(req)).jurisdiction),
+    async (req, res) => {
+      const q = req.query as Record<string, string | undefined>;
+      const hours = Number(q.hours ?? 72);
+      if (!(hours > 0 && hours <= 24 * 30)) throw new RequestError("REQUEST_INVALID", "hours must be from 1 to 720", 400, { field: "hours" });
+      const request = await approvalRequest(ctx, await caseOf(req), {
+        approve: q.approve !== "false",
+        amount: BigInt(/^\d+$/.test(q.amount ?? "") ? q.amount! : "0"),
+        householdSize: Number(/^\d+$/.test(q.householdSize ?? "") ? q.householdSize : 0),
+        deadline: BigInt(Math.floor(Date.now() / 1000) + hours * 3600),
+      });
+      res.json(jsonSafe(request));
+    },
+  );
+
+  router.post("/cases/:caseId/approvals", signedIn(signIn), validate(approvalsRequest), async (req, res) => {
+    const entry = await caseOf(req);
+    if (req.body.decision.caseId !== entry.caseId) {
+      throw new RequestError("REQUEST_INVALID", "decision.caseId is not the case in the path", 400, { field: "decision.caseId" });
+    }
+    const collected = await submitApprovals(ctx, entry, await describeDecision(ctx, entry, req.body.decision), req.body.signatures);
+    res.status(collected.state === "relayed" ? 201 : 202).json(collected);
+  });
   return router;
+}
+
+/** JSON with bigints as decimal strings. */
+function jsonSafe<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }

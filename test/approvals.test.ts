@@ -1,0 +1,92 @@
+import { createHash } from "node:crypto";
+import { Wallet } from "ethers";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CaseStatus } from "../server/chain/domain.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+
+let local: Awaited<ReturnType<typeof localGateway>>;
+const reviewer = Wallet.createRandom();
+const approvers = [Wallet.createRandom(), Wallet.createRandom()];
+const outsider = Wallet.createRandom();
+const tokens = new Map<string, string>();
+let caseId: string;
+
+const get = (path: string, who: Wallet) => request(local.gateway.url).get(path).set("authorization", tokens.get(who.address)!);
+const post = (path: string, who: Wallet, body: object) => request(local.gateway.url).post(path).set("authorization", tokens.get(who.address)!).send(body);
+
+async function signed(who: Wallet, query = "") {
+  const payload = (await get(`/v1/cases/${caseId}/approval-request${query}`, who).expect(200)).body;
+  return { payload, signature: { signer: who.address, signature: await who.signTypedData(payload.domain, payload.types, payload.message) } };
+}
+
+beforeAll(async () => {
+  local = await localGateway();
+  const { access } = local.contracts;
+  await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
+  for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
+  for (const who of [reviewer, ...approvers, outsider]) tokens.set(who.address, await local.signIn(who.privateKey));
+  const caseworker = await local.signIn(DEV_KEYS.caseworker);
+  const taken = await request(local.gateway.url)
+    .post("/v1/cases")
+    .set("authorization", caseworker)
+    .send({
+      programme: "dibao",
+      area: "urban",
+      jurisdiction: TOWNSHIP,
+      applicant: { name: "李四", residentId: "110101199003074477" },
+      household: [{ name: "李小四", relation: "子" }],
+      monthlyIncome: 50_000,
+      documents: [{ kind: "hukou", sha256: createHash("sha256").update("hukou").digest("hex") }],
+    })
+    .expect(201);
+  caseId = taken.body.caseId;
+});
+afterAll(async () => local?.close());
+
+describe("signed approvals through the gateway", () => {
+  it("hands out the exact payload to sign and relays a review once its one signature is in", async () => {
+    const { payload, signature } = await signed(reviewer);
+    expect(payload).toMatchObject({ primaryType: "Decision", role: "REVIEWER", threshold: 1, message: { caseId, stage: 0, round: 0, amount: "0" } });
+    expect(payload.digest).toBe(await local.contracts.cases.decisionDigest(payload.message));
+    const relayed = await post(`/v1/cases/${caseId}/approvals`, reviewer, { decision: payload.message, signatures: [signature] }).expect(201);
+    expect(relayed.body).toMatchObject({ state: "relayed", signers: [reviewer.address], transactionHash: expect.stringMatching(/^0x/) });
+    const packet = await local.gateway.log.lookup(relayed.body.recordId, { decrypt: false });
+    expect(packet.revisions[0]!.record.kind).toBe("approval-packet");
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Reviewed);
+  });
+
+  it("says precisely which signature is wrong before any gas is spent", async () => {
+    const { payload, signature } = await signed(approvers[0]!, "?amount=200000&householdSize=2");
+    const forged = { signer: approvers[1]!.address, signature: signature.signature };
+    const wrong = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: payload.message, signatures: [signature, forged] }).expect(422);
+    expect(wrong.body.error).toMatchObject({ code: "APPROVAL_SIGNATURE_INVALID", field: "signatures.1" });
+    const stranger = { signer: outsider.address, signature: await outsider.signTypedData(payload.domain, payload.types, payload.message) };
+    const unauthorised = await post(`/v1/cases/${caseId}/approvals`, outsider, { decision: payload.message, signatures: [stranger] }).expect(422);
+    expect(unauthorised.body.error).toMatchObject({ code: "APPROVAL_SIGNER_UNAUTHORIZED", field: "signatures.0" });
+    await get(`/v1/cases/${caseId}/approval-request`, outsider).expect(403);
+  });
+
+  it("refuses an amount above the standard with the ledger's own reason", async () => {
+    const a = await signed(approvers[0]!, "?amount=999999&householdSize=2");
+    const b = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(a.payload.domain, a.payload.types, a.payload.message) };
+    const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(422);
+    expect(refused.body.error.code).toBe("LEDGER_APPROVAL_ABOVE_STANDARD");
+  });
+
+  it("collects two county signatures, then relays the approval and public notice starts", async () => {
+    const first = await signed(approvers[0]!, "?amount=200000&householdSize=2");
+    const waiting = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: first.payload.message, signatures: [first.signature] }).expect(202);
+    expect(waiting.body).toEqual({ state: "collecting", signers: [approvers[0]!.address], threshold: 2 });
+    const second = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(first.payload.domain, first.payload.types, first.payload.message) };
+    const relayed = await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: first.payload.message, signatures: [second] }).expect(201);
+    expect(relayed.body.signers).toHaveLength(2);
+    const [terms] = await local.contracts.cases.getCase(caseId);
+    expect([Number(terms.status), terms.approvedAmount]).toEqual([CaseStatus.InNotice, 200_000n]);
+
+    const replay = await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: first.payload.message, signatures: [first.signature, second] }).expect(422);
+    expect(replay.body.error.code).toBe("LEDGER_APPROVAL_STAGE_MISMATCH");
+    expect((await get(`/v1/cases/${caseId}/approval-request`, approvers[0]!).expect(409)).body.error.code).toBe("APPROVAL_NOT_DUE");
+  });
+});
