@@ -6,6 +6,7 @@ import { CaseStatus } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 
+type Officer = ReturnType<typeof Wallet.createRandom>;
 let local: Awaited<ReturnType<typeof localGateway>>;
 const reviewer = Wallet.createRandom();
 const approvers = [Wallet.createRandom(), Wallet.createRandom()];
@@ -13,10 +14,10 @@ const outsider = Wallet.createRandom();
 const tokens = new Map<string, string>();
 let caseId: string;
 
-const get = (path: string, who: Wallet) => request(local.gateway.url).get(path).set("authorization", tokens.get(who.address)!);
-const post = (path: string, who: Wallet, body: object) => request(local.gateway.url).post(path).set("authorization", tokens.get(who.address)!).send(body);
+const get = (path: string, who: Officer) => request(local.gateway.url).get(path).set("authorization", tokens.get(who.address)!);
+const post = (path: string, who: Officer, body: object) => request(local.gateway.url).post(path).set("authorization", tokens.get(who.address)!).send(body);
 
-async function signed(who: Wallet, query = "") {
+async function signed(who: Officer, query = "") {
   const payload = (await get(`/v1/cases/${caseId}/approval-request${query}`, who).expect(200)).body;
   return { payload, signature: { signer: who.address, signature: await who.signTypedData(payload.domain, payload.types, payload.message) } };
 }
