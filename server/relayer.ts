@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { ChainClient } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
-import { pendingEntries, type OutboxEntry } from "./state/outbox.ts";
+import { ledgerMethod, pendingEntries, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
 
@@ -52,16 +52,15 @@ export class Relayer {
 
   async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
     try {
-      const [caseId, programme, area, jurisdiction, recordHash, identity] = entry.args;
-      const tx = await this.chain.cases.submitApplication(caseId as string, programme!, area!, BigInt(jurisdiction!), recordHash as string, identity as string);
+      const tx = await ledgerMethod(this.chain.cases, entry.kind).send(...entry.args);
       const receipt = await tx.wait();
-      this.logger.info({ caseId: entry.caseId, transaction: receipt!.hash }, "application on the ledger");
+      this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt!.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt!.hash, blockNumber: receipt!.blockNumber };
     } catch (error) {
       this.chain.operator.reset();
       if (decodeRevert(error)) {
         const known = toAidtrailError(error);
-        this.logger.warn({ caseId: entry.caseId, code: known.code }, "the ledger refused an application");
+        this.logger.warn({ caseId: entry.caseId, call: entry.kind, code: known.code }, "the ledger refused a transaction");
         return { state: "failed", error: { code: known.code, message: known.message } };
       }
       this.logger.warn({ caseId: entry.caseId, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");

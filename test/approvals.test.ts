@@ -90,4 +90,31 @@ describe("signed approvals through the gateway", () => {
     expect(replay.body.error.code).toBe("LEDGER_APPROVAL_STAGE_MISMATCH");
     expect((await get(`/v1/cases/${caseId}/approval-request`, approvers[0]!).expect(409)).body.error.code).toBe("APPROVAL_NOT_DUE");
   });
+
+  it("takes the case through an objection, a revision, a second approval and activation after public notice", async () => {
+    const caseworker = await local.signIn(DEV_KEYS.caseworker);
+    const as = (token: string) => ({ post: (path: string, body: object = {}) => request(local.gateway.url).post(path).set("authorization", token).send(body) });
+    const objection = await as(caseworker).post(`/v1/cases/${caseId}/objections`, { objector: { name: "邻居", contact: "13900000000" }, text: "家中有车辆未申报" }).expect(201);
+    expect(objection.body.ledger.state).toBe("done");
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
+
+    const revision = await as(caseworker).post(`/v1/cases/${caseId}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }).expect(201);
+    expect(revision.body).toMatchObject({ revision: 1, ledger: { state: "done" } });
+    const onChain = await local.contracts.cases.revisions(caseId);
+    expect(onChain[onChain.length - 1]).toBe(revision.body.recordHash);
+
+    const review = await signed(reviewer);
+    expect(review.payload.message.recordHash).toBe(revision.body.recordHash);
+    await post(`/v1/cases/${caseId}/approvals`, reviewer, { decision: review.payload.message, signatures: [review.signature] }).expect(201);
+    const a = await signed(approvers[0]!, "?amount=150000&householdSize=2");
+    const b = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(a.payload.domain, a.payload.types, a.payload.message) };
+    await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(201);
+
+    const early = await as(caseworker).post(`/v1/cases/${caseId}/activate`).expect(422);
+    expect(early.body.error.code).toBe("LEDGER_CASE_NOTICE_NOT_OVER");
+    await local.advance(7 * 24 * 3600);
+    const active = await as(caseworker).post(`/v1/cases/${caseId}/activate`).expect(201);
+    expect(active.body.ledger.state).toBe("done");
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Active);
+  });
 });

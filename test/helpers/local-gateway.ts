@@ -95,6 +95,11 @@ export async function localGateway(tuning: GatewayTuning = {}) {
     deployment: deployment as Deployment,
     contracts: contracts as AidtrailContracts,
     signIn,
+    /** Moves the chain's clock on, as the days of a public notice pass. */
+    async advance(seconds: number) {
+      await provider.send("evm_increaseTime", [seconds]);
+      await provider.send("evm_mine", []);
+    },
     /** Cuts or restores the gateway's connection to the chain. */
     setChainDown(down: boolean) {
       chainDown = down;

@@ -5,8 +5,10 @@ import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
 import { CaseStatus } from "../../chain/domain.ts";
-import { newRecord } from "../../records/record.ts";
-import type { Relayer } from "../../relayer.ts";
+import { newRecord, type AidRecord } from "../../records/record.ts";
+import { recordHash } from "../../verify/record.ts";
+import { hexlify } from "ethers";
+import { ledgerAction } from "../../cases/ledger-action.ts";
 import type { OutboxEntry } from "../../state/outbox.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
@@ -41,13 +43,27 @@ export const approvalsRequest = z.object({
   signatures: z.array(z.object({ signer: z.string(), signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature, 0x-hex") })).min(1).max(20),
 });
 
+export const objectionRequest = z.object({
+  objector: z.object({ name: z.string().min(1).max(100), contact: z.string().max(100).optional() }),
+  text: z.string().min(1).max(5000),
+});
+
+export const revisionRequest = z.object({
+  reason: z.string().min(1).max(500),
+  applicant: applicationRequest.shape.applicant.optional(),
+  household: applicationRequest.shape.household.optional(),
+  monthlyIncome: applicationRequest.shape.monthlyIncome.optional(),
+  documents: applicationRequest.shape.documents.optional(),
+});
+
+function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Partial<Pick<T, K>>;
+}
+
 export interface CasesContext extends IntakeContext {
   /** Role checks, remembered through chain outages (see rememberingRoles). */
   roles: LedgerAccess;
-  relayer: Relayer;
   anchorer: Anchorer;
-  /** How long intake waits for the ledger transaction before answering with it still pending. */
-  ledgerWaitMs: number;
 }
 
 /** Roles that work with applicants' personal data, and so may read it, each read logged. */
@@ -72,11 +88,8 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       const earlier = memo ? await ctx.state.get<{ status: number; body: unknown }>(memo) : undefined;
       if (earlier) return void res.status(earlier.status).json(earlier.body);
 
-      const { result, outbox } = await intakeCase(ctx, req.officer!, req.body);
-      await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+      const body = await intakeCase(ctx, req.officer!, req.body);
       void ctx.anchorer.notify();
-      const entry = (await ctx.state.get<OutboxEntry>(outbox))!;
-      const body = { ...result, ledger: { state: entry.state, transactionHash: entry.transactionHash, blockNumber: entry.blockNumber, error: entry.error } };
       if (memo) await ctx.state.put({ [memo]: { status: 201, body } });
       res.status(201).json(body);
     },
@@ -120,6 +133,56 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       });
     },
   );
+  const step = (roles: ("CASEWORKER" | "REVIEWER" | "APPROVER")[]) => [signedIn(signIn), authorize(ctx.roles, roles, async (req: Request) => (await caseOf(req)).jurisdiction)];
+  const hashOf = (record: Parameters<typeof recordHash>[0]) => hexlify(recordHash(record));
+
+  router.post("/cases/:caseId/objections", ...step(["CASEWORKER", "REVIEWER"]), validate(objectionRequest), async (req, res) => {
+    const entry = await caseOf(req);
+    const record = newRecord({
+      kind: "complaint",
+      caseId: entry.caseId,
+      jurisdiction: entry.jurisdiction,
+      public: { type: "objection", receivedBy: req.officer },
+      personal: { objector: req.body.objector, text: req.body.text },
+    });
+    const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "lodgeObjection", args: [entry.caseId, hashOf(record)] });
+    res.status(201).json({ recordId: record.recordId, leafIndex: action.leafIndex, ledger: action.ledger });
+  });
+
+  router.post("/cases/:caseId/revisions", ...step(["CASEWORKER"]), validate(revisionRequest), async (req, res) => {
+    const entry = await caseOf(req);
+    const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
+    const latest = revisions[revisions.length - 1]!.record as AidRecord;
+    const { reason, ...changes } = req.body as z.infer<typeof revisionRequest>;
+    const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome"]) };
+    const household = (personal.household as unknown[] | undefined)?.length ?? 0;
+    const record = newRecord({
+      kind: "application",
+      caseId: entry.caseId,
+      jurisdiction: entry.jurisdiction,
+      recordId: latest.recordId,
+      revision: latest.revision + 1,
+      public: { ...latest.public, ...pick(changes, ["documents"]), householdSize: household + 1, revisedBy: req.officer, reason },
+      personal,
+    });
+    const hash = hashOf(record);
+    const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "reviseRecord", args: [entry.caseId, hash, hash] });
+    res.status(201).json({ recordId: record.recordId, revision: record.revision, recordHash: hash, leafIndex: action.leafIndex, ledger: action.ledger });
+  });
+
+  router.post("/cases/:caseId/activate", ...step(["CASEWORKER", "APPROVER"]), async (req, res) => {
+    const entry = await caseOf(req);
+    const [terms] = await ctx.chain.cases.getCase(entry.caseId);
+    const record = newRecord({
+      kind: "document",
+      caseId: entry.caseId,
+      jurisdiction: entry.jurisdiction,
+      public: { type: "public-notice-completed", noticeEnd: Number(terms.noticeEnd), activatedBy: req.officer },
+    });
+    const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "activate", args: [entry.caseId, hashOf(record)] });
+    res.status(201).json({ recordId: record.recordId, leafIndex: action.leafIndex, ledger: action.ledger });
+  });
+
   router.get(
     "/cases/:caseId/approval-request",
     signedIn(signIn),

@@ -1,0 +1,55 @@
+import type { ChainClient } from "../chain/client.ts";
+import { decodeRevert } from "../chain/reverts.ts";
+import { toAidtrailError } from "../http/errors.ts";
+import type { RecordLog } from "../log/record-log.ts";
+import type { AidRecord } from "../records/record.ts";
+import type { Relayer } from "../relayer.ts";
+import { ledgerMethod, outboxKey, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
+import type { StateStore } from "../state/state-store.ts";
+
+export interface LedgerActionContext {
+  chain: ChainClient;
+  log: RecordLog;
+  state: StateStore;
+  relayer: Relayer;
+  ledgerWaitMs: number;
+}
+
+export interface LedgerActionResult {
+  outbox: string;
+  leafIndex: number;
+  ledger: Pick<OutboxEntry, "state" | "transactionHash" | "blockNumber" | "error">;
+}
+
+/**
+ * One step of a case, off chain and on: a dry run of the ledger call first (a refusal writes
+ * nothing), then the call owed in the outbox, then the record that explains it appended to the
+ * log, then the relayer given `ledgerWaitMs` to put it on chain. A chain that is down delays the
+ * ledger, never the record. `extraState` (given the outbox key) is written with the outbox entry, atomically.
+ */
+export async function ledgerAction(
+  ctx: LedgerActionContext,
+  step: { caseId: string; record: AidRecord; call: LedgerCall; args: (string | number)[]; extraState?: (outbox: string) => Record<string, unknown> },
+): Promise<LedgerActionResult> {
+  try {
+    await ledgerMethod(ctx.chain.cases, step.call).staticCall(...step.args);
+  } catch (error) {
+    if (decodeRevert(error)) throw toAidtrailError(error);
+  }
+  const outbox = outboxKey(step.caseId);
+  const entry: OutboxEntry = { kind: step.call, caseId: step.caseId, recordId: step.record.recordId, args: step.args, state: "pending", attempts: 0, owedAt: Date.now() };
+  // The debt first, then the evidence: after a crash between them the relayer finds a debt whose
+  // record never reached the log and drops it, where the other order would strand a logged record.
+  const extra = step.extraState?.(outbox) ?? {};
+  await ctx.state.put({ [outbox]: entry, ...extra });
+  let leafIndex: number;
+  try {
+    leafIndex = (await ctx.log.append([step.record]))[0]!.leafIndex;
+  } catch (error) {
+    for (const key of [outbox, ...Object.keys(extra)]) await ctx.state.delete(key);
+    throw error;
+  }
+  await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+  const settled = (await ctx.state.get<OutboxEntry>(outbox))!;
+  return { outbox, leafIndex, ledger: { state: settled.state, transactionHash: settled.transactionHash, blockNumber: settled.blockNumber, error: settled.error } };
+}
