@@ -11,6 +11,7 @@ import { createApp } from "./http/app.ts";
 import { rememberingRoles } from "./http/officers.ts";
 import { authRouter } from "./http/routes/auth.ts";
 import { casesRouter } from "./http/routes/cases.ts";
+import { fundsRouter } from "./http/routes/funds.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { StateStore } from "./state/state-store.ts";
@@ -48,6 +49,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const url = `http://${config.host}:${config.port}`;
   // An officer whose role was confirmed in the last ten minutes keeps working through a chain outage.
   const roles = rememberingRoles(chain.access, 10 * 60_000);
+  const ledgerWaitMs = tuning.ledgerWaitMs ?? 5_000;
   const signIn = new SignIn({
     domain: config.host,
     uri: url,
@@ -63,7 +65,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     version: VERSION,
     routers: [
       authRouter(signIn, chain.access),
-      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs: tuning.ledgerWaitMs ?? 5_000 }, signIn),
+      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
+      fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
     ],
   });
   const server = await new Promise<Server>((resolve, reject) => {

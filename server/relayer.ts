@@ -52,7 +52,7 @@ export class Relayer {
 
   async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
     try {
-      const tx = await ledgerMethod(this.chain.cases, entry.kind).send(...entry.args);
+      const tx = await ledgerMethod(this.chain, entry.kind).send(...entry.args);
       const receipt = await tx.wait();
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt!.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt!.hash, blockNumber: receipt!.blockNumber };

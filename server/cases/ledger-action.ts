@@ -29,10 +29,10 @@ export interface LedgerActionResult {
  */
 export async function ledgerAction(
   ctx: LedgerActionContext,
-  step: { caseId: string; record: AidRecord; call: LedgerCall; args: (string | number)[]; extraState?: (outbox: string) => Record<string, unknown> },
+  step: { caseId: string; record: AidRecord; call: LedgerCall; args: unknown[]; extraState?: (outbox: string) => Record<string, unknown> },
 ): Promise<LedgerActionResult> {
   try {
-    await ledgerMethod(ctx.chain.cases, step.call).staticCall(...step.args);
+    await ledgerMethod(ctx.chain, step.call).staticCall(...step.args);
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);
   }

@@ -1,8 +1,9 @@
-import type { CaseRegistry } from "../../types/ethers-contracts/index.js";
+import type { BaseContract } from "ethers";
+import type { ChainClient } from "../chain/client.ts";
 import type { StateStore } from "./state-store.ts";
 
-/** The case registry calls the gateway relays through its operator account. */
-export type LedgerCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate";
+/** The ledger calls the gateway relays through its operator account. */
+export type LedgerCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate" | "payBatch";
 
 /** A ledger transaction the gateway owes: written with the record that needs it, sent by the relayer. */
 export interface OutboxEntry {
@@ -12,7 +13,7 @@ export interface OutboxEntry {
   recordId: string;
   owedAt: number;
   /** The contract call's arguments; numbers beyond 2^53 as decimal strings. */
-  args: (string | number)[];
+  args: unknown[];
   state: "pending" | "done" | "failed";
   attempts: number;
   transactionHash?: string;
@@ -29,7 +30,9 @@ export async function pendingEntries(state: StateStore): Promise<[string, Outbox
   return (await state.list<OutboxEntry>("outbox:")).filter(([, e]) => e.state === "pending");
 }
 
-/** The registry method of an entry, bound to its contract, for a dry run or a real send. */
-export function ledgerMethod(cases: CaseRegistry, kind: LedgerCall) {
-  return cases.getFunction(kind);
+/** The contract method of an entry, for a dry run or a real send. */
+export function ledgerMethod(chain: ChainClient, kind: LedgerCall) {
+  // Untyped on purpose: the outbox stores each call's arguments as the JSON it was given.
+  const contract: BaseContract = kind === "payBatch" ? chain.funds : chain.cases;
+  return contract.getFunction(kind);
 }

@@ -58,6 +58,7 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   for (const [role, key, scope] of [
     ["LOG_OPERATOR", DEV_KEYS.operator, COUNTY],
     ["CASEWORKER", DEV_KEYS.operator, COUNTY],
+    ["FINANCE_OFFICER", DEV_KEYS.operator, COUNTY],
     ["CASEWORKER", DEV_KEYS.caseworker, TOWNSHIP],
     ["AUDITOR", DEV_KEYS.auditor, COUNTY],
   ] as const) {
@@ -81,6 +82,44 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   };
   const gateway = await startGateway(loadConfig(env), pino({ enabled: false }), tuning);
 
+  /** Takes an application in through the gateway as the seeded caseworker; returns its case id. */
+  async function takeIn(residentId: string, programme = "dibao"): Promise<string> {
+    const response = await request(gateway.url)
+      .post("/v1/cases")
+      .set("authorization", await signIn(DEV_KEYS.caseworker))
+      .send({
+        programme,
+        area: "urban",
+        jurisdiction: TOWNSHIP,
+        applicant: { name: "申请人", residentId },
+        household: [{ name: "家属", relation: "配偶" }],
+        monthlyIncome: 40_000,
+        documents: [],
+      })
+      .expect(201);
+    return response.body.caseId;
+  }
+
+  /**
+   * Reviews, approves (two county approvers) and activates a case through the gateway's own
+   * routes, with officers who sign their decisions; the notice period is passed by moving the clock.
+   */
+  async function activate(caseId: string, amount: bigint, officers: { reviewer: Wallet; approvers: Wallet[] }) {
+    const tokenOf = async (w: Wallet) => signIn(w.privateKey);
+    const decide = async (signers: Wallet[], query: string) => {
+      const token = await tokenOf(signers[0]!);
+      const { body: payload } = await request(gateway.url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
+      const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
+      const relayed = await request(gateway.url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: payload.message, signatures });
+      if (relayed.status !== 201) throw new Error(`approval not relayed: ${JSON.stringify(relayed.body)}`);
+    };
+    await decide([officers.reviewer], "");
+    await decide(officers.approvers, `?amount=${amount}&householdSize=2`);
+    await provider.send("evm_increaseTime", [7 * 24 * 3600]);
+    await provider.send("evm_mine", []);
+    await request(gateway.url).post(`/v1/cases/${caseId}/activate`).set("authorization", await signIn(DEV_KEYS.caseworker)).expect(201);
+  }
+
   /** A bearer token for the account of `key`, through the sign-in routes. */
   async function signIn(key: string): Promise<string> {
     const wallet = new Wallet(key);
@@ -95,6 +134,8 @@ export async function localGateway(tuning: GatewayTuning = {}) {
     deployment: deployment as Deployment,
     contracts: contracts as AidtrailContracts,
     signIn,
+    takeIn,
+    activate,
     /** Moves the chain's clock on, as the days of a public notice pass. */
     async advance(seconds: number) {
       await provider.send("evm_increaseTime", [seconds]);

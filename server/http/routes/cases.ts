@@ -195,7 +195,8 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
         approve: q.approve !== "false",
         amount: BigInt(/^\d+$/.test(q.amount ?? "") ? q.amount! : "0"),
         householdSize: Number(/^\d+$/.test(q.householdSize ?? "") ? q.householdSize : 0),
-        deadline: BigInt(Math.floor(Date.now() / 1000) + hours * 3600),
+        // The chain's clock decides whether a deadline passed, so the deadline is set by it too.
+        deadline: BigInt((await ctx.chain.provider.getBlock("latest"))!.timestamp + hours * 3600),
       });
       res.json(jsonSafe(request));
     },
