@@ -12,6 +12,7 @@ import { rememberingRoles } from "./http/officers.ts";
 import { authRouter } from "./http/routes/auth.ts";
 import { casesRouter } from "./http/routes/cases.ts";
 import { fundsRouter } from "./http/routes/funds.ts";
+import { proofsRouter } from "./http/routes/proofs.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { StateStore } from "./state/state-store.ts";
@@ -67,6 +68,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       authRouter(signIn, chain.access),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
+      proofsRouter(log),
     ],
   });
   const server = await new Promise<Server>((resolve, reject) => {
