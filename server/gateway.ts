@@ -13,6 +13,7 @@ import { authRouter } from "./http/routes/auth.ts";
 import { casesRouter } from "./http/routes/cases.ts";
 import { fundsRouter } from "./http/routes/funds.ts";
 import { proofsRouter } from "./http/routes/proofs.ts";
+import { citizenRouter } from "./http/routes/citizen.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { StateStore } from "./state/state-store.ts";
@@ -69,6 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       proofsRouter(log),
+      citizenRouter({ chain, log, state }),
     ],
   });
   const server = await new Promise<Server>((resolve, reject) => {

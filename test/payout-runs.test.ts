@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Area, PayoutState, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { NonceManager, parseEther } from "ethers";
+import { verifyRecord } from "../server/verify/index.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
 const reviewer = Wallet.createRandom() as unknown as Wallet;
@@ -67,5 +69,30 @@ describe("monthly payout runs", () => {
     expect((await startRun({ programme: "dibao", period: 202701, allocationId }, await local.signIn(DEV_KEYS.caseworker)).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     expect((await startRun({ programme: "dibao", period: 202613, allocationId }).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "period" });
     expect((await startRun({ programme: "dibao", period: 202701, allocationId: "99" }).expect(404)).body.error.code).toBe("LEDGER_ALLOCATION_UNKNOWN");
+  });
+
+  it("shows the citizen, with their receipt only, each payment, whether it arrived, and a proof of its payment file", async () => {
+    const bank = Wallet.createRandom().connect(local.provider);
+    const governance = local.contracts.access.runner as NonceManager;
+    await (await governance.sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
+    await (await local.contracts.access.grantScopedRole(roleId("SETTLEMENT_AGENT"), bank.address, BigInt(COUNTY))).wait();
+    const caseId = active[0]!;
+    await (await local.contracts.funds.connect(bank).confirmSettlements(202611, [{ caseId, receiptHash: "0x" + "ab".repeat(32) }])).wait();
+    await local.gateway.anchorer.anchorOnce();
+
+    const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(caseId)!).expect(200)).body;
+    expect(view.status).toEqual({ code: "Active", zh: "正在发放", en: "Being paid" });
+    expect(view.payments.map((p: { period: number; amount: string }) => [p.period, p.amount])).toEqual([[202611, "150000"], [202612, "120000"]]);
+    const [november, december] = view.payments;
+    expect(november.arrived).toMatchObject({ receiptHash: "0x" + "ab".repeat(32) });
+    expect(december.arrived).toBeNull();
+    const head = await local.contracts.anchor.head(november.paymentFile.checkpoint.logId);
+    const verdict = verifyRecord({ ...november.paymentFile, anchored: new Map([[Number(head.treeSize), head.root]]) });
+    expect(verdict.failures).toEqual([]);
+    expect(november.paymentFile.record.public.lines).toContainEqual({ caseId, amount: "150000" });
+
+    const forged = local.receipts.get(caseId)!.replace(/:[0-9A-Z]{12}$/, ":000000000000");
+    expect((await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", forged).expect(401)).body.error.code).toBe("RECEIPT_INVALID");
+    await request(local.gateway.url).get("/v1/citizen/case").expect(401);
   });
 });

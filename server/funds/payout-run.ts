@@ -103,12 +103,16 @@ export async function startPayoutRun(ctx: LedgerActionContext, officer: string, 
       record,
       call: "payBatch",
       args: [input.allocationId, input.period, batch.map((l) => ({ caseId: l.caseId, amount: l.amount }))],
+      // Where each case's payment file is, for the citizen's proof that the payment was made.
+      extraState: () => Object.fromEntries(batch.map((l) => [paymentFileKey(l.caseId, input.period), { runId: run.runId, recordId: record.recordId }])),
     });
     run.batches.push({ outbox: action.outbox, recordId: record.recordId, size: batch.length });
     await ctx.state.put({ [`run:${run.runId}`]: run });
   }
   return run;
 }
+
+export const paymentFileKey = (caseId: string, period: number) => `payment-file:${caseId}:${period}`;
 
 /** A run and where each of its batches stands on the ledger. */
 export async function payoutRunProgress(ctx: LedgerActionContext, runId: string) {

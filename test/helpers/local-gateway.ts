@@ -82,7 +82,9 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   };
   const gateway = await startGateway(loadConfig(env), pino({ enabled: false }), tuning);
 
-  /** Takes an application in through the gateway as the seeded caseworker; returns its case id. */
+  const receipts = new Map<string, string>();
+
+  /** Takes an application in through the gateway as the seeded caseworker; returns its case id (its receipt's QR payload in `receipts`). */
   async function takeIn(residentId: string, programme = "dibao"): Promise<string> {
     const response = await request(gateway.url)
       .post("/v1/cases")
@@ -97,6 +99,7 @@ export async function localGateway(tuning: GatewayTuning = {}) {
         documents: [],
       })
       .expect(201);
+    receipts.set(response.body.caseId, response.body.receipt.qr);
     return response.body.caseId;
   }
 
@@ -135,6 +138,9 @@ export async function localGateway(tuning: GatewayTuning = {}) {
     contracts: contracts as AidtrailContracts,
     signIn,
     takeIn,
+    receipts,
+    /** The operator's provider: for tests that fund accounts or move the clock. */
+    provider,
     activate,
     /** Moves the chain's clock on, as the days of a public notice pass. */
     async advance(seconds: number) {

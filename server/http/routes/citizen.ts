@@ -1,0 +1,84 @@
+import { Router } from "express";
+import { rateLimit } from "express-rate-limit";
+import type { ChainClient } from "../../chain/client.ts";
+import { CaseStatus } from "../../chain/domain.ts";
+import type { CaseEntry } from "../../cases/intake.ts";
+import { receiptMatches } from "../../cases/receipts.ts";
+import { paymentFileKey } from "../../funds/payout-run.ts";
+import type { RecordLog } from "../../log/record-log.ts";
+import type { StateStore } from "../../state/state-store.ts";
+import { RequestError } from "../errors.ts";
+
+/** What each status means to the person who applied, in Simplified Chinese and English. */
+const PLAIN: Record<number, { zh: string; en: string }> = {
+  [CaseStatus.Submitted]: { zh: "已受理，等待审核", en: "Received, awaiting review" },
+  [CaseStatus.Reviewed]: { zh: "已审核，等待审批", en: "Reviewed, awaiting approval" },
+  [CaseStatus.InNotice]: { zh: "已审批，正在公示", en: "Approved, in public notice" },
+  [CaseStatus.Active]: { zh: "正在发放", en: "Being paid" },
+  [CaseStatus.Suspended]: { zh: "暂停发放", en: "Payments suspended" },
+  [CaseStatus.Rejected]: { zh: "未获批准", en: "Not approved" },
+  [CaseStatus.Terminated]: { zh: "已停止救助", en: "Assistance ended" },
+};
+
+export interface CitizenContext {
+  chain: ChainClient;
+  log: RecordLog;
+  state: StateStore;
+}
+
+/**
+ * The citizen's view of their own case, opened with the receipt they were given at intake
+ * (the QR payload, in the X-Aidtrail-Receipt header, so it stays out of URLs and logs).
+ */
+export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router {
+  const router = Router();
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: limitPerMinute,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many receipt checks from this address", 429, { hint: "wait a minute and try again" })),
+  });
+  router.get("/citizen/case", limiter, async (req, res) => {
+    const match = /^aidtrail:case:(0x[0-9a-f]{64}):([0-9A-Z]{12})$/.exec(String(req.headers["x-aidtrail-receipt"] ?? ""));
+    const refused = new RequestError("RECEIPT_INVALID", "this receipt does not open a case here", 401, { hint: "scan the QR code on the receipt, or type the case number and code exactly" });
+    if (!match) throw refused;
+    const [, caseId, code] = match as unknown as [string, string, string];
+    const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
+    if (!entry || !receiptMatches(caseId, code, entry.receiptHash)) throw refused;
+
+    const [terms] = await ctx.chain.cases.getCase(caseId).catch(() => [null] as const);
+    const status = terms ? Number(terms.status) : CaseStatus.Submitted;
+    const paid = await ctx.chain.funds.queryFilter(ctx.chain.funds.filters.PayoutMade(caseId));
+    const settled = await ctx.chain.funds.queryFilter(ctx.chain.funds.filters.PayoutSettled(caseId));
+    const payments = await Promise.all(
+      paid.map(async (event) => {
+        const period = Number(event.args.period);
+        const block = await event.getBlock();
+        const settlement = settled.find((s) => Number(s.args.period) === period);
+        const file = await ctx.state.get<{ recordId: string }>(paymentFileKey(caseId, period));
+        // A payment file holds no personal data, so it is shown whole, salt included: with it the
+        // citizen's browser recomputes the record hash and checks its proof to the anchored root.
+        const proof = file ? await ctx.log.lookup(file.recordId, { decrypt: true }) : null;
+        return {
+          period,
+          amount: event.args.amount.toString(),
+          paidAt: new Date(block.timestamp * 1000).toISOString(),
+          transactionHash: event.transactionHash,
+          blockNumber: event.blockNumber,
+          arrived: settlement ? { receiptHash: settlement.args.receiptHash, transactionHash: settlement.transactionHash } : null,
+          paymentFile: proof ? { record: proof.revisions[0]!.record, leafIndex: proof.revisions[0]!.leafIndex, leafHash: proof.revisions[0]!.leafHash, proof: proof.revisions[0]!.proof, checkpoint: proof.checkpoint } : null,
+        };
+      }),
+    );
+    res.json({
+      caseId,
+      programme: entry.programme,
+      status: { code: CaseStatus[status], ...PLAIN[status] },
+      approvedAmount: terms?.approvedAmount.toString() ?? null,
+      noticeEnd: terms && Number(terms.noticeEnd) > 0 ? new Date(Number(terms.noticeEnd) * 1000).toISOString() : null,
+      payments,
+    });
+  });
+  return router;
+}
