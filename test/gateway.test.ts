@@ -25,6 +25,14 @@ describe("a gateway started from configuration alone", () => {
     expect((await request(gateway.url).get("/readyz").expect(200)).body).toEqual({ ready: true, checks: { chain: "ok", log: "ok" } });
   });
 
+  it("documents every route it serves in its OpenAPI document", async () => {
+    const doc = (await request(gateway.url).get("/v1/openapi.json").expect(200)).body;
+    for (const path of ["/v1/cases", "/v1/cases/{caseId}", "/v1/cases/{caseId}/approvals", "/v1/payout-runs", "/v1/proofs/records/{recordId}", "/v1/citizen/case", "/v1/auth/session"]) {
+      expect(Object.keys(doc.paths), path).toContain(path);
+    }
+    expect(doc.paths["/v1/cases"].post.requestBody.content["application/json"].schema.properties.programme.enum).toContain("dibao");
+  });
+
   it("anchors the record log once a batch waits, through the operator account", async () => {
     await gateway.log.append(Array.from({ length: 5 }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } })));
     await gateway.anchorer.notify();

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
+import { applicationRequest, approvalsRequest, objectionRequest, revisionRequest } from "./routes/cases.ts";
+import { payoutRunRequest } from "./routes/funds.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
@@ -32,6 +34,50 @@ export function openApiDocument(version: string) {
           responses: { "200": { description: "token, address, expiry" }, ...errors },
         },
         get: { summary: "The signed-in officer and the roles the ledger gives them now", responses: { "200": { description: "address and roles" }, ...errors } },
+      },
+      "/v1/cases": {
+        post: {
+          summary: "Take in an application: the record logged (personal fields sealed), the case owed to the ledger, a receipt returned",
+          parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string" }, description: "a retried request with the same key gets the first answer" }],
+          requestBody: { required: true, content: json(applicationRequest) },
+          responses: { "201": { description: "case id, receipt, record hash, leaf index, ledger state" }, ...errors },
+        },
+      },
+      "/v1/cases/{caseId}": {
+        get: {
+          summary: "A case: ledger status, record revisions with proofs; personal data only with ?purpose=, and the read is logged",
+          parameters: [{ name: "caseId", in: "path", required: true, schema: { type: "string" } }, { name: "purpose", in: "query", schema: { type: "string" } }],
+          responses: { "200": { description: "the case" }, ...errors },
+        },
+      },
+      "/v1/cases/{caseId}/approval-request": {
+        get: {
+          summary: "The exact EIP-712 payload officers sign for the case's next review or approval",
+          parameters: ["caseId", "approve", "amount", "householdSize", "hours"].map((name) => ({ name, in: name === "caseId" ? "path" : "query", required: name === "caseId", schema: { type: "string" } })),
+          responses: { "200": { description: "domain, types, message, digest, role, threshold" }, ...errors },
+        },
+      },
+      "/v1/cases/{caseId}/approvals": {
+        post: {
+          summary: "Officers' signatures: checked before any gas, collected to the threshold, then relayed",
+          requestBody: { required: true, content: json(approvalsRequest) },
+          responses: { "201": { description: "relayed" }, "202": { description: "collecting" }, ...errors },
+        },
+      },
+      "/v1/cases/{caseId}/objections": { post: { summary: "An objection during public notice", requestBody: { required: true, content: json(objectionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
+      "/v1/cases/{caseId}/revisions": { post: { summary: "A new revision of the application record (annual re-check, correction)", requestBody: { required: true, content: json(revisionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
+      "/v1/cases/{caseId}/activate": { post: { summary: "Start payments once public notice is over", responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
+      "/v1/payout-runs": { post: { summary: "A monthly payout run for a programme", requestBody: { required: true, content: json(payoutRunRequest) }, responses: { "201": { description: "the run and its batches" }, ...errors } } },
+      "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches" }, ...errors } } },
+      "/v1/proofs/records/{recordId}": { get: { summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs" }, ...errors } } },
+      "/v1/log/checkpoints/latest": { get: { summary: "The latest anchored checkpoint", responses: { "200": { description: "signed checkpoint and its anchoring" }, ...errors } } },
+      "/v1/log/consistency": { get: { summary: "A consistency proof between two sizes of the log", responses: { "200": { description: "the proof" }, ...errors } } },
+      "/v1/citizen/case": {
+        get: {
+          summary: "A citizen's own case, opened with the receipt",
+          parameters: [{ name: "X-Aidtrail-Receipt", in: "header", required: true, schema: { type: "string" }, description: "the receipt's QR payload" }],
+          responses: { "200": { description: "status, payments, proofs" }, ...errors },
+        },
       },
       "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {
