@@ -14,6 +14,7 @@ import { casesRouter } from "./http/routes/cases.ts";
 import { fundsRouter } from "./http/routes/funds.ts";
 import { proofsRouter } from "./http/routes/proofs.ts";
 import { citizenRouter } from "./http/routes/citizen.ts";
+import { auditRouter } from "./http/routes/audit.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { StateStore } from "./state/state-store.ts";
@@ -33,6 +34,8 @@ export interface GatewayTuning {
   anchorBatch?: number;
   relayIntervalMs?: number;
   ledgerWaitMs?: number;
+  /** Sign-in attempts allowed per client address and minute. */
+  signInLimitPerMinute?: number;
 }
 
 const VERSION = "0.1.0";
@@ -66,11 +69,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     version: VERSION,
     routers: [
-      authRouter(signIn, chain.access),
+      authRouter(signIn, chain.access, tuning.signInLimitPerMinute),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       proofsRouter(log),
       citizenRouter({ chain, log, state }),
+      auditRouter({ chain, roles, log, state }, signIn),
     ],
   });
   const server = await new Promise<Server>((resolve, reject) => {

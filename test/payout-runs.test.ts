@@ -95,4 +95,19 @@ describe("monthly payout runs", () => {
     expect((await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", forged).expect(401)).body.error.code).toBe("RECEIPT_INVALID");
     await request(local.gateway.url).get("/v1/citizen/case").expect(401);
   });
+
+  it("gives an auditor the case's whole trail in time order, with each stage's time against its limit", async () => {
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const trail = (await request(local.gateway.url).get(`/v1/audit/cases/${active[0]}/trail`).set("authorization", auditor).expect(200)).body;
+    const ledger = trail.steps.filter((s: { where: string }) => s.where === "ledger").map((s: { what: string }) => s.what);
+    expect(ledger).toEqual(expect.arrayContaining(["None → Submitted", "Submitted → Reviewed", "Reviewed → InNotice", "InNotice → Active", "PayoutMade", "PayoutSettled"]));
+    const records = trail.steps.filter((s: { where: string }) => s.where === "log");
+    expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "approval-packet record, revision 0"]));
+    const times = trail.steps.map((s: { at: string }) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    const notice = trail.stages.find((s: { stage: string }) => s.stage === "notice");
+    expect(notice).toMatchObject({ days: 7, limitDays: 7, withinLimit: true });
+    expect(trail.stages.find((s: { stage: string }) => s.stage === "review").days).toBeLessThan(1);
+    await request(local.gateway.url).get(`/v1/audit/cases/${active[0]}/trail`).set("authorization", financeToken).expect(403);
+  });
 });

@@ -73,6 +73,7 @@ const KEY = {
   entry: (i: number) => `e:${pad(i)}`,
   leaf: (hash: Uint8Array) => `h:${Buffer.from(hash).toString("hex")}`,
   revision: (recordId: string, revision: number) => `r:${recordId}:${pad(revision)}`,
+  caseLeaf: (caseId: string, index: number) => `k:${caseId}:${pad(index)}`,
   checkpoint: (size: number) => `c:${pad(size)}`,
 };
 const utf8 = new TextEncoder();
@@ -173,6 +174,7 @@ export class RecordLog {
       ops.push({ type: "put", key: KEY.entry(index), value: stored });
       ops.push({ type: "put", key: KEY.leaf(leaf), value: position });
       ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: position });
+      if (record.caseId) ops.push({ type: "put", key: KEY.caseLeaf(record.caseId, index), value: position });
       appended.push({ recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: "0x" + Buffer.from(leaf).toString("hex") });
     });
     const size = this.#size + prepared.length;
@@ -286,6 +288,13 @@ export class RecordLog {
   async revisionIndexes(recordId: string): Promise<number[]> {
     const indexes: number[] = [];
     for await (const value of this.db.values({ gte: `r:${recordId}:`, lt: `r:${recordId};` })) indexes.push(num(value));
+    return indexes;
+  }
+
+  /** Leaf indexes of every record about a case (its application revisions, decisions, objections, reads), oldest first. */
+  async caseLeafIndexes(caseId: string): Promise<number[]> {
+    const indexes: number[] = [];
+    for await (const value of this.db.values({ gte: `k:${caseId}:`, lt: `k:${caseId};` })) indexes.push(num(value));
     return indexes;
   }
 

@@ -1,0 +1,111 @@
+import { hexlify, type EventLog } from "ethers";
+import type { ChainClient } from "../chain/client.ts";
+import { CaseStatus } from "../chain/domain.ts";
+import type { RecordLog } from "../log/record-log.ts";
+
+/**
+ * Time limits of the stages of a case, in days, after the Measures for Minimum Living Allowance
+ * Review and Confirmation: review within the township's working period, approval at county
+ * level, seven days of public notice, and the first payment in the month after approval.
+ */
+export const STAGE_LIMITS_DAYS = {
+  review: 15,
+  approval: 10,
+  notice: 7,
+  firstPayment: 30,
+} as const;
+
+export interface TrailStep {
+  at: string;
+  where: "ledger" | "log";
+  what: string;
+  actor?: string;
+  transactionHash?: string;
+  blockNumber?: number;
+  recordId?: string;
+  leafIndex?: number;
+  leafHash?: string;
+  proof?: string[] | null;
+  details?: Record<string, unknown>;
+}
+
+export interface StageTiming {
+  stage: keyof typeof STAGE_LIMITS_DAYS;
+  days: number | null;
+  limitDays: number;
+  withinLimit: boolean | null;
+}
+
+const day = 86_400;
+
+/** Every step of a case, off chain and on, in time order, and each stage's time against its limit. */
+export async function caseTrail(chain: ChainClient, log: RecordLog, caseId: string) {
+  const { cases, funds } = chain;
+  const events = (
+    await Promise.all([
+      cases.queryFilter(cases.filters.CaseTransition(caseId)),
+      cases.queryFilter(cases.filters.CaseDecided(caseId)),
+      cases.queryFilter(cases.filters.CaseRecordRevised(caseId)),
+      cases.queryFilter(cases.filters.CaseTransferred(caseId)),
+      cases.queryFilter(cases.filters.CaseFlagged(caseId)),
+      funds.queryFilter(funds.filters.PayoutMade(caseId)),
+      funds.queryFilter(funds.filters.PayoutSettled(caseId)),
+      funds.queryFilter(funds.filters.PayoutReversed(caseId)),
+      funds.queryFilter(funds.filters.PayoutAcknowledged(caseId)),
+    ])
+  ).flat() as unknown as EventLog[];
+  const blockTimes = new Map<number, number>();
+  for (const e of events) if (!blockTimes.has(e.blockNumber)) blockTimes.set(e.blockNumber, (await e.getBlock()).timestamp);
+
+  const steps: (TrailStep & { seconds: number; order: number })[] = events.map((e) => {
+    const seconds = blockTimes.get(e.blockNumber)!;
+    const args = e.args.toObject();
+    const what =
+      e.eventName === "CaseTransition" ? `${CaseStatus[Number(args.from)]} → ${CaseStatus[Number(args.to)]}` : e.eventName;
+    return {
+      at: new Date(seconds * 1000).toISOString(),
+      seconds,
+      order: e.blockNumber * 1e6 + e.index,
+      where: "ledger",
+      what,
+      actor: (args.actor ?? args.agent ?? args.auditor) as string | undefined,
+      transactionHash: e.transactionHash,
+      blockNumber: e.blockNumber,
+      details: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : Array.isArray(v) ? [...v] : v])),
+    };
+  });
+  const checkpoint = await log.latestAnchored();
+  for (const leafIndex of await log.caseLeafIndexes(caseId)) {
+    const stored = await log.stored(leafIndex);
+    const seconds = Math.floor(Date.parse(stored.createdAt) / 1000);
+    steps.push({
+      at: stored.createdAt,
+      seconds,
+      order: seconds * 1e6,
+      where: "log",
+      what: `${stored.kind} record, revision ${stored.revision}`,
+      recordId: stored.recordId,
+      leafIndex,
+      leafHash: hexlify(await log.leafHash(leafIndex)),
+      proof: checkpoint && leafIndex < checkpoint.treeSize ? (await log.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
+    });
+  }
+  steps.sort((a, b) => a.seconds - b.seconds || a.order - b.order);
+
+  const firstTo = (status: CaseStatus) => steps.find((s) => s.what.endsWith(`→ ${CaseStatus[status]}`))?.seconds ?? null;
+  const submitted = firstTo(CaseStatus.Submitted);
+  const reviewed = firstTo(CaseStatus.Reviewed);
+  const approved = firstTo(CaseStatus.InNotice);
+  const active = firstTo(CaseStatus.Active);
+  const firstPaid = steps.find((s) => s.what === "PayoutMade")?.seconds ?? null;
+  const timing = (stage: keyof typeof STAGE_LIMITS_DAYS, from: number | null, to: number | null): StageTiming => {
+    const days = from !== null && to !== null ? Math.round(((to - from) / day) * 10) / 10 : null;
+    return { stage, days, limitDays: STAGE_LIMITS_DAYS[stage], withinLimit: days === null ? null : days <= STAGE_LIMITS_DAYS[stage] };
+  };
+  return {
+    caseId,
+    checkpoint,
+    stages: [timing("review", submitted, reviewed), timing("approval", reviewed, approved), timing("notice", approved, active), timing("firstPayment", approved, firstPaid)],
+    steps: steps.map(({ seconds: _s, order: _o, ...step }) => step),
+  };
+}

@@ -1,0 +1,33 @@
+import { Router } from "express";
+import type { SignIn } from "../../auth/sign-in.ts";
+import { caseTrail } from "../../audit/trail.ts";
+import type { ChainClient } from "../../chain/client.ts";
+import type { CaseEntry } from "../../cases/intake.ts";
+import type { RecordLog } from "../../log/record-log.ts";
+import type { StateStore } from "../../state/state-store.ts";
+import { RequestError } from "../errors.ts";
+import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
+
+export interface AuditContext {
+  chain: ChainClient;
+  roles: LedgerAccess;
+  log: RecordLog;
+  state: StateStore;
+}
+
+export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
+  const router = Router();
+  router.get(
+    "/audit/cases/:caseId/trail",
+    signedIn(signIn),
+    authorize(ctx.roles, ["AUDITOR", "APPROVER", "CASEWORKER"], async (req) => {
+      const entry = await ctx.state.get<CaseEntry>(`case:${req.params.caseId}`);
+      if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${req.params.caseId} was taken in at this gateway`, 404, { field: "caseId" });
+      return entry.jurisdiction;
+    }),
+    async (req, res) => {
+      res.json(await caseTrail(ctx.chain, ctx.log, req.params.caseId as string));
+    },
+  );
+  return router;
+}
