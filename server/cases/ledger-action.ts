@@ -22,6 +22,19 @@ export interface LedgerActionResult {
 }
 
 /**
+ * Runs a ledger call without sending it: a refusal throws its decoded error, so nothing is
+ * written for a step the ledger would refuse; a chain that does not answer is let through, to be
+ * relayed when it does.
+ */
+export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown[]): Promise<void> {
+  try {
+    await ledgerMethod(chain, call).staticCall(...args);
+  } catch (error) {
+    if (decodeRevert(error)) throw toAidtrailError(error);
+  }
+}
+
+/**
  * One step of a case, off chain and on: a dry run of the ledger call first (a refusal writes
  * nothing), then the call owed in the outbox, then the record that explains it appended to the
  * log, then the relayer given `ledgerWaitMs` to put it on chain. A chain that is down delays the
@@ -31,11 +44,7 @@ export async function ledgerAction(
   ctx: LedgerActionContext,
   step: { caseId: string; record: AidRecord; call: LedgerCall; args: unknown[]; extraState?: (outbox: string) => Record<string, unknown> },
 ): Promise<LedgerActionResult> {
-  try {
-    await ledgerMethod(ctx.chain, step.call).staticCall(...step.args);
-  } catch (error) {
-    if (decodeRevert(error)) throw toAidtrailError(error);
-  }
+  await dryRun(ctx.chain, step.call, step.args);
   const outbox = outboxKey(step.caseId);
   const entry: OutboxEntry = { kind: step.call, caseId: step.caseId, recordId: step.record.recordId, args: step.args, state: "pending", attempts: 0, owedAt: Date.now() };
   // The debt first, then the evidence: after a crash between them the relayer finds a debt whose

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CaseStatus, PayoutState, Programme } from "../chain/domain.ts";
-import { ledgerAction, type LedgerActionContext } from "../cases/ledger-action.ts";
+import { dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
+import { outboxKey } from "../state/outbox.ts";
 import type { CaseEntry } from "../cases/intake.ts";
 import { PROGRAMMES } from "../cases/intake.ts";
 import { newRecord } from "../records/record.ts";
@@ -38,8 +39,8 @@ export interface PayoutRun {
  * Starts the monthly run of a programme for every case this gateway took in: each active case is
  * paid the smaller of its approved amount and the standard in force times its household size;
  * a case already paid for the period, or not active, is skipped with the reason. The lines go to
- * the ledger in batches, each a ledger action with its payment file in the log; the relayer sends
- * them in order and resumes after a restart, and the ledger refuses to pay any case twice.
+ * the ledger in batches, each with its payment file in the log; the relayer sends them in order
+ * and resumes after a restart, and the ledger refuses to pay any case twice.
  */
 export async function startPayoutRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput): Promise<PayoutRun> {
   const programme = PROGRAMMES[input.programme];
@@ -90,7 +91,11 @@ export async function startPayoutRun(ctx: LedgerActionContext, officer: string, 
     skipped,
     batches: [],
   };
-  await ctx.state.put({ [`run:${run.runId}`]: run });
+  // The whole run is owed at once: every batch's outbox entry and the run in one state write,
+  // then every payment file in one log append. Killed before the append, the relayer drops the
+  // batches (their files never reached the log) and a new run pays the same cases; killed after
+  // it, the relayer sends every batch after the restart. Either way no line is lost or paid twice.
+  const batches: { entry: OutboxEntry; outbox: string; record: ReturnType<typeof newRecord>; size: number }[] = [];
   for (let start = 0; start < lines.length; start += input.batchSize) {
     const batch = lines.slice(start, start + input.batchSize);
     const record = newRecord({
@@ -98,17 +103,16 @@ export async function startPayoutRun(ctx: LedgerActionContext, officer: string, 
       jurisdiction,
       public: { runId: run.runId, period: input.period, allocationId: input.allocationId, programme: input.programme, lines: batch, startedBy: officer },
     });
-    const action = await ledgerAction(ctx, {
-      caseId: run.runId,
-      record,
-      call: "payBatch",
-      args: [input.allocationId, input.period, batch.map((l) => ({ caseId: l.caseId, amount: l.amount }))],
-      // Where each case's payment file is, for the citizen's proof that the payment was made.
-      extraState: () => Object.fromEntries(batch.map((l) => [paymentFileKey(l.caseId, input.period), { runId: run.runId, recordId: record.recordId }])),
-    });
-    run.batches.push({ outbox: action.outbox, recordId: record.recordId, size: batch.length });
-    await ctx.state.put({ [`run:${run.runId}`]: run });
+    const args = [input.allocationId, input.period, batch.map((l) => ({ caseId: l.caseId, amount: l.amount }))];
+    await dryRun(ctx.chain, "payBatch", args);
+    const outbox = outboxKey(`${run.runId}-${start}`);
+    batches.push({ entry: { kind: "payBatch", caseId: run.runId, recordId: record.recordId, args, state: "pending", attempts: 0, owedAt: Date.now() }, outbox, record, size: batch.length });
   }
+  run.batches = batches.map((b) => ({ outbox: b.outbox, recordId: b.record.recordId, size: b.size }));
+  const index = Object.fromEntries(batches.flatMap((b) => (b.record.public.lines as PayoutLine[]).map((l) => [paymentFileKey(l.caseId, input.period), { runId: run.runId, recordId: b.record.recordId }])));
+  await ctx.state.put({ [`run:${run.runId}`]: run, ...Object.fromEntries(batches.map((b) => [b.outbox, b.entry])), ...index });
+  await ctx.log.append(batches.map((b) => b.record));
+  await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
   return run;
 }
 
