@@ -132,9 +132,15 @@ export async function localGateway(tuning: GatewayTuning = {}) {
     return `Bearer ${token}`;
   }
 
+  let gatewayRunning = true;
   return {
     gateway,
     env,
+    /** Stops the in-process gateway, leaving the chain (and the data folder) for another one. */
+    async stopGateway() {
+      if (gatewayRunning) await gateway.close();
+      gatewayRunning = false;
+    },
     deployment: deployment as Deployment,
     contracts: contracts as AidtrailContracts,
     signIn,
@@ -153,7 +159,7 @@ export async function localGateway(tuning: GatewayTuning = {}) {
       chainDown = down;
     },
     async close() {
-      await gateway.close();
+      if (gatewayRunning) await gateway.close();
       provider.destroy();
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
