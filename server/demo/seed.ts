@@ -1,0 +1,92 @@
+import { id, Wallet, type Signer } from "ethers";
+import { deployAidtrail, type Deployment } from "../chain/deploy.ts";
+import { Area, Programme, Stage, type RoleName } from "../chain/domain.ts";
+import { roleId } from "../chain/roles.ts";
+
+/**
+ * The demo's jurisdictions and officers. The keys are Hardhat's published development keys:
+ * anyone can read them, which is the point of a demo and why they must never hold a role on a
+ * real chain.
+ */
+export const DEMO_JURISDICTIONS = {
+  province: { code: "440000000000", name: "广东省" },
+  city: { code: "440100000000", name: "广州市" },
+  county: { code: "440105000000", name: "海珠区" },
+  township: { code: "440105001000", name: "赤岗街道" },
+  township2: { code: "440105002000", name: "新港街道" },
+} as const;
+
+const DEMO_KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+  "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+  "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+  "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+  "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+] as const;
+
+export interface DemoAccount {
+  name: string;
+  address: string;
+  roles: { role: RoleName; jurisdiction: string }[];
+  privateKey: string;
+}
+
+const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO_JURISDICTIONS | "nation"][] }[] = [
+  { name: "governance (deployer)", key: 0, roles: [["GOVERNANCE", "nation"], ["FINANCE_OFFICER", "nation"]] },
+  { name: "gateway operator", key: 1, roles: [["LOG_OPERATOR", "county"], ["CASEWORKER", "county"], ["FINANCE_OFFICER", "county"]] },
+  { name: "caseworker", key: 2, roles: [["CASEWORKER", "township"]] },
+  { name: "reviewer", key: 3, roles: [["REVIEWER", "township"]] },
+  { name: "county approver 1", key: 4, roles: [["APPROVER", "county"]] },
+  { name: "county approver 2", key: 5, roles: [["APPROVER", "county"]] },
+  { name: "township approver (temporary assistance)", key: 6, roles: [["APPROVER", "township"]] },
+  { name: "finance officer", key: 7, roles: [["FINANCE_OFFICER", "county"]] },
+  { name: "auditor", key: 8, roles: [["AUDITOR", "province"]] },
+];
+
+export const DEMO_GOVERNANCE_KEY = DEMO_KEYS[0];
+export const DEMO_OPERATOR_KEY = DEMO_KEYS[1];
+
+const codeOf = (j: keyof typeof DEMO_JURISDICTIONS | "nation") => (j === "nation" ? "000000000000" : DEMO_JURISDICTIONS[j].code);
+
+/** Deploys the contracts and sets up the demo province: its tree, officers, standards, thresholds and budget. */
+export async function seedDemo(governance: Signer): Promise<{ deployment: Deployment; accounts: DemoAccount[] }> {
+  const { deployment, contracts } = await deployAidtrail(governance);
+  const { access, standards, cases, funds } = contracts;
+  const tx = async (sent: Promise<{ wait(): Promise<unknown> }>) => (await sent).wait();
+  const j = DEMO_JURISDICTIONS;
+  await tx(access.registerJurisdiction(BigInt(j.province.code), 0n));
+  await tx(access.registerJurisdiction(BigInt(j.city.code), BigInt(j.province.code)));
+  await tx(access.registerJurisdiction(BigInt(j.county.code), BigInt(j.city.code)));
+  await tx(access.registerJurisdiction(BigInt(j.township.code), BigInt(j.county.code)));
+  await tx(access.registerJurisdiction(BigInt(j.township2.code), BigInt(j.county.code)));
+
+  const accounts: DemoAccount[] = [];
+  for (const account of ACCOUNTS) {
+    const wallet = new Wallet(DEMO_KEYS[account.key]);
+    for (const [role, where] of account.roles) {
+      if (role !== "GOVERNANCE") await tx(access.grantScopedRole(roleId(role), wallet.address, BigInt(codeOf(where))));
+    }
+    accounts.push({ name: account.name, address: wallet.address, roles: account.roles.map(([role, where]) => ({ role, jurisdiction: codeOf(where) })), privateKey: wallet.privateKey });
+  }
+
+  await tx(standards.setStandard(BigInt(j.city.code), Programme.Dibao, Area.Urban, 120_000n, 0));
+  await tx(standards.setStandard(BigInt(j.city.code), Programme.Dibao, Area.Rural, 90_000n, 0));
+  await tx(standards.setStandard(BigInt(j.city.code), Programme.Tekun, Area.Urban, 156_000n, 0));
+  await tx(standards.setStandard(BigInt(j.city.code), Programme.Tekun, Area.Rural, 117_000n, 0));
+  await tx(standards.setStandard(BigInt(j.province.code), Programme.Temporary, Area.Urban, 300_000n, 0));
+  await tx(standards.setStandard(BigInt(j.province.code), Programme.Temporary, Area.Rural, 300_000n, 0));
+  for (const programme of [Programme.Dibao, Programme.Tekun, Programme.Temporary]) {
+    await tx(cases.setThreshold(BigInt(j.province.code), programme, Stage.Review, 1));
+    await tx(cases.setThreshold(BigInt(j.province.code), programme, Stage.Approval, 2));
+  }
+  await tx(cases.setThreshold(BigInt(j.township.code), Programme.Temporary, Stage.Approval, 1));
+
+  await tx(funds.appropriate(Programme.Dibao, 2026, 0n, 10_000_000_000_00n, id("中央财政困难群众救助补助资金 2026")));
+  await tx(funds.allocate(1n, BigInt(j.province.code), 1_000_000_000_00n, id("转移支付 广东省")));
+  await tx(funds.allocate(2n, BigInt(j.county.code), 10_000_000_00n, id("转移支付 海珠区")));
+  return { deployment, accounts };
+}

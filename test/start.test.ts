@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+
+const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-start-"));
+
+/** Runs `npm start`'s script as a process and resolves once it says the demo runs. */
+function start(): Promise<{ child: ChildProcess; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      env: { ...process.env, AIDTRAIL_DATA: dataDir, AIDTRAIL_PORT: "0", AIDTRAIL_RPC_PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout!.on("data", (d) => {
+      output += d;
+      if (output.includes("aidtrail demo is running")) resolve({ child, output });
+    });
+    child.stderr!.on("data", (d) => (output += d));
+    child.on("exit", (code) => reject(new Error(`npm start exited (${code}): ${output}`)));
+  });
+}
+
+const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
+  child.once("exit", () => resolve());
+  child.kill("SIGTERM");
+});
+
+interface Demo {
+  gatewayUrl: string;
+  rpcUrl: string;
+  chainId: number;
+  contracts: Record<string, string>;
+  jurisdictions: Record<string, { code: string }>;
+  accounts: { name: string; address: string; privateKey: string }[];
+}
+
+async function signIn(url: string, key: string) {
+  const wallet = new Wallet(key);
+  const { message } = (await request(url).post("/v1/auth/challenge").send({ address: wallet.address }).expect(200)).body;
+  return `Bearer ${(await request(url).post("/v1/auth/session").send({ message, signature: await wallet.signMessage(message) }).expect(200)).body.token}`;
+}
+
+describe("npm start", () => {
+  it("starts a chain, deploys a demo province and a gateway, writes demo.json, and a second start finds everything as it was left", async () => {
+    const first = await start();
+    const demo = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo;
+    expect(Object.keys(demo).sort()).toEqual(["accounts", "chainId", "contracts", "gatewayUrl", "jurisdictions", "note", "rpcUrl"]);
+    expect(first.output).toContain(demo.gatewayUrl);
+    expect((await request(demo.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
+    const caseworker = demo.accounts.find((a) => a.name === "caseworker")!;
+    const token = await signIn(demo.gatewayUrl, caseworker.privateKey);
+    const taken = await request(demo.gatewayUrl)
+      .post("/v1/cases")
+      .set("authorization", token)
+      .send({ programme: "dibao", area: "urban", jurisdiction: demo.jurisdictions.township!.code, applicant: { name: "陈一", residentId: "110101199003074477" }, household: [], monthlyIncome: 0, documents: [] })
+      .expect(201);
+    expect(taken.body.ledger.state).toBe("done");
+    await stop(first.child);
+
+    const second = await start();
+    expect(second.output).toMatch(/replaying \d+ transactions/);
+    const again = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo;
+    expect(again.contracts).toEqual(demo.contracts);
+    const view = await request(again.gatewayUrl).get(`/v1/cases/${taken.body.caseId}`).set("authorization", await signIn(again.gatewayUrl, caseworker.privateKey)).expect(200);
+    expect(view.body.ledger.status).toBe("Submitted");
+    expect((await request(again.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
+    await stop(second.child);
+  }, 120_000);
+});
