@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
 import { applicationRequest, approvalsRequest, objectionRequest, revisionRequest } from "./routes/cases.ts";
-import { payoutRunRequest } from "./routes/funds.ts";
+import { payoutRequest, payoutRunRequest } from "./routes/funds.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
@@ -67,6 +67,7 @@ export function openApiDocument(version: string) {
       "/v1/cases/{caseId}/objections": { post: { summary: "An objection during public notice", requestBody: { required: true, content: json(objectionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
       "/v1/cases/{caseId}/revisions": { post: { summary: "A new revision of the application record (annual re-check, correction)", requestBody: { required: true, content: json(revisionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
       "/v1/cases/{caseId}/activate": { post: { summary: "Start payments once public notice is over", responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
+      "/v1/payouts": { post: { summary: "Pay one case for one period (0 for one-off programmes)", requestBody: { required: true, content: json(payoutRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
       "/v1/payout-runs": { post: { summary: "A monthly payout run for a programme", requestBody: { required: true, content: json(payoutRunRequest) }, responses: { "201": { description: "the run and its batches" }, ...errors } } },
       "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches" }, ...errors } } },
       "/v1/proofs/records/{recordId}": { get: { summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs" }, ...errors } } },

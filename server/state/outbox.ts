@@ -3,7 +3,7 @@ import type { ChainClient } from "../chain/client.ts";
 import type { StateStore } from "./state-store.ts";
 
 /** The ledger calls the gateway relays through its operator account. */
-export type LedgerCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate" | "payBatch";
+export type LedgerCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate" | "pay" | "payBatch";
 
 /** A ledger transaction the gateway owes: written with the record that needs it, sent by the relayer. */
 export interface OutboxEntry {
@@ -33,6 +33,6 @@ export async function pendingEntries(state: StateStore): Promise<[string, Outbox
 /** The contract method of an entry, for a dry run or a real send. */
 export function ledgerMethod(chain: ChainClient, kind: LedgerCall) {
   // Untyped on purpose: the outbox stores each call's arguments as the JSON it was given.
-  const contract: BaseContract = kind === "payBatch" ? chain.funds : chain.cases;
+  const contract: BaseContract = kind === "pay" || kind === "payBatch" ? chain.funds : chain.cases;
   return contract.getFunction(kind);
 }

@@ -67,6 +67,9 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   await (await standards.setStandard(440000000000n, Programme.Dibao, Area.Urban, 120_000n, 0)).wait();
   await (await cases.setThreshold(440000000000n, Programme.Dibao, Stage.Review, 1)).wait();
   await (await cases.setThreshold(440000000000n, Programme.Dibao, Stage.Approval, 2)).wait();
+  await (await standards.setStandard(440000000000n, Programme.Temporary, Area.Urban, 300_000n, 0)).wait();
+  await (await cases.setThreshold(440000000000n, Programme.Temporary, Stage.Review, 1)).wait();
+  await (await cases.setThreshold(BigInt(TOWNSHIP), Programme.Temporary, Stage.Approval, 1)).wait();
 
   const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
   writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(deployment));
