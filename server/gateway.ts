@@ -15,6 +15,7 @@ import { fundsRouter } from "./http/routes/funds.ts";
 import { proofsRouter } from "./http/routes/proofs.ts";
 import { citizenRouter } from "./http/routes/citizen.ts";
 import { auditRouter } from "./http/routes/audit.ts";
+import { noticesRouter } from "./http/routes/notices.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { StateStore } from "./state/state-store.ts";
@@ -75,6 +76,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       proofsRouter(log),
       citizenRouter({ chain, log, state }),
       auditRouter({ chain, roles, log, state }, signIn),
+      noticesRouter({ chain, log, state }),
     ],
   });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -13,6 +13,7 @@ const approvers = [Wallet.createRandom(), Wallet.createRandom()];
 const outsider = Wallet.createRandom();
 const tokens = new Map<string, string>();
 let caseId: string;
+let receiptQr: string;
 
 const get = (path: string, who: Officer) => request(local.gateway.url).get(path).set("authorization", tokens.get(who.address)!);
 const post = (path: string, who: Officer, body: object) => request(local.gateway.url).post(path).set("authorization", tokens.get(who.address)!).send(body);
@@ -43,6 +44,7 @@ beforeAll(async () => {
     })
     .expect(201);
   caseId = taken.body.caseId;
+  receiptQr = taken.body.receipt.qr;
 });
 afterAll(async () => local?.close());
 
@@ -109,6 +111,17 @@ describe("signed approvals through the gateway", () => {
     const a = await signed(approvers[0]!, "?amount=150000&householdSize=2");
     const b = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(a.payload.domain, a.payload.types, a.payload.message) };
     await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(201);
+
+    const { notices } = (await request(local.gateway.url).get("/v1/public/notices").expect(200)).body;
+    expect(notices).toEqual([expect.objectContaining({ caseId, name: "李*", householdSize: 2, approvedAmount: "150000", programme: "dibao" })]);
+    expect(JSON.stringify(notices)).not.toMatch(/李四|110101/);
+
+    const receipt = receiptQr;
+    const feedback = await request(local.gateway.url).post("/v1/citizen/feedback").set("x-aidtrail-receipt", receipt).send({ kind: "complaint", text: "公示期太短", contact: "13800000000" }).expect(201);
+    const trail = (await request(local.gateway.url).get(`/v1/audit/cases/${caseId}/trail`).set("authorization", await local.signIn(approvers[0]!.privateKey)).expect(200)).body;
+    expect(trail.steps.map((s: { recordId?: string }) => s.recordId)).toContain(feedback.body.recordId);
+    await request(local.gateway.url).post("/v1/citizen/feedback").set("x-aidtrail-receipt", receipt.slice(0, -1) + "0").send({ kind: "rating", rating: 5 }).expect(401);
+    expect((await request(local.gateway.url).post("/v1/citizen/feedback").set("x-aidtrail-receipt", receipt).send({ kind: "rating", rating: 9 }).expect(400)).body.error.field).toBe("rating");
 
     const early = await as(caseworker).post(`/v1/cases/${caseId}/activate`).expect(422);
     expect(early.body.error.code).toBe("LEDGER_CASE_NOTICE_NOT_OVER");

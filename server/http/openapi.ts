@@ -2,6 +2,7 @@ import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
 import { applicationRequest, approvalsRequest, objectionRequest, revisionRequest } from "./routes/cases.ts";
 import { payoutRequest, payoutRunRequest } from "./routes/funds.ts";
+import { feedbackRequest } from "./routes/citizen.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
@@ -80,6 +81,15 @@ export function openApiDocument(version: string) {
           responses: { "200": { description: "status, payments, proofs" }, ...errors },
         },
       },
+      "/v1/citizen/feedback": {
+        post: {
+          summary: "A citizen's rating or complaint about their case, logged (and so in the case's trail)",
+          parameters: [{ name: "X-Aidtrail-Receipt", in: "header", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: json(feedbackRequest) },
+          responses: { "201": { description: "logged" }, ...errors },
+        },
+      },
+      "/v1/public/notices": { get: { summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
       "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {
         get: {

@@ -7,7 +7,17 @@ import { receiptMatches } from "../../cases/receipts.ts";
 import { paymentFileKey } from "../../funds/payout-run.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
+import { z } from "zod";
+import { newRecord } from "../../records/record.ts";
 import { RequestError } from "../errors.ts";
+import { validate } from "../validate.ts";
+
+export const feedbackRequest = z.object({
+  kind: z.enum(["rating", "complaint"]),
+  rating: z.number().int().min(1).max(5).optional(),
+  text: z.string().max(5000).default(""),
+  contact: z.string().max(100).optional(),
+});
 
 /** What each status means to the person who applied, in Simplified Chinese and English. */
 const PLAIN: Record<number, { zh: string; en: string }> = {
@@ -39,13 +49,34 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many receipt checks from this address", 429, { hint: "wait a minute and try again" })),
   });
-  router.get("/citizen/case", limiter, async (req, res) => {
-    const match = /^aidtrail:case:(0x[0-9a-f]{64}):([0-9A-Z]{12})$/.exec(String(req.headers["x-aidtrail-receipt"] ?? ""));
+  /** The case a receipt opens, or a refusal that does not say whether the case exists. */
+  const caseOfReceipt = async (header: unknown): Promise<CaseEntry> => {
+    const match = /^aidtrail:case:(0x[0-9a-f]{64}):([0-9A-Z]{12})$/.exec(String(header ?? ""));
     const refused = new RequestError("RECEIPT_INVALID", "this receipt does not open a case here", 401, { hint: "scan the QR code on the receipt, or type the case number and code exactly" });
     if (!match) throw refused;
     const [, caseId, code] = match as unknown as [string, string, string];
     const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
     if (!entry || !receiptMatches(caseId, code, entry.receiptHash)) throw refused;
+    return entry;
+  };
+
+  router.post("/citizen/feedback", limiter, validate(feedbackRequest), async (req, res) => {
+    const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
+    const { rating, kind, text, contact } = req.body as z.infer<typeof feedbackRequest>;
+    const record = newRecord({
+      kind: kind === "complaint" ? "complaint" : "feedback",
+      caseId: entry.caseId,
+      jurisdiction: entry.jurisdiction,
+      public: { type: kind, rating: rating ?? null, handling: "received" },
+      personal: { text, ...(contact ? { contact } : {}) },
+    });
+    const [appended] = await ctx.log.append([record]);
+    res.status(201).json({ recordId: record.recordId, leafIndex: appended!.leafIndex, handling: "received" });
+  });
+
+  router.get("/citizen/case", limiter, async (req, res) => {
+    const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
+    const caseId = entry.caseId;
 
     const [terms] = await ctx.chain.cases.getCase(caseId).catch(() => [null] as const);
     const status = terms ? Number(terms.status) : CaseStatus.Submitted;
