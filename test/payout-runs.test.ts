@@ -110,4 +110,20 @@ describe("monthly payout runs", () => {
     expect(trail.stages.find((s: { stage: string }) => s.stage === "review").days).toBeLessThan(1);
     await request(local.gateway.url).get(`/v1/audit/cases/${active[0]}/trail`).set("authorization", financeToken).expect(403);
   });
+
+  it("shows an auditor the flow of an allocation down to every case it paid, reconciled", async () => {
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const flow = (await request(local.gateway.url).get(`/v1/audit/allocations/${allocationId}/flow`).set("authorization", auditor).expect(200)).body;
+    expect(flow.path).toEqual([]);
+    expect(flow.tree).toMatchObject({ allocationId, jurisdiction: COUNTY, programme: "Dibao", fiscalYear: 2026, totals: { reconciles: true } });
+    expect(new Set(flow.tree.payouts.map((p: { caseId: string }) => p.caseId))).toEqual(new Set(active));
+    expect(flow.tree.totals.payouts).toBe(flow.tree.paid);
+    expect((await request(local.gateway.url).get("/v1/audit/allocations/x/flow").set("authorization", auditor).expect(400)).body.error.field).toBe("allocationId");
+
+    await (await local.contracts.funds.allocate(1n, BigInt(TOWNSHIP), 1_000n, "0x" + "11".repeat(32))).wait();
+    const child = (await request(local.gateway.url).get("/v1/audit/allocations/2/flow").set("authorization", auditor).expect(200)).body;
+    expect(child.path).toEqual([{ allocationId: "1", jurisdiction: COUNTY, amount: "10000000" }]);
+    const root = (await request(local.gateway.url).get(`/v1/audit/allocations/1/flow`).set("authorization", auditor).expect(200)).body.tree;
+    expect([root.children.map((c: { allocationId: string }) => c.allocationId), root.totals.childrenAmount, root.totals.reconciles]).toEqual([["2"], "1000", true]);
+  });
 });

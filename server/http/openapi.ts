@@ -89,6 +89,8 @@ export function openApiDocument(version: string) {
           responses: { "201": { description: "logged" }, ...errors },
         },
       },
+      "/v1/audit/cases/{caseId}/trail": { get: { summary: "Every step of a case, off chain and on, in time order, with proofs and stage timing", responses: { "200": { description: "the trail" }, ...errors } } },
+      "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow" }, ...errors } } },
       "/v1/public/notices": { get: { summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
       "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { caseTrail } from "../../audit/trail.ts";
+import { allocationFlow } from "../../audit/flow.ts";
 import type { ChainClient } from "../../chain/client.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
 import type { RecordLog } from "../../log/record-log.ts";
@@ -27,6 +28,19 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
     }),
     async (req, res) => {
       res.json(await caseTrail(ctx.chain, ctx.log, req.params.caseId as string));
+    },
+  );
+  router.get(
+    "/audit/allocations/:allocationId/flow",
+    signedIn(signIn),
+    authorize(ctx.roles, ["AUDITOR", "FINANCE_OFFICER"], async (req) => {
+      if (!/^[1-9]\d*$/.test(String(req.params.allocationId))) {
+        throw new RequestError("REQUEST_INVALID", "the allocation id must be a whole number", 400, { field: "allocationId" });
+      }
+      return (await ctx.chain.funds.allocation(BigInt(req.params.allocationId as string))).jurisdiction;
+    }),
+    async (req, res) => {
+      res.json(await allocationFlow(ctx.chain, BigInt(req.params.allocationId as string)));
     },
   );
   return router;
