@@ -74,7 +74,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       proofsRouter(log),
-      citizenRouter({ chain, log, state }),
+      citizenRouter({ chain, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, roles, log, state }, signIn),
       noticesRouter({ chain, log, state }),
     ],

@@ -43,7 +43,9 @@ describe("case intake", () => {
     expect((await local.contracts.cases.revisions(taken.caseId))[0]).toBe(taken.recordHash);
     expect(identity).toMatch(/^0x[0-9a-f]{64}$/);
     const stored = await local.gateway.state.get<CaseEntry>(`case:${taken.caseId}`);
-    expect(receiptMatches(taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);
+    const identityKey = Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
+    expect(receiptMatches(identityKey, taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);
+    expect(receiptMatches(identityKey, taken.caseId, "0".repeat(12), stored!.receiptHash)).toBe(false);
     expect(JSON.stringify(stored)).not.toContain(taken.receipt.code);
   });
 

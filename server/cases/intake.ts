@@ -67,7 +67,7 @@ export async function intakeCase(ctx: LedgerActionContext & { identityKey: Uint8
     personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome },
   });
   const hash = hexlify(recordHash(record));
-  const { receipt, codeHash } = newReceipt(caseId);
+  const { receipt, codeHash } = newReceipt(ctx.identityKey, caseId);
   const action = await ledgerAction(ctx, {
     caseId,
     record,

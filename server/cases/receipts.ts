@@ -1,9 +1,11 @@
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * A citizen's receipt: the case id and a secret code, printable as a QR payload. The gateway keeps
- * only a slow hash of the code (scrypt), so its state does not let an insider show a case to
- * anyone but the citizen who holds the receipt.
+ * A citizen's receipt: the case id and a 60-bit random code, printable as a QR payload. The
+ * gateway keeps only an HMAC of the code under a key derived from its identity key (which lives
+ * in configuration, not on disk), so its stored state lets no one, an insider with the disk
+ * included, open a case without the receipt. A random 60-bit code needs no slow hash, and intake
+ * stays fast.
  */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -14,16 +16,15 @@ export interface Receipt {
   qr: string;
 }
 
-export function newReceipt(caseId: string): { receipt: Receipt; codeHash: string } {
-  const bytes = randomBytes(12);
-  const code = Array.from(bytes, (b) => ALPHABET[b & 31]).join("");
-  return { receipt: { caseId, code, qr: `aidtrail:case:${caseId}:${code}` }, codeHash: hashCode(caseId, code) };
+function codeHash(key: Uint8Array, caseId: string, code: string): string {
+  return createHmac("sha256", key).update(`aidtrail receipt\n${caseId}\n${code.toUpperCase()}`).digest("hex");
 }
 
-function hashCode(caseId: string, code: string): string {
-  return scryptSync(code.toUpperCase(), caseId, 32, { N: 1 << 14 }).toString("hex");
+export function newReceipt(key: Uint8Array, caseId: string): { receipt: Receipt; codeHash: string } {
+  const code = Array.from(randomBytes(12), (b) => ALPHABET[b & 31]).join("");
+  return { receipt: { caseId, code, qr: `aidtrail:case:${caseId}:${code}` }, codeHash: codeHash(key, caseId, code) };
 }
 
-export function receiptMatches(caseId: string, code: string, codeHash: string): boolean {
-  return timingSafeEqual(Buffer.from(hashCode(caseId, code), "hex"), Buffer.from(codeHash, "hex"));
+export function receiptMatches(key: Uint8Array, caseId: string, code: string, stored: string): boolean {
+  return timingSafeEqual(Buffer.from(codeHash(key, caseId, code), "hex"), Buffer.from(stored, "hex"));
 }

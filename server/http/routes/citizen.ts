@@ -31,6 +31,8 @@ const PLAIN: Record<number, { zh: string; en: string }> = {
 };
 
 export interface CitizenContext {
+  /** Receipt codes are checked by HMAC under this key (the deployment's identity key). */
+  identityKey: Uint8Array;
   chain: ChainClient;
   log: RecordLog;
   state: StateStore;
@@ -56,7 +58,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     if (!match) throw refused;
     const [, caseId, code] = match as unknown as [string, string, string];
     const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
-    if (!entry || !receiptMatches(caseId, code, entry.receiptHash)) throw refused;
+    if (!entry || !receiptMatches(ctx.identityKey, caseId, code, entry.receiptHash)) throw refused;
     return entry;
   };
 
