@@ -1,0 +1,86 @@
+/**
+ * Gateway load on loopback: proof lookups per second with latency at 10^6 records, and intake
+ * per second while the anchorer runs, against Express's own hello world measured in the same run.
+ * Run: npm run bench:gateway [-- --records 1000000 --seconds 10]
+ */
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import express from "express";
+import { newRecord } from "../server/records/record.ts";
+import { DEV_KEYS, localGateway, TOWNSHIP } from "../test/helpers/local-gateway.ts";
+
+const { values } = parseArgs({ options: { records: { type: "string", default: "1000000" }, seconds: { type: "string", default: "10" }, connections: { type: "string", default: "16" } } });
+const RECORDS = Number(values.records);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+
+type Result = autocannon.Result;
+const run = (options: autocannon.Options) => new Promise<Result>((resolve, reject) => autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options }, (e, r) => (e ? reject(e) : resolve(r))));
+const row = (name: string, r: Result, reference?: Result) => ({
+  measure: name,
+  "requests/s": Math.round(r.requests.average),
+  "p50 ms": r.latency.p50,
+  "p99 ms": r.latency.p99,
+  "non-2xx": r.non2xx,
+  errors: r.errors,
+  "× hello world": reference ? (r.requests.average / reference.requests.average).toFixed(2) : "",
+});
+
+// The reference: Express's hello world, on this machine, now.
+const hello = express();
+hello.get("/", (_req, res) => void res.send("Hello World!"));
+const helloServer = hello.listen(0, "127.0.0.1");
+await new Promise((r) => helloServer.once("listening", r));
+const reference = await run({ url: `http://127.0.0.1:${(helloServer.address() as { port: number }).port}/` });
+helloServer.close();
+
+const local = await localGateway({ ledgerWaitMs: 0, anchorBatch: 1000, anchorIntervalMs: 1000 });
+const { gateway } = local;
+process.stdout.write(`filling the log with ${RECORDS} records`);
+const sample: string[] = [];
+for (let done = 0; done < RECORDS; done += 1000) {
+  const batch = Array.from({ length: Math.min(1000, RECORDS - done) }, (_, i) =>
+    newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { reader: "0x" + "11".repeat(20), i: done + i, purpose: "benchmark" } }),
+  );
+  await gateway.log.append(batch);
+  if (sample.length < 10_000) sample.push(...batch.slice(0, 10).map((r) => r.recordId));
+  if (done % 100_000 === 0) process.stdout.write(".");
+}
+await gateway.anchorer.anchorOnce();
+process.stdout.write("\n");
+
+const proofs = await run({
+  url: gateway.url,
+  requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/proofs/records/${sample[Math.floor(Math.random() * sample.length)]}` }) }],
+});
+
+// Intake: each request a new applicant with a valid resident ID; the ledger is not waited for.
+const token = await local.signIn(DEV_KEYS.caseworker);
+const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+let applicant = 0;
+const residentId = (n: number) => {
+  const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 900) * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
+  const body = `110101${day}${(100 + (n % 900)).toString()}`;
+  return body + "10X98765432"[[...body].reduce((s, d, k) => s + Number(d) * W[k]!, 0) % 11];
+};
+const before = gateway.log.size;
+const intake = await run({
+  url: gateway.url,
+  requests: [
+    {
+      method: "POST",
+      path: "/v1/cases",
+      headers: { "content-type": "application/json", authorization: token },
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({ programme: "dibao", area: "urban", jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId: residentId(applicant++) }, household: [], monthlyIncome: 0, documents: [] }),
+      }),
+    },
+  ],
+});
+const anchored = (await gateway.log.latestAnchored())?.treeSize ?? 0;
+
+console.table([row("reference: Express hello world", reference), row(`proof lookup at ${gateway.log.size.toLocaleString("en")} records`, proofs, reference), row("intake (POST /v1/cases), anchorer running", intake, reference)]);
+console.log(`intake appended ${gateway.log.size - before} records; the log is anchored up to ${anchored} of ${gateway.log.size}; goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s`);
+await local.close();
+process.exit(0);
