@@ -4,6 +4,8 @@ import { Area, Programme } from "../chain/domain.ts";
 import { identityCommitment } from "../records/identity.ts";
 import { newRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
+import type { StateStore } from "../state/state-store.ts";
+import { RequestError } from "../http/errors.ts";
 import { ledgerAction, type LedgerActionContext } from "./ledger-action.ts";
 import { recordHash } from "../verify/record.ts";
 import { newReceipt, type Receipt } from "./receipts.ts";
@@ -30,6 +32,13 @@ export interface CaseEntry {
   outbox: string;
   receiptHash: string;
   createdAt: string;
+}
+
+/** The gateway's entry for a case it took in, or a 404 naming the case. */
+export async function caseEntryOf(state: StateStore, caseId: string): Promise<CaseEntry> {
+  const entry = await state.get<CaseEntry>(`case:${caseId}`);
+  if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, 404, { field: "caseId" });
+  return entry;
 }
 
 export interface IntakeResult {

@@ -3,7 +3,7 @@ import type { SignIn } from "../../auth/sign-in.ts";
 import { caseTrail } from "../../audit/trail.ts";
 import { allocationFlow } from "../../audit/flow.ts";
 import type { ChainClient } from "../../chain/client.ts";
-import type { CaseEntry } from "../../cases/intake.ts";
+import { caseEntryOf } from "../../cases/intake.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
@@ -22,9 +22,7 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
     "/audit/cases/:caseId/trail",
     signedIn(signIn),
     authorize(ctx.roles, ["AUDITOR", "APPROVER", "CASEWORKER"], async (req) => {
-      const entry = await ctx.state.get<CaseEntry>(`case:${req.params.caseId}`);
-      if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${req.params.caseId} was taken in at this gateway`, 404, { field: "caseId" });
-      return entry.jurisdiction;
+      return (await caseEntryOf(ctx.state, req.params.caseId as string)).jurisdiction;
     }),
     async (req, res) => {
       res.json(await caseTrail(ctx.chain, ctx.log, req.params.caseId as string));

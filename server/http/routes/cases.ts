@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Anchorer } from "../../anchorer.ts";
 import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
-import { AREAS, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
+import { AREAS, caseEntryOf, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
 import { CaseStatus } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
@@ -71,11 +71,7 @@ const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
 export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   const router = Router();
-  const caseOf = async (req: Request): Promise<CaseEntry> => {
-    const entry = await ctx.state.get<CaseEntry>(`case:${req.params.caseId}`);
-    if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${req.params.caseId} was taken in at this gateway`, 404, { field: "caseId" });
-    return entry;
-  };
+  const caseOf = (req: Request): Promise<CaseEntry> => caseEntryOf(ctx.state, req.params.caseId as string);
 
   router.post(
     "/cases",

@@ -4,9 +4,8 @@ import type { SignIn } from "../../auth/sign-in.ts";
 import type { LedgerActionContext } from "../../cases/ledger-action.ts";
 import { paymentFileKey, payoutRunProgress, startPayoutRun } from "../../funds/payout-run.ts";
 import { ledgerAction } from "../../cases/ledger-action.ts";
-import type { CaseEntry } from "../../cases/intake.ts";
+import { caseEntryOf, type CaseEntry } from "../../cases/intake.ts";
 import { newRecord } from "../../records/record.ts";
-import { RequestError } from "../errors.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 
@@ -37,11 +36,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
     const run = await startPayoutRun(ctx, req.officer!, ctx.jurisdiction, req.body);
     res.status(201).json(await payoutRunProgress(ctx, run.runId));
   });
-  const caseOf = async (caseId: string): Promise<CaseEntry> => {
-    const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
-    if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, 404, { field: "caseId" });
-    return entry;
-  };
+  const caseOf = (caseId: string): Promise<CaseEntry> => caseEntryOf(ctx.state, caseId);
   router.post(
     "/payouts",
     signedIn(signIn),
