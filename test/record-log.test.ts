@@ -50,6 +50,20 @@ describe("appending and proving", () => {
     }
   });
 
+  it("commits concurrent appends together in call order, leaving out only the one refused", async () => {
+    const { log } = await openLog();
+    const records = Array.from({ length: 40 }, (_, i) => record(i));
+    const bad = { ...record(99), public: { x: Number.NaN } };
+    const results = await Promise.allSettled([...records.slice(0, 20), bad, ...records.slice(20)].map((r) => log.append([r])));
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+    const indexes = results.flatMap((r) => (r.status === "fulfilled" ? r.value.map((a) => a.leafIndex) : []));
+    expect(indexes).toEqual(records.map((_, i) => i));
+    expect(hexlify(await log.root())).toBe(hexlify(rootHash(records.map(recordLeaf))));
+    const duplicates = await Promise.allSettled([log.append([records[0]!]), log.append([record(50)]), log.append([record(50)].map((r) => ({ ...r, recordId: records[1]!.recordId, revision: 0 })))]);
+    expect(duplicates.map((r) => r.status)).toEqual(["rejected", "fulfilled", "rejected"]);
+    expect(log.size).toBe(41);
+  });
+
   it("hashes and seals in worker threads with the same result, and the same refusals", async () => {
     const dir = mkdtempSync(join(tmpdir(), "aidtrail-log-"));
     const log = await RecordLog.open(dir, { logId: LOG_ID, keyring, maxRecordBytes: 4096, workers: 2 });

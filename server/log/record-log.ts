@@ -91,7 +91,10 @@ const bytesOf = (value: unknown) => utf8.encode(typeof value === "string" ? valu
 export class RecordLog {
   #size: number;
   #frontier: (Uint8Array | undefined)[];
-  /** Appends run one at a time; reads need no lock (stored nodes never change). */
+  /** Appends waiting for the write in progress, in call order; reads need no lock (stored nodes never change). */
+  #waiting: { prepared: Promise<Prepared[]>; resolve: (appended: Appended[]) => void; reject: (error: unknown) => void }[] = [];
+  #committing: Promise<void> | null = null;
+  /** Key rotation runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -156,42 +159,78 @@ export class RecordLog {
     } catch (error) {
       return Promise.reject(error);
     }
-    // Chained at call time, so appends land in the order they were made, whichever is prepared first.
-    const run = this.#queue.then(async () => this.#append(await prepared));
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #append(prepared: readonly Prepared[]): Promise<Appended[]> {
-    await this.#assertNew(prepared);
-    const frontier = [...this.#frontier];
-    const ops: { type: "put"; key: string; value: Uint8Array }[] = [];
-    const appended: Appended[] = [];
-    prepared.forEach(({ record, leaf, stored }, i) => {
-      const index = this.#size + i;
-      for (const { node, hash } of appendLeaf(frontier, index, leaf)) ops.push({ type: "put", key: KEY.node(node), value: hash });
-      const position = bytesOf(String(index));
-      ops.push({ type: "put", key: KEY.entry(index), value: stored });
-      ops.push({ type: "put", key: KEY.leaf(leaf), value: position });
-      ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: position });
-      if (record.caseId) ops.push({ type: "put", key: KEY.caseLeaf(record.caseId, index), value: position });
-      appended.push({ recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: "0x" + Buffer.from(leaf).toString("hex") });
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ prepared, resolve, reject });
+      this.#kick();
     });
-    const size = this.#size + prepared.length;
-    ops.push({ type: "put", key: KEY.size, value: bytesOf(String(size)) });
-    await this.db.batch(ops, { sync: true });
-    this.#size = size;
-    this.#frontier = frontier;
-    return appended;
   }
 
-  async #assertNew(prepared: readonly Prepared[]): Promise<void> {
+  #kick(): void {
+    if (this.#committing) return;
+    this.#committing = this.#commitWaiting().finally(() => {
+      this.#committing = null;
+      // An append that arrived after the last round looked, but before this one ended, still waits.
+      if (this.#waiting.length > 0) this.#kick();
+    });
+  }
+
+  /**
+   * Group commit: the appends that arrive while one write is on its way to disk are written
+   * together, in the order they were made, in one synced LevelDB batch. Each append is still all
+   * or nothing: one that is refused is left out of the group, and the others go on.
+   */
+  async #commitWaiting(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      const group = this.#waiting.splice(0);
+      const seen = { ids: new Set<string>(), leaves: new Set<string>() };
+      const accepted: { ticket: (typeof group)[number]; ready: Prepared[] }[] = [];
+      for (const ticket of group) {
+        try {
+          const ready = await ticket.prepared;
+          await this.#assertNew(ready, seen);
+          accepted.push({ ticket, ready });
+        } catch (error) {
+          ticket.reject(error);
+        }
+      }
+      if (accepted.length === 0) continue;
+
+      const frontier = [...this.#frontier];
+      const ops: { type: "put"; key: string; value: Uint8Array }[] = [];
+      let size = this.#size;
+      const results = accepted.map(({ ready }) =>
+        ready.map(({ record, leaf, stored }) => {
+          const index = size++;
+          for (const { node, hash } of appendLeaf(frontier, index, leaf)) ops.push({ type: "put", key: KEY.node(node), value: hash });
+          const position = bytesOf(String(index));
+          ops.push({ type: "put", key: KEY.entry(index), value: stored });
+          ops.push({ type: "put", key: KEY.leaf(leaf), value: position });
+          ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: position });
+          if (record.caseId) ops.push({ type: "put", key: KEY.caseLeaf(record.caseId, index), value: position });
+          return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: "0x" + Buffer.from(leaf).toString("hex") };
+        }),
+      );
+      ops.push({ type: "put", key: KEY.size, value: bytesOf(String(size)) });
+      try {
+        await this.db.batch(ops, { sync: true });
+      } catch (error) {
+        for (const { ticket } of accepted) ticket.reject(error);
+        continue;
+      }
+      this.#size = size;
+      this.#frontier = frontier;
+      accepted.forEach(({ ticket }, i) => ticket.resolve(results[i]!));
+    }
+  }
+
+  /** Refuses records already logged or earlier in the same group (`group`); on success they join it. */
+  async #assertNew(prepared: readonly Prepared[], group: { ids: Set<string>; leaves: Set<string> }): Promise<void> {
     const records = prepared.map((p) => p.record);
     const leaves = prepared.map((p) => p.leaf);
     const ids = records.map((r) => KEY.revision(r.recordId, r.revision));
     const previous = records.map((r) => (r.revision > 0 ? KEY.revision(r.recordId, r.revision - 1) : null));
-    const seen = new Set<string>();
-    const seenLeaves = new Set<string>();
+    const seen = new Set<string>(group.ids);
+    const seenLeaves = new Set<string>(group.leaves);
     const [existing, existingLeaves, before] = await Promise.all([
       this.db.getMany(ids),
       this.db.getMany(leaves.map(KEY.leaf)),
@@ -212,6 +251,8 @@ export class RecordLog {
       seen.add(ids[i]!);
       seenLeaves.add(KEY.leaf(leaves[i]!));
     });
+    for (const id of ids) group.ids.add(id);
+    for (const leaf of leaves) group.leaves.add(KEY.leaf(leaf));
   }
 
   /** Hashes of ranges, each folded from its stored perfect subtrees, in one batched read. */
@@ -453,6 +494,7 @@ export class RecordLog {
   }
 
   async close(): Promise<void> {
+    await this.#committing;
     await this.#queue;
     await this.pool?.close();
     await this.db.close();
