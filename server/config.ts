@@ -19,6 +19,8 @@ export interface GatewayConfig {
   jurisdiction: string;
   logId: string;
   maxRecordBytes: number;
+  /** How long a request that writes to the ledger waits for its transaction before answering with it pending. */
+  ledgerWaitMs: number;
   keyring: Keyring;
   identityKey: Uint8Array;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
@@ -53,6 +55,7 @@ const schema = z.object({
   AIDTRAIL_JURISDICTION: z.string().regex(/^\d{12}$/, "must be the 12-digit division code this gateway serves"),
   AIDTRAIL_LOG_ID: z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x and 64 lower-case hex digits").optional(),
   AIDTRAIL_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_RECORD_BYTES),
+  AIDTRAIL_LEDGER_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
   AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
@@ -142,6 +145,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     jurisdiction: v.AIDTRAIL_JURISDICTION,
     logId: v.AIDTRAIL_LOG_ID ?? id(`aidtrail records ${v.AIDTRAIL_JURISDICTION}`),
     maxRecordBytes: v.AIDTRAIL_MAX_RECORD_BYTES,
+    ledgerWaitMs: v.AIDTRAIL_LEDGER_WAIT_MS,
     keyring,
     identityKey,
     operatorKey,

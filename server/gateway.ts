@@ -55,7 +55,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const url = `http://${config.host}:${config.port}`;
   // An officer whose role was confirmed in the last ten minutes keeps working through a chain outage.
   const roles = rememberingRoles(chain.access, 10 * 60_000);
-  const ledgerWaitMs = tuning.ledgerWaitMs ?? 5_000;
+  const ledgerWaitMs = tuning.ledgerWaitMs ?? config.ledgerWaitMs;
   const signIn = new SignIn({
     domain: config.host,
     uri: url,

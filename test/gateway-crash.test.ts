@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
+import { killProcess as kill, startGatewayProcess } from "./helpers/gateway-process.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 
 const CASES = 30;
@@ -12,31 +12,10 @@ let local: Awaited<ReturnType<typeof localGateway>>;
 const finance = Wallet.createRandom();
 let caseIds: string[] = [];
 
-/** Starts the gateway as its own process, as an operator would, and resolves with its URL once it listens. */
-function startProcess(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env: { ...process.env, ...local.env, AIDTRAIL_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += d));
-    child.stdout!.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === "gateway listening") resolve({ child, url: entry.url! });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`the gateway exited (${code}) before listening: ${stderr}`)));
-  });
-}
-
 async function tokenAt(url: string, wallet: { address: string; signMessage(m: string): Promise<string> }) {
   const { message } = (await request(url).post("/v1/auth/challenge").send({ address: wallet.address }).expect(200)).body;
   return `Bearer ${(await request(url).post("/v1/auth/session").send({ message, signature: await wallet.signMessage(message) }).expect(200)).body.token}`;
 }
-
-const kill = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.once("exit", () => resolve());
-  child.kill("SIGKILL");
-});
 
 beforeAll(async () => {
   local = await localGateway();
@@ -78,7 +57,7 @@ afterAll(async () => local?.close());
 
 describe("a gateway killed in the middle of a payout run", () => {
   it("loses nothing and pays no case twice: the restarted gateway completes the run", async () => {
-    const first = await startProcess();
+    const first = await startGatewayProcess(local.env);
     const token = await tokenAt(first.url, finance);
     const started = request(first.url).post("/v1/payout-runs").set("authorization", token).send({ programme: "dibao", period: PERIOD, allocationId: "1", batchSize: 3 }).then(
       (r) => r.status,
@@ -91,7 +70,7 @@ describe("a gateway killed in the middle of a payout run", () => {
     expect(await started).toBe("cut off");
     expect(await paidSoFar()).toBeLessThan(CASES);
 
-    const second = await startProcess();
+    const second = await startGatewayProcess(local.env);
     try {
       // The restarted relayer sends whatever the dead one owed; give it a few rounds.
       const paidCounts = async () => Promise.all(caseIds.map(async (caseId) => (await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade(caseId))).filter((e) => Number(e.args.period) === PERIOD).length));
