@@ -94,6 +94,7 @@ export class RecordLog {
   /** Appends waiting for the write in progress, in call order; reads need no lock (stored nodes never change). */
   #waiting: { prepared: Promise<Prepared[]>; resolve: (appended: Appended[]) => void; reject: (error: unknown) => void }[] = [];
   #committing: Promise<void> | null = null;
+  #anchored: StoredCheckpoint | null = null;
   /** Key rotation runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -135,7 +136,10 @@ export class RecordLog {
     });
     const settings = { maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, workers: 0, ...options };
     const pool = settings.workers > 0 ? SealerPool.create(settings.workers, settings.keyring, settings.maxRecordBytes) : null;
-    return new RecordLog(db, settings, pool, size, frontier);
+    const log = new RecordLog(db, settings, pool, size, frontier);
+    const anchored = await db.get(KEY.anchored);
+    log.#anchored = anchored ? await log.checkpointAt(num(anchored)) : null;
+    return log;
   }
 
   get size(): number {
@@ -369,11 +373,12 @@ export class RecordLog {
       ],
       { sync: true },
     );
+    this.#anchored = { ...checkpoint, anchoring };
   }
 
+  /** The latest anchored checkpoint, held in memory: every lookup asks for it. */
   async latestAnchored(): Promise<StoredCheckpoint | null> {
-    const bytes = await this.db.get(KEY.anchored);
-    return bytes ? this.checkpointAt(num(bytes)) : null;
+    return this.#anchored;
   }
 
   /**
