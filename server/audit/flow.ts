@@ -1,5 +1,5 @@
 import type { ChainClient } from "../chain/client.ts";
-import { Programme } from "../chain/domain.ts";
+import { jurisdictionCode, Programme } from "../chain/domain.ts";
 
 export interface AllocationNode {
   allocationId: string;
@@ -27,7 +27,7 @@ export async function allocationFlow(chain: ChainClient, allocationId: bigint) {
   const up: { allocationId: string; jurisdiction: string; amount: string }[] = [];
   for (let id = (await funds.allocation(allocationId)).parent; id !== 0n; id = (await funds.allocation(id)).parent) {
     const a = await funds.allocation(id);
-    up.push({ allocationId: id.toString(), jurisdiction: a.jurisdiction.toString().padStart(12, "0"), amount: a.amount.toString() });
+    up.push({ allocationId: id.toString(), jurisdiction: jurisdictionCode(a.jurisdiction), amount: a.amount.toString() });
   }
   return { path: up, tree: await node(chain, allocationId) };
 }
@@ -48,7 +48,7 @@ async function node(chain: ChainClient, allocationId: bigint): Promise<Allocatio
   const net = sum(payouts) - sum(reversals);
   return {
     allocationId: allocationId.toString(),
-    jurisdiction: a.jurisdiction.toString().padStart(12, "0"),
+    jurisdiction: jurisdictionCode(a.jurisdiction),
     programme: Programme[Number(a.programme)]!,
     fiscalYear: Number(a.fiscalYear),
     amount: a.amount.toString(),

@@ -9,7 +9,7 @@ import type { LedgerAccess } from "../http/officers.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { newRecord } from "../records/record.ts";
 import type { StateStore } from "../state/state-store.ts";
-import type { CaseEntry } from "./intake.ts";
+import { PROGRAMMES, type CaseEntry } from "./intake.ts";
 
 /** The exact EIP-712 payload an officer signs for a case's next step. */
 export interface ApprovalRequest {
@@ -68,12 +68,8 @@ export async function describeDecision(ctx: ApprovalContext, entry: CaseEntry, m
     message,
     digest: await ctx.chain.cases.decisionDigest(message),
     role: message.stage === Stage.Review ? "REVIEWER" : "APPROVER",
-    threshold: Number(await ctx.chain.cases.thresholdFor(BigInt(entry.jurisdiction), programmeIndex(entry), message.stage)),
+    threshold: Number(await ctx.chain.cases.thresholdFor(BigInt(entry.jurisdiction), PROGRAMMES[entry.programme], message.stage)),
   };
-}
-
-function programmeIndex(entry: CaseEntry): number {
-  return ["dibao", "tekun", "temporary", "medical", "education", "housing"].indexOf(entry.programme);
 }
 
 export interface Collected {

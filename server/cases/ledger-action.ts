@@ -34,6 +34,11 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
   }
 }
 
+/** Gives the relayer up to `ledgerWaitMs` to send what is owed; a failure is the outbox's to record. */
+export async function awaitLedger(ctx: Pick<LedgerActionContext, "relayer" | "ledgerWaitMs">): Promise<void> {
+  await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+}
+
 /**
  * One step of a case, off chain and on: a dry run of the ledger call first (a refusal writes
  * nothing), then the call owed in the outbox, then the record that explains it appended to the
@@ -58,7 +63,7 @@ export async function ledgerAction(
     for (const key of [outbox, ...Object.keys(extra)]) await ctx.state.delete(key);
     throw error;
   }
-  await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+  await awaitLedger(ctx);
   const settled = (await ctx.state.get<OutboxEntry>(outbox))!;
   return { outbox, leafIndex, ledger: { state: settled.state, transactionHash: settled.transactionHash, blockNumber: settled.blockNumber, error: settled.error } };
 }

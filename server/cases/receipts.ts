@@ -25,6 +25,12 @@ export function newReceipt(key: Uint8Array, caseId: string): { receipt: Receipt;
   return { receipt: { caseId, code, qr: `aidtrail:case:${caseId}:${code}` }, codeHash: codeHash(key, caseId, code) };
 }
 
+/** The case id and code a receipt's QR payload carries, or null when it is not one. */
+export function parseReceipt(qr: string): { caseId: string; code: string } | null {
+  const match = /^aidtrail:case:(0x[0-9a-f]{64}):([0-9A-Z]{12})$/.exec(qr);
+  return match ? { caseId: match[1]!, code: match[2]! } : null;
+}
+
 export function receiptMatches(key: Uint8Array, caseId: string, code: string, stored: string): boolean {
   return timingSafeEqual(Buffer.from(codeHash(key, caseId, code), "hex"), Buffer.from(stored, "hex"));
 }

@@ -64,6 +64,11 @@ export class ChainClient {
     );
   }
 
+  /** The time of the latest block, in seconds: the clock deadlines and effective dates are judged by. */
+  async now(): Promise<number> {
+    return (await this.provider.getBlock("latest"))!.timestamp;
+  }
+
   /** "ok" when the chain answers, otherwise why not. */
   async readiness(): Promise<string> {
     try {

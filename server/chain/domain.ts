@@ -39,7 +39,13 @@ export enum PayoutState {
   Reversed = 3,
 }
 
+/** A jurisdiction as the ledger holds it (uint64) written as its 12-digit division code. */
+export function jurisdictionCode(code: bigint): string {
+  return code.toString().padStart(12, "0");
+}
+
 /** Role identifiers as AidAccess computes them: keccak256 of the name; governance is 0x00. */
+
 export const ROLE_NAMES = [
   "GOVERNANCE",
   "CASEWORKER",

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { CaseStatus, PayoutState, Programme } from "../chain/domain.ts";
-import { dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
+import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
 import { outboxKey } from "../state/outbox.ts";
 import type { CaseEntry } from "../cases/intake.ts";
 import { PROGRAMMES } from "../cases/intake.ts";
@@ -46,7 +46,7 @@ export async function startPayoutRun(ctx: LedgerActionContext, officer: string, 
   const programme = PROGRAMMES[input.programme];
   const entries = (await ctx.state.list<CaseEntry>("case:")).map(([, e]) => e).filter((e) => e.programme === input.programme);
   // Standards take effect by the chain's clock, which is the one the ledger will judge by.
-  const now = (await ctx.chain.provider.getBlock("latest"))!.timestamp;
+  const now = await ctx.chain.now();
   const lines: PayoutLine[] = [];
   const skipped: PayoutRun["skipped"] = [];
   for (const entry of entries) {
@@ -112,7 +112,7 @@ export async function startPayoutRun(ctx: LedgerActionContext, officer: string, 
   const index = Object.fromEntries(batches.flatMap((b) => (b.record.public.lines as PayoutLine[]).map((l) => [paymentFileKey(l.caseId, input.period), { runId: run.runId, recordId: b.record.recordId }])));
   await ctx.state.put({ [`run:${run.runId}`]: run, ...Object.fromEntries(batches.map((b) => [b.outbox, b.entry])), ...index });
   await ctx.log.append(batches.map((b) => b.record));
-  await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+  await awaitLedger(ctx);
   return run;
 }
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AidAccess } from "../../types/ethers-contracts/index.js";
 import type { SignIn } from "../auth/sign-in.ts";
-import { ROLE_NAMES, type RoleName } from "../chain/domain.ts";
+import { jurisdictionCode, ROLE_NAMES, type RoleName } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
 import { RequestError } from "./errors.ts";
 
@@ -81,5 +81,5 @@ export function authorize(access: LedgerAccess, role: RoleName | RoleName[], jur
 /** Every role the account holds on the ledger now, with its jurisdiction. */
 export async function rolesOf(access: LedgerAccess, address: string): Promise<{ role: RoleName; jurisdiction: string }[]> {
   const scopes = await Promise.all(ROLE_NAMES.map((role) => access.scopeOf(roleId(role), address)));
-  return ROLE_NAMES.flatMap((role, i) => (scopes[i]![0] ? [{ role, jurisdiction: scopes[i]![1].toString().padStart(12, "0") }] : []));
+  return ROLE_NAMES.flatMap((role, i) => (scopes[i]![0] ? [{ role, jurisdiction: jurisdictionCode(scopes[i]![1]) }] : []));
 }

@@ -192,7 +192,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
         amount: BigInt(/^\d+$/.test(q.amount ?? "") ? q.amount! : "0"),
         householdSize: Number(/^\d+$/.test(q.householdSize ?? "") ? q.householdSize : 0),
         // The chain's clock decides whether a deadline passed, so the deadline is set by it too.
-        deadline: BigInt((await ctx.chain.provider.getBlock("latest"))!.timestamp + hours * 3600),
+        deadline: BigInt((await ctx.chain.now()) + hours * 3600),
       });
       res.json(jsonSafe(request));
     },

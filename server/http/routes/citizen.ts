@@ -3,7 +3,7 @@ import { rateLimit } from "express-rate-limit";
 import type { ChainClient } from "../../chain/client.ts";
 import { CaseStatus } from "../../chain/domain.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
-import { receiptMatches } from "../../cases/receipts.ts";
+import { parseReceipt, receiptMatches } from "../../cases/receipts.ts";
 import { paymentFileKey } from "../../funds/payout-run.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
@@ -53,10 +53,10 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
   });
   /** The case a receipt opens, or a refusal that does not say whether the case exists. */
   const caseOfReceipt = async (header: unknown): Promise<CaseEntry> => {
-    const match = /^aidtrail:case:(0x[0-9a-f]{64}):([0-9A-Z]{12})$/.exec(String(header ?? ""));
+    const receipt = parseReceipt(String(header ?? ""));
     const refused = new RequestError("RECEIPT_INVALID", "this receipt does not open a case here", 401, { hint: "scan the QR code on the receipt, or type the case number and code exactly" });
-    if (!match) throw refused;
-    const [, caseId, code] = match as unknown as [string, string, string];
+    if (!receipt) throw refused;
+    const { caseId, code } = receipt;
     const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
     if (!entry || !receiptMatches(ctx.identityKey, caseId, code, entry.receiptHash)) throw refused;
     return entry;
