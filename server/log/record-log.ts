@@ -186,7 +186,7 @@ export class RecordLog {
   async #commitWaiting(): Promise<void> {
     while (this.#waiting.length > 0) {
       const group = this.#waiting.splice(0);
-      const seen = { ids: new Set<string>(), leaves: new Set<string>() };
+      const seen = new Set<string>();
       const accepted: { ticket: (typeof group)[number]; ready: Prepared[] }[] = [];
       for (const ticket of group) {
         try {
@@ -227,36 +227,29 @@ export class RecordLog {
     }
   }
 
-  /** Refuses records already logged or earlier in the same group (`group`); on success they join it. */
-  async #assertNew(prepared: readonly Prepared[], group: { ids: Set<string>; leaves: Set<string> }): Promise<void> {
+  /**
+   * Refuses records already logged or earlier in the same group (`group`); on success they join it.
+   * A leaf equal to a logged one needs no check of its own: the leaf is the canonical record, so it
+   * carries the same record id and revision, which this refuses.
+   */
+  async #assertNew(prepared: readonly Prepared[], group: Set<string>): Promise<void> {
     const records = prepared.map((p) => p.record);
-    const leaves = prepared.map((p) => p.leaf);
     const ids = records.map((r) => KEY.revision(r.recordId, r.revision));
     const previous = records.map((r) => (r.revision > 0 ? KEY.revision(r.recordId, r.revision - 1) : null));
-    const seen = new Set<string>(group.ids);
-    const seenLeaves = new Set<string>(group.leaves);
-    const [existing, existingLeaves, before] = await Promise.all([
-      this.db.getMany(ids),
-      this.db.getMany(leaves.map(KEY.leaf)),
-      this.db.getMany(previous.filter((k): k is string => k !== null)),
-    ]);
+    const seen = new Set<string>(group);
+    const [existing, before] = await Promise.all([this.db.getMany(ids), this.db.getMany(previous.filter((k): k is string => k !== null))]);
     let p = 0;
     records.forEach((record, i) => {
       const name = `${record.recordId} revision ${record.revision}`;
       if (existing[i] || seen.has(ids[i]!)) {
         throw new LogError("RECORD_EXISTS", `${name} is already in the log`, { field: "revision", hint: "append a correction as the next revision" });
       }
-      if (existingLeaves[i] || seenLeaves.has(KEY.leaf(leaves[i]!))) {
-        throw new LogError("RECORD_DUPLICATE", `${name} is byte for byte a record already in the log`, { hint: "a new record needs a fresh salt" });
-      }
       if (previous[i] !== null && !before[p++] && !seen.has(previous[i]!)) {
         throw new LogError("RECORD_REVISION_GAP", `${name} follows no revision ${record.revision - 1}`, { field: "revision" });
       }
       seen.add(ids[i]!);
-      seenLeaves.add(KEY.leaf(leaves[i]!));
     });
-    for (const id of ids) group.ids.add(id);
-    for (const leaf of leaves) group.leaves.add(KEY.leaf(leaf));
+    for (const id of ids) group.add(id);
   }
 
   /** Hashes of ranges, each folded from its stored perfect subtrees, in one batched read. */
