@@ -75,7 +75,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       proofsRouter(log),
       citizenRouter({ chain, log, state, identityKey: config.identityKey }),
-      auditRouter({ chain, roles, log, state }, signIn),
+      auditRouter({ chain, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
       noticesRouter({ chain, log, state }),
     ],
   });

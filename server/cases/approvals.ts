@@ -1,5 +1,5 @@
 import { getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
-import { decisionDomain, DECISION_TYPES, type Decision } from "../chain/approvals.ts";
+import { decisionDomain, DECISION_TYPES, type Decision } from "../verify/decision.ts";
 import type { ChainClient } from "../chain/client.ts";
 import { CaseStatus, Stage } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";

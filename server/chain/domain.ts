@@ -44,6 +44,15 @@ export function jurisdictionCode(code: bigint): string {
   return code.toString().padStart(12, "0");
 }
 
+/**
+ * Whether division `scope` covers division `code` (itself or one beneath it): codes are 2, 4, 6,
+ * 9 and 12 digits of province, city, county, township and village, zero-filled to 12.
+ */
+export function coversDivision(scope: string, code: string): boolean {
+  const digits = [2, 4, 6, 9, 12].find((n) => /^0*$/.test(scope.slice(n))) ?? 12;
+  return code.startsWith(scope.slice(0, digits));
+}
+
 /** Role identifiers as AidAccess computes them: keccak256 of the name; governance is 0x00. */
 
 export const ROLE_NAMES = [

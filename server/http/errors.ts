@@ -28,6 +28,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   INTERNAL: 500,
   LEDGER_UNAVAILABLE: 503,
   LOG_CORRUPT: 500,
+  EXPORT_NOTHING_ANCHORED: 409,
 };
 
 /** HTTP status of an aidtrail error: by its code's meaning, so new codes need no table entry. */

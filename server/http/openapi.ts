@@ -90,6 +90,13 @@ export function openApiDocument(version: string) {
         },
       },
       "/v1/audit/cases/{caseId}/trail": { get: { summary: "Every step of a case, off chain and on, in time order, with proofs and stage timing", responses: { "200": { description: "the trail" }, ...errors } } },
+      "/v1/audit/export": {
+        get: {
+          summary: "An audit bundle (format aidtrail.audit-bundle/1): every leaf from `from` to the last checkpoint anchored by `to`, whole records of `jurisdiction`, checkpoints and consistency proofs; verify it with `aidtrail verify`",
+          parameters: ["jurisdiction", "from", "to"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+          responses: { "200": { description: "the bundle, as a JSON attachment" }, ...errors },
+        },
+      },
       "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow" }, ...errors } } },
       "/v1/public/notices": { get: { summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
       "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },

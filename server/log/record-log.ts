@@ -12,7 +12,7 @@ import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
 import { prepareRecords, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
-import { appendLeaf, foldParts, perfectParts, type Node } from "./tree-store.ts";
+import { appendLeaf, foldParts, perfectParts, type Node } from "../verify/compact-range.ts";
 
 export interface RecordLogOptions {
   /** The log's identity, as anchored on chain (bytes32 hex). */
@@ -304,6 +304,22 @@ export class RecordLog {
     return hash!;
   }
 
+  /** The leaf hashes of [start, end), in one read. */
+  async leafHashes(start: number, end: number): Promise<Uint8Array[]> {
+    this.#checkSize(end, "end");
+    const nodes = Array.from({ length: Math.max(0, end - start) }, (_, i) => ({ level: 0, index: start + i }));
+    const hashes = await this.db.getMany(nodes.map(KEY.node));
+    return hashes.map((hash, i) => {
+      if (!hash) throw new LogError("LOG_CORRUPT", `the stored tree lacks leaf ${start + i}`, { hint: "run the audit; restore the data folder from a backup" });
+      return hash;
+    });
+  }
+
+  /** The record at leaf `index`, its personal fields opened. */
+  async record(index: number): Promise<AidRecord> {
+    return openRecord(await this.stored(index), this.options.keyring);
+  }
+
   async stored(index: number): Promise<StoredRecord> {
     this.#checkIndex(index);
     const bytes = await this.db.get(KEY.entry(index));
@@ -370,6 +386,27 @@ export class RecordLog {
   }
 
   /** The latest anchored checkpoint, held in memory: every lookup asks for it. */
+  /** Every checkpoint anchored on chain, in increasing size, up to `upTo` leaves. */
+  async anchoredCheckpoints(upTo = this.#size): Promise<StoredCheckpoint[]> {
+    const found: StoredCheckpoint[] = [];
+    for await (const value of this.db.values({ gte: KEY.checkpoint(0), lte: KEY.checkpoint(upTo) })) {
+      const checkpoint = json<StoredCheckpoint>(value);
+      if (checkpoint.anchoring) found.push(checkpoint);
+    }
+    return found;
+  }
+
+  /** The hashes of the perfect subtrees left of leaf `start`: with the leaves from `start` on, they rebuild every later root. */
+  async leftOf(start: number): Promise<Uint8Array[]> {
+    this.#checkSize(start, "start");
+    const parts = perfectParts(0, start);
+    const hashes = await this.db.getMany(parts.map(KEY.node));
+    return hashes.map((hash, i) => {
+      if (!hash) throw new LogError("LOG_CORRUPT", `the stored tree lacks node ${parts[i]!.level}/${parts[i]!.index}`, { hint: "run the audit; restore the data folder from a backup" });
+      return hash;
+    });
+  }
+
   async latestAnchored(): Promise<StoredCheckpoint | null> {
     return this.#anchored;
   }

@@ -1,7 +1,7 @@
 import { hexlify, randomBytes, type Signer } from "ethers";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { decisionDomain, DECISION_TYPES, type Decision } from "../../server/chain/approvals.ts";
+import { decisionDomain, DECISION_TYPES, type Decision } from "../../server/verify/decision.ts";
 import { deployAidtrail } from "../../server/chain/deploy.ts";
 import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";

@@ -2,6 +2,8 @@ import { Router } from "express";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { caseTrail } from "../../audit/trail.ts";
 import { allocationFlow } from "../../audit/flow.ts";
+import { exportBundle } from "../../audit/export.ts";
+import type { Deployment } from "../../chain/deploy.ts";
 import type { ChainClient } from "../../chain/client.ts";
 import { caseEntryOf } from "../../cases/intake.ts";
 import type { RecordLog } from "../../log/record-log.ts";
@@ -14,6 +16,17 @@ export interface AuditContext {
   roles: LedgerAccess;
   log: RecordLog;
   state: StateStore;
+  deployment: Deployment;
+  /** The division this gateway serves: exports default to it. */
+  jurisdiction: string;
+}
+
+/** `from` and `to` of an export: ISO 8601 times, either may be left out. */
+function timeParam(value: unknown, field: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const time = new Date(String(value));
+  if (Number.isNaN(time.getTime())) throw new RequestError("REQUEST_INVALID", `${field} must be an ISO 8601 time, such as 2026-11-01T00:00:00Z`, 400, { field });
+  return time;
 }
 
 export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
@@ -39,6 +52,24 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
     }),
     async (req, res) => {
       res.json(await allocationFlow(ctx.chain, BigInt(req.params.allocationId as string)));
+    },
+  );
+  router.get(
+    "/audit/export",
+    signedIn(signIn),
+    authorize(ctx.roles, "AUDITOR", (req) => {
+      const jurisdiction = String(req.query.jurisdiction ?? ctx.jurisdiction);
+      if (!/^\d{12}$/.test(jurisdiction)) throw new RequestError("REQUEST_INVALID", "jurisdiction must be a 12-digit division code", 400, { field: "jurisdiction" });
+      return jurisdiction;
+    }),
+    async (req, res) => {
+      const bundle = await exportBundle(ctx.log, ctx.deployment, {
+        jurisdiction: String(req.query.jurisdiction ?? ctx.jurisdiction),
+        from: timeParam(req.query.from, "from"),
+        to: timeParam(req.query.to, "to"),
+        auditor: req.officer!,
+      });
+      res.attachment(`aidtrail-audit-${bundle.jurisdiction}-${bundle.range.start}-${bundle.range.end}.json`).json(bundle);
     },
   );
   return router;

@@ -1,10 +1,10 @@
 import type { TypedDataDomain, TypedDataField } from "ethers";
-import type { Stage } from "./domain.ts";
 
 /** What officers sign for a review or approval; see `Decision` in contracts/cases/IApprovals.sol. */
 export interface Decision {
   caseId: string;
-  stage: Stage;
+  /** 0 review, 1 approval: `Stage` in the contracts. */
+  stage: number;
   approve: boolean;
   recordHash: string;
   amount: bigint;

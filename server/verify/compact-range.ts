@@ -1,7 +1,9 @@
-import { emptyRoot, nodeHash } from "../verify/index.ts";
+import { emptyRoot, nodeHash } from "./hash.ts";
 
 /**
- * Where the full subtree hashes of the log live: node (level, index) is the hash of leaves
+ * Perfect subtrees of an RFC 9162 tree: the log stores them, and a verifier holding the perfect
+ * subtrees left of a range of leaves (a compact range) rebuilds the root of every size in it.
+ * Node (level, index) is the hash of leaves
  * [index * 2^level, (index + 1) * 2^level). Perfect subtrees never change once complete, so every
  * RFC 9162 range of every past size is a fold of at most log2(n) stored nodes.
  */
@@ -45,4 +47,27 @@ export function appendLeaf(frontier: (Uint8Array | undefined)[], index: number, 
   }
   frontier[level] = hash;
   return written;
+}
+
+/**
+ * The roots of the tree at each of `sizes`, rebuilt from the perfect subtree hashes of
+ * [0, start) (`left`, as `perfectParts(0, start)` lists them) and the leaf hashes of
+ * [start, start + leaves.length). Every size must lie in that span; a size the span does not reach
+ * has no entry. This checks every leaf's inclusion at its index, and that none is missing, with
+ * one hash per node instead of a proof per leaf.
+ */
+export function rootsOverRange(left: readonly Uint8Array[], start: number, leaves: readonly Uint8Array[], sizes: readonly number[]): Map<number, Uint8Array> {
+  const parts = perfectParts(0, start);
+  if (parts.length !== left.length) throw new RangeError(`${start} leaves make ${parts.length} perfect subtrees, not ${left.length}`);
+  const frontier: (Uint8Array | undefined)[] = [];
+  parts.forEach((node, i) => (frontier[node.level] = left[i]));
+  const wanted = new Set(sizes);
+  const roots = new Map<number, Uint8Array>();
+  const fold = () => foldParts(frontier.filter((h): h is Uint8Array => h !== undefined).reverse());
+  if (wanted.has(start)) roots.set(start, fold());
+  leaves.forEach((leaf, i) => {
+    appendLeaf(frontier, start + i, leaf);
+    if (wanted.has(start + i + 1)) roots.set(start + i + 1, fold());
+  });
+  return roots;
 }

@@ -1,0 +1,85 @@
+import { hexlify } from "ethers";
+import type { Deployment } from "../chain/deploy.ts";
+import { coversDivision } from "../chain/domain.ts";
+import type { RecordLog } from "../log/record-log.ts";
+import { newRecord } from "../records/record.ts";
+import { BUNDLE_FORMAT, type AuditBundle, type BundleLeaf } from "../verify/bundle.ts";
+import { AidtrailError } from "../verify/errors.ts";
+
+export interface ExportRequest {
+  /** The division whose records are exported whole; others in the range appear as leaf hashes. */
+  jurisdiction: string;
+  /** Leaves appended before this time are left out (their subtree hashes stand in for them). */
+  from?: Date;
+  /** The bundle ends at the last checkpoint anchored by this time. */
+  to?: Date;
+  /** The auditor's account: the export is itself logged, as every read of personal data is. */
+  auditor: string;
+}
+
+/**
+ * An audit bundle (see `AuditBundle`): the log's leaves from the first appended at or after
+ * `from` up to the last checkpoint anchored by `to`, whole records for the jurisdiction, the
+ * checkpoints with their consistency proofs. The export is logged as an access record before
+ * the bundle is handed out.
+ */
+export async function exportBundle(log: RecordLog, deployment: Deployment, request: ExportRequest): Promise<AuditBundle> {
+  const anchored = await log.anchoredCheckpoints();
+  const to = request.to?.getTime() ?? Infinity;
+  const included = anchored.filter((c) => Date.parse(c.time) <= to);
+  const last = included.at(-1);
+  if (!last) {
+    throw new AidtrailError("EXPORT_NOTHING_ANCHORED", "no checkpoint of the log was anchored on chain in that period, so there is nothing an auditor could verify", {
+      hint: "wait for the anchorer's next checkpoint, or choose a later `to`",
+    });
+  }
+  const end = last.treeSize;
+  const start = request.from ? await firstAppendedSince(log, request.from, end) : 0;
+  const hashes = await log.leafHashes(start, end);
+  const leaves: BundleLeaf[] = [];
+  const cases = new Set<string>();
+  for (let i = start; i < end; i++) {
+    const stored = await log.stored(i);
+    const whole = coversDivision(request.jurisdiction, stored.jurisdiction);
+    if (whole && stored.caseId) cases.add(stored.caseId);
+    leaves.push({ leafIndex: i, leafHash: hexlify(hashes[i - start]!), record: whole ? await log.record(i) : null });
+  }
+  const checkpoints = included.map(({ anchoring, ...c }) => ({ ...c, anchoring: anchoring && { transactionHash: anchoring.transactionHash, blockNumber: anchoring.blockNumber } }));
+  const consistency = [];
+  for (let i = 1; i < checkpoints.length; i++) {
+    const [fromSize, toSize] = [checkpoints[i - 1]!.treeSize, checkpoints[i]!.treeSize];
+    consistency.push({ fromSize, toSize, proof: (await log.consistencyProof(fromSize, toSize)).map(hexlify) });
+  }
+  await log.append([
+    newRecord({
+      kind: "access-log",
+      jurisdiction: request.jurisdiction,
+      public: { reader: request.auditor, purpose: "audit-export", fields: ["personal"], leaves: [start, end], cases: cases.size },
+    }),
+  ]);
+  const c = deployment.contracts;
+  return {
+    format: BUNDLE_FORMAT,
+    exportedAt: new Date().toISOString(),
+    exportedBy: request.auditor,
+    jurisdiction: request.jurisdiction,
+    chainId: deployment.chainId,
+    contracts: { aidAccess: c.aidAccess, caseRegistry: c.caseRegistry, fundLedger: c.fundLedger, logAnchor: c.logAnchor },
+    logId: log.logId,
+    checkpoints,
+    consistency,
+    range: { start, end, left: (await log.leftOf(start)).map(hexlify) },
+    leaves,
+  };
+}
+
+/** The first leaf appended at or after `time` (records are appended in time order), or `end`. */
+async function firstAppendedSince(log: RecordLog, time: Date, end: number): Promise<number> {
+  let [low, high] = [0, end];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (Date.parse((await log.stored(middle)).createdAt) < time.getTime()) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

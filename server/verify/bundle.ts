@@ -1,0 +1,273 @@
+import { getBytes, TypedDataEncoder, verifyTypedData } from "ethers";
+import { verifyCheckpointSignature, type SignedCheckpoint } from "./checkpoint.ts";
+import { perfectParts, rootsOverRange } from "./compact-range.ts";
+import { decisionDomain, DECISION_TYPES } from "./decision.ts";
+import { equalBytes } from "./hash.ts";
+import { recordHash } from "./record.ts";
+import { verifyConsistency } from "./verify.ts";
+
+export const BUNDLE_FORMAT = "aidtrail.audit-bundle/1";
+
+/** Where a checkpoint was anchored, as the gateway says: the verifier finds it on chain itself. */
+export interface BundleAnchoring {
+  transactionHash: string;
+  blockNumber: number;
+}
+
+export interface BundleCheckpoint extends SignedCheckpoint {
+  anchoring: BundleAnchoring | null;
+}
+
+/** A log leaf in a bundle: the whole record when it is within the exported jurisdiction, its hash alone otherwise. */
+export interface BundleLeaf {
+  leafIndex: number;
+  leafHash: string;
+  record: BundleRecord | null;
+}
+
+/** A log record as an auditor receives it: every field, salt and personal ones included, so its hash can be recomputed. */
+export interface BundleRecord {
+  recordId: string;
+  revision: number;
+  kind: string;
+  caseId: string | null;
+  jurisdiction: string;
+  createdAt: string;
+  salt: string;
+  public: Record<string, unknown>;
+  personal: Record<string, unknown>;
+}
+
+/**
+ * What `GET /v1/audit/export` hands an auditor: every leaf of the log in [range.start, range.end),
+ * the perfect subtree hashes left of the range (`range.left`), the anchored checkpoints up to
+ * `range.end` with consistency proofs between consecutive ones, and the deployment the chain
+ * references point into. Nothing in it is taken on trust: `checkBundle` recomputes it, and
+ * `verifyBundleOnChain` (server/audit) finds every checkpoint and ledger step on chain.
+ */
+export interface AuditBundle {
+  format: typeof BUNDLE_FORMAT;
+  exportedAt: string;
+  exportedBy: string;
+  jurisdiction: string;
+  chainId: number;
+  contracts: { aidAccess: string; caseRegistry: string; fundLedger: string; logAnchor: string };
+  logId: string;
+  checkpoints: BundleCheckpoint[];
+  consistency: { fromSize: number; toSize: number; proof: string[] }[];
+  range: { start: number; end: number; left: string[] };
+  leaves: BundleLeaf[];
+}
+
+export interface Finding {
+  code: string;
+  message: string;
+  leafIndex?: number;
+  recordId?: string;
+  caseId?: string;
+  transactionHash?: string;
+  treeSize?: number;
+}
+
+/** An approval packet whose signatures were recovered: what the chain's decision must match. */
+export interface CheckedApproval {
+  recordId: string;
+  caseId: string;
+  digest: string;
+  stage: number;
+  approve: boolean;
+  amount: bigint;
+  round: number;
+  signers: string[];
+}
+
+export interface PaymentLine {
+  recordId: string;
+  caseId: string;
+  period: number;
+  allocationId: string;
+  amount: bigint;
+}
+
+/** What the offline checks found, and the facts the chain checks go on from. */
+export interface BundleCheck {
+  failures: Finding[];
+  records: number;
+  approvals: CheckedApproval[];
+  paymentLines: PaymentLine[];
+  /** Leaf hashes of application records, by case: what CaseSubmitted and CaseRecordRevised name. */
+  applications: Map<string, Set<string>>;
+  caseIds: Set<string>;
+}
+
+/**
+ * Checks a bundle with nothing but itself, trusting none of it: its shape, every checkpoint's
+ * signature, order and consistency with the one before, every record's hash recomputed, no leaf
+ * missing or out of place (the roots of every checkpoint in the range are rebuilt from the leaves:
+ * the inclusion proof of every leaf at once), and every approval signature recovered.
+ * `onProgress` is told how many leaves are done.
+ */
+export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
+  const failures: Finding[] = [];
+  const fail = (finding: Finding) => failures.push(finding);
+  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set() };
+  if (bundle?.format !== BUNDLE_FORMAT) {
+    fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
+    return result;
+  }
+  const { range, leaves, checkpoints } = bundle;
+
+  checkpoints.forEach((c, i) => {
+    const name = `checkpoint ${i + 1} (size ${c.treeSize})`;
+    if (c.logId !== bundle.logId) fail({ code: "CHECKPOINT_FOREIGN", message: `${name} is of log ${c.logId}, not of this bundle's log ${bundle.logId}`, treeSize: c.treeSize });
+    if (!verifyCheckpointSignature(c)) fail({ code: "CHECKPOINT_SIGNATURE_INVALID", message: `${name} is not signed by its stated log key ${c.signer}`, treeSize: c.treeSize });
+    const previous = checkpoints[i - 1];
+    if (!previous) return;
+    if (c.treeSize <= previous.treeSize) {
+      fail({ code: "CHECKPOINT_ORDER", message: `${name} follows a checkpoint of size ${previous.treeSize}: a log only grows, so checkpoints must come in increasing size`, treeSize: c.treeSize });
+      return;
+    }
+    const link = bundle.consistency.find((p) => p.fromSize === previous.treeSize && p.toSize === c.treeSize);
+    if (!link || !verifyConsistency(previous.treeSize, c.treeSize, getBytes(previous.root), getBytes(c.root), link.proof.map(bytesOr))) {
+      fail({ code: "CHECKPOINT_INCONSISTENT", message: `${name} is not proven to extend the checkpoint of size ${previous.treeSize}: the log was rewritten in between, or the proof is missing`, treeSize: c.treeSize });
+    }
+  });
+
+  const last = checkpoints.at(-1);
+  if (!last || last.treeSize !== range.end) {
+    fail({ code: "RANGE_UNANCHORED", message: `the bundle's leaves end at ${range.end}, which is not the size of its last checkpoint (${last?.treeSize ?? "none"})` });
+  }
+
+  const hashes: Uint8Array[] = [];
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    const expected = range.start + hashes.length;
+    if (leaf.leafIndex !== expected) {
+      fail({
+        code: "RECORD_MISSING",
+        message: leaf.leafIndex > expected
+          ? `leaves ${expected} to ${leaf.leafIndex - 1} are missing from the bundle: every leaf of the range must be there`
+          : `leaf ${leaf.leafIndex} is out of place after leaf ${expected - 1}`,
+        leafIndex: expected,
+      });
+      return result;
+    }
+    const hash = bytesOr(leaf.leafHash);
+    hashes.push(hash);
+    if (leaf.record) checkRecord(bundle, leaf, hash, result);
+    if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1, leaves.length);
+  }
+  onProgress?.(leaves.length, leaves.length);
+  if (range.start + hashes.length !== range.end) {
+    fail({ code: "RECORD_MISSING", message: `leaves ${range.start + hashes.length} to ${range.end - 1} are missing from the end of the bundle`, leafIndex: range.start + hashes.length });
+    return result;
+  }
+  if (range.left.length !== perfectParts(0, range.start).length) {
+    fail({ code: "RANGE_LEFT_INVALID", message: `a range starting at leaf ${range.start} needs ${perfectParts(0, range.start).length} hashes of the tree to its left, not ${range.left.length}` });
+    return result;
+  }
+  const within = checkpoints.filter((c) => c.treeSize >= range.start && c.treeSize <= range.end);
+  const roots = rootsOverRange(range.left.map(bytesOr), range.start, hashes, within.map((c) => c.treeSize));
+  for (const c of within) {
+    if (!equalBytes(roots.get(c.treeSize)!, bytesOr(c.root))) {
+      fail({
+        code: "RANGE_ROOT_MISMATCH",
+        message: `the leaves up to ${c.treeSize} do not make the root of the checkpoint of that size: a leaf was changed, added or removed`,
+        treeSize: c.treeSize,
+      });
+    }
+  }
+  return result;
+}
+
+function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, result: BundleCheck): void {
+  const record = leaf.record!;
+  result.records++;
+  let recomputed: Uint8Array | null = null;
+  try {
+    recomputed = recordHash(record);
+  } catch {
+    recomputed = null;
+  }
+  if (!recomputed || !equalBytes(recomputed, hash)) {
+    result.failures.push({
+      code: "RECORD_ALTERED",
+      message: `record ${record.recordId} revision ${record.revision} (leaf ${leaf.leafIndex}) does not hash to its leaf: its content was changed`,
+      leafIndex: leaf.leafIndex,
+      recordId: record.recordId,
+    });
+    return;
+  }
+  if (record.caseId) result.caseIds.add(record.caseId);
+  if (record.kind === "application" && record.caseId) {
+    const set = result.applications.get(record.caseId) ?? new Set<string>();
+    set.add(leaf.leafHash);
+    result.applications.set(record.caseId, set);
+  }
+  try {
+    if (record.kind === "approval-packet") checkApprovalPacket(bundle, record, leaf.leafIndex, result);
+    if (record.kind === "payment-file") {
+      const p = record.public as { period: number; allocationId: string; lines: { caseId: string; amount: string }[] };
+      for (const line of p.lines) {
+        result.paymentLines.push({ recordId: record.recordId, caseId: line.caseId, period: Number(p.period), allocationId: String(p.allocationId), amount: BigInt(line.amount) });
+        result.caseIds.add(line.caseId);
+      }
+    }
+  } catch (error) {
+    result.failures.push({
+      code: "RECORD_MALFORMED",
+      message: `${record.kind} record ${record.recordId} (leaf ${leaf.leafIndex}) is intact but cannot be read as one: ${(error as Error).message}`,
+      leafIndex: leaf.leafIndex,
+      recordId: record.recordId,
+    });
+  }
+}
+
+function checkApprovalPacket(bundle: AuditBundle, record: BundleRecord, leafIndex: number, result: BundleCheck): void {
+  const p = record.public as { decision: Record<string, unknown>; digest: string; signatures: { signer: string; signature: string }[] };
+  const decision: Record<string, unknown> & { amount: bigint; deadline: bigint } = { ...p.decision, amount: BigInt(p.decision.amount as string), deadline: BigInt(p.decision.deadline as string) };
+  const domain = decisionDomain(bundle.chainId, bundle.contracts.caseRegistry);
+  const where = `approval packet ${record.recordId} (case ${record.caseId}, round ${String(decision.round)})`;
+  if (TypedDataEncoder.hash(domain, DECISION_TYPES, decision) !== p.digest) {
+    result.failures.push({ code: "APPROVAL_DIGEST_MISMATCH", message: `${where} names digest ${p.digest}, but its decision hashes otherwise`, leafIndex, recordId: record.recordId });
+  }
+  let forged = false;
+  p.signatures.forEach(({ signer, signature }, i) => {
+    let recovered = "";
+    try {
+      recovered = verifyTypedData(domain, DECISION_TYPES, decision, signature);
+    } catch {
+      recovered = "(nothing: the signature is malformed)";
+    }
+    if (recovered.toLowerCase() !== signer.toLowerCase()) {
+      forged = true;
+      result.failures.push({
+        code: "APPROVAL_SIGNATURE_FORGED",
+        message: `${where}: signature ${i + 1} recovers to ${recovered}, not to its named signer ${signer}`,
+        leafIndex,
+        recordId: record.recordId,
+        caseId: record.caseId ?? undefined,
+      });
+    }
+  });
+  if (forged) return;
+  result.approvals.push({
+    recordId: record.recordId,
+    caseId: String(decision.caseId),
+    digest: p.digest,
+    stage: Number(decision.stage),
+    approve: Boolean(decision.approve),
+    amount: decision.amount,
+    round: Number(decision.round),
+    signers: p.signatures.map((s) => s.signer),
+  });
+}
+
+/** Bytes of 0x-hex, or an empty array (which no hash equals) when it is not hex. */
+function bytesOr(hex: string): Uint8Array {
+  try {
+    return getBytes(hex);
+  } catch {
+    return new Uint8Array(0);
+  }
+}

@@ -1,0 +1,180 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { NonceManager, parseEther, Wallet } from "ethers";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyBundle } from "../server/audit/verify-bundle.ts";
+import { CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { recordHash, type AuditBundle } from "../server/verify/index.ts";
+import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+
+const run = promisify(execFile);
+let local: Awaited<ReturnType<typeof localGateway>>;
+const reviewer = Wallet.createRandom() as unknown as Wallet;
+const approvers = [Wallet.createRandom(), Wallet.createRandom()] as unknown as Wallet[];
+const finance = Wallet.createRandom() as unknown as Wallet;
+let objected: string;
+let plain: string;
+let bundle: AuditBundle;
+const periods = [202611, 202612, 202701];
+
+/** A copy of the bundle for a tampering test to change. */
+const copy = (): AuditBundle => structuredClone(bundle);
+const codes = async (tampered: AuditBundle) => (await verifyBundle(tampered, local.provider)).failures.map((f) => f.code);
+
+/**
+ * One dibao case's whole journey through the gateway (intake, review, two county approvals, public
+ * notice, an objection and re-review, activation, three monthly payout runs, settlement, the
+ * citizen's check) beside a second case, then an auditor's export verified against the chain
+ * with nothing taken from the gateway.
+ */
+beforeAll(async () => {
+  local = await localGateway({ anchorBatch: 1_000_000 });
+  const { access, funds } = local.contracts;
+  await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
+  for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
+  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), finance.address, BigInt(COUNTY))).wait();
+  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
+  await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
+}, 120_000);
+afterAll(async () => local?.close());
+
+const as = (token: string) => ({
+  get: (path: string) => request(local.gateway.url).get(path).set("authorization", token),
+  post: (path: string, body: object = {}) => request(local.gateway.url).post(path).set("authorization", token).send(body),
+});
+
+async function decide(caseId: string, signers: Wallet[], query = "") {
+  const token = await local.signIn(signers[0]!.privateKey);
+  const { body: payload } = await as(token).get(`/v1/cases/${caseId}/approval-request${query}`).expect(200);
+  const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
+  await as(token).post(`/v1/cases/${caseId}/approvals`, { decision: payload.message, signatures }).expect(201);
+}
+
+describe("a dibao case's whole journey, exported and verified against the chain", () => {
+  it("goes from intake through objection and re-review to activation, three monthly runs and settlement", async () => {
+    const caseworker = await local.signIn(DEV_KEYS.caseworker);
+    objected = await local.takeIn("110101199003074477");
+    plain = await local.takeIn("11010519491231002X");
+    await local.gateway.anchorer.anchorOnce();
+
+    await decide(objected, [reviewer]);
+    await decide(objected, approvers, "?amount=150000&householdSize=2");
+    expect(Number((await local.contracts.cases.getCase(objected))[0].status)).toBe(CaseStatus.InNotice);
+    await as(caseworker).post(`/v1/cases/${objected}/objections`, { objector: { name: "邻居", contact: "13900000000" }, text: "家中有车辆未申报" }).expect(201);
+    expect(Number((await local.contracts.cases.getCase(objected))[0].status)).toBe(CaseStatus.Submitted);
+    await as(caseworker).post(`/v1/cases/${objected}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }).expect(201);
+    await decide(objected, [reviewer]);
+    await decide(objected, approvers, "?amount=140000&householdSize=2");
+    await local.activate(plain, 150_000n, { reviewer, approvers });
+    await as(caseworker).post(`/v1/cases/${objected}/activate`).expect(201);
+    await local.gateway.anchorer.anchorOnce();
+
+    const financeToken = await local.signIn(finance.privateKey);
+    for (const period of periods) {
+      const paid = (await as(financeToken).post("/v1/payout-runs", { programme: "dibao", period, allocationId: "1" }).expect(201)).body;
+      expect(paid.progress).toEqual({ lines: 2, paid: 2, skipped: 0 });
+    }
+    for (const period of periods) expect(Number(await local.contracts.funds.payoutState(objected, period))).toBe(PayoutState.Paid);
+
+    const bank = Wallet.createRandom().connect(local.provider);
+    await (await (local.contracts.access.runner as NonceManager).sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
+    await (await local.contracts.access.grantScopedRole(roleId("SETTLEMENT_AGENT"), bank.address, BigInt(COUNTY))).wait();
+    for (const period of periods.slice(0, 2)) {
+      await (await local.contracts.funds.connect(bank).confirmSettlements(period, [objected, plain].map((caseId) => ({ caseId, receiptHash: "0x" + "ab".repeat(32) })))).wait();
+    }
+    await local.gateway.anchorer.anchorOnce();
+
+    const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(objected)!).expect(200)).body;
+    expect(view.payments.map((p: { period: number; amount: string; arrived: unknown }) => [p.period, p.amount, p.arrived !== null])).toEqual([
+      [202611, "140000", true],
+      [202612, "140000", true],
+      [202701, "140000", false],
+    ]);
+  });
+
+  it("exports an audit bundle to an auditor only, and logs that the auditor read personal data", async () => {
+    const caseworker = await local.signIn(DEV_KEYS.caseworker);
+    expect((await as(caseworker).get("/v1/audit/export").expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    expect((await as(auditor).get("/v1/audit/export?from=yesterday").expect(400)).body.error.field).toBe("from");
+    const sizeBefore = local.gateway.log.size;
+    const response = await as(auditor).get("/v1/audit/export").expect(200);
+    expect(response.headers["content-disposition"]).toMatch(/attachment; filename="?aidtrail-audit-440105000000-0-\d+\.json/);
+    bundle = response.body;
+    expect(bundle.range).toMatchObject({ start: 0, end: bundle.checkpoints.at(-1)!.treeSize, left: [] });
+    expect(bundle.checkpoints.length).toBe(3);
+    expect(local.gateway.log.size).toBe(sizeBefore + 1);
+    expect((await local.gateway.log.record(sizeBefore)).public).toMatchObject({ reader: new Wallet(DEV_KEYS.auditor).address, purpose: "audit-export" });
+  });
+
+  it("verifies against the chain: records, checkpoints, signatures, payouts and totals", async () => {
+    const report = await verifyBundle(bundle, local.provider, { anchor: local.deployment.contracts.logAnchor });
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.summary).toMatchObject({ checkpoints: 3, approvals: 6, payouts: 6, settled: 4, unsettled: 2 });
+    expect(report.summary.records).toBe(bundle.leaves.length);
+    expect(report.allocations).toEqual([{ allocationId: "1", amount: "10000000", paid: "870000", inPaymentFiles: "870000", reconciles: true }]);
+    expect(report.warnings.map((w) => w.code)).toEqual(["PAYOUT_UNSETTLED", "PAYOUT_UNSETTLED"]);
+  });
+
+  it("catches a changed amount, a dropped record, reordered checkpoints and a forged signature, each by name", async () => {
+    const fileAt = (b: AuditBundle) => b.leaves.findIndex((l) => l.record?.kind === "payment-file");
+
+    const amount = copy();
+    const file = amount.leaves[fileAt(amount)]!;
+    (file.record!.public.lines as { amount: string }[])[0]!.amount = "999999";
+    expect(await codes(amount)).toEqual(expect.arrayContaining(["RECORD_ALTERED"]));
+    // Rehashed to hide the change, the leaf no longer makes the anchored root, and the ledger disagrees.
+    file.leafHash = "0x" + Buffer.from(recordHash(file.record!)).toString("hex");
+    expect(await codes(amount)).toEqual(expect.arrayContaining(["RANGE_ROOT_MISMATCH", "PAYOUT_AMOUNT_MISMATCH"]));
+
+    const dropped = copy();
+    dropped.leaves.splice(fileAt(dropped), 1);
+    const missing = (await verifyBundle(dropped, local.provider)).failures;
+    expect(missing[0]).toMatchObject({ code: "RECORD_MISSING", leafIndex: bundle.leaves[fileAt(bundle)]!.leafIndex });
+
+    const reordered = copy();
+    reordered.checkpoints = [reordered.checkpoints[1]!, reordered.checkpoints[0]!, reordered.checkpoints[2]!];
+    expect(await codes(reordered)).toContain("CHECKPOINT_ORDER");
+
+    const forged = copy();
+    const packet = forged.leaves.find((l) => l.record?.kind === "approval-packet")!;
+    const impostor = Wallet.createRandom();
+    const signatures = packet.record!.public.signatures as { signer: string; signature: string }[];
+    signatures[0]!.signature = await impostor.signMessage("not the decision");
+    packet.leafHash = "0x" + Buffer.from(recordHash(packet.record!)).toString("hex");
+    const found = (await verifyBundle(forged, local.provider)).failures;
+    expect(found.map((f) => f.code)).toContain("APPROVAL_SIGNATURE_FORGED");
+    expect(found.find((f) => f.code === "APPROVAL_SIGNATURE_FORGED")!.message).toMatch(/signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/);
+
+    const foreign = await verifyBundle(bundle, local.provider, { anchor: Wallet.createRandom().address });
+    expect(foreign.failures.map((f) => f.code)).toEqual(["CONTRACTS_MISMATCH"]);
+  });
+
+  it("is what `aidtrail verify` checks from the command line, exiting non-zero on a tampered bundle", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aidtrail-bundle-"));
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify(bundle));
+    const rpc = (local.provider as unknown as { _getConnection(): { url: string } })._getConnection().url;
+    const cli = (...args: string[]) => run(process.execPath, ["bin/aidtrail.js", "verify", ...args], { encoding: "utf8" });
+    const { stdout } = await cli(good, "--rpc", rpc, "--anchor", local.deployment.contracts.logAnchor);
+    expect(stdout).toMatch(/^VERIFIED: every check passed/);
+    expect(stdout).toMatch(/allocation 1: amount 10000000, paid 870000, in payment files 870000 \(reconciles\)/);
+
+    const tampered = copy();
+    tampered.checkpoints.reverse();
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify(tampered));
+    const failed = await cli(bad, "--rpc", rpc, "--json").catch((error: { code: number; stdout: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect(JSON.parse((failed as { stdout: string }).stdout).failures.map((f: { code: string }) => f.code)).toContain("CHECKPOINT_ORDER");
+
+    const unreadable = await cli(join(dir, "absent.json"), "--rpc", rpc).catch((error: { code: number; stderr: string }) => error);
+    expect(unreadable).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read .*absent\.json as a bundle/) });
+  });
+});
