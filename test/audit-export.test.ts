@@ -160,7 +160,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     const dir = mkdtempSync(join(tmpdir(), "aidtrail-bundle-"));
     const good = join(dir, "good.json");
     writeFileSync(good, JSON.stringify(bundle));
-    const rpc = (local.provider as unknown as { _getConnection(): { url: string } })._getConnection().url;
+    const rpc = local.env.AIDTRAIL_RPC_URL;
     const cli = (...args: string[]) => run(process.execPath, ["bin/aidtrail.js", "verify", ...args], { encoding: "utf8" });
     const { stdout } = await cli(good, "--rpc", rpc, "--anchor", local.deployment.contracts.logAnchor);
     expect(stdout).toMatch(/^VERIFIED: every check passed/);

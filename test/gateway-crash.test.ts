@@ -5,17 +5,13 @@ import { Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { killProcess as kill, startGatewayProcess } from "./helpers/gateway-process.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { signInAt } from "./helpers/sign-in.ts";
 
 const CASES = 30;
 const PERIOD = 202611;
 let local: Awaited<ReturnType<typeof localGateway>>;
 const finance = Wallet.createRandom();
 let caseIds: string[] = [];
-
-async function tokenAt(url: string, wallet: { address: string; signMessage(m: string): Promise<string> }) {
-  const { message } = (await request(url).post("/v1/auth/challenge").send({ address: wallet.address }).expect(200)).body;
-  return `Bearer ${(await request(url).post("/v1/auth/session").send({ message, signature: await wallet.signMessage(message) }).expect(200)).body.token}`;
-}
 
 beforeAll(async () => {
   local = await localGateway();
@@ -39,7 +35,7 @@ beforeAll(async () => {
   for (const id of ids) caseIds.push(await local.takeIn(id));
   const url = local.gateway.url;
   const decide = async (caseId: string, who: typeof reviewer, query: string) => {
-    const token = await tokenAt(url, who);
+    const token = await signInAt(url, who.privateKey);
     const { body } = await request(url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
     const signature = await who.signTypedData(body.domain, body.types, body.message);
     await request(url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: body.message, signatures: [{ signer: who.address, signature }] }).expect(201);
@@ -58,7 +54,7 @@ afterAll(async () => local?.close());
 describe("a gateway killed in the middle of a payout run", () => {
   it("loses nothing and pays no case twice: the restarted gateway completes the run", async () => {
     const first = await startGatewayProcess(local.env);
-    const token = await tokenAt(first.url, finance);
+    const token = await signInAt(first.url, finance.privateKey);
     const started = request(first.url).post("/v1/payout-runs").set("authorization", token).send({ programme: "dibao", period: PERIOD, allocationId: "1", batchSize: 3 }).then(
       (r) => r.status,
       () => "cut off",
@@ -81,7 +77,7 @@ describe("a gateway killed in the middle of a payout run", () => {
       }
       expect(counts).toEqual(caseIds.map(() => 1));
       // A second run of the month finds nothing left to pay.
-      const again = await request(second.url).post("/v1/payout-runs").set("authorization", await tokenAt(second.url, finance)).send({ programme: "dibao", period: PERIOD, allocationId: "1" });
+      const again = await request(second.url).post("/v1/payout-runs").set("authorization", await signInAt(second.url, finance.privateKey)).send({ programme: "dibao", period: PERIOD, allocationId: "1" });
       expect(again.body.error?.code).toBe("PAYOUT_RUN_EMPTY");
       expect((await local.contracts.funds.allocation(1n)).paid).toBe(BigInt(CASES) * 100_000n);
       expect((await request(second.url).get("/readyz").expect(200)).body.ready).toBe(true);

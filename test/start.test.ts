@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Wallet } from "ethers";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
+import { signInAt } from "./helpers/sign-in.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-start-"));
 
@@ -39,12 +39,6 @@ interface Demo {
   accounts: { name: string; address: string; privateKey: string }[];
 }
 
-async function signIn(url: string, key: string) {
-  const wallet = new Wallet(key);
-  const { message } = (await request(url).post("/v1/auth/challenge").send({ address: wallet.address }).expect(200)).body;
-  return `Bearer ${(await request(url).post("/v1/auth/session").send({ message, signature: await wallet.signMessage(message) }).expect(200)).body.token}`;
-}
-
 describe("npm start", () => {
   it("starts a chain, deploys a demo province and a gateway, writes demo.json, and a second start finds everything as it was left", async () => {
     const first = await start();
@@ -53,7 +47,7 @@ describe("npm start", () => {
     expect(first.output).toContain(demo.gatewayUrl);
     expect((await request(demo.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
     const caseworker = demo.accounts.find((a) => a.name === "caseworker")!;
-    const token = await signIn(demo.gatewayUrl, caseworker.privateKey);
+    const token = await signInAt(demo.gatewayUrl, caseworker.privateKey);
     const taken = await request(demo.gatewayUrl)
       .post("/v1/cases")
       .set("authorization", token)
@@ -66,7 +60,7 @@ describe("npm start", () => {
     expect(second.output).toMatch(/replaying \d+ transactions/);
     const again = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo;
     expect(again.contracts).toEqual(demo.contracts);
-    const view = await request(again.gatewayUrl).get(`/v1/cases/${taken.body.caseId}`).set("authorization", await signIn(again.gatewayUrl, caseworker.privateKey)).expect(200);
+    const view = await request(again.gatewayUrl).get(`/v1/cases/${taken.body.caseId}`).set("authorization", await signInAt(again.gatewayUrl, caseworker.privateKey)).expect(200);
     expect(view.body.ledger.status).toBe("Submitted");
     expect((await request(again.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
     await stop(second.child);

@@ -42,7 +42,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
     const stored = await log.stored(i);
     const whole = coversDivision(request.jurisdiction, stored.jurisdiction);
     if (whole && stored.caseId) cases.add(stored.caseId);
-    leaves.push({ leafIndex: i, leafHash: hexlify(hashes[i - start]!), record: whole ? await log.record(i) : null });
+    leaves.push({ leafIndex: i, leafHash: hexlify(hashes[i - start]!), record: whole ? log.open(stored) : null });
   }
   const checkpoints = included.map(({ anchoring, ...c }) => ({ ...c, anchoring: anchoring && { transactionHash: anchoring.transactionHash, blockNumber: anchoring.blockNumber } }));
   const consistency = [];

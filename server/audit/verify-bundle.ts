@@ -62,11 +62,13 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   const anchor = LogAnchor__factory.connect(anchorAddress, provider);
   const cases = CaseRegistry__factory.connect(bundle.contracts.caseRegistry, provider);
   const funds = FundLedger__factory.connect(bundle.contracts.fundLedger, provider);
+  // The trusted anchor names the access contract; the others must name the same one.
+  let accessAddress = "";
   try {
-    const access = await anchor.access();
+    accessAddress = await anchor.access();
     const links = [
-      [await cases.access(), access, "the case registry's access contract"],
-      [await funds.access(), access, "the fund ledger's access contract"],
+      [await cases.access(), accessAddress, "the case registry's access contract"],
+      [await funds.access(), accessAddress, "the fund ledger's access contract"],
       [await funds.cases(), await cases.getAddress(), "the fund ledger's case registry"],
     ] as const;
     for (const [found, expected, what] of links) {
@@ -76,7 +78,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     failures.push({ code: "CONTRACTS_MISMATCH", message: "the bundle's contract addresses are not an aidtrail deployment on this chain" });
   }
   if (failures.some((f) => f.code === "CONTRACTS_MISMATCH")) return report();
-  const access = AidAccess__factory.connect(await anchor.access(), provider);
+  const access = AidAccess__factory.connect(accessAddress, provider);
 
   const anchored = new Map((await anchor.queryFilter(anchor.filters.CheckpointAnchored(bundle.logId))).map((e) => [Number(e.args.treeSize), e]));
   for (const c of bundle.checkpoints) {
@@ -92,7 +94,6 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
 
   const complete = bundle.range.start === 0;
   const missing = (finding: Finding) => (complete ? failures : warnings).push(finding);
-  const caseIds = [...offline.caseIds];
   const jurisdictionOf = new Map<string, bigint>();
   for (const e of await cases.queryFilter(cases.filters.CaseSubmitted())) {
     if (!offline.caseIds.has(e.args.caseId)) continue;
@@ -120,13 +121,14 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     if (signers !== packet.signers.map(getAddress).sort().join(",")) {
       failures.push({ code: "APPROVAL_SIGNERS_MISMATCH", message: `the ledger counted signers ${signers} for decision ${e.args.digest} on case ${caseId}, the packet names ${packet.signers.join(",")}`, caseId, recordId: packet.recordId, transactionHash: e.transactionHash });
     }
-    const role = roleId(Number(e.args.stage) === Stage.Review ? "REVIEWER" : "APPROVER");
+    const roleName = Number(e.args.stage) === Stage.Review ? "REVIEWER" : "APPROVER";
+    const role = roleId(roleName);
     const jurisdiction = jurisdictionOf.get(caseId) ?? 0n;
     for (const signer of e.args.signers) {
       if (!(await access.hasScopedRole(role, signer, jurisdiction, { blockTag: e.blockNumber }))) {
         failures.push({
           code: "APPROVAL_SIGNER_UNAUTHORIZED",
-          message: `${signer} signed decision ${e.args.digest} on case ${caseId} without the ${Number(e.args.stage) === Stage.Review ? "REVIEWER" : "APPROVER"} role over ${jurisdictionCode(jurisdiction)} at block ${e.blockNumber}`,
+          message: `${signer} signed decision ${e.args.digest} on case ${caseId} without the ${roleName} role over ${jurisdictionCode(jurisdiction)} at block ${e.blockNumber}`,
           caseId,
           transactionHash: e.transactionHash,
         });
@@ -149,10 +151,9 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   const lines = new Map(offline.paymentLines.map((l) => [`${l.caseId}/${l.period}`, l]));
   let payouts = 0;
   let settled = 0;
-  const ids = new Set(caseIds);
   for (const e of await funds.queryFilter(funds.filters.PayoutMade())) {
     const { caseId, allocationId, period, amount } = e.args;
-    if (!ids.has(caseId)) continue;
+    if (!offline.caseIds.has(caseId)) continue;
     payouts++;
     const key = `${caseId}/${period}`;
     const line = lines.get(key);
@@ -181,7 +182,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     if (settledKeys.has(key)) settled++;
     else warnings.push({ code: "PAYOUT_UNSETTLED", message: `${where} has no settlement confirmation yet`, caseId, transactionHash: e.transactionHash });
   }
-  for (const e of await funds.queryFilter(funds.filters.PayoutReversed())) if (ids.has(e.args.caseId)) allocation(e.args.allocationId).paid -= e.args.amount;
+  for (const e of await funds.queryFilter(funds.filters.PayoutReversed())) if (offline.caseIds.has(e.args.caseId)) allocation(e.args.allocationId).paid -= e.args.amount;
   for (const line of lines.values()) {
     warnings.push({ code: "PAYMENT_FILE_UNPAID", message: `payment file ${line.recordId} lists case ${line.caseId} for period ${line.period}, which the ledger has not paid`, caseId: line.caseId, recordId: line.recordId });
   }

@@ -317,7 +317,12 @@ export class RecordLog {
 
   /** The record at leaf `index`, its personal fields opened. */
   async record(index: number): Promise<AidRecord> {
-    return openRecord(await this.stored(index), this.options.keyring);
+    return this.open(await this.stored(index));
+  }
+
+  /** A stored record already read, its personal fields opened with the log's keyring. */
+  open(stored: StoredRecord): AidRecord {
+    return openRecord(stored, this.options.keyring);
   }
 
   async stored(index: number): Promise<StoredRecord> {
@@ -386,10 +391,10 @@ export class RecordLog {
   }
 
   /** The latest anchored checkpoint, held in memory: every lookup asks for it. */
-  /** Every checkpoint anchored on chain, in increasing size, up to `upTo` leaves. */
-  async anchoredCheckpoints(upTo = this.#size): Promise<StoredCheckpoint[]> {
+  /** Every checkpoint anchored on chain, in increasing size. */
+  async anchoredCheckpoints(): Promise<StoredCheckpoint[]> {
     const found: StoredCheckpoint[] = [];
-    for await (const value of this.db.values({ gte: KEY.checkpoint(0), lte: KEY.checkpoint(upTo) })) {
+    for await (const value of this.db.values({ gte: KEY.checkpoint(0), lte: KEY.checkpoint(this.#size) })) {
       const checkpoint = json<StoredCheckpoint>(value);
       if (checkpoint.anchoring) found.push(checkpoint);
     }
@@ -445,7 +450,7 @@ export class RecordLog {
     return {
       leafIndex,
       leafHash: hexlify(await this.leafHash(leafIndex)),
-      record: decrypt ? openRecord(stored, this.options.keyring) : plain,
+      record: decrypt ? this.open(stored) : plain,
       proof: inTree ? (await this.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
     };
   }

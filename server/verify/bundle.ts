@@ -141,7 +141,7 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
   const hashes: Uint8Array[] = [];
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
-    const expected = range.start + hashes.length;
+    const expected = range.start + i;
     if (leaf.leafIndex !== expected) {
       fail({
         code: "RECORD_MISSING",
@@ -162,8 +162,9 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
     fail({ code: "RECORD_MISSING", message: `leaves ${range.start + hashes.length} to ${range.end - 1} are missing from the end of the bundle`, leafIndex: range.start + hashes.length });
     return result;
   }
-  if (range.left.length !== perfectParts(0, range.start).length) {
-    fail({ code: "RANGE_LEFT_INVALID", message: `a range starting at leaf ${range.start} needs ${perfectParts(0, range.start).length} hashes of the tree to its left, not ${range.left.length}` });
+  const leftParts = perfectParts(0, range.start).length;
+  if (range.left.length !== leftParts) {
+    fail({ code: "RANGE_LEFT_INVALID", message: `a range starting at leaf ${range.start} needs ${leftParts} hashes of the tree to its left, not ${range.left.length}` });
     return result;
   }
   const within = checkpoints.filter((c) => c.treeSize >= range.start && c.treeSize <= range.end);

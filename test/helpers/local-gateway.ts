@@ -13,6 +13,7 @@ import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
+import { signInAt } from "./sign-in.ts";
 
 /** Hardhat's well-known development keys: for local chains only. */
 export const DEV_KEYS = {
@@ -23,6 +24,7 @@ export const DEV_KEYS = {
 } as const;
 
 export const COUNTY = "440105000000";
+
 export const TOWNSHIP = "440105001000";
 
 /**
@@ -127,13 +129,8 @@ export async function localGateway(tuning: GatewayTuning = {}) {
     await request(gateway.url).post(`/v1/cases/${caseId}/activate`).set("authorization", await signIn(DEV_KEYS.caseworker)).expect(201);
   }
 
-  /** A bearer token for the account of `key`, through the sign-in routes. */
-  async function signIn(key: string): Promise<string> {
-    const wallet = new Wallet(key);
-    const { message } = (await request(gateway.url).post("/v1/auth/challenge").send({ address: wallet.address }).expect(200)).body;
-    const { token } = (await request(gateway.url).post("/v1/auth/session").send({ message, signature: await wallet.signMessage(message) }).expect(200)).body;
-    return `Bearer ${token}`;
-  }
+  /** A bearer token for the account of `key`, through this gateway's sign-in routes. */
+  const signIn = (key: string) => signInAt(gateway.url, key);
 
   let gatewayRunning = true;
   return {
