@@ -6,6 +6,7 @@ import { hexlify, id, Wallet } from "ethers";
 import { Level } from "level";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOG_KEYS, RecordLog } from "../server/log/record-log.ts";
+import { decodeTile, encodeTile, slotOf } from "../server/log/tiles.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord, type StoredRecord } from "../server/records/record.ts";
 import { consistencyProof, inclusionProof, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../server/verify/index.ts";
@@ -48,6 +49,28 @@ describe("appending and proving", () => {
     for (const index of [0, 1, 7, 16, 32]) {
       expect((await log.inclusionProof(index)).map(hexlify)).toEqual(inclusionProof(leaves, index).map(hexlify));
     }
+  });
+
+  it("keeps proofs right across tile edges (256 leaves) and reopenings in the middle of a tile", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 700 }, (_, i) => record(i));
+    await log.append(records.slice(0, 255));
+    await log.close();
+    const { log: again } = await openLog(dir);
+    await again.append(records.slice(255, 300));
+    await again.append(records.slice(300, 513));
+    await again.close();
+    const { log: third } = await openLog(dir);
+    await third.append(records.slice(513));
+    const leaves = records.map(recordLeaf);
+    for (const size of [1, 255, 256, 257, 300, 511, 512, 513, 700]) {
+      expect(hexlify(await third.root(size)), `root at ${size}`).toBe(hexlify(rootHash(leaves.slice(0, size))));
+      expect((await third.consistencyProof(size - 1, size)).map(hexlify)).toEqual(consistencyProof(leaves.slice(0, size), size - 1).map(hexlify));
+    }
+    for (const index of [0, 255, 256, 511, 512, 699]) {
+      expect((await third.inclusionProof(index)).map(hexlify), `leaf ${index}`).toEqual(inclusionProof(leaves, index).map(hexlify));
+    }
+    expect(await third.audit()).toEqual([]);
   });
 
   it("commits concurrent appends together in call order, leaving out only the one refused", async () => {
@@ -212,10 +235,14 @@ describe("bad input writes nothing", () => {
     await expect(log.lookup("r" + "f".repeat(32), { decrypt: false })).rejects.toMatchObject({ code: "RECORD_NOT_FOUND" });
   });
 
-  it("refuses a store that belongs to another log", async () => {
+  it("refuses a store that belongs to another log, or keeps its tree in another layout", async () => {
     const { log, dir } = await openLog();
     await log.close();
     await expect(RecordLog.open(dir, { logId: id("another"), keyring })).rejects.toMatchObject({ code: "LOG_CONFIG_INVALID" });
+    const db = new Level<string, string>(dir);
+    await db.put(LOG_KEYS.layout, "nodes");
+    await db.close();
+    await expect(RecordLog.open(dir, { logId: LOG_ID, keyring })).rejects.toMatchObject({ code: "LOG_CONFIG_INVALID", message: expect.stringContaining("stores its tree as nodes") });
   });
 });
 
@@ -226,6 +253,14 @@ describe("tamper evidence", () => {
     await db.open();
     await edit(db);
     await db.close();
+  }
+
+  /** Overwrites one stored tree node inside its tile, as an insider editing the disk would. */
+  async function putNode(db: Level<string, Uint8Array>, node: { level: number; index: number }, hash: Uint8Array) {
+    const { tile, row, offset } = slotOf(node);
+    const rows = decodeTile((await db.get(LOG_KEYS.tile(tile)))!)!;
+    rows[row]![offset] = hash;
+    await db.put(LOG_KEYS.tile(tile), encodeTile(rows));
   }
 
   it("names the record whose stored content was edited", async () => {
@@ -252,7 +287,7 @@ describe("tamper evidence", () => {
     await log.append(records);
     await log.close();
     await tamper(dir, async (db) => {
-      await db.put(LOG_KEYS.node({ level: 0, index: 3 }), randomBytes(32));
+      await putNode(db, { level: 0, index: 3 }, randomBytes(32));
       const a = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(7)))!).toString()) as StoredRecord;
       const b = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(8)))!).toString()) as StoredRecord;
       await db.put(LOG_KEYS.entry(7), Buffer.from(JSON.stringify({ ...a, sealed: b.sealed })));
@@ -275,7 +310,7 @@ describe("tamper evidence", () => {
       const stored = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(5)))!).toString()) as StoredRecord;
       await db.put(LOG_KEYS.entry(5), Buffer.from(JSON.stringify({ ...stored, public: forged.public })));
       const { leafHash } = await import("../server/verify/index.ts");
-      await db.put(LOG_KEYS.node({ level: 0, index: 5 }), leafHash(recordLeaf(forged)));
+      await putNode(db, { level: 0, index: 5 }, leafHash(recordLeaf(forged)));
     });
     const { log: reopened } = await openLog(dir);
     const [finding] = await reopened.audit();
