@@ -3,6 +3,7 @@
  * per second while the anchorer runs, against Express's own hello world measured in the same run.
  * Run: npm run bench:gateway [-- --records 1000000 --seconds 10]
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import express from "express";
@@ -18,7 +19,7 @@ const CONNECTIONS = Number(values.connections);
 
 type Result = autocannon.Result;
 const run = (options: autocannon.Options) => new Promise<Result>((resolve, reject) => autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options }, (e, r) => (e ? reject(e) : resolve(r))));
-const row = (name: string, r: Result, reference?: Result) => ({
+const row = (name: string, r: Result, reference?: Result, gateway = "") => ({
   measure: name,
   "requests/s": Math.round(r.requests.average),
   "p50 ms": r.latency.p50,
@@ -26,6 +27,7 @@ const row = (name: string, r: Result, reference?: Result) => ({
   "non-2xx": r.non2xx,
   errors: r.errors,
   "× hello world": reference ? (r.requests.average / reference.requests.average).toFixed(2) : "",
+  "gateway CPU": gateway,
 });
 
 // The reference: Express's hello world, on this machine, now.
@@ -57,7 +59,20 @@ await local.stopGateway();
 const server = await startGatewayProcess({ ...local.env, AIDTRAIL_PORT: "0", AIDTRAIL_LEDGER_WAIT_MS: "0" });
 const url = server.url;
 
-const proofs = await run({
+/** CPU seconds the gateway process has used, all its threads (Linux). */
+const cpuOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const measured = async (options: autocannon.Options) => {
+  const before = cpuOf(server.child.pid!);
+  const result = await run(options);
+  return { result, cpu: cpuOf(server.child.pid!) - before };
+};
+const gatewayCpu = ({ result, cpu }: { result: Result; cpu: number }) => `${((cpu / SECONDS) * 100).toFixed(0)}% of a core, ${Math.round((cpu * 1e6) / result.requests.total)} µs a request`;
+
+const proofs = await measured({
   url,
   requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/proofs/records/${sample[Math.floor(Math.random() * sample.length)]}` }) }],
 });
@@ -74,7 +89,7 @@ const residentId = (n: number) => {
   const body = `110101${day}${(100 + (n % 900)).toString()}`;
   return body + "10X98765432"[[...body].reduce((s, d, k) => s + Number(d) * W[k]!, 0) % 11];
 };
-const intake = await run({
+const intake = await measured({
   url,
   requests: [
     {
@@ -91,7 +106,11 @@ const intake = await run({
 const latest = (await (await fetch(`${url}/v1/log/checkpoints/latest`)).json()) as { treeSize: number; pending: number };
 await killProcess(server.child, "SIGTERM");
 
-console.table([row("reference: Express hello world", reference), row(`proof lookup at ${RECORDS.toLocaleString("en")} records`, proofs, reference), row("intake (POST /v1/cases), anchorer running", intake, reference)]);
+console.table([
+  row("reference: Express hello world", reference),
+  row(`proof lookup at ${RECORDS.toLocaleString("en")} records`, proofs.result, reference, gatewayCpu(proofs)),
+  row("intake (POST /v1/cases), anchorer running", intake.result, reference, gatewayCpu(intake)),
+]);
 console.log(`after the intake run the log is anchored up to ${latest.treeSize} records, ${latest.pending} waiting; goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s`);
 await local.close();
 process.exit(0);

@@ -21,6 +21,9 @@ export interface GatewayConfig {
   maxRecordBytes: number;
   /** How long a request that writes to the ledger waits for its transaction before answering with it pending. */
   ledgerWaitMs: number;
+  /** Anchor at least this often while records wait, and at once when `anchorBatch` wait. */
+  anchorIntervalMs: number;
+  anchorBatch: number;
   keyring: Keyring;
   identityKey: Uint8Array;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
@@ -56,6 +59,8 @@ const schema = z.object({
   AIDTRAIL_LOG_ID: z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x and 64 lower-case hex digits").optional(),
   AIDTRAIL_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_RECORD_BYTES),
   AIDTRAIL_LEDGER_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  AIDTRAIL_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
+  AIDTRAIL_ANCHOR_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
   AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
@@ -146,6 +151,8 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     logId: v.AIDTRAIL_LOG_ID ?? id(`aidtrail records ${v.AIDTRAIL_JURISDICTION}`),
     maxRecordBytes: v.AIDTRAIL_MAX_RECORD_BYTES,
     ledgerWaitMs: v.AIDTRAIL_LEDGER_WAIT_MS,
+    anchorIntervalMs: v.AIDTRAIL_ANCHOR_INTERVAL_MS,
+    anchorBatch: v.AIDTRAIL_ANCHOR_BATCH,
     keyring,
     identityKey,
     operatorKey,

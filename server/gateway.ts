@@ -48,8 +48,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const state = await StateStore.open(join(config.dataDir, "state"));
   const relayer = new Relayer(state, log, chain, logger);
   const anchorer = new Anchorer(log, chain.anchor, chain.operator, {
-    intervalMs: tuning.anchorIntervalMs ?? 60_000,
-    batchSize: tuning.anchorBatch ?? 1000,
+    intervalMs: tuning.anchorIntervalMs ?? config.anchorIntervalMs,
+    batchSize: tuning.anchorBatch ?? config.anchorBatch,
     logger,
   });
   const url = `http://${config.host}:${config.port}`;

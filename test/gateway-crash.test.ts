@@ -1,4 +1,5 @@
-import { Wallet } from "ethers";
+import { join } from "node:path";
+import { getBytes, Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Programme, Stage } from "../server/chain/domain.ts";
@@ -6,6 +7,9 @@ import { roleId } from "../server/chain/roles.ts";
 import { killProcess as kill, startGatewayProcess } from "./helpers/gateway-process.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { signInAt } from "./helpers/sign-in.ts";
+import { RecordLog } from "../server/log/record-log.ts";
+import { loadConfig } from "../server/config.ts";
+import { verifyInclusion } from "../server/verify/index.ts";
 
 const CASES = 30;
 const PERIOD = 202611;
@@ -81,6 +85,82 @@ describe("a gateway killed in the middle of a payout run", () => {
       expect(again.body.error?.code).toBe("PAYOUT_RUN_EMPTY");
       expect((await local.contracts.funds.allocation(1n)).paid).toBe(BigInt(CASES) * 100_000n);
       expect((await request(second.url).get("/readyz").expect(200)).body.ready).toBe(true);
+    } finally {
+      await kill(second.child);
+    }
+  }, 120_000);
+});
+
+describe("a gateway killed in the middle of an anchoring", () => {
+  /** A new applicant through the gateway: her application record's id. */
+  const takeIn = async (url: string, n: number) => {
+    const body = `11010119910101${(100 + n).toString()}`;
+    const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const residentId = body + "10X98765432"[[...body].reduce((sum, d, k) => sum + Number(d) * W[k]!, 0) % 11];
+    const response = await request(url)
+      .post("/v1/cases")
+      .set("authorization", await signInAt(url, DEV_KEYS.caseworker))
+      .send({ programme: "dibao", area: "urban", jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId }, household: [], monthlyIncome: 0, documents: [] })
+      .expect(201);
+    return response.body.recordId as string;
+  };
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+    for (let i = 0; i < 200; i++) {
+      const found = await probe();
+      if (found !== undefined) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`gave up waiting for ${what}`);
+  };
+
+  it("finds on restart the checkpoint its dead run put on chain, notes it, anchors on from it, and every record still proves", async () => {
+    const { provider, deployment, contracts } = local;
+    const anchor = contracts.anchor;
+    const env = { ...local.env, AIDTRAIL_ANCHOR_INTERVAL_MS: "200" };
+    // Blocks are mined only when the test says: the anchoring transaction waits in the pool.
+    await provider.send("evm_setAutomine", [false]);
+    const first = await startGatewayProcess(env);
+    const before = await takeIn(first.url, 1);
+    const sent = await until("the anchoring transaction", async () => {
+      const pending = (await provider.send("eth_getBlockByNumber", ["pending", true])) as { transactions: { hash: string; to: string }[] };
+      return pending.transactions.find((tx) => tx.to?.toLowerCase() === deployment.contracts.logAnchor.toLowerCase())?.hash;
+    });
+    await kill(first.child);
+    await provider.send("evm_mine", []);
+    await provider.send("evm_setAutomine", [true]);
+
+    // The chain holds a checkpoint the dead gateway never noted as anchored.
+    const config = loadConfig(env);
+    const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring });
+    const head = await anchor.head(log.logId);
+    const noted = (await log.latestAnchored())?.treeSize ?? 0;
+    expect((await provider.getTransactionReceipt(sent))?.status).toBe(1);
+    expect(Number(head.treeSize)).toBeGreaterThan(noted);
+    await log.close();
+
+    const second = await startGatewayProcess(env);
+    try {
+      const reconciled = await until("the restarted gateway to note the anchoring", async () => {
+        const { body } = await request(second.url).get("/v1/log/checkpoints/latest");
+        return body.treeSize >= Number(head.treeSize) ? body : undefined;
+      });
+      expect(reconciled.treeSize).toBe(Number(head.treeSize));
+      expect(reconciled.anchoring.transactionHash).toBe(sent);
+
+      // Anchoring goes on from there: the chain takes the next checkpoint only if it extends the last.
+      const after = await takeIn(second.url, 2);
+      const latest = await until("the next anchoring", async () => {
+        const { body } = await request(second.url).get("/v1/log/checkpoints/latest");
+        return body.treeSize > Number(head.treeSize) && body.pending === 0 ? body : undefined;
+      });
+      expect(Number((await anchor.head(latest.logId)).treeSize)).toBe(latest.treeSize);
+      for (const recordId of [before, after]) {
+        const { body } = await request(second.url).get(`/v1/proofs/records/${recordId}`).expect(200);
+        const [revision] = body.revisions;
+        expect(body.checkpoint.treeSize).toBe(latest.treeSize);
+        expect(verifyInclusion(getBytes(revision.leafHash), revision.leafIndex, latest.treeSize, revision.proof.map(getBytes), getBytes(latest.root)), recordId).toBe(true);
+      }
+      expect((await request(second.url).get("/readyz").expect(200)).body.checks.log).toBe("ok");
     } finally {
       await kill(second.child);
     }

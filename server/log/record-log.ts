@@ -84,31 +84,43 @@ const num = (bytes: Uint8Array) => Number(text.decode(bytes));
 const json = <T>(bytes: Uint8Array) => JSON.parse(text.decode(bytes)) as T;
 const bytesOf = (value: unknown) => utf8.encode(typeof value === "string" ? value : JSON.stringify(value));
 const LAYOUT = `tiles/${TILE_HEIGHT}`;
+/** 0x-hex, as ethers' hexlify gives it, at a tenth of its cost: a proof is twenty hashes. */
+const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
 const lacks = (node: Node) =>
   new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, { hint: "run the audit; restore the data folder from a backup" });
 
-type TileReader = (tiles: TileId[]) => Promise<(Uint8Array | undefined)[]>;
+type Reader = (keys: string[]) => Promise<(Uint8Array | undefined)[]>;
 
-/** The stored hashes of `nodes`, each tile read once; undefined where the store lacks a node. */
-async function readNodes(read: TileReader, nodes: readonly Node[]): Promise<(Uint8Array | undefined)[]> {
+/**
+ * The values of `keys` and the stored hashes of `nodes`, in one LevelDB read (each tile once):
+ * a lookup's cost is the number of reads more than their size. Undefined where the store lacks one.
+ */
+async function readWithNodes(read: Reader, keys: readonly string[], nodes: readonly Node[]): Promise<{ values: (Uint8Array | undefined)[]; hashes: (Uint8Array | undefined)[] }> {
   const slots = nodes.map(slotOf);
   const positions = new Map<string, number>();
-  const tiles: TileId[] = [];
-  const tileOf = slots.map(({ tile }) => {
+  const all = [...keys];
+  const tileAt = slots.map(({ tile }) => {
     const key = KEY.tile(tile);
     let position = positions.get(key);
     if (position === undefined) {
-      position = tiles.push(tile) - 1;
+      position = all.push(key) - 1;
       positions.set(key, position);
     }
     return position;
   });
-  const stored = await read(tiles);
-  return slots.map((slot, i) => {
-    const tile = stored[tileOf[i]!];
-    return tile && nodeIn(tile, slot.row, slot.offset);
-  });
+  const stored = await read(all);
+  return {
+    values: stored.slice(0, keys.length),
+    hashes: slots.map((slot, i) => {
+      const tile = stored[tileAt[i]!];
+      return tile && nodeIn(tile, slot.row, slot.offset);
+    }),
+  };
 }
+
+/** Complete tiles above the bottom level never change and are few (about 4,200 at 10^6 leaves, 1 KiB each): proofs read them from memory. */
+const CACHED_TILES = 16_384;
+const FULL_TILE = (2 ** (TILE_HEIGHT + 1) - 2) * 32;
 
 /**
  * The append-only, tamper-evident log of a gateway's off-chain records: an RFC 9162 Merkle tree
@@ -124,6 +136,8 @@ export class RecordLog {
   /** Appends waiting for the write in progress, in call order; reads need no lock (stored nodes never change). */
   #waiting: { prepared: Promise<Prepared[]>; resolve: (appended: Appended[]) => void; reject: (error: unknown) => void }[] = [];
   #committing: Promise<void> | null = null;
+  /** Complete upper tiles, by key; they never change. */
+  readonly #tiles = new Map<string, Uint8Array>();
   #anchored: StoredCheckpoint | null = null;
   /** Key rotation runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -175,13 +189,13 @@ export class RecordLog {
     }
     const sizeBytes = await db.get(KEY.size);
     const size = sizeBytes ? num(sizeBytes) : 0;
-    const readTiles: TileReader = (tiles) => db.getMany(tiles.map(KEY.tile));
+    const readTiles = (tiles: TileId[]) => db.getMany(tiles.map(KEY.tile));
     const frontier: (Uint8Array | undefined)[] = [];
     let edge: TileEdge;
     try {
       // The right-edge frontier is the perfect subtrees that make up the whole tree.
       const nodes = perfectParts(0, size);
-      (await readNodes(readTiles, nodes)).forEach((hash, i) => {
+      (await readWithNodes((keys) => db.getMany(keys), [], nodes)).hashes.forEach((hash, i) => {
         if (!hash) throw lacks(nodes[i]!);
         frontier[nodes[i]!.level] = hash;
       });
@@ -321,8 +335,30 @@ export class RecordLog {
     return parts.map((group) => foldParts(group.map(() => stored[at++]!)));
   }
 
-  #readNodes(nodes: readonly Node[]): Promise<(Uint8Array | undefined)[]> {
-    return readNodes((tiles) => this.db.getMany(tiles.map(KEY.tile)), nodes);
+  /**
+   * Reads keys through the cache of complete upper tiles. The reads are synchronous: a lookup's
+   * few small reads cost microseconds each from LevelDB's block cache or the page cache, less than
+   * a round trip through the thread pool, whose workers also contend for LevelDB's lock (measured
+   * at 2 × 10^5 records: 7,100 lookups/s through getMany, 12,500 with getSync).
+   */
+  #read = async (keys: string[]): Promise<(Uint8Array | undefined)[]> => {
+    const values: (Uint8Array | undefined)[] = keys.map((key) => this.#tiles.get(key));
+    const missing = keys.filter((_, i) => values[i] === undefined);
+    if (missing.length === 0) return values;
+    const stored = missing.map((key) => this.db.getSync(key));
+    let at = 0;
+    return values.map((value, i) => {
+      if (value !== undefined) return value;
+      const read = stored[at++];
+      const key = keys[i]!;
+      // Upper tiles only: "t:00:" is the bottom level, whose tiles are as many as the leaves / 16.
+      if (read && read.length === FULL_TILE && key.startsWith("t:") && !key.startsWith("t:00:") && this.#tiles.size < CACHED_TILES) this.#tiles.set(key, read);
+      return read;
+    });
+  };
+
+  async #readNodes(nodes: readonly Node[]): Promise<(Uint8Array | undefined)[]> {
+    return (await readWithNodes(this.#read, [], nodes)).hashes;
   }
 
   async #nodes(nodes: readonly Node[]): Promise<Uint8Array[]> {
@@ -402,10 +438,19 @@ export class RecordLog {
     return bytes ? num(bytes) : null;
   }
 
-  /** Leaf indexes of every revision of a record, first revision first. */
+  /**
+   * Leaf indexes of every revision of a record, first revision first. Revisions have no gaps (the
+   * log refuses one), so the first two come from direct reads (most records have one), and a scan,
+   * which costs as much as ten reads, is needed only beyond them.
+   */
   async revisionIndexes(recordId: string): Promise<number[]> {
+    const FIRST = 2;
     const indexes: number[] = [];
-    for await (const value of this.db.values({ gte: `r:${recordId}:`, lt: `r:${recordId};` })) indexes.push(num(value));
+    for (const value of Array.from({ length: FIRST }, (_, r) => this.db.getSync(KEY.revision(recordId, r)))) {
+      if (!value) return indexes;
+      indexes.push(num(value));
+    }
+    for await (const value of this.db.values({ gte: KEY.revision(recordId, FIRST), lt: `r:${recordId};` })) indexes.push(num(value));
     return indexes;
   }
 
@@ -477,17 +522,16 @@ export class RecordLog {
   async lookup(recordId: string, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
     const indexes = await this.revisionIndexes(recordId);
     if (indexes.length === 0) throw new LogError("RECORD_NOT_FOUND", `no record ${recordId} is in this log`, { field: "recordId" });
-    const checkpoint = await this.latestAnchored();
-    const revisions = await Promise.all(indexes.map((leafIndex) => this.#revisionAt(leafIndex, checkpoint, decrypt)));
-    return { recordId, revisions, checkpoint };
+    const checkpoint = this.#anchored;
+    return { recordId, revisions: await this.#revisions(indexes, checkpoint, decrypt), checkpoint };
   }
 
   /** The record at one leaf, found by its index, with its proof to the latest anchored checkpoint. */
   async lookupLeaf(leafIndex: number, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
     this.#checkIndex(leafIndex);
-    const checkpoint = await this.latestAnchored();
-    const revision = await this.#revisionAt(leafIndex, checkpoint, decrypt);
-    return { recordId: revision.record.recordId, revisions: [revision], checkpoint };
+    const checkpoint = this.#anchored;
+    const [revision] = await this.#revisions([leafIndex], checkpoint, decrypt);
+    return { recordId: revision!.record.recordId, revisions: [revision!], checkpoint };
   }
 
   /** The record whose leaf hash is `hash`, as `lookupLeaf` gives it. */
@@ -497,16 +541,28 @@ export class RecordLog {
     return this.lookupLeaf(leafIndex, options);
   }
 
-  async #revisionAt(leafIndex: number, checkpoint: StoredCheckpoint | null, decrypt: boolean): Promise<RecordRevision> {
-    const stored = await this.stored(leafIndex);
-    const { sealed: _sealed, ...plain } = stored;
-    const inTree = checkpoint !== null && leafIndex < checkpoint.treeSize;
-    return {
-      leafIndex,
-      leafHash: hexlify(await this.leafHash(leafIndex)),
-      record: decrypt ? this.open(stored) : plain,
-      proof: inTree ? (await this.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
+  /** Records at leaves, each with its leaf hash and its proof to `checkpoint`: entries and nodes in one read. */
+  async #revisions(indexes: readonly number[], checkpoint: StoredCheckpoint | null, decrypt: boolean): Promise<RecordRevision[]> {
+    const proofParts = indexes.map((leafIndex) =>
+      checkpoint !== null && leafIndex < checkpoint.treeSize ? inclusionRanges(leafIndex, checkpoint.treeSize).map(([s, e]) => perfectParts(s, e)) : null,
+    );
+    const nodes = indexes.flatMap((leafIndex, i) => [{ level: 0, index: leafIndex }, ...(proofParts[i]?.flat() ?? [])]);
+    const { values, hashes } = await readWithNodes(this.#read, indexes.map(KEY.entry), nodes);
+    let at = 0;
+    const next = () => {
+      const hash = hashes[at];
+      if (!hash) throw lacks(nodes[at]!);
+      at++;
+      return hash;
     };
+    return indexes.map((leafIndex, i) => {
+      if (!values[i]) throw new LogError("LOG_CORRUPT", `the log lacks its entry ${leafIndex}`, { hint: "run the audit; restore the data folder from a backup" });
+      const stored = json<StoredRecord>(values[i]);
+      const { sealed: _sealed, ...plain } = stored;
+      const leafHash = hex(next());
+      const proof = proofParts[i]?.map((group) => hex(foldParts(group.map(next)))) ?? null;
+      return { leafIndex, leafHash, record: decrypt ? this.open(stored) : plain, proof };
+    });
   }
 
   /**
@@ -541,7 +597,8 @@ export class RecordLog {
           computed.push({ node, hash, leaves: [node.index * span, (node.index + 1) * span] });
         }
       });
-      const stored = await this.#readNodes(computed.map((c) => c.node));
+      // From disk, past the tile cache: the audit is of what is stored.
+      const { hashes: stored } = await readWithNodes((keys) => this.db.getMany(keys), [], computed.map((c) => c.node));
       computed.forEach((c, i) => {
         if (stored[i] && equalBytes(stored[i], c.hash)) return;
         // A record that cannot be read is reported once, as unreadable.
