@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import express from "express";
 import { Wallet } from "ethers";
+import { signIn } from "../server/cli/gateway-client.ts";
 import { newRecord } from "../server/records/record.ts";
 import { killProcess, startGatewayProcess } from "../test/helpers/gateway-process.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "../test/helpers/local-gateway.ts";
@@ -79,9 +80,7 @@ const proofs = await measured({
 
 // Intake: each request a new applicant with a valid resident ID; the ledger is not waited for.
 const caseworker = new Wallet(DEV_KEYS.caseworker);
-const { message } = (await (await fetch(`${url}/v1/auth/challenge`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ address: caseworker.address }) })).json()) as { message: string };
-const session = (await (await fetch(`${url}/v1/auth/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature: await caseworker.signMessage(message) }) })).json()) as { token: string };
-const token = `Bearer ${session.token}`;
+const token = await signIn(url, caseworker);
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 let applicant = 0;
 const residentId = (n: number) => {

@@ -3,6 +3,9 @@ import { Command, InvalidArgumentError } from "commander";
 import { JsonRpcProvider, isAddress } from "ethers";
 import { verifyBundle, type VerificationReport } from "../audit/verify-bundle.ts";
 import type { AuditBundle } from "../verify/bundle.ts";
+import { exportCommand } from "./export.ts";
+import { signApprovalCommand } from "./sign-approval.ts";
+import { statusCommand } from "./status.ts";
 
 const program = new Command("aidtrail")
   .description("aidtrail: audit and fund traceability for social assistance on a permissioned ledger")
@@ -40,6 +43,14 @@ program
     process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : describe(report));
     process.exitCode = report.ok ? 0 : 1;
   });
+
+program.addCommand(signApprovalCommand());
+program.addCommand(statusCommand());
+program.addCommand(exportCommand());
+// A usage error exits 2, like any input the command cannot use: 1 means "checked, and it failed".
+for (const command of [program, ...program.commands]) {
+  command.showHelpAfterError("(run with --help for usage)").exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+}
 
 /** A progress bar on standard error for long bundles. */
 function bar(): (done: number, total: number) => void {

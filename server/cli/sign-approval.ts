@@ -1,0 +1,107 @@
+import { createInterface } from "node:readline/promises";
+import { Command, InvalidArgumentError } from "commander";
+import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "ethers";
+import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
+import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
+import { openKeystore } from "./keystore.ts";
+import { gatewayOption, keystoreOption, run } from "./options.ts";
+
+interface ApprovalRequest {
+  domain: TypedDataDomain;
+  types: Record<string, TypedDataField[]>;
+  primaryType: string;
+  message: Record<keyof Decision, string | number | boolean>;
+  digest: string;
+  role: string;
+  threshold: number;
+}
+
+interface Collected {
+  state: "collecting" | "relayed";
+  signers: string[];
+  threshold: number;
+  transactionHash?: string;
+}
+
+const whole = (field: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${field} must be a whole number`);
+  return value;
+};
+
+export const signApprovalCommand = () =>
+  new Command("sign-approval")
+    .description("sign, with your own key, the next review or approval of a case the gateway asks for, after showing in plain words what it says")
+    .argument("<caseId>", "the case, 0x and 64 hex digits")
+    .addOption(gatewayOption())
+    .addOption(keystoreOption())
+    .option("--reject", "sign a rejection instead of an approval")
+    .option("--amount <fen>", "the monthly amount granted, in fen (approval stage)", whole("--amount"))
+    .option("--household-size <n>", "the household size the amount is for (approval stage)", whole("--household-size"))
+    .option("--hours <n>", "how long the signature stays valid", whole("--hours"), "72")
+    .option("--yes", "sign without asking (for scripts; the summary is still printed)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.approver-pass npx aidtrail sign-approval 0x3f…9a --gateway http://127.0.0.1:8080 --keystore approver.json --amount 120000 --household-size 3\n",
+    )
+    .action(
+      run(async (caseId: string, options: { gateway: string; keystore: string; reject?: boolean; amount?: string; householdSize?: string; hours: string; yes?: boolean }) => {
+        if (!/^0x[0-9a-f]{64}$/.test(caseId)) throw new CliError("REQUEST_INVALID", `${caseId} is not a case id`, "give the case id from the receipt or the case list: 0x and 64 lower-case hex digits");
+        const officer = await openKeystore(options.keystore);
+        const token = await signIn(options.gateway, officer);
+        const query = new URLSearchParams({ approve: String(!options.reject), hours: options.hours, ...(options.amount ? { amount: options.amount } : {}), ...(options.householdSize ? { householdSize: options.householdSize } : {}) });
+        const request = await gatewayCall<ApprovalRequest>(options.gateway, `/v1/cases/${caseId}/approval-request?${query}`, { token });
+        checkPayload(request, caseId);
+        process.stdout.write(plainWords(request, officer.address));
+        if (!options.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
+        const signature = await officer.signTypedData(request.domain, request.types, request.message);
+        const collected = await gatewayCall<Collected>(options.gateway, `/v1/cases/${caseId}/approvals`, {
+          method: "POST",
+          token,
+          body: { decision: request.message, signatures: [{ signer: officer.address, signature }] },
+        });
+        process.stdout.write(
+          collected.state === "relayed"
+            ? `signed and relayed: ${collected.signers.length} of ${collected.threshold} signatures; the ledger took the decision in transaction ${collected.transactionHash}\n`
+            : `signed: ${collected.signers.length} of ${collected.threshold} signatures so far; the decision is relayed when the rest have signed\n`,
+        );
+      }),
+    );
+
+/**
+ * The gateway is not trusted with what is signed: the payload must be a Decision of the known
+ * type, about this case, and its digest must be the one computed here from what is shown.
+ */
+function checkPayload(request: ApprovalRequest, caseId: string): void {
+  if (request.primaryType !== "Decision" || JSON.stringify(request.types) !== JSON.stringify(DECISION_TYPES)) {
+    throw new CliError("PAYLOAD_UNEXPECTED", "the gateway asked to sign something other than an aidtrail Decision; nothing was signed", "report this gateway to your supervisor");
+  }
+  if (request.message.caseId !== caseId) throw new CliError("PAYLOAD_UNEXPECTED", `the gateway asked to sign a decision on case ${request.message.caseId}, not ${caseId}; nothing was signed`, "report this gateway to your supervisor");
+  if (TypedDataEncoder.hash(request.domain, request.types, request.message) !== request.digest) {
+    throw new CliError("PAYLOAD_UNEXPECTED", "the digest the gateway gave is not the digest of the payload it showed; nothing was signed", "report this gateway to your supervisor");
+  }
+}
+
+function plainWords(request: ApprovalRequest, signer: string): string {
+  const m = request.message;
+  const yuan = (fen: string) => (Number(fen) / 100).toLocaleString("en", { minimumFractionDigits: 2 });
+  const stage = Number(m.stage) === 0 ? "review" : "approval";
+  const verdict = !m.approve ? `REJECT the case at ${stage}` : stage === "review" ? "PASS the case on to approval" : `APPROVE ${yuan(String(m.amount))} yuan a month for a household of ${m.householdSize}`;
+  return [
+    `You are about to sign, as ${signer} (${request.role}), for case ${m.caseId}:`,
+    `  decision     ${verdict}`,
+    `  application  the revision with hash ${m.recordHash}`,
+    `  round        ${m.round}`,
+    `  valid until  ${new Date(Number(m.deadline) * 1000).toISOString()}`,
+    `  ledger       chain ${request.domain.chainId}, case registry ${request.domain.verifyingContract}`,
+    `  needed       ${request.threshold} signature(s) of ${request.role}`,
+    "",
+  ].join("\n");
+}
+
+async function confirmed(): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new CliError("NOT_SIGNED", "nothing was signed: there is no terminal to confirm on", "pass --yes to sign from a script");
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await prompt.question("Sign this? [y/N] ");
+  prompt.close();
+  return /^y(es)?$/i.test(answer.trim());
+}

@@ -1,0 +1,171 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import express from "express";
+import { encryptKeystoreJson, Wallet } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CaseStatus } from "../server/chain/domain.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+
+const PASSWORD = "correct horse battery staple";
+const dir = mkdtempSync(join(tmpdir(), "aidtrail-cli-"));
+let local: Awaited<ReturnType<typeof localGateway>>;
+const reviewer = Wallet.createRandom();
+const approvers = [Wallet.createRandom(), Wallet.createRandom()];
+
+/** An officer's key in an ethers JSON keystore (a cheap scrypt, for the test's speed). */
+async function keystore(name: string, key: string): Promise<string> {
+  const wallet = new Wallet(key);
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, PASSWORD, { scrypt: { N: 1024 } }));
+  return file;
+}
+
+/** A valid resident ID (GB 11643 check character) for applicant `n`. */
+function residentId(n: number): string {
+  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = `11010119900101${(100 + n).toString()}`;
+  return body + "10X98765432"[[...body].reduce((sum, d, k) => sum + Number(d) * W[k]!, 0) % 11];
+}
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+/** `npx aidtrail …` as a user runs it: its own process, stdin not a terminal. */
+function aidtrail(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return promisify(execFile)(process.execPath, ["bin/aidtrail.js", ...args], { encoding: "utf8", env: { ...process.env, AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...env } }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+beforeAll(async () => {
+  local = await localGateway();
+  const { access } = local.contracts;
+  await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
+  for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
+}, 120_000);
+afterAll(async () => local?.close());
+
+describe("aidtrail sign-approval", () => {
+  it("shows the decision in plain words, signs it with the keystore's key and posts it; the second approver's signature relays it", async () => {
+    const caseId = await local.takeIn(residentId(1));
+    const url = local.gateway.url;
+    const review = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("reviewer", reviewer.privateKey), "--yes"]);
+    expect(review.stderr).toBe("");
+    expect(review.stdout).toContain(`You are about to sign, as ${reviewer.address} (REVIEWER), for case ${caseId}`);
+    expect(review.stdout).toContain("PASS the case on to approval");
+    expect(review.stdout).toContain("signed and relayed: 1 of 1 signatures");
+
+    const approve = (i: number) => aidtrail(["sign-approval", caseId, "--amount", "120000", "--household-size", "2", "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[i]! });
+    const files = [await keystore("approver0", approvers[0]!.privateKey), await keystore("approver1", approvers[1]!.privateKey)];
+    const first = await approve(0);
+    expect(first.stdout).toContain("APPROVE 1,200.00 yuan a month for a household of 2");
+    expect(first.stdout).toContain("signed: 1 of 2 signatures so far");
+    const second = await approve(1);
+    expect(second.stdout).toMatch(/signed and relayed: 2 of 2 signatures; the ledger took the decision in transaction 0x[0-9a-f]{64}/);
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.InNotice);
+  }, 60_000);
+
+  it("signs nothing without a confirmation, with a wrong password, or for an officer without the role", async () => {
+    const caseId = await local.takeIn(residentId(2));
+    const url = local.gateway.url;
+    const file = await keystore("reviewer-2", reviewer.privateKey);
+    const unconfirmed = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", file]);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stdout).toContain("PASS the case on to approval");
+    expect(unconfirmed.stderr).toContain("nothing was signed: there is no terminal to confirm on");
+    expect(unconfirmed.stderr).toContain("pass --yes");
+
+    const wrong = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", file, "--yes"], { AIDTRAIL_KEYSTORE_PASSWORD: "wrong" });
+    expect([wrong.code, wrong.stderr]).toEqual([2, expect.stringContaining(`the password does not open ${file}`)]);
+
+    const stranger = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("stranger", Wallet.createRandom().privateKey), "--yes"]);
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain("the gateway refused");
+    expect(stranger.stderr).toMatch(/REVIEWER|APPROVER/);
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
+
+    const usage = await aidtrail(["sign-approval", caseId, "--keystore", file]);
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("required option '--gateway <url>' not specified")]);
+  }, 60_000);
+
+  it("refuses to sign when the gateway's digest is not the digest of the payload it shows", async () => {
+    // A gateway that shows one decision and would have the officer sign another.
+    const liar = express().use(express.json());
+    liar.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
+    liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
+    const caseId = "0x" + "ab".repeat(32);
+    liar.get(`/v1/cases/${caseId}/approval-request`, async (_req, res) => {
+      const { DECISION_TYPES } = await import("../server/verify/decision.ts");
+      res.json({
+        domain: { name: "aidtrail CaseRegistry", version: "1", chainId: 31337, verifyingContract: local.deployment.contracts.caseRegistry },
+        types: DECISION_TYPES,
+        primaryType: "Decision",
+        message: { caseId, stage: 1, approve: true, recordHash: "0x" + "00".repeat(32), amount: "100", householdSize: 1, round: 0, deadline: "9999999999" },
+        digest: "0x" + "11".repeat(32),
+        role: "APPROVER",
+        threshold: 1,
+      });
+    });
+    const server = liar.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const ran = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("approver-liar", approvers[0]!.privateKey), "--yes"]);
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain("the digest the gateway gave is not the digest of the payload it showed; nothing was signed");
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+});
+
+describe("aidtrail status and export", () => {
+  it("status tells the anchor lag, and exits 1 when the gateway is not ready and 2 when it cannot be reached", async () => {
+    const url = local.gateway.url;
+    await local.gateway.anchorer.anchorOnce();
+    const anchored = await aidtrail(["status", "--gateway", url]);
+    expect(anchored.code).toBe(0);
+    expect(anchored.stdout).toContain(`gateway   ${url}: up, ready`);
+    expect(anchored.stdout).toMatch(/anchored {2}\d+ records, checkpoint of .* in block \d+/);
+    expect(anchored.stdout).toContain("waiting   0 records not yet anchored");
+
+    await local.takeIn(residentId(3));
+    const lagging = JSON.parse((await aidtrail(["status", "--gateway", url, "--json"])).stdout);
+    expect(lagging.waiting).toBeGreaterThan(0);
+
+    local.setChainDown(true);
+    try {
+      const down = await aidtrail(["status", "--gateway", url]);
+      expect(down.code).toBe(1);
+      expect(down.stdout).toContain("NOT READY");
+    } finally {
+      local.setChainDown(false);
+    }
+    const gone = await aidtrail(["status", "--gateway", "http://127.0.0.1:9"]);
+    expect([gone.code, gone.stderr]).toEqual([2, expect.stringContaining("cannot reach the gateway at http://127.0.0.1:9")]);
+  }, 60_000);
+
+  it("export writes the auditor's bundle, which `aidtrail verify` then checks against the chain", async () => {
+    await local.gateway.anchorer.anchorOnce();
+    const out = join(dir, "bundle.json");
+    const auditor = await keystore("auditor", DEV_KEYS.auditor);
+    const exported = await aidtrail(["export", "--gateway", local.gateway.url, "--keystore", auditor, "--out", out]);
+    expect(exported.stderr).toBe("");
+    expect(exported.stdout).toMatch(new RegExp(`wrote ${out}: \\d+ leaves .* records of ${COUNTY}, \\d+ checkpoints`));
+    expect(JSON.parse(readFileSync(out, "utf8")).format).toBe("aidtrail.audit-bundle/1");
+    const verified = await aidtrail(["verify", out, "--rpc", local.env.AIDTRAIL_RPC_URL, "--anchor", local.deployment.contracts.logAnchor]);
+    expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining("VERIFIED")]);
+
+    const caseworker = await aidtrail(["export", "--gateway", local.gateway.url, "--keystore", await keystore("caseworker", DEV_KEYS.caseworker), "--out", join(dir, "no.json")]);
+    expect([caseworker.code, caseworker.stderr]).toEqual([2, expect.stringContaining("AUDITOR")]);
+    const badTime = await aidtrail(["export", "--gateway", local.gateway.url, "--keystore", auditor, "--from", "last week"]);
+    expect([badTime.code, badTime.stderr]).toEqual([2, expect.stringContaining("--from must be an ISO 8601 time")]);
+  }, 60_000);
+});
