@@ -175,13 +175,13 @@ const deploymentSchema = z.object({
   }),
 });
 
-/** A deployment file written by scripts/deploy.ts, checked for shape and for the configured chain. */
+/** A deployment file written by `aidtrail deploy`, checked for shape and for the configured chain. */
 export function readDeployment(path: string, readFile: (path: string) => string, chainId: number): Deployment {
   let text: string;
   try {
     text = readFile(path);
   } catch {
-    throw new AidtrailError("CONFIG_INVALID", `cannot read the deployment file ${path}: deploy with scripts/deploy.ts or set AIDTRAIL_DEPLOYMENT`);
+    throw new AidtrailError("CONFIG_INVALID", `cannot read the deployment file ${path}: deploy with "npx aidtrail deploy" or set AIDTRAIL_DEPLOYMENT`);
   }
   let json: unknown;
   try {

@@ -16,7 +16,7 @@ import type {
   LogAnchor,
 } from "../../types/ethers-contracts/index.js";
 
-/** What the gateway and the command line need to find a deployment: written as JSON by `scripts/deploy.ts`. */
+/** What the gateway and the command line need to find a deployment: written as JSON by `aidtrail deploy`. */
 export interface Deployment {
   chainId: number;
   deploymentBlock: number;

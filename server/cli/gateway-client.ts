@@ -1,14 +1,11 @@
 import type { Signer } from "ethers";
+import { AidtrailError } from "../verify/errors.ts";
 
 /** What the command line reports and exits on: a message a person can act on, and what to do. */
-export class CliError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = "CliError";
+export class CliError extends AidtrailError {
+  override name = "CliError";
+  constructor(code: string, message: string, hint?: string) {
+    super(code, message, hint ? { hint } : {});
   }
 }
 

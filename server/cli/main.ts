@@ -3,7 +3,9 @@ import { Command, InvalidArgumentError } from "commander";
 import { JsonRpcProvider, isAddress } from "ethers";
 import { verifyBundle, type VerificationReport } from "../audit/verify-bundle.ts";
 import type { AuditBundle } from "../verify/bundle.ts";
+import { deployCommand } from "./deploy.ts";
 import { exportCommand } from "./export.ts";
+import { grantCommand, revokeCommand } from "./governance.ts";
 import { signApprovalCommand } from "./sign-approval.ts";
 import { statusCommand } from "./status.ts";
 
@@ -47,6 +49,9 @@ program
 program.addCommand(signApprovalCommand());
 program.addCommand(statusCommand());
 program.addCommand(exportCommand());
+program.addCommand(deployCommand());
+program.addCommand(grantCommand());
+program.addCommand(revokeCommand());
 // A usage error exits 2, like any input the command cannot use: 1 means "checked, and it failed".
 for (const command of [program, ...program.commands]) {
   command.showHelpAfterError("(run with --help for usage)").exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));

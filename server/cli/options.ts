@@ -1,22 +1,39 @@
+import { join } from "node:path";
 import { Option } from "commander";
+import { JsonRpcProvider } from "ethers";
 import { CliError } from "./gateway-client.ts";
+import { AidtrailError } from "../verify/errors.ts";
 
 /** Options the commands share, each also read from the environment the gateway is configured by. */
 export const gatewayOption = () => new Option("--gateway <url>", "the gateway's URL").env("AIDTRAIL_GATEWAY_URL").makeOptionMandatory();
 export const keystoreOption = () =>
   new Option("--keystore <file>", "your ethers JSON keystore; its password from AIDTRAIL_KEYSTORE_PASSWORD(_FILE)").env("AIDTRAIL_KEYSTORE").makeOptionMandatory();
 export const rpcOption = () => new Option("--rpc <url>", "a JSON-RPC endpoint of the chain").env("AIDTRAIL_RPC_URL").makeOptionMandatory();
+export const deploymentOption = () =>
+  new Option("--deployment <file>", "the deployment file `aidtrail deploy` wrote").env("AIDTRAIL_DEPLOYMENT").default(join(process.env.AIDTRAIL_DATA ?? ".aidtrail", "deployment.json"), "$AIDTRAIL_DATA/deployment.json");
+
+/** A provider for `rpc` that answered, with its chain id; an endpoint that does not answer is a CliError. */
+export async function connect(rpc: string): Promise<{ provider: JsonRpcProvider; chainId: number }> {
+  const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
+  try {
+    return { provider, chainId: Number((await provider.getNetwork()).chainId) };
+  } catch (error) {
+    provider.destroy();
+    throw new CliError("CHAIN_UNREACHABLE", `cannot reach the chain at ${rpc}: ${(error as Error).message.split("\n")[0]}`, "give the URL of a node of the network with --rpc (or AIDTRAIL_RPC_URL)");
+  }
+}
 
 /**
- * Runs a command's action; a CliError is printed with what to do, and ends the command with exit
- * code 2 (1 is kept for "checked, and it failed").
+ * Runs a command's action; a typed error (the command's own, or a configuration or ledger error)
+ * is printed with what to do, and ends the command with exit code 2 (1 is kept for "checked, and
+ * it failed").
  */
 export function run<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args) => {
     try {
       await action(...args);
     } catch (error) {
-      if (!(error instanceof CliError)) throw error;
+      if (!(error instanceof AidtrailError)) throw error;
       process.stderr.write(`aidtrail: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
       process.exitCode = 2;
     }

@@ -1,0 +1,79 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { getAddress, NonceManager, Wallet } from "ethers";
+import { deployAidtrail } from "../chain/deploy.ts";
+import { CliError } from "./gateway-client.ts";
+import { openKeystore } from "./keystore.ts";
+import { connect, rpcOption, run } from "./options.ts";
+
+/**
+ * The deployer's key: from a keystore, or from AIDTRAIL_DEPLOYER_KEY or the file
+ * AIDTRAIL_DEPLOYER_KEY_FILE names, as the gateway reads its own secrets; never from a flag.
+ */
+async function deployerKey(keystore: string | undefined): Promise<string> {
+  if (keystore) return (await openKeystore(keystore)).privateKey;
+  const file = process.env.AIDTRAIL_DEPLOYER_KEY_FILE;
+  let key = process.env.AIDTRAIL_DEPLOYER_KEY ?? "";
+  if (file) {
+    try {
+      key = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new CliError("DEPLOYER_KEY_MISSING", `cannot read AIDTRAIL_DEPLOYER_KEY_FILE ${file}: ${(error as Error).message}`, "point it at a file holding the deployer's private key");
+    }
+  }
+  key = key.trim();
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
+    throw new CliError("DEPLOYER_KEY_MISSING", "no deployer key", "pass --keystore, or set AIDTRAIL_DEPLOYER_KEY (or AIDTRAIL_DEPLOYER_KEY_FILE) to a 32-byte hex private key");
+  }
+  return key;
+}
+
+const members = (value: string) =>
+  value.split(",").map((m) => {
+    try {
+      return getAddress(m.trim());
+    } catch {
+      throw new InvalidArgumentError(`council member "${m}" is not an address`);
+    }
+  });
+
+export const deployCommand = () =>
+  new Command("deploy")
+    .description("deploy the aidtrail contracts to a chain and write the deployment file the gateway and the command line read")
+    .addOption(rpcOption())
+    .option("--keystore <file>", "the deployer's JSON keystore (or AIDTRAIL_DEPLOYER_KEY / AIDTRAIL_DEPLOYER_KEY_FILE)")
+    .option("--council <addresses>", "comma-separated members of an M-of-N council to hold governance", members)
+    .option("--threshold <m>", "confirmations the council needs", (value) => {
+      if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("must be a whole number from 1");
+      return Number(value);
+    })
+    .option("--chain-id <id>", "refuse to deploy unless the endpoint serves this chain")
+    .option("--out <file>", "where to write the deployment file", "deployment.json")
+    .addHelpText("after", "\nExample:\n  AIDTRAIL_DEPLOYER_KEY_FILE=deployer.key npx aidtrail deploy --rpc http://127.0.0.1:8545 --council 0xA…,0xB…,0xC… --threshold 2 --chain-id 1337\n")
+    .action(
+      run(async (options: { rpc: string; keystore?: string; council?: string[]; threshold?: number; chainId?: string; out: string }) => {
+        if (options.threshold !== undefined && !options.council) throw new CliError("REQUEST_INVALID", "--threshold needs --council", "name the council's members with --council");
+        if (options.council && (options.threshold === undefined || options.threshold > options.council.length)) {
+          throw new CliError("REQUEST_INVALID", `--threshold must be a whole number from 1 to ${options.council.length}, the number of council members`, "give --threshold M with M of the --council members");
+        }
+        const key = await deployerKey(options.keystore);
+        const { provider, chainId } = await connect(options.rpc);
+        try {
+          if (options.chainId !== undefined && Number(options.chainId) !== chainId) {
+            throw new CliError("REQUEST_INVALID", `the endpoint serves chain ${chainId}, not ${options.chainId}`, "check --rpc");
+          }
+          // The nonce manager counts nonces locally: asking the node between back-to-back deployments
+          // can return a stale count from the provider's short request cache.
+          const deployer = new NonceManager(new Wallet(key, provider));
+          const council = options.council ? { members: options.council, threshold: options.threshold! } : undefined;
+          const { deployment } = await deployAidtrail(deployer, { council }).catch((error: { shortMessage?: string; message: string }) => {
+            throw new CliError("DEPLOYMENT_FAILED", `deployment failed: ${error.shortMessage ?? error.message}`, "check the deployer account's balance and the chain");
+          });
+          writeFileSync(options.out, JSON.stringify(deployment, null, 2) + "\n");
+          process.stdout.write(`deployed aidtrail to chain ${deployment.chainId} at block ${deployment.deploymentBlock}; wrote ${options.out}\n`);
+          if (!council) process.stdout.write("governance is held by the deployer key: for local and test chains only; pass --council for a real one\n");
+        } finally {
+          provider.destroy();
+        }
+      }),
+    );
