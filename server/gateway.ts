@@ -7,6 +7,7 @@ import { Anchorer } from "./anchorer.ts";
 import { SignIn } from "./auth/sign-in.ts";
 import { ChainClient } from "./chain/client.ts";
 import type { GatewayConfig } from "./config.ts";
+import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
 import { createApp } from "./http/app.ts";
 import { rememberingRoles } from "./http/officers.ts";
 import { authRouter } from "./http/routes/auth.ts";
@@ -78,6 +79,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       auditRouter({ chain, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
       noticesRouter({ chain, log, state }),
     ],
+    pages: { router: webRouter(), scriptSources: [IMPORT_MAP_SOURCE] },
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

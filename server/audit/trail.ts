@@ -2,18 +2,8 @@ import { hexlify, type EventLog } from "ethers";
 import type { ChainClient } from "../chain/client.ts";
 import { CaseStatus } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
+import { STAGE_LIMITS_DAYS } from "../verify/equalization.ts";
 
-/**
- * Time limits of the stages of a case, in days, after the Measures for Minimum Living Allowance
- * Review and Confirmation: review within the township's working period, approval at county
- * level, seven days of public notice, and the first payment in the month after approval.
- */
-export const STAGE_LIMITS_DAYS = {
-  review: 15,
-  approval: 10,
-  notice: 7,
-  firstPayment: 30,
-} as const;
 
 export interface TrailStep {
   at: string;

@@ -18,6 +18,8 @@ export interface AppDependencies {
   version: string;
   /** Feature routers, mounted under /v1. */
   routers?: Router[];
+  /** The web pages, mounted at the root, and the inline script sources their CSP must allow. */
+  pages?: { router: Router; scriptSources: string[] };
 }
 
 /**
@@ -32,7 +34,7 @@ export function createApp(deps: AppDependencies): express.Express {
   const latency = new Histogram({ name: "aidtrail_http_request_seconds", help: "HTTP request latency by route", labelNames: ["route"], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
 
   app.disable("x-powered-by");
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: { "script-src": ["'self'", ...(deps.pages?.scriptSources ?? [])] } } }));
   app.use((req, res, next) => {
     const end = latency.startTimer();
     res.on("finish", () => {
@@ -67,6 +69,7 @@ export function createApp(deps: AppDependencies): express.Express {
     res.json(verifyRecord(req.body));
   });
   for (const router of deps.routers ?? []) app.use("/v1", router);
+  if (deps.pages) app.use(deps.pages.router);
 
   app.use((req, _res, next) => {
     next(new RequestError("ROUTE_NOT_FOUND", `there is no ${req.method} ${req.path}`, 404, { hint: "see /v1/openapi.json for the routes" }));

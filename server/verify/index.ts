@@ -16,3 +16,5 @@ export { BUNDLE_FORMAT, checkBundle } from "./bundle.ts";
 export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, BundleRecord, CheckedApproval, Finding, PaymentLine } from "./bundle.ts";
 export { decisionDomain, DECISION_TYPES } from "./decision.ts";
 export type { Decision } from "./decision.ts";
+export { equalization, STAGE_LIMITS_DAYS } from "./equalization.ts";
+export type { EqualizationRow } from "./equalization.ts";

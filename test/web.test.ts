@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NonceManager, parseEther, Wallet } from "ethers";
+import { chromium, type Browser, type Page } from "playwright-core";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Programme } from "../server/chain/domain.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+
+/** Where the browser tests leave their screenshots (README, Tests). */
+const SCREENSHOTS = "test-results/screenshots";
+const CHROMIUM = "/usr/bin/chromium";
+const PERIOD = 202611;
+
+let local: Awaited<ReturnType<typeof localGateway>>;
+let browser: Browser;
+let activeCase: string;
+let bundleFile: string;
+const officer = () => new Wallet(Wallet.createRandom().privateKey);
+const reviewer = officer();
+const approvers = [officer(), officer()];
+const finance = Wallet.createRandom();
+const bank = Wallet.createRandom();
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+async function signInPage(page: Page, key: string) {
+  await page.fill("#token", await local.signIn(key));
+  await page.click("#use-token");
+  await expect.poll(() => page.textContent("#signed-in")).toBe("Signed in.");
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does it)`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+  local = await localGateway({ anchorBatch: 1_000_000 });
+  const { access, funds } = local.contracts;
+  await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
+  for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
+  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), finance.address, BigInt(COUNTY))).wait();
+  await (await access.grantScopedRole(roleId("SETTLEMENT_AGENT"), bank.address, BigInt(COUNTY))).wait();
+  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
+  await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
+  await (await (access.runner as NonceManager).sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
+
+  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const residentId = (n: number) => {
+    const body = `44010519880808${(100 + n).toString()}`;
+    return body + "10X98765432"[[...body].reduce((sum, d, k) => sum + Number(d) * W[k]!, 0) % 11];
+  };
+  activeCase = await local.takeIn(residentId(1));
+  await local.takeIn(residentId(2));
+  await local.activate(activeCase, 95_000n, { reviewer, approvers });
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await local?.close();
+});
+
+describe("the web pages, in Chromium", () => {
+  it("finance: a monthly run started from the page, watched until every batch is on the ledger, paid and skipped cases listed", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${local.gateway.url}/web/finance.html`);
+    await signInPage(page, finance.privateKey);
+    await page.fill("#period", String(PERIOD));
+    await page.fill("#allocation", "1");
+    await page.click("#run-form button[type=submit]");
+    await expect.poll(() => page.textContent("#progress"), { timeout: 20_000 }).toMatch(/^1 of 1 cases paid on the ledger, 1 skipped; 1 of 1 batches sent$/);
+    expect(await page.locator(".paid-line").count()).toBe(1);
+    expect(await page.textContent(".skipped-line")).toMatch(/Submitted|not active/i);
+    await shot(page, "finance-payout-run");
+    await page.close();
+
+    // The bank confirms the payment arrived; the log is anchored so the citizen's proof reaches a checkpoint.
+    await (await local.contracts.funds.connect(bank.connect(local.provider)).confirmSettlements(PERIOD, [{ caseId: activeCase, receiptHash: "0x" + "ab".repeat(32) }])).wait();
+    await local.gateway.anchorer.anchorOnce();
+  }, 60_000);
+
+  it("citizen: on a phone, in Chinese, the receipt opens the case, the payment shows as arrived and verified in the browser; English too; a complaint is taken", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(`${local.gateway.url}/web/citizen.html`);
+    expect(await page.textContent("h1")).toBe("救助查询");
+    await page.fill("#receipt", local.receipts.get(activeCase)!);
+    await page.click("#lookup button[type=submit]");
+    await expect.poll(() => page.textContent("#status")).toBe("正在发放");
+    await expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true");
+    expect(await page.textContent(".payment")).toContain("2026年11月 · 950.00 元");
+    expect(await page.textContent(".payment")).toContain("已到账");
+    expect(await page.textContent(".payment")).toContain("✓ 已在账本上核验");
+    const wider = await page.evaluate(() => [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 390).map((e) => `${e.tagName}#${e.id}.${e.className}`));
+    expect(wider, "nothing reaches past a phone's width").toEqual([]);
+    await shot(page, "citizen-zh-phone");
+
+    await page.click("#language");
+    expect(await page.textContent("#status")).toBe("Being paid");
+    expect(await page.textContent(".payment")).toContain("✓ Verified on the ledger");
+    await page.check("input[value=complaint]");
+    await page.fill("#text", "The November payment came late.");
+    await page.click("#feedback button[type=submit]");
+    await expect.poll(() => page.textContent("#feedback-output")).toContain("Received.");
+    await shot(page, "citizen-en-phone");
+
+    // A wrong receipt opens nothing, and says so.
+    await page.fill("#receipt", "aidtrail:0x" + "00".repeat(32) + ":WRONGCODE");
+    await page.click("#lookup button[type=submit]");
+    await expect.poll(() => page.textContent("#lookup-output")).toContain("this receipt does not open a case here");
+    await page.close();
+  }, 60_000);
+
+  it("auditor: a bundle dropped in is verified in the browser, a tampered one is caught; a case trail and a fund flow are shown", async () => {
+    await local.gateway.anchorer.anchorOnce();
+    const auditorToken = await local.signIn(DEV_KEYS.auditor);
+    const { body: bundle } = await request(local.gateway.url).get("/v1/audit/export").set("authorization", auditorToken).expect(200);
+    const dir = mkdtempSync(join(tmpdir(), "aidtrail-web-"));
+    bundleFile = join(dir, "bundle.json");
+    writeFileSync(bundleFile, JSON.stringify(bundle));
+    const tampered = structuredClone(bundle);
+    const payment = tampered.leaves.find((l: { record: { kind: string } | null }) => l.record?.kind === "payment-file");
+    payment.record.public.lines[0].amount = "9500000";
+    writeFileSync(join(dir, "tampered.json"), JSON.stringify(tampered));
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/auditor.html`);
+    await page.setInputFiles("#file", bundleFile);
+    await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^VERIFIED offline: \d+ leaves, \d+ records, 1 payment lines$/);
+    expect(await page.locator("#passed li").count()).toBe(8);
+    await shot(page, "auditor-bundle-verified");
+    await page.setInputFiles("#file", join(dir, "tampered.json"));
+    await expect.poll(() => page.textContent("#bundle-verdict")).toMatch(/^FAILED/);
+    expect(await page.textContent("#failed")).toContain("RECORD_ALTERED");
+
+    await signInPage(page, DEV_KEYS.auditor);
+    await page.fill("#case-id", activeCase);
+    await page.click("#trail-form button");
+    await expect.poll(() => page.locator("#stages tr").count()).toBe(5);
+    expect(await page.textContent("#steps")).toContain("PayoutMade");
+    await page.fill("#allocation-id", "1");
+    await page.click("#flow-form button");
+    await expect.poll(() => page.textContent("#flow-tree")).toContain("reconciles");
+    expect(await page.locator(".payout").count()).toBe(1);
+    await shot(page, "auditor-trail-and-flow");
+    await page.close();
+  }, 60_000);
+
+  it("equalization: the proven bundle's figures per jurisdiction and area, as charts", async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/equalization.html`);
+    await page.setInputFiles("#file", bundleFile);
+    await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
+    const row = await page.locator(".figure-row td").allTextContents();
+    expect(row.slice(0, 3)).toEqual([TOWNSHIP, "urban", "2"]);
+    expect(row[4]).toBe("100%");
+    expect(row[6]).toBe("50");
+    expect(await page.locator("svg.chart").count()).toBe(4);
+    await shot(page, "equalization");
+    await page.close();
+  }, 60_000);
+});

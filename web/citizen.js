@@ -1,0 +1,127 @@
+import { canonicalize } from "aidtrail/verify";
+import { $, api, el, guarded, yuan } from "/web/common.js";
+
+const TEXT = {
+  zh: {
+    title: "救助查询", receipt: "回执上的二维码内容，或案件号和查询码", check: "查询", scan: "扫描回执二维码", payments: "发放记录",
+    feedback: "评价或投诉", rating: "评价", complaint: "投诉", stars: "满意度（1–5）", text: "想说的话", send: "提交",
+    other: "English", none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`,
+    period: (p) => `${String(p).slice(0, 4)}年${String(p).slice(4)}月`, paidOn: (d) => `发放于 ${d}`, amount: (a) => `${a} 元`,
+    arrived: "已到账", notArrived: "银行尚未确认到账", verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…",
+    verifiedWhy: (n) => `浏览器用 SHA-256 重新计算了发放文件的哈希和包含证明，与第 ${n} 号区块锚定的检查点一致。`,
+    received: "已收到，处理情况会记入您的案件记录。", unreadable: "无法读取二维码，请手动输入。",
+  },
+  en: {
+    title: "Check my assistance", receipt: "The QR content of your receipt, or the case number and code", check: "Check", scan: "Scan the receipt's QR code", payments: "Payments",
+    feedback: "Rate or complain", rating: "Rating", complaint: "Complaint", stars: "Satisfaction (1–5)", text: "What you want to say", send: "Send",
+    other: "中文", none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`,
+    period: (p) => `${String(p).slice(0, 4)}-${String(p).slice(4)}`, paidOn: (d) => `paid on ${d}`, amount: (a) => `${a} yuan`,
+    arrived: "Arrived", notArrived: "Not yet confirmed by the bank", verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…",
+    verifiedWhy: (n) => `Your browser recomputed the payment file's hash and its inclusion proof with SHA-256: they match the checkpoint anchored in block ${n}.`,
+    received: "Received. How it is handled becomes part of your case's record.", unreadable: "The QR code could not be read; type it instead.",
+  },
+};
+let lang = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh";
+let shown = null;
+const t = (key, ...args) => (typeof TEXT[lang][key] === "function" ? TEXT[lang][key](...args) : TEXT[lang][key]);
+
+function translate() {
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.title = t("title");
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  $("#language").textContent = t("other");
+  if (shown) render(shown);
+}
+
+const fromHex = (hex) => Uint8Array.from(hex.slice(2).match(/../g) ?? [], (b) => parseInt(b, 16));
+const toHex = (bytes) => "0x" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+async function sha256(...parts) {
+  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) joined.set(part, (at += part.length) - part.length);
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", joined));
+}
+
+/**
+ * Whether a payment is on the ledger, decided here and not taken from the server's word: the
+ * payment file's record hash recomputed (RFC 8785, SHA-256 with WebCrypto), its line for this case
+ * and amount found, and its RFC 9162 inclusion proof folded up to the anchored checkpoint's root.
+ */
+async function verifiedOnLedger(payment, caseId) {
+  const file = payment.paymentFile;
+  if (!file?.proof || !file.checkpoint) return false;
+  const leafHash = await sha256(Uint8Array.of(0), new TextEncoder().encode(canonicalize(file.record)));
+  if (toHex(leafHash) !== file.leafHash) return false;
+  if (!file.record.public.lines?.some((line) => line.caseId === caseId && String(line.amount) === payment.amount)) return false;
+  let fn = file.leafIndex;
+  let sn = file.checkpoint.treeSize - 1;
+  if (fn > sn) return false;
+  let root = leafHash;
+  for (const sibling of file.proof.map(fromHex)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      root = await sha256(Uint8Array.of(1), sibling, root);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      root = await sha256(Uint8Array.of(1), root, sibling);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && toHex(root) === file.checkpoint.root;
+}
+
+function render(found) {
+  $("#case").hidden = false;
+  $("#feedback-section").hidden = false;
+  $("#status").textContent = found.status[lang];
+  const terms = [found.approvedAmount && Number(found.approvedAmount) > 0 ? t("approved", yuan(found.approvedAmount)) : null, found.noticeEnd ? t("noticeEnd", found.noticeEnd.slice(0, 10)) : null];
+  $("#terms").textContent = terms.filter(Boolean).join(" · ");
+  const list = $("#payments");
+  list.replaceChildren(...(found.payments.length === 0 ? [el("p", { class: "muted" }, t("none"))] : []));
+  for (const payment of found.payments) {
+    const mark = el("p", { class: "muted", "data-verified": "pending" }, t("checking"));
+    list.append(
+      el("div", { class: "card payment" },
+        el("strong", {}, t("period", payment.period), " · ", t("amount", yuan(payment.amount))),
+        el("p", { class: "muted" }, t("paidOn", payment.paidAt.slice(0, 10))),
+        el("p", { class: payment.arrived ? "ok" : "muted" }, payment.arrived ? t("arrived") : t("notArrived")),
+        mark,
+      ),
+    );
+    verifiedOnLedger(payment, found.caseId).then((ok) => {
+      mark.className = ok ? "ok" : "bad";
+      mark.dataset.verified = String(ok);
+      mark.replaceChildren(ok ? t("verified") : t("unverified"), ok ? el("br") : "", ok ? el("span", { class: "muted" }, t("verifiedWhy", payment.paymentFile.checkpoint.anchoring?.blockNumber ?? "?")) : "");
+    });
+  }
+}
+
+const receipt = () => $("#receipt").value.trim();
+$("#lookup").addEventListener("submit", guarded($("#lookup-output"), async () => {
+  shown = await api("/v1/citizen/case", { headers: { "x-aidtrail-receipt": receipt() } });
+  render(shown);
+}));
+$("#feedback").addEventListener("submit", guarded($("#feedback-output"), async () => {
+  const kind = document.querySelector("input[name=kind]:checked").value;
+  await api("/v1/citizen/feedback", { method: "POST", headers: { "x-aidtrail-receipt": receipt() }, body: { kind, ...(kind === "rating" ? { rating: Number($("#stars").value) } : {}), text: $("#text").value } });
+  $("#feedback-output").replaceChildren(el("p", { class: "ok", role: "status" }, t("received")));
+}));
+$("#language").addEventListener("click", () => {
+  lang = lang === "zh" ? "en" : "zh";
+  translate();
+});
+// Where the browser can read QR codes from a photo, the receipt can be scanned instead of typed.
+if ("BarcodeDetector" in window) {
+  $("#scan-label").hidden = false;
+  $("#scan").addEventListener("change", guarded($("#lookup-output"), async () => {
+    const [code] = await new window.BarcodeDetector({ formats: ["qr_code"] }).detect(await createImageBitmap($("#scan").files[0]));
+    if (!code) throw new Error(t("unreadable"));
+    $("#receipt").value = code.rawValue;
+    $("#lookup").requestSubmit();
+  }));
+}
+translate();
