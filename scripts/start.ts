@@ -101,12 +101,14 @@ aidtrail demo is running
   gateway     ${gateway.url}          (API: ${gateway.url}/v1/openapi.json)
   chain       ${proxy.url}    (chain id 31337)
   accounts    ${demoPath}    (demo keys only)
+  pages       ${gateway.url}/web/   (citizen, auditor, finance officer, equalization)
 
 Try:
   curl ${gateway.url}/readyz
   curl -X POST ${gateway.url}/v1/auth/challenge -H 'content-type: application/json' -d '{"address":"${caseworker.address}"}'
   then sign the message with the caseworker's key from demo.json, POST it to /v1/auth/session,
-  and take a case in with POST /v1/cases (see the OpenAPI document).
+  and take a case in with POST /v1/cases (see the OpenAPI document);
+  npx aidtrail status --gateway ${gateway.url}
 Stop with Ctrl-C; npm start again picks up where you left off.`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
