@@ -9,6 +9,7 @@ import autocannon from "autocannon";
 import express from "express";
 import { Wallet } from "ethers";
 import { signIn } from "../server/cli/gateway-client.ts";
+import { checkCharacter } from "../server/records/identity.ts";
 import { newRecord } from "../server/records/record.ts";
 import { killProcess, startGatewayProcess } from "../test/helpers/gateway-process.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "../test/helpers/local-gateway.ts";
@@ -81,12 +82,11 @@ const proofs = await measured({
 // Intake: each request a new applicant with a valid resident ID; the ledger is not waited for.
 const caseworker = new Wallet(DEV_KEYS.caseworker);
 const token = await signIn(url, caseworker);
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 let applicant = 0;
 const residentId = (n: number) => {
   const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 900) * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
   const body = `110101${day}${(100 + (n % 900)).toString()}`;
-  return body + "10X98765432"[[...body].reduce((s, d, k) => s + Number(d) * W[k]!, 0) % 11];
+  return body + checkCharacter(body);
 };
 const intake = await measured({
   url,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { residentId } from "./helpers/resident-id.ts";
 
 const PASSWORD = "correct horse battery staple";
 const dir = mkdtempSync(join(tmpdir(), "aidtrail-cli-"));
@@ -22,13 +23,6 @@ async function keystore(name: string, key: string): Promise<string> {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, PASSWORD, { scrypt: { N: 1024 } }));
   return file;
-}
-
-/** A valid resident ID (GB 11643 check character) for applicant `n`. */
-function residentId(n: number): string {
-  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `11010119900101${(100 + n).toString()}`;
-  return body + "10X98765432"[[...body].reduce((sum, d, k) => sum + Number(d) * W[k]!, 0) % 11];
 }
 
 interface Ran {

@@ -6,6 +6,7 @@ import { Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { killProcess as kill, startGatewayProcess } from "./helpers/gateway-process.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { loadConfig } from "../server/config.ts";
@@ -29,12 +30,7 @@ beforeAll(async () => {
   await (await cases.setThreshold(BigInt(COUNTY), Programme.Dibao, Stage.Approval, 1)).wait();
   await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 100_000_000n, "0x" + "00".repeat(32))).wait();
 
-  // Thirty applicants with valid resident IDs: 17 digits and their GB 11643 check character.
-  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const ids = Array.from({ length: CASES }, (_, i) => {
-    const body = `11010119900101${(100 + i).toString()}`;
-    return body + "10X98765432"[[...body].reduce((s, d, k) => s + Number(d) * W[k]!, 0) % 11];
-  });
+  const ids = Array.from({ length: CASES }, (_, i) => residentId(i));
   caseIds = [];
   for (const id of ids) caseIds.push(await local.takeIn(id));
   const url = local.gateway.url;
@@ -94,13 +90,10 @@ describe("a gateway killed in the middle of a payout run", () => {
 describe("a gateway killed in the middle of an anchoring", () => {
   /** A new applicant through the gateway: her application record's id. */
   const takeIn = async (url: string, n: number) => {
-    const body = `11010119910101${(100 + n).toString()}`;
-    const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const residentId = body + "10X98765432"[[...body].reduce((sum, d, k) => sum + Number(d) * W[k]!, 0) % 11];
     const response = await request(url)
       .post("/v1/cases")
       .set("authorization", await signInAt(url, DEV_KEYS.caseworker))
-      .send({ programme: "dibao", area: "urban", jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId }, household: [], monthlyIncome: 0, documents: [] })
+      .send({ programme: "dibao", area: "urban", jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId: residentId(n, "19910101") }, household: [], monthlyIncome: 0, documents: [] })
       .expect(201);
     return response.body.recordId as string;
   };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { residentId } from "./helpers/resident-id.ts";
 
 /** Where the browser tests leave their screenshots (README, Tests). */
 const SCREENSHOTS = "test-results/screenshots";
@@ -45,11 +46,6 @@ beforeAll(async () => {
   await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
   await (await (access.runner as NonceManager).sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
 
-  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const residentId = (n: number) => {
-    const body = `44010519880808${(100 + n).toString()}`;
-    return body + "10X98765432"[[...body].reduce((sum, d, k) => sum + Number(d) * W[k]!, 0) % 11];
-  };
   activeCase = await local.takeIn(residentId(1));
   await local.takeIn(residentId(2));
   await local.activate(activeCase, 95_000n, { reviewer, approvers });

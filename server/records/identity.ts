@@ -5,6 +5,13 @@ import { IdentityError } from "./errors.ts";
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = "10X98765432";
 
+/** The GB 11643 check character of the first 17 digits of a resident ID. */
+export function checkCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
+  return CHECK[sum % 11]!;
+}
+
 /**
  * The canonical form of an 18-character resident identity number: full-width characters folded
  * (NFKC), spaces and hyphens removed, a trailing x upper-cased; then its structure, birth date and
@@ -23,9 +30,7 @@ export function normaliseResidentId(input: string): string {
   if (year < 1900 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || birth.getTime() > Date.now()) {
     throw new IdentityError("the resident ID's birth date (characters 7 to 14) is not a real past date");
   }
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * WEIGHTS[i]!;
-  if (CHECK[sum % 11] !== id[17]) {
+  if (checkCharacter(id) !== id[17]) {
     throw new IdentityError("the resident ID's check character does not match: a character was mistyped");
   }
   return id;
