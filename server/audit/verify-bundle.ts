@@ -1,6 +1,7 @@
 import { getAddress, type Provider } from "ethers";
 import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory, LogAnchor__factory } from "../../types/ethers-contracts/index.js";
-import { jurisdictionCode, Stage } from "../chain/domain.ts";
+import type { AidAccess } from "../../types/ethers-contracts/index.js";
+import { coversDivision, jurisdictionCode, Stage } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
 import { checkBundle, type AuditBundle, type Finding } from "../verify/bundle.ts";
 
@@ -48,6 +49,11 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     allocations,
   });
   if (failures.some((f) => f.code === "BUNDLE_FORMAT")) return report();
+  // The offline check of a large bundle holds the thread for seconds, long enough for the node to
+  // close the idle keep-alive connection. A timer's turn of the event loop (a setImmediate comes
+  // too early: the socket's end is read in the poll phase) lets the HTTP agent drop that socket
+  // before the next request goes out on it and dies with "socket hang up".
+  await new Promise((resolve) => setTimeout(resolve, 50));
 
   const { chainId } = await provider.getNetwork();
   if (Number(chainId) !== bundle.chainId) {
@@ -78,9 +84,13 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     failures.push({ code: "CONTRACTS_MISMATCH", message: "the bundle's contract addresses are not an aidtrail deployment on this chain" });
   }
   if (failures.some((f) => f.code === "CONTRACTS_MISMATCH")) return report();
-  const access = AidAccess__factory.connect(accessAddress, provider);
+  // Every query reads up to one block, fixed now, in windows: nodes refuse or cut off a single
+  // query over a long chain (Hardhat's drops the connection past some ten thousand events).
+  const head = await provider.getBlockNumber();
+  const events = <T>(query: (from: number, to: number) => Promise<T[]>) => inWindows(query, head);
+  const holds = await roleHistory(AidAccess__factory.connect(accessAddress, provider), events);
 
-  const anchored = new Map((await anchor.queryFilter(anchor.filters.CheckpointAnchored(bundle.logId))).map((e) => [Number(e.args.treeSize), e]));
+  const anchored = new Map((await events((from, to) => anchor.queryFilter(anchor.filters.CheckpointAnchored(bundle.logId), from, to))).map((e) => [Number(e.args.treeSize), e]));
   for (const c of bundle.checkpoints) {
     const event = anchored.get(c.treeSize);
     if (!event) {
@@ -95,7 +105,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   const complete = bundle.range.start === 0;
   const missing = (finding: Finding) => (complete ? failures : warnings).push(finding);
   const jurisdictionOf = new Map<string, bigint>();
-  for (const e of await cases.queryFilter(cases.filters.CaseSubmitted())) {
+  for (const e of await events((from, to) => cases.queryFilter(cases.filters.CaseSubmitted(), from, to))) {
     if (!offline.caseIds.has(e.args.caseId)) continue;
     jurisdictionOf.set(e.args.caseId, e.args.jurisdiction);
     if (!offline.applications.get(e.args.caseId)?.has(e.args.recordHash)) {
@@ -105,7 +115,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
 
   const approvedBlock = new Map<string, { block: number; amount: bigint }>();
   const packets = new Map(offline.approvals.map((a) => [a.digest, a]));
-  for (const e of await cases.queryFilter(cases.filters.CaseDecided())) {
+  for (const e of await events((from, to) => cases.queryFilter(cases.filters.CaseDecided(), from, to))) {
     const caseId = e.args.caseId;
     if (!offline.caseIds.has(caseId)) continue;
     if (e.args.stage === BigInt(Stage.Approval) && e.args.approve) approvedBlock.set(caseId, { block: e.blockNumber, amount: e.args.amount });
@@ -125,7 +135,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     const role = roleId(roleName);
     const jurisdiction = jurisdictionOf.get(caseId) ?? 0n;
     for (const signer of e.args.signers) {
-      if (!(await access.hasScopedRole(role, signer, jurisdiction, { blockTag: e.blockNumber }))) {
+      if (!holds(role, signer, jurisdiction, e.blockNumber)) {
         failures.push({
           code: "APPROVAL_SIGNER_UNAUTHORIZED",
           message: `${signer} signed decision ${e.args.digest} on case ${caseId} without the ${roleName} role over ${jurisdictionCode(jurisdiction)} at block ${e.blockNumber}`,
@@ -145,13 +155,13 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     if (!allocations.has(key)) allocations.set(key, { amount: -1n, paid: 0n, files: 0n });
     return allocations.get(key)!;
   };
-  for (const e of await funds.queryFilter(funds.filters.AppropriationMade())) allocation(e.args.allocationId).amount = e.args.amount;
-  for (const e of await funds.queryFilter(funds.filters.AllocationMade())) allocation(e.args.allocationId).amount = e.args.amount;
-  const settledKeys = new Set((await funds.queryFilter(funds.filters.PayoutSettled())).map((e) => `${e.args.caseId}/${e.args.period}`));
+  for (const e of await events((from, to) => funds.queryFilter(funds.filters.AppropriationMade(), from, to))) allocation(e.args.allocationId).amount = e.args.amount;
+  for (const e of await events((from, to) => funds.queryFilter(funds.filters.AllocationMade(), from, to))) allocation(e.args.allocationId).amount = e.args.amount;
+  const settledKeys = new Set((await events((from, to) => funds.queryFilter(funds.filters.PayoutSettled(), from, to))).map((e) => `${e.args.caseId}/${e.args.period}`));
   const lines = new Map(offline.paymentLines.map((l) => [`${l.caseId}/${l.period}`, l]));
   let payouts = 0;
   let settled = 0;
-  for (const e of await funds.queryFilter(funds.filters.PayoutMade())) {
+  for (const e of await events((from, to) => funds.queryFilter(funds.filters.PayoutMade(), from, to))) {
     const { caseId, allocationId, period, amount } = e.args;
     if (!offline.caseIds.has(caseId)) continue;
     payouts++;
@@ -182,7 +192,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     if (settledKeys.has(key)) settled++;
     else warnings.push({ code: "PAYOUT_UNSETTLED", message: `${where} has no settlement confirmation yet`, caseId, transactionHash: e.transactionHash });
   }
-  for (const e of await funds.queryFilter(funds.filters.PayoutReversed())) if (offline.caseIds.has(e.args.caseId)) allocation(e.args.allocationId).paid -= e.args.amount;
+  for (const e of await events((from, to) => funds.queryFilter(funds.filters.PayoutReversed(), from, to))) if (offline.caseIds.has(e.args.caseId)) allocation(e.args.allocationId).paid -= e.args.amount;
   for (const line of lines.values()) {
     warnings.push({ code: "PAYMENT_FILE_UNPAID", message: `payment file ${line.recordId} lists case ${line.caseId} for period ${line.period}, which the ledger has not paid`, caseId: line.caseId, recordId: line.recordId });
   }
@@ -193,4 +203,58 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     if (!t.reconciles) failures.push({ code: "ALLOCATION_UNRECONCILED", message: `allocation ${t.allocationId}: the ledger paid ${t.paid} net of reversals, its payment files say ${t.inPaymentFiles}, its amount is ${t.amount}` });
   }
   return report(totals, payouts, settled);
+}
+
+/**
+ * Whether an account held a role over a jurisdiction at the end of a block, as `hasScopedRole`
+ * with that block tag answers, rebuilt from the access contract's grants (RoleScoped) and
+ * revocations (RoleRevoked, which renunciation and rotation also emit): two event queries
+ * instead of a call per signer and decision, each of which makes the node rebuild an old state.
+ */
+export async function roleHistory(
+  access: AidAccess,
+  events: <T>(query: (from: number, to: number) => Promise<T[]>) => Promise<T[]>,
+): Promise<(role: string, account: string, jurisdiction: bigint, block: number) => boolean> {
+  const changes = new Map<string, { block: number; index: number; scope: bigint | null }[]>();
+  const note = (role: string, account: string, change: { block: number; index: number; scope: bigint | null }) => {
+    const key = `${role}/${account.toLowerCase()}`;
+    changes.set(key, [...(changes.get(key) ?? []), change]);
+  };
+  for (const e of await events((from, to) => access.queryFilter(access.filters.RoleScoped(), from, to))) note(e.args.role, e.args.account, { block: e.blockNumber, index: e.index, scope: e.args.jurisdiction });
+  for (const e of await events((from, to) => access.queryFilter(access.filters.RoleRevoked(), from, to))) note(e.args.role, e.args.account, { block: e.blockNumber, index: e.index, scope: null });
+  for (const list of changes.values()) list.sort((a, b) => a.block - b.block || a.index - b.index);
+  return (role, account, jurisdiction, block) => {
+    let scope: bigint | null = null;
+    for (const change of changes.get(`${role}/${account.toLowerCase()}`) ?? []) {
+      if (change.block > block) break;
+      scope = change.scope;
+    }
+    return scope !== null && coversDivision(jurisdictionCode(scope), jurisdictionCode(jurisdiction));
+  };
+}
+
+const WINDOW = 2_000;
+
+/**
+ * The results of `query` over blocks 0..head, in block order: asked in windows of WINDOW blocks,
+ * four at a time, and a window the node refuses or cuts off (too many results for it) asked
+ * again in halves, down to single blocks.
+ */
+export async function inWindows<T>(query: (from: number, to: number) => Promise<T[]>, head: number): Promise<T[]> {
+  const ask = async (from: number, to: number): Promise<T[]> => {
+    try {
+      return await query(from, to);
+    } catch (error) {
+      if (from === to) throw error;
+      const middle = Math.floor((from + to) / 2);
+      return [...(await ask(from, middle)), ...(await ask(middle + 1, to))];
+    }
+  };
+  const windows: [number, number][] = [];
+  for (let from = 0; from <= head; from += WINDOW) windows.push([from, Math.min(head, from + WINDOW - 1)]);
+  const found: T[] = [];
+  for (let i = 0; i < windows.length; i += 4) {
+    for (const part of await Promise.all(windows.slice(i, i + 4).map(([from, to]) => ask(from, to)))) found.push(...part);
+  }
+  return found;
 }
