@@ -24,6 +24,28 @@ const periods = [202611, 202612, 202701];
 
 /** A copy of the bundle for a tampering test to change. */
 const copy = (): AuditBundle => structuredClone(bundle);
+const paymentFileAt = (b: AuditBundle) => b.leaves.findIndex((l) => l.record?.kind === "payment-file");
+
+/** The four tamperings an auditor must catch, each hidden as well as the tamperer could. */
+async function tamperings(): Promise<Record<"amount" | "dropped" | "reordered" | "forged", AuditBundle>> {
+  const amount = copy();
+  const file = amount.leaves[paymentFileAt(amount)]!;
+  (file.record!.public.lines as { amount: string }[])[0]!.amount = "999999";
+  file.leafHash = "0x" + Buffer.from(recordHash(file.record!)).toString("hex");
+
+  const dropped = copy();
+  dropped.leaves.splice(paymentFileAt(dropped), 1);
+
+  const reordered = copy();
+  reordered.checkpoints = [reordered.checkpoints[1]!, reordered.checkpoints[0]!, reordered.checkpoints[2]!];
+
+  const forged = copy();
+  const packet = forged.leaves.find((l) => l.record?.kind === "approval-packet")!;
+  const signatures = packet.record!.public.signatures as { signer: string; signature: string }[];
+  signatures[0]!.signature = await Wallet.createRandom().signMessage("not the decision");
+  packet.leafHash = "0x" + Buffer.from(recordHash(packet.record!)).toString("hex");
+  return { amount, dropped, reordered, forged };
+}
 const codes = async (tampered: AuditBundle) => (await verifyBundle(tampered, local.provider)).failures.map((f) => f.code);
 
 /**
@@ -123,32 +145,18 @@ describe("a dibao case's whole journey, exported and verified against the chain"
   });
 
   it("catches a changed amount, a dropped record, reordered checkpoints and a forged signature, each by name", async () => {
-    const fileAt = (b: AuditBundle) => b.leaves.findIndex((l) => l.record?.kind === "payment-file");
-
     const amount = copy();
-    const file = amount.leaves[fileAt(amount)]!;
+    const file = amount.leaves[paymentFileAt(amount)]!;
     (file.record!.public.lines as { amount: string }[])[0]!.amount = "999999";
     expect(await codes(amount)).toEqual(expect.arrayContaining(["RECORD_ALTERED"]));
+
+    const tampered = await tamperings();
     // Rehashed to hide the change, the leaf no longer makes the anchored root, and the ledger disagrees.
-    file.leafHash = "0x" + Buffer.from(recordHash(file.record!)).toString("hex");
-    expect(await codes(amount)).toEqual(expect.arrayContaining(["RANGE_ROOT_MISMATCH", "PAYOUT_AMOUNT_MISMATCH"]));
-
-    const dropped = copy();
-    dropped.leaves.splice(fileAt(dropped), 1);
-    const missing = (await verifyBundle(dropped, local.provider)).failures;
-    expect(missing[0]).toMatchObject({ code: "RECORD_MISSING", leafIndex: bundle.leaves[fileAt(bundle)]!.leafIndex });
-
-    const reordered = copy();
-    reordered.checkpoints = [reordered.checkpoints[1]!, reordered.checkpoints[0]!, reordered.checkpoints[2]!];
-    expect(await codes(reordered)).toContain("CHECKPOINT_ORDER");
-
-    const forged = copy();
-    const packet = forged.leaves.find((l) => l.record?.kind === "approval-packet")!;
-    const impostor = Wallet.createRandom();
-    const signatures = packet.record!.public.signatures as { signer: string; signature: string }[];
-    signatures[0]!.signature = await impostor.signMessage("not the decision");
-    packet.leafHash = "0x" + Buffer.from(recordHash(packet.record!)).toString("hex");
-    const found = (await verifyBundle(forged, local.provider)).failures;
+    expect(await codes(tampered.amount)).toEqual(expect.arrayContaining(["RANGE_ROOT_MISMATCH", "PAYOUT_AMOUNT_MISMATCH"]));
+    const missing = (await verifyBundle(tampered.dropped, local.provider)).failures;
+    expect(missing[0]).toMatchObject({ code: "RECORD_MISSING", leafIndex: bundle.leaves[paymentFileAt(bundle)]!.leafIndex });
+    expect(await codes(tampered.reordered)).toContain("CHECKPOINT_ORDER");
+    const found = (await verifyBundle(tampered.forged, local.provider)).failures;
     expect(found.map((f) => f.code)).toContain("APPROVAL_SIGNATURE_FORGED");
     expect(found.find((f) => f.code === "APPROVAL_SIGNATURE_FORGED")!.message).toMatch(/signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/);
 
@@ -156,7 +164,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(foreign.failures.map((f) => f.code)).toEqual(["CONTRACTS_MISMATCH"]);
   });
 
-  it("is what `aidtrail verify` checks from the command line, exiting non-zero on a tampered bundle", async () => {
+  it("is what `aidtrail verify` checks from the command line: a changed amount, a dropped record, reordered checkpoints and a forged signature each fail by name", async () => {
     const dir = mkdtempSync(join(tmpdir(), "aidtrail-bundle-"));
     const good = join(dir, "good.json");
     writeFileSync(good, JSON.stringify(bundle));
@@ -166,13 +174,18 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(stdout).toMatch(/^VERIFIED: every check passed/);
     expect(stdout).toMatch(/allocation 1: amount 10000000, paid 870000, in payment files 870000 \(reconciles\)/);
 
-    const tampered = copy();
-    tampered.checkpoints.reverse();
-    const bad = join(dir, "bad.json");
-    writeFileSync(bad, JSON.stringify(tampered));
-    const failed = await cli(bad, "--rpc", rpc, "--json").catch((error: { code: number; stdout: string }) => error);
-    expect((failed as { code: number }).code).toBe(1);
-    expect(JSON.parse((failed as { stdout: string }).stdout).failures.map((f: { code: string }) => f.code)).toContain("CHECKPOINT_ORDER");
+    // Each tampering, through the command line: exit 1, and its own failure named in the report.
+    const expected = { amount: /FAIL PAYOUT_AMOUNT_MISMATCH: the payout to case 0x[0-9a-f]{64} for period \d+: the ledger paid \d+, payment file r[0-9a-f]{32} says 999999/, dropped: /FAIL RECORD_MISSING: leaves \d+ to \d+ are missing from the bundle/, reordered: /FAIL CHECKPOINT_ORDER: /, forged: /FAIL APPROVAL_SIGNATURE_FORGED: .*signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/ };
+    for (const [name, tampered] of Object.entries(await tamperings())) {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(tampered));
+      const failed = await cli(file, "--rpc", rpc).catch((error: { code: number; stdout: string }) => error);
+      expect((failed as { code: number }).code, name).toBe(1);
+      expect((failed as { stdout: string }).stdout, name).toMatch(/^FAILED: \d+ check\(s\) failed/);
+      expect((failed as { stdout: string }).stdout, name).toMatch(expected[name as keyof typeof expected]);
+    }
+    const asJson = await cli(join(dir, "reordered.json"), "--rpc", rpc, "--json").catch((error: { code: number; stdout: string }) => error);
+    expect(JSON.parse((asJson as { stdout: string }).stdout).failures.map((f: { code: string }) => f.code)).toContain("CHECKPOINT_ORDER");
 
     const unreadable = await cli(join(dir, "absent.json"), "--rpc", rpc).catch((error: { code: number; stderr: string }) => error);
     expect(unreadable).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read .*absent\.json as a bundle/) });
