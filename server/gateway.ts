@@ -8,6 +8,7 @@ import { SignIn } from "./auth/sign-in.ts";
 import { ChainClient } from "./chain/client.ts";
 import type { GatewayConfig } from "./config.ts";
 import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
+import { Indexer } from "./indexer.ts";
 import { createApp } from "./http/app.ts";
 import { rememberingRoles } from "./http/officers.ts";
 import { authRouter } from "./http/routes/auth.ts";
@@ -35,6 +36,7 @@ export interface GatewayTuning {
   anchorIntervalMs?: number;
   anchorBatch?: number;
   relayIntervalMs?: number;
+  indexIntervalMs?: number;
   ledgerWaitMs?: number;
   /** Sign-in attempts allowed per client address and minute. */
   signInLimitPerMinute?: number;
@@ -48,6 +50,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring, maxRecordBytes: config.maxRecordBytes });
   const state = await StateStore.open(join(config.dataDir, "state"));
   const relayer = new Relayer(state, log, chain, logger);
+  const indexer = new Indexer(state, chain, config.deployment.deploymentBlock, logger);
   const anchorer = new Anchorer(log, chain.anchor, chain.operator, {
     intervalMs: tuning.anchorIntervalMs ?? config.anchorIntervalMs,
     batchSize: tuning.anchorBatch ?? config.anchorBatch,
@@ -75,8 +78,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       proofsRouter(log),
-      citizenRouter({ chain, log, state, identityKey: config.identityKey }),
-      auditRouter({ chain, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
+      citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
+      auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
       noticesRouter({ chain, log, state }),
     ],
     pages: { router: webRouter(), scriptSources: [IMPORT_MAP_SOURCE] },
@@ -89,6 +92,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const listening = typeof address === "object" && address ? `http://${config.host}:${address.port}` : url;
   anchorer.start();
   relayer.start(tuning.relayIntervalMs ?? 5_000);
+  indexer.start(tuning.indexIntervalMs ?? 2_000);
   logger.info({ url: listening, jurisdiction: config.jurisdiction, logId: config.logId }, "gateway listening");
   return {
     url: listening,
@@ -100,6 +104,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     async close() {
       await relayer.stop();
       await anchorer.stop();
+      await indexer.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await log.close();
       await state.close();

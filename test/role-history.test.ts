@@ -1,6 +1,7 @@
 import { network } from "hardhat";
 import { describe, expect, it } from "vitest";
-import { inWindows, roleHistory } from "../server/audit/verify-bundle.ts";
+import { roleHistory } from "../server/audit/verify-bundle.ts";
+import { inWindows } from "../server/chain/events.ts";
 import { deployAidtrail } from "../server/chain/deploy.ts";
 import { roleId } from "../server/chain/roles.ts";
 

@@ -1,4 +1,5 @@
 import type { ChainClient } from "../chain/client.ts";
+import type { Indexer, LedgerEvent } from "../indexer.ts";
 import { jurisdictionCode, Programme } from "../chain/domain.ts";
 
 export interface AllocationNode {
@@ -20,29 +21,27 @@ export interface AllocationNode {
 /**
  * An allocation's place in the flow of funds: the chain of parents up to its appropriation, and
  * the tree beneath it down to every case it paid, each node reconciled: its `allocated` must be
- * the sum of its children and its `paid` the payouts net of reversals.
+ * the sum of its children and its `paid` the payouts net of reversals. The amounts come from the
+ * ledger's current state, the children and payouts from the indexed events.
  */
-export async function allocationFlow(chain: ChainClient, allocationId: bigint) {
+export async function allocationFlow(chain: ChainClient, indexer: Indexer, allocationId: bigint) {
+  await indexer.catchUp();
   const { funds } = chain;
   const up: { allocationId: string; jurisdiction: string; amount: string }[] = [];
   for (let id = (await funds.allocation(allocationId)).parent; id !== 0n; id = (await funds.allocation(id)).parent) {
     const a = await funds.allocation(id);
     up.push({ allocationId: id.toString(), jurisdiction: jurisdictionCode(a.jurisdiction), amount: a.amount.toString() });
   }
-  return { path: up, tree: await node(chain, allocationId) };
+  return { path: up, tree: await node(chain, indexer, allocationId) };
 }
 
-async function node(chain: ChainClient, allocationId: bigint): Promise<AllocationNode> {
-  const { funds } = chain;
-  const a = await funds.allocation(allocationId);
-  const [childEvents, payoutEvents, reversalEvents] = await Promise.all([
-    funds.queryFilter(funds.filters.AllocationMade(undefined, allocationId)),
-    funds.queryFilter(funds.filters.PayoutMade(undefined, allocationId)),
-    funds.queryFilter(funds.filters.PayoutReversed(undefined, undefined, allocationId)),
-  ]);
-  const children = await Promise.all(childEvents.map((e) => node(chain, e.args.allocationId)));
-  const payouts = payoutEvents.map((e) => ({ caseId: e.args.caseId, period: Number(e.args.period), amount: e.args.amount.toString(), transactionHash: e.transactionHash }));
-  const reversals = reversalEvents.map((e) => ({ caseId: e.args.caseId, period: Number(e.args.period), amount: e.args.amount.toString(), transactionHash: e.transactionHash }));
+async function node(chain: ChainClient, indexer: Indexer, allocationId: bigint): Promise<AllocationNode> {
+  const a = await chain.funds.allocation(allocationId);
+  const events = await indexer.allocationEvents(allocationId.toString());
+  const children = await Promise.all(events.filter((e) => e.name === "AllocationMade").map((e) => node(chain, indexer, BigInt(e.args.allocationId as string))));
+  const line = (e: LedgerEvent) => ({ caseId: e.args.caseId as string, period: Number(e.args.period), amount: e.args.amount as string, transactionHash: e.transactionHash });
+  const payouts = events.filter((e) => e.name === "PayoutMade").map(line);
+  const reversals = events.filter((e) => e.name === "PayoutReversed").map(line);
   const sum = (xs: { amount: string }[]) => xs.reduce((s, x) => s + BigInt(x.amount), 0n);
   const childrenAmount = sum(children);
   const net = sum(payouts) - sum(reversals);

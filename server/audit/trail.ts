@@ -1,5 +1,5 @@
-import { hexlify, type EventLog } from "ethers";
-import type { ChainClient } from "../chain/client.ts";
+import { hexlify } from "ethers";
+import type { Indexer } from "../indexer.ts";
 import { CaseStatus } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { STAGE_LIMITS_DAYS } from "../verify/equalization.ts";
@@ -29,39 +29,21 @@ export interface StageTiming {
 const day = 86_400;
 
 /** Every step of a case, off chain and on, in time order, and each stage's time against its limit. */
-export async function caseTrail(chain: ChainClient, log: RecordLog, caseId: string) {
-  const { cases, funds } = chain;
-  const events = (
-    await Promise.all([
-      cases.queryFilter(cases.filters.CaseTransition(caseId)),
-      cases.queryFilter(cases.filters.CaseDecided(caseId)),
-      cases.queryFilter(cases.filters.CaseRecordRevised(caseId)),
-      cases.queryFilter(cases.filters.CaseTransferred(caseId)),
-      cases.queryFilter(cases.filters.CaseFlagged(caseId)),
-      funds.queryFilter(funds.filters.PayoutMade(caseId)),
-      funds.queryFilter(funds.filters.PayoutSettled(caseId)),
-      funds.queryFilter(funds.filters.PayoutReversed(caseId)),
-      funds.queryFilter(funds.filters.PayoutAcknowledged(caseId)),
-    ])
-  ).flat() as unknown as EventLog[];
-  const blockTimes = new Map<number, number>();
-  for (const e of events) if (!blockTimes.has(e.blockNumber)) blockTimes.set(e.blockNumber, (await e.getBlock()).timestamp);
-
-  const steps: (TrailStep & { seconds: number; order: number })[] = events.map((e) => {
-    const seconds = blockTimes.get(e.blockNumber)!;
-    const args = e.args.toObject();
-    const what =
-      e.eventName === "CaseTransition" ? `${CaseStatus[Number(args.from)]} → ${CaseStatus[Number(args.to)]}` : e.eventName;
+export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string) {
+  await indexer.catchUp();
+  const steps: (TrailStep & { seconds: number; order: number })[] = (await indexer.caseEvents(caseId)).map((e) => {
+    const args = e.args;
+    const what = e.name === "CaseTransition" ? `${CaseStatus[Number(args.from)]} → ${CaseStatus[Number(args.to)]}` : e.name;
     return {
-      at: new Date(seconds * 1000).toISOString(),
-      seconds,
-      order: e.blockNumber * 1e6 + e.index,
+      at: new Date(e.timestamp * 1000).toISOString(),
+      seconds: e.timestamp,
+      order: e.blockNumber * 1e6 + e.logIndex,
       where: "ledger",
       what,
       actor: (args.actor ?? args.agent ?? args.auditor) as string | undefined,
       transactionHash: e.transactionHash,
       blockNumber: e.blockNumber,
-      details: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : Array.isArray(v) ? [...v] : v])),
+      details: args,
     };
   });
   const checkpoint = await log.latestAnchored();

@@ -3,6 +3,7 @@ import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory, LogAnch
 import type { AidAccess } from "../../types/ethers-contracts/index.js";
 import { coversDivision, jurisdictionCode, Stage } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
+import { inWindows } from "../chain/events.ts";
 import { checkBundle, type AuditBundle, type Finding } from "../verify/bundle.ts";
 
 export interface AllocationTotals {
@@ -231,30 +232,4 @@ export async function roleHistory(
     }
     return scope !== null && coversDivision(jurisdictionCode(scope), jurisdictionCode(jurisdiction));
   };
-}
-
-const WINDOW = 2_000;
-
-/**
- * The results of `query` over blocks 0..head, in block order: asked in windows of WINDOW blocks,
- * four at a time, and a window the node refuses or cuts off (too many results for it) asked
- * again in halves, down to single blocks.
- */
-export async function inWindows<T>(query: (from: number, to: number) => Promise<T[]>, head: number): Promise<T[]> {
-  const ask = async (from: number, to: number): Promise<T[]> => {
-    try {
-      return await query(from, to);
-    } catch (error) {
-      if (from === to) throw error;
-      const middle = Math.floor((from + to) / 2);
-      return [...(await ask(from, middle)), ...(await ask(middle + 1, to))];
-    }
-  };
-  const windows: [number, number][] = [];
-  for (let from = 0; from <= head; from += WINDOW) windows.push([from, Math.min(head, from + WINDOW - 1)]);
-  const found: T[] = [];
-  for (let i = 0; i < windows.length; i += 4) {
-    for (const part of await Promise.all(windows.slice(i, i + 4).map(([from, to]) => ask(from, to)))) found.push(...part);
-  }
-  return found;
 }

@@ -5,6 +5,7 @@ import { allocationFlow } from "../../audit/flow.ts";
 import { exportBundle } from "../../audit/export.ts";
 import type { Deployment } from "../../chain/deploy.ts";
 import type { ChainClient } from "../../chain/client.ts";
+import type { Indexer } from "../../indexer.ts";
 import { caseEntryOf } from "../../cases/intake.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
@@ -13,6 +14,8 @@ import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 
 export interface AuditContext {
   chain: ChainClient;
+  /** Trails and flows are read from its events, not from the chain per request. */
+  indexer: Indexer;
   roles: LedgerAccess;
   log: RecordLog;
   state: StateStore;
@@ -38,7 +41,7 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
       return (await caseEntryOf(ctx.state, req.params.caseId as string)).jurisdiction;
     }),
     async (req, res) => {
-      res.json(await caseTrail(ctx.chain, ctx.log, req.params.caseId as string));
+      res.json(await caseTrail(ctx.indexer, ctx.log, req.params.caseId as string));
     },
   );
   router.get(
@@ -51,7 +54,7 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
       return (await ctx.chain.funds.allocation(BigInt(req.params.allocationId as string))).jurisdiction;
     }),
     async (req, res) => {
-      res.json(await allocationFlow(ctx.chain, BigInt(req.params.allocationId as string)));
+      res.json(await allocationFlow(ctx.chain, ctx.indexer, BigInt(req.params.allocationId as string)));
     },
   );
   router.get(

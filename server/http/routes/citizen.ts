@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { ChainClient } from "../../chain/client.ts";
+import type { Indexer } from "../../indexer.ts";
 import { CaseStatus } from "../../chain/domain.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
 import { parseReceipt, receiptMatches } from "../../cases/receipts.ts";
@@ -31,6 +32,8 @@ const PLAIN: Record<number, { zh: string; en: string }> = {
 };
 
 export interface CitizenContext {
+  /** The citizen's payments are read from its events. */
+  indexer: Indexer;
   /** Receipt codes are checked by HMAC under this key (the deployment's identity key). */
   identityKey: Uint8Array;
   chain: ChainClient;
@@ -82,12 +85,13 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
 
     const [terms] = await ctx.chain.cases.getCase(caseId).catch(() => [null] as const);
     const status = terms ? Number(terms.status) : CaseStatus.Submitted;
-    const paid = await ctx.chain.funds.queryFilter(ctx.chain.funds.filters.PayoutMade(caseId));
-    const settled = await ctx.chain.funds.queryFilter(ctx.chain.funds.filters.PayoutSettled(caseId));
+    await ctx.indexer.catchUp().catch(() => undefined);
+    const events = await ctx.indexer.caseEvents(caseId);
+    const paid = events.filter((e) => e.name === "PayoutMade");
+    const settled = events.filter((e) => e.name === "PayoutSettled");
     const payments = await Promise.all(
       paid.map(async (event) => {
         const period = Number(event.args.period);
-        const block = await event.getBlock();
         const settlement = settled.find((s) => Number(s.args.period) === period);
         const file = await ctx.state.get<{ recordId: string }>(paymentFileKey(caseId, period));
         // A payment file holds no personal data, so it is shown whole, salt included: with it the
@@ -95,11 +99,11 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
         const proof = file ? await ctx.log.lookup(file.recordId, { decrypt: true }) : null;
         return {
           period,
-          amount: event.args.amount.toString(),
-          paidAt: new Date(block.timestamp * 1000).toISOString(),
+          amount: event.args.amount as string,
+          paidAt: new Date(event.timestamp * 1000).toISOString(),
           transactionHash: event.transactionHash,
           blockNumber: event.blockNumber,
-          arrived: settlement ? { receiptHash: settlement.args.receiptHash, transactionHash: settlement.transactionHash } : null,
+          arrived: settlement ? { receiptHash: settlement.args.receiptHash as string, transactionHash: settlement.transactionHash } : null,
           paymentFile: proof ? { record: proof.revisions[0]!.record, leafIndex: proof.revisions[0]!.leafIndex, leafHash: proof.revisions[0]!.leafHash, proof: proof.revisions[0]!.proof, checkpoint: proof.checkpoint } : null,
         };
       }),

@@ -1,0 +1,107 @@
+import type { Log } from "ethers";
+import type { Logger } from "pino";
+import { inWindows } from "./chain/events.ts";
+import type { ChainClient } from "./chain/client.ts";
+import type { StateStore } from "./state/state-store.ts";
+
+/** A ledger event as the indexer keeps it: its arguments by name, JSON-safe (integers as decimal strings). */
+export interface LedgerEvent {
+  name: string;
+  args: Record<string, unknown>;
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+  /** The block's time, seconds since 1970. */
+  timestamp: number;
+}
+
+const pad = (n: number) => n.toString().padStart(12, "0");
+const KEY = {
+  /** The last block whose events are all indexed. */
+  block: "ix:block",
+  byCase: (caseId: string, e: LedgerEvent) => `ix:c:${caseId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
+  byAllocation: (allocationId: string, e: LedgerEvent) => `ix:a:${allocationId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
+};
+
+const jsonSafe = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : Array.isArray(value) ? value.map(jsonSafe) : value);
+
+/**
+ * Follows the case registry's and the fund ledger's events from the deployment block, and keeps
+ * them in the gateway's LevelDB by case and by allocation, so trails, flows and the citizen's
+ * payments are read from disk instead of scanning the chain on every request. Each window of
+ * blocks is written in one synced batch together with the block it reaches: a restart resumes
+ * after it, a window written twice writes the same keys, so there are neither gaps nor duplicates.
+ */
+export class Indexer {
+  #running: Promise<number> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly chain: ChainClient,
+    private readonly fromBlock: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Indexes every block up to the chain's head; concurrent calls share one run. Returns the block indexed to. */
+  catchUp(): Promise<number> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #run(): Promise<number> {
+    const { provider, cases, funds } = this.chain;
+    const head = await provider.getBlockNumber();
+    const done = (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
+    if (done >= head) return done;
+    const registry = (await cases.getAddress()).toLowerCase();
+    const addresses = [registry, (await funds.getAddress()).toLowerCase()];
+    // Window by window, each written with the block it reaches before the next is asked for.
+    await inWindows(async (from, to) => {
+      const logs: Log[] = await provider.getLogs({ address: addresses, fromBlock: from, toBlock: to });
+      const times = new Map<number, number>();
+      for (const blockNumber of new Set(logs.map((l) => l.blockNumber))) times.set(blockNumber, (await provider.getBlock(blockNumber))!.timestamp);
+      const entries: Record<string, LedgerEvent> = {};
+      for (const log of logs) {
+        const parsed = (log.address.toLowerCase() === registry ? cases.interface : funds.interface).parseLog(log);
+        if (!parsed) continue;
+        const args = Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name, jsonSafe(parsed.args[i])]));
+        const event: LedgerEvent = { name: parsed.name, args, blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
+        if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event)] = event;
+        // An allocation's own events, its children's creation (under the parent), and the payouts and reversals drawn on it.
+        const allocation = parsed.name === "AllocationMade" ? args.parent : args.allocationId;
+        if (typeof allocation === "string") entries[KEY.byAllocation(allocation, event)] = event;
+      }
+      await this.state.put({ ...entries, [KEY.block]: to });
+      return [];
+    }, head, { from: done + 1, concurrency: 1 }).catch((error: unknown) => {
+      this.logger.warn({ message: (error as Error).message.split("\n")[0] }, "indexing stopped; the next run resumes where it did");
+      throw error;
+    });
+    return head;
+  }
+
+  /** The events about a case, in ledger order. */
+  async caseEvents(caseId: string): Promise<LedgerEvent[]> {
+    return (await this.state.list<LedgerEvent>(`ix:c:${caseId}:`)).map(([, e]) => e);
+  }
+
+  /** The events of an allocation: its creation, its children's creation, the payouts and reversals drawn on it, in ledger order. */
+  async allocationEvents(allocationId: string): Promise<LedgerEvent[]> {
+    return (await this.state.list<LedgerEvent>(`ix:a:${allocationId}:`)).map(([, e]) => e);
+  }
+
+  start(intervalMs: number): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.catchUp().catch(() => undefined), intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+}
