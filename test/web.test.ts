@@ -127,6 +127,15 @@ describe("the web pages, in Chromium", () => {
     await expect.poll(() => page.textContent("#bundle-verdict")).toMatch(/^FAILED/);
     expect(await page.textContent("#failed")).toContain("RECORD_ALTERED");
 
+    // A single record, as an auditor holds it: its proof fetched, every check made in the page.
+    const application = bundle.leaves.find((l: { record: { kind: string; caseId: string } | null }) => l.record?.kind === "application" && l.record.caseId === activeCase).record;
+    writeFileSync(join(dir, "record.json"), JSON.stringify(application));
+    await page.setInputFiles("#file", join(dir, "record.json"));
+    await expect.poll(() => page.textContent("#verdict")).toMatch(new RegExp(`^INTACT: record ${application.recordId} revision 0 is leaf \\d+ of the checkpoint of \\d+`));
+    writeFileSync(join(dir, "altered.json"), JSON.stringify({ ...application, public: { ...application.public, householdSize: 5 } }));
+    await page.setInputFiles("#file", join(dir, "altered.json"));
+    await expect.poll(() => page.textContent("#verdict")).toContain("NOT INTACT");
+
     await signInPage(page, DEV_KEYS.auditor);
     await page.fill("#case-id", activeCase);
     await page.click("#trail-form button");
