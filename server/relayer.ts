@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { ChainClient } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
-import { ledgerMethod, pendingEntries, type OutboxEntry } from "./state/outbox.ts";
+import { ledgerMethod, pendingEntries, settle, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
 
@@ -37,16 +37,16 @@ export class Relayer {
     for (const [key, entry] of await pendingEntries(this.state)) {
       if ((await this.log.revisionIndexes(entry.recordId)).length === 0) {
         if (Date.now() - entry.owedAt > LOGGING_GRACE_MS) {
-          await this.state.put({ [key]: { ...entry, state: "failed", error: { code: "RECORD_NOT_LOGGED", message: `record ${entry.recordId} never reached the log` } } });
+          await settle(this.state, key, { ...entry, state: "failed", error: { code: "RECORD_NOT_LOGGED", message: `record ${entry.recordId} never reached the log` } });
         }
         continue;
       }
       const outcome = await this.#send(entry);
       if (outcome === "unreachable") {
-        await this.state.put({ [key]: { ...entry, attempts: entry.attempts + 1 } });
+        await settle(this.state, key, { ...entry, attempts: entry.attempts + 1 });
         return;
       }
-      await this.state.put({ [key]: { ...entry, attempts: entry.attempts + 1, ...outcome } });
+      await settle(this.state, key, { ...entry, attempts: entry.attempts + 1, ...outcome });
     }
   }
 

@@ -4,7 +4,7 @@ import { toAidtrailError } from "../http/errors.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { Relayer } from "../relayer.ts";
-import { ledgerMethod, outboxKey, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
+import { drop, ledgerMethod, outboxKey, owed, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 
 export interface LedgerActionContext {
@@ -55,12 +55,12 @@ export async function ledgerAction(
   // The debt first, then the evidence: after a crash between them the relayer finds a debt whose
   // record never reached the log and drops it, where the other order would strand a logged record.
   const extra = step.extraState?.(outbox) ?? {};
-  await ctx.state.put({ [outbox]: entry, ...extra });
+  await ctx.state.put({ ...owed({ [outbox]: entry }), ...extra });
   let leafIndex: number;
   try {
     leafIndex = (await ctx.log.append([step.record]))[0]!.leafIndex;
   } catch (error) {
-    for (const key of [outbox, ...Object.keys(extra)]) await ctx.state.delete(key);
+    await drop(ctx.state, outbox, Object.keys(extra));
     throw error;
   }
   await awaitLedger(ctx);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CaseStatus, PayoutState, Programme } from "../chain/domain.ts";
 import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
-import { outboxKey } from "../state/outbox.ts";
+import { outboxKey, owed } from "../state/outbox.ts";
 import type { CaseEntry } from "../cases/intake.ts";
 import { PROGRAMMES } from "../cases/intake.ts";
 import { newRecord } from "../records/record.ts";
@@ -110,7 +110,7 @@ export async function startPayoutRun(ctx: LedgerActionContext, officer: string, 
   }
   run.batches = batches.map((b) => ({ outbox: b.outbox, recordId: b.record.recordId, size: b.size }));
   const index = Object.fromEntries(batches.flatMap((b) => (b.record.public.lines as PayoutLine[]).map((l) => [paymentFileKey(l.caseId, input.period), { runId: run.runId, recordId: b.record.recordId }])));
-  await ctx.state.put({ [`run:${run.runId}`]: run, ...Object.fromEntries(batches.map((b) => [b.outbox, b.entry])), ...index });
+  await ctx.state.put({ [`run:${run.runId}`]: run, ...owed(Object.fromEntries(batches.map((b) => [b.outbox, b.entry]))), ...index });
   await ctx.log.append(batches.map((b) => b.record));
   await awaitLedger(ctx);
   return run;

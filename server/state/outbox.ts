@@ -26,8 +26,32 @@ export function outboxKey(caseId: string, at = Date.now()): string {
   return `outbox:${at.toString().padStart(16, "0")}:${caseId}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/**
+ * A pending entry is marked under `pending:` beside its `outbox:` key, and the mark is deleted
+ * when the entry is settled: a relayer run reads what is owed, not every transaction ever sent.
+ */
+const pendingMark = (outbox: string) => `pending:${outbox}`;
+
+/** The state to write for transactions now owed: each entry, and its pending mark. */
+export function owed(entries: Record<string, OutboxEntry>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entries).flatMap(([key, entry]) => [[key, entry], [pendingMark(key), true]]));
+}
+
+/** Writes an entry's new state; a settled one (done or failed) loses its pending mark in the same write. */
+export async function settle(state: StateStore, key: string, entry: OutboxEntry): Promise<void> {
+  await state.write({ [key]: entry }, entry.state === "pending" ? [] : [pendingMark(key)]);
+}
+
+/** Takes back a debt whose record never reached the log, with its mark and `also`, in one write. */
+export async function drop(state: StateStore, key: string, also: readonly string[] = []): Promise<void> {
+  await state.write({}, [key, pendingMark(key), ...also]);
+}
+
+/** The entries still owed, in the order they were owed. */
 export async function pendingEntries(state: StateStore): Promise<[string, OutboxEntry][]> {
-  return (await state.list<OutboxEntry>("outbox:")).filter(([, e]) => e.state === "pending");
+  const keys = (await state.list<true>("pending:")).map(([mark]) => mark.slice("pending:".length));
+  const entries = await Promise.all(keys.map(async (key) => [key, await state.get<OutboxEntry>(key)] as const));
+  return entries.filter((e): e is [string, OutboxEntry] => e[1]?.state === "pending");
 }
 
 /** The contract method of an entry, for a dry run or a real send. */

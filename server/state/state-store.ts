@@ -21,8 +21,16 @@ export class StateStore {
 
   /** Writes all entries at once, synced: either all are on disk or none. */
   async put(entries: Record<string, unknown>): Promise<void> {
+    await this.write(entries, []);
+  }
+
+  /** Writes `entries` and deletes `deletions` at once, synced: all or none. */
+  async write(entries: Record<string, unknown>, deletions: readonly string[]): Promise<void> {
     await this.db.batch(
-      Object.entries(entries).map(([key, value]) => ({ type: "put" as const, key, value: JSON.stringify(value) })),
+      [
+        ...Object.entries(entries).map(([key, value]) => ({ type: "put" as const, key, value: JSON.stringify(value) })),
+        ...deletions.map((key) => ({ type: "del" as const, key })),
+      ],
       { sync: true },
     );
   }
