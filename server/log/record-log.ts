@@ -86,8 +86,15 @@ const bytesOf = (value: unknown) => utf8.encode(typeof value === "string" ? valu
 const LAYOUT = `tiles/${TILE_HEIGHT}`;
 /** 0x-hex, as ethers' hexlify gives it, at a tenth of its cost: a proof is twenty hashes. */
 const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
-const lacks = (node: Node) =>
-  new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, { hint: "run the audit; restore the data folder from a backup" });
+const RESTORE = { hint: "run the audit; restore the data folder from a backup" };
+const lacks = (node: Node) => new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, RESTORE);
+const lacksEntry = (index: number) => new LogError("LOG_CORRUPT", `the log lacks its entry ${index}`, RESTORE);
+/** The hashes read for `nodes`, each one there, or the error naming the first that is not. */
+const present = (hashes: (Uint8Array | undefined)[], nodes: readonly Node[]): Uint8Array[] =>
+  hashes.map((hash, i) => {
+    if (!hash) throw lacks(nodes[i]!);
+    return hash;
+  });
 
 type Reader = (keys: string[]) => Promise<(Uint8Array | undefined)[]>;
 
@@ -195,8 +202,7 @@ export class RecordLog {
     try {
       // The right-edge frontier is the perfect subtrees that make up the whole tree.
       const nodes = perfectParts(0, size);
-      (await readWithNodes((keys) => db.getMany(keys), [], nodes)).hashes.forEach((hash, i) => {
-        if (!hash) throw lacks(nodes[i]!);
+      present((await readWithNodes((keys) => db.getMany(keys), [], nodes)).hashes, nodes).forEach((hash, i) => {
         frontier[nodes[i]!.level] = hash;
       });
       edge = await TileEdge.load(size, readTiles);
@@ -283,7 +289,7 @@ export class RecordLog {
           ops.push({ type: "put", key: KEY.leaf(leaf), value: position });
           ops.push({ type: "put", key: KEY.revision(record.recordId, record.revision), value: position });
           if (record.caseId) ops.push({ type: "put", key: KEY.caseLeaf(record.caseId, index), value: position });
-          return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: "0x" + Buffer.from(leaf).toString("hex") };
+          return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: hex(leaf) };
         }),
       );
       edge.flush(tiles);
@@ -357,16 +363,8 @@ export class RecordLog {
     });
   };
 
-  async #readNodes(nodes: readonly Node[]): Promise<(Uint8Array | undefined)[]> {
-    return (await readWithNodes(this.#read, [], nodes)).hashes;
-  }
-
   async #nodes(nodes: readonly Node[]): Promise<Uint8Array[]> {
-    const hashes = await this.#readNodes(nodes);
-    return hashes.map((hash, i) => {
-      if (!hash) throw lacks(nodes[i]!);
-      return hash;
-    });
+    return present((await readWithNodes(this.#read, [], nodes)).hashes, nodes);
   }
 
   #checkSize(size: number, field: string): void {
@@ -423,7 +421,7 @@ export class RecordLog {
   async stored(index: number): Promise<StoredRecord> {
     this.#checkIndex(index);
     const bytes = await this.db.get(KEY.entry(index));
-    if (!bytes) throw new LogError("LOG_CORRUPT", `the log lacks its entry ${index}`, { hint: "run the audit; restore the data folder from a backup" });
+    if (!bytes) throw lacksEntry(index);
     return json<StoredRecord>(bytes);
   }
 
@@ -556,7 +554,7 @@ export class RecordLog {
       return hash;
     };
     return indexes.map((leafIndex, i) => {
-      if (!values[i]) throw new LogError("LOG_CORRUPT", `the log lacks its entry ${leafIndex}`, { hint: "run the audit; restore the data folder from a backup" });
+      if (!values[i]) throw lacksEntry(leafIndex);
       const stored = json<StoredRecord>(values[i]);
       const { sealed: _sealed, ...plain } = stored;
       const leafHash = hex(next());

@@ -48,16 +48,19 @@ const LAYOUTS = Array.from({ length: WIDTH + 1 }, (_, w) => {
 });
 const WIDTH_OF_TOTAL = new Map(LAYOUTS.map(({ total }, w) => [total, w]));
 
+/** The bottom width of a stored tile, told by its length; undefined when no tile has that length. */
+const widthOf = (tile: Uint8Array) => (tile.length % HASH === 0 ? WIDTH_OF_TOTAL.get(tile.length / HASH) : undefined);
+
 /** The node at `row`, `offset` of a stored tile, or undefined if the tile does not hold it (or is not a tile). */
 export function nodeIn(tile: Uint8Array, row: number, offset: number): Uint8Array | undefined {
-  const w = tile.length % HASH === 0 ? WIDTH_OF_TOTAL.get(tile.length / HASH) : undefined;
+  const w = widthOf(tile);
   if (w === undefined || offset >= Math.floor(w / 2 ** row)) return undefined;
   const at = (LAYOUTS[w]!.starts[row]! + offset) * HASH;
   return tile.subarray(at, at + HASH);
 }
 
 export function decodeTile(tile: Uint8Array): Uint8Array[][] | undefined {
-  const w = tile.length % HASH === 0 ? WIDTH_OF_TOTAL.get(tile.length / HASH) : undefined;
+  const w = widthOf(tile);
   if (w === undefined) return undefined;
   const { starts } = LAYOUTS[w]!;
   return starts.map((start, r) => Array.from({ length: Math.floor(w / 2 ** r) }, (_, i) => tile.slice((start + i) * HASH, (start + i + 1) * HASH)));
