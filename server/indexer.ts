@@ -2,6 +2,7 @@ import type { Log } from "ethers";
 import type { Logger } from "pino";
 import { inWindows } from "./chain/events.ts";
 import type { ChainClient } from "./chain/client.ts";
+import { jsonSafe } from "./chain/domain.ts";
 import type { StateStore } from "./state/state-store.ts";
 
 /** A ledger event as the indexer keeps it: its arguments by name, JSON-safe (integers as decimal strings). */
@@ -23,7 +24,6 @@ const KEY = {
   byAllocation: (allocationId: string, e: LedgerEvent) => `ix:a:${allocationId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
 };
 
-const jsonSafe = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : Array.isArray(value) ? value.map(jsonSafe) : value);
 
 /**
  * Follows the case registry's and the fund ledger's events from the deployment block, and keeps
@@ -61,8 +61,8 @@ export class Indexer {
     // Window by window, each written with the block it reaches before the next is asked for.
     await inWindows(async (from, to) => {
       const logs: Log[] = await provider.getLogs({ address: addresses, fromBlock: from, toBlock: to });
-      const times = new Map<number, number>();
-      for (const blockNumber of new Set(logs.map((l) => l.blockNumber))) times.set(blockNumber, (await provider.getBlock(blockNumber))!.timestamp);
+      const blocks = [...new Set(logs.map((l) => l.blockNumber))];
+      const times = new Map(await Promise.all(blocks.map(async (n) => [n, (await provider.getBlock(n))!.timestamp] as const)));
       const entries: Record<string, LedgerEvent> = {};
       for (const log of logs) {
         const parsed = (log.address.toLowerCase() === registry ? cases.interface : funds.interface).parseLog(log);

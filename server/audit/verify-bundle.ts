@@ -219,7 +219,8 @@ export async function roleHistory(
   const changes = new Map<string, { block: number; index: number; scope: bigint | null }[]>();
   const note = (role: string, account: string, change: { block: number; index: number; scope: bigint | null }) => {
     const key = `${role}/${account.toLowerCase()}`;
-    changes.set(key, [...(changes.get(key) ?? []), change]);
+    if (!changes.has(key)) changes.set(key, []);
+    changes.get(key)!.push(change);
   };
   for (const e of await events((from, to) => access.queryFilter(access.filters.RoleScoped(), from, to))) note(e.args.role, e.args.account, { block: e.blockNumber, index: e.index, scope: e.args.jurisdiction });
   for (const e of await events((from, to) => access.queryFilter(access.filters.RoleRevoked(), from, to))) note(e.args.role, e.args.account, { block: e.blockNumber, index: e.index, scope: null });

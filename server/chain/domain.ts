@@ -66,3 +66,8 @@ export const ROLE_NAMES = [
   "LOG_OPERATOR",
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
+
+/** A ledger value as JSON: integers (bigints) as decimal strings, ethers' Results as arrays. */
+export function jsonSafe<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+}

@@ -35,6 +35,11 @@ const median = (values: number[]): number | null => {
   return Math.round((sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2) * 10) / 10;
 };
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY;
+const addTo = <K, V>(lists: Map<K, V[]>, key: K, value: V) => {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+};
 
 /**
  * Equalization measures per jurisdiction and area, from the records of an audit bundle: the
@@ -58,7 +63,7 @@ export function equalization(records: readonly BundleRecord[]): EqualizationRow[
       for (const line of (r.public.lines as { caseId: string }[] | undefined) ?? []) {
         const earlier = firstPaid.get(line.caseId);
         if (!earlier || earlier > r.createdAt) firstPaid.set(line.caseId, r.createdAt);
-        if (period > 0) delays.set(line.caseId, [...(delays.get(line.caseId) ?? []), Math.max(0, days(monthStart, r.createdAt))]);
+        if (period > 0) addTo(delays, line.caseId, Math.max(0, days(monthStart, r.createdAt)));
       }
     } else if (r.kind === "complaint" && r.caseId) {
       complaints.set(r.caseId, (complaints.get(r.caseId) ?? 0) + 1);
@@ -67,7 +72,7 @@ export function equalization(records: readonly BundleRecord[]): EqualizationRow[
   const groups = new Map<string, BundleRecord[]>();
   for (const application of applications.values()) {
     const key = `${application.jurisdiction}|${String(application.public.area ?? "unknown")}`;
-    groups.set(key, [...(groups.get(key) ?? []), application]);
+    addTo(groups, key, application);
   }
   const limit = STAGE_LIMITS_DAYS.review + STAGE_LIMITS_DAYS.approval;
   return [...groups]

@@ -4,7 +4,7 @@ import type { Anchorer } from "../../anchorer.ts";
 import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
-import { CaseStatus } from "../../chain/domain.ts";
+import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { recordHash } from "../../verify/record.ts";
 import { hexlify } from "ethers";
@@ -207,9 +207,4 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     res.status(collected.state === "relayed" ? 201 : 202).json(collected);
   });
   return router;
-}
-
-/** JSON with bigints as decimal strings. */
-function jsonSafe<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
