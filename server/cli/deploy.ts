@@ -1,27 +1,18 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { getAddress, NonceManager, Wallet } from "ethers";
 import { deployAidtrail } from "../chain/deploy.ts";
 import { CliError } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { connect, rpcOption, run } from "./options.ts";
+import { connect, rpcOption, run, secretFromEnv } from "./options.ts";
 
 /**
- * The deployer's key: from a keystore, or from AIDTRAIL_DEPLOYER_KEY or the file
- * AIDTRAIL_DEPLOYER_KEY_FILE names, as the gateway reads its own secrets; never from a flag.
+ * The deployer's key: from a keystore, or from AIDTRAIL_DEPLOYER_KEY or AIDTRAIL_DEPLOYER_KEY_FILE
+ * (`secretFromEnv`).
  */
 async function deployerKey(keystore: string | undefined): Promise<string> {
   if (keystore) return (await openKeystore(keystore)).privateKey;
-  const file = process.env.AIDTRAIL_DEPLOYER_KEY_FILE;
-  let key = process.env.AIDTRAIL_DEPLOYER_KEY ?? "";
-  if (file) {
-    try {
-      key = readFileSync(file, "utf8");
-    } catch (error) {
-      throw new CliError("DEPLOYER_KEY_MISSING", `cannot read AIDTRAIL_DEPLOYER_KEY_FILE ${file}: ${(error as Error).message}`, "point it at a file holding the deployer's private key");
-    }
-  }
-  key = key.trim();
+  const key = (secretFromEnv("AIDTRAIL_DEPLOYER_KEY") ?? "").trim();
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
     throw new CliError("DEPLOYER_KEY_MISSING", "no deployer key", "pass --keystore, or set AIDTRAIL_DEPLOYER_KEY (or AIDTRAIL_DEPLOYER_KEY_FILE) to a 32-byte hex private key");
   }

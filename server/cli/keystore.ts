@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { Wallet } from "ethers";
 import { CliError } from "./gateway-client.ts";
+import { secretFromEnv } from "./options.ts";
 
 /**
  * An officer's key from an ethers JSON keystore (scrypt-encrypted). The password comes from
- * AIDTRAIL_KEYSTORE_PASSWORD, or the file AIDTRAIL_KEYSTORE_PASSWORD_FILE names, as the gateway
- * reads its secrets: never from a flag, where it would be left in the shell's history.
+ * AIDTRAIL_KEYSTORE_PASSWORD or AIDTRAIL_KEYSTORE_PASSWORD_FILE (`secretFromEnv`).
  */
 export async function openKeystore(path: string, env: NodeJS.ProcessEnv = process.env): Promise<Wallet> {
   let json: string;
@@ -14,7 +14,7 @@ export async function openKeystore(path: string, env: NodeJS.ProcessEnv = proces
   } catch (error) {
     throw new CliError("KEYSTORE_UNREADABLE", `cannot read the keystore ${path}: ${(error as Error).message}`, "pass the path of your JSON keystore with --keystore (or AIDTRAIL_KEYSTORE)");
   }
-  const password = env.AIDTRAIL_KEYSTORE_PASSWORD ?? (env.AIDTRAIL_KEYSTORE_PASSWORD_FILE ? readSecretFile(env.AIDTRAIL_KEYSTORE_PASSWORD_FILE) : undefined);
+  const password = secretFromEnv("AIDTRAIL_KEYSTORE_PASSWORD", env);
   if (password === undefined) {
     throw new CliError("KEYSTORE_PASSWORD_MISSING", "no keystore password was given", "set AIDTRAIL_KEYSTORE_PASSWORD, or AIDTRAIL_KEYSTORE_PASSWORD_FILE to a file holding it");
   }
@@ -28,13 +28,5 @@ export async function openKeystore(path: string, env: NodeJS.ProcessEnv = proces
       wrong ? `the password does not open ${path}` : `${path} is not an ethers JSON keystore: ${(error as Error).message}`,
       wrong ? "check AIDTRAIL_KEYSTORE_PASSWORD" : "make one with ethers' Wallet.encrypt, or export it from your wallet as a JSON keystore",
     );
-  }
-}
-
-function readSecretFile(path: string): string {
-  try {
-    return readFileSync(path, "utf8").trimEnd();
-  } catch (error) {
-    throw new CliError("KEYSTORE_PASSWORD_MISSING", `cannot read AIDTRAIL_KEYSTORE_PASSWORD_FILE ${path}: ${(error as Error).message}`, "point it at a file holding the keystore password");
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Option } from "commander";
 import { JsonRpcProvider } from "ethers";
@@ -11,6 +12,21 @@ export const keystoreOption = () =>
 export const rpcOption = () => new Option("--rpc <url>", "a JSON-RPC endpoint of the chain").env("AIDTRAIL_RPC_URL").makeOptionMandatory();
 export const deploymentOption = () =>
   new Option("--deployment <file>", "the deployment file `aidtrail deploy` wrote").env("AIDTRAIL_DEPLOYMENT").default(join(process.env.AIDTRAIL_DATA ?? ".aidtrail", "deployment.json"), "$AIDTRAIL_DATA/deployment.json");
+
+/**
+ * A secret as the gateway reads its own: from the file `NAME_FILE` names when it is set (its
+ * trailing newline dropped), else from `NAME`; never from a flag, where it would stay in the
+ * shell's history.
+ */
+export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file === undefined) return env[name];
+  try {
+    return readFileSync(file, "utf8").trimEnd();
+  } catch (error) {
+    throw new CliError("SECRET_UNREADABLE", `cannot read ${name}_FILE ${file}: ${(error as Error).message}`, `point ${name}_FILE at the file holding it`);
+  }
+}
 
 /** A provider for `rpc` that answered, with its chain id; an endpoint that does not answer is a CliError. */
 export async function connect(rpc: string): Promise<{ provider: JsonRpcProvider; chainId: number }> {
