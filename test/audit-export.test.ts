@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { NonceManager, parseEther, Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,9 +8,9 @@ import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { recordHash, type AuditBundle } from "../server/verify/index.ts";
+import { aidtrail } from "./helpers/cli.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 
-const run = promisify(execFile);
 let local: Awaited<ReturnType<typeof localGateway>>;
 const reviewer = Wallet.createRandom() as unknown as Wallet;
 const approvers = [Wallet.createRandom(), Wallet.createRandom()] as unknown as Wallet[];
@@ -169,8 +167,9 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     const good = join(dir, "good.json");
     writeFileSync(good, JSON.stringify(bundle));
     const rpc = local.env.AIDTRAIL_RPC_URL;
-    const cli = (...args: string[]) => run(process.execPath, ["bin/aidtrail.js", "verify", ...args], { encoding: "utf8" });
-    const { stdout } = await cli(good, "--rpc", rpc, "--anchor", local.deployment.contracts.logAnchor);
+    const cli = (...args: string[]) => aidtrail(["verify", ...args]);
+    const { code, stdout } = await cli(good, "--rpc", rpc, "--anchor", local.deployment.contracts.logAnchor);
+    expect(code).toBe(0);
     expect(stdout).toMatch(/^VERIFIED: every check passed/);
     expect(stdout).toMatch(/allocation 1: amount 10000000, paid 870000, in payment files 870000 \(reconciles\)/);
 
@@ -179,15 +178,16 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     for (const [name, tampered] of Object.entries(await tamperings())) {
       const file = join(dir, `${name}.json`);
       writeFileSync(file, JSON.stringify(tampered));
-      const failed = await cli(file, "--rpc", rpc).catch((error: { code: number; stdout: string }) => error);
-      expect((failed as { code: number }).code, name).toBe(1);
-      expect((failed as { stdout: string }).stdout, name).toMatch(/^FAILED: \d+ check\(s\) failed/);
-      expect((failed as { stdout: string }).stdout, name).toMatch(expected[name as keyof typeof expected]);
+      const failed = await cli(file, "--rpc", rpc);
+      expect(failed.code, name).toBe(1);
+      expect(failed.stdout, name).toMatch(/^FAILED: \d+ check\(s\) failed/);
+      expect(failed.stdout, name).toMatch(expected[name as keyof typeof expected]);
     }
-    const asJson = await cli(join(dir, "reordered.json"), "--rpc", rpc, "--json").catch((error: { code: number; stdout: string }) => error);
-    expect(JSON.parse((asJson as { stdout: string }).stdout).failures.map((f: { code: string }) => f.code)).toContain("CHECKPOINT_ORDER");
+    const asJson = await cli(join(dir, "reordered.json"), "--rpc", rpc, "--json");
+    expect(asJson.code).toBe(1);
+    expect(JSON.parse(asJson.stdout).failures.map((f: { code: string }) => f.code)).toContain("CHECKPOINT_ORDER");
 
-    const unreadable = await cli(join(dir, "absent.json"), "--rpc", rpc).catch((error: { code: number; stderr: string }) => error);
+    const unreadable = await cli(join(dir, "absent.json"), "--rpc", rpc);
     expect(unreadable).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read .*absent\.json as a bundle/) });
   });
 });

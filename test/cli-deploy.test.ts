@@ -1,14 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { encryptKeystoreJson, JsonRpcProvider, Wallet } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { network } from "hardhat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AidAccess__factory } from "../types/ethers-contracts/index.js";
 import type { Deployment } from "../server/chain/deploy.ts";
 import { roleId } from "../server/chain/roles.ts";
+import { aidtrail as run, writeKeystore } from "./helpers/cli.ts";
 
 /** Hardhat's well-known development accounts: keys for local chains only. */
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -18,23 +17,8 @@ let server: Awaited<ReturnType<typeof network.createServer>>;
 let rpc: string;
 const dir = mkdtempSync(join(tmpdir(), "aidtrail-deploy-"));
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function aidtrail(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return promisify(execFile)(process.execPath, ["bin/aidtrail.js", ...args], { encoding: "utf8", env: { ...process.env, AIDTRAIL_DEPLOYER_KEY: DEV_KEY, AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: Ran) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
-}
-async function keystore(name: string, key: string): Promise<string> {
-  const wallet = new Wallet(key);
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, PASSWORD, { scrypt: { N: 1024 } }));
-  return file;
-}
+const aidtrail = (args: string[], env: Record<string, string> = {}) => run(args, { AIDTRAIL_DEPLOYER_KEY: DEV_KEY, AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...env });
+const keystore = (name: string, key: string) => writeKeystore(dir, name, key, PASSWORD);
 
 beforeAll(async () => {
   server = await network.createServer("hardhat", "127.0.0.1", 0);

@@ -1,13 +1,12 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import express from "express";
-import { encryptKeystoreJson, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
+import { aidtrail as run, writeKeystore } from "./helpers/cli.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
@@ -17,26 +16,8 @@ let local: Awaited<ReturnType<typeof localGateway>>;
 const reviewer = Wallet.createRandom();
 const approvers = [Wallet.createRandom(), Wallet.createRandom()];
 
-/** An officer's key in an ethers JSON keystore (a cheap scrypt, for the test's speed). */
-async function keystore(name: string, key: string): Promise<string> {
-  const wallet = new Wallet(key);
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, PASSWORD, { scrypt: { N: 1024 } }));
-  return file;
-}
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-/** `npx aidtrail …` as a user runs it: its own process, stdin not a terminal. */
-function aidtrail(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return promisify(execFile)(process.execPath, ["bin/aidtrail.js", ...args], { encoding: "utf8", env: { ...process.env, AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
-}
+const keystore = (name: string, key: string) => writeKeystore(dir, name, key, PASSWORD);
+const aidtrail = (args: string[], env: Record<string, string> = {}) => run(args, { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...env });
 
 beforeAll(async () => {
   local = await localGateway();
