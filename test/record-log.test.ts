@@ -170,6 +170,28 @@ describe("checkpoints and lookups", () => {
     expect(JSON.stringify(hidden)).not.toContain(r.salt);
   });
 
+  it("proves every record to each newly anchored checkpoint, not to the one it last answered for", async () => {
+    const { log } = await openLog();
+    const records = Array.from({ length: 37 }, (_, i) => record(i));
+    const leaves = records.map((r) => recordLeaf(r));
+    const anchoring = { chainId: 31337, anchor: "0x" + "11".repeat(20), transactionHash: "0x" + "22".repeat(32), blockNumber: 9 };
+    let appended = 0;
+    for (const size of [5, 6, 7, 16, 37]) {
+      await log.append(records.slice(appended, size));
+      appended = size;
+      await log.signCheckpoint(logKey);
+      await log.recordAnchoring(size, anchoring);
+      // Twice: the second lookup of each record answers from what the first one learnt of the right edge.
+      for (const round of [1, 2]) {
+        for (let i = 0; i < size; i++) {
+          const found = await log.lookup(records[i]!.recordId, { decrypt: false });
+          expect(found.checkpoint?.treeSize, `round ${round}`).toBe(size);
+          expect(found.revisions[0]!.proof, `record ${i} at size ${size}, round ${round}`).toEqual(inclusionProof(leaves.slice(0, size), i).map(hexlify));
+        }
+      }
+    }
+  });
+
   it("gives every reason a record fails: changed content, wrong proof, unanchored, forked or unsigned checkpoint", async () => {
     const { log } = await openLog();
     const r = record(0);

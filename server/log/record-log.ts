@@ -539,12 +539,26 @@ export class RecordLog {
     return this.lookupLeaf(leafIndex, options);
   }
 
+  /**
+   * The hashes (hex) of ranges [start, treeSize) for the latest anchored checkpoint, by start. Every
+   * proof to it ends with some of these, at most log2(treeSize) of them, which otherwise cost a
+   * fold and the reads of the partly filled tiles at the right edge on every lookup.
+   */
+  #rightEdge: { treeSize: number; hashes: Map<number, string> } = { treeSize: 0, hashes: new Map() };
+
+  #rightEdgeOf(treeSize: number): Map<number, string> {
+    if (this.#rightEdge.treeSize !== treeSize) this.#rightEdge = { treeSize, hashes: new Map() };
+    return this.#rightEdge.hashes;
+  }
+
   /** Records at leaves, each with its leaf hash and its proof to `checkpoint`: entries and nodes in one read. */
   async #revisions(indexes: readonly number[], checkpoint: StoredCheckpoint | null, decrypt: boolean): Promise<RecordRevision[]> {
-    const proofParts = indexes.map((leafIndex) =>
-      checkpoint !== null && leafIndex < checkpoint.treeSize ? inclusionRanges(leafIndex, checkpoint.treeSize).map(([s, e]) => perfectParts(s, e)) : null,
-    );
-    const nodes = indexes.flatMap((leafIndex, i) => [{ level: 0, index: leafIndex }, ...(proofParts[i]?.flat() ?? [])]);
+    const size = checkpoint?.treeSize ?? 0;
+    const rightEdge = this.#rightEdgeOf(size);
+    const proofRanges = indexes.map((leafIndex) => (leafIndex < size ? inclusionRanges(leafIndex, size) : null));
+    // A right-edge range already known needs no parts: null marks it.
+    const proofParts = proofRanges.map((ranges) => ranges?.map(([s, e]) => (e === size && rightEdge.has(s) ? null : perfectParts(s, e))) ?? null);
+    const nodes = indexes.flatMap((leafIndex, i) => [{ level: 0, index: leafIndex }, ...(proofParts[i]?.flatMap((parts) => parts ?? []) ?? [])]);
     const { values, hashes } = await readWithNodes(this.#read, indexes.map(KEY.entry), nodes);
     let at = 0;
     const next = () => {
@@ -558,7 +572,14 @@ export class RecordLog {
       const stored = json<StoredRecord>(values[i]);
       const { sealed: _sealed, ...plain } = stored;
       const leafHash = hex(next());
-      const proof = proofParts[i]?.map((group) => hex(foldParts(group.map(next)))) ?? null;
+      const proof =
+        proofParts[i]?.map((parts, j) => {
+          const [start, end] = proofRanges[i]![j]!;
+          if (parts === null) return rightEdge.get(start)!;
+          const hash = hex(foldParts(parts.map(next)));
+          if (end === size) rightEdge.set(start, hash);
+          return hash;
+        }) ?? null;
       return { leafIndex, leafHash, record: decrypt ? this.open(stored) : plain, proof };
     });
   }
