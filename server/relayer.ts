@@ -1,3 +1,4 @@
+import { isError, Transaction, type TransactionReceipt } from "ethers";
 import type { Logger } from "pino";
 import type { ChainClient } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
@@ -5,12 +6,14 @@ import { toAidtrailError } from "./http/errors.ts";
 import { ledgerMethod, pendingEntries, settle, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
+import { AidtrailError } from "./verify/errors.ts";
 
 /** How long a debt may wait for its record to reach the log before it is dropped as never logged. */
 const LOGGING_GRACE_MS = 60_000;
 
 /**
- * Sends the ledger transactions the outbox holds, in order, through the operator account. A
+ * Sends the ledger transactions the outbox holds, in order: operator calls through the operator
+ * account, officers' signed transactions as they were signed. A
  * revert is final for its entry (recorded with its code); a chain that does not answer stops the
  * run, to be retried, and never loses an entry. The nonce manager is reset after a failed send,
  * so a nonce that was never used is used again.
@@ -52,13 +55,12 @@ export class Relayer {
 
   async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
     try {
-      const tx = await ledgerMethod(this.chain, entry.kind).send(...entry.args);
-      const receipt = await tx.wait();
+      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await (await ledgerMethod(this.chain, entry.kind).send(...entry.args)).wait();
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt!.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt!.hash, blockNumber: receipt!.blockNumber };
     } catch (error) {
       this.chain.operator.reset();
-      if (decodeRevert(error)) {
+      if (decodeRevert(error) || error instanceof AidtrailError) {
         const known = toAidtrailError(error);
         this.logger.warn({ caseId: entry.caseId, call: entry.kind, code: known.code }, "the ledger refused a transaction");
         return { state: "failed", error: { code: known.code, message: known.message } };
@@ -66,6 +68,35 @@ export class Relayer {
       this.logger.warn({ caseId: entry.caseId, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");
       return "unreachable";
     }
+  }
+
+  /**
+   * Sends an officer's signed transaction as it is. Sent again after a crash, it is the same
+   * transaction: the chain either knows it already or mined it, and its receipt is what counts.
+   */
+  async #broadcast(raw: string): Promise<TransactionReceipt | null> {
+    const transaction = Transaction.from(raw);
+    // Only signed transactions enter the outbox, so each has its hash.
+    const { from, to, data, nonce } = transaction;
+    const hash = transaction.hash!;
+    const mined = await this.chain.provider.getTransactionReceipt(hash);
+    if (!mined) {
+      try {
+        await this.chain.provider.broadcastTransaction(raw);
+      } catch (error) {
+        if (!isError(error, "NONCE_EXPIRED") || (await this.chain.provider.getTransactionReceipt(hash))) throw error;
+        throw new AidtrailError("SIGNED_CALL_NONCE_USED", `the officer's account ${from} used nonce ${nonce} for another transaction before this one was sent`, {
+          hint: "ask the gateway for a new request and sign that",
+        });
+      }
+    }
+    const receipt = await this.chain.provider.waitForTransaction(hash);
+    if (receipt?.status === 0) {
+      // A mined revert carries no reason: the call run again just before its block gives it.
+      await this.chain.provider.call({ from, to, data, blockTag: receipt.blockNumber - 1 });
+      throw new AidtrailError("LEDGER_REVERTED", `the ledger refused transaction ${hash} in block ${receipt.blockNumber}`, { hint: "see the transaction's trace on the chain" });
+    }
+    return receipt;
   }
 
   start(intervalMs: number): void {

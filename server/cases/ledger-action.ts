@@ -1,3 +1,4 @@
+import { Transaction } from "ethers";
 import type { ChainClient } from "../chain/client.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { toAidtrailError } from "../http/errors.ts";
@@ -28,7 +29,13 @@ export interface LedgerActionResult {
  */
 export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown[]): Promise<void> {
   try {
-    await ledgerMethod(chain, call).staticCall(...args);
+    if (call === "signed") {
+      // As the officer who signed it: the ledger checks their role, not the operator's.
+      const { from, to, data } = Transaction.from(args[0] as string);
+      await chain.provider.call({ from, to, data });
+    } else {
+      await ledgerMethod(chain, call).staticCall(...args);
+    }
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);
   }

@@ -1,11 +1,29 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { applicationRequest, approvalsRequest, objectionRequest, revisionRequest } from "./routes/cases.ts";
-import { payoutRequest, payoutRunRequest } from "./routes/funds.ts";
+import { applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { allocationRequest, appropriationRequest, payoutRequest, payoutRunRequest, settlementRequest } from "./routes/funds.ts";
+import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
+/** The draft and relay routes of a ledger step the officer signs with their own key (server/cases/signed-call.ts). */
+const signedCall = (path: string, summary: string, schema: z.ZodObject) => ({
+  [`${path}/draft`]: {
+    post: {
+      summary: `${summary}: the evidence record and the unsigned transaction for the officer's own account to sign; nothing is written`,
+      requestBody: { required: true, content: json(schema) },
+      responses: { "200": { description: "draft (record id, time, salt), record, record hash, transaction" }, ...errors },
+    },
+  },
+  [path]: {
+    post: {
+      summary: `${summary}: the same fields with the draft and the signed transaction; the record is logged and the transaction relayed as signed`,
+      requestBody: { required: true, content: json(schema.extend(relayFields)) },
+      responses: { "201": { description: "record id, record hash, leaf index, ledger state" }, ...errors },
+    },
+  },
+});
 const errors = { default: { description: "an error: a stable code, a message, the field at fault", content: json(errorSchema) } };
 
 /** The OpenAPI document of the gateway, generated from the schemas that validate its requests. */
@@ -68,6 +86,11 @@ export function openApiDocument(version: string) {
       "/v1/cases/{caseId}/objections": { post: { summary: "An objection during public notice", requestBody: { required: true, content: json(objectionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
       "/v1/cases/{caseId}/revisions": { post: { summary: "A new revision of the application record (annual re-check, correction)", requestBody: { required: true, content: json(revisionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
       "/v1/cases/{caseId}/activate": { post: { summary: "Start payments once public notice is over", responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
+      ...signedCall("/v1/cases/{caseId}/suspension", "An approver suspends or resumes a case's payments", suspensionRequest),
+      ...signedCall("/v1/cases/{caseId}/exit", "An approver ends a case (the household leaves assistance)", exitRequest),
+      ...signedCall("/v1/appropriations", "A finance officer appropriates a programme's budget at their level", appropriationRequest),
+      ...signedCall("/v1/allocations", "A finance officer passes funds from an allocation down to a jurisdiction within it", allocationRequest),
+      ...signedCall("/v1/settlements", "The settlement agent confirms payouts arrived, with the bank's references", settlementRequest),
       "/v1/payouts": { post: { summary: "Pay one case for one period (0 for one-off programmes)", requestBody: { required: true, content: json(payoutRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
       "/v1/payout-runs": { post: { summary: "A monthly payout run for a programme", requestBody: { required: true, content: json(payoutRunRequest) }, responses: { "201": { description: "the run and its batches" }, ...errors } } },
       "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches" }, ...errors } } },

@@ -47,6 +47,8 @@ export interface NewRecord {
   recordId?: string;
   revision?: number;
   createdAt?: string;
+  /** Only for a record drafted earlier, whose hash an officer has signed over: it keeps the salt it was drafted with. */
+  salt?: string;
 }
 
 const RECORD_ID = /^r[0-9a-f]{32}$/;
@@ -60,7 +62,7 @@ export function newRecord(input: NewRecord): AidRecord {
     caseId: input.caseId ?? null,
     jurisdiction: input.jurisdiction,
     createdAt: input.createdAt ?? new Date().toISOString(),
-    salt: randomBytesFromPool(16).toString("hex"),
+    salt: input.salt ?? randomBytesFromPool(16).toString("hex"),
     public: input.public ?? {},
     personal: input.personal ?? {},
   };

@@ -3,7 +3,10 @@ import type { ChainClient } from "../chain/client.ts";
 import type { StateStore } from "./state-store.ts";
 
 /** The ledger calls the gateway relays through its operator account. */
-export type LedgerCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate" | "pay" | "payBatch";
+export type OperatorCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate" | "pay" | "payBatch";
+
+/** What the outbox relays: an operator call, or ("signed") a transaction an officer signed, its one argument the raw transaction, sent as it is. */
+export type LedgerCall = OperatorCall | "signed";
 
 /** A ledger transaction the gateway owes: written with the record that needs it, sent by the relayer. */
 export interface OutboxEntry {
@@ -54,8 +57,8 @@ export async function pendingEntries(state: StateStore): Promise<[string, Outbox
   return entries.filter((e): e is [string, OutboxEntry] => e[1]?.state === "pending");
 }
 
-/** The contract method of an entry, for a dry run or a real send. */
-export function ledgerMethod(chain: ChainClient, kind: LedgerCall) {
+/** The contract method of an operator call, for a dry run or a real send. */
+export function ledgerMethod(chain: ChainClient, kind: OperatorCall) {
   // Untyped on purpose: the outbox stores each call's arguments as the JSON it was given.
   const contract: BaseContract = kind === "pay" || kind === "payBatch" ? chain.funds : chain.cases;
   return contract.getFunction(kind);

@@ -14,6 +14,8 @@ import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
+import { signedCallRoutes } from "../signed-calls.ts";
+import type { SignedCall } from "../../cases/signed-call.ts";
 
 const code12 = z.string().regex(/^\d{12}$/, "must be a 12-digit division code");
 const person = { name: z.string().min(1).max(100) };
@@ -55,6 +57,9 @@ export const revisionRequest = z.object({
   monthlyIncome: applicationRequest.shape.monthlyIncome.optional(),
   documents: applicationRequest.shape.documents.optional(),
 });
+
+export const exitRequest = z.object({ reason: z.string().min(1).max(2000) });
+export const suspensionRequest = exitRequest.extend({ action: z.enum(["suspend", "resume"]) });
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
   return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Partial<Pick<T, K>>;
@@ -177,6 +182,27 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     });
     const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "activate", args: [entry.caseId, hashOf(record)] });
     res.status(201).json({ recordId: record.recordId, leafIndex: action.leafIndex, ledger: action.ledger });
+  });
+
+  // An approver's own steps: the ledger checks the approver's role, so they sign the transaction (see SignedCall).
+  const approverStep = (method: "suspend" | "resume" | "terminate", type: string) => async (req: Request, body: z.infer<typeof exitRequest>): Promise<SignedCall> => {
+    const entry = await caseOf(req);
+    return {
+      contract: "cases",
+      method,
+      subject: entry.caseId,
+      args: (hash) => [entry.caseId, hash],
+      // The reason may say why a household no longer qualifies: it is personal.
+      record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type, decidedBy: req.officer }, personal: { reason: body.reason } },
+    };
+  };
+  const approverOfCase = async (req: Request) => (await caseOf(req)).jurisdiction;
+  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: approverOfCase, call: approverStep("terminate", "case-exit") });
+  signedCallRoutes(router, "/cases/:caseId/suspension", ctx, signIn, {
+    schema: suspensionRequest,
+    role: "APPROVER",
+    jurisdictionOf: approverOfCase,
+    call: (req, body) => (body.action === "suspend" ? approverStep("suspend", "case-suspension") : approverStep("resume", "case-resumption"))(req, body),
   });
 
   router.get(

@@ -1,0 +1,46 @@
+import type { Request, Router } from "express";
+import { z } from "zod";
+import type { SignIn } from "../auth/sign-in.ts";
+import type { LedgerActionContext } from "../cases/ledger-action.ts";
+import { draftSignedCall, relaySignedCall, type SignedCall } from "../cases/signed-call.ts";
+import type { RoleName } from "../chain/domain.ts";
+import { authorize, signedIn, type LedgerAccess } from "./officers.ts";
+import { validate } from "./validate.ts";
+
+export const draftSchema = z.object({
+  recordId: z.string().regex(/^r[0-9a-f]{32}$/, 'must be the draft\'s record id, "r" and 32 hex digits'),
+  createdAt: z.iso.datetime({ message: "must be the draft's time, as the draft gave it" }),
+  salt: z.string().regex(/^[0-9a-f]{32,}$/, "must be the draft's salt, as the draft gave it"),
+});
+
+/** A signed call's relay request: the draft request's fields again, the draft, and the signed transaction. */
+export const relayFields = {
+  draft: draftSchema,
+  signedTransaction: z.string().regex(/^0x[0-9a-fA-F]+$/, "must be the signed transaction, 0x-hex"),
+};
+
+export interface SignedCallRoute<S extends z.ZodObject> {
+  /** The request fields, the same in the draft and the relay. */
+  schema: S;
+  role: RoleName;
+  /** The jurisdiction whose role the officer must hold, as the ledger will check it. */
+  jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>;
+  call: (req: Request, body: z.infer<S>) => SignedCall | Promise<SignedCall>;
+}
+
+/**
+ * The two routes of a ledger step the officer signs themselves (see SignedCall): `POST {path}/draft`
+ * answers the evidence record and the unsigned transaction, writing nothing; `POST {path}`, with
+ * the same fields, the draft and the signed transaction, logs the record and relays the transaction.
+ */
+export function signedCallRoutes<S extends z.ZodObject>(router: Router, path: string, ctx: LedgerActionContext & { roles: LedgerAccess }, signIn: SignIn, route: SignedCallRoute<S>): void {
+  const holdsRole = authorize(ctx.roles, route.role, route.jurisdictionOf);
+  router.post(`${path}/draft`, signedIn(signIn), validate(route.schema), holdsRole, async (req, res) => {
+    res.json(await draftSignedCall(ctx, req.officer!, await route.call(req, req.body)));
+  });
+  router.post(path, signedIn(signIn), validate(route.schema.extend(relayFields)), holdsRole, async (req, res) => {
+    const { draft, signedTransaction, ...fields } = req.body;
+    const relayed = await relaySignedCall(ctx, req.officer!, await route.call(req, fields), draft, signedTransaction);
+    res.status(201).json({ recordId: relayed.recordId, recordHash: relayed.recordHash, leafIndex: relayed.leafIndex, ledger: relayed.ledger });
+  });
+}
