@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
-import { Wallet } from "ethers";
+import { hexlify, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
@@ -95,6 +95,64 @@ describe("aidtrail sign-approval", () => {
       const ran = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("approver-liar", approvers[0]!.privateKey), "--yes"]);
       expect(ran.code).toBe(2);
       expect(ran.stderr).toContain("the digest the gateway gave is not the digest of the payload it showed; nothing was signed");
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+});
+
+describe("aidtrail sign-call", () => {
+  it("checks the gateway's draft, shows the step in plain words, signs the transaction with the keystore's key and has it relayed", async () => {
+    const caseId = await local.takeIn(residentId(3));
+    const [approver, second] = approvers.map((a) => new Wallet(a.privateKey));
+    await local.activate(caseId, 100_000n, { reviewer: new Wallet(reviewer.privateKey), approvers: [approver!, second!] });
+    // The approver sends this transaction from their own account, so it pays the gas on this chain.
+    await (await new Wallet(DEV_KEYS.governance, local.provider).sendTransaction({ to: approver!.address, value: 10n ** 18n })).wait();
+    const file = await keystore("approver-call", approver!.privateKey);
+    const url = local.gateway.url;
+    const suspended = await aidtrail(["sign-call", "suspend", "--case", caseId, "--reason", "收入变化待核实", "--gateway", url, "--keystore", file, "--yes"]);
+    expect(suspended.stderr).toBe("");
+    expect(suspended.stdout).toContain(`You are about to sign, as ${approver!.address}, a transaction of your own account that will`);
+    expect(suspended.stdout).toContain(`SUSPEND the payments of case ${caseId}`);
+    expect(suspended.stdout).toMatch(/signed and relayed: the ledger took the step in transaction 0x[0-9a-f]{64}; evidence record r[0-9a-f]{32} at leaf \d+/);
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Suspended);
+
+    const unconfirmed = await aidtrail(["sign-call", "resume", "--case", caseId, "--reason", "核实无误", "--gateway", url, "--keystore", file]);
+    expect([unconfirmed.code, unconfirmed.stderr]).toEqual([2, expect.stringContaining("nothing was signed: there is no terminal to confirm on")]);
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Suspended);
+    const refused = await aidtrail(["sign-call", "suspend", "--case", caseId, "--reason", "再次", "--gateway", url, "--keystore", file, "--yes"]);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining("the gateway refused: the ledger refused the transaction: CaseStatusInvalid")]);
+    const usage = await aidtrail(["sign-call", "exit", "--reason", "x", "--gateway", url, "--keystore", file]);
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("exit needs --case <caseId>")]);
+  }, 60_000);
+
+  it("signs nothing when the gateway's transaction does not make the call its record asks for", async () => {
+    const officer = new Wallet(approvers[0]!.privateKey);
+    const caseId = "0x" + "cd".repeat(32);
+    const { newRecord } = await import("../server/records/record.ts");
+    const { recordHash } = await import("../server/verify/record.ts");
+    const record = newRecord({ kind: "document", caseId, jurisdiction: COUNTY, public: { type: "case-suspension" }, personal: { reason: "x" } });
+    const cases = local.contracts.cases;
+    // A gateway that shows one record and would have the officer's transaction name another.
+    const liar = express().use(express.json());
+    liar.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
+    liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
+    liar.post(`/v1/cases/${caseId}/suspension/draft`, (_req, res) => {
+      res.json({
+        draft: { recordId: record.recordId, createdAt: record.createdAt, salt: record.salt },
+        record,
+        recordHash: hexlify(recordHash(record)),
+        transaction: { from: officer.address, to: cases.target, chainId: "31337", nonce: 0, gasLimit: "100000", type: 0, gasPrice: "1", data: cases.interface.encodeFunctionData("suspend", [caseId, "0x" + "00".repeat(32)]) },
+      });
+    });
+    const server = liar.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const ran = await aidtrail(["sign-call", "suspend", "--case", caseId, "--reason", "x", "--gateway", url, "--keystore", await keystore("approver-call-liar", officer.privateKey), "--yes"]);
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain("the transaction does not make the call asked for");
+      expect(ran.stderr).toContain("nothing was signed");
     } finally {
       server.close();
     }

@@ -3,6 +3,7 @@ import { deployCommand } from "./deploy.ts";
 import { exportCommand } from "./export.ts";
 import { grantCommand, revokeCommand } from "./governance.ts";
 import { signApprovalCommand } from "./sign-approval.ts";
+import { signCallCommand } from "./sign-call.ts";
 import { statusCommand } from "./status.ts";
 import { verifyCommand } from "./verify.ts";
 
@@ -10,6 +11,7 @@ const program = new Command("aidtrail").description("aidtrail: audit and fund tr
 
 program.addCommand(verifyCommand());
 program.addCommand(signApprovalCommand());
+program.addCommand(signCallCommand());
 program.addCommand(statusCommand());
 program.addCommand(exportCommand());
 program.addCommand(deployCommand());

@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline/promises";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Option } from "commander";
@@ -54,4 +55,13 @@ export function run<A extends unknown[]>(action: (...args: A) => Promise<void>):
       process.exitCode = 2;
     }
   };
+}
+
+/** Asks on the terminal before anything is signed; with no terminal, refuses (scripts pass --yes). */
+export async function confirmed(): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new CliError("NOT_SIGNED", "nothing was signed: there is no terminal to confirm on", "pass --yes to sign from a script");
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await prompt.question("Sign this? [y/N] ");
+  prompt.close();
+  return /^y(es)?$/i.test(answer.trim());
 }

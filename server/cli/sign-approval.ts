@@ -1,10 +1,9 @@
-import { createInterface } from "node:readline/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "ethers";
 import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
 import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { gatewayOption, keystoreOption, run } from "./options.ts";
+import { confirmed, gatewayOption, keystoreOption, run } from "./options.ts";
 
 interface ApprovalRequest {
   domain: TypedDataDomain;
@@ -96,12 +95,4 @@ function plainWords(request: ApprovalRequest, signer: string): string {
     `  needed       ${request.threshold} signature(s) of ${request.role}`,
     "",
   ].join("\n");
-}
-
-async function confirmed(): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new CliError("NOT_SIGNED", "nothing was signed: there is no terminal to confirm on", "pass --yes to sign from a script");
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await prompt.question("Sign this? [y/N] ");
-  prompt.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
