@@ -103,7 +103,7 @@ describe("aidtrail sign-approval", () => {
 
 describe("aidtrail sign-call", () => {
   it("checks the gateway's draft, shows the step in plain words, signs the transaction with the keystore's key and has it relayed", async () => {
-    const caseId = await local.takeIn(residentId(3));
+    const caseId = await local.takeIn(residentId(4));
     const [approver, second] = approvers.map((a) => new Wallet(a.privateKey));
     await local.activate(caseId, 100_000n, { reviewer: new Wallet(reviewer.privateKey), approvers: [approver!, second!] });
     // The approver sends this transaction from their own account, so it pays the gas on this chain.
