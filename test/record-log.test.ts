@@ -170,7 +170,7 @@ describe("checkpoints and lookups", () => {
     expect(JSON.stringify(hidden)).not.toContain(r.salt);
   });
 
-  it("proves every record to each newly anchored checkpoint, not to the one it last answered for", async () => {
+  it("proves every record to each newly anchored checkpoint, not to the one it last answered for, with or without the record", async () => {
     const { log } = await openLog();
     const records = Array.from({ length: 37 }, (_, i) => record(i));
     const leaves = records.map((r) => recordLeaf(r));
@@ -187,6 +187,9 @@ describe("checkpoints and lookups", () => {
           const found = await log.lookup(records[i]!.recordId, { decrypt: false });
           expect(found.checkpoint?.treeSize, `round ${round}`).toBe(size);
           expect(found.revisions[0]!.proof, `record ${i} at size ${size}, round ${round}`).toEqual(inclusionProof(leaves.slice(0, size), i).map(hexlify));
+          // The public proof lookup gives the same without reading the record.
+          const { leafIndex, leafHash, proof } = found.revisions[0]!;
+          expect(await log.proofs(records[i]!.recordId)).toEqual({ recordId: records[i]!.recordId, checkpoint: found.checkpoint, revisions: [{ revision: 0, leafIndex, leafHash, proof }] });
         }
       }
     }
@@ -255,6 +258,7 @@ describe("bad input writes nothing", () => {
     await expect(log.consistencyProof(3, 2)).rejects.toMatchObject({ code: "PROOF_RANGE", field: "oldSize" });
     await expect(log.root(-1)).rejects.toMatchObject({ code: "PROOF_RANGE" });
     await expect(log.lookup("r" + "f".repeat(32), { decrypt: false })).rejects.toMatchObject({ code: "RECORD_NOT_FOUND" });
+    await expect(log.proofs("r" + "f".repeat(32))).rejects.toMatchObject({ code: "RECORD_NOT_FOUND", field: "recordId" });
   });
 
   it("refuses a store that belongs to another log, or keeps its tree in another layout", async () => {

@@ -34,6 +34,9 @@ export function createApp(deps: AppDependencies): express.Express {
   const latency = new Histogram({ name: "aidtrail_http_request_seconds", help: "HTTP request latency by route", labelNames: ["route"], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
 
   app.disable("x-powered-by");
+  // API answers are not cached by validators: an ETag would hash every body for nothing. (The web
+  // pages' static files keep theirs: express.static sets its own.)
+  app.set("etag", false);
   app.use(helmet({ contentSecurityPolicy: { directives: { "script-src": ["'self'", ...(deps.pages?.scriptSources ?? [])] } } }));
   app.use((req, res, next) => {
     const end = latency.startTimer();

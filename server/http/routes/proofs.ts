@@ -10,12 +10,8 @@ import { RequestError } from "../errors.ts";
 export function proofsRouter(log: RecordLog): Router {
   const router = Router();
   router.get("/proofs/records/:recordId", async (req, res) => {
-    const found = await log.lookup(req.params.recordId as string, { decrypt: false });
-    res.json({
-      recordId: found.recordId,
-      checkpoint: found.checkpoint,
-      revisions: found.revisions.map(({ leafIndex, leafHash, proof, record }) => ({ revision: (record as { revision: number }).revision, leafIndex, leafHash, proof, anchored: proof !== null })),
-    });
+    const found = await log.proofs(req.params.recordId as string);
+    res.json({ ...found, revisions: found.revisions.map((revision) => ({ ...revision, anchored: revision.proof !== null })) });
   });
   router.get("/log/checkpoints/latest", async (_req, res) => {
     const checkpoint = await log.latestAnchored();
