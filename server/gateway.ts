@@ -73,6 +73,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     version: VERSION,
+    state,
     routers: [
       authRouter(signIn, chain.access, tuning.signInLimitPerMinute),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),

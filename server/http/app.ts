@@ -9,6 +9,8 @@ import { errorBody, RequestError, statusOf, toAidtrailError } from "./errors.ts"
 import { openApiDocument } from "./openapi.ts";
 import { verifyRequestSchema } from "./schemas.ts";
 import { validate } from "./validate.ts";
+import { idempotency } from "./idempotency.ts";
+import type { StateStore } from "../state/state-store.ts";
 
 export interface AppDependencies {
   /** What /readyz reports: each check's state, "ok" when it passes. */
@@ -16,6 +18,8 @@ export interface AppDependencies {
   logger: Logger;
   maxBodyBytes: number;
   version: string;
+  /** Where answers to requests with an Idempotency-Key are kept (see idempotency). */
+  state?: StateStore;
   /** Feature routers, mounted under /v1. */
   routers?: Router[];
   /** The web pages, mounted at the root, and the inline script sources their CSP must allow. */
@@ -53,6 +57,7 @@ export function createApp(deps: AppDependencies): express.Express {
     if (typeof req.body === "string") req.body = req.body.length === 0 ? undefined : parseRecordJson(req.body, deps.maxBodyBytes);
     next();
   });
+  if (deps.state) app.use(idempotency(deps.state));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "up" });

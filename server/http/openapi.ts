@@ -24,11 +24,17 @@ const signedCall = (path: string, summary: string, schema: z.ZodObject) => ({
     },
   },
 });
+const idempotencyKey = {
+  name: "Idempotency-Key",
+  in: "header",
+  schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,200}$" },
+  description: "a retry with the same key from the same caller gets the first successful answer and does nothing again; the same key with another request is refused",
+};
 const errors = { default: { description: "an error: a stable code, a message, the field at fault", content: json(errorSchema) } };
 
 /** The OpenAPI document of the gateway, generated from the schemas that validate its requests. */
 export function openApiDocument(version: string) {
-  return {
+  const document = {
     openapi: "3.1.0",
     info: { title: "aidtrail gateway", version },
     paths: {
@@ -57,7 +63,6 @@ export function openApiDocument(version: string) {
       "/v1/cases": {
         post: {
           summary: "Take in an application: the record logged (personal fields sealed), the case owed to the ledger, a receipt returned",
-          parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string" }, description: "a retried request with the same key gets the first answer" }],
           requestBody: { required: true, content: json(applicationRequest) },
           responses: { "201": { description: "case id, receipt, record hash, leaf index, ledger state" }, ...errors },
         },
@@ -132,4 +137,9 @@ export function openApiDocument(version: string) {
       "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text exposition format" } } } },
     },
   };
+  // Every POST takes an Idempotency-Key (server/http/idempotency.ts).
+  for (const operations of Object.values(document.paths) as { post?: { parameters?: unknown[] } }[]) {
+    if (operations.post) operations.post.parameters = [...(operations.post.parameters ?? []), idempotencyKey];
+  }
+  return document;
 }

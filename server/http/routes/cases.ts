@@ -84,14 +84,8 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     validate(applicationRequest),
     authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction),
     async (req, res) => {
-      const key = req.headers["idempotency-key"];
-      const memo = typeof key === "string" ? `idem:${req.officer}:${key}` : null;
-      const earlier = memo ? await ctx.state.get<{ status: number; body: unknown }>(memo) : undefined;
-      if (earlier) return void res.status(earlier.status).json(earlier.body);
-
       const body = await intakeCase(ctx, req.officer!, req.body);
       void ctx.anchorer.notify();
-      if (memo) await ctx.state.put({ [memo]: { status: 201, body } });
       res.status(201).json(body);
     },
   );
