@@ -250,6 +250,25 @@ describe("bad input writes nothing", () => {
     await expect(log.append([duplicate, { ...duplicate, recordId: "r" + "0".repeat(32) }])).resolves.toHaveLength(2);
   });
 
+  it("keeps each record's revisions in order across appends written together, a refused append counting none of its own", async () => {
+    const { log } = await openLog();
+    const r = record(0);
+    await log.append([r]);
+    const revision = (n: number, i: number) => ({ ...record(i), recordId: r.recordId, revision: n });
+    const [a, b, c, d] = await Promise.allSettled([
+      log.append([revision(1, 1), revision(2, 2)]),
+      log.append([record(3), revision(2, 4)]),
+      log.append([revision(3, 5), revision(3, 6)]),
+      log.append([revision(3, 7)]),
+    ]);
+    expect([a.status, b.status, c.status, d.status]).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect([(b as PromiseRejectedResult).reason.code, (c as PromiseRejectedResult).reason.code]).toEqual(["RECORD_EXISTS", "RECORD_EXISTS"]);
+    const leaves = [...(a as PromiseFulfilledResult<{ leafIndex: number }[]>).value, ...(d as PromiseFulfilledResult<{ leafIndex: number }[]>).value].map((x) => x.leafIndex);
+    expect(await log.revisionIndexes(r.recordId)).toEqual([0, ...leaves]);
+    expect((await log.lookup(r.recordId, { decrypt: false })).revisions.map((v) => (v.record as AidRecord).revision)).toEqual([0, 1, 2, 3]);
+    await expect(log.append([revision(5, 8)])).rejects.toMatchObject({ code: "RECORD_REVISION_GAP" });
+  });
+
   it("refuses proofs and lookups outside the tree with a range error", async () => {
     const { log } = await openLog();
     await log.append([record(0), record(1)]);
