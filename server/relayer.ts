@@ -13,9 +13,9 @@ const LOGGING_GRACE_MS = 60_000;
 
 /**
  * Sends the ledger transactions the outbox holds, in order: operator calls through the operator
- * account, officers' signed transactions as they were signed. A
- * revert is final for its entry (recorded with its code); a chain that does not answer stops the
- * run, to be retried, and never loses an entry. The nonce manager is reset after a failed send,
+ * account, officers' signed transactions as they were signed. A revert is final for its entry
+ * (recorded with its code); a chain that does not answer stops the run, to be retried, and never
+ * loses an entry. The nonce manager is reset after a failed send,
  * so a nonce that was never used is used again.
  */
 export class Relayer {

@@ -84,9 +84,9 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
     const relayed = await post({ ...fields, draft: drafted.body.draft, signedTransaction }).expect(201);
     expect(relayed.body).toMatchObject({ recordId: drafted.body.draft.recordId, recordHash: drafted.body.recordHash, ledger: { state: "done" } });
     expect(await statusOf(caseId)).toBe(CaseStatus.Suspended);
-    // The same signed transaction again: the ledger's own rule refuses it before anything is written.
-    const again = await post({ ...fields, draft: drafted.body.draft, signedTransaction }).expect(422);
-    expect(again.body.error.code).toBe("LEDGER_CASE_STATUS_INVALID");
+    // The same signed transaction again: its nonce is spent, and nothing is written.
+    const again = await post({ ...fields, draft: drafted.body.draft, signedTransaction }).expect(409);
+    expect(again.body.error).toMatchObject({ code: "SIGNED_CALL_NONCE_USED", field: "signedTransaction" });
     expect(local.gateway.log.size).toBe(sizeBefore + 1);
   });
 

@@ -100,6 +100,14 @@ export async function relaySignedCall(ctx: LedgerActionContext, officer: string,
       hint: "sign the draft's transaction unchanged, and send the same request fields with it",
     });
   }
+  // A chain that does not answer is let through, as in every ledger action: the relayer sends the transaction when it does.
+  const next = await ctx.chain.provider.getTransactionCount(officer, "pending").catch(() => null);
+  if (next !== null && transaction.nonce < next) {
+    throw new RequestError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${transaction.nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, 409, {
+      field: "signedTransaction",
+      hint: "ask for a new draft and sign that",
+    });
+  }
   const action = await ledgerAction(ctx, { caseId: call.subject, record, call: "signed", args: [signedTransaction] });
   return { recordId: record.recordId, recordHash: hash, ...action };
 }
