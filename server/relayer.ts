@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { ChainClient } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
-import { ledgerMethod, pendingEntries, settle, type OutboxEntry } from "./state/outbox.ts";
+import { ledgerMethod, pendingEntries, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
 import { AidtrailError } from "./verify/errors.ts";
@@ -55,7 +55,7 @@ export class Relayer {
 
   async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
     try {
-      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await (await ledgerMethod(this.chain, entry.kind).send(...entry.args)).wait();
+      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendAsOperator(entry);
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt!.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt!.hash, blockNumber: receipt!.blockNumber };
     } catch (error) {
@@ -68,6 +68,22 @@ export class Relayer {
       this.logger.warn({ caseId: entry.caseId, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");
       return "unreachable";
     }
+  }
+
+  async #sendAsOperator(entry: OutboxEntry): Promise<TransactionReceipt> {
+    const call = await ledgerMethod(this.chain, entry.kind as OperatorCall).populateTransaction(...entry.args);
+    const receipt = await this.chain.sendAsOperator({ to: call.to, data: call.data });
+    if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
+    return receipt;
+  }
+
+  /**
+   * Why a mined transaction reverted: a mined revert carries no reason, and the call run again
+   * just before its block gives it. Throws in every case.
+   */
+  async #refusal(receipt: TransactionReceipt, call: { from: string; to: string | null; data: string }): Promise<never> {
+    await this.chain.provider.call({ ...call, blockTag: receipt.blockNumber - 1 });
+    throw new AidtrailError("LEDGER_REVERTED", `the ledger refused transaction ${receipt.hash} in block ${receipt.blockNumber}`, { hint: "see the transaction's trace on the chain" });
   }
 
   /**
@@ -91,11 +107,7 @@ export class Relayer {
       }
     }
     const receipt = await this.chain.provider.waitForTransaction(hash);
-    if (receipt?.status === 0) {
-      // A mined revert carries no reason: the call run again just before its block gives it.
-      await this.chain.provider.call({ from, to, data, blockTag: receipt.blockNumber - 1 });
-      throw new AidtrailError("LEDGER_REVERTED", `the ledger refused transaction ${hash} in block ${receipt.blockNumber}`, { hint: "see the transaction's trace on the chain" });
-    }
+    if (receipt?.status === 0) await this.#refusal(receipt, { from: from!, to, data });
     return receipt;
   }
 
