@@ -3,6 +3,7 @@ import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "eth
 import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
 import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
+import { yuan } from "./plain-words.ts";
 import { confirmed, gatewayOption, keystoreOption, run } from "./options.ts";
 
 interface ApprovalRequest {
@@ -82,7 +83,6 @@ function checkPayload(request: ApprovalRequest, caseId: string): void {
 
 function plainWords(request: ApprovalRequest, signer: string): string {
   const m = request.message;
-  const yuan = (fen: string) => (Number(fen) / 100).toLocaleString("en", { minimumFractionDigits: 2 });
   const stage = Number(m.stage) === 0 ? "review" : "approval";
   const verdict = !m.approve ? `REJECT the case at ${stage}` : stage === "review" ? "PASS the case on to approval" : `APPROVE ${yuan(String(m.amount))} yuan a month for a household of ${m.householdSize}`;
   return [

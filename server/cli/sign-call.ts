@@ -5,6 +5,7 @@ import { PROGRAMMES } from "../cases/intake.ts";
 import { recordHash } from "../verify/record.ts";
 import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
+import { yuan } from "./plain-words.ts";
 import { confirmed, gatewayOption, keystoreOption, run } from "./options.ts";
 
 interface Drafted {
@@ -57,7 +58,6 @@ function need<T>(value: T | undefined, option: string, step: string): T {
   return value;
 }
 
-const yuan = (fen: string) => `${(Number(fen) / 100).toLocaleString("en", { minimumFractionDigits: 2 })} yuan`;
 
 function stepOf(name: StepName, o: Options): Step {
   const cases = CaseRegistry__factory.createInterface();
@@ -91,7 +91,7 @@ function stepOf(name: StepName, o: Options): Step {
       return {
         path: "/v1/appropriations",
         fields,
-        what: `APPROPRIATE ${yuan(fields.amount)} for ${fields.programme}, fiscal year ${fields.fiscalYear}, at jurisdiction ${fields.jurisdiction}\n  purpose      ${fields.purpose}`,
+        what: `APPROPRIATE ${yuan(fields.amount)} yuan for ${fields.programme}, fiscal year ${fields.fiscalYear}, at jurisdiction ${fields.jurisdiction}\n  purpose      ${fields.purpose}`,
         abi: funds,
         method: "appropriate",
         args: (hash) => [PROGRAMMES[fields.programme], fields.fiscalYear, BigInt(fields.jurisdiction), BigInt(fields.amount), hash],
@@ -108,7 +108,7 @@ function stepOf(name: StepName, o: Options): Step {
       return {
         path: "/v1/allocations",
         fields,
-        what: `ALLOCATE ${yuan(fields.amount)} from allocation ${fields.parentId} down to jurisdiction ${fields.jurisdiction}\n  purpose      ${fields.purpose}`,
+        what: `ALLOCATE ${yuan(fields.amount)} yuan from allocation ${fields.parentId} down to jurisdiction ${fields.jurisdiction}\n  purpose      ${fields.purpose}`,
         abi: funds,
         method: "allocate",
         args: (hash) => [BigInt(fields.parentId), BigInt(fields.jurisdiction), BigInt(fields.amount), hash],

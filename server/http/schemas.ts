@@ -5,6 +5,8 @@ import { z } from "zod";
  * /v1/openapi.json, so the document cannot drift from what the gateway accepts.
  */
 export const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
+export const divisionCode = z.string().regex(/^\d{12}$/, "must be a 12-digit division code (000000000000 for the central level)");
+export const fen = z.string().regex(/^[1-9]\d*$/, "must be a positive amount in fen");
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional(), hint: z.string().optional() }),

@@ -14,16 +14,16 @@ import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
+import { divisionCode } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
 import type { SignedCall } from "../../cases/signed-call.ts";
 
-const code12 = z.string().regex(/^\d{12}$/, "must be a 12-digit division code");
 const person = { name: z.string().min(1).max(100) };
 
 export const applicationRequest = z.object({
   programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
   area: z.enum(Object.keys(AREAS) as [keyof typeof AREAS]),
-  jurisdiction: code12,
+  jurisdiction: divisionCode,
   applicant: z.object({ ...person, residentId: z.string(), phone: z.string().max(30).optional(), address: z.string().max(300).optional() }),
   household: z.array(z.object({ ...person, relation: z.string().min(1).max(30), residentId: z.string().optional() })).max(30),
   monthlyIncome: z.number().int().min(0),

@@ -8,6 +8,7 @@ import { caseEntryOf, PROGRAMMES, type CaseEntry } from "../../cases/intake.ts";
 import { newRecord } from "../../records/record.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
+import { divisionCode, fen } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
 
 export const payoutRunRequest = z.object({
@@ -22,24 +23,22 @@ export const payoutRequest = z.object({
   /** YYYYMM for monthly programmes, 0 for one-off ones. */
   period: z.number().int().min(0),
   allocationId: z.string().regex(/^[1-9]\d*$/, "must be the allocation's id, a whole number"),
-  amount: z.string().regex(/^[1-9]\d*$/, "must be a positive amount in fen"),
+  amount: fen,
 });
 
-const code12 = z.string().regex(/^\d{12}$/, "must be a 12-digit division code (000000000000 for the central level)");
-const fen = z.string().regex(/^[1-9]\d*$/, "must be a positive amount in fen");
 const purpose = z.string().min(1).max(500);
 
 export const appropriationRequest = z.object({
   programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
   fiscalYear: z.number().int().min(2000).max(2100),
-  jurisdiction: code12,
+  jurisdiction: divisionCode,
   amount: fen,
   purpose,
 });
 
 export const allocationRequest = z.object({
   parentId: z.string().regex(/^[1-9]\d*$/, "must be the parent allocation's id, a whole number"),
-  jurisdiction: code12,
+  jurisdiction: divisionCode,
   amount: fen,
   purpose,
 });
