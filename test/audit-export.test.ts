@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NonceManager, parseEther, Wallet } from "ethers";
+import { NonceManager, parseEther, Wallet, type HDNodeWallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
@@ -44,6 +44,9 @@ async function tamperings(): Promise<Record<"amount" | "dropped" | "reordered" |
   packet.leafHash = "0x" + Buffer.from(recordHash(packet.record!)).toString("hex");
   return { amount, dropped, reordered, forged };
 }
+/** The settlement agent, and the leaf hashes of its records, one per settled period. */
+let bank: HDNodeWallet;
+const settlementRecords: string[] = [];
 const codes = async (tampered: AuditBundle) => (await verifyBundle(tampered, local.provider)).failures.map((f) => f.code);
 
 /**
@@ -101,11 +104,16 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     }
     for (const period of periods) expect(Number(await local.contracts.funds.payoutState(objected, period))).toBe(PayoutState.Paid);
 
-    const bank = Wallet.createRandom().connect(local.provider);
+    bank = Wallet.createRandom().connect(local.provider);
     await (await (local.contracts.access.runner as NonceManager).sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
     await (await local.contracts.access.grantScopedRole(roleId("SETTLEMENT_AGENT"), bank.address, BigInt(COUNTY))).wait();
+    // The settlement agent confirms through the gateway, signing its own transactions: the bank's references are logged and their record's hash is each settlement's receipt.
+    const bankToken = await local.signIn(bank.privateKey);
     for (const period of periods.slice(0, 2)) {
-      await (await local.contracts.funds.connect(bank).confirmSettlements(period, [objected, plain].map((caseId) => ({ caseId, receiptHash: "0x" + "ab".repeat(32) })))).wait();
+      const fields = { period, settlements: [objected, plain].map((caseId, i) => ({ caseId, reference: `ICBC-${period}-${i}` })) };
+      const { body: drafted } = await as(bankToken).post("/v1/settlements/draft", fields).expect(200);
+      const settled = await as(bankToken).post("/v1/settlements", { ...fields, draft: drafted.draft, signedTransaction: await bank.signTransaction(drafted.transaction) }).expect(201);
+      settlementRecords.push(settled.body.recordHash);
     }
     await local.gateway.anchorer.anchorOnce();
 
@@ -189,5 +197,19 @@ describe("a dibao case's whole journey, exported and verified against the chain"
 
     const unreadable = await cli(join(dir, "absent.json"), "--rpc", rpc);
     expect(unreadable).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read .*absent\.json as a bundle/) });
+  });
+  it("ties each settlement to the settlement agent's record of it: another payout's record fails, a receipt outside the log is reported", async () => {
+    // The last period settled on the ledger directly: one receipt names the record of another period's settlement, one names nothing logged.
+    await (await local.contracts.funds.connect(bank).confirmSettlements(periods[2]!, [
+      { caseId: objected, receiptHash: settlementRecords[0]! },
+      { caseId: plain, receiptHash: "0x" + "ab".repeat(32) },
+    ])).wait();
+    await local.gateway.anchorer.anchorOnce();
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const later = (await as(auditor).get("/v1/audit/export").expect(200)).body as AuditBundle;
+    const report = await verifyBundle(later, local.provider);
+    expect(report.failures).toEqual([expect.objectContaining({ code: "SETTLEMENT_RECORD_MISMATCH", caseId: objected })]);
+    expect(report.failures[0]!.message).toMatch(/names record r[0-9a-f]{32} as its receipt, which is a settlement of other payouts/);
+    expect(report.warnings.map((w) => [w.code, w.caseId])).toEqual([["SETTLEMENT_EVIDENCE_MISSING", plain]]);
   });
 });

@@ -35,8 +35,8 @@ export interface VerifyOptions {
  * Verifies an audit bundle against the chain, trusting neither the gateway nor the bundle: the
  * offline checks of `checkBundle`, then every checkpoint found among the anchor's events, every
  * approval's decision on the ledger with its signers holding the role at that block, every payout
- * matched to its payment file, its approval, its allocation and its settlement, and the totals
- * reconciled per allocation.
+ * matched to its payment file, its approval, its allocation and its settlement (whose receipt must
+ * be the settlement agent's record of it), and the totals reconciled per allocation.
  */
 export async function verifyBundle(bundle: AuditBundle, provider: Provider, options: VerifyOptions = {}): Promise<VerificationReport> {
   const offline = checkBundle(bundle, options.onProgress);
@@ -158,7 +158,27 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   };
   for (const e of await events((from, to) => funds.queryFilter(funds.filters.AppropriationMade(), from, to))) allocation(e.args.allocationId).amount = e.args.amount;
   for (const e of await events((from, to) => funds.queryFilter(funds.filters.AllocationMade(), from, to))) allocation(e.args.allocationId).amount = e.args.amount;
-  const settledKeys = new Set((await events((from, to) => funds.queryFilter(funds.filters.PayoutSettled(), from, to))).map((e) => `${e.args.caseId}/${e.args.period}`));
+  const settledKeys = new Set<string>();
+  // Each settlement names as its receipt the hash of the settlement agent's record, which must list the case and period.
+  for (const e of await events((from, to) => funds.queryFilter(funds.filters.PayoutSettled(), from, to))) {
+    const { caseId, period, receiptHash } = e.args;
+    if (!offline.caseIds.has(caseId)) continue;
+    settledKeys.add(`${caseId}/${period}`);
+    const where = `the settlement of case ${caseId} for period ${period}`;
+    const evidence = offline.settlements.get(receiptHash);
+    const kind = offline.kinds.get(receiptHash);
+    if (evidence ? evidence.period !== Number(period) || !evidence.caseIds.has(caseId) : kind !== undefined && kind !== null) {
+      failures.push({
+        code: "SETTLEMENT_RECORD_MISMATCH",
+        message: `${where} names record ${evidence?.recordId ?? receiptHash} as its receipt, which is ${evidence ? "a settlement of other payouts" : `a ${kind} record`}`,
+        caseId,
+        recordId: evidence?.recordId,
+        transactionHash: e.transactionHash,
+      });
+    } else if (kind === undefined) {
+      warnings.push({ code: "SETTLEMENT_EVIDENCE_MISSING", message: `${where} names receipt ${receiptHash}, which is no leaf of this bundle (logged before its range, or not in the log)`, caseId, transactionHash: e.transactionHash });
+    }
+  }
   const lines = new Map(offline.paymentLines.map((l) => [`${l.caseId}/${l.period}`, l]));
   let payouts = 0;
   let settled = 0;

@@ -98,6 +98,10 @@ export interface BundleCheck {
   /** Leaf hashes of application records, by case: what CaseSubmitted and CaseRecordRevised name. */
   applications: Map<string, Set<string>>;
   caseIds: Set<string>;
+  /** Every leaf hash in the bundle, and the kind of its record where the bundle holds it (null where it holds the hash alone). */
+  kinds: Map<string, string | null>;
+  /** Settlement records by leaf hash: what each payout's settlement on the ledger names as its receipt. */
+  settlements: Map<string, { recordId: string; period: number; caseIds: Set<string> }>;
 }
 
 /**
@@ -110,7 +114,7 @@ export interface BundleCheck {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set() };
+  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), kinds: new Map(), settlements: new Map() };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -155,6 +159,7 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
     const hash = bytesOr(leaf.leafHash);
     hashes.push(hash);
     if (leaf.record) checkRecord(bundle, leaf, hash, result);
+    else result.kinds.set(leaf.leafHash, null);
     if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1, leaves.length);
   }
   onProgress?.(leaves.length, leaves.length);
@@ -200,6 +205,7 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     return;
   }
   if (record.caseId) result.caseIds.add(record.caseId);
+  result.kinds.set(leaf.leafHash, record.kind);
   if (record.kind === "application" && record.caseId) {
     const set = result.applications.get(record.caseId) ?? new Set<string>();
     set.add(leaf.leafHash);
@@ -207,6 +213,10 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
   }
   try {
     if (record.kind === "approval-packet") checkApprovalPacket(bundle, record, leaf.leafIndex, result);
+    if (record.kind === "settlement") {
+      const p = record.public as { period: number; lines: { caseId: string; reference: string }[] };
+      result.settlements.set(leaf.leafHash, { recordId: record.recordId, period: Number(p.period), caseIds: new Set(p.lines.map((line) => line.caseId)) });
+    }
     if (record.kind === "payment-file") {
       const p = record.public as { period: number; allocationId: string; lines: { caseId: string; amount: string }[] };
       for (const line of p.lines) {
