@@ -94,7 +94,7 @@ export async function relaySignedCall(ctx: LedgerActionContext, officer: string,
       hint: "sign with the key of the account you signed in with",
     });
   }
-  if (transaction.chainId !== (await ctx.chain.provider.getNetwork()).chainId || transaction.to?.toLowerCase() !== to.toLowerCase() || transaction.data !== data) {
+  if (transaction.chainId !== ctx.chain.chainId || transaction.to?.toLowerCase() !== to.toLowerCase() || transaction.data !== data) {
     throw new RequestError("SIGNED_CALL_MISMATCH", `the transaction does not make the call drafted for record ${record.recordId} (${call.method} naming ${hash})`, 400, {
       field: "signedTransaction",
       hint: "sign the draft's transaction unchanged, and send the same request fields with it",

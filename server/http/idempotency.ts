@@ -17,8 +17,8 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
  * has its answer kept, and a retry with the same key from the same caller gets that answer again
  * and does nothing again (a second case, revision or complaint). A retry that arrives while the
  * first is still running waits for it. Failures are not kept: a request that failed can be retried
- * as it is. The caller is whoever the credentials name (bearer token, citizen's receipt), or the
- * client address when there are none.
+ * as it is. Callers are told apart by their credentials (the bearer token, the citizen's receipt),
+ * or by the client address when there are none: a retry after signing in again is a new request.
  */
 export function idempotency(state: StateStore): RequestHandler {
   const running = new Map<string, Promise<void>>();
