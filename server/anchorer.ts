@@ -1,3 +1,4 @@
+import { BackgroundJob } from "./background-job.ts";
 import { hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
 import type { LogAnchor } from "../types/ethers-contracts/index.js";
@@ -19,8 +20,13 @@ export interface AnchorerOptions {
  * the chain returns. A crash between anchoring and noting it is reconciled from the chain.
  */
 export class Anchorer {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<StoredCheckpoint | null> | null = null;
+  readonly #job = new BackgroundJob(
+    () => this.#anchor(),
+    (error: unknown) => {
+      const code = error instanceof AidtrailError ? error.code : "ANCHOR_FAILED";
+      this.options.logger.warn({ code, message: (error as Error).message }, "anchoring failed; the next run retries");
+    },
+  );
 
   constructor(
     private readonly log: RecordLog,
@@ -40,10 +46,7 @@ export class Anchorer {
    * gets that run's result.
    */
   anchorOnce(): Promise<StoredCheckpoint | null> {
-    this.#running ??= this.#anchor().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#job.run();
   }
 
   async #anchor(): Promise<StoredCheckpoint | null> {
@@ -95,25 +98,14 @@ export class Anchorer {
 
   /** Tells the anchorer records were appended; it anchors at once when enough wait. */
   async notify(): Promise<void> {
-    if ((await this.pending()) >= this.options.batchSize) this.#tick();
+    if ((await this.pending()) >= this.options.batchSize) this.#job.kick();
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
-    this.#timer.unref();
+    this.#job.start(this.options.intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
-  }
-
-  #tick(): void {
-    this.anchorOnce().catch((error: unknown) => {
-      const code = error instanceof AidtrailError ? error.code : "ANCHOR_FAILED";
-      this.options.logger.warn({ code, message: (error as Error).message }, "anchoring failed; the next run retries");
-    });
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }

@@ -1,3 +1,4 @@
+import { BackgroundJob } from "./background-job.ts";
 import type { Log } from "ethers";
 import type { Logger } from "pino";
 import { inWindows } from "./chain/events.ts";
@@ -24,7 +25,6 @@ const KEY = {
   byAllocation: (allocationId: string, e: LedgerEvent) => `ix:a:${allocationId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
 };
 
-
 /**
  * Follows the case registry's and the fund ledger's events from the deployment block, and keeps
  * them in the gateway's LevelDB by case and by allocation, so trails, flows and the citizen's
@@ -33,8 +33,7 @@ const KEY = {
  * after it, a window written twice writes the same keys, so there are neither gaps nor duplicates.
  */
 export class Indexer {
-  #running: Promise<number> | null = null;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #job = new BackgroundJob(() => this.#run());
 
   constructor(
     private readonly state: StateStore,
@@ -45,10 +44,7 @@ export class Indexer {
 
   /** Indexes every block up to the chain's head; concurrent calls share one run. Returns the block indexed to. */
   catchUp(): Promise<number> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#job.run();
   }
 
   async #run(): Promise<number> {
@@ -94,14 +90,10 @@ export class Indexer {
   }
 
   start(intervalMs: number): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => void this.catchUp().catch(() => undefined), intervalMs);
-    this.#timer.unref();
+    this.#job.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }

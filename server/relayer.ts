@@ -1,3 +1,4 @@
+import { BackgroundJob } from "./background-job.ts";
 import { isError, Transaction, type TransactionReceipt } from "ethers";
 import type { Logger } from "pino";
 import type { ChainClient } from "./chain/client.ts";
@@ -15,12 +16,11 @@ const LOGGING_GRACE_MS = 60_000;
  * Sends the ledger transactions the outbox holds, in order: operator calls through the operator
  * account, officers' signed transactions as they were signed. A revert is final for its entry
  * (recorded with its code); a chain that does not answer stops the run, to be retried, and never
- * loses an entry. The nonce manager is reset after a failed send,
- * so a nonce that was never used is used again.
+ * loses an entry. The nonce manager is reset after a failed send, so a nonce that was never used
+ * is used again.
  */
 export class Relayer {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
+  readonly #job = new BackgroundJob(() => this.#run());
 
   constructor(
     private readonly state: StateStore,
@@ -29,11 +29,9 @@ export class Relayer {
     private readonly logger: Logger,
   ) {}
 
+  /** Sends what is owed; a call during a run gets that run. */
   runOnce(): Promise<void> {
-    this.#running ??= this.#run().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#job.run();
   }
 
   async #run(): Promise<void> {
@@ -56,8 +54,8 @@ export class Relayer {
   async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
     try {
       const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendAsOperator(entry);
-      this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt!.hash }, "on the ledger");
-      return { state: "done", transactionHash: receipt!.hash, blockNumber: receipt!.blockNumber };
+      this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt.hash }, "on the ledger");
+      return { state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (error) {
       this.chain.operator.reset();
       if (decodeRevert(error) || error instanceof AidtrailError) {
@@ -90,13 +88,12 @@ export class Relayer {
    * Sends an officer's signed transaction as it is. Sent again after a crash, it is the same
    * transaction: the chain either knows it already or mined it, and its receipt is what counts.
    */
-  async #broadcast(raw: string): Promise<TransactionReceipt | null> {
+  async #broadcast(raw: string): Promise<TransactionReceipt> {
     const transaction = Transaction.from(raw);
     // Only signed transactions enter the outbox, so each has its hash.
     const { from, to, data, nonce } = transaction;
     const hash = transaction.hash!;
-    const mined = await this.chain.provider.getTransactionReceipt(hash);
-    if (!mined) {
+    if (!(await this.chain.provider.getTransactionReceipt(hash))) {
       try {
         await this.chain.provider.broadcastTransaction(raw);
       } catch (error) {
@@ -106,20 +103,16 @@ export class Relayer {
         });
       }
     }
-    const receipt = await this.chain.provider.waitForTransaction(hash);
-    if (receipt?.status === 0) await this.#refusal(receipt, { from: from!, to, data });
+    const receipt = await this.chain.receiptOf(hash);
+    if (receipt.status === 0) await this.#refusal(receipt, { from: from!, to, data });
     return receipt;
   }
 
   start(intervalMs: number): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => void this.runOnce().catch(() => undefined), intervalMs);
-    this.#timer.unref();
+    this.#job.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }

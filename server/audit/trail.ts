@@ -4,7 +4,6 @@ import { CaseStatus } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { STAGE_LIMITS_DAYS } from "../verify/equalization.ts";
 
-
 export interface TrailStep {
   at: string;
   where: "ledger" | "log";

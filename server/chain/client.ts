@@ -97,7 +97,11 @@ export class ChainClient {
       this.#fees = null;
       throw error;
     }
-    const hash = keccak256(signed);
+    return this.receiptOf(keccak256(signed));
+  }
+
+  /** The receipt of a sent transaction once it is mined, asked for at growing intervals up to a second. */
+  async receiptOf(hash: string): Promise<TransactionReceipt> {
     for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
       const receipt = await this.provider.getTransactionReceipt(hash);
       if (receipt) return receipt;

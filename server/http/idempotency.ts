@@ -31,12 +31,8 @@ export function idempotency(state: StateStore): RequestHandler {
     const caller = sha256(req.headers.authorization ?? (req.headers["x-aidtrail-receipt"] as string | undefined) ?? `address ${req.ip}`);
     const memo = `idem:${caller}:${sha256(`${req.originalUrl}\n${key}`)}`;
     const request = sha256(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`);
-    try {
-      // A retry waits for a first request still running; no await between the check and the claim.
-      while (running.has(memo)) await running.get(memo);
-    } catch (error) {
-      return next(error);
-    }
+    // A retry waits for a first request still running (these promises never reject); no await between the check and the claim.
+    while (running.has(memo)) await running.get(memo);
     let release!: () => void;
     running.set(memo, new Promise<void>((resolve) => (release = resolve)));
     res.once("close", () => {

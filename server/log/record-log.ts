@@ -109,6 +109,12 @@ const present = (hashes: (Uint8Array | undefined)[], nodes: readonly Node[]): Ui
 
 type TileReader = (tiles: TileId[]) => Promise<(Uint8Array | undefined)[]>;
 
+/** Tiles as LevelDB stores them, past any cache. */
+const storedTiles =
+  (db: Level<string, Uint8Array>): TileReader =>
+  (tiles) =>
+    db.getMany(tiles.map(KEY.tile));
+
 /** A tile as one number, for maps: tile indexes stay below 2^40 (16^10 leaves), levels below 2^9. */
 const tileNumber = (tile: TileId) => tile.level * 2 ** 44 + tile.index;
 
@@ -209,7 +215,7 @@ export class RecordLog {
     }
     const sizeBytes = await db.get(KEY.size);
     const size = sizeBytes ? num(sizeBytes) : 0;
-    const readTiles = (tiles: TileId[]) => db.getMany(tiles.map(KEY.tile));
+    const readTiles = storedTiles(db);
     const frontier: (Uint8Array | undefined)[] = [];
     let edge: TileEdge;
     try {
@@ -456,6 +462,13 @@ export class RecordLog {
     return list ? indexesOf(list) : [];
   }
 
+  /** Leaf indexes of every revision of a record, or the error that it is not in the log. */
+  async #loggedRevisions(recordId: string): Promise<number[]> {
+    const indexes = await this.revisionIndexes(recordId);
+    if (indexes.length === 0) throw new LogError("RECORD_NOT_FOUND", `no record ${recordId} is in this log`, { field: "recordId" });
+    return indexes;
+  }
+
   /** Leaf indexes of every record about a case (its application revisions, decisions, objections, reads), oldest first. */
   async caseLeafIndexes(caseId: string): Promise<number[]> {
     const indexes: number[] = [];
@@ -522,8 +535,7 @@ export class RecordLog {
    * checkpoint (none for revisions appended since). Personal fields are opened only if `decrypt`.
    */
   async lookup(recordId: string, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
-    const indexes = await this.revisionIndexes(recordId);
-    if (indexes.length === 0) throw new LogError("RECORD_NOT_FOUND", `no record ${recordId} is in this log`, { field: "recordId" });
+    const indexes = await this.#loggedRevisions(recordId);
     const checkpoint = this.#anchored;
     return { recordId, revisions: await this.#revisions(indexes, checkpoint, decrypt), checkpoint };
   }
@@ -563,14 +575,9 @@ export class RecordLog {
     // A right-edge range already known needs no parts: null marks it.
     const proofParts = proofRanges.map((ranges) => ranges?.map(([s, e]) => (e === size && rightEdge.has(s) ? null : perfectParts(s, e))) ?? null);
     const nodes = indexes.flatMap((leafIndex, i) => [{ level: 0, index: leafIndex }, ...(proofParts[i]?.flatMap((parts) => parts ?? []) ?? [])]);
-    const hashes = await readNodes(this.#readTiles, nodes);
+    const hashes = await this.#nodes(nodes);
     let at = 0;
-    const next = () => {
-      const hash = hashes[at];
-      if (!hash) throw lacks(nodes[at]!);
-      at++;
-      return hash;
-    };
+    const next = () => hashes[at++]!;
     return indexes.map((leafIndex, i) => {
       const leafHash = hex(next());
       const proof =
@@ -602,8 +609,7 @@ export class RecordLog {
    * as a public proof lookup gives them: the record itself is not read.
    */
   async proofs(recordId: string): Promise<RecordProofs> {
-    const indexes = await this.revisionIndexes(recordId);
-    if (indexes.length === 0) throw new LogError("RECORD_NOT_FOUND", `no record ${recordId} is in this log`, { field: "recordId" });
+    const indexes = await this.#loggedRevisions(recordId);
     const checkpoint = this.#anchored;
     // Revisions have no gaps, so a revision's number is its place in the list.
     return { recordId, checkpoint, revisions: (await this.#proofsOf(indexes, checkpoint)).map((proof, revision) => ({ revision, ...proof })) };
@@ -642,7 +648,7 @@ export class RecordLog {
         }
       });
       // From disk, past the tile cache: the audit is of what is stored.
-      const stored = await readNodes((tiles) => this.db.getMany(tiles.map(KEY.tile)), computed.map((c) => c.node));
+      const stored = await readNodes(storedTiles(this.db), computed.map((c) => c.node));
       computed.forEach((c, i) => {
         if (stored[i] && equalBytes(stored[i], c.hash)) return;
         // A record that cannot be read is reported once, as unreadable.

@@ -191,12 +191,13 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     };
   };
   const approverOfCase = async (req: Request) => (await caseOf(req)).jurisdiction;
+  const [suspend, resume] = [approverStep("suspend", "case-suspension"), approverStep("resume", "case-resumption")];
   signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: approverOfCase, call: approverStep("terminate", "case-exit") });
   signedCallRoutes(router, "/cases/:caseId/suspension", ctx, signIn, {
     schema: suspensionRequest,
     role: "APPROVER",
     jurisdictionOf: approverOfCase,
-    call: (req, body) => (body.action === "suspend" ? approverStep("suspend", "case-suspension") : approverStep("resume", "case-resumption"))(req, body),
+    call: (req, body) => (body.action === "suspend" ? suspend : resume)(req, body),
   });
 
   router.get(
