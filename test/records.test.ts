@@ -39,6 +39,14 @@ describe("canonicalize (RFC 8785)", () => {
     );
   });
 
+  it("sorts keys that look like array indexes, and a __proto__ key, at any depth as text", () => {
+    const input = JSON.parse('{"z":{"10":"ten","9":"nine","b":[{"y":1,"x":2}]},"a":{"__proto__":{"q":1,"p":2}},"m":[3,{"2":0,"1":0}]}');
+    expect(canonicalize(input)).toBe('{"a":{"__proto__":{"p":2,"q":1}},"m":[3,{"1":0,"2":0}],"z":{"10":"ten","9":"nine","b":[{"x":2,"y":1}]}}');
+    const plain = { b: [{ d: 1, c: [true, { f: null, e: "é" }] }], a: 0.1 };
+    expect(canonicalize(plain)).toBe('{"a":0.1,"b":[{"c":[true,{"e":"é","f":null}],"d":1}]}');
+    expect(plain.b[0]).toEqual({ d: 1, c: [true, { f: null, e: "é" }] });
+  });
+
   it("serialises numbers as the RFC's appendix B does", () => {
     const cases: [number, string][] = [
       [0, "0"], [-0, "0"], [5e-324, "5e-324"], [1.7976931348623157e308, "1.7976931348623157e+308"],

@@ -1,8 +1,8 @@
 import { assertRecordShape, sealRecord, type AidRecord } from "../records/record.ts";
 import type { Keyring } from "../records/envelope.ts";
 import { RecordFormatError } from "../verify/errors.ts";
-import { leafHash } from "../verify/hash.ts";
-import { recordLeaf } from "../verify/record.ts";
+import { HASH_SIZE, leafHash } from "../verify/hash.ts";
+import { canonicalize } from "../verify/canonical.ts";
 
 /** A record made ready for the log: its leaf hash and its sealed, serialised form. */
 export interface Prepared {
@@ -11,21 +11,62 @@ export interface Prepared {
   stored: Uint8Array;
 }
 
+/**
+ * A batch's leaf hashes and stored forms packed into three arrays: the record `i`'s leaf hash is
+ * `leaves[32i, 32i + 32)` and its stored form `stored[ends[i - 1], ends[i])`. Every array is
+ * memory the allocator must find and later free, so a thousand records in three, rather than in
+ * two thousand, take measurably less of an append's time (and of a worker's reply).
+ */
+export interface PreparedBatch {
+  leaves: Uint8Array;
+  stored: Uint8Array;
+  ends: Uint32Array;
+}
+
 const utf8 = new TextEncoder();
+/** Where each canonical record is encoded to be hashed; it grows to the largest record seen. */
+let scratch = new Uint8Array(64 * 1024);
 
 /**
  * The CPU-heavy half of an append, independent of the log's state: check, canonicalise, hash and
  * seal each record. Runs on the appending thread or in a SealerPool worker, with the same result.
  */
-export function prepareRecords(records: readonly AidRecord[], keyring: Keyring, maxRecordBytes: number): Prepared[] {
-  return records.map((record) => {
+export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, maxRecordBytes: number): PreparedBatch {
+  const leaves = new Uint8Array(records.length * HASH_SIZE);
+  const sealed: string[] = [];
+  records.forEach((record, i) => {
     assertRecordShape(record);
-    const leaf = recordLeaf(record);
-    if (leaf.length > maxRecordBytes) {
-      throw new RecordFormatError("RECORD_TOO_LARGE", `record ${record.recordId} is ${leaf.length} bytes; the limit is ${maxRecordBytes}`, {
+    const canonical = canonicalize(record);
+    // A string's UTF-8 form is at least as long as the string: one over the limit is not encoded.
+    const bytes = canonical.length > maxRecordBytes ? Buffer.byteLength(canonical) : encode(canonical);
+    if (bytes > maxRecordBytes) {
+      throw new RecordFormatError("RECORD_TOO_LARGE", `record ${record.recordId} is ${bytes} bytes; the limit is ${maxRecordBytes}`, {
         hint: "keep documents out of the record: send their digests, or raise the configured limit",
       });
     }
-    return { record, leaf: leafHash(leaf), stored: utf8.encode(JSON.stringify(sealRecord(record, keyring))) };
+    leaves.set(leafHash(scratch.subarray(0, bytes)), i * HASH_SIZE);
+    sealed.push(JSON.stringify(sealRecord(record, keyring)));
   });
+  const stored = new Uint8Array(sealed.reduce((n, text) => n + 3 * text.length, 0));
+  const ends = new Uint32Array(records.length);
+  let at = 0;
+  sealed.forEach((text, i) => {
+    at += utf8.encodeInto(text, stored.subarray(at)).written;
+    ends[i] = at;
+  });
+  return { leaves, stored: stored.subarray(0, at), ends };
+}
+
+function encode(text: string): number {
+  if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
+  return utf8.encodeInto(text, scratch).written;
+}
+
+/** The batch's records, each with its leaf hash and stored form (views into the batch's arrays). */
+export function unpack(records: readonly AidRecord[], batch: PreparedBatch): Prepared[] {
+  return records.map((record, i) => ({
+    record,
+    leaf: batch.leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
+    stored: batch.stored.subarray(i === 0 ? 0 : batch.ends[i - 1], batch.ends[i]),
+  }));
 }

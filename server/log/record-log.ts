@@ -10,7 +10,7 @@ import { equalBytes, leafHash } from "../verify/hash.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../verify/proof.ts";
 import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
-import { prepareRecords, type Prepared } from "./prepare.ts";
+import { prepareBatch, unpack, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
 import { appendLeaf, foldParts, perfectParts, type Node } from "../verify/compact-range.ts";
 import { nodeIn, slotOf, TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
@@ -254,7 +254,7 @@ export class RecordLog {
     try {
       prepared = this.pool
         ? this.pool.prepare(records)
-        : Promise.resolve(prepareRecords(records, this.options.keyring, this.options.maxRecordBytes));
+        : Promise.resolve(unpack(records, prepareBatch(records, this.options.keyring, this.options.maxRecordBytes)));
     } catch (error) {
       return Promise.reject(error);
     }

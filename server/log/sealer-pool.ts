@@ -2,12 +2,11 @@ import { Worker } from "node:worker_threads";
 import type { Keyring } from "../records/envelope.ts";
 import type { AidRecord } from "../records/record.ts";
 import { AidtrailError, RecordFormatError } from "../verify/errors.ts";
-import type { Prepared } from "./prepare.ts";
+import { unpack, type Prepared, type PreparedBatch } from "./prepare.ts";
 
 interface Reply {
   id: number;
-  leaves?: Uint8Array[];
-  stored?: Uint8Array[];
+  batch?: PreparedBatch;
   error?: { name: string; code: string; message: string; details: { field?: string; hint?: string } };
 }
 
@@ -57,7 +56,7 @@ export class SealerPool {
             const { name, code, message, details } = reply.error;
             throw name === "RecordFormatError" ? new RecordFormatError(code, message, details) : new AidtrailError(code, message, details);
           }
-          return slice.map((record, i) => ({ record, leaf: reply.leaves![i]!, stored: reply.stored![i]! }));
+          return unpack(slice, reply.batch!);
         });
       }),
     );
