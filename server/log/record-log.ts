@@ -82,7 +82,7 @@ const KEY = {
   layout: "m:layout",
   tile: (t: TileId) => `t:${t.level.toString().padStart(2, "0")}:${pad(t.index)}`,
   entry: (i: number) => `e:${pad(i)}`,
-  leaf: (hash: Uint8Array) => `h:${Buffer.from(hash).toString("hex")}`,
+  leaf: (hash: Uint8Array) => `h:${hex(hash).slice(2)}`,
   revisions: (recordId: string) => `r:${recordId}`,
   caseLeaf: (caseId: string, index: number) => `k:${caseId}:${pad(index)}`,
   checkpoint: (size: number) => `c:${pad(size)}`,
@@ -91,7 +91,8 @@ const utf8 = new TextEncoder();
 const text = new TextDecoder();
 const num = (bytes: Uint8Array) => Number(text.decode(bytes));
 const json = <T>(bytes: Uint8Array) => JSON.parse(text.decode(bytes)) as T;
-const bytesOf = (value: unknown) => utf8.encode(typeof value === "string" ? value : JSON.stringify(value));
+/** Buffer.from, as its small buffers share one allocation: an append writes two for each record. */
+const bytesOf = (value: unknown): Uint8Array => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
 /** The tree in tiles of TILE_HEIGHT levels; each record's revisions in one list. */
 const LAYOUT = `tiles/${TILE_HEIGHT};revision-lists`;
 const indexesOf = (bytes: Uint8Array) => text.decode(bytes).split(",").map(Number);
@@ -298,28 +299,31 @@ export class RecordLog {
       const frontier = [...this.#frontier];
       const edge = this.#edge.copy();
       const tiles = new Map<TileId, Uint8Array>();
-      const ops: { type: "put"; key: string; value: Uint8Array }[] = [];
+      // A chained batch: each put crosses to LevelDB with its key and value as arguments, which
+      // costs the appending thread a third of an array batch, whose every operation is an object
+      // LevelDB's binding must read three properties from.
+      const batch = this.db.batch();
       let size = this.#size;
       const results = accepted.map(({ ready }) =>
         ready.map(({ record, leaf, stored }) => {
           const index = size++;
           for (const { node, hash } of appendLeaf(frontier, index, leaf)) edge.place(node, hash, tiles);
           const position = bytesOf(String(index));
-          ops.push({ type: "put", key: KEY.entry(index), value: stored });
-          ops.push({ type: "put", key: KEY.leaf(leaf), value: position });
+          batch.put(KEY.entry(index), stored);
+          batch.put(KEY.leaf(leaf), position);
           revisions.get(record.recordId)![record.revision] = index;
-          if (record.caseId) ops.push({ type: "put", key: KEY.caseLeaf(record.caseId, index), value: position });
+          if (record.caseId) batch.put(KEY.caseLeaf(record.caseId, index), position);
           return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: hex(leaf) };
         }),
       );
       for (const recordId of new Set(accepted.flatMap(({ ready }) => ready.map((p) => p.record.recordId)))) {
-        ops.push({ type: "put", key: KEY.revisions(recordId), value: bytesOf(revisions.get(recordId)!.join(",")) });
+        batch.put(KEY.revisions(recordId), bytesOf(revisions.get(recordId)!.join(",")));
       }
       edge.flush(tiles);
-      for (const [tile, value] of tiles) ops.push({ type: "put", key: KEY.tile(tile), value });
-      ops.push({ type: "put", key: KEY.size, value: bytesOf(String(size)) });
+      for (const [tile, value] of tiles) batch.put(KEY.tile(tile), value);
+      batch.put(KEY.size, bytesOf(String(size)));
       try {
-        await this.db.batch(ops, { sync: true });
+        await batch.write({ sync: true });
       } catch (error) {
         for (const { ticket } of accepted) ticket.reject(error);
         continue;
