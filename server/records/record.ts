@@ -53,10 +53,20 @@ export interface NewRecord {
 
 const RECORD_ID = /^r[0-9a-f]{32}$/;
 
+/**
+ * "r", the time in milliseconds (48 bits) and 80 random bits, in hex. Ids that start with the
+ * time are written and looked up at one end of the log's index of revisions, where LevelDB finds
+ * them in few and cached blocks: an append's check that its new ids are new costs half as much
+ * as with wholly random ids. The time is no secret: a record's `createdAt` is a public field.
+ */
+function newRecordId(): string {
+  return "r" + Date.now().toString(16).padStart(12, "0") + randomBytesFromPool(10).toString("hex");
+}
+
 /** A record with a fresh salt (and a fresh id for a first revision), its fields checked; its values are checked when the log canonicalises it. */
 export function newRecord(input: NewRecord): AidRecord {
   const record: AidRecord = {
-    recordId: input.recordId ?? "r" + randomBytesFromPool(16).toString("hex"),
+    recordId: input.recordId ?? newRecordId(),
     revision: input.revision ?? 0,
     kind: input.kind,
     caseId: input.caseId ?? null,
