@@ -67,6 +67,35 @@ describe("intake", () => {
   });
 });
 
+describe("batched intake", () => {
+  const application = (identity = evidence(), jurisdiction = J.townshipA1) => ({ caseId: evidence(), programme: Programme.Dibao, area: Area.Urban, jurisdiction, recordHash: evidence(), identityCommitment: identity });
+
+  it("opens every case of a batch in one transaction, each with its own events", async () => {
+    const batch = [application(), application(), application()];
+    const receipt = await (await w.contracts.cases.connect(w.who.caseworker).submitApplications(batch)).wait();
+    for (const a of batch) {
+      expect(await status(a.caseId)).toBe(CaseStatus.Submitted);
+      expect(await w.contracts.cases.revisions(a.caseId)).toEqual([a.recordHash]);
+    }
+    const submitted = receipt!.logs.map((l) => w.contracts.cases.interface.parseLog(l)).filter((l) => l?.name === "CaseSubmitted");
+    expect(submitted.map((l) => l!.args.caseId)).toEqual(batch.map((a) => a.caseId));
+  });
+
+  it("takes a batch all or none, refusing it with the first refused application's error", async () => {
+    const first = await w.submit();
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    const good = application();
+    const twin = application(first.identity);
+    await expectRevert(c.submitApplications([good, twin]), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, first.caseId]);
+    await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
+    const sameIdentity = evidence();
+    await expectRevert(c.submitApplications([application(sameIdentity), application(sameIdentity)]), "CaseIdentityAlreadyOpen");
+    await expectRevert(c.submitApplications([good, application(evidence(), J.townshipB1)]), "AccessOutsideJurisdiction");
+    await expectRevert(c.submitApplications([]), "ApplicationBatchEmpty");
+    await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
+  });
+});
+
 describe("signed decisions", () => {
   it("takes a review and a two-signature county approval relayed by anyone, then starts public notice", async () => {
     const { caseId } = await w.submit();

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { Wallet } from "ethers";
+import { hexlify, randomBytes, Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CaseStatus } from "../server/chain/domain.ts";
+import { Area, CaseStatus, Programme } from "../server/chain/domain.ts";
+import { checkCharacter, identityCommitment } from "../server/records/identity.ts";
 import { receiptMatches } from "../server/cases/receipts.ts";
 import type { CaseEntry } from "../server/cases/intake.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
@@ -101,6 +102,41 @@ describe("case intake", () => {
     } finally {
       local.setChainDown(false);
     }
+  });
+
+  it("relays applications owed together in one transaction, and a batch the ledger refuses case by case", async () => {
+    const residentId = (body: string) => body + checkCharacter(body);
+    const submissions = (taken: { caseId: string }[]) =>
+      Promise.all(taken.map(async ({ caseId }) => (await request(local.gateway.url).get(`/v1/cases/${caseId}`).set("authorization", caseworker).expect(200)).body.submission));
+    const takeWhileChainIsDown = async (ids: string[]) => {
+      local.setChainDown(true);
+      try {
+        const taken: { caseId: string }[] = [];
+        for (const id of ids) taken.push((await post(application(residentId(id))).expect(201)).body);
+        return taken;
+      } finally {
+        local.setChainDown(false);
+      }
+    };
+
+    const together = await takeWhileChainIsDown(["11010119800101123", "11010119800101124", "11010119800101125"]);
+    await local.gateway.relayer.runOnce();
+    const relayed = await submissions(together);
+    expect(relayed.map((s) => s.state)).toEqual(["done", "done", "done"]);
+    expect(new Set(relayed.map((s) => s.transactionHash)).size).toBe(1);
+    for (const { caseId } of together) expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
+
+    const ids = ["11010119800101126", "11010119800101127", "11010119800101128"];
+    const refusedOne = await takeWhileChainIsDown(ids);
+    // Meanwhile another gateway of the deployment opens a case for the second applicant.
+    const identityKey = Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
+    const elsewhere = local.contracts.cases.connect(new Wallet(DEV_KEYS.caseworker, local.provider));
+    await (await elsewhere.submitApplication(hexlify(randomBytes(32)), Programme.Dibao, Area.Urban, BigInt(TOWNSHIP), hexlify(randomBytes(32)), identityCommitment(identityKey, residentId(ids[1]!)))).wait();
+    await local.gateway.relayer.runOnce();
+    const [first, second, third] = await submissions(refusedOne);
+    expect(second).toMatchObject({ state: "failed", error: { code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN" } });
+    expect([first.state, third.state]).toEqual(["done", "done"]);
+    expect(first.transactionHash).not.toBe(third.transactionHash);
   });
 
   it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {

@@ -19,8 +19,11 @@ describe("the outbox", () => {
     await state.put(owed(Object.fromEntries(keys.map((k, i) => [k, entry("abcd"[i]!)]))));
     expect((await pendingEntries(state)).map(([k]) => k)).toEqual(keys);
 
-    await settle(state, keys[1]!, { ...entry("b"), state: "done", transactionHash: "0x01" });
-    await settle(state, keys[2]!, { ...entry("c"), attempts: 1 });
+    // One write settles several: a batch of applications goes to the ledger in one transaction.
+    await settle(state, [
+      [keys[1]!, { ...entry("b"), state: "done", transactionHash: "0x01" }],
+      [keys[2]!, { ...entry("c"), attempts: 1 }],
+    ]);
     await drop(state, keys[3]!);
     expect((await pendingEntries(state)).map(([k]) => k)).toEqual([keys[0], keys[2]]);
     expect((await state.list("pending:")).map(([k]) => k)).toEqual([`pending:${keys[0]}`, `pending:${keys[2]}`]);

@@ -9,7 +9,7 @@ import {Area, Programme} from "../common/Assistance.sol";
 import {IAssistanceStandards} from "../standards/IAssistanceStandards.sol";
 import {ApprovalVerifier} from "./ApprovalVerifier.sol";
 import {Decision, SignerSignature, Stage} from "./IApprovals.sol";
-import {CaseStatus, ICaseRegistry, PayoutTerms} from "./ICaseRegistry.sol";
+import {Application, CaseStatus, ICaseRegistry, PayoutTerms} from "./ICaseRegistry.sol";
 
 /// @title CaseRegistry
 contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
@@ -59,6 +59,27 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bytes32 recordHash,
         bytes32 identityCommitment
     ) external {
+        _submit(caseId, programme, area, jurisdiction, recordHash, identityCommitment);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function submitApplications(Application[] calldata applications) external {
+        uint256 count = applications.length;
+        if (count == 0) revert ApplicationBatchEmpty();
+        for (uint256 i; i < count; ++i) {
+            Application calldata a = applications[i];
+            _submit(a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.identityCommitment);
+        }
+    }
+
+    function _submit(
+        bytes32 caseId,
+        Programme programme,
+        Area area,
+        uint64 jurisdiction,
+        bytes32 recordHash,
+        bytes32 identityCommitment
+    ) private {
         if (caseId == 0) revert CaseFieldZero("caseId");
         if (recordHash == 0) revert CaseFieldZero("recordHash");
         if (identityCommitment == 0) revert CaseFieldZero("identityCommitment");

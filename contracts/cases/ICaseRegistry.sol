@@ -25,6 +25,16 @@ struct PayoutTerms {
     uint40 noticeEnd;
 }
 
+/// @dev An application as `submitApplications` takes it: the arguments of `submitApplication`.
+struct Application {
+    bytes32 caseId;
+    Programme programme;
+    Area area;
+    uint64 jurisdiction;
+    bytes32 recordHash;
+    bytes32 identityCommitment;
+}
+
 /**
  * @title Case registry
  * @notice The lifecycle of each assistance case: intake, review, approval by EIP-712 signatures,
@@ -50,6 +60,8 @@ interface ICaseRegistry is IApprovals {
     error CaseUnauthorized(address account, uint64 jurisdiction);
     /// @dev The case is already in `jurisdiction`, or the caller does not cover both ends of the transfer.
     error CaseTransferInvalid(bytes32 caseId, uint64 from, uint64 to);
+    /// @dev `submitApplications` was given no application.
+    error ApplicationBatchEmpty();
 
     error ApprovalRecordMismatch(bytes32 caseId, bytes32 expected, bytes32 provided);
     error ApprovalStageMismatch(bytes32 caseId, CaseStatus status, Stage stage);
@@ -111,6 +123,14 @@ interface ICaseRegistry is IApprovals {
         bytes32 recordHash,
         bytes32 identityCommitment
     ) external;
+
+    /**
+     * @notice Opens several cases in one transaction, each as `submitApplication` opens one, all or
+     * none: the first application refused reverts the batch with that application's error. A
+     * gateway taking many applications a second relays them this way, one transaction (and one
+     * signature and receipt) for a batch rather than for each case.
+     */
+    function submitApplications(Application[] calldata applications) external;
 
     /**
      * @notice Records a review or approval signed by officers and relayed by anyone.

@@ -40,9 +40,12 @@ export function owed(entries: Record<string, OutboxEntry>): Record<string, unkno
   return Object.fromEntries(Object.entries(entries).flatMap(([key, entry]) => [[key, entry], [pendingMark(key), true]]));
 }
 
-/** Writes an entry's new state; a settled one (done or failed) loses its pending mark in the same write. */
-export async function settle(state: StateStore, key: string, entry: OutboxEntry): Promise<void> {
-  await state.write({ [key]: entry }, entry.state === "pending" ? [] : [pendingMark(key)]);
+/** Writes entries' new states at once; a settled one (done or failed) loses its pending mark in the same write. */
+export async function settle(state: StateStore, entries: readonly (readonly [string, OutboxEntry])[]): Promise<void> {
+  await state.write(
+    Object.fromEntries(entries),
+    entries.filter(([, entry]) => entry.state !== "pending").map(([key]) => pendingMark(key)),
+  );
 }
 
 /** Takes back a debt whose record never reached the log, with its mark and `also`, in one write. */
