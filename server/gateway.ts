@@ -58,7 +58,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   });
   const url = `http://${config.host}:${config.port}`;
   // An officer whose role was confirmed in the last ten minutes keeps working through a chain outage.
-  const roles = rememberingRoles(chain.access, 10 * 60_000);
+  const roles = rememberingRoles({ hasScopedRole: (role, account, jurisdiction) => chain.hasScopedRole(role, account, jurisdiction), scopeOf: chain.access.scopeOf }, 10 * 60_000);
   const ledgerWaitMs = tuning.ledgerWaitMs ?? config.ledgerWaitMs;
   const signIn = new SignIn({
     domain: config.host,

@@ -1,5 +1,5 @@
 import { BackgroundJob } from "./background-job.ts";
-import type { Log } from "ethers";
+import { toQuantity, type EventFragment, type Interface } from "ethers";
 import type { Logger } from "pino";
 import { inWindows } from "./chain/events.ts";
 import type { ChainClient } from "./chain/client.ts";
@@ -15,6 +15,16 @@ export interface LedgerEvent {
   transactionHash: string;
   /** The block's time, seconds since 1970. */
   timestamp: number;
+}
+
+/** A log as eth_getLogs gives it: numbers in hex. */
+interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  logIndex: string;
+  transactionHash: string;
 }
 
 const pad = (n: number) => n.toString().padStart(12, "0");
@@ -47,27 +57,46 @@ export class Indexer {
     return this.#job.run();
   }
 
+  /** Each contract's events by topic, found once: ethers' own lookup hashes every event's signature for every log. */
+  #events: Map<string, Map<string, { iface: Interface; fragment: EventFragment }>> | null = null;
+
+  async #eventsByAddress(): Promise<Map<string, Map<string, { iface: Interface; fragment: EventFragment }>>> {
+    if (!this.#events) {
+      const byAddress = new Map<string, Map<string, { iface: Interface; fragment: EventFragment }>>();
+      for (const contract of [this.chain.cases, this.chain.funds]) {
+        const byTopic = new Map<string, { iface: Interface; fragment: EventFragment }>();
+        contract.interface.forEachEvent((fragment) => byTopic.set(fragment.topicHash, { iface: contract.interface, fragment }));
+        byAddress.set((await contract.getAddress()).toLowerCase(), byTopic);
+      }
+      this.#events = byAddress;
+    }
+    return this.#events;
+  }
+
   async #run(): Promise<number> {
-    const { provider, cases, funds } = this.chain;
+    const { provider } = this.chain;
     const head = await provider.getBlockNumber();
     const done = (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
     if (done >= head) return done;
-    const registry = (await cases.getAddress()).toLowerCase();
-    const addresses = [registry, (await funds.getAddress()).toLowerCase()];
-    // Window by window, each written with the block it reaches before the next is asked for.
+    const events = await this.#eventsByAddress();
+    // Window by window, each written with the block it reaches before the next is asked for. Logs
+    // and block times are read as the node gives them: ethers' Log and Block objects checksum
+    // every address and copy every field, which the index has no use for.
     await inWindows(async (from, to) => {
-      const logs: Log[] = await provider.getLogs({ address: addresses, fromBlock: from, toBlock: to });
+      const logs = (await provider.send("eth_getLogs", [{ address: [...events.keys()], fromBlock: toQuantity(from), toBlock: toQuantity(to) }])) as RawLog[];
       const blocks = [...new Set(logs.map((l) => l.blockNumber))];
-      const times = new Map(await Promise.all(blocks.map(async (n) => [n, (await provider.getBlock(n))!.timestamp] as const)));
+      const times = new Map(await Promise.all(blocks.map(async (n) => [n, Number(((await provider.send("eth_getBlockByNumber", [n, false])) as { timestamp: string }).timestamp)] as const)));
       const entries: Record<string, LedgerEvent> = {};
       for (const log of logs) {
-        const parsed = (log.address.toLowerCase() === registry ? cases.interface : funds.interface).parseLog(log);
-        if (!parsed) continue;
-        const args = Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name, jsonSafe(parsed.args[i])]));
-        const event: LedgerEvent = { name: parsed.name, args, blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
+        const known = events.get(log.address.toLowerCase())?.get(log.topics[0] ?? "");
+        if (!known) continue;
+        const decoded = known.iface.decodeEventLog(known.fragment, log.data, log.topics);
+        const args = jsonSafe(Object.fromEntries(known.fragment.inputs.map((input, i) => [input.name, decoded[i]]))) as Record<string, unknown>;
+        const name = known.fragment.name;
+        const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
         if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event)] = event;
         // An allocation's own events, its children's creation (under the parent), and the payouts and reversals drawn on it.
-        const allocation = parsed.name === "AllocationMade" ? args.parent : args.allocationId;
+        const allocation = name === "AllocationMade" ? args.parent : args.allocationId;
         if (typeof allocation === "string") entries[KEY.byAllocation(allocation, event)] = event;
       }
       await this.state.put({ ...entries, [KEY.block]: to });

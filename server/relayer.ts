@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { ChainClient } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
-import { ledgerMethod, pendingEntries, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
+import { operatorCall, pendingEntries, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
 import type { ApplicationStruct } from "../types/ethers-contracts/cases/CaseRegistry.js";
@@ -121,8 +121,8 @@ export class Relayer {
   }
 
   async #sendAsOperator(entry: OutboxEntry): Promise<TransactionReceipt> {
-    const call = await ledgerMethod(this.chain, entry.kind as OperatorCall).populateTransaction(...entry.args);
-    const receipt = await this.chain.sendAsOperator({ to: call.to, data: call.data });
+    const call = operatorCall(this.chain, entry.kind as OperatorCall, entry.args);
+    const receipt = await this.chain.sendAsOperator(call);
     if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
     return receipt;
   }

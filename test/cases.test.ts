@@ -68,7 +68,7 @@ describe("intake", () => {
 });
 
 describe("batched intake", () => {
-  const application = (identity = evidence(), jurisdiction = J.townshipA1) => ({ caseId: evidence(), programme: Programme.Dibao, area: Area.Urban, jurisdiction, recordHash: evidence(), identityCommitment: identity });
+  const application = (identity = evidence(), jurisdiction: bigint = J.townshipA1) => ({ caseId: evidence(), programme: Programme.Dibao, area: Area.Urban, jurisdiction, recordHash: evidence(), identityCommitment: identity });
 
   it("opens every case of a batch in one transaction, each with its own events", async () => {
     const batch = [application(), application(), application()];

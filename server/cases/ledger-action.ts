@@ -5,7 +5,7 @@ import { toAidtrailError } from "../http/errors.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { Relayer } from "../relayer.ts";
-import { drop, ledgerMethod, outboxKey, owed, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
+import { drop, operatorCall, outboxKey, owed, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 
 export interface LedgerActionContext {
@@ -34,7 +34,7 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
       const { from, to, data } = Transaction.from(args[0] as string);
       await chain.provider.call({ from, to, data });
     } else {
-      await ledgerMethod(chain, call).staticCall(...args);
+      await chain.provider.send("eth_call", [{ from: await chain.operator.getAddress(), ...operatorCall(chain, call, args) }, "latest"]);
     }
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);

@@ -6,7 +6,10 @@ import { roleId } from "../chain/roles.ts";
 import { RequestError } from "./errors.ts";
 
 /** What authorisation reads from the access contract. */
-export type LedgerAccess = Pick<AidAccess, "hasScopedRole" | "scopeOf">;
+export interface LedgerAccess {
+  hasScopedRole(role: string, account: string, jurisdiction: bigint): Promise<boolean>;
+  scopeOf: AidAccess["scopeOf"];
+}
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -35,7 +38,7 @@ export function rememberingRoles(access: LedgerAccess, maxStaleMs: number): Ledg
       throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to check the officer's role", 503, { hint: "try again when the chain is back" });
     }
   };
-  return { hasScopedRole, scopeOf: access.scopeOf } as unknown as LedgerAccess;
+  return { hasScopedRole, scopeOf: access.scopeOf };
 }
 
 /** Requires a bearer token from sign-in; the officer's address is then on the request. */

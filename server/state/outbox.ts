@@ -1,4 +1,4 @@
-import type { BaseContract } from "ethers";
+import { AbiCoder, type BaseContract, type FunctionFragment } from "ethers";
 import type { ChainClient } from "../chain/client.ts";
 import type { StateStore } from "./state-store.ts";
 
@@ -60,9 +60,18 @@ export async function pendingEntries(state: StateStore): Promise<[string, Outbox
   return entries.filter((e): e is [string, OutboxEntry] => e[1]?.state === "pending");
 }
 
-/** The contract method of an operator call, for a dry run or a real send. */
-export function ledgerMethod(chain: ChainClient, kind: OperatorCall) {
-  // Untyped on purpose: the outbox stores each call's arguments as the JSON it was given.
+/** Each operator call's function and selector, found and hashed once: ethers hashes a function's signature each time it encodes a call. */
+const functions = new Map<OperatorCall, { fragment: FunctionFragment; selector: string }>();
+
+/** The transaction fields of an operator call, for a dry run or a real send: the contract, and the call encoded. */
+export function operatorCall(chain: ChainClient, kind: OperatorCall, args: readonly unknown[]): { to: string; data: string } {
   const contract: BaseContract = kind === "pay" || kind === "payBatch" ? chain.funds : chain.cases;
-  return contract.getFunction(kind);
+  let known = functions.get(kind);
+  if (!known) {
+    const fragment = contract.interface.getFunction(kind)!;
+    known = { fragment, selector: fragment.selector };
+    functions.set(kind, known);
+  }
+  // The outbox stores each call's arguments as the JSON it was given; the ABI coder checks them.
+  return { to: contract.target as string, data: known.selector + AbiCoder.defaultAbiCoder().encode(known.fragment.inputs, args).slice(2) };
 }
