@@ -21,7 +21,7 @@ const CONNECTIONS = Number(values.connections);
 
 type Result = autocannon.Result;
 const run = (options: autocannon.Options) => new Promise<Result>((resolve, reject) => autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options }, (e, r) => (e ? reject(e) : resolve(r))));
-const row = (name: string, r: Result, reference?: Result, gateway = "") => ({
+const row = (name: string, r: Result, reference?: Result, cpu?: { cpu: number; rest: number }) => ({
   measure: name,
   "requests/s": Math.round(r.requests.average),
   "p50 ms": r.latency.p50,
@@ -29,7 +29,8 @@ const row = (name: string, r: Result, reference?: Result, gateway = "") => ({
   "non-2xx": r.non2xx,
   errors: r.errors,
   "× hello world (mean)": reference ? (r.requests.average / reference.requests.average).toFixed(2) : "",
-  "gateway CPU": gateway,
+  "gateway CPU": cpu ? share(cpu.cpu, r) : "",
+  "chain and load generator CPU": cpu ? share(cpu.rest, r) : "",
 });
 
 // The reference: Express's hello world, on this machine, in this run: measured before and after
@@ -68,12 +69,15 @@ const cpuOf = (pid: number) => {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+/** The gateway's CPU, and this process's: the chain simulator (which runs every dry run and transaction) and the load generator. */
 const measured = async (options: autocannon.Options) => {
   const before = cpuOf(server.child.pid!);
+  const here = process.cpuUsage();
   const result = await run(options);
-  return { result, cpu: cpuOf(server.child.pid!) - before };
+  const { user, system } = process.cpuUsage(here);
+  return { result, cpu: cpuOf(server.child.pid!) - before, rest: (user + system) / 1e6 };
 };
-const gatewayCpu = ({ result, cpu }: { result: Result; cpu: number }) => `${((cpu / SECONDS) * 100).toFixed(0)}% of a core, ${Math.round((cpu * 1e6) / result.requests.total)} µs a request`;
+const share = (cpu: number, result: Result) => `${((cpu / SECONDS) * 100).toFixed(0)}% of a core, ${Math.round((cpu * 1e6) / result.requests.total)} µs a request`;
 
 const proofs = await measured({
   url,
@@ -112,8 +116,8 @@ const reference = { ...referenceAfter, requests: { ...referenceAfter.requests, a
 console.table([
   row("reference: Express hello world, before", referenceBefore),
   row("reference: Express hello world, after", referenceAfter),
-  row(`proof lookup at ${RECORDS.toLocaleString("en")} records`, proofs.result, reference, gatewayCpu(proofs)),
-  row("intake (POST /v1/cases), anchorer running", intake.result, reference, gatewayCpu(intake)),
+  row(`proof lookup at ${RECORDS.toLocaleString("en")} records`, proofs.result, reference, proofs),
+  row("intake (POST /v1/cases), anchorer running", intake.result, reference, intake),
 ]);
 console.log(`after the intake run the log is anchored up to ${latest.treeSize} records, ${latest.pending} waiting; goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s`);
 await local.close();
