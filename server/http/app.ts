@@ -38,6 +38,14 @@ export function createApp(deps: AppDependencies): express.Express {
   const latency = new Histogram({ name: "aidtrail_http_request_seconds", help: "HTTP request latency by route", labelNames: ["route"], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
 
   app.disable("x-powered-by");
+  // Express's res.json finds the content type through MIME lookups and header parsing, turns the
+  // text into a Buffer and writes it apart from the head; for a proof of a few KiB that cost a sixth
+  // of the lookup's CPU. An answer here is the JSON text, ended in one write with its head.
+  app.response.json = function json(this: express.Response, body: unknown) {
+    if (!this.get("Content-Type")) this.setHeader("Content-Type", "application/json; charset=utf-8");
+    this.end(JSON.stringify(body));
+    return this;
+  };
   // API answers are not cached by validators: an ETag would hash every body for nothing. (The web
   // pages' static files keep theirs: express.static sets its own.)
   app.set("etag", false);
