@@ -17,6 +17,12 @@ export interface LedgerEvent {
   timestamp: number;
 }
 
+/** An event of the contracts followed, and the interface that decodes it. */
+interface KnownEvent {
+  iface: Interface;
+  fragment: EventFragment;
+}
+
 /** A log as eth_getLogs gives it: numbers in hex. */
 interface RawLog {
   address: string;
@@ -44,33 +50,27 @@ const KEY = {
  */
 export class Indexer {
   readonly #job = new BackgroundJob(() => this.#run());
+  /** Each contract's events by topic, by the contract's address, found once: ethers' own lookup hashes every event's signature for every log. */
+  readonly #events: Map<string, Map<string, KnownEvent>>;
 
   constructor(
     private readonly state: StateStore,
     private readonly chain: ChainClient,
     private readonly fromBlock: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#events = new Map(
+      [chain.cases, chain.funds].map((contract) => {
+        const byTopic = new Map<string, KnownEvent>();
+        contract.interface.forEachEvent((fragment) => byTopic.set(fragment.topicHash, { iface: contract.interface, fragment }));
+        return [(contract.target as string).toLowerCase(), byTopic];
+      }),
+    );
+  }
 
   /** Indexes every block up to the chain's head; concurrent calls share one run. Returns the block indexed to. */
   catchUp(): Promise<number> {
     return this.#job.run();
-  }
-
-  /** Each contract's events by topic, found once: ethers' own lookup hashes every event's signature for every log. */
-  #events: Map<string, Map<string, { iface: Interface; fragment: EventFragment }>> | null = null;
-
-  async #eventsByAddress(): Promise<Map<string, Map<string, { iface: Interface; fragment: EventFragment }>>> {
-    if (!this.#events) {
-      const byAddress = new Map<string, Map<string, { iface: Interface; fragment: EventFragment }>>();
-      for (const contract of [this.chain.cases, this.chain.funds]) {
-        const byTopic = new Map<string, { iface: Interface; fragment: EventFragment }>();
-        contract.interface.forEachEvent((fragment) => byTopic.set(fragment.topicHash, { iface: contract.interface, fragment }));
-        byAddress.set((await contract.getAddress()).toLowerCase(), byTopic);
-      }
-      this.#events = byAddress;
-    }
-    return this.#events;
   }
 
   async #run(): Promise<number> {
@@ -78,17 +78,16 @@ export class Indexer {
     const head = await provider.getBlockNumber();
     const done = (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
     if (done >= head) return done;
-    const events = await this.#eventsByAddress();
     // Window by window, each written with the block it reaches before the next is asked for. Logs
     // and block times are read as the node gives them: ethers' Log and Block objects checksum
     // every address and copy every field, which the index has no use for.
     await inWindows(async (from, to) => {
-      const logs = (await provider.send("eth_getLogs", [{ address: [...events.keys()], fromBlock: toQuantity(from), toBlock: toQuantity(to) }])) as RawLog[];
+      const logs = (await provider.send("eth_getLogs", [{ address: [...this.#events.keys()], fromBlock: toQuantity(from), toBlock: toQuantity(to) }])) as RawLog[];
       const blocks = [...new Set(logs.map((l) => l.blockNumber))];
       const times = new Map(await Promise.all(blocks.map(async (n) => [n, Number(((await provider.send("eth_getBlockByNumber", [n, false])) as { timestamp: string }).timestamp)] as const)));
       const entries: Record<string, LedgerEvent> = {};
       for (const log of logs) {
-        const known = events.get(log.address.toLowerCase())?.get(log.topics[0] ?? "");
+        const known = this.#events.get(log.address.toLowerCase())?.get(log.topics[0] ?? "");
         if (!known) continue;
         const decoded = known.iface.decodeEventLog(known.fragment, log.data, log.topics);
         const args = jsonSafe(Object.fromEntries(known.fragment.inputs.map((input, i) => [input.name, decoded[i]]))) as Record<string, unknown>;

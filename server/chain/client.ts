@@ -93,8 +93,8 @@ export class ChainClient {
 
   /**
    * Sends a call from the operator account and resolves with its receipt once mined; a call the
-   * ledger would refuse throws from the gas estimate, with its reason. The relayer sends one per
-   * case, so this does less than a contract's send: fees are read once a second rather than with
+   * ledger would refuse throws from the gas estimate, with its reason. The relayer sends every
+   * ledger step through here, so this does less than a contract's send: fees are read once a second rather than with
    * three calls per transaction, and the signed transaction goes out as it is (ethers' broadcast
    * recovers its signer from the signature and asks for the block number again).
    */

@@ -58,7 +58,6 @@ function need<T>(value: T | undefined, option: string, step: string): T {
   return value;
 }
 
-
 function stepOf(name: StepName, o: Options): Step {
   const cases = CaseRegistry__factory.createInterface();
   const funds = FundLedger__factory.createInterface();

@@ -82,7 +82,8 @@ const KEY = {
   layout: "m:layout",
   tile: (t: TileId) => `t:${t.level.toString().padStart(2, "0")}:${pad(t.index)}`,
   entry: (i: number) => `e:${pad(i)}`,
-  leaf: (hash: Uint8Array) => `h:${hex(hash).slice(2)}`,
+  /** By the leaf hash as `hex` gives it. */
+  leaf: (hashHex: string) => `h:${hashHex.slice(2)}`,
   revisions: (recordId: string) => `r:${recordId}`,
   caseLeaf: (caseId: string, index: number) => `k:${caseId}:${pad(index)}`,
   checkpoint: (size: number) => `c:${pad(size)}`,
@@ -309,11 +310,12 @@ export class RecordLog {
           const index = size++;
           for (const { node, hash } of appendLeaf(frontier, index, leaf)) edge.place(node, hash, tiles);
           const position = bytesOf(String(index));
+          const leafHash = hex(leaf);
           batch.put(KEY.entry(index), stored);
-          batch.put(KEY.leaf(leaf), position);
+          batch.put(KEY.leaf(leafHash), position);
           revisions.get(record.recordId)![record.revision] = index;
           if (record.caseId) batch.put(KEY.caseLeaf(record.caseId, index), position);
-          return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash: hex(leaf) };
+          return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash };
         }),
       );
       for (const recordId of new Set(accepted.flatMap(({ ready }) => ready.map((p) => p.record.recordId)))) {
@@ -456,7 +458,7 @@ export class RecordLog {
   }
 
   async indexOfLeafHash(hash: Uint8Array): Promise<number | null> {
-    const bytes = await this.db.get(KEY.leaf(hash));
+    const bytes = await this.db.get(KEY.leaf(hex(hash)));
     return bytes ? num(bytes) : null;
   }
 
