@@ -29,7 +29,9 @@ export class ChainClient {
     readonly cases: CaseRegistry,
     readonly funds: FundLedger,
     readonly anchor: LogAnchor,
-  ) {}
+  ) {
+    this.#hasScopedRole = { to: (access.target as string).toLowerCase(), selector: access.interface.getFunction("hasScopedRole").selector };
+  }
 
   /** Connects and checks the endpoint serves the configured chain and the deployment's contracts are there. */
   static async connect(config: GatewayConfig): Promise<ChainClient> {
@@ -80,13 +82,13 @@ export class ChainClient {
     if (!/^0x[0-9a-fA-F]{64}$/.test(role) || !/^0x[0-9a-fA-F]{40}$/.test(account) || jurisdiction < 0n || jurisdiction >= 2n ** 64n) {
       throw new TypeError(`hasScopedRole(${role}, ${account}, ${jurisdiction}): not a role id, an address and a jurisdiction code`);
     }
-    this.#hasScopedRole ??= { to: (this.access.target as string).toLowerCase(), selector: this.access.interface.getFunction("hasScopedRole").selector };
     const word = (hex: string) => hex.toLowerCase().padStart(64, "0");
     const data = this.#hasScopedRole.selector + word(role.slice(2)) + word(account.slice(2)) + word(jurisdiction.toString(16));
     return BigInt(await this.provider.send("eth_call", [{ to: this.#hasScopedRole.to, data }, "latest"])) === 1n;
   }
 
-  #hasScopedRole: { to: string; selector: string } | null = null;
+  /** AidAccess's address and hasScopedRole's selector, found once. */
+  readonly #hasScopedRole: { to: string; selector: string };
 
   /** The fee fields of the operator's transactions and when they were read. */
   #fees: { readAt: number; fields: Pick<TransactionRequest, "type" | "gasPrice" | "maxFeePerGas" | "maxPriorityFeePerGas"> } | null = null;
