@@ -77,6 +77,41 @@ describe("case intake", () => {
     expect(local.gateway.log.size).toBe(size);
   });
 
+  it("checks concurrent intakes together, refusing only the one the ledger would refuse", async () => {
+    const residentId = (body: string) => body + checkCharacter(body);
+    const { provider } = local.gateway.chain;
+    const send = provider.send.bind(provider);
+    const calls: string[] = [];
+    provider.send = (method, params) => {
+      if (method === "eth_call") calls.push((params as { data: string }[])[0]!.data);
+      return send(method, params);
+    };
+    const size = local.gateway.log.size;
+    try {
+      const answers = await Promise.all([
+        post(application(residentId("11010119850505101"))),
+        post(application(residentId("11010119850505102"))),
+        // The applicant of the first test, whose case is open.
+        post(application("110101199003074477")),
+        post(application(residentId("11010119850505103"))),
+        post(application(residentId("11010119850505104")), auditor),
+        post(application(residentId("11010119850505105"))),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 409, 201, 403, 201]);
+      expect(answers[2]!.body.error.code).toBe("LEDGER_CASE_IDENTITY_ALREADY_OPEN");
+      expect(answers[4]!.body.error.code).toBe("FORBIDDEN_ROLE");
+      expect(local.gateway.log.size).toBe(size + 4);
+      // Six requests' role checks (two officers) in fewer calls than six, and dry runs run
+      // together: a batch the ledger refused (it held the open case) was run again one by one.
+      const of = (name: string, contract: { interface: { getFunction(name: string): { selector: string } | null } }) => calls.filter((data) => data.startsWith(contract.interface.getFunction(name)!.selector));
+      expect(of("hasScopedRole", local.contracts.access).length).toBeLessThan(6);
+      const dryRuns = of("submitApplications", local.contracts.cases).map((data) => Number(BigInt("0x" + data.slice(10 + 64, 10 + 128))));
+      expect(Math.max(...dryRuns)).toBeGreaterThan(1);
+    } finally {
+      provider.send = send;
+    }
+  });
+
   it("lets only a caseworker over the township take a case in", async () => {
     expect((await post(application("110101199507070015"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     expect((await post({ ...application("110101199507070015"), jurisdiction: "440105002000" }).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");

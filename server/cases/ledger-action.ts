@@ -33,8 +33,10 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
       // As the officer who signed it: the ledger checks their role, not the operator's.
       const { from, to, data } = Transaction.from(args[0] as string);
       await chain.provider.call({ from, to, data });
+    } else if (call === "submitApplication") {
+      await chain.dryRunApplication(args);
     } else {
-      await chain.provider.send("eth_call", [{ from: await chain.operator.getAddress(), ...operatorCall(chain, call, args) }, "latest"]);
+      await chain.provider.send("eth_call", [{ from: chain.operatorAddress, ...operatorCall(chain, call, args) }, "latest"]);
     }
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);

@@ -13,6 +13,9 @@ import {
 } from "../../types/ethers-contracts/index.js";
 import type { GatewayConfig } from "../config.ts";
 import { ConfigError } from "../config.ts";
+import { submitApplicationsData } from "./applications.ts";
+import { coalesced } from "./coalesce.ts";
+import { decodeRevert } from "./reverts.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
 
 /**
@@ -29,8 +32,10 @@ export class ChainClient {
     readonly cases: CaseRegistry,
     readonly funds: FundLedger,
     readonly anchor: LogAnchor,
+    readonly operatorAddress: string,
   ) {
     this.#hasScopedRole = { to: (access.target as string).toLowerCase(), selector: access.interface.getFunction("hasScopedRole").selector };
+    this.#submitApplications = cases.interface.getFunction("submitApplications").selector;
   }
 
   /** Connects and checks the endpoint serves the configured chain and the deployment's contracts are there. */
@@ -69,6 +74,7 @@ export class ChainClient {
       CaseRegistry__factory.connect(c.caseRegistry, operator),
       FundLedger__factory.connect(c.fundLedger, operator),
       LogAnchor__factory.connect(c.logAnchor, operator),
+      await operator.getAddress(),
     );
   }
 
@@ -76,16 +82,53 @@ export class ChainClient {
    * Whether `account` holds `role` over `jurisdiction`, as AidAccess.hasScopedRole answers at the
    * latest block. Every officer's request asks, so the call is encoded and decoded here, as one
    * eth_call: through the contract binding ethers hashes the function's signature and checksums
-   * the address on each call, three times the gateway's CPU for the same answer.
+   * the address on each call, three times the gateway's CPU for the same answer. Questions asked
+   * while others are in flight go together (see coalesced), the same question once.
    */
   async hasScopedRole(role: string, account: string, jurisdiction: bigint): Promise<boolean> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(role) || !/^0x[0-9a-fA-F]{40}$/.test(account) || jurisdiction < 0n || jurisdiction >= 2n ** 64n) {
       throw new TypeError(`hasScopedRole(${role}, ${account}, ${jurisdiction}): not a role id, an address and a jurisdiction code`);
     }
     const word = (hex: string) => hex.toLowerCase().padStart(64, "0");
-    const data = this.#hasScopedRole.selector + word(role.slice(2)) + word(account.slice(2)) + word(jurisdiction.toString(16));
-    return BigInt(await this.provider.send("eth_call", [{ to: this.#hasScopedRole.to, data }, "latest"])) === 1n;
+    return this.#roleCheck(this.#hasScopedRole.selector + word(role.slice(2)) + word(account.slice(2)) + word(jurisdiction.toString(16)));
   }
+
+  readonly #roleCheck = coalesced(async (calls: string[]) => {
+    const distinct = [...new Set(calls)];
+    const answers = await Promise.allSettled(distinct.map(async (data) => BigInt(await this.provider.send("eth_call", [{ to: this.#hasScopedRole.to, data }, "latest"])) === 1n));
+    const byCall = new Map(distinct.map((data, i) => [data, answers[i]!]));
+    return calls.map((data) => byCall.get(data)!);
+  });
+
+  /** submitApplications: the call's transaction fields for these applications (in the outbox's submitApplication arguments). */
+  applicationsCall(applications: readonly (readonly unknown[])[]): { to: string; data: string } {
+    return { to: this.cases.target as string, data: submitApplicationsData(this.#submitApplications, applications) };
+  }
+
+  /**
+   * Runs an application as the relayer will send it, without sending it. Intakes' dry runs made
+   * while others are in flight go together as one submitApplications call (see coalesced); when
+   * the ledger refuses the batch, each is run again alone, so only the refused one fails, with
+   * its own reason. Rejects with the node's error: a revert, or the node not answering.
+   */
+  dryRunApplication(args: readonly unknown[]): Promise<void> {
+    return this.#applicationDryRun(args);
+  }
+
+  readonly #applicationDryRun = coalesced(async (applications: (readonly unknown[])[]) => {
+    const run = async (batch: (readonly unknown[])[]) => {
+      await this.provider.send("eth_call", [{ from: this.operatorAddress, ...this.applicationsCall(batch) }, "latest"]);
+    };
+    try {
+      await run(applications);
+      return applications.map(() => ({ status: "fulfilled", value: undefined }) as const);
+    } catch (error) {
+      if (applications.length === 1 || !decodeRevert(error)) throw error;
+    }
+    return Promise.allSettled(applications.map((application) => run([application])));
+  });
+
+  readonly #submitApplications: string;
 
   /** AidAccess's address and hasScopedRole's selector, found once. */
   readonly #hasScopedRole: { to: string; selector: string };
@@ -98,16 +141,18 @@ export class ChainClient {
    * ledger would refuse throws from the gas estimate, with its reason. The relayer sends every
    * ledger step through here, so this does less than a contract's send: fees are read once a second rather than with
    * three calls per transaction, and the signed transaction goes out as it is (ethers' broadcast
-   * recovers its signer from the signature and asks for the block number again).
+   * recovers its signer from the signature and asks for the block number again). A caller that
+   * knows a bound on the gas the call takes may give it and spare the node the estimate, which
+   * runs the whole call once more; a call that runs out of it is mined as reverted.
    */
-  async sendAsOperator(call: { to: string; data: string }): Promise<TransactionReceipt> {
-    const from = await this.operator.getAddress();
+  async sendAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<TransactionReceipt> {
+    const from = this.operatorAddress;
     if (!this.#fees || Date.now() - this.#fees.readAt > 1000) {
       const fee = await this.provider.getFeeData();
       const fields = fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas } : { type: 0, gasPrice: fee.gasPrice };
       this.#fees = { readAt: Date.now(), fields };
     }
-    const gasLimit = await this.provider.estimateGas({ ...call, from });
+    const gasLimit = gasBound ?? (await this.provider.estimateGas({ ...call, from }));
     const nonce = await this.operator.getNonce("pending");
     this.operator.increment();
     const signed = await this.operator.signer.signTransaction({ ...call, ...this.#fees.fields, from, nonce, gasLimit, chainId: this.chainId });

@@ -1,0 +1,50 @@
+import { hexlify, randomBytes } from "ethers";
+import { describe, expect, it } from "vitest";
+import { CaseRegistry__factory } from "../types/ethers-contracts/index.js";
+import { submitApplicationsData } from "../server/chain/applications.ts";
+import { coalesced } from "../server/chain/coalesce.ts";
+
+const cases = CaseRegistry__factory.createInterface();
+const selector = cases.getFunction("submitApplications").selector;
+const application = (programme: number | string, jurisdiction: string | bigint | number) => [hexlify(randomBytes(32)), programme, 1, jurisdiction, hexlify(randomBytes(32)), hexlify(randomBytes(32))];
+
+describe("calls to the chain", () => {
+  it("encodes submitApplications by hand exactly as the ABI coder does, and refuses what the ABI would not take", () => {
+    const applications = [application(0, "440105001000"), application(5, 2n ** 64n - 1n), application("3", 0)];
+    const structs = applications.map(([caseId, programme, area, jurisdiction, recordHash, identityCommitment]) => ({ caseId, programme, area, jurisdiction, recordHash, identityCommitment }));
+    expect(submitApplicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs]));
+    expect(submitApplicationsData(selector, [])).toBe(cases.encodeFunctionData("submitApplications", [[]]));
+    expect(() => submitApplicationsData(selector, [application(256, 1)])).toThrow(/not a uint8: 256/);
+    expect(() => submitApplicationsData(selector, [application(0, 2n ** 64n)])).toThrow(/not a uint64/);
+    expect(() => submitApplicationsData(selector, [application(-1, 1)])).toThrow(/not a uint8/);
+    expect(() => submitApplicationsData(selector, [application(0, "1e3")])).toThrow(/not a uint64: 1e3/);
+    expect(() => submitApplicationsData(selector, [[...application(0, 1).slice(0, 5), "0x1234"]])).toThrow(/not a bytes32/);
+    expect(() => submitApplicationsData(selector, [application(0, 1).slice(1)])).toThrow(/6 fields/);
+  });
+
+  it("sends calls made while a batch is in flight as the next batch, each answered or refused on its own", async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const call = coalesced(async (items: number[]) => {
+      batches.push(items);
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+      if (items.includes(99)) throw new Error("the node did not answer");
+      return items.map((n) => (n % 2 === 0 ? { status: "fulfilled", value: n * 10 } : { status: "rejected", reason: new Error(`odd ${n}`) }) as const);
+    });
+    const first = [call(2), call(4)];
+    await new Promise((r) => setImmediate(r));
+    // Made while the first batch is in flight: they wait for it, then go together.
+    const second = [call(6), call(7), call(8)];
+    release();
+    expect(await Promise.all(first)).toEqual([20, 40]);
+    expect(await Promise.allSettled(second)).toEqual([
+      { status: "fulfilled", value: 60 },
+      { status: "rejected", reason: new Error("odd 7") },
+      { status: "fulfilled", value: 80 },
+    ]);
+    expect(batches).toEqual([[2, 4], [6, 7, 8]]);
+    const failed = await Promise.allSettled([call(99), call(10)]);
+    expect(failed.map((f) => f.status)).toEqual(["rejected", "rejected"]);
+    expect(await call(12)).toBe(120);
+  });
+});
