@@ -6,13 +6,13 @@ import { coalesced } from "../server/chain/coalesce.ts";
 
 const cases = CaseRegistry__factory.createInterface();
 const selector = cases.getFunction("submitApplications").selector;
-const application = (programme: number | string, jurisdiction: string | bigint | number) => [hexlify(randomBytes(32)), programme, 1, jurisdiction, hexlify(randomBytes(32)), hexlify(randomBytes(32))];
+const application = (programme: number | string, jurisdiction: string | bigint | number): unknown[] => [hexlify(randomBytes(32)), programme, 1, jurisdiction, hexlify(randomBytes(32)), hexlify(randomBytes(32))];
 
 describe("calls to the chain", () => {
   it("encodes submitApplications by hand exactly as the ABI coder does, and refuses what the ABI would not take", () => {
     const applications = [application(0, "440105001000"), application(5, 2n ** 64n - 1n), application("3", 0)];
     const structs = applications.map(([caseId, programme, area, jurisdiction, recordHash, identityCommitment]) => ({ caseId, programme, area, jurisdiction, recordHash, identityCommitment }));
-    expect(submitApplicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs]));
+    expect(submitApplicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs as never]));
     expect(submitApplicationsData(selector, [])).toBe(cases.encodeFunctionData("submitApplications", [[]]));
     expect(() => submitApplicationsData(selector, [application(256, 1)])).toThrow(/not a uint8: 256/);
     expect(() => submitApplicationsData(selector, [application(0, 2n ** 64n)])).toThrow(/not a uint64/);
@@ -29,7 +29,7 @@ describe("calls to the chain", () => {
       batches.push(items);
       if (batches.length === 1) await new Promise<void>((r) => (release = r));
       if (items.includes(99)) throw new Error("the node did not answer");
-      return items.map((n) => (n % 2 === 0 ? { status: "fulfilled", value: n * 10 } : { status: "rejected", reason: new Error(`odd ${n}`) }) as const);
+      return items.map((n): PromiseSettledResult<number> => (n % 2 === 0 ? { status: "fulfilled", value: n * 10 } : { status: "rejected", reason: new Error(`odd ${n}`) }));
     });
     const first = [call(2), call(4)];
     await new Promise((r) => setImmediate(r));
