@@ -1,9 +1,9 @@
 import { BackgroundJob } from "./background-job.ts";
-import { toQuantity, type EventFragment, type Interface } from "ethers";
+import { toQuantity } from "ethers";
 import type { Logger } from "pino";
 import { inWindows } from "./chain/events.ts";
 import type { ChainClient } from "./chain/client.ts";
-import { jsonSafe } from "./chain/domain.ts";
+import { eventDecoder, type LogWords } from "./chain/event-decoder.ts";
 import type { StateStore } from "./state/state-store.ts";
 
 /** A ledger event as the indexer keeps it: its arguments by name, JSON-safe (integers as decimal strings). */
@@ -17,10 +17,10 @@ export interface LedgerEvent {
   timestamp: number;
 }
 
-/** An event of the contracts followed, and the interface that decodes it. */
+/** An event of the contracts followed: its name, and how its arguments are decoded. */
 interface KnownEvent {
-  iface: Interface;
-  fragment: EventFragment;
+  name: string;
+  decode: (log: LogWords) => Record<string, unknown>;
 }
 
 /** A log as eth_getLogs gives it: numbers in hex. */
@@ -62,7 +62,7 @@ export class Indexer {
     this.#events = new Map(
       [chain.cases, chain.funds].map((contract) => {
         const byTopic = new Map<string, KnownEvent>();
-        contract.interface.forEachEvent((fragment) => byTopic.set(fragment.topicHash, { iface: contract.interface, fragment }));
+        contract.interface.forEachEvent((fragment) => byTopic.set(fragment.topicHash, { name: fragment.name, decode: eventDecoder(contract.interface, fragment) }));
         return [(contract.target as string).toLowerCase(), byTopic];
       }),
     );
@@ -89,9 +89,8 @@ export class Indexer {
       for (const log of logs) {
         const known = this.#events.get(log.address.toLowerCase())?.get(log.topics[0] ?? "");
         if (!known) continue;
-        const decoded = known.iface.decodeEventLog(known.fragment, log.data, log.topics);
-        const args = jsonSafe(Object.fromEntries(known.fragment.inputs.map((input, i) => [input.name, decoded[i]]))) as Record<string, unknown>;
-        const name = known.fragment.name;
+        const args = known.decode(log);
+        const name = known.name;
         const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
         if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event)] = event;
         // An allocation's own events, its children's creation (under the parent), and the payouts and reversals drawn on it.

@@ -1,6 +1,8 @@
-import { hexlify, randomBytes } from "ethers";
+import { hexlify, Interface, randomBytes, Wallet, type ParamType } from "ethers";
 import { describe, expect, it } from "vitest";
-import { CaseRegistry__factory } from "../types/ethers-contracts/index.js";
+import { CaseRegistry__factory, FundLedger__factory } from "../types/ethers-contracts/index.js";
+import { jsonSafe } from "../server/chain/domain.ts";
+import { eventDecoder } from "../server/chain/event-decoder.ts";
 import { submitApplicationsData } from "../server/chain/applications.ts";
 import { coalesced } from "../server/chain/coalesce.ts";
 
@@ -46,5 +48,40 @@ describe("calls to the chain", () => {
     const failed = await Promise.allSettled([call(99), call(10)]);
     expect(failed.map((f) => f.status)).toEqual(["rejected", "rejected"]);
     expect(await call(12)).toBe(120);
+  });
+
+  it("decodes every event of the ledger as ethers does, one-word arguments by hand and others through ethers", () => {
+    const sample = (param: ParamType, i: number): unknown => {
+      const t = param.baseType;
+      if (t === "address") return Wallet.createRandom().address;
+      if (t === "bool") return i % 2 === 0;
+      if (t === "string") return `text ${i} 中文`;
+      if (t === "bytes") return hexlify(randomBytes(i + 3));
+      if (t === "array") return [sample(param.arrayChildren!, i), sample(param.arrayChildren!, i + 1)];
+      const bits = Number(/\d+$/.exec(t)![0]);
+      if (t.startsWith("bytes")) return hexlify(randomBytes(bits));
+      // The largest and the smallest values of each width, and one between.
+      const top = t.startsWith("int") ? 1n << BigInt(bits - 1) : 1n << BigInt(bits);
+      return [top - 1n, t.startsWith("int") ? -top : 0n, top / 3n][i % 3];
+    };
+    const synthetic = new Interface(["event Mixed(int16 indexed low, bytes4 tag, int256 delta, string note, bool flag)", "event Words(int8 a, uint40 indexed b, bytes1 c, bool indexed d)"]);
+    const ifaces = [CaseRegistry__factory.createInterface(), FundLedger__factory.createInterface(), synthetic];
+    let decoded = 0;
+    for (const iface of ifaces) {
+      iface.forEachEvent((fragment) => {
+        for (let round = 0; round < 3; round++) {
+          const values = fragment.inputs.map((input, i) => sample(input, i + round));
+          const log = iface.encodeEventLog(fragment, values);
+          const byEthers = iface.decodeEventLog(fragment, log.data, log.topics);
+          const expected = jsonSafe(Object.fromEntries(fragment.inputs.map((input, i) => [input.name, byEthers[i]])));
+          expect(eventDecoder(iface, fragment)(log), `${fragment.name}, round ${round}`).toEqual(expected);
+          decoded++;
+        }
+      });
+    }
+    expect(decoded).toBeGreaterThan(15 * 3);
+    const words = synthetic.getEvent("Words")!;
+    const short = synthetic.encodeEventLog(words, [1, 2, "0x01", true]);
+    expect(() => eventDecoder(synthetic, words)({ topics: short.topics, data: short.data.slice(0, -64) })).toThrow(/too short for its argument c/);
   });
 });

@@ -68,6 +68,10 @@ describe("officer sign-in", () => {
     expect((await request(app).get("/v1/auth/session").expect(401)).body.error.code).toBe("AUTH_REQUIRED");
     expect((await request(app).get("/v1/auth/session").set("authorization", "Bearer nonsense").expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
     const { token } = (await request(app).post("/v1/auth/session").send(await signInAs(w.who.approver1)).expect(200)).body;
+    // Used once, so the gateway has it as verified: neither a changed copy nor its expiry gets past that.
+    await request(app).get("/v1/auth/session").set("authorization", `Bearer ${token}`).expect(200);
+    const changed = token.slice(0, -2) + (token.endsWith("AA") ? "BB" : "AA");
+    expect((await request(app).get("/v1/auth/session").set("authorization", `Bearer ${changed}`).expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
     clock = new Date(clock.getTime() + 9 * 3600_000);
     expect((await request(app).get("/v1/auth/session").set("authorization", `Bearer ${token}`).expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
   });

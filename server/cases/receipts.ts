@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { hmacSha256Hex } from "../records/keyed-hash.ts";
 
 /**
  * A citizen's receipt: the case id and a 60-bit random code, printable as a QR payload. The
@@ -17,7 +18,7 @@ export interface Receipt {
 }
 
 function codeHash(key: Uint8Array, caseId: string, code: string): string {
-  return createHmac("sha256", key).update(`aidtrail receipt\n${caseId}\n${code.toUpperCase()}`).digest("hex");
+  return hmacSha256Hex(key, `aidtrail receipt\n${caseId}\n${code.toUpperCase()}`);
 }
 
 export function newReceipt(key: Uint8Array, caseId: string): { receipt: Receipt; codeHash: string } {

@@ -1,5 +1,5 @@
-import { createHmac } from "node:crypto";
 import { IdentityError } from "./errors.ts";
+import { hmacSha256Hex } from "./keyed-hash.ts";
 
 /** GB 11643-1999: weights of the first 17 digits, and the check character for each sum mod 11. */
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -42,5 +42,5 @@ export function normaliseResidentId(input: string): string {
  */
 export function identityCommitment(key: Uint8Array, residentId: string): string {
   if (key.length < 32) throw new IdentityError("the identity key must be at least 32 bytes");
-  return "0x" + createHmac("sha256", key).update(normaliseResidentId(residentId)).digest("hex");
+  return "0x" + hmacSha256Hex(key, normaliseResidentId(residentId));
 }
