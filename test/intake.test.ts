@@ -114,6 +114,9 @@ describe("case intake", () => {
 
   it("lets only a caseworker over the township take a case in", async () => {
     expect((await post(application("110101199507070015"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    // The role is the answer even when the ledger would also refuse (this applicant's case is
+    // open): a caller without the role learns nothing about who has a case.
+    expect((await post(application("110101199003074477"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     expect((await post({ ...application("110101199507070015"), jurisdiction: "440105002000" }).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     await request(local.gateway.url).post("/v1/cases").send(application()).expect(401);
   });

@@ -57,9 +57,11 @@ export interface IntakeContext extends LedgerActionContext {
 /**
  * Takes in an application as a ledger action (see ledgerAction): a refusal the ledger would give,
  * such as an identity with an open case, writes nothing; a chain that does not answer does not
- * stop intake. The citizen's receipt code is returned once and kept only as a slow hash.
+ * stop intake. The citizen's receipt code is returned once and kept only as an HMAC (see
+ * receipts.ts). `authorized`, the officer's role check if still under way, must pass before
+ * anything is written.
  */
-export async function intakeCase(ctx: LedgerActionContext & { identityKey: Uint8Array }, officer: string, input: ApplicationInput): Promise<IntakeResult> {
+export async function intakeCase(ctx: IntakeContext, officer: string, input: ApplicationInput, authorized?: Promise<unknown>): Promise<IntakeResult> {
   const identity = identityCommitment(ctx.identityKey, input.applicant.residentId);
   const caseId = hexlify(randomBytes(32));
   const record = newRecord({
@@ -81,6 +83,7 @@ export async function intakeCase(ctx: LedgerActionContext & { identityKey: Uint8
     caseId,
     record,
     call: "submitApplication",
+    authorized,
     args: [caseId, PROGRAMMES[input.programme], AREAS[input.area], input.jurisdiction, hash, identity],
     extraState: (outbox): Record<string, CaseEntry> => ({
       [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt },

@@ -53,12 +53,13 @@ export async function awaitLedger(ctx: Pick<LedgerActionContext, "relayer" | "le
  * nothing), then the call owed in the outbox, then the record that explains it appended to the
  * log, then the relayer given `ledgerWaitMs` to put it on chain. A chain that is down delays the
  * ledger, never the record. `extraState` (given the outbox key) is written with the outbox entry, atomically.
+ * `authorized`, a check of the caller still under way, runs alongside the dry run: both must pass.
  */
 export async function ledgerAction(
   ctx: LedgerActionContext,
-  step: { caseId: string; record: AidRecord; call: LedgerCall; args: unknown[]; extraState?: (outbox: string) => Record<string, unknown> },
+  step: { caseId: string; record: AidRecord; call: LedgerCall; args: unknown[]; authorized?: Promise<unknown>; extraState?: (outbox: string) => Record<string, unknown> },
 ): Promise<LedgerActionResult> {
-  await dryRun(ctx.chain, step.call, step.args);
+  await Promise.all([step.authorized, dryRun(ctx.chain, step.call, step.args)]);
   const outbox = outboxKey(step.caseId);
   const entry: OutboxEntry = { kind: step.call, caseId: step.caseId, recordId: step.record.recordId, args: step.args, state: "pending", attempts: 0, owedAt: Date.now() };
   // The debt first, then the evidence: after a crash between them the relayer finds a debt whose

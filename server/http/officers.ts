@@ -58,22 +58,30 @@ export function signedIn(signIn: SignIn): RequestHandler {
 }
 
 /**
+ * The roles of `role` (or of each of `role`) that `officer` holds over `jurisdiction`, as the
+ * ledger says at this moment; a FORBIDDEN_ROLE error when none.
+ */
+export async function heldRoles(access: LedgerAccess, role: RoleName | RoleName[], officer: string | undefined, jurisdiction: bigint): Promise<RoleName[]> {
+  const roles = Array.isArray(role) ? role : [role];
+  const held = officer ? await Promise.all(roles.map((r) => access.hasScopedRole(roleId(r), officer, jurisdiction))) : [];
+  const holding = roles.filter((_, i) => held[i]);
+  if (holding.length === 0) {
+    throw new RequestError("FORBIDDEN_ROLE", `account ${officer} does not hold ${roles.join(" or ")} over jurisdiction ${jurisdiction} on the ledger`, 403, {
+      hint: "ask governance for the role, or sign in with the account that holds it",
+    });
+  }
+  return holding;
+}
+
+/**
  * Requires the officer to hold `role` (or one of `role`) over the jurisdiction the request
  * concerns, as the ledger says at this moment: a role revoked on chain stops working on the next
  * request. The roles held are left on `res.locals.roles`.
  */
 export function authorize(access: LedgerAccess, role: RoleName | RoleName[], jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>): RequestHandler {
-  const roles = Array.isArray(role) ? role : [role];
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const jurisdiction = BigInt(await jurisdictionOf(req));
-      const held = req.officer ? await Promise.all(roles.map((r) => access.hasScopedRole(roleId(r), req.officer!, jurisdiction))) : [];
-      res.locals.roles = roles.filter((_, i) => held[i]);
-      if (res.locals.roles.length === 0) {
-        return next(new RequestError("FORBIDDEN_ROLE", `account ${req.officer} does not hold ${roles.join(" or ")} over jurisdiction ${jurisdiction} on the ledger`, 403, {
-          hint: "ask governance for the role, or sign in with the account that holds it",
-        }));
-      }
+      res.locals.roles = await heldRoles(access, role, req.officer, BigInt(await jurisdictionOf(req)));
       next();
     } catch (error) {
       next(error);

@@ -12,7 +12,7 @@ import { ledgerAction } from "../../cases/ledger-action.ts";
 import type { OutboxEntry } from "../../state/outbox.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
-import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
+import { authorize, heldRoles, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 import { divisionCode } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
@@ -82,9 +82,15 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     "/cases",
     signedIn(signIn),
     validate(applicationRequest),
-    authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction),
     async (req, res) => {
-      const body = await intakeCase(ctx, req.officer!, req.body);
+      // The officer's role and the ledger's dry run of the application are asked of the chain at
+      // once, not one after the other: nothing is written unless both pass, and a role not held
+      // is the answer whatever else is wrong.
+      const authorized = heldRoles(ctx.roles, "CASEWORKER", req.officer, BigInt(req.body.jurisdiction));
+      const body = await intakeCase(ctx, req.officer!, req.body, authorized).catch(async (error: unknown) => {
+        await authorized;
+        throw error;
+      });
       void ctx.anchorer.notify();
       res.status(201).json(body);
     },
