@@ -40,6 +40,12 @@ hello.get("/", (_req, res) => void res.send("Hello World!"));
 const helloServer = hello.listen(0, "127.0.0.1");
 await new Promise((r) => helloServer.once("listening", r));
 const helloUrl = `http://127.0.0.1:${(helloServer.address() as { port: number }).port}/`;
+// Each measured run follows an unmeasured one of WARM_UP seconds on the same route: the first
+// seconds of a process run cold (the JIT, LevelDB's block cache), at 10^6 records 200 µs of the
+// gateway's CPU a proof lookup against 146 once warm.
+const WARM_UP = 3;
+const warmUp = (options: autocannon.Options) => run({ ...options, duration: WARM_UP });
+await warmUp({ url: helloUrl });
 const referenceBefore = await run({ url: helloUrl });
 
 const local = await localGateway({ ledgerWaitMs: 0, anchorBatch: 1000, anchorIntervalMs: 1000 });
@@ -79,10 +85,12 @@ const measured = async (options: autocannon.Options) => {
 };
 const share = (cpu: number, result: Result) => `${((cpu / SECONDS) * 100).toFixed(0)}% of a core, ${Math.round((cpu * 1e6) / result.requests.total)} µs a request`;
 
-const proofs = await measured({
+const proofLookups: autocannon.Options = {
   url,
   requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/proofs/records/${sample[Math.floor(Math.random() * sample.length)]}` }) }],
-});
+};
+await warmUp(proofLookups);
+const proofs = await measured(proofLookups);
 
 // Intake: each request a new applicant with a valid resident ID; the ledger is not waited for.
 const caseworker = new Wallet(DEV_KEYS.caseworker);
@@ -93,8 +101,7 @@ const residentId = (n: number) => {
   const body = `110101${day}${(100 + (n % 900)).toString()}`;
   return body + checkCharacter(body);
 };
-const intakeFrom = await local.provider.getBlockNumber();
-const intake = await measured({
+const intakeRequests: autocannon.Options = {
   url,
   requests: [
     {
@@ -107,9 +114,14 @@ const intake = await measured({
       }),
     },
   ],
-});
+};
+const intakeFrom = await local.provider.getBlockNumber();
+const intakeWarmUp = await warmUp(intakeRequests);
+const intake = await measured(intakeRequests);
 const latest = (await (await fetch(`${url}/v1/log/checkpoints/latest`)).json()) as { treeSize: number; pending: number };
-// Intake answers before the ledger has the case (the relayer sends it): how many had reached the ledger when the run ended.
+// Intake answers before the ledger has the case (the relayer sends it): how many had reached the
+// ledger when the run ended, of those answered in the warm-up and the measured run (requests still
+// in flight when a run ends are answered, and may reach the ledger, without being counted).
 const onLedger = (await local.contracts.cases.queryFilter(local.contracts.cases.filters.CaseSubmitted(), intakeFrom + 1)).length;
 await killProcess(server.child, "SIGTERM");
 
@@ -122,6 +134,6 @@ console.table([
   row(`proof lookup at ${RECORDS.toLocaleString("en")} records`, proofs.result, reference, proofs),
   row("intake (POST /v1/cases), anchorer running", intake.result, reference, intake),
 ]);
-console.log(`after the intake run the log is anchored up to ${latest.treeSize} records, ${latest.pending} waiting; ${onLedger} of the ${intake.result.requests.total} cases taken in are on the ledger; goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s`);
+console.log(`after the intake run the log is anchored up to ${latest.treeSize} records, ${latest.pending} waiting; ${onLedger} of the ${intakeWarmUp.requests.total + intake.result.requests.total} cases taken in are on the ledger; goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s`);
 await local.close();
 process.exit(0);

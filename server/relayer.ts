@@ -1,7 +1,7 @@
 import { BackgroundJob } from "./background-job.ts";
-import { isError, Transaction, type TransactionReceipt } from "ethers";
+import { isError, Transaction } from "ethers";
 import type { Logger } from "pino";
-import type { ChainClient } from "./chain/client.ts";
+import type { ChainClient, MinedReceipt } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
 import { operatorCall, pendingEntries, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
@@ -123,7 +123,7 @@ export class Relayer {
     }
   }
 
-  async #sendAsOperator(entry: OutboxEntry): Promise<TransactionReceipt> {
+  async #sendAsOperator(entry: OutboxEntry): Promise<MinedReceipt> {
     const call = operatorCall(this.chain, entry.kind as OperatorCall, entry.args);
     const receipt = await this.chain.sendAsOperator(call);
     if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
@@ -134,7 +134,7 @@ export class Relayer {
    * Why a mined transaction reverted: a mined revert carries no reason, and the call run again
    * just before its block gives it. Throws in every case.
    */
-  async #refusal(receipt: TransactionReceipt, call: { from: string; to: string | null; data: string }): Promise<never> {
+  async #refusal(receipt: MinedReceipt, call: { from: string; to: string | null; data: string }): Promise<never> {
     await this.chain.provider.call({ ...call, blockTag: receipt.blockNumber - 1 });
     throw new AidtrailError("LEDGER_REVERTED", `the ledger refused transaction ${receipt.hash} in block ${receipt.blockNumber}`, { hint: "see the transaction's trace on the chain" });
   }
@@ -143,16 +143,16 @@ export class Relayer {
    * Sends an officer's signed transaction as it is. Sent again after a crash, it is the same
    * transaction: the chain either knows it already or mined it, and its receipt is what counts.
    */
-  async #broadcast(raw: string): Promise<TransactionReceipt> {
+  async #broadcast(raw: string): Promise<MinedReceipt> {
     const transaction = Transaction.from(raw);
     // Only signed transactions enter the outbox, so each has its hash.
     const { from, to, data, nonce } = transaction;
     const hash = transaction.hash!;
-    if (!(await this.chain.provider.getTransactionReceipt(hash))) {
+    if (!(await this.chain.receipt(hash))) {
       try {
         await this.chain.provider.broadcastTransaction(raw);
       } catch (error) {
-        if (!isError(error, "NONCE_EXPIRED") || (await this.chain.provider.getTransactionReceipt(hash))) throw error;
+        if (!isError(error, "NONCE_EXPIRED") || (await this.chain.receipt(hash))) throw error;
         throw new AidtrailError("SIGNED_CALL_NONCE_USED", `the officer's account ${from} used nonce ${nonce} for another transaction before this one was sent`, {
           hint: "ask the gateway for a new request and sign that",
         });

@@ -197,3 +197,20 @@ describe("case intake", () => {
     expect((await request(local.gateway.url).get("/v1/cases/0x" + "00".repeat(32)).set("authorization", caseworker).expect(404)).body.error.code).toBe("CASE_NOT_FOUND");
   });
 });
+
+describe("case intake that does not wait for the ledger", () => {
+  let quick: Awaited<ReturnType<typeof localGateway>>;
+  beforeAll(async () => {
+    quick = await localGateway({ ledgerWaitMs: 0 });
+  });
+  afterAll(async () => quick?.close());
+
+  it("answers once the record is durable and the call owed, then puts the case on the ledger", async () => {
+    const token = await quick.signIn(DEV_KEYS.caseworker);
+    const response = await request(quick.gateway.url).post("/v1/cases").set("authorization", token).send(application()).expect(201);
+    expect(response.body.ledger).toEqual({ state: "pending" });
+    expect((await quick.gateway.log.lookup(response.body.recordId, { decrypt: false })).revisions).toHaveLength(1);
+    // The relayer was started by the intake, not left to its next round (five seconds away).
+    await expect.poll(async () => Number((await quick.contracts.cases.getCase(response.body.caseId))[0].status), { timeout: 2_000 }).toBe(CaseStatus.Submitted);
+  });
+});

@@ -1,4 +1,4 @@
-import { keccak256, NonceManager, Wallet, type TransactionReceipt, type TransactionRequest } from "ethers";
+import { getAddress, keccak256, NonceManager, Wallet, type TransactionRequest } from "ethers";
 import {
   AidAccess__factory,
   AssistanceStandards__factory,
@@ -17,6 +17,15 @@ import { submitApplicationsData } from "./applications.ts";
 import { coalesced } from "./coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
+
+/** What the gateway reads of a mined transaction. */
+export interface MinedReceipt {
+  hash: string;
+  blockNumber: number;
+  /** 1 for success, 0 for a revert. */
+  status: number;
+  from: string;
+}
 
 /**
  * The gateway's connection to the chain: one provider, the operator account behind one nonce
@@ -145,7 +154,7 @@ export class ChainClient {
    * knows a bound on the gas the call takes may give it and spare the node the estimate, which
    * runs the whole call once more; a call that runs out of it is mined as reverted.
    */
-  async sendAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<TransactionReceipt> {
+  async sendAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<MinedReceipt> {
     const from = this.operatorAddress;
     if (!this.#fees || Date.now() - this.#fees.readAt > 1000) {
       const fee = await this.provider.getFeeData();
@@ -167,12 +176,22 @@ export class ChainClient {
   }
 
   /** The receipt of a sent transaction once it is mined, asked for at growing intervals up to a second. */
-  async receiptOf(hash: string): Promise<TransactionReceipt> {
+  async receiptOf(hash: string): Promise<MinedReceipt> {
     for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
-      const receipt = await this.provider.getTransactionReceipt(hash);
+      const receipt = await this.receipt(hash);
       if (receipt) return receipt;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+
+  /**
+   * The receipt of a transaction, null until it is mined. Read raw: ethers' receipt formats every
+   * log, and on a chain before London (Besu's QBFT genesis, and so the simulator) also asks for the
+   * transaction, whose receipt there has no effective gas price: two calls where one will do.
+   */
+  async receipt(hash: string): Promise<MinedReceipt | null> {
+    const raw = (await this.provider.send("eth_getTransactionReceipt", [hash])) as { transactionHash: string; blockNumber: string; status: string; from: string } | null;
+    return raw && { hash: raw.transactionHash, blockNumber: Number(raw.blockNumber), status: Number(raw.status), from: getAddress(raw.from) };
   }
 
   /** The time of the latest block, in seconds: the clock deadlines and effective dates are judged by. */
