@@ -20,6 +20,8 @@ import { auditRouter } from "./http/routes/audit.ts";
 import { noticesRouter } from "./http/routes/notices.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
+import { PendingApplications } from "./cases/pending-applications.ts";
+import { pendingEntries } from "./state/outbox.ts";
 import { StateStore } from "./state/state-store.ts";
 
 export interface RunningGateway {
@@ -49,7 +51,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const chain = await ChainClient.connect(config);
   const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring, maxRecordBytes: config.maxRecordBytes });
   const state = await StateStore.open(join(config.dataDir, "state"));
-  const relayer = new Relayer(state, log, chain, logger);
+  // Applications owed from before a restart still hold their applicant until the ledger answers.
+  const pending = new PendingApplications();
+  for (const [, entry] of await pendingEntries(state)) if (entry.kind === "submitApplication") pending.claim(entry.args);
+  const relayer = new Relayer(state, log, chain, logger, (entry) => {
+    if (entry.kind === "submitApplication") pending.release(entry.args);
+  });
   const indexer = new Indexer(state, chain, config.deployment.deploymentBlock, logger);
   const anchorer = new Anchorer(log, chain.anchor, chain.operator, {
     intervalMs: tuning.anchorIntervalMs ?? config.anchorIntervalMs,
@@ -79,7 +86,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     routers: [
       proofsRouter(log),
       authRouter(signIn, chain.access, tuning.signInLimitPerMinute),
-      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, relayer, anchorer, ledgerWaitMs }, signIn),
+      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),

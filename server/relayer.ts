@@ -34,11 +34,13 @@ const applicationsGas = (count: number) => 100_000n + 180_000n * BigInt(count);
 export class Relayer {
   readonly #job = new BackgroundJob(() => this.#run());
 
+  /** `answered` is told of each entry the ledger has answered (done or failed) once that is stored. */
   constructor(
     private readonly state: StateStore,
     private readonly log: RecordLog,
     private readonly chain: ChainClient,
     private readonly logger: Logger,
+    private readonly answered: (entry: OutboxEntry) => void = () => undefined,
   ) {}
 
   /** Sends what is owed; a call during a run gets that run. */
@@ -56,13 +58,12 @@ export class Relayer {
       i = end;
       if (logged.length === 0) continue;
       const outcomes = logged.length > 1 ? await this.#sendApplications(logged.map(([, entry]) => entry)) : [await this.#send(logged[0]![1])];
-      await settle(
-        this.state,
-        logged.map(([key, entry], j) => {
-          const outcome = outcomes[j]!;
-          return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
-        }),
-      );
+      const settled = logged.map(([key, entry], j): [string, OutboxEntry] => {
+        const outcome = outcomes[j]!;
+        return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
+      });
+      await settle(this.state, settled);
+      for (const [, entry] of settled) if (entry.state !== "pending") this.answered(entry);
       if (outcomes.includes("unreachable")) return;
     }
   }
@@ -75,7 +76,10 @@ export class Relayer {
       if ((await this.log.revisionIndexes(entry.recordId)).length > 0) logged.push([key, entry]);
       else if (Date.now() - entry.owedAt > LOGGING_GRACE_MS) lost.push([key, { ...entry, state: "failed", error: { code: "RECORD_NOT_LOGGED", message: `record ${entry.recordId} never reached the log` } }]);
     }
-    if (lost.length > 0) await settle(this.state, lost);
+    if (lost.length > 0) {
+      await settle(this.state, lost);
+      for (const [, entry] of lost) this.answered(entry);
+    }
     return logged;
   }
 

@@ -50,6 +50,32 @@ describe("calls to the chain", () => {
     expect(await call(12)).toBe(120);
   });
 
+  it("sends up to its number of batches in flight at once, and the calls made beyond them as the next", async () => {
+    const batches: number[][] = [];
+    const releases: (() => void)[] = [];
+    const call = coalesced(async (items: number[]) => {
+      batches.push(items);
+      await new Promise<void>((r) => releases.push(r));
+      return items.map((n): PromiseSettledResult<number> => ({ status: "fulfilled", value: n }));
+    }, 2);
+    const turn = () => new Promise((r) => setImmediate(r));
+    const answers = [call(1), call(2)];
+    await turn();
+    answers.push(call(3));
+    await turn();
+    // Two in flight: these wait for one of them.
+    answers.push(call(4), call(5));
+    await turn();
+    expect(batches).toEqual([[1, 2], [3]]);
+    releases[1]!();
+    await turn();
+    await turn();
+    expect(batches).toEqual([[1, 2], [3], [4, 5]]);
+    releases[0]!();
+    releases[2]!();
+    expect(await Promise.all(answers)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it("decodes every event of the ledger as ethers does, one-word arguments by hand and others through ethers", () => {
     const sample = (param: ParamType, i: number): unknown => {
       const t = param.baseType;

@@ -112,6 +112,16 @@ describe("case intake", () => {
     }
   });
 
+  it("refuses the second of two applications of one person made at once, though neither is on the ledger yet", async () => {
+    const size = local.gateway.log.size;
+    const answers = await Promise.all([post(application("11010119700101100" + checkCharacter("11010119700101100"))), post(application("11010119700101100" + checkCharacter("11010119700101100")))]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN" });
+    expect(refused.body.error.message).toContain(answers.find((a) => a.status === 201)!.body.caseId);
+    expect(local.gateway.log.size).toBe(size + 1);
+  });
+
   it("lets only a caseworker over the township take a case in", async () => {
     expect((await post(application("110101199507070015"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     // The role is the answer even when the ledger would also refuse (this applicant's case is
@@ -128,6 +138,9 @@ describe("case intake", () => {
       const pending = await post(application("110101200001011232")).expect(201);
       expect(pending.body.ledger.state).toBe("pending");
       expect((await local.gateway.log.lookup(pending.body.recordId, { decrypt: false })).revisions).toHaveLength(1);
+      // A dry run cannot tell, but the gateway knows whom its applications owed are for.
+      const twice = await post(application("110101200001011232")).expect(409);
+      expect(twice.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", message: expect.stringContaining(`on its way to the ledger: case ${pending.body.caseId}`) });
       // A role never confirmed before the outage cannot be taken on trust.
       const unknown = await request(local.gateway.url).get(`/v1/cases/${pending.body.caseId}`).set("authorization", auditor).expect(503);
       expect(unknown.body.error.code).toBe("LEDGER_UNAVAILABLE");
@@ -137,6 +150,8 @@ describe("case intake", () => {
       expect(Number(terms.status)).toBe(CaseStatus.Submitted);
       const view = (await request(local.gateway.url).get(`/v1/cases/${pending.body.caseId}`).set("authorization", caseworker).expect(200)).body;
       expect(view.submission).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x/) });
+      // On the ledger, the case is the ledger's to guard.
+      expect((await post(application("110101200001011232")).expect(409)).body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
     } finally {
       local.setChainDown(false);
     }
@@ -175,6 +190,8 @@ describe("case intake", () => {
     expect(second).toMatchObject({ state: "failed", error: { code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN" } });
     expect([first.state, third.state]).toEqual(["done", "done"]);
     expect(first.transactionHash).not.toBe(third.transactionHash);
+    // The refused application holds its applicant no longer: a new one goes to the ledger, which refuses it for the case opened elsewhere.
+    expect((await post(application(residentId(ids[1]!))).expect(409)).body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
   });
 
   it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {

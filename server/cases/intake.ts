@@ -6,7 +6,8 @@ import { newRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "../http/errors.ts";
-import { ledgerAction, type LedgerActionContext } from "./ledger-action.ts";
+import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
+import type { PendingApplications } from "./pending-applications.ts";
 import { recordHash } from "../verify/record.ts";
 import { newReceipt, type Receipt } from "./receipts.ts";
 
@@ -52,6 +53,7 @@ export interface IntakeResult {
 
 export interface IntakeContext extends LedgerActionContext {
   identityKey: Uint8Array;
+  pending: PendingApplications;
 }
 
 /**
@@ -79,15 +81,23 @@ export async function intakeCase(ctx: IntakeContext, officer: string, input: App
   });
   const hash = hexlify(recordHash(record));
   const { receipt, codeHash } = newReceipt(ctx.identityKey, caseId);
-  const action = await ledgerAction(ctx, {
-    caseId,
-    record,
-    call: "submitApplication",
-    authorized,
-    args: [caseId, PROGRAMMES[input.programme], AREAS[input.area], input.jurisdiction, hash, identity],
-    extraState: (outbox): Record<string, CaseEntry> => ({
-      [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt },
-    }),
-  });
+  const args = [caseId, PROGRAMMES[input.programme], AREAS[input.area], input.jurisdiction, hash, identity];
+  ctx.pending.claim(args);
+  let action: LedgerActionResult;
+  try {
+    action = await ledgerAction(ctx, {
+      caseId,
+      record,
+      call: "submitApplication",
+      authorized,
+      args,
+      extraState: (outbox): Record<string, CaseEntry> => ({
+        [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt },
+      }),
+    });
+  } catch (error) {
+    ctx.pending.release(args);
+    throw error;
+  }
   return { caseId, receipt, recordId: record.recordId, recordHash: hash, leafIndex: action.leafIndex, ledger: action.ledger };
 }

@@ -32,15 +32,16 @@ export const TOWNSHIP = "440105001000";
  * endpoint (Hardhat's, in process), with a deployed and seeded ledger: the operator account
  * anchors and takes in cases, a caseworker and an auditor can sign in.
  */
-export async function localGateway(tuning: GatewayTuning = {}) {
-  const server = await network.createServer("hardhat", "127.0.0.1", 0);
-  const { port } = await server.listen();
-  const rpcUrl = `http://127.0.0.1:${port}`;
+export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?: string } = {}) {
+  // Hardhat's simulator in this process, unless the chain is another process's (the benchmark's).
+  const server = chain.rpcUrl ? null : await network.createServer("hardhat", "127.0.0.1", 0);
+  const rpcUrl = chain.rpcUrl ?? `http://127.0.0.1:${(await server!.listen()).port}`;
+  const { hostname, port } = new URL(rpcUrl);
   // The gateway reaches the chain through this proxy, which a test can switch off to play an outage.
   let chainDown = false;
   const proxy = createServer((req, res) => {
     if (chainDown) return void res.destroy();
-    const upstream = forward({ host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
+    const upstream = forward({ host: hostname, port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.headers);
       reply.pipe(res);
     });
@@ -136,6 +137,8 @@ export async function localGateway(tuning: GatewayTuning = {}) {
   return {
     gateway,
     env,
+    /** The chain's own JSON-RPC endpoint (the gateway's, in `env`, goes through the outage switch). */
+    rpcUrl,
     /** Stops the in-process gateway, leaving the chain (and the data folder) for another one. */
     async stopGateway() {
       if (gatewayRunning) await gateway.close();
@@ -163,7 +166,7 @@ export async function localGateway(tuning: GatewayTuning = {}) {
       provider.destroy();
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
-      await server.close();
+      await server?.close();
     },
   };
 }
