@@ -54,7 +54,7 @@ await warmUp({ url: helloUrl });
 
 // The chain, the gateway and the load generator each run as a process of their own, as in
 // production (the chain on its own machines there).
-const chainProcess = spawn(process.execPath, [...(process.env.CHAIN_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof3"] : []), "--import", "tsx", "bench/chain-process.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+const chainProcess = spawn(process.execPath, ["--import", "tsx", "bench/chain-process.ts"], { stdio: ["ignore", "pipe", "inherit"] });
 const { rpcUrl } = await new Promise<{ rpcUrl: string }>((resolve, reject) => {
   chainProcess.stdout!.once("data", (line: Buffer) => resolve(JSON.parse(line.toString())));
   chainProcess.once("exit", (code) => reject(new Error(`the chain process exited (${code}) before listening`)));
