@@ -6,7 +6,11 @@ import { Area, CaseStatus, Programme } from "../server/chain/domain.ts";
 import { checkCharacter, identityCommitment } from "../server/records/identity.ts";
 import { receiptMatches } from "../server/cases/receipts.ts";
 import type { CaseEntry } from "../server/cases/intake.ts";
+import { pino } from "pino";
+import { loadConfig } from "../server/config.ts";
+import { startGateway } from "../server/gateway.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { signInAt } from "./helpers/sign-in.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
 let caseworker: string;
@@ -229,5 +233,29 @@ describe("case intake that does not wait for the ledger", () => {
     expect((await quick.gateway.log.lookup(response.body.recordId, { decrypt: false })).revisions).toHaveLength(1);
     // The relayer was started by the intake, not left to its next round (five seconds away).
     await expect.poll(async () => Number((await quick.contracts.cases.getCase(response.body.caseId))[0].status), { timeout: 2_000 }).toBe(CaseStatus.Submitted);
+  });
+
+  it("still holds, after a restart, the applicant of an application owed from before it", async () => {
+    const applicant = application("11010119600101100" + checkCharacter("11010119600101100"));
+    quick.setChainDown(true);
+    let owed: string;
+    try {
+      owed = (await request(quick.gateway.url).post("/v1/cases").set("authorization", await quick.signIn(DEV_KEYS.caseworker)).send(applicant).expect(201)).body.caseId;
+      // The relayer the intake started finds the chain down, and leaves the application owed.
+      await quick.gateway.relayer.runOnce();
+      await quick.stopGateway();
+    } finally {
+      quick.setChainDown(false);
+    }
+    // The new process's relayer has not run yet (its first round is a minute away): the ledger does not have the case.
+    const again = await startGateway(loadConfig(quick.env), pino({ enabled: false }), { ledgerWaitMs: 0, relayIntervalMs: 60_000, signInLimitPerMinute: 100_000 });
+    try {
+      const token = await signInAt(again.url, DEV_KEYS.caseworker);
+      const refused = await request(again.url).post("/v1/cases").set("authorization", token).send(applicant).expect(409);
+      expect(refused.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", message: expect.stringContaining(`on its way to the ledger: case ${owed}`) });
+      await expect(quick.contracts.cases.getCase(owed)).rejects.toThrow(/CaseUnknown/);
+    } finally {
+      await again.close();
+    }
   });
 });
