@@ -124,6 +124,9 @@ describe("case intake", () => {
     expect(refused.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN" });
     expect(refused.body.error.message).toContain(answers.find((a) => a.status === 201)!.body.caseId);
     expect(local.gateway.log.size).toBe(size + 1);
+    // A request refused its role holds no one: the caseworker's, made with it, goes through.
+    const person = application("11010119700101101" + checkCharacter("11010119700101101"));
+    expect((await Promise.all([post(person, auditor), post(person)])).map((a) => a.status)).toEqual([403, 201]);
   });
 
   it("lets only a caseworker over the township take a case in", async () => {

@@ -82,7 +82,6 @@ export async function intakeCase(ctx: IntakeContext, officer: string, input: App
   const hash = hexlify(recordHash(record));
   const { receipt, codeHash } = newReceipt(ctx.identityKey, caseId);
   const args = [caseId, PROGRAMMES[input.programme], AREAS[input.area], input.jurisdiction, hash, identity];
-  ctx.pending.claim(args);
   let action: LedgerActionResult;
   try {
     action = await ledgerAction(ctx, {
@@ -90,6 +89,8 @@ export async function intakeCase(ctx: IntakeContext, officer: string, input: App
       record,
       call: "submitApplication",
       authorized,
+      // Once the officer's role and the dry run have passed: a request that fails them holds no one.
+      reserve: () => ctx.pending.claim(args),
       args,
       extraState: (outbox): Record<string, CaseEntry> => ({
         [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt },

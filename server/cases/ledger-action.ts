@@ -54,12 +54,15 @@ export async function awaitLedger(ctx: Pick<LedgerActionContext, "relayer" | "le
  * log, then the relayer given `ledgerWaitMs` to put it on chain. A chain that is down delays the
  * ledger, never the record. `extraState` (given the outbox key) is written with the outbox entry, atomically.
  * `authorized`, a check of the caller still under way, runs alongside the dry run: both must pass.
+ * `reserve`, run once they have and before anything is written, takes what the step must hold
+ * while it is owed (see PendingApplications), or throws to refuse it.
  */
 export async function ledgerAction(
   ctx: LedgerActionContext,
-  step: { caseId: string; record: AidRecord; call: LedgerCall; args: unknown[]; authorized?: Promise<unknown>; extraState?: (outbox: string) => Record<string, unknown> },
+  step: { caseId: string; record: AidRecord; call: LedgerCall; args: unknown[]; authorized?: Promise<unknown>; reserve?: () => void; extraState?: (outbox: string) => Record<string, unknown> },
 ): Promise<LedgerActionResult> {
   await Promise.all([step.authorized, dryRun(ctx.chain, step.call, step.args)]);
+  step.reserve?.();
   const outbox = outboxKey(step.caseId);
   const entry: OutboxEntry = { kind: step.call, caseId: step.caseId, recordId: step.record.recordId, args: step.args, state: "pending", attempts: 0, owedAt: Date.now() };
   // The debt first, then the evidence: after a crash between them the relayer finds a debt whose

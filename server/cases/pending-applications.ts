@@ -11,7 +11,8 @@ const personOf = (args: ApplicationArguments) => `${String(args[5])}:${Number(ar
  * ledger keeps one open case for. A dry run sees only the chain, so two applications of one
  * person made at once, or one made before the first reached the ledger, would both pass it and
  * the second be refused only when relayed, after the citizen had a receipt: intake claims the
- * person here first, and the claim is freed once the ledger has answered.
+ * person here once its checks have passed and before it writes, and the claim is freed once the
+ * ledger has answered.
  */
 export class PendingApplications {
   readonly #cases = new Map<string, string>();
@@ -28,7 +29,7 @@ export class PendingApplications {
     this.#cases.set(person, String(args[0]));
   }
 
-  /** Frees the claim of an application refused before it was written, or that the ledger has answered. */
+  /** Frees the claim of an application refused before it was written, or that the ledger has answered; a no-op for a case that holds no claim. */
   release(args: ApplicationArguments): void {
     const person = personOf(args);
     if (this.#cases.get(person) === args[0]) this.#cases.delete(person);

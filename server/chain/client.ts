@@ -18,7 +18,6 @@ import { coalesced } from "./coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
 
-/** What the gateway reads of a mined transaction. */
 /**
  * Batches of role checks, and of dry runs, on their way to the node at once (see coalesced): two
  * keep the node busy while an answer travels back. bench:gateway went from 411 to 464 intakes a
@@ -27,6 +26,7 @@ import { NodeJsonRpcProvider } from "./rpc-provider.ts";
  */
 const IN_FLIGHT = 2;
 
+/** What the gateway reads of a mined transaction. */
 export interface MinedReceipt {
   hash: string;
   blockNumber: number;
