@@ -43,9 +43,15 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
   }
 }
 
-/** Gives the relayer up to `ledgerWaitMs` to send what is owed; a failure is the outbox's to record. */
-export async function awaitLedger(ctx: Pick<LedgerActionContext, "relayer" | "ledgerWaitMs">): Promise<void> {
-  await Promise.race([ctx.relayer.runOnce().catch(() => undefined), new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+/**
+ * Gives the relayer up to `ledgerWaitMs` to send what is owed; a failure is the outbox's to record.
+ * With no time to wait, the relayer is started and left to it. Resolves with whether it waited.
+ */
+export async function awaitLedger(ctx: Pick<LedgerActionContext, "relayer" | "ledgerWaitMs">): Promise<boolean> {
+  const sent = ctx.relayer.runOnce().catch(() => undefined);
+  if (ctx.ledgerWaitMs === 0) return false;
+  await Promise.race([sent, new Promise((r) => setTimeout(r, ctx.ledgerWaitMs))]);
+  return true;
 }
 
 /**
@@ -76,12 +82,8 @@ export async function ledgerAction(
     await drop(ctx.state, outbox, Object.keys(extra));
     throw error;
   }
-  if (ctx.ledgerWaitMs === 0) {
-    // Not waited for: the answer is the entry as written, without reading it back.
-    void ctx.relayer.runOnce().catch(() => undefined);
-    return { outbox, leafIndex, ledger: { state: entry.state } };
-  }
-  await awaitLedger(ctx);
+  // Not waited for, the answer is the entry as written, without reading it back.
+  if (!(await awaitLedger(ctx))) return { outbox, leafIndex, ledger: { state: entry.state } };
   const settled = (await ctx.state.get<OutboxEntry>(outbox))!;
   return { outbox, leafIndex, ledger: { state: settled.state, transactionHash: settled.transactionHash, blockNumber: settled.blockNumber, error: settled.error } };
 }
