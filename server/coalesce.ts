@@ -1,9 +1,10 @@
 /**
- * Calls to the chain made while `inFlight` earlier batches are on their way wait, and go together
- * as the next batch. Each call is answered by a request sent after it was made, so an answer is
- * still the chain's state "at this moment"; but a burst of concurrent calls costs the node one
- * round instead of one each, which is what lets intake outrun the node's per-call cost. More than
- * one batch in flight keeps the node busy while an answer travels back and the next batch forms.
+ * Calls made while `inFlight` earlier batches are on their way wait, and go together as the next
+ * batch, in the order they were made; with one in flight, batches also end in that order. Each
+ * call is served by a batch sent after it was made: to the chain, an answer is still its state
+ * "at this moment", and to a store, a write is still on disk before its caller goes on; but a
+ * burst of concurrent calls costs one round instead of one each. More than one batch in flight
+ * keeps the other side busy while an answer travels back and the next batch forms.
  *
  * `send` gets the calls of one batch and returns each one's outcome, in order; if it throws,
  * every call of the batch fails with that error.

@@ -4,7 +4,7 @@ import { CaseRegistry__factory, FundLedger__factory } from "../types/ethers-cont
 import { jsonSafe } from "../server/chain/domain.ts";
 import { eventDecoder } from "../server/chain/event-decoder.ts";
 import { submitApplicationsData } from "../server/chain/applications.ts";
-import { coalesced } from "../server/chain/coalesce.ts";
+import { coalesced } from "../server/coalesce.ts";
 
 const cases = CaseRegistry__factory.createInterface();
 const selector = cases.getFunction("submitApplications").selector;

@@ -14,7 +14,7 @@ import {
 import type { GatewayConfig } from "../config.ts";
 import { ConfigError } from "../config.ts";
 import { submitApplicationsData } from "./applications.ts";
-import { coalesced } from "./coalesce.ts";
+import { coalesced } from "../coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
 

@@ -1,4 +1,5 @@
 import { Level } from "level";
+import { coalesced } from "../coalesce.ts";
 
 type BatchOperation = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 
@@ -8,9 +9,8 @@ type BatchOperation = { type: "put"; key: string; value: string } | { type: "del
  * are. Values are JSON.
  */
 export class StateStore {
-  /** Writes waiting for the one on its way to disk, in the order they were made. */
-  #waiting: { operations: BatchOperation[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  #writing: Promise<void> | null = null;
+  /** The last write made: close waits for it, and so for every write before it. */
+  #lastWrite: Promise<void> = Promise.resolve();
 
   private constructor(private readonly db: Level<string, string>) {}
 
@@ -37,39 +37,19 @@ export class StateStore {
    * trip through LevelDB's thread pool then serve a dozen writes instead of each its own.
    */
   async write(entries: Record<string, unknown>, deletions: readonly string[]): Promise<void> {
-    const operations = [
+    const written = this.#write([
       ...Object.entries(entries).map(([key, value]) => ({ type: "put" as const, key, value: JSON.stringify(value) })),
       ...deletions.map((key) => ({ type: "del" as const, key })),
-    ];
-    await new Promise<void>((resolve, reject) => {
-      this.#waiting.push({ operations, resolve, reject });
-      this.#kick();
-    });
+    ]);
+    // Batches end in the order they were made, so the last write made is the last to end.
+    this.#lastWrite = written.catch(() => undefined);
+    await written;
   }
 
-  #kick(): void {
-    if (this.#writing) return;
-    this.#writing = this.#writeWaiting().finally(() => {
-      this.#writing = null;
-      // A write made after the last round looked, but before this one ended, still waits.
-      if (this.#waiting.length > 0) this.#kick();
-    });
-  }
-
-  async #writeWaiting(): Promise<void> {
-    while (this.#waiting.length > 0) {
-      const group = this.#waiting.splice(0);
-      try {
-        await this.db.batch(
-          group.flatMap((write) => write.operations),
-          { sync: true },
-        );
-        for (const write of group) write.resolve();
-      } catch (error) {
-        for (const write of group) write.reject(error);
-      }
-    }
-  }
+  readonly #write = coalesced(async (writes: BatchOperation[][]) => {
+    await this.db.batch(writes.flat(), { sync: true });
+    return writes.map(() => ({ status: "fulfilled", value: undefined }) as const);
+  });
 
   async delete(key: string): Promise<void> {
     await this.write({}, [key]);
@@ -83,7 +63,7 @@ export class StateStore {
   }
 
   async close(): Promise<void> {
-    await this.#writing;
+    await this.#lastWrite;
     await this.db.close();
   }
 }
