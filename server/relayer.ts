@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { ChainClient, MinedReceipt } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
-import { operatorCall, pendingEntries, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
+import { operatorCall, pendingEntries, sentTransactionKey, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
 import { AidtrailError } from "./verify/errors.ts";
@@ -23,6 +23,36 @@ const APPLICATION_BATCH = 100;
  * case with estimates, so a bound too low costs time, never a case.
  */
 const applicationsGas = (count: number) => 100_000n + 180_000n * BigInt(count);
+
+/** An outbox entry still owed, under its key. */
+type Owed = [string, OutboxEntry];
+
+/**
+ * What is owed, in the order owed, as the transactions that will carry it. Entries an earlier run
+ * signed a transaction for (`sentAs`) stay together, as that transaction has them; applications
+ * owed one after another go to the ledger together, up to a batch; every other call alone.
+ */
+function units(owed: Owed[]): Owed[][] {
+  const all: Owed[][] = [];
+  const bySent = new Map<string, Owed[]>();
+  let batch: Owed[] | null = null;
+  for (const item of owed) {
+    const [, entry] = item;
+    if (entry.sentAs) {
+      const unit = bySent.get(entry.sentAs);
+      if (unit) unit.push(item);
+      else all.push(bySent.set(entry.sentAs, [item]).get(entry.sentAs)!);
+    } else if (entry.kind !== "submitApplication") {
+      batch = null;
+      all.push([item]);
+    } else if (batch && batch.length < APPLICATION_BATCH) {
+      batch.push(item);
+    } else {
+      all.push((batch = [item]));
+    }
+  }
+  return all;
+}
 
 /**
  * Sends the ledger transactions the outbox holds, in order: operator calls through the operator
@@ -49,15 +79,10 @@ export class Relayer {
   }
 
   async #run(): Promise<void> {
-    const owed = await pendingEntries(this.state);
-    for (let i = 0; i < owed.length; ) {
-      // Applications owed one after another go to the ledger together; every other call alone.
-      let end = i + 1;
-      while (end < owed.length && end - i < APPLICATION_BATCH && owed[i]![1].kind === "submitApplication" && owed[end]![1].kind === "submitApplication") end++;
-      const logged = await this.#logged(owed.slice(i, end));
-      i = end;
+    for (const unit of units(await pendingEntries(this.state))) {
+      const logged = await this.#logged(unit);
       if (logged.length === 0) continue;
-      const outcomes = logged.length > 1 ? await this.#sendApplications(logged.map(([, entry]) => entry)) : [await this.#send(logged[0]![1])];
+      const outcomes = logged.length > 1 ? await this.#sendApplications(logged) : [await this.#send(logged[0]!)];
       const settled = logged.map(([key, entry], j): [string, OutboxEntry] => {
         const outcome = outcomes[j]!;
         return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
@@ -88,9 +113,9 @@ export class Relayer {
    * when it refuses one the batch is sent again case by case: the refused application fails on
    * its own, with its code, and the others go through.
    */
-  async #sendApplications(entries: OutboxEntry[]): Promise<(Partial<OutboxEntry> | "unreachable")[]> {
+  async #sendApplications(entries: Owed[]): Promise<(Partial<OutboxEntry> | "unreachable")[]> {
     try {
-      const receipt = await this.chain.sendAsOperator(this.chain.applicationsCall(entries.map((entry) => entry.args)), applicationsGas(entries.length));
+      const receipt = await this.#operatorTransaction(entries, this.chain.applicationsCall(entries.map(([, entry]) => entry.args)), applicationsGas(entries.length));
       if (receipt.status === 0) throw new AidtrailError("LEDGER_REVERTED", `the ledger refused transaction ${receipt.hash}`);
       this.logger.info({ applications: entries.length, transaction: receipt.hash }, "on the ledger");
       return entries.map(() => ({ state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber }));
@@ -101,6 +126,10 @@ export class Relayer {
         return entries.map(() => "unreachable");
       }
     }
+    // The batch's transaction is answered (refused): each application is now owed a transaction of its own.
+    const refused = entries[0]![1].sentAs;
+    for (const [, entry] of entries) delete entry.sentAs;
+    if (refused) await this.state.write({}, [sentTransactionKey(refused)]);
     const outcomes: (Partial<OutboxEntry> | "unreachable")[] = [];
     for (const entry of entries) {
       const outcome = await this.#send(entry);
@@ -110,9 +139,9 @@ export class Relayer {
     return entries.map((_, j) => outcomes[j] ?? "unreachable");
   }
 
-  async #send(entry: OutboxEntry): Promise<Partial<OutboxEntry> | "unreachable"> {
+  async #send([key, entry]: Owed): Promise<Partial<OutboxEntry> | "unreachable"> {
     try {
-      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendAsOperator(entry);
+      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendAsOperator([key, entry]);
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (error) {
@@ -127,11 +156,34 @@ export class Relayer {
     }
   }
 
-  async #sendAsOperator(entry: OutboxEntry): Promise<MinedReceipt> {
-    const call = operatorCall(this.chain, entry.kind as OperatorCall, entry.args);
-    const receipt = await this.chain.sendAsOperator(call);
+  async #sendAsOperator(owed: Owed): Promise<MinedReceipt> {
+    const call = operatorCall(this.chain, owed[1].kind as OperatorCall, owed[1].args);
+    const receipt = await this.#operatorTransaction([owed], call);
     if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
     return receipt;
+  }
+
+  /**
+   * The operator's transaction for `entries`, mined. The transaction is signed, then recorded
+   * against the entries, then sent: when its answer is lost (a crash, a chain that stops
+   * answering) the next run finds it mined, or sends it again as it was, with its nonce, instead
+   * of a second transaction that the ledger would refuse (the case already exists, the payout was
+   * already made) and that would have the step reported as failed. Only when its nonce went to
+   * another transaction meanwhile, so that it can never be mined, is a new one signed.
+   */
+  async #operatorTransaction(entries: Owed[], call: { to: string; data: string }, gasBound?: bigint): Promise<MinedReceipt> {
+    const recorded = entries[0]![1].sentAs;
+    if (recorded && entries.every(([, entry]) => entry.sentAs === recorded)) {
+      const raw = await this.state.get<string>(sentTransactionKey(recorded));
+      const receipt = raw && (await this.#mined(raw, recorded));
+      if (receipt) return receipt;
+    }
+    const { hash, raw } = await this.chain.signAsOperator(call, gasBound);
+    const replaced = [...new Set(entries.flatMap(([, entry]) => (entry.sentAs ? [sentTransactionKey(entry.sentAs)] : [])))];
+    for (const [, entry] of entries) entry.sentAs = hash;
+    await this.state.write({ [sentTransactionKey(hash)]: raw, ...Object.fromEntries(entries) }, replaced);
+    await this.chain.broadcast(raw);
+    return this.chain.receiptOf(hash);
   }
 
   /**
@@ -151,20 +203,30 @@ export class Relayer {
     const transaction = Transaction.from(raw);
     // Only signed transactions enter the outbox, so each has its hash.
     const { from, to, data, nonce } = transaction;
-    const hash = transaction.hash!;
-    if (!(await this.chain.receipt(hash))) {
-      try {
-        await this.chain.provider.broadcastTransaction(raw);
-      } catch (error) {
-        if (!isError(error, "NONCE_EXPIRED") || (await this.chain.receipt(hash))) throw error;
-        throw new AidtrailError("SIGNED_CALL_NONCE_USED", `the officer's account ${from} used nonce ${nonce} for another transaction before this one was sent`, {
-          hint: "ask the gateway for a new request and sign that",
-        });
-      }
+    const receipt = await this.#mined(raw, transaction.hash!);
+    if (!receipt) {
+      throw new AidtrailError("SIGNED_CALL_NONCE_USED", `the officer's account ${from} used nonce ${nonce} for another transaction before this one was sent`, {
+        hint: "ask the gateway for a new request and sign that",
+      });
     }
-    const receipt = await this.chain.receiptOf(hash);
     if (receipt.status === 0) await this.#refusal(receipt, { from: from!, to, data });
     return receipt;
+  }
+
+  /**
+   * The receipt of a signed transaction: found if it was mined, otherwise once it is sent as it is
+   * and mined. Null when its nonce went to another transaction first, so it never will be.
+   */
+  async #mined(raw: string, hash: string): Promise<MinedReceipt | null> {
+    const known = await this.chain.receipt(hash);
+    if (known) return known;
+    try {
+      await this.chain.broadcast(raw);
+    } catch (error) {
+      if (!isError(error, "NONCE_EXPIRED")) throw error;
+      return this.chain.receipt(hash);
+    }
+    return this.chain.receiptOf(hash);
   }
 
   start(intervalMs: number): void {

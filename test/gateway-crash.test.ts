@@ -11,6 +11,9 @@ import { signInAt } from "./helpers/sign-in.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { loadConfig } from "../server/config.ts";
 import { verifyInclusion } from "../server/verify/index.ts";
+import type { PayoutRun } from "../server/funds/payout-run.ts";
+import type { OutboxEntry } from "../server/state/outbox.ts";
+import { StateStore } from "../server/state/state-store.ts";
 
 const CASES = 30;
 const PERIOD = 202611;
@@ -83,6 +86,19 @@ describe("a gateway killed in the middle of a payout run", () => {
       expect((await request(second.url).get("/readyz").expect(200)).body.ready).toBe(true);
     } finally {
       await kill(second.child);
+    }
+    // The run reports every batch paid, each by the transaction that paid it: a batch mined
+    // just before the kill was found on the ledger, not refused as paid already when sent again.
+    const state = await StateStore.open(join(local.env.AIDTRAIL_DATA, "state"));
+    try {
+      const [[, run]] = await state.list<PayoutRun>("run:");
+      const payingTransactions = new Set((await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade())).map((e) => e.transactionHash));
+      const batches = await Promise.all(run!.batches.map(async (b) => (await state.get<OutboxEntry>(b.outbox))!));
+      expect(batches.map((b) => b.state)).toEqual(run!.batches.map(() => "done"));
+      for (const batch of batches) expect(payingTransactions.has(batch.transactionHash!)).toBe(true);
+      expect(await state.list("sent:")).toEqual([]);
+    } finally {
+      await state.close();
     }
   }, 120_000);
 });

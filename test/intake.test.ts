@@ -261,4 +261,36 @@ describe("case intake that does not wait for the ledger", () => {
       await again.close();
     }
   });
+
+  it("finds on the ledger, after a restart, an application whose transaction was mined but whose answer was lost", async () => {
+    const start = () => startGateway(loadConfig(quick.env), pino({ enabled: false }), { ledgerWaitMs: 0, relayIntervalMs: 60_000, signInLimitPerMinute: 100_000 });
+    const applicant = application("11010119600101200" + checkCharacter("11010119600101200"));
+    const submitted = (caseId: string) => quick.contracts.cases.queryFilter(quick.contracts.cases.filters.CaseSubmitted(caseId));
+    await quick.stopGateway();
+    const first = await start();
+    quick.loseAnswerToNextSend();
+    let caseId: string;
+    try {
+      caseId = (await request(first.url).post("/v1/cases").set("authorization", await signInAt(first.url, DEV_KEYS.caseworker)).send(applicant).expect(201)).body.caseId;
+      // The relayer's transaction is mined, but the gateway never hears so: the application is still owed when it stops.
+      await expect.poll(async () => (await submitted(caseId)).length).toBe(1);
+      await first.relayer.runOnce();
+    } finally {
+      await first.close();
+      quick.setChainDown(false);
+    }
+    const [mined] = await submitted(caseId);
+    const again = await start();
+    try {
+      await again.relayer.runOnce();
+      const view = (await request(again.url).get(`/v1/cases/${caseId}`).set("authorization", await signInAt(again.url, DEV_KEYS.caseworker)).expect(200)).body;
+      // The transaction that was mined is the case's, not a refusal of a second one.
+      expect(view.submission).toEqual({ state: "done", transactionHash: mined!.transactionHash });
+      expect(view.ledger.status).toBe("Submitted");
+      expect(await submitted(caseId)).toHaveLength(1);
+      expect(await again.state.list("sent:")).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
 });

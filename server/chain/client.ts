@@ -154,15 +154,16 @@ export class ChainClient {
   #fees: { readAt: number; fields: Pick<TransactionRequest, "type" | "gasPrice" | "maxFeePerGas" | "maxPriorityFeePerGas"> } | null = null;
 
   /**
-   * Sends a call from the operator account and resolves with its receipt once mined; a call the
-   * ledger would refuse throws from the gas estimate, with its reason. The relayer sends every
-   * ledger step through here, so this does less than a contract's send: fees are read once a second rather than with
-   * three calls per transaction, and the signed transaction goes out as it is (ethers' broadcast
-   * recovers its signer from the signature and asks for the block number again). A caller that
-   * knows a bound on the gas the call takes may give it and spare the node the estimate, which
-   * runs the whole call once more; a call that runs out of it is mined as reverted.
+   * Signs a call from the operator account with its next nonce, without sending it (see
+   * broadcast); a call the ledger would refuse throws from the gas estimate, with its reason. The
+   * relayer sends every ledger step this way, so this does less than a contract's send: fees are
+   * read once a second rather than with three calls per transaction, and the signed transaction
+   * goes out as it is (ethers' broadcast recovers its signer from the signature and asks for the
+   * block number again). A caller that knows a bound on the gas the call takes may give it and
+   * spare the node the estimate, which runs the whole call once more; a call that runs out of it
+   * is mined as reverted.
    */
-  async sendAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<MinedReceipt> {
+  async signAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<{ hash: string; raw: string }> {
     const from = this.operatorAddress;
     if (!this.#fees || Date.now() - this.#fees.readAt > 1000) {
       const fee = await this.provider.getFeeData();
@@ -172,15 +173,19 @@ export class ChainClient {
     const gasLimit = gasBound ?? (await this.provider.estimateGas({ ...call, from }));
     const nonce = await this.operator.getNonce("pending");
     this.operator.increment();
-    const signed = await this.operator.signer.signTransaction({ ...call, ...this.#fees.fields, from, nonce, gasLimit, chainId: this.chainId });
+    const raw = await this.operator.signer.signTransaction({ ...call, ...this.#fees.fields, from, nonce, gasLimit, chainId: this.chainId });
+    return { hash: keccak256(raw), raw };
+  }
+
+  /** Sends a signed transaction as it is; ethers names the node's refusals (NONCE_EXPIRED for a nonce already used). */
+  async broadcast(raw: string): Promise<void> {
     try {
-      await this.provider.send("eth_sendRawTransaction", [signed]);
+      await this.provider.send("eth_sendRawTransaction", [raw]);
     } catch (error) {
       // Fees may have risen since they were read.
       this.#fees = null;
       throw error;
     }
-    return this.receiptOf(keccak256(signed));
   }
 
   /** The receipt of a sent transaction once it is mined, asked for at growing intervals up to a second. */

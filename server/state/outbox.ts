@@ -19,6 +19,11 @@ export interface OutboxEntry {
   args: unknown[];
   state: "pending" | "done" | "failed";
   attempts: number;
+  /**
+   * While owed: the operator transaction the relayer signed for it, recorded (under
+   * sentTransactionKey) before it was sent, to be found mined or sent again as it is.
+   */
+  sentAs?: string;
   transactionHash?: string;
   blockNumber?: number;
   error?: { code: string; message: string };
@@ -40,11 +45,18 @@ export function owed(entries: Record<string, OutboxEntry>): Record<string, unkno
   return Object.fromEntries(Object.entries(entries).flatMap(([key, entry]) => [[key, entry], [pendingMark(key), true]]));
 }
 
-/** Writes entries' new states at once; a settled one (done or failed) loses its pending mark in the same write. */
+/** Where a signed operator transaction is kept while the entries it carries are owed (see OutboxEntry.sentAs). */
+export const sentTransactionKey = (hash: string) => `sent:${hash}`;
+
+/**
+ * Writes entries' new states at once; a settled one (done or failed) loses its pending mark, and
+ * the transaction recorded for it, in the same write.
+ */
 export async function settle(state: StateStore, entries: readonly (readonly [string, OutboxEntry])[]): Promise<void> {
+  const settled = entries.filter(([, entry]) => entry.state !== "pending");
   await state.write(
-    Object.fromEntries(entries),
-    entries.filter(([, entry]) => entry.state !== "pending").map(([key]) => pendingMark(key)),
+    Object.fromEntries(entries.map(([key, { sentAs, ...entry }]) => [key, entry.state === "pending" ? { ...entry, sentAs } : entry])),
+    [...settled.map(([key]) => pendingMark(key)), ...new Set(settled.flatMap(([, entry]) => (entry.sentAs ? [sentTransactionKey(entry.sentAs)] : [])))],
   );
 }
 

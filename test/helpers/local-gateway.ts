@@ -39,14 +39,26 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   const { hostname, port } = new URL(rpcUrl);
   // The gateway reaches the chain through this proxy, which a test can switch off to play an outage.
   let chainDown = false;
-  const proxy = createServer((req, res) => {
+  // Armed, the next transaction sent reaches the chain, and then the chain goes down before it answers.
+  let downAfterNextSend = false;
+  const proxy = createServer(async (req, res) => {
     if (chainDown) return void res.destroy();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const losesAnswer = downAfterNextSend && body.includes("eth_sendRawTransaction");
     const upstream = forward({ host: hostname, port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
+      if (losesAnswer) {
+        downAfterNextSend = false;
+        chainDown = true;
+        reply.resume();
+        return void reply.on("end", () => res.destroy());
+      }
       res.writeHead(reply.statusCode ?? 502, reply.headers);
       reply.pipe(res);
     });
     upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
+    upstream.end(body);
   });
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   const gatewayRpcUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
@@ -160,6 +172,10 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     /** Cuts or restores the gateway's connection to the chain. */
     setChainDown(down: boolean) {
       chainDown = down;
+    },
+    /** Lets the next transaction the gateway sends reach the chain, then cuts the connection before the chain's answer gets back. */
+    loseAnswerToNextSend() {
+      downAfterNextSend = true;
     },
     async close() {
       if (gatewayRunning) await gateway.close();
