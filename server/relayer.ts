@@ -23,6 +23,15 @@ const APPLICATION_BATCH = 100;
  * case with estimates, so a bound too low costs time, never a case.
  */
 const applicationsGas = (count: number) => 100_000n + 180_000n * BigInt(count);
+/**
+ * Transactions of applications sent and not yet answered, at most. A chain that mines on a period
+ * (QBFT's block period, a second or more) takes several in one block; waiting for each receipt
+ * before the next send put one batch, 100 applications, in a block.
+ */
+const APPLICATIONS_IN_FLIGHT = 4;
+
+/** What became of an owed entry in a run: its new state, or "unreachable" (still owed). */
+type Outcome = Partial<OutboxEntry> | "unreachable";
 
 /** An outbox entry still owed, under its key. */
 type Owed = [string, OutboxEntry];
@@ -79,18 +88,42 @@ export class Relayer {
   }
 
   async #run(): Promise<void> {
+    // Whether the chain answered each application transaction in flight, oldest first.
+    const inFlight: Promise<boolean>[] = [];
+    const allAnswered = async () => !(await Promise.all(inFlight.splice(0))).includes(false);
     for (const unit of units(await pendingEntries(this.state))) {
       const logged = await this.#logged(unit);
       if (logged.length === 0) continue;
-      const outcomes = logged.length > 1 ? await this.#sendApplications(logged) : [await this.#send(logged[0]!)];
-      const settled = logged.map(([key, entry], j): [string, OutboxEntry] => {
-        const outcome = outcomes[j]!;
-        return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
-      });
-      await settle(this.state, settled);
-      for (const [, entry] of settled) if (entry.state !== "pending") this.answered(entry);
-      if (outcomes.includes("unreachable")) return;
+      if (logged[0]![1].kind !== "submitApplication") {
+        // Every other step waits for the ledger's answers to what was sent before it.
+        if (!(await allAnswered()) || !(await this.#settle(logged, [await this.#send(logged[0]!)]))) return;
+        continue;
+      }
+      if (inFlight.length === APPLICATIONS_IN_FLIGHT && !(await inFlight.shift()!)) break;
+      const { sent, outcomes } = await this.#sendApplications(logged);
+      inFlight.push(
+        outcomes
+          .then((o) => this.#settle(logged, o))
+          .catch((error: unknown) => {
+            // Still owed, with its transaction recorded: the next run finds it.
+            this.logger.error({ applications: logged.length, message: (error as Error).message }, "could not store the ledger's answer");
+            return false;
+          }),
+      );
+      if (!sent) break;
     }
+    await allAnswered();
+  }
+
+  /** Stores what became of `logged`; false when the chain did not answer, and the run should stop. */
+  async #settle(logged: Owed[], outcomes: Outcome[]): Promise<boolean> {
+    const settled = logged.map(([key, entry], j): Owed => {
+      const outcome = outcomes[j]!;
+      return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
+    });
+    await settle(this.state, settled);
+    for (const [, entry] of settled) if (entry.state !== "pending") this.answered(entry);
+    return !outcomes.includes("unreachable");
   }
 
   /** The entries whose records are in the log; one whose record never arrived within the grace is settled as failed. */
@@ -109,28 +142,42 @@ export class Relayer {
   }
 
   /**
-   * Applications in one submitApplications transaction. The ledger takes a batch all or none, so
-   * when it refuses one the batch is sent again case by case: the refused application fails on
-   * its own, with its code, and the others go through.
+   * Applications in one submitApplications transaction: resolves once it is sent (`sent`: false
+   * when the chain did not take it), with what became of each once the ledger answers. The ledger
+   * takes a batch all or none, so when it refuses one the batch is sent again case by case: the
+   * refused application fails on its own, with its code, and the others go through.
    */
-  async #sendApplications(entries: Owed[]): Promise<(Partial<OutboxEntry> | "unreachable")[]> {
+  async #sendApplications(entries: Owed[]): Promise<{ sent: boolean; outcomes: Promise<Outcome[]> }> {
+    let mined: Promise<MinedReceipt>;
     try {
-      const receipt = await this.#operatorTransaction(entries, this.chain.applicationsCall(entries.map(([, entry]) => entry.args)), applicationsGas(entries.length));
-      if (receipt.status === 0) throw new AidtrailError("LEDGER_REVERTED", `the ledger refused transaction ${receipt.hash}`);
-      this.logger.info({ applications: entries.length, transaction: receipt.hash }, "on the ledger");
-      return entries.map(() => ({ state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber }));
+      ({ mined } = await this.#operatorTransaction(entries, this.chain.applicationsCall(entries.map(([, entry]) => entry.args)), applicationsGas(entries.length)));
     } catch (error) {
-      this.chain.operator.reset();
-      if (!decodeRevert(error) && !(error instanceof AidtrailError)) {
-        this.logger.warn({ applications: entries.length, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");
-        return entries.map(() => "unreachable");
-      }
+      // A node that mines as it takes a transaction (the simulator) may answer the send with the refusal.
+      if (decodeRevert(error)) return { sent: true, outcomes: this.#caseByCase(entries) };
+      return { sent: false, outcomes: Promise.resolve(this.#unanswered(entries, error)) };
     }
-    // The batch's transaction is answered (refused): each application is now owed a transaction of its own.
+    const outcomes = mined.then(
+      (receipt): Outcome[] | Promise<Outcome[]> => {
+        if (receipt.status === 0) return this.#caseByCase(entries);
+        this.logger.info({ applications: entries.length, transaction: receipt.hash }, "on the ledger");
+        return entries.map(() => ({ state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber }));
+      },
+      (error) => this.#unanswered(entries, error),
+    );
+    return { sent: true, outcomes };
+  }
+
+  #unanswered(entries: Owed[], error: unknown): Outcome[] {
+    this.logger.warn({ applications: entries.length, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");
+    return entries.map(() => "unreachable");
+  }
+
+  /** Applications whose batch the ledger refused, each now owed a transaction of its own. */
+  async #caseByCase(entries: Owed[]): Promise<Outcome[]> {
     const refused = entries[0]![1].sentAs;
     for (const [, entry] of entries) delete entry.sentAs;
     if (refused) await this.state.write({}, [sentTransactionKey(refused)]);
-    const outcomes: (Partial<OutboxEntry> | "unreachable")[] = [];
+    const outcomes: Outcome[] = [];
     for (const entry of entries) {
       const outcome = await this.#send(entry);
       outcomes.push(outcome);
@@ -139,13 +186,12 @@ export class Relayer {
     return entries.map((_, j) => outcomes[j] ?? "unreachable");
   }
 
-  async #send([key, entry]: Owed): Promise<Partial<OutboxEntry> | "unreachable"> {
+  async #send([key, entry]: Owed): Promise<Outcome> {
     try {
       const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendAsOperator([key, entry]);
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (error) {
-      this.chain.operator.reset();
       if (decodeRevert(error) || error instanceof AidtrailError) {
         const known = toAidtrailError(error);
         this.logger.warn({ caseId: entry.caseId, call: entry.kind, code: known.code }, "the ledger refused a transaction");
@@ -158,32 +204,55 @@ export class Relayer {
 
   async #sendAsOperator(owed: Owed): Promise<MinedReceipt> {
     const call = operatorCall(this.chain, owed[1].kind as OperatorCall, owed[1].args);
-    const receipt = await this.#operatorTransaction([owed], call);
+    const receipt = await (await this.#operatorTransaction([owed], call)).mined;
     if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
     return receipt;
   }
 
   /**
-   * The operator's transaction for `entries`, mined. The transaction is signed, then recorded
-   * against the entries, then sent: when its answer is lost (a crash, a chain that stops
-   * answering) the next run finds it mined, or sends it again as it was, with its nonce, instead
-   * of a second transaction that the ledger would refuse (the case already exists, the payout was
-   * already made) and that would have the step reported as failed. Only when its nonce went to
-   * another transaction meanwhile, so that it can never be mined, is a new one signed.
+   * Sends the operator's transaction for `entries`; resolves once it is sent, with its receipt to
+   * come. The transaction is signed, then recorded against the entries, then sent: when its
+   * answer is lost (a crash, a chain that stops answering) the next run finds it mined, or sends
+   * it again as it was, with its nonce, instead of a second transaction that the ledger would
+   * refuse (the case already exists, the payout was already made) and that would have the step
+   * reported as failed. Only when its nonce went to another transaction meanwhile, so that it can
+   * never be mined, is a new one signed. Transactions are sent one at a time, so that their
+   * nonces reach the chain in order.
    */
-  async #operatorTransaction(entries: Owed[], call: { to: string; data: string }, gasBound?: bigint): Promise<MinedReceipt> {
-    const recorded = entries[0]![1].sentAs;
-    if (recorded && entries.every(([, entry]) => entry.sentAs === recorded)) {
-      const raw = await this.state.get<string>(sentTransactionKey(recorded));
-      const receipt = raw && (await this.#mined(raw, recorded));
-      if (receipt) return receipt;
-    }
-    const { hash, raw } = await this.chain.signAsOperator(call, gasBound);
+  async #operatorTransaction(entries: Owed[], call: { to: string; data: string }, gasBound?: bigint): Promise<{ mined: Promise<MinedReceipt> }> {
+    const turn = this.#sending.then(async (): Promise<{ mined: Promise<MinedReceipt> }> => {
+      const recorded = entries[0]![1].sentAs;
+      if (recorded && entries.every(([, entry]) => entry.sentAs === recorded)) {
+        const raw = await this.state.get<string>(sentTransactionKey(recorded));
+        const receipt = raw && (await this.#mined(raw, recorded));
+        if (receipt) return { mined: Promise.resolve(receipt) };
+      }
+      const mined = this.chain.receiptOf(await this.#recordAndSend(entries, call, gasBound));
+      // Its caller handles a failure once the send has resolved; until then, it is not unhandled.
+      mined.catch(() => undefined);
+      return { mined };
+    });
+    this.#sending = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The last transaction's turn to be sent (see #operatorTransaction). */
+  #sending: Promise<unknown> = Promise.resolve();
+
+  /** Signs the call, records it against `entries` in place of what was recorded for them, and sends it; resolves with its hash. */
+  async #recordAndSend(entries: Owed[], call: { to: string; data: string }, gasBound?: bigint): Promise<string> {
     const replaced = [...new Set(entries.flatMap(([, entry]) => (entry.sentAs ? [sentTransactionKey(entry.sentAs)] : [])))];
-    for (const [, entry] of entries) entry.sentAs = hash;
-    await this.state.write({ [sentTransactionKey(hash)]: raw, ...Object.fromEntries(entries) }, replaced);
-    await this.chain.broadcast(raw);
-    return this.chain.receiptOf(hash);
+    try {
+      const { hash, raw } = await this.chain.signAsOperator(call, gasBound);
+      for (const [, entry] of entries) entry.sentAs = hash;
+      await this.state.write({ [sentTransactionKey(hash)]: raw, ...Object.fromEntries(entries) }, replaced);
+      await this.chain.broadcast(raw);
+      return hash;
+    } catch (error) {
+      // The nonce may not have reached the chain: the next transaction asks the chain for it.
+      this.chain.operator.reset();
+      throw error;
+    }
   }
 
   /**
@@ -223,8 +292,9 @@ export class Relayer {
     try {
       await this.chain.broadcast(raw);
     } catch (error) {
-      if (!isError(error, "NONCE_EXPIRED")) throw error;
-      return this.chain.receipt(hash);
+      if (isError(error, "NONCE_EXPIRED")) return this.chain.receipt(hash);
+      // Still waiting in the node's pool (geth: "already known", Besu: "Known transaction").
+      if (!/already known|known transaction/i.test((error as Error).message)) throw error;
     }
     return this.chain.receiptOf(hash);
   }

@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
@@ -268,6 +269,8 @@ describe("case intake that does not wait for the ledger", () => {
     const submitted = (caseId: string) => quick.contracts.cases.queryFilter(quick.contracts.cases.filters.CaseSubmitted(caseId));
     await quick.stopGateway();
     const first = await start();
+    // What an earlier test left owed goes first, so that the answer lost is this application's.
+    await first.relayer.runOnce();
     quick.loseAnswerToNextSend();
     let caseId: string;
     try {
@@ -291,6 +294,45 @@ describe("case intake that does not wait for the ledger", () => {
       expect(await again.state.list("sent:")).toEqual([]);
     } finally {
       await again.close();
+    }
+  });
+
+  it("sends batches of applications without waiting for each to be mined, so that a chain mining on a period takes several in a block", async () => {
+    const start = () => startGateway(loadConfig(quick.env), pino({ enabled: false }), { ledgerWaitMs: 0, relayIntervalMs: 60_000, signInLimitPerMinute: 100_000 });
+    const { provider } = quick;
+    const pool = async () => ((await provider.send("eth_getBlockByNumber", ["pending", false])) as { transactions: string[] }).transactions;
+    await quick.stopGateway();
+    const gateway = await start();
+    const blockGasLimit = (await provider.getBlock("latest"))!.gasLimit;
+    // Blocks are mined when the test says, as a permissioned chain mines one a period; three full batches fit in one.
+    await provider.send("evm_setAutomine", [false]);
+    await provider.send("evm_setBlockGasLimit", ["0x" + (100_000_000).toString(16)]);
+    try {
+      const token = await signInAt(gateway.url, DEV_KEYS.caseworker);
+      const caseIds: string[] = [];
+      for (let n = 0; n < 260; n += 20) {
+        const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => request(gateway.url).post("/v1/cases").set("authorization", token).send(application(residentId(n + i, "19700101"))).expect(201)));
+        caseIds.push(...taken.map((r) => r.body.caseId as string));
+      }
+      // The first intake's run sent what was owed then, and waits for it; the rest were owed meanwhile.
+      await expect.poll(pool).toHaveLength(1);
+      await provider.send("evm_mine", []);
+      await gateway.relayer.runOnce();
+      const next = gateway.relayer.runOnce();
+      // At least 250 applications owed: three transactions, all sent before the first is mined.
+      await expect.poll(pool, { timeout: 5_000 }).toHaveLength(3);
+      await provider.send("evm_mine", []);
+      await next;
+      const block = await provider.getBlockNumber();
+      const events = await quick.contracts.cases.queryFilter(quick.contracts.cases.filters.CaseSubmitted(), block, block);
+      expect(new Set(events.map((e) => e.transactionHash)).size).toBe(3);
+      const onLedger = new Set((await quick.contracts.cases.queryFilter(quick.contracts.cases.filters.CaseSubmitted())).map((e) => e.args.caseId));
+      expect(caseIds.filter((caseId) => !onLedger.has(caseId))).toEqual([]);
+      expect(await gateway.state.list("sent:")).toEqual([]);
+    } finally {
+      await provider.send("evm_setAutomine", [true]);
+      await provider.send("evm_setBlockGasLimit", ["0x" + blockGasLimit.toString(16)]);
+      await gateway.close();
     }
   });
 });

@@ -171,9 +171,10 @@ export class ChainClient {
       this.#fees = { readAt: Date.now(), fields };
     }
     const gasLimit = gasBound ?? (await this.provider.estimateGas({ ...call, from }));
-    const nonce = await this.operator.getNonce("pending");
+    // Taken and counted in one step: a send elsewhere (the anchorer's) between them would get the same nonce.
+    const nonce = this.operator.getNonce("pending");
     this.operator.increment();
-    const raw = await this.operator.signer.signTransaction({ ...call, ...this.#fees.fields, from, nonce, gasLimit, chainId: this.chainId });
+    const raw = await this.operator.signer.signTransaction({ ...call, ...this.#fees.fields, from, nonce: await nonce, gasLimit, chainId: this.chainId });
     return { hash: keccak256(raw), raw };
   }
 
@@ -188,11 +189,17 @@ export class ChainClient {
     }
   }
 
-  /** The receipt of a sent transaction once it is mined, asked for at growing intervals up to a second. */
-  async receiptOf(hash: string): Promise<MinedReceipt> {
+  /**
+   * The receipt of a sent transaction once it is mined, asked for at growing intervals up to a
+   * second. Rejects when there is none after `patienceMs`: a transaction the chain dropped would
+   * otherwise hold the relayer for ever, where its next run sends it again.
+   */
+  async receiptOf(hash: string, patienceMs = 120_000): Promise<MinedReceipt> {
+    const deadline = Date.now() + patienceMs;
     for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
       const receipt = await this.receipt(hash);
       if (receipt) return receipt;
+      if (Date.now() >= deadline) throw new Error(`transaction ${hash} was not mined within ${patienceMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
