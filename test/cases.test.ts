@@ -91,6 +91,10 @@ describe("batched intake", () => {
     const sameIdentity = evidence();
     await expectRevert(c.submitApplications([application(sameIdentity), application(sameIdentity)]), "CaseIdentityAlreadyOpen");
     await expectRevert(c.submitApplications([good, application(evidence(), J.townshipB1)]), "AccessOutsideJurisdiction");
+    // The jurisdiction is checked once for each run of it: a change of jurisdiction is checked again, the first one too.
+    await expectRevert(c.submitApplications([good, application(), application(evidence(), J.townshipA2)]), "AccessOutsideJurisdiction");
+    await expectRevert(c.submitApplications([application(evidence(), 0n), good]), "CaseJurisdictionInvalid", [0n]);
+    await expectRevert(c.submitApplications([good, application(evidence(), 0n)]), "CaseJurisdictionInvalid", [0n]);
     await expectRevert(c.submitApplications([]), "ApplicationBatchEmpty");
     await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
   });

@@ -59,6 +59,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bytes32 recordHash,
         bytes32 identityCommitment
     ) external {
+        _checkFields(caseId, recordHash, identityCommitment);
+        _checkIntakeAt(jurisdiction);
         _submit(caseId, programme, area, jurisdiction, recordHash, identityCommitment);
     }
 
@@ -66,10 +68,34 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     function submitApplications(Application[] calldata applications) external {
         uint256 count = applications.length;
         if (count == 0) revert ApplicationBatchEmpty();
+        uint64 checked;
         for (uint256 i; i < count; ++i) {
             Application calldata a = applications[i];
+            _checkFields(a.caseId, a.recordHash, a.identityCommitment);
+            // A batch is mostly of one jurisdiction: asking AidAccess once for each run of it
+            // spares two external calls an application, whose answers cannot change within the transaction.
+            if (i == 0 || a.jurisdiction != checked) {
+                _checkIntakeAt(a.jurisdiction);
+                checked = a.jurisdiction;
+            }
             _submit(a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.identityCommitment);
         }
+    }
+
+    function _checkFields(bytes32 caseId, bytes32 recordHash, bytes32 identityCommitment) private pure {
+        if (caseId == 0) revert CaseFieldZero("caseId");
+        if (recordHash == 0) revert CaseFieldZero("recordHash");
+        if (identityCommitment == 0) revert CaseFieldZero("identityCommitment");
+    }
+
+    /// @dev Applications are taken in at a registered county or township, by a caseworker over it.
+    function _checkIntakeAt(uint64 jurisdiction) private view {
+        uint8 lvl = jurisdiction.level();
+        (bool registered,) = access.jurisdiction(jurisdiction);
+        if (!registered || (lvl != Jurisdictions.LEVEL_COUNTY && lvl != Jurisdictions.LEVEL_TOWNSHIP)) {
+            revert CaseJurisdictionInvalid(jurisdiction);
+        }
+        access.checkAuthorised(Roles.CASEWORKER, msg.sender, jurisdiction);
     }
 
     function _submit(
@@ -80,15 +106,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bytes32 recordHash,
         bytes32 identityCommitment
     ) private {
-        if (caseId == 0) revert CaseFieldZero("caseId");
-        if (recordHash == 0) revert CaseFieldZero("recordHash");
-        if (identityCommitment == 0) revert CaseFieldZero("identityCommitment");
-        uint8 lvl = jurisdiction.level();
-        (bool registered,) = access.jurisdiction(jurisdiction);
-        if (!registered || (lvl != Jurisdictions.LEVEL_COUNTY && lvl != Jurisdictions.LEVEL_TOWNSHIP)) {
-            revert CaseJurisdictionInvalid(jurisdiction);
-        }
-        access.checkAuthorised(Roles.CASEWORKER, msg.sender, jurisdiction);
         if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
         bytes32 open = _openCases[identityCommitment][programme];
         if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
