@@ -1,9 +1,10 @@
-import { hexlify, Interface, randomBytes, Wallet, type ParamType } from "ethers";
+import { hexlify, Interface, randomBytes, Transaction, Wallet, type ParamType } from "ethers";
 import { describe, expect, it } from "vitest";
 import { CaseRegistry__factory, FundLedger__factory } from "../types/ethers-contracts/index.js";
 import { jsonSafe } from "../server/chain/domain.ts";
 import { eventDecoder } from "../server/chain/event-decoder.ts";
 import { submitApplicationsData } from "../server/chain/applications.ts";
+import { signCallTransaction } from "../server/chain/sign-transaction.ts";
 import { coalesced } from "../server/coalesce.ts";
 
 const cases = CaseRegistry__factory.createInterface();
@@ -22,6 +23,29 @@ describe("calls to the chain", () => {
     expect(() => submitApplicationsData(selector, [application(0, "1e3")])).toThrow(/not a uint64: 1e3/);
     expect(() => submitApplicationsData(selector, [[...application(0, 1).slice(0, 5), "0x1234"]])).toThrow(/not a bytes32/);
     expect(() => submitApplicationsData(selector, [application(0, 1).slice(1)])).toThrow(/6 fields/);
+  });
+
+  it("signs a call transaction by hand to the very bytes ethers signs, legacy and EIP-1559, and its hash", async () => {
+    const wallet = Wallet.createRandom();
+    const to = hexlify(randomBytes(20));
+    // Call data around RLP's length boundaries (55 bytes, 256, 65,536), and a batch of 100 applications' worth.
+    for (const size of [0, 1, 55, 56, 255, 256, 1_000, 19_268, 70_000]) {
+      const data = hexlify(randomBytes(size));
+      for (const [nonce, gasLimit] of [[0, 21_000n], [127, 18_100_000n], [2 ** 32, 2n ** 63n]] as const) {
+        const legacy = { chainId: 1337n, nonce, gasLimit, to, data, fees: { type: 0, gasPrice: 0n } } as const;
+        const eip1559 = { chainId: 31337n, nonce, gasLimit, to, data, fees: { type: 2, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n } } as const;
+        for (const tx of [legacy, eip1559]) {
+          const expected = await wallet.signTransaction({ chainId: tx.chainId, nonce, gasLimit, to, data, value: 0n, ...tx.fees });
+          const signed = signCallTransaction(wallet.signingKey, tx);
+          expect(signed.raw).toBe(expected);
+          expect(signed.hash).toBe(Transaction.from(expected).hash);
+        }
+      }
+    }
+    const call = { chainId: 1n, nonce: 0, gasLimit: 1n, fees: { type: 0, gasPrice: 1n } } as const;
+    expect(() => signCallTransaction(wallet.signingKey, { ...call, to: "0x1234", data: "0x" })).toThrow(/not an address/);
+    expect(() => signCallTransaction(wallet.signingKey, { ...call, to, data: "0x123" })).toThrow(/not hex bytes/);
+    expect(() => signCallTransaction(wallet.signingKey, { ...call, to, data: "0x", gasLimit: -1n })).toThrow(/cannot be negative/);
   });
 
   it("sends calls made while a batch is in flight as the next batch, each answered or refused on its own", async () => {

@@ -1,4 +1,4 @@
-import { getAddress, keccak256, NonceManager, Wallet, type TransactionRequest } from "ethers";
+import { getAddress, NonceManager, Wallet, type SigningKey } from "ethers";
 import {
   AidAccess__factory,
   AssistanceStandards__factory,
@@ -14,6 +14,7 @@ import {
 import type { GatewayConfig } from "../config.ts";
 import { ConfigError } from "../config.ts";
 import { submitApplicationsData } from "./applications.ts";
+import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
 import { coalesced } from "../coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
@@ -50,6 +51,7 @@ export class ChainClient {
     readonly funds: FundLedger,
     readonly anchor: LogAnchor,
     readonly operatorAddress: string,
+    private readonly operatorKey: SigningKey,
   ) {
     this.#hasScopedRole = { to: (access.target as string).toLowerCase(), selector: access.interface.getFunction("hasScopedRole").selector };
     this.#submitApplications = cases.interface.getFunction("submitApplications").selector;
@@ -81,7 +83,8 @@ export class ChainClient {
       provider.destroy();
       throw new ConfigError([{ variable: "AIDTRAIL_DEPLOYMENT", message: `names contracts the chain does not have: ${missing.join(", ")}` }]);
     }
-    const operator = new NonceManager(new Wallet(config.operatorKey, provider));
+    const wallet = new Wallet(config.operatorKey, provider);
+    const operator = new NonceManager(wallet);
     return new ChainClient(
       chainId,
       provider,
@@ -91,7 +94,8 @@ export class ChainClient {
       CaseRegistry__factory.connect(c.caseRegistry, operator),
       FundLedger__factory.connect(c.fundLedger, operator),
       LogAnchor__factory.connect(c.logAnchor, operator),
-      await operator.getAddress(),
+      wallet.address,
+      wallet.signingKey,
     );
   }
 
@@ -151,7 +155,7 @@ export class ChainClient {
   readonly #hasScopedRole: { to: string; selector: string };
 
   /** The fee fields of the operator's transactions and when they were read. */
-  #fees: { readAt: number; fields: Pick<TransactionRequest, "type" | "gasPrice" | "maxFeePerGas" | "maxPriorityFeePerGas"> } | null = null;
+  #fees: { readAt: number; fields: CallTransaction["fees"] } | null = null;
 
   /**
    * Signs a call from the operator account with its next nonce, without sending it (see
@@ -167,15 +171,15 @@ export class ChainClient {
     const from = this.operatorAddress;
     if (!this.#fees || Date.now() - this.#fees.readAt > 1000) {
       const fee = await this.provider.getFeeData();
-      const fields = fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas } : { type: 0, gasPrice: fee.gasPrice };
+      const fields: CallTransaction["fees"] =
+        fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? 0n } : { type: 0, gasPrice: fee.gasPrice ?? 0n };
       this.#fees = { readAt: Date.now(), fields };
     }
     const gasLimit = gasBound ?? (await this.provider.estimateGas({ ...call, from }));
     // Taken and counted in one step: a send elsewhere (the anchorer's) between them would get the same nonce.
     const nonce = this.operator.getNonce("pending");
     this.operator.increment();
-    const raw = await this.operator.signer.signTransaction({ ...call, ...this.#fees.fields, from, nonce: await nonce, gasLimit, chainId: this.chainId });
-    return { hash: keccak256(raw), raw };
+    return signCallTransaction(this.operatorKey, { ...call, fees: this.#fees.fields, nonce: await nonce, gasLimit, chainId: this.chainId });
   }
 
   /** Sends a signed transaction as it is; ethers names the node's refusals (NONCE_EXPIRED for a nonce already used). */
