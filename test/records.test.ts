@@ -83,6 +83,10 @@ describe("parsing records from the wire", () => {
     expectCode(() => parseRecordJson("{'a': 1}"), "RECORD_MALFORMED_JSON");
     expect(expectCode(() => parseRecordJson('{"a": {"b": 1, "b": 2}}'), "RECORD_DUPLICATE_KEY", /\$\.a has the key "b" twice/).field).toBe("$.a.b");
     expectCode(() => parseRecordJson('[{"x": 1, "x": 1}]'), "RECORD_DUPLICATE_KEY");
+    // Strings that look like keys are not keys; escaped quotes do not end a string.
+    expect(parseRecordJson('{"a": "\\"b\\": 1", "c": ["d:", "e" ]}')).toEqual({ a: '"b": 1', c: ["d:", "e"] });
+    expect(expectCode(() => parseRecordJson('{"a": "x\\":", "b": [{"c": 1}, {"c" : 1, "c":2}]}'), "RECORD_DUPLICATE_KEY").field).toBe("$.b[1].c");
+    expectCode(() => parseRecordJson('{"__proto__": 1, "__proto__": 2}'), "RECORD_DUPLICATE_KEY");
     expectCode(() => parseRecordJson(JSON.stringify({ a: "x".repeat(2000) }), 1024), "RECORD_TOO_LARGE", /limit is 1024/);
     expect(parseRecordJson('{"a": [1, 2.5, "三"], "b": null}')).toEqual({ a: [1, 2.5, "三"], b: null });
   });

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { hexlify } from "ethers";
 import { Area, Programme } from "../chain/domain.ts";
 import { identityCommitment } from "../records/identity.ts";
+import { randomBytesFromPool } from "../records/random-pool.ts";
 import { newRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
@@ -65,7 +65,8 @@ export interface IntakeContext extends LedgerActionContext {
  */
 export async function intakeCase(ctx: IntakeContext, officer: string, input: ApplicationInput, authorized?: Promise<unknown>): Promise<IntakeResult> {
   const identity = identityCommitment(ctx.identityKey, input.applicant.residentId);
-  const caseId = hexlify(randomBytes(32));
+  // Drawn from the pool, as records' salts and keys are (see random-pool.ts).
+  const caseId = "0x" + randomBytesFromPool(32).toString("hex");
   const record = newRecord({
     kind: "application",
     caseId,

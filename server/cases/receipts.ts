@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { hmacSha256Hex } from "../records/keyed-hash.ts";
+import { randomBytesFromPool } from "../records/random-pool.ts";
 
 /**
  * A citizen's receipt: the case id and a 60-bit random code, printable as a QR payload. The
@@ -22,7 +23,7 @@ function codeHash(key: Uint8Array, caseId: string, code: string): string {
 }
 
 export function newReceipt(key: Uint8Array, caseId: string): { receipt: Receipt; codeHash: string } {
-  const code = Array.from(randomBytes(12), (b) => ALPHABET[b & 31]).join("");
+  const code = Array.from(randomBytesFromPool(12), (b) => ALPHABET[b & 31]).join("");
   return { receipt: { caseId, code, qr: `aidtrail:case:${caseId}:${code}` }, codeHash: codeHash(key, caseId, code) };
 }
 
