@@ -68,8 +68,8 @@ export async function drop(state: StateStore, key: string, also: readonly string
 /** The entries still owed, in the order they were owed. */
 export async function pendingEntries(state: StateStore): Promise<[string, OutboxEntry][]> {
   const keys = (await state.list<true>("pending:")).map(([mark]) => mark.slice("pending:".length));
-  const entries = await Promise.all(keys.map(async (key) => [key, await state.get<OutboxEntry>(key)] as const));
-  return entries.filter((e): e is [string, OutboxEntry] => e[1]?.state === "pending");
+  const entries = await state.getMany<OutboxEntry>(keys);
+  return keys.flatMap((key, i): [string, OutboxEntry][] => (entries[i]?.state === "pending" ? [[key, entries[i]]] : []));
 }
 
 /** Each operator call's function and selector, found and hashed once: ethers hashes a function's signature each time it encodes a call. */

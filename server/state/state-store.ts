@@ -25,6 +25,12 @@ export class StateStore {
     return value === undefined ? undefined : (JSON.parse(value) as T);
   }
 
+  /** The values of `keys`, in their order, in one read. */
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    const values = await this.db.getMany(keys as string[]);
+    return values.map((value) => (value === undefined ? undefined : (JSON.parse(value) as T)));
+  }
+
   /** Writes all entries at once, synced: either all are on disk or none. */
   async put(entries: Record<string, unknown>): Promise<void> {
     await this.write(entries, []);
