@@ -110,17 +110,14 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bytes32 open = _openCases[identityCommitment][programme];
         if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
 
-        _cases[caseId] = CaseData({
-            status: CaseStatus.Submitted,
-            programme: programme,
-            area: area,
-            householdSize: 0,
-            jurisdiction: jurisdiction,
-            approvedAmount: 0,
-            noticeEnd: 0,
-            round: 0,
-            identityCommitment: identityCommitment
-        });
+        // Field by field, not from a struct built in memory: a case is never deleted, so its other
+        // fields are zero, and a batch does not leave a struct in memory for every application.
+        CaseData storage c = _cases[caseId];
+        c.status = CaseStatus.Submitted;
+        c.programme = programme;
+        c.area = area;
+        c.jurisdiction = jurisdiction;
+        c.identityCommitment = identityCommitment;
         _revisions[caseId].push(recordHash);
         _openCases[identityCommitment][programme] = caseId;
         emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash);
