@@ -12,13 +12,13 @@ import { AidtrailError } from "./verify/errors.ts";
 /** How long a debt may wait for its record to reach the log before it is dropped as never logged. */
 const LOGGING_GRACE_MS = 60_000;
 /**
- * Applications sent in one transaction at most: bench:gas measures 12.0 million gas for 100
- * (120,095 each, against 153,196 for one alone), within a 30-million block gas limit.
+ * Applications sent in one transaction at most: bench:gas measures 9.8 million gas for 100
+ * (97,953 each, against 131,077 for one alone), within a 30-million block gas limit.
  */
 const APPLICATION_BATCH = 100;
 /**
  * The gas a batch of applications is given, instead of an estimate that would run the batch once
- * more on the node: above what bench:gas measures (153,196 for one alone), and within the block
+ * more on the node: above what bench:gas measures (131,077 for one alone), and within the block
  * gas limit for a full batch. A batch that ran out would be mined as reverted, then sent case by
  * case with estimates, so a bound too low costs time, never a case.
  */

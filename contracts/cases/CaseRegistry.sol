@@ -28,6 +28,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         uint64 approvedAmount;
         uint40 noticeEnd;
         uint32 round;
+        /// @dev Held here, not as an array's length in a slot of its own: an application writes one word fewer.
+        uint24 revisionCount;
         bytes32 identityCommitment;
     }
 
@@ -38,7 +40,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     mapping(Programme => uint40) public noticePeriod;
 
     mapping(bytes32 caseId => CaseData) private _cases;
-    mapping(bytes32 caseId => bytes32[]) private _revisions;
+    mapping(bytes32 caseId => mapping(uint256 revision => bytes32 recordHash)) private _revisions;
     mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _openCases;
     mapping(uint64 jurisdiction => mapping(Programme => mapping(Stage => uint8))) private _thresholds;
 
@@ -117,8 +119,9 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         c.programme = programme;
         c.area = area;
         c.jurisdiction = jurisdiction;
+        c.revisionCount = 1;
         c.identityCommitment = identityCommitment;
-        _revisions[caseId].push(recordHash);
+        _revisions[caseId][0] = recordHash;
         _openCases[identityCommitment][programme] = caseId;
         emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash);
         emit CaseTransition(caseId, CaseStatus.None, CaseStatus.Submitted, msg.sender, _time(), recordHash);
@@ -199,8 +202,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         access.checkAuthorised(Roles.CASEWORKER, msg.sender, c.jurisdiction);
         if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
         if (recordHash == 0) revert CaseFieldZero("recordHash");
-        _revisions[caseId].push(recordHash);
-        emit CaseRecordRevised(caseId, _revisions[caseId].length - 1, recordHash, msg.sender, _time(), evidenceHash);
+        uint24 revision = c.revisionCount;
+        _revisions[caseId][revision] = recordHash;
+        c.revisionCount = revision + 1;
+        emit CaseRecordRevised(caseId, revision, recordHash, msg.sender, _time(), evidenceHash);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -279,8 +284,11 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     /// @inheritdoc ICaseRegistry
-    function revisions(bytes32 caseId) external view returns (bytes32[] memory) {
-        return _revisions[caseId];
+    function revisions(bytes32 caseId) external view returns (bytes32[] memory all) {
+        all = new bytes32[](_cases[caseId].revisionCount);
+        for (uint256 i; i < all.length; ++i) {
+            all[i] = _revisions[caseId][i];
+        }
     }
 
     /// @inheritdoc ICaseRegistry
@@ -366,8 +374,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     function _latestRecord(bytes32 caseId) private view returns (bytes32) {
-        bytes32[] storage all = _revisions[caseId];
-        return all[all.length - 1];
+        return _revisions[caseId][_cases[caseId].revisionCount - 1];
     }
 
     function _terms(CaseData storage c) private view returns (PayoutTerms memory) {

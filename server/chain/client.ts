@@ -161,11 +161,10 @@ export class ChainClient {
    * Signs a call from the operator account with its next nonce, without sending it (see
    * broadcast); a call the ledger would refuse throws from the gas estimate, with its reason. The
    * relayer sends every ledger step this way, so this does less than a contract's send: fees are
-   * read once a second rather than with three calls per transaction, and the signed transaction
-   * goes out as it is (ethers' broadcast recovers its signer from the signature and asks for the
-   * block number again). A caller that knows a bound on the gas the call takes may give it and
-   * spare the node the estimate, which runs the whole call once more; a call that runs out of it
-   * is mined as reverted.
+   * read once a second rather than with three calls per transaction, and the transaction is signed
+   * by hand (see sign-transaction.ts). A caller that knows a bound on the gas the call takes may
+   * give it and spare the node the estimate, which runs the whole call once more; a call that runs
+   * out of it is mined as reverted.
    */
   async signAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<{ hash: string; raw: string }> {
     const from = this.operatorAddress;
@@ -182,7 +181,11 @@ export class ChainClient {
     return signCallTransaction(this.operatorKey, { ...call, fees: this.#fees.fields, nonce: await nonce, gasLimit, chainId: this.chainId });
   }
 
-  /** Sends a signed transaction as it is; ethers names the node's refusals (NONCE_EXPIRED for a nonce already used). */
+  /**
+   * Sends a signed transaction as it is (ethers' broadcast recovers its signer from the signature
+   * and asks for the block number again); ethers names the node's refusals (NONCE_EXPIRED for a
+   * nonce already used).
+   */
   async broadcast(raw: string): Promise<void> {
     try {
       await this.provider.send("eth_sendRawTransaction", [raw]);
