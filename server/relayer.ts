@@ -92,16 +92,47 @@ export class Relayer {
   async #run(): Promise<void> {
     // Whether the chain answered each application transaction in flight, oldest first.
     const inFlight: Promise<boolean>[] = [];
-    const allAnswered = async () => !(await Promise.all(inFlight.splice(0))).includes(false);
-    for (const unit of units(await pendingEntries(this.state))) {
-      const logged = await this.#logged(unit);
+    try {
+      // While transactions are in flight the run takes what has been owed since, so that a chain
+      // mining on a period gets new batches in its next block, not once the run's last
+      // transaction is mined. An entry whose record is not in the log yet is looked at again.
+      let last: string | undefined;
+      let notLogged: Owed[] = [];
+      for (;;) {
+        const fresh = await pendingEntries(this.state, last);
+        last = fresh.at(-1)?.[0] ?? last;
+        const owed = [...notLogged, ...fresh];
+        notLogged = [];
+        if (!(await this.#relay(units(owed), inFlight, notLogged))) return;
+        if (inFlight.length === 0) {
+          if (fresh.length === 0) return;
+        } else if (!(await inFlight.shift()!)) {
+          return;
+        }
+        // A gateway shutting down under intake would otherwise never see the run end.
+        if (this.#stopping) return;
+      }
+    } finally {
+      await Promise.all(inFlight.splice(0));
+    }
+  }
+
+  /**
+   * Sends `units`: applications with up to APPLICATIONS_IN_FLIGHT transactions in flight (their
+   * answers pushed to `inFlight`), every other step once the ledger has answered what was sent
+   * before it. Units whose records are not in the log yet go to `notLogged`. False when the
+   * chain did not answer, and the run should stop.
+   */
+  async #relay(units: Owed[][], inFlight: Promise<boolean>[], notLogged: Owed[]): Promise<boolean> {
+    for (const unit of units) {
+      const logged = await this.#logged(unit, notLogged);
       if (logged.length === 0) continue;
       if (logged[0]![1].kind !== "submitApplication") {
-        // Every other step waits for the ledger's answers to what was sent before it.
-        if (!(await allAnswered()) || !(await this.#settle(logged, [await this.#send(logged[0]!)]))) return;
+        if ((await Promise.all(inFlight.splice(0))).includes(false)) return false;
+        if (!(await this.#settle(logged, [await this.#send(logged[0]!)]))) return false;
         continue;
       }
-      if (inFlight.length === APPLICATIONS_IN_FLIGHT && !(await inFlight.shift()!)) break;
+      if (inFlight.length === APPLICATIONS_IN_FLIGHT && !(await inFlight.shift()!)) return false;
       const { sent, outcomes } = await this.#sendApplications(logged);
       inFlight.push(
         outcomes
@@ -112,9 +143,9 @@ export class Relayer {
             return false;
           }),
       );
-      if (!sent) break;
+      if (!sent) return false;
     }
-    await allAnswered();
+    return true;
   }
 
   /** Stores what became of `logged`; false when the chain did not answer, and the run should stop. */
@@ -128,13 +159,17 @@ export class Relayer {
     return !outcomes.includes("unreachable");
   }
 
-  /** The entries whose records are in the log; one whose record never arrived within the grace is settled as failed. */
-  async #logged(entries: [string, OutboxEntry][]): Promise<[string, OutboxEntry][]> {
-    const logged: [string, OutboxEntry][] = [];
-    const lost: [string, OutboxEntry][] = [];
+  /**
+   * The entries whose records are in the log; one whose record never arrived within the grace is
+   * settled as failed, and the others, still on their way to the log, go to `notYet`.
+   */
+  async #logged(entries: Owed[], notYet: Owed[]): Promise<Owed[]> {
+    const logged: Owed[] = [];
+    const lost: Owed[] = [];
     for (const [key, entry] of entries) {
       if ((await this.log.revisionIndexes(entry.recordId)).length > 0) logged.push([key, entry]);
       else if (Date.now() - entry.owedAt > LOGGING_GRACE_MS) lost.push([key, { ...entry, state: "failed", error: { code: "RECORD_NOT_LOGGED", message: `record ${entry.recordId} never reached the log` } }]);
+      else notYet.push([key, entry]);
     }
     if (lost.length > 0) {
       await settle(this.state, lost);
@@ -302,10 +337,15 @@ export class Relayer {
   }
 
   start(intervalMs: number): void {
+    this.#stopping = false;
     this.#job.start(intervalMs);
   }
 
+  /** Stops the timer and waits for the run in progress, which ends once what it has sent is answered. */
   stop(): Promise<void> {
+    this.#stopping = true;
     return this.#job.stop();
   }
+
+  #stopping = false;
 }

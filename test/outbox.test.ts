@@ -18,6 +18,8 @@ describe("the outbox", () => {
     const keys = ["a", "b", "c", "d"].map((c, i) => outboxKey(c, 1_000 + i));
     await state.put(owed(Object.fromEntries(keys.map((k, i) => [k, entry("abcd"[i]!)]))));
     expect((await pendingEntries(state)).map(([k]) => k)).toEqual(keys);
+    // A relayer run with transactions in flight takes only what has been owed since.
+    expect((await pendingEntries(state, keys[1])).map(([k]) => k)).toEqual(keys.slice(2));
 
     // One write settles several: a batch of applications goes to the ledger in one transaction.
     await settle(state, [

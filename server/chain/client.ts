@@ -203,7 +203,7 @@ export class ChainClient {
    */
   async receiptOf(hash: string, patienceMs = 120_000): Promise<MinedReceipt> {
     const deadline = Date.now() + patienceMs;
-    for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
+    for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
       const receipt = await this.receipt(hash);
       if (receipt) return receipt;
       if (Date.now() >= deadline) throw new Error(`transaction ${hash} was not mined within ${patienceMs / 1000} s`);

@@ -65,9 +65,9 @@ export async function drop(state: StateStore, key: string, also: readonly string
   await state.write({}, [key, pendingMark(key), ...also]);
 }
 
-/** The entries still owed, in the order they were owed. */
-export async function pendingEntries(state: StateStore): Promise<[string, OutboxEntry][]> {
-  const keys = (await state.list<true>("pending:")).map(([mark]) => mark.slice("pending:".length));
+/** The entries still owed, in the order they were owed; with `after`, only those owed after the entry under that key. */
+export async function pendingEntries(state: StateStore, after?: string): Promise<[string, OutboxEntry][]> {
+  const keys = (await state.list<true>("pending:", after && pendingMark(after))).map(([mark]) => mark.slice("pending:".length));
   const entries = await state.getMany<OutboxEntry>(keys);
   return keys.flatMap((key, i): [string, OutboxEntry][] => (entries[i]?.state === "pending" ? [[key, entries[i]]] : []));
 }

@@ -61,10 +61,11 @@ export class StateStore {
     await this.write({}, [key]);
   }
 
-  /** Entries whose keys start with `prefix`, in key order. */
-  async list<T>(prefix: string): Promise<[string, T][]> {
+  /** Entries whose keys start with `prefix`, in key order; with `after`, only those whose keys sort after it. */
+  async list<T>(prefix: string, after?: string): Promise<[string, T][]> {
     const entries: [string, T][] = [];
-    for await (const [key, value] of this.db.iterator({ gte: prefix, lt: prefix + "\uffff" })) entries.push([key, JSON.parse(value) as T]);
+    const from = after && after >= prefix ? { gt: after } : { gte: prefix };
+    for await (const [key, value] of this.db.iterator({ ...from, lt: prefix + "\uffff" })) entries.push([key, JSON.parse(value) as T]);
     return entries;
   }
 
