@@ -12,6 +12,7 @@ import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
 import { prepareBatch, unpack, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
+import { coalesced } from "../coalesce.ts";
 import { appendLeaf, foldParts, perfectParts, type Node } from "../verify/compact-range.ts";
 import { nodeIn, slotOf, TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
 
@@ -159,9 +160,8 @@ export class RecordLog {
   #frontier: (Uint8Array | undefined)[];
   /** The partly filled tiles at the right edge: the ones the next append extends. */
   #edge: TileEdge;
-  /** Appends waiting for the write in progress, in call order; reads need no lock (stored nodes never change). */
-  #waiting: { prepared: Promise<Prepared[]>; resolve: (appended: Appended[]) => void; reject: (error: unknown) => void }[] = [];
-  #committing: Promise<void> | null = null;
+  /** The last append made: close waits for it, and so for every append before it (groups end in order). */
+  #lastAppend: Promise<unknown> = Promise.resolve();
   /** Complete upper tiles, by tileNumber; they never change. */
   readonly #tiles = new Map<number, Uint8Array>();
   #anchored: StoredCheckpoint | null = null;
@@ -260,92 +260,84 @@ export class RecordLog {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ prepared, resolve, reject });
-      this.#kick();
-    });
-  }
-
-  #kick(): void {
-    if (this.#committing) return;
-    this.#committing = this.#commitWaiting().finally(() => {
-      this.#committing = null;
-      // An append that arrived after the last round looked, but before this one ended, still waits.
-      if (this.#waiting.length > 0) this.#kick();
-    });
+    const appended = this.#commit(prepared);
+    this.#lastAppend = appended.catch(() => undefined);
+    return appended;
   }
 
   /**
-   * Group commit: the appends that arrive while one write is on its way to disk are written
-   * together, in the order they were made, in one synced LevelDB batch. Each append is still all
-   * or nothing: one that is refused is left out of the group, and the others go on.
+   * Group commit (see coalesced): the appends made while one write is on its way to disk are
+   * written together, in the order they were made, in one synced LevelDB batch. Each append is
+   * still all or nothing: one that is refused is left out of the group, and the others go on.
+   * Reads need no lock: stored nodes never change.
    */
-  async #commitWaiting(): Promise<void> {
-    while (this.#waiting.length > 0) {
-      const group = this.#waiting.splice(0);
-      const prepared = await Promise.allSettled(group.map((ticket) => ticket.prepared));
-      // The stored revisions of every record in the group, in one read: a read per append, each
-      // a turn of the event loop under load, made a group of 16 wait about 10 ms.
-      const ids = [...new Set(prepared.flatMap((p) => (p.status === "fulfilled" ? p.value.map(({ record }) => record.recordId) : [])))];
-      const stored = await this.db.getMany(ids.map(KEY.revisions));
-      /** The leaf indexes of each record's revisions as they will stand once this group is written; NaN until a joining revision has its leaf. */
-      const revisions = new Map(ids.map((id, i) => [id, stored[i] ? indexesOf(stored[i]) : []]));
-      const accepted: { ticket: (typeof group)[number]; ready: Prepared[] }[] = [];
-      group.forEach((ticket, i) => {
-        const outcome = prepared[i]!;
-        try {
-          if (outcome.status === "rejected") throw outcome.reason;
-          this.#assertNew(outcome.value, revisions);
-          accepted.push({ ticket, ready: outcome.value });
-        } catch (error) {
-          ticket.reject(error);
-        }
-      });
-      if (accepted.length === 0) continue;
+  readonly #commit = coalesced((group: Promise<Prepared[]>[]) => this.#commitGroup(group));
 
-      const frontier = [...this.#frontier];
-      const edge = this.#edge.copy();
-      const tiles = new Map<TileId, Uint8Array>();
-      // A chained batch: each put crosses to LevelDB with its key and value as arguments, which
-      // costs the appending thread a third of an array batch, whose every operation is an object
-      // LevelDB's binding must read three properties from.
-      const batch = this.db.batch();
-      let size = this.#size;
-      const results = accepted.map(({ ready }) =>
-        ready.map(({ record, leaf, stored }) => {
-          const index = size++;
-          for (const { node, hash } of appendLeaf(frontier, index, leaf)) edge.place(node, hash, tiles);
-          const position = bytesOf(String(index));
-          const leafHash = hex(leaf);
-          batch.put(KEY.entry(index), stored);
-          batch.put(KEY.leaf(leafHash), position);
-          revisions.get(record.recordId)![record.revision] = index;
-          if (record.caseId) batch.put(KEY.caseLeaf(record.caseId, index), position);
-          return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash };
-        }),
-      );
-      for (const recordId of new Set(accepted.flatMap(({ ready }) => ready.map((p) => p.record.recordId)))) {
-        batch.put(KEY.revisions(recordId), bytesOf(revisions.get(recordId)!.join(",")));
-      }
-      edge.flush(tiles);
-      for (const [tile, value] of tiles) batch.put(KEY.tile(tile), value);
-      batch.put(KEY.size, bytesOf(String(size)));
+  async #commitGroup(group: Promise<Prepared[]>[]): Promise<PromiseSettledResult<Appended[]>[]> {
+    const outcomes: PromiseSettledResult<Appended[]>[] = [];
+    const refuse = (i: number, reason: unknown) => (outcomes[i] = { status: "rejected", reason });
+    const prepared = await Promise.allSettled(group);
+    // The stored revisions of every record in the group, in one read: a read per append, each
+    // a turn of the event loop under load, made a group of 16 wait about 10 ms.
+    const ids = [...new Set(prepared.flatMap((p) => (p.status === "fulfilled" ? p.value.map(({ record }) => record.recordId) : [])))];
+    const stored = await this.db.getMany(ids.map(KEY.revisions));
+    /** The leaf indexes of each record's revisions as they will stand once this group is written; NaN until a joining revision has its leaf. */
+    const revisions = new Map(ids.map((id, i) => [id, stored[i] ? indexesOf(stored[i]) : []]));
+    const accepted: { ticket: number; ready: Prepared[] }[] = [];
+    prepared.forEach((outcome, ticket) => {
       try {
-        await batch.write({ sync: true });
+        if (outcome.status === "rejected") throw outcome.reason;
+        this.#assertNew(outcome.value, revisions);
+        accepted.push({ ticket, ready: outcome.value });
       } catch (error) {
-        for (const { ticket } of accepted) ticket.reject(error);
-        continue;
+        refuse(ticket, error);
       }
-      this.#size = size;
-      this.#frontier = frontier;
-      this.#edge = edge;
-      accepted.forEach(({ ticket }, i) => ticket.resolve(results[i]!));
+    });
+    if (accepted.length === 0) return outcomes;
+
+    const frontier = [...this.#frontier];
+    const edge = this.#edge.copy();
+    const tiles = new Map<TileId, Uint8Array>();
+    // A chained batch: each put crosses to LevelDB with its key and value as arguments, which
+    // costs the appending thread a third of an array batch, whose every operation is an object
+    // LevelDB's binding must read three properties from.
+    const batch = this.db.batch();
+    let size = this.#size;
+    const results = accepted.map(({ ready }) =>
+      ready.map(({ record, leaf, stored }) => {
+        const index = size++;
+        for (const { node, hash } of appendLeaf(frontier, index, leaf)) edge.place(node, hash, tiles);
+        const position = bytesOf(String(index));
+        const leafHash = hex(leaf);
+        batch.put(KEY.entry(index), stored);
+        batch.put(KEY.leaf(leafHash), position);
+        revisions.get(record.recordId)![record.revision] = index;
+        if (record.caseId) batch.put(KEY.caseLeaf(record.caseId, index), position);
+        return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash };
+      }),
+    );
+    for (const recordId of new Set(accepted.flatMap(({ ready }) => ready.map((p) => p.record.recordId)))) {
+      batch.put(KEY.revisions(recordId), bytesOf(revisions.get(recordId)!.join(",")));
     }
+    edge.flush(tiles);
+    for (const [tile, value] of tiles) batch.put(KEY.tile(tile), value);
+    batch.put(KEY.size, bytesOf(String(size)));
+    try {
+      await batch.write({ sync: true });
+    } catch (error) {
+      for (const { ticket } of accepted) refuse(ticket, error);
+      return outcomes;
+    }
+    this.#size = size;
+    this.#frontier = frontier;
+    this.#edge = edge;
+    accepted.forEach(({ ticket }, i) => (outcomes[ticket] = { status: "fulfilled", value: results[i]! }));
+    return outcomes;
   }
 
   /**
    * Refuses a record whose revision is already logged or earlier in the same group, or that skips
-   * a revision; on success the revisions join `revisions` (see #commitWaiting, which holds every
+   * a revision; on success the revisions join `revisions` (see #commitGroup, which holds every
    * record's stored revisions), and on refusal none of the append's do. A leaf equal to a logged
    * one needs no check of its own: the leaf is the canonical record, so it carries the same
    * record id and revision, which this refuses.
@@ -703,7 +695,7 @@ export class RecordLog {
   }
 
   async close(): Promise<void> {
-    await this.#committing;
+    await this.#lastAppend;
     await this.#queue;
     await this.pool?.close();
     await this.db.close();
