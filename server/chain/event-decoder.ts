@@ -44,7 +44,7 @@ export function eventDecoder(iface: Interface, fragment: EventFragment): (log: L
 /** How one 32-byte word (64 hex digits) of a type reads, or null for a type that is not one word. */
 function wordReader(param: ParamType): ((word: string) => unknown) | null {
   const { baseType } = param;
-  if (baseType === "address") return (word) => getAddress("0x" + word.slice(24));
+  if (baseType === "address") return (word) => checksummed("0x" + word.slice(24));
   if (baseType === "bool") return (word) => BigInt("0x" + word) !== 0n;
   const uint = /^uint(\d+)$/.exec(baseType);
   if (uint) return (word) => BigInt("0x" + word).toString();
@@ -53,4 +53,19 @@ function wordReader(param: ParamType): ((word: string) => unknown) | null {
   const bytes = /^bytes(\d+)$/.exec(baseType);
   if (bytes) return (word) => "0x" + word.slice(0, Number(bytes[1]) * 2).toLowerCase();
   return null;
+}
+
+/**
+ * Addresses checksummed once each: a checksum is a keccak-256, and the indexer reads the same few
+ * officers' and the operator's addresses in event after event. Cleared, not grown, past 10,000.
+ */
+const addresses = new Map<string, string>();
+function checksummed(address: string): string {
+  let known = addresses.get(address);
+  if (known === undefined) {
+    if (addresses.size >= 10_000) addresses.clear();
+    known = getAddress(address);
+    addresses.set(address, known);
+  }
+  return known;
 }
