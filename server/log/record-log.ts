@@ -260,6 +260,8 @@ export class RecordLog {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Its group looks at it a turn of the event loop later; a refusal until then is not unhandled.
+    prepared.catch(() => undefined);
     const appended = this.#commit(prepared);
     this.#lastAppend = appended.catch(() => undefined);
     return appended;
