@@ -7,10 +7,14 @@
  * keeps the other side busy while an answer travels back and the next batch forms.
  *
  * `send` gets the calls of one batch and returns each one's outcome, in order; if it throws,
- * every call of the batch fails with that error.
+ * every call of the batch fails with that error. `settled()` resolves once every call made so far
+ * has its outcome: a store closes after it, and so after every write it was given.
  */
-export function coalesced<I, O>(send: (items: I[]) => Promise<PromiseSettledResult<O>[]>, inFlight = 1): (item: I) => Promise<O> {
+export function coalesced<I, O>(send: (items: I[]) => Promise<PromiseSettledResult<O>[]>, inFlight = 1): ((item: I) => Promise<O>) & { settled(): Promise<void> } {
   let waiting: { item: I; resolve: (value: O) => void; reject: (reason: unknown) => void }[] = [];
+  /** Calls made and not yet answered, and who waits for there to be none. */
+  let unsettled = 0;
+  const onSettled: (() => void)[] = [];
   let sending = 0;
   let scheduled = false;
   const flush = async (): Promise<void> => {
@@ -30,6 +34,8 @@ export function coalesced<I, O>(send: (items: I[]) => Promise<PromiseSettledResu
       for (const w of batch) w.reject(error);
     } finally {
       sending--;
+      unsettled -= batch.length;
+      if (unsettled === 0) for (const resolve of onSettled.splice(0)) resolve();
       schedule();
     }
   };
@@ -39,9 +45,12 @@ export function coalesced<I, O>(send: (items: I[]) => Promise<PromiseSettledResu
     scheduled = true;
     setImmediate(flush);
   };
-  return (item) =>
+  const call = (item: I) =>
     new Promise<O>((resolve, reject) => {
+      unsettled++;
       waiting.push({ item, resolve, reject });
       schedule();
     });
+  const settled = () => (unsettled === 0 ? Promise.resolve() : new Promise<void>((resolve) => onSettled.push(resolve)));
+  return Object.assign(call, { settled });
 }

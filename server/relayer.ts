@@ -150,13 +150,19 @@ export class Relayer {
 
   /** Stores what became of `logged`; false when the chain did not answer, and the run should stop. */
   async #settle(logged: Owed[], outcomes: Outcome[]): Promise<boolean> {
-    const settled = logged.map(([key, entry], j): Owed => {
-      const outcome = outcomes[j]!;
-      return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
-    });
-    await settle(this.state, settled);
-    for (const [, entry] of settled) if (entry.state !== "pending") this.answered(entry);
+    await this.#store(
+      logged.map(([key, entry], j): Owed => {
+        const outcome = outcomes[j]!;
+        return [key, { ...entry, attempts: entry.attempts + 1, ...(outcome === "unreachable" ? {} : outcome) }];
+      }),
+    );
     return !outcomes.includes("unreachable");
+  }
+
+  /** Writes entries' new states (see settle), then tells `answered` of each the ledger has answered. */
+  async #store(entries: Owed[]): Promise<void> {
+    await settle(this.state, entries);
+    for (const [, entry] of entries) if (entry.state !== "pending") this.answered(entry);
   }
 
   /**
@@ -171,10 +177,7 @@ export class Relayer {
       else if (Date.now() - entry.owedAt > LOGGING_GRACE_MS) lost.push([key, { ...entry, state: "failed", error: { code: "RECORD_NOT_LOGGED", message: `record ${entry.recordId} never reached the log` } }]);
       else notYet.push([key, entry]);
     }
-    if (lost.length > 0) {
-      await settle(this.state, lost);
-      for (const [, entry] of lost) this.answered(entry);
-    }
+    if (lost.length > 0) await this.#store(lost);
     return logged;
   }
 

@@ -48,6 +48,24 @@ describe("calls to the chain", () => {
     expect(() => signCallTransaction(wallet.signingKey, { ...call, to, data: "0x", gasLimit: -1n })).toThrow(/cannot be negative/);
   });
 
+  it("says when every call made so far has its outcome, refused ones included", async () => {
+    let release!: () => void;
+    const call = coalesced(async (items: number[]) => {
+      await new Promise<void>((r) => (release = r));
+      return items.map((n): PromiseSettledResult<number> => (n > 0 ? { status: "fulfilled", value: n } : { status: "rejected", reason: new Error("not positive") }));
+    });
+    await call.settled();
+    const made = [call(1), call(-1).catch((e: Error) => e.message)];
+    let settled = false;
+    const waiting = call.settled().then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    release();
+    expect(await Promise.all(made)).toEqual([1, "not positive"]);
+    await waiting;
+    expect(settled).toBe(true);
+  });
+
   it("sends calls made while a batch is in flight as the next batch, each answered or refused on its own", async () => {
     const batches: number[][] = [];
     let release!: () => void;

@@ -200,7 +200,7 @@ export class ChainClient {
 
   /**
    * The receipt of a sent transaction once it is mined, asked for at growing intervals up to a
-   * second. Rejects when there is none after `patienceMs`: a transaction the chain dropped would
+   * quarter second. Rejects when there is none after `patienceMs`: a transaction the chain dropped would
    * otherwise hold the relayer for ever, where its next run sends it again.
    */
   async receiptOf(hash: string, patienceMs = 120_000): Promise<MinedReceipt> {

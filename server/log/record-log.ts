@@ -160,8 +160,6 @@ export class RecordLog {
   #frontier: (Uint8Array | undefined)[];
   /** The partly filled tiles at the right edge: the ones the next append extends. */
   #edge: TileEdge;
-  /** The last append made: close waits for it, and so for every append before it (groups end in order). */
-  #lastAppend: Promise<unknown> = Promise.resolve();
   /** Complete upper tiles, by tileNumber; they never change. */
   readonly #tiles = new Map<number, Uint8Array>();
   #anchored: StoredCheckpoint | null = null;
@@ -262,9 +260,7 @@ export class RecordLog {
     }
     // Its group looks at it a turn of the event loop later; a refusal until then is not unhandled.
     prepared.catch(() => undefined);
-    const appended = this.#commit(prepared);
-    this.#lastAppend = appended.catch(() => undefined);
-    return appended;
+    return this.#commit(prepared);
   }
 
   /**
@@ -697,7 +693,7 @@ export class RecordLog {
   }
 
   async close(): Promise<void> {
-    await this.#lastAppend;
+    await this.#commit.settled();
     await this.#queue;
     await this.pool?.close();
     await this.db.close();

@@ -9,9 +9,6 @@ type BatchOperation = { type: "put"; key: string; value: string } | { type: "del
  * are. Values are JSON.
  */
 export class StateStore {
-  /** The last write made: close waits for it, and so for every write before it. */
-  #lastWrite: Promise<void> = Promise.resolve();
-
   private constructor(private readonly db: Level<string, string>) {}
 
   static async open(path: string): Promise<StateStore> {
@@ -43,13 +40,10 @@ export class StateStore {
    * trip through LevelDB's thread pool then serve a dozen writes instead of each its own.
    */
   async write(entries: Record<string, unknown>, deletions: readonly string[]): Promise<void> {
-    const written = this.#write([
+    await this.#write([
       ...Object.entries(entries).map(([key, value]) => ({ type: "put" as const, key, value: JSON.stringify(value) })),
       ...deletions.map((key) => ({ type: "del" as const, key })),
     ]);
-    // Batches end in the order they were made, so the last write made is the last to end.
-    this.#lastWrite = written.catch(() => undefined);
-    await written;
   }
 
   readonly #write = coalesced(async (writes: BatchOperation[][]) => {
@@ -70,7 +64,7 @@ export class StateStore {
   }
 
   async close(): Promise<void> {
-    await this.#lastWrite;
+    await this.#write.settled();
     await this.db.close();
   }
 }
