@@ -267,9 +267,9 @@ export class Relayer {
         const receipt = raw && (await this.#mined(raw, recorded));
         if (receipt) return { mined: Promise.resolve(receipt) };
       }
-      const mined = this.chain.receiptOf(await this.#recordAndSend(entries, call, gasBound));
+      const mined = this.chain.receiptOf(await this.#recordAndSend(entries, call, gasBound), { after: this.#lastMined });
       // Its caller handles a failure once the send has resolved; until then, it is not unhandled.
-      mined.catch(() => undefined);
+      this.#lastMined = mined.catch(() => undefined);
       return { mined };
     });
     this.#sending = turn.catch(() => undefined);
@@ -278,6 +278,9 @@ export class Relayer {
 
   /** The last transaction's turn to be sent (see #operatorTransaction). */
   #sending: Promise<unknown> = Promise.resolve();
+
+  /** The wait for the last transaction sent to be mined: the next one's receipt is not looked for before (see ChainClient.receiptOf). */
+  #lastMined: Promise<unknown> = Promise.resolve();
 
   /** Signs the call, records it against `entries` in place of what was recorded for them, and sends it; resolves with its hash. */
   async #recordAndSend(entries: Owed[], call: { to: string; data: string }, gasBound?: bigint): Promise<string> {

@@ -320,6 +320,12 @@ describe("case intake that does not wait for the ledger", () => {
       // Once it is answered the run takes what was owed since: at least 250 applications, three
       // transactions, all sent before the first of them is mined.
       await expect.poll(pool, { timeout: 5_000 }).toHaveLength(3);
+      // Until the oldest is mined, the others cannot be, and the chain is asked only for its receipt.
+      const [oldest] = await pool();
+      quick.receiptsAskedFor();
+      const asked: string[] = [];
+      await expect.poll(() => asked.push(...quick.receiptsAskedFor()), { timeout: 5_000 }).toBeGreaterThan(2);
+      expect(new Set(asked)).toEqual(new Set([oldest]));
       await provider.send("evm_mine", []);
       await gateway.relayer.runOnce();
       const block = await provider.getBlockNumber();

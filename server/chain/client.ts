@@ -202,14 +202,26 @@ export class ChainClient {
    * The receipt of a sent transaction once it is mined, asked for at growing intervals up to a
    * quarter second. Rejects when there is none after `patienceMs`: a transaction the chain dropped would
    * otherwise hold the relayer for ever, where its next run sends it again.
+   *
+   * `after` is the wait for a transaction from the same account with a lower nonce: a chain mines an
+   * account's transactions in nonce order, so until that one is mined this one cannot be, and is
+   * not asked for. With twenty transactions in flight the relayer otherwise asked the chain eighty
+   * times a second for receipts it could not have (613 of the 1,303 requests the chain served in
+   * an intake run of 10 s).
    */
-  async receiptOf(hash: string, patienceMs = 120_000): Promise<MinedReceipt> {
+  async receiptOf(hash: string, { after, patienceMs = 120_000 }: { after?: Promise<unknown>; patienceMs?: number } = {}): Promise<MinedReceipt> {
     const deadline = Date.now() + patienceMs;
+    let waiting = after !== undefined;
+    const ahead = after?.then(
+      () => void (waiting = false),
+      () => void (waiting = false),
+    );
     for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
-      const receipt = await this.receipt(hash);
+      const receipt = waiting ? null : await this.receipt(hash);
       if (receipt) return receipt;
       if (Date.now() >= deadline) throw new Error(`transaction ${hash} was not mined within ${patienceMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      const pause = new Promise((resolve) => setTimeout(resolve, wait));
+      await (waiting ? Promise.race([pause, ahead]) : pause);
     }
   }
 
