@@ -13,6 +13,13 @@ const require = createRequire(import.meta.url);
  */
 export const EVM_VERSION = "berlin";
 
+const simulatedChain = {
+  type: "edr-simulated",
+  chainType: "l1",
+  hardfork: EVM_VERSION,
+  allowBlocksWithSameTimestamp: true,
+} as const;
+
 export default defineConfig({
   plugins: [hardhatEthers, hardhatTypechain],
   solidity: {
@@ -28,13 +35,13 @@ export default defineConfig({
   paths: {
     tests: { solidity: "test/solidity" },
   },
+  // `default` is the network `network.create()` gives the tests and scripts; `hardhat` the one
+  // `network.create("hardhat")` and `hardhat node` give. Both are the permissioned chain's fork:
+  // until `default` was set here the tests ran on Hardhat's own default, Osaka, whose 16,777,216
+  // gas cap on a transaction Besu does not have.
   networks: {
-    hardhat: {
-      type: "edr-simulated",
-      chainType: "l1",
-      hardfork: EVM_VERSION,
-      allowBlocksWithSameTimestamp: true,
-    },
+    default: simulatedChain,
+    hardhat: simulatedChain,
   },
   test: {
     solidity: {

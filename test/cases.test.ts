@@ -2,6 +2,7 @@ import { hexlify, randomBytes, Signature, toBeHex } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Area, CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
+import { APPLICATION_BATCH, applicationsGas } from "../server/relayer.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
 import { buildWorld, DAY, J, STANDARD, type World } from "./helpers/world.ts";
 
@@ -79,6 +80,18 @@ describe("batched intake", () => {
     }
     const submitted = receipt!.logs.map((l) => w.contracts.cases.interface.parseLog(l)).filter((l) => l?.name === "CaseSubmitted");
     expect(submitted.map((l) => l!.args.caseId)).toEqual(batch.map((a) => a.caseId));
+  });
+
+  it("fits in the gas the relayer gives a batch, even when every application changes jurisdiction", async () => {
+    // A county caseworker's batch may alternate among the county and its townships, which has the
+    // registry ask AidAccess again for every application: the most a batch of applications costs.
+    await (await w.contracts.access.grantScopedRole(roleId("CASEWORKER"), w.who.spare1.address, J.countyA)).wait();
+    const places = [J.townshipA1, J.townshipA2, J.countyA];
+    for (const size of [1, 2, 10, APPLICATION_BATCH]) {
+      const batch = Array.from({ length: size }, (_, i) => application(evidence(), places[i % places.length]));
+      const receipt = await (await w.contracts.cases.connect(w.who.spare1).submitApplications(batch, { gasLimit: applicationsGas(size) })).wait();
+      expect(receipt!.status).toBe(1);
+    }
   });
 
   it("takes a batch all or none, refusing it with the first refused application's error", async () => {

@@ -159,6 +159,9 @@ export class ChainClient {
   /** The fee fields of the operator's transactions and when they were read. */
   #fees: { readAt: number; fields: CallTransaction["fees"] } | null = null;
 
+  /** The reading of the fees under way, if any. */
+  #readingFees: Promise<CallTransaction["fees"]> | null = null;
+
   /**
    * Signs a call from the operator account with its next nonce, without sending it (see
    * broadcast); a call the ledger would refuse throws from the gas estimate, with its reason. The
@@ -170,17 +173,31 @@ export class ChainClient {
    */
   async signAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<{ hash: string; raw: string }> {
     const from = this.operatorAddress;
-    if (!this.#fees || Date.now() - this.#fees.readAt > 1000) {
-      const fee = await this.provider.getFeeData();
-      const fields: CallTransaction["fees"] =
-        fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? 0n } : { type: 0, gasPrice: fee.gasPrice ?? 0n };
-      this.#fees = { readAt: Date.now(), fields };
-    }
+    // Fees a second old are used while they are read again: the relayer signs its transactions one
+    // after another, and waiting for three calls, which a simulator mining a block holds for up to
+    // half a second, held every send behind them twice a second. Fees that rose in the meantime
+    // get the send refused (see broadcast), and the next transaction waits for fresh ones.
+    const known = this.#fees;
+    const fees = known ? known.fields : await this.#readFees();
+    if (known && Date.now() - known.readAt > 1000) this.#readFees().catch(() => undefined);
     const gasLimit = gasBound ?? (await this.provider.estimateGas({ ...call, from }));
     // Taken and counted in one step: a send elsewhere (the anchorer's) between them would get the same nonce.
     const nonce = this.operator.getNonce("pending");
     this.operator.increment();
-    return signCallTransaction(this.operatorKey, { ...call, fees: this.#fees.fields, nonce: await nonce, gasLimit, chainId: this.chainId });
+    return signCallTransaction(this.operatorKey, { ...call, fees, nonce: await nonce, gasLimit, chainId: this.chainId });
+  }
+
+  #readFees(): Promise<CallTransaction["fees"]> {
+    this.#readingFees ??= this.provider
+      .getFeeData()
+      .then((fee) => {
+        const fields: CallTransaction["fees"] =
+          fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? 0n } : { type: 0, gasPrice: fee.gasPrice ?? 0n };
+        this.#fees = { readAt: Date.now(), fields };
+        return fields;
+      })
+      .finally(() => (this.#readingFees = null));
+    return this.#readingFees;
   }
 
   /**
