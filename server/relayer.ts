@@ -15,7 +15,8 @@ const LOGGING_GRACE_MS = 60_000;
  * Applications sent in one transaction at most. The relayer sends its transactions one after
  * another, each waiting for the chain to take the one before (a simulator mining a block holds it
  * for up to half a second), so the cases a send carries bound how many reach the ledger a second:
- * with 100 a transaction, about 1,000 a second on this machine, below what intake answered.
+ * with 100 a transaction, about 1,000 a second in bench:gateway on two cores, below what intake
+ * answered there.
  */
 export const APPLICATION_BATCH = 200;
 /**

@@ -222,9 +222,9 @@ export class ChainClient {
    *
    * `after` is the wait for a transaction from the same account with a lower nonce: a chain mines an
    * account's transactions in nonce order, so until that one is mined this one cannot be, and is
-   * not asked for. With twenty transactions in flight the relayer otherwise asked the chain eighty
-   * times a second for receipts it could not have (613 receipt requests in an intake run of 10 s,
-   * then 126 to 157).
+   * not asked for. With twenty transactions in flight, as the relayer then had, it asked the chain
+   * eighty times a second for receipts it could not have (613 receipt requests in an intake run of
+   * 10 s, then 126 to 157).
    */
   async receiptOf(hash: string, { after, patienceMs = 120_000 }: { after?: Promise<unknown>; patienceMs?: number } = {}): Promise<MinedReceipt> {
     const deadline = Date.now() + patienceMs;
