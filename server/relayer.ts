@@ -22,8 +22,8 @@ export const APPLICATION_BATCH = 200;
 /**
  * The gas a batch of applications is given, instead of an estimate that would run the batch once
  * more on the node. Above the most a batch costs (every application in another jurisdiction than
- * the one before it, so that the registry asks AidAccess again each time: 131,502 for one alone,
- * 20.3 million for 200; tested in cases.test.ts), and within a 30-million block gas limit for a
+ * the one before it, so that the registry asks AidAccess again each time: 129,261 for one alone,
+ * 19.8 million for 200; tested in cases.test.ts), and within a 30-million block gas limit for a
  * full batch (25.05 million). A batch that ran out would be mined as reverted, then sent case by
  * case with estimates, so a bound too low costs time, never a case.
  */

@@ -26,10 +26,12 @@ describe("intake", () => {
     const { caseId, recordHash } = await w.submit();
     expect(await status(caseId)).toBe(CaseStatus.Submitted);
     expect(await w.contracts.cases.revisions(caseId)).toEqual([recordHash]);
-    const logs = await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseTransition(caseId));
-    expect(logs[0]!.args.actor).toBe(w.who.caseworker.address);
-    expect(logs[0]!.args.to).toBe(BigInt(CaseStatus.Submitted));
-    expect(logs[0]!.args.time).toBe(await w.time());
+    // Its first change of status, None to Submitted, is CaseSubmitted alone, at the block's time.
+    const [submitted] = await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseSubmitted(caseId));
+    expect(submitted!.args.actor).toBe(w.who.caseworker.address);
+    expect(submitted!.args.recordHash).toBe(recordHash);
+    expect(BigInt((await submitted!.getBlock()).timestamp)).toBe(await w.time());
+    expect(await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseTransition(caseId))).toEqual([]);
   });
 
   it("refuses intake by a non-caseworker and by a caseworker of another township", async () => {
@@ -351,13 +353,12 @@ describe("public notice and the life of a case", () => {
     await expectRevert(c.connect(w.who.caseworker).reviseRecord(caseId, evidence(), evidence()), "CaseStatusInvalid");
   });
 
-  it("records every transition with actor, time and evidence hash", async () => {
+  it("records every transition after submission with actor, time and evidence hash", async () => {
     const { caseId } = await w.activeCase();
     const proof = evidence();
     await (await w.contracts.cases.connect(w.who.approver2).suspend(caseId, proof)).wait();
     const logs = await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseTransition(caseId));
     expect(logs.map((l) => Number(l.args.to))).toEqual([
-      CaseStatus.Submitted,
       CaseStatus.Reviewed,
       CaseStatus.InNotice,
       CaseStatus.Active,
@@ -380,7 +381,7 @@ describe("public notice and the life of a case", () => {
     const [terms] = await c.getCase(caseId);
     expect(terms.jurisdiction).toBe(J.townshipB1);
     expect((await c.revisions(caseId))[0]).toBe(recordHash);
-    expect((await c.queryFilter(c.filters.CaseTransition(caseId))).length).toBe(4);
+    expect((await c.queryFilter(c.filters.CaseTransition(caseId))).length).toBe(3);
     // Now county B's approver governs it and county A's does not.
     await expectRevert(c.connect(w.who.approver1).suspend(caseId, evidence()), "AccessOutsideJurisdiction");
     await (await c.connect(w.who.approverB).suspend(caseId, evidence())).wait();

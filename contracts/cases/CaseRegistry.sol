@@ -123,8 +123,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         c.identityCommitment = identityCommitment;
         _revisions[caseId][0] = recordHash;
         _openCases[identityCommitment][programme] = caseId;
-        emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash);
-        emit CaseTransition(caseId, CaseStatus.None, CaseStatus.Submitted, msg.sender, _time(), recordHash);
+        emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash, msg.sender);
     }
 
     /// @inheritdoc ICaseRegistry

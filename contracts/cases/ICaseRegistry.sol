@@ -76,15 +76,19 @@ interface ICaseRegistry is IApprovals {
     error ConfigUnauthorized(address account);
     error ConfigThresholdZero();
 
+    /// @notice A case opened by `actor`: its first change of status, from None to Submitted, for which
+    /// no CaseTransition is emitted (its time is the block's, its evidence the record hash). One
+    /// event where two said the same halved the logs a batch of applications leaves in its receipt.
     event CaseSubmitted(
         bytes32 indexed caseId,
         Programme programme,
         Area area,
         uint64 indexed jurisdiction,
         bytes32 identityCommitment,
-        bytes32 recordHash
+        bytes32 recordHash,
+        address indexed actor
     );
-    /// @notice Every change of status, with who, when and the hash of the evidence behind it.
+    /// @notice Every later change of status, with who, when and the hash of the evidence behind it.
     event CaseTransition(
         bytes32 indexed caseId, CaseStatus from, CaseStatus to, address indexed actor, uint64 time, bytes32 evidenceHash
     );

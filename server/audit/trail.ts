@@ -33,7 +33,13 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
   await indexer.catchUp().catch(() => undefined);
   const steps: (TrailStep & { seconds: number; order: number })[] = (await indexer.caseEvents(caseId)).map((e) => {
     const args = e.args;
-    const what = e.name === "CaseTransition" ? `${CaseStatus[Number(args.from)]} → ${CaseStatus[Number(args.to)]}` : e.name;
+    // A case's first change of status is its CaseSubmitted (see ICaseRegistry).
+    const what =
+      e.name === "CaseTransition"
+        ? `${CaseStatus[Number(args.from)]} → ${CaseStatus[Number(args.to)]}`
+        : e.name === "CaseSubmitted"
+          ? `${CaseStatus[CaseStatus.None]} → ${CaseStatus[CaseStatus.Submitted]}`
+          : e.name;
     return {
       at: new Date(e.timestamp * 1000).toISOString(),
       seconds: e.timestamp,
