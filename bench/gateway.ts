@@ -151,16 +151,18 @@ if (BLOCK_PERIOD > 0) {
 const intakeFrom = await local.provider.getBlockNumber();
 const onLedger = async () => (await local.contracts.cases.queryFilter(local.contracts.cases.filters.CaseSubmitted(), intakeFrom + 1)).length;
 // Intake answers before the ledger has the case (the relayer sends it). It is sustained at the
-// rate the ledger took cases during the measured run: the cases answered in it, less the growth
-// of those answered and not yet on the ledger. The ledger takes a block's worth at a time, so that
-// backlog moves by up to a block's worth (about a thousand cases) with the moment it is read.
+// rate the ledger took cases during the measured run. The ledger takes a block's worth at a time,
+// so that rate, and the backlog of cases answered and not yet on it, move by up to a block's
+// worth (about a thousand cases) with the moment they are read.
 // (Requests in flight when a run ends are answered, and reach the ledger, without being counted,
 // so the backlog can be below zero.)
 const intakeWarmUp = await warmUp(intakeRequests);
-const backlogBefore = intakeWarmUp.requests.total - (await onLedger());
+const ledgerBefore = await onLedger();
 const intake = await measured(intakeRequests);
+const ledgerAfter = await onLedger();
 const answered = intakeWarmUp.requests.total + intake.result.requests.total;
-const backlogAfter = answered - (await onLedger());
+const backlogBefore = intakeWarmUp.requests.total - ledgerBefore;
+const backlogAfter = answered - ledgerAfter;
 const latest = (await (await fetch(`${url}/v1/log/checkpoints/latest`)).json()) as { treeSize: number; pending: number };
 const caughtUpStart = performance.now();
 while ((await onLedger()) < answered && performance.now() - caughtUpStart < 60_000) await new Promise((r) => setTimeout(r, 250));
@@ -179,7 +181,7 @@ console.table([
 ]);
 console.log(`proof lookups: median ${median(ratios).toFixed(2)} of hello world over ${ROUNDS} rounds (${ratios.map((r) => r.toFixed(2)).join(", ")}), p99 at most ${Math.max(...rounds.map(({ proofs }) => proofs.result.latency.p99))} ms`);
 console.log(
-  `intake: ${Math.round(intake.result.requests.average)} cases/s answered, ${Math.round((intake.result.requests.total - (backlogAfter - backlogBefore)) / SECONDS)} cases/s put on the ledger (cases answered and not yet on it: ${backlogBefore} when the measured run started, ${backlogAfter} when it ended), all on it ${caughtUpSeconds.toFixed(1)} s later; the log was anchored up to ${latest.treeSize} records, ${latest.pending} waiting`,
+  `intake: ${Math.round(intake.result.requests.average)} cases/s answered, ${Math.round((ledgerAfter - ledgerBefore) / SECONDS)} cases/s put on the ledger (cases answered and not yet on it: ${backlogBefore} when the measured run started, ${backlogAfter} when it ended), all on it ${caughtUpSeconds.toFixed(1)} s later; the log was anchored up to ${latest.treeSize} records, ${latest.pending} waiting`,
 );
 console.log("goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s sustained while anchoring");
 await local.close();

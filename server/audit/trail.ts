@@ -27,6 +27,9 @@ export interface StageTiming {
 
 const day = 86_400;
 
+/** A change of status as the trail names it. */
+const transition = (from: CaseStatus, to: CaseStatus) => `${CaseStatus[from]} → ${CaseStatus[to]}`;
+
 /** Every step of a case, off chain and on, in time order, and each stage's time against its limit. */
 export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string) {
   // With the chain out of reach the trail is served as far as the index reaches.
@@ -36,9 +39,9 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
     // A case's first change of status is its CaseSubmitted (see ICaseRegistry).
     const what =
       e.name === "CaseTransition"
-        ? `${CaseStatus[Number(args.from)]} → ${CaseStatus[Number(args.to)]}`
+        ? transition(Number(args.from), Number(args.to))
         : e.name === "CaseSubmitted"
-          ? `${CaseStatus[CaseStatus.None]} → ${CaseStatus[CaseStatus.Submitted]}`
+          ? transition(CaseStatus.None, CaseStatus.Submitted)
           : e.name;
     return {
       at: new Date(e.timestamp * 1000).toISOString(),
