@@ -1,7 +1,8 @@
 /**
  * Gateway load on loopback: proof lookups per second with latency at 10^6 records, and intake
  * per second while the anchorer runs, against Express's own hello world measured in the same run.
- * Run: npm run bench:gateway [-- --records 1000000 --seconds 10 --connections 16 --intake-connections 128 --block-period 1]
+ * Run: npm run bench:gateway [-- --records 1000000 --seconds 10 --connections 16 --intake-connections 128
+ *   --intake-rate 1000 --rate-seconds 30 --rate-connections 1000 --block-period 1]
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -22,6 +23,11 @@ const { values } = parseArgs({
     connections: { type: "string", default: "16" },
     // Many township offices take cases in at once at a provincial gateway.
     "intake-connections": { type: "string", default: "128" },
+    // Intake held at a rate, as offices bring cases whether or not the last was answered, and how
+    // long; a connection for each case a second, so that the rate is the load generator's, not the answers' pace.
+    "intake-rate": { type: "string", default: "1000" },
+    "rate-seconds": { type: "string", default: "30" },
+    "rate-connections": { type: "string", default: "1000" },
     // As QBFT mines, once a period, rather than a block for every transaction; 0 for the latter.
     "block-period": { type: "string", default: "1" },
   },
@@ -30,6 +36,9 @@ const RECORDS = Number(values.records);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const INTAKE_CONNECTIONS = Number(values["intake-connections"]);
+const INTAKE_RATE = Number(values["intake-rate"]);
+const RATE_SECONDS = Number(values["rate-seconds"]);
+const RATE_CONNECTIONS = Number(values["rate-connections"]);
 const BLOCK_PERIOD = Number(values["block-period"]);
 
 type Result = autocannon.Result;
@@ -106,7 +115,7 @@ const measured = async (options: autocannon.Options) => {
   const { user, system } = process.cpuUsage(here);
   return { result, cpu: { gateway: cpuOf(server.child.pid!) - gatewayBefore, chain: cpuOf(chainProcess.pid!) - chainBefore, loadGenerator: (user + system) / 1e6 } };
 };
-const share = (cpu: number, result: Result) => `${((cpu / SECONDS) * 100).toFixed(0)}% of a core, ${Math.round((cpu * 1e6) / result.requests.total)} µs a request`;
+const share = (cpu: number, result: Result) => `${((cpu / result.duration) * 100).toFixed(0)}% of a core, ${Math.round((cpu * 1e6) / result.requests.total)} µs a request`;
 
 const proofLookups: autocannon.Options = {
   url,
@@ -148,28 +157,53 @@ if (BLOCK_PERIOD > 0) {
   await local.provider.send("evm_setAutomine", [false]);
   await local.provider.send("evm_setIntervalMining", [BLOCK_PERIOD * 1000]);
 }
-const intakeFrom = await local.provider.getBlockNumber();
-const onLedger = async () => (await local.contracts.cases.queryFilter(local.contracts.cases.filters.CaseSubmitted(), intakeFrom + 1)).length;
-// Intake answers before the ledger has the case (the relayer sends it). It is sustained at the
-// rate the ledger took cases during the measured run. The ledger takes a block's worth at a time,
-// so that rate, and the backlog of cases answered and not yet on it, move by up to a block's
-// worth (about a thousand cases) with the moment they are read.
-// (Requests in flight when a run ends are answered, and reach the ledger, without being counted,
-// so the backlog can be below zero.)
+/**
+ * The cases the ledger holds from this run: CaseSubmitted logs counted block range by block range,
+ * each read only once, so that a reading takes milliseconds, not the seconds that reading every
+ * log since the start took once there were tens of thousands.
+ */
+const ledgerCount = { block: await local.provider.getBlockNumber(), cases: 0 };
+const caseSubmitted = local.contracts.cases.interface.getEvent("CaseSubmitted").topicHash;
+const onLedger = async () => {
+  const latest = await local.provider.getBlockNumber();
+  if (latest > ledgerCount.block) {
+    const logs = await local.provider.getLogs({ address: local.contracts.cases.target as string, topics: [caseSubmitted], fromBlock: ledgerCount.block + 1, toBlock: latest });
+    ledgerCount.cases += logs.length;
+    ledgerCount.block = latest;
+  }
+  return ledgerCount.cases;
+};
+/** Seconds until the ledger holds `answered` cases (at most a minute). */
+const caughtUp = async (answered: number) => {
+  const start = performance.now();
+  while ((await onLedger()) < answered && performance.now() - start < 60_000) await new Promise((r) => setTimeout(r, 100));
+  return (performance.now() - start) / 1000;
+};
+// Intake answers before the ledger has the case (the relayer sends it); the ledger's rate is the
+// cases it took during the measured run. It takes a block's worth at a time, so that rate, and the
+// backlog of cases answered and not yet on it, move by up to a block's worth with the moment they
+// are read. (Requests in flight when a run ends are answered, and reach the ledger, without being
+// counted, so the backlog can be below zero.)
+const ledgerRun = async (options: autocannon.Options, answeredBefore: number) => {
+  const ledgerBefore = await onLedger();
+  const load = await measured(options);
+  const ledgerAfter = await onLedger();
+  const answered = answeredBefore + load.result.requests.total;
+  return { ...load, ledgerRate: (ledgerAfter - ledgerBefore) / load.result.duration, backlogBefore: answeredBefore - ledgerBefore, backlogAfter: answered - ledgerAfter, caughtUpSeconds: await caughtUp(answered), answered };
+};
+// At capacity: each connection sends its next case once the last is answered.
 const intakeWarmUp = await warmUp(intakeRequests);
-const ledgerBefore = await onLedger();
-const intake = await measured(intakeRequests);
-const ledgerAfter = await onLedger();
-const answered = intakeWarmUp.requests.total + intake.result.requests.total;
-const backlogBefore = intakeWarmUp.requests.total - ledgerBefore;
-const backlogAfter = answered - ledgerAfter;
+const capacity = await ledgerRun(intakeRequests, intakeWarmUp.requests.total);
+// At the goal's rate: cases offered at INTAKE_RATE a second whatever the answers' pace. autocannon
+// gives each connection its share of a second's requests at the start of the second, sent as fast
+// as answers allow, so they come in bursts, which is harder to serve than a steady stream.
+const atRate = await ledgerRun({ ...intakeRequests, connections: RATE_CONNECTIONS, overallRate: INTAKE_RATE, duration: RATE_SECONDS }, capacity.answered);
+const held = atRate.result.requests.total >= 0.99 * INTAKE_RATE * RATE_SECONDS && atRate.result.non2xx + atRate.result.errors === 0 && atRate.backlogAfter <= 2 * INTAKE_RATE * Math.max(BLOCK_PERIOD, 1);
 const latest = (await (await fetch(`${url}/v1/log/checkpoints/latest`)).json()) as { treeSize: number; pending: number };
-const caughtUpStart = performance.now();
-while ((await onLedger()) < answered && performance.now() - caughtUpStart < 60_000) await new Promise((r) => setTimeout(r, 250));
-const caughtUpSeconds = (performance.now() - caughtUpStart) / 1000;
 await killProcess(server.child, "SIGTERM");
 
 const referenceAfter = await run({ url: helloUrl });
+const chainPace = BLOCK_PERIOD > 0 ? `a block every ${BLOCK_PERIOD} s` : "a block a transaction";
 helloServer.close();
 console.table([
   ...rounds.flatMap(({ reference, proofs }, i) => [
@@ -177,11 +211,15 @@ console.table([
     row(`proof lookup at ${RECORDS.toLocaleString("en")} records, round ${i + 1}`, proofs.result, reference, proofs.cpu),
   ]),
   row("reference: Express hello world, after intake", referenceAfter),
-  row(`intake (POST /v1/cases), anchorer running, ${INTAKE_CONNECTIONS} connections, ${BLOCK_PERIOD > 0 ? `a block every ${BLOCK_PERIOD} s` : "a block a transaction"}`, intake.result, referenceAfter, intake.cpu),
+  row(`intake (POST /v1/cases) at capacity, anchorer running, ${INTAKE_CONNECTIONS} connections, ${chainPace}`, capacity.result, referenceAfter, capacity.cpu),
+  row(`intake offered at ${INTAKE_RATE.toLocaleString("en")}/s for ${RATE_SECONDS} s, anchorer running, ${RATE_CONNECTIONS} connections, ${chainPace}`, atRate.result, referenceAfter, atRate.cpu),
 ]);
 console.log(`proof lookups: median ${median(ratios).toFixed(2)} of hello world over ${ROUNDS} rounds (${ratios.map((r) => r.toFixed(2)).join(", ")}), p99 at most ${Math.max(...rounds.map(({ proofs }) => proofs.result.latency.p99))} ms`);
+const ledgerLine = (load: Awaited<ReturnType<typeof ledgerRun>>) =>
+  `${Math.round(load.ledgerRate)} cases/s put on the ledger (cases answered and not yet on it: ${load.backlogBefore} when the run started, ${load.backlogAfter} when it ended), all on it ${load.caughtUpSeconds.toFixed(1)} s later`;
+console.log(`intake at capacity: ${Math.round(capacity.result.requests.average)} cases/s answered, ${ledgerLine(capacity)}`);
 console.log(
-  `intake: ${Math.round(intake.result.requests.average)} cases/s answered, ${Math.round((ledgerAfter - ledgerBefore) / SECONDS)} cases/s put on the ledger (cases answered and not yet on it: ${backlogBefore} when the measured run started, ${backlogAfter} when it ended), all on it ${caughtUpSeconds.toFixed(1)} s later; the log was anchored up to ${latest.treeSize} records, ${latest.pending} waiting`,
+  `intake offered at ${INTAKE_RATE.toLocaleString("en")} cases/s: ${held ? "held" : "not held"}: ${Math.round(atRate.result.requests.total / atRate.result.duration)} cases/s answered (p99 ${atRate.result.latency.p99} ms), ${ledgerLine(atRate)}; the log was anchored up to ${latest.treeSize} records, ${latest.pending} waiting`,
 );
 console.log("goals: proof lookups >= 40% of hello world with p99 < 20 ms, intake >= 1,000 cases/s sustained while anchoring");
 await local.close();

@@ -15,25 +15,37 @@ const LOGGING_GRACE_MS = 60_000;
  * Applications sent in one transaction at most. The relayer sends its transactions one after
  * another, each waiting for the chain to take the one before (a simulator mining a block holds it
  * for up to half a second), so the cases a send carries bound how many reach the ledger a second:
- * with 100 a transaction, about 1,000 a second in bench:gateway on two cores, below what intake
- * answered there.
+ * in bench:gateway on two cores, with cases offered at 1,000 a second for 30 s, 655 a second
+ * reached the ledger with 200 a transaction and 927 with 400.
  */
-export const APPLICATION_BATCH = 200;
+export const APPLICATION_BATCH = 400;
 /**
  * The gas a batch of applications is given, instead of an estimate that would run the batch once
  * more on the node. Above the most a batch costs (every application in another jurisdiction than
  * the one before it, so that the registry asks AidAccess again each time: 129,261 for one alone,
- * 19.8 million for 200; tested in cases.test.ts), and within a 30-million block gas limit for a
- * full batch (25.05 million). A batch that ran out would be mined as reverted, then sent case by
- * case with estimates, so a bound too low costs time, never a case.
+ * 19.8 million for 200; tested in cases.test.ts). A batch that ran out would be mined as
+ * reverted, then sent case by case with estimates, so a bound too low costs time, never a case.
  */
-export const applicationsGas = (count: number) => 50_000n + 125_000n * BigInt(count);
+export const applicationsGas = (count: number) => BATCH_GAS + APPLICATION_GAS * BigInt(count);
+const BATCH_GAS = 50_000n;
+const APPLICATION_GAS = 125_000n;
+/**
+ * The applications a transaction carries on a chain whose blocks take `blockGasLimit`: as many as
+ * fit half a block (see applicationsGas), up to APPLICATION_BATCH. A transaction given more gas
+ * than a block holds would never be mined, and one given more than half would be mined alone,
+ * where a block should take several of those in flight: 119 on a chain of 30-million blocks,
+ * APPLICATION_BATCH from about 100 million.
+ */
+export function applicationsPerTransaction(blockGasLimit: bigint): number {
+  return Math.max(1, Math.min(APPLICATION_BATCH, Number((blockGasLimit / 2n - BATCH_GAS) / APPLICATION_GAS)));
+}
+
 /**
  * Transactions of applications sent and not yet answered, at most. A chain that mines on a period
  * (QBFT's block period, a second or more) takes several in one block; waiting for each receipt
  * before the next send put one batch in a block: 50 applications a second on 2-second blocks
  * with batches of 100. Ten batches a block carry 1,000 applications a second on 2-second blocks,
- * given a block gas limit that fits their gas (250 million, see applicationsGas).
+ * given a block gas limit that fits their gas (see applicationsGas).
  */
 const APPLICATIONS_IN_FLIGHT = 10;
 
@@ -48,7 +60,7 @@ type Owed = [string, OutboxEntry];
  * signed a transaction for (`sentAs`) stay together, as that transaction has them; applications
  * owed one after another go to the ledger together, up to a batch; every other call alone.
  */
-function units(owed: Owed[]): Owed[][] {
+function units(owed: Owed[], batchSize: number): Owed[][] {
   const all: Owed[][] = [];
   const bySent = new Map<string, Owed[]>();
   let batch: Owed[] | null = null;
@@ -61,7 +73,7 @@ function units(owed: Owed[]): Owed[][] {
     } else if (entry.kind !== "submitApplication") {
       batch = null;
       all.push([item]);
-    } else if (batch && batch.length < APPLICATION_BATCH) {
+    } else if (batch && batch.length < batchSize) {
       batch.push(item);
     } else {
       all.push((batch = [item]));
@@ -108,7 +120,7 @@ export class Relayer {
         last = fresh.at(-1)?.[0] ?? last;
         const owed = [...notLogged, ...fresh];
         notLogged = [];
-        if (!(await this.#relay(units(owed), inFlight, notLogged))) return;
+        if (owed.length > 0 && !(await this.#relay(owed, inFlight, notLogged))) return;
         if (inFlight.length === 0) {
           if (fresh.length === 0) return;
         } else if (!(await inFlight.shift()!)) {
@@ -123,13 +135,20 @@ export class Relayer {
   }
 
   /**
-   * Sends `units`: applications with up to APPLICATIONS_IN_FLIGHT transactions in flight (their
-   * answers pushed to `inFlight`), every other step once the ledger has answered what was sent
-   * before it. Units whose records are not in the log yet go to `notLogged`. False when the
-   * chain did not answer, and the run should stop.
+   * Sends what is `owed`, as the transactions that carry it (see units): applications with up to
+   * APPLICATIONS_IN_FLIGHT transactions in flight (their answers pushed to `inFlight`), every other
+   * step once the ledger has answered what was sent before it. Units whose records are not in the
+   * log yet go to `notLogged`. False when the chain did not answer, and the run should stop.
    */
-  async #relay(units: Owed[][], inFlight: Promise<boolean>[], notLogged: Owed[]): Promise<boolean> {
-    for (const unit of units) {
+  async #relay(owed: Owed[], inFlight: Promise<boolean>[], notLogged: Owed[]): Promise<boolean> {
+    let perTransaction: number;
+    try {
+      perTransaction = applicationsPerTransaction(await this.chain.blockGasLimit());
+    } catch (error) {
+      this.#unanswered(owed, error);
+      return false;
+    }
+    for (const unit of units(owed, perTransaction)) {
       const logged = await this.#logged(unit, notLogged);
       if (logged.length === 0) continue;
       if (logged[0]![1].kind !== "submitApplication") {

@@ -2,7 +2,7 @@ import { hexlify, randomBytes, Signature, toBeHex } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Area, CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
-import { APPLICATION_BATCH, applicationsGas } from "../server/relayer.ts";
+import { APPLICATION_BATCH, applicationsGas, applicationsPerTransaction } from "../server/relayer.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
 import { buildWorld, DAY, J, STANDARD, type World } from "./helpers/world.ts";
 
@@ -89,11 +89,27 @@ describe("batched intake", () => {
     // registry ask AidAccess again for every application: the most a batch of applications costs.
     await (await w.contracts.access.grantScopedRole(roleId("CASEWORKER"), w.who.spare1.address, J.countyA)).wait();
     const places = [J.townshipA1, J.townshipA2, J.countyA];
-    for (const size of [1, 2, 10, APPLICATION_BATCH]) {
-      const batch = Array.from({ length: size }, (_, i) => application(evidence(), places[i % places.length]));
-      const receipt = await (await w.contracts.cases.connect(w.who.spare1).submitApplications(batch, { gasLimit: applicationsGas(size) })).wait();
-      expect(receipt!.status).toBe(1);
+    const provider = w.ethers.provider;
+    const blockGasLimit = (await provider.getBlock("latest"))!.gasLimit;
+    // The relayer's largest batch goes to a chain whose blocks take two of them.
+    await provider.send("evm_setBlockGasLimit", ["0x" + (2n * applicationsGas(APPLICATION_BATCH)).toString(16)]);
+    try {
+      for (const size of [1, 2, 10, applicationsPerTransaction(blockGasLimit), APPLICATION_BATCH]) {
+        const batch = Array.from({ length: size }, (_, i) => application(evidence(), places[i % places.length]));
+        const receipt = await (await w.contracts.cases.connect(w.who.spare1).submitApplications(batch, { gasLimit: applicationsGas(size) })).wait();
+        expect(receipt!.status).toBe(1);
+      }
+    } finally {
+      await provider.send("evm_setBlockGasLimit", ["0x" + blockGasLimit.toString(16)]);
     }
+  });
+
+  it("sends as many applications a transaction as fit half a block, within the most a batch takes", () => {
+    expect(applicationsPerTransaction(30_000_000n)).toBe(119);
+    expect(2n * applicationsGas(119)).toBeLessThanOrEqual(30_000_000n);
+    expect(2n * applicationsGas(120)).toBeGreaterThan(30_000_000n);
+    expect(applicationsPerTransaction(1_000_000_000n)).toBe(APPLICATION_BATCH);
+    expect(applicationsPerTransaction(100_000n)).toBe(1);
   });
 
   it("takes a batch all or none, refusing it with the first refused application's error", async () => {

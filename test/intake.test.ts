@@ -9,6 +9,7 @@ import type { CaseEntry } from "../server/cases/intake.ts";
 import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
+import { applicationsGas } from "../server/relayer.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
@@ -304,9 +305,10 @@ describe("case intake that does not wait for the ledger", () => {
     await quick.stopGateway();
     const gateway = await start();
     const blockGasLimit = (await provider.getBlock("latest"))!.gasLimit;
-    // Blocks are mined when the test says, as a permissioned chain mines one a period; two full batches fit in one.
+    // Blocks are mined when the test says, as a permissioned chain mines one a period; two full
+    // batches, of 130 applications on a chain of these blocks, fit in one.
     await provider.send("evm_setAutomine", [false]);
-    await provider.send("evm_setBlockGasLimit", ["0x" + (100_000_000).toString(16)]);
+    await provider.send("evm_setBlockGasLimit", ["0x" + (2n * applicationsGas(130)).toString(16)]);
     try {
       const token = await signInAt(gateway.url, DEV_KEYS.caseworker);
       const caseIds: string[] = [];
@@ -317,7 +319,7 @@ describe("case intake that does not wait for the ledger", () => {
       // The first intake's run sent what was owed then, and waits for it; the rest were owed meanwhile.
       await expect.poll(pool).toHaveLength(1);
       await provider.send("evm_mine", []);
-      // Once it is answered the run takes what was owed since: at least 240 applications, two
+      // Once it is answered the run takes what was owed since: 240 to 259 applications, two
       // transactions, both sent before the first of them is mined.
       await expect.poll(pool, { timeout: 5_000 }).toHaveLength(2);
       // Until the oldest is mined, the other cannot be, and the chain is asked only for the oldest's receipt.

@@ -17,6 +17,7 @@ import { submitApplicationsData } from "./applications.ts";
 import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
 import { coalesced } from "../coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
+import { Reading } from "./reading.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
 
 /**
@@ -156,11 +157,18 @@ export class ChainClient {
   /** AidAccess's address and hasScopedRole's selector, found once. */
   readonly #hasScopedRole: { to: string; selector: string };
 
-  /** The fee fields of the operator's transactions and when they were read. */
-  #fees: { readAt: number; fields: CallTransaction["fees"] } | null = null;
+  /** The fee fields of the operator's transactions (see signAsOperator). */
+  readonly #fees = new Reading(async (): Promise<CallTransaction["fees"]> => {
+    const fee = await this.provider.getFeeData();
+    return fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? 0n } : { type: 0, gasPrice: fee.gasPrice ?? 0n };
+  }, 1000);
 
-  /** The reading of the fees under way, if any. */
-  #readingFees: Promise<CallTransaction["fees"]> | null = null;
+  readonly #blockGasLimit = new Reading(async () => (await this.provider.getBlock("latest"))!.gasLimit, 1000);
+
+  /** The latest block's gas limit, read up to a second ago: the most gas a transaction can be given and still be mined. */
+  blockGasLimit(): Promise<bigint> {
+    return this.#blockGasLimit.get();
+  }
 
   /**
    * Signs a call from the operator account with its next nonce, without sending it (see
@@ -173,31 +181,14 @@ export class ChainClient {
    */
   async signAsOperator(call: { to: string; data: string }, gasBound?: bigint): Promise<{ hash: string; raw: string }> {
     const from = this.operatorAddress;
-    // Fees a second old are used while they are read again: the relayer signs its transactions one
-    // after another, and waiting for three calls, which a simulator mining a block holds for up to
-    // half a second, held every send behind them twice a second. Fees that rose in the meantime
-    // get the send refused (see broadcast), and the next transaction waits for fresh ones.
-    const known = this.#fees;
-    const fees = known ? known.fields : await this.#readFees();
-    if (known && Date.now() - known.readAt > 1000) this.#readFees().catch(() => undefined);
+    // Fees that rose since they were read get the send refused (see broadcast), and the next
+    // transaction waits for fresh ones.
+    const fees = await this.#fees.get();
     const gasLimit = gasBound ?? (await this.provider.estimateGas({ ...call, from }));
     // Taken and counted in one step: a send elsewhere (the anchorer's) between them would get the same nonce.
     const nonce = this.operator.getNonce("pending");
     this.operator.increment();
     return signCallTransaction(this.operatorKey, { ...call, fees, nonce: await nonce, gasLimit, chainId: this.chainId });
-  }
-
-  #readFees(): Promise<CallTransaction["fees"]> {
-    this.#readingFees ??= this.provider
-      .getFeeData()
-      .then((fee) => {
-        const fields: CallTransaction["fees"] =
-          fee.maxFeePerGas !== null ? { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? 0n } : { type: 0, gasPrice: fee.gasPrice ?? 0n };
-        this.#fees = { readAt: Date.now(), fields };
-        return fields;
-      })
-      .finally(() => (this.#readingFees = null));
-    return this.#readingFees;
   }
 
   /**
@@ -210,7 +201,7 @@ export class ChainClient {
       await this.provider.send("eth_sendRawTransaction", [raw]);
     } catch (error) {
       // Fees may have risen since they were read.
-      this.#fees = null;
+      this.#fees.forget();
       throw error;
     }
   }
