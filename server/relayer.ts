@@ -19,6 +19,8 @@ const LOGGING_GRACE_MS = 60_000;
  * reached the ledger with 200 a transaction and 927 with 400.
  */
 export const APPLICATION_BATCH = 400;
+const BATCH_GAS = 50_000n;
+const APPLICATION_GAS = 125_000n;
 /**
  * The gas a batch of applications is given, instead of an estimate that would run the batch once
  * more on the node. Above the most a batch costs (every application in another jurisdiction than
@@ -27,8 +29,6 @@ export const APPLICATION_BATCH = 400;
  * reverted, then sent case by case with estimates, so a bound too low costs time, never a case.
  */
 export const applicationsGas = (count: number) => BATCH_GAS + APPLICATION_GAS * BigInt(count);
-const BATCH_GAS = 50_000n;
-const APPLICATION_GAS = 125_000n;
 /**
  * The applications a transaction carries on a chain whose blocks take `blockGasLimit`: as many as
  * fit half a block (see applicationsGas), up to APPLICATION_BATCH. A transaction given more gas
