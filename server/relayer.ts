@@ -49,6 +49,13 @@ export function applicationsPerTransaction(blockGasLimit: bigint): number {
  */
 const APPLICATIONS_IN_FLIGHT = 10;
 
+/**
+ * While transactions are in flight, what has been owed since is sent at least this often, whether
+ * or not the oldest has been found mined: half a block period of QBFT's shortest, so that a batch
+ * owed just after a block is sent in time for the next.
+ */
+const OWED_POLL_MS = 500;
+
 /** What became of an owed entry in a run: its new state, or "unreachable" (still owed). */
 type Outcome = Partial<OutboxEntry> | "unreachable";
 
@@ -123,7 +130,7 @@ export class Relayer {
         if (owed.length > 0 && !(await this.#relay(owed, inFlight, notLogged))) return;
         if (inFlight.length === 0) {
           if (fresh.length === 0) return;
-        } else if (!(await inFlight.shift()!)) {
+        } else if (!(await this.#oldestOrPause(inFlight))) {
           return;
         }
         // A gateway shutting down under intake would otherwise never see the run end.
@@ -132,6 +139,24 @@ export class Relayer {
     } finally {
       await Promise.all(inFlight.splice(0));
     }
+  }
+
+  /**
+   * Waits for the oldest transaction in flight to be answered (taking it off `inFlight`), or for
+   * OWED_POLL_MS, whichever is first; false when the chain did not answer, and the run should stop.
+   * Waiting for the oldest alone held what was owed meanwhile until it was found mined, up to two
+   * seconds on a simulator mining a block a second under intake: two seconds of cases sent at once,
+   * their sends held in turn behind the next block, and the ledger falling behind.
+   */
+  async #oldestOrPause(inFlight: Promise<boolean>[]): Promise<boolean> {
+    const oldest = inFlight[0]!;
+    let timer: NodeJS.Timeout | undefined;
+    const paused = new Promise<"paused">((resolve) => (timer = setTimeout(resolve, OWED_POLL_MS, "paused")));
+    const first = await Promise.race([oldest, paused]);
+    clearTimeout(timer);
+    if (first === "paused") return true;
+    inFlight.shift();
+    return first;
   }
 
   /**

@@ -9,7 +9,7 @@ import type { CaseEntry } from "../server/cases/intake.ts";
 import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
-import { applicationsGas } from "../server/relayer.ts";
+import { pendingEntries } from "../server/state/outbox.ts";
 import { DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
@@ -305,10 +305,10 @@ describe("case intake that does not wait for the ledger", () => {
     await quick.stopGateway();
     const gateway = await start();
     const blockGasLimit = (await provider.getBlock("latest"))!.gasLimit;
-    // Blocks are mined when the test says, as a permissioned chain mines one a period; two full
-    // batches, of 130 applications on a chain of these blocks, fit in one.
+    // Blocks are mined when the test says, as a permissioned chain mines one a period, and are
+    // large enough for every batch at once.
     await provider.send("evm_setAutomine", [false]);
-    await provider.send("evm_setBlockGasLimit", ["0x" + (2n * applicationsGas(130)).toString(16)]);
+    await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
     try {
       const token = await signInAt(gateway.url, DEV_KEYS.caseworker);
       const caseIds: string[] = [];
@@ -316,23 +316,24 @@ describe("case intake that does not wait for the ledger", () => {
         const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => request(gateway.url).post("/v1/cases").set("authorization", token).send(application(residentId(n + i, "19700101"))).expect(201)));
         caseIds.push(...taken.map((r) => r.body.caseId as string));
       }
-      // The first intake's run sent what was owed then, and waits for it; the rest were owed meanwhile.
-      await expect.poll(pool).toHaveLength(1);
-      await provider.send("evm_mine", []);
-      // Once it is answered the run takes what was owed since: 240 to 259 applications, two
-      // transactions, both sent before the first of them is mined.
-      await expect.poll(pool, { timeout: 5_000 }).toHaveLength(2);
-      // Until the oldest is mined, the other cannot be, and the chain is asked only for the oldest's receipt.
-      const [oldest] = await pool();
+      // The first intake's run sent what was owed then; while its transaction waits for a block,
+      // the run sends what was owed since, within half a second, rather than once it is mined.
+      const sentAll = async () => (await pendingEntries(gateway.state)).every(([, entry]) => entry.sentAs !== undefined);
+      await expect.poll(sentAll, { timeout: 5_000 }).toBe(true);
+      const sent = await pool();
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      // Until the oldest is mined, the others cannot be, and the chain is asked only for the oldest's receipt.
       quick.receiptsAskedFor();
       const asked: string[] = [];
       await expect.poll(() => asked.push(...quick.receiptsAskedFor()), { timeout: 5_000 }).toBeGreaterThan(2);
-      expect(new Set(asked)).toEqual(new Set([oldest]));
+      expect(new Set(asked)).toEqual(new Set([sent[0]]));
       await provider.send("evm_mine", []);
       await gateway.relayer.runOnce();
       const block = await provider.getBlockNumber();
       const events = await quick.contracts.cases.queryFilter(quick.contracts.cases.filters.CaseSubmitted(), block, block);
-      expect(new Set(events.map((e) => e.transactionHash)).size).toBe(2);
+      const carriers = new Set(events.map((e) => e.transactionHash));
+      expect(carriers.size).toBeGreaterThanOrEqual(2);
+      expect([...carriers].filter((hash) => !sent.includes(hash))).toEqual([]);
       const onLedger = new Set((await quick.contracts.cases.queryFilter(quick.contracts.cases.filters.CaseSubmitted())).map((e) => e.args.caseId));
       expect(caseIds.filter((caseId) => !onLedger.has(caseId))).toEqual([]);
       expect(await gateway.state.list("sent:")).toEqual([]);
