@@ -170,7 +170,8 @@ export class Relayer {
     try {
       perTransaction = applicationsPerTransaction(await this.chain.blockGasLimit());
     } catch (error) {
-      this.#unanswered(owed, error);
+      // Nothing was sent: what is owed, applications or not, waits for the next run.
+      this.logger.warn({ owed: owed.length, message: (error as Error).message.split("\n")[0] }, "could not read the chain's block gas limit; retrying later");
       return false;
     }
     for (const unit of units(owed, perTransaction)) {
