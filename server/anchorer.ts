@@ -2,6 +2,7 @@ import { BackgroundJob } from "./background-job.ts";
 import { hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
 import type { LogAnchor } from "../types/ethers-contracts/index.js";
+import type { ChainClient } from "./chain/client.ts";
 import type { RecordLog, StoredCheckpoint } from "./log/record-log.ts";
 import { AidtrailError } from "./verify/errors.ts";
 
@@ -28,9 +29,14 @@ export class Anchorer {
     },
   );
 
+  /**
+   * `anchor` is read through, `operator` sends the anchoring (the gateway's ChainClient; see
+   * transactAsOperator).
+   */
   constructor(
     private readonly log: RecordLog,
     private readonly anchor: LogAnchor,
+    private readonly operator: Pick<ChainClient, "transactAsOperator">,
     private readonly logKey: Signer,
     private readonly options: AnchorerOptions,
   ) {}
@@ -54,10 +60,10 @@ export class Anchorer {
     if (this.log.size === onChain) return null;
     const checkpoint = await this.log.signCheckpoint(this.logKey);
     const proof = (await this.log.consistencyProof(onChain, checkpoint.treeSize)).map(hexlify);
-    const tx = await this.anchor.anchor(this.log.logId, checkpoint.treeSize, checkpoint.root, proof);
-    const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) {
-      throw new AidtrailError("ANCHOR_FAILED", `anchoring checkpoint ${checkpoint.treeSize} failed in transaction ${tx.hash}`, { hint: "the next run retries" });
+    const data = this.anchor.interface.encodeFunctionData("anchor", [this.log.logId, checkpoint.treeSize, checkpoint.root, proof]);
+    const receipt = await this.operator.transactAsOperator({ to: this.anchor.target as string, data });
+    if (receipt.status !== 1) {
+      throw new AidtrailError("ANCHOR_FAILED", `anchoring checkpoint ${checkpoint.treeSize} failed in transaction ${receipt.hash}`, { hint: "the next run retries" });
     }
     await this.log.recordAnchoring(checkpoint.treeSize, await this.#anchoring(receipt.hash, receipt.blockNumber));
     this.options.logger.info({ treeSize: checkpoint.treeSize, transaction: receipt.hash }, "checkpoint anchored");

@@ -58,7 +58,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     if (entry.kind === "submitApplication") pending.release(entry.args);
   });
   const indexer = new Indexer(state, chain, config.deployment.deploymentBlock, logger);
-  const anchorer = new Anchorer(log, chain.anchor, chain.operator, {
+  const anchorer = new Anchorer(log, chain.anchor, chain, chain.operator, {
     intervalMs: tuning.anchorIntervalMs ?? config.anchorIntervalMs,
     batchSize: tuning.anchorBatch ?? config.anchorBatch,
     logger,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hexlify, id, JsonRpcProvider, Wallet } from "ethers";
+import { hexlify, id, JsonRpcProvider, Wallet, type Signer } from "ethers";
 import { pino } from "pino";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LogAnchor__factory } from "../types/ethers-contracts/index.js";
@@ -29,11 +29,18 @@ async function freshLog(logId = id(`log ${Math.random()}`)) {
 }
 const records = (n: number) => Array.from({ length: n }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }));
 const operatorAnchor = () => w.contracts.anchor.connect(w.who.logOperator);
+/** Sends as the gateway's ChainClient does, from the log operator's account. */
+const operatorSends = (signer: Signer = w.who.logOperator) => ({
+  async transactAsOperator(call: { to: string; data: string }) {
+    const receipt = (await (await signer.sendTransaction(call)).wait())!;
+    return { hash: receipt.hash, blockNumber: receipt.blockNumber, status: receipt.status!, from: receipt.from };
+  },
+});
 
 describe("anchorer", () => {
   it("anchors what waits, with consistency proofs from the last anchor, and nothing when nothing waits", async () => {
     const log = await freshLog();
-    const anchorer = new Anchorer(log, operatorAnchor(), w.who.logOperator, options);
+    const anchorer = new Anchorer(log, operatorAnchor(), operatorSends(), w.who.logOperator, options);
     expect(await anchorer.anchorOnce()).toBeNull();
     await log.append(records(6));
     expect((await anchorer.anchorOnce())?.treeSize).toBe(6);
@@ -48,7 +55,7 @@ describe("anchorer", () => {
 
   it("anchors at once when a batch's worth of records waits", async () => {
     const log = await freshLog();
-    const anchorer = new Anchorer(log, operatorAnchor(), w.who.logOperator, options);
+    const anchorer = new Anchorer(log, operatorAnchor(), operatorSends(), w.who.logOperator, options);
     await log.append(records(9));
     await anchorer.notify();
     expect(Number((await w.contracts.anchor.head(log.logId)).treeSize)).toBe(0);
@@ -67,7 +74,7 @@ describe("anchorer", () => {
     expect(await log.latestAnchored()).toBeNull();
 
     await log.append(records(3));
-    const anchorer = new Anchorer(log, operatorAnchor(), w.who.logOperator, options);
+    const anchorer = new Anchorer(log, operatorAnchor(), operatorSends(), w.who.logOperator, options);
     expect((await anchorer.anchorOnce())?.treeSize).toBe(8);
     expect((await log.checkpointAt(5))?.anchoring?.blockNumber).toBeGreaterThan(0);
     await log.close();
@@ -76,13 +83,14 @@ describe("anchorer", () => {
   it("fails clearly while the chain is unreachable, never blocking intake, and catches up when it returns", async () => {
     const log = await freshLog();
     const dead = new JsonRpcProvider("http://127.0.0.1:9", undefined, { staticNetwork: true });
-    const offline = new Anchorer(log, LogAnchor__factory.connect(await w.contracts.anchor.getAddress(), new Wallet(hexlify(randomBytes(32)), dead)), w.who.logOperator, options);
+    const unreachable = new Wallet(hexlify(randomBytes(32)), dead);
+    const offline = new Anchorer(log, LogAnchor__factory.connect(await w.contracts.anchor.getAddress(), unreachable), operatorSends(unreachable), w.who.logOperator, options);
     await log.append(records(4));
     await expect(offline.anchorOnce()).rejects.toThrow();
     await log.append(records(4));
     expect(log.size).toBe(8);
     dead.destroy();
-    const online = new Anchorer(log, operatorAnchor(), w.who.logOperator, options);
+    const online = new Anchorer(log, operatorAnchor(), operatorSends(), w.who.logOperator, options);
     expect((await online.anchorOnce())?.treeSize).toBe(8);
     await log.close();
   });
@@ -91,10 +99,10 @@ describe("anchorer", () => {
     const logId = id("shared log id");
     const first = await freshLog(logId);
     await first.append(records(4));
-    await new Anchorer(first, operatorAnchor(), w.who.logOperator, options).anchorOnce();
+    await new Anchorer(first, operatorAnchor(), operatorSends(), w.who.logOperator, options).anchorOnce();
     const other = await freshLog(logId);
     await other.append(records(6));
-    await expect(new Anchorer(other, operatorAnchor(), w.who.logOperator, options).anchorOnce()).rejects.toMatchObject({ code: "LOG_DIVERGED" });
+    await expect(new Anchorer(other, operatorAnchor(), operatorSends(), w.who.logOperator, options).anchorOnce()).rejects.toMatchObject({ code: "LOG_DIVERGED" });
     await first.close();
     await other.close();
   });

@@ -33,12 +33,23 @@ describe("a gateway started from configuration alone", () => {
     expect(doc.paths["/v1/cases"].post.requestBody.content["application/json"].schema.properties.programme.enum).toContain("dibao");
   });
 
-  it("anchors the record log once a batch waits, through the operator account", async () => {
-    await gateway.log.append(Array.from({ length: 5 }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } })));
+  it("anchors the record log once a batch waits, through the operator account, asking nothing of the pending block", async () => {
+    const records = () => Array.from({ length: 5 }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }));
+    await gateway.log.append(records());
     await gateway.anchorer.notify();
     await gateway.anchorer.anchorOnce();
     expect(Number((await gateway.chain.anchor.head(gateway.log.logId)).treeSize)).toBe(5);
     expect((await request(gateway.url).get("/readyz").expect(200)).body.checks.log).toBe("ok");
+    // The operator's first transaction takes its nonce from the pending block, where transactions
+    // sent before a restart may wait; after that, a question about the pending block has a
+    // simulator run every transaction waiting in it, and anchoring under intake asked two.
+    local.callsMade();
+    await gateway.log.append(records());
+    await gateway.anchorer.anchorOnce();
+    expect(Number((await gateway.chain.anchor.head(gateway.log.logId)).treeSize)).toBe(10);
+    const calls = local.callsMade();
+    expect(calls.map((c) => c.method)).toContain("eth_sendRawTransaction");
+    expect(calls.filter(({ method, params }) => params.includes("pending") || (method === "eth_estimateGas" && params.length < 2))).toEqual([]);
   });
 
   it("refuses to start against the wrong chain, an unreachable one, or a deployment the chain lacks", async () => {

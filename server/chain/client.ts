@@ -192,6 +192,28 @@ export class ChainClient {
   }
 
   /**
+   * Sends a call from the operator account and resolves with its receipt once mined, for a call
+   * no other transaction in flight bears on (the anchorer's: only it anchors its log, one
+   * anchoring at a time). Its gas is estimated against the latest block, where ethers' send asks
+   * about the pending one twice (the estimate, the nonce): the simulator answers that by running
+   * every transaction waiting to be mined, 110 to 140 ms of its CPU with 1,000 applications
+   * waiting and 300 to 400 ms with 2,000, and under intake it had such a question from the
+   * anchorer twice a second. A call the ledger would refuse throws from the estimate, with its reason.
+   */
+  async transactAsOperator(call: { to: string; data: string }): Promise<MinedReceipt> {
+    const gas = BigInt(await this.provider.send("eth_estimateGas", [{ from: this.operatorAddress, ...call }, "latest"]));
+    const { hash, raw } = await this.signAsOperator(call, gas);
+    try {
+      await this.broadcast(raw);
+    } catch (error) {
+      // The nonce did not reach the chain: the next transaction asks the chain for it.
+      this.operator.reset();
+      throw error;
+    }
+    return this.receiptOf(hash);
+  }
+
+  /**
    * Sends a signed transaction as it is (ethers' broadcast recovers its signer from the signature
    * and asks for the block number again); ethers names the node's refusals (NONCE_EXPIRED for a
    * nonce already used).

@@ -41,15 +41,14 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   let chainDown = false;
   // Armed, the next transaction sent reaches the chain, and then the chain goes down before it answers.
   let downAfterNextSend = false;
-  // The transactions whose receipts the gateway asked the chain for, in order.
-  const receiptsAskedFor: string[] = [];
+  // The JSON-RPC calls the gateway made, in order.
+  const callsMade: { method: string; params: unknown[] }[] = [];
   const proxy = createServer(async (req, res) => {
     if (chainDown) return void res.destroy();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const calls = [JSON.parse(body.toString("utf8")) as { method: string; params: unknown[] }].flat();
-    for (const call of calls) if (call.method === "eth_getTransactionReceipt") receiptsAskedFor.push(call.params[0] as string);
+    callsMade.push(...[JSON.parse(body.toString("utf8")) as { method: string; params: unknown[] }].flat());
     const losesAnswer = downAfterNextSend && body.includes("eth_sendRawTransaction");
     const upstream = forward({ host: hostname, port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
       if (losesAnswer) {
@@ -177,9 +176,9 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     setChainDown(down: boolean) {
       chainDown = down;
     },
-    /** The transactions whose receipts the gateway asked the chain for since the last call, in order. */
-    receiptsAskedFor() {
-      return receiptsAskedFor.splice(0);
+    /** The JSON-RPC calls the gateway made since the last call, in order. */
+    callsMade() {
+      return callsMade.splice(0);
     },
     /** Lets the next transaction the gateway sends reach the chain, then cuts the connection before the chain's answer gets back. */
     loseAnswerToNextSend() {
