@@ -20,12 +20,12 @@ const LOGGING_GRACE_MS = 60_000;
  */
 export const APPLICATION_BATCH = 400;
 const BATCH_GAS = 50_000n;
-const APPLICATION_GAS = 125_000n;
+const APPLICATION_GAS = 100_000n;
 /**
  * The gas a batch of applications is given, instead of an estimate that would run the batch once
  * more on the node. Above the most a batch costs (every application in another jurisdiction than
- * the one before it, so that the registry asks AidAccess again each time: 129,261 for one alone,
- * 19.8 million for 200; tested in cases.test.ts). A batch that ran out would be mined as
+ * the one before it, so that the registry asks AidAccess again each time: 107,217 for one alone,
+ * 30.8 million for 400; tested in cases.test.ts). A batch that ran out would be mined as
  * reverted, then sent case by case with estimates, so a bound too low costs time, never a case.
  */
 export const applicationsGas = (count: number) => BATCH_GAS + APPLICATION_GAS * BigInt(count);
@@ -33,8 +33,8 @@ export const applicationsGas = (count: number) => BATCH_GAS + APPLICATION_GAS * 
  * The applications a transaction carries on a chain whose blocks take `blockGasLimit`: as many as
  * fit half a block (see applicationsGas), up to APPLICATION_BATCH. A transaction given more gas
  * than a block holds would never be mined, and one given more than half would be mined alone,
- * where a block should take several of those in flight: 119 on a chain of 30-million blocks,
- * APPLICATION_BATCH from about 100 million.
+ * where a block should take several of those in flight: 149 on a chain of 30-million blocks,
+ * APPLICATION_BATCH from about 80 million.
  */
 export function applicationsPerTransaction(blockGasLimit: bigint): number {
   return Math.max(1, Math.min(APPLICATION_BATCH, Number((blockGasLimit / 2n - BATCH_GAS) / APPLICATION_GAS)));

@@ -45,10 +45,11 @@ describe("case intake", () => {
     taken = response.body;
     expect(response.body.ledger).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
     expect(taken.receipt.qr).toBe(`aidtrail:case:${taken.caseId}:${taken.receipt.code}`);
-    const [terms, , , , identity] = await local.contracts.cases.getCase(taken.caseId);
+    const [terms] = await local.contracts.cases.getCase(taken.caseId);
     expect(Number(terms.status)).toBe(CaseStatus.Submitted);
     expect((await local.contracts.cases.revisions(taken.caseId))[0]).toBe(taken.recordHash);
-    expect(identity).toMatch(/^0x[0-9a-f]{64}$/);
+    const [submitted] = await local.contracts.cases.queryFilter(local.contracts.cases.filters.CaseSubmitted(taken.caseId));
+    expect(await local.contracts.cases.openCaseOf(submitted!.args.identityCommitment, Programme.Dibao)).toBe(taken.caseId);
     const stored = await local.gateway.state.get<CaseEntry>(`case:${taken.caseId}`);
     const identityKey = Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
     expect(receiptMatches(identityKey, taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);

@@ -30,7 +30,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         uint32 round;
         /// @dev Held here, not as an array's length in a slot of its own: an application writes one word fewer.
         uint24 revisionCount;
-        bytes32 identityCommitment;
     }
 
     IAidAccess public immutable access;
@@ -41,7 +40,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     mapping(bytes32 caseId => CaseData) private _cases;
     mapping(bytes32 caseId => mapping(uint256 revision => bytes32 recordHash)) private _revisions;
-    mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _openCases;
+    /// @dev The identity's latest case in the programme, open unless closed since. A closed case is
+    /// not cleared from here, so a case need not hold its identity to clear it: an application
+    /// writes three words, not four, and on a busy chain mining them is most of the work.
+    mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _latestCases;
     mapping(uint64 jurisdiction => mapping(Programme => mapping(Stage => uint8))) private _thresholds;
 
     constructor(IAidAccess access_, IAssistanceStandards standards_) EIP712("aidtrail CaseRegistry", "1") {
@@ -109,7 +111,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bytes32 identityCommitment
     ) private {
         if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
-        bytes32 open = _openCases[identityCommitment][programme];
+        bytes32 open = _openCaseOf(identityCommitment, programme);
         if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
 
         // Field by field, not from a struct built in memory: a case is never deleted, so its other
@@ -120,9 +122,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         c.area = area;
         c.jurisdiction = jurisdiction;
         c.revisionCount = 1;
-        c.identityCommitment = identityCommitment;
         _revisions[caseId][0] = recordHash;
-        _openCases[identityCommitment][programme] = caseId;
+        _latestCases[identityCommitment][programme] = caseId;
         emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash, msg.sender);
     }
 
@@ -191,7 +192,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         CaseData storage c = _existing(caseId);
         access.checkRole(Roles.APPROVER, msg.sender, c.jurisdiction);
         if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
-        delete _openCases[c.identityCommitment][c.programme];
         _transition(caseId, c, CaseStatus.Terminated, evidenceHash);
     }
 
@@ -258,10 +258,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     function getCase(bytes32 caseId)
         external
         view
-        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round, bytes32 identityCommitment)
+        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round)
     {
         CaseData storage c = _existing(caseId);
-        return (_terms(c), c.area, c.householdSize, c.round, c.identityCommitment);
+        return (_terms(c), c.area, c.householdSize, c.round);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -301,7 +301,12 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     /// @inheritdoc ICaseRegistry
     function openCaseOf(bytes32 identityCommitment, Programme programme) external view returns (bytes32) {
-        return _openCases[identityCommitment][programme];
+        return _openCaseOf(identityCommitment, programme);
+    }
+
+    function _openCaseOf(bytes32 identityCommitment, Programme programme) private view returns (bytes32) {
+        bytes32 latest = _latestCases[identityCommitment][programme];
+        return latest == 0 || _isClosed(_cases[latest].status) ? bytes32(0) : latest;
     }
 
     function _applyDecision(Decision calldata d, CaseData storage c, address[] memory signers, bytes32 digest) private {
@@ -310,7 +315,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         c.round = d.round + 1;
         if (!d.approve) {
             next = CaseStatus.Rejected;
-            delete _openCases[c.identityCommitment][c.programme];
         } else if (d.stage == Stage.Review) {
             next = CaseStatus.Reviewed;
         } else {

@@ -178,10 +178,11 @@ interface ICaseRegistry is IApprovals {
     /// @notice Sets the largest temporary-assistance amount a township may approve. Requirements: governance.
     function setTownshipCeiling(uint64 ceiling) external;
 
+    /// @notice The case's payout terms, area, household size and approval round; reverts with CaseUnknown for an unknown case.
     function getCase(bytes32 caseId)
         external
         view
-        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round, bytes32 identityCommitment);
+        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round);
 
     /// @notice The case fields a payout checks, in one read.
     function payoutTerms(bytes32 caseId) external view returns (PayoutTerms memory);
