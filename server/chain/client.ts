@@ -197,8 +197,9 @@ export class ChainClient {
    * anchoring at a time). Its gas is estimated against the latest block, where ethers' send asks
    * about the pending one twice (the estimate, the nonce): the simulator answers that by running
    * every transaction waiting to be mined, 110 to 140 ms of its CPU with 1,000 applications
-   * waiting and 300 to 400 ms with 2,000, and under intake it had such a question from the
-   * anchorer twice a second. A call the ledger would refuse throws from the estimate, with its reason.
+   * waiting and 300 to 400 ms with 2,000; with intake at 1,000 cases a second, the anchorer's 21
+   * anchorings of a 30 s run asked 43 such questions. A call the ledger would refuse throws from
+   * the estimate, with its reason.
    */
   async transactAsOperator(call: { to: string; data: string }): Promise<MinedReceipt> {
     const gas = BigInt(await this.provider.send("eth_estimateGas", [{ from: this.operatorAddress, ...call }, "latest"]));
