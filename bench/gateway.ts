@@ -2,7 +2,7 @@
  * Gateway load on loopback: proof lookups per second with latency at 10^6 records, and intake
  * per second while the anchorer runs, against Express's own hello world measured in the same run.
  * Run: npm run bench:gateway [-- --records 1000000 --seconds 10 --connections 16 --intake-connections 128
- *   --intake-rate 1000 --rate-seconds 30 --rate-connections 1000 --block-period 1]
+ *   --intake-rate 1000 --rate-seconds 30 --rate-connections 1000 --rate-groups 10 --block-period 1]
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     "intake-rate": { type: "string", default: "1000" },
     "rate-seconds": { type: "string", default: "30" },
     "rate-connections": { type: "string", default: "1000" },
+    // The connections in groups started this fraction of a second apart (see staggered); 1 sends each second's cases at once.
+    "rate-groups": { type: "string", default: "10" },
     // As QBFT mines, once a period, rather than a block for every transaction; 0 for the latter.
     "block-period": { type: "string", default: "1" },
   },
@@ -40,15 +42,54 @@ const INTAKE_CONNECTIONS = Number(values["intake-connections"]);
 const INTAKE_RATE = Number(values["intake-rate"]);
 const RATE_SECONDS = Number(values["rate-seconds"]);
 const RATE_CONNECTIONS = Number(values["rate-connections"]);
+const RATE_GROUPS = Number(values["rate-groups"]);
 const BLOCK_PERIOD = Number(values["block-period"]);
 
-type Result = autocannon.Result;
-/** A load run; `onResponse` is told of each answer as it comes (autocannon's own event: a request's onResponse would have it gather every body). */
-const run = (options: autocannon.Options, onResponse?: () => void) =>
-  new Promise<Result>((resolve, reject) => {
+/** What the bench reads of a load run: autocannon's result, or several instances' merged (see staggered). */
+interface Result {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  duration: number;
+}
+/** Told of each answer as it comes, with its latency in ms (autocannon's own event: a request's onResponse would have it gather every body). */
+type OnResponse = (client: unknown, statusCode: number, bytes: number, latencyMs: number) => void;
+/** A load run. */
+const run = (options: autocannon.Options, onResponse?: OnResponse) =>
+  new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options }, (e, r) => (e ? reject(e) : resolve(r)));
     if (onResponse) instance.on("response", onResponse);
   });
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+/**
+ * A run at `options.overallRate` on `options.connections`, split among `groups` autocannon
+ * instances started 1/groups of a second apart, their results merged. One instance starts every
+ * connection's second at the same moment, so each second's cases are sent at once: a thousand
+ * arriving together, where offices working on their own send them through the second. The
+ * latencies are every answer's, from autocannon's response event.
+ */
+const staggered = async (options: autocannon.Options, groups: number, onResponse?: OnResponse): Promise<Result> => {
+  const latencies: number[] = [];
+  const parts = await Promise.all(
+    Array.from({ length: groups }, async (_, group) => {
+      await new Promise((resolve) => setTimeout(resolve, (group * 1000) / groups));
+      return run({ ...options, connections: options.connections! / groups, overallRate: options.overallRate! / groups }, (client, statusCode, bytes, latencyMs) => {
+        latencies.push(latencyMs);
+        onResponse?.(client, statusCode, bytes, latencyMs);
+      });
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const percentile = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    requests: { average: sum(parts.map((p) => p.requests.average)), total: sum(parts.map((p) => p.requests.total)) },
+    latency: { p50: percentile(0.5), p99: percentile(0.99) },
+    non2xx: sum(parts.map((p) => p.non2xx)),
+    errors: sum(parts.map((p) => p.errors)),
+    duration: Math.max(...parts.map((p) => p.duration)),
+  };
+};
 const row = (name: string, r: Result, reference?: Result, cpu?: { gateway: number; chain: number; loadGenerator: number }) => ({
   measure: name,
   "requests/s": Math.round(r.requests.average),
@@ -113,11 +154,11 @@ const cpuOf = (pid: number) => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 /** The CPU seconds of the gateway, of the chain (which runs every dry run and transaction), and of this process, the load generator. */
-const measured = async (options: autocannon.Options, onResponse?: () => void) => {
+const measured = async (load: () => Promise<Result>) => {
   const gatewayBefore = cpuOf(server.child.pid!);
   const chainBefore = cpuOf(chainProcess.pid!);
   const here = process.cpuUsage();
-  const result = await run(options, onResponse);
+  const result = await load();
   const { user, system } = process.cpuUsage(here);
   return { result, cpu: { gateway: cpuOf(server.child.pid!) - gatewayBefore, chain: cpuOf(chainProcess.pid!) - chainBefore, loadGenerator: (user + system) / 1e6 } };
 };
@@ -129,7 +170,7 @@ const proofLookups: autocannon.Options = {
 };
 await warmUp(proofLookups);
 const rounds: { reference: Result; proofs: Awaited<ReturnType<typeof measured>> }[] = [];
-for (let round = 0; round < ROUNDS; round++) rounds.push({ reference: await run({ url: helloUrl }), proofs: await measured(proofLookups) });
+for (let round = 0; round < ROUNDS; round++) rounds.push({ reference: await run({ url: helloUrl }), proofs: await measured(() => run(proofLookups)) });
 const ratios = rounds.map(({ reference, proofs }) => proofs.result.requests.average / reference.requests.average);
 const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -196,7 +237,7 @@ const caughtUp = async (answered: number) => {
 // backlog of cases answered and not yet on it, move by up to a block's worth with the moment they
 // are read. (Requests in flight when a run ends are answered, and reach the ledger, without being
 // counted, so the backlog can be below zero.)
-const ledgerRun = async (options: autocannon.Options, answeredBefore: number) => {
+const ledgerRun = async (load: (onResponse: OnResponse) => Promise<Result>, answeredBefore: number) => {
   const ledgerBefore = await onLedger();
   // The backlog once a second while the run lasts, from the answers as they come.
   let answeredNow = answeredBefore;
@@ -207,15 +248,15 @@ const ledgerRun = async (options: autocannon.Options, answeredBefore: number) =>
     const answered = answeredNow;
     backlog.push({ second, cases: answered - (await onLedger()) });
   }, 1000);
-  const load = await measured(options, () => void answeredNow++).finally(() => clearInterval(sampling));
+  const run = await measured(() => load(() => void answeredNow++)).finally(() => clearInterval(sampling));
   const ledgerAfter = await onLedger();
-  const answered = answeredBefore + load.result.requests.total;
+  const answered = answeredBefore + run.result.requests.total;
   return {
-    ...load,
-    ledgerRate: (ledgerAfter - ledgerBefore) / load.result.duration,
+    ...run,
+    ledgerRate: (ledgerAfter - ledgerBefore) / run.result.duration,
     backlogBefore: answeredBefore - ledgerBefore,
     backlogAfter: answered - ledgerAfter,
-    backlogGrowth: growth(backlog.filter(({ second }) => second > load.result.duration / 3)),
+    backlogGrowth: growth(backlog.filter(({ second }) => second > run.result.duration / 3)),
     caughtUpSeconds: await caughtUp(answered),
     answered,
   };
@@ -234,13 +275,15 @@ const growth = (samples: { second: number; cases: number }[]) => {
 };
 // At capacity: each connection sends its next case once the last is answered.
 const intakeWarmUp = await warmUp(intakeRequests);
-const capacity = await ledgerRun(intakeRequests, intakeWarmUp.requests.total);
-// At the goal's rate: cases offered at INTAKE_RATE a second whatever the answers' pace. autocannon
-// gives each connection its share of a second's requests at the start of the second, sent as fast
-// as answers allow, so they come in bursts, which is harder to serve than a steady stream.
-const atRate = await ledgerRun({ ...intakeRequests, connections: RATE_CONNECTIONS, overallRate: INTAKE_RATE, duration: RATE_SECONDS }, capacity.answered);
-// Held: answered at the rate offered, second by second (autocannon's mean of each second's answers;
-// the total leaves out those in flight when the run ends, up to a second's worth), none refused,
+const capacity = await ledgerRun((onResponse) => run(intakeRequests, onResponse), intakeWarmUp.requests.total);
+// At the goal's rate: cases offered at INTAKE_RATE a second whatever the answers' pace, each
+// connection sending one a second, in RATE_GROUPS groups through the second (see staggered).
+const atRate = await ledgerRun(
+  (onResponse) => staggered({ ...intakeRequests, connections: RATE_CONNECTIONS, overallRate: INTAKE_RATE, duration: RATE_SECONDS }, RATE_GROUPS, onResponse),
+  capacity.answered,
+);
+// Held: answered at the rate offered, second by second (each group's mean of its seconds' answers,
+// autocannon's, summed; the total leaves out those in flight when the run ends), none refused,
 // and the ledger keeping pace: over the last two thirds of the run, the cases answered and not yet
 // on it grew by less than 5% of the rate a second. Cases go from intake to the outbox, to the
 // relayer's next send, to the next block, so a ledger keeping pace trails by a few blocks' worth,
@@ -260,7 +303,7 @@ console.table([
   ]),
   row("reference: Express hello world, after intake", referenceAfter),
   row(`intake (POST /v1/cases) at capacity, anchorer running, ${INTAKE_CONNECTIONS} connections, ${chainPace}`, capacity.result, referenceAfter, capacity.cpu),
-  row(`intake offered at ${INTAKE_RATE.toLocaleString("en")}/s for ${RATE_SECONDS} s, anchorer running, ${RATE_CONNECTIONS} connections, ${chainPace}`, atRate.result, referenceAfter, atRate.cpu),
+  row(`intake offered at ${INTAKE_RATE.toLocaleString("en")}/s for ${RATE_SECONDS} s, anchorer running, ${RATE_CONNECTIONS} connections in ${RATE_GROUPS} groups, ${chainPace}`, atRate.result, referenceAfter, atRate.cpu),
 ]);
 console.log(`proof lookups: median ${median(ratios).toFixed(2)} of hello world over ${ROUNDS} rounds (${ratios.map((r) => r.toFixed(2)).join(", ")}), p99 at most ${Math.max(...rounds.map(({ proofs }) => proofs.result.latency.p99))} ms`);
 const ledgerLine = (load: Awaited<ReturnType<typeof ledgerRun>>) =>
