@@ -43,6 +43,9 @@ const INTAKE_RATE = Number(values["intake-rate"]);
 const RATE_SECONDS = Number(values["rate-seconds"]);
 const RATE_CONNECTIONS = Number(values["rate-connections"]);
 const RATE_GROUPS = Number(values["rate-groups"]);
+if (!Number.isInteger(RATE_CONNECTIONS / RATE_GROUPS) || !Number.isInteger(INTAKE_RATE / RATE_GROUPS)) {
+  throw new Error(`--rate-groups ${RATE_GROUPS} must divide --rate-connections (${RATE_CONNECTIONS}) and --intake-rate (${INTAKE_RATE})`);
+}
 const BLOCK_PERIOD = Number(values["block-period"]);
 
 /** What the bench reads of a load run: autocannon's result, or several instances' merged (see staggered). */
