@@ -65,6 +65,8 @@ const run = (options: autocannon.Options, onResponse?: OnResponse) =>
     if (onResponse) instance.on("response", onResponse);
   });
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+/** The value below which a fraction `q` of `values` lies. */
+const quantile = (values: number[], q: number) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 /**
  * A run at `options.overallRate` on `options.connections`, split among `groups` autocannon
  * instances started 1/groups of a second apart, their results merged. One instance starts every
@@ -83,11 +85,9 @@ const staggered = async (options: autocannon.Options, groups: number, onResponse
       });
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const percentile = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {
     requests: { average: sum(parts.map((p) => p.requests.average)), total: sum(parts.map((p) => p.requests.total)) },
-    latency: { p50: percentile(0.5), p99: percentile(0.99) },
+    latency: { p50: Math.round(quantile(latencies, 0.5)), p99: Math.round(quantile(latencies, 0.99)) },
     non2xx: sum(parts.map((p) => p.non2xx)),
     errors: sum(parts.map((p) => p.errors)),
     duration: Math.max(...parts.map((p) => p.duration)),
@@ -175,7 +175,6 @@ await warmUp(proofLookups);
 const rounds: { reference: Result; proofs: Awaited<ReturnType<typeof measured>> }[] = [];
 for (let round = 0; round < ROUNDS; round++) rounds.push({ reference: await run({ url: helloUrl }), proofs: await measured(() => run(proofLookups)) });
 const ratios = rounds.map(({ reference, proofs }) => proofs.result.requests.average / reference.requests.average);
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 // Intake: each request a new applicant with a valid resident ID; the ledger is not waited for.
 const caseworker = new Wallet(DEV_KEYS.caseworker);
@@ -251,15 +250,15 @@ const ledgerRun = async (load: (onResponse: OnResponse) => Promise<Result>, answ
     const answered = answeredNow;
     backlog.push({ second, cases: answered - (await onLedger()) });
   }, 1000);
-  const run = await measured(() => load(() => void answeredNow++)).finally(() => clearInterval(sampling));
+  const loaded = await measured(() => load(() => void answeredNow++)).finally(() => clearInterval(sampling));
   const ledgerAfter = await onLedger();
-  const answered = answeredBefore + run.result.requests.total;
+  const answered = answeredBefore + loaded.result.requests.total;
   return {
-    ...run,
-    ledgerRate: (ledgerAfter - ledgerBefore) / run.result.duration,
+    ...loaded,
+    ledgerRate: (ledgerAfter - ledgerBefore) / loaded.result.duration,
     backlogBefore: answeredBefore - ledgerBefore,
     backlogAfter: answered - ledgerAfter,
-    backlogGrowth: growth(backlog.filter(({ second }) => second > run.result.duration / 3)),
+    backlogGrowth: growth(backlog.filter(({ second }) => second > loaded.result.duration / 3)),
     caughtUpSeconds: await caughtUp(answered),
     answered,
   };
@@ -308,7 +307,7 @@ console.table([
   row(`intake (POST /v1/cases) at capacity, anchorer running, ${INTAKE_CONNECTIONS} connections, ${chainPace}`, capacity.result, referenceAfter, capacity.cpu),
   row(`intake offered at ${INTAKE_RATE.toLocaleString("en")}/s for ${RATE_SECONDS} s, anchorer running, ${RATE_CONNECTIONS} connections in ${RATE_GROUPS} groups, ${chainPace}`, atRate.result, referenceAfter, atRate.cpu),
 ]);
-console.log(`proof lookups: median ${median(ratios).toFixed(2)} of hello world over ${ROUNDS} rounds (${ratios.map((r) => r.toFixed(2)).join(", ")}), p99 at most ${Math.max(...rounds.map(({ proofs }) => proofs.result.latency.p99))} ms`);
+console.log(`proof lookups: median ${quantile(ratios, 0.5).toFixed(2)} of hello world over ${ROUNDS} rounds (${ratios.map((r) => r.toFixed(2)).join(", ")}), p99 at most ${Math.max(...rounds.map(({ proofs }) => proofs.result.latency.p99))} ms`);
 const ledgerLine = (load: Awaited<ReturnType<typeof ledgerRun>>) =>
   `${Math.round(load.ledgerRate)} cases/s put on the ledger (cases answered and not yet on it: ${load.backlogBefore} when the run started, ${load.backlogAfter} when it ended, growing by ${Math.round(load.backlogGrowth)} a second over the last two thirds of the run), all on it ${load.caughtUpSeconds.toFixed(1)} s later`;
 console.log(`intake at capacity: ${Math.round(capacity.result.requests.average)} cases/s answered, ${ledgerLine(capacity)}`);
