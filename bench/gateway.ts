@@ -81,7 +81,12 @@ const offered = async (rate: number, seconds: number, connections: number, body:
       const sentAt = performance.now();
       const request = httpRequest({ agent, hostname, port, method: "POST", path: "/v1/cases", headers: { "content-type": "application/json", authorization: token } }, (response) => {
         response.resume();
-        response.on("end", () => {
+        // Closed after its end, or cut off before it.
+        response.on("close", () => {
+          if (!response.complete) {
+            errors++;
+            return resolve();
+          }
           const latencyMs = performance.now() - sentAt;
           latencies.push(latencyMs);
           if (response.statusCode! < 200 || response.statusCode! >= 300) non2xx++;
