@@ -132,6 +132,25 @@ describe("batched intake", () => {
     await expectRevert(c.submitApplications([]), "ApplicationBatchEmpty");
     await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
   });
+
+  it("answers, without opening a case, what submitApplications would refuse, each application judged alone", async () => {
+    const first = await w.submit();
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    const good = application();
+    await c.checkApplications([good, application()]);
+    await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
+    await expectRevert(c.checkApplications([good, application(first.identity)]), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, first.caseId]);
+    await expectRevert(c.checkApplications([{ ...application(), caseId: first.caseId }]), "CaseAlreadyExists", [first.caseId]);
+    await expectRevert(c.checkApplications([{ ...good, recordHash: toBeHex(0, 32) }]), "CaseFieldZero", ["recordHash"]);
+    await expectRevert(c.checkApplications([good, application(), application(evidence(), J.townshipA2)]), "AccessOutsideJurisdiction");
+    await expectRevert(c.checkApplications([good, application(evidence(), 0n)]), "CaseJurisdictionInvalid", [0n]);
+    await expectRevert(c.checkApplications([]), "ApplicationBatchEmpty");
+    // Asked as another account, the caller's role is the one checked.
+    await expectRevert(w.contracts.cases.connect(w.who.caseworkerB).checkApplications([good]), "AccessOutsideJurisdiction");
+    // Two of one identity each pass alone; the transaction refuses the second.
+    const sameIdentity = evidence();
+    await c.checkApplications([application(sameIdentity), application(sameIdentity)]);
+  });
 });
 
 describe("signed decisions", () => {

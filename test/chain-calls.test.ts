@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CaseRegistry__factory, FundLedger__factory } from "../types/ethers-contracts/index.js";
 import { jsonSafe } from "../server/chain/domain.ts";
 import { eventDecoder } from "../server/chain/event-decoder.ts";
-import { submitApplicationsData } from "../server/chain/applications.ts";
+import { applicationsData } from "../server/chain/applications.ts";
 import { signCallTransaction } from "../server/chain/sign-transaction.ts";
 import { coalesced } from "../server/coalesce.ts";
 
@@ -12,17 +12,18 @@ const selector = cases.getFunction("submitApplications").selector;
 const application = (programme: number | string, jurisdiction: string | bigint | number): unknown[] => [hexlify(randomBytes(32)), programme, 1, jurisdiction, hexlify(randomBytes(32)), hexlify(randomBytes(32))];
 
 describe("calls to the chain", () => {
-  it("encodes submitApplications by hand exactly as the ABI coder does, and refuses what the ABI would not take", () => {
+  it("encodes submitApplications and checkApplications by hand exactly as the ABI coder does, and refuses what the ABI would not take", () => {
     const applications = [application(0, "440105001000"), application(5, 2n ** 64n - 1n), application("3", 0)];
     const structs = applications.map(([caseId, programme, area, jurisdiction, recordHash, identityCommitment]) => ({ caseId, programme, area, jurisdiction, recordHash, identityCommitment }));
-    expect(submitApplicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs as never]));
-    expect(submitApplicationsData(selector, [])).toBe(cases.encodeFunctionData("submitApplications", [[]]));
-    expect(() => submitApplicationsData(selector, [application(256, 1)])).toThrow(/not a uint8: 256/);
-    expect(() => submitApplicationsData(selector, [application(0, 2n ** 64n)])).toThrow(/not a uint64/);
-    expect(() => submitApplicationsData(selector, [application(-1, 1)])).toThrow(/not a uint8/);
-    expect(() => submitApplicationsData(selector, [application(0, "1e3")])).toThrow(/not a uint64: 1e3/);
-    expect(() => submitApplicationsData(selector, [[...application(0, 1).slice(0, 5), "0x1234"]])).toThrow(/not a bytes32/);
-    expect(() => submitApplicationsData(selector, [application(0, 1).slice(1)])).toThrow(/6 fields/);
+    expect(applicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs as never]));
+    expect(applicationsData(selector, [])).toBe(cases.encodeFunctionData("submitApplications", [[]]));
+    expect(applicationsData(cases.getFunction("checkApplications").selector, applications)).toBe(cases.encodeFunctionData("checkApplications", [structs as never]));
+    expect(() => applicationsData(selector, [application(256, 1)])).toThrow(/not a uint8: 256/);
+    expect(() => applicationsData(selector, [application(0, 2n ** 64n)])).toThrow(/not a uint64/);
+    expect(() => applicationsData(selector, [application(-1, 1)])).toThrow(/not a uint8/);
+    expect(() => applicationsData(selector, [application(0, "1e3")])).toThrow(/not a uint64: 1e3/);
+    expect(() => applicationsData(selector, [[...application(0, 1).slice(0, 5), "0x1234"]])).toThrow(/not a bytes32/);
+    expect(() => applicationsData(selector, [application(0, 1).slice(1)])).toThrow(/6 fields/);
   });
 
   it("signs a call transaction by hand to the very bytes ethers signs, legacy and EIP-1559, and its hash", async () => {

@@ -112,7 +112,7 @@ describe("case intake", () => {
       // together: a batch the ledger refused (it held the open case) was run again one by one.
       const of = (name: string, contract: { interface: { getFunction(name: string): { selector: string } | null } }) => calls.filter((data) => data.startsWith(contract.interface.getFunction(name)!.selector));
       expect(of("hasScopedRole", local.contracts.access).length).toBeLessThan(6);
-      const dryRuns = of("submitApplications", local.contracts.cases).map((data) => Number(BigInt("0x" + data.slice(10 + 64, 10 + 128))));
+      const dryRuns = of("checkApplications", local.contracts.cases).map((data) => Number(BigInt("0x" + data.slice(10 + 64, 10 + 128))));
       expect(Math.max(...dryRuns)).toBeGreaterThan(1);
     } finally {
       provider.send = send;

@@ -65,7 +65,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     ) external {
         _checkFields(caseId, recordHash, identityCommitment);
         _checkIntakeAt(jurisdiction);
-        _submit(caseId, programme, area, jurisdiction, recordHash, identityCommitment);
+        _checkNew(caseId, programme, identityCommitment);
+        _open(caseId, programme, area, jurisdiction, recordHash, identityCommitment);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -75,15 +76,33 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         uint64 checked;
         for (uint256 i; i < count; ++i) {
             Application calldata a = applications[i];
-            _checkFields(a.caseId, a.recordHash, a.identityCommitment);
-            // A batch is mostly of one jurisdiction: asking AidAccess once for each run of it
-            // spares two external calls an application, whose answers cannot change within the transaction.
-            if (i == 0 || a.jurisdiction != checked) {
-                _checkIntakeAt(a.jurisdiction);
-                checked = a.jurisdiction;
-            }
-            _submit(a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.identityCommitment);
+            // Checked after the ones before it are opened, so that a second application of one
+            // identity in the batch is refused.
+            _checkApplication(a, i == 0 || a.jurisdiction != checked);
+            checked = a.jurisdiction;
+            _open(a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.identityCommitment);
         }
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function checkApplications(Application[] calldata applications) external view {
+        uint256 count = applications.length;
+        if (count == 0) revert ApplicationBatchEmpty();
+        uint64 checked;
+        for (uint256 i; i < count; ++i) {
+            Application calldata a = applications[i];
+            _checkApplication(a, i == 0 || a.jurisdiction != checked);
+            checked = a.jurisdiction;
+        }
+    }
+
+    /// @dev What refuses an application of a batch; its jurisdiction only where a run of one
+    /// starts (`newRun`). A batch is mostly of one jurisdiction: asking AidAccess once for each run
+    /// spares two external calls an application, whose answers cannot change within the call.
+    function _checkApplication(Application calldata a, bool newRun) private view {
+        _checkFields(a.caseId, a.recordHash, a.identityCommitment);
+        if (newRun) _checkIntakeAt(a.jurisdiction);
+        _checkNew(a.caseId, a.programme, a.identityCommitment);
     }
 
     function _checkFields(bytes32 caseId, bytes32 recordHash, bytes32 identityCommitment) private pure {
@@ -102,7 +121,14 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         access.checkAuthorised(Roles.CASEWORKER, msg.sender, jurisdiction);
     }
 
-    function _submit(
+    /// @dev A new case: its id unused, and no open case of the identity in the programme.
+    function _checkNew(bytes32 caseId, Programme programme, bytes32 identityCommitment) private view {
+        if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
+        bytes32 open = _openCaseOf(identityCommitment, programme);
+        if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
+    }
+
+    function _open(
         bytes32 caseId,
         Programme programme,
         Area area,
@@ -110,10 +136,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bytes32 recordHash,
         bytes32 identityCommitment
     ) private {
-        if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
-        bytes32 open = _openCaseOf(identityCommitment, programme);
-        if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
-
         // Field by field, not from a struct built in memory: a case is never deleted, so its other
         // fields are zero, and a batch does not leave a struct in memory for every application.
         CaseData storage c = _cases[caseId];

@@ -137,6 +137,15 @@ interface ICaseRegistry is IApprovals {
     function submitApplications(Application[] calldata applications) external;
 
     /**
+     * @notice Reverts as `submitApplications` would for `applications` from the caller, without
+     * opening a case. Each is judged as if the others were not in the batch: two applications of
+     * one identity pass here and are refused there. A gateway asks before taking an application
+     * in, so that nothing is written for one the ledger would refuse; this only reads what
+     * submitting writes, a fraction of its work.
+     */
+    function checkApplications(Application[] calldata applications) external view;
+
+    /**
      * @notice Records a review or approval signed by officers and relayed by anyone.
      * Requirements: signatures strictly ordered by signer, each valid for the EIP-712 digest of
      * `decision`, each signer holding the stage's role over the case, at least the configured

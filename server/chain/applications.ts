@@ -1,14 +1,15 @@
 /**
- * CaseRegistry.submitApplications(Application[]) calldata. An Application is six static words
- * (caseId, programme, area, jurisdiction, recordHash, identityCommitment), so the call is its
- * selector, the array's offset and length, then six words an application: encoded here because
- * ethers' ABI coder took about 80 µs an application, and every intake is encoded twice (its dry
- * run, its transaction).
+ * The calldata of a CaseRegistry function taking an Application[] (submitApplications,
+ * checkApplications), given its selector. An Application is six static words (caseId,
+ * programme, area, jurisdiction, recordHash, identityCommitment), so the call is its selector,
+ * the array's offset and length, then six words an application: encoded here because ethers' ABI
+ * coder took about 80 µs an application, and every intake is encoded twice (its dry run, its
+ * transaction).
  *
  * Each application is given as the outbox keeps submitApplication's arguments, in the struct's
  * order; numbers may be decimal strings.
  */
-export function submitApplicationsData(selector: string, applications: readonly (readonly unknown[])[]): string {
+export function applicationsData(selector: string, applications: readonly (readonly unknown[])[]): string {
   const words = [selector, word(0x20n), word(BigInt(applications.length))];
   for (const args of applications) {
     if (args.length !== 6) throw new TypeError(`an application has 6 fields, got ${args.length}`);
