@@ -24,6 +24,8 @@ export interface GatewayConfig {
   /** Anchor at least this often while records wait, and at once when `anchorBatch` wait. */
   anchorIntervalMs: number;
   anchorBatch: number;
+  /** Sign-in requests allowed per client address and minute: an office behind one address signs its officers in through it. */
+  signInLimitPerMinute: number;
   keyring: Keyring;
   identityKey: Uint8Array;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
@@ -61,6 +63,7 @@ const schema = z.object({
   AIDTRAIL_LEDGER_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   AIDTRAIL_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
   AIDTRAIL_ANCHOR_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  AIDTRAIL_SIGN_IN_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
   AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
@@ -153,6 +156,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     ledgerWaitMs: v.AIDTRAIL_LEDGER_WAIT_MS,
     anchorIntervalMs: v.AIDTRAIL_ANCHOR_INTERVAL_MS,
     anchorBatch: v.AIDTRAIL_ANCHOR_BATCH,
+    signInLimitPerMinute: v.AIDTRAIL_SIGN_IN_LIMIT,
     keyring,
     identityKey,
     operatorKey,

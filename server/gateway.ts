@@ -85,7 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     // come first rather than after every officers' route (a tenth of a lookup's CPU).
     routers: [
       proofsRouter(log),
-      authRouter(signIn, chain.access, tuning.signInLimitPerMinute),
+      authRouter(signIn, chain.access, tuning.signInLimitPerMinute ?? config.signInLimitPerMinute),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),

@@ -1,9 +1,10 @@
 import { hexlify, Interface, randomBytes, Transaction, Wallet, type ParamType } from "ethers";
 import { describe, expect, it } from "vitest";
-import { CaseRegistry__factory, FundLedger__factory } from "../types/ethers-contracts/index.js";
+import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory } from "../types/ethers-contracts/index.js";
 import { jsonSafe } from "../server/chain/domain.ts";
 import { eventDecoder } from "../server/chain/event-decoder.ts";
 import { applicationsData } from "../server/chain/applications.ts";
+import { multicallData, multicallResults } from "../server/chain/multicall.ts";
 import { signCallTransaction } from "../server/chain/sign-transaction.ts";
 import { coalesced } from "../server/coalesce.ts";
 
@@ -24,6 +25,22 @@ describe("calls to the chain", () => {
     expect(() => applicationsData(selector, [application(0, "1e3")])).toThrow(/not a uint64: 1e3/);
     expect(() => applicationsData(selector, [[...application(0, 1).slice(0, 5), "0x1234"]])).toThrow(/not a bytes32/);
     expect(() => applicationsData(selector, [application(0, 1).slice(1)])).toThrow(/6 fields/);
+  });
+
+  it("encodes a multicall and reads its answers by hand exactly as the ABI coder does, and refuses what is not call data or cut short", () => {
+    const access = AidAccess__factory.createInterface();
+    const selector = access.getFunction("multicall").selector;
+    const question = (held: boolean) => access.encodeFunctionData("hasScopedRole", [hexlify(randomBytes(32)), Wallet.createRandom().address, held ? 1n : 2n ** 64n - 1n]);
+    // Calls of differing lengths, one of a whole number of words, one empty.
+    const calls = [question(true), question(false), "0x" + "ab".repeat(32), "0x", "0x" + "cd".repeat(33)];
+    expect(multicallData(selector, calls)).toBe(access.encodeFunctionData("multicall", [calls]));
+    expect(multicallData(selector, [])).toBe(access.encodeFunctionData("multicall", [[]]));
+    expect(() => multicallData(selector, ["0x123"])).toThrow(/not call data/);
+    const answers = ["0x" + "00".repeat(31) + "01", "0x" + "00".repeat(32), "0x", "0x" + "ef".repeat(45)];
+    const encoded = access.encodeFunctionResult("multicall", [answers]);
+    expect(multicallResults(encoded)).toEqual(answers);
+    expect(multicallResults(access.encodeFunctionResult("multicall", [[]]))).toEqual([]);
+    expect(() => multicallResults(encoded.slice(0, -64))).toThrow(/cut short/);
   });
 
   it("signs a call transaction by hand to the very bytes ethers signs, legacy and EIP-1559, and its hash", async () => {

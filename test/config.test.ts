@@ -52,11 +52,17 @@ function problems(overrides: Record<string, string | undefined>): string[] {
 describe("gateway configuration", () => {
   it("loads a complete configuration with defaults for the rest", () => {
     const config = loadConfig(env, readFile);
-    expect(config).toMatchObject({ host: "127.0.0.1", port: 8080, chainId: 31337, jurisdiction: "440105000000", maxRecordBytes: 1024 * 1024, operatorKey });
+    expect(config).toMatchObject({ host: "127.0.0.1", port: 8080, chainId: 31337, jurisdiction: "440105000000", maxRecordBytes: 1024 * 1024, signInLimitPerMinute: 30, operatorKey });
     expect(config.deployment.contracts.logAnchor).toBe(deployment.contracts.logAnchor);
     expect(config.logId).toMatch(/^0x[0-9a-f]{64}$/);
     expect(config.keyring.current).toBe("k1");
     expect(config.dataDir.endsWith(".aidtrail")).toBe(true);
+  });
+
+  it("takes a sign-in limit for offices that sign many officers in through one address, a whole number of at least one", () => {
+    expect(loadConfig({ ...env, AIDTRAIL_SIGN_IN_LIMIT: "600" }, readFile).signInLimitPerMinute).toBe(600);
+    expect(problems({ AIDTRAIL_SIGN_IN_LIMIT: "0" })[0]).toMatch(/^AIDTRAIL_SIGN_IN_LIMIT: /);
+    expect(problems({ AIDTRAIL_SIGN_IN_LIMIT: "many" })[0]).toMatch(/^AIDTRAIL_SIGN_IN_LIMIT: /);
   });
 
   it("reads a secret from the file its _FILE variable names", () => {

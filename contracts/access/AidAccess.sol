@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IAidAccess} from "./IAidAccess.sol";
 import {Jurisdictions} from "./Jurisdictions.sol";
 import {Roles} from "./Roles.sol";
@@ -11,8 +12,10 @@ import {Roles} from "./Roles.sol";
  * @title AidAccess
  * @notice OpenZeppelin AccessControl with a jurisdiction on every grant, the jurisdiction tree,
  * and pauses per jurisdiction. The other contracts ask it `checkRole` before any state change.
+ * A gateway asks it the roles of every officer whose requests arrived together in one call
+ * (`multicall` of `hasScopedRole`), rather than a call an officer.
  */
-contract AidAccess is AccessControl, IAidAccess {
+contract AidAccess is AccessControl, Multicall, IAidAccess {
     using Jurisdictions for uint64;
 
     /// @dev Bit set in a scope word when the role is held; the low 64 bits are the jurisdiction.

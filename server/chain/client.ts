@@ -14,6 +14,7 @@ import {
 import type { GatewayConfig } from "../config.ts";
 import { ConfigError } from "../config.ts";
 import { applicationsData } from "./applications.ts";
+import { multicallData, multicallResults } from "./multicall.ts";
 import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
 import { coalesced } from "../coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
@@ -54,7 +55,11 @@ export class ChainClient {
     readonly operatorAddress: string,
     private readonly operatorKey: SigningKey,
   ) {
-    this.#hasScopedRole = { to: (access.target as string).toLowerCase(), selector: access.interface.getFunction("hasScopedRole").selector };
+    this.#hasScopedRole = {
+      to: (access.target as string).toLowerCase(),
+      selector: access.interface.getFunction("hasScopedRole").selector,
+      multicall: access.interface.getFunction("multicall").selector,
+    };
     this.#submitApplications = cases.interface.getFunction("submitApplications").selector;
     this.#checkApplications = cases.interface.getFunction("checkApplications").selector;
   }
@@ -108,7 +113,8 @@ export class ChainClient {
    * latest block. Every officer's request asks, so the call is encoded and decoded here, as one
    * eth_call: through the contract binding ethers hashes the function's signature and checksums
    * the address on each call, three times the gateway's CPU for the same answer. Questions asked
-   * while IN_FLIGHT batches are in flight go together (see coalesced), the same question once.
+   * while IN_FLIGHT batches are in flight go together as one call (see coalesced), the same
+   * question once.
    */
   async hasScopedRole(role: string, account: string, jurisdiction: bigint): Promise<boolean> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(role) || !/^0x[0-9a-fA-F]{40}$/.test(account) || jurisdiction < 0n || jurisdiction >= 2n ** 64n) {
@@ -120,9 +126,13 @@ export class ChainClient {
 
   readonly #roleCheck = coalesced(async (calls: string[]) => {
     const distinct = [...new Set(calls)];
-    const answers = await Promise.allSettled(distinct.map(async (data) => BigInt(await this.provider.send("eth_call", [{ to: this.#hasScopedRole.to, data }, "latest"])) === 1n));
-    const byCall = new Map(distinct.map((data, i) => [data, answers[i]!]));
-    return calls.map((data) => byCall.get(data)!);
+    // Several officers' questions go as one AidAccess.multicall: a provincial gateway's intakes
+    // come from many township offices, and a call each would be a call an intake.
+    const data = distinct.length === 1 ? distinct[0]! : multicallData(this.#hasScopedRole.multicall, distinct);
+    const answer: string = await this.provider.send("eth_call", [{ to: this.#hasScopedRole.to, data }, "latest"]);
+    const answers = distinct.length === 1 ? [answer] : multicallResults(answer);
+    const byCall = new Map(distinct.map((data, i) => [data, BigInt(answers[i]!) === 1n]));
+    return calls.map((data) => ({ status: "fulfilled", value: byCall.get(data)! }) as const);
   }, IN_FLIGHT);
 
   /** submitApplications: the call's transaction fields for these applications (in the outbox's submitApplication arguments). */
@@ -158,8 +168,8 @@ export class ChainClient {
   readonly #submitApplications: string;
   readonly #checkApplications: string;
 
-  /** AidAccess's address and hasScopedRole's selector, found once. */
-  readonly #hasScopedRole: { to: string; selector: string };
+  /** AidAccess's address and the selectors of hasScopedRole and multicall, found once. */
+  readonly #hasScopedRole: { to: string; selector: string; multicall: string };
 
   /** The fee fields of the operator's transactions (see signAsOperator). */
   readonly #fees = new Reading(async (): Promise<CallTransaction["fees"]> => {

@@ -10,7 +10,7 @@ export const challengeRequest = z.object({ address: z.string() });
 export const sessionRequest = z.object({ message: z.string().max(2048), signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature, 0x-hex") });
 
 /** Sign-in routes, rate-limited per client: they are where guessing would happen. */
-export function authRouter(signIn: SignIn, access: LedgerAccess, limitPerMinute = 30): Router {
+export function authRouter(signIn: SignIn, access: LedgerAccess, limitPerMinute: number): Router {
   const router = Router();
   const limiter = rateLimit({
     windowMs: 60_000,
