@@ -236,8 +236,7 @@ process.stdout.write("\n");
 await local.stopGateway();
 // Intake answers once the record is durable and the ledger transaction owed, without waiting for
 // it. The gateway talks to the chain directly, not through the tests' outage switch.
-// Every caseworker signs in from this one address.
-const server = await startGatewayProcess({ ...local.env, AIDTRAIL_RPC_URL: rpcUrl, AIDTRAIL_PORT: "0", AIDTRAIL_LEDGER_WAIT_MS: "0", AIDTRAIL_SIGN_IN_LIMIT: String(2 * CASEWORKERS) });
+const server = await startGatewayProcess({ ...local.env, AIDTRAIL_RPC_URL: rpcUrl, AIDTRAIL_PORT: "0", AIDTRAIL_LEDGER_WAIT_MS: "0" });
 const url = server.url;
 
 /** CPU seconds the gateway process has used, all its threads (Linux). */

@@ -40,8 +40,6 @@ export interface GatewayTuning {
   relayIntervalMs?: number;
   indexIntervalMs?: number;
   ledgerWaitMs?: number;
-  /** Sign-in attempts allowed per client address and minute. */
-  signInLimitPerMinute?: number;
 }
 
 const VERSION = "0.1.0";
@@ -85,7 +83,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     // come first rather than after every officers' route (a tenth of a lookup's CPU).
     routers: [
       proofsRouter(log),
-      authRouter(signIn, chain.access, tuning.signInLimitPerMinute ?? config.signInLimitPerMinute),
+      authRouter(signIn, chain.access, config.signInLimitPerMinute),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
