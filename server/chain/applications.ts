@@ -1,3 +1,5 @@
+import { word } from "./abi-word.ts";
+
 /**
  * The calldata of a CaseRegistry function taking an Application[] (submitApplications,
  * checkApplications), given its selector. An Application is six static words (caseId,
@@ -18,8 +20,6 @@ export function applicationsData(selector: string, applications: readonly (reado
   }
   return words.join("");
 }
-
-const word = (n: bigint) => n.toString(16).padStart(64, "0");
 
 function bytes32(value: unknown): string {
   if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new TypeError(`not a bytes32 value: ${String(value)}`);

@@ -1,3 +1,5 @@
+import { word } from "./abi-word.ts";
+
 /**
  * Multicall.multicall(bytes[]) calldata and its bytes[] answer (OpenZeppelin's Multicall, on
  * AidAccess): encoded here because ethers' ABI coder took about 45 µs of the gateway's CPU an
@@ -34,5 +36,3 @@ export function multicallResults(answer: string): string[] {
     return "0x" + hex.slice((offset + 32) * 2, (offset + 32 + length) * 2);
   });
 }
-
-const word = (n: number) => n.toString(16).padStart(64, "0");
