@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IAidAccess} from "../access/IAidAccess.sol";
 import {Jurisdictions} from "../access/Jurisdictions.sol";
@@ -9,7 +10,7 @@ import {Area, Programme} from "../common/Assistance.sol";
 import {IAssistanceStandards} from "../standards/IAssistanceStandards.sol";
 import {ApprovalVerifier} from "./ApprovalVerifier.sol";
 import {Decision, SignerSignature, Stage} from "./IApprovals.sol";
-import {Application, CaseStatus, ICaseRegistry, PayoutTerms} from "./ICaseRegistry.sol";
+import {Application, CaseStatus, ICaseRegistry, PayoutTerms, Revision} from "./ICaseRegistry.sol";
 
 /// @title CaseRegistry
 contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
@@ -17,6 +18,9 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     uint64 public constant DEFAULT_TOWNSHIP_CEILING = 500_000;
     uint40 public constant DEFAULT_NOTICE_PERIOD = 7 days;
+    bytes32 public constant APPLICATION_TYPEHASH = keccak256(
+        "ApplicationAuthorisation(bytes32 caseId,uint8 programme,uint8 area,uint64 jurisdiction,bytes32 recordHash,uint64 deadline)"
+    );
 
     /// @dev Slot 0 is what a payout reads, whole (CaseWord.sol): keep it within 256 bits and in this order.
     struct CaseData {
@@ -40,7 +44,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     mapping(bytes32 caseId => CaseData) private _cases;
     mapping(bytes32 caseId => mapping(uint256 revision => bytes32 recordHash)) private _revisions;
-    /// @dev The identity's latest case in the programme, open unless closed since. A closed case is
+    /// @dev The identity's latest case in the programme, as applicant or household member, open unless closed since. A closed case is
     /// not cleared from here, so a case need not hold its identity to clear it: an application
     /// writes three words, not four, and on a busy chain mining them is most of the work.
     mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _latestCases;
@@ -55,32 +59,16 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     /// @inheritdoc ICaseRegistry
-    function submitApplication(
-        bytes32 caseId,
-        Programme programme,
-        Area area,
-        uint64 jurisdiction,
-        bytes32 recordHash,
-        bytes32 identityCommitment
-    ) external {
-        _checkFields(caseId, recordHash, identityCommitment);
-        _checkIntakeAt(jurisdiction);
-        _checkNew(caseId, programme, identityCommitment);
-        _open(caseId, programme, area, jurisdiction, recordHash, identityCommitment);
-    }
-
-    /// @inheritdoc ICaseRegistry
     function submitApplications(Application[] calldata applications) external {
         uint256 count = applications.length;
         if (count == 0) revert ApplicationBatchEmpty();
-        uint64 checked;
+        uint256 run;
         for (uint256 i; i < count; ++i) {
             Application calldata a = applications[i];
             // Checked after the ones before it are opened, so that a second application of one
             // identity in the batch is refused.
-            _checkApplication(a, i == 0 || a.jurisdiction != checked);
-            checked = a.jurisdiction;
-            _open(a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.identityCommitment);
+            run = _checkApplication(a, run);
+            _open(a);
         }
     }
 
@@ -88,21 +76,50 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     function checkApplications(Application[] calldata applications) external view {
         uint256 count = applications.length;
         if (count == 0) revert ApplicationBatchEmpty();
-        uint64 checked;
+        uint256 run;
         for (uint256 i; i < count; ++i) {
-            Application calldata a = applications[i];
-            _checkApplication(a, i == 0 || a.jurisdiction != checked);
-            checked = a.jurisdiction;
+            run = _checkApplication(applications[i], run);
         }
     }
 
-    /// @dev What refuses an application of a batch; its jurisdiction only where a run of one
-    /// starts (`newRun`). A batch is mostly of one jurisdiction: asking AidAccess once for each run
-    /// spares two external calls an application, whose answers cannot change within the call.
-    function _checkApplication(Application calldata a, bool newRun) private view {
+    /// @inheritdoc ICaseRegistry
+    function applicationDigest(Application calldata application) external view returns (bytes32) {
+        return _applicationDigest(application);
+    }
+
+    /// @dev What refuses an application of a batch. The caseworker's role and the jurisdiction are
+    /// asked of AidAccess only where a run of one caseworker in one jurisdiction starts (`run`, the
+    /// previous application's pair, is returned for the next): a batch is mostly in long runs, and
+    /// the answers cannot change within the call.
+    function _checkApplication(Application calldata a, uint256 run) private view returns (uint256) {
         _checkFields(a.caseId, a.recordHash, a.identityCommitment);
-        if (newRun) _checkIntakeAt(a.jurisdiction);
-        _checkNew(a.caseId, a.programme, a.identityCommitment);
+        uint64 time = _time();
+        if (a.deadline < time) revert ApplicationExpired(a.caseId, a.deadline, time);
+        (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecover(_applicationDigest(a), a.r, a.vs);
+        if (failure != ECDSA.RecoverError.NoError || signer != a.caseworker) {
+            revert ApplicationSignatureInvalid(a.caseId, a.caseworker);
+        }
+        uint256 pair = (uint256(uint160(a.caseworker)) << 64) | a.jurisdiction;
+        if (pair != run) _checkIntakeAt(a.jurisdiction, a.caseworker);
+        if (_cases[a.caseId].status != CaseStatus.None) revert CaseAlreadyExists(a.caseId);
+        _checkNotOpen(a.identityCommitment, a.programme);
+        bytes32[] calldata household = a.household;
+        for (uint256 i; i < household.length; ++i) {
+            bytes32 member = household[i];
+            if (member == 0) revert CaseFieldZero("household");
+            if (member == a.identityCommitment) revert ApplicationHouseholdRepeated(a.caseId, member);
+            for (uint256 j; j < i; ++j) {
+                if (household[j] == member) revert ApplicationHouseholdRepeated(a.caseId, member);
+            }
+            _checkNotOpen(member, a.programme);
+        }
+        return pair;
+    }
+
+    function _applicationDigest(Application calldata a) private view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(APPLICATION_TYPEHASH, a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.deadline))
+        );
     }
 
     function _checkFields(bytes32 caseId, bytes32 recordHash, bytes32 identityCommitment) private pure {
@@ -112,41 +129,39 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     /// @dev Applications are taken in at a registered county or township, by a caseworker over it.
-    function _checkIntakeAt(uint64 jurisdiction) private view {
+    function _checkIntakeAt(uint64 jurisdiction, address caseworker) private view {
         uint8 lvl = jurisdiction.level();
         (bool registered,) = access.jurisdiction(jurisdiction);
         if (!registered || (lvl != Jurisdictions.LEVEL_COUNTY && lvl != Jurisdictions.LEVEL_TOWNSHIP)) {
             revert CaseJurisdictionInvalid(jurisdiction);
         }
-        access.checkAuthorised(Roles.CASEWORKER, msg.sender, jurisdiction);
+        access.checkAuthorised(Roles.CASEWORKER, caseworker, jurisdiction);
     }
 
-    /// @dev A new case: its id unused, and no open case of the identity in the programme.
-    function _checkNew(bytes32 caseId, Programme programme, bytes32 identityCommitment) private view {
-        if (_cases[caseId].status != CaseStatus.None) revert CaseAlreadyExists(caseId);
+    /// @dev No open case in the programme holds the identity, as applicant or as household member.
+    function _checkNotOpen(bytes32 identityCommitment, Programme programme) private view {
         bytes32 open = _openCaseOf(identityCommitment, programme);
         if (open != 0) revert CaseIdentityAlreadyOpen(identityCommitment, programme, open);
     }
 
-    function _open(
-        bytes32 caseId,
-        Programme programme,
-        Area area,
-        uint64 jurisdiction,
-        bytes32 recordHash,
-        bytes32 identityCommitment
-    ) private {
+    function _open(Application calldata a) private {
+        bytes32 caseId = a.caseId;
+        Programme programme = a.programme;
         // Field by field, not from a struct built in memory: a case is never deleted, so its other
         // fields are zero, and a batch does not leave a struct in memory for every application.
         CaseData storage c = _cases[caseId];
         c.status = CaseStatus.Submitted;
         c.programme = programme;
-        c.area = area;
-        c.jurisdiction = jurisdiction;
+        c.area = a.area;
+        c.jurisdiction = a.jurisdiction;
         c.revisionCount = 1;
-        _revisions[caseId][0] = recordHash;
-        _latestCases[identityCommitment][programme] = caseId;
-        emit CaseSubmitted(caseId, programme, area, jurisdiction, identityCommitment, recordHash, msg.sender);
+        _revisions[caseId][0] = a.recordHash;
+        _latestCases[a.identityCommitment][programme] = caseId;
+        bytes32[] calldata household = a.household;
+        for (uint256 i; i < household.length; ++i) {
+            _latestCases[household[i]][programme] = caseId;
+        }
+        emit CaseSubmitted(caseId, programme, a.area, a.jurisdiction, a.identityCommitment, a.recordHash, a.caseworker);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -218,15 +233,37 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     /// @inheritdoc ICaseRegistry
-    function reviseRecord(bytes32 caseId, bytes32 recordHash, bytes32 evidenceHash) external {
+    function reviseRecord(Revision calldata r) external {
+        bytes32 caseId = r.caseId;
         CaseData storage c = _existing(caseId);
         access.checkAuthorised(Roles.CASEWORKER, msg.sender, c.jurisdiction);
-        if (_isClosed(c.status)) revert CaseStatusInvalid(caseId, c.status);
-        if (recordHash == 0) revert CaseFieldZero("recordHash");
+        CaseStatus status = c.status;
+        if (_isClosed(status)) revert CaseStatusInvalid(caseId, status);
+        if (r.recordHash == 0) revert CaseFieldZero("recordHash");
+        Programme programme = c.programme;
+        if (_latestCases[r.identityCommitment][programme] != caseId) revert RevisionIdentityMismatch(caseId, r.identityCommitment);
+        for (uint256 i; i < r.left.length; ++i) {
+            bytes32 member = r.left[i];
+            if (member == r.identityCommitment || _latestCases[member][programme] != caseId) revert RevisionMemberUnknown(caseId, member);
+            delete _latestCases[member][programme];
+        }
+        for (uint256 i; i < r.joined.length; ++i) {
+            bytes32 member = r.joined[i];
+            if (member == 0) revert CaseFieldZero("household");
+            bytes32 open = _openCaseOf(member, programme);
+            if (open == caseId) revert ApplicationHouseholdRepeated(caseId, member);
+            if (open != 0) revert CaseIdentityAlreadyOpen(member, programme, open);
+            _latestCases[member][programme] = caseId;
+        }
         uint24 revision = c.revisionCount;
-        _revisions[caseId][revision] = recordHash;
+        _revisions[caseId][revision] = r.recordHash;
         c.revisionCount = revision + 1;
-        emit CaseRecordRevised(caseId, revision, recordHash, msg.sender, _time(), evidenceHash);
+        emit CaseRecordRevised(caseId, revision, r.recordHash, msg.sender, _time(), r.evidenceHash);
+        // Every decision was taken on the record before this one.
+        if (status != CaseStatus.Submitted) {
+            c.round += 1;
+            _transition(caseId, c, CaseStatus.Submitted, r.evidenceHash);
+        }
     }
 
     /// @inheritdoc ICaseRegistry
@@ -347,7 +384,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         }
         c.status = next;
         emit CaseDecided(d.caseId, d.stage, d.approve, d.amount, d.householdSize, d.round, signers, digest);
-        emit CaseTransition(d.caseId, previous, next, msg.sender, _time(), digest);
+        emit CaseTransition(d.caseId, previous, next, signers[0], _time(), digest);
     }
 
     function _checkTerms(Decision calldata d, CaseData storage c) private view {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {Programme} from "../common/Assistance.sol";
+import {Area, Programme} from "../common/Assistance.sol";
 import {CaseStatus} from "./ICaseRegistry.sol";
 
 /**
@@ -17,6 +17,14 @@ library CaseWord {
 
     function programme(uint256 word) internal pure returns (Programme) {
         return Programme(uint8(word >> 8));
+    }
+
+    function area(uint256 word) internal pure returns (Area) {
+        return Area(uint8(word >> 16));
+    }
+
+    function householdSize(uint256 word) internal pure returns (uint8) {
+        return uint8(word >> 24);
     }
 
     function jurisdiction(uint256 word) internal pure returns (uint64) {

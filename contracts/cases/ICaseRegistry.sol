@@ -25,14 +25,42 @@ struct PayoutTerms {
     uint40 noticeEnd;
 }
 
-/// @dev An application as `submitApplications` takes it: the arguments of `submitApplication`.
+/**
+ * @dev An application as `submitApplications` takes it, authorised by the caseworker who took it
+ * in: an EIP-712 signature (compact, EIP-2098: `r` and `vs`) over an `ApplicationAuthorisation`
+ * of its case id, programme, area, jurisdiction, record hash and deadline, in the registry's
+ * domain (chain id and address). The case id is the authorisation's nonce: a case opens once.
+ * The keyed identity commitments are the gateway's (it holds the key); the record the caseworker
+ * signed holds the resident IDs they are computed from, so an auditor given the key checks them.
+ */
 struct Application {
     bytes32 caseId;
     Programme programme;
     Area area;
     uint64 jurisdiction;
     bytes32 recordHash;
+    /// @dev The applicant's keyed commitment.
     bytes32 identityCommitment;
+    /// @dev The keyed commitments of the household's other members, each distinct from the applicant's and each other.
+    bytes32[] household;
+    address caseworker;
+    uint64 deadline;
+    bytes32 r;
+    bytes32 vs;
+}
+
+/**
+ * @dev A revision of a case's application record, by the caseworker who sends it. The applicant
+ * stays the same (`identityCommitment` must be the case's); members who joined or left the
+ * household are named by their commitments.
+ */
+struct Revision {
+    bytes32 caseId;
+    bytes32 recordHash;
+    bytes32 identityCommitment;
+    bytes32[] joined;
+    bytes32[] left;
+    bytes32 evidenceHash;
 }
 
 /**
@@ -44,7 +72,7 @@ struct Application {
 interface ICaseRegistry is IApprovals {
     error CaseUnknown(bytes32 caseId);
     error CaseAlreadyExists(bytes32 caseId);
-    /// @dev The identity already has an open case, `existingCaseId`, in `programme`.
+    /// @dev The identity (an applicant or a household member) already has an open case, `existingCaseId`, in `programme`.
     error CaseIdentityAlreadyOpen(bytes32 identityCommitment, Programme programme, bytes32 existingCaseId);
     /// @dev A case id, record hash or identity commitment was zero.
     error CaseFieldZero(string field);
@@ -62,6 +90,16 @@ interface ICaseRegistry is IApprovals {
     error CaseTransferInvalid(bytes32 caseId, uint64 from, uint64 to);
     /// @dev `submitApplications` was given no application.
     error ApplicationBatchEmpty();
+    /// @dev The application's authorisation expired at `deadline`; the chain's time is `time`.
+    error ApplicationExpired(bytes32 caseId, uint64 deadline, uint64 time);
+    /// @dev The application's signature is not `caseworker`'s over its authorisation.
+    error ApplicationSignatureInvalid(bytes32 caseId, address caseworker);
+    /// @dev `identityCommitment` is listed twice in the application's household, or is the applicant's.
+    error ApplicationHouseholdRepeated(bytes32 caseId, bytes32 identityCommitment);
+    /// @dev A revision names `identityCommitment`, which is not the case's applicant: the applicant never changes.
+    error RevisionIdentityMismatch(bytes32 caseId, bytes32 identityCommitment);
+    /// @dev A member said to leave the household, `identityCommitment`, is not a member of the case.
+    error RevisionMemberUnknown(bytes32 caseId, bytes32 identityCommitment);
 
     error ApprovalRecordMismatch(bytes32 caseId, bytes32 expected, bytes32 provided);
     error ApprovalStageMismatch(bytes32 caseId, CaseStatus status, Stage stage);
@@ -76,7 +114,7 @@ interface ICaseRegistry is IApprovals {
     error ConfigUnauthorized(address account);
     error ConfigThresholdZero();
 
-    /// @notice A case opened by `actor`: its first change of status, from None to Submitted, for which
+    /// @notice A case opened by `actor`, the caseworker whose signature authorised it: its first change of status, from None to Submitted, for which
     /// no CaseTransition is emitted (its time is the block's, its evidence the record hash). One
     /// event where two said the same halved the logs a batch of applications leaves in its receipt.
     event CaseSubmitted(
@@ -88,7 +126,8 @@ interface ICaseRegistry is IApprovals {
         bytes32 recordHash,
         address indexed actor
     );
-    /// @notice Every later change of status, with who, when and the hash of the evidence behind it.
+    /// @notice Every later change of status, with who, when and the hash of the evidence behind it. For a
+    /// decision, `actor` is its first signer (all are in CaseDecided), never the account that relayed it.
     event CaseTransition(
         bytes32 indexed caseId, CaseStatus from, CaseStatus to, address indexed actor, uint64 time, bytes32 evidenceHash
     );
@@ -115,24 +154,13 @@ interface ICaseRegistry is IApprovals {
     event TownshipCeilingSet(uint64 ceiling);
 
     /**
-     * @notice Opens a case. Requirements: caseworker covering `jurisdiction` (county or township),
-     * not paused; no open case for `identityCommitment` in `programme` anywhere.
-     * @param identityCommitment HMAC-SHA-256 of the normalised resident ID under the deployment's shared key.
-     */
-    function submitApplication(
-        bytes32 caseId,
-        Programme programme,
-        Area area,
-        uint64 jurisdiction,
-        bytes32 recordHash,
-        bytes32 identityCommitment
-    ) external;
-
-    /**
-     * @notice Opens several cases in one transaction, each as `submitApplication` opens one, all or
-     * none: the first application refused reverts the batch with that application's error. A
-     * gateway taking many applications a second relays them this way, one transaction (and one
-     * signature and receipt) for a batch rather than for each case.
+     * @notice Opens a case for each application, all or none: the first application refused
+     * reverts the batch with that application's error. Anyone may relay; each application is
+     * authorised by its caseworker's signature. Requirements, for each: signature valid and not
+     * expired; the caseworker covering `jurisdiction` (a registered county or township), not
+     * paused; a new case id; no open case in `programme` anywhere for the applicant or any
+     * household member, and no member listed twice. Identity commitments are HMAC-SHA-256 of the
+     * normalised resident ID under the deployment's shared key.
      */
     function submitApplications(Application[] calldata applications) external;
 
@@ -169,8 +197,14 @@ interface ICaseRegistry is IApprovals {
     /// @notice Closes a case that is not already closed (exit or withdrawal). Requirements: approver.
     function terminate(bytes32 caseId, bytes32 evidenceHash) external;
 
-    /// @notice Appends a revision of the application record (annual re-check, correction). Requirements: caseworker.
-    function reviseRecord(bytes32 caseId, bytes32 recordHash, bytes32 evidenceHash) external;
+    /**
+     * @notice Appends a revision of the application record (annual re-check, correction).
+     * Requirements: caseworker over the case; case open; the applicant unchanged; members who
+     * join hold no open case in the programme, members who leave are the case's. A case already
+     * reviewed or decided goes back to `Submitted` (a new round): it is not paid again until it
+     * is reviewed and approved on the revised record.
+     */
+    function reviseRecord(Revision calldata revision) external;
 
     /// @notice Moves a case to another jurisdiction, keeping its history. Requirements: approver covering both.
     function transferCase(bytes32 caseId, uint64 to, bytes32 evidenceHash) external;
@@ -205,6 +239,9 @@ interface ICaseRegistry is IApprovals {
     /// @notice The threshold in force for a case in `jurisdiction`: its own or its nearest ancestor's.
     function thresholdFor(uint64 jurisdiction, Programme programme, Stage stage) external view returns (uint8);
 
-    /// @notice The open case of an identity in a programme, or zero.
+    /// @notice The EIP-712 digest a caseworker signs to authorise `application`.
+    function applicationDigest(Application calldata application) external view returns (bytes32);
+
+    /// @notice The open case of an identity (applicant or member) in a programme, or zero.
     function openCaseOf(bytes32 identityCommitment, Programme programme) external view returns (bytes32);
 }

@@ -55,9 +55,17 @@ interface IFundLedger {
     error AllocationJurisdictionUnknown(uint64 jurisdiction);
     error PayoutBatchEmpty();
     error PayoutCaseNotActive(bytes32 caseId, CaseStatus status);
-    error PayoutNoticeNotOver(bytes32 caseId, uint40 noticeEnd);
-    /// @dev A payout is positive and at most the case's approved amount.
-    error PayoutAboveApproved(bytes32 caseId, uint64 amount, uint64 approvedAmount);
+    /// @dev A case is paid from the month its public notice ended, `noticeEnd` (back pay to that
+    /// month is allowed; the delay of activation is the office's, not the household's), not before.
+    error PayoutBeforeEntitlement(bytes32 caseId, uint32 period, uint40 noticeEnd);
+    /// @dev A payout is positive and at most `limit`: the case's approved amount (and never above 2^38 - 1 fen).
+    error PayoutAboveApproved(bytes32 caseId, uint64 amount, uint64 limit);
+    /// @dev A payout is at most the standard in force for its period times the household size, `cap`.
+    error PayoutAboveStandard(bytes32 caseId, uint64 amount, uint256 cap);
+    /// @dev A monthly payout's period lies in its allocation's fiscal year; a one-off one is made in it.
+    error PayoutOutsideFiscalYear(uint64 allocationId, uint32 period, uint16 fiscalYear);
+    /// @dev `period` is after the chain's current month, `current` (China Standard Time).
+    error PayoutPeriodInFuture(uint32 period, uint32 current);
     error PayoutProgrammeMismatch(bytes32 caseId, uint64 allocationId);
     /// @dev The case lies outside the jurisdiction of the allocation named.
     error PayoutOutsideAllocation(bytes32 caseId, uint64 allocationId);
@@ -66,8 +74,10 @@ interface IFundLedger {
     error PayoutAlreadyMade(bytes32 caseId, uint32 period);
     /// @dev Settling or reversing needs a payout that is paid and not settled; it is `state`.
     error PayoutNotOutstanding(bytes32 caseId, uint32 period, PayoutState state);
-    /// @dev A reversal returns at most the case's approved amount and what the allocation has paid out, `limit`.
-    error PayoutReversalTooLarge(bytes32 caseId, uint64 amount, uint256 limit);
+    /// @dev A reversal names the allocation the payout drew from and its whole amount: the payout was `paidAmount` from `paidFrom`.
+    error PayoutReversalMismatch(bytes32 caseId, uint32 period, uint64 paidFrom, uint64 paidAmount);
+    /// @dev Allocation ids fit the 24 bits a payout records its allocation in.
+    error AllocationLimitReached(uint64 limit);
     /// @dev An acknowledgement needs a payout that was made and not reversed; it is `state`.
     error PayoutNotMade(bytes32 caseId, uint32 period, PayoutState state);
 
@@ -88,9 +98,9 @@ interface IFundLedger {
         bytes32 purposeHash,
         address actor
     );
-    /// @notice A case was paid for a period. The finance officer is the transaction's sender. `period` is
-    /// not indexed: a topic costs 119 gas more than a data word, on every line of every payout run.
-    event PayoutMade(bytes32 indexed caseId, uint64 indexed allocationId, uint32 period, uint64 amount);
+    /// @notice `actor`, the finance officer, paid a case for a period. `period` is not indexed: a topic
+    /// costs 119 gas more than a data word, on every line of every payout run.
+    event PayoutMade(bytes32 indexed caseId, uint64 indexed allocationId, uint32 period, uint64 amount, address actor);
     event PayoutSettled(bytes32 indexed caseId, uint32 indexed period, bytes32 receiptHash, address agent);
     /// @notice The compensating entry for a payout that did not arrive: funds return to `allocationId`.
     event PayoutReversed(
@@ -126,8 +136,12 @@ interface IFundLedger {
 
     /**
      * @notice Pays one case for one period from `allocationId`. Requirements: finance officer over
-     * the case; case active and out of public notice; amount within its approved amount; programme
-     * and jurisdiction within the allocation; period not paid yet; funds left; not paused.
+     * the case; case active; the period within the allocation's fiscal year, not after the chain's
+     * current month (China Standard Time) and not before the month the case's public notice ended;
+     * amount positive, within its approved amount and within the standard in force at the end of
+     * the period times its household size; programme and jurisdiction within the allocation;
+     * period not paid yet; funds left; not paused. A one-off programme pays period 0, in the
+     * allocation's fiscal year, within the standard in force now.
      */
     function pay(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) external;
 
@@ -139,8 +153,9 @@ interface IFundLedger {
 
     /**
      * @notice Reverses an unsettled payout (the payment channel returned it), crediting the
-     * allocation. Requirements: finance officer over the case; payout outstanding; `allocationId`
-     * and `amount` those of the payout (an auditor matches them to its `PayoutMade`).
+     * allocation it drew from with what it paid; the period may then be paid again. Requirements:
+     * finance officer over the case; payout outstanding; `allocationId` and `amount` those the
+     * ledger recorded for the payout.
      */
     function reversePayout(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount, bytes32 reasonHash)
         external;
@@ -154,6 +169,9 @@ interface IFundLedger {
     function available(uint64 allocationId) external view returns (uint256);
 
     function payoutState(bytes32 caseId, uint32 period) external view returns (PayoutState);
+
+    /// @notice The payout of a case for a period as the ledger recorded it: its state, the allocation it drew from and its amount.
+    function payout(bytes32 caseId, uint32 period) external view returns (PayoutState state, uint64 allocationId, uint64 amount);
 
     /// @notice The number of allocations and appropriations so far; ids run from 1 to this.
     function allocationCount() external view returns (uint64);

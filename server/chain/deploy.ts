@@ -70,7 +70,7 @@ export async function deployAidtrail(
   await standards.waitForDeployment();
   const cases = await new CaseRegistry__factory(deployer).deploy(access, standards);
   await cases.waitForDeployment();
-  const funds = await new FundLedger__factory(deployer).deploy(access, cases);
+  const funds = await new FundLedger__factory(deployer).deploy(access, cases, standards);
   await funds.waitForDeployment();
   const anchor = await new LogAnchor__factory(deployer).deploy(access);
   await anchor.waitForDeployment();

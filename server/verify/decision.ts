@@ -30,3 +30,30 @@ export const DECISION_TYPES: Record<string, TypedDataField[]> = {
 export function decisionDomain(chainId: bigint | number, registry: string): TypedDataDomain {
   return { name: "aidtrail CaseRegistry", version: "1", chainId, verifyingContract: registry };
 }
+
+/**
+ * What a caseworker signs to authorise an application; see `Application` in
+ * contracts/cases/ICaseRegistry.sol. The case id is its nonce (a case opens once); it shares the
+ * registry's domain with decisions.
+ */
+export interface ApplicationAuthorisation {
+  caseId: string;
+  /** `Programme` in the contracts. */
+  programme: number;
+  /** `Area` in the contracts. */
+  area: number;
+  jurisdiction: bigint;
+  recordHash: string;
+  deadline: bigint;
+}
+
+export const APPLICATION_TYPES: Record<string, TypedDataField[]> = {
+  ApplicationAuthorisation: [
+    { name: "caseId", type: "bytes32" },
+    { name: "programme", type: "uint8" },
+    { name: "area", type: "uint8" },
+    { name: "jurisdiction", type: "uint64" },
+    { name: "recordHash", type: "bytes32" },
+    { name: "deadline", type: "uint64" },
+  ],
+};

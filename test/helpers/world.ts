@@ -1,7 +1,7 @@
-import { hexlify, randomBytes, type Signer } from "ethers";
+import { hexlify, randomBytes, Signature, type Signer } from "ethers";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { decisionDomain, DECISION_TYPES, type Decision } from "../../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, type Decision } from "../../server/verify/decision.ts";
 import { deployAidtrail } from "../../server/chain/deploy.ts";
 import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";
@@ -121,25 +121,34 @@ export async function buildWorld() {
     await ethers.provider.send("evm_mine", []);
   }
 
-  async function submit(
-    options: { programme?: Programme; area?: Area; jurisdiction?: bigint; identity?: string; by?: Signer } = {},
-  ) {
-    const caseId = hexlify(randomBytes(32));
-    const recordHash = hexlify(randomBytes(32));
-    const identity = options.identity ?? hexlify(randomBytes(32));
-    await (
-      await cases
-        .connect(options.by ?? caseworker!)
-        .submitApplication(
-          caseId,
-          options.programme ?? Programme.Dibao,
-          options.area ?? Area.Urban,
-          options.jurisdiction ?? J.townshipA1,
-          recordHash,
-          identity,
-        )
-    ).wait();
-    return { caseId, recordHash, identity };
+  type ApplicationOptions = { programme?: Programme; area?: Area; jurisdiction?: bigint; identity?: string; household?: string[]; by?: Signer; deadline?: bigint; caseId?: string; recordHash?: string };
+
+  /** An application as submitApplications takes it, authorised by its caseworker's signature. */
+  async function application(options: ApplicationOptions = {}) {
+    const by = options.by ?? caseworker!;
+    const fields = {
+      caseId: options.caseId ?? hexlify(randomBytes(32)),
+      programme: options.programme ?? Programme.Dibao,
+      area: options.area ?? Area.Urban,
+      jurisdiction: options.jurisdiction ?? J.townshipA1,
+      recordHash: options.recordHash ?? hexlify(randomBytes(32)),
+      deadline: options.deadline ?? (await time()) + 3600n,
+    };
+    const signature = Signature.from(await by.signTypedData(decisionDomain(chainId, registryAddress), APPLICATION_TYPES, fields));
+    return {
+      ...fields,
+      identityCommitment: options.identity ?? hexlify(randomBytes(32)),
+      household: options.household ?? [],
+      caseworker: await by.getAddress(),
+      r: signature.r,
+      vs: signature.yParityAndS,
+    };
+  }
+
+  async function submit(options: ApplicationOptions = {}) {
+    const a = await application(options);
+    await (await cases.submitApplications([a])).wait();
+    return { caseId: a.caseId, recordHash: a.recordHash, identity: a.identityCommitment };
   }
 
   async function decision(caseId: string, overrides: Partial<Decision> = {}): Promise<Decision> {
@@ -217,6 +226,7 @@ export async function buildWorld() {
     sign,
     time,
     advance,
+    application,
     submit,
     decision,
     review,

@@ -5,6 +5,7 @@ import {AidAccess} from "../../contracts/access/AidAccess.sol";
 import {Roles} from "../../contracts/access/Roles.sol";
 import {Area, Programme} from "../../contracts/common/Assistance.sol";
 import {CaseRegistry} from "../../contracts/cases/CaseRegistry.sol";
+import {Application} from "../../contracts/cases/ICaseRegistry.sol";
 import {Decision, SignerSignature, Stage} from "../../contracts/cases/IApprovals.sol";
 import {FundLedger} from "../../contracts/funds/FundLedger.sol";
 import {Allocation, Payment, Settlement} from "../../contracts/funds/IFundLedger.sol";
@@ -18,7 +19,7 @@ contract FundHandler {
     bytes32[] public caseIds;
     uint64[] public allocationIds;
     uint64[] private _jurisdictions;
-    uint32[4] private _periods = [uint32(202601), 202602, 202612, 0];
+    uint32[4] private _periods = [uint32(202601), 202602, 202603, 202612];
 
     struct Paid {
         uint64 allocationId;
@@ -116,11 +117,13 @@ contract FundInvariantsTest {
     uint64 private appropriation;
 
     function setUp() public {
-        vm.warp(1_790_000_000);
+        // Cases open and are activated early in January 2026 (China Standard Time), then the clock
+        // moves to December, so that every month of the fiscal year is theirs and none is in the future.
+        vm.warp(1_767_300_000);
         access = new AidAccess(address(this));
         AssistanceStandards standards = new AssistanceStandards(access);
         cases = new CaseRegistry(access, standards);
-        funds = new FundLedger(access, cases);
+        funds = new FundLedger(access, cases, standards);
 
         access.registerJurisdiction(PROVINCE, 0);
         access.registerJurisdiction(COUNTY_A, PROVINCE);
@@ -128,6 +131,7 @@ contract FundInvariantsTest {
         access.registerJurisdiction(TOWNSHIP_A, COUNTY_A);
         access.registerJurisdiction(TOWNSHIP_B, COUNTY_B);
         address officer = vm.addr(OFFICER_KEY);
+        access.grantScopedRole(Roles.CASEWORKER, officer, 0);
         access.grantScopedRole(Roles.CASEWORKER, address(this), 0);
         access.grantScopedRole(Roles.REVIEWER, officer, 0);
         access.grantScopedRole(Roles.APPROVER, officer, 0);
@@ -142,12 +146,13 @@ contract FundInvariantsTest {
             caseIds[i] = keccak256(abi.encode("case", i));
             bytes32 recordHash = keccak256(abi.encode("record", i));
             uint64 township = i % 2 == 0 ? TOWNSHIP_A : TOWNSHIP_B;
-            cases.submitApplication(caseIds[i], Programme.Dibao, Area.Urban, township, recordHash, keccak256(abi.encode("id", i)));
+            _submit(caseIds[i], township, recordHash, keccak256(abi.encode("id", i)));
             _decide(caseIds[i], recordHash, Stage.Review, 0, 0);
             _decide(caseIds[i], recordHash, Stage.Approval, 150_000, 2);
             cases.activate(caseIds[i], 0);
         }
 
+        vm.warp(1_797_300_000);
         appropriation = funds.appropriate(Programme.Dibao, 2026, 0, 5_000_000, 0);
         uint64[] memory allocationIds = new uint64[](4);
         allocationIds[0] = appropriation;
@@ -198,6 +203,27 @@ contract FundInvariantsTest {
         try funds.pay(handler.allocationIds(2), caseId, 202601, 1) {
             revert("second payment for a period accepted");
         } catch {}
+    }
+
+    function _submit(bytes32 caseId, uint64 township, bytes32 recordHash, bytes32 identity) private {
+        Application[] memory batch = new Application[](1);
+        batch[0] = Application({
+            caseId: caseId,
+            programme: Programme.Dibao,
+            area: Area.Urban,
+            jurisdiction: township,
+            recordHash: recordHash,
+            identityCommitment: identity,
+            household: new bytes32[](0),
+            caseworker: vm.addr(OFFICER_KEY),
+            deadline: uint64(block.timestamp + 1 hours),
+            r: 0,
+            vs: 0
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(OFFICER_KEY, cases.applicationDigest(batch[0]));
+        batch[0].r = r;
+        batch[0].vs = bytes32(uint256(s) | (uint256(v - 27) << 255));
+        cases.submitApplications(batch);
     }
 
     function _decide(bytes32 caseId, bytes32 recordHash, Stage stage, uint64 amount, uint8 householdSize) private {
