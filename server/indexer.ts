@@ -93,9 +93,10 @@ export class Indexer {
         const name = known.name;
         const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
         if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event)] = event;
-        // An allocation's own events, its children's creation (under the parent), and the payouts and reversals drawn on it.
-        const allocation = name === "AllocationMade" ? args.parent : args.allocationId;
-        if (typeof allocation === "string") entries[KEY.byAllocation(allocation, event)] = event;
+        // An allocation's own events (its creation, which names its officer, among them), its
+        // children's creation (under the parent too), and the payouts and reversals drawn on it.
+        if (typeof args.allocationId === "string") entries[KEY.byAllocation(args.allocationId, event)] = event;
+        if (name === "AllocationMade" && typeof args.parent === "string") entries[KEY.byAllocation(args.parent, event)] = event;
       }
       await this.state.put({ ...entries, [KEY.block]: to });
       return [];
@@ -111,7 +112,7 @@ export class Indexer {
     return (await this.state.list<LedgerEvent>(`ix:c:${caseId}:`)).map(([, e]) => e);
   }
 
-  /** The events of an allocation: its creation, its children's creation, the payouts and reversals drawn on it, in ledger order. */
+  /** The events of an allocation: its creation, its children's creation, the payouts and reversals drawn on it, in ledger order. Each names its actor. */
   async allocationEvents(allocationId: string): Promise<LedgerEvent[]> {
     return (await this.state.list<LedgerEvent>(`ix:a:${allocationId}:`)).map(([, e]) => e);
   }

@@ -2,6 +2,14 @@ import type { ChainClient } from "../chain/client.ts";
 import type { Indexer, LedgerEvent } from "../indexer.ts";
 import { jurisdictionCode, Programme } from "../chain/domain.ts";
 
+export interface FlowLine {
+  caseId: string;
+  period: number;
+  amount: string;
+  actor: string;
+  transactionHash: string;
+}
+
 export interface AllocationNode {
   allocationId: string;
   jurisdiction: string;
@@ -11,9 +19,12 @@ export interface AllocationNode {
   allocated: string;
   paid: string;
   purposeHash: string;
+  /** The finance officer who made it, as its AppropriationMade or AllocationMade names them; null where the index predates it. */
+  madeBy: string | null;
   children: AllocationNode[];
-  payouts: { caseId: string; period: number; amount: string; transactionHash: string }[];
-  reversals: { caseId: string; period: number; amount: string; transactionHash: string }[];
+  /** Each with the finance officer who paid or reversed it, as its event names them. */
+  payouts: FlowLine[];
+  reversals: FlowLine[];
   /** Reconciliation: the children's amounts and the payouts net of reversals, as the events show them. */
   totals: { childrenAmount: string; payouts: string; reversals: string; reconciles: boolean };
 }
@@ -37,9 +48,12 @@ export async function allocationFlow(chain: ChainClient, indexer: Indexer, alloc
 
 async function node(chain: ChainClient, indexer: Indexer, allocationId: bigint): Promise<AllocationNode> {
   const a = await chain.funds.allocation(allocationId);
-  const events = await indexer.allocationEvents(allocationId.toString());
-  const children = await Promise.all(events.filter((e) => e.name === "AllocationMade").map((e) => node(chain, indexer, BigInt(e.args.allocationId as string))));
-  const line = (e: LedgerEvent) => ({ caseId: e.args.caseId as string, period: Number(e.args.period), amount: e.args.amount as string, transactionHash: e.transactionHash });
+  const id = allocationId.toString();
+  const events = await indexer.allocationEvents(id);
+  // An AllocationMade is indexed under its parent and under itself.
+  const made = events.find((e) => (e.name === "AppropriationMade" || e.name === "AllocationMade") && e.args.allocationId === id);
+  const children = await Promise.all(events.filter((e) => e.name === "AllocationMade" && e.args.parent === id).map((e) => node(chain, indexer, BigInt(e.args.allocationId as string))));
+  const line = (e: LedgerEvent): FlowLine => ({ caseId: e.args.caseId as string, period: Number(e.args.period), amount: e.args.amount as string, actor: e.args.actor as string, transactionHash: e.transactionHash });
   const payouts = events.filter((e) => e.name === "PayoutMade").map(line);
   const reversals = events.filter((e) => e.name === "PayoutReversed").map(line);
   const sum = (xs: { amount: string }[]) => xs.reduce((s, x) => s + BigInt(x.amount), 0n);
@@ -54,6 +68,7 @@ async function node(chain: ChainClient, indexer: Indexer, allocationId: bigint):
     allocated: a.allocated.toString(),
     paid: a.paid.toString(),
     purposeHash: a.purposeHash,
+    madeBy: (made?.args.actor as string | undefined) ?? null,
     children,
     payouts,
     reversals,

@@ -3,12 +3,18 @@ import type { Indexer } from "../indexer.ts";
 import { CaseStatus } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { STAGE_LIMITS_DAYS } from "../verify/equalization.ts";
+import { stepOf, type StepName } from "./steps.ts";
 
 export interface TrailStep {
   at: string;
   where: "ledger" | "log";
   what: string;
+  /** For a ledger step: which step it is, who took it and the role it needed, all as its event says (never the transaction's sender, who may be a relayer). */
+  step?: StepName;
   actor?: string;
+  role?: string;
+  /** For a decision: every officer whose signature counted. */
+  signers?: string[];
   transactionHash?: string;
   blockNumber?: number;
   recordId?: string;
@@ -34,8 +40,10 @@ const transition = (from: CaseStatus, to: CaseStatus) => `${CaseStatus[from]} â†
 export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string) {
   // With the chain out of reach the trail is served as far as the index reaches.
   await indexer.catchUp().catch(() => undefined);
-  const steps: (TrailStep & { seconds: number; order: number })[] = (await indexer.caseEvents(caseId)).map((e) => {
+  const events = await indexer.caseEvents(caseId);
+  const steps: (TrailStep & { seconds: number; order: number })[] = events.map((e, i) => {
     const args = e.args;
+    const step = stepOf(e, events[i - 1]);
     // A case's first change of status is its CaseSubmitted (see ICaseRegistry).
     const what =
       e.name === "CaseTransition"
@@ -49,7 +57,8 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
       order: e.blockNumber * 1e6 + e.logIndex,
       where: "ledger",
       what,
-      actor: (args.actor ?? args.agent ?? args.auditor) as string | undefined,
+      ...(step && { step: step.step, actor: step.actors[0], role: step.roles.join(" or ") }),
+      ...(e.name === "CaseDecided" && { signers: step!.actors }),
       transactionHash: e.transactionHash,
       blockNumber: e.blockNumber,
       details: args,

@@ -43,7 +43,7 @@ export interface BundleRecord {
  * the perfect subtree hashes left of the range (`range.left`), the anchored checkpoints up to
  * `range.end` with consistency proofs between consecutive ones, and the deployment the chain
  * references point into. Nothing in it is taken on trust: `checkBundle` recomputes it, and
- * `verifyBundleOnChain` (server/audit) finds every checkpoint and ledger step on chain.
+ * `verifyBundle` (server/audit/verify-bundle.ts) finds every checkpoint and ledger step on chain.
  */
 export interface AuditBundle {
   format: typeof BUNDLE_FORMAT;
@@ -67,6 +67,11 @@ export interface Finding {
   caseId?: string;
   transactionHash?: string;
   treeSize?: number;
+  /** For a ledger step: which step (see StepName in server/audit/steps.ts), who took it, the role it needed and its block. */
+  step?: string;
+  actor?: string;
+  role?: string;
+  blockNumber?: number;
 }
 
 /** An approval packet whose signatures were recovered: what the chain's decision must match. */
@@ -102,6 +107,17 @@ export interface BundleCheck {
   kinds: Map<string, string | null>;
   /** Settlement records by leaf hash: what each payout's settlement on the ledger names as its receipt. */
   settlements: Map<string, { recordId: string; period: number; caseIds: Set<string> }>;
+  /** Reversal records (documents of type `payout-reversal`) by leaf hash: what each reversal on the ledger names as its reason. */
+  reversals: Map<string, ReversalRecord>;
+}
+
+/** What a reversal record says it reverses. */
+export interface ReversalRecord {
+  recordId: string;
+  caseId: string | null;
+  period: number;
+  allocationId: string;
+  amount: bigint;
 }
 
 /**
@@ -114,7 +130,7 @@ export interface BundleCheck {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), kinds: new Map(), settlements: new Map() };
+  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), kinds: new Map(), settlements: new Map(), reversals: new Map() };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -216,6 +232,10 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     if (record.kind === "settlement") {
       const p = record.public as { period: number; lines: { caseId: string; reference: string }[] };
       result.settlements.set(leaf.leafHash, { recordId: record.recordId, period: Number(p.period), caseIds: new Set(p.lines.map((line) => line.caseId)) });
+    }
+    if (record.kind === "document" && record.public.type === "payout-reversal") {
+      const p = record.public as { period: number; allocationId: string; amount: string };
+      result.reversals.set(leaf.leafHash, { recordId: record.recordId, caseId: record.caseId, period: Number(p.period), allocationId: String(p.allocationId), amount: BigInt(p.amount) });
     }
     if (record.kind === "payment-file") {
       const p = record.public as { period: number; allocationId: string; lines: { caseId: string; amount: string }[] };

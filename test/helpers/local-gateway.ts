@@ -14,6 +14,9 @@ import { roleId } from "../../server/chain/roles.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
+import { signedApplication } from "./application.ts";
+import { checkCharacter } from "../../server/records/identity.ts";
+import type { ApplicationInput } from "../../server/records/application.ts";
 
 /** Hardhat's well-known development keys: for local chains only. */
 export const DEV_KEYS = {
@@ -26,6 +29,12 @@ export const DEV_KEYS = {
 export const COUNTY = "440105000000";
 
 export const TOWNSHIP = "440105001000";
+
+/** The resident ID takeIn gives an applicant's spouse: the applicant's, registered in Beijing's Haidian (110108), which no test applicant is. */
+export function spouseOf(residentId: string): string {
+  const body = "110108" + residentId.slice(6, 17);
+  return body + checkCharacter(body);
+}
 
 /**
  * A gateway for county 440105 started from configuration alone, against a real JSON-RPC
@@ -108,20 +117,28 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
 
   const receipts = new Map<string, string>();
 
-  /** Takes an application in through the gateway as the seeded caseworker; returns its case id (its receipt's QR payload in `receipts`). */
+  /**
+   * Takes an application in through the gateway as the seeded caseworker, who signs it; returns
+   * its case id (its receipt's QR payload in `receipts`). The household is the applicant and a
+   * spouse, whose resident ID is the applicant's with another district's code (spouseOf).
+   */
   async function takeIn(residentId: string, programme = "dibao"): Promise<string> {
+    const fields = {
+      programme: programme as ApplicationInput["programme"],
+      area: "urban" as const,
+      jurisdiction: TOWNSHIP,
+      applicant: { name: "申请人", residentId },
+      household: [{ name: "家属", relation: "配偶", residentId: spouseOf(residentId) }],
+      monthlyIncome: 40_000,
+      documents: [],
+    };
+    // A deadline by the chain's clock, which tests move on.
+    const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 3600);
+    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { chainId: deployment.chainId, registry: deployment.contracts.caseRegistry }, deadline);
     const response = await request(gateway.url)
       .post("/v1/cases")
       .set("authorization", await signIn(DEV_KEYS.caseworker))
-      .send({
-        programme,
-        area: "urban",
-        jurisdiction: TOWNSHIP,
-        applicant: { name: "申请人", residentId },
-        household: [{ name: "家属", relation: "配偶" }],
-        monthlyIncome: 40_000,
-        documents: [],
-      })
+      .send(body)
       .expect(201);
     receipts.set(response.body.caseId, response.body.receipt.qr);
     return response.body.caseId;

@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Anchorer } from "../../anchorer.ts";
 import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
-import { AREAS, caseEntryOf, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
+import { AREAS, caseEntryOf, draftApplication, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
 import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
@@ -20,15 +20,43 @@ import type { SignedCall } from "../../cases/signed-call.ts";
 
 const person = { name: z.string().min(1).max(100) };
 
-export const applicationRequest = z.object({
+/** An application's fields: what the caseworker took down, from which its record is built (see applicationRecord). */
+export const applicationFields = z.object({
   programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
   area: z.enum(Object.keys(AREAS) as [keyof typeof AREAS]),
   jurisdiction: divisionCode,
   applicant: z.object({ ...person, residentId: z.string(), phone: z.string().max(30).optional(), address: z.string().max(300).optional() }),
-  household: z.array(z.object({ ...person, relation: z.string().min(1).max(30), residentId: z.string().optional() })).max(30),
+  // The household's other members, each named by their resident ID: the household's size is 1 + their number.
+  household: z.array(z.object({ ...person, relation: z.string().min(1).max(30), residentId: z.string() })).max(30),
   monthlyIncome: z.number().int().min(0),
   documents: z.array(z.object({ kind: z.string().min(1).max(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
 });
+
+const uint64 = z
+  .union([z.string().regex(/^\d{1,20}$/, "must be a whole number"), z.number().int().min(0)])
+  .transform((v) => BigInt(v))
+  .refine((v) => v < 2n ** 64n, "must be below 2^64");
+
+/** What the client chose to make the application's record one record: see ApplicationEnvelope. */
+export const applicationEnvelope = z.object({
+  caseId: z
+    .string()
+    .regex(/^0x[0-9a-f]{64}$/, "must be 0x and 64 lower-case hex digits, 32 random bytes")
+    .refine((id) => /[1-9a-f]/.test(id.slice(2)), "must not be zero"),
+  recordId: z.string().regex(/^r[0-9a-f]{32}$/, 'must be "r" and 32 lower-case hex digits (see docs/records.md)'),
+  createdAt: z.iso.datetime({ message: "must be an ISO 8601 time, UTC" }),
+  salt: z.string().regex(/^[0-9a-f]{32,128}$/, "must be 16 to 64 random bytes in lower-case hex"),
+});
+
+/** `POST /v1/cases`: the fields, the envelope, and the caseworker's signature of the application's authorisation until `deadline`. */
+export const applicationRequest = applicationFields.extend({
+  envelope: applicationEnvelope,
+  deadline: uint64,
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature, 0x-hex"),
+});
+
+/** `POST /v1/cases/draft`: the fields, and a deadline if not a day from now. */
+export const applicationDraftRequest = applicationFields.extend({ deadline: uint64.optional() });
 
 const uint = z.union([z.string().regex(/^\d+$/), z.number().int().min(0)]).transform((v) => BigInt(v));
 export const approvalsRequest = z.object({
@@ -77,6 +105,11 @@ const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
 export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   const router = Router();
   const caseOf = (req: Request): Promise<CaseEntry> => caseEntryOf(ctx.state, req.params.caseId as string);
+
+  router.post("/cases/draft", signedIn(signIn), validate(applicationDraftRequest), authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction), async (req, res) => {
+    const { deadline, ...fields } = req.body as z.infer<typeof applicationDraftRequest>;
+    res.json(await draftApplication(ctx, req.officer!, fields, deadline));
+  });
 
   router.post(
     "/cases",

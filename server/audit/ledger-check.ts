@@ -1,0 +1,346 @@
+import { coversDivision, jurisdictionCode, Stage } from "../chain/domain.ts";
+import { roleId } from "../chain/roles.ts";
+import type { BundleCheck, CheckedApproval, Finding, PaymentLine } from "../verify/bundle.ts";
+import { stepOf, type ChainEvent, type LedgerStep } from "./steps.ts";
+
+export interface AllocationTotals {
+  allocationId: string;
+  amount: string;
+  /** Payouts net of reversals, as the ledger's events show them. */
+  paid: string;
+  /** The sum of the bundle's payment-file lines drawn on it, net of the lines whose payouts were reversed. */
+  inPaymentFiles: string;
+  reconciles: boolean;
+}
+
+/** Whether an account held a role over a jurisdiction at the end of a block (see roleHistory). */
+export type RoleHistory = (role: string, account: string, jurisdiction: bigint, block: number) => boolean;
+
+export interface LedgerInput {
+  /** The division the bundle exports whole: the ledger's steps on its cases and its funds are the bundle's to account for. */
+  jurisdiction: string;
+  /** Whether the bundle starts at the log's first leaf, and so holds every record logged before its end. */
+  complete: boolean;
+  /**
+   * The last block whose steps' records a complete bundle must hold, -1 for none. A step of a
+   * later block with no record is only a warning: its record may be logged after the bundle's
+   * last checkpoint (see verifyBundle).
+   */
+  coveredTo: number;
+  /** What the offline check of the bundle found. */
+  offline: BundleCheck;
+  /** Every event of the case registry and the fund ledger, in ledger order. */
+  events: readonly ChainEvent[];
+  holds: RoleHistory;
+}
+
+export interface LedgerCheck {
+  failures: Finding[];
+  warnings: Finding[];
+  allocations: AllocationTotals[];
+  payouts: number;
+  settled: number;
+  unsettled: number;
+  reversals: number;
+}
+
+interface Payout {
+  caseId: string;
+  period: number;
+  allocationId: string;
+  amount: bigint;
+  transactionHash: string;
+  line: PaymentLine | null;
+  /** Paid after the steps the bundle covers and in none of its payment files: left out of the reconciliation. */
+  unfiled: boolean;
+  settled: boolean;
+  reversed: boolean;
+}
+
+const lower = (value: unknown) => String(value).toLowerCase();
+
+/**
+ * Holds the ledger's steps to the bundle, with nothing but the two: each step's actor held a role
+ * the step needs over the case's (or allocation's) jurisdiction at its block; each case, decision,
+ * payout and reversal of the bundle's jurisdiction has its record in the bundle (a failure when
+ * the bundle starts at the log's first leaf and the step is covered, a warning otherwise); each
+ * decision matches its approval packet; each payout its payment file, an earlier approval and an
+ * allocation; each reversal the payout it reverses (the case's latest unreversed payout for the
+ * period) and its record; each settlement its receipt; and each allocation's payouts net of
+ * reversals its payment files. Events are read in ledger order, so that a step is judged by the
+ * case's jurisdiction, approval and payouts as they stood when it was taken.
+ */
+export function checkLedger(input: LedgerInput): LedgerCheck {
+  const { offline, holds } = input;
+  const failures: Finding[] = [];
+  const warnings: Finding[] = [];
+  const covered = (block: number) => input.complete && block <= input.coveredTo;
+  const missing = (finding: Finding) => (covered(finding.blockNumber!) ? failures : warnings).push(finding);
+
+  // The bundle's facts, keyed as the event decoder spells hashes: lower-case hex.
+  const named = new Set([...offline.caseIds].map(lower));
+  const applications = new Map([...offline.applications].map(([caseId, hashes]) => [lower(caseId), new Set([...hashes].map(lower))]));
+  const kinds = new Map([...offline.kinds].map(([hash, kind]) => [lower(hash), kind]));
+  const settlements = new Map([...offline.settlements].map(([hash, s]) => [lower(hash), { ...s, caseIds: new Set([...s.caseIds].map(lower)) }]));
+  const reversalRecords = new Map([...offline.reversals].map(([hash, r]) => [lower(hash), r]));
+  const packets = new Map<string, CheckedApproval>(offline.approvals.map((a) => [lower(a.digest), a]));
+  const forged = new Set(offline.failures.filter((f) => f.code === "APPROVAL_SIGNATURE_FORGED").map((f) => lower(f.caseId)));
+  const lines = new Map<string, PaymentLine[]>();
+  for (const line of offline.paymentLines) {
+    const key = `${lower(line.caseId)}/${line.period}`;
+    lines.set(key, [...(lines.get(key) ?? []), line]);
+  }
+
+  const jurisdictionOf = new Map<string, bigint>();
+  const inScope = (caseId: string, ...jurisdictions: bigint[]) => named.has(caseId) || jurisdictions.some((j) => coversDivision(input.jurisdiction, jurisdictionCode(j)));
+  /** An allocation the bundle's division draws on or hands down: its jurisdiction and the bundle's are on one line. */
+  const onLine = (j: bigint) => coversDivision(input.jurisdiction, jurisdictionCode(j)) || coversDivision(jurisdictionCode(j), input.jurisdiction);
+  const approved = new Map<string, { block: number; amount: bigint }>();
+  const payouts = new Map<string, Payout[]>();
+  const allPayouts: Payout[] = [];
+  const accounts = new Map<string, { jurisdiction: bigint | null; amount: bigint; paid: bigint; files: bigint; unfiled: bigint }>();
+  const account = (id: unknown) => {
+    const key = String(id);
+    if (!accounts.has(key)) accounts.set(key, { jurisdiction: null, amount: -1n, paid: 0n, files: 0n, unfiled: 0n });
+    return accounts.get(key)!;
+  };
+  let reversals = 0;
+
+  /** Each of the step's actors must hold one of its roles over `jurisdiction` at the step's block. */
+  const authorise = (e: ChainEvent, s: LedgerStep, jurisdiction: bigint, caseId?: string, code = "STEP_ACTOR_UNAUTHORIZED") => {
+    for (const actor of s.actors) {
+      if (s.roles.some((role) => holds(roleId(role), actor, jurisdiction, e.blockNumber))) continue;
+      const role = s.roles.join(" or ");
+      const on = caseId ? ` on case ${caseId}` : e.args.allocationId !== undefined ? ` of allocation ${String(e.args.allocationId)}` : "";
+      failures.push({
+        code,
+        message: `${actor} took the ${s.step} step${on} without the ${role} role over ${jurisdictionCode(jurisdiction)} at block ${e.blockNumber}`,
+        step: s.step,
+        actor,
+        role,
+        blockNumber: e.blockNumber,
+        caseId,
+        transactionHash: e.transactionHash,
+      });
+    }
+  };
+
+  let previous: ChainEvent | undefined;
+  for (const e of input.events) {
+    const s = stepOf(e, previous);
+    previous = e;
+    const a = e.args;
+    const at = { blockNumber: e.blockNumber, transactionHash: e.transactionHash };
+
+    if (e.name === "AppropriationMade" || e.name === "AllocationMade") {
+      const funds = account(a.allocationId);
+      funds.jurisdiction = BigInt(a.jurisdiction as string);
+      funds.amount = BigInt(a.amount as string);
+      // An allocation is made by a finance officer over its parent's jurisdiction, where the funds are.
+      const parent = e.name === "AllocationMade" ? account(a.parent).jurisdiction : null;
+      const over = parent ?? funds.jurisdiction;
+      if (onLine(funds.jurisdiction) || (parent !== null && onLine(parent))) authorise(e, s!, over);
+      continue;
+    }
+    if (typeof a.caseId !== "string") continue;
+    const caseId = a.caseId.toLowerCase();
+
+    if (e.name === "CaseSubmitted") {
+      const j = BigInt(a.jurisdiction as string);
+      jurisdictionOf.set(caseId, j);
+      if (!inScope(caseId, j)) continue;
+      authorise(e, s!, j, caseId);
+      const recordHash = lower(a.recordHash);
+      const held = applications.get(caseId);
+      const actor = String(a.actor);
+      if (!held) {
+        missing({ code: "CASE_WITHOUT_RECORD", message: `case ${caseId} was opened on the ledger by ${actor} with record ${recordHash}, but the bundle holds no application record of it`, caseId, step: "application", actor, ...at });
+      } else if (!held.has(recordHash)) {
+        missing({ code: "LEDGER_RECORD_MISSING", message: `case ${caseId} was submitted on the ledger with record ${recordHash}, which the bundle lacks`, caseId, step: "application", actor, ...at });
+      }
+      continue;
+    }
+    const j = jurisdictionOf.get(caseId);
+    // Every case's events follow its CaseSubmitted; one without it is no case of this registry's.
+    if (j === undefined) continue;
+
+    if (e.name === "CaseTransferred") {
+      const to = BigInt(a.to as string);
+      if (inScope(caseId, j, to)) {
+        authorise(e, s!, j, caseId);
+        authorise(e, s!, to, caseId);
+      }
+      jurisdictionOf.set(caseId, to);
+      continue;
+    }
+    if (!inScope(caseId, j)) continue;
+
+    switch (e.name) {
+      case "CaseDecided": {
+        if (Number(a.stage) === Stage.Approval && a.approve) approved.set(caseId, { block: e.blockNumber, amount: BigInt(a.amount as string) });
+        const digest = lower(a.digest);
+        const packet = packets.get(digest);
+        if (!packet) {
+          if (!forged.has(caseId)) {
+            missing({ code: "APPROVAL_PACKET_MISSING", message: `the ledger's decision ${digest} on case ${caseId} has no approval packet in the bundle`, caseId, step: s!.step, ...at });
+          }
+        } else {
+          packets.delete(digest);
+          const signers = s!.actors.map(lower).sort().join(",");
+          if (signers !== packet.signers.map(lower).sort().join(",")) {
+            failures.push({ code: "APPROVAL_SIGNERS_MISMATCH", message: `the ledger counted signers ${s!.actors.join(",")} for decision ${digest} on case ${caseId}, the packet names ${packet.signers.join(",")}`, caseId, recordId: packet.recordId, ...at });
+          }
+        }
+        authorise(e, s!, j, caseId, "APPROVAL_SIGNER_UNAUTHORIZED");
+        break;
+      }
+      case "CaseRecordRevised": {
+        authorise(e, s!, j, caseId);
+        const recordHash = lower(a.recordHash);
+        const held = applications.get(caseId);
+        // A case with no application record at all failed as CASE_WITHOUT_RECORD already.
+        if (held && !held.has(recordHash)) {
+          missing({ code: "LEDGER_RECORD_MISSING", message: `case ${caseId} was revised on the ledger (revision ${String(a.revision)}) with record ${recordHash}, which the bundle lacks`, caseId, step: "revision", actor: String(a.actor), ...at });
+        }
+        break;
+      }
+      case "PayoutMade":
+        checkPayout(e, s!, caseId, j);
+        break;
+      case "PayoutSettled":
+        checkSettlement(e, s!, caseId, j);
+        break;
+      case "PayoutReversed":
+        checkReversal(e, s!, caseId, j);
+        break;
+      default:
+        // CaseTransition, CaseFlagged, PayoutAcknowledged: the actor's role is all there is to check.
+        if (s && !s.partOf) authorise(e, s, j, caseId);
+    }
+  }
+
+  function checkPayout(e: ChainEvent, s: LedgerStep, caseId: string, j: bigint) {
+    const period = Number(e.args.period);
+    const allocationId = String(e.args.allocationId);
+    const amount = BigInt(e.args.amount as string);
+    const at = { caseId, blockNumber: e.blockNumber, transactionHash: e.transactionHash };
+    const key = `${caseId}/${period}`;
+    authorise(e, s, j, caseId);
+    const funds = account(allocationId);
+    funds.paid += amount;
+    const where = `the payout to case ${caseId} for period ${period}`;
+    // A period paid again after a reversal has a payment file for each payout: the one that says what was paid, else the first.
+    const candidates = lines.get(key) ?? [];
+    const index = Math.max(0, candidates.findIndex((l) => l.amount === amount && l.allocationId === allocationId));
+    const line = candidates.splice(index, 1)[0] ?? null;
+    if (!line) {
+      missing({ code: "PAYOUT_WITHOUT_PAYMENT_FILE", message: `${where} (${amount}) is on the ledger but in no payment file of the bundle`, step: "payout", actor: String(e.args.actor), ...at });
+    } else {
+      funds.files += line.amount;
+      if (line.amount !== amount) {
+        failures.push({ code: "PAYOUT_AMOUNT_MISMATCH", message: `${where}: the ledger paid ${amount}, payment file ${line.recordId} says ${line.amount}`, recordId: line.recordId, ...at });
+      }
+      if (line.allocationId !== allocationId) {
+        failures.push({ code: "PAYOUT_ALLOCATION_MISMATCH", message: `${where} drew on allocation ${allocationId}, payment file ${line.recordId} names ${line.allocationId}`, recordId: line.recordId, ...at });
+      }
+    }
+    const approval = approved.get(caseId);
+    if (!approval) {
+      failures.push({ code: "PAYOUT_WITHOUT_APPROVAL", message: `${where} has no approval on the ledger before it`, ...at });
+    } else if (amount > approval.amount) {
+      failures.push({ code: "PAYOUT_ABOVE_APPROVAL", message: `${where} is ${amount}, above the approved ${approval.amount}`, ...at });
+    }
+    if (funds.amount < 0n) failures.push({ code: "PAYOUT_WITHOUT_ALLOCATION", message: `${where} drew on allocation ${allocationId}, which the ledger never made`, ...at });
+    const unfiled = !line && !covered(e.blockNumber);
+    if (unfiled) funds.unfiled += amount;
+    const payout: Payout = { caseId, period, allocationId, amount, transactionHash: e.transactionHash, line, unfiled, settled: false, reversed: false };
+    payouts.set(key, [...(payouts.get(key) ?? []), payout]);
+    allPayouts.push(payout);
+  }
+
+  // Each settlement names as its receipt the hash of the settlement agent's record, which must list the case and period.
+  function checkSettlement(e: ChainEvent, s: LedgerStep, caseId: string, j: bigint) {
+    const period = Number(e.args.period);
+    const receiptHash = lower(e.args.receiptHash);
+    authorise(e, s, j, caseId);
+    const payout = (payouts.get(`${caseId}/${period}`) ?? []).findLast((p) => !p.reversed && !p.settled);
+    if (payout) payout.settled = true;
+    const where = `the settlement of case ${caseId} for period ${period}`;
+    const evidence = settlements.get(receiptHash);
+    const kind = kinds.get(receiptHash);
+    if (evidence ? evidence.period !== period || !evidence.caseIds.has(caseId) : kind !== undefined && kind !== null) {
+      failures.push({
+        code: "SETTLEMENT_RECORD_MISMATCH",
+        message: `${where} names record ${evidence?.recordId ?? receiptHash} as its receipt, which is ${evidence ? "a settlement of other payouts" : `a ${kind} record`}`,
+        caseId,
+        recordId: evidence?.recordId,
+        transactionHash: e.transactionHash,
+      });
+    } else if (kind === undefined) {
+      warnings.push({ code: "SETTLEMENT_EVIDENCE_MISSING", message: `${where} names receipt ${receiptHash}, which is no leaf of this bundle (logged before its range, or not in the log)`, caseId, transactionHash: e.transactionHash });
+    }
+  }
+
+  // A reversal undoes the case's latest unreversed payout for the period, exactly: the same allocation and amount.
+  function checkReversal(e: ChainEvent, s: LedgerStep, caseId: string, j: bigint) {
+    reversals++;
+    const period = Number(e.args.period);
+    const allocationId = String(e.args.allocationId);
+    const amount = BigInt(e.args.amount as string);
+    const at = { caseId, step: "reversal", actor: String(e.args.actor), blockNumber: e.blockNumber, transactionHash: e.transactionHash };
+    authorise(e, s, j, caseId);
+    account(allocationId).paid -= amount;
+    const where = `the reversal of ${amount} on allocation ${allocationId} to case ${caseId} for period ${period}`;
+    const payout = (payouts.get(`${caseId}/${period}`) ?? []).findLast((p) => !p.reversed);
+    if (!payout) {
+      failures.push({ code: "REVERSAL_WITHOUT_PAYOUT", message: `${where} follows no unreversed payout of that case and period on the ledger`, ...at });
+    } else {
+      payout.reversed = true;
+      if (payout.line) account(payout.allocationId).files -= payout.line.amount;
+      if (payout.unfiled) account(payout.allocationId).unfiled -= payout.amount;
+      if (payout.allocationId !== allocationId || payout.amount !== amount) {
+        failures.push({ code: "REVERSAL_PAYOUT_MISMATCH", message: `${where} does not match the payout it reverses: ${payout.amount} from allocation ${payout.allocationId} (transaction ${payout.transactionHash})`, ...at });
+      }
+    }
+    const reason = lower(e.args.reasonHash);
+    const record = reversalRecords.get(reason);
+    const kind = kinds.get(reason);
+    if (record) {
+      if (lower(record.caseId) !== caseId || record.period !== period || record.allocationId !== allocationId || record.amount !== amount) {
+        failures.push({
+          code: "REVERSAL_RECORD_MISMATCH",
+          message: `${where} names record ${record.recordId} as its reason, which reverses ${record.amount} on allocation ${record.allocationId} to case ${record.caseId} for period ${record.period}`,
+          recordId: record.recordId,
+          ...at,
+        });
+      }
+    } else if (kind === undefined) {
+      missing({ code: "REVERSAL_WITHOUT_RECORD", message: `${where} names reason ${reason}, which is no record of the bundle`, ...at });
+    } else if (kind !== null) {
+      failures.push({ code: "REVERSAL_RECORD_MISMATCH", message: `${where} names as its reason a ${kind} record, not a record of a payout's reversal`, ...at });
+    }
+  }
+
+  let settled = 0;
+  let unsettled = 0;
+  for (const p of allPayouts) {
+    if (p.settled) settled++;
+    else if (!p.reversed) {
+      unsettled++;
+      warnings.push({ code: "PAYOUT_UNSETTLED", message: `the payout to case ${p.caseId} for period ${p.period} has no settlement confirmation yet`, caseId: p.caseId, transactionHash: p.transactionHash });
+    }
+  }
+  for (const packet of packets.values()) {
+    warnings.push({ code: "APPROVAL_NOT_ON_LEDGER", message: `approval packet ${packet.recordId} on case ${packet.caseId} (digest ${packet.digest}) has no decision on the ledger yet`, recordId: packet.recordId, caseId: packet.caseId });
+  }
+  for (const line of [...lines.values()].flat()) {
+    warnings.push({ code: "PAYMENT_FILE_UNPAID", message: `payment file ${line.recordId} lists case ${line.caseId} for period ${line.period}, which the ledger has not paid`, caseId: line.caseId, recordId: line.recordId });
+  }
+  const allocations = [...accounts]
+    .filter(([, a]) => a.paid !== 0n || a.files !== 0n)
+    .map(([allocationId, a]) => ({ allocationId, amount: a.amount.toString(), paid: a.paid.toString(), inPaymentFiles: a.files.toString(), reconciles: a.paid <= a.amount && (!input.complete || a.paid - a.unfiled === a.files) }));
+  for (const t of allocations) {
+    if (!t.reconciles) failures.push({ code: "ALLOCATION_UNRECONCILED", message: `allocation ${t.allocationId}: the ledger paid ${t.paid} net of reversals, its payment files say ${t.inPaymentFiles}, its amount is ${t.amount}` });
+  }
+  return { failures, warnings, allocations, payouts: allPayouts.length, settled, unsettled, reversals };
+}

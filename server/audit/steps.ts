@@ -1,0 +1,123 @@
+import { CaseStatus, Stage, type RoleName } from "../chain/domain.ts";
+
+/** A ledger event with its arguments by name, JSON-safe as `eventDecoder` gives them (integers as decimal strings). */
+export interface ChainEvent {
+  name: string;
+  args: Record<string, unknown>;
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+}
+
+export type StepName =
+  | "application"
+  | "review"
+  | "approval"
+  | "objection"
+  | "revision"
+  | "activation"
+  | "suspension"
+  | "resumption"
+  | "exit"
+  | "transfer"
+  | "flag"
+  | "payout"
+  | "settlement"
+  | "reversal"
+  | "acknowledgement"
+  | "appropriation"
+  | "allocation";
+
+/** A ledger event read as the step an officer took. */
+export interface LedgerStep {
+  step: StepName;
+  /** Who took it, as the event names it: for a decision, every signer whose signature counted (the first is its CaseTransition's actor). */
+  actors: string[];
+  /** The roles the ledger accepts for the step, any one of them, over the case's or allocation's jurisdiction. */
+  roles: readonly RoleName[];
+  /**
+   * A status change that is part of a decision or a revision: its actor is the decision's first
+   * signer or the revision's caseworker, held to the role where CaseDecided or CaseRecordRevised is.
+   */
+  partOf?: "decision" | "revision";
+}
+
+const step = (name: StepName, actor: unknown, roles: readonly RoleName[], partOf?: LedgerStep["partOf"]): LedgerStep => ({
+  step: name,
+  actors: [String(actor)],
+  roles,
+  ...(partOf && { partOf }),
+});
+
+/**
+ * The step an event records, with its actor and the roles it needed, as the contracts check them
+ * (ICaseRegistry, IFundLedger); null for an event that is no officer's step on a case or on funds
+ * (configuration by governance). `previous` is the event logged just before it: a revision of a
+ * decided case logs CaseRecordRevised and then its CaseTransition back to Submitted in the same
+ * transaction, which tells it from an objection (InNotice to Submitted as well).
+ */
+export function stepOf(event: ChainEvent, previous?: ChainEvent): LedgerStep | null {
+  const a = event.args;
+  switch (event.name) {
+    case "CaseSubmitted":
+      return step("application", a.actor, ["CASEWORKER"]);
+    case "CaseDecided": {
+      const review = Number(a.stage) === Stage.Review;
+      return { step: review ? "review" : "approval", actors: (a.signers as string[]).map(String), roles: [review ? "REVIEWER" : "APPROVER"] };
+    }
+    case "CaseTransition":
+      return transitionStep(event, previous);
+    case "CaseRecordRevised":
+      return step("revision", a.actor, ["CASEWORKER"]);
+    case "CaseTransferred":
+      return step("transfer", a.actor, ["APPROVER"]);
+    case "CaseFlagged":
+      return step("flag", a.auditor, ["AUDITOR"]);
+    case "PayoutMade":
+      return step("payout", a.actor, ["FINANCE_OFFICER"]);
+    case "PayoutSettled":
+      return step("settlement", a.agent, ["SETTLEMENT_AGENT"]);
+    case "PayoutReversed":
+      return step("reversal", a.actor, ["FINANCE_OFFICER"]);
+    case "PayoutAcknowledged":
+      return step("acknowledgement", a.actor, ["CASEWORKER", "LOG_OPERATOR"]);
+    case "AppropriationMade":
+      return step("appropriation", a.actor, ["FINANCE_OFFICER"]);
+    case "AllocationMade":
+      return step("allocation", a.actor, ["FINANCE_OFFICER"]);
+    default:
+      return null;
+  }
+}
+
+function transitionStep(event: ChainEvent, previous?: ChainEvent): LedgerStep | null {
+  const { actor } = event.args;
+  const from = Number(event.args.from);
+  const to = Number(event.args.to);
+  const revised =
+    previous?.name === "CaseRecordRevised" && previous.transactionHash === event.transactionHash && previous.args.caseId === event.args.caseId;
+  switch (to) {
+    // Only a decision leads to Reviewed, InNotice or Rejected.
+    case CaseStatus.Reviewed:
+      return step("review", actor, ["REVIEWER"], "decision");
+    case CaseStatus.InNotice:
+      return step("approval", actor, ["APPROVER"], "decision");
+    case CaseStatus.Rejected:
+      return from === CaseStatus.Submitted ? step("review", actor, ["REVIEWER"], "decision") : step("approval", actor, ["APPROVER"], "decision");
+    case CaseStatus.Submitted:
+      return revised ? step("revision", actor, ["CASEWORKER"], "revision") : step("objection", actor, ["CASEWORKER", "REVIEWER"]);
+    case CaseStatus.Active:
+      return from === CaseStatus.Suspended ? step("resumption", actor, ["APPROVER"]) : step("activation", actor, ["CASEWORKER", "APPROVER"]);
+    case CaseStatus.Suspended:
+      return step("suspension", actor, ["APPROVER"]);
+    case CaseStatus.Terminated:
+      return step("exit", actor, ["APPROVER"]);
+    default:
+      return null;
+  }
+}
+
+/** The steps of events in ledger order, each read with the event before it. */
+export function ledgerSteps(events: readonly ChainEvent[]): (LedgerStep | null)[] {
+  return events.map((e, i) => stepOf(e, events[i - 1]));
+}

@@ -1,0 +1,373 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hexlify, id, randomBytes, TypedDataEncoder, type Signer } from "ethers";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportBundle } from "../server/audit/export.ts";
+import { checkLedger, type LedgerInput } from "../server/audit/ledger-check.ts";
+import type { ChainEvent } from "../server/audit/steps.ts";
+import { caseTrail } from "../server/audit/trail.ts";
+import { ledgerEvents, roleHistory, verifyBundle } from "../server/audit/verify-bundle.ts";
+import type { ChainClient } from "../server/chain/client.ts";
+import { Programme, Stage } from "../server/chain/domain.ts";
+import { inWindows } from "../server/chain/events.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { Indexer } from "../server/indexer.ts";
+import { RecordLog } from "../server/log/record-log.ts";
+import { keyringFrom } from "../server/records/envelope.ts";
+import { newRecord, type NewRecord } from "../server/records/record.ts";
+import { StateStore } from "../server/state/state-store.ts";
+import { checkBundle, decisionDomain, DECISION_TYPES, type AuditBundle } from "../server/verify/index.ts";
+import { buildWorld, DAY, J, type World } from "./helpers/world.ts";
+
+const COUNTY = "440105000000";
+const TOWNSHIP = "440105001000";
+const AMOUNT = 150_000n;
+
+let w: World;
+let log: RecordLog;
+let state: StateStore;
+let anchoredSize = 0;
+/** The month the payouts are for, the chain's own (China Standard Time), and so the allocation's fiscal year. */
+let period: number;
+const ids: { paid: string; objected: string; unpaid: string; identityOfObjected: string } = { paid: "", objected: "", unpaid: "", identityOfObjected: "" };
+let honest: AuditBundle;
+/** The last block of the honest ledger, before the ghosts. */
+let honestHead: number;
+
+/** The chain's current month, YYYYMM in China Standard Time, as contracts/funds/Periods.sol reads it. */
+async function chainMonth(): Promise<number> {
+  const d = new Date((Number(await w.time()) + 8 * 3600) * 1000);
+  return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1;
+}
+
+/** Logs a record and returns its leaf hash: what the ledger step names. Every record is logged before its step, as the gateway does. */
+async function logged(record: NewRecord): Promise<string> {
+  const [appended] = await log.append([newRecord(record)]);
+  return appended!.leafHash;
+}
+
+/** Signs and anchors the log as it stands, as the gateway's anchorer does. */
+async function anchor(): Promise<void> {
+  const checkpoint = await log.signCheckpoint(w.who.logOperator);
+  const proof = (await log.consistencyProof(anchoredSize, checkpoint.treeSize)).map(hexlify);
+  const receipt = (await (await w.contracts.anchor.connect(w.who.logOperator).anchor(log.logId, checkpoint.treeSize, checkpoint.root, proof)).wait())!;
+  await log.recordAnchoring(checkpoint.treeSize, { chainId: Number(w.chainId), anchor: await w.contracts.anchor.getAddress(), transactionHash: receipt.hash, blockNumber: receipt.blockNumber });
+  anchoredSize = checkpoint.treeSize;
+}
+
+/** One more record and one more anchoring: the steps mined before the last anchoring are then covered by the next bundle. */
+async function anchorTwice(): Promise<void> {
+  await anchor();
+  await logged({ kind: "access-log", jurisdiction: COUNTY, public: { reader: w.who.auditor.address, purpose: "test", fields: [] } });
+  await anchor();
+}
+
+const exported = () => exportBundle(log, w.deployment, { jurisdiction: COUNTY, auditor: w.who.auditor.address });
+
+/** A decision as the gateway relays it: the approval packet logged, then the decision on the ledger. */
+async function decide(caseId: string, stage: Stage, signers: Signer[], terms: { amount?: bigint; householdSize?: number } = {}) {
+  const decision = await w.decision(caseId, { stage, amount: terms.amount ?? 0n, householdSize: terms.householdSize ?? 0 });
+  const signatures = await w.sign(decision, signers);
+  const domain = decisionDomain(w.chainId, await w.contracts.cases.getAddress());
+  await logged({
+    kind: "approval-packet",
+    caseId,
+    jurisdiction: TOWNSHIP,
+    public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest: TypedDataEncoder.hash(domain, DECISION_TYPES, decision), signatures },
+  });
+  await (await w.contracts.cases.decide(decision, signatures)).wait();
+}
+
+/** A case opened by the caseworker's signed application, with its record logged first; the operator-like governance account relays it. */
+async function open(): Promise<{ caseId: string; identity: string }> {
+  const caseId = hexlify(randomBytes(32));
+  const recordHash = await logged({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 2 }, personal: { applicant: { name: "申请人" } } });
+  const { identity } = await w.submit({ caseId, recordHash });
+  await decide(caseId, Stage.Review, [w.who.reviewer1]);
+  await decide(caseId, Stage.Approval, [w.who.approver1, w.who.approver2], { amount: AMOUNT, householdSize: 2 });
+  return { caseId, identity };
+}
+
+async function activate(caseId: string) {
+  const evidence = await logged({ kind: "document", caseId, jurisdiction: TOWNSHIP, public: { type: "public-notice-completed" } });
+  await (await w.contracts.cases.connect(w.who.caseworker).activate(caseId, evidence)).wait();
+}
+
+async function pay(caseId: string, allocationId: bigint) {
+  await logged({ kind: "payment-file", jurisdiction: TOWNSHIP, public: { period, allocationId: allocationId.toString(), programme: "dibao", lines: [{ caseId, amount: AMOUNT.toString() }] } });
+  await (await w.contracts.funds.connect(w.who.finance).pay(allocationId, caseId, period, AMOUNT)).wait();
+}
+
+const head = async () => w.ethers.provider.getBlockNumber();
+const eventsTo = async (last: number) => ledgerEvents(w.ethers.provider, [await w.contracts.cases.getAddress(), await w.contracts.funds.getAddress()], (query) => inWindows(query, last));
+
+/**
+ * The ledger of one township, every step taken by its officer and relayed by another account: a
+ * case paid, reversed, paid again and settled; a case objected to, reviewed again and revised; a
+ * case active and not yet paid. Every step's record is logged before the step, as the gateway does.
+ */
+beforeAll(async () => {
+  w = await buildWorld();
+  log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-log-")), { logId: id("ledger actors"), keyring: keyringFrom({ current: "k1", keys: { k1: Buffer.from(randomBytes(32)).toString("base64") } }) });
+  state = await StateStore.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-state-")));
+
+  ids.paid = (await open()).caseId;
+  ids.unpaid = (await open()).caseId;
+  const objected = await open();
+  ids.objected = objected.caseId;
+  ids.identityOfObjected = objected.identity;
+  const complaint = await logged({ kind: "complaint", caseId: ids.objected, jurisdiction: TOWNSHIP, public: { type: "objection" }, personal: { text: "家中有车辆未申报" } });
+  await (await w.contracts.cases.connect(w.who.reviewer1).lodgeObjection(ids.objected, complaint)).wait();
+  await decide(ids.objected, Stage.Review, [w.who.reviewer1]);
+  const revision = await logged({ kind: "application", caseId: ids.objected, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 2, reason: "复核后更正收入" } });
+  await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord({ caseId: ids.objected, recordHash: revision, identityCommitment: ids.identityOfObjected, joined: [], left: [], evidenceHash: revision })).wait();
+
+  await w.advance(7 * DAY);
+  await activate(ids.paid);
+  await activate(ids.unpaid);
+  period = await chainMonth();
+  const fiscalYear = Math.floor(period / 100);
+  const appropriation = await logged({ kind: "document", jurisdiction: COUNTY, public: { type: "appropriation", programme: "dibao", fiscalYear, amount: "10000000" } });
+  await (await w.contracts.funds.connect(w.who.finance).appropriate(Programme.Dibao, fiscalYear, J.countyA, 10_000_000n, appropriation)).wait();
+  const allocation = await logged({ kind: "document", jurisdiction: TOWNSHIP, public: { type: "allocation", parentId: "1", amount: "1000000" } });
+  await (await w.contracts.funds.connect(w.who.finance).allocate(1n, J.townshipA1, 1_000_000n, allocation)).wait();
+
+  await pay(ids.paid, 2n);
+  const reason = await logged({ kind: "document", caseId: ids.paid, jurisdiction: TOWNSHIP, public: { type: "payout-reversal", period, allocationId: "2", amount: AMOUNT.toString() }, personal: { reason: "账户已注销" } });
+  await (await w.contracts.funds.connect(w.who.finance).reversePayout(2n, ids.paid, period, AMOUNT, reason)).wait();
+  await pay(ids.paid, 2n);
+  const receipt = await logged({ kind: "settlement", jurisdiction: COUNTY, public: { period, lines: [{ caseId: ids.paid, reference: "ICBC-1" }] } });
+  await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(period, [{ caseId: ids.paid, receiptHash: receipt }])).wait();
+
+  await anchorTwice();
+  honest = await exported();
+  honestHead = await head();
+}, 180_000);
+afterAll(async () => {
+  await log?.close();
+  await state?.close();
+});
+
+describe("the officer named as each ledger step's actor", () => {
+  it("verifies the honest township's bundle: every step's actor held its role, every case, payout and reversal has its record", async () => {
+    const report = await verifyBundle(honest, w.ethers.provider, { anchor: await w.contracts.anchor.getAddress() });
+    expect(report.failures).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.summary).toMatchObject({ approvals: 7, payouts: 2, settled: 1, unsettled: 0, reversals: 1 });
+    // Paid, reversed and paid again: the payment files net of the reversed one reconcile with the ledger.
+    expect(report.allocations).toEqual([{ allocationId: "2", amount: "1000000", paid: AMOUNT.toString(), inPaymentFiles: AMOUNT.toString(), reconciles: true }]);
+  });
+
+  it("gives each step of the trail the actor its event names, never the account that relayed it", async () => {
+    const chain = { cases: w.contracts.cases, funds: w.contracts.funds, provider: w.ethers.provider } as unknown as ChainClient;
+    const indexer = new Indexer(state, chain, 0, pino({ level: "silent" }));
+    const ledgerSteps = async (caseId: string) => (await caseTrail(indexer, log, caseId)).steps.filter((s) => s.where === "ledger").map((s) => [s.step, s.actor, s.role]);
+    const { caseworker, reviewer1, approver1, approver2, finance, settlement } = w.who;
+    const [firstApprover] = [approver1.address, approver2.address].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const approval = ["approval", firstApprover, "APPROVER"];
+    expect(await ledgerSteps(ids.paid)).toEqual([
+      ["application", caseworker.address, "CASEWORKER"],
+      ["review", reviewer1.address, "REVIEWER"],
+      ["review", reviewer1.address, "REVIEWER"],
+      approval,
+      approval,
+      ["activation", caseworker.address, "CASEWORKER or APPROVER"],
+      ["payout", finance.address, "FINANCE_OFFICER"],
+      ["reversal", finance.address, "FINANCE_OFFICER"],
+      ["payout", finance.address, "FINANCE_OFFICER"],
+      ["settlement", settlement.address, "SETTLEMENT_AGENT"],
+    ]);
+    // The objection is the reviewer's; the revision's CaseRecordRevised and its return to review are the caseworker's.
+    expect((await ledgerSteps(ids.objected)).slice(5)).toEqual([
+      ["objection", reviewer1.address, "CASEWORKER or REVIEWER"],
+      ["review", reviewer1.address, "REVIEWER"],
+      ["review", reviewer1.address, "REVIEWER"],
+      ["revision", caseworker.address, "CASEWORKER"],
+      ["revision", caseworker.address, "CASEWORKER"],
+    ]);
+    const decided = (await caseTrail(indexer, log, ids.paid)).steps.find((s) => s.step === "approval" && s.signers);
+    expect([...decided!.signers!].sort()).toEqual([approver1.address, approver2.address].sort());
+    // The relayer of every application and decision is the governance account in this world: it is no step's actor.
+    const actors = [...(await ledgerSteps(ids.paid)), ...(await ledgerSteps(ids.objected))].map(([, actor]) => actor);
+    expect(actors).not.toContain(w.who.governance.address);
+  });
+});
+
+describe("an actor without the role at the step's block", () => {
+  /** The honest ledger's events with one changed, checked with the chain's real role history. */
+  async function checkWith(change: (events: ChainEvent[]) => ChainEvent[], input: Partial<LedgerInput> = {}) {
+    const last = await head();
+    const holds = await roleHistory(w.contracts.access, (query) => inWindows(query, last));
+    const events = change(structuredClone(await eventsTo(honestHead)));
+    return checkLedger({ jurisdiction: COUNTY, complete: true, coveredTo: honestHead, offline: checkBundle(honest), events, holds, ...input });
+  }
+  const find = (events: ChainEvent[], name: string, caseId?: string) => events.find((e) => e.name === name && (!caseId || e.args.caseId === caseId))!;
+
+  it("is a failure naming the step, the actor, the role and the block, for each kind of step", async () => {
+    expect((await checkWith((e) => e)).failures).toEqual([]);
+    const { outsider, caseworkerB, reviewer1, financeB, finance } = w.who;
+    const cases: [string, string, string, (events: ChainEvent[]) => ChainEvent, string][] = [
+      ["application", "CaseSubmitted", "CASEWORKER", (e) => find(e, "CaseSubmitted", ids.paid), caseworkerB.address],
+      ["activation", "CaseTransition", "CASEWORKER or APPROVER", (e) => e.find((x) => x.name === "CaseTransition" && x.args.to === "4")!, reviewer1.address],
+      ["objection", "CaseTransition", "CASEWORKER or REVIEWER", (e) => e.find((x) => x.name === "CaseTransition" && x.args.from === "3" && x.args.to === "1")!, finance.address],
+      ["revision", "CaseRecordRevised", "CASEWORKER", (e) => find(e, "CaseRecordRevised"), reviewer1.address],
+      ["payout", "PayoutMade", "FINANCE_OFFICER", (e) => find(e, "PayoutMade"), outsider.address],
+      ["reversal", "PayoutReversed", "FINANCE_OFFICER", (e) => find(e, "PayoutReversed"), financeB.address],
+      ["settlement", "PayoutSettled", "SETTLEMENT_AGENT", (e) => find(e, "PayoutSettled"), finance.address],
+      ["appropriation", "AppropriationMade", "FINANCE_OFFICER", (e) => find(e, "AppropriationMade"), financeB.address],
+      ["allocation", "AllocationMade", "FINANCE_OFFICER", (e) => find(e, "AllocationMade"), financeB.address],
+    ];
+    for (const [step, , role, pick, impostor] of cases) {
+      let block = 0;
+      const { failures } = await checkWith((events) => {
+        const event = pick(events);
+        block = event.blockNumber;
+        event.args[event.name === "PayoutSettled" ? "agent" : "actor"] = impostor;
+        return events;
+      });
+      expect(failures, step).toEqual([expect.objectContaining({ code: "STEP_ACTOR_UNAUTHORIZED", step, actor: impostor, role, blockNumber: block })]);
+    }
+  });
+
+  it("is judged at the step's own block: the same payout after the officer's role was revoked fails", async () => {
+    const { access } = w.contracts;
+    await (await access.revokeRole(roleId("FINANCE_OFFICER"), w.who.finance.address)).wait();
+    const revokedAt = await head();
+    try {
+      const { failures } = await checkWith((events) => {
+        const payout = find(events, "PayoutMade");
+        // The same payout, as if taken after the revocation: a period the case was never paid for, so nothing else differs.
+        return [...events, { ...structuredClone(payout), blockNumber: revokedAt, logIndex: 0, args: { ...payout.args, period: "0" } }];
+      });
+      expect(failures.filter((f) => f.code === "STEP_ACTOR_UNAUTHORIZED")).toEqual([
+        expect.objectContaining({ step: "payout", actor: w.who.finance.address, role: "FINANCE_OFFICER", blockNumber: revokedAt }),
+      ]);
+      expect(failures.find((f) => f.code === "STEP_ACTOR_UNAUTHORIZED")!.message).toBe(
+        `${w.who.finance.address} took the payout step on case ${ids.paid} without the FINANCE_OFFICER role over ${TOWNSHIP} at block ${revokedAt}`,
+      );
+    } finally {
+      await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), w.who.finance.address, J.countyA)).wait();
+    }
+  });
+
+  it("for a decision, names each signer without the role", async () => {
+    const { failures } = await checkWith((events) => {
+      find(events, "CaseDecided", ids.unpaid).args.signers = [w.who.caseworker.address];
+      return events;
+    });
+    // The packet names the reviewer, the ledger (as crafted) the caseworker: both are failures.
+    expect(failures.map((f) => [f.code, f.actor ?? null, f.role ?? null])).toEqual([
+      ["APPROVAL_SIGNERS_MISMATCH", null, null],
+      ["APPROVAL_SIGNER_UNAUTHORIZED", w.who.caseworker.address, "REVIEWER"],
+    ]);
+  });
+});
+
+describe("each reversal matched to the payout it reverses", () => {
+  async function check(change: (events: ChainEvent[]) => ChainEvent[], coveredTo = honestHead) {
+    const holds = await roleHistory(w.contracts.access, (query) => inWindows(query, honestHead));
+    const events = change(structuredClone(await eventsTo(honestHead)));
+    return checkLedger({ jurisdiction: COUNTY, complete: true, coveredTo, offline: checkBundle(honest), events, holds });
+  }
+  const reversalOf = (events: ChainEvent[]) => events.find((e) => e.name === "PayoutReversed")!;
+  const codes = (found: { failures: { code: string }[] }) => found.failures.map((f) => f.code);
+
+  it("fails one of another amount or allocation than the payout's, naming what the payout was", async () => {
+    const smaller = await check((events) => {
+      reversalOf(events).args.amount = "100000";
+      return events;
+    });
+    // The record of the reversal says what was reversed, so it disagrees with the event too.
+    expect(codes(smaller)).toEqual(["REVERSAL_PAYOUT_MISMATCH", "REVERSAL_RECORD_MISMATCH", "ALLOCATION_UNRECONCILED"]);
+    expect(smaller.failures[0]).toMatchObject({ caseId: ids.paid, step: "reversal", actor: w.who.finance.address });
+    expect(smaller.failures[0]!.message).toMatch(new RegExp(`^the reversal of 100000 on allocation 2 to case ${ids.paid} for period ${period} does not match the payout it reverses: 150000 from allocation 2`));
+
+    const elsewhere = await check((events) => {
+      reversalOf(events).args.allocationId = "1";
+      return events;
+    });
+    // Credited to allocation 1, which never paid it, and not to allocation 2, which did: neither reconciles.
+    expect(codes(elsewhere)).toEqual(["REVERSAL_PAYOUT_MISMATCH", "REVERSAL_RECORD_MISMATCH", "ALLOCATION_UNRECONCILED", "ALLOCATION_UNRECONCILED"]);
+  });
+
+  it("matches a reversal to the latest unreversed payout, and fails one that follows none", async () => {
+    // Reversed after the second payout, of the first's amount, where the second paid less: it is the second it reverses.
+    const late = await check((events) => {
+      const reversal = reversalOf(events);
+      const rest = events.filter((e) => e !== reversal);
+      const payouts = rest.filter((e) => e.name === "PayoutMade");
+      payouts[1]!.args.amount = "140000";
+      const at = rest.indexOf(payouts[1]!) + 1;
+      return [...rest.slice(0, at), reversal, ...rest.slice(at)];
+    });
+    expect(codes(late)).toContain("REVERSAL_PAYOUT_MISMATCH");
+    expect(late.failures.find((f) => f.code === "REVERSAL_PAYOUT_MISMATCH")!.message).toMatch(/does not match the payout it reverses: 140000 from allocation 2/);
+
+    const twice = await check((events) => {
+      const reversal = reversalOf(events);
+      const at = events.indexOf(reversal) + 1;
+      return [...events.slice(0, at), { ...structuredClone(reversal), logIndex: reversal.logIndex + 1 }, ...events.slice(at)];
+    });
+    expect(codes(twice)).toEqual(["REVERSAL_WITHOUT_PAYOUT", "ALLOCATION_UNRECONCILED"]);
+    expect(twice.failures[0]!.message).toMatch(/follows no unreversed payout of that case and period on the ledger/);
+  });
+
+  it("fails a reversal with no record of it, or naming a record that is not of it", async () => {
+    const unnamed = "0x" + "ab".repeat(32);
+    const without = await check((events) => {
+      reversalOf(events).args.reasonHash = unnamed;
+      return events;
+    });
+    expect(without.failures).toEqual([expect.objectContaining({ code: "REVERSAL_WITHOUT_RECORD", caseId: ids.paid, step: "reversal" })]);
+    // A step after the blocks the bundle covers may have its record logged after the bundle's end: a warning only.
+    const reversalBlock = reversalOf(await eventsTo(honestHead)).blockNumber;
+    const uncovered = await check((events) => {
+      reversalOf(events).args.reasonHash = unnamed;
+      return events;
+    }, reversalBlock - 1);
+    expect(uncovered.failures).toEqual([]);
+    expect(uncovered.warnings.map((f) => f.code)).toEqual(["REVERSAL_WITHOUT_RECORD"]);
+
+    const paymentFile = honest.leaves.find((l) => l.record?.kind === "payment-file")!.leafHash;
+    const another = await check((events) => {
+      reversalOf(events).args.reasonHash = paymentFile;
+      return events;
+    });
+    expect(another.failures).toEqual([expect.objectContaining({ code: "REVERSAL_RECORD_MISMATCH" })]);
+    expect(another.failures[0]!.message).toMatch(/names as its reason a payment-file record, not a record of a payout's reversal/);
+  });
+});
+
+describe("ghosts: ledger steps with no record in a bundle from the log's first leaf", () => {
+  it("fails a case a real caseworker signed that was put on the ledger with no record, a payout with no payment file and a reversal with no record", async () => {
+    // Each step is real and authorised on chain: only the records are missing.
+    const ghost = await w.submit();
+    const elsewhere = await w.submit({ by: w.who.caseworkerB, jurisdiction: J.townshipB1 });
+    await (await w.contracts.funds.connect(w.who.finance).pay(2n, ids.unpaid, period, AMOUNT)).wait();
+    await (await w.contracts.funds.connect(w.who.finance).reversePayout(2n, ids.unpaid, period, AMOUNT, hexlify(randomBytes(32)))).wait();
+    const steps = await eventsTo(await head());
+    const blockOf = (name: string, caseId: string) => steps.find((e) => e.name === name && e.args.caseId === caseId)!.blockNumber;
+
+    // Anchored once since: the bundle's last checkpoint may have been signed before the steps' records were logged, so they are warnings.
+    await anchor();
+    const early = await verifyBundle(await exported(), w.ethers.provider);
+    expect(early.failures).toEqual([]);
+    expect(early.warnings.map((f) => f.code)).toEqual(["CASE_WITHOUT_RECORD", "PAYOUT_WITHOUT_PAYMENT_FILE", "REVERSAL_WITHOUT_RECORD"]);
+
+    // Anchored again: the checkpoint was signed after the steps were mined, so their records would be in the bundle.
+    await anchor();
+    const report = await verifyBundle(await exported(), w.ethers.provider);
+    expect(report.ok).toBe(false);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ code: "CASE_WITHOUT_RECORD", caseId: ghost.caseId, step: "application", actor: w.who.caseworker.address, blockNumber: blockOf("CaseSubmitted", ghost.caseId) }),
+      expect.objectContaining({ code: "PAYOUT_WITHOUT_PAYMENT_FILE", caseId: ids.unpaid, step: "payout", actor: w.who.finance.address, blockNumber: blockOf("PayoutMade", ids.unpaid) }),
+      expect.objectContaining({ code: "REVERSAL_WITHOUT_RECORD", caseId: ids.unpaid, step: "reversal", actor: w.who.finance.address, blockNumber: blockOf("PayoutReversed", ids.unpaid) }),
+    ]);
+    expect(report.failures[0]!.message).toBe(`case ${ghost.caseId} was opened on the ledger by ${w.who.caseworker.address} with record ${ghost.recordHash}, but the bundle holds no application record of it`);
+    // A case of another county is not this bundle's to account for.
+    expect(JSON.stringify(report)).not.toContain(elsewhere.caseId);
+  });
+});
