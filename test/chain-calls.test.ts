@@ -3,28 +3,61 @@ import { describe, expect, it } from "vitest";
 import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory } from "../types/ethers-contracts/index.js";
 import { jsonSafe } from "../server/chain/domain.ts";
 import { eventDecoder } from "../server/chain/event-decoder.ts";
-import { applicationsData } from "../server/chain/applications.ts";
+import { APPLICATION_FIELDS, applicationsData } from "../server/chain/applications.ts";
 import { multicallData, multicallResults } from "../server/chain/multicall.ts";
 import { signCallTransaction } from "../server/chain/sign-transaction.ts";
 import { coalesced } from "../server/coalesce.ts";
 
 const cases = CaseRegistry__factory.createInterface();
 const selector = cases.getFunction("submitApplications").selector;
-const application = (programme: number | string, jurisdiction: string | bigint | number): unknown[] => [hexlify(randomBytes(32)), programme, 1, jurisdiction, hexlify(randomBytes(32)), hexlify(randomBytes(32))];
+const bytes32 = () => hexlify(randomBytes(32));
+/** An application as the outbox keeps it: the struct's fields in order, with `members` household commitments. */
+const application = (programme: number | string, jurisdiction: string | bigint | number, members = 0, deadline: string | bigint | number = "1900000000"): unknown[] => [
+  bytes32(),
+  programme,
+  1,
+  jurisdiction,
+  bytes32(),
+  bytes32(),
+  Array.from({ length: members }, bytes32),
+  Wallet.createRandom().address,
+  deadline,
+  bytes32(),
+  bytes32(),
+];
+const struct = (args: unknown[]) => Object.fromEntries(APPLICATION_FIELDS.map((name, i) => [name, args[i]]));
 
 describe("calls to the chain", () => {
-  it("encodes submitApplications and checkApplications by hand exactly as the ABI coder does, and refuses what the ABI would not take", () => {
-    const applications = [application(0, "440105001000"), application(5, 2n ** 64n - 1n), application("3", 0)];
-    const structs = applications.map(([caseId, programme, area, jurisdiction, recordHash, identityCommitment]) => ({ caseId, programme, area, jurisdiction, recordHash, identityCommitment }));
-    expect(applicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs as never]));
+  it("encodes submitApplications and checkApplications by hand exactly as the ABI coder does, households of any size, and refuses what the ABI would not take", () => {
+    const check = cases.getFunction("checkApplications").selector;
+    // Households of none, one and several members, in every position of a batch.
+    const batches = [
+      [application(0, "440105001000", 0)],
+      [application(0, "440105001000", 1)],
+      [application(2, 1n, 5)],
+      [application(0, "440105001000", 3), application(5, 2n ** 64n - 1n, 0, 2n ** 64n - 1n), application("3", 0, 1), application(1, 440105000000, 0, 0), application(4, "440105002000", 30)],
+    ];
+    for (const applications of batches) {
+      const structs = applications.map(struct);
+      expect(applicationsData(selector, applications)).toBe(cases.encodeFunctionData("submitApplications", [structs as never]));
+      expect(applicationsData(check, applications)).toBe(cases.encodeFunctionData("checkApplications", [structs as never]));
+    }
     expect(applicationsData(selector, [])).toBe(cases.encodeFunctionData("submitApplications", [[]]));
-    expect(applicationsData(cases.getFunction("checkApplications").selector, applications)).toBe(cases.encodeFunctionData("checkApplications", [structs as never]));
+    const at = (i: number, value: unknown) => {
+      const args = application(0, 1, 1);
+      args[i] = value;
+      return [args];
+    };
     expect(() => applicationsData(selector, [application(256, 1)])).toThrow(/not a uint8: 256/);
     expect(() => applicationsData(selector, [application(0, 2n ** 64n)])).toThrow(/not a uint64/);
     expect(() => applicationsData(selector, [application(-1, 1)])).toThrow(/not a uint8/);
     expect(() => applicationsData(selector, [application(0, "1e3")])).toThrow(/not a uint64: 1e3/);
-    expect(() => applicationsData(selector, [[...application(0, 1).slice(0, 5), "0x1234"]])).toThrow(/not a bytes32/);
-    expect(() => applicationsData(selector, [application(0, 1).slice(1)])).toThrow(/6 fields/);
+    expect(() => applicationsData(selector, [application(0, 1, 0, 2n ** 64n)])).toThrow(/not a uint64/);
+    expect(() => applicationsData(selector, at(5, "0x1234"))).toThrow(/not a bytes32/);
+    expect(() => applicationsData(selector, at(6, ["0x12"]))).toThrow(/not a bytes32 value: 0x12/);
+    expect(() => applicationsData(selector, at(6, "0x" + "00".repeat(32)))).toThrow(/household is a list/);
+    expect(() => applicationsData(selector, at(7, "0x1234"))).toThrow(/not an address/);
+    expect(() => applicationsData(selector, [application(0, 1).slice(1)])).toThrow(/11 fields/);
   });
 
   it("encodes a multicall and reads its answers by hand exactly as the ABI coder does, and refuses what is not call data or cut short", () => {

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { hexlify, randomBytes, Wallet } from "ethers";
+import { hexlify, randomBytes, Signature, Wallet, type BaseWallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Area, CaseStatus, Programme } from "../server/chain/domain.ts";
+import { CaseStatus, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
+import { applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/application.ts";
 import { checkCharacter, identityCommitment } from "../server/records/identity.ts";
 import { receiptMatches } from "../server/cases/receipts.ts";
 import type { CaseEntry } from "../server/cases/intake.ts";
@@ -11,13 +12,18 @@ import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
 import { pendingEntries } from "../server/state/outbox.ts";
-import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { APPLICATION_TYPES, decisionDomain } from "../server/verify/decision.ts";
+import { recordHash } from "../server/verify/record.ts";
+import { signedApplication } from "./helpers/application.ts";
+import { COUNTY, DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
 
-let local: Awaited<ReturnType<typeof localGateway>>;
+type Local = Awaited<ReturnType<typeof localGateway>>;
+let local: Local;
 let caseworker: string;
 let auditor: string;
+const seededCaseworker = new Wallet(DEV_KEYS.caseworker);
 
 beforeAll(async () => {
   local = await localGateway();
@@ -27,15 +33,23 @@ beforeAll(async () => {
 afterAll(async () => local?.close());
 
 const digest = (s: string) => createHash("sha256").update(s).digest("hex");
-const application = (residentId = "110101199003074477") => ({
+/** An application's fields: the applicant and a spouse (see spouseOf), or the household given. */
+const application = (residentId = "110101199003074477", household?: ApplicationInput["household"]): ApplicationInput => ({
   programme: "dibao",
   area: "urban",
   jurisdiction: TOWNSHIP,
   applicant: { name: "王小明", residentId, phone: "13812345678", address: "建国路1号" },
-  household: [{ name: "王大明", relation: "父亲" }],
+  household: household ?? [{ name: "李小红", relation: "配偶", residentId: spouseOf(residentId) }],
   monthlyIncome: 80_000,
   documents: [{ kind: "hukou", sha256: digest("户口本") }],
 });
+const chainTime = async (at: Local = local) => BigInt((await at.provider.getBlock("latest"))!.timestamp);
+/** `fields` signed by `by` (the seeded caseworker) for `at`'s ledger, valid for an hour by its clock unless `deadline` says otherwise. */
+const signed = async (fields: ApplicationInput, options: { by?: BaseWallet; at?: Local; deadline?: bigint; officer?: string } = {}) => {
+  const at = options.at ?? local;
+  const deadline = options.deadline ?? (await chainTime(at)) + 3600n;
+  return signedApplication(fields, options.by ?? seededCaseworker, { chainId: at.deployment.chainId, registry: at.deployment.contracts.caseRegistry }, deadline, { officer: options.officer });
+};
 /** The data of the eth_calls the gateway made since the last look (see callsMade), to `contract` alone if given. */
 const ethCallsMade = (contract?: { target: unknown }) =>
   local.callsMade().flatMap(({ method, params }) => {
@@ -43,72 +57,226 @@ const ethCallsMade = (contract?: { target: unknown }) =>
     return method === "eth_call" && (!contract || call.to.toLowerCase() === String(contract.target).toLowerCase()) ? [call.data] : [];
   });
 const post = (body: unknown, token = caseworker) => request(local.gateway.url).post("/v1/cases").set("authorization", token).send(body as object);
+/** Signs `fields` as the seeded caseworker and sends them. */
+const apply = async (fields: ApplicationInput, token = caseworker) => post(await signed(fields), token);
+/** The gateway's log size, its cases and what it owes, to show that a refusal wrote nothing. */
+const written = async (at: Local = local) => ({
+  log: at.gateway.log.size,
+  cases: (await at.gateway.state.list("case:")).map(([key]) => key),
+  owed: (await pendingEntries(at.gateway.state)).map(([key]) => key),
+});
+/** An application opened on the ledger by another gateway of the deployment, for `identity` (and `household`), signed by the seeded caseworker. */
+const openElsewhere = async (identity: string, household: string[] = []) => {
+  const fields = { caseId: hexlify(randomBytes(32)), programme: Programme.Dibao, area: 0, jurisdiction: BigInt(TOWNSHIP), recordHash: hexlify(randomBytes(32)), deadline: (await chainTime()) + 3600n };
+  const signature = Signature.from(await seededCaseworker.signTypedData(decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry), APPLICATION_TYPES, fields));
+  const elsewhere = local.contracts.cases.connect(new Wallet(DEV_KEYS.caseworker, local.provider));
+  await (await elsewhere.submitApplications([{ ...fields, identityCommitment: identity, household, caseworker: seededCaseworker.address, r: signature.r, vs: signature.yParityAndS }])).wait();
+  return fields.caseId;
+};
+const identityKey = () => Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
 
 describe("case intake", () => {
   let taken: { caseId: string; recordId: string; recordHash: string; leafIndex: number; receipt: { code: string; qr: string } };
 
-  it("logs the record, puts the case on the ledger and hands the citizen a receipt", async () => {
-    const response = await post(application()).expect(201);
+  it("takes in an application its caseworker signed: logs the record it was signed over, puts the case on the ledger, holds every member of the household, and hands the citizen a receipt", async () => {
+    const fields = application();
+    const body = await signed(fields);
+    const response = await post(body).expect(201);
     taken = response.body;
     expect(response.body.ledger).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    expect(taken.caseId).toBe(body.envelope.caseId);
+    expect(taken.recordId).toBe(body.envelope.recordId);
+    // The record logged is the one the caseworker built and signed, with them as its intake officer.
+    const built = applicationRecord(fields, body.envelope, seededCaseworker.address);
+    expect(taken.recordHash).toBe(hexlify(recordHash(built)));
+    expect((await local.gateway.log.lookup(taken.recordId, { decrypt: true })).revisions[0]!.record).toEqual(built);
+    expect(built.public).toMatchObject({ householdSize: 2, intakeOfficer: seededCaseworker.address });
     expect(taken.receipt.qr).toBe(`aidtrail:case:${taken.caseId}:${taken.receipt.code}`);
     const [terms] = await local.contracts.cases.getCase(taken.caseId);
     expect(Number(terms.status)).toBe(CaseStatus.Submitted);
     expect((await local.contracts.cases.revisions(taken.caseId))[0]).toBe(taken.recordHash);
     const [submitted] = await local.contracts.cases.queryFilter(local.contracts.cases.filters.CaseSubmitted(taken.caseId));
+    expect(submitted!.args.identityCommitment).toBe(identityCommitment(identityKey(), fields.applicant.residentId));
     expect(await local.contracts.cases.openCaseOf(submitted!.args.identityCommitment, Programme.Dibao)).toBe(taken.caseId);
+    expect(await local.contracts.cases.openCaseOf(identityCommitment(identityKey(), fields.household[0]!.residentId), Programme.Dibao)).toBe(taken.caseId);
     const stored = await local.gateway.state.get<CaseEntry>(`case:${taken.caseId}`);
-    const identityKey = Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
-    expect(receiptMatches(identityKey, taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);
-    expect(receiptMatches(identityKey, taken.caseId, "0".repeat(12), stored!.receiptHash)).toBe(false);
+    expect(receiptMatches(identityKey(), taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);
+    expect(receiptMatches(identityKey(), taken.caseId, "0".repeat(12), stored!.receiptHash)).toBe(false);
     expect(JSON.stringify(stored)).not.toContain(taken.receipt.code);
   });
 
   it("refuses a second open case of the same person, writing nothing", async () => {
-    const size = local.gateway.log.size;
-    const cases = (await local.gateway.state.list("case:")).length;
-    const refused = await post(application("110101199003074477")).expect(409);
+    const before = await written();
+    const refused = await apply(application("110101199003074477"));
+    expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe("LEDGER_CASE_IDENTITY_ALREADY_OPEN");
-    expect(local.gateway.log.size).toBe(size);
-    expect((await local.gateway.state.list("case:")).length).toBe(cases);
+    expect(await written()).toEqual(before);
   });
 
   it("answers a retried request with the first answer, not a second case", async () => {
     const key = `retry-${Date.now()}`;
-    const first = await post(application("110105194912310020".slice(0, 17) + "X")).set("idempotency-key", key);
+    const body = await signed(application("110105194912310020".slice(0, 17) + "X"));
+    const first = await post(body).set("idempotency-key", key);
     const size = local.gateway.log.size;
-    const again = await post(application("110105194912310020".slice(0, 17) + "X")).set("idempotency-key", key);
+    const again = await post(body).set("idempotency-key", key);
     expect([first.status, again.status]).toEqual([201, 201]);
     expect(again.body).toEqual(first.body);
     expect(local.gateway.log.size).toBe(size);
   });
 
+  it("drafts an application for a client that does not build records, writing nothing, and takes it in once signed", async () => {
+    const fields = application(residentId(1, "19820202"));
+    const before = await written();
+    const { body: draft } = await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(fields).expect(200);
+    expect(await written()).toEqual(before);
+    expect(draft.record).toEqual(applicationRecord(fields, draft.envelope, seededCaseworker.address));
+    expect(draft.recordHash).toBe(hexlify(recordHash(draft.record)));
+    expect(draft.primaryType).toBe("ApplicationAuthorisation");
+    expect(draft.message).toEqual({ caseId: draft.envelope.caseId, programme: 0, area: 0, jurisdiction: TOWNSHIP, recordHash: draft.recordHash, deadline: draft.deadline });
+    // A day from the ledger's clock, unless the request names a deadline.
+    expect(Number(draft.deadline) - Number(await chainTime())).toBeGreaterThan(24 * 3600 - 60);
+    const signature = await seededCaseworker.signTypedData(draft.domain, draft.types, draft.message);
+    const response = await post({ ...fields, envelope: draft.envelope, deadline: draft.deadline, signature }).expect(201);
+    expect(response.body).toMatchObject({ caseId: draft.envelope.caseId, recordHash: draft.recordHash, ledger: { state: "done" } });
+    expect(local.gateway.log.size).toBe(before.log + 1);
+    const drafted = await written();
+    const chosen = await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send({ ...fields, deadline: "1999999999" }).expect(200);
+    expect(chosen.body.message.deadline).toBe("1999999999");
+    // As intake would: a caller without the role, and a household that cannot be, are refused.
+    expect((await request(local.gateway.url).post("/v1/cases/draft").set("authorization", auditor).send(fields).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    const repeated = { ...fields, household: [fields.household[0]!, fields.household[0]!] };
+    expect((await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(repeated).expect(400)).body.error).toMatchObject({ code: "HOUSEHOLD_MEMBER_REPEATED", field: "household.1.residentId" });
+    expect(await written()).toEqual(drafted);
+  });
+
+  it("refuses a signature by another caseworker than the one signed in, writing nothing", async () => {
+    const other = Wallet.createRandom();
+    await (await local.contracts.access.grantScopedRole(roleId("CASEWORKER"), other.address, BigInt(TOWNSHIP))).wait();
+    const fields = application(residentId(2, "19820202"));
+    const before = await written();
+    // Over the very record the gateway rebuilds (the signed-in officer its intake officer), by another caseworker's key.
+    const refused = await post(await signed(fields, { by: other, officer: seededCaseworker.address })).expect(422);
+    expect(refused.body.error).toMatchObject({ code: "LEDGER_APPLICATION_SIGNATURE_INVALID", field: "signature", message: expect.stringContaining("the signature does not match the application as sent") });
+    expect(refused.body.error.message).toContain(seededCaseworker.address);
+    expect(refused.body.error.hint).toMatch(/POST \/v1\/cases\/draft/);
+    // Their own application, sent while signed in as someone else.
+    expect((await post(await signed(fields, { by: other })).expect(422)).body.error.code).toBe("LEDGER_APPLICATION_SIGNATURE_INVALID");
+    expect(await written()).toEqual(before);
+    // Signed in as themself, their signature is theirs.
+    const token = await local.signIn(other.privateKey);
+    expect((await post(await signed(fields, { by: other }), token).expect(201)).body.ledger.state).toBe("done");
+  });
+
+  it("refuses a signature over other fields than those sent, writing nothing", async () => {
+    const fields = application(residentId(3, "19820202"));
+    const body = await signed(fields);
+    const before = await written();
+    for (const changed of [
+      { ...body, monthlyIncome: 1 },
+      { ...body, area: "rural" },
+      { ...body, household: [] },
+      { ...body, documents: [] },
+      { ...body, applicant: { ...body.applicant, name: "王大明" } },
+      { ...body, envelope: { ...body.envelope, salt: "00".repeat(16) } },
+      { ...body, envelope: { ...body.envelope, recordId: "r" + "0".repeat(32) } },
+      { ...body, deadline: String(BigInt(body.deadline) + 1n) },
+    ]) {
+      const refused = await post(changed).expect(422);
+      expect(refused.body.error).toMatchObject({ code: "LEDGER_APPLICATION_SIGNATURE_INVALID", field: "signature" });
+    }
+    expect(await written()).toEqual(before);
+    await post(body).expect(201);
+  });
+
+  it("refuses an application whose deadline has passed by the ledger's clock, or whose record was made over a day ago, writing nothing", async () => {
+    const fields = application(residentId(4, "19820202"));
+    const before = await written();
+    const expired = await post(await signed(fields, { deadline: (await chainTime()) - 1n })).expect(422);
+    expect(expired.body.error).toMatchObject({ code: "LEDGER_APPLICATION_EXPIRED", field: "deadline" });
+    const old = { ...newApplicationEnvelope(), createdAt: new Date(Date.now() - 25 * 3600 * 1000).toISOString() };
+    const stale = await signedApplication(fields, seededCaseworker, { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, (await chainTime()) + 3600n, { envelope: old });
+    expect((await post(stale).expect(400)).body.error).toMatchObject({ code: "APPLICATION_ENVELOPE_EXPIRED", field: "envelope.createdAt" });
+    expect(await written()).toEqual(before);
+  });
+
+  it("takes a signed application once: sent again, at once or later, it is refused, writing nothing", async () => {
+    const body = await signed(application(residentId(5, "19820202")));
+    const before = await written();
+    const [first, second] = await Promise.all([post(body), post(body)]);
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    expect([first, second].find((a) => a.status === 409)!.body.error).toMatchObject({ code: "LEDGER_CASE_ALREADY_EXISTS", field: "envelope.caseId" });
+    const after = await written();
+    expect(after.log).toBe(before.log + 1);
+    const again = await post(body).expect(409);
+    expect(again.body.error).toMatchObject({ code: "LEDGER_CASE_ALREADY_EXISTS", message: expect.stringContaining(body.envelope.caseId) });
+    // Another household's application with the same case id, the same case on the ledger.
+    const reused = await signedApplication(application(residentId(6, "19820202")), seededCaseworker, { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, (await chainTime()) + 3600n, {
+      envelope: { ...newApplicationEnvelope(), caseId: body.envelope.caseId },
+    });
+    expect((await post(reused).expect(409)).body.error.code).toBe("LEDGER_CASE_ALREADY_EXISTS");
+    expect(await written()).toEqual(after);
+  });
+
+  it("refuses a household with a member who has an open case in the programme, as applicant or as member, naming the member, writing nothing", async () => {
+    const first = application(residentId(7, "19820202"));
+    expect((await apply(first)).body.ledger.state).toBe("done");
+    const before = await written();
+    const newcomer = (n: number) => ({ name: "新成员", relation: "子女", residentId: residentId(n, "20100101") });
+    for (const [member, commitment] of [
+      [first.applicant.residentId, identityCommitment(identityKey(), first.applicant.residentId)],
+      [first.household[0]!.residentId, identityCommitment(identityKey(), first.household[0]!.residentId)],
+    ] as const) {
+      const refused = await apply(application(residentId(8, "19820202"), [newcomer(1), { name: "旧成员", relation: "父母", residentId: member }]));
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", field: "household.1.residentId", message: expect.stringContaining(commitment) });
+    }
+    expect(await written()).toEqual(before);
+    // In another programme the member may apply.
+    expect((await apply({ ...application(residentId(8, "19820202"), [{ name: "旧成员", relation: "父母", residentId: first.applicant.residentId }]), programme: "temporary" })).status).toBe(201);
+  });
+
   it("refuses bad input with its code and field, writing nothing", async () => {
-    const size = local.gateway.log.size;
-    expect((await post(application("110101199003074478")).expect(400)).body.error).toMatchObject({ code: "IDENTITY_INVALID", field: "residentId" });
-    expect((await post({ ...application(), programme: "lottery" }).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "programme" });
-    expect((await post({ ...application(), documents: [{ kind: "x", sha256: "abc" }] }).expect(400)).body.error.field).toBe("documents.0.sha256");
-    expect(local.gateway.log.size).toBe(size);
+    const before = await written();
+    const fields = application(residentId(9, "19820202"));
+    const member = fields.household[0]!;
+    const refusals: [unknown, number, string, string][] = [
+      [await signed(application("110101199003074478")), 400, "IDENTITY_INVALID", "applicant.residentId"],
+      [await signed({ ...fields, household: [{ ...member, residentId: "110101199002304477" }] }), 400, "IDENTITY_INVALID", "household.0.residentId"],
+      [await signed({ ...fields, household: [member, { name: "无证", relation: "子女", residentId: "123" }] }), 400, "IDENTITY_INVALID", "household.1.residentId"],
+      [{ ...(await signed(fields)), household: [{ name: member.name, relation: member.relation }] }, 400, "REQUEST_INVALID", "household.0.residentId"],
+      // The same person twice, spelt two ways; the applicant listed again.
+      [await signed({ ...fields, household: [member, { ...member, residentId: member.residentId.slice(0, 6) + " " + member.residentId.slice(6) }] }), 400, "HOUSEHOLD_MEMBER_REPEATED", "household.1.residentId"],
+      [await signed({ ...fields, household: [{ ...member, residentId: fields.applicant.residentId }] }), 400, "HOUSEHOLD_MEMBER_REPEATED", "household.0.residentId"],
+      [{ ...(await signed(fields)), programme: "lottery" }, 400, "REQUEST_INVALID", "programme"],
+      [{ ...(await signed(fields)), documents: [{ kind: "x", sha256: "abc" }] }, 400, "REQUEST_INVALID", "documents.0.sha256"],
+      [{ ...(await signed(fields)), signature: "0x1234" }, 400, "REQUEST_INVALID", "signature"],
+      [{ ...(await signed(fields)), signature: (await signed(fields)).signature.slice(0, -2) + "05" }, 400, "APPLICATION_SIGNATURE_MALFORMED", "signature"],
+      [{ ...(await signed(fields)), deadline: (2n ** 64n).toString() }, 400, "REQUEST_INVALID", "deadline"],
+      [{ ...(await signed(fields)), envelope: { ...newApplicationEnvelope(), caseId: "0x" + "00".repeat(32) } }, 400, "REQUEST_INVALID", "envelope.caseId"],
+      [{ ...(await signed(fields)), envelope: { ...newApplicationEnvelope(), salt: "ab" } }, 400, "REQUEST_INVALID", "envelope.salt"],
+      [{ ...fields }, 400, "REQUEST_INVALID", "envelope"],
+    ];
+    for (const [body, status, code, field] of refusals) {
+      const refused = await post(body);
+      expect({ status: refused.status, ...refused.body.error }, `${code} at ${field}`).toMatchObject({ status, code, field });
+    }
+    expect(await written()).toEqual(before);
   });
 
   it("checks concurrent intakes together, refusing only the one the ledger would refuse", async () => {
-    const residentId = (body: string) => body + checkCharacter(body);
-    const size = local.gateway.log.size;
+    const id = (body: string) => body + checkCharacter(body);
+    const before = await written();
+    const bodies = await Promise.all(
+      [id("11010119850505101"), id("11010119850505102"), "110101199003074477", id("11010119850505103"), id("11010119850505104"), id("11010119850505105")].map((person) => signed(application(person))),
+    );
     ethCallsMade();
-    const answers = await Promise.all([
-      post(application(residentId("11010119850505101"))),
-      post(application(residentId("11010119850505102"))),
-      // The applicant of the first test, whose case is open.
-      post(application("110101199003074477")),
-      post(application(residentId("11010119850505103"))),
-      post(application(residentId("11010119850505104")), auditor),
-      post(application(residentId("11010119850505105"))),
-    ]);
+    // The third is the applicant of the first test, whose case is open; the fifth is sent by an auditor.
+    const answers = await Promise.all(bodies.map((body, i) => post(body, i === 4 ? auditor : caseworker)));
     const calls = ethCallsMade();
     expect(answers.map((a) => a.status)).toEqual([201, 201, 409, 201, 403, 201]);
     expect(answers[2]!.body.error.code).toBe("LEDGER_CASE_IDENTITY_ALREADY_OPEN");
     expect(answers[4]!.body.error.code).toBe("FORBIDDEN_ROLE");
-    expect(local.gateway.log.size).toBe(size + 4);
+    expect(local.gateway.log.size).toBe(before.log + 4);
     // Six requests' role checks (two officers) in fewer calls than six, and dry runs run
     // together: a batch the ledger refused (it held the open case) was run again one by one.
     const of = (name: string, contract: { interface: { getFunction(name: string): { selector: string } | null } }) => calls.filter((data) => data.startsWith(contract.interface.getFunction(name)!.selector));
@@ -140,37 +308,59 @@ describe("case intake", () => {
     expect(alone[0]!.startsWith(access.interface.getFunction("hasScopedRole").selector)).toBe(true);
   });
 
-  it("refuses the second of two applications of one person made at once, though neither is on the ledger yet", async () => {
-    const size = local.gateway.log.size;
-    const answers = await Promise.all([post(application("11010119700101100" + checkCharacter("11010119700101100"))), post(application("11010119700101100" + checkCharacter("11010119700101100")))]);
+  it("refuses the second of two applications naming one person made at once, as applicant or as member, though neither is on the ledger yet", async () => {
+    const person = "11010119700101100" + checkCharacter("11010119700101100");
+    const before = await written();
+    const answers = await Promise.all([apply(application(person)), apply(application(person))]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     const refused = answers.find((a) => a.status === 409)!;
     expect(refused.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN" });
     expect(refused.body.error.message).toContain(answers.find((a) => a.status === 201)!.body.caseId);
-    expect(local.gateway.log.size).toBe(size + 1);
+    expect(local.gateway.log.size).toBe(before.log + 1);
+    // One listed as a household member in one and as the applicant in the other, both owed while the chain is down.
+    const [applicant, member] = [residentId(10, "19820202"), residentId(11, "19820202")];
+    local.setChainDown(true);
+    try {
+      const owed = await apply(application(applicant, [{ name: "成员", relation: "子女", residentId: member }]));
+      expect(owed.status).toBe(201);
+      const second = await apply(application(member));
+      expect(second.status).toBe(409);
+      expect(second.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", message: expect.stringContaining(`on its way to the ledger: case ${owed.body.caseId}`) });
+      const third = await apply(application(residentId(12, "19820202"), [{ name: "成员", relation: "配偶", residentId: member }]));
+      expect(third.status).toBe(409);
+      expect(third.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", field: "household.0.residentId", message: expect.stringContaining("household member 1 already has an application") });
+    } finally {
+      local.setChainDown(false);
+    }
+    await local.gateway.relayer.runOnce();
     // A request refused its role holds no one: the caseworker's, made with it, goes through.
-    const person = application("11010119700101101" + checkCharacter("11010119700101101"));
-    expect((await Promise.all([post(person, auditor), post(person)])).map((a) => a.status)).toEqual([403, 201]);
+    const next = application("11010119700101101" + checkCharacter("11010119700101101"));
+    const [byAuditor, byCaseworker] = await Promise.all([signed(next), signed(next)]);
+    expect((await Promise.all([post(byAuditor, auditor), post(byCaseworker)])).map((a) => a.status)).toEqual([403, 201]);
   });
 
   it("lets only a caseworker over the township take a case in", async () => {
-    expect((await post(application("110101199507070015"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    const forbidden = (response: request.Response) => ({ status: response.status, code: response.body.error?.code });
+    expect(forbidden(await apply(application("110101199507070015"), auditor))).toEqual({ status: 403, code: "FORBIDDEN_ROLE" });
     // The role is the answer even when the ledger would also refuse (this applicant's case is
     // open): a caller without the role learns nothing about who has a case.
-    expect((await post(application("110101199003074477"), auditor).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
-    expect((await post({ ...application("110101199507070015"), jurisdiction: "440105002000" }).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
-    await request(local.gateway.url).post("/v1/cases").send(application()).expect(401);
+    expect(forbidden(await apply(application("110101199003074477"), auditor))).toEqual({ status: 403, code: "FORBIDDEN_ROLE" });
+    expect(forbidden(await apply({ ...application("110101199507070015"), jurisdiction: "440105002000" }))).toEqual({ status: 403, code: "FORBIDDEN_ROLE" });
+    await request(local.gateway.url).post("/v1/cases").send(await signed(application())).expect(401);
   });
 
   it("takes cases in while the chain is down, and puts them on the ledger when it returns", async () => {
+    const fields = application("110101200001011232");
     local.setChainDown(true);
     try {
       expect((await request(local.gateway.url).get("/readyz").expect(503)).body.checks.chain).toMatch(/^unreachable/);
-      const pending = await post(application("110101200001011232")).expect(201);
+      const pending = await apply(fields);
+      expect(pending.status).toBe(201);
       expect(pending.body.ledger.state).toBe("pending");
       expect((await local.gateway.log.lookup(pending.body.recordId, { decrypt: false })).revisions).toHaveLength(1);
       // A dry run cannot tell, but the gateway knows whom its applications owed are for.
-      const twice = await post(application("110101200001011232")).expect(409);
+      const twice = await apply(fields);
+      expect(twice.status).toBe(409);
       expect(twice.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", message: expect.stringContaining(`on its way to the ledger: case ${pending.body.caseId}`) });
       // A role never confirmed before the outage cannot be taken on trust.
       const unknown = await request(local.gateway.url).get(`/v1/cases/${pending.body.caseId}`).set("authorization", auditor).expect(503);
@@ -182,21 +372,25 @@ describe("case intake", () => {
       const view = (await request(local.gateway.url).get(`/v1/cases/${pending.body.caseId}`).set("authorization", caseworker).expect(200)).body;
       expect(view.submission).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x/) });
       // On the ledger, the case is the ledger's to guard.
-      expect((await post(application("110101200001011232")).expect(409)).body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
+      const onLedger = await apply(fields);
+      expect(onLedger.status).toBe(409);
+      expect(onLedger.body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
     } finally {
       local.setChainDown(false);
     }
   });
 
   it("relays applications owed together in one transaction, and a batch the ledger refuses case by case", async () => {
-    const residentId = (body: string) => body + checkCharacter(body);
+    const id = (body: string) => body + checkCharacter(body);
     const submissions = (taken: { caseId: string }[]) =>
       Promise.all(taken.map(async ({ caseId }) => (await request(local.gateway.url).get(`/v1/cases/${caseId}`).set("authorization", caseworker).expect(200)).body.submission));
     const takeWhileChainIsDown = async (ids: string[]) => {
+      const bodies = [];
+      for (const person of ids) bodies.push(await signed(application(id(person))));
       local.setChainDown(true);
       try {
         const taken: { caseId: string }[] = [];
-        for (const id of ids) taken.push((await post(application(residentId(id))).expect(201)).body);
+        for (const body of bodies) taken.push((await post(body).expect(201)).body);
         return taken;
       } finally {
         local.setChainDown(false);
@@ -213,16 +407,16 @@ describe("case intake", () => {
     const ids = ["11010119800101126", "11010119800101127", "11010119800101128"];
     const refusedOne = await takeWhileChainIsDown(ids);
     // Meanwhile another gateway of the deployment opens a case for the second applicant.
-    const identityKey = Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
-    const elsewhere = local.contracts.cases.connect(new Wallet(DEV_KEYS.caseworker, local.provider));
-    await (await elsewhere.submitApplication(hexlify(randomBytes(32)), Programme.Dibao, Area.Urban, BigInt(TOWNSHIP), hexlify(randomBytes(32)), identityCommitment(identityKey, residentId(ids[1]!)))).wait();
+    await openElsewhere(identityCommitment(identityKey(), id(ids[1]!)));
     await local.gateway.relayer.runOnce();
     const [first, second, third] = await submissions(refusedOne);
     expect(second).toMatchObject({ state: "failed", error: { code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN" } });
     expect([first.state, third.state]).toEqual(["done", "done"]);
     expect(first.transactionHash).not.toBe(third.transactionHash);
     // The refused application holds its applicant no longer: a new one goes to the ledger, which refuses it for the case opened elsewhere.
-    expect((await post(application(residentId(ids[1]!))).expect(409)).body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
+    const again = await apply(application(id(ids[1]!)));
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
   });
 
   it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {
@@ -255,7 +449,7 @@ describe("case intake that does not wait for the ledger", () => {
 
   it("answers once the record is durable and the call owed, then puts the case on the ledger", async () => {
     const token = await quick.signIn(DEV_KEYS.caseworker);
-    const response = await request(quick.gateway.url).post("/v1/cases").set("authorization", token).send(application()).expect(201);
+    const response = await request(quick.gateway.url).post("/v1/cases").set("authorization", token).send(await signed(application(), { at: quick })).expect(201);
     expect(response.body.ledger).toEqual({ state: "pending" });
     expect((await quick.gateway.log.lookup(response.body.recordId, { decrypt: false })).revisions).toHaveLength(1);
     // The relayer was started by the intake, not left to its next round (five seconds away).
@@ -267,7 +461,7 @@ describe("case intake that does not wait for the ledger", () => {
     quick.setChainDown(true);
     let owed: string;
     try {
-      owed = (await request(quick.gateway.url).post("/v1/cases").set("authorization", await quick.signIn(DEV_KEYS.caseworker)).send(applicant).expect(201)).body.caseId;
+      owed = (await request(quick.gateway.url).post("/v1/cases").set("authorization", await quick.signIn(DEV_KEYS.caseworker)).send(await signed(applicant, { at: quick })).expect(201)).body.caseId;
       // The relayer the intake started finds the chain down, and leaves the application owed.
       await quick.gateway.relayer.runOnce();
       await quick.stopGateway();
@@ -278,7 +472,8 @@ describe("case intake that does not wait for the ledger", () => {
     const again = await startGateway(loadConfig(quick.env), pino({ enabled: false }), { ledgerWaitMs: 0, relayIntervalMs: 60_000 });
     try {
       const token = await signInAt(again.url, DEV_KEYS.caseworker);
-      const refused = await request(again.url).post("/v1/cases").set("authorization", token).send(applicant).expect(409);
+      // A new application of the same person: a case id and signature of its own.
+      const refused = await request(again.url).post("/v1/cases").set("authorization", token).send(await signed(applicant, { at: quick })).expect(409);
       expect(refused.body.error).toMatchObject({ code: "LEDGER_CASE_IDENTITY_ALREADY_OPEN", message: expect.stringContaining(`on its way to the ledger: case ${owed}`) });
       await expect(quick.contracts.cases.getCase(owed)).rejects.toThrow(/CaseUnknown/);
     } finally {
@@ -297,7 +492,7 @@ describe("case intake that does not wait for the ledger", () => {
     quick.loseAnswerToNextSend();
     let caseId: string;
     try {
-      caseId = (await request(first.url).post("/v1/cases").set("authorization", await signInAt(first.url, DEV_KEYS.caseworker)).send(applicant).expect(201)).body.caseId;
+      caseId = (await request(first.url).post("/v1/cases").set("authorization", await signInAt(first.url, DEV_KEYS.caseworker)).send(await signed(applicant, { at: quick })).expect(201)).body.caseId;
       // The relayer's transaction is mined, but the gateway never hears so: the application is still owed when it stops.
       await expect.poll(async () => (await submitted(caseId)).length).toBe(1);
       await first.relayer.runOnce();
@@ -335,7 +530,8 @@ describe("case intake that does not wait for the ledger", () => {
       const token = await signInAt(gateway.url, DEV_KEYS.caseworker);
       const caseIds: string[] = [];
       for (let n = 0; n < 260; n += 20) {
-        const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => request(gateway.url).post("/v1/cases").set("authorization", token).send(application(residentId(n + i, "19700101"))).expect(201)));
+        const bodies = await Promise.all(Array.from({ length: 20 }, (_, i) => signed(application(residentId(n + i, "19700101")), { at: quick })));
+        const taken = await Promise.all(bodies.map((body) => request(gateway.url).post("/v1/cases").set("authorization", token).send(body).expect(201)));
         caseIds.push(...taken.map((r) => r.body.caseId as string));
       }
       // The first intake's run sent what was owed then; while its transaction waits for a block,

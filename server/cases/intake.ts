@@ -1,28 +1,19 @@
 import { hexlify } from "ethers";
-import { Area, Programme } from "../chain/domain.ts";
-import { identityCommitment } from "../records/identity.ts";
-import { randomBytesFromPool } from "../records/random-pool.ts";
-import { newRecord } from "../records/record.ts";
+import { jsonSafe } from "../chain/domain.ts";
+import { applicationAuthorisation, applicationRecord, AREAS, newApplicationEnvelope, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput } from "../records/application.ts";
+import { householdCommitments } from "../records/identity.ts";
+import type { AidRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "../http/errors.ts";
+import { APPLICATION_TYPES, decisionDomain } from "../verify/decision.ts";
+import { AidtrailError } from "../verify/errors.ts";
+import { recordHash } from "../verify/record.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
 import type { PendingApplications } from "./pending-applications.ts";
-import { recordHash } from "../verify/record.ts";
 import { newReceipt, type Receipt } from "./receipts.ts";
 
-export const PROGRAMMES = { dibao: Programme.Dibao, tekun: Programme.Tekun, temporary: Programme.Temporary, medical: Programme.Medical, education: Programme.Education, housing: Programme.Housing } as const;
-export const AREAS = { urban: Area.Urban, rural: Area.Rural } as const;
-
-export interface ApplicationInput {
-  programme: keyof typeof PROGRAMMES;
-  area: keyof typeof AREAS;
-  jurisdiction: string;
-  applicant: { name: string; residentId: string; phone?: string; address?: string };
-  household: { name: string; relation: string; residentId?: string }[];
-  monthlyIncome: number;
-  documents: { kind: string; sha256: string }[];
-}
+export { AREAS, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput };
 
 /** What the gateway knows of a case beyond the ledger: where its records are, its receipt. */
 export interface CaseEntry {
@@ -42,6 +33,15 @@ export async function caseEntryOf(state: StateStore, caseId: string): Promise<Ca
   return entry;
 }
 
+/** An application as `POST /v1/cases` takes it: its fields, the envelope its record was built in, and the caseworker's authorisation. */
+export interface SignedApplication extends ApplicationInput {
+  envelope: ApplicationEnvelope;
+  /** Until when (seconds, by the ledger's clock) the ledger takes it. */
+  deadline: bigint;
+  /** The caseworker's EIP-712 signature of its ApplicationAuthorisation, 65 bytes in hex. */
+  signature: string;
+}
+
 export interface IntakeResult {
   caseId: string;
   receipt: Receipt;
@@ -56,50 +56,144 @@ export interface IntakeContext extends LedgerActionContext {
   pending: PendingApplications;
 }
 
+/** An envelope is signed within a day of being made, as a signed call's draft is. */
+const ENVELOPE_LIFETIME_MS = 24 * 3600 * 1000;
+/** The deadline a draft gets when the request names none, from the ledger's clock. */
+const DRAFT_DEADLINE_S = 24 * 3600;
+
 /**
- * Takes in an application as a ledger action (see ledgerAction): a refusal the ledger would give,
- * such as an identity with an open case, writes nothing; a chain that does not answer does not
- * stop intake. The citizen's receipt code is returned once and kept only as an HMAC (see
- * receipts.ts). `authorized`, the officer's role check if still under way, must pass before
- * anything is written.
+ * Takes in an application its caseworker signed, as a ledger action (see ledgerAction). The
+ * record is rebuilt from the request (applicationRecord), with the signed-in officer as its intake
+ * officer and its caseworker on the ledger, and the identity commitments computed here (the key
+ * is the gateway's); the ledger's dry run then checks the caseworker's signature over that
+ * record's hash, their role, and every identity rule, so a signature over anything else, a
+ * replayed case id or a person with an open case writes nothing. A chain that does not answer
+ * does not stop intake: the relayer sends the application when it does. The citizen's receipt
+ * code is returned once and kept only as an HMAC (see receipts.ts). `authorized`, the officer's
+ * role check if still under way, must pass before anything is written.
  */
-export async function intakeCase(ctx: IntakeContext, officer: string, input: ApplicationInput, authorized?: Promise<unknown>): Promise<IntakeResult> {
-  const identity = identityCommitment(ctx.identityKey, input.applicant.residentId);
-  // Drawn from the pool, as records' salts and keys are (see random-pool.ts).
-  const caseId = "0x" + randomBytesFromPool(32).toString("hex");
-  const record = newRecord({
-    kind: "application",
-    caseId,
-    jurisdiction: input.jurisdiction,
-    public: {
-      programme: input.programme,
-      area: input.area,
-      householdSize: input.household.length + 1,
-      documents: input.documents,
-      intakeOfficer: officer,
-    },
-    personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome },
-  });
+export async function intakeCase(ctx: IntakeContext, officer: string, application: SignedApplication, authorized?: Promise<unknown>): Promise<IntakeResult> {
+  const { envelope, deadline, signature, ...input } = application;
+  const age = Date.now() - Date.parse(envelope.createdAt);
+  if (!(age >= -60_000 && age <= ENVELOPE_LIFETIME_MS)) {
+    throw new RequestError("APPLICATION_ENVELOPE_EXPIRED", `the application's record was made at ${envelope.createdAt}; it is signed and sent within a day`, 400, {
+      field: "envelope.createdAt",
+      hint: "build the record again with the time now (or ask POST /v1/cases/draft), and sign that",
+    });
+  }
+  const { r, vs } = compactSignature(signature);
+  const people = householdCommitments(ctx.identityKey, input.applicant, input.household);
+  const record = applicationRecord(input, envelope, officer);
   const hash = hexlify(recordHash(record));
+  const { caseId } = envelope;
+  // The Application's fields in order (see APPLICATION_FIELDS), as the outbox keeps them.
+  const args = [caseId, PROGRAMMES[input.programme], AREAS[input.area], input.jurisdiction, hash, people.applicant, people.household, officer, deadline.toString(), r, vs];
   const { receipt, codeHash } = newReceipt(ctx.identityKey, caseId);
-  const args = [caseId, PROGRAMMES[input.programme], AREAS[input.area], input.jurisdiction, hash, identity];
+  // The case id is the signature's nonce: a second request with it, while the first is under way
+  // or once it is taken in (owed to a ledger that has not answered yet), is refused here; once on
+  // the ledger, the ledger refuses it too.
+  ctx.pending.start(caseId);
+  let claimed = false;
   let action: LedgerActionResult;
   try {
+    const unseen = ctx.state.get(`case:${caseId}`).then((known) => {
+      if (known) throw new AidtrailError("LEDGER_CASE_ALREADY_EXISTS", `case ${caseId} was taken in already: a signed application opens its case once`, { field: "envelope.caseId", hint: "a new application needs a new case id and signature" });
+    });
     action = await ledgerAction(ctx, {
       caseId,
       record,
       call: "submitApplication",
-      authorized,
+      authorized: Promise.all([authorized, unseen]),
       // Once the officer's role and the dry run have passed: a request that fails them holds no one.
-      reserve: () => ctx.pending.claim(args),
+      reserve: () => {
+        ctx.pending.claim(args);
+        claimed = true;
+      },
       args,
       extraState: (outbox): Record<string, CaseEntry> => ({
         [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt },
       }),
     });
   } catch (error) {
-    ctx.pending.release(args);
-    throw error;
+    if (claimed) ctx.pending.release(args);
+    throw explainRefusal(error, { officer, hash, deadline, household: people.household });
+  } finally {
+    ctx.pending.finish(caseId);
   }
   return { caseId, receipt, recordId: record.recordId, recordHash: hash, leafIndex: action.leafIndex, ledger: action.ledger };
+}
+
+/** What `POST /v1/cases/draft` answers: an envelope, the record built in it, its hash, and the typed data for the caseworker to sign. */
+export interface ApplicationDraft {
+  envelope: ApplicationEnvelope;
+  record: AidRecord;
+  recordHash: string;
+  deadline: string;
+  domain: unknown;
+  types: typeof APPLICATION_TYPES;
+  primaryType: "ApplicationAuthorisation";
+  message: unknown;
+}
+
+/**
+ * An application drafted for `officer` to sign, for a client that does not build records: a fresh
+ * envelope, the record as intake will rebuild it, and the ApplicationAuthorisation to sign, with
+ * `deadline` or a day from the ledger's clock. Resident IDs and the household are checked as
+ * intake checks them; nothing is written.
+ */
+export async function draftApplication(ctx: Pick<IntakeContext, "chain" | "identityKey">, officer: string, input: ApplicationInput, deadline?: bigint): Promise<ApplicationDraft> {
+  householdCommitments(ctx.identityKey, input.applicant, input.household);
+  const envelope = newApplicationEnvelope();
+  const record = applicationRecord(input, envelope, officer);
+  // The ledger's clock judges the deadline; a chain that does not answer leaves this one's.
+  const until = deadline ?? BigInt((await ctx.chain.now().catch(() => Math.floor(Date.now() / 1000))) + DRAFT_DEADLINE_S);
+  const message = applicationAuthorisation(input, record, until);
+  return {
+    envelope,
+    record,
+    recordHash: message.recordHash,
+    deadline: until.toString(),
+    domain: jsonSafe(decisionDomain(ctx.chain.chainId, ctx.chain.cases.target as string)),
+    types: APPLICATION_TYPES,
+    primaryType: "ApplicationAuthorisation",
+    message: jsonSafe(message),
+  };
+}
+
+/**
+ * A 65-byte signature (r, s, v) as the ledger takes it: compact (EIP-2098), the parity in the top
+ * bit of s. An s with its top bit set is no valid signature and cannot be made compact.
+ */
+function compactSignature(signature: string): { r: string; vs: string } {
+  const s = BigInt("0x" + signature.slice(66, 130));
+  const v = parseInt(signature.slice(130, 132), 16);
+  const parity = v === 0 || v === 27 ? 0n : v === 1 || v === 28 ? 1n : null;
+  if (parity === null || s >> 255n !== 0n) {
+    throw new RequestError("APPLICATION_SIGNATURE_MALFORMED", "signature is not a secp256k1 signature: r, s and v (27 or 28), 65 bytes", 400, {
+      field: "signature",
+      hint: "send the signature the signer returned for the typed data, unchanged",
+    });
+  }
+  return { r: "0x" + signature.slice(2, 66).toLowerCase(), vs: "0x" + ((parity << 255n) | s).toString(16).padStart(64, "0") };
+}
+
+/** The ledger's refusals of an application in words the caseworker can act on; other errors as they are. */
+function explainRefusal(error: unknown, application: { officer: string; hash: string; deadline: bigint; household: string[] }): unknown {
+  if (!(error instanceof AidtrailError)) return error;
+  if (error.code === "LEDGER_APPLICATION_SIGNATURE_INVALID") {
+    return new AidtrailError(
+      error.code,
+      `the signature does not match the application as sent: it is not ${application.officer}'s (the caseworker signed in) signature of an ApplicationAuthorisation of this case id, programme, area, jurisdiction, deadline and the hash of the record built from these fields and envelope (${application.hash})`,
+      { field: "signature", hint: "sign, with the key you signed in with, the typed data POST /v1/cases/draft answers for these fields, and send the fields, envelope and deadline unchanged" },
+    );
+  }
+  if (error.code === "LEDGER_APPLICATION_EXPIRED") {
+    return new AidtrailError(error.code, `the application's deadline (${application.deadline}) has passed by the ledger's clock: ${error.message}`, { field: "deadline", hint: "sign the application again with a later deadline" });
+  }
+  if (error.code === "LEDGER_CASE_IDENTITY_ALREADY_OPEN" && !error.field) {
+    // The ledger names the commitment; the caseworker knows the member by their place in the household.
+    const member = application.household.findIndex((commitment) => error.message.includes(commitment));
+    if (member >= 0) return new AidtrailError(error.code, `household member ${member + 1} has an open case in this programme: ${error.message}`, { field: `household.${member}.residentId`, hint: error.hint });
+  }
+  return error;
 }

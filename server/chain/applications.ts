@@ -1,29 +1,60 @@
 import { word } from "./abi-word.ts";
 
+/** The fields of an Application (contracts/cases/ICaseRegistry.sol), in order. */
+export const APPLICATION_FIELDS = ["caseId", "programme", "area", "jurisdiction", "recordHash", "identityCommitment", "household", "caseworker", "deadline", "r", "vs"] as const;
+
+/** An Application's head: ten static words and the offset of its household. */
+const HEAD_WORDS = APPLICATION_FIELDS.length;
+
 /**
  * The calldata of a CaseRegistry function taking an Application[] (submitApplications,
- * checkApplications), given its selector. An Application is six static words (caseId,
- * programme, area, jurisdiction, recordHash, identityCommitment), so the call is its selector,
- * the array's offset and length, then six words an application: encoded here because ethers' ABI
- * coder took about 80 µs an application, and every intake is encoded twice (its dry run, its
- * transaction).
+ * checkApplications), given its selector. The household (bytes32[]) makes an Application a
+ * dynamic tuple, so the call is its selector, the array's offset and length, an offset for each
+ * application (from the word after the length), then each application: its head (the household's
+ * slot holding the offset of its tail, from the application's start) and its household's length
+ * and members. Encoded here because ethers' ABI coder took about 80 µs an application, and every
+ * intake is encoded twice (its dry run, its transaction).
  *
- * Each application is given as the outbox keeps submitApplication's arguments, in the struct's
- * order; numbers may be decimal strings.
+ * Each application is given as the outbox keeps submitApplication's arguments, the struct's
+ * fields in order (APPLICATION_FIELDS); numbers may be decimal strings.
  */
 export function applicationsData(selector: string, applications: readonly (readonly unknown[])[]): string {
-  const words = [selector, word(0x20n), word(BigInt(applications.length))];
+  const heads = [word(0x20n), word(BigInt(applications.length))];
+  const tails: string[] = [];
+  let offset = 32n * BigInt(applications.length);
   for (const args of applications) {
-    if (args.length !== 6) throw new TypeError(`an application has 6 fields, got ${args.length}`);
-    const [caseId, programme, area, jurisdiction, recordHash, identityCommitment] = args;
-    words.push(bytes32(caseId), word(uint(programme, 8)), word(uint(area, 8)), word(uint(jurisdiction, 64)), bytes32(recordHash), bytes32(identityCommitment));
+    if (args.length !== HEAD_WORDS) throw new TypeError(`an application has ${HEAD_WORDS} fields, got ${args.length}`);
+    const [caseId, programme, area, jurisdiction, recordHash, identityCommitment, household, caseworker, deadline, r, vs] = args;
+    if (!Array.isArray(household)) throw new TypeError(`an application's household is a list of bytes32, got ${String(household)}`);
+    heads.push(word(offset));
+    tails.push(
+      bytes32(caseId),
+      word(uint(programme, 8)),
+      word(uint(area, 8)),
+      word(uint(jurisdiction, 64)),
+      bytes32(recordHash),
+      bytes32(identityCommitment),
+      word(32n * BigInt(HEAD_WORDS)),
+      address(caseworker),
+      word(uint(deadline, 64)),
+      bytes32(r),
+      bytes32(vs),
+      word(BigInt(household.length)),
+      ...household.map(bytes32),
+    );
+    offset += 32n * BigInt(HEAD_WORDS + 1 + household.length);
   }
-  return words.join("");
+  return selector + heads.join("") + tails.join("");
 }
 
 function bytes32(value: unknown): string {
   if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new TypeError(`not a bytes32 value: ${String(value)}`);
   return value.slice(2).toLowerCase();
+}
+
+function address(value: unknown): string {
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new TypeError(`not an address: ${String(value)}`);
+  return value.slice(2).toLowerCase().padStart(64, "0");
 }
 
 function uint(value: unknown, bits: number): bigint {

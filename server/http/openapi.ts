@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
 import { allocationRequest, appropriationRequest, payoutRequest, payoutRunRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
@@ -60,11 +60,20 @@ export function openApiDocument(version: string) {
         },
         get: { summary: "The signed-in officer and the roles the ledger gives them now", responses: { "200": { description: "address and roles" }, ...errors } },
       },
+      "/v1/cases/draft": {
+        post: {
+          summary:
+            "Draft an application for the signed-in caseworker to sign, for clients that do not build records: a fresh envelope (case id, record id, time, salt), the record built from the fields in it, its hash, and the EIP-712 ApplicationAuthorisation (domain, types, primaryType, message) with `deadline` or a day from the ledger's clock; resident IDs and the household checked; nothing is written",
+          requestBody: { required: true, content: json(applicationDraftRequest) },
+          responses: { "200": { description: "envelope, record, recordHash, deadline, domain, types, primaryType, message" }, ...errors },
+        },
+      },
       "/v1/cases": {
         post: {
-          summary: "Take in an application: the record logged (personal fields sealed), the case owed to the ledger, a receipt returned",
+          summary:
+            "Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, deadline), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS)",
           requestBody: { required: true, content: json(applicationRequest) },
-          responses: { "201": { description: "case id, receipt, record hash, leaf index, ledger state" }, ...errors },
+          responses: { "201": { description: "caseId, receipt (code and QR payload, given once), recordId, recordHash, leafIndex, ledger state" }, ...errors },
         },
       },
       "/v1/cases/{caseId}": {

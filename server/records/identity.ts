@@ -1,3 +1,4 @@
+import { AidtrailError } from "../verify/errors.ts";
 import { IdentityError } from "./errors.ts";
 import { hmacSha256Hex } from "./keyed-hash.ts";
 
@@ -41,6 +42,41 @@ export function normaliseResidentId(input: string): string {
  * gateways of one deployment share. Without the key, the commitment confirms no guess.
  */
 export function identityCommitment(key: Uint8Array, residentId: string): string {
+  return commitmentOf(key, normaliseResidentId(residentId));
+}
+
+function commitmentOf(key: Uint8Array, normalisedId: string): string {
   if (key.length < 32) throw new IdentityError("the identity key must be at least 32 bytes");
-  return "0x" + hmacSha256Hex(key, normaliseResidentId(residentId));
+  return "0x" + hmacSha256Hex(key, normalisedId);
+}
+
+/**
+ * The identity commitments of an application: the applicant's and each household member's, in
+ * the order listed. Every resident ID is validated as the applicant's is, the error naming its
+ * field; a household that lists the applicant, or one person twice, is refused
+ * (HOUSEHOLD_MEMBER_REPEATED), as the ledger would refuse it (ApplicationHouseholdRepeated), since
+ * the household's size raises what the case may be paid.
+ */
+export function householdCommitments(key: Uint8Array, applicant: { residentId: string }, household: readonly { residentId: string }[]): { applicant: string; household: string[] } {
+  const ids = [applicant, ...household].map((person, i) => {
+    const field = i === 0 ? "applicant.residentId" : `household.${i - 1}.residentId`;
+    try {
+      return normaliseResidentId(person.residentId);
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      throw new AidtrailError("IDENTITY_INVALID", i === 0 ? error.message : `household member ${i}: ${error.message}`, { field, hint: error.hint });
+    }
+  });
+  const seen = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new AidtrailError("HOUSEHOLD_MEMBER_REPEATED", `household member ${i} has the resident ID of ${first === 0 ? "the applicant" : `household member ${first}`}: each person is listed once, and the applicant not among the other members`, {
+        field: `household.${i - 1}.residentId`,
+        hint: "remove the repeated member; the household's size is the applicant and the members listed",
+      });
+    }
+    seen.set(id, i);
+  });
+  return { applicant: commitmentOf(key, ids[0]!), household: ids.slice(1).map((id) => commitmentOf(key, id)) };
 }

@@ -59,7 +59,7 @@ const RECORD_ID = /^r[0-9a-f]{32}$/;
  * them in few and cached blocks: an append's check that its new ids are new costs half as much
  * as with wholly random ids. The time is no secret: a record's `createdAt` is a public field.
  */
-function newRecordId(): string {
+export function newRecordId(): string {
   return "r" + Date.now().toString(16).padStart(12, "0") + randomBytesFromPool(10).toString("hex");
 }
 
