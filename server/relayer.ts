@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { ChainClient, MinedReceipt } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
 import { toAidtrailError } from "./http/errors.ts";
-import { operatorCall, pendingEntries, sentTransactionKey, settle, type OperatorCall, type OutboxEntry } from "./state/outbox.ts";
+import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";
 import { AidtrailError } from "./verify/errors.ts";
@@ -94,8 +94,8 @@ function units(owed: Owed[], batchSize: number): Owed[][] {
 }
 
 /**
- * Sends the ledger transactions the outbox holds, in order: operator calls through the operator
- * account, officers' signed transactions as they were signed. A revert is final for its entry
+ * Sends the ledger transactions the outbox holds, in order: applications in batches through the
+ * operator account, officers' signed transactions as they were signed. A revert is final for its entry
  * (recorded with its code); a chain that does not answer stops the run, to be retried, and never
  * loses an entry. The nonce manager is reset after a failed send, so a nonce that was never used
  * is used again.
@@ -282,7 +282,7 @@ export class Relayer {
 
   async #send([key, entry]: Owed): Promise<Outcome> {
     try {
-      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendAsOperator([key, entry]);
+      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendApplication([key, entry]);
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (error) {
@@ -296,8 +296,9 @@ export class Relayer {
     }
   }
 
-  async #sendAsOperator(owed: Owed): Promise<MinedReceipt> {
-    const call = operatorCall(this.chain, owed[1].kind as OperatorCall, owed[1].args);
+  /** One application in a transaction of its own, its gas estimated: what a refused batch is sent again as (see #caseByCase). */
+  async #sendApplication(owed: Owed): Promise<MinedReceipt> {
+    const call = this.chain.applicationsCall([owed[1].args]);
     const receipt = await (await this.#operatorTransaction([owed], call)).mined;
     if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
     return receipt;

@@ -3,11 +3,10 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus, PayoutState } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
-import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { COUNTY, DEV_KEYS, localGateway, OFFICERS, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
 const PROVINCE = "440000000000";
-const PERIOD = 202611;
 let local: Awaited<ReturnType<typeof localGateway>>;
 const officer = () => new Wallet(Wallet.createRandom().privateKey);
 const reviewer = officer();
@@ -119,7 +118,8 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
 
 describe("finance officers' and settlement agents' own ledger steps", () => {
   it("appropriates at the province and allocates down to the county, each purpose hash the hash of its logged record", async () => {
-    const appropriation = await relay(provinceFinance, "/v1/appropriations", { programme: "dibao", fiscalYear: 2026, jurisdiction: PROVINCE, amount: "50000000", purpose: "省级困难群众救助补助资金" });
+    const fiscalYear = Math.floor((await local.currentPeriod()) / 100);
+    const appropriation = await relay(provinceFinance, "/v1/appropriations", { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000", purpose: "省级困难群众救助补助资金" });
     expect(appropriation.relayed.status, JSON.stringify(appropriation.relayed.body)).toBe(201);
     const { funds } = local.contracts;
     const parentId = await funds.allocationCount();
@@ -136,27 +136,206 @@ describe("finance officers' and settlement agents' own ledger steps", () => {
     expect([notTheirs.drafted.status, notTheirs.drafted.body.error.code]).toEqual([403, "FORBIDDEN_ROLE"]);
     const unknown = await draftFor(provinceFinance, "/v1/allocations", { parentId: "999", jurisdiction: COUNTY, amount: "1", purpose: "无此拨款" });
     expect([unknown.drafted.status, unknown.drafted.body.error.code]).toEqual([404, "LEDGER_ALLOCATION_UNKNOWN"]);
-    const badAmount = await draftFor(provinceFinance, "/v1/appropriations", { programme: "dibao", fiscalYear: 2026, jurisdiction: PROVINCE, amount: "-5", purpose: "x" });
+    const badAmount = await draftFor(provinceFinance, "/v1/appropriations", { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "-5", purpose: "x" });
     expect([badAmount.drafted.status, badAmount.drafted.body.error.field]).toEqual([400, "amount"]);
+    const beyondUint80 = await draftFor(provinceFinance, "/v1/appropriations", { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: (2n ** 80n).toString(), purpose: "x" });
+    expect([beyondUint80.drafted.status, beyondUint80.drafted.body.error.code, beyondUint80.drafted.body.error.field]).toEqual([400, "REQUEST_INVALID", "amount"]);
   });
 
   it("lets the settlement agent confirm a payout arrived, the bank's reference logged and its hash on the ledger", async () => {
     const { funds } = local.contracts;
     const paidCase = await local.takeIn(residentId(502));
     await local.activate(paidCase, 100_000n, { reviewer, approvers });
+    // The county's budget for the year the chain's clock is in now, and the month it is in.
+    const PERIOD = await local.currentPeriod();
+    const budget = await local.signedStep("/v1/appropriations", { programme: "dibao", fiscalYear: Math.floor(PERIOD / 100), jurisdiction: COUNTY, amount: "1000000", purpose: "县级配套" }, DEV_KEYS.finance);
+    expect(budget.status, JSON.stringify(budget.body)).toBe(201);
     const allocationId = (await funds.allocationCount()).toString();
-    const finance = await local.signIn(countyFinance.privateKey);
-    await request(local.gateway.url).post("/v1/payouts").set("authorization", finance).send({ caseId: paidCase, period: PERIOD, allocationId, amount: "100000" }).expect(201);
+    const paid = await local.signedStep("/v1/payouts", { caseId: paidCase, period: PERIOD, allocationId, amount: "100000" }, DEV_KEYS.finance);
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     expect(Number(await funds.payoutState(paidCase, PERIOD))).toBe(PayoutState.Paid);
 
     const unpaid = await draftFor(bank, "/v1/settlements", { period: PERIOD, settlements: [{ caseId, reference: "ICBC-0000" }] });
     expect([unpaid.drafted.status, unpaid.drafted.body.error.code]).toEqual([422, "LEDGER_PAYOUT_NOT_OUTSTANDING"]);
-    const settled = await relay(bank, "/v1/settlements", { period: PERIOD, settlements: [{ caseId: paidCase, reference: "ICBC-2026-11-000123" }] });
+    const settled = await relay(bank, "/v1/settlements", { period: PERIOD, settlements: [{ caseId: paidCase, reference: "ICBC-000123" }] });
     expect(settled.relayed.status, JSON.stringify(settled.relayed.body)).toBe(201);
     expect(Number(await funds.payoutState(paidCase, PERIOD))).toBe(PayoutState.Settled);
     const [event] = await funds.queryFilter(funds.filters.PayoutSettled(paidCase));
     expect(event!.args.receiptHash).toBe(settled.relayed.body.recordHash);
     const proof = (await request(local.gateway.url).get(`/v1/proofs/records/${settled.relayed.body.recordId}`).expect(200)).body;
     expect(proof.revisions[0].leafHash).toBe(settled.relayed.body.recordHash);
+  });
+});
+
+describe("every other step of a case, and every payout, is its officer's own transaction", () => {
+  const url = () => local.gateway.url;
+  /** Review and approval, signed by the seeded reviewer and approvers: the case goes into public notice. */
+  async function approve(id: string, amount: bigint) {
+    const decide = async (signers: Wallet[], query: string) => {
+      const token = await local.signIn(signers[0]!.privateKey);
+      const { body } = await request(url()).get(`/v1/cases/${id}/approval-request${query}`).set("authorization", token).expect(200);
+      const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(body.domain, body.types, body.message) })));
+      await request(url()).post(`/v1/cases/${id}/approvals`).set("authorization", token).send({ decision: body.message, signatures }).expect(201);
+    };
+    await decide([OFFICERS.reviewer], "");
+    await decide(OFFICERS.approvers, `?amount=${amount}&householdSize=2`);
+  }
+  /**
+   * What the gateway refuses to relay for the draft of `path` with `fields` by the officer of
+   * `key`: the same transaction signed by `other` (who signed in themselves), and the signed
+   * transaction sent with `changed` fields, so that it is not the call drafted for them. Nothing
+   * is written for either.
+   */
+  async function refusesOthers(path: string, fields: object, changed: object, key: string, other: string) {
+    const wallet = new Wallet(key);
+    const { token, drafted } = await draftFor(wallet, path, fields);
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(200);
+    expect(drafted.body.transaction.from).toBe(wallet.address);
+    const size = local.gateway.log.size;
+    const otherWallet = new Wallet(other);
+    const byOther = await otherWallet.signTransaction({ ...drafted.body.transaction, from: otherWallet.address });
+    const asOther = await request(url()).post(path).set("authorization", await local.signIn(other)).send({ ...fields, draft: drafted.body.draft, signedTransaction: byOther });
+    const signedTransaction = await wallet.signTransaction(drafted.body.transaction);
+    const notTheirs = await request(url()).post(path).set("authorization", token).send({ ...fields, draft: drafted.body.draft, signedTransaction: byOther });
+    const notDrafted = await request(url()).post(path).set("authorization", token).send({ ...changed, draft: drafted.body.draft, signedTransaction });
+    expect(local.gateway.log.size).toBe(size);
+    return { asOther, notTheirs: [notTheirs.status, notTheirs.body.error?.code], notDrafted: [notDrafted.status, notDrafted.body.error?.code] };
+  }
+  let inNotice: string;
+  let toActivate: string;
+  let allocationId: string;
+  let period: number;
+
+  beforeAll(async () => {
+    inNotice = await local.takeIn(residentId(510));
+    await approve(inNotice, 100_000n);
+    toActivate = await local.takeIn(residentId(511));
+    await approve(toActivate, 100_000n);
+  }, 60_000);
+
+  it("an objection in public notice: the reviewer's own lodgeObjection, the case back to review, the reviewer its actor", async () => {
+    const path = `/v1/cases/${inNotice}/objections`;
+    const fields = { objector: { name: "邻居" }, text: "申请人有经营收入" };
+    const refused = await refusesOthers(path, fields, { ...fields, text: "另一异议" }, DEV_KEYS.reviewer, DEV_KEYS.caseworker);
+    expect([refused.asOther.status, refused.asOther.body.error.code]).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    expect(refused.notTheirs).toEqual([403, "SIGNED_CALL_SIGNER_MISMATCH"]);
+    expect(refused.notDrafted).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    expect((await draftFor(new Wallet(DEV_KEYS.finance), path, fields)).drafted.body.error.code).toBe("FORBIDDEN_ROLE");
+    expect(await statusOf(inNotice)).toBe(CaseStatus.InNotice);
+
+    const lodged = await local.signedStep(path, fields, DEV_KEYS.reviewer);
+    expect(lodged.status, JSON.stringify(lodged.body)).toBe(201);
+    expect(lodged.body.ledger.state).toBe("done");
+    expect(await statusOf(inNotice)).toBe(CaseStatus.Submitted);
+    const { cases } = local.contracts;
+    const [transition] = (await cases.queryFilter(cases.filters.CaseTransition(inNotice))).slice(-1);
+    expect([transition!.args.actor, transition!.args.evidenceHash]).toEqual([OFFICERS.reviewer.address, lodged.body.recordHash]);
+  });
+
+  it("a revision: the caseworker's own reviseRecord with the household's joined member; the applicant never changes, nor is anyone listed twice", async () => {
+    const path = `/v1/cases/${inNotice}/revisions`;
+    const applicantId = residentId(510);
+    const household = [
+      { name: "家属", relation: "配偶", residentId: spouseOf(applicantId) },
+      { name: "子女", relation: "子", residentId: residentId(512, "20100101") },
+    ];
+    const fields = { reason: "新增家庭成员", household, monthlyIncome: 30_000 };
+    const other = await draftFor(new Wallet(DEV_KEYS.caseworker), path, { reason: "x", applicant: { name: "另一人", residentId: residentId(513) } });
+    expect([other.drafted.status, other.drafted.body.error.code, other.drafted.body.error.field]).toEqual([422, "REVISION_IDENTITY_CHANGED", "applicant.residentId"]);
+    const twice = await draftFor(new Wallet(DEV_KEYS.caseworker), path, { reason: "x", household: [household[0], household[0]] });
+    expect([twice.drafted.status, twice.drafted.body.error.code, twice.drafted.body.error.field]).toEqual([400, "HOUSEHOLD_MEMBER_REPEATED", "household.1.residentId"]);
+    const invalid = await draftFor(new Wallet(DEV_KEYS.caseworker), path, { reason: "x", household: [{ name: "家属", relation: "配偶", residentId: "123" }] });
+    expect([invalid.drafted.status, invalid.drafted.body.error.code, invalid.drafted.body.error.field]).toEqual([400, "IDENTITY_INVALID", "household.0.residentId"]);
+    const refused = await refusesOthers(path, fields, { ...fields, monthlyIncome: 31_000 }, DEV_KEYS.caseworker, DEV_KEYS.reviewer);
+    expect([refused.asOther.status, refused.asOther.body.error.code]).toEqual([403, "FORBIDDEN_ROLE"]);
+    expect(refused.notTheirs).toEqual([403, "SIGNED_CALL_SIGNER_MISMATCH"]);
+    expect(refused.notDrafted).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    // A changed applicant is refused at the relay too, before the signature is looked at.
+    const { token, drafted } = await draftFor(new Wallet(DEV_KEYS.caseworker), path, fields);
+    const signedTransaction = await new Wallet(DEV_KEYS.caseworker).signTransaction(drafted.body.transaction);
+    const swapped = await request(url()).post(path).set("authorization", token).send({ ...fields, applicant: { name: "另一人", residentId: residentId(513) }, draft: drafted.body.draft, signedTransaction });
+    expect([swapped.status, swapped.body.error.code]).toEqual([422, "REVISION_IDENTITY_CHANGED"]);
+
+    const revised = await request(url()).post(path).set("authorization", token).send({ ...fields, draft: drafted.body.draft, signedTransaction });
+    expect(revised.status, JSON.stringify(revised.body)).toBe(201);
+    expect(revised.body).toMatchObject({ revision: 1, recordHash: drafted.body.recordHash, ledger: { state: "done" } });
+    expect(drafted.body.record).toMatchObject({ public: { householdSize: 3, revisedBy: new Wallet(DEV_KEYS.caseworker).address } });
+    const { cases } = local.contracts;
+    expect(await cases.revisions(inNotice)).toHaveLength(2);
+    const [event] = await cases.queryFilter(cases.filters.CaseRecordRevised(inNotice));
+    expect([event!.args.actor, event!.args.recordHash]).toEqual([new Wallet(DEV_KEYS.caseworker).address, drafted.body.recordHash]);
+    const [revision] = cases.interface.decodeFunctionData("reviseRecord", Transaction.from(signedTransaction).data);
+    expect([revision.joined.length, revision.left.length]).toEqual([1, 0]);
+  });
+
+  it("an activation once notice is over: the caseworker's own activate, for the case drafted and no other", async () => {
+    await local.advance(7 * 24 * 3600);
+    const path = `/v1/cases/${toActivate}/activate`;
+    const { token, drafted } = await draftFor(new Wallet(DEV_KEYS.caseworker), path, {});
+    const signedTransaction = await new Wallet(DEV_KEYS.caseworker).signTransaction(drafted.body.transaction);
+    const elsewhere = await request(url()).post(`/v1/cases/${inNotice}/activate`).set("authorization", token).send({ draft: drafted.body.draft, signedTransaction });
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    const byApprover = await new Wallet(DEV_KEYS.approver1).signTransaction({ ...drafted.body.transaction, from: OFFICERS.approvers[0]!.address });
+    const notTheirs = await request(url()).post(path).set("authorization", token).send({ draft: drafted.body.draft, signedTransaction: byApprover });
+    expect([notTheirs.status, notTheirs.body.error.code]).toEqual([403, "SIGNED_CALL_SIGNER_MISMATCH"]);
+    expect((await draftFor(new Wallet(DEV_KEYS.finance), path, {})).drafted.body.error.code).toBe("FORBIDDEN_ROLE");
+    expect(await statusOf(toActivate)).toBe(CaseStatus.InNotice);
+
+    const activated = await request(url()).post(path).set("authorization", token).send({ draft: drafted.body.draft, signedTransaction }).expect(201);
+    expect(activated.body.ledger.state).toBe("done");
+    expect(await statusOf(toActivate)).toBe(CaseStatus.Active);
+    const { cases } = local.contracts;
+    const [transition] = (await cases.queryFilter(cases.filters.CaseTransition(toActivate))).slice(-1);
+    expect(transition!.args.actor).toBe(new Wallet(DEV_KEYS.caseworker).address);
+  });
+
+  it("a payout: the finance officer's own pay, within the ledger's bounds, its payment file logged", async () => {
+    period = await local.currentPeriod();
+    const budget = await local.signedStep("/v1/appropriations", { programme: "dibao", fiscalYear: Math.floor(period / 100), jurisdiction: COUNTY, amount: "5000000", purpose: "县级配套资金" }, DEV_KEYS.finance);
+    expect(budget.status, JSON.stringify(budget.body)).toBe(201);
+    allocationId = (await local.contracts.funds.allocationCount()).toString();
+    const fields = { caseId: toActivate, period, allocationId, amount: "100000" };
+    const refused = await refusesOthers("/v1/payouts", fields, { ...fields, amount: "99999" }, DEV_KEYS.finance, DEV_KEYS.governance);
+    expect(refused.notTheirs).toEqual([403, "SIGNED_CALL_SIGNER_MISMATCH"]);
+    expect(refused.notDrafted).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    const finance = new Wallet(DEV_KEYS.finance);
+    const future = period % 100 === 12 ? period + 89 : period + 1;
+    const inFuture = await draftFor(finance, "/v1/payouts", { ...fields, period: future });
+    expect([inFuture.drafted.status, inFuture.drafted.body.error.code]).toEqual([422, Math.floor(future / 100) === Math.floor(period / 100) ? "LEDGER_PAYOUT_PERIOD_IN_FUTURE" : "LEDGER_PAYOUT_OUTSIDE_FISCAL_YEAR"]);
+    for (const [field, value] of [["amount", (2n ** 38n).toString()], ["allocationId", String(2 ** 24)], ["period", 202613], ["period", 300001]] as const) {
+      const bad = await draftFor(finance, "/v1/payouts", { ...fields, [field]: value });
+      expect([bad.drafted.status, bad.drafted.body.error.code, bad.drafted.body.error.field]).toEqual([400, "REQUEST_INVALID", field]);
+    }
+
+    const paid = await local.signedStep("/v1/payouts", fields, DEV_KEYS.finance);
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    const { funds } = local.contracts;
+    expect(await funds.payout(toActivate, period)).toEqual([BigInt(PayoutState.Paid), BigInt(allocationId), 100_000n]);
+    const [made] = await funds.queryFilter(funds.filters.PayoutMade(toActivate));
+    expect(made!.args.actor).toBe(finance.address);
+    expect(await local.gateway.state.get(`payment-file:${toActivate}:${period}`)).toMatchObject({ recordId: paid.body.recordId });
+  });
+
+  it("a reversal: the finance officer's own reversePayout of the payout as the ledger recorded it, crediting its allocation", async () => {
+    const { funds } = local.contracts;
+    const fields = { caseId: toActivate, period, reason: "银行退回：账户冻结" };
+    const unpaid = await draftFor(new Wallet(DEV_KEYS.finance), "/v1/reversals", { ...fields, caseId: inNotice });
+    expect([unpaid.drafted.status, unpaid.drafted.body.error.code]).toEqual([422, "LEDGER_PAYOUT_NOT_OUTSTANDING"]);
+    const refused = await refusesOthers("/v1/reversals", fields, { ...fields, reason: "另一原因" }, DEV_KEYS.finance, DEV_KEYS.governance);
+    expect(refused.notTheirs).toEqual([403, "SIGNED_CALL_SIGNER_MISMATCH"]);
+    expect(refused.notDrafted).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    const before = await funds.available(allocationId);
+
+    const reversed = await local.signedStep("/v1/reversals", fields, DEV_KEYS.finance);
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(201);
+    expect(await funds.available(allocationId)).toBe(before + 100_000n);
+    expect(await funds.payout(toActivate, period)).toEqual([BigInt(PayoutState.Reversed), BigInt(allocationId), 100_000n]);
+    const [event] = await funds.queryFilter(funds.filters.PayoutReversed(toActivate));
+    expect([event!.args.allocationId, event!.args.amount, event!.args.reasonHash, event!.args.actor]).toEqual([BigInt(allocationId), 100_000n, reversed.body.recordHash, OFFICERS.finance.address]);
+    const record = (await local.gateway.log.lookup(reversed.body.recordId, { decrypt: false })).revisions[0]!.record;
+    expect(record).toMatchObject({ kind: "document", caseId: toActivate, public: { type: "payout-reversal", period, allocationId, amount: "100000", reversedBy: OFFICERS.finance.address } });
+    expect(JSON.stringify(record)).not.toContain("账户冻结");
+    // Reversed, the month may be paid again.
+    expect((await local.signedStep("/v1/payouts", { caseId: toActivate, period, allocationId, amount: "100000" }, DEV_KEYS.finance)).status).toBe(201);
   });
 });

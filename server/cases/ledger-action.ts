@@ -5,7 +5,7 @@ import { toAidtrailError } from "../http/errors.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { Relayer } from "../relayer.ts";
-import { drop, operatorCall, outboxKey, owed, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
+import { drop, outboxKey, owed, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 
 export interface LedgerActionContext {
@@ -33,10 +33,8 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
       // As the officer who signed it: the ledger checks their role, not the operator's.
       const { from, to, data } = Transaction.from(args[0] as string);
       await chain.provider.call({ from, to, data });
-    } else if (call === "submitApplication") {
-      await chain.dryRunApplication(args);
     } else {
-      await chain.provider.send("eth_call", [{ from: chain.operatorAddress, ...operatorCall(chain, call, args) }, "latest"]);
+      await chain.dryRunApplication(args);
     }
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);

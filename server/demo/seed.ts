@@ -2,6 +2,7 @@ import { id, Wallet, type Signer } from "ethers";
 import { deployAidtrail, type Deployment } from "../chain/deploy.ts";
 import { Area, Programme, Stage, type RoleName } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
+import { periodAt } from "../funds/periods.ts";
 
 /**
  * The demo's jurisdictions and officers. The keys are Hardhat's published development keys:
@@ -26,6 +27,7 @@ const DEMO_KEYS = [
   "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
   "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
   "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+  "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 ] as const;
 
 export interface DemoAccount {
@@ -35,9 +37,14 @@ export interface DemoAccount {
   privateKey: string;
 }
 
+/**
+ * The gateway's operator relays and anchors: LOG_OPERATOR and nothing else. Every other step is
+ * an officer's own, signed with their key. The keys are Hardhat's funded development accounts, so
+ * on the simulator every officer has the ether their own transactions cost.
+ */
 const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO_JURISDICTIONS | "nation"][] }[] = [
   { name: "governance (deployer)", key: 0, roles: [["GOVERNANCE", "nation"], ["FINANCE_OFFICER", "nation"]] },
-  { name: "gateway operator", key: 1, roles: [["LOG_OPERATOR", "county"], ["CASEWORKER", "county"], ["FINANCE_OFFICER", "county"]] },
+  { name: "gateway operator", key: 1, roles: [["LOG_OPERATOR", "county"]] },
   { name: "caseworker", key: 2, roles: [["CASEWORKER", "township"]] },
   { name: "reviewer", key: 3, roles: [["REVIEWER", "township"]] },
   { name: "county approver 1", key: 4, roles: [["APPROVER", "county"]] },
@@ -45,6 +52,7 @@ const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO
   { name: "township approver (temporary assistance)", key: 6, roles: [["APPROVER", "township"]] },
   { name: "finance officer", key: 7, roles: [["FINANCE_OFFICER", "county"]] },
   { name: "auditor", key: 8, roles: [["AUDITOR", "province"]] },
+  { name: "settlement agent (bank)", key: 9, roles: [["SETTLEMENT_AGENT", "county"]] },
 ];
 
 export const DEMO_GOVERNANCE_KEY = DEMO_KEYS[0];
@@ -85,7 +93,9 @@ export async function seedDemo(governance: Signer): Promise<{ deployment: Deploy
   }
   await tx(cases.setThreshold(BigInt(j.township.code), Programme.Temporary, Stage.Approval, 1));
 
-  await tx(funds.appropriate(Programme.Dibao, 2026, 0n, 10_000_000_000_00n, id("中央财政困难群众救助补助资金 2026")));
+  // The budget of the fiscal year the chain's clock is in (China Standard Time): the year payouts can be made in.
+  const fiscalYear = Math.floor(periodAt((await governance.provider!.getBlock("latest"))!.timestamp) / 100);
+  await tx(funds.appropriate(Programme.Dibao, fiscalYear, 0n, 10_000_000_000_00n, id(`中央财政困难群众救助补助资金 ${fiscalYear}`)));
   await tx(funds.allocate(1n, BigInt(j.province.code), 1_000_000_000_00n, id("转移支付 广东省")));
   await tx(funds.allocate(2n, BigInt(j.county.code), 10_000_000_00n, id("转移支付 海珠区")));
   return { deployment, accounts };

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { CaseStatus, PayoutState, Programme } from "../chain/domain.ts";
+import { CaseStatus, coversDivision, jurisdictionCode, PayoutState, Programme } from "../chain/domain.ts";
+import { decodeRevert } from "../chain/reverts.ts";
 import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
-import { outboxKey, owed } from "../state/outbox.ts";
+import { checkDraftAge, checkNonceUnused, checkSignedTransaction, draftOf, officerTransaction, type Draft } from "../cases/signed-call.ts";
 import type { CaseEntry } from "../cases/intake.ts";
 import { PROGRAMMES } from "../cases/intake.ts";
-import { newRecord } from "../records/record.ts";
-import type { OutboxEntry } from "../state/outbox.ts";
+import { RequestError, toAidtrailError } from "../http/errors.ts";
+import { newRecord, type AidRecord } from "../records/record.ts";
+import { outboxKey, owed, type OutboxEntry } from "../state/outbox.ts";
 import { AidtrailError } from "../verify/errors.ts";
+import { endOf, periodAt } from "./periods.ts";
 
 export interface PayoutRunInput {
   programme: "dibao" | "tekun";
@@ -35,88 +38,216 @@ export interface PayoutRun {
   batches: { outbox: string; recordId: string; size: number }[];
 }
 
+/** What makes the run rebuilt from a relay request the run that was drafted: its id and time, and each batch's record. */
+export interface RunDraft {
+  runId: string;
+  startedAt: string;
+  batches: Draft[];
+}
+
+/** A drafted run: the run, and for each batch its payment file and the unsigned payBatch transaction of the officer's account. */
+export interface DraftedRun {
+  run: Omit<PayoutRun, "batches">;
+  draft: RunDraft;
+  batches: { record: AidRecord; size: number; transaction: unknown }[];
+}
+
+/** Where the gateway keeps which payment file pays a case for a period, and the debt that carries it. */
+export const paymentFileKey = (caseId: string, period: number) => `payment-file:${caseId}:${period}`;
+
+export interface PaymentFileEntry {
+  recordId: string;
+  runId?: string;
+  outbox?: string;
+}
+
+const MAX_PAYOUT = 2n ** 38n - 1n;
+
+/** A run refused as a whole: the rule named is the ledger's, for every case of the run alike. */
+const runRefused = (code: string, message: string, field: string, hint: string) => new RequestError(code, message, 422, { field, hint });
+
+/** A ledger read that fails: a refusal as the ledger words it, or the chain not answering. */
+async function read<T>(value: Promise<T>): Promise<T> {
+  try {
+    return await value;
+  } catch (error) {
+    if (decodeRevert(error)) throw toAidtrailError(error);
+    throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to plan the run", 503, { hint: "try again when the chain is back" });
+  }
+}
+
 /**
- * Starts the monthly run of a programme for every case this gateway took in: each active case is
- * paid the smaller of its approved amount and the standard in force times its household size;
- * a case already paid for the period, or not active, is skipped with the reason. The lines go to
- * the ledger in batches, each with its payment file in the log; the relayer sends them in order
- * and resumes after a restart, and the ledger refuses to pay any case twice.
+ * The run of a programme for a month, for every case this gateway took in, as the ledger will
+ * judge it now. The month must be in the allocation's fiscal year and not after the chain's
+ * current month (China Standard Time), or no case could be paid: the run is refused. Each active
+ * case is paid the smaller of its approved amount and the standard in force at the end of the
+ * month times its household size; a case the ledger would refuse (not active, paid already or on
+ * its way, outside the allocation, entitled only from a later month, no standard) is skipped with
+ * the reason, and the others paid.
  */
-export async function startPayoutRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput): Promise<PayoutRun> {
+async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput, given: { runId: string; startedAt: string }) {
   const programme = PROGRAMMES[input.programme];
+  const funds = await read(ctx.chain.funds.allocation(input.allocationId));
+  if (Number(funds.programme) !== programme) {
+    throw runRefused("PAYOUT_RUN_PROGRAMME_MISMATCH", `allocation ${input.allocationId} funds ${Programme[Number(funds.programme)]}, not ${input.programme}`, "allocationId", "name an allocation of the programme paid");
+  }
+  const current = periodAt(await read(ctx.chain.now()));
+  if (input.period > current) {
+    throw runRefused("PAYOUT_RUN_PERIOD_IN_FUTURE", `${input.period} is after the ledger's current month, ${current} (China Standard Time)`, "period", "a month is paid once it has begun");
+  }
+  const fiscalYear = Number(funds.fiscalYear);
+  if (Math.floor(input.period / 100) !== fiscalYear) {
+    throw runRefused("PAYOUT_RUN_OUTSIDE_FISCAL_YEAR", `allocation ${input.allocationId} is of fiscal year ${fiscalYear}; ${input.period} is not in it`, "period", "pay a month of the allocation's fiscal year, or name the allocation of the month's year");
+  }
+  const scope = jurisdictionCode(funds.jurisdiction);
+  const periodEnd = endOf(input.period);
   const entries = (await ctx.state.list<CaseEntry>("case:")).map(([, e]) => e).filter((e) => e.programme === input.programme);
-  // Standards take effect by the chain's clock, which is the one the ledger will judge by.
-  const now = await ctx.chain.now();
+  const files = await ctx.state.getMany<PaymentFileEntry>(entries.map((e) => paymentFileKey(e.caseId, input.period)));
+  // A payment owed to the ledger and not on it yet: a batch that paid it again would be refused whole, as paid already.
+  const withDebt = files.flatMap((f, i) => (f?.outbox ? [i] : []));
+  const debts = await ctx.state.getMany<OutboxEntry>(withDebt.map((i) => files[i]!.outbox!));
+  const onItsWay = new Set(withDebt.filter((_, j) => debts[j]?.state === "pending"));
   const lines: PayoutLine[] = [];
   const skipped: PayoutRun["skipped"] = [];
-  for (const entry of entries) {
+  for (const [i, entry] of entries.entries()) {
+    const skip = (reason: string) => void skipped.push({ caseId: entry.caseId, reason });
     const [terms, area, householdSize] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n] as const);
     if (!terms) {
-      skipped.push({ caseId: entry.caseId, reason: "not on the ledger yet" });
+      skip("not on the ledger yet");
       continue;
     }
     if (Number(terms.status) !== CaseStatus.Active) {
-      skipped.push({ caseId: entry.caseId, reason: `the case is ${CaseStatus[Number(terms.status)]}` });
+      skip(`the case is ${CaseStatus[Number(terms.status)]}`);
+      continue;
+    }
+    if (!coversDivision(scope, entry.jurisdiction)) {
+      skip(`the case is in ${entry.jurisdiction}, outside allocation ${input.allocationId} (${scope})`);
+      continue;
+    }
+    const noticeEnd = Number(terms.noticeEnd);
+    if (noticeEnd >= periodEnd) {
+      skip(`its public notice ended in ${periodAt(noticeEnd)}: it is paid from that month, not for ${input.period}`);
       continue;
     }
     const state = Number(await ctx.chain.funds.payoutState(entry.caseId, input.period));
     if (state === PayoutState.Paid || state === PayoutState.Settled) {
-      skipped.push({ caseId: entry.caseId, reason: `already paid for ${input.period}` });
+      skip(`already paid for ${input.period}`);
+      continue;
+    }
+    if (onItsWay.has(i)) {
+      skip(`a payment for ${input.period} is on its way to the ledger${files[i]!.runId ? ` (run ${files[i]!.runId})` : ""}`);
       continue;
     }
     let cap: bigint;
     try {
-      const [standard] = await ctx.chain.standards.standardAt(BigInt(entry.jurisdiction), programme, area, now);
+      // The standard the ledger applies: the one in force at the end of the month.
+      const [standard] = await ctx.chain.standards.standardAt(BigInt(entry.jurisdiction), programme, area, periodEnd - 1);
       cap = standard * householdSize;
     } catch {
-      skipped.push({ caseId: entry.caseId, reason: `no ${Programme[programme]} standard is in force for it` });
+      skip(`no ${Programme[programme]} standard is in force for it`);
       continue;
     }
-    const amount = terms.approvedAmount < cap ? terms.approvedAmount : cap;
+    let amount = terms.approvedAmount < cap ? terms.approvedAmount : cap;
+    if (amount > MAX_PAYOUT) amount = MAX_PAYOUT;
     lines.push({ caseId: entry.caseId, amount: amount.toString() });
   }
   if (lines.length === 0) {
     throw new AidtrailError("PAYOUT_RUN_EMPTY", `no case of ${input.programme} is due a payment for ${input.period}`, { hint: "see the skipped cases: GET /v1/cases/:caseId says why" });
   }
-
-  const run: PayoutRun = {
-    runId: "run" + randomBytes(8).toString("hex"),
-    programme: input.programme,
-    period: input.period,
-    allocationId: input.allocationId,
-    jurisdiction,
-    startedBy: officer,
-    startedAt: new Date().toISOString(),
-    lines,
-    skipped,
-    batches: [],
-  };
-  // The whole run is owed at once: every batch's outbox entry and the run in one state write,
-  // then every payment file in one log append. Killed before the append, the relayer drops the
-  // batches (their files never reached the log) and a new run pays the same cases; killed after
-  // it, the relayer sends every batch after the restart. Either way no line is lost or paid twice.
-  const batches: { entry: OutboxEntry; outbox: string; record: ReturnType<typeof newRecord>; size: number }[] = [];
-  for (let start = 0; start < lines.length; start += input.batchSize) {
-    const batch = lines.slice(start, start + input.batchSize);
-    const record = newRecord({
-      kind: "payment-file",
-      jurisdiction,
-      public: { runId: run.runId, period: input.period, allocationId: input.allocationId, programme: input.programme, lines: batch, startedBy: officer },
-    });
-    const args = [input.allocationId, input.period, batch.map((l) => ({ caseId: l.caseId, amount: l.amount }))];
-    await dryRun(ctx.chain, "payBatch", args);
-    const outbox = outboxKey(`${run.runId}-${start}`);
-    batches.push({ entry: { kind: "payBatch", caseId: run.runId, recordId: record.recordId, args, state: "pending", attempts: 0, owedAt: Date.now() }, outbox, record, size: batch.length });
+  const total = lines.reduce((sum, l) => sum + BigInt(l.amount), 0n);
+  const left = await read(ctx.chain.funds.available(input.allocationId));
+  if (total > left) {
+    throw runRefused("PAYOUT_RUN_FUNDS_INSUFFICIENT", `the run pays ${total} fen; allocation ${input.allocationId} has ${left} left`, "allocationId", "allocate more to it first, or pay from another allocation");
   }
-  run.batches = batches.map((b) => ({ outbox: b.outbox, recordId: b.record.recordId, size: b.size }));
-  const index = Object.fromEntries(batches.flatMap((b) => (b.record.public.lines as PayoutLine[]).map((l) => [paymentFileKey(l.caseId, input.period), { runId: run.runId, recordId: b.record.recordId }])));
-  await ctx.state.put({ [`run:${run.runId}`]: run, ...owed(Object.fromEntries(batches.map((b) => [b.outbox, b.entry]))), ...index });
-  await ctx.log.append(batches.map((b) => b.record));
+  const run: Omit<PayoutRun, "batches"> = { ...given, programme: input.programme, period: input.period, allocationId: input.allocationId, jurisdiction, startedBy: officer, lines, skipped };
+  const batches: PayoutLine[][] = [];
+  for (let start = 0; start < lines.length; start += input.batchSize) batches.push(lines.slice(start, start + input.batchSize));
+  return { run, batches };
+}
+
+/** A batch's payment file, as drafted, or (given its draft) as rebuilt for the relay. */
+function paymentFile(run: Omit<PayoutRun, "batches">, lines: PayoutLine[], draft?: Draft): AidRecord {
+  return newRecord({
+    kind: "payment-file",
+    jurisdiction: run.jurisdiction,
+    public: { runId: run.runId, period: run.period, allocationId: run.allocationId, programme: run.programme, lines, startedBy: run.startedBy },
+    ...draft,
+  });
+}
+
+/** A batch's payBatch call: the exact transaction fields the officer signs. */
+function batchCall(ctx: LedgerActionContext, run: Omit<PayoutRun, "batches">, lines: PayoutLine[]): { to: string; data: string } {
+  const data = ctx.chain.funds.interface.encodeFunctionData("payBatch", [BigInt(run.allocationId), run.period, lines.map((l) => ({ caseId: l.caseId, amount: BigInt(l.amount) }))]);
+  return { to: ctx.chain.funds.target as string, data };
+}
+
+/**
+ * Drafts the monthly run of a programme (see planRun): the run, each batch's payment file, and
+ * one unsigned payBatch transaction per batch from the finance officer's account, with its
+ * account's next nonces in order, each estimated as the officer (a batch the ledger would refuse
+ * is refused now, with its reason). Nothing is written.
+ */
+export async function draftPayoutRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput): Promise<DraftedRun> {
+  const { run, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: "run" + randomBytes(8).toString("hex"), startedAt: new Date().toISOString() });
+  const next = await read(ctx.chain.provider.getTransactionCount(officer, "pending"));
+  const drafted: DraftedRun["batches"] = [];
+  for (const [i, lines] of batches.entries()) {
+    const record = paymentFile(run, lines);
+    drafted.push({ record, size: lines.length, transaction: await officerTransaction(ctx, officer, batchCall(ctx, run, lines), next + i) });
+  }
+  return { run, draft: { runId: run.runId, startedAt: run.startedAt, batches: drafted.map((b) => draftOf(b.record)) }, batches: drafted };
+}
+
+/**
+ * Relays a drafted run: rebuilds it from the request and its draft (a run that changed since,
+ * say a case paid or activated meanwhile, no longer matches: it is drafted again), checks that
+ * each signed transaction is the officer's own, makes exactly its batch's call and follows the one
+ * before it in the account's nonces, then owes the whole run at once: every batch's outbox entry,
+ * the run and the payment-file index in one state write, then every payment file in one log
+ * append. Killed before the append, the relayer drops the batches (their files never reached the
+ * log) and a new run pays the same cases; killed after it, the relayer sends every batch after the
+ * restart, in order. Either way no line is lost or paid twice.
+ */
+export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput, draft: RunDraft, signedTransactions: string[]): Promise<PayoutRun> {
+  checkDraftAge(draft.startedAt, "draft.startedAt");
+  const { run: planned, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: draft.runId, startedAt: draft.startedAt });
+  if (batches.length !== draft.batches.length || batches.length !== signedTransactions.length) {
+    throw new RequestError("SIGNED_CALL_MISMATCH", `the run now has ${batches.length} batches; the draft had ${draft.batches.length} and ${signedTransactions.length} were signed`, 400, {
+      field: "signedTransactions",
+      hint: "ask for a new draft and sign its transactions, all of them, in order",
+    });
+  }
+  const signed = batches.map((lines, i) => {
+    const record = paymentFile(planned, lines, draft.batches[i]);
+    const transaction = checkSignedTransaction(ctx, officer, signedTransactions[i]!, { ...batchCall(ctx, planned, lines), what: `batch ${i + 1} of run ${planned.runId} (payBatch of ${lines.length} cases)` }, `signedTransactions.${i}`);
+    return { record, lines, transaction, raw: signedTransactions[i]! };
+  });
+  for (const [i, { transaction }] of signed.entries()) {
+    if (i > 0 && transaction.nonce !== signed[0]!.transaction.nonce + i) {
+      throw new RequestError("SIGNED_CALL_MISMATCH", `batch ${i + 1}'s transaction has nonce ${transaction.nonce}, not ${signed[0]!.transaction.nonce + i}: the batches must follow one another`, 400, {
+        field: `signedTransactions.${i}`,
+        hint: "sign the draft's transactions unchanged",
+      });
+    }
+  }
+  await checkNonceUnused(ctx, officer, signed[0]!.transaction.nonce, "signedTransactions.0");
+  for (const { raw } of signed) await dryRun(ctx.chain, "signed", [raw]);
+
+  const owedAt = Date.now();
+  const batchesOwed = signed.map(({ record, lines, raw }, i) => ({
+    // The batch's number, zero-padded, keeps the run's debts in nonce order in the outbox.
+    outbox: outboxKey(`${planned.runId}-${String(i).padStart(6, "0")}`, owedAt),
+    entry: { kind: "signed", caseId: planned.runId, recordId: record.recordId, args: [raw], state: "pending", attempts: 0, owedAt } satisfies OutboxEntry,
+    record,
+    lines,
+  }));
+  const run: PayoutRun = { ...planned, batches: batchesOwed.map((b) => ({ outbox: b.outbox, recordId: b.record.recordId, size: b.lines.length })) };
+  const index = Object.fromEntries(batchesOwed.flatMap((b) => b.lines.map((l) => [paymentFileKey(l.caseId, run.period), { runId: run.runId, recordId: b.record.recordId, outbox: b.outbox } satisfies PaymentFileEntry])));
+  await ctx.state.put({ [`run:${run.runId}`]: run, ...owed(Object.fromEntries(batchesOwed.map((b) => [b.outbox, b.entry]))), ...index });
+  await ctx.log.append(batchesOwed.map((b) => b.record));
   await awaitLedger(ctx);
   return run;
 }
-
-export const paymentFileKey = (caseId: string, period: number) => `payment-file:${caseId}:${period}`;
 
 /** A run and where each of its batches stands on the ledger. */
 export async function payoutRunProgress(ctx: LedgerActionContext, runId: string) {

@@ -22,9 +22,11 @@ export const relayFields = {
 export interface SignedCallRoute<S extends z.ZodObject> {
   /** The request fields, the same in the draft and the relay. */
   schema: S;
-  role: RoleName;
+  /** The role the ledger checks (any one of them, given several). */
+  role: RoleName | RoleName[];
   /** The jurisdiction whose role the officer must hold, as the ledger will check it. */
   jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>;
+  /** The step, built from the request the same way for the draft and the relay; may refuse it before the chain is asked. */
   call: (req: Request, body: z.infer<S>) => SignedCall | Promise<SignedCall>;
 }
 
@@ -41,6 +43,8 @@ export function signedCallRoutes<S extends z.ZodObject>(router: Router, path: st
   router.post(path, signedIn(signIn), validate(route.schema.extend(relayFields)), holdsRole, async (req, res) => {
     const { draft, signedTransaction, ...fields } = req.body;
     const relayed = await relaySignedCall(ctx, req.officer!, await route.call(req, fields), draft, signedTransaction);
-    res.status(201).json({ recordId: relayed.recordId, recordHash: relayed.recordHash, leafIndex: relayed.leafIndex, ledger: relayed.ledger });
+    // A revision of a record says which revision it is.
+    const revision = relayed.record.revision > 0 ? { revision: relayed.record.revision } : {};
+    res.status(201).json({ recordId: relayed.recordId, ...revision, recordHash: relayed.recordHash, leafIndex: relayed.leafIndex, ledger: relayed.ledger });
   });
 }

@@ -2,10 +2,10 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import { RequestError } from "./errors.ts";
 
-/** Validates the body against `schema`; the first problem becomes a 400 naming its field. */
+/** Validates the body against `schema` (no body is an empty object); the first problem becomes a 400 naming its field. */
 export function validate(schema: z.ZodType): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const parsed = schema.safeParse(req.body);
+    const parsed = schema.safeParse(req.body ?? {});
     if (parsed.success) {
       req.body = parsed.data;
       return next();

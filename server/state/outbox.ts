@@ -1,11 +1,13 @@
-import { AbiCoder, type BaseContract, type FunctionFragment } from "ethers";
-import type { ChainClient } from "../chain/client.ts";
 import type { StateStore } from "./state-store.ts";
 
-/** The ledger calls the gateway relays through its operator account. */
-export type OperatorCall = "submitApplication" | "lodgeObjection" | "reviseRecord" | "activate" | "pay" | "payBatch";
+/**
+ * The one call the operator account makes for others: applications, each authorised by its
+ * caseworker's signature, sent in batches (see Relayer). Every other ledger step is an officer's
+ * own transaction.
+ */
+export type OperatorCall = "submitApplication";
 
-/** What the outbox relays: an operator call, or ("signed") a transaction an officer signed, its one argument the raw transaction, sent as it is. */
+/** What the outbox relays: applications, or ("signed") a transaction an officer signed, its one argument the raw transaction, sent as it is. */
 export type LedgerCall = OperatorCall | "signed";
 
 /** A ledger transaction the gateway owes: written with the record that needs it, sent by the relayer. */
@@ -70,20 +72,4 @@ export async function pendingEntries(state: StateStore, after?: string): Promise
   const keys = (await state.list<true>("pending:", after && pendingMark(after))).map(([mark]) => mark.slice("pending:".length));
   const entries = await state.getMany<OutboxEntry>(keys);
   return keys.flatMap((key, i): [string, OutboxEntry][] => (entries[i]?.state === "pending" ? [[key, entries[i]]] : []));
-}
-
-/** Each operator call's function and selector, found and hashed once: ethers hashes a function's signature each time it encodes a call. */
-const functions = new Map<OperatorCall, { fragment: FunctionFragment; selector: string }>();
-
-/** The transaction fields of an operator call, for a dry run or a real send: the contract, and the call encoded. */
-export function operatorCall(chain: ChainClient, kind: OperatorCall, args: readonly unknown[]): { to: string; data: string } {
-  const contract: BaseContract = kind === "pay" || kind === "payBatch" ? chain.funds : chain.cases;
-  let known = functions.get(kind);
-  if (!known) {
-    const fragment = contract.interface.getFunction(kind)!;
-    known = { fragment, selector: fragment.selector };
-    functions.set(kind, known);
-  }
-  // The outbox stores each call's arguments as the JSON it was given; the ABI coder checks them.
-  return { to: contract.target as string, data: known.selector + AbiCoder.defaultAbiCoder().encode(known.fragment.inputs, args).slice(2) };
 }

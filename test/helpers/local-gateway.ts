@@ -12,19 +12,36 @@ import { deployAidtrail, type AidtrailContracts, type Deployment } from "../../s
 import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";
 import { loadConfig } from "../../server/config.ts";
+import { endOf, periodAt } from "../../server/funds/periods.ts";
 import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
 import { signedApplication } from "./application.ts";
 import { checkCharacter } from "../../server/records/identity.ts";
 import type { ApplicationInput } from "../../server/records/application.ts";
 
-/** Hardhat's well-known development keys: for local chains only. */
+/**
+ * Hardhat's well-known development keys: for local chains only. Their accounts start with ether
+ * on Hardhat's simulator, so the officers among them pay for their own transactions.
+ */
 export const DEV_KEYS = {
   governance: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
   operator: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
   caseworker: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
   auditor: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  reviewer: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+  approver1: "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+  approver2: "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+  finance: "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+  bank: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
 } as const;
+
+/** The seeded officers, as wallets: the township's reviewer, the county's two approvers, its finance officer and its settlement agent. */
+export const OFFICERS = {
+  reviewer: new Wallet(DEV_KEYS.reviewer),
+  approvers: [new Wallet(DEV_KEYS.approver1), new Wallet(DEV_KEYS.approver2)],
+  finance: new Wallet(DEV_KEYS.finance),
+  bank: new Wallet(DEV_KEYS.bank),
+};
 
 export const COUNTY = "440105000000";
 
@@ -39,7 +56,9 @@ export function spouseOf(residentId: string): string {
 /**
  * A gateway for county 440105 started from configuration alone, against a real JSON-RPC
  * endpoint (Hardhat's, in process), with a deployed and seeded ledger: the operator account
- * anchors and takes in cases, a caseworker and an auditor can sign in.
+ * holds LOG_OPERATOR alone (it relays and anchors); the officers of DEV_KEYS hold their roles
+ * (caseworker, reviewer at the township; approvers, finance officer, settlement agent, auditor at
+ * the county) and sign their own steps.
  */
 export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?: string } = {}) {
   // Hardhat's simulator in this process, unless the chain is another process's (the benchmark's).
@@ -84,9 +103,12 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   await (await access.registerJurisdiction(BigInt(TOWNSHIP), BigInt(COUNTY))).wait();
   for (const [role, key, scope] of [
     ["LOG_OPERATOR", DEV_KEYS.operator, COUNTY],
-    ["CASEWORKER", DEV_KEYS.operator, COUNTY],
-    ["FINANCE_OFFICER", DEV_KEYS.operator, COUNTY],
     ["CASEWORKER", DEV_KEYS.caseworker, TOWNSHIP],
+    ["REVIEWER", DEV_KEYS.reviewer, TOWNSHIP],
+    ["APPROVER", DEV_KEYS.approver1, COUNTY],
+    ["APPROVER", DEV_KEYS.approver2, COUNTY],
+    ["FINANCE_OFFICER", DEV_KEYS.finance, COUNTY],
+    ["SETTLEMENT_AGENT", DEV_KEYS.bank, COUNTY],
     ["AUDITOR", DEV_KEYS.auditor, COUNTY],
   ] as const) {
     await (await access.grantScopedRole(roleId(role), address(key), BigInt(scope))).wait();
@@ -145,10 +167,34 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   }
 
   /**
-   * Reviews, approves (two county approvers) and activates a case through the gateway's own
-   * routes, with officers who sign their decisions; the notice period is passed by moving the clock.
+   * An officer's own ledger step through the gateway (see SignedCall): the draft of `path` (a
+   * /v1 path) with `fields`, its transaction signed with `key`, then the relay with the same
+   * fields. Answers the relay, or the draft when the gateway refused to draft it.
    */
-  async function activate(caseId: string, amount: bigint, officers: { reviewer: Wallet; approvers: Wallet[] }) {
+  async function signedStep(path: string, fields: object, key: string) {
+    const token = await signIn(key);
+    const drafted = await request(gateway.url).post(`${path}/draft`).set("authorization", token).send(fields);
+    if (drafted.status !== 200) return drafted;
+    const signedTransaction = await new Wallet(key).signTransaction(drafted.body.transaction);
+    return request(gateway.url).post(path).set("authorization", token).send({ ...fields, draft: drafted.body.draft, signedTransaction });
+  }
+
+  /** A payout run as its finance officer takes it: the draft, each batch's transaction signed with `key`, the relay. Answers as signedStep does. */
+  async function payoutRun(fields: { programme: string; period: number; allocationId: string; batchSize?: number }, key: string = DEV_KEYS.finance) {
+    const token = await signIn(key);
+    const drafted = await request(gateway.url).post("/v1/payout-runs/draft").set("authorization", token).send(fields);
+    if (drafted.status !== 200) return drafted;
+    const wallet = new Wallet(key);
+    const signedTransactions = await Promise.all(drafted.body.batches.map((b: { transaction: object }) => wallet.signTransaction(b.transaction)));
+    return request(gateway.url).post("/v1/payout-runs").set("authorization", token).send({ ...fields, draft: drafted.body.draft, signedTransactions });
+  }
+
+  /**
+   * Reviews, approves (two county approvers) and activates a case through the gateway's own
+   * routes, with officers who sign their decisions (the seeded ones unless given), and the
+   * activation signed by the caseworker; the notice period is passed by moving the clock.
+   */
+  async function activate(caseId: string, amount: bigint, officers: { reviewer: Wallet; approvers: Wallet[] } = OFFICERS) {
     const tokenOf = async (w: Wallet) => signIn(w.privateKey);
     const decide = async (signers: Wallet[], query: string) => {
       const token = await tokenOf(signers[0]!);
@@ -161,8 +207,12 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     await decide(officers.approvers, `?amount=${amount}&householdSize=2`);
     await provider.send("evm_increaseTime", [7 * 24 * 3600]);
     await provider.send("evm_mine", []);
-    await request(gateway.url).post(`/v1/cases/${caseId}/activate`).set("authorization", await signIn(DEV_KEYS.caseworker)).expect(201);
+    const activated = await signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker);
+    if (activated.status !== 201 || activated.body.ledger.state !== "done") throw new Error(`activation not relayed: ${JSON.stringify(activated.body)}`);
   }
+
+  /** The chain's time, in seconds. */
+  const chainTime = async () => (await provider.getBlock("latest"))!.timestamp;
 
   /** A bearer token for the account of `key`, through this gateway's sign-in routes. */
   const signIn = (key: string) => signInAt(gateway.url, key);
@@ -186,6 +236,19 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     /** The operator's provider: for tests that fund accounts or move the clock. */
     provider,
     activate,
+    signedStep,
+    payoutRun,
+    /** The month the chain's clock is in (China Standard Time), YYYYMM: the latest month a payout can be for. */
+    async currentPeriod() {
+      return periodAt(await chainTime());
+    },
+    /** Moves the chain's clock to the first second of the next month (China Standard Time); answers that month. */
+    async nextMonth() {
+      const next = endOf(periodAt(await chainTime()));
+      await provider.send("evm_setNextBlockTimestamp", [next]);
+      await provider.send("evm_mine", []);
+      return periodAt(next);
+    },
     /** Moves the chain's clock on, as the days of a public notice pass. */
     async advance(seconds: number) {
       await provider.send("evm_increaseTime", [seconds]);

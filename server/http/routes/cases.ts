@@ -1,14 +1,12 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Anchorer } from "../../anchorer.ts";
-import type { CaseEntry, IntakeContext } from "../../cases/intake.ts";
+import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, draftApplication, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
 import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
-import { recordHash } from "../../verify/record.ts";
-import { hexlify } from "ethers";
-import { ledgerAction } from "../../cases/ledger-action.ts";
+import { householdChange } from "../../cases/revision.ts";
 import type { OutboxEntry } from "../../state/outbox.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
@@ -85,6 +83,8 @@ export const revisionRequest = z.object({
   monthlyIncome: applicationRequest.shape.monthlyIncome.optional(),
   documents: applicationRequest.shape.documents.optional(),
 });
+
+export const activationRequest = z.object({});
 
 export const exitRequest = z.object({ reason: z.string().min(1).max(2000) });
 export const suspensionRequest = exitRequest.extend({ action: z.enum(["suspend", "resume"]) });
@@ -167,54 +167,76 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       });
     },
   );
-  const step = (roles: ("CASEWORKER" | "REVIEWER" | "APPROVER")[]) => [signedIn(signIn), authorize(ctx.roles, roles, async (req: Request) => (await caseOf(req)).jurisdiction)];
-  const hashOf = (record: Parameters<typeof recordHash>[0]) => hexlify(recordHash(record));
+  const jurisdictionOfCase = async (req: Request) => (await caseOf(req)).jurisdiction;
 
-  router.post("/cases/:caseId/objections", ...step(["CASEWORKER", "REVIEWER"]), validate(objectionRequest), async (req, res) => {
-    const entry = await caseOf(req);
-    const record = newRecord({
-      kind: "complaint",
-      caseId: entry.caseId,
-      jurisdiction: entry.jurisdiction,
-      public: { type: "objection", receivedBy: req.officer },
-      personal: { objector: req.body.objector, text: req.body.text },
-    });
-    const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "lodgeObjection", args: [entry.caseId, hashOf(record)] });
-    res.status(201).json({ recordId: record.recordId, leafIndex: action.leafIndex, ledger: action.ledger });
+  // Every step of a case is the officer's own transaction, relayed (see SignedCall).
+  signedCallRoutes(router, "/cases/:caseId/objections", ctx, signIn, {
+    schema: objectionRequest,
+    role: ["CASEWORKER", "REVIEWER"],
+    jurisdictionOf: jurisdictionOfCase,
+    call: async (req, body) => {
+      const entry = await caseOf(req);
+      return {
+        contract: "cases",
+        method: "lodgeObjection",
+        subject: entry.caseId,
+        args: (hash) => [entry.caseId, hash],
+        record: {
+          kind: "complaint",
+          caseId: entry.caseId,
+          jurisdiction: entry.jurisdiction,
+          public: { type: "objection", receivedBy: req.officer },
+          personal: { objector: body.objector, text: body.text },
+        },
+      };
+    },
   });
 
-  router.post("/cases/:caseId/revisions", ...step(["CASEWORKER"]), validate(revisionRequest), async (req, res) => {
-    const entry = await caseOf(req);
-    const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
-    const latest = revisions[revisions.length - 1]!.record as AidRecord;
-    const { reason, ...changes } = req.body as z.infer<typeof revisionRequest>;
-    const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome"]) };
-    const household = (personal.household as unknown[] | undefined)?.length ?? 0;
-    const record = newRecord({
-      kind: "application",
-      caseId: entry.caseId,
-      jurisdiction: entry.jurisdiction,
-      recordId: latest.recordId,
-      revision: latest.revision + 1,
-      public: { ...latest.public, ...pick(changes, ["documents"]), householdSize: household + 1, revisedBy: req.officer, reason },
-      personal,
-    });
-    const hash = hashOf(record);
-    const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "reviseRecord", args: [entry.caseId, hash, hash] });
-    res.status(201).json({ recordId: record.recordId, revision: record.revision, recordHash: hash, leafIndex: action.leafIndex, ledger: action.ledger });
+  signedCallRoutes(router, "/cases/:caseId/revisions", ctx, signIn, {
+    schema: revisionRequest,
+    role: "CASEWORKER",
+    jurisdictionOf: jurisdictionOfCase,
+    call: async (req, body) => {
+      const entry = await caseOf(req);
+      const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
+      const latest = revisions[revisions.length - 1]!.record as AidRecord;
+      const { reason, ...changes } = body;
+      const before = latest.personal as Pick<ApplicationInput, "applicant" | "household">;
+      const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome"]) } as typeof latest.personal & Pick<ApplicationInput, "applicant" | "household">;
+      const people = householdChange(ctx.identityKey, { applicant: before.applicant, household: before.household ?? [] }, { applicant: personal.applicant, household: personal.household ?? [] });
+      return {
+        contract: "cases",
+        method: "reviseRecord",
+        subject: entry.caseId,
+        args: (hash) => [{ caseId: entry.caseId, recordHash: hash, ...people, evidenceHash: hash }],
+        record: {
+          kind: "application",
+          caseId: entry.caseId,
+          jurisdiction: entry.jurisdiction,
+          recordId: latest.recordId,
+          revision: latest.revision + 1,
+          public: { ...latest.public, ...pick(changes, ["documents"]), householdSize: (personal.household?.length ?? 0) + 1, revisedBy: req.officer, reason },
+          personal,
+        },
+      };
+    },
   });
 
-  router.post("/cases/:caseId/activate", ...step(["CASEWORKER", "APPROVER"]), async (req, res) => {
-    const entry = await caseOf(req);
-    const [terms] = await ctx.chain.cases.getCase(entry.caseId);
-    const record = newRecord({
-      kind: "document",
-      caseId: entry.caseId,
-      jurisdiction: entry.jurisdiction,
-      public: { type: "public-notice-completed", noticeEnd: Number(terms.noticeEnd), activatedBy: req.officer },
-    });
-    const action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "activate", args: [entry.caseId, hashOf(record)] });
-    res.status(201).json({ recordId: record.recordId, leafIndex: action.leafIndex, ledger: action.ledger });
+  signedCallRoutes(router, "/cases/:caseId/activate", ctx, signIn, {
+    schema: activationRequest,
+    role: ["CASEWORKER", "APPROVER"],
+    jurisdictionOf: jurisdictionOfCase,
+    call: async (req) => {
+      const entry = await caseOf(req);
+      const [terms] = await ctx.chain.cases.getCase(entry.caseId);
+      return {
+        contract: "cases",
+        method: "activate",
+        subject: entry.caseId,
+        args: (hash) => [entry.caseId, hash],
+        record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "public-notice-completed", noticeEnd: Number(terms.noticeEnd), activatedBy: req.officer } },
+      };
+    },
   });
 
   // An approver's own steps: the ledger checks the approver's role, so they sign the transaction (see SignedCall).
@@ -229,13 +251,12 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type, decidedBy: req.officer }, personal: { reason: body.reason } },
     };
   };
-  const approverOfCase = async (req: Request) => (await caseOf(req)).jurisdiction;
   const [suspend, resume] = [approverStep("suspend", "case-suspension"), approverStep("resume", "case-resumption")];
-  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: approverOfCase, call: approverStep("terminate", "case-exit") });
+  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: jurisdictionOfCase, call: approverStep("terminate", "case-exit") });
   signedCallRoutes(router, "/cases/:caseId/suspension", ctx, signIn, {
     schema: suspensionRequest,
     role: "APPROVER",
-    jurisdictionOf: approverOfCase,
+    jurisdictionOf: jurisdictionOfCase,
     call: (req, body) => (body.action === "suspend" ? suspend : resume)(req, body),
   });
 

@@ -1,29 +1,56 @@
-import { Router } from "express";
+import { Router, type Request } from "express";
 import { z } from "zod";
 import type { SignIn } from "../../auth/sign-in.ts";
 import type { LedgerActionContext } from "../../cases/ledger-action.ts";
-import { paymentFileKey, payoutRunProgress, startPayoutRun } from "../../funds/payout-run.ts";
-import { ledgerAction } from "../../cases/ledger-action.ts";
+import { draftPayoutRun, paymentFileKey, payoutRunProgress, relayPayoutRun, type PaymentFileEntry } from "../../funds/payout-run.ts";
+import { isPeriod } from "../../funds/periods.ts";
 import { caseEntryOf, PROGRAMMES, type CaseEntry } from "../../cases/intake.ts";
-import { newRecord } from "../../records/record.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 import { divisionCode, fen } from "../schemas.ts";
-import { signedCallRoutes } from "../signed-calls.ts";
+import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";
+
+/** Allocation ids fit the 24 bits a payout records its allocation in (FundLedger's MAX_ALLOCATIONS). */
+const allocationId = z
+  .string()
+  .regex(/^[1-9]\d*$/, "must be the allocation's id, a whole number")
+  .refine((v) => BigInt(v) < 2n ** 24n, "must be an allocation id below 2^24");
+/** A payout is at most 2^38 - 1 fen, the most the ledger records for one. */
+const payoutAmount = fen.refine((v) => BigInt(v) < 2n ** 38n, "must be below 2^38 fen");
+/** Budgets are uint80 on the ledger. */
+const budgetAmount = fen.refine((v) => BigInt(v) < 2n ** 80n, "must be below 2^80 fen");
+/** YYYYMM for monthly programmes, 0 for one-off ones. */
+const payoutPeriod = z.number().int().refine((p) => p === 0 || isPeriod(p), "must be a month YYYYMM (years 2000 to 2999), or 0 for one-off programmes");
 
 export const payoutRunRequest = z.object({
   programme: z.enum(["dibao", "tekun"]),
-  period: z.number().int().refine((p) => p % 100 >= 1 && p % 100 <= 12 && p >= 200001 && p <= 299912, "must be a month, YYYYMM"),
-  allocationId: z.string().regex(/^[1-9]\d*$/, "must be the allocation's id, a whole number"),
+  period: z.number().int().refine(isPeriod, "must be a month, YYYYMM"),
+  allocationId,
   batchSize: z.number().int().min(1).max(500).default(100),
+});
+
+/** A run's relay: the run's fields again, its draft, and each batch's signed transaction, in order. */
+export const payoutRunRelayRequest = payoutRunRequest.extend({
+  draft: z.object({
+    runId: z.string().regex(/^run[0-9a-f]{16}$/, "must be the draft's run id"),
+    startedAt: z.iso.datetime({ message: "must be the draft's time, as the draft gave it" }),
+    batches: z.array(draftSchema).min(1).max(10_000),
+  }),
+  signedTransactions: z.array(relayFields.signedTransaction).min(1).max(10_000),
 });
 
 export const payoutRequest = z.object({
   caseId: z.string().regex(/^0x[0-9a-f]{64}$/, "must be a case id, 0x and 64 hex digits"),
-  /** YYYYMM for monthly programmes, 0 for one-off ones. */
-  period: z.number().int().min(0),
-  allocationId: z.string().regex(/^[1-9]\d*$/, "must be the allocation's id, a whole number"),
-  amount: fen,
+  period: payoutPeriod,
+  allocationId,
+  amount: payoutAmount,
+});
+
+export const reversalRequest = z.object({
+  caseId: payoutRequest.shape.caseId,
+  period: payoutPeriod,
+  /** Why the payment came back (the bank's return reason): sealed as personal data. */
+  reason: z.string().min(1).max(2000),
 });
 
 const purpose = z.string().min(1).max(500);
@@ -32,20 +59,19 @@ export const appropriationRequest = z.object({
   programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
   fiscalYear: z.number().int().min(2000).max(2100),
   jurisdiction: divisionCode,
-  amount: fen,
+  amount: budgetAmount,
   purpose,
 });
 
 export const allocationRequest = z.object({
-  parentId: z.string().regex(/^[1-9]\d*$/, "must be the parent allocation's id, a whole number"),
+  parentId: allocationId,
   jurisdiction: divisionCode,
-  amount: fen,
+  amount: budgetAmount,
   purpose,
 });
 
 export const settlementRequest = z.object({
-  /** YYYYMM for monthly programmes, 0 for one-off ones. */
-  period: z.number().int().min(0),
+  period: payoutPeriod,
   settlements: z
     .array(z.object({ caseId: payoutRequest.shape.caseId, reference: z.string().min(1).max(100) }))
     .min(1)
@@ -60,35 +86,61 @@ export interface FundsContext extends LedgerActionContext {
 
 export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
   const router = Router();
-  router.post("/payout-runs", signedIn(signIn), validate(payoutRunRequest), authorize(ctx.roles, "FINANCE_OFFICER", () => ctx.jurisdiction), async (req, res) => {
-    const run = await startPayoutRun(ctx, req.officer!, ctx.jurisdiction, req.body);
+  // A run is the finance officer's own transactions, one payBatch a batch: drafted, signed where their key is, relayed.
+  const financeOfficer = authorize(ctx.roles, "FINANCE_OFFICER", () => ctx.jurisdiction);
+  router.post("/payout-runs/draft", signedIn(signIn), validate(payoutRunRequest), financeOfficer, async (req, res) => {
+    res.json(await draftPayoutRun(ctx, req.officer!, ctx.jurisdiction, req.body));
+  });
+  router.post("/payout-runs", signedIn(signIn), validate(payoutRunRelayRequest), financeOfficer, async (req, res) => {
+    const { draft, signedTransactions, ...input } = req.body as z.infer<typeof payoutRunRelayRequest>;
+    const run = await relayPayoutRun(ctx, req.officer!, ctx.jurisdiction, input, draft, signedTransactions);
     res.status(201).json(await payoutRunProgress(ctx, run.runId));
   });
   const caseOf = (caseId: string): Promise<CaseEntry> => caseEntryOf(ctx.state, caseId);
-  router.post(
-    "/payouts",
-    signedIn(signIn),
-    validate(payoutRequest),
-    authorize(ctx.roles, "FINANCE_OFFICER", async (req) => (await caseOf(req.body.caseId)).jurisdiction),
-    async (req, res) => {
-      const { caseId, period, allocationId, amount } = req.body;
+  const jurisdictionOfCase = async (req: Request) => (await caseOf(req.body.caseId)).jurisdiction;
+
+  signedCallRoutes(router, "/payouts", ctx, signIn, {
+    schema: payoutRequest,
+    role: "FINANCE_OFFICER",
+    jurisdictionOf: jurisdictionOfCase,
+    call: async (req, { caseId, period, allocationId, amount }) => {
       const entry = await caseOf(caseId);
-      const record = newRecord({
-        kind: "payment-file",
-        caseId,
-        jurisdiction: entry.jurisdiction,
-        public: { period, allocationId, programme: entry.programme, lines: [{ caseId, amount }], startedBy: req.officer },
-      });
-      const action = await ledgerAction(ctx, {
-        caseId,
-        record,
-        call: "pay",
-        args: [allocationId, caseId, period, amount],
-        extraState: () => ({ [paymentFileKey(caseId, period)]: { recordId: record.recordId } }),
-      });
-      res.status(201).json({ recordId: record.recordId, leafIndex: action.leafIndex, ledger: action.ledger });
+      return {
+        contract: "funds",
+        method: "pay",
+        subject: caseId,
+        // A payout names no record on the ledger: the payment-file index ties the two.
+        args: () => [BigInt(allocationId), caseId, period, BigInt(amount)],
+        record: { kind: "payment-file", caseId, jurisdiction: entry.jurisdiction, public: { period, allocationId, programme: entry.programme, lines: [{ caseId, amount }], startedBy: req.officer } },
+        extraState: (outbox, record) => ({ [paymentFileKey(caseId, period)]: { recordId: record.recordId, outbox } satisfies PaymentFileEntry }),
+      };
     },
-  );
+  });
+
+  signedCallRoutes(router, "/reversals", ctx, signIn, {
+    schema: reversalRequest,
+    role: "FINANCE_OFFICER",
+    jurisdictionOf: jurisdictionOfCase,
+    call: async (req, { caseId, period, reason }) => {
+      const entry = await caseOf(caseId);
+      // The ledger reverses only the payout as it recorded it: from its allocation, its whole amount.
+      const [, allocationId, amount] = await ctx.chain.funds.payout(caseId, period);
+      const file = await ctx.state.get<PaymentFileEntry>(paymentFileKey(caseId, period));
+      return {
+        contract: "funds",
+        method: "reversePayout",
+        subject: caseId,
+        args: (hash) => [allocationId, caseId, period, amount, hash],
+        record: {
+          kind: "document",
+          caseId,
+          jurisdiction: entry.jurisdiction,
+          public: { type: "payout-reversal", period, allocationId: allocationId.toString(), amount: amount.toString(), paymentFile: file?.recordId ?? null, reversedBy: req.officer },
+          personal: { reason },
+        },
+      };
+    },
+  });
 
   // Appropriations, allocations and settlements are the officers' own ledger steps (see SignedCall).
   signedCallRoutes(router, "/appropriations", ctx, signIn, {
