@@ -129,15 +129,18 @@ beforeAll(async () => {
   await activate(ids.unpaid);
   period = await chainMonth();
   const fiscalYear = Math.floor(period / 100);
-  const appropriation = await logged({ kind: "document", jurisdiction: COUNTY, public: { type: "appropriation", programme: "dibao", fiscalYear, amount: "10000000" } });
-  await (await w.contracts.funds.connect(w.who.finance).appropriate(Programme.Dibao, fiscalYear, J.countyA, 10_000_000n, appropriation)).wait();
-  const allocation = await logged({ kind: "document", jurisdiction: TOWNSHIP, public: { type: "allocation", parentId: "1", amount: "1000000" } });
-  await (await w.contracts.funds.connect(w.who.finance).allocate(1n, J.townshipA1, 1_000_000n, allocation)).wait();
+  // Central budget, handed down to the county by the central finance officer and to the township by the county's.
+  const appropriation = await logged({ kind: "document", jurisdiction: "000000000000", public: { type: "appropriation", programme: "dibao", fiscalYear, amount: "10000000" } });
+  await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Dibao, fiscalYear, J.nation, 10_000_000n, appropriation)).wait();
+  const toCounty = await logged({ kind: "document", jurisdiction: COUNTY, public: { type: "allocation", parentId: "1", amount: "5000000" } });
+  await (await w.contracts.funds.connect(w.who.centralFinance).allocate(1n, J.countyA, 5_000_000n, toCounty)).wait();
+  const toTownship = await logged({ kind: "document", jurisdiction: TOWNSHIP, public: { type: "allocation", parentId: "2", amount: "1000000" } });
+  await (await w.contracts.funds.connect(w.who.finance).allocate(2n, J.townshipA1, 1_000_000n, toTownship)).wait();
 
-  await pay(ids.paid, 2n);
-  const reason = await logged({ kind: "document", caseId: ids.paid, jurisdiction: TOWNSHIP, public: { type: "payout-reversal", period, allocationId: "2", amount: AMOUNT.toString() }, personal: { reason: "账户已注销" } });
-  await (await w.contracts.funds.connect(w.who.finance).reversePayout(2n, ids.paid, period, AMOUNT, reason)).wait();
-  await pay(ids.paid, 2n);
+  await pay(ids.paid, 3n);
+  const reason = await logged({ kind: "document", caseId: ids.paid, jurisdiction: TOWNSHIP, public: { type: "payout-reversal", period, allocationId: "3", amount: AMOUNT.toString() }, personal: { reason: "账户已注销" } });
+  await (await w.contracts.funds.connect(w.who.finance).reversePayout(3n, ids.paid, period, AMOUNT, reason)).wait();
+  await pay(ids.paid, 3n);
   const receipt = await logged({ kind: "settlement", jurisdiction: COUNTY, public: { period, lines: [{ caseId: ids.paid, reference: "ICBC-1" }] } });
   await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(period, [{ caseId: ids.paid, receiptHash: receipt }])).wait();
 
@@ -158,7 +161,7 @@ describe("the officer named as each ledger step's actor", () => {
     expect(report.ok).toBe(true);
     expect(report.summary).toMatchObject({ approvals: 7, payouts: 2, settled: 1, unsettled: 0, reversals: 1 });
     // Paid, reversed and paid again: the payment files net of the reversed one reconcile with the ledger.
-    expect(report.allocations).toEqual([{ allocationId: "2", amount: "1000000", paid: AMOUNT.toString(), inPaymentFiles: AMOUNT.toString(), reconciles: true }]);
+    expect(report.allocations).toEqual([{ allocationId: "3", amount: "1000000", paid: AMOUNT.toString(), inPaymentFiles: AMOUNT.toString(), reconciles: true }]);
   });
 
   it("gives each step of the trail the actor its event names, never the account that relayed it", async () => {
@@ -217,8 +220,10 @@ describe("an actor without the role at the step's block", () => {
       ["payout", "PayoutMade", "FINANCE_OFFICER", (e) => find(e, "PayoutMade"), outsider.address],
       ["reversal", "PayoutReversed", "FINANCE_OFFICER", (e) => find(e, "PayoutReversed"), financeB.address],
       ["settlement", "PayoutSettled", "SETTLEMENT_AGENT", (e) => find(e, "PayoutSettled"), finance.address],
+      // Over the nation, where the central finance officer made it.
       ["appropriation", "AppropriationMade", "FINANCE_OFFICER", (e) => find(e, "AppropriationMade"), financeB.address],
-      ["allocation", "AllocationMade", "FINANCE_OFFICER", (e) => find(e, "AllocationMade"), financeB.address],
+      // Over the parent's jurisdiction, the nation: a county's finance officer cannot hand down central funds.
+      ["allocation", "AllocationMade", "FINANCE_OFFICER", (e) => find(e, "AllocationMade"), finance.address],
     ];
     for (const [step, , role, pick, impostor] of cases) {
       let block = 0;
@@ -283,13 +288,13 @@ describe("each reversal matched to the payout it reverses", () => {
     // The record of the reversal says what was reversed, so it disagrees with the event too.
     expect(codes(smaller)).toEqual(["REVERSAL_PAYOUT_MISMATCH", "REVERSAL_RECORD_MISMATCH", "ALLOCATION_UNRECONCILED"]);
     expect(smaller.failures[0]).toMatchObject({ caseId: ids.paid, step: "reversal", actor: w.who.finance.address });
-    expect(smaller.failures[0]!.message).toMatch(new RegExp(`^the reversal of 100000 on allocation 2 to case ${ids.paid} for period ${period} does not match the payout it reverses: 150000 from allocation 2`));
+    expect(smaller.failures[0]!.message).toMatch(new RegExp(`^the reversal of 100000 on allocation 3 to case ${ids.paid} for period ${period} does not match the payout it reverses: 150000 from allocation 3`));
 
     const elsewhere = await check((events) => {
-      reversalOf(events).args.allocationId = "1";
+      reversalOf(events).args.allocationId = "2";
       return events;
     });
-    // Credited to allocation 1, which never paid it, and not to allocation 2, which did: neither reconciles.
+    // Credited to allocation 2, which never paid it, and not to allocation 3, which did: neither reconciles.
     expect(codes(elsewhere)).toEqual(["REVERSAL_PAYOUT_MISMATCH", "REVERSAL_RECORD_MISMATCH", "ALLOCATION_UNRECONCILED", "ALLOCATION_UNRECONCILED"]);
   });
 
@@ -304,7 +309,7 @@ describe("each reversal matched to the payout it reverses", () => {
       return [...rest.slice(0, at), reversal, ...rest.slice(at)];
     });
     expect(codes(late)).toContain("REVERSAL_PAYOUT_MISMATCH");
-    expect(late.failures.find((f) => f.code === "REVERSAL_PAYOUT_MISMATCH")!.message).toMatch(/does not match the payout it reverses: 140000 from allocation 2/);
+    expect(late.failures.find((f) => f.code === "REVERSAL_PAYOUT_MISMATCH")!.message).toMatch(/does not match the payout it reverses: 140000 from allocation 3/);
 
     const twice = await check((events) => {
       const reversal = reversalOf(events);
@@ -346,8 +351,8 @@ describe("ghosts: ledger steps with no record in a bundle from the log's first l
     // Each step is real and authorised on chain: only the records are missing.
     const ghost = await w.submit();
     const elsewhere = await w.submit({ by: w.who.caseworkerB, jurisdiction: J.townshipB1 });
-    await (await w.contracts.funds.connect(w.who.finance).pay(2n, ids.unpaid, period, AMOUNT)).wait();
-    await (await w.contracts.funds.connect(w.who.finance).reversePayout(2n, ids.unpaid, period, AMOUNT, hexlify(randomBytes(32)))).wait();
+    await (await w.contracts.funds.connect(w.who.finance).pay(3n, ids.unpaid, period, AMOUNT)).wait();
+    await (await w.contracts.funds.connect(w.who.finance).reversePayout(3n, ids.unpaid, period, AMOUNT, hexlify(randomBytes(32)))).wait();
     const steps = await eventsTo(await head());
     const blockOf = (name: string, caseId: string) => steps.find((e) => e.name === name && e.args.caseId === caseId)!.blockNumber;
 

@@ -46,10 +46,11 @@ export function jurisdictionCode(code: bigint): string {
 
 /**
  * Whether division `scope` covers division `code` (itself or one beneath it): codes are 2, 4, 6,
- * 9 and 12 digits of province, city, county, township and village, zero-filled to 12.
+ * 9 and 12 digits of province, city, county, township and village, zero-filled to 12; the nation,
+ * all zeros, covers every code (as Jurisdictions.covers answers on chain).
  */
 export function coversDivision(scope: string, code: string): boolean {
-  const digits = [2, 4, 6, 9, 12].find((n) => /^0*$/.test(scope.slice(n))) ?? 12;
+  const digits = /^0*$/.test(scope) ? 0 : ([2, 4, 6, 9, 12].find((n) => /^0*$/.test(scope.slice(n))) ?? 12);
   return code.startsWith(scope.slice(0, digits));
 }
 
