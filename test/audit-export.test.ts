@@ -1,24 +1,27 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NonceManager, parseEther, Wallet, type HDNodeWallet } from "ethers";
+import { hexlify, randomBytes, Signature, Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
-import { CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
-import { roleId } from "../server/chain/roles.ts";
+import { Area, CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
+import { APPLICATION_TYPES, decisionDomain } from "../server/verify/decision.ts";
 import { recordHash, type AuditBundle } from "../server/verify/index.ts";
 import { aidtrail } from "./helpers/cli.ts";
-import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
-const reviewer = Wallet.createRandom() as unknown as Wallet;
-const approvers = [Wallet.createRandom(), Wallet.createRandom()] as unknown as Wallet[];
-const finance = Wallet.createRandom() as unknown as Wallet;
 let objected: string;
 let plain: string;
 let bundle: AuditBundle;
-const periods = [202611, 202612, 202701];
+/** Three consecutive months of one fiscal year, by the chain's clock. */
+const periods: number[] = [];
+const bank = new Wallet(DEV_KEYS.bank);
+const caseworker = new Wallet(DEV_KEYS.caseworker);
+const { finance } = OFFICERS;
+/** The gateway's own account: it relays and anchors, and is no step's actor. */
+const operator = new Wallet(DEV_KEYS.operator);
 
 /** A copy of the bundle for a tampering test to change. */
 const copy = (): AuditBundle => structuredClone(bundle);
@@ -44,25 +47,19 @@ async function tamperings(): Promise<Record<"amount" | "dropped" | "reordered" |
   packet.leafHash = "0x" + Buffer.from(recordHash(packet.record!)).toString("hex");
   return { amount, dropped, reordered, forged };
 }
-/** The settlement agent, and the leaf hashes of its records, one per settled period. */
-let bank: HDNodeWallet;
+/** The leaf hashes of the settlement agent's records, one per settled period. */
 const settlementRecords: string[] = [];
 const codes = async (tampered: AuditBundle) => (await verifyBundle(tampered, local.provider)).failures.map((f) => f.code);
 
 /**
- * One dibao case's whole journey through the gateway (intake, review, two county approvals, public
- * notice, an objection and re-review, activation, three monthly payout runs, settlement, the
- * citizen's check) beside a second case, then an auditor's export verified against the chain
- * with nothing taken from the gateway.
+ * One dibao case's whole journey through the gateway, every ledger step signed by its officer and
+ * relayed by the gateway (intake, review, two county approvals, public notice, an objection and
+ * re-review, activation, three monthly payout runs, settlement, the citizen's check) beside a
+ * second case, then an auditor's export verified against the chain with nothing taken from the
+ * gateway.
  */
 beforeAll(async () => {
   local = await localGateway({ anchorBatch: 1_000_000 });
-  const { access, funds } = local.contracts;
-  await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
-  for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
-  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), finance.address, BigInt(COUNTY))).wait();
-  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
-  await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
 }, 120_000);
 afterAll(async () => local?.close());
 
@@ -78,51 +75,82 @@ async function decide(caseId: string, signers: Wallet[], query = "") {
   await as(token).post(`/v1/cases/${caseId}/approvals`, { decision: payload.message, signatures }).expect(201);
 }
 
+/** An officer's own step through the gateway, which must be relayed. */
+async function step(path: string, fields: object, key: string) {
+  const relayed = await local.signedStep(path, fields, key);
+  expect(relayed.status, `${path}: ${JSON.stringify(relayed.body)}`).toBe(201);
+  return relayed.body;
+}
+
+const statusOf = async (caseId: string) => Number((await local.contracts.cases.getCase(caseId))[0].status);
+
 describe("a dibao case's whole journey, exported and verified against the chain", () => {
-  it("goes from intake through objection and re-review to activation, three monthly runs and settlement", async () => {
-    const caseworker = await local.signIn(DEV_KEYS.caseworker);
+  it("goes from intake through objection and re-review to activation, three monthly runs and settlement, each step the officer's own", async () => {
+    // Three months of one fiscal year from the month the cases become active, a week from now.
+    while ((await local.currentPeriod()) % 100 > 9) await local.nextMonth();
     objected = await local.takeIn("110101199003074477");
     plain = await local.takeIn("11010519491231002X");
     await local.gateway.anchorer.anchorOnce();
 
-    await decide(objected, [reviewer]);
-    await decide(objected, approvers, "?amount=150000&householdSize=2");
-    expect(Number((await local.contracts.cases.getCase(objected))[0].status)).toBe(CaseStatus.InNotice);
-    await as(caseworker).post(`/v1/cases/${objected}/objections`, { objector: { name: "邻居", contact: "13900000000" }, text: "家中有车辆未申报" }).expect(201);
-    expect(Number((await local.contracts.cases.getCase(objected))[0].status)).toBe(CaseStatus.Submitted);
-    await as(caseworker).post(`/v1/cases/${objected}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }).expect(201);
-    await decide(objected, [reviewer]);
-    await decide(objected, approvers, "?amount=140000&householdSize=2");
-    await local.activate(plain, 150_000n, { reviewer, approvers });
-    await as(caseworker).post(`/v1/cases/${objected}/activate`).expect(201);
+    await decide(objected, [OFFICERS.reviewer]);
+    await decide(objected, OFFICERS.approvers, "?amount=150000&householdSize=2");
+    expect(await statusOf(objected)).toBe(CaseStatus.InNotice);
+    await step(`/v1/cases/${objected}/objections`, { objector: { name: "邻居", contact: "13900000000" }, text: "家中有车辆未申报" }, DEV_KEYS.caseworker);
+    expect(await statusOf(objected)).toBe(CaseStatus.Submitted);
+    await step(`/v1/cases/${objected}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }, DEV_KEYS.caseworker);
+    await decide(objected, [OFFICERS.reviewer]);
+    await decide(objected, OFFICERS.approvers, "?amount=140000&householdSize=2");
+    await local.activate(plain, 150_000n);
+    await step(`/v1/cases/${objected}/activate`, {}, DEV_KEYS.caseworker);
     await local.gateway.anchorer.anchorOnce();
 
-    const financeToken = await local.signIn(finance.privateKey);
-    for (const period of periods) {
-      const paid = (await as(financeToken).post("/v1/payout-runs", { programme: "dibao", period, allocationId: "1" }).expect(201)).body;
-      expect(paid.progress).toEqual({ lines: 2, paid: 2, skipped: 0 });
+    periods.push(await local.currentPeriod());
+    await step("/v1/appropriations", { programme: "dibao", fiscalYear: Math.floor(periods[0]! / 100), jurisdiction: COUNTY, amount: "10000000", purpose: "县级低保资金" }, DEV_KEYS.finance);
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) periods.push(await local.nextMonth());
+      const run = await local.payoutRun({ programme: "dibao", period: periods[i]!, allocationId: "1" });
+      expect(run.status, JSON.stringify(run.body)).toBe(201);
+      expect(run.body.progress).toEqual({ lines: 2, paid: 2, skipped: 0 });
     }
+    expect(Math.floor(periods[2]! / 100)).toBe(Math.floor(periods[0]! / 100));
     for (const period of periods) expect(Number(await local.contracts.funds.payoutState(objected, period))).toBe(PayoutState.Paid);
 
-    bank = Wallet.createRandom().connect(local.provider);
-    await (await (local.contracts.access.runner as NonceManager).sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
-    await (await local.contracts.access.grantScopedRole(roleId("SETTLEMENT_AGENT"), bank.address, BigInt(COUNTY))).wait();
     // The settlement agent confirms through the gateway, signing its own transactions: the bank's references are logged and their record's hash is each settlement's receipt.
-    const bankToken = await local.signIn(bank.privateKey);
     for (const period of periods.slice(0, 2)) {
-      const fields = { period, settlements: [objected, plain].map((caseId, i) => ({ caseId, reference: `ICBC-${period}-${i}` })) };
-      const { body: drafted } = await as(bankToken).post("/v1/settlements/draft", fields).expect(200);
-      const settled = await as(bankToken).post("/v1/settlements", { ...fields, draft: drafted.draft, signedTransaction: await bank.signTransaction(drafted.transaction) }).expect(201);
-      settlementRecords.push(settled.body.recordHash);
+      const settled = await step("/v1/settlements", { period, settlements: [objected, plain].map((caseId, i) => ({ caseId, reference: `ICBC-${period}-${i}` })) }, DEV_KEYS.bank);
+      settlementRecords.push(settled.recordHash);
     }
     await local.gateway.anchorer.anchorOnce();
 
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(objected)!).expect(200)).body;
     expect(view.payments.map((p: { period: number; amount: string; arrived: unknown }) => [p.period, p.amount, p.arrived !== null])).toEqual([
-      [202611, "140000", true],
-      [202612, "140000", true],
-      [202701, "140000", false],
+      [periods[0], "140000", true],
+      [periods[1], "140000", true],
+      [periods[2], "140000", false],
     ]);
+  });
+
+  it("names in the case's trail the officer who took each ledger step, as the ledger's events do, never the gateway's account", async () => {
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const trail = (await as(auditor).get(`/v1/audit/cases/${objected}/trail`).expect(200)).body as { steps: { where: string; step?: string; actor?: string; signers?: string[] }[] };
+    const ledger = trail.steps.filter((s) => s.where === "ledger");
+    const [reviewer, first] = [OFFICERS.reviewer.address, [...OFFICERS.approvers.map((a) => a.address)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0]];
+    const review = [["review", reviewer], ["review", reviewer]];
+    const approval = [["approval", first], ["approval", first]];
+    expect(ledger.map((s) => [s.step, s.actor])).toEqual([
+      ["application", caseworker.address],
+      ...review,
+      ...approval,
+      ["objection", caseworker.address],
+      ["revision", caseworker.address],
+      ...review,
+      ...approval,
+      ["activation", caseworker.address],
+      ...periods.map(() => ["payout", finance.address]),
+      ...periods.slice(0, 2).map(() => ["settlement", bank.address]),
+    ]);
+    expect(ledger.find((s) => s.step === "approval" && s.signers)!.signers!.sort()).toEqual(OFFICERS.approvers.map((a) => a.address).sort());
+    expect(ledger.map((s) => s.actor)).not.toContain(operator.address);
   });
 
   it("exports an audit bundle to an auditor only, and logs that the auditor read personal data", async () => {
@@ -200,7 +228,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
   });
   it("ties each settlement to the settlement agent's record of it: another payout's record fails, a receipt outside the log is reported", async () => {
     // The last period settled on the ledger directly: one receipt names the record of another period's settlement, one names nothing logged.
-    await (await local.contracts.funds.connect(bank).confirmSettlements(periods[2]!, [
+    await (await local.contracts.funds.connect(bank.connect(local.provider)).confirmSettlements(periods[2]!, [
       { caseId: objected, receiptHash: settlementRecords[0]! },
       { caseId: plain, receiptHash: "0x" + "ab".repeat(32) },
     ])).wait();
@@ -211,5 +239,36 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(report.failures).toEqual([expect.objectContaining({ code: "SETTLEMENT_RECORD_MISMATCH", caseId: objected })]);
     expect(report.failures[0]!.message).toMatch(/names record r[0-9a-f]{32} as its receipt, which is a settlement of other payouts/);
     expect(report.warnings.map((w) => [w.code, w.caseId])).toEqual([["SETTLEMENT_EVIDENCE_MISSING", plain]]);
+  });
+
+  it("fails a case the caseworker's key put on the ledger that the log never saw, by name, in the report and on the command line", async () => {
+    // Signed by the real caseworker, relayed by another account, never taken in: the log holds no application of it.
+    const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 3600);
+    const fields = { caseId: hexlify(randomBytes(32)), programme: Programme.Dibao, area: Area.Urban, jurisdiction: BigInt(TOWNSHIP), recordHash: hexlify(randomBytes(32)), deadline };
+    const signature = Signature.from(await caseworker.signTypedData(decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry), APPLICATION_TYPES, fields));
+    const ghost = { ...fields, identityCommitment: hexlify(randomBytes(32)), household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS };
+    await (await local.contracts.cases.submitApplications([ghost])).wait();
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const exported = async () => (await as(auditor).get("/v1/audit/export").expect(200)).body as AuditBundle;
+    // The settlement of the test before, with another period's receipt, still fails; nothing else may.
+    const others = (failures: { code: string }[]) => failures.filter((f) => f.code !== "SETTLEMENT_RECORD_MISMATCH");
+
+    // Anchored once since: the bundle's last checkpoint may have been signed before the case's record was logged, so it is a warning.
+    await local.gateway.anchorer.anchorOnce();
+    const early = await verifyBundle(await exported(), local.provider);
+    expect(others(early.failures)).toEqual([]);
+    expect(early.warnings.map((w) => [w.code, w.caseId])).toEqual(expect.arrayContaining([["CASE_WITHOUT_RECORD", ghost.caseId]]));
+
+    // Anchored again (the export logged its read): that checkpoint was signed after the case was opened, so its record would be in the bundle.
+    await local.gateway.anchorer.anchorOnce();
+    const later = await exported();
+    const report = await verifyBundle(later, local.provider);
+    expect(others(report.failures)).toEqual([expect.objectContaining({ code: "CASE_WITHOUT_RECORD", caseId: ghost.caseId, step: "application", actor: caseworker.address })]);
+
+    const file = join(mkdtempSync(join(tmpdir(), "aidtrail-ghost-")), "bundle.json");
+    writeFileSync(file, JSON.stringify(later));
+    const cli = await aidtrail(["verify", file, "--rpc", local.env.AIDTRAIL_RPC_URL]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain(`FAIL CASE_WITHOUT_RECORD: case ${ghost.caseId} was opened on the ledger by ${caseworker.address} with record ${ghost.recordHash}, but the bundle holds no application record of it`);
   });
 });

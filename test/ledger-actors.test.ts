@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportBundle } from "../server/audit/export.ts";
 import { checkLedger, type LedgerInput } from "../server/audit/ledger-check.ts";
 import type { ChainEvent } from "../server/audit/steps.ts";
+import { allocationFlow } from "../server/audit/flow.ts";
 import { caseTrail } from "../server/audit/trail.ts";
 import { ledgerEvents, roleHistory, verifyBundle } from "../server/audit/verify-bundle.ts";
 import type { ChainClient } from "../server/chain/client.ts";
@@ -164,7 +165,7 @@ describe("the officer named as each ledger step's actor", () => {
     expect(report.allocations).toEqual([{ allocationId: "3", amount: "1000000", paid: AMOUNT.toString(), inPaymentFiles: AMOUNT.toString(), reconciles: true }]);
   });
 
-  it("gives each step of the trail the actor its event names, never the account that relayed it", async () => {
+  it("gives each step of the trail and of the flow of funds the actor its event names, never the account that relayed it", async () => {
     const chain = { cases: w.contracts.cases, funds: w.contracts.funds, provider: w.ethers.provider } as unknown as ChainClient;
     const indexer = new Indexer(state, chain, 0, pino({ level: "silent" }));
     const ledgerSteps = async (caseId: string) => (await caseTrail(indexer, log, caseId)).steps.filter((s) => s.where === "ledger").map((s) => [s.step, s.actor, s.role]);
@@ -196,6 +197,16 @@ describe("the officer named as each ledger step's actor", () => {
     // The relayer of every application and decision is the governance account in this world: it is no step's actor.
     const actors = [...(await ledgerSteps(ids.paid)), ...(await ledgerSteps(ids.objected))].map(([, actor]) => actor);
     expect(actors).not.toContain(w.who.governance.address);
+
+    // The flow of funds names who made each allocation, and who paid and reversed each payout.
+    const { tree } = await allocationFlow(chain, indexer, 1n);
+    const township = tree.children[0]!.children[0]!;
+    expect([tree.madeBy, tree.children[0]!.madeBy, township.madeBy]).toEqual([w.who.centralFinance.address, w.who.centralFinance.address, finance.address]);
+    expect([...township.payouts, ...township.reversals].map((l) => [l.caseId, l.actor])).toEqual([
+      [ids.paid, finance.address],
+      [ids.paid, finance.address],
+      [ids.paid, finance.address],
+    ]);
   });
 });
 
