@@ -81,7 +81,7 @@ async function decide(caseId: string, stage: Stage, signers: Signer[], terms: { 
   await (await w.contracts.cases.decide(decision, signatures)).wait();
 }
 
-/** A case opened by the caseworker's signed application, with its record logged first; the operator-like governance account relays it. */
+/** A case opened by the caseworker's signed application, its record logged first, relayed by the deploying account (anyone may relay), and reviewed and approved. */
 async function open(): Promise<{ caseId: string; identity: string }> {
   const caseId = hexlify(randomBytes(32));
   const recordHash = await logged({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 2 }, personal: { applicant: { name: "申请人" } } });
@@ -105,9 +105,10 @@ const head = async () => w.ethers.provider.getBlockNumber();
 const eventsTo = async (last: number) => ledgerEvents(w.ethers.provider, [await w.contracts.cases.getAddress(), await w.contracts.funds.getAddress()], (query) => inWindows(query, last));
 
 /**
- * The ledger of one township, every step taken by its officer and relayed by another account: a
- * case paid, reversed, paid again and settled; a case objected to, reviewed again and revised; a
- * case active and not yet paid. Every step's record is logged before the step, as the gateway does.
+ * The ledger of one county, every step taken by its officer: a case paid, reversed, paid again
+ * and settled; a case objected to, reviewed again and revised; a case active, not yet paid and
+ * moved to the neighbouring township; central funds handed down to the township. Every step's
+ * record is logged before the step, as the gateway does.
  */
 beforeAll(async () => {
   w = await buildWorld();
@@ -144,6 +145,10 @@ beforeAll(async () => {
   await pay(ids.paid, 3n);
   const receipt = await logged({ kind: "settlement", jurisdiction: COUNTY, public: { period, lines: [{ caseId: ids.paid, reference: "ICBC-1" }] } });
   await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(period, [{ caseId: ids.paid, receiptHash: receipt }])).wait();
+
+  // Moved to the neighbouring township by a county approver, who covers both.
+  const transfer = await logged({ kind: "document", caseId: ids.unpaid, jurisdiction: TOWNSHIP, public: { type: "case-transfer", to: "440105002000" } });
+  await (await w.contracts.cases.connect(w.who.approver1).transferCase(ids.unpaid, J.townshipA2, transfer)).wait();
 
   await anchorTwice();
   honest = await exported();
@@ -222,7 +227,7 @@ describe("an actor without the role at the step's block", () => {
 
   it("is a failure naming the step, the actor, the role and the block, for each kind of step", async () => {
     expect((await checkWith((e) => e)).failures).toEqual([]);
-    const { outsider, caseworkerB, reviewer1, financeB, finance } = w.who;
+    const { outsider, caseworkerB, reviewer1, financeB, finance, townshipApprover } = w.who;
     const cases: [string, string, string, (events: ChainEvent[]) => ChainEvent, string][] = [
       ["application", "CaseSubmitted", "CASEWORKER", (e) => find(e, "CaseSubmitted", ids.paid), caseworkerB.address],
       ["activation", "CaseTransition", "CASEWORKER or APPROVER", (e) => e.find((x) => x.name === "CaseTransition" && x.args.to === "4")!, reviewer1.address],
@@ -235,6 +240,8 @@ describe("an actor without the role at the step's block", () => {
       ["appropriation", "AppropriationMade", "FINANCE_OFFICER", (e) => find(e, "AppropriationMade"), financeB.address],
       // Over the parent's jurisdiction, the nation: a county's finance officer cannot hand down central funds.
       ["allocation", "AllocationMade", "FINANCE_OFFICER", (e) => find(e, "AllocationMade"), finance.address],
+      // An approver of the first township only: over the case's jurisdiction before, not over the one it moves to.
+      ["transfer", "CaseTransferred", "APPROVER", (e) => find(e, "CaseTransferred"), townshipApprover.address],
     ];
     for (const [step, , role, pick, impostor] of cases) {
       let block = 0;
@@ -362,8 +369,9 @@ describe("ghosts: ledger steps with no record in a bundle from the log's first l
     // Each step is real and authorised on chain: only the records are missing.
     const ghost = await w.submit();
     const elsewhere = await w.submit({ by: w.who.caseworkerB, jurisdiction: J.townshipB1 });
-    await (await w.contracts.funds.connect(w.who.finance).pay(3n, ids.unpaid, period, AMOUNT)).wait();
-    await (await w.contracts.funds.connect(w.who.finance).reversePayout(3n, ids.unpaid, period, AMOUNT, hexlify(randomBytes(32)))).wait();
+    // From the county's allocation: the case was moved out of the township whose allocation paid the other.
+    await (await w.contracts.funds.connect(w.who.finance).pay(2n, ids.unpaid, period, AMOUNT)).wait();
+    await (await w.contracts.funds.connect(w.who.finance).reversePayout(2n, ids.unpaid, period, AMOUNT, hexlify(randomBytes(32)))).wait();
     const steps = await eventsTo(await head());
     const blockOf = (name: string, caseId: string) => steps.find((e) => e.name === name && e.args.caseId === caseId)!.blockNumber;
 
