@@ -159,6 +159,96 @@ describe("aidtrail sign-call", () => {
   }, 30_000);
 });
 
+describe("aidtrail sign-call, every step of a case and its money", () => {
+  it("lodges an objection, revises, activates, pays, reverses and runs a month's payouts, each from the officer's keystore", async () => {
+    const url = local.gateway.url;
+    const caseId = await local.takeIn(residentId(5));
+    const files = {
+      caseworker: await keystore("cw-steps", DEV_KEYS.caseworker),
+      reviewer: await keystore("rv-steps", DEV_KEYS.reviewer),
+      approvers: [await keystore("ap1-steps", DEV_KEYS.approver1), await keystore("ap2-steps", DEV_KEYS.approver2)],
+      finance: await keystore("fo-steps", DEV_KEYS.finance),
+    };
+    const step = (file: string, args: string[]) => aidtrail(["sign-call", ...args, "--gateway", url, "--keystore", file, "--yes"]);
+    const decide = async () => {
+      expect((await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", files.reviewer, "--yes"])).code).toBe(0);
+      for (const file of files.approvers) expect((await aidtrail(["sign-approval", caseId, "--amount", "100000", "--household-size", "2", "--gateway", url, "--keystore", file, "--yes"])).code).toBe(0);
+    };
+    const status = async () => Number((await local.contracts.cases.getCase(caseId))[0].status);
+    const relayed = /signed and relayed: the ledger took the step in transaction 0x[0-9a-f]{64}/;
+    await decide();
+    expect(await status()).toBe(CaseStatus.InNotice);
+
+    const objected = await step(files.reviewer, ["object", "--case", caseId, "--objector", "邻居", "--text", "申请人有经营收入"]);
+    expect(objected.stdout).toContain(`LODGE AN OBJECTION to case ${caseId}`);
+    expect([objected.code, objected.stdout]).toEqual([0, expect.stringMatching(relayed)]);
+    expect(await status()).toBe(CaseStatus.Submitted);
+
+    const revised = await step(files.caseworker, ["revise", "--case", caseId, "--reason", "核实收入", "--monthly-income", "30000"]);
+    expect(revised.stdout).toContain("household    0 joined, 0 left");
+    expect([revised.code, revised.stdout]).toEqual([0, expect.stringMatching(relayed)]);
+    expect(await local.contracts.cases.revisions(caseId)).toHaveLength(2);
+    const noChange = await step(files.caseworker, ["revise", "--case", caseId, "--reason", "x"]);
+    expect([noChange.code, noChange.stderr]).toEqual([2, expect.stringContaining("revise needs --monthly-income <fen> or --changes <file>")]);
+
+    await decide();
+    await local.advance(7 * 24 * 3600);
+    const activated = await step(files.caseworker, ["activate", "--case", caseId]);
+    expect([activated.code, activated.stdout]).toEqual([0, expect.stringMatching(relayed)]);
+    expect(await status()).toBe(CaseStatus.Active);
+
+    const period = await local.currentPeriod();
+    const budget = await step(files.finance, ["appropriate", "--programme", "dibao", "--fiscal-year", String(Math.floor(period / 100)), "--jurisdiction", COUNTY, "--amount", "1000000", "--purpose", "县级配套"]);
+    expect(budget.code, budget.stderr).toBe(0);
+    const allocation = (await local.contracts.funds.allocationCount()).toString();
+    const paid = await step(files.finance, ["pay", "--case", caseId, "--period", String(period), "--allocation", allocation, "--amount", "100000"]);
+    expect(paid.stdout).toContain(`PAY 1,000.00 yuan to case ${caseId} for period ${period}, from allocation ${allocation}`);
+    expect([paid.code, paid.stdout]).toEqual([0, expect.stringMatching(relayed)]);
+    const reversed = await step(files.finance, ["reverse", "--case", caseId, "--period", String(period), "--reason", "银行退回"]);
+    expect(reversed.stdout).toContain(`REVERSE the payout of 1,000.00 yuan to case ${caseId} for period ${period}, crediting allocation ${allocation}`);
+    expect([reversed.code, reversed.stdout]).toEqual([0, expect.stringMatching(relayed)]);
+    expect(await local.contracts.funds.available(allocation)).toBe(1_000_000n);
+
+    const ran = await step(files.finance, ["payout-run", "--programme", "dibao", "--period", String(period), "--allocation", allocation]);
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout).toContain(`PAY 1 cases of dibao for period ${period}, 1,000.00 yuan in all, from allocation ${allocation}`);
+    expect(ran.stdout).toMatch(/signed and relayed: run run[0-9a-f]{16}, 1 of 1 cases paid on the ledger so far/);
+    expect((await local.contracts.funds.payout(caseId, period))[2]).toBe(100_000n);
+    const again = await step(files.finance, ["payout-run", "--programme", "dibao", "--period", String(period), "--allocation", allocation]);
+    expect([again.code, again.stderr]).toEqual([2, expect.stringContaining(`no case of dibao is due a payment for ${period}`)]);
+  }, 120_000);
+
+  it("signs no payout run whose transaction pays other than its payment file says", async () => {
+    const officer = new Wallet(DEV_KEYS.finance);
+    const funds = local.contracts.funds;
+    const { newRecord } = await import("../server/records/record.ts");
+    const caseId = "0x" + "ef".repeat(32);
+    const lines = [{ caseId, amount: "100" }];
+    const record = newRecord({ kind: "payment-file", jurisdiction: COUNTY, public: { runId: "run" + "0".repeat(16), period: 202611, allocationId: "1", programme: "dibao", lines, startedBy: officer.address } });
+    const liar = express().use(express.json());
+    liar.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
+    liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
+    liar.post("/v1/payout-runs/draft", (_req, res) => {
+      res.json({
+        run: { runId: "run" + "0".repeat(16), programme: "dibao", period: 202611, allocationId: "1", lines, skipped: [] },
+        draft: { runId: "run" + "0".repeat(16), startedAt: record.createdAt, batches: [{ recordId: record.recordId, createdAt: record.createdAt, salt: record.salt }] },
+        // The file pays 100 fen; the transaction 100,000.
+        batches: [{ record, size: 1, transaction: { from: officer.address, to: funds.target, chainId: "31337", nonce: 0, gasLimit: "100000", type: 0, gasPrice: "1", data: funds.interface.encodeFunctionData("payBatch", [1n, 202611, [{ caseId, amount: 100_000n }]]) } }],
+      });
+    });
+    const server = liar.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const ran = await aidtrail(["sign-call", "payout-run", "--programme", "dibao", "--period", "202611", "--allocation", "1", "--gateway", url, "--keystore", await keystore("finance-liar", officer.privateKey), "--yes"]);
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain("batch 1's transaction does not pay what its payment file says; nothing was signed");
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+});
+
 describe("aidtrail status and export", () => {
   it("status tells the anchor lag, and exits 1 when the gateway is not ready and 2 when it cannot be reached", async () => {
     const url = local.gateway.url;
