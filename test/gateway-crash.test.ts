@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { getBytes, Wallet } from "ethers";
+import { getBytes, Transaction, Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Programme, Stage } from "../server/chain/domain.ts";
@@ -7,6 +7,7 @@ import { roleId } from "../server/chain/roles.ts";
 import { killProcess as kill, startGatewayProcess } from "./helpers/gateway-process.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
+import { signedApplication } from "./helpers/application.ts";
 import { signInAt } from "./helpers/sign-in.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { loadConfig } from "../server/config.ts";
@@ -16,10 +17,10 @@ import type { OutboxEntry } from "../server/state/outbox.ts";
 import { StateStore } from "../server/state/state-store.ts";
 
 const CASES = 30;
-const PERIOD = 202611;
 let local: Awaited<ReturnType<typeof localGateway>>;
-const finance = Wallet.createRandom();
 let caseIds: string[] = [];
+let period: number;
+let allocationId: string;
 
 beforeAll(async () => {
   local = await localGateway();
@@ -28,10 +29,8 @@ beforeAll(async () => {
   const approver = Wallet.createRandom();
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
   await (await access.grantScopedRole(roleId("APPROVER"), approver.address, BigInt(COUNTY))).wait();
-  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), finance.address, BigInt(COUNTY))).wait();
   await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
   await (await cases.setThreshold(BigInt(COUNTY), Programme.Dibao, Stage.Approval, 1)).wait();
-  await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 100_000_000n, "0x" + "00".repeat(32))).wait();
 
   const ids = Array.from({ length: CASES }, (_, i) => residentId(i));
   caseIds = [];
@@ -48,8 +47,11 @@ beforeAll(async () => {
     await decide(caseId, approver, "?amount=100000&householdSize=2");
   }
   await local.advance(8 * 24 * 3600);
-  const caseworker = await local.signIn(DEV_KEYS.caseworker);
-  for (const caseId of caseIds) await request(url).post(`/v1/cases/${caseId}/activate`).set("authorization", caseworker).expect(201);
+  for (const caseId of caseIds) expect((await local.signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker)).status).toBe(201);
+  // The month and the budget by the chain's clock, which the notice period moved on.
+  period = await local.currentPeriod();
+  await (await funds.appropriate(Programme.Dibao, Math.floor(period / 100), BigInt(COUNTY), 100_000_000n, "0x" + "00".repeat(32))).wait();
+  allocationId = (await funds.allocationCount()).toString();
   await local.stopGateway();
 }, 180_000);
 afterAll(async () => local?.close());
@@ -57,8 +59,13 @@ afterAll(async () => local?.close());
 describe("a gateway killed in the middle of a payout run", () => {
   it("loses nothing and pays no case twice: the restarted gateway completes the run", async () => {
     const first = await startGatewayProcess(local.env);
-    const token = await signInAt(first.url, finance.privateKey);
-    const started = request(first.url).post("/v1/payout-runs").set("authorization", token).send({ programme: "dibao", period: PERIOD, allocationId: "1", batchSize: 3 }).then(
+    const token = await signInAt(first.url, DEV_KEYS.finance);
+    const fields = { programme: "dibao", period, allocationId, batchSize: 3 };
+    // The finance officer signs the run's ten payBatch transactions, then the gateway relays them.
+    const { body: drafted } = await request(first.url).post("/v1/payout-runs/draft").set("authorization", token).send(fields).expect(200);
+    const finance = new Wallet(DEV_KEYS.finance);
+    const signedTransactions = await Promise.all(drafted.batches.map((b: { transaction: object }) => finance.signTransaction(b.transaction)));
+    const started = request(first.url).post("/v1/payout-runs").set("authorization", token).send({ ...fields, draft: drafted.draft, signedTransactions }).then(
       (r) => r.status,
       () => "cut off",
     );
@@ -71,8 +78,8 @@ describe("a gateway killed in the middle of a payout run", () => {
 
     const second = await startGatewayProcess(local.env);
     try {
-      // The restarted relayer sends whatever the dead one owed; give it a few rounds.
-      const paidCounts = async () => Promise.all(caseIds.map(async (caseId) => (await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade(caseId))).filter((e) => Number(e.args.period) === PERIOD).length));
+      // The restarted relayer sends whatever the dead one owed, as the officer signed it; give it a few rounds.
+      const paidCounts = async () => Promise.all(caseIds.map(async (caseId) => (await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade(caseId))).filter((e) => Number(e.args.period) === period).length));
       let counts = await paidCounts();
       for (let i = 0; i < 40 && counts.some((c) => c === 0); i++) {
         await new Promise((r) => setTimeout(r, 250));
@@ -80,15 +87,15 @@ describe("a gateway killed in the middle of a payout run", () => {
       }
       expect(counts).toEqual(caseIds.map(() => 1));
       // A second run of the month finds nothing left to pay.
-      const again = await request(second.url).post("/v1/payout-runs").set("authorization", await signInAt(second.url, finance.privateKey)).send({ programme: "dibao", period: PERIOD, allocationId: "1" });
-      expect(again.body.error?.code).toBe("PAYOUT_RUN_EMPTY");
-      expect((await local.contracts.funds.allocation(1n)).paid).toBe(BigInt(CASES) * 100_000n);
+      const again = await request(second.url).post("/v1/payout-runs/draft").set("authorization", await signInAt(second.url, DEV_KEYS.finance)).send({ programme: "dibao", period, allocationId });
+      expect([again.status, again.body.error?.code]).toEqual([400, "PAYOUT_RUN_EMPTY"]);
+      expect((await local.contracts.funds.allocation(allocationId)).paid).toBe(BigInt(CASES) * 100_000n);
       expect((await request(second.url).get("/readyz").expect(200)).body.ready).toBe(true);
     } finally {
       await kill(second.child);
     }
-    // The run reports every batch paid, each by the transaction that paid it: a batch mined
-    // just before the kill was found on the ledger, not refused as paid already when sent again.
+    // The run reports every batch paid, each by the officer's transaction that paid it: a batch
+    // mined just before the kill was found on the ledger, not refused as paid already when sent again.
     const state = await StateStore.open(join(local.env.AIDTRAIL_DATA, "state"));
     try {
       const [[, run]] = await state.list<PayoutRun>("run:");
@@ -96,6 +103,7 @@ describe("a gateway killed in the middle of a payout run", () => {
       const batches = await Promise.all(run!.batches.map(async (b) => (await state.get<OutboxEntry>(b.outbox))!));
       expect(batches.map((b) => b.state)).toEqual(run!.batches.map(() => "done"));
       for (const batch of batches) expect(payingTransactions.has(batch.transactionHash!)).toBe(true);
+      expect(batches.map((b) => b.transactionHash)).toEqual(signedTransactions.map((raw) => Transaction.from(raw).hash));
       expect(await state.list("sent:")).toEqual([]);
     } finally {
       await state.close();
@@ -106,11 +114,10 @@ describe("a gateway killed in the middle of a payout run", () => {
 describe("a gateway killed in the middle of an anchoring", () => {
   /** A new applicant through the gateway: her application record's id. */
   const takeIn = async (url: string, n: number) => {
-    const response = await request(url)
-      .post("/v1/cases")
-      .set("authorization", await signInAt(url, DEV_KEYS.caseworker))
-      .send({ programme: "dibao", area: "urban", jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId: residentId(n, "19910101") }, household: [], monthlyIncome: 0, documents: [] })
-      .expect(201);
+    const fields = { programme: "dibao" as const, area: "urban" as const, jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId: residentId(n, "19910101") }, household: [], monthlyIncome: 0, documents: [] };
+    const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 3600);
+    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, deadline);
+    const response = await request(url).post("/v1/cases").set("authorization", await signInAt(url, DEV_KEYS.caseworker)).send(body).expect(201);
     return response.body.recordId as string;
   };
   const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
