@@ -2,9 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { JsonRpcProvider, Wallet } from "ethers";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { signInAt } from "./helpers/sign-in.ts";
+import { periodAt } from "../server/funds/periods.ts";
+import { FundLedger__factory } from "../types/ethers-contracts/index.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-start-"));
 
@@ -46,13 +49,23 @@ describe("npm start", () => {
     expect(Object.keys(demo).sort()).toEqual(["accounts", "chainId", "contracts", "gatewayUrl", "jurisdictions", "note", "rpcUrl"]);
     expect(first.output).toContain(demo.gatewayUrl);
     expect((await request(demo.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
+    // The gateway's operator relays and anchors, and holds no officer's role.
+    const operator = demo.accounts.find((a) => a.name === "gateway operator")!;
+    const operatorRoles = (await request(demo.gatewayUrl).get("/v1/auth/session").set("authorization", await signInAt(demo.gatewayUrl, operator.privateKey)).expect(200)).body.roles;
+    expect(operatorRoles).toEqual([{ role: "LOG_OPERATOR", jurisdiction: demo.jurisdictions.county!.code }]);
+    // The budget is the fiscal year the chain's clock is in (China Standard Time).
+    const provider = new JsonRpcProvider(demo.rpcUrl, undefined, { staticNetwork: true });
+    const funds = FundLedger__factory.connect(demo.contracts.fundLedger!, provider);
+    expect(Number((await funds.allocation(1n)).fiscalYear)).toBe(Math.floor(periodAt((await provider.getBlock("latest"))!.timestamp) / 100));
+    provider.destroy();
+
+    // The caseworker signs the application the gateway drafts for them.
     const caseworker = demo.accounts.find((a) => a.name === "caseworker")!;
     const token = await signInAt(demo.gatewayUrl, caseworker.privateKey);
-    const taken = await request(demo.gatewayUrl)
-      .post("/v1/cases")
-      .set("authorization", token)
-      .send({ programme: "dibao", area: "urban", jurisdiction: demo.jurisdictions.township!.code, applicant: { name: "陈一", residentId: "110101199003074477" }, household: [], monthlyIncome: 0, documents: [] })
-      .expect(201);
+    const fields = { programme: "dibao", area: "urban", jurisdiction: demo.jurisdictions.township!.code, applicant: { name: "陈一", residentId: "110101199003074477" }, household: [], monthlyIncome: 0, documents: [] };
+    const { body: drafted } = await request(demo.gatewayUrl).post("/v1/cases/draft").set("authorization", token).send(fields).expect(200);
+    const signature = await new Wallet(caseworker.privateKey).signTypedData(drafted.domain, drafted.types, drafted.message);
+    const taken = await request(demo.gatewayUrl).post("/v1/cases").set("authorization", token).send({ ...fields, envelope: drafted.envelope, deadline: drafted.deadline, signature }).expect(201);
     expect(taken.body.ledger.state).toBe("done");
     await stop(first.child);
 
