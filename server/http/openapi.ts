@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
-import { allocationRequest, appropriationRequest, payoutRequest, payoutRunRequest, settlementRequest } from "./routes/funds.ts";
+import { activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { allocationRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
@@ -97,16 +97,35 @@ export function openApiDocument(version: string) {
           responses: { "201": { description: "relayed" }, "202": { description: "collecting" }, ...errors },
         },
       },
-      "/v1/cases/{caseId}/objections": { post: { summary: "An objection during public notice", requestBody: { required: true, content: json(objectionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
-      "/v1/cases/{caseId}/revisions": { post: { summary: "A new revision of the application record (annual re-check, correction)", requestBody: { required: true, content: json(revisionRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
-      "/v1/cases/{caseId}/activate": { post: { summary: "Start payments once public notice is over", responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
+      ...signedCall("/v1/cases/{caseId}/objections", "A caseworker or reviewer lodges an objection during public notice (the case goes back to review)", objectionRequest),
+      ...signedCall(
+        "/v1/cases/{caseId}/revisions",
+        "A caseworker revises the application record (annual re-check, correction; a decided case goes back to review): the household checked as at intake, the members who joined or left named by their commitments; a changed applicant is refused (REVISION_IDENTITY_CHANGED)",
+        revisionRequest,
+      ),
+      ...signedCall("/v1/cases/{caseId}/activate", "A caseworker or approver starts payments once public notice is over", activationRequest),
       ...signedCall("/v1/cases/{caseId}/suspension", "An approver suspends or resumes a case's payments", suspensionRequest),
       ...signedCall("/v1/cases/{caseId}/exit", "An approver ends a case (the household leaves assistance)", exitRequest),
       ...signedCall("/v1/appropriations", "A finance officer appropriates a programme's budget at their level", appropriationRequest),
       ...signedCall("/v1/allocations", "A finance officer passes funds from an allocation down to a jurisdiction within it", allocationRequest),
       ...signedCall("/v1/settlements", "The settlement agent confirms payouts arrived, with the bank's references", settlementRequest),
-      "/v1/payouts": { post: { summary: "Pay one case for one period (0 for one-off programmes)", requestBody: { required: true, content: json(payoutRequest) }, responses: { "201": { description: "logged and owed to the ledger" }, ...errors } } },
-      "/v1/payout-runs": { post: { summary: "A monthly payout run for a programme", requestBody: { required: true, content: json(payoutRunRequest) }, responses: { "201": { description: "the run and its batches" }, ...errors } } },
+      ...signedCall("/v1/payouts", "A finance officer pays one case for one period (0 for one-off programmes), its payment file logged", payoutRequest),
+      ...signedCall("/v1/reversals", "A finance officer reverses a payout that did not arrive: the allocation and amount the ledger recorded for it, the allocation credited", reversalRequest),
+      "/v1/payout-runs/draft": {
+        post: {
+          summary:
+            "A finance officer's monthly payout run for a programme, drafted: the lines (each active case the smaller of its approved amount and the standard at the month's end times its household), the cases skipped with the reason, and for each batch its payment file and the unsigned payBatch transaction of the officer's account, nonces in order. A month outside the allocation's fiscal year or after the ledger's current month is refused; nothing is written",
+          requestBody: { required: true, content: json(payoutRunRequest) },
+          responses: { "200": { description: "run (lines, skipped), draft (run id, time, each batch's record id, time, salt), batches (record, size, transaction)" }, ...errors },
+        },
+      },
+      "/v1/payout-runs": {
+        post: {
+          summary: "The drafted run relayed: the same fields, the draft and each batch's signed transaction in order; the run rebuilt must be the one drafted, each transaction the officer's and its batch's call; the payment files logged and the batches owed at once",
+          requestBody: { required: true, content: json(payoutRunRelayRequest) },
+          responses: { "201": { description: "the run and its batches" }, ...errors },
+        },
+      },
       "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches" }, ...errors } } },
       "/v1/proofs/records/{recordId}": { get: { summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs" }, ...errors } } },
       "/v1/log/checkpoints/latest": { get: { summary: "The latest anchored checkpoint", responses: { "200": { description: "signed checkpoint and its anchoring" }, ...errors } } },
