@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NonceManager, parseEther, Wallet } from "ethers";
+import { Transaction, Wallet } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,8 @@ import { residentId } from "./helpers/resident-id.ts";
 /** Where the browser tests leave their screenshots (README, Tests). */
 const SCREENSHOTS = "test-results/screenshots";
 const CHROMIUM = "/usr/bin/chromium";
-const PERIOD = 202611;
+/** The month paid: the chain's, once the case is active. */
+let PERIOD: number;
 
 let local: Awaited<ReturnType<typeof localGateway>>;
 let browser: Browser;
@@ -22,8 +23,6 @@ let bundleFile: string;
 const officer = () => new Wallet(Wallet.createRandom().privateKey);
 const reviewer = officer();
 const approvers = [officer(), officer()];
-const finance = Wallet.createRandom();
-const bank = Wallet.createRandom();
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 async function signInPage(page: Page, key: string) {
@@ -40,15 +39,13 @@ beforeAll(async () => {
   const { access, funds } = local.contracts;
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
   for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
-  await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), finance.address, BigInt(COUNTY))).wait();
-  await (await access.grantScopedRole(roleId("SETTLEMENT_AGENT"), bank.address, BigInt(COUNTY))).wait();
   await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
-  await (await funds.appropriate(Programme.Dibao, 2026, BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
-  await (await (access.runner as NonceManager).sendTransaction!({ to: bank.address, value: parseEther("1") })).wait();
 
   activeCase = await local.takeIn(residentId(1));
   await local.takeIn(residentId(2));
   await local.activate(activeCase, 95_000n, { reviewer, approvers });
+  PERIOD = await local.currentPeriod();
+  await (await funds.appropriate(Programme.Dibao, Math.floor(PERIOD / 100), BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
@@ -56,21 +53,44 @@ afterAll(async () => {
 });
 
 describe("the web pages, in Chromium", () => {
-  it("finance: a monthly run started from the page, watched until every batch is on the ledger, paid and skipped cases listed", async () => {
+  it("finance: a monthly run drafted on the page, signed in the browser's wallet, watched until every batch is on the ledger, paid and skipped cases listed", async () => {
     const page = await browser.newPage();
+    // The officer's browser wallet: it signs the transactions it is given with the finance officer's key, and sends nothing.
+    const finance = new Wallet(DEV_KEYS.finance);
+    const signed: string[] = [];
+    await page.exposeFunction("walletSignTransaction", async (tx: Record<string, string>) => {
+      const raw = await finance.signTransaction({ ...tx, gasLimit: tx.gas, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId!), type: Number(tx.type) });
+      signed.push(raw);
+      return raw;
+    });
+    await page.addInitScript(() => {
+      const sign = (window as unknown as { walletSignTransaction: (tx: unknown) => Promise<string> }).walletSignTransaction;
+      (window as unknown as { ethereum: unknown }).ethereum = {
+        request: async ({ method, params }: { method: string; params: unknown[] }) => {
+          if (method === "eth_signTransaction") return sign(params[0]);
+          throw new Error(`${method} is not offered by this wallet`);
+        },
+      };
+    });
     await page.goto(`${local.gateway.url}/web/finance.html`);
-    await signInPage(page, finance.privateKey);
+    await signInPage(page, DEV_KEYS.finance);
     await page.fill("#period", String(PERIOD));
     await page.fill("#allocation", "1");
     await page.click("#run-form button[type=submit]");
+    await expect.poll(() => page.textContent("#progress")).toBe("1 cases to pay, 950.00 yuan in all, 1 skipped: 1 transactions of your account to sign");
+    expect(await page.textContent("#cli")).toContain(`npx aidtrail sign-call payout-run --programme dibao --period ${PERIOD} --allocation 1`);
+    expect(await page.textContent(".skipped-line")).toMatch(/Submitted/);
+    await page.click("#sign");
     await expect.poll(() => page.textContent("#progress"), { timeout: 20_000 }).toMatch(/^1 of 1 cases paid on the ledger, 1 skipped; 1 of 1 batches sent$/);
     expect(await page.locator(".paid-line").count()).toBe(1);
-    expect(await page.textContent(".skipped-line")).toMatch(/Submitted|not active/i);
+    const [made] = await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade(activeCase));
+    expect([signed.length, made!.transactionHash, made!.args.actor]).toEqual([1, Transaction.from(signed[0]!).hash, finance.address]);
     await shot(page, "finance-payout-run");
     await page.close();
 
     // The bank confirms the payment arrived; the log is anchored so the citizen's proof reaches a checkpoint.
-    await (await local.contracts.funds.connect(bank.connect(local.provider)).confirmSettlements(PERIOD, [{ caseId: activeCase, receiptHash: "0x" + "ab".repeat(32) }])).wait();
+    const settled = await local.signedStep("/v1/settlements", { period: PERIOD, settlements: [{ caseId: activeCase, reference: "ICBC-000001" }] }, DEV_KEYS.bank);
+    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
     await local.gateway.anchorer.anchorOnce();
   }, 60_000);
 
@@ -82,7 +102,7 @@ describe("the web pages, in Chromium", () => {
     await page.click("#lookup button[type=submit]");
     await expect.poll(() => page.textContent("#status")).toBe("正在发放");
     await expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true");
-    expect(await page.textContent(".payment")).toContain("2026年11月 · 950.00 元");
+    expect(await page.textContent(".payment")).toContain(`${String(PERIOD).slice(0, 4)}年${String(PERIOD).slice(4)}月 · 950.00 元`);
     expect(await page.textContent(".payment")).toContain("已到账");
     expect(await page.textContent(".payment")).toContain("✓ 已在账本上核验");
     const wider = await page.evaluate(() => [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 390).map((e) => `${e.tagName}#${e.id}.${e.className}`));

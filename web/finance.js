@@ -1,7 +1,20 @@
 import { $, api, el, guarded, signInForm, yuan } from "/web/common.js";
 
 signInForm($("#sign-in"));
-$("#period").value = new Date().toISOString().slice(0, 7).replace("-", "");
+// The ledger judges the month by its own clock (China Standard Time); this is only a suggestion.
+$("#period").value = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7).replace("-", "");
+
+/** The run drafted for the signed-in officer, with the fields it was drafted from, until it is signed. */
+let drafted = null;
+
+function fields() {
+  return { programme: $("#programme").value, period: Number($("#period").value), allocationId: $("#allocation").value.trim(), batchSize: Number($("#batch").value) };
+}
+
+function lineTables(run) {
+  $("#paid").replaceChildren(el("tr", {}, el("th", {}, "case"), el("th", {}, "amount (yuan)")), ...run.lines.map((l) => el("tr", { class: "paid-line" }, el("td", { class: "hash" }, l.caseId), el("td", {}, yuan(l.amount)))));
+  $("#skipped").replaceChildren(el("tr", {}, el("th", {}, "case"), el("th", {}, "reason")), ...run.skipped.map((s) => el("tr", { class: "skipped-line" }, el("td", { class: "hash" }, s.caseId), el("td", {}, s.reason))));
+}
 
 function show(run) {
   $("#progress-section").hidden = false;
@@ -13,16 +26,56 @@ function show(run) {
     el("tr", {}, el("th", {}, "batch"), el("th", {}, "cases"), el("th", {}, "state"), el("th", {}, "transaction")),
     ...run.batches.map((b, i) => el("tr", {}, el("td", {}, i + 1), el("td", {}, b.size), el("td", { class: b.state === "done" ? "ok" : b.state === "failed" ? "bad" : "" }, b.error ? `${b.state}: ${b.error.message}` : b.state), el("td", { class: "hash" }, b.transactionHash ?? ""))),
   );
-  $("#paid").replaceChildren(el("tr", {}, el("th", {}, "case"), el("th", {}, "amount (yuan)")), ...run.lines.map((l) => el("tr", { class: "paid-line" }, el("td", { class: "hash" }, l.caseId), el("td", {}, yuan(l.amount)))));
-  $("#skipped").replaceChildren(el("tr", {}, el("th", {}, "case"), el("th", {}, "reason")), ...run.skipped.map((s) => el("tr", { class: "skipped-line" }, el("td", { class: "hash" }, s.caseId), el("td", {}, s.reason))));
+  lineTables(run);
   return run.batches.every((b) => b.state === "done" || b.state === "failed");
 }
 
-$("#run-form").addEventListener("submit", guarded($("#run-output"), async () => {
-  let run = await api("/v1/payout-runs", { method: "POST", body: { programme: $("#programme").value, period: Number($("#period").value), allocationId: $("#allocation").value.trim(), batchSize: Number($("#batch").value) } });
-  // Batches go to the ledger in the background: watch them land.
+/** Batches go to the ledger in the background: watch them land. */
+async function watch(run) {
   while (!show(run)) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     run = await api(`/v1/payout-runs/${run.runId}`);
   }
+}
+
+/** A drafted transaction as a wallet's JSON-RPC takes it: quantities in hex. */
+function rpcTransaction(tx) {
+  const hex = (v) => (v === undefined || v === null ? undefined : "0x" + BigInt(v).toString(16));
+  const out = { from: tx.from, to: tx.to, data: tx.data, nonce: hex(tx.nonce), gas: hex(tx.gasLimit), chainId: hex(tx.chainId), type: hex(tx.type ?? 0) };
+  if (tx.maxFeePerGas !== undefined && tx.maxFeePerGas !== null) Object.assign(out, { maxFeePerGas: hex(tx.maxFeePerGas), maxPriorityFeePerGas: hex(tx.maxPriorityFeePerGas ?? 0) });
+  else out.gasPrice = hex(tx.gasPrice);
+  return out;
+}
+
+// The run is drafted here; it is paid only by the officer's own signatures, one a batch.
+$("#run-form").addEventListener("submit", guarded($("#run-output"), async () => {
+  const asked = fields();
+  drafted = { asked, ...(await api("/v1/payout-runs/draft", { method: "POST", body: asked })) };
+  const { run, batches } = drafted;
+  const total = run.lines.reduce((sum, l) => sum + BigInt(l.amount), 0n);
+  $("#progress-section").hidden = false;
+  $("#run-title").textContent = `Run ${run.runId} drafted: ${run.programme} ${run.period}, allocation ${run.allocationId}`;
+  $("#progress").textContent = `${run.lines.length} cases to pay, ${yuan(total)} yuan in all, ${run.skipped.length} skipped: ${batches.length} transactions of your account to sign`;
+  $("#batches").replaceChildren();
+  lineTables(run);
+  $("#sign-section").hidden = false;
+  $("#cli").textContent = `npx aidtrail sign-call payout-run --programme ${asked.programme} --period ${asked.period} --allocation ${asked.allocationId} --batch-size ${asked.batchSize} --gateway ${location.origin} --keystore <your keystore>`;
+}));
+
+$("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
+  if (!drafted) throw new Error("draft a run first");
+  if (!window.ethereum) throw new Error("no browser wallet here to sign with: sign the run with the command below instead");
+  const signedTransactions = [];
+  for (const batch of drafted.batches) {
+    const signed = await window.ethereum.request({ method: "eth_signTransaction", params: [rpcTransaction(batch.transaction)] });
+    signedTransactions.push(typeof signed === "string" ? signed : signed.raw);
+  }
+  const run = await api("/v1/payout-runs", { method: "POST", body: { ...drafted.asked, draft: drafted.draft, signedTransactions } });
+  drafted = null;
+  $("#sign-section").hidden = true;
+  await watch(run);
+}));
+
+$("#watch-form").addEventListener("submit", guarded($("#watch-output"), async () => {
+  await watch(await api(`/v1/payout-runs/${encodeURIComponent($("#run-id").value.trim())}`));
 }));
