@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { signedApplication } from "./helpers/application.ts";
+import { residentId } from "./helpers/resident-id.ts";
 
 type Officer = ReturnType<typeof Wallet.createRandom>;
 let local: Awaited<ReturnType<typeof localGateway>>;
@@ -30,19 +32,19 @@ beforeAll(async () => {
   for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
   for (const who of [reviewer, ...approvers, outsider]) tokens.set(who.address, await local.signIn(who.privateKey));
   const caseworker = await local.signIn(DEV_KEYS.caseworker);
-  const taken = await request(local.gateway.url)
-    .post("/v1/cases")
-    .set("authorization", caseworker)
-    .send({
-      programme: "dibao",
-      area: "urban",
-      jurisdiction: TOWNSHIP,
-      applicant: { name: "李四", residentId: "110101199003074477" },
-      household: [{ name: "李小四", relation: "子" }],
-      monthlyIncome: 50_000,
-      documents: [{ kind: "hukou", sha256: createHash("sha256").update("hukou").digest("hex") }],
-    })
-    .expect(201);
+  const fields = {
+    programme: "dibao" as const,
+    area: "urban" as const,
+    jurisdiction: TOWNSHIP,
+    applicant: { name: "李四", residentId: "110101199003074477" },
+    household: [{ name: "李小四", relation: "子", residentId: residentId(9, "20100101") }],
+    monthlyIncome: 50_000,
+    documents: [{ kind: "hukou", sha256: createHash("sha256").update("hukou").digest("hex") }],
+  };
+  // The caseworker signs the application; the gateway relays it.
+  const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 3600);
+  const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, deadline);
+  const taken = await request(local.gateway.url).post("/v1/cases").set("authorization", caseworker).send(body).expect(201);
   caseId = taken.body.caseId;
   receiptQr = taken.body.receipt.qr;
 });
@@ -94,14 +96,13 @@ describe("signed approvals through the gateway", () => {
   });
 
   it("takes the case through an objection, a revision, a second approval and activation after public notice", async () => {
-    const caseworker = await local.signIn(DEV_KEYS.caseworker);
-    const as = (token: string) => ({ post: (path: string, body: object = {}) => request(local.gateway.url).post(path).set("authorization", token).send(body) });
-    const objection = await as(caseworker).post(`/v1/cases/${caseId}/objections`, { objector: { name: "邻居", contact: "13900000000" }, text: "家中有车辆未申报" }).expect(201);
-    expect(objection.body.ledger.state).toBe("done");
+    // The caseworker's own steps, each their signed transaction relayed (see SignedCall).
+    const objection = await local.signedStep(`/v1/cases/${caseId}/objections`, { objector: { name: "邻居", contact: "13900000000" }, text: "家中有车辆未申报" }, DEV_KEYS.caseworker);
+    expect([objection.status, objection.body.ledger.state]).toEqual([201, "done"]);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
 
-    const revision = await as(caseworker).post(`/v1/cases/${caseId}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }).expect(201);
-    expect(revision.body).toMatchObject({ revision: 1, ledger: { state: "done" } });
+    const revision = await local.signedStep(`/v1/cases/${caseId}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }, DEV_KEYS.caseworker);
+    expect([revision.status, revision.body]).toEqual([201, expect.objectContaining({ revision: 1, ledger: expect.objectContaining({ state: "done" }) })]);
     const onChain = await local.contracts.cases.revisions(caseId);
     expect(onChain[onChain.length - 1]).toBe(revision.body.recordHash);
 
@@ -123,11 +124,11 @@ describe("signed approvals through the gateway", () => {
     await request(local.gateway.url).post("/v1/citizen/feedback").set("x-aidtrail-receipt", receipt.slice(0, -1) + (receipt.endsWith("0") ? "1" : "0")).send({ kind: "rating", rating: 5 }).expect(401);
     expect((await request(local.gateway.url).post("/v1/citizen/feedback").set("x-aidtrail-receipt", receipt).send({ kind: "rating", rating: 9 }).expect(400)).body.error.field).toBe("rating");
 
-    const early = await as(caseworker).post(`/v1/cases/${caseId}/activate`).expect(422);
-    expect(early.body.error.code).toBe("LEDGER_CASE_NOTICE_NOT_OVER");
+    const early = await local.signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker);
+    expect([early.status, early.body.error.code]).toEqual([422, "LEDGER_CASE_NOTICE_NOT_OVER"]);
     await local.advance(7 * 24 * 3600);
-    const active = await as(caseworker).post(`/v1/cases/${caseId}/activate`).expect(201);
-    expect(active.body.ledger.state).toBe("done");
+    const active = await local.signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker);
+    expect([active.status, active.body.ledger.state]).toEqual([201, "done"]);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Active);
   });
 });
