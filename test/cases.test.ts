@@ -1,4 +1,4 @@
-import { hexlify, randomBytes, Signature, toBeHex } from "ethers";
+import { hexlify, randomBytes, Signature, toBeHex, ZeroHash } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Area, CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
@@ -21,21 +21,39 @@ async function status(caseId: string): Promise<CaseStatus> {
   return Number(terms.status) as CaseStatus;
 }
 
+/** A revision of `caseId` keeping `applicant`, with `changes` (members joining or leaving, another record hash). */
+const revision = (caseId: string, applicant: string, changes: { recordHash?: string; joined?: string[]; left?: string[]; identityCommitment?: string } = {}) => ({
+  caseId,
+  recordHash: evidence(),
+  identityCommitment: applicant,
+  joined: [],
+  left: [],
+  evidenceHash: evidence(),
+  ...changes,
+});
+
+async function transitions(caseId: string) {
+  return (await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseTransition(caseId))).map((l) => l.args);
+}
+
 describe("intake", () => {
-  it("opens a case with its record hash and identity commitment, and says who did it when", async () => {
-    const { caseId, recordHash } = await w.submit();
-    expect(await status(caseId)).toBe(CaseStatus.Submitted);
-    expect(await w.contracts.cases.revisions(caseId)).toEqual([recordHash]);
+  it("opens a case with its record hash and identity commitment, and names the caseworker who signed, whoever relays it", async () => {
+    const a = await w.application();
+    const receipt = await (await w.contracts.cases.connect(w.who.logOperator).submitApplications([a])).wait();
+    expect(receipt!.from).toBe(w.who.logOperator.address);
+    expect(await status(a.caseId)).toBe(CaseStatus.Submitted);
+    expect(await w.contracts.cases.revisions(a.caseId)).toEqual([a.recordHash]);
     // Its first change of status, None to Submitted, is CaseSubmitted alone, at the block's time.
-    const [submitted] = await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseSubmitted(caseId));
+    const [submitted] = await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseSubmitted(a.caseId));
     expect(submitted!.args.actor).toBe(w.who.caseworker.address);
-    expect(submitted!.args.recordHash).toBe(recordHash);
+    expect(submitted!.args.recordHash).toBe(a.recordHash);
+    expect(submitted!.args.identityCommitment).toBe(a.identityCommitment);
     expect(BigInt((await submitted!.getBlock()).timestamp)).toBe(await w.time());
-    expect(await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseTransition(caseId))).toEqual([]);
+    expect(await transitions(a.caseId)).toEqual([]);
   });
 
   it("refuses intake by a non-caseworker and by a caseworker of another township", async () => {
-    await expectRevert(w.submit({ by: w.who.outsider }), "AccessOutsideJurisdiction");
+    await expectRevert(w.submit({ by: w.who.outsider }), "AccessOutsideJurisdiction", [w.who.outsider.address, roleId("CASEWORKER"), J.townshipA1]);
     await expectRevert(w.submit({ by: w.who.caseworker, jurisdiction: J.townshipB1 }), "AccessOutsideJurisdiction", [
       w.who.caseworker.address,
       roleId("CASEWORKER"),
@@ -44,15 +62,14 @@ describe("intake", () => {
   });
 
   it("refuses a city-level or unknown jurisdiction, zero fields and a reused case id", async () => {
-    const c = w.contracts.cases.connect(w.who.caseworker);
-    const h = evidence();
-    await expectRevert(c.submitApplication(h, 0, 0, J.city, h, h), "CaseJurisdictionInvalid", [J.city]);
-    await expectRevert(c.submitApplication(h, 0, 0, 440105009000n, h, h), "CaseJurisdictionInvalid");
-    await expectRevert(c.submitApplication(toBeHex(0, 32), 0, 0, J.townshipA1, h, h), "CaseFieldZero", ["caseId"]);
-    await expectRevert(c.submitApplication(h, 0, 0, J.townshipA1, toBeHex(0, 32), h), "CaseFieldZero", ["recordHash"]);
-    await expectRevert(c.submitApplication(h, 0, 0, J.townshipA1, h, toBeHex(0, 32)), "CaseFieldZero", ["identityCommitment"]);
+    const c = w.contracts.cases;
+    await expectRevert(c.submitApplications([await w.application({ jurisdiction: J.city })]), "CaseJurisdictionInvalid", [J.city]);
+    await expectRevert(c.submitApplications([await w.application({ jurisdiction: 440105009000n })]), "CaseJurisdictionInvalid", [440105009000n]);
+    await expectRevert(c.submitApplications([await w.application({ caseId: ZeroHash })]), "CaseFieldZero", ["caseId"]);
+    await expectRevert(c.submitApplications([await w.application({ recordHash: ZeroHash })]), "CaseFieldZero", ["recordHash"]);
+    await expectRevert(c.submitApplications([await w.application({ identity: ZeroHash })]), "CaseFieldZero", ["identityCommitment"]);
     const { caseId } = await w.submit();
-    await expectRevert(c.submitApplication(caseId, 0, 0, J.townshipA1, h, evidence()), "CaseAlreadyExists", [caseId]);
+    await expectRevert(w.submit({ caseId }), "CaseAlreadyExists", [caseId]);
   });
 
   it("refuses a second open case of one identity in one programme, in any jurisdiction, naming the first", async () => {
@@ -66,25 +83,360 @@ describe("intake", () => {
     await w.submit({ identity: first.identity, programme: Programme.Temporary });
     // Once the first case is closed the identity may apply again, and the new case is the one open.
     await (await w.contracts.cases.connect(w.who.approver1).terminate(first.caseId, evidence())).wait();
-    expect(await w.contracts.cases.openCaseOf(first.identity, Programme.Dibao)).toBe(toBeHex(0, 32));
+    expect(await w.contracts.cases.openCaseOf(first.identity, Programme.Dibao)).toBe(ZeroHash);
     const second = await w.submit({ identity: first.identity, jurisdiction: J.townshipB1, by: w.who.caseworkerB });
     expect(await w.contracts.cases.openCaseOf(first.identity, Programme.Dibao)).toBe(second.caseId);
     await expectRevert(w.submit({ identity: first.identity }), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, second.caseId]);
   });
 });
 
+describe("application authorisations", () => {
+  it("opens a case once: the same signed application sent again is refused, whatever its unsigned fields", async () => {
+    const a = await w.application();
+    await (await w.contracts.cases.connect(w.who.logOperator).submitApplications([a])).wait();
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).submitApplications([a]), "CaseAlreadyExists", [a.caseId]);
+    await expectRevert(w.contracts.cases.submitApplications([{ ...a, identityCommitment: evidence() }]), "CaseAlreadyExists", [a.caseId]);
+  });
+
+  it("refuses an authorisation past its deadline, naming the deadline and the chain's time, and takes one at its deadline", async () => {
+    const deadline = (await w.time()) + 100n;
+    const late = await w.application({ deadline });
+    await w.nextBlockAt(deadline + 1n);
+    await expectRevert(w.contracts.cases.submitApplications([late]), "ApplicationExpired", [late.caseId, deadline, deadline + 1n]);
+    const onTime = await w.application({ deadline: deadline + 10n });
+    await w.nextBlockAt(deadline + 10n);
+    await (await w.contracts.cases.submitApplications([onTime])).wait();
+    expect(await status(onTime.caseId)).toBe(CaseStatus.Submitted);
+  });
+
+  it("refuses an authorisation signed for another chain", async () => {
+    const a = await w.application({ domain: { chainId: w.chainId + 1n } });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "ApplicationSignatureInvalid", [a.caseId, w.who.caseworker.address]);
+  });
+
+  it("refuses an authorisation signed for another registry address", async () => {
+    const a = await w.application({ domain: { registry: await w.contracts.funds.getAddress() } });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "ApplicationSignatureInvalid", [a.caseId, w.who.caseworker.address]);
+  });
+
+  it("refuses one caseworker's signature claimed for another", async () => {
+    const a = await w.application({ by: w.who.caseworker });
+    await expectRevert(w.contracts.cases.submitApplications([{ ...a, caseworker: w.who.caseworkerB.address }]), "ApplicationSignatureInvalid", [
+      a.caseId,
+      w.who.caseworkerB.address,
+    ]);
+  });
+
+  it("refuses an application changed after it was signed, and a signature that is not one", async () => {
+    const a = await w.application();
+    const refused = [
+      { ...a, recordHash: evidence() },
+      { ...a, programme: Programme.Temporary },
+      { ...a, area: Area.Rural },
+      { ...a, jurisdiction: J.townshipA2 },
+      { ...a, deadline: a.deadline + 1n },
+      { ...a, r: ZeroHash, vs: ZeroHash },
+    ];
+    for (const changed of refused) {
+      await expectRevert(w.contracts.cases.submitApplications([changed]), "ApplicationSignatureInvalid", [a.caseId, w.who.caseworker.address]);
+    }
+    await (await w.contracts.cases.submitApplications([a])).wait();
+  });
+
+  it("refuses an authorisation signed by an officer without the caseworker role", async () => {
+    const a = await w.application({ by: w.who.reviewer1 });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "AccessOutsideJurisdiction", [w.who.reviewer1.address, roleId("CASEWORKER"), J.townshipA1]);
+  });
+
+  it("refuses an authorisation signed by a caseworker outside the application's jurisdiction", async () => {
+    const a = await w.application({ by: w.who.caseworkerB, jurisdiction: J.townshipA1 });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "AccessOutsideJurisdiction", [w.who.caseworkerB.address, roleId("CASEWORKER"), J.townshipA1]);
+  });
+});
+
+describe("the operator account alone", () => {
+  it("holds the log operator's role and no case or fund role", async () => {
+    const held = await Promise.all(
+      (["GOVERNANCE", "CASEWORKER", "REVIEWER", "APPROVER", "FINANCE_OFFICER", "SETTLEMENT_AGENT", "AUDITOR", "LOG_OPERATOR"] as const).map(
+        async (role) => [role, await w.contracts.access.hasRole(roleId(role), w.who.logOperator.address)] as const,
+      ),
+    );
+    expect(held.filter(([, has]) => has).map(([role]) => role)).toEqual(["LOG_OPERATOR"]);
+  });
+
+  it("cannot open a case with its own signature", async () => {
+    const a = await w.application({ by: w.who.logOperator });
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).submitApplications([a]), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("CASEWORKER"),
+      J.townshipA1,
+    ]);
+  });
+
+  it("cannot open a case in a caseworker's name", async () => {
+    const a = await w.application({ by: w.who.logOperator });
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).submitApplications([{ ...a, caseworker: w.who.caseworker.address }]), "ApplicationSignatureInvalid", [
+      a.caseId,
+      w.who.caseworker.address,
+    ]);
+  });
+
+  it("cannot revise a record", async () => {
+    const { caseId, identity } = await w.submit();
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).reviseRecord(revision(caseId, identity)), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("CASEWORKER"),
+      J.townshipA1,
+    ]);
+  });
+
+  it("cannot lodge an objection", async () => {
+    const { caseId } = await w.submit();
+    await w.review(caseId);
+    await w.approve(caseId, 100_000n);
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).lodgeObjection(caseId, evidence()), "CaseUnauthorized", [w.who.logOperator.address, J.townshipA1]);
+  });
+
+  it("cannot activate a case", async () => {
+    const { caseId } = await w.submit();
+    await w.review(caseId);
+    await w.approve(caseId, 100_000n);
+    await w.advance(7 * DAY);
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).activate(caseId, evidence()), "CaseUnauthorized", [w.who.logOperator.address, J.townshipA1]);
+  });
+
+  it("cannot suspend, resume, end or transfer a case", async () => {
+    const { caseId } = await w.activeCase();
+    const c = w.contracts.cases.connect(w.who.logOperator);
+    const refusal = [w.who.logOperator.address, roleId("APPROVER"), J.townshipA1];
+    await expectRevert(c.suspend(caseId, evidence()), "AccessOutsideJurisdiction", refusal);
+    await (await w.contracts.cases.connect(w.who.approver1).suspend(caseId, evidence())).wait();
+    await expectRevert(c.resume(caseId, evidence()), "AccessOutsideJurisdiction", refusal);
+    await expectRevert(c.terminate(caseId, evidence()), "AccessOutsideJurisdiction", refusal);
+    await expectRevert(c.transferCase(caseId, J.townshipA2, evidence()), "CaseTransferInvalid", [caseId, J.townshipA1, J.townshipA2]);
+  });
+
+  it("cannot decide: its signature is not an officer's", async () => {
+    const { caseId } = await w.submit();
+    const d = await w.decision(caseId);
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).decide(d, await w.sign(d, [w.who.logOperator])), "ApprovalSignerUnauthorized", [
+      w.who.logOperator.address,
+      roleId("REVIEWER"),
+      J.townshipA1,
+    ]);
+  });
+});
+
+describe("households", () => {
+  it("holds each member's commitment: every member's open case is the household's", async () => {
+    const members = [evidence(), evidence()];
+    const { caseId, identity } = await w.submit({ household: members });
+    for (const who of [identity, ...members]) expect(await w.contracts.cases.openCaseOf(who, Programme.Dibao)).toBe(caseId);
+  });
+
+  it("refuses a member listed twice", async () => {
+    const m = evidence();
+    const a = await w.application({ household: [evidence(), m, m] });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "ApplicationHouseholdRepeated", [a.caseId, m]);
+  });
+
+  it("refuses the applicant listed as a member", async () => {
+    const a = await w.application({ household: [evidence()] });
+    const withApplicant = { ...a, household: [...a.household, a.identityCommitment] };
+    await expectRevert(w.contracts.cases.submitApplications([withApplicant]), "ApplicationHouseholdRepeated", [a.caseId, a.identityCommitment]);
+  });
+
+  it("refuses a zero member", async () => {
+    const a = await w.application({ household: [ZeroHash] });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "CaseFieldZero", ["household"]);
+  });
+
+  it("refuses a member who is the applicant of an open case in the programme elsewhere, and takes them once it closes", async () => {
+    const elsewhere = await w.submit({ jurisdiction: J.townshipB1, by: w.who.caseworkerB });
+    const a = await w.application({ household: [evidence(), elsewhere.identity] });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "CaseIdentityAlreadyOpen", [elsewhere.identity, Programme.Dibao, elsewhere.caseId]);
+    // Another programme's case does not count.
+    await w.submit({ programme: Programme.Temporary, household: [elsewhere.identity] });
+    await (await w.contracts.cases.connect(w.who.approverB).terminate(elsewhere.caseId, evidence())).wait();
+    await (await w.contracts.cases.submitApplications([a])).wait();
+    expect(await w.contracts.cases.openCaseOf(elsewhere.identity, Programme.Dibao)).toBe(a.caseId);
+  });
+
+  it("refuses a member, or an applicant, who is a member of an open case in the programme elsewhere, and takes them once it closes", async () => {
+    const member = evidence();
+    const elsewhere = await w.submit({ jurisdiction: J.townshipB1, by: w.who.caseworkerB, household: [member] });
+    await expectRevert(w.submit({ household: [member] }), "CaseIdentityAlreadyOpen", [member, Programme.Dibao, elsewhere.caseId]);
+    await expectRevert(w.submit({ identity: member }), "CaseIdentityAlreadyOpen", [member, Programme.Dibao, elsewhere.caseId]);
+    await (await w.contracts.cases.connect(w.who.approverB).terminate(elsewhere.caseId, evidence())).wait();
+    const { caseId } = await w.submit({ household: [member] });
+    expect(await w.contracts.cases.openCaseOf(member, Programme.Dibao)).toBe(caseId);
+  });
+
+  it("refuses within one batch a member who is another application's applicant or member", async () => {
+    const first = await w.application({ household: [evidence()] });
+    const c = w.contracts.cases;
+    await expectRevert(c.submitApplications([first, await w.application({ household: [first.identityCommitment] })]), "CaseIdentityAlreadyOpen", [
+      first.identityCommitment,
+      Programme.Dibao,
+      first.caseId,
+    ]);
+    await expectRevert(c.submitApplications([first, await w.application({ household: [first.household[0]!] })]), "CaseIdentityAlreadyOpen", [
+      first.household[0],
+      Programme.Dibao,
+      first.caseId,
+    ]);
+  });
+});
+
+describe("revisions", () => {
+  it("appends a revision by the caseworker, keeping the applicant", async () => {
+    const { caseId, recordHash, identity } = await w.submit();
+    const r = revision(caseId, identity);
+    const receipt = await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(r)).wait();
+    expect(await w.contracts.cases.revisions(caseId)).toEqual([recordHash, r.recordHash]);
+    const revised = receipt!.logs.map((l) => w.contracts.cases.interface.parseLog(l)).find((l) => l?.name === "CaseRecordRevised")!;
+    expect([revised.args.revision, revised.args.recordHash, revised.args.actor, revised.args.evidenceHash]).toEqual([1n, r.recordHash, w.who.caseworker.address, r.evidenceHash]);
+    // A case not yet decided stays where it is.
+    expect(await status(caseId)).toBe(CaseStatus.Submitted);
+    expect(await transitions(caseId)).toEqual([]);
+    await expectRevert(w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision(caseId, identity, { recordHash: ZeroHash })), "CaseFieldZero", ["recordHash"]);
+  });
+
+  it("refuses a revision that names another person as the applicant", async () => {
+    const { caseId } = await w.submit();
+    const other = evidence();
+    await expectRevert(w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision(caseId, other)), "RevisionIdentityMismatch", [caseId, other]);
+  });
+
+  it("refuses a revision that names a household member as the applicant", async () => {
+    const member = evidence();
+    const { caseId, identity } = await w.submit({ household: [member] });
+    const swap = revision(caseId, member, { left: [identity] });
+    await expectRevert(w.contracts.cases.connect(w.who.caseworker).reviseRecord(swap), "RevisionIdentityMismatch", [caseId, member]);
+    await expectRevert(w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision(caseId, member)), "RevisionIdentityMismatch", [caseId, member]);
+    expect(await w.contracts.cases.openCaseOf(identity, Programme.Dibao)).toBe(caseId);
+  });
+
+  it("refuses the applicant, or someone not in the household, leaving it", async () => {
+    const { caseId, identity } = await w.submit({ household: [evidence()] });
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { left: [identity] })), "RevisionMemberUnknown", [caseId, identity]);
+    const stranger = evidence();
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { left: [stranger] })), "RevisionMemberUnknown", [caseId, stranger]);
+    const elsewhere = await w.submit({ jurisdiction: J.townshipB1, by: w.who.caseworkerB });
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { left: [elsewhere.identity] })), "RevisionMemberUnknown", [caseId, elsewhere.identity]);
+  });
+
+  it("lets members join and leave: a member who joins holds no open case, one who leaves is free again", async () => {
+    const member = evidence();
+    const { caseId, identity } = await w.submit({ household: [member] });
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    const elsewhere = await w.submit({ jurisdiction: J.townshipB1, by: w.who.caseworkerB });
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { joined: [elsewhere.identity] })), "CaseIdentityAlreadyOpen", [
+      elsewhere.identity,
+      Programme.Dibao,
+      elsewhere.caseId,
+    ]);
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { joined: [member] })), "ApplicationHouseholdRepeated", [caseId, member]);
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { joined: [identity] })), "ApplicationHouseholdRepeated", [caseId, identity]);
+    const newborn = evidence();
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { joined: [newborn, newborn] })), "ApplicationHouseholdRepeated", [caseId, newborn]);
+    await expectRevert(c.reviseRecord(revision(caseId, identity, { joined: [ZeroHash] })), "CaseFieldZero", ["household"]);
+
+    await (await c.reviseRecord(revision(caseId, identity, { joined: [newborn], left: [member] }))).wait();
+    expect(await w.contracts.cases.openCaseOf(newborn, Programme.Dibao)).toBe(caseId);
+    expect(await w.contracts.cases.openCaseOf(member, Programme.Dibao)).toBe(ZeroHash);
+    const own = await w.submit({ identity: member });
+    expect(await w.contracts.cases.openCaseOf(member, Programme.Dibao)).toBe(own.caseId);
+  });
+
+  it("sends a case reviewed, in notice, active or suspended back to Submitted, in a new round", async () => {
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    const reviewed = await w.submit();
+    await w.review(reviewed.caseId);
+    const inNotice = await w.submit();
+    await w.review(inNotice.caseId);
+    await w.approve(inNotice.caseId, 100_000n);
+    const active = await w.activeCase();
+    const suspended = await w.activeCase();
+    await (await w.contracts.cases.connect(w.who.approver1).suspend(suspended.caseId, evidence())).wait();
+    for (const [decided, from] of [
+      [reviewed, CaseStatus.Reviewed],
+      [inNotice, CaseStatus.InNotice],
+      [active, CaseStatus.Active],
+      [suspended, CaseStatus.Suspended],
+    ] as const) {
+      const [, , , round] = await w.contracts.cases.getCase(decided.caseId);
+      const r = revision(decided.caseId, decided.identity);
+      await (await c.reviseRecord(r)).wait();
+      const [terms, , , after] = await w.contracts.cases.getCase(decided.caseId);
+      expect([Number(terms.status), after]).toEqual([CaseStatus.Submitted, round + 1n]);
+      const last = (await transitions(decided.caseId)).at(-1)!;
+      expect([Number(last.from), Number(last.to), last.actor, last.evidenceHash]).toEqual([from, CaseStatus.Submitted, w.who.caseworker.address, r.evidenceHash]);
+    }
+    // It is decided again on the revised record: the review signed before the revision is refused.
+    const stale = await w.decision(active.caseId, { round: 0 });
+    await expectRevert(w.contracts.cases.decide(stale, await w.sign(stale, [w.who.reviewer1])), "ApprovalNonceMismatch", [active.caseId, 3, 0]);
+    await w.review(active.caseId);
+    await w.approve(active.caseId, 100_000n);
+    expect(await status(active.caseId)).toBe(CaseStatus.InNotice);
+  });
+});
+
+describe("events name the officer", () => {
+  it("a decision's transition names its first signer, not the account that relayed it", async () => {
+    const { caseId } = await w.submit();
+    const review = await w.decision(caseId);
+    await (await w.contracts.cases.connect(w.who.logOperator).decide(review, await w.sign(review, [w.who.reviewer1]))).wait();
+    const approval = await w.decision(caseId, { stage: Stage.Approval, amount: 100_000n, householdSize: 1 });
+    const sigs = await w.sign(approval, [w.who.approver2, w.who.approver1]);
+    const receipt = await (await w.contracts.cases.connect(w.who.logOperator).decide(approval, sigs)).wait();
+    const decided = receipt!.logs.map((l) => w.contracts.cases.interface.parseLog(l)).find((l) => l?.name === "CaseDecided")!;
+    const [reviewed, approved] = await transitions(caseId);
+    expect(reviewed!.actor).toBe(w.who.reviewer1.address);
+    expect(approved!.actor).toBe(sigs[0]!.signer);
+    expect(approved!.actor).toBe(decided.args.signers[0]);
+  });
+
+  it("objections, activations and exits name the officer who sent them", async () => {
+    const { caseId } = await w.submit();
+    await w.review(caseId);
+    await w.approve(caseId, 100_000n);
+    await (await w.contracts.cases.connect(w.who.reviewer2).lodgeObjection(caseId, evidence())).wait();
+    await w.review(caseId);
+    await w.approve(caseId, 100_000n);
+    await w.advance(7 * DAY);
+    await (await w.contracts.cases.connect(w.who.approver3).activate(caseId, evidence())).wait();
+    await (await w.contracts.cases.connect(w.who.approver2).terminate(caseId, evidence())).wait();
+    const actors = (await transitions(caseId)).map((t) => [Number(t.to), t.actor]);
+    expect(actors.filter(([to]) => to !== CaseStatus.Reviewed && to !== CaseStatus.InNotice)).toEqual([
+      [CaseStatus.Submitted, w.who.reviewer2.address],
+      [CaseStatus.Active, w.who.approver3.address],
+      [CaseStatus.Terminated, w.who.approver2.address],
+    ]);
+  });
+});
+
 describe("batched intake", () => {
-  const application = (identity = evidence(), jurisdiction: bigint = J.townshipA1) => ({ caseId: evidence(), programme: Programme.Dibao, area: Area.Urban, jurisdiction, recordHash: evidence(), identityCommitment: identity });
+  const application = (identity = evidence(), jurisdiction: bigint = J.townshipA1, by = w.who.caseworker) => w.application({ identity, jurisdiction, by });
 
   it("opens every case of a batch in one transaction, each with its own events", async () => {
-    const batch = [application(), application(), application()];
-    const receipt = await (await w.contracts.cases.connect(w.who.caseworker).submitApplications(batch)).wait();
+    const batch = [await application(), await application(), await application()];
+    const receipt = await (await w.contracts.cases.connect(w.who.logOperator).submitApplications(batch)).wait();
     for (const a of batch) {
       expect(await status(a.caseId)).toBe(CaseStatus.Submitted);
       expect(await w.contracts.cases.revisions(a.caseId)).toEqual([a.recordHash]);
     }
     const submitted = receipt!.logs.map((l) => w.contracts.cases.interface.parseLog(l)).filter((l) => l?.name === "CaseSubmitted");
     expect(submitted.map((l) => l!.args.caseId)).toEqual(batch.map((a) => a.caseId));
+    expect(submitted.map((l) => l!.args.actor)).toEqual(batch.map(() => w.who.caseworker.address));
+  });
+
+  it("names each application's own caseworker in a batch of several", async () => {
+    const batch = [await application(), await application(evidence(), J.townshipB1, w.who.caseworkerB), await application()];
+    await (await w.contracts.cases.connect(w.who.logOperator).submitApplications(batch)).wait();
+    const actors = await Promise.all(batch.map(async (a) => (await w.contracts.cases.queryFilter(w.contracts.cases.filters.CaseSubmitted(a.caseId)))[0]!.args.actor));
+    expect(actors).toEqual([w.who.caseworker.address, w.who.caseworkerB.address, w.who.caseworker.address]);
   });
 
   it("fits in the gas the relayer gives a batch, even when every application changes jurisdiction", async () => {
@@ -98,10 +450,17 @@ describe("batched intake", () => {
     await provider.send("evm_setBlockGasLimit", ["0x" + (2n * applicationsGas(APPLICATION_BATCH)).toString(16)]);
     try {
       for (const size of [1, 2, 10, applicationsPerTransaction(blockGasLimit), APPLICATION_BATCH]) {
-        const batch = Array.from({ length: size }, (_, i) => application(evidence(), places[i % places.length]));
-        const receipt = await (await w.contracts.cases.connect(w.who.spare1).submitApplications(batch, { gasLimit: applicationsGas(size) })).wait();
+        const batch = await Promise.all(Array.from({ length: size }, (_, i) => application(evidence(), places[i % places.length], w.who.spare1)));
+        const receipt = await (await w.contracts.cases.connect(w.who.logOperator).submitApplications(batch, { gasLimit: applicationsGas(size) })).wait();
         expect(receipt!.status).toBe(1);
       }
+      // Members' commitments are given their own gas.
+      const members = 3;
+      const households = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => w.application({ jurisdiction: places[i % places.length], by: w.who.spare1, household: Array.from({ length: members }, evidence) })),
+      );
+      const receipt = await (await w.contracts.cases.connect(w.who.logOperator).submitApplications(households, { gasLimit: applicationsGas(10, 10 * members) })).wait();
+      expect(receipt!.status).toBe(1);
     } finally {
       await provider.send("evm_setBlockGasLimit", ["0x" + blockGasLimit.toString(16)]);
     }
@@ -117,39 +476,52 @@ describe("batched intake", () => {
 
   it("takes a batch all or none, refusing it with the first refused application's error", async () => {
     const first = await w.submit();
-    const c = w.contracts.cases.connect(w.who.caseworker);
-    const good = application();
-    const twin = application(first.identity);
+    const c = w.contracts.cases.connect(w.who.logOperator);
+    const good = await application();
+    const twin = await application(first.identity);
     await expectRevert(c.submitApplications([good, twin]), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, first.caseId]);
     await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
     const sameIdentity = evidence();
-    await expectRevert(c.submitApplications([application(sameIdentity), application(sameIdentity)]), "CaseIdentityAlreadyOpen");
-    await expectRevert(c.submitApplications([good, application(evidence(), J.townshipB1)]), "AccessOutsideJurisdiction");
+    const [one, two] = [await application(sameIdentity), await application(sameIdentity)];
+    await expectRevert(c.submitApplications([one, two]), "CaseIdentityAlreadyOpen", [sameIdentity, Programme.Dibao, one.caseId]);
+    const outside = await application(evidence(), J.townshipB1);
+    await expectRevert(c.submitApplications([good, outside]), "AccessOutsideJurisdiction", [w.who.caseworker.address, roleId("CASEWORKER"), J.townshipB1]);
     // The jurisdiction is checked once for each run of it: a change of jurisdiction is checked again, the first one too.
-    await expectRevert(c.submitApplications([good, application(), application(evidence(), J.townshipA2)]), "AccessOutsideJurisdiction");
-    await expectRevert(c.submitApplications([application(evidence(), 0n), good]), "CaseJurisdictionInvalid", [0n]);
-    await expectRevert(c.submitApplications([good, application(evidence(), 0n)]), "CaseJurisdictionInvalid", [0n]);
+    await expectRevert(c.submitApplications([good, await application(), await application(evidence(), J.townshipA2)]), "AccessOutsideJurisdiction", [
+      w.who.caseworker.address,
+      roleId("CASEWORKER"),
+      J.townshipA2,
+    ]);
+    // A change of caseworker is checked again too.
+    await expectRevert(c.submitApplications([good, await application(evidence(), J.townshipA1, w.who.caseworkerB)]), "AccessOutsideJurisdiction", [
+      w.who.caseworkerB.address,
+      roleId("CASEWORKER"),
+      J.townshipA1,
+    ]);
+    await expectRevert(c.submitApplications([await application(evidence(), 0n), good]), "CaseJurisdictionInvalid", [0n]);
+    await expectRevert(c.submitApplications([good, await application(evidence(), 0n)]), "CaseJurisdictionInvalid", [0n]);
     await expectRevert(c.submitApplications([]), "ApplicationBatchEmpty");
     await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
   });
 
   it("answers, without opening a case, what submitApplications would refuse, each application judged alone", async () => {
     const first = await w.submit();
-    const c = w.contracts.cases.connect(w.who.caseworker);
-    const good = application();
-    await c.checkApplications([good, application()]);
+    const c = w.contracts.cases.connect(w.who.logOperator);
+    const good = await application();
+    await c.checkApplications([good, await application()]);
     await expectRevert(w.contracts.cases.getCase(good.caseId), "CaseUnknown", [good.caseId]);
-    await expectRevert(c.checkApplications([good, application(first.identity)]), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, first.caseId]);
-    await expectRevert(c.checkApplications([{ ...application(), caseId: first.caseId }]), "CaseAlreadyExists", [first.caseId]);
-    await expectRevert(c.checkApplications([{ ...good, recordHash: toBeHex(0, 32) }]), "CaseFieldZero", ["recordHash"]);
-    await expectRevert(c.checkApplications([good, application(), application(evidence(), J.townshipA2)]), "AccessOutsideJurisdiction");
-    await expectRevert(c.checkApplications([good, application(evidence(), 0n)]), "CaseJurisdictionInvalid", [0n]);
+    await expectRevert(c.checkApplications([good, await application(first.identity)]), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, first.caseId]);
+    const reused = await w.application({ caseId: first.caseId });
+    await expectRevert(c.checkApplications([reused]), "CaseAlreadyExists", [first.caseId]);
+    await expectRevert(c.checkApplications([{ ...good, recordHash: ZeroHash }]), "CaseFieldZero", ["recordHash"]);
+    await expectRevert(c.checkApplications([{ ...good, recordHash: evidence() }]), "ApplicationSignatureInvalid", [good.caseId, w.who.caseworker.address]);
+    await expectRevert(c.checkApplications([good, await application(), await application(evidence(), J.townshipA2)]), "AccessOutsideJurisdiction");
+    await expectRevert(c.checkApplications([good, await application(evidence(), 0n)]), "CaseJurisdictionInvalid", [0n]);
     await expectRevert(c.checkApplications([]), "ApplicationBatchEmpty");
-    // Asked as another account, the caller's role is the one checked.
-    await expectRevert(w.contracts.cases.connect(w.who.caseworkerB).checkApplications([good]), "AccessOutsideJurisdiction");
+    await expectRevert(c.checkApplications([await w.application({ household: [first.identity] })]), "CaseIdentityAlreadyOpen", [first.identity, Programme.Dibao, first.caseId]);
     // Two of one identity each pass alone; the transaction refuses the second.
     const sameIdentity = evidence();
-    await c.checkApplications([application(sameIdentity), application(sameIdentity)]);
+    await c.checkApplications([await application(sameIdentity), await application(sameIdentity)]);
   });
 });
 
@@ -268,10 +640,10 @@ describe("signed decisions", () => {
   });
 
   it("refuses a decision on a record that has since been revised", async () => {
-    const { caseId, recordHash } = await w.submit();
+    const { caseId, recordHash, identity } = await w.submit();
     const d = await w.decision(caseId);
     const revised = evidence();
-    await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(caseId, revised, evidence())).wait();
+    await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision(caseId, identity, { recordHash: revised }))).wait();
     await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "ApprovalRecordMismatch", [
       caseId,
       revised,
@@ -377,9 +749,9 @@ describe("public notice and the life of a case", () => {
   });
 
   it("suspends, resumes and terminates with the approver's authority only", async () => {
-    const { caseId } = await w.activeCase();
+    const { caseId, identity } = await w.activeCase();
     const c = w.contracts.cases;
-    await expectRevert(c.connect(w.who.caseworker).suspend(caseId, evidence()), "AccessOutsideJurisdiction");
+    await expectRevert(c.connect(w.who.caseworker).suspend(caseId, evidence()), "AccessOutsideJurisdiction", [w.who.caseworker.address, roleId("APPROVER"), J.townshipA1]);
     await expectRevert(c.connect(w.who.approverB).suspend(caseId, evidence()), "AccessOutsideJurisdiction");
     await (await c.connect(w.who.approver1).suspend(caseId, evidence())).wait();
     expect(await status(caseId)).toBe(CaseStatus.Suspended);
@@ -387,8 +759,8 @@ describe("public notice and the life of a case", () => {
     await (await c.connect(w.who.approver1).resume(caseId, evidence())).wait();
     await (await c.connect(w.who.approver1).terminate(caseId, evidence())).wait();
     expect(await status(caseId)).toBe(CaseStatus.Terminated);
-    await expectRevert(c.connect(w.who.approver1).terminate(caseId, evidence()), "CaseStatusInvalid");
-    await expectRevert(c.connect(w.who.caseworker).reviseRecord(caseId, evidence(), evidence()), "CaseStatusInvalid");
+    await expectRevert(c.connect(w.who.approver1).terminate(caseId, evidence()), "CaseStatusInvalid", [caseId, CaseStatus.Terminated]);
+    await expectRevert(c.connect(w.who.caseworker).reviseRecord(revision(caseId, identity)), "CaseStatusInvalid", [caseId, CaseStatus.Terminated]);
   });
 
   it("records every transition after submission with actor, time and evidence hash", async () => {
@@ -436,7 +808,7 @@ describe("public notice and the life of a case", () => {
     await (await w.contracts.access.setPaused(J.countyA, true, evidence())).wait();
     const d = await w.decision(caseId);
     await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "JurisdictionPaused", [J.townshipA1, J.countyA]);
-    await expectRevert(w.submit(), "JurisdictionPaused");
+    await expectRevert(w.submit(), "JurisdictionPaused", [J.townshipA1, J.countyA]);
   });
 
   it("keeps configuration in governance's hands", async () => {

@@ -44,10 +44,13 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     mapping(bytes32 caseId => CaseData) private _cases;
     mapping(bytes32 caseId => mapping(uint256 revision => bytes32 recordHash)) private _revisions;
-    /// @dev The identity's latest case in the programme, as applicant or household member, open unless closed since. A closed case is
+    /// @dev The identity's latest case in the programme as its applicant, open unless closed since. A closed case is
     /// not cleared from here, so a case need not hold its identity to clear it: an application
     /// writes three words, not four, and on a busy chain mining them is most of the work.
     mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _latestCases;
+    /// @dev The identity's latest case in the programme as a household member, likewise. Held
+    /// apart from applicants' so that a revision can tell the applicant from a member.
+    mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _memberCases;
     mapping(uint64 jurisdiction => mapping(Programme => mapping(Stage => uint8))) private _thresholds;
 
     constructor(IAidAccess access_, IAssistanceStandards standards_) EIP712("aidtrail CaseRegistry", "1") {
@@ -159,7 +162,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         _latestCases[a.identityCommitment][programme] = caseId;
         bytes32[] calldata household = a.household;
         for (uint256 i; i < household.length; ++i) {
-            _latestCases[household[i]][programme] = caseId;
+            _memberCases[household[i]][programme] = caseId;
         }
         emit CaseSubmitted(caseId, programme, a.area, a.jurisdiction, a.identityCommitment, a.recordHash, a.caseworker);
     }
@@ -244,8 +247,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         if (_latestCases[r.identityCommitment][programme] != caseId) revert RevisionIdentityMismatch(caseId, r.identityCommitment);
         for (uint256 i; i < r.left.length; ++i) {
             bytes32 member = r.left[i];
-            if (member == r.identityCommitment || _latestCases[member][programme] != caseId) revert RevisionMemberUnknown(caseId, member);
-            delete _latestCases[member][programme];
+            if (_memberCases[member][programme] != caseId) revert RevisionMemberUnknown(caseId, member);
+            delete _memberCases[member][programme];
         }
         for (uint256 i; i < r.joined.length; ++i) {
             bytes32 member = r.joined[i];
@@ -253,7 +256,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
             bytes32 open = _openCaseOf(member, programme);
             if (open == caseId) revert ApplicationHouseholdRepeated(caseId, member);
             if (open != 0) revert CaseIdentityAlreadyOpen(member, programme, open);
-            _latestCases[member][programme] = caseId;
+            _memberCases[member][programme] = caseId;
         }
         uint24 revision = c.revisionCount;
         _revisions[caseId][revision] = r.recordHash;
@@ -342,6 +345,14 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     /// @inheritdoc ICaseRegistry
+    function caseWord(bytes32 caseId) external view returns (uint256 word) {
+        CaseData storage c = _cases[caseId];
+        assembly ("memory-safe") {
+            word := sload(c.slot)
+        }
+    }
+
+    /// @inheritdoc ICaseRegistry
     function revisions(bytes32 caseId) external view returns (bytes32[] memory all) {
         all = new bytes32[](_cases[caseId].revisionCount);
         for (uint256 i; i < all.length; ++i) {
@@ -364,8 +375,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     function _openCaseOf(bytes32 identityCommitment, Programme programme) private view returns (bytes32) {
-        bytes32 latest = _latestCases[identityCommitment][programme];
-        return latest == 0 || _isClosed(_cases[latest].status) ? bytes32(0) : latest;
+        bytes32 applied = _latestCases[identityCommitment][programme];
+        if (applied != 0 && !_isClosed(_cases[applied].status)) return applied;
+        bytes32 member = _memberCases[identityCommitment][programme];
+        return member == 0 || _isClosed(_cases[member].status) ? bytes32(0) : member;
     }
 
     function _applyDecision(Decision calldata d, CaseData storage c, address[] memory signers, bytes32 digest) private {

@@ -233,6 +233,9 @@ interface ICaseRegistry is IApprovals {
     /// @notice The first storage word of each case (see CaseWord.sol), zero for unknown cases: what a payout run reads.
     function caseWords(bytes32[] calldata caseIds) external view returns (uint256[] memory);
 
+    /// @notice The first storage word of one case, as `caseWords` gives it: what a single payout reads.
+    function caseWord(bytes32 caseId) external view returns (uint256);
+
     /// @notice Every record hash of the case, first submission first.
     function revisions(bytes32 caseId) external view returns (bytes32[] memory);
 

@@ -25,6 +25,31 @@ export const STANDARD = { dibaoUrban: 120_000n, dibaoRural: 90_000n, temporary: 
 
 export const DAY = 24 * 60 * 60;
 
+/** China Standard Time, the clock payout periods are months of (contracts/funds/Periods.sol). */
+const CST = 8 * 60 * 60;
+
+/** The month `YYYYMM`, in China Standard Time, that `timestamp` (seconds) falls in. */
+export function periodAt(timestamp: bigint | number): number {
+  const d = new Date((Number(timestamp) + CST) * 1000);
+  return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1;
+}
+
+/** The first second of month `period` in China Standard Time. */
+export function startOf(period: number): bigint {
+  return BigInt(Date.UTC(Math.floor(period / 100), (period % 100) - 1, 1) / 1000 - CST);
+}
+
+/** The first second of the month after `period`: a case whose notice ended before it is entitled to `period`. */
+export function endOf(period: number): bigint {
+  return startOf(addMonths(period, 1));
+}
+
+/** `period` moved by `months` (negative for earlier). */
+export function addMonths(period: number, months: number): number {
+  const index = Math.floor(period / 100) * 12 + (period % 100) - 1 + months;
+  return Math.floor(index / 12) * 100 + (index % 12) + 1;
+}
+
 export async function buildWorld() {
   const connection = await network.create();
   const { ethers } = connection;
@@ -121,7 +146,46 @@ export async function buildWorld() {
     await ethers.provider.send("evm_mine", []);
   }
 
-  type ApplicationOptions = { programme?: Programme; area?: Area; jurisdiction?: bigint; identity?: string; household?: string[]; by?: Signer; deadline?: bigint; caseId?: string; recordHash?: string };
+  /** The chain's current month `YYYYMM` in China Standard Time: the latest payout period it takes. */
+  async function period(): Promise<number> {
+    return periodAt(await time());
+  }
+
+  /**
+   * Moves the chain's clock forward to `offset` seconds into month `target` (a day by default) and
+   * mines a block there. The clock only moves forward: within `target` already, it stays; past
+   * it, this throws.
+   */
+  async function moveTo(target: number, offset: number = DAY): Promise<bigint> {
+    const now = await time();
+    const at = startOf(target) + BigInt(offset);
+    if (now >= at) {
+      if (periodAt(now) === target) return now;
+      throw new Error(`the chain's clock is at ${periodAt(now)}, past ${target}: it moves forward only`);
+    }
+    await ethers.provider.send("evm_setNextBlockTimestamp", [Number(at)]);
+    await ethers.provider.send("evm_mine", []);
+    return at;
+  }
+
+  /** Has the next block, and so the next transaction, carry timestamp `at` (after the latest). */
+  async function nextBlockAt(at: bigint) {
+    await ethers.provider.send("evm_setNextBlockTimestamp", [Number(at)]);
+  }
+
+  type ApplicationOptions = {
+    programme?: Programme;
+    area?: Area;
+    jurisdiction?: bigint;
+    identity?: string;
+    household?: string[];
+    by?: Signer;
+    deadline?: bigint;
+    caseId?: string;
+    recordHash?: string;
+    /** The EIP-712 domain signed in, the registry's on this chain unless a test signs for another. */
+    domain?: { chainId?: bigint; registry?: string };
+  };
 
   /** An application as submitApplications takes it, authorised by its caseworker's signature. */
   async function application(options: ApplicationOptions = {}) {
@@ -134,7 +198,8 @@ export async function buildWorld() {
       recordHash: options.recordHash ?? hexlify(randomBytes(32)),
       deadline: options.deadline ?? (await time()) + 3600n,
     };
-    const signature = Signature.from(await by.signTypedData(decisionDomain(chainId, registryAddress), APPLICATION_TYPES, fields));
+    const domain = decisionDomain(options.domain?.chainId ?? chainId, options.domain?.registry ?? registryAddress);
+    const signature = Signature.from(await by.signTypedData(domain, APPLICATION_TYPES, fields));
     return {
       ...fields,
       identityCommitment: options.identity ?? hexlify(randomBytes(32)),
@@ -178,10 +243,10 @@ export async function buildWorld() {
   }
 
   /** A case taken through review, approval, public notice and activation. */
-  async function activeCase(options: { programme?: Programme; amount?: bigint; jurisdiction?: bigint; by?: Signer } = {}) {
+  async function activeCase(options: ApplicationOptions & { amount?: bigint; householdSize?: number } = {}) {
     const submitted = await submit(options);
     await review(submitted.caseId);
-    await approve(submitted.caseId, options.amount ?? 150_000n);
+    await approve(submitted.caseId, options.amount ?? 150_000n, options.householdSize);
     await advance(7 * DAY);
     await (await cases.connect(caseworker!).activate(submitted.caseId, hexlify(randomBytes(32)))).wait();
     return submitted;
@@ -226,6 +291,9 @@ export async function buildWorld() {
     sign,
     time,
     advance,
+    period,
+    moveTo,
+    nextBlockAt,
     application,
     submit,
     decision,
