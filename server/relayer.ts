@@ -21,15 +21,15 @@ const LOGGING_GRACE_MS = 60_000;
 export const APPLICATION_BATCH = 400;
 const BATCH_GAS = 50_000n;
 const APPLICATION_GAS = 100_000n;
-/** Each household member's commitment is checked and written (a storage word): about 23,500 gas more an application. */
-const MEMBER_GAS = 25_000n;
+/** Each household member's commitment is checked (two cold words read) and written (a storage word): about 25,800 gas more an application. */
+const MEMBER_GAS = 28_000n;
 /**
  * The gas a batch of `count` applications listing `members` household members in all is given,
  * instead of an estimate that would run the batch once more on the node. Above the most a batch
  * costs (every application in another jurisdiction than the one before it, so that the registry
- * asks AidAccess again each time: with its caseworker's signature checked, 114,802 for one alone
- * and 84,894 an application in a batch of 100; each member 23,400 to 23,600 more; tested in
- * cases.test.ts). A batch that ran out would be mined as reverted, then sent case by case with
+ * asks AidAccess again each time: with its caseworker's signature checked, 117,130 for one alone
+ * and 87,225 an application in a batch of 100; each member about 25,800 more, 30 members 864,000
+ * an application). A batch that ran out would be mined as reverted, then sent case by case with
  * estimates, so a bound too low costs time, never a case.
  */
 export const applicationsGas = (count: number, members = 0) => BATCH_GAS + APPLICATION_GAS * BigInt(count) + MEMBER_GAS * BigInt(members);

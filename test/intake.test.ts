@@ -11,6 +11,7 @@ import type { CaseEntry } from "../server/cases/intake.ts";
 import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
+import { applicationsGas } from "../server/relayer.ts";
 import { pendingEntries } from "../server/state/outbox.ts";
 import { APPLICATION_TYPES, decisionDomain } from "../server/verify/decision.ts";
 import { recordHash } from "../server/verify/record.ts";
@@ -417,6 +418,40 @@ describe("case intake", () => {
     const again = await apply(application(id(ids[1]!)));
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
+  });
+
+  it("relays applications with large households together, within the gas it gives them", async () => {
+    // Each application in another jurisdiction, by another caseworker, than the one before: the
+    // ledger asks AidAccess each time, the most an application costs.
+    const countyCaseworker = Wallet.createRandom();
+    await (await local.contracts.access.grantScopedRole(roleId("CASEWORKER"), countyCaseworker.address, BigInt(COUNTY))).wait();
+    const countyToken = await local.signIn(countyCaseworker.privateKey);
+    let member = 0;
+    const household = (size: number) => Array.from({ length: size }, () => ({ name: "成员", relation: "子女", residentId: residentId(member++, "20050505") }));
+    const sizes = [30, 30, 1, 30];
+    const bodies = [];
+    for (const [i, size] of sizes.entries()) {
+      const fields = application(residentId(20 + i, "19820202"), household(size));
+      bodies.push(i % 2 === 0 ? await signed(fields) : await signed({ ...fields, jurisdiction: COUNTY }, { by: countyCaseworker }));
+    }
+    // Roles are remembered through an outage once confirmed: each caseworker's by a draft.
+    await request(local.gateway.url).post("/v1/cases/draft").set("authorization", countyToken).send({ ...application(residentId(29, "19820202")), jurisdiction: COUNTY }).expect(200);
+    await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(application(residentId(29, "19820202"))).expect(200);
+    local.setChainDown(true);
+    const taken: string[] = [];
+    try {
+      for (const [i, body] of bodies.entries()) taken.push((await post(body, i % 2 === 0 ? caseworker : countyToken).expect(201)).body.caseId);
+    } finally {
+      local.setChainDown(false);
+    }
+    await local.gateway.relayer.runOnce();
+    const outboxes = await Promise.all(taken.map(async (caseId) => (await local.gateway.state.get<{ state: string; transactionHash: string }>((await local.gateway.state.get<CaseEntry>(`case:${caseId}`))!.outbox))!));
+    expect(outboxes.map((o) => o.state)).toEqual(["done", "done", "done", "done"]);
+    expect(new Set(outboxes.map((o) => o.transactionHash)).size).toBe(1);
+    const receipt = (await local.provider.getTransactionReceipt(outboxes[0]!.transactionHash))!;
+    const bound = applicationsGas(sizes.length, sizes.reduce((a, b) => a + b, 0));
+    expect(receipt.gasUsed).toBeLessThan(bound);
+    expect(receipt.gasUsed).toBeGreaterThan((bound * 85n) / 100n);
   });
 
   it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {
