@@ -1,15 +1,27 @@
 import { hexlify, randomBytes } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
+import { Area, CaseStatus, PayoutState, Programme, Stage } from "../server/chain/domain.ts";
+import { roleId } from "../server/chain/roles.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
-import { buildWorld, J, type World } from "./helpers/world.ts";
+import { addMonths, buildWorld, DAY, endOf, J, startOf, type World } from "./helpers/world.ts";
 
 let w: World;
 let restore: () => Promise<void>;
 const hash = () => hexlify(randomBytes(32));
-const PERIOD = 202611;
 
-/** Central Dibao budget for 2026, passed down to the province and on to county A. */
+/**
+ * The chain's clock starts at the wall clock's time; the tests move it to the first hour of the
+ * next January, fiscal year `YEAR`, so that every month named below is one of that year and the
+ * cases they open are entitled from January on.
+ */
+let YEAR: number;
+let JAN: number;
+let FEB: number;
+let MAR: number;
+let APR: number;
+let DEC: number;
+
+/** Central Dibao budget for `YEAR`, passed down to the province and on to county A. */
 let central: bigint;
 let province: bigint;
 let county: bigint;
@@ -20,10 +32,40 @@ async function newAllocation(parent: bigint, jurisdiction: bigint, amount: bigin
   return await w.contracts.funds.allocationCount();
 }
 
+async function payout(caseId: string, period: number) {
+  const [state, allocationId, amount] = await w.contracts.funds.payout(caseId, period);
+  return { state: Number(state) as PayoutState, allocationId, amount };
+}
+
+/** A Dibao case submitted and reviewed, waiting for its approval. */
+async function reviewedCase() {
+  const { caseId } = await w.submit();
+  await w.review(caseId);
+  return caseId;
+}
+
+/** Approves `caseId` (150,000 fen, household of 2) in a block at `at` exactly, so that its notice ends 7 days later. */
+async function approveAt(caseId: string, at: bigint) {
+  const d = await w.decision(caseId, { stage: Stage.Approval, amount: 150_000n, householdSize: 2, deadline: at + 3600n });
+  const signatures = await w.sign(d, [w.who.approver1, w.who.approver2]);
+  await w.nextBlockAt(at);
+  await (await w.contracts.cases.decide(d, signatures)).wait();
+  const [terms] = await w.contracts.cases.getCase(caseId);
+  expect(terms.noticeEnd).toBe(at + BigInt(7 * DAY));
+  return { caseId, noticeEnd: terms.noticeEnd };
+}
+
+async function activate(caseId: string) {
+  await (await w.contracts.cases.connect(w.who.caseworker).activate(caseId, hash())).wait();
+}
+
 beforeAll(async () => {
   w = await buildWorld();
+  YEAR = Math.floor((await w.period()) / 100) + 1;
+  [JAN, FEB, MAR, APR, DEC] = [1, 2, 3, 4, 12].map((m) => YEAR * 100 + m) as [number, number, number, number, number];
+  await w.moveTo(JAN, 3600);
   const f = w.contracts.funds.connect(w.who.centralFinance);
-  await (await f.appropriate(Programme.Dibao, 2026, J.nation, 10_000_000_000n, hash())).wait();
+  await (await f.appropriate(Programme.Dibao, YEAR, J.nation, 10_000_000_000n, hash())).wait();
   central = await w.contracts.funds.allocationCount();
   province = await newAllocation(central, J.province, 5_000_000_000n);
   county = await newAllocation(province, J.countyA, 1_000_000_000n);
@@ -35,7 +77,7 @@ describe("appropriations and allocations", () => {
   it("passes funds down the tree and never lets children exceed the parent", async () => {
     expect(await w.contracts.funds.available(province)).toBe(4_000_000_000n);
     const all = await w.contracts.funds.allocation(county);
-    expect([all.parent, all.jurisdiction, all.programme, all.fiscalYear]).toEqual([province, J.countyA, 0n, 2026n]);
+    expect([all.parent, all.jurisdiction, all.programme, all.fiscalYear]).toEqual([province, J.countyA, 0n, BigInt(YEAR)]);
     await expectRevert(w.contracts.funds.connect(w.who.centralFinance).allocate(province, J.countyB, 4_000_000_001n, hash()), "AllocationInsufficient", [
       province,
       4_000_000_000n,
@@ -43,31 +85,138 @@ describe("appropriations and allocations", () => {
     ]);
   });
 
+  it("reports what each allocation holds, passed down, paid out and has left", async () => {
+    const township = await newAllocation(county, J.townshipA1, 1_000_000n);
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 150_000n)).wait();
+    const c = await w.contracts.funds.allocation(county);
+    expect([c.amount, c.allocated, c.paid]).toEqual([1_000_000_000n, 1_000_000n, 150_000n]);
+    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 1_000_000n - 150_000n);
+    const t = await w.contracts.funds.allocation(township);
+    expect([t.parent, t.jurisdiction, t.amount, t.allocated, t.paid]).toEqual([county, J.townshipA1, 1_000_000n, 0n, 0n]);
+  });
+
   it("keeps allocations inside the parent's jurisdiction", async () => {
     await expectRevert(w.contracts.funds.connect(w.who.centralFinance).allocate(county, J.countyB, 1n, hash()), "AllocationOutsideParent", [
       county,
       J.countyB,
     ]);
-    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).allocate(county, 440105777000n, 1n, hash()), "AllocationJurisdictionUnknown");
+    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).allocate(county, 440105777000n, 1n, hash()), "AllocationJurisdictionUnknown", [440105777000n]);
   });
 
   it("lets only a finance officer over the giving jurisdiction allocate or appropriate", async () => {
-    await expectRevert(w.contracts.funds.connect(w.who.finance).allocate(province, J.countyA, 1n, hash()), "AccessOutsideJurisdiction");
-    await expectRevert(w.contracts.funds.connect(w.who.outsider).appropriate(0, 2026, J.nation, 1n, hash()), "AccessOutsideJurisdiction");
-    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).appropriate(0, 2026, J.nation, 0n, hash()), "AllocationAmountZero");
+    await expectRevert(w.contracts.funds.connect(w.who.finance).allocate(province, J.countyA, 1n, hash()), "AccessOutsideJurisdiction", [
+      w.who.finance.address,
+      roleId("FINANCE_OFFICER"),
+      J.province,
+    ]);
+    await expectRevert(w.contracts.funds.connect(w.who.outsider).appropriate(0, YEAR, J.nation, 1n, hash()), "AccessOutsideJurisdiction", [
+      w.who.outsider.address,
+      roleId("FINANCE_OFFICER"),
+      J.nation,
+    ]);
+    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).appropriate(0, YEAR, J.nation, 0n, hash()), "AllocationAmountZero");
     await expectRevert(w.contracts.funds.allocation(999n), "AllocationUnknown", [999n]);
+    await expectRevert(w.contracts.funds.available(999n), "AllocationUnknown", [999n]);
+  });
+
+  it("names the finance officer who appropriated or allocated", async () => {
+    const f = w.contracts.funds;
+    const [appropriated] = await f.queryFilter(f.filters.AppropriationMade(central));
+    const [allocated] = await f.queryFilter(f.filters.AllocationMade(county));
+    expect([appropriated!.args.actor, allocated!.args.actor]).toEqual([w.who.centralFinance.address, w.who.centralFinance.address]);
+  });
+});
+
+describe("the operator account alone", () => {
+  it("cannot appropriate", async () => {
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).appropriate(Programme.Dibao, YEAR, J.countyA, 10n ** 20n, hash()), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyA,
+    ]);
+  });
+
+  it("cannot allocate", async () => {
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).allocate(county, J.townshipA1, 1n, hash()), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyA,
+    ]);
+  });
+
+  it("cannot pay a case", async () => {
+    const { caseId } = await w.activeCase();
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).pay(county, caseId, JAN, 1n), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("FINANCE_OFFICER"),
+      J.townshipA1,
+    ]);
+  });
+
+  it("cannot pay a batch", async () => {
+    const { caseId } = await w.activeCase();
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).payBatch(county, JAN, [{ caseId, amount: 1n }]), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("FINANCE_OFFICER"),
+      J.townshipA1,
+    ]);
+  });
+
+  it("cannot reverse a payout", async () => {
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).reversePayout(county, caseId, JAN, 100n, hash()), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("FINANCE_OFFICER"),
+      J.townshipA1,
+    ]);
+  });
+
+  it("cannot confirm a settlement", async () => {
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).confirmSettlements(JAN, [{ caseId, receiptHash: hash() }]), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("SETTLEMENT_AGENT"),
+      J.townshipA1,
+    ]);
+  });
+
+  it("records a citizen's acknowledgement, which moves no money", async () => {
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
+    await (await w.contracts.funds.connect(w.who.logOperator).recordAcknowledgement(caseId, JAN, hash())).wait();
+    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 100n);
   });
 });
 
 describe("payouts", () => {
-  it("pays an active case once per period and debits the allocation", async () => {
+  it("pays an active case once per period, records where from and how much, and debits the allocation", async () => {
     const { caseId } = await w.activeCase({ amount: 150_000n });
     const f = w.contracts.funds.connect(w.who.finance);
-    await (await f.pay(county, caseId, PERIOD, 150_000n)).wait();
-    expect(Number(await w.contracts.funds.payoutState(caseId, PERIOD))).toBe(PayoutState.Paid);
+    await (await f.pay(county, caseId, JAN, 150_000n)).wait();
+    expect(await payout(caseId, JAN)).toEqual({ state: PayoutState.Paid, allocationId: county, amount: 150_000n });
+    expect(Number(await w.contracts.funds.payoutState(caseId, JAN))).toBe(PayoutState.Paid);
     expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 150_000n);
-    await expectRevert(f.pay(county, caseId, PERIOD, 150_000n), "PayoutAlreadyMade", [caseId, PERIOD]);
-    await (await f.pay(county, caseId, PERIOD + 1, 150_000n)).wait();
+    await expectRevert(f.pay(county, caseId, JAN, 150_000n), "PayoutAlreadyMade", [caseId, JAN]);
+    await w.moveTo(FEB);
+    await (await f.pay(county, caseId, FEB, 140_000n)).wait();
+    expect(await payout(caseId, FEB)).toEqual({ state: PayoutState.Paid, allocationId: county, amount: 140_000n });
+  });
+
+  it("names the finance officer in PayoutMade", async () => {
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
+    const b = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [{ caseId: b.caseId, amount: 200n }])).wait();
+    for (const [id, amount] of [
+      [caseId, 100n],
+      [b.caseId, 200n],
+    ] as const) {
+      const [made] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(id));
+      expect([made!.args.allocationId, made!.args.period, made!.args.amount, made!.args.actor]).toEqual([county, BigInt(JAN), amount, w.who.finance.address]);
+    }
   });
 
   it("never pays a case twice for a period, within a batch or across batches", async () => {
@@ -75,26 +224,26 @@ describe("payouts", () => {
     const b = await w.activeCase();
     const f = w.contracts.funds.connect(w.who.finance);
     await expectRevert(
-      f.payBatch(county, PERIOD, [
+      f.payBatch(county, JAN, [
         { caseId: a.caseId, amount: 1n },
         { caseId: a.caseId, amount: 1n },
       ]),
       "PayoutAlreadyMade",
-      [a.caseId, PERIOD],
+      [a.caseId, JAN],
     );
-    await (await f.payBatch(county, PERIOD, [{ caseId: a.caseId, amount: 100n }])).wait();
+    await (await f.payBatch(county, JAN, [{ caseId: a.caseId, amount: 100n }])).wait();
     await expectRevert(
-      f.payBatch(county, PERIOD, [
+      f.payBatch(county, JAN, [
         { caseId: b.caseId, amount: 100n },
         { caseId: a.caseId, amount: 100n },
       ]),
       "PayoutAlreadyMade",
-      [a.caseId, PERIOD],
+      [a.caseId, JAN],
     );
     // The failed batch left nothing behind: b is still unpaid and the allocation was charged once.
-    expect(Number(await w.contracts.funds.payoutState(b.caseId, PERIOD))).toBe(PayoutState.None);
+    expect(Number(await w.contracts.funds.payoutState(b.caseId, JAN))).toBe(PayoutState.None);
     expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 100n);
-    await expectRevert(f.payBatch(county, PERIOD, []), "PayoutBatchEmpty");
+    await expectRevert(f.payBatch(county, JAN, []), "PayoutBatchEmpty");
   });
 
   it("refuses to overdraw an allocation, all or nothing", async () => {
@@ -103,122 +252,319 @@ describe("payouts", () => {
     const b = await w.activeCase();
     const f = w.contracts.funds.connect(w.who.finance);
     await expectRevert(
-      f.payBatch(small, PERIOD, [
+      f.payBatch(small, JAN, [
         { caseId: a.caseId, amount: 150_000n },
         { caseId: b.caseId, amount: 150_000n },
       ]),
       "AllocationInsufficient",
       [small, 250_000n, 300_000n],
     );
-    expect(Number(await w.contracts.funds.payoutState(a.caseId, PERIOD))).toBe(PayoutState.None);
-    await (await f.pay(small, a.caseId, PERIOD, 150_000n)).wait();
-    await expectRevert(f.pay(small, b.caseId, PERIOD, 150_000n), "AllocationInsufficient", [small, 100_000n, 150_000n]);
+    expect(Number(await w.contracts.funds.payoutState(a.caseId, JAN))).toBe(PayoutState.None);
+    await (await f.pay(small, a.caseId, JAN, 150_000n)).wait();
+    await expectRevert(f.pay(small, b.caseId, JAN, 150_000n), "AllocationInsufficient", [small, 100_000n, 150_000n]);
   });
 
-  it("refuses a case that is not active, such as one still in public notice", async () => {
+  it("refuses a case that is not active, such as one still in public notice, and an unknown case", async () => {
     const { caseId } = await w.submit();
     await w.review(caseId);
     await w.approve(caseId, 100_000n);
-    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, PERIOD, 1n), "PayoutCaseNotActive", [
-      caseId,
-      CaseStatus.InNotice,
-    ]);
-    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, hash(), PERIOD, 1n), "PayoutCaseNotActive");
+    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 1n), "PayoutCaseNotActive", [caseId, CaseStatus.InNotice]);
+    const unknown = hash();
+    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, unknown, JAN, 1n), "PayoutCaseNotActive", [unknown, CaseStatus.None]);
   });
 
   it("refuses an amount above the approved amount or zero", async () => {
     const { caseId } = await w.activeCase({ amount: 150_000n });
     const f = w.contracts.funds.connect(w.who.finance);
-    await expectRevert(f.pay(county, caseId, PERIOD, 150_001n), "PayoutAboveApproved", [caseId, 150_001n, 150_000n]);
-    await expectRevert(f.pay(county, caseId, PERIOD, 0n), "PayoutAboveApproved");
+    await expectRevert(f.pay(county, caseId, JAN, 150_001n), "PayoutAboveApproved", [caseId, 150_001n, 150_000n]);
+    await expectRevert(f.pay(county, caseId, JAN, 0n), "PayoutAboveApproved", [caseId, 0n, 150_000n]);
   });
 
   it("refuses a case outside the allocation's programme or jurisdiction", async () => {
     const temp = await w.activeCase({ programme: Programme.Temporary });
     const f = w.contracts.funds.connect(w.who.finance);
-    await expectRevert(f.pay(county, temp.caseId, PERIOD, 1n), "PayoutProgrammeMismatch", [temp.caseId, county]);
+    await expectRevert(f.pay(county, temp.caseId, JAN, 1n), "PayoutProgrammeMismatch", [temp.caseId, county]);
+    await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Temporary, YEAR, J.countyA, 10_000_000n, hash())).wait();
+    const temporary = await w.contracts.funds.allocationCount();
+    const dibao = await w.activeCase();
+    await expectRevert(f.pay(temporary, dibao.caseId, 0, 1n), "PayoutProgrammeMismatch", [dibao.caseId, temporary]);
     const townshipA2 = await newAllocation(county, J.townshipA2, 1_000_000n);
-    const a1 = await w.activeCase();
-    await expectRevert(f.pay(townshipA2, a1.caseId, PERIOD, 1n), "PayoutOutsideAllocation", [a1.caseId, townshipA2]);
+    await expectRevert(f.pay(townshipA2, dibao.caseId, JAN, 1n), "PayoutOutsideAllocation", [dibao.caseId, townshipA2]);
   });
 
   it("refuses a finance officer of another county and a paused jurisdiction", async () => {
     const { caseId } = await w.activeCase();
-    await expectRevert(w.contracts.funds.connect(w.who.financeB).pay(county, caseId, PERIOD, 1n), "AccessOutsideJurisdiction");
-    await (await w.contracts.access.setPaused(J.province, true, hash())).wait();
-    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, PERIOD, 1n), "JurisdictionPaused", [
+    await expectRevert(w.contracts.funds.connect(w.who.financeB).pay(county, caseId, JAN, 1n), "AccessOutsideJurisdiction", [
+      w.who.financeB.address,
+      roleId("FINANCE_OFFICER"),
       J.townshipA1,
-      J.province,
     ]);
+    await (await w.contracts.access.setPaused(J.province, true, hash())).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 1n), "JurisdictionPaused", [J.townshipA1, J.province]);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [{ caseId, amount: 1n }]), "JurisdictionPaused", [J.townshipA1, J.province]);
   });
 
   it("checks periods: YYYYMM for monthly programmes, 0 for one-off ones", async () => {
     const { caseId } = await w.activeCase();
     const f = w.contracts.funds.connect(w.who.finance);
-    for (const bad of [0, 202613, 202600, 199912, 300001]) {
+    for (const bad of [0, YEAR * 100 + 13, YEAR * 100, 199912, 300001]) {
       await expectRevert(f.pay(county, caseId, bad, 1n), "PayoutPeriodInvalid", [bad]);
     }
-    await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Temporary, 2026, J.countyA, 10_000_000n, hash())).wait();
+    await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Temporary, YEAR, J.countyA, 10_000_000n, hash())).wait();
     const temporary = await w.contracts.funds.allocationCount();
     const temp = await w.activeCase({ programme: Programme.Temporary });
-    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(temporary, temp.caseId, PERIOD, 1n), "PayoutPeriodInvalid", [PERIOD]);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(temporary, temp.caseId, JAN, 1n), "PayoutPeriodInvalid", [JAN]);
     await (await w.contracts.funds.connect(w.who.finance).pay(temporary, temp.caseId, 0, 100n)).wait();
+    expect(await payout(temp.caseId, 0)).toEqual({ state: PayoutState.Paid, allocationId: temporary, amount: 100n });
     await expectRevert(w.contracts.funds.connect(w.who.finance).pay(temporary, temp.caseId, 0, 100n), "PayoutAlreadyMade", [temp.caseId, 0]);
   });
 
-  it("keeps each month of a decade in its own state", async () => {
+  it("keeps each month of the year in its own cell, four months to a storage word", async () => {
+    const { caseId } = await w.activeCase();
+    await w.moveTo(DEC);
+    const f = w.contracts.funds.connect(w.who.finance);
+    const paid = [1, 4, 5, 8, 9, 12].map((m) => YEAR * 100 + m);
+    for (const [i, p] of paid.entries()) await (await f.pay(county, caseId, p, BigInt(100 + i))).wait();
+    for (let m = 1; m <= 12; m++) {
+      const p = YEAR * 100 + m;
+      const i = paid.indexOf(p);
+      expect(await payout(caseId, p)).toEqual(i < 0 ? { state: PayoutState.None, allocationId: 0n, amount: 0n } : { state: PayoutState.Paid, allocationId: county, amount: BigInt(100 + i) });
+    }
+  });
+});
+
+describe("money rules: the period", () => {
+  it("refuses a month outside the allocation's fiscal year", async () => {
     const { caseId } = await w.activeCase();
     const f = w.contracts.funds.connect(w.who.finance);
-    const periods = [202001, 202012, 202901, 202912, 203001];
-    for (const p of periods) await (await f.pay(county, caseId, p, 1n)).wait();
-    for (const p of periods) expect(Number(await w.contracts.funds.payoutState(caseId, p))).toBe(PayoutState.Paid);
-    for (const p of [202002, 202911, 203002, 201912]) expect(Number(await w.contracts.funds.payoutState(caseId, p))).toBe(PayoutState.None);
+    for (const outside of [addMonths(JAN, -1), addMonths(DEC, 1), addMonths(JAN, -120), 299901]) {
+      await expectRevert(f.pay(county, caseId, outside, 1n), "PayoutOutsideFiscalYear", [county, outside, YEAR]);
+    }
+  });
+
+  it("refuses a month outside the allocation's fiscal year in a batch", async () => {
+    const { caseId } = await w.activeCase();
+    const last = addMonths(JAN, -1);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).payBatch(county, last, [{ caseId, amount: 1n }]), "PayoutOutsideFiscalYear", [county, last, YEAR]);
+  });
+
+  it("refuses a month after the chain's current month (China Standard Time) until it has begun", async () => {
+    const { caseId } = await w.activeCase();
+    const f = w.contracts.funds.connect(w.who.finance);
+    await expectRevert(f.pay(county, caseId, FEB, 1n), "PayoutPeriodInFuture", [FEB, JAN]);
+    await expectRevert(f.pay(county, caseId, DEC, 1n), "PayoutPeriodInFuture", [DEC, JAN]);
+    // The last second of January in Beijing is 15:59:59 UTC on 31 January.
+    await w.nextBlockAt(startOf(FEB) - 1n);
+    await expectRevert(f.pay(county, caseId, FEB, 1n), "PayoutPeriodInFuture", [FEB, JAN]);
+    await w.nextBlockAt(startOf(FEB));
+    await (await f.pay(county, caseId, FEB, 1n)).wait();
+    expect((await payout(caseId, FEB)).state).toBe(PayoutState.Paid);
+  });
+
+  it("refuses a month after the chain's current month in a batch", async () => {
+    const { caseId } = await w.activeCase();
+    await expectRevert(w.contracts.funds.connect(w.who.finance).payBatch(county, FEB, [{ caseId, amount: 1n }]), "PayoutPeriodInFuture", [FEB, JAN]);
+  });
+
+  it("refuses a month before the one the case's notice ended in, and takes back pay to that month", async () => {
+    const [first, second] = [await reviewedCase(), await reviewedCase()];
+    // Notice ends in the last second of February: February is the first month paid.
+    const february = await approveAt(first, endOf(FEB) - BigInt(7 * DAY) - 1n);
+    // Notice ends in the first second of March: March is.
+    const march = await approveAt(second, endOf(FEB) - BigInt(7 * DAY));
+    await w.moveTo(APR);
+    await activate(february.caseId);
+    await activate(march.caseId);
+    const f = w.contracts.funds.connect(w.who.finance);
+    await expectRevert(f.pay(county, february.caseId, JAN, 1n), "PayoutBeforeEntitlement", [february.caseId, JAN, february.noticeEnd]);
+    await expectRevert(f.pay(county, march.caseId, FEB, 1n), "PayoutBeforeEntitlement", [march.caseId, FEB, march.noticeEnd]);
+    // Back pay: activated in April, paid from the month the notice ended.
+    for (const p of [FEB, MAR, APR]) await (await f.pay(county, february.caseId, p, 150_000n)).wait();
+    for (const p of [MAR, APR]) await (await f.pay(county, march.caseId, p, 150_000n)).wait();
+    expect((await payout(february.caseId, FEB)).state).toBe(PayoutState.Paid);
+  });
+
+  it("refuses a month before the case's entitlement in a batch, all or none", async () => {
+    const { caseId } = await w.activeCase();
+    const march = await approveAt(await reviewedCase(), endOf(FEB) - BigInt(7 * DAY));
+    await w.moveTo(MAR);
+    await activate(march.caseId);
+    await expectRevert(
+      w.contracts.funds.connect(w.who.finance).payBatch(county, FEB, [
+        { caseId, amount: 1n },
+        { caseId: march.caseId, amount: 1n },
+      ]),
+      "PayoutBeforeEntitlement",
+      [march.caseId, FEB, march.noticeEnd],
+    );
+    expect((await payout(caseId, FEB)).state).toBe(PayoutState.None);
+  });
+
+  it("pays a one-off programme only in its allocation's fiscal year by the chain's clock", async () => {
+    const f = w.contracts.funds.connect(w.who.centralFinance);
+    await (await f.appropriate(Programme.Temporary, YEAR - 1, J.countyA, 10_000_000n, hash())).wait();
+    const lastYear = await w.contracts.funds.allocationCount();
+    await (await f.appropriate(Programme.Temporary, YEAR + 1, J.countyA, 10_000_000n, hash())).wait();
+    const nextYear = await w.contracts.funds.allocationCount();
+    const temp = await w.activeCase({ programme: Programme.Temporary });
+    const pay = w.contracts.funds.connect(w.who.finance);
+    await expectRevert(pay.pay(lastYear, temp.caseId, 0, 100n), "PayoutOutsideFiscalYear", [lastYear, 0, YEAR - 1]);
+    await expectRevert(pay.pay(nextYear, temp.caseId, 0, 100n), "PayoutOutsideFiscalYear", [nextYear, 0, YEAR + 1]);
+    await w.moveTo(YEAR * 100 + 101);
+    await (await pay.pay(nextYear, temp.caseId, 0, 100n)).wait();
+  });
+});
+
+describe("money rules: the amount", () => {
+  it("refuses more than the standard in force at the end of the period allows, a lower version taking effect in its last second", async () => {
+    const { caseId } = await w.activeCase({ amount: 150_000n, householdSize: 2 });
+    await w.moveTo(FEB);
+    await (await w.contracts.standards.setStandard(J.city, Programme.Dibao, Area.Urban, 50_000n, endOf(FEB) - 1n)).wait();
+    const f = w.contracts.funds.connect(w.who.finance);
+    // January's standard is the one in force before: 120,000 a person.
+    await (await f.pay(county, caseId, JAN, 150_000n)).wait();
+    await expectRevert(f.pay(county, caseId, FEB, 150_000n), "PayoutAboveStandard", [caseId, 150_000n, 100_000n]);
+    await expectRevert(f.pay(county, caseId, FEB, 100_001n), "PayoutAboveStandard", [caseId, 100_001n, 100_000n]);
+    await (await f.pay(county, caseId, FEB, 100_000n)).wait();
+  });
+
+  it("refuses more than the standard of the period in a batch", async () => {
+    const a = await w.activeCase({ amount: 150_000n, householdSize: 2 });
+    const b = await w.activeCase({ amount: 150_000n, householdSize: 3 });
+    await (await w.contracts.standards.setStandard(J.city, Programme.Dibao, Area.Urban, 50_000n, endOf(JAN) - 1n)).wait();
+    const f = w.contracts.funds.connect(w.who.finance);
+    await expectRevert(
+      f.payBatch(county, JAN, [
+        { caseId: b.caseId, amount: 150_000n },
+        { caseId: a.caseId, amount: 150_000n },
+      ]),
+      "PayoutAboveStandard",
+      [a.caseId, 150_000n, 100_000n],
+    );
+    await (await f.payBatch(county, JAN, [{ caseId: b.caseId, amount: 150_000n }, { caseId: a.caseId, amount: 100_000n }])).wait();
+  });
+
+  it("uses the standard of the case's own township where it has one", async () => {
+    const { caseId } = await w.activeCase({ amount: 150_000n, householdSize: 2 });
+    await (await w.contracts.standards.setStandard(J.townshipA1, Programme.Dibao, Area.Urban, 60_000n, startOf(JAN))).wait();
+    const f = w.contracts.funds.connect(w.who.finance);
+    await expectRevert(f.pay(county, caseId, JAN, 150_000n), "PayoutAboveStandard", [caseId, 150_000n, 120_000n]);
+    await (await f.pay(county, caseId, JAN, 120_000n)).wait();
+  });
+});
+
+describe("money rules: a revised case", () => {
+  it("is not paid after a revision until it is reviewed, approved and activated again", async () => {
+    const { caseId, identity } = await w.activeCase();
+    const f = w.contracts.funds.connect(w.who.finance);
+    const revision = { caseId, recordHash: hash(), identityCommitment: identity, joined: [], left: [], evidenceHash: hash() };
+    await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision)).wait();
+    await expectRevert(f.pay(county, caseId, JAN, 100n), "PayoutCaseNotActive", [caseId, CaseStatus.Submitted]);
+    await expectRevert(f.payBatch(county, JAN, [{ caseId, amount: 100n }]), "PayoutCaseNotActive", [caseId, CaseStatus.Submitted]);
+    await w.review(caseId);
+    await expectRevert(f.pay(county, caseId, JAN, 100n), "PayoutCaseNotActive", [caseId, CaseStatus.Reviewed]);
+    await w.approve(caseId, 120_000n);
+    await expectRevert(f.pay(county, caseId, JAN, 100n), "PayoutCaseNotActive", [caseId, CaseStatus.InNotice]);
+    await w.advance(7 * DAY);
+    await activate(caseId);
+    await expectRevert(f.pay(county, caseId, JAN, 150_000n), "PayoutAboveApproved", [caseId, 150_000n, 120_000n]);
+    await (await f.pay(county, caseId, JAN, 120_000n)).wait();
   });
 });
 
 describe("settlement, reversal and acknowledgement", () => {
-  it("settles a payout once, by the settlement agent over the case", async () => {
+  it("settles a payout once, by the settlement agent over the case, and names the agent", async () => {
     const { caseId } = await w.activeCase();
-    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, PERIOD, 100n)).wait();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
     const s = w.contracts.funds.connect(w.who.settlement);
-    await expectRevert(w.contracts.funds.connect(w.who.finance).confirmSettlements(PERIOD, [{ caseId, receiptHash: hash() }]), "AccessOutsideJurisdiction");
-    await expectRevert(s.confirmSettlements(PERIOD + 1, [{ caseId, receiptHash: hash() }]), "PayoutNotOutstanding", [caseId, PERIOD + 1, PayoutState.None]);
-    await (await s.confirmSettlements(PERIOD, [{ caseId, receiptHash: hash() }])).wait();
-    expect(Number(await w.contracts.funds.payoutState(caseId, PERIOD))).toBe(PayoutState.Settled);
-    await expectRevert(s.confirmSettlements(PERIOD, [{ caseId, receiptHash: hash() }]), "PayoutNotOutstanding", [caseId, PERIOD, PayoutState.Settled]);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).confirmSettlements(JAN, [{ caseId, receiptHash: hash() }]), "AccessOutsideJurisdiction", [
+      w.who.finance.address,
+      roleId("SETTLEMENT_AGENT"),
+      J.townshipA1,
+    ]);
+    await expectRevert(s.confirmSettlements(FEB, [{ caseId, receiptHash: hash() }]), "PayoutNotOutstanding", [caseId, FEB, PayoutState.None]);
+    const receipt = hash();
+    await (await s.confirmSettlements(JAN, [{ caseId, receiptHash: receipt }])).wait();
+    expect(await payout(caseId, JAN)).toEqual({ state: PayoutState.Settled, allocationId: county, amount: 100n });
+    await expectRevert(s.confirmSettlements(JAN, [{ caseId, receiptHash: hash() }]), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Settled]);
+    const [settled] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutSettled(caseId));
+    expect([settled!.args.receiptHash, settled!.args.agent]).toEqual([receipt, w.who.settlement.address]);
   });
 
   it("reverses an unsettled payout by a compensating entry, after which it may be paid again", async () => {
     const { caseId } = await w.activeCase();
     const f = w.contracts.funds.connect(w.who.finance);
-    await (await f.pay(county, caseId, PERIOD, 100n)).wait();
-    await (await f.reversePayout(county, caseId, PERIOD, 100n, hash())).wait();
-    expect(Number(await w.contracts.funds.payoutState(caseId, PERIOD))).toBe(PayoutState.Reversed);
+    await (await f.pay(county, caseId, JAN, 100n)).wait();
+    await (await f.reversePayout(county, caseId, JAN, 100n, hash())).wait();
+    expect(await payout(caseId, JAN)).toEqual({ state: PayoutState.Reversed, allocationId: county, amount: 100n });
     expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n);
-    await expectRevert(f.reversePayout(county, caseId, PERIOD, 100n, hash()), "PayoutNotOutstanding");
-    await (await f.pay(county, caseId, PERIOD, 100n)).wait();
-    await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(PERIOD, [{ caseId, receiptHash: hash() }])).wait();
-    await expectRevert(f.reversePayout(county, caseId, PERIOD, 100n, hash()), "PayoutNotOutstanding", [caseId, PERIOD, PayoutState.Settled]);
-    const kinds = (await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(caseId))).length;
-    expect(kinds).toBe(2);
+    await expectRevert(f.reversePayout(county, caseId, JAN, 100n, hash()), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Reversed]);
+    await (await f.pay(county, caseId, JAN, 100n)).wait();
+    await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(JAN, [{ caseId, receiptHash: hash() }])).wait();
+    await expectRevert(f.reversePayout(county, caseId, JAN, 100n, hash()), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Settled]);
+    expect((await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(caseId))).length).toBe(2);
     expect((await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutReversed(caseId))).length).toBe(1);
   });
 
-  it("refuses a reversal larger than the case could have been paid", async () => {
+  it("refuses a reversal naming another allocation than the payout drew from, with the recorded allocation and amount", async () => {
+    const township = await newAllocation(county, J.townshipA1, 1_000_000n);
+    const { caseId } = await w.activeCase();
+    const f = w.contracts.funds.connect(w.who.finance);
+    await (await f.pay(township, caseId, JAN, 100n)).wait();
+    for (const other of [county, province, central]) {
+      await expectRevert(f.reversePayout(other, caseId, JAN, 100n, hash()), "PayoutReversalMismatch", [caseId, JAN, township, 100n]);
+    }
+    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 1_000_000n);
+    expect(await w.contracts.funds.available(township)).toBe(1_000_000n - 100n);
+  });
+
+  it("refuses a reversal of another amount than was paid, above or below, with the recorded allocation and amount", async () => {
     const { caseId } = await w.activeCase({ amount: 150_000n });
     const f = w.contracts.funds.connect(w.who.finance);
-    await (await f.pay(county, caseId, PERIOD, 100n)).wait();
-    await expectRevert(f.reversePayout(county, caseId, PERIOD, 150_001n, hash()), "PayoutReversalTooLarge", [caseId, 150_001n, 100n]);
-    await expectRevert(f.reversePayout(county, caseId, PERIOD, 0n, hash()), "PayoutReversalTooLarge");
+    // Paid 1 fen: reversing 100,000 would have overdrawn the allocation.
+    await (await f.pay(county, caseId, JAN, 1n)).wait();
+    for (const amount of [100_000n, 2n, 0n]) {
+      await expectRevert(f.reversePayout(county, caseId, JAN, amount, hash()), "PayoutReversalMismatch", [caseId, JAN, county, 1n]);
+    }
+    await (await f.pay(county, (await w.activeCase()).caseId, JAN, 100n)).wait();
+    await expectRevert(f.reversePayout(county, caseId, JAN, 101n, hash()), "PayoutReversalMismatch", [caseId, JAN, county, 1n]);
+    expect((await payout(caseId, JAN)).state).toBe(PayoutState.Paid);
+    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 101n);
+  });
+
+  it("credits exactly the allocation the payout drew from, with exactly its amount, and names the officer", async () => {
+    const township = await newAllocation(county, J.townshipA1, 1_000_000n);
+    const { caseId } = await w.activeCase();
+    const f = w.contracts.funds.connect(w.who.finance);
+    await (await f.pay(township, caseId, JAN, 123n)).wait();
+    const reason = hash();
+    await (await f.reversePayout(township, caseId, JAN, 123n, reason)).wait();
+    expect(await w.contracts.funds.available(township)).toBe(1_000_000n);
+    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 1_000_000n);
+    expect((await w.contracts.funds.allocation(township)).paid).toBe(0n);
+    const [reversed] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutReversed(caseId));
+    expect([reversed!.args.period, reversed!.args.allocationId, reversed!.args.amount, reversed!.args.reasonHash, reversed!.args.actor]).toEqual([
+      BigInt(JAN),
+      township,
+      123n,
+      reason,
+      w.who.finance.address,
+    ]);
+    // Paid again from another allocation, the payout's record is that one: a reversal names it.
+    await (await f.pay(county, caseId, JAN, 150n)).wait();
+    expect(await payout(caseId, JAN)).toEqual({ state: PayoutState.Paid, allocationId: county, amount: 150n });
+    await expectRevert(f.reversePayout(township, caseId, JAN, 123n, hash()), "PayoutReversalMismatch", [caseId, JAN, county, 150n]);
+    await (await f.reversePayout(county, caseId, JAN, 150n, hash())).wait();
+    expect([await w.contracts.funds.available(township), await w.contracts.funds.available(county)]).toEqual([1_000_000n, 1_000_000_000n - 1_000_000n]);
   });
 
   it("records a citizen's acknowledgement only for a payout made", async () => {
     const { caseId } = await w.activeCase();
     const c = w.contracts.funds.connect(w.who.caseworker);
-    await expectRevert(c.recordAcknowledgement(caseId, PERIOD, hash()), "PayoutNotMade", [caseId, PERIOD, PayoutState.None]);
-    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, PERIOD, 100n)).wait();
-    await (await c.recordAcknowledgement(caseId, PERIOD, hash())).wait();
-    await expectRevert(w.contracts.funds.connect(w.who.outsider).recordAcknowledgement(caseId, PERIOD, hash()), "FundUnauthorized");
+    await expectRevert(c.recordAcknowledgement(caseId, JAN, hash()), "PayoutNotMade", [caseId, JAN, PayoutState.None]);
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
+    await (await c.recordAcknowledgement(caseId, JAN, hash())).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.outsider).recordAcknowledgement(caseId, JAN, hash()), "FundUnauthorized", [w.who.outsider.address]);
   });
 });
 
@@ -227,14 +573,16 @@ describe("traceability", () => {
     const township = await newAllocation(county, J.townshipA1, 1_000_000n);
     const a = await w.activeCase();
     const b = await w.activeCase();
-    await (await w.contracts.funds.connect(w.who.finance).payBatch(township, PERIOD, [
-      { caseId: a.caseId, amount: 100n },
-      { caseId: b.caseId, amount: 200n },
-    ])).wait();
+    await (
+      await w.contracts.funds.connect(w.who.finance).payBatch(township, JAN, [
+        { caseId: a.caseId, amount: 100n },
+        { caseId: b.caseId, amount: 200n },
+      ])
+    ).wait();
 
-    const [payout] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(b.caseId));
+    const [made] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(b.caseId));
     const chain: bigint[] = [];
-    for (let id = payout!.args.allocationId; id !== 0n; id = (await w.contracts.funds.allocation(id)).parent) chain.push(id);
+    for (let id = made!.args.allocationId; id !== 0n; id = (await w.contracts.funds.allocation(id)).parent) chain.push(id);
     expect(chain).toEqual([township, county, province, central]);
 
     const down = async (id: bigint): Promise<string[]> => {

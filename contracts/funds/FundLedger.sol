@@ -42,6 +42,20 @@ contract FundLedger is IFundLedger {
         uint64 standard;
     }
 
+    /// @dev An allocation as held: what a payout reads and writes (`unspent`, what is neither
+    /// passed down nor paid out) in one storage word, the rest in the next.
+    struct Funds {
+        uint64 jurisdiction;
+        Programme programme;
+        uint16 fiscalYear;
+        bool exists;
+        uint80 unspent;
+        uint64 parent;
+        uint80 amount;
+        uint80 allocated;
+        bytes32 purposeHash;
+    }
+
     uint64 public constant MAX_ALLOCATIONS = (1 << 24) - 1;
     uint64 public constant MAX_PAYOUT = (1 << 38) - 1;
 
@@ -50,7 +64,7 @@ contract FundLedger is IFundLedger {
     IAssistanceStandards public immutable standards;
 
     uint64 public allocationCount;
-    mapping(uint64 allocationId => Allocation) private _allocations;
+    mapping(uint64 allocationId => Funds) private _allocations;
     /// @dev Keyed by keccak256(caseId, group of four months): one hash per lookup where a nested mapping takes two.
     mapping(bytes32 caseGroup => uint256 payouts) private _payouts;
 
@@ -80,13 +94,14 @@ contract FundLedger is IFundLedger {
         external
         returns (uint64 allocationId)
     {
-        Allocation storage parent = _existing(parentId);
+        Funds storage parent = _existing(parentId);
         access.checkRole(Roles.FINANCE_OFFICER, msg.sender, parent.jurisdiction);
         (bool registered,) = access.jurisdiction(jurisdiction);
         if (!registered) revert AllocationJurisdictionUnknown(jurisdiction);
         if (!parent.jurisdiction.covers(jurisdiction)) revert AllocationOutsideParent(parentId, jurisdiction);
-        uint256 left = _available(parent);
+        uint80 left = parent.unspent;
         if (amount > left) revert AllocationInsufficient(parentId, left, amount);
+        parent.unspent = left - amount;
         parent.allocated += amount;
         allocationId = _create(parentId, jurisdiction, parent.programme, parent.fiscalYear, amount, purposeHash);
         emit AllocationMade(allocationId, parentId, jurisdiction, amount, purposeHash, msg.sender);
@@ -94,11 +109,16 @@ contract FundLedger is IFundLedger {
 
     /// @inheritdoc IFundLedger
     function pay(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) external {
-        (Run memory run, Allocation storage funds) = _startRun(allocationId, period);
-        bytes32[] memory caseIds = new bytes32[](1);
-        caseIds[0] = caseId;
-        uint256 caseWord = cases.caseWords(caseIds)[0];
-        _payLine(run, caseId, amount, caseWord);
+        Funds storage funds = _existing(allocationId);
+        Programme programme = funds.programme;
+        (uint256 group, uint256 shift, uint256 periodEnd, uint40 standardTime) =
+            _periodBounds(allocationId, programme, funds.fiscalYear, period);
+        uint256 caseWord = cases.caseWord(caseId);
+        (uint64 divisor, uint64 prefix) = funds.jurisdiction.coverage();
+        uint64 jurisdiction = _checkCase(caseId, amount, caseWord, allocationId, programme, divisor, prefix, period, periodEnd);
+        _checkOfficer(jurisdiction);
+        _checkStandard(caseId, amount, _standardAt(jurisdiction, programme, caseWord.area(), standardTime), caseWord);
+        _record(caseId, group, shift, period, allocationId, amount);
         _debit(funds, allocationId, amount);
     }
 
@@ -106,7 +126,14 @@ contract FundLedger is IFundLedger {
     function payBatch(uint64 allocationId, uint32 period, Payment[] calldata payments) external {
         uint256 count = payments.length;
         if (count == 0) revert PayoutBatchEmpty();
-        (Run memory run, Allocation storage funds) = _startRun(allocationId, period);
+        Funds storage funds = _existing(allocationId);
+        Run memory run;
+        run.allocationId = allocationId;
+        run.programme = funds.programme;
+        run.period = period;
+        (run.group, run.shift, run.periodEnd, run.standardTime) =
+            _periodBounds(allocationId, run.programme, funds.fiscalYear, period);
+        (run.scopeDivisor, run.scopePrefix) = funds.jurisdiction.coverage();
         bytes32[] memory caseIds = new bytes32[](count);
         for (uint256 i; i < count; ++i) {
             caseIds[i] = payments[i].caseId;
@@ -150,7 +177,7 @@ contract FundLedger is IFundLedger {
         (uint64 paidFrom, uint64 paidAmount) = _paymentIn(cells, shift);
         if (allocationId != paidFrom || amount != paidAmount) revert PayoutReversalMismatch(caseId, period, paidFrom, paidAmount);
         _payouts[key] = _withState(cells, shift, PayoutState.Reversed);
-        _allocations[paidFrom].paid -= paidAmount;
+        _allocations[paidFrom].unspent += paidAmount;
         emit PayoutReversed(caseId, period, paidFrom, paidAmount, reasonHash, msg.sender);
     }
 
@@ -169,12 +196,22 @@ contract FundLedger is IFundLedger {
 
     /// @inheritdoc IFundLedger
     function allocation(uint64 allocationId) external view returns (Allocation memory) {
-        return _existing(allocationId);
+        Funds storage funds = _existing(allocationId);
+        return Allocation({
+            parent: funds.parent,
+            jurisdiction: funds.jurisdiction,
+            programme: funds.programme,
+            fiscalYear: funds.fiscalYear,
+            amount: funds.amount,
+            allocated: funds.allocated,
+            paid: funds.amount - funds.allocated - funds.unspent,
+            purposeHash: funds.purposeHash
+        });
     }
 
     /// @inheritdoc IFundLedger
     function available(uint64 allocationId) external view returns (uint256) {
-        return _available(_existing(allocationId));
+        return _existing(allocationId).unspent;
     }
 
     /// @inheritdoc IFundLedger
@@ -191,78 +228,141 @@ contract FundLedger is IFundLedger {
         return (_stateIn(cells, shift), allocationId, amount);
     }
 
-    function _startRun(uint64 allocationId, uint32 period) private view returns (Run memory run, Allocation storage funds) {
-        funds = _existing(allocationId);
-        Programme programme = funds.programme;
+    /// @dev The period's rules that do not depend on the case; returns where its payouts are held,
+    /// the first second after it (a case whose notice ended at or after it is not entitled to it)
+    /// and the time whose standard caps it (its last second; now for a one-off payout).
+    function _periodBounds(uint64 allocationId, Programme programme, uint16 fiscalYear, uint32 period)
+        private
+        view
+        returns (uint256 group, uint256 shift, uint256 periodEnd, uint40 standardTime)
+    {
         if (isMonthly(programme) != (period != 0)) revert PayoutPeriodInvalid(period);
-        (uint256 group, uint256 shift) = _slotOf(period);
-        uint256 periodEnd;
-        uint40 standardTime;
-        if (period != 0) {
-            if (period / 100 != funds.fiscalYear) revert PayoutOutsideFiscalYear(allocationId, period, funds.fiscalYear);
+        (group, shift) = _slotOf(period);
+        if (period == 0) {
             uint32 current = Periods.periodAt(block.timestamp);
-            if (period > current) revert PayoutPeriodInFuture(period, current);
-            periodEnd = Periods.endOf(period);
-            standardTime = uint40(periodEnd - 1);
-        } else {
-            if (Periods.periodAt(block.timestamp) / 100 != funds.fiscalYear) revert PayoutOutsideFiscalYear(allocationId, 0, funds.fiscalYear);
-            periodEnd = type(uint256).max;
-            standardTime = uint40(block.timestamp);
+            if (current / 100 != fiscalYear) revert PayoutOutsideFiscalYear(allocationId, 0, fiscalYear);
+            return (group, shift, type(uint256).max, uint40(block.timestamp));
         }
-        (uint64 divisor, uint64 prefix) = funds.jurisdiction.coverage();
-        run = Run({
-            allocationId: allocationId,
-            programme: programme,
-            scopeDivisor: divisor,
-            scopePrefix: prefix,
-            period: period,
-            group: group,
-            shift: shift,
-            periodEnd: periodEnd,
-            standardTime: standardTime,
-            checked: 0,
-            standardKey: 0,
-            standard: 0
-        });
+        if (period / 100 != fiscalYear) revert PayoutOutsideFiscalYear(allocationId, period, fiscalYear);
+        // After the current month exactly when it starts after now; the current month is worked out only to say so.
+        if (Periods.startOf(period) > block.timestamp) revert PayoutPeriodInFuture(period, Periods.periodAt(block.timestamp));
+        periodEnd = Periods.endOf(period);
+        unchecked {
+            standardTime = uint40(periodEnd - 1);
+        }
     }
 
-    /// @dev Every rule of one payout line, then its record and event. The officer's role and the
-    /// pause are checked once per stretch of lines in one jurisdiction, the standard once per
-    /// stretch in one jurisdiction and area.
-    function _payLine(Run memory run, bytes32 caseId, uint64 amount, uint256 caseWord) private {
-        if (caseWord.status() != CaseStatus.Active) revert PayoutCaseNotActive(caseId, caseWord.status());
-        if (caseWord.noticeEnd() >= run.periodEnd) revert PayoutBeforeEntitlement(caseId, run.period, caseWord.noticeEnd());
-        if (caseWord.programme() != run.programme) revert PayoutProgrammeMismatch(caseId, run.allocationId);
-        uint64 jurisdiction = caseWord.jurisdiction();
-        if (jurisdiction / run.scopeDivisor != run.scopePrefix) revert PayoutOutsideAllocation(caseId, run.allocationId);
+    /// @dev The rules of a payout line read from the case's word alone; returns the case's jurisdiction.
+    function _checkCase(
+        bytes32 caseId,
+        uint64 amount,
+        uint256 caseWord,
+        uint64 allocationId,
+        Programme programme,
+        uint64 scopeDivisor,
+        uint64 scopePrefix,
+        uint32 period,
+        uint256 periodEnd
+    ) private pure returns (uint64 jurisdiction) {
+        // Status and programme compared as the word's bytes: converting them to enums first costs a range check each.
+        if (caseWord & 0xff != uint8(CaseStatus.Active)) revert PayoutCaseNotActive(caseId, caseWord.status());
+        if (caseWord.noticeEnd() >= periodEnd) revert PayoutBeforeEntitlement(caseId, period, caseWord.noticeEnd());
+        if ((caseWord >> 8) & 0xff != uint8(programme)) revert PayoutProgrammeMismatch(caseId, allocationId);
+        jurisdiction = caseWord.jurisdiction();
+        if (jurisdiction / scopeDivisor != scopePrefix) revert PayoutOutsideAllocation(caseId, allocationId);
         uint64 limit = caseWord.approvedAmount();
         if (limit > MAX_PAYOUT) limit = MAX_PAYOUT;
         if (amount == 0 || amount > limit) revert PayoutAboveApproved(caseId, amount, limit);
+    }
+
+    function _checkStandard(bytes32 caseId, uint64 amount, uint64 standard, uint256 caseWord) private pure {
+        uint256 cap = uint256(standard) * caseWord.householdSize();
+        if (amount > cap) revert PayoutAboveStandard(caseId, amount, cap);
+    }
+
+    /// @dev Records the payout in the case's cell for the period, unless one is made already, and says so.
+    function _record(bytes32 caseId, uint256 group, uint256 shift, uint32 period, uint64 allocationId, uint64 amount) private {
+        bytes32 key = _key(caseId, group);
+        uint256 cells = _payouts[key];
+        PayoutState state = _stateIn(cells, shift);
+        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, period);
+        uint256 cell = uint256(PayoutState.Paid) | (uint256(allocationId) << 2) | (uint256(amount) << 26);
+        _payouts[key] = (cells & ~(_CELL << shift)) | (cell << shift);
+        emit PayoutMade(caseId, allocationId, period, amount, msg.sender);
+    }
+
+    /// @dev One line of a batch under the rules of `pay`. The officer's role and the pause are
+    /// checked once per stretch of lines in one jurisdiction, the standard once per stretch in one
+    /// jurisdiction and area.
+    function _payLine(Run memory run, bytes32 caseId, uint64 amount, uint256 caseWord) private {
+        uint64 jurisdiction = _checkCase(
+            caseId, amount, caseWord, run.allocationId, run.programme, run.scopeDivisor, run.scopePrefix, run.period, run.periodEnd
+        );
         if (jurisdiction != run.checked) {
             run.checked = jurisdiction;
-            access.checkAuthorised(Roles.FINANCE_OFFICER, msg.sender, jurisdiction);
+            _checkOfficer(jurisdiction);
         }
         Area area = caseWord.area();
         uint256 standardKey = (uint256(jurisdiction) << 8) | (uint256(uint8(area)) + 1);
         if (standardKey != run.standardKey) {
             run.standardKey = standardKey;
-            (run.standard,) = standards.standardAt(jurisdiction, run.programme, area, run.standardTime);
+            run.standard = _standardAt(jurisdiction, run.programme, area, run.standardTime);
         }
-        uint256 cap = uint256(run.standard) * caseWord.householdSize();
-        if (amount > cap) revert PayoutAboveStandard(caseId, amount, cap);
-        bytes32 key = _key(caseId, run.group);
-        uint256 cells = _payouts[key];
-        PayoutState state = _stateIn(cells, run.shift);
-        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, run.period);
-        uint256 cell = uint256(PayoutState.Paid) | (uint256(run.allocationId) << 2) | (uint256(amount) << 26);
-        _payouts[key] = (cells & ~(_CELL << run.shift)) | (cell << run.shift);
-        emit PayoutMade(caseId, run.allocationId, run.period, amount, msg.sender);
+        _checkStandard(caseId, amount, run.standard, caseWord);
+        _record(caseId, run.group, run.shift, run.period, run.allocationId, amount);
     }
 
-    function _debit(Allocation storage funds, uint64 allocationId, uint256 amount) private {
-        uint256 left = _available(funds);
+    /// @dev `funds.unspent -= amount`, refused beyond it, in one read and one write of the word
+    /// (`unspent` is bits 96-175 of it; `allocation` reads it back, so its tests pin the layout).
+    function _debit(Funds storage funds, uint64 allocationId, uint256 amount) private {
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(funds.slot)
+        }
+        uint256 left = uint80(word >> 96);
         if (amount > left) revert AllocationInsufficient(allocationId, left, amount);
-        funds.paid += uint80(amount);
+        assembly ("memory-safe") {
+            sstore(funds.slot, sub(word, shl(96, amount)))
+        }
+    }
+
+    /// @dev `access.checkAuthorised(FINANCE_OFFICER, msg.sender, jurisdiction)`, encoded by hand:
+    /// the call every payout makes, its revert passed on as it is.
+    function _checkOfficer(uint64 jurisdiction) private view {
+        bytes4 selector = IAidAccess.checkAuthorised.selector;
+        bytes32 role = Roles.FINANCE_OFFICER;
+        IAidAccess authority = access;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), role)
+            mstore(add(p, 0x24), caller())
+            mstore(add(p, 0x44), jurisdiction)
+            if iszero(staticcall(gas(), authority, p, 0x64, 0, 0)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+        }
+    }
+
+    /// @dev `standards.standardAt(jurisdiction, programme, area, time)`'s amount, encoded by hand as `_checkOfficer`.
+    function _standardAt(uint64 jurisdiction, Programme programme, Area area, uint40 time) private view returns (uint64 amount) {
+        bytes4 selector = IAssistanceStandards.standardAt.selector;
+        IAssistanceStandards source = standards;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), jurisdiction)
+            mstore(add(p, 0x24), programme)
+            mstore(add(p, 0x44), area)
+            mstore(add(p, 0x64), time)
+            if iszero(staticcall(gas(), source, p, 0x84, p, 0x40)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) { revert(0, 0) }
+            amount := and(mload(p), 0xffffffffffffffff)
+        }
     }
 
     function _create(
@@ -276,25 +376,22 @@ contract FundLedger is IFundLedger {
         if (amount == 0) revert AllocationAmountZero();
         if (allocationCount == MAX_ALLOCATIONS) revert AllocationLimitReached(MAX_ALLOCATIONS);
         allocationId = ++allocationCount;
-        _allocations[allocationId] = Allocation({
-            parent: parent,
+        _allocations[allocationId] = Funds({
             jurisdiction: jurisdiction,
             programme: programme,
             fiscalYear: fiscalYear,
+            exists: true,
+            unspent: amount,
+            parent: parent,
             amount: amount,
             allocated: 0,
-            paid: 0,
             purposeHash: purposeHash
         });
     }
 
-    function _existing(uint64 allocationId) private view returns (Allocation storage funds) {
+    function _existing(uint64 allocationId) private view returns (Funds storage funds) {
         funds = _allocations[allocationId];
-        if (funds.amount == 0) revert AllocationUnknown(allocationId);
-    }
-
-    function _available(Allocation storage funds) private view returns (uint256) {
-        return uint256(funds.amount) - funds.allocated - funds.paid;
+        if (!funds.exists) revert AllocationUnknown(allocationId);
     }
 
     uint256 private constant _CELL = (1 << 64) - 1;
@@ -305,8 +402,10 @@ contract FundLedger is IFundLedger {
         uint32 year = period / 100;
         uint32 month = period % 100;
         if (year < 2000 || year > 2999 || month == 0 || month > 12) revert PayoutPeriodInvalid(period);
-        uint256 m = uint256(year) * 12 + month - 1;
-        return (m / 4 + 1, 64 * (m % 4));
+        unchecked {
+            uint256 m = uint256(year) * 12 + month - 1;
+            return (m / 4 + 1, 64 * (m % 4));
+        }
     }
 
     function _stateIn(uint256 cells, uint256 shift) private pure returns (PayoutState) {

@@ -7,13 +7,25 @@ import {Roles} from "../access/Roles.sol";
 import {Area, Programme} from "../common/Assistance.sol";
 import {IAssistanceStandards} from "./IAssistanceStandards.sol";
 
-/// @title AssistanceStandards
+/**
+ * @title AssistanceStandards
+ * @dev Every payout asks for the standard of its period, so the usual lookup is two storage reads:
+ * the levels of the tree at which any jurisdiction set a standard for the programme and area,
+ * then the head (latest version and count) of the nearest ancestor at one of those levels. Older
+ * versions are read only for a time before the latest took effect.
+ */
 contract AssistanceStandards is IAssistanceStandards {
     using Jurisdictions for uint64;
 
     IAidAccess public immutable access;
 
-    mapping(uint64 jurisdiction => mapping(Programme => mapping(Area => Standard[]))) private _versions;
+    /// @dev Per (jurisdiction, programme, area) (see `_key`): every version, oldest first.
+    mapping(uint256 key => Standard[]) private _versions;
+    /// @dev Per (jurisdiction, programme, area): the latest version's amount (bits 0-63) and
+    /// effective time (64-103), and the number of versions (104-135); zero while there is none.
+    mapping(uint256 key => uint256 head) private _heads;
+    /// @dev Per (programme, area): bit `l` set once a jurisdiction of level `l` has set a standard.
+    mapping(uint256 programmeArea => uint256 levels) private _levels;
 
     constructor(IAidAccess access_) {
         access = access_;
@@ -27,12 +39,14 @@ contract AssistanceStandards is IAssistanceStandards {
         (bool registered,) = access.jurisdiction(jurisdiction);
         if (!registered) revert StandardJurisdictionUnknown(jurisdiction);
         if (amount == 0) revert StandardAmountZero();
-        Standard[] storage versions = _versions[jurisdiction][programme][area];
-        uint256 count = versions.length;
-        if (count > 0 && effectiveFrom < versions[count - 1].effectiveFrom) {
-            revert StandardEffectiveDateNotIncreasing(effectiveFrom, versions[count - 1].effectiveFrom);
-        }
-        versions.push(Standard({amount: amount, effectiveFrom: effectiveFrom}));
+        uint256 key = _key(jurisdiction, programme, area);
+        uint256 head = _heads[key];
+        uint256 count = head >> 104;
+        uint40 latest = uint40(head >> 64);
+        if (count > 0 && effectiveFrom < latest) revert StandardEffectiveDateNotIncreasing(effectiveFrom, latest);
+        _versions[key].push(Standard({amount: amount, effectiveFrom: effectiveFrom}));
+        _heads[key] = uint256(amount) | (uint256(effectiveFrom) << 64) | ((count + 1) << 104);
+        _levels[_programmeArea(programme, area)] |= 1 << jurisdiction.level();
         emit StandardSet(jurisdiction, programme, area, count, amount, effectiveFrom, msg.sender);
     }
 
@@ -42,11 +56,22 @@ contract AssistanceStandards is IAssistanceStandards {
         view
         returns (uint64 amount, uint64 setBy)
     {
-        for (uint8 lvl = jurisdiction.level() + 1; lvl > 0; --lvl) {
-            uint64 code = jurisdiction.ancestorAt(lvl - 1);
-            Standard[] storage versions = _versions[code][programme][area];
-            for (uint256 i = versions.length; i > 0; --i) {
-                if (versions[i - 1].effectiveFrom <= time) return (versions[i - 1].amount, code);
+        uint256 programmeArea = _programmeArea(programme, area);
+        uint256 levels = _levels[programmeArea];
+        // Unchecked: levels run from the jurisdiction's (at most 5) down to 0, and a head read is never empty.
+        unchecked {
+            for (uint256 lvl = uint256(jurisdiction.level()) + 1; lvl > 0; --lvl) {
+                if ((levels >> (lvl - 1)) & 1 == 0) continue;
+                uint64 code = jurisdiction.ancestorAt(uint8(lvl - 1));
+                uint256 key = (uint256(code) << 16) | programmeArea;
+                uint256 head = _heads[key];
+                if (head == 0) continue;
+                if (uint40(head >> 64) <= time) return (uint64(head), code);
+                Standard[] storage versions = _versions[key];
+                for (uint256 i = (head >> 104) - 1; i > 0; --i) {
+                    Standard storage version = versions[i - 1];
+                    if (version.effectiveFrom <= time) return (version.amount, code);
+                }
             }
         }
         revert StandardNotSet(jurisdiction, programme, area, time);
@@ -54,6 +79,14 @@ contract AssistanceStandards is IAssistanceStandards {
 
     /// @inheritdoc IAssistanceStandards
     function history(uint64 jurisdiction, Programme programme, Area area) external view returns (Standard[] memory) {
-        return _versions[jurisdiction][programme][area];
+        return _versions[_key(jurisdiction, programme, area)];
+    }
+
+    function _key(uint64 jurisdiction, Programme programme, Area area) private pure returns (uint256) {
+        return (uint256(jurisdiction) << 16) | _programmeArea(programme, area);
+    }
+
+    function _programmeArea(Programme programme, Area area) private pure returns (uint256) {
+        return (uint256(uint8(programme)) << 8) | uint8(area);
     }
 }

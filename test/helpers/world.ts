@@ -173,6 +173,12 @@ export async function buildWorld() {
     await ethers.provider.send("evm_setNextBlockTimestamp", [Number(at)]);
   }
 
+  /** Mines a block at `at` (after the latest): the chain's clock reads `at` until the next block. */
+  async function mineAt(at: bigint) {
+    await nextBlockAt(at);
+    await ethers.provider.send("evm_mine", []);
+  }
+
   type ApplicationOptions = {
     programme?: Programme;
     area?: Area;
@@ -294,6 +300,7 @@ export async function buildWorld() {
     period,
     moveTo,
     nextBlockAt,
+    mineAt,
     application,
     submit,
     decision,
