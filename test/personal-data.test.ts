@@ -11,24 +11,26 @@ const applicant = {
   nationalId: "11010519491231002X",
   phone: "13812345678",
   address: "北京市朝阳区建国路1号",
-  household: [{ name: "王大明", relation: "父亲" }],
+  household: [{ name: "王大明", relation: "父亲", nationalId: "110105195003070016" }],
   monthlyIncome: 80_000,
 };
 
 let w: World;
 let onChain: string;
 let identityCommitment: string;
+let memberCommitment: string;
 
 beforeAll(async () => {
   w = await buildWorld();
   const salt = randomBytes(16).toString("hex");
   const record = JSON.stringify({ ...applicant, salt });
   const recordHash = "0x" + createHash("sha256").update(record).digest("hex");
-  identityCommitment = "0x" + createHmac("sha256", "deployment identity key").update(applicant.nationalId).digest("hex");
+  const commit = (nationalId: string) => "0x" + createHmac("sha256", "deployment identity key").update(nationalId).digest("hex");
+  identityCommitment = commit(applicant.nationalId);
+  memberCommitment = commit(applicant.household[0]!.nationalId);
 
   // The whole life of a case, and the anchoring of its record in a log.
-  const caseId = hexlify(randomBytes(32));
-  await (await w.contracts.cases.connect(w.who.caseworker).submitApplication(caseId, Programme.Dibao, 0, J.townshipA1, recordHash, identityCommitment)).wait();
+  const { caseId } = await w.submit({ recordHash, identity: identityCommitment, household: [memberCommitment] });
   await w.review(caseId);
   await w.approve(caseId, 150_000n);
   await (await w.contracts.cases.connect(w.who.caseworker).lodgeObjection(caseId, id("objection"))).wait();
@@ -37,11 +39,17 @@ beforeAll(async () => {
   await w.advance(8 * 24 * 3600);
   await (await w.contracts.cases.connect(w.who.caseworker).activate(caseId, id("notice over"))).wait();
   const f = w.contracts.funds;
-  await (await f.connect(w.who.centralFinance).appropriate(Programme.Dibao, 2026, J.countyA, 10_000_000n, id("budget"))).wait();
-  await (await f.connect(w.who.finance).pay(1n, caseId, 202611, 150_000n)).wait();
-  await (await f.connect(w.who.settlement).confirmSettlements(202611, [{ caseId, receiptHash: id("bank receipt") }])).wait();
-  await (await f.connect(w.who.caseworker).recordAcknowledgement(caseId, 202611, id("citizen ack"))).wait();
-  await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(caseId, "0x" + createHash("sha256").update(record + "2027").digest("hex"), id("annual re-check"))).wait();
+  const period = await w.period();
+  await (await f.connect(w.who.centralFinance).appropriate(Programme.Dibao, Math.floor(period / 100), J.countyA, 10_000_000n, id("budget"))).wait();
+  await (await f.connect(w.who.finance).pay(1n, caseId, period, 150_000n)).wait();
+  await (await f.connect(w.who.settlement).confirmSettlements(period, [{ caseId, receiptHash: id("bank receipt") }])).wait();
+  await (await f.connect(w.who.caseworker).recordAcknowledgement(caseId, period, id("citizen ack"))).wait();
+  const recheck = "0x" + createHash("sha256").update(record + "2027").digest("hex");
+  await (
+    await w.contracts.cases
+      .connect(w.who.caseworker)
+      .reviseRecord({ caseId, recordHash: recheck, identityCommitment, joined: [], left: [memberCommitment], evidenceHash: id("annual re-check") })
+  ).wait();
   const leaves = [Buffer.from(record)];
   await (await w.contracts.anchor.connect(w.who.logOperator).anchor(id("log"), 1, hexlify(rootHash(leaves)), [])).wait();
   expect(await w.contracts.anchor.verifyInclusion(id("log"), 1, 0, hexlify(leafHash(leaves[0]!)), inclusionProof(leaves, 0).map(hexlify))).toBe(true);
@@ -68,8 +76,9 @@ const needles = (value: string) => {
 };
 
 describe("personal data on chain", () => {
-  it("the scan sees what is on chain (the identity commitment is there)", () => {
+  it("the scan sees what is on chain (the identity commitments are there)", () => {
     expect(onChain).toContain(identityCommitment.slice(2));
+    expect(onChain).toContain(memberCommitment.slice(2));
   });
 
   it.each([
@@ -79,12 +88,15 @@ describe("personal data on chain", () => {
     ["phone", applicant.phone],
     ["address", applicant.address],
     ["household member", applicant.household[0]!.name],
+    ["household member's national ID", applicant.household[0]!.nationalId],
   ])("no event or transaction carries the applicant's %s, nor an unkeyed hash of it", (_, value) => {
     for (const needle of needles(value)) expect(onChain).not.toContain(needle);
   });
 
-  it("the national ID does not appear as a number either", () => {
-    const asNumber = BigInt(applicant.nationalId.slice(0, 17)).toString(16);
-    expect(onChain).not.toContain(asNumber.padStart(64, "0"));
+  it("the national IDs do not appear as numbers either", () => {
+    for (const nationalId of [applicant.nationalId, applicant.household[0]!.nationalId]) {
+      const asNumber = BigInt(nationalId.slice(0, 17)).toString(16);
+      expect(onChain).not.toContain(asNumber.padStart(64, "0"));
+    }
   });
 });
