@@ -8,31 +8,52 @@ import {CaseRegistry} from "../../contracts/cases/CaseRegistry.sol";
 import {Application} from "../../contracts/cases/ICaseRegistry.sol";
 import {Decision, SignerSignature, Stage} from "../../contracts/cases/IApprovals.sol";
 import {FundLedger} from "../../contracts/funds/FundLedger.sol";
-import {Allocation, Payment, Settlement} from "../../contracts/funds/IFundLedger.sol";
+import {Allocation, Payment, PayoutState, Settlement} from "../../contracts/funds/IFundLedger.sol";
 import {AssistanceStandards} from "../../contracts/standards/AssistanceStandards.sol";
 import {vm} from "./Vm.sol";
 
-/// @dev Drives FundLedger with random payouts, batches, reversals, settlements and allocations,
-/// keeping its own account of what should have happened.
+/// @dev Drives FundLedger with random payouts, batches, reversals (right and wrong), settlements
+/// and allocations, keeping its own account of what should have happened.
 contract FundHandler {
     FundLedger public immutable funds;
     bytes32[] public caseIds;
     uint64[] public allocationIds;
     uint64[] private _jurisdictions;
-    uint32[4] private _periods = [uint32(202601), 202602, 202603, 202612];
+    /// @dev An allocation of fiscal 2025: it may pay none of the months the cases are entitled to.
+    uint64 private immutable _lastYear;
+    /// @dev Months of fiscal 2026 up to the clock's October: three share January's storage word, one starts the next.
+    uint32[5] private _periods = [uint32(202601), 202602, 202604, 202605, 202610];
+    /// @dev Periods no 2026 allocation may pay now: the year before, months after the clock's in the year and beyond it, a one-off period.
+    uint32[5] private _refused = [uint32(202512), 202611, 202612, 202701, 0];
 
-    struct Paid {
+    /// @dev The payout of a case for a period as the handler saw it made, settled or reversed.
+    struct Record {
+        PayoutState state;
         uint64 allocationId;
         uint64 amount;
-        uint8 outstanding;
     }
 
-    mapping(bytes32 caseId => mapping(uint32 period => Paid)) public paid;
+    mapping(bytes32 caseId => mapping(uint32 period => Record)) private _records;
     mapping(uint64 allocationId => uint256) public netPaid;
     uint256 public doublePayments;
+    /// @dev Reversals that should have been refused and were not: of another allocation or amount, or of a payout not outstanding.
+    uint256 public wrongReversals;
+    /// @dev Reversals accepted that credited anything but the payout's own allocation with its own amount.
+    uint256 public misCredits;
+    /// @dev Payouts accepted for a period outside the allocation's fiscal year or after the current month.
+    uint256 public periodViolations;
+    uint256 public reversalsRefused;
+    uint256 public reversalsMade;
 
-    constructor(FundLedger funds_, bytes32[] memory caseIds_, uint64[] memory allocationIds_, uint64[] memory jurisdictions_) {
+    constructor(
+        FundLedger funds_,
+        bytes32[] memory caseIds_,
+        uint64[] memory allocationIds_,
+        uint64[] memory jurisdictions_,
+        uint64 lastYear
+    ) {
         funds = funds_;
+        _lastYear = lastYear;
         caseIds = caseIds_;
         allocationIds = allocationIds_;
         _jurisdictions = jurisdictions_;
@@ -42,13 +63,29 @@ contract FundHandler {
         return allocationIds.length;
     }
 
+    function periodCount() external view returns (uint256) {
+        return _periods.length;
+    }
+
+    function periods(uint256 i) external view returns (uint32) {
+        return _periods[i];
+    }
+
+    function caseCount() external view returns (uint256) {
+        return caseIds.length;
+    }
+
+    function record(bytes32 caseId, uint32 period) external view returns (Record memory) {
+        return _records[caseId][period];
+    }
+
     function pay(uint256 caseSeed, uint256 periodSeed, uint256 allocationSeed, uint64 amount) external {
         bytes32 caseId = caseIds[caseSeed % caseIds.length];
         uint32 period = _periods[periodSeed % _periods.length];
         uint64 allocationId = allocationIds[allocationSeed % allocationIds.length];
         amount = uint64(1 + amount % 200_000);
         try funds.pay(allocationId, caseId, period, amount) {
-            _record(caseId, period, allocationId, amount);
+            _paid(caseId, period, allocationId, amount);
         } catch {}
     }
 
@@ -62,25 +99,98 @@ contract FundHandler {
         }
         try funds.payBatch(allocationId, period, payments) {
             for (uint256 i; i < payments.length; ++i) {
-                _record(payments[i].caseId, period, allocationId, payments[i].amount);
+                _paid(payments[i].caseId, period, allocationId, payments[i].amount);
             }
         } catch {}
     }
 
+    /// @dev A payout for a period the allocations of 2026 may not pay, single or in a batch: any success is a violation.
+    function payRefusedPeriod(uint256 caseSeed, uint256 periodSeed, uint256 allocationSeed, bool batch) external {
+        bytes32 caseId = caseIds[caseSeed % caseIds.length];
+        uint32 period = _refused[periodSeed % _refused.length];
+        uint64 allocationId = allocationIds[allocationSeed % allocationIds.length];
+        if (batch) {
+            Payment[] memory payments = new Payment[](1);
+            payments[0] = Payment({caseId: caseId, amount: 1});
+            try funds.payBatch(allocationId, period, payments) {
+                ++periodViolations;
+            } catch {}
+        } else {
+            try funds.pay(allocationId, caseId, period, 1) {
+                ++periodViolations;
+            } catch {}
+        }
+    }
+
+    /// @dev A payout of a 2026 month from the 2025 allocation, single or in a batch: any success is a violation.
+    function payFromAnotherYear(uint256 caseSeed, uint256 periodSeed, bool batch) external {
+        bytes32 caseId = caseIds[caseSeed % caseIds.length];
+        uint32 period = _periods[periodSeed % _periods.length];
+        Payment[] memory payments = new Payment[](1);
+        payments[0] = Payment({caseId: caseId, amount: 1});
+        if (batch) {
+            try funds.payBatch(_lastYear, period, payments) {
+                ++periodViolations;
+            } catch {}
+        } else {
+            try funds.pay(_lastYear, caseId, period, 1) {
+                ++periodViolations;
+            } catch {}
+        }
+    }
+
+    /// @dev The reversal of a payout as the ledger recorded it: accepted exactly when it is outstanding, crediting its allocation alone.
     function reverse(uint256 caseSeed, uint256 periodSeed) external {
         bytes32 caseId = caseIds[caseSeed % caseIds.length];
         uint32 period = _periods[periodSeed % _periods.length];
-        Paid storage p = paid[caseId][period];
-        try funds.reversePayout(p.allocationId, caseId, period, p.amount, keccak256("returned")) {
-            p.outstanding -= 1;
-            netPaid[p.allocationId] -= p.amount;
+        Record storage r = _records[caseId][period];
+        uint256[] memory before = _availability();
+        try funds.reversePayout(r.allocationId, caseId, period, r.amount, keccak256("returned")) {
+            if (r.state != PayoutState.Paid) ++wrongReversals;
+            uint256[] memory afterwards = _availability();
+            for (uint256 i; i < before.length; ++i) {
+                uint256 expected = before[i] + (allocationIds[i] == r.allocationId ? r.amount : 0);
+                if (afterwards[i] != expected) ++misCredits;
+            }
+            r.state = PayoutState.Reversed;
+            netPaid[r.allocationId] -= r.amount;
+            ++reversalsMade;
         } catch {}
     }
 
+    /// @dev A reversal naming another allocation than the payout drew from: must be refused.
+    function reverseOtherAllocation(uint256 caseSeed, uint256 periodSeed, uint256 allocationSeed) external {
+        bytes32 caseId = caseIds[caseSeed % caseIds.length];
+        uint32 period = _periods[periodSeed % _periods.length];
+        Record storage r = _records[caseId][period];
+        uint64 other = allocationIds[allocationSeed % allocationIds.length];
+        if (other == r.allocationId) other = r.allocationId + 1;
+        _attemptWrong(other, caseId, period, r.amount);
+    }
+
+    /// @dev A reversal of part of a payout, or of more than it: must be refused.
+    function reverseOtherAmount(uint256 caseSeed, uint256 periodSeed, uint64 delta, bool below) external {
+        bytes32 caseId = caseIds[caseSeed % caseIds.length];
+        uint32 period = _periods[periodSeed % _periods.length];
+        Record storage r = _records[caseId][period];
+        uint64 amount;
+        if (below) {
+            if (r.amount < 2) return;
+            amount = 1 + delta % (r.amount - 1);
+        } else {
+            amount = r.amount + 1 + delta % 1_000_000;
+        }
+        _attemptWrong(r.allocationId, caseId, period, amount);
+    }
+
     function settle(uint256 caseSeed, uint256 periodSeed) external {
+        bytes32 caseId = caseIds[caseSeed % caseIds.length];
+        uint32 period = _periods[periodSeed % _periods.length];
         Settlement[] memory batch = new Settlement[](1);
-        batch[0] = Settlement({caseId: caseIds[caseSeed % caseIds.length], receiptHash: keccak256("arrived")});
-        try funds.confirmSettlements(_periods[periodSeed % _periods.length], batch) {} catch {}
+        batch[0] = Settlement({caseId: caseId, receiptHash: keccak256("arrived")});
+        try funds.confirmSettlements(period, batch) {
+            _records[caseId][period].state = PayoutState.Settled;
+        } catch {}
     }
 
     function allocate(uint256 parentSeed, uint256 jurisdictionSeed, uint80 amount) external {
@@ -92,12 +202,27 @@ contract FundHandler {
         } catch {}
     }
 
-    function _record(bytes32 caseId, uint32 period, uint64 allocationId, uint64 amount) private {
-        Paid storage p = paid[caseId][period];
-        if (p.outstanding != 0) ++doublePayments;
-        p.outstanding += 1;
-        p.allocationId = allocationId;
-        p.amount = amount;
+    function _attemptWrong(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) private {
+        try funds.reversePayout(allocationId, caseId, period, amount, keccak256("wrong")) {
+            ++wrongReversals;
+        } catch {
+            ++reversalsRefused;
+        }
+    }
+
+    function _availability() private view returns (uint256[] memory left) {
+        left = new uint256[](allocationIds.length);
+        for (uint256 i; i < left.length; ++i) {
+            left[i] = funds.available(allocationIds[i]);
+        }
+    }
+
+    function _paid(bytes32 caseId, uint32 period, uint64 allocationId, uint64 amount) private {
+        Record storage r = _records[caseId][period];
+        if (r.state == PayoutState.Paid || r.state == PayoutState.Settled) ++doublePayments;
+        r.state = PayoutState.Paid;
+        r.allocationId = allocationId;
+        r.amount = amount;
         netPaid[allocationId] += amount;
     }
 }
@@ -118,7 +243,8 @@ contract FundInvariantsTest {
 
     function setUp() public {
         // Cases open and are activated early in January 2026 (China Standard Time), then the clock
-        // moves to December, so that every month of the fiscal year is theirs and none is in the future.
+        // moves to mid-October: every month of the fiscal year is theirs, November and December are
+        // in the future.
         vm.warp(1_767_300_000);
         access = new AidAccess(address(this));
         AssistanceStandards standards = new AssistanceStandards(access);
@@ -152,7 +278,7 @@ contract FundInvariantsTest {
             cases.activate(caseIds[i], 0);
         }
 
-        vm.warp(1_797_300_000);
+        vm.warp(1_792_022_400);
         appropriation = funds.appropriate(Programme.Dibao, 2026, 0, 5_000_000, 0);
         uint64[] memory allocationIds = new uint64[](4);
         allocationIds[0] = appropriation;
@@ -162,7 +288,8 @@ contract FundInvariantsTest {
         uint64[] memory jurisdictions = new uint64[](5);
         (jurisdictions[0], jurisdictions[1], jurisdictions[2], jurisdictions[3], jurisdictions[4]) =
             (PROVINCE, COUNTY_A, COUNTY_B, TOWNSHIP_A, TOWNSHIP_B);
-        handler = new FundHandler(funds, caseIds, allocationIds, jurisdictions);
+        uint64 lastYear = funds.appropriate(Programme.Dibao, 2025, 0, 5_000_000, 0);
+        handler = new FundHandler(funds, caseIds, allocationIds, jurisdictions, lastYear);
         access.grantScopedRole(Roles.FINANCE_OFFICER, address(handler), 0);
         access.grantScopedRole(Roles.SETTLEMENT_AGENT, address(handler), 0);
     }
@@ -197,12 +324,68 @@ contract FundInvariantsTest {
         require(totalPaid <= funds.allocation(appropriation).amount, "payouts exceed the appropriation");
     }
 
+    /// @dev No reversal was accepted for another allocation or amount than its payout's, or for a
+    /// payout not outstanding, and each accepted one credited its payout's allocation with its
+    /// amount and nothing else.
+    function invariant_ReversalsReturnExactlyWhatWasPaid() public view {
+        require(handler.wrongReversals() == 0, "a reversal of another allocation or amount, or of no outstanding payout, was accepted");
+        require(handler.misCredits() == 0, "a reversal credited another allocation or amount");
+    }
+
+    /// @dev No payout was accepted for a month outside the allocation's fiscal year or after the current month, nor a one-off period.
+    function invariant_PeriodsWithinTheFiscalYearAndTheClock() public view {
+        require(handler.periodViolations() == 0, "a payout outside the fiscal year or in the future was accepted");
+    }
+
+    /// @dev The ledger's record of each payout, its state, allocation and amount, is the handler's.
+    function invariant_LedgerPayoutsMatchRecords() public view {
+        uint256 caseTotal = handler.caseCount();
+        uint256 months = handler.periodCount();
+        for (uint256 i; i < caseTotal; ++i) {
+            bytes32 caseId = handler.caseIds(i);
+            for (uint256 j; j < months; ++j) {
+                uint32 period = handler.periods(j);
+                FundHandler.Record memory expected = handler.record(caseId, period);
+                (PayoutState state, uint64 allocationId, uint64 amount) = funds.payout(caseId, period);
+                require(state == expected.state, "payout state differs from the handler's");
+                require(allocationId == expected.allocationId && amount == expected.amount, "payout allocation or amount differs from the handler's");
+            }
+        }
+    }
+
     function test_SetUpPaysAndRefusesAsExpected() public {
         bytes32 caseId = handler.caseIds(0);
         funds.pay(handler.allocationIds(2), caseId, 202601, 150_000);
         try funds.pay(handler.allocationIds(2), caseId, 202601, 1) {
             revert("second payment for a period accepted");
         } catch {}
+    }
+
+    /// @dev The handler's paths do what the invariants rely on: wrong reversals and refused periods
+    /// are attempted and refused, the right reversal is made, and the ledger agrees with its records.
+    function test_HandlerRefusesWrongReversalsAndMakesTheRightOne() public {
+        // Case 0 is in township A, allocation 2 is county A's; 1 + 99_999 fen.
+        handler.pay(0, 0, 2, 99_999);
+        bytes32 caseId = handler.caseIds(0);
+        FundHandler.Record memory paid = handler.record(caseId, 202601);
+        require(paid.state == PayoutState.Paid && paid.amount == 100_000, "the handler's payout was not made");
+        handler.reverseOtherAllocation(0, 0, 3);
+        handler.reverseOtherAmount(0, 0, 5, true);
+        handler.reverseOtherAmount(0, 0, 5, false);
+        require(handler.reversalsRefused() == 3 && handler.wrongReversals() == 0, "a wrong reversal was not refused");
+        handler.reverse(0, 0);
+        require(handler.reversalsMade() == 1 && handler.misCredits() == 0, "the right reversal was not made exactly");
+        handler.reverse(0, 0);
+        require(handler.reversalsMade() == 1 && handler.wrongReversals() == 0, "a reversed payout was reversed again");
+        for (uint256 i; i < 5; ++i) {
+            handler.payRefusedPeriod(0, i, 2, i % 2 == 0);
+            handler.payRefusedPeriod(0, i, 2, i % 2 == 1);
+        }
+        handler.payFromAnotherYear(1, 0, false);
+        handler.payFromAnotherYear(1, 4, true);
+        require(handler.periodViolations() == 0, "a refused period was paid");
+        invariant_LedgerPayoutsMatchRecords();
+        invariant_AllocationsNeverOverdrawn();
     }
 
     function _submit(bytes32 caseId, uint64 township, bytes32 recordHash, bytes32 identity) private {
