@@ -246,6 +246,35 @@ describe("payouts", () => {
     await expectRevert(f.payBatch(county, JAN, []), "PayoutBatchEmpty");
   });
 
+  it("checks the officer's role again where a batch moves to another jurisdiction, and refuses an unknown case in a batch", async () => {
+    const a = w.contracts.access;
+    await (await a.grantScopedRole(roleId("CASEWORKER"), w.who.spare2.address, J.countyA)).wait();
+    await (await a.grantScopedRole(roleId("REVIEWER"), w.who.spare2.address, J.countyA)).wait();
+    await (await a.grantScopedRole(roleId("FINANCE_OFFICER"), w.who.spare1.address, J.townshipA1)).wait();
+    const inA1 = await w.activeCase();
+    const inA2 = await w.submit({ jurisdiction: J.townshipA2, by: w.who.spare2 });
+    await w.review(inA2.caseId, [w.who.spare2]);
+    await w.approve(inA2.caseId, 150_000n);
+    await w.advance(7 * DAY);
+    await (await w.contracts.cases.connect(w.who.spare2).activate(inA2.caseId, hash())).wait();
+    const township = w.contracts.funds.connect(w.who.spare1);
+    await expectRevert(
+      township.payBatch(county, JAN, [
+        { caseId: inA1.caseId, amount: 1n },
+        { caseId: inA2.caseId, amount: 1n },
+      ]),
+      "AccessOutsideJurisdiction",
+      [w.who.spare1.address, roleId("FINANCE_OFFICER"), J.townshipA2],
+    );
+    await (await w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [
+      { caseId: inA1.caseId, amount: 1n },
+      { caseId: inA2.caseId, amount: 2n },
+    ])).wait();
+    expect([(await payout(inA1.caseId, JAN)).amount, (await payout(inA2.caseId, JAN)).amount]).toEqual([1n, 2n]);
+    const unknown = hash();
+    await expectRevert(w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [{ caseId: unknown, amount: 1n }]), "PayoutCaseNotActive", [unknown, CaseStatus.None]);
+  });
+
   it("refuses to overdraw an allocation, all or nothing", async () => {
     const small = await newAllocation(county, J.townshipA1, 250_000n);
     const a = await w.activeCase();
@@ -442,6 +471,22 @@ describe("money rules: the amount", () => {
       [a.caseId, 150_000n, 100_000n],
     );
     await (await f.payBatch(county, JAN, [{ caseId: b.caseId, amount: 150_000n }, { caseId: a.caseId, amount: 100_000n }])).wait();
+  });
+
+  it("looks the standard up again where a batch moves to another area, and takes a township's own in a batch", async () => {
+    const urban = await w.activeCase({ amount: 150_000n, householdSize: 2 });
+    const rural = await w.activeCase({ area: Area.Rural, amount: 150_000n, householdSize: 2 });
+    const s = w.contracts.standards;
+    await (await s.setStandard(J.city, Programme.Dibao, Area.Rural, 50_000n, startOf(JAN))).wait();
+    const f = w.contracts.funds.connect(w.who.finance);
+    const both = (amount: bigint) => [
+      { caseId: urban.caseId, amount: 150_000n },
+      { caseId: rural.caseId, amount },
+    ];
+    await expectRevert(f.payBatch(county, JAN, both(150_000n)), "PayoutAboveStandard", [rural.caseId, 150_000n, 100_000n]);
+    await (await s.setStandard(J.city, Programme.Dibao, Area.Rural, 90_000n, startOf(JAN))).wait();
+    await (await s.setStandard(J.townshipA1, Programme.Dibao, Area.Urban, 60_000n, startOf(JAN))).wait();
+    await expectRevert(f.payBatch(county, JAN, both(150_000n)), "PayoutAboveStandard", [urban.caseId, 150_000n, 120_000n]);
   });
 
   it("uses the standard of the case's own township where it has one", async () => {

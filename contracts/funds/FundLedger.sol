@@ -134,16 +134,14 @@ contract FundLedger is IFundLedger {
         (run.group, run.shift, run.periodEnd, run.standardTime) =
             _periodBounds(allocationId, run.programme, funds.fiscalYear, period);
         (run.scopeDivisor, run.scopePrefix) = funds.jurisdiction.coverage();
-        bytes32[] memory caseIds = new bytes32[](count);
-        for (uint256 i; i < count; ++i) {
-            caseIds[i] = payments[i].caseId;
-        }
-        uint256[] memory words = cases.caseWords(caseIds);
+        uint256[] memory words = _caseWords(payments);
 
         uint256 total;
         for (uint256 i; i < count; ++i) {
-            _payLine(run, payments[i].caseId, payments[i].amount, words[i]);
-            total += payments[i].amount;
+            Payment calldata line = payments[i];
+            uint64 amount = line.amount;
+            _payLine(run, line.caseId, amount, words[i]);
+            total += amount;
         }
         _debit(funds, allocationId, total);
     }
@@ -282,12 +280,23 @@ contract FundLedger is IFundLedger {
 
     /// @dev Records the payout in the case's cell for the period, unless one is made already, and says so.
     function _record(bytes32 caseId, uint256 group, uint256 shift, uint32 period, uint64 allocationId, uint64 amount) private {
+        // `_payouts[_key(caseId, group)]`, its slot worked out once for the read and the write.
         bytes32 key = _key(caseId, group);
-        uint256 cells = _payouts[key];
+        uint256 slot;
+        uint256 cells;
+        assembly ("memory-safe") {
+            mstore(0x00, key)
+            mstore(0x20, _payouts.slot)
+            slot := keccak256(0x00, 0x40)
+            cells := sload(slot)
+        }
         PayoutState state = _stateIn(cells, shift);
         if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, period);
         uint256 cell = uint256(PayoutState.Paid) | (uint256(allocationId) << 2) | (uint256(amount) << 26);
-        _payouts[key] = (cells & ~(_CELL << shift)) | (cell << shift);
+        cells = (cells & ~(_CELL << shift)) | (cell << shift);
+        assembly ("memory-safe") {
+            sstore(slot, cells)
+        }
         emit PayoutMade(caseId, allocationId, period, amount, msg.sender);
     }
 
@@ -323,6 +332,36 @@ contract FundLedger is IFundLedger {
         if (amount > left) revert AllocationInsufficient(allocationId, left, amount);
         assembly ("memory-safe") {
             sstore(funds.slot, sub(word, shl(96, amount)))
+        }
+    }
+
+    /// @dev `cases.caseWords(caseIds of payments)`, the call's arguments written straight from the
+    /// payments and its answer taken as it is returned: at a hundred lines a batch, building the
+    /// array and decoding the answer cost more than reading the words.
+    function _caseWords(Payment[] calldata payments) private view returns (uint256[] memory words) {
+        bytes4 selector = ICaseRegistry.caseWords.selector;
+        ICaseRegistry registry = cases;
+        assembly ("memory-safe") {
+            let count := payments.length
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), 0x20)
+            mstore(add(p, 0x24), count)
+            let to := add(p, 0x44)
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                mstore(add(to, shl(5, i)), calldataload(add(payments.offset, shl(6, i))))
+            }
+            if iszero(staticcall(gas(), registry, p, add(0x44, shl(5, count)), 0, 0)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            // The answer is (0x20, count, the words): taken only if it is exactly that.
+            if iszero(eq(returndatasize(), add(0x40, shl(5, count)))) { revert(0, 0) }
+            returndatacopy(p, 0, returndatasize())
+            if iszero(and(eq(mload(p), 0x20), eq(mload(add(p, 0x20)), count))) { revert(0, 0) }
+            p := add(p, 0x20)
+            words := p
+            mstore(0x40, add(p, add(0x20, shl(5, count))))
         }
     }
 
