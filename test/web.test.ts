@@ -160,7 +160,12 @@ describe("the web pages, in Chromium", () => {
     await page.fill("#case-id", activeCase);
     await page.click("#trail-form button");
     await expect.poll(() => page.locator("#stages tr").count()).toBe(5);
-    expect(await page.textContent("#steps")).toContain("PayoutMade");
+    const steps = await page.textContent("#steps");
+    expect(steps).toContain("PayoutMade");
+    // Each ledger step names the officer the ledger's event names, with the role it needed; never the gateway's account.
+    expect(steps).toContain(`${new Wallet(DEV_KEYS.finance).address} (FINANCE_OFFICER)`);
+    expect(steps).toContain(`${new Wallet(DEV_KEYS.caseworker).address} (CASEWORKER)`);
+    expect(steps).not.toContain(new Wallet(DEV_KEYS.operator).address);
     await page.fill("#allocation-id", "1");
     await page.click("#flow-form button");
     await expect.poll(() => page.textContent("#flow-tree")).toContain("reconciles");

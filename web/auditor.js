@@ -54,7 +54,8 @@ $("#trail-form").addEventListener("submit", guarded($("#trail"), async () => {
       el("tr", {},
         el("td", {}, s.at.replace("T", " ").slice(0, 19)),
         el("td", {}, s.where),
-        el("td", {}, s.what, s.actor ? el("div", { class: "hash" }, s.actor) : ""),
+        // Who took a ledger step is the ledger's own word (its event's actor, or a decision's signers), with the role it needed.
+        el("td", {}, s.what, s.actor ? el("div", { class: "hash" }, (s.signers ?? [s.actor]).join(", ") + (s.role ? ` (${s.role})` : "")) : ""),
         el("td", { class: "hash" }, s.transactionHash ? `tx ${s.transactionHash} · block ${s.blockNumber}` : `leaf ${s.leafIndex} · ${s.proof ? "proof to the anchored checkpoint" : "awaiting anchoring"}`),
       ),
     ),
