@@ -71,7 +71,7 @@ const payroll = await payrollWorld(w, Math.max(...BATCHES), (done) => done % 100
 process.stdout.write("\n");
 
 const single = await singlePayout(payroll);
-rows.push({ operation: "first payout ever drawn from an allocation", gas: payroll.allocationFirstUse, note: "once per allocation: its spending word goes from zero" });
+rows.push({ operation: "first payout ever drawn from an allocation", gas: payroll.allocationFirstUse, note: "a first month: the allocation's funds word is written when it is made" });
 rows.push({ operation: "single payout, first month of a group", gas: single.first, target: TARGETS.singleFirst, note: "the officer's own transaction" });
 rows.push({ operation: "single payout, later month", gas: single.later, target: TARGETS.singleLater });
 for (const size of BATCHES) {

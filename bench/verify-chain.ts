@@ -4,8 +4,12 @@
  * and payout looked up on the chain) for bundles of 25,000 to 100,000 real records whose cases,
  * decisions, payouts and checkpoints are on a real chain (Hardhat's simulator over JSON-RPC).
  * Each case has an application, a review and an approval packet signed by officers, document and
- * access-log records, and twelve monthly payouts in payment files of 100 lines. The time must stay
- * under 60 s at 10^5 records and grow linearly. Run: npm run bench:verify-chain
+ * access-log records, and twelve monthly payouts in payment files of 100 lines. Each step is the
+ * officer's, as on a real ledger: applications signed by their caseworker and relayed by the
+ * operator (which holds LOG_OPERATOR alone), decisions signed by reviewer and approver, payouts
+ * sent by the finance officer. Each round of cases has a fiscal year of its own, the chain's clock
+ * moved to its January for intake and to its December for the payouts. The time must stay under
+ * 60 s at 10^5 records and grow linearly. Run: npm run bench:verify-chain
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,7 +17,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { hexlify, id, JsonRpcProvider, TypedDataEncoder, Wallet } from "ethers";
+import { hexlify, id, JsonRpcProvider, Signature, TypedDataEncoder, Wallet } from "ethers";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { exportBundle } from "../server/audit/export.ts";
 import { deployAidtrail, type Deployment } from "../server/chain/deploy.ts";
@@ -22,19 +26,25 @@ import { roleId } from "../server/chain/roles.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord } from "../server/records/record.ts";
-import { decisionDomain, DECISION_TYPES, recordHash, type Decision } from "../server/verify/index.ts";
+import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, type Decision } from "../server/verify/decision.ts";
+import { recordHash } from "../server/verify/index.ts";
+import type { ApplicationStruct } from "../types/ethers-contracts/cases/CaseRegistry.js";
 import { CaseRegistry__factory, FundLedger__factory, LogAnchor__factory } from "../types/ethers-contracts/index.js";
 
 const { values } = parseArgs({ options: { records: { type: "string", default: "25000,50000,100000" } } });
 const SIZES = values.records.split(",").map(Number);
 const RECORDS_PER_CASE = 20;
-const MONTHS = Array.from({ length: 12 }, (_, m) => 202601 + m);
 const PROVINCE = 440000000000n;
 const COUNTY = 440105000000n;
 const TOWNSHIP = "440105001000";
-/** Hardhat's well-known development accounts: keys for local chains only. */
+/** Hardhat's well-known development accounts, unlocked on its node: keys for local chains only. */
 const GOVERNANCE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const OPERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const CASEWORKER_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+const FINANCE_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+/** China Standard Time, the clock of payout periods. */
+const CST = 8 * 3600;
+const APPLICATIONS_PER_TRANSACTION = 100;
 
 // The chain is a node of its own, in its own process, as an auditor's would be: the verifier's
 // offline half is long synchronous work, and a node sharing its thread would stall meanwhile.
@@ -49,6 +59,8 @@ const rpc = "http://127.0.0.1:18545";
 const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 50, batchMaxSize: 256 * 1024, cacheTimeout: -1 });
 const governance = new Wallet(GOVERNANCE_KEY, provider);
 const operator = new Wallet(OPERATOR_KEY);
+const caseworker = new Wallet(CASEWORKER_KEY);
+const finance = new Wallet(FINANCE_KEY);
 const reviewer = Wallet.createRandom();
 const approver = Wallet.createRandom();
 
@@ -61,6 +73,17 @@ async function sendAll(from: string, calls: { to: string; data: string }[]): Pro
   return hashes;
 }
 
+/** Mines a block at `timestamp`: the chain's clock reads it until the next. */
+async function setClock(timestamp: number) {
+  await provider.send("evm_setNextBlockTimestamp", [timestamp]);
+  await provider.send("evm_mine", []);
+}
+/** The first second of `month` (1 to 12) of `year` in China Standard Time. */
+const monthStart = (year: number, month: number) => Date.UTC(year, month - 1, 1) / 1000 - CST;
+const latest = async () => (await provider.getBlock("latest"))!.timestamp;
+/** The first fiscal year used: the one after the chain's clock, whose January is ahead of it. */
+let year = new Date(((await latest()) + CST) * 1000).getUTCFullYear() + 1;
+
 process.stdout.write("deploying and seeding the chain… ");
 const { deployment, contracts } = await deployAidtrail(governance);
 const { access, standards, cases, funds } = contracts;
@@ -69,10 +92,9 @@ await seed(access.registerJurisdiction(PROVINCE, 0n));
 await seed(access.registerJurisdiction(COUNTY, PROVINCE));
 await seed(access.registerJurisdiction(BigInt(TOWNSHIP), COUNTY));
 for (const [role, who, scope] of [
-  ["CASEWORKER", operator.address, COUNTY],
-  ["APPROVER", operator.address, COUNTY],
-  ["FINANCE_OFFICER", operator.address, COUNTY],
   ["LOG_OPERATOR", operator.address, COUNTY],
+  ["CASEWORKER", caseworker.address, COUNTY],
+  ["FINANCE_OFFICER", finance.address, COUNTY],
   ["FINANCE_OFFICER", governance.address, 0n],
   ["REVIEWER", reviewer.address, BigInt(TOWNSHIP)],
   ["APPROVER", approver.address, COUNTY],
@@ -83,7 +105,6 @@ await seed(standards.setStandard(PROVINCE, Programme.Dibao, Area.Urban, 120_000n
 await seed(cases.setThreshold(PROVINCE, Programme.Dibao, Stage.Review, 1));
 await seed(cases.setThreshold(PROVINCE, Programme.Dibao, Stage.Approval, 1));
 await seed(cases.setNoticePeriod(Programme.Dibao, 0));
-await seed(funds.appropriate(Programme.Dibao, 2026, COUNTY, 10n ** 15n, "0x" + "00".repeat(32)));
 console.log("done");
 
 const registry = CaseRegistry__factory.createInterface();
@@ -92,33 +113,47 @@ const anchorInterface = LogAnchor__factory.createInterface();
 const domain = decisionDomain(deployment.chainId, deployment.contracts.caseRegistry);
 const logId = id("benchmark log");
 const log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-bench-verify-")), { logId, keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }), workers: 2 });
-const deadline = BigInt(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400);
+const deadline = BigInt((await latest()) + 20 * 365 * 86_400);
 let made = 0;
 let anchoredSize = 0;
 
-/** `count` new cases through intake, review, approval, activation and twelve monthly payouts, on chain and in the log. */
+/**
+ * `count` new cases through intake, review, approval, activation and twelve monthly payouts, on
+ * chain and in the log, in the next fiscal year: its appropriation, intake in its January,
+ * payouts in its December (each month paid then, the earlier ones as back pay).
+ */
 async function addCases(count: number): Promise<void> {
   const first = made;
+  await setClock(monthStart(year, 1) + 3600);
+  const months = Array.from({ length: 12 }, (_, m) => year * 100 + m + 1);
+  await sendAll(governance.address, [{ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("appropriate", [Programme.Dibao, year, COUNTY, 10n ** 15n, "0x" + "00".repeat(32)]) }]);
+  const allocationId = await funds.allocationCount();
   const caseIds = Array.from({ length: count }, () => hexlify(randomBytes(32)));
   const records: AidRecord[] = [];
-  const submissions: { to: string; data: string }[] = [];
+  const applications: ApplicationStruct[] = [];
   const applicationHash = new Map<string, string>();
   for (const caseId of caseIds) {
-    const application = newRecord({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 2, documents: [] }, personal: { applicant: { name: "申请人", residentId: "110101199003074477" } } });
+    const application = newRecord({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 1, documents: [] }, personal: { applicant: { name: "申请人", residentId: "110101199003074477" } } });
     const hash = hexlify(recordHash(application));
     applicationHash.set(caseId, hash);
     records.push(application);
-    submissions.push({ to: deployment.contracts.caseRegistry, data: registry.encodeFunctionData("submitApplication", [caseId, Programme.Dibao, Area.Urban, BigInt(TOWNSHIP), hash, hexlify(randomBytes(32))]) });
+    const authorisation = { caseId, programme: Programme.Dibao, area: Area.Urban, jurisdiction: BigInt(TOWNSHIP), recordHash: hash, deadline };
+    const signature = Signature.from(await caseworker.signTypedData(domain, APPLICATION_TYPES, authorisation));
+    applications.push({ ...authorisation, identityCommitment: hexlify(randomBytes(32)), household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS });
     for (let d = 0; d < RECORDS_PER_CASE - 3; d++) {
       records.push(newRecord({ kind: d < 5 ? "document" : "access-log", caseId, jurisdiction: TOWNSHIP, public: d < 5 ? { kind: "certificate", sha256: hexlify(randomBytes(32)).slice(2) } : { reader: operator.address, purpose: "review", fields: ["applicant"] } }));
     }
+  }
+  const submissions: { to: string; data: string }[] = [];
+  for (let i = 0; i < applications.length; i += APPLICATIONS_PER_TRANSACTION) {
+    submissions.push({ to: deployment.contracts.caseRegistry, data: registry.encodeFunctionData("submitApplications", [applications.slice(i, i + APPLICATIONS_PER_TRANSACTION)]) });
   }
   await sendAll(operator.address, submissions);
   for (const [stage, signer] of [[Stage.Review, reviewer], [Stage.Approval, approver]] as const) {
     const decisions: { to: string; data: string }[] = [];
     for (const caseId of caseIds) {
       const granting = stage === Stage.Approval;
-      const decision: Decision = { caseId, stage, approve: true, recordHash: applicationHash.get(caseId)!, amount: granting ? 95_000n : 0n, householdSize: granting ? 2 : 0, round: stage === Stage.Approval ? 1 : 0, deadline };
+      const decision: Decision = { caseId, stage, approve: true, recordHash: applicationHash.get(caseId)!, amount: granting ? 95_000n : 0n, householdSize: granting ? 1 : 0, round: stage === Stage.Approval ? 1 : 0, deadline };
       const signature = await signer.signTypedData(domain, DECISION_TYPES, decision);
       const digest = TypedDataEncoder.hash(domain, DECISION_TYPES, decision);
       records.push(newRecord({ kind: "approval-packet", caseId, jurisdiction: TOWNSHIP, public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest, signatures: [{ signer: signer.address, signature }] } }));
@@ -126,16 +161,18 @@ async function addCases(count: number): Promise<void> {
     }
     await sendAll(operator.address, decisions);
   }
-  await sendAll(operator.address, caseIds.map((caseId) => ({ to: deployment.contracts.caseRegistry, data: registry.encodeFunctionData("activate", [caseId, hexlify(randomBytes(32))]) })));
+  await sendAll(caseworker.address, caseIds.map((caseId) => ({ to: deployment.contracts.caseRegistry, data: registry.encodeFunctionData("activate", [caseId, hexlify(randomBytes(32))]) })));
+  await setClock(monthStart(year, 12) + 14 * 86_400);
   const payouts: { to: string; data: string }[] = [];
-  for (const period of MONTHS) {
+  for (const period of months) {
     for (let i = 0; i < caseIds.length; i += 100) {
       const lines = caseIds.slice(i, i + 100).map((caseId) => ({ caseId, amount: "95000" }));
-      records.push(newRecord({ kind: "payment-file", jurisdiction: TOWNSHIP, public: { period, allocationId: "1", programme: "dibao", lines } }));
-      payouts.push({ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("payBatch", [1n, period, lines.map((l) => ({ caseId: l.caseId, amount: 95_000n }))]) });
+      records.push(newRecord({ kind: "payment-file", jurisdiction: TOWNSHIP, public: { period, allocationId: allocationId.toString(), programme: "dibao", lines } }));
+      payouts.push({ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("payBatch", [allocationId, period, lines.map((l) => ({ caseId: l.caseId, amount: 95_000n }))]) });
     }
   }
-  await sendAll(operator.address, payouts);
+  await sendAll(finance.address, payouts);
+  year += 1;
   for (let i = 0; i < records.length; i += 1000) await log.append(records.slice(i, i + 1000));
   made = first + count;
   // Anchored as the gateway's anchorer does: a signed checkpoint, proven consistent with the last one.
