@@ -66,15 +66,21 @@ type Outcome = Partial<OutboxEntry> | "unreachable";
 /** An outbox entry still owed, under its key. */
 type Owed = [string, OutboxEntry];
 
+/** The household members an owed application lists (its Application's `household`). */
+const membersOf = (entry: OutboxEntry) => (entry.args[6] as readonly unknown[]).length;
+
 /**
  * What is owed, in the order owed, as the transactions that will carry it. Entries an earlier run
  * signed a transaction for (`sentAs`) stay together, as that transaction has them; applications
- * owed one after another go to the ledger together, up to a batch; every other call alone.
+ * owed one after another go to the ledger together, up to `batchSize` and as long as their gas
+ * (see applicationsGas: large households cost more) fits half a block of `blockGasLimit`; every
+ * other call alone.
  */
-function units(owed: Owed[], batchSize: number): Owed[][] {
+function units(owed: Owed[], batchSize: number, blockGasLimit: bigint): Owed[][] {
   const all: Owed[][] = [];
   const bySent = new Map<string, Owed[]>();
   let batch: Owed[] | null = null;
+  let members = 0;
   for (const item of owed) {
     const [, entry] = item;
     if (entry.sentAs) {
@@ -84,10 +90,12 @@ function units(owed: Owed[], batchSize: number): Owed[][] {
     } else if (entry.kind !== "submitApplication") {
       batch = null;
       all.push([item]);
-    } else if (batch && batch.length < batchSize) {
+    } else if (batch && batch.length < batchSize && 2n * applicationsGas(batch.length + 1, members + membersOf(entry)) <= blockGasLimit) {
       batch.push(item);
+      members += membersOf(entry);
     } else {
       all.push((batch = [item]));
+      members = membersOf(entry);
     }
   }
   return all;
@@ -170,15 +178,15 @@ export class Relayer {
    * log yet go to `notLogged`. False when the chain did not answer, and the run should stop.
    */
   async #relay(owed: Owed[], inFlight: Promise<boolean>[], notLogged: Owed[]): Promise<boolean> {
-    let perTransaction: number;
+    let blockGasLimit: bigint;
     try {
-      perTransaction = applicationsPerTransaction(await this.chain.blockGasLimit());
+      blockGasLimit = await this.chain.blockGasLimit();
     } catch (error) {
       // Nothing was sent: what is owed, applications or not, waits for the next run.
       this.logger.warn({ owed: owed.length, message: (error as Error).message.split("\n")[0] }, "could not read the chain's block gas limit; retrying later");
       return false;
     }
-    for (const unit of units(owed, perTransaction)) {
+    for (const unit of units(owed, applicationsPerTransaction(blockGasLimit), blockGasLimit)) {
       const logged = await this.#logged(unit, notLogged);
       if (logged.length === 0) continue;
       if (logged[0]![1].kind !== "submitApplication") {
@@ -244,7 +252,7 @@ export class Relayer {
   async #sendApplications(entries: Owed[]): Promise<{ sent: boolean; outcomes: Promise<Outcome[]> }> {
     let mined: Promise<MinedReceipt>;
     try {
-      ({ mined } = await this.#operatorTransaction(entries, this.chain.applicationsCall(entries.map(([, entry]) => entry.args)), applicationsGas(entries.length, entries.reduce((members, [, entry]) => members + ((entry.args[6] as unknown[] | undefined)?.length ?? 0), 0))));
+      ({ mined } = await this.#operatorTransaction(entries, this.chain.applicationsCall(entries.map(([, entry]) => entry.args)), applicationsGas(entries.length, entries.reduce((members, [, entry]) => members + membersOf(entry), 0))));
     } catch (error) {
       // A node that mines as it takes a transaction (the simulator) may answer the send with the refusal.
       if (decodeRevert(error)) return { sent: true, outcomes: this.#caseByCase(entries) };

@@ -443,6 +443,43 @@ describe("case intake", () => {
     expect(receipt.gasUsed).toBeGreaterThan((bound * 85n) / 100n);
   });
 
+  it("cuts a batch of owed applications where its gas would pass half a block, so that large households never make a transaction the chain cannot mine", async () => {
+    const members = (n: number) => Array.from({ length: 20 }, (_, i) => ({ name: "成员", relation: "子女", residentId: residentId(20 * n + i + 1, "19830303") }));
+    const { gasLimit } = (await local.provider.getBlock("latest"))!;
+    // Half a block holds one application of 20 members, not two.
+    const limit = 2n * applicationsGas(1, 20) + 100_000n;
+    expect(2n * applicationsGas(2, 40)).toBeGreaterThan(limit);
+    await local.provider.send("evm_setBlockGasLimit", ["0x" + limit.toString(16)]);
+    await local.provider.send("evm_mine", []);
+    // The gateway reads the block gas limit at most once a second, and refreshes a stale reading in the background.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await local.gateway.chain.blockGasLimit();
+    await expect.poll(() => local.gateway.chain.blockGasLimit()).toBe(limit);
+    try {
+      // Owed while the chain is down, so that one relayer run finds all three; the caseworker's role, confirmed now, is remembered through the outage.
+      expect((await apply(application(residentId(9, "19830404"), []))).status).toBe(201);
+      local.setChainDown(true);
+      let owed;
+      try {
+        owed = await Promise.all(
+          [0, 1, 2].map(async (n) => {
+            const taken = await apply(application(residentId(n, "19830404"), members(n)));
+            expect(taken.status).toBe(201);
+            return taken.body;
+          }),
+        );
+      } finally {
+        local.setChainDown(false);
+      }
+      await local.gateway.relayer.runOnce();
+      const entries = await Promise.all(owed.map(async (taken) => (await local.gateway.state.get<{ state: string; transactionHash: string }>((await local.gateway.state.get<CaseEntry>(`case:${taken.caseId}`))!.outbox))!));
+      expect(entries.map((e) => e.state)).toEqual(["done", "done", "done"]);
+      expect(new Set(entries.map((e) => e.transactionHash)).size).toBe(3);
+    } finally {
+      await local.provider.send("evm_setBlockGasLimit", ["0x" + gasLimit.toString(16)]);
+    }
+  });
+
   it("shows personal data only for a stated purpose, to a role that works with it, and logs the read", async () => {
     const url = `/v1/cases/${taken.caseId}`;
     const plain = (await request(local.gateway.url).get(url).set("authorization", caseworker).expect(200)).body;
