@@ -15,10 +15,15 @@ beforeAll(async () => {
 });
 
 describe("gas targets", () => {
-  it("a single payout costs at most 75,000 for the first month of a group and 60,000 for a later month", async () => {
-    const { first, later } = await singlePayout(payroll);
-    expect(first).toBeLessThanOrEqual(TARGETS.singleFirst);
-    expect(later).toBeLessThanOrEqual(TARGETS.singleLater);
+  let single: { first: number; later: number };
+
+  it("a single payout costs at most 60,000 for a later month of a group", async () => {
+    single = await singlePayout(payroll);
+    expect(single.later).toBeLessThanOrEqual(TARGETS.singleLater);
+  });
+
+  it("a single payout costs at most 75,000 for the first month of a group", () => {
+    expect(single.first).toBeLessThanOrEqual(TARGETS.singleFirst);
   });
 
   it("a batch of 100 costs at most 30,000 per case for the first month of a group and 15,000 for a later month", async () => {
