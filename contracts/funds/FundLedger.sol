@@ -109,17 +109,23 @@ contract FundLedger is IFundLedger {
 
     /// @inheritdoc IFundLedger
     function pay(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) external {
-        Funds storage funds = _existing(allocationId);
+        Funds storage funds = _allocations[allocationId];
+        // The allocation's first word read once, for its rules and its debit (layout: `Funds`).
+        uint256 head;
+        assembly ("memory-safe") {
+            head := sload(funds.slot)
+        }
+        if (uint8(head >> 88) == 0) revert AllocationUnknown(allocationId);
         Programme programme = funds.programme;
         (uint256 group, uint256 shift, uint256 periodEnd, uint40 standardTime) =
-            _periodBounds(allocationId, programme, funds.fiscalYear, period);
+            _periodBounds(allocationId, programme, uint16(head >> 72), period);
         uint256 caseWord = cases.caseWord(caseId);
-        (uint64 divisor, uint64 prefix) = funds.jurisdiction.coverage();
+        (uint64 divisor, uint64 prefix) = uint64(head).coverage();
         uint64 jurisdiction = _checkCase(caseId, amount, caseWord, allocationId, programme, divisor, prefix, period, periodEnd);
         _checkOfficer(jurisdiction);
         _checkStandard(caseId, amount, _standardAt(jurisdiction, programme, caseWord.area(), standardTime), caseWord);
         _record(caseId, group, shift, period, allocationId, amount);
-        _debit(funds, allocationId, amount);
+        _debit(funds, head, allocationId, amount);
     }
 
     /// @inheritdoc IFundLedger
@@ -143,7 +149,11 @@ contract FundLedger is IFundLedger {
             _payLine(run, line.caseId, amount, words[i]);
             total += amount;
         }
-        _debit(funds, allocationId, total);
+        uint256 head;
+        assembly ("memory-safe") {
+            head := sload(funds.slot)
+        }
+        _debit(funds, head, allocationId, total);
     }
 
     /// @inheritdoc IFundLedger
@@ -321,17 +331,14 @@ contract FundLedger is IFundLedger {
         _record(caseId, run.group, run.shift, run.period, run.allocationId, amount);
     }
 
-    /// @dev `funds.unspent -= amount`, refused beyond it, in one read and one write of the word
-    /// (`unspent` is bits 96-175 of it; `allocation` reads it back, so its tests pin the layout).
-    function _debit(Funds storage funds, uint64 allocationId, uint256 amount) private {
-        uint256 word;
-        assembly ("memory-safe") {
-            word := sload(funds.slot)
-        }
-        uint256 left = uint80(word >> 96);
+    /// @dev `funds.unspent -= amount`, refused beyond it, written over `head`, the word as read
+    /// (`exists` is its bits 88-95, `unspent` 96-175; `allocation` and `available` read them back,
+    /// so their tests pin the layout).
+    function _debit(Funds storage funds, uint256 head, uint64 allocationId, uint256 amount) private {
+        uint256 left = uint80(head >> 96);
         if (amount > left) revert AllocationInsufficient(allocationId, left, amount);
         assembly ("memory-safe") {
-            sstore(funds.slot, sub(word, shl(96, amount)))
+            sstore(funds.slot, sub(head, shl(96, amount)))
         }
     }
 
@@ -366,12 +373,14 @@ contract FundLedger is IFundLedger {
     }
 
     /// @dev `access.checkAuthorised(FINANCE_OFFICER, msg.sender, jurisdiction)`, encoded by hand:
-    /// the call every payout makes, its revert passed on as it is.
+    /// the call every payout makes, its revert passed on as it is. It returns nothing, so, as
+    /// Solidity does, it is refused where no code answers: a call to none would succeed.
     function _checkOfficer(uint64 jurisdiction) private view {
         bytes4 selector = IAidAccess.checkAuthorised.selector;
         bytes32 role = Roles.FINANCE_OFFICER;
         IAidAccess authority = access;
         assembly ("memory-safe") {
+            if iszero(extcodesize(authority)) { revert(0, 0) }
             let p := mload(0x40)
             mstore(p, selector)
             mstore(add(p, 0x04), role)
