@@ -147,7 +147,10 @@ contract FundLedger is IFundLedger {
             Payment calldata line = payments[i];
             uint64 amount = line.amount;
             _payLine(run, line.caseId, amount, words[i]);
-            total += amount;
+            unchecked {
+                // At most 2^64 fen a line.
+                total += amount;
+            }
         }
         uint256 head;
         assembly ("memory-safe") {
@@ -284,7 +287,11 @@ contract FundLedger is IFundLedger {
     }
 
     function _checkStandard(bytes32 caseId, uint64 amount, uint64 standard, uint256 caseWord) private pure {
-        uint256 cap = uint256(standard) * caseWord.householdSize();
+        uint256 cap;
+        unchecked {
+            // A 64-bit standard times an 8-bit household size.
+            cap = uint256(standard) * caseWord.householdSize();
+        }
         if (amount > cap) revert PayoutAboveStandard(caseId, amount, cap);
     }
 
@@ -300,8 +307,8 @@ contract FundLedger is IFundLedger {
             slot := keccak256(0x00, 0x40)
             cells := sload(slot)
         }
-        PayoutState state = _stateIn(cells, shift);
-        if (state == PayoutState.Paid || state == PayoutState.Settled) revert PayoutAlreadyMade(caseId, period);
+        uint256 state = (cells >> shift) & 3;
+        if (state == uint8(PayoutState.Paid) || state == uint8(PayoutState.Settled)) revert PayoutAlreadyMade(caseId, period);
         uint256 cell = uint256(PayoutState.Paid) | (uint256(allocationId) << 2) | (uint256(amount) << 26);
         cells = (cells & ~(_CELL << shift)) | (cell << shift);
         assembly ("memory-safe") {
@@ -321,11 +328,10 @@ contract FundLedger is IFundLedger {
             run.checked = jurisdiction;
             _checkOfficer(jurisdiction);
         }
-        Area area = caseWord.area();
-        uint256 standardKey = (uint256(jurisdiction) << 8) | (uint256(uint8(area)) + 1);
+        uint256 standardKey = (uint256(jurisdiction) << 8) | (((caseWord >> 16) & 0xff) + 1);
         if (standardKey != run.standardKey) {
             run.standardKey = standardKey;
-            run.standard = _standardAt(jurisdiction, run.programme, area, run.standardTime);
+            run.standard = _standardAt(jurisdiction, run.programme, caseWord.area(), run.standardTime);
         }
         _checkStandard(caseId, amount, run.standard, caseWord);
         _record(caseId, run.group, run.shift, run.period, run.allocationId, amount);
