@@ -169,7 +169,7 @@ interface ICaseRegistry is IApprovals {
      * opening a case. Each is judged as if the others were not in the batch: two applications of
      * one identity pass here and are refused there. A gateway asks before taking an application
      * in, so that nothing is written for one the ledger would refuse; this only reads what
-     * submitting writes, a tenth of its gas.
+     * submitting writes, about a fifth of its gas.
      */
     function checkApplications(Application[] calldata applications) external view;
 
