@@ -26,7 +26,7 @@ import { roleId } from "../server/chain/roles.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord } from "../server/records/record.ts";
-import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, type Decision } from "../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../server/verify/decision.ts";
 import { recordHash } from "../server/verify/index.ts";
 import type { ApplicationStruct } from "../types/ethers-contracts/cases/CaseRegistry.js";
 import { CaseRegistry__factory, FundLedger__factory, LogAnchor__factory } from "../types/ethers-contracts/index.js";
@@ -137,9 +137,10 @@ async function addCases(count: number): Promise<void> {
     const hash = hexlify(recordHash(application));
     applicationHash.set(caseId, hash);
     records.push(application);
-    const authorisation = { caseId, programme: Programme.Dibao, area: Area.Urban, jurisdiction: BigInt(TOWNSHIP), recordHash: hash, deadline };
-    const signature = Signature.from(await caseworker.signTypedData(domain, APPLICATION_TYPES, authorisation));
-    applications.push({ ...authorisation, identityCommitment: hexlify(randomBytes(32)), household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS });
+    const fields = { caseId, programme: Programme.Dibao, area: Area.Urban, jurisdiction: BigInt(TOWNSHIP), recordHash: hash, deadline };
+    const identityCommitment = hexlify(randomBytes(32));
+    const signature = Signature.from(await caseworker.signTypedData(domain, APPLICATION_TYPES, { ...fields, identities: identitiesHash(identityCommitment, []) }));
+    applications.push({ ...fields, identityCommitment, household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS });
     for (let d = 0; d < RECORDS_PER_CASE - 3; d++) {
       records.push(newRecord({ kind: d < 5 ? "document" : "access-log", caseId, jurisdiction: TOWNSHIP, public: d < 5 ? { kind: "certificate", sha256: hexlify(randomBytes(32)).slice(2) } : { reader: operator.address, purpose: "review", fields: ["applicant"] } }));
     }

@@ -1,8 +1,9 @@
-import { hexlify, randomBytes, Signature, toBeHex, ZeroHash } from "ethers";
+import { concat, hexlify, keccak256, randomBytes, Signature, toBeHex, TypedDataEncoder, ZeroHash } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Area, CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { APPLICATION_BATCH, applicationsGas, applicationsPerTransaction } from "../server/relayer.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
 import { buildWorld, DAY, J, STANDARD, type World } from "./helpers/world.ts";
 
@@ -91,11 +92,38 @@ describe("intake", () => {
 });
 
 describe("application authorisations", () => {
-  it("opens a case once: the same signed application sent again is refused, whatever its unsigned fields", async () => {
+  it("opens a case once: the same signed application sent again is refused", async () => {
     const a = await w.application();
     await (await w.contracts.cases.connect(w.who.logOperator).submitApplications([a])).wait();
     await expectRevert(w.contracts.cases.connect(w.who.logOperator).submitApplications([a]), "CaseAlreadyExists", [a.caseId]);
-    await expectRevert(w.contracts.cases.submitApplications([{ ...a, identityCommitment: evidence() }]), "CaseAlreadyExists", [a.caseId]);
+  });
+
+  it("signs the applicant's and each member's commitment, in order, as identitiesHash gives them", async () => {
+    const a = await w.application({ household: [evidence(), evidence()] });
+    const authorisation = { ...a, identities: identitiesHash(a.identityCommitment, a.household) };
+    const expected = TypedDataEncoder.hash(decisionDomain(w.chainId, await w.contracts.cases.getAddress()), APPLICATION_TYPES, authorisation);
+    expect(await w.contracts.cases.applicationDigest(a)).toBe(expected);
+    expect(identitiesHash(a.identityCommitment, a.household)).toBe(keccak256(concat([a.identityCommitment, ...a.household])));
+  });
+
+  it("refuses a signed application whose applicant or household was changed: another applicant, a member added, dropped, replaced or reordered", async () => {
+    const [m1, m2] = [evidence(), evidence()];
+    const a = await w.application({ household: [m1, m2] });
+    const refused = [
+      { ...a, identityCommitment: evidence() },
+      { ...a, identityCommitment: m1, household: [a.identityCommitment, m2] },
+      { ...a, household: [m1, m2, evidence()] },
+      { ...a, household: [m1] },
+      { ...a, household: [] },
+      { ...a, household: [m1, evidence()] },
+      { ...a, household: [m2, m1] },
+    ];
+    for (const changed of refused) {
+      await expectRevert(w.contracts.cases.connect(w.who.logOperator).submitApplications([changed]), "ApplicationSignatureInvalid", [a.caseId, w.who.caseworker.address]);
+      await expectRevert(w.contracts.cases.checkApplications([changed]), "ApplicationSignatureInvalid", [a.caseId, w.who.caseworker.address]);
+    }
+    await (await w.contracts.cases.connect(w.who.logOperator).submitApplications([a])).wait();
+    for (const member of [a.identityCommitment, m1, m2]) expect(await w.contracts.cases.openCaseOf(member, Programme.Dibao)).toBe(a.caseId);
   });
 
   it("refuses an authorisation past its deadline, naming the deadline and the chain's time, and takes one at its deadline", async () => {
@@ -241,9 +269,9 @@ describe("households", () => {
   });
 
   it("refuses the applicant listed as a member", async () => {
-    const a = await w.application({ household: [evidence()] });
-    const withApplicant = { ...a, household: [...a.household, a.identityCommitment] };
-    await expectRevert(w.contracts.cases.submitApplications([withApplicant]), "ApplicationHouseholdRepeated", [a.caseId, a.identityCommitment]);
+    const identity = evidence();
+    const a = await w.application({ identity, household: [evidence(), identity] });
+    await expectRevert(w.contracts.cases.submitApplications([a]), "ApplicationHouseholdRepeated", [a.caseId, identity]);
   });
 
   it("refuses a zero member", async () => {

@@ -19,7 +19,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     uint64 public constant DEFAULT_TOWNSHIP_CEILING = 500_000;
     uint40 public constant DEFAULT_NOTICE_PERIOD = 7 days;
     bytes32 public constant APPLICATION_TYPEHASH = keccak256(
-        "ApplicationAuthorisation(bytes32 caseId,uint8 programme,uint8 area,uint64 jurisdiction,bytes32 recordHash,uint64 deadline)"
+        "ApplicationAuthorisation(bytes32 caseId,uint8 programme,uint8 area,uint64 jurisdiction,bytes32 recordHash,bytes32 identities,uint64 deadline)"
     );
 
     /// @dev Slot 0 is what a payout reads, whole (CaseWord.sol): keep it within 256 bits and in this order.
@@ -121,8 +121,31 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     function _applicationDigest(Application calldata a) private view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(APPLICATION_TYPEHASH, a.caseId, a.programme, a.area, a.jurisdiction, a.recordHash, a.deadline))
+            keccak256(
+                abi.encode(
+                    APPLICATION_TYPEHASH,
+                    a.caseId,
+                    a.programme,
+                    a.area,
+                    a.jurisdiction,
+                    a.recordHash,
+                    _identities(a.identityCommitment, a.household),
+                    a.deadline
+                )
+            )
         );
+    }
+
+    /// @dev `keccak256(abi.encodePacked(identityCommitment, household))`, hashed in scratch memory
+    /// past the free pointer, which is not moved: a batch does not keep every application's copy.
+    function _identities(bytes32 identityCommitment, bytes32[] calldata household) private pure returns (bytes32 hash) {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, identityCommitment)
+            let size := shl(5, household.length)
+            calldatacopy(add(p, 0x20), household.offset, size)
+            hash := keccak256(p, add(0x20, size))
+        }
     }
 
     function _checkFields(bytes32 caseId, bytes32 recordHash, bytes32 identityCommitment) private pure {

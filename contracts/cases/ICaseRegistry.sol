@@ -28,10 +28,14 @@ struct PayoutTerms {
 /**
  * @dev An application as `submitApplications` takes it, authorised by the caseworker who took it
  * in: an EIP-712 signature (compact, EIP-2098: `r` and `vs`) over an `ApplicationAuthorisation`
- * of its case id, programme, area, jurisdiction, record hash and deadline, in the registry's
- * domain (chain id and address). The case id is the authorisation's nonce: a case opens once.
- * The keyed identity commitments are the gateway's (it holds the key); the record the caseworker
- * signed holds the resident IDs they are computed from, so an auditor given the key checks them.
+ * of its case id, programme, area, jurisdiction, record hash, identities and deadline, in the
+ * registry's domain (chain id and address). `identities` is
+ * `keccak256(abi.encodePacked(identityCommitment, household))`, worked out on chain from the
+ * fields below: whoever relays cannot put other people in the case (and so evade the one open
+ * case rule) without the signature failing. The case id is the authorisation's nonce: a case
+ * opens once. The keyed commitments are computed by the gateway (it holds the key) and shown to
+ * the caseworker to sign; the record holds the resident IDs they are computed from, so an auditor
+ * given the key checks them.
  */
 struct Application {
     bytes32 caseId;

@@ -1,4 +1,4 @@
-import type { TypedDataDomain, TypedDataField } from "ethers";
+import { concat, keccak256, type TypedDataDomain, type TypedDataField } from "ethers";
 
 /** What officers sign for a review or approval; see `Decision` in contracts/cases/IApprovals.sol. */
 export interface Decision {
@@ -44,6 +44,8 @@ export interface ApplicationAuthorisation {
   area: number;
   jurisdiction: bigint;
   recordHash: string;
+  /** `identitiesHash(identityCommitment, household)` of the application's keyed commitments. */
+  identities: string;
   deadline: bigint;
 }
 
@@ -54,6 +56,16 @@ export const APPLICATION_TYPES: Record<string, TypedDataField[]> = {
     { name: "area", type: "uint8" },
     { name: "jurisdiction", type: "uint64" },
     { name: "recordHash", type: "bytes32" },
+    { name: "identities", type: "bytes32" },
     { name: "deadline", type: "uint64" },
   ],
 };
+
+/**
+ * The `identities` an ApplicationAuthorisation signs: keccak256 of the applicant's commitment,
+ * then each household member's, 32 bytes each, in the application's order (CaseRegistry works it
+ * out from the application's own fields, so a relayer cannot change who is in the case).
+ */
+export function identitiesHash(identityCommitment: string, household: readonly string[]): string {
+  return keccak256(concat([identityCommitment, ...household]));
+}

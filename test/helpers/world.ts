@@ -1,7 +1,7 @@
 import { hexlify, randomBytes, Signature, type Signer } from "ethers";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, type Decision } from "../../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../../server/verify/decision.ts";
 import { deployAidtrail } from "../../server/chain/deploy.ts";
 import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";
@@ -196,6 +196,8 @@ export async function buildWorld() {
   /** An application as submitApplications takes it, authorised by its caseworker's signature. */
   async function application(options: ApplicationOptions = {}) {
     const by = options.by ?? caseworker!;
+    const identityCommitment = options.identity ?? hexlify(randomBytes(32));
+    const household = options.household ?? [];
     const fields = {
       caseId: options.caseId ?? hexlify(randomBytes(32)),
       programme: options.programme ?? Programme.Dibao,
@@ -205,11 +207,12 @@ export async function buildWorld() {
       deadline: options.deadline ?? (await time()) + 3600n,
     };
     const domain = decisionDomain(options.domain?.chainId ?? chainId, options.domain?.registry ?? registryAddress);
-    const signature = Signature.from(await by.signTypedData(domain, APPLICATION_TYPES, fields));
+    const authorisation = { ...fields, identities: identitiesHash(identityCommitment, household) };
+    const signature = Signature.from(await by.signTypedData(domain, APPLICATION_TYPES, authorisation));
     return {
       ...fields,
-      identityCommitment: options.identity ?? hexlify(randomBytes(32)),
-      household: options.household ?? [],
+      identityCommitment,
+      household,
       caseworker: await by.getAddress(),
       r: signature.r,
       vs: signature.yParityAndS,
