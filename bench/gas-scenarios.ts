@@ -44,7 +44,7 @@ export async function payrollWorld(w: World, count: number, progress: (done: num
   await (await w.contracts.cases.setThreshold(J.countyA, Programme.Dibao, Stage.Approval, 1)).wait();
   const all: string[] = [];
   for (let i = 0; i <= count; i++) {
-    const { caseId } = await w.submit();
+    const { caseId } = await w.submit({ household: [hash()] });
     await w.review(caseId);
     const d = await w.decision(caseId, { stage: Stage.Approval, amount: 150_000n, householdSize: 2 });
     await (await w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1]))).wait();

@@ -5,6 +5,7 @@
  * application). Prints a table and writes bench/results/gas.json. Run: npm run bench:gas
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { hexlify, randomBytes } from "ethers";
 import { Programme, Stage } from "../server/chain/domain.ts";
 import { buildWorld, J } from "../test/helpers/world.ts";
 import { batchPayout, checkpoint, forwarderOverhead, gasOf, intake, payrollWorld, singlePayout, TARGETS } from "./gas-scenarios.ts";
@@ -44,7 +45,7 @@ rows.push({
 const approvers = [w.who.approver1, w.who.approver2, w.who.approver3];
 for (const count of [1, 2, 3]) {
   await (await w.contracts.cases.setThreshold(J.countyA, Programme.Dibao, Stage.Approval, count)).wait();
-  const { caseId } = await w.submit();
+  const { caseId } = await w.submit({ household: [hexlify(randomBytes(32))] });
   await w.review(caseId);
   const d = await w.decision(caseId, { stage: Stage.Approval, amount: 150_000n, householdSize: 2 });
   const gas = await gasOf(w.contracts.cases.connect(w.who.logOperator).decide(d, await w.sign(d, approvers.slice(0, count))));

@@ -411,6 +411,60 @@ describe("revisions", () => {
   });
 });
 
+describe("household size", () => {
+  it("is the applicant and the members the ledger holds, from intake on", async () => {
+    const alone = await w.submit();
+    const three = await w.submit({ household: [evidence(), evidence()] });
+    expect(await w.householdSize(alone.caseId)).toBe(1);
+    expect(await w.householdSize(three.caseId)).toBe(3);
+  });
+
+  it("refuses an approval naming another household size than the ledger's, naming both, and takes the ledger's", async () => {
+    const { caseId } = await w.submit({ household: [evidence()] });
+    await w.review(caseId);
+    const signers = [w.who.approver1, w.who.approver2];
+    // A larger household would raise the cap to 360,000: it is not the signers' to say.
+    for (const [size, amount] of [[3, 300_000n], [1, 100_000n]] as const) {
+      const d = await w.decision(caseId, { stage: Stage.Approval, amount, householdSize: size });
+      await expectRevert(w.contracts.cases.connect(w.who.logOperator).decide(d, await w.sign(d, signers)), "ApprovalHouseholdSizeMismatch", [caseId, 2, size]);
+    }
+    const d = await w.decision(caseId, { stage: Stage.Approval, amount: 240_000n, householdSize: 2 });
+    const receipt = await (await w.contracts.cases.decide(d, await w.sign(d, signers))).wait();
+    const decided = receipt!.logs.map((l) => w.contracts.cases.interface.parseLog(l)).find((l) => l?.name === "CaseDecided");
+    expect(decided!.args.householdSize).toBe(2n);
+    expect(await status(caseId)).toBe(CaseStatus.InNotice);
+  });
+
+  it("changes by those who joined less those who left at each revision, and the next approval must name it", async () => {
+    const { caseId, identity, household } = await w.activeCase();
+    expect(await w.householdSize(caseId)).toBe(2);
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    const [n1, n2] = [evidence(), evidence()];
+    await (await c.reviseRecord(revision(caseId, identity, { joined: [n1, n2], left: household }))).wait();
+    expect(await w.householdSize(caseId)).toBe(3);
+    await w.review(caseId);
+    const stale = await w.decision(caseId, { stage: Stage.Approval, amount: 150_000n, householdSize: 2 });
+    await expectRevert(w.contracts.cases.decide(stale, await w.sign(stale, [w.who.approver1, w.who.approver2])), "ApprovalHouseholdSizeMismatch", [caseId, 3, 2]);
+    await w.approve(caseId, 150_000n, 3);
+    await (await c.reviseRecord(revision(caseId, identity, { left: [n1, n2] }))).wait();
+    expect(await w.householdSize(caseId)).toBe(1);
+    await (await c.reviseRecord(revision(caseId, identity, { joined: [n1], left: [] }))).wait();
+    expect(await w.householdSize(caseId)).toBe(2);
+  });
+
+  it("refuses a household of more than 255 people, at intake and by a revision", async () => {
+    const members = (count: number) => Array.from({ length: count }, evidence);
+    const tooMany = await w.application({ household: members(255) });
+    await expectRevert(w.contracts.cases.submitApplications([tooMany]), "CaseHouseholdTooLarge", [tooMany.caseId, 256]);
+    const full = await w.submit({ household: members(254) });
+    expect(await w.householdSize(full.caseId)).toBe(255);
+    const c = w.contracts.cases.connect(w.who.caseworker);
+    await expectRevert(c.reviseRecord(revision(full.caseId, full.identity, { joined: [evidence()] })), "CaseHouseholdTooLarge", [full.caseId, 256]);
+    await (await c.reviseRecord(revision(full.caseId, full.identity, { joined: [evidence()], left: [full.household[0]!] }))).wait();
+    expect(await w.householdSize(full.caseId)).toBe(255);
+  });
+});
+
 describe("events name the officer", () => {
   it("a decision's transition names its first signer, not the account that relayed it", async () => {
     const { caseId } = await w.submit();
@@ -555,7 +609,7 @@ describe("batched intake", () => {
 
 describe("signed decisions", () => {
   it("takes a review and a two-signature county approval relayed by anyone, then starts public notice", async () => {
-    const { caseId } = await w.submit();
+    const { caseId } = await w.submit({ household: [evidence()] });
     const review = await w.decision(caseId);
     await (await w.contracts.cases.connect(w.who.outsider).decide(review, await w.sign(review, [w.who.reviewer1]))).wait();
     expect(await status(caseId)).toBe(CaseStatus.Reviewed);
@@ -681,7 +735,7 @@ describe("signed decisions", () => {
   });
 
   it("refuses an amount above the standard times the household size", async () => {
-    const { caseId } = await w.submit();
+    const { caseId } = await w.submit({ household: [evidence(), evidence()] });
     await w.review(caseId);
     const cap = STANDARD.dibaoUrban * 3n;
     const d = await w.decision(caseId, { stage: Stage.Approval, amount: cap + 1n, householdSize: 3 });
@@ -712,11 +766,13 @@ describe("signed decisions", () => {
     await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "ApprovalTermsInvalid", [caseId]);
     await w.review(caseId);
     const a = await w.decision(caseId, { stage: Stage.Approval, amount: 0n, householdSize: 1 });
-    await expectRevert(w.contracts.cases.decide(a, await w.sign(a, [w.who.approver1, w.who.approver2])), "ApprovalTermsInvalid");
+    await expectRevert(w.contracts.cases.decide(a, await w.sign(a, [w.who.approver1, w.who.approver2])), "ApprovalTermsInvalid", [caseId]);
+    const noSize = await w.decision(caseId, { stage: Stage.Approval, amount: 100_000n, householdSize: 0 });
+    await expectRevert(w.contracts.cases.decide(noSize, await w.sign(noSize, [w.who.approver1, w.who.approver2])), "ApprovalTermsInvalid", [caseId]);
   });
 
   it("lets a township approve small temporary assistance alone, and nothing else", async () => {
-    const temp = await w.submit({ programme: Programme.Temporary });
+    const temp = await w.submit({ programme: Programme.Temporary, household: [evidence()] });
     await w.review(temp.caseId);
     const overCeiling = await w.decision(temp.caseId, { stage: Stage.Approval, amount: 500_001n, householdSize: 2 });
     await expectRevert(

@@ -37,9 +37,9 @@ async function payout(caseId: string, period: number) {
   return { state: Number(state) as PayoutState, allocationId, amount };
 }
 
-/** A Dibao case submitted and reviewed, waiting for its approval. */
+/** A Dibao case of a household of 2 submitted and reviewed, waiting for its approval. */
 async function reviewedCase() {
-  const { caseId } = await w.submit();
+  const { caseId } = await w.submit({ household: [hash()] });
   await w.review(caseId);
   return caseId;
 }
@@ -252,7 +252,7 @@ describe("payouts", () => {
     await (await a.grantScopedRole(roleId("REVIEWER"), w.who.spare2.address, J.countyA)).wait();
     await (await a.grantScopedRole(roleId("FINANCE_OFFICER"), w.who.spare1.address, J.townshipA1)).wait();
     const inA1 = await w.activeCase();
-    const inA2 = await w.submit({ jurisdiction: J.townshipA2, by: w.who.spare2 });
+    const inA2 = await w.submit({ jurisdiction: J.townshipA2, by: w.who.spare2, household: [hash()] });
     await w.review(inA2.caseId, [w.who.spare2]);
     await w.approve(inA2.caseId, 150_000n);
     await w.advance(7 * DAY);
@@ -514,6 +514,28 @@ describe("money rules: a revised case", () => {
     await activate(caseId);
     await expectRevert(f.pay(county, caseId, JAN, 150_000n), "PayoutAboveApproved", [caseId, 150_000n, 120_000n]);
     await (await f.pay(county, caseId, JAN, 120_000n)).wait();
+  });
+});
+
+describe("money rules: the household size", () => {
+  it("caps a payout by the standard times the ledger's household size, which a revision changes", async () => {
+    const { caseId, identity, household } = await w.activeCase({ householdSize: 3, amount: 300_000n });
+    const f = w.contracts.funds.connect(w.who.finance);
+    await (await f.pay(county, caseId, JAN, 300_000n)).wait();
+    // One member leaves: two people, and the approval that follows must name two.
+    const revision = { caseId, recordHash: hash(), identityCommitment: identity, joined: [], left: [household[0]!], evidenceHash: hash() };
+    await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision)).wait();
+    await w.review(caseId);
+    await expectRevert(w.approve(caseId, 300_000n), "ApprovalAboveStandard", [caseId, 300_000n, 240_000n]);
+    await w.approve(caseId, 240_000n);
+    await w.advance(7 * DAY);
+    await activate(caseId);
+    await (await w.contracts.standards.setStandard(J.city, Programme.Dibao, Area.Urban, 100_000n, startOf(FEB))).wait();
+    await w.moveTo(FEB);
+    // Three people would allow 300,000 at February's standard; the ledger holds two.
+    await expectRevert(f.pay(county, caseId, FEB, 240_000n), "PayoutAboveStandard", [caseId, 240_000n, 200_000n]);
+    await expectRevert(f.payBatch(county, FEB, [{ caseId, amount: 200_001n }]), "PayoutAboveStandard", [caseId, 200_001n, 200_000n]);
+    await (await f.pay(county, caseId, FEB, 200_000n)).wait();
   });
 });
 

@@ -85,7 +85,7 @@ async function decide(caseId: string, stage: Stage, signers: Signer[], terms: { 
 async function open(): Promise<{ caseId: string; identity: string }> {
   const caseId = hexlify(randomBytes(32));
   const recordHash = await logged({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 2 }, personal: { applicant: { name: "申请人" } } });
-  const { identity } = await w.submit({ caseId, recordHash });
+  const { identity } = await w.submit({ caseId, recordHash, household: [hexlify(randomBytes(32))] });
   await decide(caseId, Stage.Review, [w.who.reviewer1]);
   await decide(caseId, Stage.Approval, [w.who.approver1, w.who.approver2], { amount: AMOUNT, householdSize: 2 });
   return { caseId, identity };

@@ -18,6 +18,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
 
     uint64 public constant DEFAULT_TOWNSHIP_CEILING = 500_000;
     uint40 public constant DEFAULT_NOTICE_PERIOD = 7 days;
+    /// @dev The most people a case's household holds, the applicant included: its size is a `uint8`.
+    uint256 public constant MAX_HOUSEHOLD = type(uint8).max;
     bytes32 public constant APPLICATION_TYPEHASH = keccak256(
         "ApplicationAuthorisation(bytes32 caseId,uint8 programme,uint8 area,uint64 jurisdiction,bytes32 recordHash,bytes32 identities,uint64 deadline)"
     );
@@ -27,6 +29,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         CaseStatus status;
         Programme programme;
         Area area;
+        /// @dev The applicant and the members the case holds: one plus the application's household, then changed by each revision.
         uint8 householdSize;
         uint64 jurisdiction;
         uint64 approvedAmount;
@@ -107,6 +110,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         if (_cases[a.caseId].status != CaseStatus.None) revert CaseAlreadyExists(a.caseId);
         _checkNotOpen(a.identityCommitment, a.programme);
         bytes32[] calldata household = a.household;
+        if (household.length >= MAX_HOUSEHOLD) revert CaseHouseholdTooLarge(a.caseId, household.length + 1);
         for (uint256 i; i < household.length; ++i) {
             bytes32 member = household[i];
             if (member == 0) revert CaseFieldZero("household");
@@ -176,14 +180,16 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         // Field by field, not from a struct built in memory: a case is never deleted, so its other
         // fields are zero, and a batch does not leave a struct in memory for every application.
         CaseData storage c = _cases[caseId];
+        bytes32[] calldata household = a.household;
         c.status = CaseStatus.Submitted;
         c.programme = programme;
         c.area = a.area;
         c.jurisdiction = a.jurisdiction;
+        // In the word written anyway; the size was checked to fit with the household.
+        c.householdSize = uint8(household.length + 1);
         c.revisionCount = 1;
         _revisions[caseId][0] = a.recordHash;
         _latestCases[a.identityCommitment][programme] = caseId;
-        bytes32[] calldata household = a.household;
         for (uint256 i; i < household.length; ++i) {
             _memberCases[household[i]][programme] = caseId;
         }
@@ -281,6 +287,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
             if (open != 0) revert CaseIdentityAlreadyOpen(member, programme, open);
             _memberCases[member][programme] = caseId;
         }
+        // At least the applicant stays: every member who left was one of the case's.
+        uint256 size = c.householdSize + r.joined.length - r.left.length;
+        if (size > MAX_HOUSEHOLD) revert CaseHouseholdTooLarge(caseId, size);
+        c.householdSize = uint8(size);
         uint24 revision = c.revisionCount;
         _revisions[caseId][revision] = r.recordHash;
         c.revisionCount = revision + 1;
@@ -415,7 +425,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         } else {
             next = CaseStatus.InNotice;
             c.approvedAmount = d.amount;
-            c.householdSize = d.householdSize;
             c.noticeEnd = uint40(_time()) + noticePeriod[c.programme];
         }
         c.status = next;
@@ -427,8 +436,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         bool grants = d.approve && d.stage == Stage.Approval;
         if (grants != (d.amount != 0) || grants != (d.householdSize != 0)) revert ApprovalTermsInvalid(d.caseId);
         if (!grants) return;
+        uint8 size = c.householdSize;
+        if (d.householdSize != size) revert ApprovalHouseholdSizeMismatch(d.caseId, size, d.householdSize);
         (uint64 standard,) = standards.standardAt(c.jurisdiction, c.programme, c.area, uint40(_time()));
-        uint256 cap = uint256(standard) * d.householdSize;
+        uint256 cap = uint256(standard) * size;
         if (d.amount > cap) revert ApprovalAboveStandard(d.caseId, d.amount, uint64(cap));
     }
 

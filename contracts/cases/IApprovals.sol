@@ -17,6 +17,7 @@ struct Decision {
     bool approve;
     bytes32 recordHash;
     uint64 amount;
+    /// @dev For an approval, the case's household size as the registry holds it (signed so that signers attest it); zero otherwise.
     uint8 householdSize;
     uint32 round;
     uint64 deadline;

@@ -56,7 +56,7 @@ struct Application {
 /**
  * @dev A revision of a case's application record, by the caseworker who sends it. The applicant
  * stays the same (`identityCommitment` must be the case's); members who joined or left the
- * household are named by their commitments.
+ * household are named by their commitments, and the household's size changes by as many.
  */
 struct Revision {
     bytes32 caseId;
@@ -104,6 +104,8 @@ interface ICaseRegistry is IApprovals {
     error RevisionIdentityMismatch(bytes32 caseId, bytes32 identityCommitment);
     /// @dev A member said to leave the household, `identityCommitment`, is not a member of the case.
     error RevisionMemberUnknown(bytes32 caseId, bytes32 identityCommitment);
+    /// @dev An application or revision would give the household `size` people, more than a case holds (255).
+    error CaseHouseholdTooLarge(bytes32 caseId, uint256 size);
 
     error ApprovalRecordMismatch(bytes32 caseId, bytes32 expected, bytes32 provided);
     error ApprovalStageMismatch(bytes32 caseId, CaseStatus status, Stage stage);
@@ -115,6 +117,8 @@ interface ICaseRegistry is IApprovals {
     error ApprovalAboveStandard(bytes32 caseId, uint64 amount, uint64 cap);
     /// @dev An approval names a positive amount and household size; a review or rejection names neither.
     error ApprovalTermsInvalid(bytes32 caseId);
+    /// @dev An approval named `provided` people; the case's household, as the ledger holds it, is `householdSize`.
+    error ApprovalHouseholdSizeMismatch(bytes32 caseId, uint8 householdSize, uint8 provided);
     error ConfigUnauthorized(address account);
     error ConfigThresholdZero();
 
@@ -164,7 +168,8 @@ interface ICaseRegistry is IApprovals {
      * expired; the caseworker covering `jurisdiction` (a registered county or township), not
      * paused; a new case id; no open case in `programme` anywhere for the applicant or any
      * household member, and no member listed twice. Identity commitments are HMAC-SHA-256 of the
-     * normalised resident ID under the deployment's shared key.
+     * normalised resident ID under the deployment's shared key. The case's household size is the
+     * applicant and the members: one plus the household's length.
      */
     function submitApplications(Application[] calldata applications) external;
 
@@ -181,8 +186,9 @@ interface ICaseRegistry is IApprovals {
      * @notice Records a review or approval signed by officers and relayed by anyone.
      * Requirements: signatures strictly ordered by signer, each valid for the EIP-712 digest of
      * `decision`, each signer holding the stage's role over the case, at least the configured
-     * threshold of them; deadline not passed; the case's current round and record hash.
-     * An approval starts public notice; a rejection closes the case.
+     * threshold of them; deadline not passed; the case's current round and record hash; an
+     * approval's household size the case's (the ledger's count, not the signers'), and its amount
+     * within the standard times that size. An approval starts public notice; a rejection closes the case.
      */
     function decide(Decision calldata decision, SignerSignature[] calldata signatures) external;
 
@@ -204,7 +210,8 @@ interface ICaseRegistry is IApprovals {
     /**
      * @notice Appends a revision of the application record (annual re-check, correction).
      * Requirements: caseworker over the case; case open; the applicant unchanged; members who
-     * join hold no open case in the programme, members who leave are the case's. A case already
+     * join hold no open case in the programme, members who leave are the case's; the household's
+     * size changes by those who joined less those who left. A case already
      * reviewed or decided goes back to `Submitted` (a new round): it is not paid again until it
      * is reviewed and approved on the revised record.
      */
@@ -225,7 +232,8 @@ interface ICaseRegistry is IApprovals {
     /// @notice Sets the largest temporary-assistance amount a township may approve. Requirements: governance.
     function setTownshipCeiling(uint64 ceiling) external;
 
-    /// @notice The case's payout terms, area, household size and approval round; reverts with CaseUnknown for an unknown case.
+    /// @notice The case's payout terms, area, household size (the applicant and the members held now) and
+    /// approval round; reverts with CaseUnknown for an unknown case.
     function getCase(bytes32 caseId)
         external
         view

@@ -222,7 +222,7 @@ export async function buildWorld() {
   async function submit(options: ApplicationOptions = {}) {
     const a = await application(options);
     await (await cases.submitApplications([a])).wait();
-    return { caseId: a.caseId, recordHash: a.recordHash, identity: a.identityCommitment };
+    return { caseId: a.caseId, recordHash: a.recordHash, identity: a.identityCommitment, household: a.household };
   }
 
   async function decision(caseId: string, overrides: Partial<Decision> = {}): Promise<Decision> {
@@ -246,16 +246,27 @@ export async function buildWorld() {
     await (await cases.decide(d, await sign(d, signers))).wait();
   }
 
-  async function approve(caseId: string, amount: bigint, householdSize = 2, signers: Signer[] = [approver1!, approver2!]) {
-    const d = await decision(caseId, { stage: Stage.Approval, amount, householdSize });
+  /** The case's household size as the ledger holds it: what an approval must name. */
+  async function householdSize(caseId: string): Promise<number> {
+    const [, , size] = await cases.getCase(caseId);
+    return Number(size);
+  }
+
+  /** Approves `caseId` for `amount`, naming the case's own household size unless `size` is given. */
+  async function approve(caseId: string, amount: bigint, size?: number, signers: Signer[] = [approver1!, approver2!]) {
+    const d = await decision(caseId, { stage: Stage.Approval, amount, householdSize: size ?? (await householdSize(caseId)) });
     await (await cases.decide(d, await sign(d, signers))).wait();
   }
 
-  /** A case taken through review, approval, public notice and activation. */
+  /**
+   * A case taken through review, approval, public notice and activation. Its household is
+   * `household`, or `householdSize` people (two by default: the applicant and one member).
+   */
   async function activeCase(options: ApplicationOptions & { amount?: bigint; householdSize?: number } = {}) {
-    const submitted = await submit(options);
+    const household = options.household ?? Array.from({ length: (options.householdSize ?? 2) - 1 }, () => hexlify(randomBytes(32)));
+    const submitted = await submit({ ...options, household });
     await review(submitted.caseId);
-    await approve(submitted.caseId, options.amount ?? 150_000n, options.householdSize);
+    await approve(submitted.caseId, options.amount ?? 150_000n);
     await advance(7 * DAY);
     await (await cases.connect(caseworker!).activate(submitted.caseId, hexlify(randomBytes(32)))).wait();
     return submitted;
@@ -309,6 +320,7 @@ export async function buildWorld() {
     decision,
     review,
     approve,
+    householdSize,
     activeCase,
     snapshot,
   };

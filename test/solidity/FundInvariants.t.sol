@@ -274,7 +274,7 @@ contract FundInvariantsTest {
             uint64 township = i % 2 == 0 ? TOWNSHIP_A : TOWNSHIP_B;
             _submit(caseIds[i], township, recordHash, keccak256(abi.encode("id", i)));
             _decide(caseIds[i], recordHash, Stage.Review, 0, 0);
-            _decide(caseIds[i], recordHash, Stage.Approval, 150_000, 2);
+            _decide(caseIds[i], recordHash, Stage.Approval, 150_000, 1);
             cases.activate(caseIds[i], 0);
         }
 
