@@ -498,6 +498,24 @@ describe("money rules: the amount", () => {
   });
 });
 
+describe("money rules: no standard", () => {
+  it("refuses a payout where no standard is in force for the case, once the case's own rules pass, singly and in a batch", async () => {
+    const { caseId } = await w.activeCase();
+    // Moved by an approver over both ends to a county under no standard.
+    await (await w.contracts.access.grantScopedRole(roleId("APPROVER"), w.who.spare1.address, J.nation)).wait();
+    await (await w.contracts.cases.connect(w.who.spare1).transferCase(caseId, J.otherCounty, hash())).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n), "PayoutOutsideAllocation", [caseId, county]);
+    const f = w.contracts.funds.connect(w.who.centralFinance);
+    const time = endOf(JAN) - 1n;
+    await expectRevert(f.pay(central, caseId, JAN, 100n), "StandardNotSet", [J.otherCounty, Programme.Dibao, Area.Urban, time]);
+    await expectRevert(f.payBatch(central, JAN, [{ caseId, amount: 100n }]), "StandardNotSet", [J.otherCounty, Programme.Dibao, Area.Urban, time]);
+    // Once the province sets one, it caps the case: two people at 50,000.
+    await (await w.contracts.standards.setStandard(J.otherProvince, Programme.Dibao, Area.Urban, 50_000n, startOf(JAN))).wait();
+    await expectRevert(f.pay(central, caseId, JAN, 150_000n), "PayoutAboveStandard", [caseId, 150_000n, 100_000n]);
+    await (await f.pay(central, caseId, JAN, 100_000n)).wait();
+  });
+});
+
 describe("money rules: a revised case", () => {
   it("is not paid after a revision until it is reviewed, approved and activated again", async () => {
     const { caseId, identity } = await w.activeCase();

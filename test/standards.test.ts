@@ -1,3 +1,4 @@
+import { hexlify, randomBytes } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Area, Programme } from "../server/chain/domain.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
@@ -91,6 +92,28 @@ describe("assistance standards", () => {
     await expectRevert(s.setStandard(440199000000n, Programme.Dibao, Area.Urban, 1n, later(3)), "StandardJurisdictionUnknown", [440199000000n]);
     await expectRevert(s.connect(w.who.outsider).setStandard(J.city, Programme.Dibao, Area.Urban, 1n, later(3)), "StandardUnauthorized", [w.who.outsider.address]);
     await expectRevert(s.connect(w.who.logOperator).setStandard(J.city, Programme.Dibao, Area.Urban, 1n, later(3)), "StandardUnauthorized", [w.who.logOperator.address]);
+  });
+
+  it("are held by the case registry: the deployment's standards are the registry's address, which announces each version", async () => {
+    const registry = await w.contracts.cases.getAddress();
+    expect(w.deployment.contracts.assistanceStandards).toBe(registry);
+    expect(await w.contracts.standards.getAddress()).toBe(registry);
+    const receipt = await (await w.contracts.standards.setStandard(J.city, Programme.Dibao, Area.Urban, 130_000n, later(1))).wait();
+    const set = receipt!.logs.find((l) => w.contracts.cases.interface.parseLog(l)?.name === "StandardSet")!;
+    expect(set.address).toBe(registry);
+    // The registry's own interface answers for them too.
+    expect(await w.contracts.cases.standardAt(J.townshipA1, Programme.Dibao, Area.Urban, later(1))).toEqual([130_000n, J.city]);
+  });
+
+  it("gives a payout its case's word and standard in one call, 0 where none is in force", async () => {
+    const { caseId } = await w.submit({ household: [hexlify(randomBytes(32))] });
+    const [word] = await w.contracts.cases.caseWords([caseId]);
+    expect(await w.contracts.cases.payoutWord(caseId, now)).toEqual([word, STANDARD.dibaoUrban]);
+    await (await w.contracts.standards.setStandard(J.townshipA1, Programme.Dibao, Area.Urban, 130_000n, later(1))).wait();
+    expect(await w.contracts.cases.payoutWord(caseId, later(1))).toEqual([word, 130_000n]);
+    const before = (await w.contracts.standards.history(J.city, Programme.Dibao, Area.Urban))[0]!.effectiveFrom - 1n;
+    expect(await w.contracts.cases.payoutWord(caseId, before)).toEqual([word, 0n]);
+    expect(await w.contracts.cases.payoutWord(hexlify(randomBytes(32)), now)).toEqual([0n, 0n]);
   });
 
   it("says when no standard is in force", async () => {

@@ -7,14 +7,22 @@ import {IAidAccess} from "../access/IAidAccess.sol";
 import {Jurisdictions} from "../access/Jurisdictions.sol";
 import {Roles} from "../access/Roles.sol";
 import {Area, Programme} from "../common/Assistance.sol";
-import {IAssistanceStandards} from "../standards/IAssistanceStandards.sol";
+import {AssistanceStandards} from "../standards/AssistanceStandards.sol";
 import {ApprovalVerifier} from "./ApprovalVerifier.sol";
+import {CaseWord} from "./CaseWord.sol";
 import {Decision, SignerSignature, Stage} from "./IApprovals.sol";
 import {Application, CaseStatus, ICaseRegistry, PayoutTerms, Revision} from "./ICaseRegistry.sol";
 
-/// @title CaseRegistry
-contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
+/**
+ * @title CaseRegistry
+ * @dev Holds the assistance standards as well as the cases (AssistanceStandards): every decision
+ * and every payout reads the standard with the case, and a contract of their own cost every
+ * payout a cold call to it. A payout gets the case's word and its standard in one call
+ * (`payoutWord`).
+ */
+contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
     using Jurisdictions for uint64;
+    using CaseWord for uint256;
 
     uint64 public constant DEFAULT_TOWNSHIP_CEILING = 500_000;
     uint40 public constant DEFAULT_NOTICE_PERIOD = 7 days;
@@ -40,7 +48,6 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     IAidAccess public immutable access;
-    IAssistanceStandards public immutable standards;
 
     uint64 public townshipCeiling = DEFAULT_TOWNSHIP_CEILING;
     mapping(Programme => uint40) public noticePeriod;
@@ -56,9 +63,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     mapping(bytes32 identityCommitment => mapping(Programme => bytes32 caseId)) private _memberCases;
     mapping(uint64 jurisdiction => mapping(Programme => mapping(Stage => uint8))) private _thresholds;
 
-    constructor(IAidAccess access_, IAssistanceStandards standards_) EIP712("aidtrail CaseRegistry", "1") {
+    constructor(IAidAccess access_) EIP712("aidtrail CaseRegistry", "1") {
         access = access_;
-        standards = standards_;
         for (uint8 p; p <= uint8(type(Programme).max); ++p) {
             noticePeriod[Programme(p)] = DEFAULT_NOTICE_PERIOD;
         }
@@ -378,11 +384,12 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
     }
 
     /// @inheritdoc ICaseRegistry
-    function caseWord(bytes32 caseId) external view returns (uint256 word) {
+    function payoutWord(bytes32 caseId, uint40 time) external view returns (uint256 word, uint64 standard) {
         CaseData storage c = _cases[caseId];
         assembly ("memory-safe") {
             word := sload(c.slot)
         }
+        (standard,) = _findStandard(word.jurisdiction(), uint8(word >> 8), uint8(word >> 16), time);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -438,7 +445,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         if (!grants) return;
         uint8 size = c.householdSize;
         if (d.householdSize != size) revert ApprovalHouseholdSizeMismatch(d.caseId, size, d.householdSize);
-        (uint64 standard,) = standards.standardAt(c.jurisdiction, c.programme, c.area, uint40(_time()));
+        (uint64 standard,) = _standardAt(c.jurisdiction, c.programme, c.area, uint40(_time()));
         uint256 cap = uint256(standard) * size;
         if (d.amount > cap) revert ApprovalAboveStandard(d.caseId, d.amount, uint64(cap));
     }
@@ -463,6 +470,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier {
         if (!access.hasScopedRole(roleA, msg.sender, jurisdiction) && !access.hasScopedRole(roleB, msg.sender, jurisdiction)) {
             revert CaseUnauthorized(msg.sender, jurisdiction);
         }
+    }
+
+    function _authority() internal view override returns (IAidAccess) {
+        return access;
     }
 
     function _onlyGovernance() private view {

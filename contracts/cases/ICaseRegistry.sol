@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {Area, Programme} from "../common/Assistance.sol";
+import {IAssistanceStandards} from "../standards/IAssistanceStandards.sol";
 import {Decision, IApprovals, SignerSignature, Stage} from "./IApprovals.sol";
 
 /// @dev Where a case stands. `InNotice`: approved, public notice running; objections send it back to `Submitted`.
@@ -71,9 +72,11 @@ struct Revision {
  * @title Case registry
  * @notice The lifecycle of each assistance case: intake, review, approval by EIP-712 signatures,
  * public notice, activation, suspension, exit and record revisions. Only hashes and keyed
- * commitments are held: no personal data is stored or emitted.
+ * commitments are held: no personal data is stored or emitted. The registry also holds the
+ * assistance standards (IAssistanceStandards, bound at its address), which every approval and
+ * payout reads with the case.
  */
-interface ICaseRegistry is IApprovals {
+interface ICaseRegistry is IApprovals, IAssistanceStandards {
     error CaseUnknown(bytes32 caseId);
     error CaseAlreadyExists(bytes32 caseId);
     /// @dev The identity (an applicant or a household member) already has an open case, `existingCaseId`, in `programme`.
@@ -245,8 +248,13 @@ interface ICaseRegistry is IApprovals {
     /// @notice The first storage word of each case (see CaseWord.sol), zero for unknown cases: what a payout run reads.
     function caseWords(bytes32[] calldata caseIds) external view returns (uint256[] memory);
 
-    /// @notice The first storage word of one case, as `caseWords` gives it: what a single payout reads.
-    function caseWord(bytes32 caseId) external view returns (uint256);
+    /**
+     * @notice What a single payout reads, in one call: the case's first storage word, as
+     * `caseWords` gives it, and the standard in force at `time` for its jurisdiction, programme
+     * and area (as `standardAt`), or 0 where there is none (a standard is never 0), so that the
+     * payout's own rules are checked first.
+     */
+    function payoutWord(bytes32 caseId, uint40 time) external view returns (uint256 word, uint64 standard);
 
     /// @notice Every record hash of the case, first submission first.
     function revisions(bytes32 caseId) external view returns (bytes32[] memory);

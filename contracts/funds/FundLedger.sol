@@ -60,18 +60,17 @@ contract FundLedger is IFundLedger {
     uint64 public constant MAX_PAYOUT = (1 << 38) - 1;
 
     IAidAccess public immutable access;
+    /// @dev The case registry, which holds the assistance standards too (see CaseRegistry).
     ICaseRegistry public immutable cases;
-    IAssistanceStandards public immutable standards;
 
     uint64 public allocationCount;
     mapping(uint64 allocationId => Funds) private _allocations;
     /// @dev Keyed by keccak256(caseId, group of four months): one hash per lookup where a nested mapping takes two.
     mapping(bytes32 caseGroup => uint256 payouts) private _payouts;
 
-    constructor(IAidAccess access_, ICaseRegistry cases_, IAssistanceStandards standards_) {
+    constructor(IAidAccess access_, ICaseRegistry cases_) {
         access = access_;
         cases = cases_;
-        standards = standards_;
     }
 
     /// @inheritdoc IFundLedger
@@ -119,11 +118,13 @@ contract FundLedger is IFundLedger {
         Programme programme = funds.programme;
         (uint256 group, uint256 shift, uint256 periodEnd, uint40 standardTime) =
             _periodBounds(allocationId, programme, uint16(head >> 72), period);
-        uint256 caseWord = cases.caseWord(caseId);
+        (uint256 caseWord, uint64 standard) = _payoutWord(caseId, standardTime);
         (uint64 divisor, uint64 prefix) = uint64(head).coverage();
         uint64 jurisdiction = _checkCase(caseId, amount, caseWord, allocationId, programme, divisor, prefix, period, periodEnd);
         _checkOfficer(jurisdiction);
-        _checkStandard(caseId, amount, _standardAt(jurisdiction, programme, caseWord.area(), standardTime), caseWord);
+        // Refused here, where the standard's own call would have refused it, not before the case's rules.
+        if (standard == 0) revert IAssistanceStandards.StandardNotSet(jurisdiction, programme, caseWord.area(), standardTime);
+        _checkStandard(caseId, amount, standard, caseWord);
         _record(caseId, group, shift, period, allocationId, amount);
         _debit(funds, head, allocationId, amount);
     }
@@ -399,10 +400,29 @@ contract FundLedger is IFundLedger {
         }
     }
 
-    /// @dev `standards.standardAt(jurisdiction, programme, area, time)`'s amount, encoded by hand as `_checkOfficer`.
+    /// @dev `cases.payoutWord(caseId, time)`, encoded by hand as `_checkOfficer`: a single payout's one call to the registry.
+    function _payoutWord(bytes32 caseId, uint40 time) private view returns (uint256 word, uint64 standard) {
+        bytes4 selector = ICaseRegistry.payoutWord.selector;
+        ICaseRegistry registry = cases;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), caseId)
+            mstore(add(p, 0x24), time)
+            if iszero(staticcall(gas(), registry, p, 0x44, p, 0x40)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) { revert(0, 0) }
+            word := mload(p)
+            standard := and(mload(add(p, 0x20)), 0xffffffffffffffff)
+        }
+    }
+
+    /// @dev `cases.standardAt(jurisdiction, programme, area, time)`'s amount, encoded by hand as `_checkOfficer`.
     function _standardAt(uint64 jurisdiction, Programme programme, Area area, uint40 time) private view returns (uint64 amount) {
         bytes4 selector = IAssistanceStandards.standardAt.selector;
-        IAssistanceStandards source = standards;
+        ICaseRegistry source = cases;
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, selector)

@@ -9,15 +9,18 @@ import {IAssistanceStandards} from "./IAssistanceStandards.sol";
 
 /**
  * @title AssistanceStandards
- * @dev Every payout asks for the standard of its period, so the usual lookup is two storage reads:
- * the levels of the tree at which any jurisdiction set a standard for the programme and area,
- * then the head (latest version and count) of the nearest ancestor at one of those levels. Older
- * versions are read only for a time before the latest took effect.
+ * @dev The standards, as a part of the contract that reads them with its cases (CaseRegistry):
+ * every approval and every payout needs the standard of the case's jurisdiction, programme and
+ * area, and in a contract of their own each payout paid a cold call for it. Callers bind
+ * `IAssistanceStandards` at the registry's address.
+ *
+ * The usual lookup is two storage reads: the levels of the tree at which any jurisdiction set a
+ * standard for the programme and area, then the head (latest version and count) of the nearest
+ * ancestor at one of those levels. Older versions are read only for a time before the latest took
+ * effect.
  */
-contract AssistanceStandards is IAssistanceStandards {
+abstract contract AssistanceStandards is IAssistanceStandards {
     using Jurisdictions for uint64;
-
-    IAidAccess public immutable access;
 
     /// @dev Per (jurisdiction, programme, area) (see `_key`): every version, oldest first.
     mapping(uint256 key => Standard[]) private _versions;
@@ -27,16 +30,13 @@ contract AssistanceStandards is IAssistanceStandards {
     /// @dev Per (programme, area): bit `l` set once a jurisdiction of level `l` has set a standard.
     mapping(uint256 programmeArea => uint256 levels) private _levels;
 
-    constructor(IAidAccess access_) {
-        access = access_;
-    }
-
     /// @inheritdoc IAssistanceStandards
     function setStandard(uint64 jurisdiction, Programme programme, Area area, uint64 amount, uint40 effectiveFrom)
         external
     {
-        if (!access.hasRole(Roles.GOVERNANCE, msg.sender)) revert StandardUnauthorized(msg.sender);
-        (bool registered,) = access.jurisdiction(jurisdiction);
+        IAidAccess authority = _authority();
+        if (!authority.hasRole(Roles.GOVERNANCE, msg.sender)) revert StandardUnauthorized(msg.sender);
+        (bool registered,) = authority.jurisdiction(jurisdiction);
         if (!registered) revert StandardJurisdictionUnknown(jurisdiction);
         if (amount == 0) revert StandardAmountZero();
         uint256 key = _key(jurisdiction, programme, area);
@@ -56,7 +56,35 @@ contract AssistanceStandards is IAssistanceStandards {
         view
         returns (uint64 amount, uint64 setBy)
     {
-        uint256 programmeArea = _programmeArea(programme, area);
+        return _standardAt(jurisdiction, programme, area, time);
+    }
+
+    /// @inheritdoc IAssistanceStandards
+    function history(uint64 jurisdiction, Programme programme, Area area) external view returns (Standard[] memory) {
+        return _versions[_key(jurisdiction, programme, area)];
+    }
+
+    /// @dev Who may set standards (governance) and which jurisdictions exist.
+    function _authority() internal view virtual returns (IAidAccess);
+
+    /// @dev `standardAt`: reverts with `StandardNotSet` where there is none.
+    function _standardAt(uint64 jurisdiction, Programme programme, Area area, uint40 time)
+        internal
+        view
+        returns (uint64 amount, uint64 setBy)
+    {
+        (amount, setBy) = _findStandard(jurisdiction, uint8(programme), uint8(area), time);
+        if (amount == 0) revert StandardNotSet(jurisdiction, programme, area, time);
+    }
+
+    /// @dev The standard in force at `time` and the jurisdiction that set it; (0, 0) where there is
+    /// none (a standard is never zero). Programme and area as the case word holds them, unchecked.
+    function _findStandard(uint64 jurisdiction, uint8 programme, uint8 area, uint40 time)
+        internal
+        view
+        returns (uint64 amount, uint64 setBy)
+    {
+        uint256 programmeArea = (uint256(programme) << 8) | area;
         uint256 levels = _levels[programmeArea];
         // Unchecked: levels run from the jurisdiction's (at most 5) down to 0, and a head read is never empty.
         unchecked {
@@ -74,12 +102,6 @@ contract AssistanceStandards is IAssistanceStandards {
                 }
             }
         }
-        revert StandardNotSet(jurisdiction, programme, area, time);
-    }
-
-    /// @inheritdoc IAssistanceStandards
-    function history(uint64 jurisdiction, Programme programme, Area area) external view returns (Standard[] memory) {
-        return _versions[_key(jurisdiction, programme, area)];
     }
 
     function _key(uint64 jurisdiction, Programme programme, Area area) private pure returns (uint256) {

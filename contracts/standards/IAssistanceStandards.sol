@@ -7,7 +7,8 @@ import {Area, Programme} from "../common/Assistance.sol";
  * @title Assistance standards, versioned with effective dates
  * @notice A standard is an amount in fen per person: per month for monthly programmes, per case
  * for one-off programmes. Each (jurisdiction, programme, area) keeps every version ever set; a
- * jurisdiction without its own standard uses its nearest ancestor's.
+ * jurisdiction without its own standard uses its nearest ancestor's. CaseRegistry answers it, at
+ * its own address: the standards are read with the case (see AssistanceStandards.sol).
  */
 interface IAssistanceStandards {
     /// @dev Only governance sets standards.

@@ -24,6 +24,7 @@ export interface Deployment {
   governance: string;
   contracts: {
     aidAccess: string;
+    /** Where IAssistanceStandards answers: the case registry's address, which holds the standards. */
     assistanceStandards: string;
     caseRegistry: string;
     fundLedger: string;
@@ -34,6 +35,7 @@ export interface Deployment {
 
 export interface AidtrailContracts {
   access: AidAccess;
+  /** The standards' functions and events, bound at the case registry's address. */
   standards: AssistanceStandards;
   cases: CaseRegistry;
   funds: FundLedger;
@@ -66,11 +68,11 @@ export async function deployAidtrail(
 
   const access = await new AidAccess__factory(deployer).deploy(governance);
   await access.waitForDeployment();
-  const standards = await new AssistanceStandards__factory(deployer).deploy(access);
-  await standards.waitForDeployment();
-  const cases = await new CaseRegistry__factory(deployer).deploy(access, standards);
+  // The registry holds the standards (contracts/cases/CaseRegistry.sol says why): no contract of their own.
+  const cases = await new CaseRegistry__factory(deployer).deploy(access);
   await cases.waitForDeployment();
-  const funds = await new FundLedger__factory(deployer).deploy(access, cases, standards);
+  const standards = AssistanceStandards__factory.connect(await cases.getAddress(), deployer);
+  const funds = await new FundLedger__factory(deployer).deploy(access, cases);
   await funds.waitForDeployment();
   const anchor = await new LogAnchor__factory(deployer).deploy(access);
   await anchor.waitForDeployment();

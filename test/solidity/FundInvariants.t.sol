@@ -9,7 +9,6 @@ import {Application} from "../../contracts/cases/ICaseRegistry.sol";
 import {Decision, SignerSignature, Stage} from "../../contracts/cases/IApprovals.sol";
 import {FundLedger} from "../../contracts/funds/FundLedger.sol";
 import {Allocation, Payment, PayoutState, Settlement} from "../../contracts/funds/IFundLedger.sol";
-import {AssistanceStandards} from "../../contracts/standards/AssistanceStandards.sol";
 import {vm} from "./Vm.sol";
 
 /// @dev Drives FundLedger with random payouts, batches, reversals (right and wrong), settlements
@@ -247,9 +246,8 @@ contract FundInvariantsTest {
         // in the future.
         vm.warp(1_767_300_000);
         access = new AidAccess(address(this));
-        AssistanceStandards standards = new AssistanceStandards(access);
-        cases = new CaseRegistry(access, standards);
-        funds = new FundLedger(access, cases, standards);
+        cases = new CaseRegistry(access);
+        funds = new FundLedger(access, cases);
 
         access.registerJurisdiction(PROVINCE, 0);
         access.registerJurisdiction(COUNTY_A, PROVINCE);
@@ -262,7 +260,7 @@ contract FundInvariantsTest {
         access.grantScopedRole(Roles.REVIEWER, officer, 0);
         access.grantScopedRole(Roles.APPROVER, officer, 0);
         access.grantScopedRole(Roles.FINANCE_OFFICER, address(this), 0);
-        standards.setStandard(PROVINCE, Programme.Dibao, Area.Urban, 1_000_000, 0);
+        cases.setStandard(PROVINCE, Programme.Dibao, Area.Urban, 1_000_000, 0);
         cases.setThreshold(0, Programme.Dibao, Stage.Review, 1);
         cases.setThreshold(0, Programme.Dibao, Stage.Approval, 1);
         cases.setNoticePeriod(Programme.Dibao, 0);
