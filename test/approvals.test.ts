@@ -16,6 +16,8 @@ const outsider = Wallet.createRandom();
 const tokens = new Map<string, string>();
 let caseId: string;
 let receiptQr: string;
+/** The applicant's one other household member at intake: the ledger holds a household of 2. */
+const child = { name: "李小四", relation: "子", residentId: residentId(9, "20100101") };
 
 const get = (path: string, who: Officer) => request(local.gateway.url).get(path).set("authorization", tokens.get(who.address)!);
 const post = (path: string, who: Officer, body: object) => request(local.gateway.url).post(path).set("authorization", tokens.get(who.address)!).send(body);
@@ -37,13 +39,13 @@ beforeAll(async () => {
     area: "urban" as const,
     jurisdiction: TOWNSHIP,
     applicant: { name: "李四", residentId: "110101199003074477" },
-    household: [{ name: "李小四", relation: "子", residentId: residentId(9, "20100101") }],
+    household: [child],
     monthlyIncome: 50_000,
     documents: [{ kind: "hukou", sha256: createHash("sha256").update("hukou").digest("hex") }],
   };
   // The caseworker signs the application; the gateway relays it.
   const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 3600);
-  const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, deadline);
+  const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), local, deadline);
   const taken = await request(local.gateway.url).post("/v1/cases").set("authorization", caseworker).send(body).expect(201);
   caseId = taken.body.caseId;
   receiptQr = taken.body.receipt.qr;
@@ -80,6 +82,31 @@ describe("signed approvals through the gateway", () => {
     expect(refused.body.error.code).toBe("LEDGER_APPROVAL_ABOVE_STANDARD");
   });
 
+  it("asks an approval for the household the ledger holds unless told, and refuses another size before anyone signs or a signature is kept", async () => {
+    const { payload } = await signed(approvers[0]!, "?amount=200000");
+    expect(payload.message).toMatchObject({ stage: 1, approve: true, amount: "200000", householdSize: 2 });
+    expect((await local.contracts.cases.getCase(caseId))[2]).toBe(2n);
+    expect((await signed(approvers[0]!, "?amount=200000&householdSize=2")).payload.digest).toBe(payload.digest);
+    for (const size of [3, 1, 0]) {
+      const refused = await get(`/v1/cases/${caseId}/approval-request?amount=200000&householdSize=${size}`, approvers[0]!).expect(400);
+      expect(refused.body.error).toMatchObject({ code: "APPROVAL_HOUSEHOLD_SIZE_MISMATCH", field: "householdSize", message: expect.stringMatching(new RegExp(`for a household of 2, as the ledger holds it .*, not ${size}$`)) });
+    }
+    expect((await get(`/v1/cases/${caseId}/approval-request?amount=200000&householdSize=two`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "householdSize" });
+    // A decision signed for another household is neither kept nor relayed: the ledger would refuse it.
+    const larger = { ...payload.message, householdSize: 3 };
+    const signatures = await Promise.all(approvers.map(async (a) => ({ signer: a.address, signature: await a.signTypedData(payload.domain, payload.types, larger) })));
+    const size = local.gateway.log.size;
+    for (const some of [signatures.slice(0, 1), signatures]) {
+      const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: larger, signatures: some }).expect(400);
+      expect(refused.body.error).toMatchObject({ code: "APPROVAL_HOUSEHOLD_SIZE_MISMATCH", field: "decision.householdSize" });
+    }
+    expect(await local.gateway.state.list("approvals:")).toEqual([]);
+    expect(local.gateway.log.size).toBe(size);
+    expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Reviewed);
+    // A rejection names no household.
+    expect((await signed(approvers[0]!, "?approve=false&householdSize=3")).payload.message).toMatchObject({ approve: false, amount: "0", householdSize: 0 });
+  });
+
   it("collects two county signatures, then relays the approval and public notice starts", async () => {
     const first = await signed(approvers[0]!, "?amount=200000&householdSize=2");
     const waiting = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: first.payload.message, signatures: [first.signature] }).expect(202);
@@ -101,7 +128,9 @@ describe("signed approvals through the gateway", () => {
     expect([objection.status, objection.body.ledger.state]).toEqual([201, "done"]);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
 
-    const revision = await local.signedStep(`/v1/cases/${caseId}/revisions`, { reason: "复核后更正收入", monthlyIncome: 90_000 }, DEV_KEYS.caseworker);
+    // The revision adds a member: the ledger's household, and so the approval's, is 3 from then on.
+    const newborn = { name: "李小五", relation: "子", residentId: residentId(10, "20240101") };
+    const revision = await local.signedStep(`/v1/cases/${caseId}/revisions`, { reason: "复核后更正收入，新生子女入户", monthlyIncome: 90_000, household: [child, newborn] }, DEV_KEYS.caseworker);
     expect([revision.status, revision.body]).toEqual([201, expect.objectContaining({ revision: 1, ledger: expect.objectContaining({ state: "done" }) })]);
     const onChain = await local.contracts.cases.revisions(caseId);
     expect(onChain[onChain.length - 1]).toBe(revision.body.recordHash);
@@ -109,12 +138,15 @@ describe("signed approvals through the gateway", () => {
     const review = await signed(reviewer);
     expect(review.payload.message.recordHash).toBe(revision.body.recordHash);
     await post(`/v1/cases/${caseId}/approvals`, reviewer, { decision: review.payload.message, signatures: [review.signature] }).expect(201);
-    const a = await signed(approvers[0]!, "?amount=150000&householdSize=2");
+    expect((await local.contracts.cases.getCase(caseId))[2]).toBe(3n);
+    expect((await get(`/v1/cases/${caseId}/approval-request?amount=150000&householdSize=2`, approvers[0]!).expect(400)).body.error.code).toBe("APPROVAL_HOUSEHOLD_SIZE_MISMATCH");
+    const a = await signed(approvers[0]!, "?amount=150000");
+    expect(a.payload.message.householdSize).toBe(3);
     const b = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(a.payload.domain, a.payload.types, a.payload.message) };
     await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(201);
 
     const { notices } = (await request(local.gateway.url).get("/v1/public/notices").expect(200)).body;
-    expect(notices).toEqual([expect.objectContaining({ caseId, name: "李*", householdSize: 2, approvedAmount: "150000", programme: "dibao" })]);
+    expect(notices).toEqual([expect.objectContaining({ caseId, name: "李*", householdSize: 3, approvedAmount: "150000", programme: "dibao" })]);
     expect(JSON.stringify(notices)).not.toMatch(/李四|110101/);
 
     const receipt = receiptQr;

@@ -6,7 +6,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { Area, CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
-import { APPLICATION_TYPES, decisionDomain } from "../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
 import { recordHash, type AuditBundle } from "../server/verify/index.ts";
 import { aidtrail } from "./helpers/cli.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
@@ -245,8 +245,10 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     // Signed by the real caseworker, relayed by another account, never taken in: the log holds no application of it.
     const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 3600);
     const fields = { caseId: hexlify(randomBytes(32)), programme: Programme.Dibao, area: Area.Urban, jurisdiction: BigInt(TOWNSHIP), recordHash: hexlify(randomBytes(32)), deadline };
-    const signature = Signature.from(await caseworker.signTypedData(decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry), APPLICATION_TYPES, fields));
-    const ghost = { ...fields, identityCommitment: hexlify(randomBytes(32)), household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS };
+    const identityCommitment = hexlify(randomBytes(32));
+    const authorisation = { ...fields, identities: identitiesHash(identityCommitment, []) };
+    const signature = Signature.from(await caseworker.signTypedData(decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry), APPLICATION_TYPES, authorisation));
+    const ghost = { ...fields, identityCommitment, household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS };
     await (await local.contracts.cases.submitApplications([ghost])).wait();
     const auditor = await local.signIn(DEV_KEYS.auditor);
     const exported = async () => (await as(auditor).get("/v1/audit/export").expect(200)).body as AuditBundle;

@@ -37,12 +37,17 @@ describe("aidtrail sign-approval", () => {
     expect(review.stdout).toContain("PASS the case on to approval");
     expect(review.stdout).toContain("signed and relayed: 1 of 1 signatures");
 
-    const approve = (i: number) => aidtrail(["sign-approval", caseId, "--amount", "120000", "--household-size", "2", "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[i]! });
+    // The household size is the case's, as the ledger holds it, unless given; another is refused before anything is signed.
+    const approve = (i: number, size: string[] = []) => aidtrail(["sign-approval", caseId, "--amount", "120000", ...size, "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[i]! });
     const files = [await keystore("approver0", approvers[0]!.privateKey), await keystore("approver1", approvers[1]!.privateKey)];
+    const larger = await approve(0, ["--household-size", "3"]);
+    expect(larger.code).toBe(2);
+    expect(larger.stdout).toBe("");
+    expect(larger.stderr).toContain("the gateway refused: an approval of this case is for a household of 2, as the ledger holds it");
     const first = await approve(0);
     expect(first.stdout).toContain("APPROVE 1,200.00 yuan a month for a household of 2");
     expect(first.stdout).toContain("signed: 1 of 2 signatures so far");
-    const second = await approve(1);
+    const second = await approve(1, ["--household-size", "2"]);
     expect(second.stdout).toMatch(/signed and relayed: 2 of 2 signatures; the ledger took the decision in transaction 0x[0-9a-f]{64}/);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.InNotice);
   }, 60_000);

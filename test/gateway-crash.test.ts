@@ -116,7 +116,7 @@ describe("a gateway killed in the middle of an anchoring", () => {
   const takeIn = async (url: string, n: number) => {
     const fields = { programme: "dibao" as const, area: "urban" as const, jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId: residentId(n, "19910101") }, household: [], monthlyIncome: 0, documents: [] };
     const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 3600);
-    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, deadline);
+    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), local, deadline);
     const response = await request(url).post("/v1/cases").set("authorization", await signInAt(url, DEV_KEYS.caseworker)).send(body).expect(201);
     return response.body.recordId as string;
   };

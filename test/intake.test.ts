@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { hexlify, randomBytes, Signature, Wallet, type BaseWallet } from "ethers";
+import { hexlify, randomBytes, Signature, Wallet, ZeroHash, type BaseWallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus, Programme } from "../server/chain/domain.ts";
@@ -13,9 +13,9 @@ import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
 import { applicationsGas } from "../server/relayer.ts";
 import { pendingEntries } from "../server/state/outbox.ts";
-import { APPLICATION_TYPES, decisionDomain } from "../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
 import { recordHash } from "../server/verify/record.ts";
-import { signedApplication } from "./helpers/application.ts";
+import { identitiesOf, signedApplication } from "./helpers/application.ts";
 import { COUNTY, DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
@@ -45,11 +45,11 @@ const application = (residentId = "110101199003074477", household?: ApplicationI
   documents: [{ kind: "hukou", sha256: digest("户口本") }],
 });
 const chainTime = async (at: Local = local) => BigInt((await at.provider.getBlock("latest"))!.timestamp);
-/** `fields` signed by `by` (the seeded caseworker) for `at`'s ledger, valid for an hour by its clock unless `deadline` says otherwise. */
-const signed = async (fields: ApplicationInput, options: { by?: BaseWallet; at?: Local; deadline?: bigint; officer?: string } = {}) => {
+/** `fields` signed by `by` (the seeded caseworker) for `at`'s ledger, valid for an hour by its clock unless `deadline` says otherwise, over their own identities unless `identities` says otherwise. */
+const signed = async (fields: ApplicationInput, options: { by?: BaseWallet; at?: Local; deadline?: bigint; officer?: string; identities?: string } = {}) => {
   const at = options.at ?? local;
   const deadline = options.deadline ?? (await chainTime(at)) + 3600n;
-  return signedApplication(fields, options.by ?? seededCaseworker, { chainId: at.deployment.chainId, registry: at.deployment.contracts.caseRegistry }, deadline, { officer: options.officer });
+  return signedApplication(fields, options.by ?? seededCaseworker, at, deadline, { officer: options.officer, identities: options.identities });
 };
 /** The data of the eth_calls the gateway made since the last look (see callsMade), to `contract` alone if given. */
 const ethCallsMade = (contract?: { target: unknown }) =>
@@ -69,7 +69,8 @@ const written = async (at: Local = local) => ({
 /** An Application as the ledger takes it, for `identity` and `household`, signed by `by` (the seeded caseworker) at `jurisdiction` (the township). */
 const ledgerApplication = async (identity: string, household: string[] = [], { by = seededCaseworker as BaseWallet, jurisdiction = TOWNSHIP } = {}) => {
   const fields = { caseId: hexlify(randomBytes(32)), programme: Programme.Dibao, area: 0, jurisdiction: BigInt(jurisdiction), recordHash: hexlify(randomBytes(32)), deadline: (await chainTime()) + 3600n };
-  const signature = Signature.from(await by.signTypedData(decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry), APPLICATION_TYPES, fields));
+  const authorisation = { ...fields, identities: identitiesHash(identity, household) };
+  const signature = Signature.from(await by.signTypedData(decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry), APPLICATION_TYPES, authorisation));
   return { ...fields, identityCommitment: identity, household, caseworker: by.address, r: signature.r, vs: signature.yParityAndS };
 };
 /** An application opened on the ledger by another gateway of the deployment, for `identity`, signed by the seeded caseworker. */
@@ -135,8 +136,11 @@ describe("case intake", () => {
     expect(await written()).toEqual(before);
     expect(draft.record).toEqual(applicationRecord(fields, draft.envelope, seededCaseworker.address));
     expect(draft.recordHash).toBe(hexlify(recordHash(draft.record)));
+    // The commitments only the gateway can compute, the applicant's then each member's, and their hash.
+    expect(draft.commitments).toEqual({ applicant: identityCommitment(identityKey(), fields.applicant.residentId), household: [identityCommitment(identityKey(), fields.household[0]!.residentId)] });
+    expect(draft.identities).toBe(identitiesHash(draft.commitments.applicant, draft.commitments.household));
     expect(draft.primaryType).toBe("ApplicationAuthorisation");
-    expect(draft.message).toEqual({ caseId: draft.envelope.caseId, programme: 0, area: 0, jurisdiction: TOWNSHIP, recordHash: draft.recordHash, deadline: draft.deadline });
+    expect(draft.message).toEqual({ caseId: draft.envelope.caseId, programme: 0, area: 0, jurisdiction: TOWNSHIP, recordHash: draft.recordHash, identities: draft.identities, deadline: draft.deadline });
     // A day from the ledger's clock, unless the request names a deadline.
     expect(Number(draft.deadline) - Number(await chainTime())).toBeGreaterThan(24 * 3600 - 60);
     const signature = await seededCaseworker.signTypedData(draft.domain, draft.types, draft.message);
@@ -151,6 +155,49 @@ describe("case intake", () => {
     const repeated = { ...fields, household: [fields.household[0]!, fields.household[0]!] };
     expect((await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(repeated).expect(400)).body.error).toMatchObject({ code: "HOUSEHOLD_MEMBER_REPEATED", field: "household.1.residentId" });
     expect(await written()).toEqual(drafted);
+  });
+
+  it("takes in an application a client built in its own envelope, signed over the commitments a draft answered", async () => {
+    const members = [
+      { name: "李小红", relation: "配偶", residentId: residentId(14, "19820202") },
+      { name: "王小小", relation: "子女", residentId: residentId(15, "20150505") },
+    ];
+    const fields = application(residentId(13, "19820202"), members);
+    const { body: draft } = await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(fields).expect(200);
+    // The client's own envelope and record, the gateway's commitments (whose order is the request's).
+    const envelope = newApplicationEnvelope();
+    const reordered = (await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send({ ...fields, household: members.toReversed() }).expect(200)).body;
+    expect(reordered.commitments.household).toEqual(draft.commitments.household.toReversed());
+    expect(reordered.identities).not.toBe(draft.identities);
+    const body = await signedApplication(fields, seededCaseworker, local, (await chainTime()) + 3600n, { envelope, identities: draft.identities });
+    const taken = await post(body).expect(201);
+    expect(taken.body).toMatchObject({ caseId: envelope.caseId, recordHash: hexlify(recordHash(applicationRecord(fields, envelope, seededCaseworker.address))), ledger: { state: "done" } });
+    for (const commitment of [draft.commitments.applicant, ...draft.commitments.household]) expect(await local.contracts.cases.openCaseOf(commitment, Programme.Dibao)).toBe(envelope.caseId);
+  });
+
+  it("refuses a signature over other identities than those of the household sent (reordered, changed, dropped, swapped with the applicant, or committed under another key), writing nothing", async () => {
+    const [first, second, other] = [residentId(17, "19820202"), residentId(18, "20120303"), residentId(19, "20140404")].map((id, i) => ({ name: `成员${i}`, relation: "子女", residentId: id }));
+    const fields = application(residentId(16, "19820202"), [first!, second!]);
+    const sent = identitiesOf(local, fields.applicant, fields.household);
+    const anotherKey = { env: { AIDTRAIL_IDENTITY_KEY: Buffer.from(randomBytes(32)).toString("base64") } };
+    const before = await written();
+    for (const identities of [
+      identitiesOf(local, fields.applicant, [second!, first!]),
+      identitiesOf(local, fields.applicant, [first!, other!]),
+      identitiesOf(local, fields.applicant, [first!]),
+      identitiesOf(local, first!, [fields.applicant, second!]),
+      identitiesOf(anotherKey, fields.applicant, fields.household),
+    ]) {
+      // The record is the one sent, so the signature differs from a good one in its identities
+      // alone; the identities the body claims are not taken.
+      const refused = await post({ ...(await signed(fields, { identities })), identities }).expect(422);
+      expect(refused.body.error).toMatchObject({ code: "LEDGER_APPLICATION_SIGNATURE_INVALID", field: "signature", message: expect.stringContaining(`in the order sent (${sent})`) });
+    }
+    // A household sent in another order than the one signed: its record and its identities both differ.
+    const body = await signed(fields);
+    expect((await post({ ...body, household: [second!, first!] }).expect(422)).body.error.code).toBe("LEDGER_APPLICATION_SIGNATURE_INVALID");
+    expect(await written()).toEqual(before);
+    expect((await post(body).expect(201)).body.ledger.state).toBe("done");
   });
 
   it("refuses a signature by another caseworker than the one signed in, writing nothing", async () => {
@@ -198,7 +245,7 @@ describe("case intake", () => {
     const expired = await post(await signed(fields, { deadline: (await chainTime()) - 1n })).expect(422);
     expect(expired.body.error).toMatchObject({ code: "LEDGER_APPLICATION_EXPIRED", field: "deadline" });
     const old = { ...newApplicationEnvelope(), createdAt: new Date(Date.now() - 25 * 3600 * 1000).toISOString() };
-    const stale = await signedApplication(fields, seededCaseworker, { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, (await chainTime()) + 3600n, { envelope: old });
+    const stale = await signedApplication(fields, seededCaseworker, local, (await chainTime()) + 3600n, { envelope: old });
     expect((await post(stale).expect(400)).body.error).toMatchObject({ code: "APPLICATION_ENVELOPE_EXPIRED", field: "envelope.createdAt" });
     expect(await written()).toEqual(before);
   });
@@ -214,7 +261,7 @@ describe("case intake", () => {
     const again = await post(body).expect(409);
     expect(again.body.error).toMatchObject({ code: "LEDGER_CASE_ALREADY_EXISTS", message: expect.stringContaining(body.envelope.caseId) });
     // Another household's application with the same case id, the same case on the ledger.
-    const reused = await signedApplication(application(residentId(6, "19820202")), seededCaseworker, { chainId: local.deployment.chainId, registry: local.deployment.contracts.caseRegistry }, (await chainTime()) + 3600n, {
+    const reused = await signedApplication(application(residentId(6, "19820202")), seededCaseworker, local, (await chainTime()) + 3600n, {
       envelope: { ...newApplicationEnvelope(), caseId: body.envelope.caseId },
     });
     expect((await post(reused).expect(409)).body.error.code).toBe("LEDGER_CASE_ALREADY_EXISTS");
@@ -244,9 +291,9 @@ describe("case intake", () => {
     const fields = application(residentId(9, "19820202"));
     const member = fields.household[0]!;
     const refusals: [unknown, number, string, string][] = [
-      [await signed(application("110101199003074478")), 400, "IDENTITY_INVALID", "applicant.residentId"],
-      [await signed({ ...fields, household: [{ ...member, residentId: "110101199002304477" }] }), 400, "IDENTITY_INVALID", "household.0.residentId"],
-      [await signed({ ...fields, household: [member, { name: "无证", relation: "子女", residentId: "123" }] }), 400, "IDENTITY_INVALID", "household.1.residentId"],
+      [await signed(application("110101199003074478"), { identities: ZeroHash }), 400, "IDENTITY_INVALID", "applicant.residentId"],
+      [await signed({ ...fields, household: [{ ...member, residentId: "110101199002304477" }] }, { identities: ZeroHash }), 400, "IDENTITY_INVALID", "household.0.residentId"],
+      [await signed({ ...fields, household: [member, { name: "无证", relation: "子女", residentId: "123" }] }, { identities: ZeroHash }), 400, "IDENTITY_INVALID", "household.1.residentId"],
       [{ ...(await signed(fields)), household: [{ name: member.name, relation: member.relation }] }, 400, "REQUEST_INVALID", "household.0.residentId"],
       // The same person twice, spelt two ways; the applicant listed again.
       [await signed({ ...fields, household: [member, { ...member, residentId: member.residentId.slice(0, 6) + " " + member.residentId.slice(6) }] }), 400, "HOUSEHOLD_MEMBER_REPEATED", "household.1.residentId"],

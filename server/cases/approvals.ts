@@ -25,7 +25,8 @@ export interface ApprovalRequest {
 export interface ApprovalTerms {
   approve: boolean;
   amount: bigint;
-  householdSize: number;
+  /** The household an approval's amount is for: the ledger's size for the case when not given, and refused if another. */
+  householdSize?: number;
   deadline: bigint;
 }
 
@@ -36,14 +37,20 @@ export interface ApprovalContext {
   state: StateStore;
 }
 
-/** What a case needs next on the ledger, and what its officers must sign for it. */
+/**
+ * What a case needs next on the ledger, and what its officers must sign for it. An approval is
+ * for the household the ledger holds (1 + the members at intake, changed by each revision): its
+ * size is the ledger's unless given, and another is refused here, before anyone signs, since the
+ * ledger would refuse the decision (ApprovalHouseholdSizeMismatch).
+ */
 export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, terms: ApprovalTerms): Promise<ApprovalRequest> {
-  const [status, , , round] = await ctx.chain.cases.getCase(entry.caseId).then(([t, area, size, r]) => [Number(t.status), area, size, Number(r)] as const);
+  const [status, householdSize, round] = await ctx.chain.cases.getCase(entry.caseId).then(([t, , size, r]) => [Number(t.status), Number(size), Number(r)] as const);
   const stage = status === CaseStatus.Submitted ? Stage.Review : status === CaseStatus.Reviewed ? Stage.Approval : null;
   if (stage === null) {
     throw new RequestError("APPROVAL_NOT_DUE", `the case is ${CaseStatus[status]}: no review or approval is due`, 409, { hint: "approvals follow intake (review) and review (approval)" });
   }
   const granting = stage === Stage.Approval && terms.approve;
+  if (granting && terms.householdSize !== undefined) checkHouseholdSize(terms.householdSize, householdSize, "householdSize");
   const revisions = await ctx.chain.cases.revisions(entry.caseId);
   const message: Decision = {
     caseId: entry.caseId,
@@ -51,11 +58,35 @@ export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, te
     approve: terms.approve,
     recordHash: revisions[revisions.length - 1]!,
     amount: granting ? terms.amount : 0n,
-    householdSize: granting ? terms.householdSize : 0,
+    householdSize: granting ? householdSize : 0,
     round,
     deadline: terms.deadline,
   };
   return describeDecision(ctx, entry, message);
+}
+
+/**
+ * Refuses an approval for another household than the ledger's: `field` names where the request
+ * gave it.
+ */
+function checkHouseholdSize(provided: number, ledger: number, field: string): void {
+  if (provided === ledger) return;
+  throw new RequestError(
+    "APPROVAL_HOUSEHOLD_SIZE_MISMATCH",
+    `an approval of this case is for a household of ${ledger}, as the ledger holds it (the applicant and the members at intake, changed by revisions), not ${provided}`,
+    400,
+    { field, hint: `name a household of ${ledger}, or leave the size out; a household that changed is revised first (POST /v1/cases/:caseId/revisions)` },
+  );
+}
+
+/**
+ * Refuses, before a signature is collected for it, an approval that names another household size
+ * than the ledger holds for the case: it could never be relayed.
+ */
+export async function checkDecisionTerms(ctx: Pick<ApprovalContext, "chain">, entry: CaseEntry, message: Decision): Promise<void> {
+  if (message.stage !== Stage.Approval || !message.approve) return;
+  const [, , size] = await ctx.chain.cases.getCase(entry.caseId);
+  checkHouseholdSize(message.householdSize, Number(size), "decision.householdSize");
 }
 
 /** The signing payload, digest, role and threshold of a given decision on a case. */

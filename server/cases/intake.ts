@@ -6,7 +6,7 @@ import type { AidRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "../http/errors.ts";
-import { APPLICATION_TYPES, decisionDomain } from "../verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../verify/decision.ts";
 import { AidtrailError } from "../verify/errors.ts";
 import { recordHash } from "../verify/record.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
@@ -64,10 +64,11 @@ const DRAFT_DEADLINE_S = 24 * 3600;
 /**
  * Takes in an application its caseworker signed, as a ledger action (see ledgerAction). The
  * record is rebuilt from the request (applicationRecord), with the signed-in officer as its intake
- * officer and its caseworker on the ledger, and the identity commitments computed here (the key
- * is the gateway's); the ledger's dry run then checks the caseworker's signature over that
- * record's hash, their role, and every identity rule, so a signature over anything else, a
- * replayed case id or a person with an open case writes nothing. A chain that does not answer
+ * officer and its caseworker on the ledger, and the identity commitments computed here from the
+ * resident IDs sent (the key is the gateway's; a client's are never taken); the ledger's dry run
+ * then checks the caseworker's signature over that record's hash and those commitments in order,
+ * their role, and every identity rule, so a signature over anything else, a replayed case id or a
+ * person with an open case writes nothing. A chain that does not answer
  * does not stop intake: the relayer sends the application when it does. The citizen's receipt
  * code is returned once and kept only as an HMAC (see receipts.ts). `authorized`, the officer's
  * role check if still under way, must pass before anything is written.
@@ -116,18 +117,25 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
     });
   } catch (error) {
     if (claimed) ctx.pending.release(args);
-    throw explainRefusal(error, { officer, hash, deadline, household: people.household });
+    throw explainRefusal(error, { officer, hash, identities: identitiesHash(people.applicant, people.household), deadline, household: people.household });
   } finally {
     ctx.pending.finish(caseId);
   }
   return { caseId, receipt, recordId: record.recordId, recordHash: hash, leafIndex: action.leafIndex, ledger: action.ledger };
 }
 
-/** What `POST /v1/cases/draft` answers: an envelope, the record built in it, its hash, and the typed data for the caseworker to sign. */
+/**
+ * What `POST /v1/cases/draft` answers: an envelope, the record built in it, its hash, the identity
+ * commitments and their hash, and the typed data for the caseworker to sign.
+ */
 export interface ApplicationDraft {
   envelope: ApplicationEnvelope;
   record: AidRecord;
   recordHash: string;
+  /** The applicant's and each household member's identity commitment, in the request's order, as intake computes them. */
+  commitments: { applicant: string; household: string[] };
+  /** identitiesHash of `commitments`: the `identities` the caseworker signs, in an envelope of the draft's or the client's own. */
+  identities: string;
   deadline: string;
   domain: unknown;
   types: typeof APPLICATION_TYPES;
@@ -136,22 +144,28 @@ export interface ApplicationDraft {
 }
 
 /**
- * An application drafted for `officer` to sign, for a client that does not build records: a fresh
- * envelope, the record as intake will rebuild it, and the ApplicationAuthorisation to sign, with
- * `deadline` or a day from the ledger's clock. Resident IDs and the household are checked as
- * intake checks them; nothing is written.
+ * An application drafted for `officer` to sign: a fresh envelope, the record as intake will
+ * rebuild it, the identity commitments intake will compute, and the ApplicationAuthorisation to
+ * sign, with `deadline` or a day from the ledger's clock. The commitments are what every client
+ * needs of the gateway, since only it holds the identity key: a client that builds its own records
+ * keeps its own envelope and signs with these. They are answered only to a caseworker over the
+ * jurisdiction, who could learn them by taking the application in anyway. Resident IDs and the
+ * household are checked as intake checks them; nothing is written.
  */
 export async function draftApplication(ctx: Pick<IntakeContext, "chain" | "identityKey">, officer: string, input: ApplicationInput, deadline?: bigint): Promise<ApplicationDraft> {
-  householdCommitments(ctx.identityKey, input.applicant, input.household);
+  const commitments = householdCommitments(ctx.identityKey, input.applicant, input.household);
+  const identities = identitiesHash(commitments.applicant, commitments.household);
   const envelope = newApplicationEnvelope();
   const record = applicationRecord(input, envelope, officer);
   // The ledger's clock judges the deadline; a chain that does not answer leaves this one's.
   const until = deadline ?? BigInt((await ctx.chain.now().catch(() => Math.floor(Date.now() / 1000))) + DRAFT_DEADLINE_S);
-  const message = applicationAuthorisation(input, record, until);
+  const message = applicationAuthorisation(input, record, identities, until);
   return {
     envelope,
     record,
     recordHash: message.recordHash,
+    commitments,
+    identities,
     deadline: until.toString(),
     domain: jsonSafe(decisionDomain(ctx.chain.chainId, ctx.chain.cases.target as string)),
     types: APPLICATION_TYPES,
@@ -178,13 +192,16 @@ function compactSignature(signature: string): { r: string; vs: string } {
 }
 
 /** The ledger's refusals of an application in words the caseworker can act on; other errors as they are. */
-function explainRefusal(error: unknown, application: { officer: string; hash: string; deadline: bigint; household: string[] }): unknown {
+function explainRefusal(error: unknown, application: { officer: string; hash: string; identities: string; deadline: bigint; household: string[] }): unknown {
   if (!(error instanceof AidtrailError)) return error;
   if (error.code === "LEDGER_APPLICATION_SIGNATURE_INVALID") {
     return new AidtrailError(
       error.code,
-      `the signature does not match the application as sent: it is not ${application.officer}'s (the caseworker signed in) signature of an ApplicationAuthorisation of this case id, programme, area, jurisdiction, deadline and the hash of the record built from these fields and envelope (${application.hash})`,
-      { field: "signature", hint: "sign, with the key you signed in with, the typed data POST /v1/cases/draft answers for these fields, and send the fields, envelope and deadline unchanged" },
+      `the signature does not match the application as sent: it is not ${application.officer}'s (the caseworker signed in) signature of an ApplicationAuthorisation of this case id, programme, area, jurisdiction, deadline, the hash of the record built from these fields and envelope (${application.hash}) and the identities of the applicant and household members in the order sent (${application.identities})`,
+      {
+        field: "signature",
+        hint: "sign, with the key you signed in with, the typed data POST /v1/cases/draft answers for these fields (or, in your own envelope, its commitments), and send the fields, household order, envelope and deadline unchanged",
+      },
     );
   }
   if (error.code === "LEDGER_APPLICATION_EXPIRED") {

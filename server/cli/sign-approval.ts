@@ -36,12 +36,12 @@ export const signApprovalCommand = () =>
     .addOption(keystoreOption())
     .option("--reject", "sign a rejection instead of an approval")
     .option("--amount <fen>", "the monthly amount granted, in fen (approval stage)", whole("--amount"))
-    .option("--household-size <n>", "the household size the amount is for (approval stage)", whole("--household-size"))
+    .option("--household-size <n>", "the household size the amount is for (approval stage); the case's own, as the ledger holds it, if left out, and refused if another", whole("--household-size"))
     .option("--hours <n>", "how long the signature stays valid", whole("--hours"), "72")
     .option("--yes", "sign without asking (for scripts; the summary is still printed)")
     .addHelpText(
       "after",
-      "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.approver-pass npx aidtrail sign-approval 0x3f…9a --gateway http://127.0.0.1:8080 --keystore approver.json --amount 120000 --household-size 3\n",
+      "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.approver-pass npx aidtrail sign-approval 0x3f…9a --gateway http://127.0.0.1:8080 --keystore approver.json --amount 120000\n",
     )
     .action(
       run(async (caseId: string, options: { gateway: string; keystore: string; reject?: boolean; amount?: string; householdSize?: string; hours: string; yes?: boolean }) => {

@@ -63,15 +63,15 @@ export function openApiDocument(version: string) {
       "/v1/cases/draft": {
         post: {
           summary:
-            "Draft an application for the signed-in caseworker to sign, for clients that do not build records: a fresh envelope (case id, record id, time, salt), the record built from the fields in it, its hash, and the EIP-712 ApplicationAuthorisation (domain, types, primaryType, message) with `deadline` or a day from the ledger's clock; resident IDs and the household checked; nothing is written",
+            "Draft an application for the signed-in caseworker to sign: a fresh envelope (case id, record id, time, salt), the record built from the fields in it, its hash, the identity commitments of the applicant and of each household member in the order sent (`commitments`) and their hash (`identities`), and the EIP-712 ApplicationAuthorisation (domain, types, primaryType, message) with `deadline` or a day from the ledger's clock; resident IDs and the household checked; nothing is written. Every client needs the commitments of the gateway, which alone holds the identity key: a client may sign the draft as it is (sending its envelope), or keep its own envelope and record and take only `commitments` (or `identities`) for the `identities` it signs; the members' order is the order signed",
           requestBody: { required: true, content: json(applicationDraftRequest) },
-          responses: { "200": { description: "envelope, record, recordHash, deadline, domain, types, primaryType, message" }, ...errors },
+          responses: { "200": { description: "envelope, record, recordHash, commitments (applicant, household), identities, deadline, domain, types, primaryType, message" }, ...errors },
         },
       },
       "/v1/cases": {
         post: {
           summary:
-            "Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, deadline), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS)",
+            "Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS)",
           requestBody: { required: true, content: json(applicationRequest) },
           responses: { "201": { description: "caseId, receipt (code and QR payload, given once), recordId, recordHash, leafIndex, ledger state" }, ...errors },
         },
@@ -85,7 +85,8 @@ export function openApiDocument(version: string) {
       },
       "/v1/cases/{caseId}/approval-request": {
         get: {
-          summary: "The exact EIP-712 payload officers sign for the case's next review or approval",
+          summary:
+            "The exact EIP-712 payload officers sign for the case's next review or approval. An approval's household size is the ledger's for the case (1 + the members at intake, changed by revisions) unless given; another is refused (APPROVAL_HOUSEHOLD_SIZE_MISMATCH) before anyone signs",
           parameters: ["caseId", "approve", "amount", "householdSize", "hours"].map((name) => ({ name, in: name === "caseId" ? "path" : "query", required: name === "caseId", schema: { type: "string" } })),
           responses: { "200": { description: "domain, types, message, digest, role, threshold" }, ...errors },
         },

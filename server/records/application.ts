@@ -60,14 +60,20 @@ export function applicationRecord(input: ApplicationInput, envelope: Application
   });
 }
 
-/** What the caseworker signs for `record` (built by applicationRecord from `input`), valid on the ledger until `deadline` (seconds). */
-export function applicationAuthorisation(input: Pick<ApplicationInput, "programme" | "area" | "jurisdiction">, record: AidRecord, deadline: bigint): ApplicationAuthorisation {
+/**
+ * What the caseworker signs for `record` (built by applicationRecord from `input`), valid on the
+ * ledger until `deadline` (seconds): `identities` is identitiesHash of the applicant's and each
+ * member's commitment in the record's order, which only the gateway can compute (it holds the
+ * identity key) and `POST /v1/cases/draft` answers.
+ */
+export function applicationAuthorisation(input: Pick<ApplicationInput, "programme" | "area" | "jurisdiction">, record: AidRecord, identities: string, deadline: bigint): ApplicationAuthorisation {
   return {
     caseId: record.caseId!,
     programme: PROGRAMMES[input.programme],
     area: AREAS[input.area],
     jurisdiction: BigInt(input.jurisdiction),
     recordHash: hexlify(recordHash(record)),
+    identities,
     deadline,
   };
 }

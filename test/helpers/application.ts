@@ -1,27 +1,41 @@
 import type { BaseWallet } from "ethers";
 import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationEnvelope, type ApplicationInput } from "../../server/records/application.ts";
-import { APPLICATION_TYPES, decisionDomain } from "../../server/verify/decision.ts";
+import { identityCommitment } from "../../server/records/identity.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../../server/verify/decision.ts";
 
-/** Where a caseworker's authorisation is valid: the chain and the CaseRegistry (see decisionDomain). */
-export interface RegistryDomain {
-  chainId: bigint | number | string;
-  registry: string;
+/** The gateway an application is signed for: its chain and CaseRegistry (see decisionDomain), and the identity key it computes commitments with. */
+export interface IntakeGateway {
+  deployment: { chainId: bigint | number | string; contracts: { caseRegistry: string } };
+  env: { AIDTRAIL_IDENTITY_KEY: string };
+}
+
+/**
+ * The `identities` of an application of `applicant` and `household`, as `at` computes them: the
+ * hash of each person's keyed commitment, the applicant first, the members in the order given.
+ */
+export function identitiesOf(at: Pick<IntakeGateway, "env">, applicant: { residentId: string }, household: readonly { residentId: string }[]): string {
+  const key = Buffer.from(at.env.AIDTRAIL_IDENTITY_KEY, "base64");
+  return identitiesHash(identityCommitment(key, applicant.residentId), household.map((member) => identityCommitment(key, member.residentId)));
 }
 
 /**
  * The body of `POST /v1/cases` for `fields`: the record built in a fresh envelope (or `envelope`)
  * with `caseworker` as its intake officer (or `officer`, to play one who signs another's), and
  * their signature of its ApplicationAuthorisation until `deadline`, as a client that builds
- * records sends it.
+ * records sends it, having had the commitments of the gateway (computed here with its key). A test
+ * may sign other `identities` (another household's, or any value where the gateway refuses the
+ * resident IDs before it looks at the signature).
  */
 export async function signedApplication(
   fields: ApplicationInput,
   caseworker: BaseWallet,
-  domain: RegistryDomain,
+  at: IntakeGateway,
   deadline: bigint,
-  { envelope = newApplicationEnvelope(), officer = caseworker.address }: { envelope?: ApplicationEnvelope; officer?: string } = {},
+  { envelope = newApplicationEnvelope(), officer = caseworker.address, identities }: { envelope?: ApplicationEnvelope; officer?: string; identities?: string } = {},
 ) {
   const record = applicationRecord(fields, envelope, officer);
-  const signature = await caseworker.signTypedData(decisionDomain(BigInt(domain.chainId), domain.registry), APPLICATION_TYPES, applicationAuthorisation(fields, record, deadline));
+  const signed = identities ?? identitiesOf(at, fields.applicant, fields.household);
+  const domain = decisionDomain(BigInt(at.deployment.chainId), at.deployment.contracts.caseRegistry);
+  const signature = await caseworker.signTypedData(domain, APPLICATION_TYPES, applicationAuthorisation(fields, record, signed, deadline));
   return { ...fields, envelope, deadline: deadline.toString(), signature };
 }

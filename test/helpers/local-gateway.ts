@@ -156,7 +156,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     };
     // A deadline by the chain's clock, which tests move on.
     const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 3600);
-    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { chainId: deployment.chainId, registry: deployment.contracts.caseRegistry }, deadline);
+    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { deployment, env }, deadline);
     const response = await request(gateway.url)
       .post("/v1/cases")
       .set("authorization", await signIn(DEV_KEYS.caseworker))
@@ -191,8 +191,9 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
 
   /**
    * Reviews, approves (two county approvers) and activates a case through the gateway's own
-   * routes, with officers who sign their decisions (the seeded ones unless given), and the
-   * activation signed by the caseworker; the notice period is passed by moving the clock.
+   * routes, with officers who sign their decisions (the seeded ones unless given), the approval for
+   * the household the ledger holds, and the activation signed by the caseworker; the notice period
+   * is passed by moving the clock.
    */
   async function activate(caseId: string, amount: bigint, officers: { reviewer: Wallet; approvers: Wallet[] } = OFFICERS) {
     const tokenOf = async (w: Wallet) => signIn(w.privateKey);
@@ -204,7 +205,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
       if (relayed.status !== 201) throw new Error(`approval not relayed: ${JSON.stringify(relayed.body)}`);
     };
     await decide([officers.reviewer], "");
-    await decide(officers.approvers, `?amount=${amount}&householdSize=2`);
+    await decide(officers.approvers, `?amount=${amount}`);
     await provider.send("evm_increaseTime", [7 * 24 * 3600]);
     await provider.send("evm_mine", []);
     const activated = await signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Anchorer } from "../../anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, draftApplication, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
-import { approvalRequest, describeDecision, submitApprovals } from "../../cases/approvals.ts";
+import { approvalRequest, checkDecisionTerms, describeDecision, submitApprovals } from "../../cases/approvals.ts";
 import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { householdChange } from "../../cases/revision.ts";
@@ -268,10 +268,13 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       const q = req.query as Record<string, string | undefined>;
       const hours = Number(q.hours ?? 72);
       if (!(hours > 0 && hours <= 24 * 30)) throw new RequestError("REQUEST_INVALID", "hours must be from 1 to 720", 400, { field: "hours" });
+      if (q.householdSize !== undefined && !/^\d{1,3}$/.test(q.householdSize)) {
+        throw new RequestError("REQUEST_INVALID", "householdSize must be a whole number of people, or left out for the ledger's", 400, { field: "householdSize" });
+      }
       const request = await approvalRequest(ctx, await caseOf(req), {
         approve: q.approve !== "false",
         amount: BigInt(/^\d+$/.test(q.amount ?? "") ? q.amount! : "0"),
-        householdSize: Number(/^\d+$/.test(q.householdSize ?? "") ? q.householdSize : 0),
+        householdSize: q.householdSize === undefined ? undefined : Number(q.householdSize),
         // The chain's clock decides whether a deadline passed, so the deadline is set by it too.
         deadline: BigInt((await ctx.chain.now()) + hours * 3600),
       });
@@ -284,6 +287,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     if (req.body.decision.caseId !== entry.caseId) {
       throw new RequestError("REQUEST_INVALID", "decision.caseId is not the case in the path", 400, { field: "decision.caseId" });
     }
+    await checkDecisionTerms(ctx, entry, req.body.decision);
     const collected = await submitApprovals(ctx, entry, await describeDecision(ctx, entry, req.body.decision), req.body.signatures);
     res.status(collected.state === "relayed" ? 201 : 202).json(collected);
   });
