@@ -10,15 +10,19 @@ export function periodAt(timestamp: number): number {
   return cst.getUTCFullYear() * 100 + cst.getUTCMonth() + 1;
 }
 
-/** The first second of the month after `period`, in China Standard Time. */
-export function endOf(period: number): number {
-  const year = Math.floor(period / 100);
-  const month = period % 100;
-  return Date.UTC(year, month, 1) / 1000 - CST_OFFSET_S;
+/** The first second of month `period`, in China Standard Time. */
+export function startOf(period: number): number {
+  return Date.UTC(Math.floor(period / 100), (period % 100) - 1, 1) / 1000 - CST_OFFSET_S;
 }
 
-/** The month after `period`. */
-export const nextPeriod = (period: number): number => (period % 100 === 12 ? period + 89 : period + 1);
+/** `period` moved by `months` (negative for earlier). */
+export function addMonths(period: number, months: number): number {
+  const index = Math.floor(period / 100) * 12 + (period % 100) - 1 + months;
+  return Math.floor(index / 12) * 100 + (index % 12) + 1;
+}
+
+/** The first second of the month after `period`: a case whose notice ended before it is entitled to `period`. */
+export const endOf = (period: number): number => startOf(addMonths(period, 1));
 
 /** YYYYMM for months of the years the ledger takes (2000 to 2999). */
 export const isPeriod = (period: number): boolean => Number.isInteger(period) && period % 100 >= 1 && period % 100 <= 12 && period >= 200001 && period <= 299912;

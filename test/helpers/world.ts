@@ -1,5 +1,6 @@
 import { hexlify, randomBytes, Signature, type Signer } from "ethers";
 import { network } from "hardhat";
+import * as periods from "../../server/funds/periods.ts";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../../server/verify/decision.ts";
 import { deployAidtrail } from "../../server/chain/deploy.ts";
@@ -25,30 +26,16 @@ export const STANDARD = { dibaoUrban: 120_000n, dibaoRural: 90_000n, temporary: 
 
 export const DAY = 24 * 60 * 60;
 
-/** China Standard Time, the clock payout periods are months of (contracts/funds/Periods.sol). */
-const CST = 8 * 60 * 60;
+export { addMonths } from "../../server/funds/periods.ts";
 
 /** The month `YYYYMM`, in China Standard Time, that `timestamp` (seconds) falls in. */
-export function periodAt(timestamp: bigint | number): number {
-  const d = new Date((Number(timestamp) + CST) * 1000);
-  return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1;
-}
+export const periodAt = (timestamp: bigint | number): number => periods.periodAt(Number(timestamp));
 
-/** The first second of month `period` in China Standard Time. */
-export function startOf(period: number): bigint {
-  return BigInt(Date.UTC(Math.floor(period / 100), (period % 100) - 1, 1) / 1000 - CST);
-}
+/** The first second of month `period` (China Standard Time), as the chain's clock counts: see server/funds/periods.ts. */
+export const startOf = (period: number): bigint => BigInt(periods.startOf(period));
 
 /** The first second of the month after `period`: a case whose notice ended before it is entitled to `period`. */
-export function endOf(period: number): bigint {
-  return startOf(addMonths(period, 1));
-}
-
-/** `period` moved by `months` (negative for earlier). */
-export function addMonths(period: number, months: number): number {
-  const index = Math.floor(period / 100) * 12 + (period % 100) - 1 + months;
-  return Math.floor(index / 12) * 100 + (index % 12) + 1;
-}
+export const endOf = (period: number): bigint => BigInt(periods.endOf(period));
 
 export async function buildWorld() {
   const connection = await network.create();
