@@ -166,10 +166,11 @@ describe("the operator account alone", () => {
   it("cannot reverse a payout", async () => {
     const { caseId } = await w.activeCase();
     await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
+    // Checked over the jurisdiction of the allocation the payout drew from.
     await expectRevert(w.contracts.funds.connect(w.who.logOperator).reversePayout(county, caseId, JAN, 100n, hash()), "AccessOutsideJurisdiction", [
       w.who.logOperator.address,
       roleId("FINANCE_OFFICER"),
-      J.townshipA1,
+      J.countyA,
     ]);
   });
 
@@ -183,11 +184,11 @@ describe("the operator account alone", () => {
     ]);
   });
 
-  it("records a citizen's acknowledgement, which moves no money", async () => {
+  it("cannot record a citizen's acknowledgement: a relayer attests nothing", async () => {
     const { caseId } = await w.activeCase();
     await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
-    await (await w.contracts.funds.connect(w.who.logOperator).recordAcknowledgement(caseId, JAN, hash())).wait();
-    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n - 100n);
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).recordAcknowledgement(caseId, JAN, hash()), "FundUnauthorized", [w.who.logOperator.address]);
+    await (await w.contracts.funds.connect(w.who.caseworker).recordAcknowledgement(caseId, JAN, hash())).wait();
   });
 });
 
@@ -413,6 +414,20 @@ describe("money rules: the period", () => {
     expect((await payout(february.caseId, FEB)).state).toBe(PayoutState.Paid);
   });
 
+  it("pays a case resumed after a suspension from the month it resumed: the months it was suspended are not paid back", async () => {
+    const { caseId } = await w.activeCase();
+    const f = w.contracts.funds.connect(w.who.finance);
+    await (await f.pay(county, caseId, JAN, 150_000n)).wait();
+    await (await w.contracts.cases.connect(w.who.approver1).suspend(caseId, hash())).wait();
+    await w.moveTo(MAR);
+    await (await w.contracts.cases.connect(w.who.approver1).resume(caseId, hash())).wait();
+    const [terms] = await w.contracts.cases.getCase(caseId);
+    expect(terms.noticeEnd).toBe(await w.time());
+    await expectRevert(f.pay(county, caseId, FEB, 150_000n), "PayoutBeforeEntitlement", [caseId, FEB, terms.noticeEnd]);
+    await expectRevert(f.payBatch(county, FEB, [{ caseId, amount: 150_000n }]), "PayoutBeforeEntitlement", [caseId, FEB, terms.noticeEnd]);
+    await (await f.pay(county, caseId, MAR, 150_000n)).wait();
+  });
+
   it("refuses a month before the case's entitlement in a batch, all or none", async () => {
     const { caseId } = await w.activeCase();
     const march = await approveAt(await reviewedCase(), endOf(FEB) - BigInt(7 * DAY));
@@ -513,6 +528,22 @@ describe("money rules: no standard", () => {
     await (await w.contracts.standards.setStandard(J.otherProvince, Programme.Dibao, Area.Urban, 50_000n, startOf(JAN))).wait();
     await expectRevert(f.pay(central, caseId, JAN, 150_000n), "PayoutAboveStandard", [caseId, 150_000n, 100_000n]);
     await (await f.pay(central, caseId, JAN, 100_000n)).wait();
+  });
+});
+
+describe("reversals after a transfer", () => {
+  it("are the paying county's finance officer's: the allocation's, not the case's new county's", async () => {
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 150_000n)).wait();
+    await (await w.contracts.access.grantScopedRole(roleId("APPROVER"), w.who.spare1.address, J.city)).wait();
+    await (await w.contracts.cases.connect(w.who.spare1).transferCase(caseId, J.townshipB1, hash())).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.financeB).reversePayout(county, caseId, JAN, 150_000n, hash()), "AccessOutsideJurisdiction", [
+      w.who.financeB.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyA,
+    ]);
+    await (await w.contracts.funds.connect(w.who.finance).reversePayout(county, caseId, JAN, 150_000n, hash())).wait();
+    expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n);
   });
 });
 

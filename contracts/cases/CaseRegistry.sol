@@ -259,6 +259,9 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         CaseData storage c = _existing(caseId);
         access.checkRole(Roles.APPROVER, msg.sender, c.jurisdiction);
         _requireStatus(caseId, c.status, CaseStatus.Suspended);
+        // A resumed case is entitled from the month it resumed: the months it was suspended, and
+        // any left unpaid before, are not paid back (payouts compare their month with this time).
+        c.noticeEnd = uint40(_time());
         _transition(caseId, c, CaseStatus.Active, evidenceHash);
     }
 

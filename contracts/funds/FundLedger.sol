@@ -179,8 +179,6 @@ contract FundLedger is IFundLedger {
     function reversePayout(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount, bytes32 reasonHash)
         external
     {
-        PayoutTerms memory terms = cases.payoutTerms(caseId);
-        access.checkRole(Roles.FINANCE_OFFICER, msg.sender, terms.jurisdiction);
         (uint256 group, uint256 shift) = _slotOf(period);
         bytes32 key = _key(caseId, group);
         uint256 cells = _payouts[key];
@@ -188,6 +186,9 @@ contract FundLedger is IFundLedger {
         if (state != PayoutState.Paid) revert PayoutNotOutstanding(caseId, period, state);
         (uint64 paidFrom, uint64 paidAmount) = _paymentIn(cells, shift);
         if (allocationId != paidFrom || amount != paidAmount) revert PayoutReversalMismatch(caseId, period, paidFrom, paidAmount);
+        // Over the funds credited, not the case: a case transferred since stays paid from, and
+        // reversed to, the allocation of the county that paid it.
+        access.checkRole(Roles.FINANCE_OFFICER, msg.sender, _allocations[paidFrom].jurisdiction);
         _payouts[key] = _withState(cells, shift, PayoutState.Reversed);
         _allocations[paidFrom].unspent += paidAmount;
         emit PayoutReversed(caseId, period, paidFrom, paidAmount, reasonHash, msg.sender);
@@ -196,10 +197,8 @@ contract FundLedger is IFundLedger {
     /// @inheritdoc IFundLedger
     function recordAcknowledgement(bytes32 caseId, uint32 period, bytes32 acknowledgementHash) external {
         uint64 jurisdiction = cases.payoutTerms(caseId).jurisdiction;
-        if (
-            !access.hasScopedRole(Roles.CASEWORKER, msg.sender, jurisdiction)
-                && !access.hasScopedRole(Roles.LOG_OPERATOR, msg.sender, jurisdiction)
-        ) revert FundUnauthorized(msg.sender);
+        // The caseworker's own word: the gateway's operator account, a relayer, attests nothing.
+        if (!access.hasScopedRole(Roles.CASEWORKER, msg.sender, jurisdiction)) revert FundUnauthorized(msg.sender);
         (uint256 group, uint256 shift) = _slotOf(period);
         PayoutState state = _stateIn(_payouts[_key(caseId, group)], shift);
         if (state != PayoutState.Paid && state != PayoutState.Settled) revert PayoutNotMade(caseId, period, state);

@@ -55,9 +55,10 @@ interface IFundLedger {
     error AllocationJurisdictionUnknown(uint64 jurisdiction);
     error PayoutBatchEmpty();
     error PayoutCaseNotActive(bytes32 caseId, CaseStatus status);
-    /// @dev A case is paid from the month its public notice ended, `noticeEnd` (back pay to that
-    /// month is allowed; the delay of activation is the office's, not the household's), not before.
-    error PayoutBeforeEntitlement(bytes32 caseId, uint32 period, uint40 noticeEnd);
+    /// @dev A case is paid from the month its public notice ended (back pay to that month is
+    /// allowed; the delay of activation is the office's, not the household's), or, once resumed
+    /// after a suspension, from the month it resumed; `entitledFrom` is that time.
+    error PayoutBeforeEntitlement(bytes32 caseId, uint32 period, uint40 entitledFrom);
     /// @dev A payout is positive and at most `limit`: the case's approved amount (and never above 2^38 - 1 fen).
     error PayoutAboveApproved(bytes32 caseId, uint64 amount, uint64 limit);
     /// @dev A payout is at most the standard in force for its period times the household size, `cap`.
@@ -154,13 +155,13 @@ interface IFundLedger {
     /**
      * @notice Reverses an unsettled payout (the payment channel returned it), crediting the
      * allocation it drew from with what it paid; the period may then be paid again. Requirements:
-     * finance officer over the case; payout outstanding; `allocationId` and `amount` those the
-     * ledger recorded for the payout.
+     * finance officer over the jurisdiction of the allocation the payout drew from; payout
+     * outstanding; `allocationId` and `amount` those the ledger recorded for the payout.
      */
     function reversePayout(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount, bytes32 reasonHash)
         external;
 
-    /// @notice Records a citizen's acknowledgement of receipt. Requirements: caseworker or log operator over the case.
+    /// @notice Records a citizen's acknowledgement of receipt. Requirements: caseworker over the case.
     function recordAcknowledgement(bytes32 caseId, uint32 period, bytes32 acknowledgementHash) external;
 
     function allocation(uint64 allocationId) external view returns (Allocation memory);
