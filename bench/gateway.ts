@@ -323,7 +323,7 @@ const intakeRequests: autocannon.Options = {
   ],
 };
 if (BLOCK_PERIOD > 0) {
-  // A permissioned chain sets its block gas limit for the load it carries (see the README's Gas).
+  // A permissioned chain sets its block gas limit for the load it carries (see docs/contracts.md, Gas).
   await local.provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
   await local.provider.send("evm_setAutomine", [false]);
   await local.provider.send("evm_setIntervalMining", [BLOCK_PERIOD * 1000]);

@@ -42,7 +42,7 @@ export class ConfigError extends AidtrailError {
   override name = "ConfigError";
   constructor(readonly problems: ConfigProblem[]) {
     super("CONFIG_INVALID", `the gateway configuration is invalid:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`, {
-      hint: "set the variables named above (see README, Configuration) and start again",
+      hint: "set the variables named above (see docs/gateway.md, Configuration) and start again",
     });
   }
 }

@@ -1,4 +1,4 @@
-/** The gateway's entry point: `npm run gateway`, configured by environment (README, Configuration). */
+/** The gateway's entry point: `npm run gateway`, configured by environment (docs/gateway.md, Configuration). */
 import { loadConfig } from "./config.ts";
 import { startGateway } from "./gateway.ts";
 import { createLogger } from "./logger.ts";

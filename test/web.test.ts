@@ -10,7 +10,7 @@ import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
-/** Where the browser tests leave their screenshots (README, Tests). */
+/** Where the browser tests leave their screenshots (docs/testing.md). */
 const SCREENSHOTS = "test-results/screenshots";
 const CHROMIUM = "/usr/bin/chromium";
 /** The month paid: the chain's, once the case is active. */
