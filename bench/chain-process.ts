@@ -5,9 +5,9 @@
  *
  * The simulator (EDR) is served through the small HTTP front end below rather than Hardhat's own
  * (`network.createServer`): Hardhat 3.0's reads a request body by pushing it into an array one byte
- * at a time, 12 ms of the chain's CPU for each 40 KB request, which a batch of 100 applications is
- * (its dry run, then its transaction): a quarter of a millisecond a case spent in a loop that a
- * permissioned chain's node (Besu's, in Java) does not have, on the cores the gateway is measured on.
+ * at a time, which for the requests a batch of applications makes (its dry run, then its
+ * transaction) spent the chain's CPU in a loop that a permissioned chain's node (Besu's, in Java)
+ * does not have, on the cores the gateway is measured on (docs/performance.md).
  */
 import { createServer } from "node:http";
 import { network } from "hardhat";

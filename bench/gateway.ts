@@ -69,14 +69,15 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 /** The value below which a fraction `q` of `values` lies. */
 const quantile = (values: number[], q: number) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 /**
- * Cases offered at `rate` a second for `seconds`, each sent when it falls due, a thousandth of a
- * second apart at 1,000 a second, whatever the answers' pace (an open loop, as offices bring cases
+ * Cases offered at `rate` a second for `seconds`, each sent when it falls due, evenly spaced,
+ * whatever the answers' pace (an open loop, as offices bring cases
  * whether or not the last was answered), on up to `connections` kept-alive connections; resolves
  * once every case sent is answered. autocannon's rate is each connection's own timer, which under
- * this load fell behind by 2.7%, and it starts every connection's second at the same moment, so
- * that the cases of a second arrive together. The requests are written whole, made before the run,
- * on plain sockets, and only the status and length of an answer are read: node:http's client took
- * 240 to 270 µs of this process's CPU a case, on the two cores the gateway and the chain are measured on.
+ * this load fell behind, and it starts every connection's second at the same moment, so that the
+ * cases of a second arrive together. The requests are written whole, made before the run, on plain
+ * sockets, and only the status and length of an answer are read: node:http's client took about
+ * twice the CPU a case, on the two cores the gateway and the chain are measured on
+ * (docs/performance.md).
  */
 const offered = async (rate: number, seconds: number, connections: number, requests: Buffer[], onResponse: OnResponse): Promise<Result> => {
   const { hostname, port } = new URL(url);
@@ -203,17 +204,17 @@ const helloServer = hello.listen(0, "127.0.0.1");
 await new Promise((r) => helloServer.once("listening", r));
 const helloUrl = `http://127.0.0.1:${(helloServer.address() as { port: number }).port}/`;
 // Each measured run follows an unmeasured one of WARM_UP seconds on the same route: the first
-// seconds of a process run cold (the JIT, LevelDB's block cache), at 10^6 records 200 µs of the
-// gateway's CPU a proof lookup against 146 once warm.
+// seconds of a process run cold (the JIT, LevelDB's block cache), and a proof lookup costs the
+// gateway markedly more CPU then than once warm.
 const WARM_UP = 3;
 const warmUp = (options: autocannon.Options) => run({ ...options, duration: WARM_UP });
 await warmUp({ url: helloUrl });
 
 // The chain, the gateway and the load generator each run as a process of their own, as in
 // production (the chain on its own machines there). The simulator's allocator (mimalloc) keeps the
-// memory it frees rather than handing it back to the system every 10 ms: mining 1,000 applications
-// then took 154 to 163 ms of its CPU, against 221 to 228, most of the difference the system zeroing
-// the same pages again as they were asked for.
+// memory it frees rather than handing it back to the system on a timer: mining applications then
+// took it less CPU, most of the difference the system zeroing the same pages again as they were
+// asked for (docs/performance.md).
 const chainProcess = spawn(process.execPath, ["--import", "tsx", "bench/chain-process.ts"], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, MIMALLOC_PURGE_DELAY: "-1" } });
 const { rpcUrl } = await new Promise<{ rpcUrl: string }>((resolve, reject) => {
   chainProcess.stdout!.once("data", (line: Buffer) => resolve(JSON.parse(line.toString())));
@@ -336,7 +337,8 @@ if (BLOCK_PERIOD > 0) {
 const ledgerCount = { block: await local.provider.getBlockNumber(), cases: 0 };
 const caseSubmitted = local.contracts.cases.interface.getEvent("CaseSubmitted").topicHash;
 // Through the gateway's provider: ethers' own decodes each answer to text in JavaScript, which for
-// the logs read while intake is measured took this process, the load generator, 0.2 ms of CPU a case.
+// the logs read while intake is measured cost this process, the load generator, a share of its CPU a
+// case that it needs for sending.
 const logReader = new NodeJsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
 const countNewBlocks = async () => {
   const latest = await local.provider.getBlockNumber();
@@ -396,8 +398,8 @@ const ledgerRun = async (load: (onResponse: OnResponse) => Promise<Result>, answ
 /**
  * The mean of the answers in each whole second of a run of `seconds`, leaving out the first two
  * (connections opening) and the last, whose answers the run's end cuts off.
- * autocannon's own mean counts every second and none of the answers still to come when it stops:
- * in one run, answering 1,000 cases a second with p99 844 ms, it counted 29,505 of 30,000.
+ * autocannon's own mean counts every second and none of the answers still to come when it stops,
+ * so it undercounts a run that answered every case (docs/performance.md).
  */
 const steadyRate = (answeredIn: number[], seconds: number) => {
   const perSecond = Array.from({ length: seconds }, () => 0);

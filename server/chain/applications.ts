@@ -12,8 +12,9 @@ const HEAD_WORDS = APPLICATION_FIELDS.length;
  * dynamic tuple, so the call is its selector, the array's offset and length, an offset for each
  * application (from the word after the length), then each application: its head (the household's
  * slot holding the offset of its tail, from the application's start) and its household's length
- * and members. Encoded here because ethers' ABI coder took about 80 µs an application, and every
- * intake is encoded twice (its dry run, its transaction).
+ * and members. Encoded here, not by ethers' ABI coder, which cost the gateway more CPU than the
+ * rest of an intake's encoding (docs/performance.md), and every intake is encoded twice (its dry
+ * run, its transaction).
  *
  * Each application is given as the outbox keeps submitApplication's arguments, the struct's
  * fields in order (APPLICATION_FIELDS); numbers may be decimal strings.

@@ -66,9 +66,9 @@ export class ChainClient {
 
   /** Connects and checks the endpoint serves the configured chain and the deployment's contracts are there. */
   static async connect(config: GatewayConfig): Promise<ChainClient> {
-    // ethers holds each call up to 10 ms by default to batch it with others; every intake makes
-    // two calls (role check, dry run) in sequence, so at 1 ms intake answers in 28 ms instead of 34
-    // and takes 529 cases/s instead of 451 on 16 connections.
+    // ethers holds each call a while by default to batch it with others; every intake makes two
+    // calls (role check, dry run) in sequence, so a shorter stall answers intake sooner and takes
+    // more cases a second (docs/performance.md).
     // A mined transaction is looked for every quarter second, not ethers' four: on a chain that mines
     // a block a second or two, an anchoring otherwise waited up to four seconds more for its receipt.
     const provider = new NodeJsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1, batchStallTime: 1, pollingInterval: 250 });
@@ -142,10 +142,8 @@ export class ChainClient {
 
   /**
    * Asks the ledger whether it would take an application the relayer will send, without sending
-   * it: CaseRegistry.checkApplications, which reads what submitApplications would write, a tenth
-   * of its gas (running submitApplications itself took the simulator 2.5 ms of CPU for a batch of
-   * 16 against 2.1). Intakes'
-   * dry runs made while IN_FLIGHT batches are in flight go together as one call (see coalesced);
+   * it: CaseRegistry.checkApplications, which reads what submitApplications would write and so
+   * costs the node less than running the submission itself. Intakes' dry runs made while IN_FLIGHT batches are in flight go together as one call (see coalesced);
    * when the ledger refuses the batch, each is asked again alone, so only the refused one fails,
    * with its own reason. Rejects with the node's error: a revert, or the node not answering.
    */
@@ -211,10 +209,9 @@ export class ChainClient {
    * no other transaction in flight bears on (the anchorer's: only it anchors its log, one
    * anchoring at a time). Its gas is estimated against the latest block, where ethers' send asks
    * about the pending one twice (the estimate, the nonce): the simulator answers that by running
-   * every transaction waiting to be mined, 110 to 140 ms of its CPU with 1,000 applications
-   * waiting and 300 to 400 ms with 2,000; with intake at 1,000 cases a second, the anchorer's 21
-   * anchorings of a 30 s run asked 43 such questions. A call the ledger would refuse throws from
-   * the estimate, with its reason.
+   * every transaction waiting to be mined, which under intake costs it more CPU the longer its
+   * queue (docs/performance.md). A call the ledger would refuse throws from the estimate, with its
+   * reason.
    */
   async transactAsOperator(call: { to: string; data: string }): Promise<MinedReceipt> {
     const gas = BigInt(await this.provider.send("eth_estimateGas", [{ from: this.operatorAddress, ...call }, "latest"]));

@@ -2,8 +2,9 @@ import { word } from "./abi-word.ts";
 
 /**
  * Multicall.multicall(bytes[]) calldata and its bytes[] answer (OpenZeppelin's Multicall, on
- * AidAccess): encoded here because ethers' ABI coder took about 45 µs of the gateway's CPU an
- * intake to put each batch of officers' role questions into one call and read the answers out.
+ * AidAccess): encoded here, not by ethers' ABI coder, whose cost to put each batch of officers'
+ * role questions into one call and read the answers out was a measurable share of an intake's
+ * CPU (docs/performance.md).
  */
 export function multicallData(selector: string, calls: readonly string[]): string {
   const bodies = calls.map((call) => {

@@ -13,9 +13,9 @@ export interface CallTransaction {
 /**
  * Signs a call and serialises it for eth_sendRawTransaction, with its hash: the same bytes as
  * ethers' Wallet.signTransaction (test/chain-calls.test.ts compares them), without its cost.
- * ethers turns the call data from hex to bytes one parseInt at a time, several times over: a
- * batch of 100 applications (19 KB of call data) took it 23 ms to sign, the gateway's largest
- * cost a case at hundreds of intakes a second. Here the data is converted once, by Buffer.
+ * ethers turns the call data from hex to bytes one parseInt at a time, several times over, which
+ * made signing a batch of applications the gateway's largest cost a case under intake
+ * (docs/performance.md). Here the data is converted once, by Buffer.
  */
 export function signCallTransaction(key: SigningKey, tx: CallTransaction): { raw: string; hash: string } {
   if (!/^0x[0-9a-fA-F]{40}$/.test(tx.to)) throw new TypeError(`not an address: ${tx.to}`);

@@ -183,10 +183,9 @@ export class RecordLog {
     if (!/^0x[0-9a-f]{64}$/.test(options.logId)) {
       throw new LogError("LOG_CONFIG_INVALID", `log id ${options.logId} is not 0x and 64 lower-case hex digits`, { field: "logId" });
     }
-    // A 64 MiB memtable (LevelDB's default is 4) flushes a sixteenth as often: at 10^6 records
-    // that is about 3% more appends a second, for at most 128 MiB of memory. A 64 MiB block cache
-    // (the default is 8) keeps more of the blocks proofs read decompressed: at 10^6 records a proof
-    // lookup through the gateway took 182 µs of its CPU instead of 224.
+    // A 64 MiB memtable (LevelDB's default is 4) flushes a sixteenth as often, for at most 128 MiB
+    // of memory; a 64 MiB block cache (the default is 8) keeps more of the blocks proofs read
+    // decompressed. Both were measured at 10^6 records (docs/performance.md).
     const db = new Level<string, Uint8Array>(path, { keyEncoding: "utf8", valueEncoding: "view", writeBufferSize: 64 * 2 ** 20, cacheSize: 64 * 2 ** 20 });
     await db.open();
     const storedId = await db.get(KEY.logId);
@@ -275,8 +274,8 @@ export class RecordLog {
     const outcomes: PromiseSettledResult<Appended[]>[] = [];
     const refuse = (i: number, reason: unknown) => (outcomes[i] = { status: "rejected", reason });
     const prepared = await Promise.allSettled(group);
-    // The stored revisions of every record in the group, in one read: a read per append, each
-    // a turn of the event loop under load, made a group of 16 wait about 10 ms.
+    // The stored revisions of every record in the group, in one read: a read per append is a
+    // turn of the event loop each, which under load held the whole group back.
     const ids = [...new Set(prepared.flatMap((p) => (p.status === "fulfilled" ? p.value.map(({ record }) => record.recordId) : [])))];
     const stored = await this.db.getMany(ids.map(KEY.revisions));
     /** The leaf indexes of each record's revisions as they will stand once this group is written; NaN until a joining revision has its leaf. */
