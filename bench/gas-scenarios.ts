@@ -64,8 +64,7 @@ export async function payrollWorld(w: World, count: number, progress: (done: num
   async function fund(year: number): Promise<bigint> {
     const known = allocations.get(year);
     if (known !== undefined) return known;
-    await (await central.appropriate(Programme.Dibao, year, J.nation, 10n ** 15n, hash())).wait();
-    await (await central.allocate(await w.contracts.funds.allocationCount(), J.countyA, 10n ** 14n, hash())).wait();
+    await (await central.allocate(await w.appropriate(Programme.Dibao, year, J.nation, 10n ** 15n), J.countyA, 10n ** 14n, hash())).wait();
     const county = await w.contracts.funds.allocationCount();
     allocations.set(year, county);
     allocationFirstUse ||= await gasOf(finance.pay(county, warm, await w.period(), 150_000n));

@@ -126,7 +126,11 @@ async function addCases(count: number): Promise<void> {
   const first = made;
   await setClock(monthStart(year, 1) + 3600);
   const months = Array.from({ length: 12 }, (_, m) => year * 100 + m + 1);
-  await sendAll(governance.address, [{ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("appropriate", [Programme.Dibao, year, COUNTY, 10n ** 15n, "0x" + "00".repeat(32)]) }]);
+  // The year's budget: proposed by the central finance officer, approved by the county's (two officers make an appropriation).
+  const terms = [Programme.Dibao, year, COUNTY, 10n ** 15n, "0x" + "00".repeat(32)] as const;
+  await sendAll(governance.address, [{ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("proposeAppropriation", [...terms]) }]);
+  const proposalId = await funds.appropriationProposalCount();
+  await sendAll(finance.address, [{ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("approveAppropriation", [proposalId, ...terms]) }]);
   const allocationId = await funds.allocationCount();
   const caseIds = Array.from({ length: count }, () => hexlify(randomBytes(32)));
   const records: AidRecord[] = [];

@@ -85,7 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       proofsRouter(log),
       authRouter(signIn, chain.access, config.signInLimitPerMinute),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs }, signIn),
-      fundsRouter({ chain, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
+      fundsRouter({ chain, indexer, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
       noticesRouter({ chain, log, state }),

@@ -39,6 +39,7 @@ const KEY = {
   block: "ix:block",
   byCase: (caseId: string, e: LedgerEvent) => `ix:c:${caseId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
   byAllocation: (allocationId: string, e: LedgerEvent) => `ix:a:${allocationId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
+  byProposal: (proposalId: string, e: LedgerEvent) => `ix:p:${pad(Number(proposalId))}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
 };
 
 /**
@@ -97,6 +98,8 @@ export class Indexer {
         // children's creation (under the parent too), and the payouts and reversals drawn on it.
         if (typeof args.allocationId === "string") entries[KEY.byAllocation(args.allocationId, event)] = event;
         if (name === "AllocationMade" && typeof args.parent === "string") entries[KEY.byAllocation(args.parent, event)] = event;
+        // An appropriation's proposal, its withdrawal or its making, under the proposal.
+        if (typeof args.proposalId === "string") entries[KEY.byProposal(args.proposalId, event)] = event;
       }
       await this.state.put({ ...entries, [KEY.block]: to });
       return [];
@@ -115,6 +118,11 @@ export class Indexer {
   /** The events of an allocation: its creation, its children's creation, the payouts and reversals drawn on it, in ledger order. Each names its actor. */
   async allocationEvents(allocationId: string): Promise<LedgerEvent[]> {
     return (await this.state.list<LedgerEvent>(`ix:a:${allocationId}:`)).map(([, e]) => e);
+  }
+
+  /** The events of every appropriation proposal (proposed, withdrawn, made), by proposal and then in ledger order. */
+  async proposalEvents(): Promise<LedgerEvent[]> {
+    return (await this.state.list<LedgerEvent>("ix:p:")).map(([, e]) => e);
   }
 
   start(intervalMs: number): void {

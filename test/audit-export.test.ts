@@ -105,7 +105,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     await local.gateway.anchorer.anchorOnce();
 
     periods.push(await local.currentPeriod());
-    await step("/v1/appropriations", { programme: "dibao", fiscalYear: Math.floor(periods[0]! / 100), jurisdiction: COUNTY, amount: "10000000", purpose: "县级低保资金" }, DEV_KEYS.finance);
+    await local.budget({ programme: "dibao", fiscalYear: Math.floor(periods[0]! / 100), jurisdiction: COUNTY, amount: "10000000", purpose: "县级低保资金" });
     for (let i = 0; i < 3; i++) {
       if (i > 0) periods.push(await local.nextMonth());
       const run = await local.payoutRun({ programme: "dibao", period: periods[i]!, allocationId: "1" });

@@ -173,6 +173,7 @@ describe("aidtrail sign-call, every step of a case and its money", () => {
       reviewer: await keystore("rv-steps", DEV_KEYS.reviewer),
       approvers: [await keystore("ap1-steps", DEV_KEYS.approver1), await keystore("ap2-steps", DEV_KEYS.approver2)],
       finance: await keystore("fo-steps", DEV_KEYS.finance),
+      checker: await keystore("bc-steps", DEV_KEYS.budgetChecker),
     };
     const step = (file: string, args: string[]) => aidtrail(["sign-call", ...args, "--gateway", url, "--keystore", file, "--yes"]);
     const decide = async () => {
@@ -203,9 +204,23 @@ describe("aidtrail sign-call, every step of a case and its money", () => {
     expect(await status()).toBe(CaseStatus.Active);
 
     const period = await local.currentPeriod();
-    const budget = await step(files.finance, ["appropriate", "--programme", "dibao", "--fiscal-year", String(Math.floor(period / 100)), "--jurisdiction", COUNTY, "--amount", "1000000", "--purpose", "县级配套"]);
-    expect(budget.code, budget.stderr).toBe(0);
+    // An appropriation by two officers: the finance officer proposes, the budget checker enters the same terms and approves.
+    const terms = ["--programme", "dibao", "--fiscal-year", String(Math.floor(period / 100)), "--jurisdiction", COUNTY];
+    const before = await local.contracts.funds.allocationCount();
+    const proposed = await step(files.finance, ["appropriate", ...terms, "--amount", "1000000", "--purpose", "县级配套"]);
+    expect(proposed.stdout).toContain(`PROPOSE an appropriation of 10,000.00 yuan for dibao`);
+    expect([proposed.code, proposed.stdout]).toEqual([0, expect.stringMatching(relayed)]);
+    expect(await local.contracts.funds.allocationCount()).toBe(before);
+    const proposal = String(await local.contracts.funds.appropriationProposalCount());
+    const misread = await step(files.checker, ["approve-appropriation", "--proposal", proposal, ...terms, "--amount", "10000000"]);
+    expect([misread.code, misread.stderr]).toEqual([2, expect.stringContaining(`AppropriationTermsMismatch(${proposal})`)]);
+    const selfApproved = await step(files.finance, ["approve-appropriation", "--proposal", proposal, ...terms, "--amount", "1000000"]);
+    expect([selfApproved.code, selfApproved.stderr]).toEqual([2, expect.stringContaining("AppropriationSelfApproval")]);
+    const approved = await step(files.checker, ["approve-appropriation", "--proposal", proposal, ...terms, "--amount", "1000000"]);
+    expect(approved.stdout).toContain(`APPROVE appropriation proposal ${proposal}: 10,000.00 yuan for dibao`);
+    expect([approved.code, approved.stdout]).toEqual([0, expect.stringMatching(relayed)]);
     const allocation = (await local.contracts.funds.allocationCount()).toString();
+    expect(allocation).toBe(String(before + 1n));
     const paid = await step(files.finance, ["pay", "--case", caseId, "--period", String(period), "--allocation", allocation, "--amount", "100000"]);
     expect(paid.stdout).toContain(`PAY 1,000.00 yuan to case ${caseId} for period ${period}, from allocation ${allocation}`);
     expect([paid.code, paid.stdout]).toEqual([0, expect.stringMatching(relayed)]);

@@ -64,9 +64,7 @@ beforeAll(async () => {
   YEAR = Math.floor((await w.period()) / 100) + 1;
   [JAN, FEB, MAR, APR, DEC] = [1, 2, 3, 4, 12].map((m) => YEAR * 100 + m) as [number, number, number, number, number];
   await w.moveTo(JAN, 3600);
-  const f = w.contracts.funds.connect(w.who.centralFinance);
-  await (await f.appropriate(Programme.Dibao, YEAR, J.nation, 10_000_000_000n, hash())).wait();
-  central = await w.contracts.funds.allocationCount();
+  central = await w.appropriate(Programme.Dibao, YEAR, J.nation, 10_000_000_000n);
   province = await newAllocation(central, J.province, 5_000_000_000n);
   county = await newAllocation(province, J.countyA, 1_000_000_000n);
   restore = await w.snapshot();
@@ -104,33 +102,161 @@ describe("appropriations and allocations", () => {
     await expectRevert(w.contracts.funds.connect(w.who.centralFinance).allocate(county, 440105777000n, 1n, hash()), "AllocationJurisdictionUnknown", [440105777000n]);
   });
 
-  it("lets only a finance officer over the giving jurisdiction allocate or appropriate", async () => {
+  it("lets only a finance officer over the giving jurisdiction allocate or propose an appropriation", async () => {
     await expectRevert(w.contracts.funds.connect(w.who.finance).allocate(province, J.countyA, 1n, hash()), "AccessOutsideJurisdiction", [
       w.who.finance.address,
       roleId("FINANCE_OFFICER"),
       J.province,
     ]);
-    await expectRevert(w.contracts.funds.connect(w.who.outsider).appropriate(0, YEAR, J.nation, 1n, hash()), "AccessOutsideJurisdiction", [
+    await expectRevert(w.contracts.funds.connect(w.who.outsider).proposeAppropriation(0, YEAR, J.nation, 1n, hash()), "AccessOutsideJurisdiction", [
       w.who.outsider.address,
       roleId("FINANCE_OFFICER"),
       J.nation,
     ]);
-    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).appropriate(0, YEAR, J.nation, 0n, hash()), "AllocationAmountZero");
+    await expectRevert(w.contracts.funds.connect(w.who.finance).proposeAppropriation(0, YEAR, J.countyB, 1n, hash()), "AccessOutsideJurisdiction", [
+      w.who.finance.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyB,
+    ]);
+    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).proposeAppropriation(0, YEAR, J.nation, 0n, hash()), "AllocationAmountZero");
+    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).proposeAppropriation(0, YEAR, 440105777000n, 1n, hash()), "AllocationJurisdictionUnknown", [440105777000n]);
     await expectRevert(w.contracts.funds.allocation(999n), "AllocationUnknown", [999n]);
     await expectRevert(w.contracts.funds.available(999n), "AllocationUnknown", [999n]);
   });
 
-  it("names the finance officer who appropriated or allocated", async () => {
+  it("names the finance officers who appropriated (maker and checker) or allocated", async () => {
     const f = w.contracts.funds;
     const [appropriated] = await f.queryFilter(f.filters.AppropriationMade(central));
     const [allocated] = await f.queryFilter(f.filters.AllocationMade(county));
-    expect([appropriated!.args.actor, allocated!.args.actor]).toEqual([w.who.centralFinance.address, w.who.centralFinance.address]);
+    expect([appropriated!.args.proposer, appropriated!.args.actor, allocated!.args.actor]).toEqual([
+      w.who.centralFinance.address,
+      w.who.centralChecker.address,
+      w.who.centralFinance.address,
+    ]);
+  });
+});
+
+describe("appropriations: no single key creates money", () => {
+  const terms = (amount = 5_000_000n, purposeHash = "0x" + "ab".repeat(32)) => [Programme.Dibao, YEAR, J.countyA, amount, purposeHash] as const;
+
+  async function propose(maker = w.who.finance, amount?: bigint) {
+    const t = terms(amount);
+    await (await w.contracts.funds.connect(maker).proposeAppropriation(...t)).wait();
+    return await w.contracts.funds.appropriationProposalCount();
+  }
+
+  it("creates nothing when one officer proposes; the second officer's approval of the same terms makes the budget line", async () => {
+    const before = await w.contracts.funds.allocationCount();
+    const proposalId = await propose();
+    expect(await w.contracts.funds.allocationCount()).toBe(before);
+    const [proposer, termsHash] = await w.contracts.funds.appropriationProposal(proposalId);
+    expect(proposer).toBe(w.who.finance.address);
+    expect(termsHash).not.toBe("0x" + "00".repeat(32));
+    const receipt = await (await w.contracts.funds.connect(w.who.centralChecker).approveAppropriation(proposalId, ...terms())).wait();
+    const made = await w.contracts.funds.allocationCount();
+    expect(made).toBe(before + 1n);
+    const a = await w.contracts.funds.allocation(made);
+    expect([a.parent, a.jurisdiction, a.amount]).toEqual([0n, J.countyA, 5_000_000n]);
+    const [event] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.AppropriationMade(made), receipt!.blockNumber);
+    expect([event!.args.proposalId, event!.args.proposer, event!.args.actor]).toEqual([proposalId, w.who.finance.address, w.who.centralChecker.address]);
+    // Made once: the proposal is spent.
+    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).approveAppropriation(proposalId, ...terms()), "AppropriationProposalNotPending", [proposalId]);
+  });
+
+  it("refuses the maker approving their own proposal", async () => {
+    const proposalId = await propose(w.who.centralFinance);
+    await expectRevert(w.contracts.funds.connect(w.who.centralFinance).approveAppropriation(proposalId, ...terms()), "AppropriationSelfApproval", [
+      proposalId,
+      w.who.centralFinance.address,
+    ]);
+  });
+
+  it("refuses terms other than those proposed: amount, purpose, jurisdiction, year or programme", async () => {
+    const proposalId = await propose();
+    const checker = w.contracts.funds.connect(w.who.centralChecker);
+    await expectRevert(checker.approveAppropriation(proposalId, ...terms(5_000_001n)), "AppropriationTermsMismatch", [proposalId]);
+    await expectRevert(checker.approveAppropriation(proposalId, ...terms(5_000_000n, hash())), "AppropriationTermsMismatch", [proposalId]);
+    await expectRevert(checker.approveAppropriation(proposalId, Programme.Dibao, YEAR, J.countyB, 5_000_000n, "0x" + "ab".repeat(32)), "AppropriationTermsMismatch", [proposalId]);
+    await expectRevert(checker.approveAppropriation(proposalId, Programme.Dibao, YEAR + 1, J.countyA, 5_000_000n, "0x" + "ab".repeat(32)), "AppropriationTermsMismatch", [proposalId]);
+    await expectRevert(checker.approveAppropriation(proposalId, Programme.Tekun, YEAR, J.countyA, 5_000_000n, "0x" + "ab".repeat(32)), "AppropriationTermsMismatch", [proposalId]);
+  });
+
+  it("refuses a checker outside the jurisdiction, the operator account, and a maker whose role was revoked since", async () => {
+    const proposalId = await propose();
+    await expectRevert(w.contracts.funds.connect(w.who.financeB).approveAppropriation(proposalId, ...terms()), "AccessOutsideJurisdiction", [
+      w.who.financeB.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyA,
+    ]);
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).approveAppropriation(proposalId, ...terms()), "AccessOutsideJurisdiction", [
+      w.who.logOperator.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyA,
+    ]);
+    await (await w.contracts.access.revokeRole(roleId("FINANCE_OFFICER"), w.who.finance.address)).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.centralChecker).approveAppropriation(proposalId, ...terms()), "AccessOutsideJurisdiction", [
+      w.who.finance.address,
+      roleId("FINANCE_OFFICER"),
+      J.countyA,
+    ]);
+  });
+
+  it("lets the maker alone withdraw a pending proposal, which then cannot be approved", async () => {
+    const proposalId = await propose();
+    await expectRevert(w.contracts.funds.connect(w.who.centralChecker).withdrawAppropriation(proposalId), "AppropriationNotProposer", [
+      proposalId,
+      w.who.centralChecker.address,
+    ]);
+    const receipt = await (await w.contracts.funds.connect(w.who.finance).withdrawAppropriation(proposalId)).wait();
+    const [withdrawn] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.AppropriationWithdrawn(proposalId), receipt!.blockNumber);
+    expect(withdrawn!.args.actor).toBe(w.who.finance.address);
+    await expectRevert(w.contracts.funds.connect(w.who.centralChecker).approveAppropriation(proposalId, ...terms()), "AppropriationProposalNotPending", [proposalId]);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).withdrawAppropriation(proposalId), "AppropriationProposalNotPending", [proposalId]);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).withdrawAppropriation(999n), "AppropriationProposalNotPending", [999n]);
+  });
+});
+
+describe("budgets: a payout draws only on the paying officer's own allocation", () => {
+  it("refuses paying a county case from the central appropriation or the province's allocation, singly and in a batch, even by their own officer", async () => {
+    const { caseId } = await w.activeCase();
+    for (const [who, allocationId, held] of [
+      [w.who.finance, central, J.nation],
+      [w.who.finance, province, J.province],
+      [w.who.centralFinance, central, J.nation],
+      [w.who.centralFinance, province, J.province],
+    ] as const) {
+      const f = w.contracts.funds.connect(who);
+      await expectRevert(f.pay(allocationId, caseId, JAN, 1_000n), "PayoutAllocationAboveCounty", [allocationId, held]);
+      await expectRevert(f.payBatch(allocationId, JAN, [{ caseId, amount: 1_000n }]), "PayoutAllocationAboveCounty", [allocationId, held]);
+    }
+    expect((await payout(caseId, JAN)).state).toBe(PayoutState.None);
+  });
+
+  it("refuses a finance officer whose role does not cover the allocation, though it covers the case", async () => {
+    const { caseId } = await w.activeCase();
+    // A township's finance officer: their role covers the case (in township A1), not county A's budget.
+    await (await w.contracts.access.grantScopedRole(roleId("FINANCE_OFFICER"), w.who.spare2.address, J.townshipA1)).wait();
+    for (const f of [w.contracts.funds.connect(w.who.spare2)]) {
+      await expectRevert(f.pay(county, caseId, JAN, 1_000n), "AccessOutsideJurisdiction", [w.who.spare2.address, roleId("FINANCE_OFFICER"), J.countyA]);
+      await expectRevert(f.payBatch(county, JAN, [{ caseId, amount: 1_000n }]), "AccessOutsideJurisdiction", [w.who.spare2.address, roleId("FINANCE_OFFICER"), J.countyA]);
+    }
+    // The township's own allocation is theirs to spend.
+    const township = await newAllocation(county, J.townshipA1, 1_000_000n);
+    await (await w.contracts.funds.connect(w.who.spare2).pay(township, caseId, JAN, 1_000n)).wait();
+    expect(await payout(caseId, JAN)).toEqual({ state: PayoutState.Paid, allocationId: township, amount: 1_000n });
+  });
+
+  it("refuses a payout while the case's own township is paused, though its allocation's county is not", async () => {
+    const { caseId } = await w.activeCase();
+    await (await w.contracts.access.setPaused(J.townshipA1, true, hash())).wait();
+    await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 1n), "JurisdictionPaused", [J.townshipA1, J.townshipA1]);
+    await expectRevert(w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [{ caseId, amount: 1n }]), "JurisdictionPaused", [J.townshipA1, J.townshipA1]);
   });
 });
 
 describe("the operator account alone", () => {
-  it("cannot appropriate", async () => {
-    await expectRevert(w.contracts.funds.connect(w.who.logOperator).appropriate(Programme.Dibao, YEAR, J.countyA, 10n ** 20n, hash()), "AccessOutsideJurisdiction", [
+  it("cannot propose an appropriation", async () => {
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).proposeAppropriation(Programme.Dibao, YEAR, J.countyA, 10n ** 20n, hash()), "AccessOutsideJurisdiction", [
       w.who.logOperator.address,
       roleId("FINANCE_OFFICER"),
       J.countyA,
@@ -150,7 +276,7 @@ describe("the operator account alone", () => {
     await expectRevert(w.contracts.funds.connect(w.who.logOperator).pay(county, caseId, JAN, 1n), "AccessOutsideJurisdiction", [
       w.who.logOperator.address,
       roleId("FINANCE_OFFICER"),
-      J.townshipA1,
+      J.countyA,
     ]);
   });
 
@@ -159,7 +285,7 @@ describe("the operator account alone", () => {
     await expectRevert(w.contracts.funds.connect(w.who.logOperator).payBatch(county, JAN, [{ caseId, amount: 1n }]), "AccessOutsideJurisdiction", [
       w.who.logOperator.address,
       roleId("FINANCE_OFFICER"),
-      J.townshipA1,
+      J.countyA,
     ]);
   });
 
@@ -247,7 +373,7 @@ describe("payouts", () => {
     await expectRevert(f.payBatch(county, JAN, []), "PayoutBatchEmpty");
   });
 
-  it("checks the officer's role again where a batch moves to another jurisdiction, and refuses an unknown case in a batch", async () => {
+  it("checks the pause again where a batch moves to another jurisdiction, the officer over the allocation, and refuses an unknown case in a batch", async () => {
     const a = w.contracts.access;
     await (await a.grantScopedRole(roleId("CASEWORKER"), w.who.spare2.address, J.countyA)).wait();
     await (await a.grantScopedRole(roleId("REVIEWER"), w.who.spare2.address, J.countyA)).wait();
@@ -265,8 +391,18 @@ describe("payouts", () => {
         { caseId: inA2.caseId, amount: 1n },
       ]),
       "AccessOutsideJurisdiction",
-      [w.who.spare1.address, roleId("FINANCE_OFFICER"), J.townshipA2],
+      [w.who.spare1.address, roleId("FINANCE_OFFICER"), J.countyA],
     );
+    await (await a.setPaused(J.townshipA2, true, hash())).wait();
+    await expectRevert(
+      w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [
+        { caseId: inA1.caseId, amount: 1n },
+        { caseId: inA2.caseId, amount: 1n },
+      ]),
+      "JurisdictionPaused",
+      [J.townshipA2, J.townshipA2],
+    );
+    await (await a.setPaused(J.townshipA2, false, hash())).wait();
     await (await w.contracts.funds.connect(w.who.finance).payBatch(county, JAN, [
       { caseId: inA1.caseId, amount: 1n },
       { caseId: inA2.caseId, amount: 2n },
@@ -314,8 +450,7 @@ describe("payouts", () => {
     const temp = await w.activeCase({ programme: Programme.Temporary });
     const f = w.contracts.funds.connect(w.who.finance);
     await expectRevert(f.pay(county, temp.caseId, JAN, 1n), "PayoutProgrammeMismatch", [temp.caseId, county]);
-    await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Temporary, YEAR, J.countyA, 10_000_000n, hash())).wait();
-    const temporary = await w.contracts.funds.allocationCount();
+    const temporary = await w.appropriate(Programme.Temporary, YEAR, J.countyA, 10_000_000n);
     const dibao = await w.activeCase();
     await expectRevert(f.pay(temporary, dibao.caseId, 0, 1n), "PayoutProgrammeMismatch", [dibao.caseId, temporary]);
     const townshipA2 = await newAllocation(county, J.townshipA2, 1_000_000n);
@@ -327,7 +462,7 @@ describe("payouts", () => {
     await expectRevert(w.contracts.funds.connect(w.who.financeB).pay(county, caseId, JAN, 1n), "AccessOutsideJurisdiction", [
       w.who.financeB.address,
       roleId("FINANCE_OFFICER"),
-      J.townshipA1,
+      J.countyA,
     ]);
     await (await w.contracts.access.setPaused(J.province, true, hash())).wait();
     await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 1n), "JurisdictionPaused", [J.townshipA1, J.province]);
@@ -340,8 +475,7 @@ describe("payouts", () => {
     for (const bad of [0, YEAR * 100 + 13, YEAR * 100, 199912, 300001]) {
       await expectRevert(f.pay(county, caseId, bad, 1n), "PayoutPeriodInvalid", [bad]);
     }
-    await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Temporary, YEAR, J.countyA, 10_000_000n, hash())).wait();
-    const temporary = await w.contracts.funds.allocationCount();
+    const temporary = await w.appropriate(Programme.Temporary, YEAR, J.countyA, 10_000_000n);
     const temp = await w.activeCase({ programme: Programme.Temporary });
     await expectRevert(w.contracts.funds.connect(w.who.finance).pay(temporary, temp.caseId, JAN, 1n), "PayoutPeriodInvalid", [JAN]);
     await (await w.contracts.funds.connect(w.who.finance).pay(temporary, temp.caseId, 0, 100n)).wait();
@@ -445,11 +579,8 @@ describe("money rules: the period", () => {
   });
 
   it("pays a one-off programme only in its allocation's fiscal year by the chain's clock", async () => {
-    const f = w.contracts.funds.connect(w.who.centralFinance);
-    await (await f.appropriate(Programme.Temporary, YEAR - 1, J.countyA, 10_000_000n, hash())).wait();
-    const lastYear = await w.contracts.funds.allocationCount();
-    await (await f.appropriate(Programme.Temporary, YEAR + 1, J.countyA, 10_000_000n, hash())).wait();
-    const nextYear = await w.contracts.funds.allocationCount();
+    const lastYear = await w.appropriate(Programme.Temporary, YEAR - 1, J.countyA, 10_000_000n);
+    const nextYear = await w.appropriate(Programme.Temporary, YEAR + 1, J.countyA, 10_000_000n);
     const temp = await w.activeCase({ programme: Programme.Temporary });
     const pay = w.contracts.funds.connect(w.who.finance);
     await expectRevert(pay.pay(lastYear, temp.caseId, 0, 100n), "PayoutOutsideFiscalYear", [lastYear, 0, YEAR - 1]);
@@ -521,13 +652,14 @@ describe("money rules: no standard", () => {
     await (await w.contracts.cases.connect(w.who.spare1).transferCase(caseId, J.otherCounty, hash())).wait();
     await expectRevert(w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n), "PayoutOutsideAllocation", [caseId, county]);
     const f = w.contracts.funds.connect(w.who.centralFinance);
+    const other = await newAllocation(central, J.otherCounty, 1_000_000n);
     const time = endOf(JAN) - 1n;
-    await expectRevert(f.pay(central, caseId, JAN, 100n), "StandardNotSet", [J.otherCounty, Programme.Dibao, Area.Urban, time]);
-    await expectRevert(f.payBatch(central, JAN, [{ caseId, amount: 100n }]), "StandardNotSet", [J.otherCounty, Programme.Dibao, Area.Urban, time]);
+    await expectRevert(f.pay(other, caseId, JAN, 100n), "StandardNotSet", [J.otherCounty, Programme.Dibao, Area.Urban, time]);
+    await expectRevert(f.payBatch(other, JAN, [{ caseId, amount: 100n }]), "StandardNotSet", [J.otherCounty, Programme.Dibao, Area.Urban, time]);
     // Once the province sets one, it caps the case: two people at 50,000.
     await (await w.contracts.standards.setStandard(J.otherProvince, Programme.Dibao, Area.Urban, 50_000n, startOf(JAN))).wait();
-    await expectRevert(f.pay(central, caseId, JAN, 150_000n), "PayoutAboveStandard", [caseId, 150_000n, 100_000n]);
-    await (await f.pay(central, caseId, JAN, 100_000n)).wait();
+    await expectRevert(f.pay(other, caseId, JAN, 150_000n), "PayoutAboveStandard", [caseId, 150_000n, 100_000n]);
+    await (await f.pay(other, caseId, JAN, 100_000n)).wait();
   });
 });
 

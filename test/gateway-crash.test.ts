@@ -24,7 +24,7 @@ let allocationId: string;
 
 beforeAll(async () => {
   local = await localGateway();
-  const { access, cases, funds } = local.contracts;
+  const { access, cases } = local.contracts;
   const reviewer = Wallet.createRandom();
   const approver = Wallet.createRandom();
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
@@ -50,8 +50,7 @@ beforeAll(async () => {
   for (const caseId of caseIds) expect((await local.signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker)).status).toBe(201);
   // The month and the budget by the chain's clock, which the notice period moved on.
   period = await local.currentPeriod();
-  await (await funds.appropriate(Programme.Dibao, Math.floor(period / 100), BigInt(COUNTY), 100_000_000n, "0x" + "00".repeat(32))).wait();
-  allocationId = (await funds.allocationCount()).toString();
+  allocationId = await local.appropriate(Programme.Dibao, Math.floor(period / 100), 100_000_000n);
   await local.stopGateway();
 }, 180_000);
 afterAll(async () => local?.close());

@@ -133,7 +133,7 @@ beforeAll(async () => {
   const fiscalYear = Math.floor(period / 100);
   // Central budget, handed down to the county by the central finance officer and to the township by the county's.
   const appropriation = await logged({ kind: "document", jurisdiction: "000000000000", public: { type: "appropriation", programme: "dibao", fiscalYear, amount: "10000000" } });
-  await (await w.contracts.funds.connect(w.who.centralFinance).appropriate(Programme.Dibao, fiscalYear, J.nation, 10_000_000n, appropriation)).wait();
+  await w.appropriate(Programme.Dibao, fiscalYear, J.nation, 10_000_000n, appropriation);
   const toCounty = await logged({ kind: "document", jurisdiction: COUNTY, public: { type: "allocation", parentId: "1", amount: "5000000" } });
   await (await w.contracts.funds.connect(w.who.centralFinance).allocate(1n, J.countyA, 5_000_000n, toCounty)).wait();
   const toTownship = await logged({ kind: "document", jurisdiction: TOWNSHIP, public: { type: "allocation", parentId: "2", amount: "1000000" } });
@@ -206,7 +206,8 @@ describe("the officer named as each ledger step's actor", () => {
     // The flow of funds names who made each allocation, and who paid and reversed each payout.
     const { tree } = await allocationFlow(chain, indexer, 1n);
     const township = tree.children[0]!.children[0]!;
-    expect([tree.madeBy, tree.children[0]!.madeBy, township.madeBy]).toEqual([w.who.centralFinance.address, w.who.centralFinance.address, finance.address]);
+    expect([tree.proposedBy, tree.madeBy, tree.children[0]!.madeBy, township.madeBy]).toEqual([w.who.centralFinance.address, w.who.centralChecker.address, w.who.centralFinance.address, finance.address]);
+    expect(township.proposedBy).toBeNull();
     expect([...township.payouts, ...township.reversals].map((l) => [l.caseId, l.actor])).toEqual([
       [ids.paid, finance.address],
       [ids.paid, finance.address],
@@ -253,6 +254,38 @@ describe("an actor without the role at the step's block", () => {
       });
       expect(failures, step).toEqual([expect.objectContaining({ code: "STEP_ACTOR_UNAUTHORIZED", step, actor: impostor, role, blockNumber: block })]);
     }
+  });
+
+  it("holds a payout's officer to the allocation's jurisdiction, which must be a county's or below and cover the case", async () => {
+    const { failures } = await checkWith((events) => {
+      // The same payout as if drawn on the central appropriation: the township's finance officer holds no role over the nation.
+      find(events, "PayoutMade").args.allocationId = "1";
+      return events;
+    });
+    const payout = find(await eventsTo(honestHead), "PayoutMade");
+    expect(failures.map((f) => [f.code, f.actor ?? null])).toEqual(
+      expect.arrayContaining([
+        ["STEP_ACTOR_UNAUTHORIZED", w.who.finance.address],
+        ["PAYOUT_ALLOCATION_ABOVE_COUNTY", w.who.finance.address],
+      ]),
+    );
+    expect(failures.find((f) => f.code === "STEP_ACTOR_UNAUTHORIZED")!.message).toBe(
+      `${w.who.finance.address} took the payout step on case ${ids.paid} without the FINANCE_OFFICER role over 000000000000 at block ${payout.blockNumber}`,
+    );
+  });
+
+  it("fails an appropriation proposed and approved by one officer, and names a maker without the role", async () => {
+    const alone = await checkWith((events) => {
+      const made = find(events, "AppropriationMade");
+      made.args.proposer = made.args.actor;
+      return events;
+    });
+    expect(alone.failures.map((f) => [f.code, f.actor])).toEqual([["APPROPRIATION_BY_ONE_OFFICER", w.who.centralChecker.address]]);
+    const impostor = await checkWith((events) => {
+      find(events, "AppropriationMade").args.proposer = w.who.financeB.address;
+      return events;
+    });
+    expect(impostor.failures).toEqual([expect.objectContaining({ code: "STEP_ACTOR_UNAUTHORIZED", step: "appropriation", actor: w.who.financeB.address })]);
   });
 
   it("is judged at the step's own block: the same payout after the officer's role was revoked fails", async () => {

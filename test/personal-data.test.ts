@@ -40,7 +40,7 @@ beforeAll(async () => {
   await (await w.contracts.cases.connect(w.who.caseworker).activate(caseId, id("notice over"))).wait();
   const f = w.contracts.funds;
   const period = await w.period();
-  await (await f.connect(w.who.centralFinance).appropriate(Programme.Dibao, Math.floor(period / 100), J.countyA, 10_000_000n, id("budget"))).wait();
+  await w.appropriate(Programme.Dibao, Math.floor(period / 100), J.countyA, 10_000_000n, id("budget"));
   await (await f.connect(w.who.finance).pay(1n, caseId, period, 150_000n)).wait();
   await (await f.connect(w.who.settlement).confirmSettlements(period, [{ caseId, receiptHash: id("bank receipt") }])).wait();
   await (await f.connect(w.who.caseworker).recordAcknowledgement(caseId, period, id("citizen ack"))).wait();

@@ -12,6 +12,7 @@ const officer = () => new Wallet(Wallet.createRandom().privateKey);
 const reviewer = officer();
 const approvers = [officer(), officer()];
 const provinceFinance = officer();
+const provinceChecker = officer();
 const countyFinance = officer();
 const bank = officer();
 let caseId: string;
@@ -25,12 +26,13 @@ beforeAll(async () => {
     ["APPROVER", approvers[0]!, COUNTY],
     ["APPROVER", approvers[1]!, COUNTY],
     ["FINANCE_OFFICER", provinceFinance, PROVINCE],
+    ["FINANCE_OFFICER", provinceChecker, PROVINCE],
     ["FINANCE_OFFICER", countyFinance, COUNTY],
     ["SETTLEMENT_AGENT", bank, COUNTY],
   ];
   for (const [role, who, scope] of grants) await (await access.connect(governance).grantScopedRole(roleId(role as "APPROVER"), who.address, BigInt(scope))).wait();
   // Officers send their own transactions here, so they pay gas; a permissioned chain with free gas needs no funding.
-  for (const who of [...approvers, provinceFinance, bank]) await (await governance.sendTransaction({ to: who.address, value: parseEther("1") })).wait();
+  for (const who of [...approvers, provinceFinance, provinceChecker, bank]) await (await governance.sendTransaction({ to: who.address, value: parseEther("1") })).wait();
   caseId = await local.takeIn(residentId(501));
   await local.activate(caseId, 100_000n, { reviewer, approvers });
 }, 120_000);
@@ -117,14 +119,43 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
 });
 
 describe("finance officers' and settlement agents' own ledger steps", () => {
-  it("appropriates at the province and allocates down to the county, each purpose hash the hash of its logged record", async () => {
+  it("appropriates at the province by two officers (the maker proposes, the checker enters the same terms), then allocates down to the county, each purpose hash the hash of its logged record", async () => {
     const fiscalYear = Math.floor((await local.currentPeriod()) / 100);
-    const appropriation = await relay(provinceFinance, "/v1/appropriations", { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000", purpose: "省级困难群众救助补助资金" });
-    expect(appropriation.relayed.status, JSON.stringify(appropriation.relayed.body)).toBe(201);
     const { funds } = local.contracts;
+    const before = await funds.allocationCount();
+    const fields = { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000", purpose: "省级困难群众救助补助资金" };
+    const proposed = await relay(provinceFinance, "/v1/appropriations", fields);
+    expect(proposed.relayed.status, JSON.stringify(proposed.relayed.body)).toBe(201);
+    expect(proposed.drafted.record.public).toMatchObject({ type: "appropriation", proposedBy: provinceFinance.address });
+    // One officer's step creates no money.
+    expect(await funds.allocationCount()).toBe(before);
+    const listed = (await request(local.gateway.url).get("/v1/appropriations/proposals").set("authorization", await local.signIn(provinceChecker.privateKey)).expect(200)).body.proposals;
+    const proposal = listed.find((p: { purposeHash: string }) => p.purposeHash === proposed.relayed.body.recordHash);
+    expect(proposal).toMatchObject({ state: "pending", programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000", proposedBy: provinceFinance.address });
+    const path = `/v1/appropriations/${proposal.proposalId}/approval`;
+    const terms = { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000" };
+
+    const self = await draftFor(provinceFinance, path, terms);
+    expect([self.drafted.status, self.drafted.body.error.code]).toEqual([422, "LEDGER_APPROPRIATION_SELF_APPROVAL"]);
+    const otherAmount = await draftFor(provinceChecker, path, { ...terms, amount: "50000001" });
+    expect([otherAmount.drafted.status, otherAmount.drafted.body.error.code]).toEqual([422, "LEDGER_APPROPRIATION_TERMS_MISMATCH"]);
+    const countyChecker = await draftFor(countyFinance, path, terms);
+    expect([countyChecker.drafted.status, countyChecker.drafted.body.error.code]).toEqual([403, "FORBIDDEN_ROLE"]);
+    const noProposal = await draftFor(provinceChecker, "/v1/appropriations/999/approval", terms);
+    expect([noProposal.drafted.status, noProposal.drafted.body.error.code]).toEqual([404, "APPROPRIATION_PROPOSAL_NOT_FOUND"]);
+    const badId = await draftFor(provinceChecker, "/v1/appropriations/x1/approval", terms);
+    expect([badId.drafted.status, badId.drafted.body.error.field]).toEqual([400, "proposalId"]);
+    expect(await funds.allocationCount()).toBe(before);
+
+    const approved = await relay(provinceChecker, path, terms);
+    expect(approved.relayed.status, JSON.stringify(approved.relayed.body)).toBe(201);
     const parentId = await funds.allocationCount();
     const parent = await funds.allocation(parentId);
-    expect([parent.jurisdiction, parent.amount, parent.purposeHash]).toEqual([BigInt(PROVINCE), 50_000_000n, appropriation.relayed.body.recordHash]);
+    expect([parent.jurisdiction, parent.amount, parent.purposeHash]).toEqual([BigInt(PROVINCE), 50_000_000n, proposed.relayed.body.recordHash]);
+    const [made] = await funds.queryFilter(funds.filters.AppropriationMade(parentId));
+    expect([made!.args.proposer, made!.args.actor]).toEqual([provinceFinance.address, provinceChecker.address]);
+    const again = await draftFor(provinceChecker, path, terms);
+    expect([again.drafted.status, again.drafted.body.error.code]).toEqual([422, "LEDGER_APPROPRIATION_PROPOSAL_NOT_PENDING"]);
 
     const allocation = await relay(provinceFinance, "/v1/allocations", { parentId: parentId.toString(), jurisdiction: COUNTY, amount: "20000000", purpose: "转移支付 海珠区" });
     expect(allocation.relayed.status, JSON.stringify(allocation.relayed.body)).toBe(201);
@@ -142,15 +173,39 @@ describe("finance officers' and settlement agents' own ledger steps", () => {
     expect([beyondUint80.drafted.status, beyondUint80.drafted.body.error.code, beyondUint80.drafted.body.error.field]).toEqual([400, "REQUEST_INVALID", "amount"]);
   });
 
+  it("lets a finance officer pay only from an allocation of their own held at a county or below: the province's budget reaches a county case only by allocation", async () => {
+    const period = await local.currentPeriod();
+    const fiscalYear = Math.floor(period / 100);
+    const { funds, access } = local.contracts;
+    const provincial = await local.budget({ programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "5000000", purpose: "省级资金" }, provinceFinance.privateKey, provinceChecker.privateKey);
+    const payout = { caseId, period, allocationId: provincial, amount: "1000" };
+    // The county's finance officer holds no role over the province's funds: refused before anything is drafted.
+    const county = await draftFor(countyFinance, "/v1/payouts", payout);
+    expect([county.drafted.status, county.drafted.body.error.code]).toEqual([403, "FORBIDDEN_ROLE"]);
+    // The province's own officer may not pay a county's case from them either.
+    const province = await draftFor(provinceFinance, "/v1/payouts", payout);
+    expect([province.drafted.status, province.drafted.body.error.code]).toEqual([422, "LEDGER_PAYOUT_ALLOCATION_ABOVE_COUNTY"]);
+    const run = await draftFor(provinceFinance, "/v1/payout-runs", { programme: "dibao", period, allocationId: provincial });
+    expect([run.drafted.status, run.drafted.body.error.code, run.drafted.body.error.field]).toEqual([422, "PAYOUT_RUN_ALLOCATION_ABOVE_COUNTY", "allocationId"]);
+    // Another county's allocation is its finance officer's, not this county's.
+    const NEIGHBOUR = "440106000000";
+    const governance = new Wallet(DEV_KEYS.governance, local.provider);
+    await (await access.connect(governance).registerJurisdiction(BigInt(NEIGHBOUR), BigInt(PROVINCE))).wait();
+    const toNeighbour = await relay(provinceFinance, "/v1/allocations", { parentId: provincial, jurisdiction: NEIGHBOUR, amount: "1000000", purpose: "转移支付 邻县" });
+    expect(toNeighbour.relayed.status, JSON.stringify(toNeighbour.relayed.body)).toBe(201);
+    const neighbours = (await funds.allocationCount()).toString();
+    const notYours = await draftFor(countyFinance, "/v1/payout-runs", { programme: "dibao", period, allocationId: neighbours });
+    expect([notYours.drafted.status, notYours.drafted.body.error.code]).toEqual([403, "PAYOUT_RUN_ALLOCATION_NOT_YOURS"]);
+    expect(Number(await funds.payoutState(caseId, period))).toBe(PayoutState.None);
+  });
+
   it("lets the settlement agent confirm a payout arrived, the bank's reference logged and its hash on the ledger", async () => {
     const { funds } = local.contracts;
     const paidCase = await local.takeIn(residentId(502));
     await local.activate(paidCase, 100_000n, { reviewer, approvers });
     // The county's budget for the year the chain's clock is in now, and the month it is in.
     const PERIOD = await local.currentPeriod();
-    const budget = await local.signedStep("/v1/appropriations", { programme: "dibao", fiscalYear: Math.floor(PERIOD / 100), jurisdiction: COUNTY, amount: "1000000", purpose: "县级配套" }, DEV_KEYS.finance);
-    expect(budget.status, JSON.stringify(budget.body)).toBe(201);
-    const allocationId = (await funds.allocationCount()).toString();
+    const allocationId = await local.budget({ programme: "dibao", fiscalYear: Math.floor(PERIOD / 100), jurisdiction: COUNTY, amount: "1000000", purpose: "县级配套" });
     const paid = await local.signedStep("/v1/payouts", { caseId: paidCase, period: PERIOD, allocationId, amount: "100000" }, DEV_KEYS.finance);
     expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     expect(Number(await funds.payoutState(paidCase, PERIOD))).toBe(PayoutState.Paid);

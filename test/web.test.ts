@@ -36,7 +36,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
   local = await localGateway({ anchorBatch: 1_000_000 });
-  const { access, funds } = local.contracts;
+  const { access } = local.contracts;
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
   for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
   await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
@@ -45,7 +45,7 @@ beforeAll(async () => {
   await local.takeIn(residentId(2));
   await local.activate(activeCase, 95_000n, { reviewer, approvers });
   PERIOD = await local.currentPeriod();
-  await (await funds.appropriate(Programme.Dibao, Math.floor(PERIOD / 100), BigInt(COUNTY), 10_000_000n, "0x" + "00".repeat(32))).wait();
+  await local.appropriate(Programme.Dibao, Math.floor(PERIOD / 100), 10_000_000n);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

@@ -102,6 +102,13 @@ contract AidAccess is AccessControl, Multicall, IAidAccess {
     }
 
     /// @inheritdoc IAidAccess
+    function checkAuthorisedWithin(bytes32 role, address account, uint64 scope, uint64 code) external view {
+        if (!_covers(role, account, scope)) revert AccessOutsideJurisdiction(account, role, scope);
+        if (!scope.covers(code)) revert AccessOutsideJurisdiction(account, role, code);
+        _checkNotPaused(code);
+    }
+
+    /// @inheritdoc IAidAccess
     function checkNotPaused(uint64 code) external view {
         _checkNotPaused(code);
     }

@@ -64,6 +64,14 @@ interface IAidAccess is IAccessControl {
     /// @notice `checkRole` and `checkNotPaused` in one call, for the hot paths of other contracts.
     function checkAuthorised(bytes32 role, address account, uint64 jurisdiction) external view;
 
+    /**
+     * @notice `checkRole(role, account, scope)` and `checkNotPaused(jurisdiction)` in one call: the
+     * officer acts over `scope` (say the allocation whose funds are paid) on a matter of
+     * `jurisdiction` beneath it (the case paid). Reverts with `AccessOutsideJurisdiction` naming
+     * `scope` when the role does not cover it, and naming `jurisdiction` when `scope` does not cover it.
+     */
+    function checkAuthorisedWithin(bytes32 role, address account, uint64 scope, uint64 jurisdiction) external view;
+
     /// @notice Reverts with `JurisdictionPaused` when `jurisdiction` or an ancestor is paused.
     function checkNotPaused(uint64 jurisdiction) external view;
 

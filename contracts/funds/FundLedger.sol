@@ -26,6 +26,8 @@ contract FundLedger is IFundLedger {
     struct Run {
         uint64 allocationId;
         Programme programme;
+        /// @dev The allocation's jurisdiction, over which the paying officer must hold the role.
+        uint64 scope;
         uint64 scopeDivisor;
         uint64 scopePrefix;
         uint32 period;
@@ -35,7 +37,7 @@ contract FundLedger is IFundLedger {
         uint256 periodEnd;
         /// @dev The time whose standard caps the period: its last second, or now for a one-off payout.
         uint40 standardTime;
-        /// @dev The jurisdiction whose role and pause checks passed last; 0, no case's, before the first.
+        /// @dev The case jurisdiction whose role and pause checks passed last; 0, no case's, before the first.
         uint64 checked;
         /// @dev The (jurisdiction, area) whose standard is `standard`; 0 before the first.
         uint256 standardKey;
@@ -58,13 +60,24 @@ contract FundLedger is IFundLedger {
 
     uint64 public constant MAX_ALLOCATIONS = (1 << 24) - 1;
     uint64 public constant MAX_PAYOUT = (1 << 38) - 1;
+    /// @dev A county's place value (`Jurisdictions.unit(LEVEL_COUNTY)`): allocations whose coverage
+    /// divisor is above it are held above the counties, and pay no case directly.
+    uint64 private constant _COUNTY_UNIT = 1e6;
 
     IAidAccess public immutable access;
     /// @dev The case registry, which holds the assistance standards too (see CaseRegistry).
     ICaseRegistry public immutable cases;
 
+    /// @dev An appropriation waiting for its second finance officer.
+    struct Proposal {
+        address proposer;
+        bytes32 termsHash;
+    }
+
     uint64 public allocationCount;
+    uint64 public appropriationProposalCount;
     mapping(uint64 allocationId => Funds) private _allocations;
+    mapping(uint64 proposalId => Proposal) private _proposals;
     /// @dev Keyed by keccak256(caseId, group of four months): one hash per lookup where a nested mapping takes two.
     mapping(bytes32 caseGroup => uint256 payouts) private _payouts;
 
@@ -74,18 +87,61 @@ contract FundLedger is IFundLedger {
     }
 
     /// @inheritdoc IFundLedger
-    function appropriate(
+    function proposeAppropriation(
+        Programme programme,
+        uint16 fiscalYear,
+        uint64 jurisdiction,
+        uint80 amount,
+        bytes32 purposeHash
+    ) external returns (uint64 proposalId) {
+        (bool registered,) = access.jurisdiction(jurisdiction);
+        if (!registered) revert AllocationJurisdictionUnknown(jurisdiction);
+        access.checkRole(Roles.FINANCE_OFFICER, msg.sender, jurisdiction);
+        if (amount == 0) revert AllocationAmountZero();
+        proposalId = ++appropriationProposalCount;
+        _proposals[proposalId] = Proposal({
+            proposer: msg.sender,
+            termsHash: keccak256(abi.encode(programme, fiscalYear, jurisdiction, amount, purposeHash))
+        });
+        emit AppropriationProposed(proposalId, programme, fiscalYear, jurisdiction, amount, purposeHash, msg.sender);
+    }
+
+    /// @inheritdoc IFundLedger
+    function approveAppropriation(
+        uint64 proposalId,
         Programme programme,
         uint16 fiscalYear,
         uint64 jurisdiction,
         uint80 amount,
         bytes32 purposeHash
     ) external returns (uint64 allocationId) {
-        (bool registered,) = access.jurisdiction(jurisdiction);
-        if (!registered) revert AllocationJurisdictionUnknown(jurisdiction);
+        Proposal memory proposal = _pendingProposal(proposalId);
+        if (proposal.termsHash != keccak256(abi.encode(programme, fiscalYear, jurisdiction, amount, purposeHash))) {
+            revert AppropriationTermsMismatch(proposalId);
+        }
+        if (proposal.proposer == msg.sender) revert AppropriationSelfApproval(proposalId, msg.sender);
         access.checkRole(Roles.FINANCE_OFFICER, msg.sender, jurisdiction);
+        // A maker whose role was revoked or moved since proposing no longer vouches for the terms.
+        access.checkRole(Roles.FINANCE_OFFICER, proposal.proposer, jurisdiction);
+        delete _proposals[proposalId];
         allocationId = _create(0, jurisdiction, programme, fiscalYear, amount, purposeHash);
-        emit AppropriationMade(allocationId, programme, fiscalYear, jurisdiction, amount, purposeHash, msg.sender);
+        emit AppropriationMade(
+            allocationId, proposalId, programme, fiscalYear, jurisdiction, amount, purposeHash, proposal.proposer, msg.sender
+        );
+    }
+
+    /// @inheritdoc IFundLedger
+    function withdrawAppropriation(uint64 proposalId) external {
+        Proposal memory proposal = _pendingProposal(proposalId);
+        if (proposal.proposer != msg.sender) revert AppropriationNotProposer(proposalId, msg.sender);
+        delete _proposals[proposalId];
+        emit AppropriationWithdrawn(proposalId, msg.sender);
+    }
+
+    /// @inheritdoc IFundLedger
+    function appropriationProposal(uint64 proposalId) external view returns (address proposer, bytes32 termsHash) {
+        Proposal memory proposal = _proposals[proposalId];
+        return (proposal.proposer, proposal.termsHash);
     }
 
     /// @inheritdoc IFundLedger
@@ -119,9 +175,10 @@ contract FundLedger is IFundLedger {
         (uint256 group, uint256 shift, uint256 periodEnd, uint40 standardTime) =
             _periodBounds(allocationId, programme, uint16(head >> 72), period);
         (uint256 caseWord, uint64 standard) = _payoutWord(caseId, standardTime);
-        (uint64 divisor, uint64 prefix) = uint64(head).coverage();
+        uint64 scope = uint64(head);
+        (uint64 divisor, uint64 prefix) = _payingScope(allocationId, scope);
         uint64 jurisdiction = _checkCase(caseId, amount, caseWord, allocationId, programme, divisor, prefix, period, periodEnd);
-        _checkOfficer(jurisdiction);
+        _checkOfficer(scope, jurisdiction);
         // Refused here, where the standard's own call would have refused it, not before the case's rules.
         if (standard == 0) revert IAssistanceStandards.StandardNotSet(jurisdiction, programme, caseWord.area(), standardTime);
         _checkStandard(caseId, amount, standard, caseWord);
@@ -140,7 +197,8 @@ contract FundLedger is IFundLedger {
         run.period = period;
         (run.group, run.shift, run.periodEnd, run.standardTime) =
             _periodBounds(allocationId, run.programme, funds.fiscalYear, period);
-        (run.scopeDivisor, run.scopePrefix) = funds.jurisdiction.coverage();
+        run.scope = funds.jurisdiction;
+        (run.scopeDivisor, run.scopePrefix) = _payingScope(allocationId, run.scope);
         uint256[] memory words = _caseWords(payments);
 
         uint256 total;
@@ -326,7 +384,7 @@ contract FundLedger is IFundLedger {
         );
         if (jurisdiction != run.checked) {
             run.checked = jurisdiction;
-            _checkOfficer(jurisdiction);
+            _checkOfficer(run.scope, jurisdiction);
         }
         uint256 standardKey = (uint256(jurisdiction) << 8) | (((caseWord >> 16) & 0xff) + 1);
         if (standardKey != run.standardKey) {
@@ -378,11 +436,19 @@ contract FundLedger is IFundLedger {
         }
     }
 
-    /// @dev `access.checkAuthorised(FINANCE_OFFICER, msg.sender, jurisdiction)`, encoded by hand:
-    /// the call every payout makes, its revert passed on as it is. It returns nothing, so, as
-    /// Solidity does, it is refused where no code answers: a call to none would succeed.
-    function _checkOfficer(uint64 jurisdiction) private view {
-        bytes4 selector = IAidAccess.checkAuthorised.selector;
+    /// @dev The coverage of an allocation that pays cases: one made to a county or a township.
+    function _payingScope(uint64 allocationId, uint64 scope) private pure returns (uint64 divisor, uint64 prefix) {
+        (divisor, prefix) = scope.coverage();
+        if (divisor > _COUNTY_UNIT) revert PayoutAllocationAboveCounty(allocationId, scope);
+    }
+
+    /// @dev `access.checkAuthorisedWithin(FINANCE_OFFICER, msg.sender, scope, jurisdiction)`,
+    /// encoded by hand: the officer spends the allocation's funds (held at `scope`) on a case of
+    /// `jurisdiction`, neither paused. The call every payout makes, its revert passed on as it is.
+    /// It returns nothing, so, as Solidity does, it is refused where no code answers: a call to none
+    /// would succeed.
+    function _checkOfficer(uint64 scope, uint64 jurisdiction) private view {
+        bytes4 selector = IAidAccess.checkAuthorisedWithin.selector;
         bytes32 role = Roles.FINANCE_OFFICER;
         IAidAccess authority = access;
         assembly ("memory-safe") {
@@ -391,8 +457,9 @@ contract FundLedger is IFundLedger {
             mstore(p, selector)
             mstore(add(p, 0x04), role)
             mstore(add(p, 0x24), caller())
-            mstore(add(p, 0x44), jurisdiction)
-            if iszero(staticcall(gas(), authority, p, 0x64, 0, 0)) {
+            mstore(add(p, 0x44), scope)
+            mstore(add(p, 0x64), jurisdiction)
+            if iszero(staticcall(gas(), authority, p, 0x84, 0, 0)) {
                 returndatacopy(p, 0, returndatasize())
                 revert(p, returndatasize())
             }
@@ -460,6 +527,11 @@ contract FundLedger is IFundLedger {
             allocated: 0,
             purposeHash: purposeHash
         });
+    }
+
+    function _pendingProposal(uint64 proposalId) private view returns (Proposal memory proposal) {
+        proposal = _proposals[proposalId];
+        if (proposal.proposer == address(0)) revert AppropriationProposalNotPending(proposalId);
     }
 
     function _existing(uint64 allocationId) private view returns (Funds storage funds) {

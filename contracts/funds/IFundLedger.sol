@@ -81,14 +81,40 @@ interface IFundLedger {
     error AllocationLimitReached(uint64 limit);
     /// @dev An acknowledgement needs a payout that was made and not reversed; it is `state`.
     error PayoutNotMade(bytes32 caseId, uint32 period, PayoutState state);
+    /// @dev Payouts draw on allocations made to a county or a township: central, provincial and
+    /// city funds reach a case only by allocation. `allocationId` is held at `jurisdiction`.
+    error PayoutAllocationAboveCounty(uint64 allocationId, uint64 jurisdiction);
+    /// @dev `proposalId` is not an appropriation waiting for its second officer (never proposed, made or withdrawn).
+    error AppropriationProposalNotPending(uint64 proposalId);
+    /// @dev The terms approved are not those proposed as `proposalId`.
+    error AppropriationTermsMismatch(uint64 proposalId);
+    /// @dev An appropriation is made by two finance officers: `officer` proposed `proposalId` and cannot approve it too.
+    error AppropriationSelfApproval(uint64 proposalId, address officer);
+    /// @dev Only the officer who proposed `proposalId` withdraws it; `account` did not.
+    error AppropriationNotProposer(uint64 proposalId, address account);
 
-    event AppropriationMade(
-        uint64 indexed allocationId,
+    /// @notice `actor`, a finance officer, proposed an appropriation (the budget as passed); a second officer makes it.
+    event AppropriationProposed(
+        uint64 indexed proposalId,
         Programme programme,
         uint16 fiscalYear,
         uint64 indexed jurisdiction,
         uint80 amount,
         bytes32 purposeHash,
+        address actor
+    );
+    /// @notice `actor` withdrew their proposal `proposalId` before a second officer approved it.
+    event AppropriationWithdrawn(uint64 indexed proposalId, address actor);
+    /// @notice `actor`, the second finance officer, approved `proposer`'s proposal `proposalId`: its budget is now `allocationId`.
+    event AppropriationMade(
+        uint64 indexed allocationId,
+        uint64 indexed proposalId,
+        Programme programme,
+        uint16 fiscalYear,
+        uint64 indexed jurisdiction,
+        uint80 amount,
+        bytes32 purposeHash,
+        address proposer,
         address actor
     );
     event AllocationMade(
@@ -115,16 +141,40 @@ interface IFundLedger {
     event PayoutAcknowledged(bytes32 indexed caseId, uint32 indexed period, bytes32 acknowledgementHash, address actor);
 
     /**
-     * @notice Opens a budget line for `programme` in `fiscalYear`. Requirements: finance officer
-     * covering `jurisdiction` (the nation for central budget).
+     * @notice Proposes a budget line for `programme` in `fiscalYear` (the budget as passed, entered
+     * by its maker); it is made when a second finance officer approves the same terms. No single
+     * key creates money. Requirements: finance officer covering `jurisdiction` (the nation for
+     * central budget), registered; amount positive.
      */
-    function appropriate(
+    function proposeAppropriation(
+        Programme programme,
+        uint16 fiscalYear,
+        uint64 jurisdiction,
+        uint80 amount,
+        bytes32 purposeHash
+    ) external returns (uint64 proposalId);
+
+    /**
+     * @notice Makes the appropriation proposed as `proposalId` (the checker's step), naming its terms
+     * again so that the checker's own transaction says what they approve. Requirements: the
+     * proposal pending; the terms those proposed; a finance officer covering `jurisdiction` other
+     * than the proposer, who still holds the role there.
+     */
+    function approveAppropriation(
+        uint64 proposalId,
         Programme programme,
         uint16 fiscalYear,
         uint64 jurisdiction,
         uint80 amount,
         bytes32 purposeHash
     ) external returns (uint64 allocationId);
+
+    /// @notice Withdraws a pending proposal. Requirements: its proposer.
+    function withdrawAppropriation(uint64 proposalId) external;
+
+    /// @notice Who proposed `proposalId` and the hash of its terms (`abi.encode` of the proposal's
+    /// arguments); zero once made or withdrawn.
+    function appropriationProposal(uint64 proposalId) external view returns (address proposer, bytes32 termsHash);
 
     /**
      * @notice Transfers part of `parentId` down to `jurisdiction` (a transfer payment).
@@ -136,12 +186,13 @@ interface IFundLedger {
         returns (uint64 allocationId);
 
     /**
-     * @notice Pays one case for one period from `allocationId`. Requirements: finance officer over
-     * the case; case active; the period within the allocation's fiscal year, not after the chain's
+     * @notice Pays one case for one period from `allocationId`. Requirements: the allocation made to
+     * a county or a township, and the finance officer over its jurisdiction (whoever pays spends
+     * their own budget); the case within it and active; the period within the allocation's fiscal year, not after the chain's
      * current month (China Standard Time) and not before the month the case's public notice ended;
      * amount positive, within its approved amount and within the standard in force at the end of
      * the period times its household size; programme and jurisdiction within the allocation;
-     * period not paid yet; funds left; not paused. A one-off programme pays period 0, in the
+     * period not paid yet; funds left; neither the case's jurisdiction nor the allocation's paused. A one-off programme pays period 0, in the
      * allocation's fiscal year, within the standard in force now.
      */
     function pay(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) external;

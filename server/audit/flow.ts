@@ -19,8 +19,10 @@ export interface AllocationNode {
   allocated: string;
   paid: string;
   purposeHash: string;
-  /** The finance officer who made it, as its AppropriationMade or AllocationMade names them; null where the index predates it. */
+  /** The finance officer who made it, as its AppropriationMade (the checker who approved it) or AllocationMade names them; null where the index predates it. */
   madeBy: string | null;
+  /** For an appropriation, the finance officer who proposed it (its maker); null for an allocation. */
+  proposedBy: string | null;
   children: AllocationNode[];
   /** Each with the finance officer who paid or reversed it, as its event names them. */
   payouts: FlowLine[];
@@ -69,6 +71,7 @@ async function node(chain: ChainClient, indexer: Indexer, allocationId: bigint):
     paid: a.paid.toString(),
     purposeHash: a.purposeHash,
     madeBy: (made?.args.actor as string | undefined) ?? null,
+    proposedBy: (made?.args.proposer as string | undefined) ?? null,
     children,
     payouts,
     reversals,

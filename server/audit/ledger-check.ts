@@ -1,4 +1,4 @@
-import { coversDivision, jurisdictionCode, Stage } from "../chain/domain.ts";
+import { coversDivision, jurisdictionCode, paysCases, Stage } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
 import type { BundleCheck, CheckedApproval, Finding, PaymentLine } from "../verify/bundle.ts";
 import { stepOf, type ChainEvent, type LedgerStep } from "./steps.ts";
@@ -139,7 +139,11 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
       // An allocation is made by a finance officer over its parent's jurisdiction, where the funds are.
       const parent = e.name === "AllocationMade" ? account(a.parent).jurisdiction : null;
       const over = parent ?? funds.jurisdiction;
-      if (onLine(funds.jurisdiction) || (parent !== null && onLine(parent))) authorise(e, s!, over);
+      if (!onLine(funds.jurisdiction) && (parent === null || !onLine(parent))) continue;
+      authorise(e, s!, over);
+      if (e.name === "AppropriationMade" && lower(a.proposer) === lower(a.actor)) {
+        failures.push({ code: "APPROPRIATION_BY_ONE_OFFICER", message: `appropriation ${String(a.allocationId)} was proposed and approved by ${String(a.actor)} alone; two finance officers make an appropriation`, actor: String(a.actor), ...at });
+      }
       continue;
     }
     if (typeof a.caseId !== "string") continue;
@@ -225,8 +229,19 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
     const amount = BigInt(e.args.amount as string);
     const at = { caseId, blockNumber: e.blockNumber, transactionHash: e.transactionHash };
     const key = `${caseId}/${period}`;
-    authorise(e, s, j, caseId);
     const funds = account(allocationId);
+    // Whoever pays spends their own budget: the officer is held to the allocation's jurisdiction,
+    // which must be a county's or a township's and cover the case (FundLedger.pay).
+    if (funds.jurisdiction !== null) {
+      authorise(e, s, funds.jurisdiction, caseId);
+      const held = jurisdictionCode(funds.jurisdiction);
+      if (!paysCases(held)) {
+        failures.push({ code: "PAYOUT_ALLOCATION_ABOVE_COUNTY", message: `the payout to case ${caseId} for period ${period} drew on allocation ${allocationId}, held at ${held}, above the counties`, step: "payout", actor: String(e.args.actor), ...at });
+      }
+      if (!coversDivision(held, jurisdictionCode(j))) {
+        failures.push({ code: "PAYOUT_OUTSIDE_ALLOCATION", message: `the payout to case ${caseId} for period ${period} drew on allocation ${allocationId}, held at ${held}, which does not cover the case's ${jurisdictionCode(j)}`, step: "payout", actor: String(e.args.actor), ...at });
+      }
+    }
     funds.paid += amount;
     const where = `the payout to case ${caseId} for period ${period}`;
     // A period paid again after a reversal has a payment file for each payout: the one that says what was paid, else the first.
@@ -288,7 +303,8 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
     const allocationId = String(e.args.allocationId);
     const amount = BigInt(e.args.amount as string);
     const at = { caseId, step: "reversal", actor: String(e.args.actor), blockNumber: e.blockNumber, transactionHash: e.transactionHash };
-    authorise(e, s, j, caseId);
+    // Over the funds credited, as FundLedger.reversePayout checks it: a case transferred since stays reversed by the county that paid it.
+    authorise(e, s, account(allocationId).jurisdiction ?? j, caseId);
     account(allocationId).paid -= amount;
     const where = `the reversal of ${amount} on allocation ${allocationId} to case ${caseId} for period ${period}`;
     const payout = (payouts.get(`${caseId}/${period}`) ?? []).findLast((p) => !p.reversed);

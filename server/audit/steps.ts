@@ -33,7 +33,10 @@ export interface LedgerStep {
   step: StepName;
   /** Who took it, as the event names it: for a decision, every signer whose signature counted (the first is its CaseTransition's actor). */
   actors: string[];
-  /** The roles the ledger accepts for the step, any one of them, over the case's or allocation's jurisdiction. */
+  /**
+   * The roles the ledger accepts for the step, any one of them, over the case's jurisdiction, or
+   * the allocation's for a step on funds (a payout and a reversal spend and credit the allocation's).
+   */
   roles: readonly RoleName[];
   /**
    * A status change that is part of a decision or a revision: its actor is the decision's first
@@ -82,7 +85,8 @@ export function stepOf(event: ChainEvent, previous?: ChainEvent): LedgerStep | n
     case "PayoutAcknowledged":
       return step("acknowledgement", a.actor, ["CASEWORKER", "LOG_OPERATOR"]);
     case "AppropriationMade":
-      return step("appropriation", a.actor, ["FINANCE_OFFICER"]);
+      // Two finance officers over its jurisdiction: the maker who proposed it and the checker who approved it.
+      return { step: "appropriation", actors: [String(a.proposer), String(a.actor)], roles: ["FINANCE_OFFICER"] };
     case "AllocationMade":
       return step("allocation", a.actor, ["FINANCE_OFFICER"]);
     default:

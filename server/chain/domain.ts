@@ -54,6 +54,16 @@ export function coversDivision(scope: string, code: string): boolean {
   return code.startsWith(scope.slice(0, digits));
 }
 
+/**
+ * Whether an allocation held at division `code` may pay cases: one made to a county or a township
+ * (FundLedger refuses payouts from any above, PayoutAllocationAboveCounty), so that central,
+ * provincial and city funds reach cases only by allocation.
+ */
+export function paysCases(code: string): boolean {
+  // Nation, province and city codes end in eight zeros; a county's or a township's does not.
+  return !/^0*$/.test(code.slice(4));
+}
+
 /** Role identifiers as AidAccess computes them: keccak256 of the name; governance is 0x00. */
 
 export const ROLE_NAMES = [

@@ -42,7 +42,7 @@ interface Step {
   holds?: { public?: Record<string, unknown>; personal?: Record<string, unknown> };
 }
 
-const STEPS = ["object", "revise", "activate", "suspend", "resume", "exit", "pay", "reverse", "payout-run", "appropriate", "allocate", "settle"] as const;
+const STEPS = ["object", "revise", "activate", "suspend", "resume", "exit", "pay", "reverse", "payout-run", "appropriate", "approve-appropriation", "allocate", "settle"] as const;
 type StepName = (typeof STEPS)[number];
 
 interface Options {
@@ -59,6 +59,7 @@ interface Options {
   jurisdiction?: string;
   parent?: string;
   allocation?: string;
+  proposal?: string;
   amount?: string;
   purpose?: string;
   period?: string;
@@ -217,11 +218,36 @@ function stepOf(name: Exclude<StepName, "payout-run">, o: Options): Step {
       return {
         path: "/v1/appropriations",
         fields,
-        what: () => `APPROPRIATE ${yuan(fields.amount)} yuan for ${fields.programme}, fiscal year ${fields.fiscalYear}, at jurisdiction ${fields.jurisdiction}\n  purpose      ${fields.purpose}`,
+        what: () =>
+          `PROPOSE an appropriation of ${yuan(fields.amount)} yuan for ${fields.programme}, fiscal year ${fields.fiscalYear}, at jurisdiction ${fields.jurisdiction}\n  purpose      ${fields.purpose}\n  it is made when a second finance officer approves the same terms (sign-call approve-appropriation)`,
         abi: funds,
-        method: "appropriate",
+        method: "proposeAppropriation",
         args: (hash) => [PROGRAMMES[fields.programme], fields.fiscalYear, BigInt(fields.jurisdiction), BigInt(fields.amount), hash],
         about: { jurisdiction: fields.jurisdiction },
+      };
+    }
+    case "approve-appropriation": {
+      const proposalId = need(o.proposal, "--proposal <proposalId>", name);
+      if (!/^[1-9]\d{0,18}$/.test(proposalId)) throw new CliError("REQUEST_INVALID", `--proposal ${proposalId} is not a proposal id`, "a whole number, as GET /v1/appropriations/proposals lists it");
+      // The terms are the checker's own entry, from the budget as passed; the ledger makes the
+      // appropriation only if they are those proposed. The purpose is the maker's record, named by its hash.
+      const fields = {
+        programme: need(o.programme, "--programme <name>", name),
+        fiscalYear: Number(need(o.fiscalYear, "--fiscal-year <year>", name)),
+        jurisdiction: need(o.jurisdiction, "--jurisdiction <code>", name),
+        amount: need(o.amount, "--amount <fen>", name),
+      };
+      const purposeHash = (drafted: Drafted) => String((drafted.record.public as { purposeHash?: unknown }).purposeHash);
+      return {
+        path: `/v1/appropriations/${proposalId}/approval`,
+        fields,
+        what: (drafted) =>
+          `APPROVE appropriation proposal ${proposalId}: ${yuan(fields.amount)} yuan for ${fields.programme}, fiscal year ${fields.fiscalYear}, at jurisdiction ${fields.jurisdiction}\n  purpose      the proposer's record ${purposeHash(drafted)}`,
+        abi: funds,
+        method: "approveAppropriation",
+        args: (_hash, drafted) => [BigInt(proposalId), PROGRAMMES[fields.programme], fields.fiscalYear, BigInt(fields.jurisdiction), BigInt(fields.amount), purposeHash(drafted)],
+        about: { jurisdiction: fields.jurisdiction },
+        holds: { public: { proposalId, ...fields } },
       };
     }
     case "allocate": {
@@ -381,7 +407,7 @@ async function payoutRun(o: Options): Promise<void> {
 export const signCallCommand = () =>
   new Command("sign-call")
     .description(
-      "take a ledger step as your own transaction (lodge an objection, revise, activate, suspend, resume or end a case; pay, reverse a payout, run a month's payouts; appropriate or allocate funds; confirm settlements): the gateway drafts it, you check and sign the transaction with your own key, the gateway relays it",
+      "take a ledger step as your own transaction (lodge an objection, revise, activate, suspend, resume or end a case; pay, reverse a payout, run a month's payouts; propose or approve an appropriation, allocate funds; confirm settlements): the gateway drafts it, you check and sign the transaction with your own key, the gateway relays it",
     )
     .addArgument(new Argument("<step>", "the step to take").choices(STEPS))
     .addOption(gatewayOption())
@@ -392,12 +418,13 @@ export const signCallCommand = () =>
     .option("--text <objection>", "object: the objection, as lodged")
     .option("--monthly-income <fen>", "revise: the household's monthly income, corrected")
     .option("--changes <file>", "revise: a JSON file of the fields revised (applicant, household, monthlyIncome, documents); the applicant's resident ID never changes")
-    .addOption(new Option("--programme <name>", "appropriate, payout-run: the programme").choices(Object.keys(PROGRAMMES)))
-    .option("--fiscal-year <year>", "appropriate: the fiscal year")
-    .option("--jurisdiction <code>", "appropriate, allocate: the 12-digit division code funds go to")
+    .addOption(new Option("--programme <name>", "appropriate, approve-appropriation, payout-run: the programme").choices(Object.keys(PROGRAMMES)))
+    .option("--fiscal-year <year>", "appropriate, approve-appropriation: the fiscal year")
+    .option("--jurisdiction <code>", "appropriate, approve-appropriation, allocate: the 12-digit division code funds go to")
+    .option("--proposal <proposalId>", "approve-appropriation: the proposal, as GET /v1/appropriations/proposals lists it")
     .option("--parent <allocationId>", "allocate: the allocation the funds come from")
     .option("--allocation <allocationId>", "pay, payout-run: the allocation paid from")
-    .option("--amount <fen>", "appropriate, allocate, pay: the amount in fen", (v: string) => {
+    .option("--amount <fen>", "appropriate, approve-appropriation, allocate, pay: the amount in fen", (v: string) => {
       if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError("--amount must be a positive whole number of fen");
       return v;
     })
@@ -412,6 +439,8 @@ export const signCallCommand = () =>
         "  npx aidtrail sign-call object --case 0x3f…9a --objector '邻居' --text '申请人有经营收入' --gateway … --keystore reviewer.json\n" +
         "  npx aidtrail sign-call payout-run --programme dibao --period 202611 --allocation 3 --gateway … --keystore finance.json\n" +
         "  npx aidtrail sign-call reverse --case 0x3f…9a --period 202611 --reason '银行退回：账户已销户' --gateway … --keystore finance.json\n" +
+        "  npx aidtrail sign-call appropriate --programme dibao --fiscal-year 2026 --jurisdiction 440105000000 --amount 2000000000 --purpose '海珠区低保资金' --gateway … --keystore finance.json\n" +
+        "  npx aidtrail sign-call approve-appropriation --proposal 4 --programme dibao --fiscal-year 2026 --jurisdiction 440105000000 --amount 2000000000 --gateway … --keystore checker.json\n" +
         "  npx aidtrail sign-call allocate --parent 3 --jurisdiction 440105000000 --amount 2000000000 --purpose '转移支付 海珠区' --gateway … --keystore finance.json\n" +
         "  npx aidtrail sign-call settle --period 202611 --settlement 0x3f…9a=ICBC-2026-11-000123 --gateway … --keystore bank.json\n",
     )

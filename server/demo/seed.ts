@@ -28,6 +28,7 @@ const DEMO_KEYS = [
   "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
   "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
   "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+  "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897",
 ] as const;
 
 export interface DemoAccount {
@@ -53,6 +54,8 @@ const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO
   { name: "finance officer", key: 7, roles: [["FINANCE_OFFICER", "county"]] },
   { name: "auditor", key: 8, roles: [["AUDITOR", "province"]] },
   { name: "settlement agent (bank)", key: 9, roles: [["SETTLEMENT_AGENT", "county"]] },
+  // An appropriation is made by two finance officers: one proposes it, another approves the same terms.
+  { name: "central finance officer (checker)", key: 10, roles: [["FINANCE_OFFICER", "nation"]] },
 ];
 
 export const DEMO_GOVERNANCE_KEY = DEMO_KEYS[0];
@@ -95,7 +98,9 @@ export async function seedDemo(governance: Signer): Promise<{ deployment: Deploy
 
   // The budget of the fiscal year the chain's clock is in (China Standard Time): the year payouts can be made in.
   const fiscalYear = Math.floor(periodAt((await governance.provider!.getBlock("latest"))!.timestamp) / 100);
-  await tx(funds.appropriate(Programme.Dibao, fiscalYear, 0n, 10_000_000_000_00n, id(`中央财政困难群众救助补助资金 ${fiscalYear}`)));
+  const budget = [Programme.Dibao, fiscalYear, 0n, 10_000_000_000_00n, id(`中央财政困难群众救助补助资金 ${fiscalYear}`)] as const;
+  await tx(funds.proposeAppropriation(...budget));
+  await tx(funds.connect(new Wallet(DEMO_KEYS[10], governance.provider)).approveAppropriation(1n, ...budget));
   await tx(funds.allocate(1n, BigInt(j.province.code), 1_000_000_000_00n, id("转移支付 广东省")));
   await tx(funds.allocate(2n, BigInt(j.county.code), 10_000_000_00n, id("转移支付 海珠区")));
   return { deployment, accounts };

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { CaseStatus, coversDivision, jurisdictionCode, PayoutState, Programme } from "../chain/domain.ts";
+import { CaseStatus, coversDivision, jurisdictionCode, paysCases, PayoutState, Programme } from "../chain/domain.ts";
+import { roleId } from "../chain/roles.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
 import { checkDraftAge, checkNonceUnused, checkSignedTransaction, draftOf, officerTransaction, type Draft } from "../cases/signed-call.ts";
@@ -100,6 +101,13 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
     throw runRefused("PAYOUT_RUN_OUTSIDE_FISCAL_YEAR", `allocation ${input.allocationId} is of fiscal year ${fiscalYear}; ${input.period} is not in it`, "period", "pay a month of the allocation's fiscal year, or name the allocation of the month's year");
   }
   const scope = jurisdictionCode(funds.jurisdiction);
+  if (!paysCases(scope)) {
+    throw runRefused("PAYOUT_RUN_ALLOCATION_ABOVE_COUNTY", `allocation ${input.allocationId} is held at ${scope}, above the counties: central, provincial and city funds reach cases only by allocation`, "allocationId", "allocate the funds down to the county, and pay from that allocation");
+  }
+  // Whoever pays spends their own budget: the ledger checks the officer over the allocation, not over the cases.
+  if (!(await read(ctx.chain.hasScopedRole(roleId("FINANCE_OFFICER"), officer, funds.jurisdiction)))) {
+    throw new RequestError("PAYOUT_RUN_ALLOCATION_NOT_YOURS", `you hold no finance officer's role over ${scope}, where allocation ${input.allocationId} is held`, 403, { field: "allocationId", hint: "pay from an allocation of your own jurisdiction" });
+  }
   const periodEnd = endOf(input.period);
   const entries = (await ctx.state.list<CaseEntry>("case:")).map(([, e]) => e).filter((e) => e.programme === input.programme);
   const files = await ctx.state.getMany<PaymentFileEntry>(entries.map((e) => paymentFileKey(e.caseId, input.period)));

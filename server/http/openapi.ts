@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
 import { activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
-import { allocationRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
+import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
 import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
@@ -107,10 +107,18 @@ export function openApiDocument(version: string) {
       ...signedCall("/v1/cases/{caseId}/activate", "A caseworker or approver starts payments once public notice is over", activationRequest),
       ...signedCall("/v1/cases/{caseId}/suspension", "An approver suspends or resumes a case's payments", suspensionRequest),
       ...signedCall("/v1/cases/{caseId}/exit", "An approver ends a case (the household leaves assistance)", exitRequest),
-      ...signedCall("/v1/appropriations", "A finance officer appropriates a programme's budget at their level", appropriationRequest),
+      ...signedCall("/v1/appropriations", "A finance officer proposes an appropriation of a programme's budget at their level; it is made when a second finance officer approves the same terms", appropriationRequest),
+      ...signedCall(
+        "/v1/appropriations/{proposalId}/approval",
+        "A second finance officer approves a proposed appropriation, entering its terms from the budget as passed: refused to the maker (LEDGER_APPROPRIATION_SELF_APPROVAL) and for other terms (LEDGER_APPROPRIATION_TERMS_MISMATCH)",
+        appropriationApprovalRequest,
+      ),
+      "/v1/appropriations/proposals": {
+        get: { summary: "Every appropriation proposed on the ledger: its terms, its maker, and whether it is pending, made (its allocation and checker) or withdrawn", responses: { "200": { description: "the proposals" }, ...errors } },
+      },
       ...signedCall("/v1/allocations", "A finance officer passes funds from an allocation down to a jurisdiction within it", allocationRequest),
       ...signedCall("/v1/settlements", "The settlement agent confirms payouts arrived, with the bank's references", settlementRequest),
-      ...signedCall("/v1/payouts", "A finance officer pays one case for one period (0 for one-off programmes), its payment file logged", payoutRequest),
+      ...signedCall("/v1/payouts", "A finance officer pays one case for one period (0 for one-off programmes) from an allocation of their own at a county or below, its payment file logged", payoutRequest),
       ...signedCall("/v1/reversals", "A finance officer reverses a payout that did not arrive: the allocation and amount the ledger recorded for it, the allocation credited", reversalRequest),
       "/v1/payout-runs/draft": {
         post: {

@@ -33,6 +33,8 @@ export const DEV_KEYS = {
   approver2: "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
   finance: "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
   bank: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+  /** The county's second finance officer, who approves the appropriations its finance officer proposes. */
+  budgetChecker: "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897",
 } as const;
 
 /** The seeded officers, as wallets: the township's reviewer, the county's two approvers, its finance officer and its settlement agent. */
@@ -108,6 +110,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     ["APPROVER", DEV_KEYS.approver1, COUNTY],
     ["APPROVER", DEV_KEYS.approver2, COUNTY],
     ["FINANCE_OFFICER", DEV_KEYS.finance, COUNTY],
+    ["FINANCE_OFFICER", DEV_KEYS.budgetChecker, COUNTY],
     ["SETTLEMENT_AGENT", DEV_KEYS.bank, COUNTY],
     ["AUDITOR", DEV_KEYS.auditor, COUNTY],
   ] as const) {
@@ -179,6 +182,21 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     return request(gateway.url).post(path).set("authorization", token).send({ ...fields, draft: drafted.body.draft, signedTransaction });
   }
 
+  /**
+   * An appropriation through the gateway, as two finance officers make it: `maker` proposes
+   * (POST /v1/appropriations), then `checker` enters the same terms and approves
+   * (POST /v1/appropriations/:proposalId/approval). Answers the new allocation's id.
+   */
+  async function budget(fields: { programme: string; fiscalYear: number; jurisdiction: string; amount: string; purpose: string }, maker: string = DEV_KEYS.finance, checker: string = DEV_KEYS.budgetChecker): Promise<string> {
+    const proposed = await signedStep("/v1/appropriations", fields, maker);
+    if (proposed.status !== 201 || proposed.body.ledger.state !== "done") throw new Error(`the proposal was not made: ${JSON.stringify(proposed.body)}`);
+    const proposalId = await contracts.funds.appropriationProposalCount();
+    const { purpose: _, ...terms } = fields;
+    const approved = await signedStep(`/v1/appropriations/${proposalId}/approval`, terms, checker);
+    if (approved.status !== 201 || approved.body.ledger.state !== "done") throw new Error(`the appropriation was not approved: ${JSON.stringify(approved.body)}`);
+    return (await contracts.funds.allocationCount()).toString();
+  }
+
   /** A payout run as its finance officer takes it: the draft, each batch's transaction signed with `key`, the relay. Answers as signedStep does. */
   async function payoutRun(fields: { programme: string; period: number; allocationId: string; batchSize?: number }, key: string = DEV_KEYS.finance) {
     const token = await signIn(key);
@@ -231,6 +249,18 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     },
     deployment: deployment as Deployment,
     contracts: contracts as AidtrailContracts,
+    /**
+     * The county's budget line for `fiscalYear`, made straight on the ledger as it takes it: its
+     * finance officer proposes, the budget checker approves the same terms. Answers the allocation's id.
+     */
+    async appropriate(programme: Programme, fiscalYear: number, amount: bigint): Promise<string> {
+      const terms = [programme, fiscalYear, BigInt(COUNTY), amount, "0x" + "00".repeat(32)] as const;
+      const funds = contracts.funds;
+      await (await funds.connect(new Wallet(DEV_KEYS.finance, provider)).proposeAppropriation(...terms)).wait();
+      const proposalId = await funds.appropriationProposalCount();
+      await (await funds.connect(new Wallet(DEV_KEYS.budgetChecker, provider)).approveAppropriation(proposalId, ...terms)).wait();
+      return (await funds.allocationCount()).toString();
+    },
     signIn,
     takeIn,
     receipts,
@@ -238,6 +268,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     provider,
     activate,
     signedStep,
+    budget,
     payoutRun,
     /** The month the chain's clock is in (China Standard Time), YYYYMM: the latest month a payout can be for. */
     async currentPeriod() {

@@ -61,6 +61,7 @@ export async function buildWorld() {
     financeB,
     spare1,
     spare2,
+    centralChecker,
   ] = all as [HardhatEthersSigner, ...HardhatEthersSigner[]] as HardhatEthersSigner[];
   const { contracts, deployment } = await deployAidtrail(governance!);
   const { access, standards, cases } = contracts;
@@ -91,6 +92,7 @@ export async function buildWorld() {
     ["FINANCE_OFFICER", finance!, J.countyA],
     ["FINANCE_OFFICER", financeB!, J.countyB],
     ["FINANCE_OFFICER", centralFinance!, J.nation],
+    ["FINANCE_OFFICER", centralChecker!, J.nation],
     ["SETTLEMENT_AGENT", settlement!, J.countyA],
     ["AUDITOR", auditor!, J.province],
     ["LOG_OPERATOR", logOperator!, J.countyA],
@@ -131,6 +133,25 @@ export async function buildWorld() {
   async function advance(seconds: number) {
     await ethers.provider.send("evm_increaseTime", [seconds]);
     await ethers.provider.send("evm_mine", []);
+  }
+
+  /**
+   * A budget line made as the ledger takes it: proposed by `maker`, approved with the same terms
+   * by `checker`, two finance officers over `jurisdiction`. Answers the new allocation's id.
+   */
+  async function appropriate(
+    programme: Programme,
+    fiscalYear: number,
+    jurisdiction: bigint,
+    amount: bigint,
+    purposeHash: string = hexlify(randomBytes(32)),
+    { maker = centralFinance!, checker = centralChecker! }: { maker?: Signer; checker?: Signer } = {},
+  ): Promise<bigint> {
+    const funds = contracts.funds;
+    await (await funds.connect(maker).proposeAppropriation(programme, fiscalYear, jurisdiction, amount, purposeHash)).wait();
+    const proposalId = await funds.appropriationProposalCount();
+    await (await funds.connect(checker).approveAppropriation(proposalId, programme, fiscalYear, jurisdiction, amount, purposeHash)).wait();
+    return await funds.allocationCount();
   }
 
   /** The chain's current month `YYYYMM` in China Standard Time: the latest payout period it takes. */
@@ -294,6 +315,7 @@ export async function buildWorld() {
       outsider: outsider!,
       spare1: spare1!,
       spare2: spare2!,
+      centralChecker: centralChecker!,
     },
     sign,
     time,
@@ -309,6 +331,7 @@ export async function buildWorld() {
     approve,
     householdSize,
     activeCase,
+    appropriate,
     snapshot,
   };
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {AidAccess} from "../../contracts/access/AidAccess.sol";
+import {Jurisdictions} from "../../contracts/access/Jurisdictions.sol";
 import {Roles} from "../../contracts/access/Roles.sol";
 import {Area, Programme} from "../../contracts/common/Assistance.sol";
 import {CaseRegistry} from "../../contracts/cases/CaseRegistry.sol";
@@ -11,9 +12,27 @@ import {FundLedger} from "../../contracts/funds/FundLedger.sol";
 import {Allocation, Payment, PayoutState, Settlement} from "../../contracts/funds/IFundLedger.sol";
 import {vm} from "./Vm.sol";
 
-/// @dev Drives FundLedger with random payouts, batches, reversals (right and wrong), settlements
-/// and allocations, keeping its own account of what should have happened.
+/// @dev A finance officer's account, held at `scope`: the handler takes steps through it as that officer.
+contract Officer {
+    FundLedger private immutable _funds;
+    uint64 public immutable scope;
+
+    constructor(FundLedger funds_, uint64 scope_) {
+        _funds = funds_;
+        scope = scope_;
+    }
+
+    function act(bytes calldata data) external returns (bool ok, bytes memory answer) {
+        (ok, answer) = address(_funds).call(data);
+    }
+}
+
+/// @dev Drives FundLedger with random payouts and batches by officers of every level from every
+/// allocation, reversals (right and wrong), settlements, allocations and appropriations (by two
+/// officers, by one alone, with altered terms), keeping its own account of what should have happened.
 contract FundHandler {
+    using Jurisdictions for uint64;
+
     FundLedger public immutable funds;
     bytes32[] public caseIds;
     uint64[] public allocationIds;
@@ -43,19 +62,33 @@ contract FundHandler {
     uint256 public periodViolations;
     uint256 public reversalsRefused;
     uint256 public reversalsMade;
+    /// @dev Payouts accepted from an allocation the paying officer holds no role over, or held above the counties.
+    uint256 public foreignSpends;
+    uint256 public spendsRefused;
+    /// @dev Appropriations made by one officer alone, with terms other than proposed, or by an officer not over their jurisdiction.
+    uint256 public unauthorisedAppropriations;
+    uint256 public appropriationsRefused;
+    /// @dev Fen appropriated in all, as the handler saw two officers make it.
+    uint256 public appropriated;
+
+    Officer[] private _officers;
 
     constructor(
         FundLedger funds_,
         bytes32[] memory caseIds_,
         uint64[] memory allocationIds_,
         uint64[] memory jurisdictions_,
-        uint64 lastYear
+        uint64 lastYear,
+        Officer[] memory officers_,
+        uint256 appropriatedBefore
     ) {
         funds = funds_;
         _lastYear = lastYear;
         caseIds = caseIds_;
         allocationIds = allocationIds_;
         _jurisdictions = jurisdictions_;
+        _officers = officers_;
+        appropriated = appropriatedBefore;
     }
 
     function allocationCount() external view returns (uint256) {
@@ -78,17 +111,20 @@ contract FundHandler {
         return _records[caseId][period];
     }
 
-    function pay(uint256 caseSeed, uint256 periodSeed, uint256 allocationSeed, uint64 amount) external {
+    function pay(uint256 officerSeed, uint256 caseSeed, uint256 periodSeed, uint256 allocationSeed, uint64 amount) external {
+        Officer officer = _officers[officerSeed % _officers.length];
         bytes32 caseId = caseIds[caseSeed % caseIds.length];
         uint32 period = _periods[periodSeed % _periods.length];
         uint64 allocationId = allocationIds[allocationSeed % allocationIds.length];
         amount = uint64(1 + amount % 200_000);
-        try funds.pay(allocationId, caseId, period, amount) {
-            _paid(caseId, period, allocationId, amount);
-        } catch {}
+        (bool ok,) = officer.act(abi.encodeCall(funds.pay, (allocationId, caseId, period, amount)));
+        if (!ok) return _spendRefused(officer, allocationId);
+        _spent(officer, allocationId);
+        _paid(caseId, period, allocationId, amount);
     }
 
-    function payBatch(uint256 seed, uint8 count, uint256 periodSeed, uint256 allocationSeed) external {
+    function payBatch(uint256 officerSeed, uint256 seed, uint8 count, uint256 periodSeed, uint256 allocationSeed) external {
+        Officer officer = _officers[officerSeed % _officers.length];
         uint32 period = _periods[periodSeed % _periods.length];
         uint64 allocationId = allocationIds[allocationSeed % allocationIds.length];
         Payment[] memory payments = new Payment[](1 + count % 8);
@@ -96,11 +132,38 @@ contract FundHandler {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             payments[i] = Payment({caseId: caseIds[r % caseIds.length], amount: uint64(1 + (r >> 128) % 160_000)});
         }
-        try funds.payBatch(allocationId, period, payments) {
-            for (uint256 i; i < payments.length; ++i) {
-                _paid(payments[i].caseId, period, allocationId, payments[i].amount);
-            }
-        } catch {}
+        (bool ok,) = officer.act(abi.encodeCall(funds.payBatch, (allocationId, period, payments)));
+        if (!ok) return _spendRefused(officer, allocationId);
+        _spent(officer, allocationId);
+        for (uint256 i; i < payments.length; ++i) {
+            _paid(payments[i].caseId, period, allocationId, payments[i].amount);
+        }
+    }
+
+    /// @dev A maker proposes an appropriation and a checker (perhaps the same officer) approves it,
+    /// with the terms proposed or altered: made only by two officers over its jurisdiction, as proposed.
+    function appropriate(uint256 makerSeed, uint256 checkerSeed, uint256 jurisdictionSeed, uint80 amount, bool alterTerms) external {
+        Officer maker = _officers[makerSeed % _officers.length];
+        Officer checker = _officers[checkerSeed % _officers.length];
+        uint256 pick = jurisdictionSeed % (_jurisdictions.length + 1);
+        uint64 jurisdiction = pick == _jurisdictions.length ? Jurisdictions.NATION : _jurisdictions[pick];
+        amount = 1 + amount % 5_000_000;
+        (bool proposed, bytes memory answer) =
+            maker.act(abi.encodeCall(funds.proposeAppropriation, (Programme.Dibao, 2026, jurisdiction, amount, 0)));
+        if (!proposed) return;
+        if (!maker.scope().covers(jurisdiction)) ++unauthorisedAppropriations;
+        uint64 proposalId = abi.decode(answer, (uint64));
+        uint80 approvedAmount = alterTerms ? amount + 1 : amount;
+        (bool made, bytes memory made_) = checker.act(
+            abi.encodeCall(funds.approveAppropriation, (proposalId, Programme.Dibao, 2026, jurisdiction, approvedAmount, 0))
+        );
+        if (!made) {
+            ++appropriationsRefused;
+            return;
+        }
+        if (maker == checker || alterTerms || !checker.scope().covers(jurisdiction)) ++unauthorisedAppropriations;
+        allocationIds.push(abi.decode(made_, (uint64)));
+        appropriated += amount;
     }
 
     /// @dev A payout for a period the allocations of 2026 may not pay, single or in a batch: any success is a violation.
@@ -201,6 +264,16 @@ contract FundHandler {
         } catch {}
     }
 
+    function _spent(Officer officer, uint64 allocationId) private {
+        uint64 held = funds.allocation(allocationId).jurisdiction;
+        if (!officer.scope().covers(held) || held.level() < Jurisdictions.LEVEL_COUNTY) ++foreignSpends;
+    }
+
+    function _spendRefused(Officer officer, uint64 allocationId) private {
+        uint64 held = funds.allocation(allocationId).jurisdiction;
+        if (!officer.scope().covers(held) || held.level() < Jurisdictions.LEVEL_COUNTY) ++spendsRefused;
+    }
+
     function _attemptWrong(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount) private {
         try funds.reversePayout(allocationId, caseId, period, amount, keccak256("wrong")) {
             ++wrongReversals;
@@ -239,6 +312,7 @@ contract FundInvariantsTest {
     FundLedger private funds;
     FundHandler private handler;
     uint64 private appropriation;
+    Officer private checker;
 
     function setUp() public {
         // Cases open and are activated early in January 2026 (China Standard Time), then the clock
@@ -277,7 +351,15 @@ contract FundInvariantsTest {
         }
 
         vm.warp(1_792_022_400);
-        appropriation = funds.appropriate(Programme.Dibao, 2026, 0, 5_000_000, 0);
+        // Finance officers at every level, two at the nation: the maker (this contract) and the checker.
+        uint64[6] memory scopes = [uint64(0), 0, PROVINCE, COUNTY_A, COUNTY_B, TOWNSHIP_A];
+        Officer[] memory officers = new Officer[](scopes.length);
+        for (uint256 i; i < scopes.length; ++i) {
+            officers[i] = new Officer(funds, scopes[i]);
+            access.grantScopedRole(Roles.FINANCE_OFFICER, address(officers[i]), scopes[i]);
+        }
+        checker = officers[0];
+        appropriation = _appropriate(2026, 5_000_000);
         uint64[] memory allocationIds = new uint64[](4);
         allocationIds[0] = appropriation;
         allocationIds[1] = funds.allocate(appropriation, PROVINCE, 3_000_000, 0);
@@ -286,8 +368,8 @@ contract FundInvariantsTest {
         uint64[] memory jurisdictions = new uint64[](5);
         (jurisdictions[0], jurisdictions[1], jurisdictions[2], jurisdictions[3], jurisdictions[4]) =
             (PROVINCE, COUNTY_A, COUNTY_B, TOWNSHIP_A, TOWNSHIP_B);
-        uint64 lastYear = funds.appropriate(Programme.Dibao, 2025, 0, 5_000_000, 0);
-        handler = new FundHandler(funds, caseIds, allocationIds, jurisdictions, lastYear);
+        uint64 lastYear = _appropriate(2025, 5_000_000);
+        handler = new FundHandler(funds, caseIds, allocationIds, jurisdictions, lastYear, officers, 10_000_000);
         access.grantScopedRole(Roles.FINANCE_OFFICER, address(handler), 0);
         access.grantScopedRole(Roles.SETTLEMENT_AGENT, address(handler), 0);
     }
@@ -319,7 +401,18 @@ contract FundInvariantsTest {
             require(children == a.allocated, "children do not add up to what was allocated");
             totalPaid += a.paid;
         }
-        require(totalPaid <= funds.allocation(appropriation).amount, "payouts exceed the appropriation");
+        require(totalPaid <= _appropriatedOnLedger(), "payouts exceed the appropriations");
+    }
+
+    /// @dev Every payout drew on an allocation made to a county or township over which its officer holds the role.
+    function invariant_PayoutsDrawOnlyOnTheOfficersOwnAllocations() public view {
+        require(handler.foreignSpends() == 0, "a payout drew on an allocation its officer holds no role over");
+    }
+
+    /// @dev The appropriations on the ledger add up to what two officers made together, and to nothing else.
+    function invariant_AppropriationsOnlyByTwoOfficers() public view {
+        require(handler.unauthorisedAppropriations() == 0, "an appropriation was made by one officer, altered or out of scope");
+        require(_appropriatedOnLedger() == handler.appropriated(), "appropriations changed otherwise than by two officers");
     }
 
     /// @dev No reversal was accepted for another allocation or amount than its payout's, or for a
@@ -351,6 +444,30 @@ contract FundInvariantsTest {
         }
     }
 
+    /// @dev The handler's officer paths do what the invariants rely on: foreign spends and lone
+    /// appropriations attempted and refused, the legitimate ones made.
+    function test_HandlerRefusesForeignSpendsAndLoneAppropriations() public {
+        // Officers: 0 and 1 the nation's, 2 the province's, 3 county A's, 4 county B's, 5 township A's.
+        // Allocations: 0 the appropriation, 1 the province's, 2 county A's, 3 county B's.
+        handler.pay(4, 0, 0, 2, 1); // county B's officer, county A's funds
+        handler.pay(0, 0, 0, 0, 1); // the nation's officer, the nation's funds
+        handler.pay(2, 0, 0, 1, 1); // the province's officer, the province's funds
+        handler.payBatch(5, 0, 0, 0, 2); // township A's officer, county A's funds
+        require(handler.spendsRefused() == 4 && handler.foreignSpends() == 0, "a foreign spend was not refused");
+        handler.pay(3, 0, 0, 2, 1);
+        require(handler.record(handler.caseIds(0), 202601).state == PayoutState.Paid, "county A's officer could not pay from county A's funds");
+        uint256 before = handler.appropriated();
+        handler.appropriate(3, 3, 1, 100, false); // one officer alone
+        handler.appropriate(3, 0, 1, 100, true); // terms altered
+        handler.appropriate(4, 3, 1, 100, false); // county B's maker, county A's budget: not proposed
+        handler.appropriate(3, 4, 1, 100, false); // county B's checker, county A's budget
+        require(handler.appropriationsRefused() == 3 && handler.appropriated() == before, "a lone or altered appropriation was made");
+        handler.appropriate(3, 0, 1, 100, false);
+        require(handler.appropriated() == before + 101, "two officers could not appropriate");
+        invariant_AppropriationsOnlyByTwoOfficers();
+        invariant_PayoutsDrawOnlyOnTheOfficersOwnAllocations();
+    }
+
     function test_SetUpPaysAndRefusesAsExpected() public {
         bytes32 caseId = handler.caseIds(0);
         funds.pay(handler.allocationIds(2), caseId, 202601, 150_000);
@@ -363,7 +480,7 @@ contract FundInvariantsTest {
     /// are attempted and refused, the right reversal is made, and the ledger agrees with its records.
     function test_HandlerRefusesWrongReversalsAndMakesTheRightOne() public {
         // Case 0 is in township A, allocation 2 is county A's; 1 + 99_999 fen.
-        handler.pay(0, 0, 2, 99_999);
+        handler.pay(3, 0, 0, 2, 99_999);
         bytes32 caseId = handler.caseIds(0);
         FundHandler.Record memory paid = handler.record(caseId, 202601);
         require(paid.state == PayoutState.Paid && paid.amount == 100_000, "the handler's payout was not made");
@@ -384,6 +501,23 @@ contract FundInvariantsTest {
         require(handler.periodViolations() == 0, "a refused period was paid");
         invariant_LedgerPayoutsMatchRecords();
         invariant_AllocationsNeverOverdrawn();
+    }
+
+    /// @dev An appropriation of the nation's, proposed by this contract and approved by `checker`.
+    function _appropriate(uint16 fiscalYear, uint80 amount) private returns (uint64) {
+        uint64 proposalId = funds.proposeAppropriation(Programme.Dibao, fiscalYear, 0, amount, 0);
+        (bool ok, bytes memory answer) =
+            checker.act(abi.encodeCall(funds.approveAppropriation, (proposalId, Programme.Dibao, fiscalYear, 0, amount, 0)));
+        require(ok, "the checker could not approve");
+        return abi.decode(answer, (uint64));
+    }
+
+    function _appropriatedOnLedger() private view returns (uint256 total) {
+        uint64 count = funds.allocationCount();
+        for (uint64 id = 1; id <= count; ++id) {
+            Allocation memory a = funds.allocation(id);
+            if (a.parent == 0) total += a.amount;
+        }
     }
 
     function _submit(bytes32 caseId, uint64 township, bytes32 recordHash, bytes32 identity) private {

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import type { SignIn } from "../../auth/sign-in.ts";
 import type { LedgerActionContext } from "../../cases/ledger-action.ts";
@@ -8,6 +8,10 @@ import { caseEntryOf, PROGRAMMES, type CaseEntry } from "../../cases/intake.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 import { divisionCode, fen } from "../schemas.ts";
+import type { Indexer } from "../../indexer.ts";
+import { AidtrailError } from "../../verify/errors.ts";
+import { RequestError } from "../errors.ts";
+import { appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";
 import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";
 
 /** Allocation ids fit the 24 bits a payout records its allocation in (FundLedger's MAX_ALLOCATIONS). */
@@ -63,6 +67,9 @@ export const appropriationRequest = z.object({
   purpose,
 });
 
+/** The checker's own entry of the terms they approve, from the budget as passed: the ledger refuses any but those proposed. */
+export const appropriationApprovalRequest = appropriationRequest.omit({ purpose: true });
+
 export const allocationRequest = z.object({
   parentId: allocationId,
   jurisdiction: divisionCode,
@@ -80,6 +87,7 @@ export const settlementRequest = z.object({
 
 export interface FundsContext extends LedgerActionContext {
   roles: LedgerAccess;
+  indexer: Indexer;
   /** The jurisdiction this gateway serves; its runs pay the cases it took in. */
   jurisdiction: string;
 }
@@ -97,12 +105,12 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
     res.status(201).json(await payoutRunProgress(ctx, run.runId));
   });
   const caseOf = (caseId: string): Promise<CaseEntry> => caseEntryOf(ctx.state, caseId);
-  const jurisdictionOfCase = async (req: Request) => (await caseOf(req.body.caseId)).jurisdiction;
 
   signedCallRoutes(router, "/payouts", ctx, signIn, {
     schema: payoutRequest,
     role: "FINANCE_OFFICER",
-    jurisdictionOf: jurisdictionOfCase,
+    // Whoever pays spends their own budget: the ledger checks the officer over the allocation, not over the case.
+    jurisdictionOf: async (req) => (await ctx.chain.funds.allocation(req.body.allocationId)).jurisdiction,
     call: async (req, { caseId, period, allocationId, amount }) => {
       const entry = await caseOf(caseId);
       return {
@@ -120,7 +128,11 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
   signedCallRoutes(router, "/reversals", ctx, signIn, {
     schema: reversalRequest,
     role: "FINANCE_OFFICER",
-    jurisdictionOf: jurisdictionOfCase,
+    // Over the funds credited, as the ledger checks it: the allocation the payout drew from.
+    jurisdictionOf: async (req) => {
+      const [, allocationId] = await ctx.chain.funds.payout(req.body.caseId, req.body.period);
+      return allocationId === 0n ? (await caseOf(req.body.caseId)).jurisdiction : (await ctx.chain.funds.allocation(allocationId)).jurisdiction;
+    },
     call: async (req, { caseId, period, reason }) => {
       const entry = await caseOf(caseId);
       // The ledger reverses only the payout as it recorded it: from its allocation, its whole amount.
@@ -143,17 +155,49 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
   });
 
   // Appropriations, allocations and settlements are the officers' own ledger steps (see SignedCall).
+  // An appropriation takes two finance officers: one proposes it, another approves the same terms.
   signedCallRoutes(router, "/appropriations", ctx, signIn, {
     schema: appropriationRequest,
     role: "FINANCE_OFFICER",
     jurisdictionOf: (req) => req.body.jurisdiction,
     call: (req, body) => ({
       contract: "funds",
-      method: "appropriate",
+      method: "proposeAppropriation",
       subject: `appropriation:${body.jurisdiction}`,
       args: (hash) => [PROGRAMMES[body.programme], body.fiscalYear, BigInt(body.jurisdiction), BigInt(body.amount), hash],
-      record: { kind: "document", jurisdiction: body.jurisdiction, public: { type: "appropriation", ...body, madeBy: req.officer } },
+      record: { kind: "document", jurisdiction: body.jurisdiction, public: { type: "appropriation", ...body, proposedBy: req.officer } },
     }),
+  });
+  const proposal = async (proposalId: string): Promise<AppropriationProposal> => {
+    const found = (await appropriationProposals(ctx.indexer)).find((p) => p.proposalId === proposalId);
+    if (!found) {
+      throw new AidtrailError("APPROPRIATION_PROPOSAL_NOT_FOUND", `no appropriation was proposed as ${proposalId} on the ledger`, {
+        field: "proposalId",
+        hint: "GET /v1/appropriations/proposals lists those waiting for a second officer",
+      });
+    }
+    return found;
+  };
+  signedCallRoutes(router, "/appropriations/:proposalId/approval", ctx, signIn, {
+    schema: appropriationApprovalRequest,
+    role: "FINANCE_OFFICER",
+    jurisdictionOf: (req) => req.body.jurisdiction,
+    call: async (req, body) => {
+      const proposalId = String(req.params.proposalId);
+      if (!/^[1-9]\d{0,18}$/.test(proposalId)) throw new RequestError("REQUEST_INVALID", "the proposal id must be a whole number", 400, { field: "proposalId" });
+      // The purpose is the maker's record, which the checker names by its hash as proposed; the other terms are the checker's own entry.
+      const { purposeHash } = await proposal(proposalId);
+      return {
+        contract: "funds",
+        method: "approveAppropriation",
+        subject: `appropriation:${body.jurisdiction}`,
+        args: () => [BigInt(proposalId), PROGRAMMES[body.programme], body.fiscalYear, BigInt(body.jurisdiction), BigInt(body.amount), purposeHash],
+        record: { kind: "document", jurisdiction: body.jurisdiction, public: { type: "appropriation-approval", proposalId, ...body, purposeHash, approvedBy: req.officer } },
+      };
+    },
+  });
+  router.get("/appropriations/proposals", signedIn(signIn), authorize(ctx.roles, ["FINANCE_OFFICER", "AUDITOR"], () => ctx.jurisdiction), async (_req, res) => {
+    res.json({ proposals: await appropriationProposals(ctx.indexer) });
   });
   signedCallRoutes(router, "/allocations", ctx, signIn, {
     schema: allocationRequest,

@@ -1,0 +1,53 @@
+import { jurisdictionCode } from "../chain/domain.ts";
+import { PROGRAMMES } from "../records/application.ts";
+import type { Indexer } from "../indexer.ts";
+
+/** A programme's name as requests give it ("dibao"), from its number on the ledger. */
+const programmeName = (n: number) => (Object.keys(PROGRAMMES) as (keyof typeof PROGRAMMES)[]).find((k) => PROGRAMMES[k] === n)!;
+
+/** An appropriation as one finance officer proposed it, and what became of it. */
+export interface AppropriationProposal {
+  proposalId: string;
+  programme: keyof typeof PROGRAMMES;
+  fiscalYear: number;
+  jurisdiction: string;
+  /** Fen. */
+  amount: string;
+  /** The hash of the maker's record of the budget as passed; the checker's approval names it again. */
+  purposeHash: string;
+  proposedBy: string;
+  proposedAt: number;
+  /** Waiting for a second finance officer; made (its allocation's id and checker given); or withdrawn by its maker. */
+  state: "pending" | "made" | "withdrawn";
+  allocationId?: string;
+  approvedBy?: string;
+}
+
+/** Every appropriation proposed on the ledger, in order, as the indexed events tell it. */
+export async function appropriationProposals(indexer: Indexer): Promise<AppropriationProposal[]> {
+  await indexer.catchUp();
+  const proposals = new Map<string, AppropriationProposal>();
+  for (const e of await indexer.proposalEvents()) {
+    const a = e.args;
+    const id = a.proposalId as string;
+    if (e.name === "AppropriationProposed") {
+      proposals.set(id, {
+        proposalId: id,
+        programme: programmeName(Number(a.programme)),
+        fiscalYear: Number(a.fiscalYear),
+        jurisdiction: jurisdictionCode(BigInt(a.jurisdiction as string)),
+        amount: a.amount as string,
+        purposeHash: a.purposeHash as string,
+        proposedBy: a.actor as string,
+        proposedAt: e.timestamp,
+        state: "pending",
+      });
+      continue;
+    }
+    const proposal = proposals.get(id);
+    if (!proposal) continue;
+    if (e.name === "AppropriationWithdrawn") proposal.state = "withdrawn";
+    if (e.name === "AppropriationMade") Object.assign(proposal, { state: "made", allocationId: a.allocationId as string, approvedBy: a.actor as string });
+  }
+  return [...proposals.values()];
+}
