@@ -13,6 +13,7 @@ let local: Awaited<ReturnType<typeof localGateway>>;
 const reviewer = Wallet.createRandom();
 const approvers = [Wallet.createRandom(), Wallet.createRandom()];
 const outsider = Wallet.createRandom();
+const townshipApprover = Wallet.createRandom();
 const tokens = new Map<string, string>();
 let caseId: string;
 let receiptQr: string;
@@ -32,7 +33,8 @@ beforeAll(async () => {
   const { access } = local.contracts;
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
   for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
-  for (const who of [reviewer, ...approvers, outsider]) tokens.set(who.address, await local.signIn(who.privateKey));
+  await (await access.grantScopedRole(roleId("APPROVER"), townshipApprover.address, BigInt(TOWNSHIP))).wait();
+  for (const who of [reviewer, ...approvers, outsider, townshipApprover]) tokens.set(who.address, await local.signIn(who.privateKey));
   const caseworker = await local.signIn(DEV_KEYS.caseworker);
   const fields = {
     programme: "dibao" as const,
@@ -100,7 +102,8 @@ describe("signed approvals through the gateway", () => {
       const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: larger, signatures: some }).expect(400);
       expect(refused.body.error).toMatchObject({ code: "APPROVAL_HOUSEHOLD_SIZE_MISMATCH", field: "decision.householdSize" });
     }
-    expect(await local.gateway.state.list("approvals:")).toEqual([]);
+    // Nothing was kept of them: the decision being collected is the one asked for, with no signature.
+    expect((await get(`/v1/cases/${caseId}/approvals`, approvers[0]!).expect(200)).body).toMatchObject({ digest: payload.digest, signers: [] });
     expect(local.gateway.log.size).toBe(size);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Reviewed);
     // A rejection names no household.
@@ -162,5 +165,86 @@ describe("signed approvals through the gateway", () => {
     const active = await local.signedStep(`/v1/cases/${caseId}/activate`, {}, DEV_KEYS.caseworker);
     expect([active.status, active.body.ledger.state]).toEqual([201, "done"]);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Active);
+  });
+});
+
+describe("a decision gathered from officers who sign apart", () => {
+  /** A new dibao case of the township, reviewed: its approval is due. */
+  async function reviewedCase(n: number): Promise<string> {
+    const id = await local.takeIn(residentId(n));
+    const review = (await get(`/v1/cases/${id}/approval-request`, reviewer).expect(200)).body;
+    const signature = await reviewer.signTypedData(review.domain, review.types, review.message);
+    await post(`/v1/cases/${id}/approvals`, reviewer, { decision: review.message, signatures: [{ signer: reviewer.address, signature }] }).expect(201);
+    return id;
+  }
+  const ask = async (id: string, who: Officer, query = "") => (await get(`/v1/cases/${id}/approval-request${query}`, who).expect(200)).body;
+  const sign = async (id: string, who: Officer, payload: { domain: object; types: Record<string, []>; message: Record<string, unknown> }) =>
+    post(`/v1/cases/${id}/approvals`, who, { decision: payload.message, signatures: [{ signer: who.address, signature: await who.signTypedData(payload.domain, payload.types, payload.message) }] });
+
+  it("gives two approvers who ask a block and an hour apart the same decision; each signs alone and the second relays it", async () => {
+    const id = await reviewedCase(601);
+    const first = await ask(id, approvers[0]!, "?amount=120000");
+    await local.advance(3600);
+    // The second approver names no terms: they are handed the decision being collected, its deadline unchanged.
+    const second = await ask(id, approvers[1]!);
+    expect(second.digest).toBe(first.digest);
+    expect(second.message.deadline).toBe(first.message.deadline);
+    expect((await sign(id, approvers[0]!, first)).status).toBe(202);
+    await local.advance(3600);
+    expect((await get(`/v1/cases/${id}/approvals`, approvers[1]!).expect(200)).body).toMatchObject({ digest: first.digest, signers: [approvers[0]!.address], threshold: 2 });
+    // Asked again with the same terms, still the same message, and who has signed.
+    expect(await ask(id, approvers[1]!, "?amount=120000")).toMatchObject({ digest: first.digest, signers: [approvers[0]!.address] });
+    const relayed = await sign(id, approvers[1]!, second);
+    expect([relayed.status, relayed.body.state, relayed.body.signers.length]).toEqual([201, "relayed", 2]);
+    expect(Number((await local.contracts.cases.getCase(id))[0].status)).toBe(CaseStatus.InNotice);
+    await get(`/v1/cases/${id}/approvals`, approvers[1]!).expect(404);
+  });
+
+  it("refuses other terms once someone has signed, until they withdraw; other terms before anyone signs replace the decision", async () => {
+    const id = await reviewedCase(602);
+    const before = await ask(id, approvers[0]!, "?amount=100000");
+    const replaced = await ask(id, approvers[1]!, "?amount=110000");
+    expect(replaced.digest).not.toBe(before.digest);
+    expect((await sign(id, approvers[1]!, replaced)).status).toBe(202);
+    const other = await get(`/v1/cases/${id}/approval-request?amount=100000`, approvers[0]!).expect(409);
+    expect(other.body.error).toMatchObject({ code: "APPROVAL_DECISION_OPEN", message: expect.stringContaining(`an approval of 110000 fen a month for a household of 2 is being collected on this case, signed so far by ${approvers[1]!.address}`) });
+    // A signature over the earlier message would split the signers: refused, nothing kept.
+    const stale = await sign(id, approvers[0]!, before);
+    expect([stale.status, stale.body.error.code]).toEqual([409, "APPROVAL_DECISION_OPEN"]);
+    // Only a signer withdraws, and only their own.
+    expect((await request(local.gateway.url).delete(`/v1/cases/${id}/approvals`).set("authorization", tokens.get(approvers[0]!.address)!).expect(404)).body.error.code).toBe("APPROVAL_SIGNATURE_NOT_FOUND");
+    const withdrawn = await request(local.gateway.url).delete(`/v1/cases/${id}/approvals`).set("authorization", tokens.get(approvers[1]!.address)!).expect(200);
+    expect(withdrawn.body).toEqual({ state: "closed", signers: [], threshold: 2 });
+    const reopened = await ask(id, approvers[0]!, "?amount=100000");
+    expect(reopened.signers).toEqual([]);
+    expect((await sign(id, approvers[0]!, reopened)).status).toBe(202);
+    expect((await sign(id, approvers[1]!, reopened)).status).toBe(201);
+    expect((await local.contracts.cases.getCase(id))[0].approvedAmount).toBe(100_000n);
+  });
+
+  it("refuses at submission a signature the ledger would not count (a township approver on a county's dibao), keeping nothing; the county's approvers then decide", async () => {
+    const id = await reviewedCase(603);
+    const payload = await ask(id, approvers[0]!, "?amount=90000");
+    const low = await sign(id, townshipApprover, payload);
+    expect([low.status, low.body.error.code]).toEqual([422, "LEDGER_APPROVAL_SIGNER_LEVEL_TOO_LOW"]);
+    expect((await get(`/v1/cases/${id}/approvals`, approvers[0]!).expect(200)).body.signers).toEqual([]);
+    expect((await sign(id, approvers[0]!, payload)).status).toBe(202);
+    expect((await sign(id, approvers[1]!, payload)).status).toBe(201);
+  });
+
+  it("drops, at relay time, a signature whose signer lost the role since, and relays once another has signed", async () => {
+    const id = await reviewedCase(604);
+    const payload = await ask(id, approvers[0]!, "?amount=90000");
+    expect((await sign(id, approvers[0]!, payload)).status).toBe(202);
+    const { access } = local.contracts;
+    await (await access.revokeRole(roleId("APPROVER"), approvers[0]!.address)).wait();
+    try {
+      const waiting = await sign(id, approvers[1]!, payload);
+      expect([waiting.status, waiting.body]).toEqual([202, { state: "collecting", signers: [approvers[1]!.address], threshold: 2, dropped: [{ signer: approvers[0]!.address, code: "LEDGER_APPROVAL_SIGNER_UNAUTHORIZED" }] }]);
+      expect(Number((await local.contracts.cases.getCase(id))[0].status)).toBe(CaseStatus.Reviewed);
+    } finally {
+      await (await access.grantScopedRole(roleId("APPROVER"), approvers[0]!.address, BigInt(COUNTY))).wait();
+    }
+    expect((await sign(id, approvers[0]!, payload)).status).toBe(201);
   });
 });

@@ -628,6 +628,26 @@ describe("signed decisions", () => {
     expect(round).toBe(2n);
   });
 
+  it("checks a decision signature by signature, the threshold aside, as decide would count it", async () => {
+    const { caseId } = await w.submit({ household: [evidence()] });
+    await w.review(caseId);
+    const approval = await w.decision(caseId, { stage: Stage.Approval, amount: 200_000n, householdSize: 2 });
+    const cases = w.contracts.cases;
+    // One county approver's signature alone: counted, though below the threshold of two.
+    await cases.checkDecision(approval, await w.sign(approval, [w.who.approver1]));
+    // The township's approver may approve only temporary assistance: the ledger's own rule, before any gas.
+    const [low] = await w.sign(approval, [w.who.townshipApprover]);
+    await expectRevert(cases.checkDecision(approval, [low!]), "ApprovalSignerLevelTooLow", [w.who.townshipApprover.address, J.townshipA1]);
+    const [otherCounty] = await w.sign(approval, [w.who.approverB]);
+    await expectRevert(cases.checkDecision(approval, [otherCounty!]), "ApprovalSignerUnauthorized", [w.who.approverB.address, roleId("APPROVER"), J.townshipA1]);
+    const expired = { ...approval, deadline: (await w.time()) - 1n };
+    await expectRevert(cases.checkDecision(expired, await w.sign(expired, [w.who.approver1])), "ApprovalExpired");
+    const [forged] = await w.sign({ ...approval, amount: 1n }, [w.who.approver1]);
+    await expectRevert(cases.checkDecision(approval, [forged!]), "ApprovalSignatureInvalid", [w.who.approver1.address]);
+    await expectRevert(cases.checkDecision({ ...approval, householdSize: 3 }, await w.sign({ ...approval, householdSize: 3 }, [w.who.approver1])), "ApprovalHouseholdSizeMismatch", [caseId, 2, 3]);
+    expect(await status(caseId)).toBe(CaseStatus.Reviewed);
+  });
+
   it("pins the EIP-712 type string", async () => {
     expect(await w.contracts.cases.DECISION_TYPEHASH()).toBe(
       "0x" +

@@ -46,8 +46,13 @@ describe("aidtrail sign-approval", () => {
     expect(larger.stderr).toContain("the gateway refused: an approval of this case is for a household of 2, as the ledger holds it");
     const first = await approve(0);
     expect(first.stdout).toContain("APPROVE 1,200.00 yuan a month for a household of 2");
+    expect(first.stdout).toContain("signed by    nobody yet");
     expect(first.stdout).toContain("signed: 1 of 2 signatures so far");
-    const second = await approve(1, ["--household-size", "2"]);
+    // The second approver, in another process an hour later by the chain's clock, names no amount: the decision being collected is theirs to sign.
+    await local.advance(3600);
+    const second = await aidtrail(["sign-approval", caseId, "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[1]! });
+    expect(second.stdout).toContain("APPROVE 1,200.00 yuan a month for a household of 2");
+    expect(second.stdout).toContain(`signed by    ${approvers[0]!.address}`);
     expect(second.stdout).toMatch(/signed and relayed: 2 of 2 signatures; the ledger took the decision in transaction 0x[0-9a-f]{64}/);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.InNotice);
   }, 60_000);

@@ -205,26 +205,45 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
     /// @inheritdoc ICaseRegistry
     function decide(Decision calldata d, SignerSignature[] calldata signatures) external {
         CaseData storage c = _existing(d.caseId);
+        _checkDecisionTerms(d, c);
+        uint8 required = thresholdFor(c.jurisdiction, c.programme, d.stage);
+        if (signatures.length < required) revert ApprovalThresholdNotMet(d.caseId, required, signatures.length);
+        (address[] memory signers, bytes32 digest) = _checkSigners(d, c, signatures);
+        _applyDecision(d, c, signers, digest);
+    }
+
+    /// @inheritdoc ICaseRegistry
+    function checkDecision(Decision calldata d, SignerSignature[] calldata signatures) external view {
+        CaseData storage c = _existing(d.caseId);
+        _checkDecisionTerms(d, c);
+        _checkSigners(d, c, signatures);
+    }
+
+    /// @dev A decision's rules that do not depend on who signed it.
+    function _checkDecisionTerms(Decision calldata d, CaseData storage c) private view {
         CaseStatus status = c.status;
         if (status != (d.stage == Stage.Review ? CaseStatus.Submitted : CaseStatus.Reviewed)) {
             revert ApprovalStageMismatch(d.caseId, status, d.stage);
         }
-        uint64 jurisdiction = c.jurisdiction;
-        access.checkNotPaused(jurisdiction);
+        access.checkNotPaused(c.jurisdiction);
         if (d.round != c.round) revert ApprovalNonceMismatch(d.caseId, c.round, d.round);
         bytes32 latest = _latestRecord(d.caseId);
         if (d.recordHash != latest) revert ApprovalRecordMismatch(d.caseId, latest, d.recordHash);
         _checkTerms(d, c);
-        uint8 required = thresholdFor(jurisdiction, c.programme, d.stage);
-        if (signatures.length < required) revert ApprovalThresholdNotMet(d.caseId, required, signatures.length);
+    }
 
-        bytes32 digest = _decisionDigest(d);
-        address[] memory signers = _recoverSigners(d, digest, signatures);
+    /// @dev The deadline, each signature, and each signer's role, jurisdiction and level.
+    function _checkSigners(Decision calldata d, CaseData storage c, SignerSignature[] calldata signatures)
+        private
+        view
+        returns (address[] memory signers, bytes32 digest)
+    {
+        digest = _decisionDigest(d);
+        signers = _recoverSigners(d, digest, signatures);
         bytes32 role = d.stage == Stage.Review ? Roles.REVIEWER : Roles.APPROVER;
         for (uint256 i; i < signers.length; ++i) {
             _checkSigner(signers[i], role, d, c);
         }
-        _applyDecision(d, c, signers, digest);
     }
 
     /// @inheritdoc ICaseRegistry

@@ -195,6 +195,14 @@ interface ICaseRegistry is IApprovals, IAssistanceStandards {
      */
     function decide(Decision calldata decision, SignerSignature[] calldata signatures) external;
 
+    /**
+     * @notice Reverts as `decide` would for `decision` and these signatures, the threshold aside:
+     * the stage due, no pause, the round and record, the terms, the deadline, and each signature
+     * and its signer's role, jurisdiction and level. For a gateway that collects signatures one at
+     * a time, so that one the ledger would never count is refused when it is given.
+     */
+    function checkDecision(Decision calldata decision, SignerSignature[] calldata signatures) external view;
+
     /// @notice Sends a case in public notice back to review. Requirements: caseworker or reviewer; notice not over.
     function lodgeObjection(bytes32 caseId, bytes32 evidenceHash) external;
 

@@ -23,11 +23,13 @@ export interface ApprovalRequest {
 }
 
 export interface ApprovalTerms {
-  approve: boolean;
-  amount: bigint;
+  /** What the asker names; what they leave out is the decision being collected's, or (none open) an approval of no amount. */
+  approve?: boolean;
+  amount?: bigint;
   /** The household an approval's amount is for: the ledger's size for the case when not given, and refused if another. */
   householdSize?: number;
-  deadline: bigint;
+  /** How long a decision opened now stays open for signatures, by the chain's clock. */
+  seconds: number;
 }
 
 export interface ApprovalContext {
@@ -38,32 +40,92 @@ export interface ApprovalContext {
 }
 
 /**
- * What a case needs next on the ledger, and what its officers must sign for it. An approval is
- * for the household the ledger holds (1 + the members at intake, changed by each revision): its
- * size is the ledger's unless given, and another is refused here, before anyone signs, since the
- * ledger would refuse the decision (ApprovalHouseholdSizeMismatch).
+ * The decision being collected on a case: the one message every officer asking to sign the
+ * case's due step gets, until it is decided or its deadline passes, so that officers who ask at
+ * different times sign the same digest. Kept with the signatures collected for it.
  */
-export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, terms: ApprovalTerms): Promise<ApprovalRequest> {
-  const [status, householdSize, round] = await ctx.chain.cases.getCase(entry.caseId).then(([t, , size, r]) => [Number(t.status), Number(size), Number(r)] as const);
+interface OpenDecision {
+  message: ReturnType<typeof storedDecision>;
+  digest: string;
+  signatures: Record<string, string>;
+}
+
+const openKey = (caseId: string) => `decision:${caseId}`;
+const storedDecision = (m: Decision) => ({ ...m, amount: m.amount.toString(), deadline: m.deadline.toString() });
+const decisionOf = (m: OpenDecision["message"]): Decision => ({ ...m, amount: BigInt(m.amount), deadline: BigInt(m.deadline) });
+
+/** The case's due stage, round and latest record on the ledger, and the chain's time. */
+async function dueStep(ctx: Pick<ApprovalContext, "chain">, caseId: string) {
+  const [[terms, , size, round], revisions, now] = await Promise.all([ctx.chain.cases.getCase(caseId), ctx.chain.cases.revisions(caseId), ctx.chain.now()]);
+  const status = Number(terms.status);
   const stage = status === CaseStatus.Submitted ? Stage.Review : status === CaseStatus.Reviewed ? Stage.Approval : null;
-  if (stage === null) {
-    throw new RequestError("APPROVAL_NOT_DUE", `the case is ${CaseStatus[status]}: no review or approval is due`, 409, { hint: "approvals follow intake (review) and review (approval)" });
+  return { status, stage, round: Number(round), householdSize: Number(size), recordHash: revisions[revisions.length - 1]!, now };
+}
+
+/** The decision open on the case, if it is still for the step due and its deadline has not passed. */
+async function openDecision(ctx: Pick<ApprovalContext, "state">, caseId: string, due: Awaited<ReturnType<typeof dueStep>>): Promise<OpenDecision | null> {
+  const open = await ctx.state.get<OpenDecision>(openKey(caseId));
+  if (!open) return null;
+  const m = open.message;
+  const current = m.stage === due.stage && m.round === due.round && m.recordHash === due.recordHash && BigInt(m.deadline) > BigInt(due.now);
+  return current ? open : null;
+}
+
+const describeTerms = (m: Decision) =>
+  !m.approve ? "a rejection" : m.stage === Stage.Review ? "a review passing the case on" : `an approval of ${m.amount} fen a month for a household of ${m.householdSize}`;
+
+/**
+ * What a case needs next on the ledger, and what its officers must sign for it: the decision
+ * being collected if there is one (every signer gets the same message until it is decided or
+ * expires), else a decision opened now with a deadline `terms.seconds` ahead by the chain's clock.
+ * Terms the asker names that differ from the decision being collected are refused once someone
+ * has signed it (APPROVAL_DECISION_OPEN); before, they replace it. An approval is for the
+ * household the ledger holds: its size is the ledger's unless given, and another is refused here,
+ * before anyone signs, since the ledger would refuse the decision (ApprovalHouseholdSizeMismatch).
+ */
+export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, terms: ApprovalTerms): Promise<ApprovalRequest & { signers: string[] }> {
+  const due = await dueStep(ctx, entry.caseId);
+  if (due.stage === null) {
+    throw new RequestError("APPROVAL_NOT_DUE", `the case is ${CaseStatus[due.status]}: no review or approval is due`, 409, { hint: "approvals follow intake (review) and review (approval)" });
   }
-  const granting = stage === Stage.Approval && terms.approve;
-  if (granting && terms.householdSize !== undefined) checkHouseholdSize(terms.householdSize, householdSize, "householdSize");
-  const revisions = await ctx.chain.cases.revisions(entry.caseId);
+  const approve = terms.approve ?? true;
+  const granting = due.stage === Stage.Approval && approve;
+  if (granting && terms.householdSize !== undefined) checkHouseholdSize(terms.householdSize, due.householdSize, "householdSize");
+  const open = await openDecision(ctx, entry.caseId, due);
+  if (open) {
+    const m = decisionOf(open.message);
+    // Naming an amount asks for an approval of it; naming nothing asks for whatever is being collected.
+    const approves = terms.approve ?? (terms.amount !== undefined ? true : m.approve);
+    const same = approves === m.approve && (!(approves && m.stage === Stage.Approval) || terms.amount === undefined || terms.amount === m.amount);
+    const signers = sortedSigners(open.signatures);
+    if (same) return { ...(await describeDecision(ctx, entry, m)), signers };
+    if (signers.length > 0) throw decisionOpen(m, signers);
+  }
   const message: Decision = {
     caseId: entry.caseId,
-    stage,
-    approve: terms.approve,
-    recordHash: revisions[revisions.length - 1]!,
-    amount: granting ? terms.amount : 0n,
-    householdSize: granting ? householdSize : 0,
-    round,
-    deadline: terms.deadline,
+    stage: due.stage,
+    approve,
+    recordHash: due.recordHash,
+    amount: granting ? (terms.amount ?? 0n) : 0n,
+    householdSize: granting ? due.householdSize : 0,
+    round: due.round,
+    deadline: BigInt(due.now + terms.seconds),
   };
-  return describeDecision(ctx, entry, message);
+  const request = await describeDecision(ctx, entry, message);
+  await ctx.state.put({ [openKey(entry.caseId)]: { message: storedDecision(message), digest: request.digest, signatures: {} } satisfies OpenDecision });
+  return { ...request, signers: [] };
 }
+
+function decisionOpen(m: Decision, signers: string[]): RequestError {
+  return new RequestError(
+    "APPROVAL_DECISION_OPEN",
+    `${describeTerms(m)} is being collected on this case, signed so far by ${signers.join(", ")}, open until ${new Date(Number(m.deadline) * 1000).toISOString()}`,
+    409,
+    { hint: "sign that decision (ask for the approval request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/approvals)" },
+  );
+}
+
+const sortedSigners = (signatures: Record<string, string>) => Object.keys(signatures).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
 
 /**
  * Refuses an approval for another household than the ledger's: `field` names where the request
@@ -107,14 +169,29 @@ export interface Collected {
   state: "collecting" | "relayed";
   signers: string[];
   threshold: number;
+  /** Signatures collected earlier that the ledger no longer counts (a role revoked since), dropped, with the ledger's reason. */
+  dropped?: { signer: string; code: string }[];
   transactionHash?: string;
   recordId?: string;
 }
 
+/** A ledger check of a decision: a refusal as the ledger words it, or the chain not answering. */
+async function ledgerCheck(check: Promise<unknown>, unavailable: string): Promise<void> {
+  try {
+    await check;
+  } catch (error) {
+    if (decodeRevert(error)) throw toAidtrailError(error);
+    throw new RequestError("LEDGER_UNAVAILABLE", unavailable, 503, { hint: "post again when the chain is back" });
+  }
+}
+
 /**
- * Adds officers' signatures to the decision they sign and relays the decision once the threshold
- * is met. Each signature is checked here before any gas is spent: it must recover to the signer
- * it claims, and that signer must hold the stage's role over the case on the ledger now.
+ * Adds officers' signatures to the decision being collected on the case (the one the approval
+ * request hands out; a decision other than it is refused once it has a signature, and replaces it
+ * before) and relays the decision once the threshold is met. Each signature is checked before it
+ * is kept: it must recover to the signer it claims, and the ledger must count it as it stands now
+ * (CaseRegistry.checkDecision: the signer's role, jurisdiction and level, the deadline, the
+ * terms). Signatures the ledger stopped counting since they were kept are dropped at relay time.
  */
 export async function submitApprovals(
   ctx: ApprovalContext,
@@ -122,8 +199,10 @@ export async function submitApprovals(
   request: ApprovalRequest,
   signatures: { signer: string; signature: string }[],
 ): Promise<Collected> {
-  const key = `approvals:${entry.caseId}:${request.message.round}:${request.digest}`;
-  const held = (await ctx.state.get<Record<string, string>>(key)) ?? {};
+  const due = await dueStep(ctx, entry.caseId);
+  const open = await openDecision(ctx, entry.caseId, due);
+  if (open && open.digest !== request.digest && Object.keys(open.signatures).length > 0) throw decisionOpen(decisionOf(open.message), sortedSigners(open.signatures));
+  const held = open?.digest === request.digest ? { ...open.signatures } : {};
   for (const [i, s] of signatures.entries()) {
     const field = `signatures.${i}`;
     let signer: string;
@@ -147,32 +226,74 @@ export async function submitApprovals(
     if (!(await ctx.roles.hasScopedRole(roleId(request.role), signer, BigInt(entry.jurisdiction)))) {
       throw new RequestError("APPROVAL_SIGNER_UNAUTHORIZED", `${signer} does not hold ${request.role} over jurisdiction ${entry.jurisdiction} on the ledger`, 422, { field });
     }
+    // The ledger's own rule for this signature alone (level, deadline, terms): one it would never count is not kept.
+    await ledgerCheck(ctx.chain.cases.checkDecision(request.message, [{ signer, signature: s.signature }]), "the ledger cannot be reached to check the signature");
     held[signer] = s.signature;
   }
-  const signers = Object.keys(held).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  if (signers.length < request.threshold) {
-    await ctx.state.put({ [key]: held });
-    return { state: "collecting", signers, threshold: request.threshold };
+  const key = openKey(entry.caseId);
+  const keep = (signatures: Record<string, string>) => ctx.state.put({ [key]: { message: storedDecision(request.message), digest: request.digest, signatures } satisfies OpenDecision });
+  const dropped: NonNullable<Collected["dropped"]> = [];
+  for (;;) {
+    const signers = sortedSigners(held);
+    if (signers.length < request.threshold) {
+      await keep(held);
+      return { state: "collecting", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }) };
+    }
+    const ordered = signers.map((signer) => ({ signer, signature: held[signer]! }));
+    try {
+      await ctx.chain.cases.decide.staticCall(request.message, ordered);
+    } catch (error) {
+      const revert = decodeRevert(error);
+      // A signer the ledger no longer counts (a role revoked or moved since it signed) is dropped; the others wait for another.
+      const signer = revert && ["ApprovalSignerUnauthorized", "ApprovalSignerLevelTooLow"].includes(revert.name) ? getAddress(String(revert.args[0])) : null;
+      if (signer && held[signer]) {
+        delete held[signer];
+        dropped.push({ signer, code: toAidtrailError(error).code });
+        continue;
+      }
+      if (revert) throw toAidtrailError(error);
+      await keep(held);
+      throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to relay the decision", 503, { hint: "the signatures are kept; post again when the chain is back" });
+    }
+    // The packet is evidence before it is relayed: a decision on the ledger always has its record.
+    const packet = newRecord({
+      kind: "approval-packet",
+      caseId: entry.caseId,
+      jurisdiction: entry.jurisdiction,
+      public: { decision: storedDecision(request.message), digest: request.digest, signatures: ordered },
+    });
+    await ctx.log.append([packet]);
+    await keep(held);
+    const tx = await ctx.chain.cases.decide(request.message, ordered);
+    const receipt = await tx.wait();
+    await ctx.state.delete(key);
+    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: receipt!.hash, recordId: packet.recordId };
   }
+}
 
-  const ordered = signers.map((signer) => ({ signer, signature: held[signer]! }));
-  try {
-    await ctx.chain.cases.decide.staticCall(request.message, ordered);
-  } catch (error) {
-    if (decodeRevert(error)) throw toAidtrailError(error);
-    throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to relay the decision", 503, { hint: "the signatures are kept; post again when the chain is back" });
+/** The decision being collected on a case and who has signed it, or null when none is open. */
+export async function collectedDecision(ctx: ApprovalContext, entry: CaseEntry): Promise<(ApprovalRequest & { signers: string[] }) | null> {
+  const open = await openDecision(ctx, entry.caseId, await dueStep(ctx, entry.caseId));
+  if (!open) return null;
+  return { ...(await describeDecision(ctx, entry, decisionOf(open.message))), signers: sortedSigners(open.signatures) };
+}
+
+/**
+ * Takes `signer`'s signature back from the decision being collected on a case, before it is
+ * decided. With no signature left, the decision is closed, so that other terms may be opened.
+ */
+export async function withdrawApproval(ctx: ApprovalContext, entry: CaseEntry, signer: string): Promise<Omit<Collected, "state"> & { state: "collecting" | "closed" }> {
+  const open = await openDecision(ctx, entry.caseId, await dueStep(ctx, entry.caseId));
+  const account = getAddress(signer);
+  if (!open || !open.signatures[account]) {
+    throw new RequestError("APPROVAL_SIGNATURE_NOT_FOUND", `${account} has no signature on a decision being collected on this case`, 404, { hint: "GET /v1/cases/:caseId/approvals shows the decision and who has signed it" });
   }
-  // The packet is evidence before it is relayed: a decision on the ledger always has its record.
-  const packet = newRecord({
-    kind: "approval-packet",
-    caseId: entry.caseId,
-    jurisdiction: entry.jurisdiction,
-    public: { decision: { ...request.message, amount: request.message.amount.toString(), deadline: request.message.deadline.toString() }, digest: request.digest, signatures: ordered },
-  });
-  await ctx.log.append([packet]);
-  await ctx.state.put({ [key]: held });
-  const tx = await ctx.chain.cases.decide(request.message, ordered);
-  const receipt = await tx.wait();
-  await ctx.state.delete(key);
-  return { state: "relayed", signers, threshold: request.threshold, transactionHash: receipt!.hash, recordId: packet.recordId };
+  const { [account]: _, ...rest } = open.signatures;
+  const { threshold } = await describeDecision(ctx, entry, decisionOf(open.message));
+  if (Object.keys(rest).length === 0) {
+    await ctx.state.delete(openKey(entry.caseId));
+    return { state: "closed", signers: [], threshold };
+  }
+  await ctx.state.put({ [openKey(entry.caseId)]: { ...open, signatures: rest } satisfies OpenDecision });
+  return { state: "collecting", signers: sortedSigners(rest), threshold };
 }

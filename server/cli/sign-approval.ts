@@ -14,6 +14,8 @@ interface ApprovalRequest {
   digest: string;
   role: string;
   threshold: number;
+  /** Who has signed this decision so far, at the gateway. */
+  signers: string[];
 }
 
 interface Collected {
@@ -35,9 +37,9 @@ export const signApprovalCommand = () =>
     .addOption(gatewayOption())
     .addOption(keystoreOption())
     .option("--reject", "sign a rejection instead of an approval")
-    .option("--amount <fen>", "the monthly amount granted, in fen (approval stage)", whole("--amount"))
+    .option("--amount <fen>", "the monthly amount granted, in fen (approval stage); left out, the amount of the decision other approvers are signing", whole("--amount"))
     .option("--household-size <n>", "the household size the amount is for (approval stage); the case's own, as the ledger holds it, if left out, and refused if another", whole("--household-size"))
-    .option("--hours <n>", "how long the signature stays valid", whole("--hours"), "72")
+    .option("--hours <n>", "how long a decision opened now stays open for signatures (one being collected keeps its own deadline)", whole("--hours"), "72")
     .option("--yes", "sign without asking (for scripts; the summary is still printed)")
     .addHelpText(
       "after",
@@ -48,7 +50,8 @@ export const signApprovalCommand = () =>
         if (!/^0x[0-9a-f]{64}$/.test(caseId)) throw new CliError("REQUEST_INVALID", `${caseId} is not a case id`, "give the case id from the receipt or the case list: 0x and 64 lower-case hex digits");
         const officer = await openKeystore(options.keystore);
         const token = await signIn(options.gateway, officer);
-        const query = new URLSearchParams({ approve: String(!options.reject), hours: options.hours, ...(options.amount ? { amount: options.amount } : {}), ...(options.householdSize ? { householdSize: options.householdSize } : {}) });
+        // Terms left out are those of the decision being collected, if one is: officers who sign apart sign the same message.
+        const query = new URLSearchParams({ hours: options.hours, ...(options.reject ? { approve: "false" } : {}), ...(options.amount ? { amount: options.amount } : {}), ...(options.householdSize ? { householdSize: options.householdSize } : {}) });
         const request = await gatewayCall<ApprovalRequest>(options.gateway, `/v1/cases/${caseId}/approval-request?${query}`, { token });
         checkPayload(request, caseId);
         process.stdout.write(plainWords(request, officer.address));
@@ -93,6 +96,7 @@ function plainWords(request: ApprovalRequest, signer: string): string {
     `  valid until  ${new Date(Number(m.deadline) * 1000).toISOString()}`,
     `  ledger       chain ${request.domain.chainId}, case registry ${request.domain.verifyingContract}`,
     `  needed       ${request.threshold} signature(s) of ${request.role}`,
+    `  signed by    ${(request.signers ?? []).length === 0 ? "nobody yet" : request.signers.join(", ")}`,
     "",
   ].join("\n");
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Anchorer } from "../../anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, draftApplication, intakeCase, PROGRAMMES } from "../../cases/intake.ts";
-import { approvalRequest, checkDecisionTerms, describeDecision, submitApprovals } from "../../cases/approvals.ts";
+import { approvalRequest, checkDecisionTerms, collectedDecision, describeDecision, submitApprovals, withdrawApproval } from "../../cases/approvals.ts";
 import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { householdChange } from "../../cases/revision.ts";
@@ -271,16 +271,27 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       if (q.householdSize !== undefined && !/^\d{1,3}$/.test(q.householdSize)) {
         throw new RequestError("REQUEST_INVALID", "householdSize must be a whole number of people, or left out for the ledger's", 400, { field: "householdSize" });
       }
+      if (q.amount !== undefined && !/^\d{1,20}$/.test(q.amount)) throw new RequestError("REQUEST_INVALID", "amount must be a whole number of fen", 400, { field: "amount" });
+      if (q.approve !== undefined && !["true", "false"].includes(q.approve)) throw new RequestError("REQUEST_INVALID", "approve must be true or false", 400, { field: "approve" });
       const request = await approvalRequest(ctx, await caseOf(req), {
-        approve: q.approve !== "false",
-        amount: BigInt(/^\d+$/.test(q.amount ?? "") ? q.amount! : "0"),
+        approve: q.approve === undefined ? undefined : q.approve === "true",
+        amount: q.amount === undefined ? undefined : BigInt(q.amount),
         householdSize: q.householdSize === undefined ? undefined : Number(q.householdSize),
         // The chain's clock decides whether a deadline passed, so the deadline is set by it too.
-        deadline: BigInt((await ctx.chain.now()) + hours * 3600),
+        seconds: hours * 3600,
       });
       res.json(jsonSafe(request));
     },
   );
+  const decisionReaders = authorize(ctx.roles, ["REVIEWER", "APPROVER", "AUDITOR"], async (req) => (await caseOf(req)).jurisdiction);
+  router.get("/cases/:caseId/approvals", signedIn(signIn), decisionReaders, async (req, res) => {
+    const open = await collectedDecision(ctx, await caseOf(req));
+    if (!open) throw new RequestError("APPROVAL_DECISION_NOT_OPEN", "no decision is being collected on this case", 404, { hint: "GET /v1/cases/:caseId/approval-request opens the step due" });
+    res.json(jsonSafe(open));
+  });
+  router.delete("/cases/:caseId/approvals", signedIn(signIn), async (req, res) => {
+    res.json(await withdrawApproval(ctx, await caseOf(req), req.officer!));
+  });
 
   router.post("/cases/:caseId/approvals", signedIn(signIn), validate(approvalsRequest), async (req, res) => {
     const entry = await caseOf(req);
