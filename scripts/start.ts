@@ -109,7 +109,8 @@ Try:
   then sign the message with the caseworker's key from demo.json, POST it to /v1/auth/session,
   and take a case in: POST /v1/cases/draft, sign its typed data, POST it to /v1/cases (see the OpenAPI document).
   Every other step is the officer's own transaction, signed with their key from demo.json: with a keystore,
-  npx aidtrail sign-call <step> --gateway ${gateway.url} --keystore <file>   (object, revise, activate, pay, payout-run, …)
+  npx aidtrail sign-call <step> --gateway ${gateway.url} --rpc ${proxy.url} --keystore <file>   (object, revise, activate, pay, payout-run, …;
+  every draft is checked against ${join(dataDir, "deployment.json")} and the chain before it is signed)
   The gateway's operator holds LOG_OPERATOR only: it relays and anchors.
   npx aidtrail status --gateway ${gateway.url}
 Stop with Ctrl-C; npm start again picks up where you left off.`);

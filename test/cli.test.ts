@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
@@ -17,10 +17,15 @@ const reviewer = Wallet.createRandom();
 const approvers = [Wallet.createRandom(), Wallet.createRandom()];
 
 const keystore = (name: string, key: string) => writeKeystore(dir, name, key, PASSWORD);
-const aidtrail = (args: string[], env: Record<string, string> = {}) => run(args, { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...env });
+/** The chain and the deployment file the officers trust, which their tools check every draft against. */
+const trusted: Record<string, string> = {};
+const aidtrail = (args: string[], env: Record<string, string> = {}) => run(args, { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD, ...trusted, ...env });
 
 beforeAll(async () => {
   local = await localGateway();
+  trusted.AIDTRAIL_RPC_URL = local.rpcUrl;
+  trusted.AIDTRAIL_DEPLOYMENT = join(dir, "deployment.json");
+  writeFileSync(trusted.AIDTRAIL_DEPLOYMENT, JSON.stringify(local.deployment));
   const { access } = local.contracts;
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
   for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
@@ -167,6 +172,110 @@ describe("aidtrail sign-call", () => {
       server.close();
     }
   }, 30_000);
+});
+
+describe("officers' tools pin what they sign to the deployment they trust and the chain itself", () => {
+  /** A gateway that serves `draft` for `path` and counts what it is asked to relay. */
+  async function liarGateway(routes: (app: express.Express, relayed: string[]) => void) {
+    const relayed: string[] = [];
+    const app = express().use(express.json());
+    app.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
+    app.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
+    routes(app, relayed);
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, relayed, close: () => server.close() };
+  }
+
+  it("sign-call refuses a draft whose contract, chain, value, type, nonce or gas is not what the trusted deployment and the chain say, signing nothing", async () => {
+    const officer = new Wallet(approvers[0]!.privateKey);
+    const caseId = "0x" + "ef".repeat(32);
+    const { newRecord } = await import("../server/records/record.ts");
+    const { recordHash } = await import("../server/verify/record.ts");
+    const record = newRecord({ kind: "document", caseId, jurisdiction: COUNTY, public: { type: "case-suspension" }, personal: { reason: "x" } });
+    const hash = hexlify(recordHash(record));
+    const cases = local.contracts.cases;
+    const nonce = await local.provider.getTransactionCount(officer.address, "pending");
+    const honest = { from: officer.address, to: String(cases.target), chainId: String(local.deployment.chainId), nonce, gasLimit: "100000", type: 0, gasPrice: "1", value: "0", data: cases.interface.encodeFunctionData("suspend", [caseId, hash]) };
+    const alterations: [string, object, string][] = [
+      ["another contract", { to: local.deployment.contracts.fundLedger }, `the transaction goes to ${local.deployment.contracts.fundLedger}, not to your deployment's caseRegistry`],
+      ["another chain", { chainId: "1" }, `the transaction is for chain 1, not chain ${local.deployment.chainId} of your deployment`],
+      ["value", { value: "1" }, "the transaction would send 1 wei"],
+      ["an unknown type", { type: 3 }, "the transaction is of type 3, which this chain does not take"],
+      ["a nonce ahead", { nonce: nonce + 3 }, `the transaction has nonce ${nonce + 3}, but your account's next is ${nonce}`],
+      ["more gas than a block", { gasLimit: "1000000000000" }, "the transaction asks for 1000000000000 gas, more than a block holds"],
+    ];
+    let draft: object = honest;
+    const liar = await liarGateway((app, relayed) => {
+      app.post(`/v1/cases/${caseId}/suspension/draft`, (_req, res) => void res.json({ draft: { recordId: record.recordId, createdAt: record.createdAt, salt: record.salt }, record, recordHash: hash, transaction: draft }));
+      app.post(`/v1/cases/${caseId}/suspension`, (req, res) => {
+        relayed.push(req.body.signedTransaction);
+        res.status(201).json({ recordId: record.recordId, leafIndex: 0, ledger: { state: "failed", error: { code: "X", message: "x" } } });
+      });
+    });
+    try {
+      const file = await keystore("approver-pinned", officer.privateKey);
+      const sign = () => aidtrail(["sign-call", "suspend", "--case", caseId, "--reason", "x", "--gateway", liar.url, "--keystore", file, "--yes"]);
+      for (const [what, change, message] of alterations) {
+        draft = { ...honest, ...change };
+        const ran = await sign();
+        expect([what, ran.code, ran.stdout]).toEqual([what, 2, ""]);
+        expect(ran.stderr).toContain(message);
+        expect(ran.stderr).toContain("nothing was signed");
+      }
+      expect(liar.relayed).toEqual([]);
+      // The same draft unaltered is shown and signed: the checks refuse what is wrong, not everything.
+      draft = honest;
+      const ran = await sign();
+      expect(ran.stdout).toContain(`SUSPEND the payments of case ${caseId}`);
+      expect(liar.relayed).toHaveLength(1);
+    } finally {
+      liar.close();
+    }
+  }, 60_000);
+
+  it("sign-approval refuses a decision whose EIP-712 domain is not the trusted deployment's case registry on this chain, signing nothing", async () => {
+    const { DECISION_TYPES, decisionDomain } = await import("../server/verify/decision.ts");
+    const { TypedDataEncoder } = await import("ethers");
+    const caseId = "0x" + "ac".repeat(32);
+    const registry = local.deployment.contracts.caseRegistry;
+    const message = { caseId, stage: 1, approve: true, recordHash: "0x" + "00".repeat(32), amount: "100", householdSize: 1, round: 0, deadline: "9999999999" };
+    let domain = decisionDomain(local.deployment.chainId, registry);
+    const liar = await liarGateway((app, relayed) => {
+      app.get(`/v1/cases/${caseId}/approval-request`, (_req, res) =>
+        void res.json({ domain, types: DECISION_TYPES, primaryType: "Decision", message, digest: TypedDataEncoder.hash(domain, DECISION_TYPES, message), role: "APPROVER", threshold: 2, signers: [] }),
+      );
+      app.post(`/v1/cases/${caseId}/approvals`, (req, res) => {
+        relayed.push(req.body.signatures[0].signature);
+        res.status(202).json({ state: "collecting", signers: [req.body.signatures[0].signer], threshold: 2 });
+      });
+    });
+    try {
+      const file = await keystore("approver-domain", approvers[0]!.privateKey);
+      const sign = () => aidtrail(["sign-approval", caseId, "--gateway", liar.url, "--keystore", file, "--yes"]);
+      for (const other of [decisionDomain(1, registry), decisionDomain(local.deployment.chainId, local.deployment.contracts.fundLedger), { ...decisionDomain(local.deployment.chainId, registry), name: "other" }]) {
+        domain = other;
+        const ran = await sign();
+        expect([ran.code, ran.stdout]).toEqual([2, ""]);
+        expect(ran.stderr).toContain(`not for your deployment's case registry ${registry} on chain ${local.deployment.chainId}; nothing was signed`);
+      }
+      expect(liar.relayed).toEqual([]);
+      domain = decisionDomain(local.deployment.chainId, registry);
+      expect((await sign()).stdout).toContain("signed: 1 of 2 signatures so far");
+      expect(liar.relayed).toHaveLength(1);
+    } finally {
+      liar.close();
+    }
+  }, 60_000);
+
+  it("refuses a deployment file of another chain, signing nothing", async () => {
+    const other = join(dir, "other-chain.json");
+    writeFileSync(other, JSON.stringify({ ...local.deployment, chainId: 1 }));
+    const ran = await aidtrail(["sign-approval", "0x" + "ac".repeat(32), "--gateway", "http://127.0.0.1:9", "--keystore", await keystore("approver-chain", approvers[0]!.privateKey), "--yes"], { AIDTRAIL_DEPLOYMENT: other });
+    expect([ran.code, ran.stdout]).toEqual([2, ""]);
+    expect(ran.stderr).toContain(`is a deployment on chain 1`);
+    expect(ran.stderr).toContain("nothing was signed");
+  });
 });
 
 describe("aidtrail sign-call, every step of a case and its money", () => {

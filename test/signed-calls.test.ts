@@ -85,10 +85,54 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
     const relayed = await post({ ...fields, draft: drafted.body.draft, signedTransaction }).expect(201);
     expect(relayed.body).toMatchObject({ recordId: drafted.body.draft.recordId, recordHash: drafted.body.recordHash, ledger: { state: "done" } });
     expect(await statusOf(caseId)).toBe(CaseStatus.Suspended);
-    // The same signed transaction again: its nonce is spent, and nothing is written.
+    // The same signed transaction again: the step is relayed already, and nothing is written.
     const again = await post({ ...fields, draft: drafted.body.draft, signedTransaction }).expect(409);
-    expect(again.body.error).toMatchObject({ code: "SIGNED_CALL_NONCE_USED", field: "signedTransaction" });
+    expect(again.body.error).toMatchObject({ code: "SIGNED_CALL_ALREADY_RELAYED", field: "signedTransaction" });
     expect(local.gateway.log.size).toBe(sizeBefore + 1);
+    // Another draft signed with a nonce the account used since: refused, nothing written.
+    const later = await draftFor(approvers[0]!, `/v1/cases/${caseId}/suspension`, { action: "resume", reason: "旧草稿" });
+    const usedNonce = await sign(approvers[0]!, { ...later.drafted.body.transaction, nonce: later.drafted.body.transaction.nonce - 1 });
+    const used = await request(local.gateway.url).post(`/v1/cases/${caseId}/suspension`).set("authorization", later.token).send({ action: "resume", reason: "旧草稿", draft: later.drafted.body.draft, signedTransaction: usedNonce }).expect(409);
+    expect(used.body.error).toMatchObject({ code: "SIGNED_CALL_NONCE_USED", field: "signedTransaction" });
+    expect(local.gateway.log.size).toBe(sizeBefore + 1);
+  });
+
+  it("refuses at once, logging nothing, a signed step the chain cannot take now: a nonce ahead, value, more gas than a block", async () => {
+    const path = `/v1/cases/${caseId}/suspension`;
+    const fields = { action: "resume", reason: "核实无误" };
+    const { token, drafted } = await draftFor(approvers[1]!, path, fields);
+    const sizeBefore = local.gateway.log.size;
+    const relayAs = async (change: object) =>
+      request(local.gateway.url)
+        .post(path)
+        .set("authorization", token)
+        .send({ ...fields, draft: drafted.body.draft, signedTransaction: await sign(approvers[1]!, { ...drafted.body.transaction, ...change }) });
+    const ahead = await relayAs({ nonce: drafted.body.transaction.nonce + 2 });
+    expect([ahead.status, ahead.body.error.code]).toEqual([409, "SIGNED_CALL_NONCE_AHEAD"]);
+    expect(ahead.body.error.message).toContain(`your account's next is ${drafted.body.transaction.nonce}`);
+    const value = await relayAs({ value: 1n });
+    expect([value.status, value.body.error.code]).toEqual([400, "SIGNED_CALL_MISMATCH"]);
+    const gas = await relayAs({ gasLimit: 10n ** 12n });
+    expect([gas.status, gas.body.error.code]).toEqual([400, "SIGNED_CALL_GAS_ABOVE_BLOCK"]);
+    expect(local.gateway.log.size).toBe(sizeBefore);
+    expect(await local.gateway.state.list("pending:")).toEqual([]);
+    expect(await statusOf(caseId)).toBe(CaseStatus.Suspended);
+  });
+
+  it("takes and logs a signed step that someone else broadcast first: the step is on the ledger, and so is its record", async () => {
+    const path = `/v1/cases/${caseId}/suspension`;
+    const fields = { action: "resume", reason: "核实无误，恢复发放" };
+    const { token, drafted } = await draftFor(approvers[1]!, path, fields);
+    const signedTransaction = await sign(approvers[1]!, drafted.body.transaction);
+    // The officer's wallet (or anyone holding the signed bytes) broadcasts it before the gateway relays it.
+    await (await local.provider.broadcastTransaction(signedTransaction)).wait();
+    expect(await statusOf(caseId)).toBe(CaseStatus.Active);
+    const relayed = await request(local.gateway.url).post(path).set("authorization", token).send({ ...fields, draft: drafted.body.draft, signedTransaction }).expect(201);
+    expect(relayed.body).toMatchObject({ recordId: drafted.body.draft.recordId, ledger: { state: "done", transactionHash: Transaction.from(signedTransaction).hash } });
+    const proof = (await request(local.gateway.url).get(`/v1/proofs/records/${relayed.body.recordId}`).expect(200)).body;
+    expect(proof.revisions[0].leafHash).toBe(drafted.body.recordHash);
+    // Suspended again for the test that follows.
+    expect((await relay(approvers[1]!, path, { action: "suspend", reason: "再次核实" })).relayed.status).toBe(201);
   });
 
   it("resumes and ends the case, each step in the case's trail with its record and transaction", async () => {

@@ -59,7 +59,7 @@ $("#run-form").addEventListener("submit", guarded($("#run-output"), async () => 
   $("#batches").replaceChildren();
   lineTables(run);
   $("#sign-section").hidden = false;
-  $("#cli").textContent = `npx aidtrail sign-call payout-run --programme ${asked.programme} --period ${asked.period} --allocation ${asked.allocationId} --batch-size ${asked.batchSize} --gateway ${location.origin} --keystore <your keystore>`;
+  $("#cli").textContent = `npx aidtrail sign-call payout-run --programme ${asked.programme} --period ${asked.period} --allocation ${asked.allocationId} --batch-size ${asked.batchSize} --gateway ${location.origin} --rpc <a node of the chain> --deployment <your office's deployment file> --keystore <your keystore>`;
 }));
 
 $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {

@@ -30,8 +30,10 @@ export interface LedgerActionResult {
 export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown[]): Promise<void> {
   try {
     if (call === "signed") {
-      // As the officer who signed it: the ledger checks their role, not the operator's.
-      const { from, to, data } = Transaction.from(args[0] as string);
+      // As the officer who signed it: the ledger checks their role, not the operator's. One the
+      // chain mined already (broadcast by anyone) is not run again: its receipt is what counts.
+      const { from, to, data, hash } = Transaction.from(args[0] as string);
+      if (await chain.receipt(hash!)) return;
       await chain.provider.call({ from, to, data });
     } else {
       await chain.dryRunApplication(args);

@@ -1,4 +1,4 @@
-import { hexlify, Transaction, VoidSigner, type BaseContract } from "ethers";
+import { getBytes, hexlify, Transaction, VoidSigner, type BaseContract } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { RequestError, toAidtrailError } from "../http/errors.ts";
@@ -106,7 +106,7 @@ export function checkSignedTransaction(ctx: LedgerActionContext, officer: string
       hint: "sign with the key of the account you signed in with",
     });
   }
-  if (transaction.chainId !== ctx.chain.chainId || transaction.to?.toLowerCase() !== call.to.toLowerCase() || transaction.data !== call.data) {
+  if (transaction.chainId !== ctx.chain.chainId || transaction.to?.toLowerCase() !== call.to.toLowerCase() || transaction.data !== call.data || transaction.value !== 0n) {
     throw new RequestError("SIGNED_CALL_MISMATCH", `the transaction does not make the call drafted for ${call.what}`, 400, {
       field,
       hint: "sign the draft's transaction unchanged, and send the same request fields with it",
@@ -116,17 +116,37 @@ export function checkSignedTransaction(ctx: LedgerActionContext, officer: string
 }
 
 /**
- * Refuses a transaction whose nonce the officer's account has used already: relayed before, or
- * overtaken by another of the account's transactions. A chain that does not answer is let
- * through, as in every ledger action: the relayer sends the transaction when it does.
+ * Refuses, before anything is logged, signed transactions (one, or a run's batches in nonce
+ * order) the chain cannot take now: the first's nonce used by another of the account's
+ * transactions or ahead of the account's next (it would wait for a gap to fill, and hold every
+ * later ledger step of the gateway), a type the chain does not take, more gas than a block holds.
+ * A transaction the chain already mined (broadcast by anyone) is taken: its record is logged and
+ * the relayer finds its receipt. A chain that does not answer lets them through, as in every
+ * ledger action: the relayer sends them when it does.
  */
-export async function checkNonceUnused(ctx: LedgerActionContext, officer: string, nonce: number, field = "signedTransaction"): Promise<void> {
-  const next = await ctx.chain.provider.getTransactionCount(officer, "pending").catch(() => null);
-  if (next !== null && nonce < next) {
+export async function checkSendable(ctx: LedgerActionContext, officer: string, transactions: Transaction[], field = "signedTransaction"): Promise<void> {
+  const [next, latest] = await Promise.all([ctx.chain.provider.getTransactionCount(officer, "pending"), ctx.chain.provider.getBlock("latest")]).catch(() => [null, null] as const);
+  if (next === null || !latest) return;
+  const nonce = transactions[0]!.nonce;
+  if (nonce < next && !(await ctx.chain.receipt(transactions[0]!.hash!))) {
     throw new RequestError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, 409, {
       field,
       hint: "ask for a new draft and sign that",
     });
+  }
+  if (nonce > next) {
+    throw new RequestError("SIGNED_CALL_NONCE_AHEAD", `the transaction has nonce ${nonce}, but your account's next is ${next}: it would wait until nonces ${next} to ${nonce - 1} are used`, 409, {
+      field,
+      hint: "ask for a new draft (it takes your account's next nonce) and sign that",
+    });
+  }
+  for (const t of transactions) {
+    if (t.type === 2 && latest.baseFeePerGas == null) {
+      throw new RequestError("SIGNED_CALL_TYPE_UNSUPPORTED", `the transaction is of type 2 (EIP-1559), which this chain does not take`, 400, { field, hint: "sign the draft's transaction unchanged: it is of the type the chain takes" });
+    }
+    if (t.gasLimit > latest.gasLimit) {
+      throw new RequestError("SIGNED_CALL_GAS_ABOVE_BLOCK", `the transaction asks for ${t.gasLimit} gas; a block holds ${latest.gasLimit}`, 400, { field, hint: "sign the draft's transaction unchanged" });
+    }
   }
 }
 
@@ -141,7 +161,11 @@ export async function relaySignedCall(ctx: LedgerActionContext, officer: string,
   const record = newRecord({ ...call.record, recordId: call.record.recordId ?? draft.recordId, createdAt: draft.createdAt, salt: draft.salt });
   const { hash, to, data } = encode(ctx, call, record);
   const transaction = checkSignedTransaction(ctx, officer, signedTransaction, { to, data, what: `record ${record.recordId} (${call.method} naming ${hash})` });
-  await checkNonceUnused(ctx, officer, transaction.nonce);
+  const logged = await ctx.log.indexOfLeafHash(getBytes(hash));
+  if (logged !== null) {
+    throw new RequestError("SIGNED_CALL_ALREADY_RELAYED", `this step was relayed already: its record ${record.recordId} is at leaf ${logged}`, 409, { field: "signedTransaction", hint: "GET /v1/proofs/records/:recordId shows it; a new step needs a new draft" });
+  }
+  await checkSendable(ctx, officer, [transaction]);
   const action = await ledgerAction(ctx, {
     caseId: call.subject,
     record,

@@ -4,7 +4,8 @@ import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
 import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "./plain-words.ts";
-import { confirmed, gatewayOption, keystoreOption, run } from "./options.ts";
+import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
+import { checkDecisionDomain, trustedChain } from "./trusted-chain.ts";
 
 interface ApprovalRequest {
   domain: TypedDataDomain;
@@ -36,6 +37,8 @@ export const signApprovalCommand = () =>
     .argument("<caseId>", "the case, 0x and 64 hex digits")
     .addOption(gatewayOption())
     .addOption(keystoreOption())
+    .addOption(rpcOption())
+    .addOption(deploymentOption())
     .option("--reject", "sign a rejection instead of an approval")
     .option("--amount <fen>", "the monthly amount granted, in fen (approval stage); left out, the amount of the decision other approvers are signing", whole("--amount"))
     .option("--household-size <n>", "the household size the amount is for (approval stage); the case's own, as the ledger holds it, if left out, and refused if another", whole("--household-size"))
@@ -46,14 +49,18 @@ export const signApprovalCommand = () =>
       "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.approver-pass npx aidtrail sign-approval 0x3f…9a --gateway http://127.0.0.1:8080 --keystore approver.json --amount 120000\n",
     )
     .action(
-      run(async (caseId: string, options: { gateway: string; keystore: string; reject?: boolean; amount?: string; householdSize?: string; hours: string; yes?: boolean }) => {
+      run(async (caseId: string, options: { gateway: string; keystore: string; rpc: string; deployment: string; reject?: boolean; amount?: string; householdSize?: string; hours: string; yes?: boolean }) => {
         if (!/^0x[0-9a-f]{64}$/.test(caseId)) throw new CliError("REQUEST_INVALID", `${caseId} is not a case id`, "give the case id from the receipt or the case list: 0x and 64 lower-case hex digits");
+        // The domain signed over must be the case registry of the deployment the officer trusts, on the chain it is on.
+        const chain = await trustedChain(options);
+        chain.provider.destroy();
         const officer = await openKeystore(options.keystore);
         const token = await signIn(options.gateway, officer);
         // Terms left out are those of the decision being collected, if one is: officers who sign apart sign the same message.
         const query = new URLSearchParams({ hours: options.hours, ...(options.reject ? { approve: "false" } : {}), ...(options.amount ? { amount: options.amount } : {}), ...(options.householdSize ? { householdSize: options.householdSize } : {}) });
         const request = await gatewayCall<ApprovalRequest>(options.gateway, `/v1/cases/${caseId}/approval-request?${query}`, { token });
         checkPayload(request, caseId);
+        checkDecisionDomain(chain, request.domain);
         process.stdout.write(plainWords(request, officer.address));
         if (!options.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
         const signature = await officer.signTypedData(request.domain, request.types, request.message);

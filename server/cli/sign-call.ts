@@ -7,13 +7,14 @@ import { recordHash } from "../verify/record.ts";
 import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "./plain-words.ts";
-import { confirmed, gatewayOption, keystoreOption, run } from "./options.ts";
+import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
+import { checkTransaction, refuse, trustedChain, type DraftTransaction, type TrustedChain } from "./trusted-chain.ts";
 
 interface Drafted {
   draft: { recordId: string; createdAt: string; salt: string };
   record: { recordId: string; createdAt: string; salt: string; caseId: string | null; jurisdiction: string; public: object; personal: object };
   recordHash: string;
-  transaction: TransactionRequest & { from: string; to: string; data: string; chainId: string; nonce: number };
+  transaction: TransactionRequest & DraftTransaction & { from: string; to: string; data: string; chainId: string; nonce: number };
 }
 
 interface Relayed {
@@ -29,6 +30,8 @@ interface Step {
   /** What the step does, in plain words, given the draft (a reversal's amount is the ledger's, read by the gateway). */
   what: (drafted: Drafted) => string;
   abi: Interface;
+  /** The contract of the officer's trusted deployment the call must go to. */
+  contract: "caseRegistry" | "fundLedger";
   method: string;
   /**
    * The call's arguments, given the evidence record's hash and the draft. Those the officer
@@ -48,6 +51,8 @@ type StepName = (typeof STEPS)[number];
 interface Options {
   gateway: string;
   keystore: string;
+  rpc: string;
+  deployment: string;
   case?: string;
   reason?: string;
   objector?: string;
@@ -105,6 +110,11 @@ function revisionChanges(o: Options): Record<string, unknown> {
 }
 
 function stepOf(name: Exclude<StepName, "payout-run">, o: Options): Step {
+  const step = callOf(name, o);
+  return { ...step, contract: step.abi.getFunction("decide") ? "caseRegistry" : "fundLedger" };
+}
+
+function callOf(name: Exclude<StepName, "payout-run">, o: Options): Omit<Step, "contract"> {
   const cases = CaseRegistry__factory.createInterface();
   const funds = FundLedger__factory.createInterface();
   switch (name) {
@@ -288,10 +298,6 @@ function stepOf(name: Exclude<StepName, "payout-run">, o: Options): Step {
   }
 }
 
-const refuse = (why: string): never => {
-  throw new CliError("PAYLOAD_UNEXPECTED", `${why}; nothing was signed`, "report this gateway to your supervisor");
-};
-
 /** Whether `record` holds `expected` in its `part`, value for value. */
 function holdsAll(record: Drafted["record"], part: "public" | "personal", expected: Record<string, unknown> | undefined): boolean {
   const fields = record[part] as Record<string, unknown>;
@@ -366,7 +372,7 @@ function checkRun(drafted: DraftedRun, asked: { programme: string; period: numbe
   if (JSON.stringify(paid) !== JSON.stringify(run.lines.map((l) => `${l.caseId}=${l.amount}`))) refuse("the batches do not pay the run's lines");
 }
 
-async function payoutRun(o: Options): Promise<void> {
+async function payoutRun(o: Options, chain: TrustedChain): Promise<void> {
   const asked = {
     programme: need(o.programme, "--programme <name>", "payout-run"),
     period: periodOption(o, "payout-run"),
@@ -378,6 +384,8 @@ async function payoutRun(o: Options): Promise<void> {
   const drafted = await gatewayCall<DraftedRun>(o.gateway, "/v1/payout-runs/draft", { method: "POST", token, body: asked });
   checkRun(drafted, asked, officer.address);
   const { run, batches } = drafted;
+  const next = await chain.provider.getTransactionCount(officer.address, "pending");
+  for (const [i, b] of batches.entries()) await checkTransaction(chain, b.transaction, "fundLedger", next + i);
   const total = run.lines.reduce((sum, l) => sum + BigInt(l.amount), 0n);
   process.stdout.write(
     [
@@ -412,6 +420,8 @@ export const signCallCommand = () =>
     .addArgument(new Argument("<step>", "the step to take").choices(STEPS))
     .addOption(gatewayOption())
     .addOption(keystoreOption())
+    .addOption(rpcOption())
+    .addOption(deploymentOption())
     .option("--case <caseId>", "object, revise, activate, suspend, resume, exit, pay, reverse: the case")
     .option("--reason <text>", "revise, suspend, resume, exit, reverse: why (sealed as personal data, except a revision's, which is public)")
     .option("--objector <name>", "object: who objects")
@@ -446,26 +456,36 @@ export const signCallCommand = () =>
     )
     .action(
       run(async (name: StepName, options: Options) => {
-        if (name === "payout-run") return payoutRun(options);
-        const step = stepOf(name, options);
-        const officer = await openKeystore(options.keystore);
-        const token = await signIn(options.gateway, officer);
-        const drafted = await gatewayCall<Drafted>(options.gateway, `${step.path}/draft`, { method: "POST", token, body: step.fields });
-        checkDraft(drafted, step, officer.address);
-        process.stdout.write(plainWords(drafted, step, officer.address));
-        if (!options.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
-        const signedTransaction = await officer.signTransaction(drafted.transaction);
-        const relayed = await gatewayCall<Relayed>(options.gateway, step.path, { method: "POST", token, body: { ...step.fields, draft: drafted.draft, signedTransaction } });
-        const { ledger } = relayed;
-        if (ledger.state === "failed") {
-          process.stdout.write(`the evidence record ${relayed.recordId} is logged, but the ledger refused the transaction: ${ledger.error?.code} ${ledger.error?.message}\n`);
-          process.exitCode = 1;
-        } else {
-          process.stdout.write(
-            ledger.state === "done"
-              ? `signed and relayed: the ledger took the step in transaction ${ledger.transactionHash}; evidence record ${relayed.recordId} at leaf ${relayed.leafIndex}\n`
-              : `signed: evidence record ${relayed.recordId} is logged at leaf ${relayed.leafIndex}; the gateway sends your transaction as soon as the chain answers\n`,
-          );
+        const chain = await trustedChain(options);
+        try {
+          await signStep(name, options, chain);
+        } finally {
+          chain.provider.destroy();
         }
       }),
     );
+
+async function signStep(name: StepName, options: Options, chain: TrustedChain): Promise<void> {
+  if (name === "payout-run") return payoutRun(options, chain);
+  const step = stepOf(name, options);
+  const officer = await openKeystore(options.keystore);
+  const token = await signIn(options.gateway, officer);
+  const drafted = await gatewayCall<Drafted>(options.gateway, `${step.path}/draft`, { method: "POST", token, body: step.fields });
+  checkDraft(drafted, step, officer.address);
+  await checkTransaction(chain, drafted.transaction, step.contract);
+  process.stdout.write(plainWords(drafted, step, officer.address));
+  if (!options.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
+  const signedTransaction = await officer.signTransaction(drafted.transaction);
+  const relayed = await gatewayCall<Relayed>(options.gateway, step.path, { method: "POST", token, body: { ...step.fields, draft: drafted.draft, signedTransaction } });
+  const { ledger } = relayed;
+  if (ledger.state === "failed") {
+    process.stdout.write(`the evidence record ${relayed.recordId} is logged, but the ledger refused the transaction: ${ledger.error?.code} ${ledger.error?.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(
+      ledger.state === "done"
+        ? `signed and relayed: the ledger took the step in transaction ${ledger.transactionHash}; evidence record ${relayed.recordId} at leaf ${relayed.leafIndex}\n`
+        : `signed: evidence record ${relayed.recordId} is logged at leaf ${relayed.leafIndex}; the gateway sends your transaction as soon as the chain answers\n`,
+    );
+  }
+}

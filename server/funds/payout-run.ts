@@ -3,7 +3,7 @@ import { CaseStatus, coversDivision, jurisdictionCode, paysCases, PayoutState, P
 import { roleId } from "../chain/roles.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
-import { checkDraftAge, checkNonceUnused, checkSignedTransaction, draftOf, officerTransaction, type Draft } from "../cases/signed-call.ts";
+import { checkDraftAge, checkSendable, checkSignedTransaction, draftOf, officerTransaction, type Draft } from "../cases/signed-call.ts";
 import type { CaseEntry } from "../cases/intake.ts";
 import { PROGRAMMES } from "../cases/intake.ts";
 import { RequestError, toAidtrailError } from "../http/errors.ts";
@@ -238,7 +238,7 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
       });
     }
   }
-  await checkNonceUnused(ctx, officer, signed[0]!.transaction.nonce, "signedTransactions.0");
+  await checkSendable(ctx, officer, signed.map((s) => s.transaction), "signedTransactions.0");
   for (const { raw } of signed) await dryRun(ctx.chain, "signed", [raw]);
 
   const owedAt = Date.now();
