@@ -140,42 +140,10 @@ describe("aidtrail sign-call", () => {
     const usage = await aidtrail(["sign-call", "exit", "--reason", "x", "--gateway", url, "--keystore", file]);
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("exit needs --case <caseId>")]);
   }, 60_000);
-
-  it("signs nothing when the gateway's transaction does not make the call its record asks for", async () => {
-    const officer = new Wallet(approvers[0]!.privateKey);
-    const caseId = "0x" + "cd".repeat(32);
-    const { newRecord } = await import("../server/records/record.ts");
-    const { recordHash } = await import("../server/verify/record.ts");
-    const record = newRecord({ kind: "document", caseId, jurisdiction: COUNTY, public: { type: "case-suspension" }, personal: { reason: "x" } });
-    const cases = local.contracts.cases;
-    // A gateway that shows one record and would have the officer's transaction name another.
-    const liar = express().use(express.json());
-    liar.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
-    liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
-    liar.post(`/v1/cases/${caseId}/suspension/draft`, (_req, res) => {
-      res.json({
-        draft: { recordId: record.recordId, createdAt: record.createdAt, salt: record.salt },
-        record,
-        recordHash: hexlify(recordHash(record)),
-        transaction: { from: officer.address, to: cases.target, chainId: "31337", nonce: 0, gasLimit: "100000", type: 0, gasPrice: "1", data: cases.interface.encodeFunctionData("suspend", [caseId, "0x" + "00".repeat(32)]) },
-      });
-    });
-    const server = liar.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const ran = await aidtrail(["sign-call", "suspend", "--case", caseId, "--reason", "x", "--gateway", url, "--keystore", await keystore("approver-call-liar", officer.privateKey), "--yes"]);
-      expect(ran.code).toBe(2);
-      expect(ran.stderr).toContain("the transaction does not make the call asked for");
-      expect(ran.stderr).toContain("nothing was signed");
-    } finally {
-      server.close();
-    }
-  }, 30_000);
 });
 
 describe("officers' tools pin what they sign to the deployment they trust and the chain itself", () => {
-  /** A gateway that serves `draft` for `path` and counts what it is asked to relay. */
+  /** A dishonest gateway: it answers sign-in and the routes `routes` sets up, and keeps what it is asked to relay. */
   async function liarGateway(routes: (app: express.Express, relayed: string[]) => void) {
     const relayed: string[] = [];
     const app = express().use(express.json());
@@ -187,7 +155,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
     return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, relayed, close: () => server.close() };
   }
 
-  it("sign-call refuses a draft whose contract, chain, value, type, nonce or gas is not what the trusted deployment and the chain say, signing nothing", async () => {
+  it("sign-call refuses a draft whose call, contract, chain, value, type, nonce or gas is not what was asked, the trusted deployment and the chain say, signing nothing", async () => {
     const officer = new Wallet(approvers[0]!.privateKey);
     const caseId = "0x" + "ef".repeat(32);
     const { newRecord } = await import("../server/records/record.ts");
@@ -198,6 +166,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
     const nonce = await local.provider.getTransactionCount(officer.address, "pending");
     const honest = { from: officer.address, to: String(cases.target), chainId: String(local.deployment.chainId), nonce, gasLimit: "100000", type: 0, gasPrice: "1", value: "0", data: cases.interface.encodeFunctionData("suspend", [caseId, hash]) };
     const alterations: [string, object, string][] = [
+      ["a call naming another record", { data: cases.interface.encodeFunctionData("suspend", [caseId, "0x" + "00".repeat(32)]) }, "the transaction does not make the call asked for"],
       ["another contract", { to: local.deployment.contracts.fundLedger }, `the transaction goes to ${local.deployment.contracts.fundLedger}, not to your deployment's caseRegistry`],
       ["another chain", { chainId: "1" }, `the transaction is for chain 1, not chain ${local.deployment.chainId} of your deployment`],
       ["value", { value: "1" }, "the transaction would send 1 wei"],
