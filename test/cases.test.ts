@@ -623,7 +623,7 @@ describe("signed decisions", () => {
     const [terms, , householdSize, round] = await w.contracts.cases.getCase(caseId);
     expect(terms.status).toBe(BigInt(CaseStatus.InNotice));
     expect(terms.approvedAmount).toBe(200_000n);
-    expect(terms.noticeEnd).toBe((await w.time()) + BigInt(7 * DAY));
+    expect(terms.entitledFrom).toBe((await w.time()) + BigInt(7 * DAY));
     expect(householdSize).toBe(2n);
     expect(round).toBe(2n);
   });
@@ -839,7 +839,7 @@ describe("public notice and the life of a case", () => {
     await w.approve(caseId, 100_000n);
     const c = w.contracts.cases.connect(w.who.caseworker);
     const [terms] = await w.contracts.cases.getCase(caseId);
-    await expectRevert(c.activate(caseId, evidence()), "CaseNoticeNotOver", [caseId, terms.noticeEnd]);
+    await expectRevert(c.activate(caseId, evidence()), "CaseNoticeNotOver", [caseId, terms.entitledFrom]);
     await expectRevert(w.contracts.cases.connect(w.who.outsider).lodgeObjection(caseId, evidence()), "CaseUnauthorized");
     await (await c.lodgeObjection(caseId, evidence())).wait();
     expect(await status(caseId)).toBe(CaseStatus.Submitted);

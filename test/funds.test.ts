@@ -51,8 +51,8 @@ async function approveAt(caseId: string, at: bigint) {
   await w.nextBlockAt(at);
   await (await w.contracts.cases.decide(d, signatures)).wait();
   const [terms] = await w.contracts.cases.getCase(caseId);
-  expect(terms.noticeEnd).toBe(at + BigInt(7 * DAY));
-  return { caseId, noticeEnd: terms.noticeEnd };
+  expect(terms.entitledFrom).toBe(at + BigInt(7 * DAY));
+  return { caseId, noticeEnd: terms.entitledFrom };
 }
 
 async function activate(caseId: string) {
@@ -549,17 +549,31 @@ describe("money rules: the period", () => {
   });
 
   it("pays a case resumed after a suspension from the month it resumed: the months it was suspended are not paid back", async () => {
-    const { caseId } = await w.activeCase();
+    const { caseId, identity } = await w.activeCase();
     const f = w.contracts.funds.connect(w.who.finance);
     await (await f.pay(county, caseId, JAN, 150_000n)).wait();
     await (await w.contracts.cases.connect(w.who.approver1).suspend(caseId, hash())).wait();
     await w.moveTo(MAR);
     await (await w.contracts.cases.connect(w.who.approver1).resume(caseId, hash())).wait();
-    const [terms] = await w.contracts.cases.getCase(caseId);
-    expect(terms.noticeEnd).toBe(await w.time());
-    await expectRevert(f.pay(county, caseId, FEB, 150_000n), "PayoutBeforeEntitlement", [caseId, FEB, terms.noticeEnd]);
-    await expectRevert(f.payBatch(county, FEB, [{ caseId, amount: 150_000n }]), "PayoutBeforeEntitlement", [caseId, FEB, terms.noticeEnd]);
+    const [terms, , , , noticeEnd] = await w.contracts.cases.getCase(caseId);
+    expect(terms.entitledFrom).toBe(await w.time());
+    // The end of its public notice is kept apart: the resumption moved on only what payouts are for.
+    expect(noticeEnd).toBeGreaterThanOrEqual(startOf(JAN));
+    expect(noticeEnd).toBeLessThan(terms.entitledFrom);
+    await expectRevert(f.pay(county, caseId, FEB, 150_000n), "PayoutBeforeEntitlement", [caseId, FEB, terms.entitledFrom]);
+    await expectRevert(f.payBatch(county, FEB, [{ caseId, amount: 150_000n }]), "PayoutBeforeEntitlement", [caseId, FEB, terms.entitledFrom]);
     await (await f.pay(county, caseId, MAR, 150_000n)).wait();
+    // Suspended and resumed again, the notice's end is still the one of its approval.
+    await (await w.contracts.cases.connect(w.who.approver1).suspend(caseId, hash())).wait();
+    await (await w.contracts.cases.connect(w.who.approver1).resume(caseId, hash())).wait();
+    expect((await w.contracts.cases.getCase(caseId))[4]).toBe(noticeEnd);
+    // Revised and approved again, its new notice is its own.
+    const revision = hash();
+    await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord({ caseId, recordHash: revision, identityCommitment: identity, joined: [], left: [], evidenceHash: revision })).wait();
+    await w.review(caseId);
+    await w.approve(caseId, 150_000n);
+    const [again, , , , renewed] = await w.contracts.cases.getCase(caseId);
+    expect([renewed, again.entitledFrom]).toEqual([(await w.time()) + BigInt(7 * DAY), (await w.time()) + BigInt(7 * DAY)]);
   });
 
   it("refuses a month before the case's entitlement in a batch, all or none", async () => {

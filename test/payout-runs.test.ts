@@ -199,4 +199,17 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const root = (await request(local.gateway.url).get(`/v1/audit/allocations/${allocationId}/flow`).set("authorization", auditor).expect(200)).body.tree;
     expect([root.children.map((c: { allocationId: string }) => c.allocationId), root.totals.childrenAmount, root.totals.reconciles]).toEqual([[childId], "1000", true]);
   });
+
+  it("skips a case for the months before it resumed after a suspension, saying so, not that its public notice ended then", async () => {
+    const resumedCase = active[2]!;
+    const suspended = await local.signedStep(`/v1/cases/${resumedCase}/suspension`, { action: "suspend", reason: "收入变化，待核实" }, DEV_KEYS.approver1);
+    expect(suspended.status, JSON.stringify(suspended.body)).toBe(201);
+    const unpaid = await local.nextMonth();
+    const resumedIn = await local.nextMonth();
+    const resumed = await local.signedStep(`/v1/cases/${resumedCase}/suspension`, { action: "resume", reason: "核实无误" }, DEV_KEYS.approver1);
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(201);
+    const run = await draftRun({ programme: "dibao", period: unpaid, allocationId: await allocationFor(unpaid) }).expect(200);
+    expect(run.body.run.skipped).toEqual(expect.arrayContaining([{ caseId: resumedCase, reason: `it resumed after a suspension in ${resumedIn}: it is paid from that month, not for ${unpaid}` }]));
+    expect(run.body.run.lines.map((l: { caseId: string }) => l.caseId)).toEqual(expect.arrayContaining([active[0], active[1]]));
+  });
 });

@@ -131,6 +131,11 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
     expect(relayed.body).toMatchObject({ recordId: drafted.body.draft.recordId, ledger: { state: "done", transactionHash: Transaction.from(signedTransaction).hash } });
     const proof = (await request(local.gateway.url).get(`/v1/proofs/records/${relayed.body.recordId}`).expect(200)).body;
     expect(proof.revisions[0].leafHash).toBe(drafted.body.recordHash);
+    // The citizen sees when the public notice ended, and apart from it when payments resumed.
+    const [terms, , , , noticeEnd] = await local.contracts.cases.getCase(caseId);
+    const seen = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(caseId)!).expect(200)).body;
+    expect([seen.noticeEnd, seen.resumedAt]).toEqual([new Date(Number(noticeEnd) * 1000).toISOString(), new Date(Number(terms.entitledFrom) * 1000).toISOString()]);
+    expect(noticeEnd).toBeLessThan(terms.entitledFrom);
     // Suspended again for the test that follows.
     expect((await relay(approvers[1]!, path, { action: "suspend", reason: "再次核实" })).relayed.status).toBe(201);
   });

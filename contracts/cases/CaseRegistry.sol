@@ -41,7 +41,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         uint8 householdSize;
         uint64 jurisdiction;
         uint64 approvedAmount;
-        uint40 noticeEnd;
+        /// @dev The first second payouts are for: the end of public notice, until a resumption moves it on.
+        uint40 entitledFrom;
         uint32 round;
         /// @dev Held here, not as an array's length in a slot of its own: an application writes one word fewer.
         uint24 revisionCount;
@@ -53,6 +54,10 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
     mapping(Programme => uint40) public noticePeriod;
 
     mapping(bytes32 caseId => CaseData) private _cases;
+    /// @dev The end of public notice of a case resumed since its approval, kept when `entitledFrom`
+    /// moves on to the resumption: written by a resumption alone and cleared by the next approval,
+    /// so that a payout still reads one word and the notice's end is never lost.
+    mapping(bytes32 caseId => uint40 noticeEnd) private _resumedNoticeEnds;
     mapping(bytes32 caseId => mapping(uint256 revision => bytes32 recordHash)) private _revisions;
     /// @dev The identity's latest case in the programme as its applicant, open unless closed since. A closed case is
     /// not cleared from here, so a case need not hold its identity to clear it: an application
@@ -251,7 +256,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         CaseData storage c = _existing(caseId);
         _checkEither(Roles.CASEWORKER, Roles.REVIEWER, c.jurisdiction);
         _requireStatus(caseId, c.status, CaseStatus.InNotice);
-        if (_time() >= c.noticeEnd) revert CaseNoticeOver(caseId, c.noticeEnd);
+        // In public notice no resumption has moved `entitledFrom` on: it is the notice's end.
+        if (_time() >= c.entitledFrom) revert CaseNoticeOver(caseId, c.entitledFrom);
         c.round += 1;
         _transition(caseId, c, CaseStatus.Submitted, evidenceHash);
     }
@@ -261,7 +267,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         CaseData storage c = _existing(caseId);
         _checkEither(Roles.CASEWORKER, Roles.APPROVER, c.jurisdiction);
         _requireStatus(caseId, c.status, CaseStatus.InNotice);
-        if (_time() < c.noticeEnd) revert CaseNoticeNotOver(caseId, c.noticeEnd);
+        if (_time() < c.entitledFrom) revert CaseNoticeNotOver(caseId, c.entitledFrom);
         _transition(caseId, c, CaseStatus.Active, evidenceHash);
     }
 
@@ -280,7 +286,9 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         _requireStatus(caseId, c.status, CaseStatus.Suspended);
         // A resumed case is entitled from the month it resumed: the months it was suspended, and
         // any left unpaid before, are not paid back (payouts compare their month with this time).
-        c.noticeEnd = uint40(_time());
+        // The notice's end is kept apart, once, for whoever asks when it was.
+        if (_resumedNoticeEnds[caseId] == 0) _resumedNoticeEnds[caseId] = c.entitledFrom;
+        c.entitledFrom = uint40(_time());
         _transition(caseId, c, CaseStatus.Active, evidenceHash);
     }
 
@@ -381,10 +389,11 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
     function getCase(bytes32 caseId)
         external
         view
-        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round)
+        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round, uint40 noticeEnd)
     {
         CaseData storage c = _existing(caseId);
-        return (_terms(c), c.area, c.householdSize, c.round);
+        noticeEnd = _resumedNoticeEnds[caseId];
+        return (_terms(c), c.area, c.householdSize, c.round, noticeEnd != 0 ? noticeEnd : c.entitledFrom);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -454,7 +463,8 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         } else {
             next = CaseStatus.InNotice;
             c.approvedAmount = d.amount;
-            c.noticeEnd = uint40(_time()) + noticePeriod[c.programme];
+            c.entitledFrom = uint40(_time()) + noticePeriod[c.programme];
+            if (_resumedNoticeEnds[d.caseId] != 0) delete _resumedNoticeEnds[d.caseId];
         }
         c.status = next;
         emit CaseDecided(d.caseId, d.stage, d.approve, d.amount, d.householdSize, d.round, signers, digest);
@@ -525,7 +535,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
             programme: c.programme,
             jurisdiction: c.jurisdiction,
             approvedAmount: c.approvedAmount,
-            noticeEnd: c.noticeEnd
+            entitledFrom: c.entitledFrom
         });
     }
 }

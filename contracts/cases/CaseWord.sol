@@ -35,7 +35,7 @@ library CaseWord {
         return uint64(word >> 96);
     }
 
-    function noticeEnd(uint256 word) internal pure returns (uint40) {
+    function entitledFrom(uint256 word) internal pure returns (uint40) {
         return uint40(word >> 160);
     }
 }

@@ -23,7 +23,8 @@ struct PayoutTerms {
     Programme programme;
     uint64 jurisdiction;
     uint64 approvedAmount;
-    uint40 noticeEnd;
+    /// @dev The first second payouts are for: the end of public notice, or the resumption after a suspension.
+    uint40 entitledFrom;
 }
 
 /**
@@ -243,12 +244,13 @@ interface ICaseRegistry is IApprovals, IAssistanceStandards {
     /// @notice Sets the largest temporary-assistance amount a township may approve. Requirements: governance.
     function setTownshipCeiling(uint64 ceiling) external;
 
-    /// @notice The case's payout terms, area, household size (the applicant and the members held now) and
-    /// approval round; reverts with CaseUnknown for an unknown case.
+    /// @notice The case's payout terms, area, household size (the applicant and the members held now),
+    /// approval round and the end of its public notice (kept when a resumption moves on the time
+    /// payouts are for); reverts with CaseUnknown for an unknown case.
     function getCase(bytes32 caseId)
         external
         view
-        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round);
+        returns (PayoutTerms memory terms, Area area, uint8 householdSize, uint32 round, uint40 noticeEnd);
 
     /// @notice The case fields a payout checks, in one read.
     function payoutTerms(bytes32 caseId) external view returns (PayoutTerms memory);

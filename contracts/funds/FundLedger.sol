@@ -33,7 +33,7 @@ contract FundLedger is IFundLedger {
         uint32 period;
         uint256 group;
         uint256 shift;
-        /// @dev A case whose notice ended at or after this is not entitled to the period.
+        /// @dev A case entitled (its notice ended, or it resumed) at or after this is not entitled to the period.
         uint256 periodEnd;
         /// @dev The time whose standard caps the period: its last second, or now for a one-off payout.
         uint40 standardTime;
@@ -335,7 +335,7 @@ contract FundLedger is IFundLedger {
     ) private pure returns (uint64 jurisdiction) {
         // Status and programme compared as the word's bytes: converting them to enums first costs a range check each.
         if (caseWord & 0xff != uint8(CaseStatus.Active)) revert PayoutCaseNotActive(caseId, caseWord.status());
-        if (caseWord.noticeEnd() >= periodEnd) revert PayoutBeforeEntitlement(caseId, period, caseWord.noticeEnd());
+        if (caseWord.entitledFrom() >= periodEnd) revert PayoutBeforeEntitlement(caseId, period, caseWord.entitledFrom());
         if ((caseWord >> 8) & 0xff != uint8(programme)) revert PayoutProgrammeMismatch(caseId, allocationId);
         jurisdiction = caseWord.jurisdiction();
         if (jurisdiction / scopeDivisor != scopePrefix) revert PayoutOutsideAllocation(caseId, allocationId);

@@ -119,7 +119,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   const skipped: PayoutRun["skipped"] = [];
   for (const [i, entry] of entries.entries()) {
     const skip = (reason: string) => void skipped.push({ caseId: entry.caseId, reason });
-    const [terms, area, householdSize] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n] as const);
+    const [terms, area, householdSize, , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n, 0n, 0n] as const);
     if (!terms) {
       skip("not on the ledger yet");
       continue;
@@ -132,9 +132,14 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
       skip(`the case is in ${entry.jurisdiction}, outside allocation ${input.allocationId} (${scope})`);
       continue;
     }
-    const noticeEnd = Number(terms.noticeEnd);
-    if (noticeEnd >= periodEnd) {
-      skip(`its public notice ended in ${periodAt(noticeEnd)}: it is paid from that month, not for ${input.period}`);
+    const entitledFrom = Number(terms.entitledFrom);
+    if (entitledFrom >= periodEnd) {
+      const since = periodAt(entitledFrom);
+      skip(
+        terms.entitledFrom === noticeEnd
+          ? `its public notice ended in ${since}: it is paid from that month, not for ${input.period}`
+          : `it resumed after a suspension in ${since}: it is paid from that month, not for ${input.period}`,
+      );
       continue;
     }
     const state = Number(await ctx.chain.funds.payoutState(entry.caseId, input.period));

@@ -542,7 +542,7 @@ contract FundInvariantsTest {
     }
 
     function _decide(bytes32 caseId, bytes32 recordHash, Stage stage, uint64 amount, uint8 householdSize) private {
-        (,,, uint32 round) = cases.getCase(caseId);
+        (,,, uint32 round,) = cases.getCase(caseId);
         Decision memory d = Decision({
             caseId: caseId,
             stage: stage,

@@ -151,10 +151,10 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       }
       const found = await ctx.log.lookup(entry.recordId, { decrypt });
       const outbox = (await ctx.state.get<OutboxEntry>(entry.outbox))!;
-      let ledger: { status: string; approvedAmount: string; noticeEnd: number } | null = null;
+      let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number } | null = null;
       if (outbox.state === "done") {
-        const [terms] = await ctx.chain.cases.getCase(entry.caseId);
-        ledger = { status: CaseStatus[Number(terms.status)]!, approvedAmount: terms.approvedAmount.toString(), noticeEnd: Number(terms.noticeEnd) };
+        const [terms, , , , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId);
+        ledger = { status: CaseStatus[Number(terms.status)]!, approvedAmount: terms.approvedAmount.toString(), noticeEnd: Number(noticeEnd), entitledFrom: Number(terms.entitledFrom) };
       }
       res.json({
         caseId: entry.caseId,
@@ -228,13 +228,13 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     jurisdictionOf: jurisdictionOfCase,
     call: async (req) => {
       const entry = await caseOf(req);
-      const [terms] = await ctx.chain.cases.getCase(entry.caseId);
+      const [, , , , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId);
       return {
         contract: "cases",
         method: "activate",
         subject: entry.caseId,
         args: (hash) => [entry.caseId, hash],
-        record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "public-notice-completed", noticeEnd: Number(terms.noticeEnd), activatedBy: req.officer } },
+        record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "public-notice-completed", noticeEnd: Number(noticeEnd), activatedBy: req.officer } },
       };
     },
   });

@@ -83,7 +83,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
     const caseId = entry.caseId;
 
-    const [terms] = await ctx.chain.cases.getCase(caseId).catch(() => [null] as const);
+    const [terms, , , , noticeEnd] = await ctx.chain.cases.getCase(caseId).catch(() => [null, 0n, 0n, 0n, 0n] as const);
     const status = terms ? Number(terms.status) : CaseStatus.Submitted;
     await ctx.indexer.catchUp().catch(() => undefined);
     const events = await ctx.indexer.caseEvents(caseId);
@@ -113,7 +113,9 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
       programme: entry.programme,
       status: { code: CaseStatus[status], ...PLAIN[status] },
       approvedAmount: terms?.approvedAmount.toString() ?? null,
-      noticeEnd: terms && Number(terms.noticeEnd) > 0 ? new Date(Number(terms.noticeEnd) * 1000).toISOString() : null,
+      noticeEnd: terms && Number(noticeEnd) > 0 ? new Date(Number(noticeEnd) * 1000).toISOString() : null,
+      // Payments resumed after a suspension are for the months from then on, apart from the notice.
+      resumedAt: terms && terms.entitledFrom !== noticeEnd ? new Date(Number(terms.entitledFrom) * 1000).toISOString() : null,
       payments,
     });
   });

@@ -30,7 +30,7 @@ export function noticesRouter(ctx: NoticesContext): Router {
   router.get("/public/notices", async (_req, res) => {
     const notices = [];
     for (const [, entry] of await ctx.state.list<CaseEntry>("case:")) {
-      const [terms, , householdSize] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n] as const);
+      const [terms, , householdSize, , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n, 0n, 0n] as const);
       if (!terms || Number(terms.status) !== CaseStatus.InNotice) continue;
       const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
       const record = revisions[revisions.length - 1]!.record as AidRecord;
@@ -42,7 +42,7 @@ export function noticesRouter(ctx: NoticesContext): Router {
         programme: entry.programme,
         householdSize: Number(householdSize),
         approvedAmount: terms.approvedAmount.toString(),
-        noticeEnd: new Date(Number(terms.noticeEnd) * 1000).toISOString(),
+        noticeEnd: new Date(Number(noticeEnd) * 1000).toISOString(),
       });
     }
     res.json({ notices });
