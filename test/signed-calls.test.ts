@@ -122,6 +122,8 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
   it("takes and logs a signed step that someone else broadcast first: the step is on the ledger, and so is its record", async () => {
     const path = `/v1/cases/${caseId}/suspension`;
     const fields = { action: "resume", reason: "核实无误，恢复发放" };
+    // A day after the suspension, by the chain's clock.
+    await local.advance(24 * 3600);
     const { token, drafted } = await draftFor(approvers[1]!, path, fields);
     const signedTransaction = await sign(approvers[1]!, drafted.body.transaction);
     // The officer's wallet (or anyone holding the signed bytes) broadcasts it before the gateway relays it.
@@ -355,7 +357,12 @@ describe("every other step of a case, and every payout, is its officer's own tra
     expect(refused.notTheirs).toEqual([403, "SIGNED_CALL_SIGNER_MISMATCH"]);
     expect(refused.notDrafted).toEqual([400, "SIGNED_CALL_MISMATCH"]);
     // A changed applicant is refused at the relay too, before the signature is looked at.
+    const sizeBeforeDraft = local.gateway.log.size;
     const { token, drafted } = await draftFor(new Wallet(DEV_KEYS.caseworker), path, fields);
+    // The draft shows the current record's personal data: a read, logged with its purpose before it was answered.
+    expect(local.gateway.log.size).toBe(sizeBeforeDraft + 1);
+    const read = (await local.gateway.log.lookupLeaf(sizeBeforeDraft, { decrypt: false })).revisions[0]!.record;
+    expect(read).toMatchObject({ kind: "access-log", caseId: inNotice, public: { reader: new Wallet(DEV_KEYS.caseworker).address, roles: ["CASEWORKER"], fields: ["personal"], purpose: "revision: 新增家庭成员" } });
     const signedTransaction = await new Wallet(DEV_KEYS.caseworker).signTransaction(drafted.body.transaction);
     const swapped = await request(url()).post(path).set("authorization", token).send({ ...fields, applicant: { name: "另一人", residentId: residentId(513) }, draft: drafted.body.draft, signedTransaction });
     expect([swapped.status, swapped.body.error.code]).toEqual([422, "REVISION_IDENTITY_CHANGED"]);

@@ -1,8 +1,8 @@
-import type { Request, Router } from "express";
+import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { SignIn } from "../auth/sign-in.ts";
 import type { LedgerActionContext } from "../cases/ledger-action.ts";
-import { draftSignedCall, relaySignedCall, type SignedCall } from "../cases/signed-call.ts";
+import { draftSignedCall, relaySignedCall, type DraftedCall, type SignedCall } from "../cases/signed-call.ts";
 import type { RoleName } from "../chain/domain.ts";
 import { authorize, signedIn, type LedgerAccess } from "./officers.ts";
 import { validate } from "./validate.ts";
@@ -28,6 +28,12 @@ export interface SignedCallRoute<S extends z.ZodObject> {
   jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>;
   /** The step, built from the request the same way for the draft and the relay; may refuse it before the chain is asked. */
   call: (req: Request, body: z.infer<S>) => SignedCall | Promise<SignedCall>;
+  /**
+   * Run once the draft is made and before it is answered, given it: for a draft that shows the
+   * officer personal data they did not send (a revision shows the current record), the read is
+   * logged first, as any other read of personal data.
+   */
+  beforeAnswer?: (req: Request, res: Response, body: z.infer<S>, drafted: DraftedCall) => Promise<void>;
 }
 
 /**
@@ -38,7 +44,9 @@ export interface SignedCallRoute<S extends z.ZodObject> {
 export function signedCallRoutes<S extends z.ZodObject>(router: Router, path: string, ctx: LedgerActionContext & { roles: LedgerAccess }, signIn: SignIn, route: SignedCallRoute<S>): void {
   const holdsRole = authorize(ctx.roles, route.role, route.jurisdictionOf);
   router.post(`${path}/draft`, signedIn(signIn), validate(route.schema), holdsRole, async (req, res) => {
-    res.json(await draftSignedCall(ctx, req.officer!, await route.call(req, req.body)));
+    const drafted = await draftSignedCall(ctx, req.officer!, await route.call(req, req.body));
+    await route.beforeAnswer?.(req, res, req.body, drafted);
+    res.json(drafted);
   });
   router.post(path, signedIn(signIn), validate(route.schema.extend(relayFields)), holdsRole, async (req, res) => {
     const { draft, signedTransaction, ...fields } = req.body;

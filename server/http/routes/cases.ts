@@ -102,9 +102,20 @@ export interface CasesContext extends IntakeContext {
 /** Roles that work with applicants' personal data, and so may read it, each read logged. */
 const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
+/** A read of a case's personal data as evidence, with who read it, in which roles and why. */
+const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string) =>
+  newRecord({
+    kind: "access-log",
+    caseId: entry.caseId,
+    jurisdiction: entry.jurisdiction,
+    public: { reader, roles, recordId: entry.recordId, fields: ["personal"], purpose, at: new Date().toISOString() },
+  });
+
 export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   const router = Router();
   const caseOf = (req: Request): Promise<CaseEntry> => caseEntryOf(ctx.state, req.params.caseId as string);
+  // The read is evidence too: logged before the data leaves the gateway.
+  const logRead = async (entry: CaseEntry, reader: string, roles: string[], purpose: string) => void (await ctx.log.append([accessLog(entry, reader, roles, purpose)]));
 
   router.post("/cases/draft", signedIn(signIn), validate(applicationDraftRequest), authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction), async (req, res) => {
     const { deadline, ...fields } = req.body as z.infer<typeof applicationDraftRequest>;
@@ -138,17 +149,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       const purpose = typeof req.query.purpose === "string" ? req.query.purpose.slice(0, 200) : "";
       const mayRead = (res.locals.roles as string[]).some((r) => PERSONAL_DATA_ROLES.has(r));
       const decrypt = mayRead && purpose.length > 0;
-      if (decrypt) {
-        // The read is evidence too: logged before the data leaves the gateway.
-        await ctx.log.append([
-          newRecord({
-            kind: "access-log",
-            caseId: entry.caseId,
-            jurisdiction: entry.jurisdiction,
-            public: { reader: req.officer, roles: res.locals.roles, recordId: entry.recordId, fields: ["personal"], purpose, at: new Date().toISOString() },
-          }),
-        ]);
-      }
+      if (decrypt) await logRead(entry, req.officer!, res.locals.roles as string[], purpose);
       const found = await ctx.log.lookup(entry.recordId, { decrypt });
       const outbox = (await ctx.state.get<OutboxEntry>(entry.outbox))!;
       let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number } | null = null;
@@ -196,6 +197,9 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     schema: revisionRequest,
     role: "CASEWORKER",
     jurisdictionOf: jurisdictionOfCase,
+    // The draft shows the current record's personal data, the caseworker's changes applied: a read
+    // like any other, logged with the revision's reason as its purpose before it is answered.
+    beforeAnswer: async (req, res, body) => logRead(await caseOf(req), req.officer!, res.locals.roles as string[], `revision: ${body.reason}`),
     call: async (req, body) => {
       const entry = await caseOf(req);
       const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
