@@ -11,7 +11,7 @@ import { allocationFlow } from "../server/audit/flow.ts";
 import { caseTrail } from "../server/audit/trail.ts";
 import { ledgerEvents, roleHistory, verifyBundle } from "../server/audit/verify-bundle.ts";
 import type { ChainClient } from "../server/chain/client.ts";
-import { Programme, Stage } from "../server/chain/domain.ts";
+import { CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { inWindows } from "../server/chain/events.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { Indexer } from "../server/indexer.ts";
@@ -286,6 +286,34 @@ describe("an actor without the role at the step's block", () => {
       return events;
     });
     expect(impostor.failures).toEqual([expect.objectContaining({ code: "STEP_ACTOR_UNAUTHORIZED", step: "appropriation", actor: w.who.financeB.address })]);
+  });
+
+  it("matches every step that names its evidence to its record: a step with none, or with another case's or kind's, fails", async () => {
+    const events = await eventsTo(honestHead);
+    const activation = events.find((e) => e.name === "CaseTransition" && e.args.caseId === ids.paid && e.args.to === String(CaseStatus.Active))!;
+    // A suspension sent straight to the chain by a real approver, naming a hash no record has.
+    const ghostHash = hexlify(randomBytes(32));
+    const suspension: ChainEvent = { ...structuredClone(activation), logIndex: activation.logIndex + 1000, args: { ...activation.args, from: String(CaseStatus.Active), to: String(CaseStatus.Suspended), actor: w.who.approver1.address, evidenceHash: ghostHash } };
+    const { failures: unrecorded } = await checkWith((e) => [...e, suspension].sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex));
+    expect(unrecorded).toEqual([expect.objectContaining({ code: "STEP_WITHOUT_RECORD", step: "suspension", caseId: ids.paid, actor: w.who.approver1.address })]);
+    // The activation naming the objection lodged against another case.
+    const complaint = events.find((e) => e.name === "CaseTransition" && e.args.caseId === ids.objected && e.args.to === String(CaseStatus.Submitted) && e.args.from === String(CaseStatus.InNotice))!;
+    const { failures: mismatched } = await checkWith((e) => {
+      e.find((x) => x.logIndex === activation.logIndex && x.blockNumber === activation.blockNumber)!.args.evidenceHash = complaint.args.evidenceHash;
+      return e;
+    });
+    expect(mismatched).toEqual([expect.objectContaining({ code: "STEP_RECORD_MISMATCH", step: "activation", caseId: ids.paid })]);
+    expect(mismatched[0]!.message).toContain(`which is a complaint of type objection of case ${ids.objected}, not a document of type public-notice-completed of this case`);
+  });
+
+  it("holds an acknowledgement of receipt to the caseworker's role alone, as the ledger does: the operator's is a failure", async () => {
+    const events = await eventsTo(honestHead);
+    const payout = events.find((e) => e.name === "PayoutMade")!;
+    const acknowledged = (actor: string): ChainEvent => ({ ...structuredClone(payout), name: "PayoutAcknowledged", logIndex: payout.logIndex + 1000, args: { caseId: ids.paid, period: String(period), acknowledgementHash: find(events, "PayoutReversed").args.reasonHash, actor } });
+    const byOperator = await checkWith((e) => [...e, acknowledged(w.who.logOperator.address)].sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex));
+    expect(byOperator.failures.map((f) => [f.code, f.actor, f.role])).toEqual([["STEP_ACTOR_UNAUTHORIZED", w.who.logOperator.address, "CASEWORKER"]]);
+    const byCaseworker = await checkWith((e) => [...e, acknowledged(w.who.caseworker.address)].sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex));
+    expect(byCaseworker.failures).toEqual([]);
   });
 
   it("is judged at the step's own block: the same payout after the officer's role was revoked fails", async () => {

@@ -59,6 +59,15 @@ interface Payout {
 
 const lower = (value: unknown) => String(value).toLowerCase();
 
+/** The record the gateway writes as a step's evidence; steps not named here may name any record of their case. */
+const EVIDENCE_OF: Partial<Record<LedgerStep["step"], { kind: string; type: string }>> = {
+  activation: { kind: "document", type: "public-notice-completed" },
+  suspension: { kind: "document", type: "case-suspension" },
+  resumption: { kind: "document", type: "case-resumption" },
+  exit: { kind: "document", type: "case-exit" },
+  objection: { kind: "complaint", type: "objection" },
+};
+
 /**
  * Holds the ledger's steps to the bundle, with nothing but the two: each step's actor held a role
  * the step needs over the case's (or allocation's) jurisdiction at its block; each case, decision,
@@ -80,7 +89,9 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   // The bundle's facts, keyed as the event decoder spells hashes: lower-case hex.
   const named = new Set([...offline.caseIds].map(lower));
   const applications = new Map([...offline.applications].map(([caseId, hashes]) => [lower(caseId), new Set([...hashes].map(lower))]));
-  const kinds = new Map([...offline.kinds].map(([hash, kind]) => [lower(hash), kind]));
+  const evidence = new Map([...offline.evidence].map(([hash, e]) => [lower(hash), e]));
+  /** The kind of the bundle's record of `hash`: null where the bundle holds the hash alone, undefined where it holds no such leaf. */
+  const kindOf = (hash: string) => (evidence.has(hash) ? (evidence.get(hash)?.kind ?? null) : undefined);
   const settlements = new Map([...offline.settlements].map(([hash, s]) => [lower(hash), { ...s, caseIds: new Set([...s.caseIds].map(lower)) }]));
   const reversalRecords = new Map([...offline.reversals].map(([hash, r]) => [lower(hash), r]));
   const packets = new Map<string, CheckedApproval>(offline.approvals.map((a) => [lower(a.digest), a]));
@@ -173,6 +184,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
       if (inScope(caseId, j, to)) {
         authorise(e, s!, j, caseId);
         authorise(e, s!, to, caseId);
+        checkEvidence(e, s!, caseId, lower(a.evidenceHash));
       }
       jurisdictionOf.set(caseId, to);
       continue;
@@ -200,6 +212,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
       }
       case "CaseRecordRevised": {
         authorise(e, s!, j, caseId);
+        if (lower(a.evidenceHash) !== lower(a.recordHash)) checkEvidence(e, s!, caseId, lower(a.evidenceHash));
         const recordHash = lower(a.recordHash);
         const held = applications.get(caseId);
         // A case with no application record at all failed as CASE_WITHOUT_RECORD already.
@@ -218,8 +231,37 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
         checkReversal(e, s!, caseId, j);
         break;
       default:
-        // CaseTransition, CaseFlagged, PayoutAcknowledged: the actor's role is all there is to check.
-        if (s && !s.partOf) authorise(e, s, j, caseId);
+        // CaseTransition, CaseFlagged, PayoutAcknowledged: the actor's role, and the record the step names.
+        if (s && !s.partOf) {
+          authorise(e, s, j, caseId);
+          checkEvidence(e, s, caseId, lower(a.evidenceHash ?? a.acknowledgementHash));
+        }
+    }
+  }
+
+  /**
+   * A step that names its evidence by hash has that record in the bundle (once the bundle covers
+   * its block), about its case, and of the kind the step calls for where the gateway writes one.
+   */
+  function checkEvidence(e: ChainEvent, s: LedgerStep, caseId: string, hash: string) {
+    const at = { caseId, step: s.step, actor: s.actors[0], blockNumber: e.blockNumber, transactionHash: e.transactionHash };
+    const where = `the ${s.step} of case ${caseId}`;
+    if (!evidence.has(hash)) {
+      missing({ code: "STEP_WITHOUT_RECORD", message: `${where} names evidence ${hash}, which is no record of this bundle`, ...at });
+      return;
+    }
+    const record = evidence.get(hash);
+    // The bundle holds the hash alone: nothing more to compare.
+    if (!record) return;
+    const expected = EVIDENCE_OF[s.step];
+    const fits = lower(record.caseId) === caseId && (!expected || (record.kind === expected.kind && record.type === expected.type));
+    if (!fits) {
+      failures.push({
+        code: "STEP_RECORD_MISMATCH",
+        message: `${where} names record ${record.recordId} as its evidence, which is ${expected ? `a ${record.kind}${record.type ? ` of type ${record.type}` : ""}` : "a record"} of ${record.caseId ? `case ${record.caseId}` : "no case"}${expected ? `, not a ${expected.kind} of type ${expected.type} of this case` : ""}`,
+        recordId: record.recordId,
+        ...at,
+      });
     }
   }
 
@@ -282,7 +324,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
     if (payout) payout.settled = true;
     const where = `the settlement of case ${caseId} for period ${period}`;
     const evidence = settlements.get(receiptHash);
-    const kind = kinds.get(receiptHash);
+    const kind = kindOf(receiptHash);
     if (evidence ? evidence.period !== period || !evidence.caseIds.has(caseId) : kind !== undefined && kind !== null) {
       failures.push({
         code: "SETTLEMENT_RECORD_MISMATCH",
@@ -320,7 +362,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
     }
     const reason = lower(e.args.reasonHash);
     const record = reversalRecords.get(reason);
-    const kind = kinds.get(reason);
+    const kind = kindOf(reason);
     if (record) {
       if (lower(record.caseId) !== caseId || record.period !== period || record.allocationId !== allocationId || record.amount !== amount) {
         failures.push({

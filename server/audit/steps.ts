@@ -45,50 +45,76 @@ export interface LedgerStep {
   partOf?: "decision" | "revision";
 }
 
-const step = (name: StepName, actor: unknown, roles: readonly RoleName[], partOf?: LedgerStep["partOf"]): LedgerStep => ({
+/**
+ * The roles the ledger accepts for each step, any one of them, over the case's jurisdiction (the
+ * allocation's for a payout, a reversal or an allocation; the appropriation's own for an
+ * appropriation, whose proposer and approver both need it): as the contracts check them, which
+ * `test/step-roles.test.ts` holds this table to, step by step and role by role.
+ */
+export const STEP_ROLES: Record<StepName, readonly RoleName[]> = {
+  application: ["CASEWORKER"],
+  review: ["REVIEWER"],
+  approval: ["APPROVER"],
+  objection: ["CASEWORKER", "REVIEWER"],
+  revision: ["CASEWORKER"],
+  activation: ["CASEWORKER", "APPROVER"],
+  suspension: ["APPROVER"],
+  resumption: ["APPROVER"],
+  exit: ["APPROVER"],
+  transfer: ["APPROVER"],
+  flag: ["AUDITOR"],
+  payout: ["FINANCE_OFFICER"],
+  settlement: ["SETTLEMENT_AGENT"],
+  reversal: ["FINANCE_OFFICER"],
+  acknowledgement: ["CASEWORKER"],
+  appropriation: ["FINANCE_OFFICER"],
+  allocation: ["FINANCE_OFFICER"],
+};
+
+const step = (name: StepName, actor: unknown, partOf?: LedgerStep["partOf"]): LedgerStep => ({
   step: name,
   actors: [String(actor)],
-  roles,
+  roles: STEP_ROLES[name],
   ...(partOf && { partOf }),
 });
 
 /**
- * The step an event records, with its actor and the roles it needed, as the contracts check them
- * (ICaseRegistry, IFundLedger); null for an event that is no officer's step on a case or on funds
- * (configuration by governance). `previous` is the event logged just before it: a revision of a
- * decided case logs CaseRecordRevised and then its CaseTransition back to Submitted in the same
- * transaction, which tells it from an objection (InNotice to Submitted as well).
+ * The step an event records, with its actor and the roles it needed (STEP_ROLES); null for an
+ * event that is no officer's step on a case or on funds (configuration by governance).
+ * `previous` is the event logged just before it: a revision of a decided case logs
+ * CaseRecordRevised and then its CaseTransition back to Submitted in the same transaction, which
+ * tells it from an objection (InNotice to Submitted as well).
  */
 export function stepOf(event: ChainEvent, previous?: ChainEvent): LedgerStep | null {
   const a = event.args;
   switch (event.name) {
     case "CaseSubmitted":
-      return step("application", a.actor, ["CASEWORKER"]);
+      return step("application", a.actor);
     case "CaseDecided": {
-      const review = Number(a.stage) === Stage.Review;
-      return { step: review ? "review" : "approval", actors: (a.signers as string[]).map(String), roles: [review ? "REVIEWER" : "APPROVER"] };
+      const stage = Number(a.stage) === Stage.Review ? "review" : "approval";
+      return { step: stage, actors: (a.signers as string[]).map(String), roles: STEP_ROLES[stage] };
     }
     case "CaseTransition":
       return transitionStep(event, previous);
     case "CaseRecordRevised":
-      return step("revision", a.actor, ["CASEWORKER"]);
+      return step("revision", a.actor);
     case "CaseTransferred":
-      return step("transfer", a.actor, ["APPROVER"]);
+      return step("transfer", a.actor);
     case "CaseFlagged":
-      return step("flag", a.auditor, ["AUDITOR"]);
+      return step("flag", a.auditor);
     case "PayoutMade":
-      return step("payout", a.actor, ["FINANCE_OFFICER"]);
+      return step("payout", a.actor);
     case "PayoutSettled":
-      return step("settlement", a.agent, ["SETTLEMENT_AGENT"]);
+      return step("settlement", a.agent);
     case "PayoutReversed":
-      return step("reversal", a.actor, ["FINANCE_OFFICER"]);
+      return step("reversal", a.actor);
     case "PayoutAcknowledged":
-      return step("acknowledgement", a.actor, ["CASEWORKER", "LOG_OPERATOR"]);
+      return step("acknowledgement", a.actor);
     case "AppropriationMade":
       // Two finance officers over its jurisdiction: the maker who proposed it and the checker who approved it.
-      return { step: "appropriation", actors: [String(a.proposer), String(a.actor)], roles: ["FINANCE_OFFICER"] };
+      return { step: "appropriation", actors: [String(a.proposer), String(a.actor)], roles: STEP_ROLES.appropriation };
     case "AllocationMade":
-      return step("allocation", a.actor, ["FINANCE_OFFICER"]);
+      return step("allocation", a.actor);
     default:
       return null;
   }
@@ -103,19 +129,19 @@ function transitionStep(event: ChainEvent, previous?: ChainEvent): LedgerStep | 
   switch (to) {
     // Only a decision leads to Reviewed, InNotice or Rejected.
     case CaseStatus.Reviewed:
-      return step("review", actor, ["REVIEWER"], "decision");
+      return step("review", actor, "decision");
     case CaseStatus.InNotice:
-      return step("approval", actor, ["APPROVER"], "decision");
+      return step("approval", actor, "decision");
     case CaseStatus.Rejected:
-      return from === CaseStatus.Submitted ? step("review", actor, ["REVIEWER"], "decision") : step("approval", actor, ["APPROVER"], "decision");
+      return step(from === CaseStatus.Submitted ? "review" : "approval", actor, "decision");
     case CaseStatus.Submitted:
-      return revised ? step("revision", actor, ["CASEWORKER"], "revision") : step("objection", actor, ["CASEWORKER", "REVIEWER"]);
+      return revised ? step("revision", actor, "revision") : step("objection", actor);
     case CaseStatus.Active:
-      return from === CaseStatus.Suspended ? step("resumption", actor, ["APPROVER"]) : step("activation", actor, ["CASEWORKER", "APPROVER"]);
+      return step(from === CaseStatus.Suspended ? "resumption" : "activation", actor);
     case CaseStatus.Suspended:
-      return step("suspension", actor, ["APPROVER"]);
+      return step("suspension", actor);
     case CaseStatus.Terminated:
-      return step("exit", actor, ["APPROVER"]);
+      return step("exit", actor);
     default:
       return null;
   }

@@ -103,12 +103,21 @@ export interface BundleCheck {
   /** Leaf hashes of application records, by case: what CaseSubmitted and CaseRecordRevised name. */
   applications: Map<string, Set<string>>;
   caseIds: Set<string>;
-  /** Every leaf hash in the bundle, and the kind of its record where the bundle holds it (null where it holds the hash alone). */
-  kinds: Map<string, string | null>;
+  /** Every leaf hash in the bundle, and what its record is where the bundle holds it (null where it holds the hash alone). */
+  evidence: Map<string, Evidence | null>;
   /** Settlement records by leaf hash: what each payout's settlement on the ledger names as its receipt. */
   settlements: Map<string, { recordId: string; period: number; caseIds: Set<string> }>;
   /** Reversal records (documents of type `payout-reversal`) by leaf hash: what each reversal on the ledger names as its reason. */
   reversals: Map<string, ReversalRecord>;
+}
+
+/** What a record is, as a ledger step that names its hash as evidence is matched to it. */
+export interface Evidence {
+  recordId: string;
+  caseId: string | null;
+  kind: string;
+  /** A document's or complaint's `public.type`, null for kinds without one. */
+  type: string | null;
 }
 
 /** What a reversal record says it reverses. */
@@ -130,7 +139,7 @@ export interface ReversalRecord {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), kinds: new Map(), settlements: new Map(), reversals: new Map() };
+  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map() };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -175,7 +184,7 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
     const hash = bytesOr(leaf.leafHash);
     hashes.push(hash);
     if (leaf.record) checkRecord(bundle, leaf, hash, result);
-    else result.kinds.set(leaf.leafHash, null);
+    else result.evidence.set(leaf.leafHash, null);
     if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1, leaves.length);
   }
   onProgress?.(leaves.length, leaves.length);
@@ -221,7 +230,7 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     return;
   }
   if (record.caseId) result.caseIds.add(record.caseId);
-  result.kinds.set(leaf.leafHash, record.kind);
+  result.evidence.set(leaf.leafHash, { recordId: record.recordId, caseId: record.caseId, kind: record.kind, type: typeof record.public.type === "string" ? record.public.type : null });
   if (record.kind === "application" && record.caseId) {
     const set = result.applications.get(record.caseId) ?? new Set<string>();
     set.add(leaf.leafHash);
