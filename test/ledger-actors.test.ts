@@ -306,6 +306,26 @@ describe("an actor without the role at the step's block", () => {
     expect(mismatched[0]!.message).toContain(`which is a complaint of type objection of case ${ids.objected}, not a document of type public-notice-completed of this case`);
   });
 
+  it("holds the ledger's household, which every cap multiplies, to the application record's: at intake and at each revision", async () => {
+    const events = await eventsTo(honestHead);
+    const revised = find(events, "CaseRecordRevised");
+    // The members who joined and left are on the ledger's event, by their commitments, with the size after.
+    expect([revised.args.joined, revised.args.left, revised.args.householdSize]).toEqual([[], [], "2"]);
+    expect(find(events, "CaseSubmitted", ids.paid).args.householdSize).toBe("2");
+    const larger = await checkWith((e) => {
+      find(e, "CaseSubmitted", ids.paid).args.householdSize = "3";
+      return e;
+    });
+    expect(larger.failures).toEqual([expect.objectContaining({ code: "HOUSEHOLD_SIZE_MISMATCH", caseId: ids.paid, step: "application" })]);
+    expect(larger.failures[0]!.message).toMatch(/opened on the ledger with a household of 3; its application record r[0-9a-f]{32} says 2$/);
+    // A revision naming a member its record does not have: the caseworker's number is not taken on trust.
+    const phantom = await checkWith((e) => {
+      Object.assign(find(e, "CaseRecordRevised").args, { joined: [hexlify(randomBytes(32))], householdSize: "3" });
+      return e;
+    });
+    expect(phantom.failures.map((f) => [f.code, f.step])).toEqual([["HOUSEHOLD_SIZE_MISMATCH", "revision"]]);
+  });
+
   it("holds an acknowledgement of receipt to the caseworker's role alone, as the ledger does: the operator's is a failure", async () => {
     const events = await eventsTo(honestHead);
     const payout = events.find((e) => e.name === "PayoutMade")!;

@@ -204,7 +204,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         for (uint256 i; i < household.length; ++i) {
             _memberCases[household[i]][programme] = caseId;
         }
-        emit CaseSubmitted(caseId, programme, a.area, a.jurisdiction, a.identityCommitment, a.recordHash, a.caseworker);
+        emit CaseSubmitted(caseId, programme, a.area, a.jurisdiction, a.identityCommitment, uint8(household.length + 1), a.recordHash, a.caseworker);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -330,7 +330,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         uint24 revision = c.revisionCount;
         _revisions[caseId][revision] = r.recordHash;
         c.revisionCount = revision + 1;
-        emit CaseRecordRevised(caseId, revision, r.recordHash, msg.sender, _time(), r.evidenceHash);
+        emit CaseRecordRevised(caseId, revision, r.recordHash, msg.sender, _time(), r.evidenceHash, r.joined, r.left, uint8(size));
         // Every decision was taken on the record before this one.
         if (status != CaseStatus.Submitted) {
             c.round += 1;

@@ -129,12 +129,16 @@ interface ICaseRegistry is IApprovals, IAssistanceStandards {
     /// @notice A case opened by `actor`, the caseworker whose signature authorised it: its first change of status, from None to Submitted, for which
     /// no CaseTransition is emitted (its time is the block's, its evidence the record hash). One
     /// event where two said the same halved the logs a batch of applications leaves in its receipt.
+    /// @notice A case opened by `actor`, its caseworker, with a household of `householdSize` (the
+    /// applicant and the members whose commitments the application names): the size every cap
+    /// multiplies, which an auditor holds to the application record.
     event CaseSubmitted(
         bytes32 indexed caseId,
         Programme programme,
         Area area,
         uint64 indexed jurisdiction,
         bytes32 identityCommitment,
+        uint8 householdSize,
         bytes32 recordHash,
         address indexed actor
     );
@@ -154,8 +158,18 @@ interface ICaseRegistry is IApprovals, IAssistanceStandards {
         address[] signers,
         bytes32 digest
     );
+    /// @notice The case's record revised by `actor`, its caseworker: the members who joined and left,
+    /// by their commitments, and the household's size after it, which an auditor holds to the record.
     event CaseRecordRevised(
-        bytes32 indexed caseId, uint256 revision, bytes32 recordHash, address indexed actor, uint64 time, bytes32 evidenceHash
+        bytes32 indexed caseId,
+        uint256 revision,
+        bytes32 recordHash,
+        address indexed actor,
+        uint64 time,
+        bytes32 evidenceHash,
+        bytes32[] joined,
+        bytes32[] left,
+        uint8 householdSize
     );
     event CaseTransferred(
         bytes32 indexed caseId, uint64 indexed from, uint64 indexed to, address actor, uint64 time, bytes32 evidenceHash

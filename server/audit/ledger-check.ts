@@ -173,6 +173,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
       } else if (!held.has(recordHash)) {
         missing({ code: "LEDGER_RECORD_MISSING", message: `case ${caseId} was submitted on the ledger with record ${recordHash}, which the bundle lacks`, caseId, step: "application", actor, ...at });
       }
+      checkHousehold(e, caseId, recordHash, "opened");
       continue;
     }
     const j = jurisdictionOf.get(caseId);
@@ -219,6 +220,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
         if (held && !held.has(recordHash)) {
           missing({ code: "LEDGER_RECORD_MISSING", message: `case ${caseId} was revised on the ledger (revision ${String(a.revision)}) with record ${recordHash}, which the bundle lacks`, caseId, step: "revision", actor: String(a.actor), ...at });
         }
+        checkHousehold(e, caseId, recordHash, `revised (revision ${String(a.revision)})`);
         break;
       }
       case "PayoutMade":
@@ -237,6 +239,27 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
           checkEvidence(e, s, caseId, lower(a.evidenceHash ?? a.acknowledgementHash));
         }
     }
+  }
+
+  /**
+   * The household the ledger holds for a case (what every cap multiplies: the applicant and the
+   * members whose commitments were named at intake and by each revision) is the one its
+   * application record says.
+   */
+  function checkHousehold(e: ChainEvent, caseId: string, recordHash: string, how: string) {
+    const record = evidence.get(recordHash);
+    const size = Number(e.args.householdSize);
+    if (!record || record.householdSize === null || record.householdSize === size) return;
+    failures.push({
+      code: "HOUSEHOLD_SIZE_MISMATCH",
+      message: `case ${caseId} was ${how} on the ledger with a household of ${size}; its application record ${record.recordId} says ${record.householdSize}`,
+      caseId,
+      recordId: record.recordId,
+      step: e.name === "CaseSubmitted" ? "application" : "revision",
+      actor: String(e.args.actor),
+      blockNumber: e.blockNumber,
+      transactionHash: e.transactionHash,
+    });
   }
 
   /**

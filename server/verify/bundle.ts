@@ -118,6 +118,8 @@ export interface Evidence {
   kind: string;
   /** A document's or complaint's `public.type`, null for kinds without one. */
   type: string | null;
+  /** An application record's household size (the applicant and the members it names), null for other kinds. */
+  householdSize: number | null;
 }
 
 /** What a reversal record says it reverses. */
@@ -230,7 +232,14 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     return;
   }
   if (record.caseId) result.caseIds.add(record.caseId);
-  result.evidence.set(leaf.leafHash, { recordId: record.recordId, caseId: record.caseId, kind: record.kind, type: typeof record.public.type === "string" ? record.public.type : null });
+  const { type, householdSize } = record.public;
+  result.evidence.set(leaf.leafHash, {
+    recordId: record.recordId,
+    caseId: record.caseId,
+    kind: record.kind,
+    type: typeof type === "string" ? type : null,
+    householdSize: record.kind === "application" && typeof householdSize === "number" ? householdSize : null,
+  });
   if (record.kind === "application" && record.caseId) {
     const set = result.applications.get(record.caseId) ?? new Set<string>();
     set.add(leaf.leafHash);
