@@ -86,7 +86,7 @@ let year = new Date(((await latest()) + CST) * 1000).getUTCFullYear() + 1;
 
 process.stdout.write("deploying and seeding the chain… ");
 const { deployment, contracts } = await deployAidtrail(governance);
-const { access, standards, cases, funds } = contracts;
+const { access, standards, cases, funds, anchor: anchorContract } = contracts;
 const seed = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
 await seed(access.registerJurisdiction(PROVINCE, 0n));
 await seed(access.registerJurisdiction(COUNTY, PROVINCE));
@@ -112,6 +112,7 @@ const ledger = FundLedger__factory.createInterface();
 const anchorInterface = LogAnchor__factory.createInterface();
 const domain = decisionDomain(deployment.chainId, deployment.contracts.caseRegistry);
 const logId = id("benchmark log");
+await seed(anchorContract.registerLog(logId, COUNTY));
 const log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-bench-verify-")), { logId, keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }), workers: 2 });
 const deadline = BigInt((await latest()) + 20 * 365 * 86_400);
 let made = 0;

@@ -151,7 +151,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     chainId: v.AIDTRAIL_CHAIN_ID,
     deployment,
     jurisdiction: v.AIDTRAIL_JURISDICTION,
-    logId: v.AIDTRAIL_LOG_ID ?? id(`aidtrail records ${v.AIDTRAIL_JURISDICTION}`),
+    logId: v.AIDTRAIL_LOG_ID ?? defaultLogId(v.AIDTRAIL_JURISDICTION),
     maxRecordBytes: v.AIDTRAIL_MAX_RECORD_BYTES,
     ledgerWaitMs: v.AIDTRAIL_LEDGER_WAIT_MS,
     anchorIntervalMs: v.AIDTRAIL_ANCHOR_INTERVAL_MS,
@@ -178,6 +178,12 @@ const deploymentSchema = z.object({
     governanceCouncil: address.nullable(),
   }),
 });
+
+/**
+ * The id of a county gateway's record log unless AIDTRAIL_LOG_ID names another: what governance
+ * registers on the log anchor for the jurisdiction (LogAnchor.registerLog) before it is anchored.
+ */
+export const defaultLogId = (jurisdiction: string): string => id(`aidtrail records ${jurisdiction}`);
 
 /** A deployment file written by `aidtrail deploy`, checked for shape and for the configured chain. */
 export function readDeployment(path: string, readFile: (path: string) => string, chainId: number): Deployment {

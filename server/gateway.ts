@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { Anchorer } from "./anchorer.ts";
 import { SignIn } from "./auth/sign-in.ts";
 import { ChainClient } from "./chain/client.ts";
+import { jurisdictionCode } from "./chain/domain.ts";
 import type { GatewayConfig } from "./config.ts";
 import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
 import { Indexer } from "./indexer.ts";
@@ -74,7 +75,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     tokenSecret: randomBytes(32),
   });
   const app = createApp({
-    readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain) }),
+    readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain, config.jurisdiction) }),
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     version: VERSION,
@@ -122,9 +123,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
 }
 
 /** "ok" when the record log still has the root the chain anchored for it, otherwise what is wrong. */
-async function logReadiness(log: RecordLog, chain: ChainClient): Promise<string> {
+async function logReadiness(log: RecordLog, chain: ChainClient, jurisdiction: string): Promise<string> {
   try {
     const head = await chain.anchor.head(log.logId);
+    if (!head.registered || jurisdictionCode(head.jurisdiction) !== jurisdiction) {
+      return `not registered: governance registers log ${log.logId} for jurisdiction ${jurisdiction} before it is anchored (LogAnchor.registerLog)`;
+    }
     const size = Number(head.treeSize);
     if (size === 0) return "ok";
     if (size > log.size) return `behind the chain: the chain anchors ${size} records, the log holds ${log.size}`;

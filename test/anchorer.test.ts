@@ -24,7 +24,9 @@ beforeAll(async () => {
 });
 beforeEach(async () => restore());
 
+/** A log of county A, registered by governance as it is before a gateway anchors it. */
 async function freshLog(logId = id(`log ${Math.random()}`)) {
+  if (!(await w.contracts.anchor.head(logId)).registered) await w.registerLog(logId);
   return RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-anchorer-")), { logId, keyring });
 }
 const records = (n: number) => Array.from({ length: n }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }));

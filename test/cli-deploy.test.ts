@@ -110,7 +110,14 @@ describe("aidtrail grant and revoke", () => {
     const out = join(dir, "local.json");
     expect((await aidtrail(["deploy", "--rpc", rpc, "--out", out])).code).toBe(0);
     const officer = Wallet.createRandom().address;
-    const granted = await aidtrail(["grant", "AUDITOR", officer, "--jurisdiction", "000000000000", "--rpc", rpc, "--deployment", out, "--keystore", await keystore("deployer", DEV_KEY)]);
+    const deployer = await keystore("deployer", DEV_KEY);
+    const granted = await aidtrail(["grant", "AUDITOR", officer, "--jurisdiction", "000000000000", "--rpc", rpc, "--deployment", out, "--keystore", deployer]);
     expect(granted.stdout).toMatch(/grant AUDITOR to .* over 000000000000: done in transaction 0x/);
+    // A gateway's record log, registered for its jurisdiction before it is anchored; once only.
+    const { defaultLogId } = await import("../server/config.ts");
+    const register = () => aidtrail(["register-log", "000000000000", "--rpc", rpc, "--deployment", out, "--keystore", deployer]);
+    expect((await register()).stdout).toMatch(new RegExp(`register log ${defaultLogId("000000000000")} for 000000000000: done in transaction 0x`));
+    const again = await register();
+    expect([again.code, again.stderr]).toEqual([2, expect.stringContaining("LogAlreadyRegistered")]);
   }, 30_000);
 });

@@ -113,6 +113,7 @@ const eventsTo = async (last: number) => ledgerEvents(w.ethers.provider, [await 
 beforeAll(async () => {
   w = await buildWorld();
   log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-log-")), { logId: id("ledger actors"), keyring: keyringFrom({ current: "k1", keys: { k1: Buffer.from(randomBytes(32)).toString("base64") } }) });
+  await w.registerLog(log.logId);
   state = await StateStore.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-state-")));
 
   ids.paid = (await open()).caseId;
@@ -168,6 +169,14 @@ describe("the officer named as each ledger step's actor", () => {
     expect(report.summary).toMatchObject({ approvals: 7, payouts: 2, settled: 1, unsettled: 0, reversals: 1 });
     // Paid, reversed and paid again: the payment files net of the reversed one reconcile with the ledger.
     expect(report.allocations).toEqual([{ allocationId: "3", amount: "1000000", paid: AMOUNT.toString(), inPaymentFiles: AMOUNT.toString(), reconciles: true }]);
+  });
+
+  it("fails a bundle whose log is not the one governance registered for the bundle's jurisdiction", async () => {
+    const claimed = { ...structuredClone(honest), jurisdiction: "440106000000" };
+    const report = await verifyBundle(claimed, w.ethers.provider, { anchor: await w.contracts.anchor.getAddress() });
+    const refused = report.failures.find((f) => f.code === "LOG_NOT_REGISTERED");
+    expect(refused?.message).toBe(`the bundle's log ${honest.logId} is registered on the ledger for jurisdiction ${COUNTY}, not for the bundle's 440106000000`);
+    expect(report.ok).toBe(false);
   });
 
   it("gives each step of the trail and of the flow of funds the actor its event names, never the account that relayed it", async () => {

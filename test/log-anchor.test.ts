@@ -15,6 +15,7 @@ const proof = (m: number, n: number) => consistencyProof(leaves.slice(0, n), m).
 
 beforeAll(async () => {
   w = await buildWorld();
+  await w.registerLog(LOG, J.countyA);
   restore = await w.snapshot();
 });
 beforeEach(async () => restore());
@@ -53,7 +54,19 @@ describe("log anchor", () => {
     await expectRevert(a.anchor(LOG, 9, hexlify(new Uint8Array(32)), []), "CheckpointRootZero");
   });
 
-  it("binds a log to its first operator's jurisdiction", async () => {
+  it("anchors only a log governance registered, and only by a log operator over the jurisdiction it was registered for", async () => {
+    const other = id("gateway 440106 records");
+    // An operator key cannot start a log of its own.
+    await expectRevert(w.contracts.anchor.connect(w.who.logOperator).anchor(other, 1, root(1), []), "LogNotRegistered", [other]);
+    for (const who of [w.who.outsider, w.who.logOperator]) {
+      await expectRevert(w.contracts.anchor.connect(who).registerLog(other, J.countyB), "LogRegistrationUnauthorized", [who.address]);
+    }
+    await expectRevert(w.contracts.anchor.registerLog(LOG, J.countyB), "LogAlreadyRegistered", [LOG, J.countyA]);
+    await expectRevert(w.contracts.anchor.registerLog(other, 440106777000n), "JurisdictionUnknown", [440106777000n]);
+    const receipt = await (await w.contracts.anchor.registerLog(other, J.countyB)).wait();
+    const [registered] = await w.contracts.anchor.queryFilter(w.contracts.anchor.filters.LogRegistered(other), receipt!.blockNumber);
+    expect([registered!.args.jurisdiction, registered!.args.actor]).toEqual([J.countyB, w.who.governance.address]);
+
     await expectRevert(w.contracts.anchor.connect(w.who.outsider).anchor(LOG, 1, root(1), []), "AccessOutsideJurisdiction");
     await (await w.contracts.anchor.connect(w.who.logOperator).anchor(LOG, 1, root(1), [])).wait();
     await (await w.contracts.access.grantScopedRole(roleId("LOG_OPERATOR"), w.who.spare1.address, J.countyB)).wait();
@@ -62,10 +75,9 @@ describe("log anchor", () => {
       roleId("LOG_OPERATOR"),
       J.countyA,
     ]);
-    // Its own log is its own.
-    const other = id("gateway 440106 records");
+    // County B's log is its operator's.
     await (await w.contracts.anchor.connect(w.who.spare1).anchor(other, 3, root(3), [])).wait();
-    expect((await w.contracts.anchor.head(LOG)).treeSize).toBe(1n);
+    expect([(await w.contracts.anchor.head(LOG)).treeSize, (await w.contracts.anchor.head(other)).jurisdiction]).toEqual([1n, J.countyB]);
   });
 
   it("verifies a record's inclusion against the latest anchored checkpoint, and only that one", async () => {

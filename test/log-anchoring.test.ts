@@ -18,6 +18,7 @@ let log: RecordLog;
 
 beforeAll(async () => {
   w = await buildWorld();
+  await w.registerLog(LOG_ID);
   log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-anchoring-")), {
     logId: LOG_ID,
     keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),

@@ -51,6 +51,7 @@ beforeAll(async () => {
       .reviseRecord({ caseId, recordHash: recheck, identityCommitment, joined: [], left: [memberCommitment], evidenceHash: id("annual re-check") })
   ).wait();
   const leaves = [Buffer.from(record)];
+  await w.registerLog(id("log"));
   await (await w.contracts.anchor.connect(w.who.logOperator).anchor(id("log"), 1, hexlify(rootHash(leaves)), [])).wait();
   expect(await w.contracts.anchor.verifyInclusion(id("log"), 1, 0, hexlify(leafHash(leaves[0]!)), inclusionProof(leaves, 0).map(hexlify))).toBe(true);
 

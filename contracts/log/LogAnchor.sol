@@ -17,17 +17,23 @@ contract LogAnchor is ILogAnchor {
     }
 
     /// @inheritdoc ILogAnchor
+    function registerLog(bytes32 logId, uint64 jurisdiction) external {
+        if (!access.hasRole(Roles.GOVERNANCE, msg.sender)) revert LogRegistrationUnauthorized(msg.sender);
+        LogHead storage log = _heads[logId];
+        if (log.registered) revert LogAlreadyRegistered(logId, log.jurisdiction);
+        (bool known,) = access.jurisdiction(jurisdiction);
+        if (!known) revert IAidAccess.JurisdictionUnknown(jurisdiction);
+        log.registered = true;
+        log.jurisdiction = jurisdiction;
+        emit LogRegistered(logId, jurisdiction, msg.sender);
+    }
+
+    /// @inheritdoc ILogAnchor
     function anchor(bytes32 logId, uint64 treeSize, bytes32 root, bytes32[] calldata proof) external {
         LogHead memory current = _heads[logId];
-        uint64 jurisdiction;
-        if (current.checkpoints == 0) {
-            bool held;
-            (held, jurisdiction) = access.scopeOf(Roles.LOG_OPERATOR, msg.sender);
-            if (!held) revert IAidAccess.AccessOutsideJurisdiction(msg.sender, Roles.LOG_OPERATOR, 0);
-        } else {
-            jurisdiction = current.jurisdiction;
-            access.checkRole(Roles.LOG_OPERATOR, msg.sender, jurisdiction);
-        }
+        if (!current.registered) revert LogNotRegistered(logId);
+        uint64 jurisdiction = current.jurisdiction;
+        access.checkRole(Roles.LOG_OPERATOR, msg.sender, jurisdiction);
         if (root == 0) revert CheckpointRootZero();
         if (treeSize <= current.treeSize) revert CheckpointNotNewer(logId, treeSize, current.treeSize);
         if (!RFC9162.verifyConsistency(current.treeSize, treeSize, current.root, root, proof)) {
@@ -39,6 +45,7 @@ contract LogAnchor is ILogAnchor {
             jurisdiction: jurisdiction,
             anchoredAt: time,
             checkpoints: current.checkpoints + 1,
+            registered: true,
             root: root
         });
         emit CheckpointAnchored(logId, treeSize, root, jurisdiction, time, msg.sender);

@@ -96,6 +96,17 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   const events = <T>(query: (from: number, to: number) => Promise<T[]>) => inWindows(query, head);
   const holds = await roleHistory(AidAccess__factory.connect(accessAddress, provider), events);
 
+  // The bundle's log must be the one governance registered for the bundle's jurisdiction: records
+  // and checkpoints under another log id, anchored with an operator key, are no county's record.
+  const registration = await anchor.head(bundle.logId);
+  if (!registration.registered || jurisdictionCode(registration.jurisdiction) !== bundle.jurisdiction) {
+    failures.push({
+      code: "LOG_NOT_REGISTERED",
+      message: registration.registered
+        ? `the bundle's log ${bundle.logId} is registered on the ledger for jurisdiction ${jurisdictionCode(registration.jurisdiction)}, not for the bundle's ${bundle.jurisdiction}`
+        : `the bundle's log ${bundle.logId} is not registered on the ledger: it is no jurisdiction's record log`,
+    });
+  }
   const anchored = new Map((await events((from, to) => anchor.queryFilter(anchor.filters.CheckpointAnchored(bundle.logId), from, to))).map((e) => [Number(e.args.treeSize), e]));
   for (const c of bundle.checkpoints) {
     const event = anchored.get(c.treeSize);

@@ -1,17 +1,18 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { getAddress, NonceManager } from "ethers";
-import { AidAccess__factory, GovernanceCouncil__factory } from "../../types/ethers-contracts/index.js";
+import { AidAccess__factory, GovernanceCouncil__factory, LogAnchor__factory } from "../../types/ethers-contracts/index.js";
 import { ROLE_NAMES, type RoleName } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
-import { readDeployment } from "../config.ts";
+import { defaultLogId, readDeployment } from "../config.ts";
 import { toAidtrailError } from "../http/errors.ts";
 import { CliError } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { connect, deploymentOption, keystoreOption, rpcOption, run } from "./options.ts";
 
 const ACCESS = AidAccess__factory.createInterface();
+const ANCHOR = LogAnchor__factory.createInterface();
 
 const role = (value: string): RoleName => {
   if (!(ROLE_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLE_NAMES.join(", ")}`);
@@ -37,7 +38,7 @@ interface GovernanceOptions {
  * brings it to the threshold executes it; where the deployer's key governs (local chains), it is
  * made at once.
  */
-async function govern(options: GovernanceOptions, data: string, what: string): Promise<void> {
+async function govern(options: GovernanceOptions, data: string, what: string, target: "aidAccess" | "logAnchor" = "aidAccess"): Promise<void> {
   const { provider, chainId } = await connect(options.rpc);
   try {
     const deployment = readDeployment(options.deployment, (path) => readFileSync(path, "utf8"), chainId);
@@ -51,7 +52,7 @@ async function govern(options: GovernanceOptions, data: string, what: string): P
         if (getAddress(deployment.governance) !== key.address) {
           throw new CliError("GOVERNANCE_REQUIRED", `governance of this deployment is held by ${deployment.governance}, not by ${key.address}`, "sign with the governing key");
         }
-        const receipt = await (await member.sendTransaction({ to: deployment.contracts.aidAccess, data })).wait();
+        const receipt = await (await member.sendTransaction({ to: deployment.contracts[target], data })).wait();
         return say(`${what}: done in transaction ${receipt!.hash}`);
       }
       const council = GovernanceCouncil__factory.connect(deployment.contracts.governanceCouncil, member);
@@ -61,7 +62,7 @@ async function govern(options: GovernanceOptions, data: string, what: string): P
       // The same change already proposed and not yet executed is confirmed, not proposed again.
       const executed = new Set((await council.queryFilter(council.filters.ProposalExecuted())).map((e) => e.args.proposalId));
       const open = (await council.queryFilter(council.filters.ProposalCreated())).find(
-        (e) => getAddress(e.args.target) === getAddress(deployment.contracts.aidAccess) && e.args.data === data && !executed.has(e.args.proposalId),
+        (e) => getAddress(e.args.target) === getAddress(deployment.contracts[target]) && e.args.data === data && !executed.has(e.args.proposalId),
       );
       let proposalId: bigint;
       if (open) {
@@ -69,7 +70,7 @@ async function govern(options: GovernanceOptions, data: string, what: string): P
         if (await council.confirmedBy(proposalId, key.address)) say(`proposal ${proposalId}: you had confirmed it already`);
         else await (await council.confirm(proposalId)).wait();
       } else {
-        const receipt = await (await council.propose(deployment.contracts.aidAccess, 0, data)).wait();
+        const receipt = await (await council.propose(deployment.contracts[target], 0, data)).wait();
         proposalId = council.interface.parseLog(receipt!.logs.find((l) => l.address === deployment.contracts.governanceCouncil)!)!.args.proposalId as bigint;
       }
       const [count, threshold] = [await council.confirmations(proposalId), await council.threshold()];
@@ -116,3 +117,24 @@ export const revokeCommand = () =>
   )
     .addHelpText("after", "\nExample:\n  npx aidtrail revoke APPROVER 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --rpc http://127.0.0.1:8545 --keystore council-member.json\n")
     .action(run(async (name: RoleName, who: string, options: GovernanceOptions) => govern(options, ACCESS.encodeFunctionData("revokeRole", [roleId(name), who]), `revoke ${name} from ${who}`)));
+
+export const registerLogCommand = () =>
+  withChain(
+    new Command("register-log")
+      .description("register a county gateway's record log on the log anchor, through governance: only a registered log is anchored, and an auditor holds a bundle's log to the jurisdiction it was registered for")
+      .argument("<jurisdiction>", "the 12-digit division code whose gateway keeps the log", (value) => {
+        if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError("must be a 12-digit division code");
+        return value;
+      })
+      .option("--log-id <id>", "the log's id, as the gateway's AIDTRAIL_LOG_ID sets it (default: the gateway's own default for the jurisdiction)", (value) => {
+        if (!/^0x[0-9a-f]{64}$/.test(value)) throw new InvalidArgumentError("must be 0x and 64 lower-case hex digits");
+        return value;
+      }),
+  )
+    .addHelpText("after", "\nExample:\n  npx aidtrail register-log 440105000000 --rpc http://127.0.0.1:8545 --keystore council-member.json\n")
+    .action(
+      run(async (jurisdiction: string, options: GovernanceOptions & { logId?: string }) => {
+        const logId = options.logId ?? defaultLogId(jurisdiction);
+        await govern(options, ANCHOR.encodeFunctionData("registerLog", [logId, BigInt(jurisdiction)]), `register log ${logId} for ${jurisdiction}`, "logAnchor");
+      }),
+    );

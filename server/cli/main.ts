@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { deployCommand } from "./deploy.ts";
 import { exportCommand } from "./export.ts";
-import { grantCommand, revokeCommand } from "./governance.ts";
+import { grantCommand, registerLogCommand, revokeCommand } from "./governance.ts";
 import { signApprovalCommand } from "./sign-approval.ts";
 import { signCallCommand } from "./sign-call.ts";
 import { statusCommand } from "./status.ts";
@@ -17,6 +17,7 @@ program.addCommand(exportCommand());
 program.addCommand(deployCommand());
 program.addCommand(grantCommand());
 program.addCommand(revokeCommand());
+program.addCommand(registerLogCommand());
 // A usage error exits 2, like any input the command cannot use: 1 means "checked, and it failed".
 for (const command of [program, ...program.commands]) {
   command.showHelpAfterError("(run with --help for usage)").exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));

@@ -3,6 +3,7 @@ import { deployAidtrail, type Deployment } from "../chain/deploy.ts";
 import { Area, Programme, Stage, type RoleName } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
 import { periodAt } from "../funds/periods.ts";
+import { defaultLogId } from "../config.ts";
 
 /**
  * The demo's jurisdictions and officers. The keys are Hardhat's published development keys:
@@ -66,7 +67,7 @@ const codeOf = (j: keyof typeof DEMO_JURISDICTIONS | "nation") => (j === "nation
 /** Deploys the contracts and sets up the demo province: its tree, officers, standards, thresholds and budget. */
 export async function seedDemo(governance: Signer): Promise<{ deployment: Deployment; accounts: DemoAccount[] }> {
   const { deployment, contracts } = await deployAidtrail(governance);
-  const { access, standards, cases, funds } = contracts;
+  const { access, standards, cases, funds, anchor } = contracts;
   const tx = async (sent: Promise<{ wait(): Promise<unknown> }>) => (await sent).wait();
   const j = DEMO_JURISDICTIONS;
   await tx(access.registerJurisdiction(BigInt(j.province.code), 0n));
@@ -95,6 +96,8 @@ export async function seedDemo(governance: Signer): Promise<{ deployment: Deploy
     await tx(cases.setThreshold(BigInt(j.province.code), programme, Stage.Approval, 2));
   }
   await tx(cases.setThreshold(BigInt(j.township.code), Programme.Temporary, Stage.Approval, 1));
+  // The county gateway's record log, registered for the county: only its operator anchors it.
+  await tx(anchor.registerLog(defaultLogId(j.county.code), BigInt(j.county.code)));
 
   // The budget of the fiscal year the chain's clock is in (China Standard Time): the year payouts can be made in.
   const fiscalYear = Math.floor(periodAt((await governance.provider!.getBlock("latest"))!.timestamp) / 100);

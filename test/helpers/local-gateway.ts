@@ -11,7 +11,7 @@ import request from "supertest";
 import { deployAidtrail, type AidtrailContracts, type Deployment } from "../../server/chain/deploy.ts";
 import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";
-import { loadConfig } from "../../server/config.ts";
+import { defaultLogId, loadConfig } from "../../server/config.ts";
 import { endOf, periodAt } from "../../server/funds/periods.ts";
 import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
@@ -122,6 +122,8 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   await (await standards.setStandard(440000000000n, Programme.Temporary, Area.Urban, 300_000n, 0)).wait();
   await (await cases.setThreshold(440000000000n, Programme.Temporary, Stage.Review, 1)).wait();
   await (await cases.setThreshold(BigInt(TOWNSHIP), Programme.Temporary, Stage.Approval, 1)).wait();
+  // The county gateway's record log, registered by governance for the county.
+  await (await contracts.anchor.registerLog(defaultLogId(COUNTY), BigInt(COUNTY))).wait();
 
   const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
   writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(deployment));

@@ -154,6 +154,11 @@ export async function buildWorld() {
     return await funds.allocationCount();
   }
 
+  /** Governance registers `logId` as the record log of `jurisdiction` (county A unless told): only then is it anchored. */
+  async function registerLog(logId: string, jurisdiction: bigint = J.countyA): Promise<void> {
+    await (await contracts.anchor.registerLog(logId, jurisdiction)).wait();
+  }
+
   /** The chain's current month `YYYYMM` in China Standard Time: the latest payout period it takes. */
   async function period(): Promise<number> {
     return periodAt(await time());
@@ -332,6 +337,7 @@ export async function buildWorld() {
     householdSize,
     activeCase,
     appropriate,
+    registerLog,
     snapshot,
   };
 }
