@@ -26,6 +26,8 @@ export interface GatewayConfig {
   anchorBatch: number;
   /** Sign-in requests allowed per client address and minute: an office behind one address signs its officers in through it. */
   signInLimitPerMinute: number;
+  /** Express's `trust proxy` for a reverse proxy in front that terminates TLS (AIDTRAIL_TRUST_PROXY), unset for none. */
+  trustProxy?: string;
   keyring: Keyring;
   identityKey: Uint8Array;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
@@ -64,6 +66,7 @@ const schema = z.object({
   AIDTRAIL_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
   AIDTRAIL_ANCHOR_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AIDTRAIL_SIGN_IN_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  AIDTRAIL_TRUST_PROXY: z.string().min(1).max(200).optional(),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
   AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
@@ -157,6 +160,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     anchorIntervalMs: v.AIDTRAIL_ANCHOR_INTERVAL_MS,
     anchorBatch: v.AIDTRAIL_ANCHOR_BATCH,
     signInLimitPerMinute: v.AIDTRAIL_SIGN_IN_LIMIT,
+    trustProxy: v.AIDTRAIL_TRUST_PROXY,
     keyring,
     identityKey,
     operatorKey,

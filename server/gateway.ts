@@ -19,6 +19,7 @@ import { proofsRouter } from "./http/routes/proofs.ts";
 import { citizenRouter } from "./http/routes/citizen.ts";
 import { auditRouter } from "./http/routes/audit.ts";
 import { noticesRouter } from "./http/routes/notices.ts";
+import { ledgerRouter } from "./http/routes/ledger.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { PendingApplications } from "./cases/pending-applications.ts";
@@ -78,6 +79,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain, config.jurisdiction) }),
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
+    trustProxy: config.trustProxy,
     version: VERSION,
     state,
     // Express tries each router's routes in turn: the public proof lookups, the most asked for,
@@ -90,6 +92,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
       noticesRouter({ chain, log, state }),
+      ledgerRouter(chain),
     ],
     pages: { router: webRouter(), scriptSources: [IMPORT_MAP_SOURCE] },
   });

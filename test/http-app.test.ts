@@ -34,8 +34,18 @@ describe("gateway HTTP basics", () => {
   it("sets security headers", async () => {
     const response = await request(app).get("/healthz");
     expect(response.headers["x-content-type-options"]).toBe("nosniff");
-    expect(response.headers["content-security-policy"]).toBeDefined();
+    expect(response.headers["content-security-policy"]).toContain("script-src 'self'");
     expect(response.headers["x-powered-by"]).toBeUndefined();
+  });
+
+  it("asks browsers to upgrade requests to https only when the request came over TLS, so pages served over plain HTTP on an intranet load", async () => {
+    expect((await request(app).get("/healthz")).headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
+    // Behind a proxy that terminates TLS, and is trusted to say so.
+    const behindTls = createApp({ readiness: async () => ({}), logger: pino({ enabled: false }), maxBodyBytes: 1024, version: "test", trustProxy: "loopback" });
+    expect((await request(behindTls).get("/healthz").set("x-forwarded-proto", "https")).headers["content-security-policy"]).toContain("upgrade-insecure-requests");
+    expect((await request(behindTls).get("/healthz")).headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
+    // An untrusted client saying https changes nothing.
+    expect((await request(app).get("/healthz").set("x-forwarded-proto", "https")).headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
   });
 
   it("answers every bad request with a stable code, a message and the field at fault", async () => {

@@ -130,6 +130,13 @@ describe("monthly payout runs, signed by the finance officer", () => {
     expect([paidFrom.toString(), amount]).toEqual([allocationId, 120_000n]);
   });
 
+  it("says the ledger's current month and fiscal year, by the chain's clock, to anyone: the latest month a run may pay", async () => {
+    const clock = (await request(local.gateway.url).get("/v1/ledger/clock").expect(200)).body;
+    const latest = (await local.provider.getBlock("latest"))!.timestamp;
+    expect(clock.timestamp).toBeGreaterThanOrEqual(latest);
+    expect(clock).toMatchObject({ period: await local.currentPeriod(), fiscalYear: Math.floor((await local.currentPeriod()) / 100), time: new Date(clock.timestamp * 1000).toISOString() });
+  });
+
   it("refuses a run no case could be paid in, and is for finance officers over the gateway's county, with a valid month", async () => {
     const allocationId = await allocationFor(second);
     const future = second % 100 === 12 ? second + 89 : second + 1;

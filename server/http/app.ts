@@ -24,6 +24,11 @@ export interface AppDependencies {
   routers?: Router[];
   /** The web pages, mounted at the root, and the inline script sources their CSP must allow. */
   pages?: { router: Router; scriptSources: string[] };
+  /**
+   * Express's `trust proxy`: which proxy in front (terminating TLS) may say the client's address
+   * and protocol (X-Forwarded-For, X-Forwarded-Proto). None by default.
+   */
+  trustProxy?: string;
 }
 
 /**
@@ -49,7 +54,14 @@ export function createApp(deps: AppDependencies): express.Express {
   // API answers are not cached by validators: an ETag would hash every body for nothing. (The web
   // pages' static files keep theirs: express.static sets its own.)
   app.set("etag", false);
-  app.use(helmet({ contentSecurityPolicy: { directives: { "script-src": ["'self'", ...(deps.pages?.scriptSources ?? [])] } } }));
+  if (deps.trustProxy) app.set("trust proxy", deps.trustProxy);
+  // Over plain HTTP (an office intranet without TLS), `upgrade-insecure-requests` would rewrite the
+  // pages' own scripts and styles to https, which nothing serves: the pages would load dead. It is
+  // sent only to requests that came over TLS.
+  const securityHeaders = (overTls: boolean) =>
+    helmet({ contentSecurityPolicy: { directives: { "script-src": ["'self'", ...(deps.pages?.scriptSources ?? [])], "upgrade-insecure-requests": overTls ? [] : null } } });
+  const [overTls, plain] = [securityHeaders(true), securityHeaders(false)];
+  app.use((req, res, next) => (req.secure ? overTls : plain)(req, res, next));
   app.use((req, res, next) => {
     const end = latency.startTimer();
     res.on("finish", () => {

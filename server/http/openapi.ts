@@ -166,6 +166,9 @@ export function openApiDocument(version: string) {
         },
       },
       "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow" }, ...errors } } },
+      "/v1/ledger/clock": {
+        get: { summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear" } } },
+      },
       "/v1/public/notices": { get: { summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
       "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {

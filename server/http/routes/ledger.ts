@@ -1,0 +1,18 @@
+import { Router } from "express";
+import type { ChainClient } from "../../chain/client.ts";
+import { periodAt } from "../../funds/periods.ts";
+
+/**
+ * The ledger's clock, public: every payout is for a month not after the chain's current one (China
+ * Standard Time) and in its allocation's fiscal year, so an officer planning a run, and anyone
+ * checking one, needs the month and year by the chain's clock, not by their own.
+ */
+export function ledgerRouter(chain: ChainClient): Router {
+  const router = Router();
+  router.get("/ledger/clock", async (_req, res) => {
+    const timestamp = await chain.now();
+    const period = periodAt(timestamp);
+    res.json({ time: new Date(timestamp * 1000).toISOString(), timestamp, period, fiscalYear: Math.floor(period / 100) });
+  });
+  return router;
+}
