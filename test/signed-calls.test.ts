@@ -182,6 +182,8 @@ describe("finance officers' and settlement agents' own ledger steps", () => {
     expect(await funds.allocationCount()).toBe(before);
     const listed = (await request(local.gateway.url).get("/v1/appropriations/proposals").set("authorization", await local.signIn(provinceChecker.privateKey)).expect(200)).body.proposals;
     const proposal = listed.find((p: { purposeHash: string }) => p.purposeHash === proposed.relayed.body.recordHash);
+    // The proposal's id is answered with its relay, as the ledger made it.
+    expect(proposed.relayed.body.proposalId).toBe(proposal.proposalId);
     expect(proposal).toMatchObject({ state: "pending", programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000", proposedBy: provinceFinance.address });
     const path = `/v1/appropriations/${proposal.proposalId}/approval`;
     const terms = { programme: "dibao", fiscalYear, jurisdiction: PROVINCE, amount: "50000000" };
@@ -201,6 +203,7 @@ describe("finance officers' and settlement agents' own ledger steps", () => {
     const approved = await relay(provinceChecker, path, terms);
     expect(approved.relayed.status, JSON.stringify(approved.relayed.body)).toBe(201);
     const parentId = await funds.allocationCount();
+    expect(approved.relayed.body.allocationId).toBe(parentId.toString());
     const parent = await funds.allocation(parentId);
     expect([parent.jurisdiction, parent.amount, parent.purposeHash]).toEqual([BigInt(PROVINCE), 50_000_000n, proposed.relayed.body.recordHash]);
     const [made] = await funds.queryFilter(funds.filters.AppropriationMade(parentId));
@@ -211,6 +214,15 @@ describe("finance officers' and settlement agents' own ledger steps", () => {
     const allocation = await relay(provinceFinance, "/v1/allocations", { parentId: parentId.toString(), jurisdiction: COUNTY, amount: "20000000", purpose: "转移支付 海珠区" });
     expect(allocation.relayed.status, JSON.stringify(allocation.relayed.body)).toBe(201);
     expect(await funds.available(parentId)).toBe(30_000_000n);
+    // Listed for the county's finance officers and auditors, as the ledger holds them now.
+    const { allocations } = (await request(local.gateway.url).get("/v1/allocations").set("authorization", await local.signIn(countyFinance.privateKey)).expect(200)).body;
+    expect(allocations).toEqual(
+      expect.arrayContaining([
+        { allocationId: parentId.toString(), parent: "0", jurisdiction: PROVINCE, programme: "dibao", fiscalYear, amount: "50000000", allocated: "20000000", paid: "0", available: "30000000", paysCases: false },
+        { allocationId: allocation.relayed.body.allocationId, parent: parentId.toString(), jurisdiction: COUNTY, programme: "dibao", fiscalYear, amount: "20000000", allocated: "0", paid: "0", available: "20000000", paysCases: true },
+      ]),
+    );
+    await request(local.gateway.url).get("/v1/allocations").set("authorization", await local.signIn(DEV_KEYS.caseworker)).expect(403);
 
     const tooMuch = await draftFor(provinceFinance, "/v1/allocations", { parentId: parentId.toString(), jurisdiction: COUNTY, amount: "30000001", purpose: "超额" });
     expect([tooMuch.drafted.status, tooMuch.drafted.body.error.code]).toEqual([422, "LEDGER_ALLOCATION_INSUFFICIENT"]);

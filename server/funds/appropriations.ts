@@ -1,4 +1,5 @@
-import { jurisdictionCode } from "../chain/domain.ts";
+import type { ChainClient } from "../chain/client.ts";
+import { coversDivision, jurisdictionCode, paysCases } from "../chain/domain.ts";
 import { PROGRAMMES } from "../records/application.ts";
 import type { Indexer } from "../indexer.ts";
 
@@ -50,4 +51,47 @@ export async function appropriationProposals(indexer: Indexer): Promise<Appropri
     if (e.name === "AppropriationMade") Object.assign(proposal, { state: "made", allocationId: a.allocationId as string, approvedBy: a.actor as string });
   }
   return [...proposals.values()];
+}
+
+/** An allocation (an appropriation has no parent) as the ledger holds it now. Amounts in fen. */
+export interface AllocationLine {
+  allocationId: string;
+  /** "0" for an appropriation. */
+  parent: string;
+  jurisdiction: string;
+  programme: keyof typeof PROGRAMMES;
+  fiscalYear: number;
+  amount: string;
+  allocated: string;
+  paid: string;
+  available: string;
+  /** Whether it pays cases: made to a county or a township (FundLedger's PayoutAllocationAboveCounty). */
+  paysCases: boolean;
+}
+
+/**
+ * Every allocation whose jurisdiction is on the line of `jurisdiction` (above it, it, or beneath
+ * it), in the order made: what its finance officers pass down and pay from.
+ */
+export async function allocationsOnLine(chain: ChainClient, jurisdiction: string): Promise<AllocationLine[]> {
+  const count = Number(await chain.funds.allocationCount());
+  const all = await Promise.all(Array.from({ length: count }, (_, i) => chain.funds.allocation(BigInt(i + 1))));
+  return all.flatMap((a, i) => {
+    const held = jurisdictionCode(a.jurisdiction);
+    if (!coversDivision(held, jurisdiction) && !coversDivision(jurisdiction, held)) return [];
+    return [
+      {
+        allocationId: String(i + 1),
+        parent: a.parent.toString(),
+        jurisdiction: held,
+        programme: programmeName(Number(a.programme)),
+        fiscalYear: Number(a.fiscalYear),
+        amount: a.amount.toString(),
+        allocated: a.allocated.toString(),
+        paid: a.paid.toString(),
+        available: (a.amount - a.allocated - a.paid).toString(),
+        paysCases: paysCases(held),
+      },
+    ];
+  });
 }

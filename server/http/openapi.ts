@@ -33,6 +33,8 @@ const idempotencyKey = {
 const errors = { default: { description: "an error: a stable code, a message, the field at fault", content: json(errorSchema) } };
 
 /** The OpenAPI document of the gateway, generated from the schemas that validate its requests. */
+
+const allocations = signedCall("/v1/allocations", "A finance officer passes funds from an allocation down to a jurisdiction within it", allocationRequest);
 export function openApiDocument(version: string) {
   const document = {
     openapi: "3.1.0",
@@ -116,10 +118,14 @@ export function openApiDocument(version: string) {
         "A second finance officer approves a proposed appropriation, entering its terms from the budget as passed: refused to the maker (LEDGER_APPROPRIATION_SELF_APPROVAL) and for other terms (LEDGER_APPROPRIATION_TERMS_MISMATCH)",
         appropriationApprovalRequest,
       ),
+      ...allocations,
+      "/v1/allocations": {
+        ...allocations["/v1/allocations"],
+        get: { summary: "Every budget line and allocation on the line of the gateway's county (above it, it, beneath it), as the ledger holds them: amount, passed down, paid, left, whether it pays cases", responses: { "200": { description: "the allocations" }, ...errors } },
+      },
       "/v1/appropriations/proposals": {
         get: { summary: "Every appropriation proposed on the ledger: its terms, its maker, and whether it is pending, made (its allocation and checker) or withdrawn", responses: { "200": { description: "the proposals" }, ...errors } },
       },
-      ...signedCall("/v1/allocations", "A finance officer passes funds from an allocation down to a jurisdiction within it", allocationRequest),
       ...signedCall("/v1/settlements", "The settlement agent confirms payouts arrived, with the bank's references", settlementRequest),
       ...signedCall("/v1/payouts", "A finance officer pays one case for one period (0 for one-off programmes) from an allocation of their own at a county or below, its payment file logged", payoutRequest),
       ...signedCall("/v1/reversals", "A finance officer reverses a payout that did not arrive: the allocation and amount the ledger recorded for it, the allocation credited", reversalRequest),

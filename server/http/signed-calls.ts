@@ -34,6 +34,8 @@ export interface SignedCallRoute<S extends z.ZodObject> {
    * logged first, as any other read of personal data.
    */
   beforeAnswer?: (req: Request, res: Response, body: z.infer<S>, drafted: DraftedCall) => Promise<void>;
+  /** What the step makes, answered once it is on the ledger: the argument `id` of the event `event` its transaction emitted (a new allocation's id). */
+  creates?: { event: string; id: string };
 }
 
 /**
@@ -53,6 +55,17 @@ export function signedCallRoutes<S extends z.ZodObject>(router: Router, path: st
     const relayed = await relaySignedCall(ctx, req.officer!, await route.call(req, fields), draft, signedTransaction);
     // A revision of a record says which revision it is.
     const revision = relayed.record.revision > 0 ? { revision: relayed.record.revision } : {};
-    res.status(201).json({ recordId: relayed.recordId, ...revision, recordHash: relayed.recordHash, leafIndex: relayed.leafIndex, ledger: relayed.ledger });
+    const created = route.creates && relayed.ledger.transactionHash ? await createdBy(ctx, relayed.ledger.transactionHash, route.creates) : {};
+    res.status(201).json({ recordId: relayed.recordId, ...revision, recordHash: relayed.recordHash, leafIndex: relayed.leafIndex, ledger: relayed.ledger, ...created });
   });
+}
+
+/** The id a mined step made, read from its transaction's event: `{ [id]: value }`, or nothing if the receipt cannot be read now. */
+async function createdBy(ctx: LedgerActionContext, transactionHash: string, creates: { event: string; id: string }): Promise<Record<string, string>> {
+  const receipt = await ctx.chain.provider.getTransactionReceipt(transactionHash).catch(() => null);
+  for (const log of receipt?.logs ?? []) {
+    const parsed = ctx.chain.funds.interface.parseLog(log);
+    if (parsed?.name === creates.event) return { [creates.id]: String(parsed.args.getValue(creates.id)) };
+  }
+  return {};
 }

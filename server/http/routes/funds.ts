@@ -11,7 +11,7 @@ import { divisionCode, fen } from "../schemas.ts";
 import type { Indexer } from "../../indexer.ts";
 import { AidtrailError } from "../../verify/errors.ts";
 import { RequestError } from "../errors.ts";
-import { appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";
+import { allocationsOnLine, appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";
 import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";
 
 /** Allocation ids fit the 24 bits a payout records its allocation in (FundLedger's MAX_ALLOCATIONS). */
@@ -160,6 +160,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
     schema: appropriationRequest,
     role: "FINANCE_OFFICER",
     jurisdictionOf: (req) => req.body.jurisdiction,
+    creates: { event: "AppropriationProposed", id: "proposalId" },
     call: (req, body) => ({
       contract: "funds",
       method: "proposeAppropriation",
@@ -182,6 +183,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
     schema: appropriationApprovalRequest,
     role: "FINANCE_OFFICER",
     jurisdictionOf: (req) => req.body.jurisdiction,
+    creates: { event: "AppropriationMade", id: "allocationId" },
     call: async (req, body) => {
       const proposalId = String(req.params.proposalId);
       if (!/^[1-9]\d{0,18}$/.test(proposalId)) throw new RequestError("REQUEST_INVALID", "the proposal id must be a whole number", 400, { field: "proposalId" });
@@ -196,12 +198,17 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
       };
     },
   });
+  // Every budget line and allocation on the line of this gateway's county (above it, it, beneath it), as the ledger holds them now.
+  router.get("/allocations", signedIn(signIn), authorize(ctx.roles, ["FINANCE_OFFICER", "AUDITOR"], () => ctx.jurisdiction), async (_req, res) => {
+    res.json({ allocations: await allocationsOnLine(ctx.chain, ctx.jurisdiction) });
+  });
   router.get("/appropriations/proposals", signedIn(signIn), authorize(ctx.roles, ["FINANCE_OFFICER", "AUDITOR"], () => ctx.jurisdiction), async (_req, res) => {
     res.json({ proposals: await appropriationProposals(ctx.indexer) });
   });
   signedCallRoutes(router, "/allocations", ctx, signIn, {
     schema: allocationRequest,
     role: "FINANCE_OFFICER",
+    creates: { event: "AllocationMade", id: "allocationId" },
     // The ledger checks the role where the parent's funds are.
     jurisdictionOf: async (req) => (await ctx.chain.funds.allocation(req.body.parentId)).jurisdiction,
     call: (req, body) => ({
