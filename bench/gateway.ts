@@ -13,7 +13,7 @@ import express from "express";
 import { toQuantity, Wallet } from "ethers";
 import { roleId } from "../server/chain/roles.ts";
 import { NodeJsonRpcProvider } from "../server/chain/rpc-provider.ts";
-import { signIn } from "../server/cli/gateway-client.ts";
+import { newSession } from "../server/cli/gateway-client.ts";
 import { checkCharacter } from "../server/records/identity.ts";
 import type { ApplicationInput } from "../server/records/application.ts";
 import { newRecord } from "../server/records/record.ts";
@@ -271,7 +271,7 @@ const ratios = rounds.map(({ reference, proofs }) => proofs.result.requests.aver
 // Intake: each request a new applicant with a valid resident ID, from the caseworkers in turn, as
 // many township offices feed one provincial gateway, each application signed by the caseworker
 // who sends it; the ledger is not waited for.
-const tokens = await Promise.all(caseworkers.map((officer) => signIn(url, officer)));
+const tokens = await Promise.all(caseworkers.map(async (officer) => `Bearer ${(await newSession(url, officer)).token}`));
 // Each application signs the identity commitments of its applicant and household, which only the
 // gateway can compute (it holds the identity key, here in its environment): the bench computes
 // them before the run as the gateway's draft does. In production a caseworker's form fetches the

@@ -24,6 +24,7 @@ const aidtrail = (args: string[], env: Record<string, string> = {}) => run(args,
 beforeAll(async () => {
   local = await localGateway();
   trusted.AIDTRAIL_RPC_URL = local.rpcUrl;
+  trusted.AIDTRAIL_SESSIONS = join(dir, "sessions.json");
   trusted.AIDTRAIL_DEPLOYMENT = join(dir, "deployment.json");
   writeFileSync(trusted.AIDTRAIL_DEPLOYMENT, JSON.stringify(local.deployment));
   const { access } = local.contracts;
@@ -234,6 +235,45 @@ describe("officers' tools pin what they sign to the deployment they trust and th
       expect(liar.relayed).toHaveLength(1);
     } finally {
       liar.close();
+    }
+  }, 60_000);
+
+  it("signs in once per keystore and keeps the session for the next command; a session the gateway no longer knows is renewed once", async () => {
+    const caseId = "0x" + "ad".repeat(32);
+    const { DECISION_TYPES, decisionDomain } = await import("../server/verify/decision.ts");
+    const { TypedDataEncoder } = await import("ethers");
+    const domain = decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry);
+    const message = { caseId, stage: 1, approve: true, recordHash: "0x" + "00".repeat(32), amount: "100", householdSize: 1, round: 0, deadline: "9999999999" };
+    const sessions: string[] = [];
+    let known = new Set<string>();
+    const app = express().use(express.json());
+    app.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
+    app.post("/v1/auth/session", (_req, res) => {
+      const token = `t${sessions.length}`;
+      sessions.push(token);
+      known.add(token);
+      res.json({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() });
+    });
+    app.get(`/v1/cases/${caseId}/approval-request`, (req, res) => {
+      if (!known.has(String(req.headers.authorization).replace("Bearer ", ""))) return void res.status(401).json({ error: { code: "AUTH_TOKEN_INVALID", message: "the session token is invalid or expired" } });
+      res.json({ domain, types: DECISION_TYPES, primaryType: "Decision", message, digest: TypedDataEncoder.hash(domain, DECISION_TYPES, message), role: "APPROVER", threshold: 2, signers: [] });
+    });
+    app.post(`/v1/cases/${caseId}/approvals`, (req, res) => void res.status(202).json({ state: "collecting", signers: [req.body.signatures[0].signer], threshold: 2 }));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const file = await keystore("approver-session", approvers[1]!.privateKey);
+      const sign = () => aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", file, "--yes"]);
+      for (let i = 0; i < 3; i++) expect((await sign()).stdout).toContain("signed: 1 of 2 signatures so far");
+      expect(sessions).toEqual(["t0"]);
+      // The gateway restarted: it knows the kept token no more.
+      known = new Set();
+      expect((await sign()).stdout).toContain("signed: 1 of 2 signatures so far");
+      expect(sessions).toEqual(["t0", "t1"]);
+      expect(readFileSync(trusted.AIDTRAIL_SESSIONS!, "utf8")).toContain("t1");
+    } finally {
+      server.close();
     }
   }, 60_000);
 

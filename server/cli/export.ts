@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import type { AuditBundle } from "../verify/bundle.ts";
-import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
+import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { gatewayOption, keystoreOption, run } from "./options.ts";
 
@@ -26,9 +26,9 @@ export const exportCommand = () =>
     .action(
       run(async (options: { gateway: string; keystore: string; jurisdiction?: string; from?: string; to?: string; out?: string }) => {
         const auditor = await openKeystore(options.keystore);
-        const token = await signIn(options.gateway, auditor);
+        const session = await signIn(options.gateway, auditor);
         const query = new URLSearchParams(Object.entries({ jurisdiction: options.jurisdiction, from: options.from, to: options.to }).filter((e): e is [string, string] => e[1] !== undefined));
-        const bundle = await gatewayCall<AuditBundle>(options.gateway, `/v1/audit/export?${query}`, { token });
+        const bundle = await session.call<AuditBundle>(`/v1/audit/export?${query}`);
         const out = options.out ?? `aidtrail-audit-${bundle.jurisdiction}-${bundle.range.start}-${bundle.range.end}.json`;
         try {
           writeFileSync(out, JSON.stringify(bundle));

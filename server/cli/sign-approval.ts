@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "ethers";
 import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
-import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
+import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "./plain-words.ts";
 import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
@@ -55,18 +55,17 @@ export const signApprovalCommand = () =>
         const chain = await trustedChain(options);
         chain.provider.destroy();
         const officer = await openKeystore(options.keystore);
-        const token = await signIn(options.gateway, officer);
+        const session = await signIn(options.gateway, officer);
         // Terms left out are those of the decision being collected, if one is: officers who sign apart sign the same message.
         const query = new URLSearchParams({ hours: options.hours, ...(options.reject ? { approve: "false" } : {}), ...(options.amount ? { amount: options.amount } : {}), ...(options.householdSize ? { householdSize: options.householdSize } : {}) });
-        const request = await gatewayCall<ApprovalRequest>(options.gateway, `/v1/cases/${caseId}/approval-request?${query}`, { token });
+        const request = await session.call<ApprovalRequest>(`/v1/cases/${caseId}/approval-request?${query}`);
         checkPayload(request, caseId);
         checkDecisionDomain(chain, request.domain);
         process.stdout.write(plainWords(request, officer.address));
         if (!options.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
         const signature = await officer.signTypedData(request.domain, request.types, request.message);
-        const collected = await gatewayCall<Collected>(options.gateway, `/v1/cases/${caseId}/approvals`, {
+        const collected = await session.call<Collected>(`/v1/cases/${caseId}/approvals`, {
           method: "POST",
-          token,
           body: { decision: request.message, signatures: [{ signer: officer.address, signature }] },
         });
         process.stdout.write(

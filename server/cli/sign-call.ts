@@ -4,7 +4,7 @@ import { hexlify, type Interface, type TransactionRequest } from "ethers";
 import { CaseRegistry__factory, FundLedger__factory } from "../../types/ethers-contracts/index.js";
 import { PROGRAMMES } from "../cases/intake.ts";
 import { recordHash } from "../verify/record.ts";
-import { CliError, gatewayCall, signIn } from "./gateway-client.ts";
+import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "./plain-words.ts";
 import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
@@ -380,8 +380,8 @@ async function payoutRun(o: Options, chain: TrustedChain): Promise<void> {
     ...(o.batchSize === undefined ? {} : { batchSize: Number(o.batchSize) }),
   };
   const officer = await openKeystore(o.keystore);
-  const token = await signIn(o.gateway, officer);
-  const drafted = await gatewayCall<DraftedRun>(o.gateway, "/v1/payout-runs/draft", { method: "POST", token, body: asked });
+  const session = await signIn(o.gateway, officer);
+  const drafted = await session.call<DraftedRun>("/v1/payout-runs/draft", { method: "POST", body: asked });
   checkRun(drafted, asked, officer.address);
   const { run, batches } = drafted;
   const next = await chain.provider.getTransactionCount(officer.address, "pending");
@@ -401,9 +401,8 @@ async function payoutRun(o: Options, chain: TrustedChain): Promise<void> {
   if (!o.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
   const signedTransactions = [];
   for (const b of batches) signedTransactions.push(await officer.signTransaction(b.transaction));
-  const relayed = await gatewayCall<{ runId: string; progress: { lines: number; paid: number }; batches: { state: string; error?: { code: string; message: string } }[] }>(o.gateway, "/v1/payout-runs", {
+  const relayed = await session.call<{ runId: string; progress: { lines: number; paid: number }; batches: { state: string; error?: { code: string; message: string } }[] }>("/v1/payout-runs", {
     method: "POST",
-    token,
     body: { ...asked, draft: drafted.draft, signedTransactions },
   });
   const refused = relayed.batches.filter((b) => b.state === "failed");
@@ -469,14 +468,14 @@ async function signStep(name: StepName, options: Options, chain: TrustedChain): 
   if (name === "payout-run") return payoutRun(options, chain);
   const step = stepOf(name, options);
   const officer = await openKeystore(options.keystore);
-  const token = await signIn(options.gateway, officer);
-  const drafted = await gatewayCall<Drafted>(options.gateway, `${step.path}/draft`, { method: "POST", token, body: step.fields });
+  const session = await signIn(options.gateway, officer);
+  const drafted = await session.call<Drafted>(`${step.path}/draft`, { method: "POST", body: step.fields });
   checkDraft(drafted, step, officer.address);
   await checkTransaction(chain, drafted.transaction, step.contract);
   process.stdout.write(plainWords(drafted, step, officer.address));
   if (!options.yes && !(await confirmed())) throw new CliError("NOT_SIGNED", "nothing was signed", "run again and answer y, or pass --yes");
   const signedTransaction = await officer.signTransaction(drafted.transaction);
-  const relayed = await gatewayCall<Relayed>(options.gateway, step.path, { method: "POST", token, body: { ...step.fields, draft: drafted.draft, signedTransaction } });
+  const relayed = await session.call<Relayed>(step.path, { method: "POST", body: { ...step.fields, draft: drafted.draft, signedTransaction } });
   const { ledger } = relayed;
   if (ledger.state === "failed") {
     process.stdout.write(`the evidence record ${relayed.recordId} is logged, but the ledger refused the transaction: ${ledger.error?.code} ${ledger.error?.message}\n`);
