@@ -3,6 +3,7 @@ import { isError, Transaction } from "ethers";
 import type { Logger } from "pino";
 import type { ChainClient, MinedReceipt } from "./chain/client.ts";
 import { decodeRevert } from "./chain/reverts.ts";
+import { refusedForGood, unsendable } from "./chain/sendable.ts";
 import { toAidtrailError } from "./http/errors.ts";
 import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
@@ -383,6 +384,10 @@ export class Relayer {
     const transaction = Transaction.from(raw);
     // Only signed transactions enter the outbox, so each has its hash.
     const { from, to, data, nonce } = transaction;
+    // One the chain cannot take (taken while it did not answer) fails now, and holds nothing back.
+    const [next, latest] = await Promise.all([this.chain.provider.getTransactionCount(from!, "pending"), this.chain.provider.getBlock("latest")]);
+    const refusal = latest && !(await this.chain.receipt(transaction.hash!)) ? unsendable(transaction, next, latest) : null;
+    if (refusal) throw refusal;
     const receipt = await this.#mined(raw, transaction.hash!);
     if (!receipt) {
       throw new AidtrailError("SIGNED_CALL_NONCE_USED", `the officer's account ${from} used nonce ${nonce} for another transaction before this one was sent`, {
@@ -404,8 +409,10 @@ export class Relayer {
       await this.chain.broadcast(raw);
     } catch (error) {
       if (isError(error, "NONCE_EXPIRED")) return this.chain.receipt(hash);
+      const message = (error as Error).message;
+      if (refusedForGood(message)) throw new AidtrailError("SIGNED_CALL_REFUSED_BY_NODE", `the chain refused the transaction: ${message.split("\n")[0]}`, { hint: "ask for a new draft and sign that" });
       // Still waiting in the node's pool (geth: "already known", Besu: "Known transaction").
-      if (!/already known|known transaction/i.test((error as Error).message)) throw error;
+      if (!/already known|known transaction/i.test(message)) throw error;
     }
     return this.chain.receiptOf(hash);
   }

@@ -109,7 +109,7 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
         .send({ ...fields, draft: drafted.body.draft, signedTransaction: await sign(approvers[1]!, { ...drafted.body.transaction, ...change }) });
     const ahead = await relayAs({ nonce: drafted.body.transaction.nonce + 2 });
     expect([ahead.status, ahead.body.error.code]).toEqual([409, "SIGNED_CALL_NONCE_AHEAD"]);
-    expect(ahead.body.error.message).toContain(`your account's next is ${drafted.body.transaction.nonce}`);
+    expect(ahead.body.error.message).toContain(`the account's next is ${drafted.body.transaction.nonce}`);
     const value = await relayAs({ value: 1n });
     expect([value.status, value.body.error.code]).toEqual([400, "SIGNED_CALL_MISMATCH"]);
     const gas = await relayAs({ gasLimit: 10n ** 12n });
@@ -117,6 +117,35 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
     expect(local.gateway.log.size).toBe(sizeBefore);
     expect(await local.gateway.state.list("pending:")).toEqual([]);
     expect(await statusOf(caseId)).toBe(CaseStatus.Suspended);
+  });
+
+  it("fails, once the chain is back, a step taken while it was down that it cannot take (a nonce ahead), and relays the steps after it", async () => {
+    // The case is suspended: one approver's resumption ahead of their account's nonces, another's as drafted.
+    const other = caseId;
+    const path = `/v1/cases/${other}/suspension`;
+    const fields = { action: "resume", reason: "核实无误" };
+    const ahead = await draftFor(approvers[1]!, path, fields);
+    const aheadSigned = await sign(approvers[1]!, { ...ahead.drafted.body.transaction, nonce: ahead.drafted.body.transaction.nonce + 5 });
+    const valid = await draftFor(approvers[0]!, path, { ...fields, reason: "核实收入" });
+    const validSigned = await sign(approvers[0]!, valid.drafted.body.transaction);
+    local.setChainDown(true);
+    try {
+      // Nothing can be checked against a chain that does not answer: both are owed, as any ledger step is.
+      const first = await request(local.gateway.url).post(path).set("authorization", ahead.token).send({ ...fields, draft: ahead.drafted.body.draft, signedTransaction: aheadSigned }).expect(201);
+      const second = await request(local.gateway.url).post(path).set("authorization", valid.token).send({ ...fields, reason: "核实收入", draft: valid.drafted.body.draft, signedTransaction: validSigned }).expect(201);
+      expect([first.body.ledger.state, second.body.ledger.state]).toEqual(["pending", "pending"]);
+    } finally {
+      local.setChainDown(false);
+    }
+    await local.gateway.relayer.runOnce();
+    expect(await statusOf(other)).toBe(CaseStatus.Active);
+    const entries = (await local.gateway.state.list<{ recordId: string; state: string; error?: { code: string } }>("outbox:")).map(([, e]) => e);
+    const of = (recordId: string) => entries.find((e) => e.recordId === recordId)!;
+    expect([of(ahead.drafted.body.draft.recordId).state, of(ahead.drafted.body.draft.recordId).error?.code]).toEqual(["failed", "SIGNED_CALL_NONCE_AHEAD"]);
+    expect(of(valid.drafted.body.draft.recordId).state).toBe("done");
+    expect(await local.gateway.state.list("pending:")).toEqual([]);
+    // Suspended again for the tests that follow.
+    expect((await relay(approvers[1]!, path, { action: "suspend", reason: "再次核实" })).relayed.status).toBe(201);
   });
 
   it("takes and logs a signed step that someone else broadcast first: the step is on the ledger, and so is its record", async () => {

@@ -1,6 +1,7 @@
 import { getBytes, hexlify, Transaction, VoidSigner, type BaseContract } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
+import { unsendable } from "../chain/sendable.ts";
 import { RequestError, toAidtrailError } from "../http/errors.ts";
 import { newRecord, type AidRecord, type NewRecord } from "../records/record.ts";
 import { recordHash } from "../verify/record.ts";
@@ -134,19 +135,9 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
       hint: "ask for a new draft and sign that",
     });
   }
-  if (nonce > next) {
-    throw new RequestError("SIGNED_CALL_NONCE_AHEAD", `the transaction has nonce ${nonce}, but your account's next is ${next}: it would wait until nonces ${next} to ${nonce - 1} are used`, 409, {
-      field,
-      hint: "ask for a new draft (it takes your account's next nonce) and sign that",
-    });
-  }
-  for (const t of transactions) {
-    if (t.type === 2 && latest.baseFeePerGas == null) {
-      throw new RequestError("SIGNED_CALL_TYPE_UNSUPPORTED", `the transaction is of type 2 (EIP-1559), which this chain does not take`, 400, { field, hint: "sign the draft's transaction unchanged: it is of the type the chain takes" });
-    }
-    if (t.gasLimit > latest.gasLimit) {
-      throw new RequestError("SIGNED_CALL_GAS_ABOVE_BLOCK", `the transaction asks for ${t.gasLimit} gas; a block holds ${latest.gasLimit}`, 400, { field, hint: "sign the draft's transaction unchanged" });
-    }
+  for (const [i, t] of transactions.entries()) {
+    const refusal = unsendable(t, next + i, latest);
+    if (refusal) throw new RequestError(refusal.code, refusal.message, refusal.code === "SIGNED_CALL_NONCE_AHEAD" ? 409 : 400, { field, hint: refusal.details.hint });
   }
 }
 
