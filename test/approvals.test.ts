@@ -232,6 +232,21 @@ describe("a decision gathered from officers who sign apart", () => {
     expect((await sign(id, approvers[1]!, payload)).status).toBe(201);
   });
 
+  it("shows the citizen of a refused case when it was refused and how to contest it", async () => {
+    const id = await local.takeIn(residentId(605));
+    const review = await ask(id, reviewer, "?approve=false");
+    expect(review.message.approve).toBe(false);
+    expect((await sign(id, reviewer, review)).status).toBe(201);
+    const { cases } = local.contracts;
+    const [refused] = (await cases.queryFilter(cases.filters.CaseTransition(id))).filter((e) => Number(e.args.to) === CaseStatus.Rejected);
+    const seen = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(id)!).expect(200)).body;
+    expect(seen).toMatchObject({ status: { code: "Rejected", zh: "未获批准" }, decidedAt: new Date(Number(refused!.args.time) * 1000).toISOString() });
+    expect(seen.appeal.zh).toContain("60日内");
+    expect(seen.appeal.en).toContain("administrative review");
+    // A case being paid has nothing to contest.
+    expect((await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", receiptQr).expect(200)).body.appeal).toBeUndefined();
+  });
+
   it("drops, at relay time, a signature whose signer lost the role since, and relays once another has signed", async () => {
     const id = await reviewedCase(604);
     const payload = await ask(id, approvers[0]!, "?amount=90000");

@@ -5,7 +5,7 @@ const TEXT = {
   zh: {
     title: "救助查询", receipt: "回执上的二维码内容，或案件号和查询码", check: "查询", scan: "扫描回执二维码", payments: "发放记录",
     feedback: "评价或投诉", rating: "评价", complaint: "投诉", stars: "满意度（1–5）", text: "想说的话", send: "提交",
-    other: "English", none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`, resumed: (d) => `${d} 起恢复发放`,
+    other: "English", none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`, resumed: (d) => `${d} 起恢复发放`, decidedAt: (d) => `决定于 ${d}`,
     period: (p) => `${String(p).slice(0, 4)}年${String(p).slice(4)}月`, paidOn: (d) => `发放于 ${d}`, amount: (a) => `${a} 元`,
     arrived: "已到账", notArrived: "银行尚未确认到账", verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…",
     verifiedWhy: (n) => `浏览器用 SHA-256 重新计算了发放文件的哈希和包含证明，与第 ${n} 号区块锚定的检查点一致。`,
@@ -14,7 +14,7 @@ const TEXT = {
   en: {
     title: "Check my assistance", receipt: "The QR content of your receipt, or the case number and code", check: "Check", scan: "Scan the receipt's QR code", payments: "Payments",
     feedback: "Rate or complain", rating: "Rating", complaint: "Complaint", stars: "Satisfaction (1–5)", text: "What you want to say", send: "Send",
-    other: "中文", none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`, resumed: (d) => `payments resumed on ${d}`,
+    other: "中文", none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`, resumed: (d) => `payments resumed on ${d}`, decidedAt: (d) => `decided on ${d}`,
     period: (p) => `${String(p).slice(0, 4)}-${String(p).slice(4)}`, paidOn: (d) => `paid on ${d}`, amount: (a) => `${a} yuan`,
     arrived: "Arrived", notArrived: "Not yet confirmed by the bank", verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…",
     verifiedWhy: (n) => `Your browser recomputed the payment file's hash and its inclusion proof with SHA-256: they match the checkpoint anchored in block ${n}.`,
@@ -78,8 +78,10 @@ function render(found) {
   $("#case").hidden = false;
   $("#feedback-section").hidden = false;
   $("#status").textContent = found.status[lang];
-  const terms = [found.approvedAmount && Number(found.approvedAmount) > 0 ? t("approved", yuan(found.approvedAmount)) : null, found.noticeEnd ? t("noticeEnd", found.noticeEnd.slice(0, 10)) : null, found.resumedAt ? t("resumed", found.resumedAt.slice(0, 10)) : null];
+  const terms = [found.approvedAmount && Number(found.approvedAmount) > 0 ? t("approved", yuan(found.approvedAmount)) : null, found.noticeEnd ? t("noticeEnd", found.noticeEnd.slice(0, 10)) : null, found.resumedAt ? t("resumed", found.resumedAt.slice(0, 10)) : null, found.decidedAt ? t("decidedAt", found.decidedAt.slice(0, 10)) : null];
   $("#terms").textContent = terms.filter(Boolean).join(" · ");
+  $("#appeal").hidden = !found.appeal;
+  $("#appeal").textContent = found.appeal?.[lang] ?? "";
   const list = $("#payments");
   list.replaceChildren(...(found.payments.length === 0 ? [el("p", { class: "muted" }, t("none"))] : []));
   for (const payment of found.payments) {

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { ChainClient } from "../../chain/client.ts";
-import type { Indexer } from "../../indexer.ts";
+import type { Indexer, LedgerEvent } from "../../indexer.ts";
 import { CaseStatus } from "../../chain/domain.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
 import { parseReceipt, receiptMatches } from "../../cases/receipts.ts";
@@ -31,6 +31,16 @@ const PLAIN: Record<number, { zh: string; en: string }> = {
   [CaseStatus.Terminated]: { zh: "已停止救助", en: "Assistance ended" },
 };
 
+/**
+ * How a household contests a decision that refused or ended its assistance: an administrative
+ * review (行政复议, within 60 days of learning of it) or a suit (行政诉讼, within six months), as the
+ * Administrative Reconsideration Law and the Administrative Litigation Law provide.
+ */
+const APPEAL = {
+  zh: "对决定不服的，可以自知道该决定之日起60日内向上一级民政部门或本级人民政府申请行政复议，也可以自知道之日起6个月内向人民法院提起行政诉讼。可先向受理您申请的乡镇（街道）咨询原因。",
+  en: "If you disagree with the decision, you may apply for administrative review to the civil-affairs department one level up, or to the county government, within 60 days of learning of it, or sue in a people's court within six months. The township office that took your application can tell you why first.",
+};
+
 export interface CitizenContext {
   /** The citizen's payments are read from its events. */
   indexer: Indexer;
@@ -45,6 +55,12 @@ export interface CitizenContext {
  * The citizen's view of their own case, opened with the receipt they were given at intake
  * (the QR payload, in the X-Aidtrail-Receipt header, so it stays out of URLs and logs).
  */
+/** When the case came to `status`, by its last transition to it on the ledger. */
+function decidedAt(events: LedgerEvent[], status: CaseStatus): string | null {
+  const transition = events.findLast((e) => e.name === "CaseTransition" && Number(e.args.to) === status);
+  return transition ? new Date(transition.timestamp * 1000).toISOString() : null;
+}
+
 export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router {
   const router = Router();
   const limiter = rateLimit({
@@ -116,6 +132,8 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
       noticeEnd: terms && Number(noticeEnd) > 0 ? new Date(Number(noticeEnd) * 1000).toISOString() : null,
       // Payments resumed after a suspension are for the months from then on, apart from the notice.
       resumedAt: terms && terms.entitledFrom !== noticeEnd ? new Date(Number(terms.entitledFrom) * 1000).toISOString() : null,
+      // A refusal or an end of assistance says when, and how to contest it.
+      ...(status === CaseStatus.Rejected || status === CaseStatus.Terminated ? { decidedAt: decidedAt(events, status), appeal: APPEAL } : {}),
       payments,
     });
   });
