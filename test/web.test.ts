@@ -63,13 +63,18 @@ describe("the web pages, in Chromium", () => {
       signed.push(raw);
       return raw;
     });
+    // The wallet's own node: it answers the chain, the account and its next nonce, whatever the gateway says.
+    let walletChainId = local.deployment.chainId;
+    await page.exposeFunction("walletNode", async (method: string, params: unknown[]) => {
+      if (method === "eth_chainId") return "0x" + walletChainId.toString(16);
+      if (method === "eth_accounts") return [finance.address];
+      if (method === "eth_getTransactionCount") return "0x" + (await local.provider.getTransactionCount(String(params[0]), "pending")).toString(16);
+      throw new Error(`${method} is not offered by this wallet`);
+    });
     await page.addInitScript(() => {
-      const sign = (window as unknown as { walletSignTransaction: (tx: unknown) => Promise<string> }).walletSignTransaction;
+      const w = window as unknown as { walletSignTransaction: (tx: unknown) => Promise<string>; walletNode: (method: string, params: unknown[]) => Promise<unknown> };
       (window as unknown as { ethereum: unknown }).ethereum = {
-        request: async ({ method, params }: { method: string; params: unknown[] }) => {
-          if (method === "eth_signTransaction") return sign(params[0]);
-          throw new Error(`${method} is not offered by this wallet`);
-        },
+        request: async ({ method, params }: { method: string; params: unknown[] }) => (method === "eth_signTransaction" ? w.walletSignTransaction(params[0]) : w.walletNode(method, params)),
       };
     });
     await page.goto(`${local.gateway.url}/web/finance.html`);
@@ -80,6 +85,12 @@ describe("the web pages, in Chromium", () => {
     await expect.poll(() => page.textContent("#progress")).toBe("1 cases to pay, 950.00 yuan in all, 1 skipped: 1 transactions of your account to sign");
     expect(await page.textContent("#cli")).toContain(`npx aidtrail sign-call payout-run --programme dibao --period ${PERIOD} --allocation 1`);
     expect(await page.textContent(".skipped-line")).toMatch(/Submitted/);
+    // A wallet on another chain than the draft's: the page asks it to sign nothing.
+    walletChainId = 1;
+    await page.click("#sign");
+    await expect.poll(() => page.textContent("#sign-output")).toContain(`is for chain ${local.deployment.chainId}, but your wallet is on chain 1: nothing was signed`);
+    expect(signed).toEqual([]);
+    walletChainId = local.deployment.chainId;
     await page.click("#sign");
     await expect.poll(() => page.textContent("#progress"), { timeout: 20_000 }).toMatch(/^1 of 1 cases paid on the ledger, 1 skipped; 1 of 1 batches sent$/);
     expect(await page.locator(".paid-line").count()).toBe(1);

@@ -62,9 +62,31 @@ $("#run-form").addEventListener("submit", guarded($("#run-output"), async () => 
   $("#cli").textContent = `npx aidtrail sign-call payout-run --programme ${asked.programme} --period ${asked.period} --allocation ${asked.allocationId} --batch-size ${asked.batchSize} --gateway ${location.origin} --rpc <a node of the chain> --deployment <your office's deployment file> --keystore <your keystore>`;
 }));
 
+/**
+ * The page is the gateway's, so it checks what it can against the wallet's own node rather than
+ * the gateway's word, before the wallet is asked to sign anything: the wallet's chain, account and
+ * next nonce, and no value. (The contract it calls is for the wallet's confirmation, or the
+ * command line, to pin against the deployment the officer trusts.)
+ */
+async function checkAgainstWallet(batches) {
+  const wallet = window.ethereum;
+  const chainId = BigInt(await wallet.request({ method: "eth_chainId", params: [] }));
+  const accounts = (await wallet.request({ method: "eth_accounts", params: [] })).map((a) => a.toLowerCase());
+  const first = batches[0].transaction;
+  const next = Number(BigInt(await wallet.request({ method: "eth_getTransactionCount", params: [first.from, "pending"] })));
+  batches.forEach(({ transaction: tx }, i) => {
+    const which = `batch ${i + 1}'s transaction`;
+    if (BigInt(tx.chainId) !== chainId) throw new Error(`${which} is for chain ${tx.chainId}, but your wallet is on chain ${chainId}: nothing was signed`);
+    if (!accounts.includes(tx.from.toLowerCase())) throw new Error(`${which} is from ${tx.from}, which is not your wallet's account: nothing was signed`);
+    if (BigInt(tx.value ?? 0) !== 0n) throw new Error(`${which} would send ${tx.value} wei; a payout run sends none: nothing was signed`);
+    if (Number(tx.nonce) !== next + i) throw new Error(`${which} has nonce ${tx.nonce}, but your account's next is ${next + i} (another of your transactions went out since the draft: draft the run again): nothing was signed`);
+  });
+}
+
 $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
   if (!drafted) throw new Error("draft a run first");
   if (!window.ethereum) throw new Error("no browser wallet here to sign with: sign the run with the command below instead");
+  await checkAgainstWallet(drafted.batches);
   const signedTransactions = [];
   for (const batch of drafted.batches) {
     const signed = await window.ethereum.request({ method: "eth_signTransaction", params: [rpcTransaction(batch.transaction)] });
