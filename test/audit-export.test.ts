@@ -187,8 +187,14 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     const tampered = await tamperings();
     // Rehashed to hide the change, the leaf no longer makes the anchored root, and the ledger disagrees.
     expect(await codes(tampered.amount)).toEqual(expect.arrayContaining(["RANGE_ROOT_MISMATCH", "PAYOUT_AMOUNT_MISMATCH"]));
-    const missing = (await verifyBundle(tampered.dropped, local.provider)).failures;
-    expect(missing[0]).toMatchObject({ code: "RECORD_MISSING", leafIndex: bundle.leaves[paymentFileAt(bundle)]!.leafIndex });
+    // A dropped leaf fails once; only what could depend on it is unverifiable: the payout whose payment file it was, and its allocation's totals.
+    const dropped = await verifyBundle(tampered.dropped, local.provider);
+    expect(dropped.failures).toEqual([expect.objectContaining({ code: "RECORD_MISSING", leafIndex: bundle.leaves[paymentFileAt(bundle)]!.leafIndex })]);
+    const unverifiable = dropped.warnings.filter((w) => w.message.startsWith("unverifiable"));
+    const droppedLines = (bundle.leaves[paymentFileAt(bundle)]!.record!.public.lines as unknown[]).length;
+    expect(unverifiable.map((w) => w.code).sort()).toEqual(["ALLOCATION_UNRECONCILED", ...Array(droppedLines).fill("PAYOUT_WITHOUT_PAYMENT_FILE")]);
+    // The other payouts, of six, still match their files: nothing else is reported of them.
+    expect(dropped.warnings.filter((w) => w.code === "PAYOUT_WITHOUT_PAYMENT_FILE")).toHaveLength(droppedLines);
     expect(await codes(tampered.reordered)).toContain("CHECKPOINT_ORDER");
     const found = (await verifyBundle(tampered.forged, local.provider)).failures;
     expect(found.map((f) => f.code)).toContain("APPROVAL_SIGNATURE_FORGED");
@@ -211,14 +217,21 @@ describe("a dibao case's whole journey, exported and verified against the chain"
 
     // Each tampering, through the command line: exit 1, and its own failure named in the report.
     const expected = { amount: /FAIL PAYOUT_AMOUNT_MISMATCH: the payout to case 0x[0-9a-f]{64} for period \d+: the ledger paid \d+, payment file r[0-9a-f]{32} says 999999/, dropped: /FAIL RECORD_MISSING: leaves \d+ to \d+ are missing from the bundle/, reordered: /FAIL CHECKPOINT_ORDER: /, forged: /FAIL APPROVAL_SIGNATURE_FORGED: .*signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/ };
+    // The deployment file the auditor trusts names the anchor the bundle must lead back to.
+    const deployment = join(dir, "deployment.json");
+    writeFileSync(deployment, JSON.stringify(local.deployment));
     for (const [name, tampered] of Object.entries(await tamperings())) {
       const file = join(dir, `${name}.json`);
       writeFileSync(file, JSON.stringify(tampered));
-      const failed = await cli(file, "--rpc", rpc);
+      const failed = await cli(file, "--rpc", rpc, "--deployment", deployment);
       expect(failed.code, name).toBe(1);
       expect(failed.stdout, name).toMatch(/^FAILED: \d+ check\(s\) failed/);
       expect(failed.stdout, name).toMatch(expected[name as keyof typeof expected]);
     }
+    // Without a trusted anchor, the report says first that the bundle's own addresses were taken on its word.
+    const untrusted = await cli(good, "--rpc", rpc);
+    expect(untrusted.stdout.split("\n")[0]).toBe(`NOTE no trusted anchor was given: the bundle's own log anchor ${local.deployment.contracts.logAnchor} was taken on its word, which a forged bundle could name; give the anchor your deployment file names (--deployment, or --anchor)`);
+    expect(untrusted.stdout.split("\n")[1]).toBe("VERIFIED: every check passed");
     const asJson = await cli(join(dir, "reordered.json"), "--rpc", rpc, "--json");
     expect(asJson.code).toBe(1);
     expect(JSON.parse(asJson.stdout).failures.map((f: { code: string }) => f.code)).toContain("CHECKPOINT_ORDER");
@@ -235,7 +248,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     await local.gateway.anchorer.anchorOnce();
     const auditor = await local.signIn(DEV_KEYS.auditor);
     const later = (await as(auditor).get("/v1/audit/export").expect(200)).body as AuditBundle;
-    const report = await verifyBundle(later, local.provider);
+    const report = await verifyBundle(later, local.provider, { anchor: local.deployment.contracts.logAnchor });
     expect(report.failures).toEqual([expect.objectContaining({ code: "SETTLEMENT_RECORD_MISMATCH", caseId: objected })]);
     expect(report.failures[0]!.message).toMatch(/names record r[0-9a-f]{32} as its receipt, which is a settlement of other payouts/);
     expect(report.warnings.map((w) => [w.code, w.caseId])).toEqual([["SETTLEMENT_EVIDENCE_MISSING", plain]]);
@@ -272,5 +285,27 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     const cli = await aidtrail(["verify", file, "--rpc", local.env.AIDTRAIL_RPC_URL]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain(`FAIL CASE_WITHOUT_RECORD: case ${ghost.caseId} was opened on the ledger by ${caseworker.address} with record ${ghost.recordHash}, but the bundle holds no application record of it`);
+  });
+
+  it("verifies a bundle the same later: judged by the chain as of its last checkpoint's anchoring, the steps made since are a later bundle's", async () => {
+    // Since `bundle` was exported: a settlement naming another period's record, a ghost case, and now another month's run.
+    const next = await local.nextMonth();
+    const fiscalYear = Math.floor(next / 100);
+    const allocationId = fiscalYear === Math.floor(periods[0]! / 100) ? "1" : await local.budget({ programme: "dibao", fiscalYear, jurisdiction: COUNTY, amount: "10000000", purpose: "县级低保资金" });
+    const run = await local.payoutRun({ programme: "dibao", period: next, allocationId });
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    expect(Number(await local.contracts.funds.payoutState(plain, next))).toBe(PayoutState.Paid);
+    const report = await verifyBundle(bundle, local.provider, { anchor: local.deployment.contracts.logAnchor });
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    const anchors = local.contracts.anchor;
+    const [last] = await anchors.queryFilter(anchors.filters.CheckpointAnchored(bundle.logId, bundle.checkpoints.at(-1)!.treeSize));
+    expect(report.asOf).toEqual({ block: last!.blockNumber, treeSize: bundle.checkpoints.at(-1)!.treeSize });
+    expect(report.summary).toMatchObject({ payouts: 6, settled: 4, unsettled: 2 });
+    // The command line says what it judged by.
+    const file = join(mkdtempSync(join(tmpdir(), "aidtrail-later-")), "bundle.json");
+    writeFileSync(file, JSON.stringify(bundle));
+    const cli = await aidtrail(["verify", file, "--rpc", local.env.AIDTRAIL_RPC_URL, "--anchor", local.deployment.contracts.logAnchor]);
+    expect([cli.code, cli.stdout]).toEqual([0, expect.stringContaining(`judged by the chain as of block ${last!.blockNumber}, where the bundle's last checkpoint (${bundle.checkpoints.at(-1)!.treeSize} records) was anchored`)]);
   });
 });

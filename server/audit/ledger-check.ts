@@ -84,7 +84,12 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   const failures: Finding[] = [];
   const warnings: Finding[] = [];
   const covered = (block: number) => input.complete && block <= input.coveredTo;
-  const missing = (finding: Finding) => (covered(finding.blockNumber!) ? failures : warnings).push(finding);
+  // Leaves missing from the bundle failed it once already: a step whose record could be among them is unverifiable, not failed again.
+  const gaps = offline.gaps.map((g) => `${g.from} to ${g.to}`).join(", ");
+  const missing = (finding: Finding) => {
+    if (gaps) warnings.push({ ...finding, message: `unverifiable, the bundle lacking leaves ${gaps}: ${finding.message}` });
+    else (covered(finding.blockNumber!) ? failures : warnings).push(finding);
+  };
 
   // The bundle's facts, keyed as the event decoder spells hashes: lower-case hex.
   const named = new Set([...offline.caseIds].map(lower));
@@ -419,9 +424,11 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   }
   const allocations = [...accounts]
     .filter(([, a]) => a.paid !== 0n || a.files !== 0n)
-    .map(([allocationId, a]) => ({ allocationId, amount: a.amount.toString(), paid: a.paid.toString(), inPaymentFiles: a.files.toString(), reconciles: a.paid <= a.amount && (!input.complete || a.paid - a.unfiled === a.files) }));
+    .map(([allocationId, a]) => ({ allocationId, amount: a.amount.toString(), paid: a.paid.toString(), inPaymentFiles: a.files.toString(), reconciles: a.paid <= a.amount && (!input.complete || gaps !== "" || a.paid - a.unfiled === a.files) }));
   for (const t of allocations) {
-    if (!t.reconciles) failures.push({ code: "ALLOCATION_UNRECONCILED", message: `allocation ${t.allocationId}: the ledger paid ${t.paid} net of reversals, its payment files say ${t.inPaymentFiles}, its amount is ${t.amount}` });
+    const message = `allocation ${t.allocationId}: the ledger paid ${t.paid} net of reversals, its payment files say ${t.inPaymentFiles}, its amount is ${t.amount}`;
+    if (!t.reconciles) failures.push({ code: "ALLOCATION_UNRECONCILED", message });
+    else if (gaps && input.complete && t.paid !== t.inPaymentFiles) warnings.push({ code: "ALLOCATION_UNRECONCILED", message: `unverifiable, the bundle lacking leaves ${gaps}: ${message}` });
   }
   return { failures, warnings, allocations, payouts: allPayouts.length, settled, unsettled, reversals };
 }

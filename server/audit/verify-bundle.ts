@@ -17,6 +17,12 @@ export interface VerificationReport {
   /** What does not fail the bundle but an auditor should know: payouts not yet settled, steps outside its range. */
   warnings: Finding[];
   allocations: AllocationTotals[];
+  /**
+   * The chain's state the ledger's steps were judged by: up to the block that anchored the
+   * bundle's last checkpoint. Steps after it are outside the bundle, which a later export covers,
+   * so a bundle that verified once verifies the same later. Null when the chain was not read.
+   */
+  asOf: { block: number; treeSize: number } | null;
 }
 
 export interface VerifyOptions {
@@ -38,6 +44,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   const offline = checkBundle(bundle, options.onProgress);
   const failures = [...offline.failures];
   const warnings: Finding[] = [];
+  let asOf: VerificationReport["asOf"] = null;
   const report = (ledger?: LedgerCheck): VerificationReport => ({
     ok: failures.length === 0,
     summary: {
@@ -53,6 +60,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     failures,
     warnings,
     allocations: ledger?.allocations ?? [],
+    asOf,
   });
   if (failures.some((f) => f.code === "BUNDLE_FORMAT")) return report();
   // The offline check of a large bundle holds the thread for seconds, long enough for the node to
@@ -67,6 +75,13 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     return report();
   }
   const anchorAddress = getAddress(options.anchor ?? bundle.contracts.logAnchor);
+  if (!options.anchor) {
+    // Weaker, and said first: a forged bundle could name contracts of its own on the same chain.
+    warnings.push({
+      code: "ANCHOR_UNTRUSTED",
+      message: `no trusted anchor was given: the bundle's own log anchor ${anchorAddress} was taken on its word, which a forged bundle could name; give the anchor your deployment file names (--deployment, or --anchor)`,
+    });
+  }
   if (options.anchor && anchorAddress !== getAddress(bundle.contracts.logAnchor)) {
     failures.push({ code: "CONTRACTS_MISMATCH", message: `the bundle names anchor ${bundle.contracts.logAnchor}, not the trusted anchor ${anchorAddress}` });
     return report();
@@ -125,12 +140,17 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   // record may be logged after the bundle's last checkpoint, and its absence is only a warning.
   const lastSize = bundle.checkpoints.at(-1)?.treeSize ?? 0;
   const coveredTo = [...anchored.values()].filter((e) => Number(e.args.treeSize) < lastSize).reduce((block, e) => Math.max(block, e.blockNumber), -1);
+  // The bundle speaks for the ledger as it stood when its last checkpoint was anchored: steps
+  // mined after that block are a later bundle's to account for, so they are not read. (Unanchored,
+  // the bundle has failed already; its steps are then read to the head.)
+  const lastAnchoring = anchored.get(lastSize);
+  asOf = { block: lastAnchoring?.blockNumber ?? head, treeSize: lastSize };
   const ledger = checkLedger({
     jurisdiction: bundle.jurisdiction,
     complete: bundle.range.start === 0,
     coveredTo,
     offline,
-    events: await ledgerEvents(provider, [bundle.contracts.caseRegistry, bundle.contracts.fundLedger], events),
+    events: await ledgerEvents(provider, [bundle.contracts.caseRegistry, bundle.contracts.fundLedger], (query) => inWindows(query, asOf!.block)),
     holds,
   });
   failures.push(...ledger.failures);

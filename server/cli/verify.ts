@@ -5,6 +5,7 @@ import { verifyBundle, type VerificationReport } from "../audit/verify-bundle.ts
 import type { AuditBundle } from "../verify/bundle.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect, rpcOption, run } from "./options.ts";
+import { readDeployment } from "../config.ts";
 
 export const verifyCommand = () =>
   new Command("verify")
@@ -15,19 +16,25 @@ export const verifyCommand = () =>
       if (!isAddress(value)) throw new InvalidArgumentError("must be a contract address, 0x and 40 hex digits");
       return value;
     })
+    .option("--deployment <file>", "the deployment file you trust (as `aidtrail deploy` wrote it): its log anchor is the one the bundle must lead back to")
     .option("--json", "print the report as JSON, for machines")
-    .addHelpText("after", "\nExample:\n  npx aidtrail verify aidtrail-audit-440105000000-0-5120.json --rpc http://127.0.0.1:8545 --anchor 0x5FbDB2315678afecb367f032d93F642f64180aa3\n")
+    .addHelpText(
+      "after",
+      "\nExample (the demo of `npm start`, its deployment file trusted):\n  npx aidtrail verify aidtrail-audit-440105000000-0-5120.json --rpc http://127.0.0.1:8545 --deployment .aidtrail/deployment.json\n" +
+        "Without --deployment or --anchor the bundle's own contract addresses are taken on its word, and the report says so first.\n",
+    )
     .action(
-      run(async (file: string, options: { rpc: string; anchor?: string; json?: boolean }) => {
+      run(async (file: string, options: { rpc: string; anchor?: string; deployment?: string; json?: boolean }) => {
         let bundle: AuditBundle;
         try {
           bundle = JSON.parse(readFileSync(file, "utf8")) as AuditBundle;
         } catch (error) {
           throw new CliError("BUNDLE_UNREADABLE", `cannot read ${file} as a bundle: ${(error as Error).message}`, "export one with GET /v1/audit/export and pass its path");
         }
-        const { provider } = await connect(options.rpc);
+        const { provider, chainId } = await connect(options.rpc);
+        const anchor = options.anchor ?? (options.deployment ? readDeployment(options.deployment, (path) => readFileSync(path, "utf8"), chainId).contracts.logAnchor : undefined);
         const progress = !options.json && process.stderr.isTTY ? bar() : undefined;
-        const report = await verifyBundle(bundle, provider, { anchor: options.anchor, onProgress: progress });
+        const report = await verifyBundle(bundle, provider, { anchor, onProgress: progress });
         provider.destroy();
         if (progress) process.stderr.write("\n");
         process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : describe(report));
@@ -46,13 +53,16 @@ function bar(): (done: number, total: number) => void {
 
 function describe(report: VerificationReport): string {
   const s = report.summary;
+  const untrusted = report.warnings.find((w) => w.code === "ANCHOR_UNTRUSTED");
   const lines = [
+    ...(untrusted ? [`NOTE ${untrusted.message}`] : []),
     report.ok ? "VERIFIED: every check passed" : `FAILED: ${report.failures.length} check(s) failed`,
+    ...(report.asOf ? [`  judged by the chain as of block ${report.asOf.block}, where the bundle's last checkpoint (${report.asOf.treeSize} records) was anchored; later steps belong to a later bundle`] : []),
     `  leaves ${s.leaves}, records ${s.records}, checkpoints ${s.checkpoints}, approvals ${s.approvals}`,
     `  payouts ${s.payouts}: ${s.settled} settled, ${s.unsettled} awaiting settlement`,
     ...report.allocations.map((a) => `  allocation ${a.allocationId}: amount ${a.amount}, paid ${a.paid}, in payment files ${a.inPaymentFiles} ${a.reconciles ? "(reconciles)" : "(DOES NOT RECONCILE)"}`),
     ...report.failures.map((f) => `FAIL ${f.code}: ${f.message}`),
-    ...report.warnings.map((w) => `note ${w.code}: ${w.message}`),
+    ...report.warnings.filter((w) => w !== untrusted).map((w) => `note ${w.code}: ${w.message}`),
   ];
   return lines.join("\n") + "\n";
 }

@@ -109,6 +109,11 @@ export interface BundleCheck {
   settlements: Map<string, { recordId: string; period: number; caseIds: Set<string> }>;
   /** Reversal records (documents of type `payout-reversal`) by leaf hash: what each reversal on the ledger names as its reason. */
   reversals: Map<string, ReversalRecord>;
+  /**
+   * Runs of leaves missing from the bundle (each failed once, as RECORD_MISSING): a ledger step
+   * whose record could be among them is unverifiable, not failed, and the rest is checked as usual.
+   */
+  gaps: { from: number; to: number }[];
 }
 
 /** What a record is, as a ledger step that names its hash as evidence is matched to it. */
@@ -141,7 +146,7 @@ export interface ReversalRecord {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map() };
+  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [] };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -170,19 +175,20 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
   }
 
   const hashes: Uint8Array[] = [];
+  let expected = range.start;
   for (let i = 0; i < leaves.length; i++) {
     const leaf = leaves[i]!;
-    const expected = range.start + i;
-    if (leaf.leafIndex !== expected) {
-      fail({
-        code: "RECORD_MISSING",
-        message: leaf.leafIndex > expected
-          ? `leaves ${expected} to ${leaf.leafIndex - 1} are missing from the bundle: every leaf of the range must be there`
-          : `leaf ${leaf.leafIndex} is out of place after leaf ${expected - 1}`,
-        leafIndex: expected,
-      });
+    if (leaf.leafIndex < expected || !Number.isSafeInteger(leaf.leafIndex)) {
+      fail({ code: "RECORD_MISSING", message: `leaf ${leaf.leafIndex} is out of place after leaf ${expected - 1}`, leafIndex: expected });
       return result;
     }
+    if (leaf.leafIndex > expected) {
+      // Reported once; the leaves after the gap are still read, for what they say of the ledger's steps.
+      fail({ code: "RECORD_MISSING", message: `leaves ${expected} to ${leaf.leafIndex - 1} are missing from the bundle: every leaf of the range must be there`, leafIndex: expected });
+      result.gaps.push({ from: expected, to: leaf.leafIndex - 1 });
+      expected = leaf.leafIndex;
+    }
+    expected++;
     const hash = bytesOr(leaf.leafHash);
     hashes.push(hash);
     if (leaf.record) checkRecord(bundle, leaf, hash, result);
@@ -190,10 +196,12 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
     if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1, leaves.length);
   }
   onProgress?.(leaves.length, leaves.length);
-  if (range.start + hashes.length !== range.end) {
-    fail({ code: "RECORD_MISSING", message: `leaves ${range.start + hashes.length} to ${range.end - 1} are missing from the end of the bundle`, leafIndex: range.start + hashes.length });
-    return result;
+  if (expected < range.end) {
+    fail({ code: "RECORD_MISSING", message: `leaves ${expected} to ${range.end - 1} are missing from the end of the bundle`, leafIndex: expected });
+    result.gaps.push({ from: expected, to: range.end - 1 });
   }
+  // With leaves missing, the roots cannot be rebuilt; the gap has failed the bundle already.
+  if (result.gaps.length > 0) return result;
   const leftParts = perfectParts(0, range.start).length;
   if (range.left.length !== leftParts) {
     fail({ code: "RANGE_LEFT_INVALID", message: `a range starting at leaf ${range.start} needs ${leftParts} hashes of the tree to its left, not ${range.left.length}` });
