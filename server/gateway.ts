@@ -90,7 +90,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs }, signIn),
       fundsRouter({ chain, indexer, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
-      auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction }, signIn),
+      auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction, anchorer }, signIn),
       noticesRouter({ chain, log, state }),
       ledgerRouter(chain),
     ],

@@ -168,6 +168,17 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect((await local.gateway.log.record(sizeBefore)).public).toMatchObject({ reader: new Wallet(DEV_KEYS.auditor).address, purpose: "audit-export" });
   });
 
+  it("anchors what waits before it cuts the range: a complaint made just before the export is in the bundle, and the bundle says what it left out", async () => {
+    const complaint = await request(local.gateway.url).post("/v1/citizen/feedback").set("x-aidtrail-receipt", local.receipts.get(plain)!).send({ kind: "complaint", text: "补助到账晚了" }).expect(201);
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const fresh = (await as(auditor).get("/v1/audit/export").expect(200)).body as AuditBundle;
+    expect(fresh.leaves.map((l) => l.record?.recordId)).toContain(complaint.body.recordId);
+    // Only the export's own record of the read was logged after the range.
+    expect(fresh.leftOut).toEqual({ start: fresh.range.end, end: fresh.range.end + 1, reason: expect.stringContaining("the export's own record of this read the last of them") });
+    const report = await verifyBundle(fresh, local.provider, { anchor: local.deployment.contracts.logAnchor });
+    expect(report.leftOut).toEqual(fresh.leftOut);
+  });
+
   it("verifies against the chain: records, checkpoints, signatures, payouts and totals", async () => {
     const report = await verifyBundle(bundle, local.provider, { anchor: local.deployment.contracts.logAnchor });
     expect(report.failures).toEqual([]);

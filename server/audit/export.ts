@@ -58,6 +58,8 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
     }),
   ]);
   const c = deployment.contracts;
+  // Everything logged after the range, up to and including the record of this export.
+  const leftOut = log.size > end ? { start: end, end: log.size, reason: `logged after the last checkpoint anchored${request.to ? ` by ${request.to.toISOString()}` : ""} (size ${end}), the export's own record of this read the last of them: a later export covers them` } : null;
   return {
     format: BUNDLE_FORMAT,
     exportedAt: new Date().toISOString(),
@@ -70,6 +72,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
     consistency,
     range: { start, end, left: (await log.leftOf(start)).map(hexlify) },
     leaves,
+    leftOut,
   };
 }
 

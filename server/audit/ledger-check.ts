@@ -362,7 +362,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
         transactionHash: e.transactionHash,
       });
     } else if (kind === undefined) {
-      warnings.push({ code: "SETTLEMENT_EVIDENCE_MISSING", message: `${where} names receipt ${receiptHash}, which is no leaf of this bundle (logged before its range, or not in the log)`, caseId, transactionHash: e.transactionHash });
+      warnings.push({ code: "SETTLEMENT_EVIDENCE_MISSING", message: `${where} names receipt ${receiptHash}, which is no leaf of this bundle (logged before or after its range, or not in the log)`, caseId, transactionHash: e.transactionHash });
     }
   }
 

@@ -23,6 +23,8 @@ export interface VerificationReport {
    * so a bundle that verified once verifies the same later. Null when the chain was not read.
    */
   asOf: { block: number; treeSize: number } | null;
+  /** What the exporter says it left out, and why (the bundle's `leftOut`): its word, for a later bundle to cover. */
+  leftOut: AuditBundle["leftOut"];
 }
 
 export interface VerifyOptions {
@@ -61,6 +63,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     warnings,
     allocations: ledger?.allocations ?? [],
     asOf,
+    leftOut: bundle.leftOut ?? null,
   });
   if (failures.some((f) => f.code === "BUNDLE_FORMAT")) return report();
   // The offline check of a large bundle holds the thread for seconds, long enough for the node to

@@ -57,6 +57,12 @@ export interface AuditBundle {
   consistency: { fromSize: number; toSize: number; proof: string[] }[];
   range: { start: number; end: number; left: string[] };
   leaves: BundleLeaf[];
+  /**
+   * The records the log held when the bundle was cut that it leaves out, and why: logged after
+   * its last anchored checkpoint (the export's own record of the auditor's read among them).
+   * The exporter's word, for the auditor to ask a later bundle for; nothing checks it.
+   */
+  leftOut?: { start: number; end: number; reason: string } | null;
 }
 
 export interface Finding {

@@ -6,6 +6,7 @@ import { exportBundle } from "../../audit/export.ts";
 import type { Deployment } from "../../chain/deploy.ts";
 import type { ChainClient } from "../../chain/client.ts";
 import type { Indexer } from "../../indexer.ts";
+import type { Anchorer } from "../../anchorer.ts";
 import { caseEntryOf } from "../../cases/intake.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
@@ -22,7 +23,12 @@ export interface AuditContext {
   deployment: Deployment;
   /** The division this gateway serves: exports default to it. */
   jurisdiction: string;
+  /** An export up to now anchors what waits first, so that it leaves out no record logged before it. */
+  anchorer: Pick<Anchorer, "anchorOnce">;
 }
+
+/** How long an export waits for the anchorer before it cuts the range at what is anchored already. */
+const EXPORT_ANCHOR_WAIT_MS = 30_000;
 
 /** `from` and `to` of an export: ISO 8601 times, either may be left out. */
 function timeParam(value: unknown, field: string): Date | undefined {
@@ -66,10 +72,18 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
       return jurisdiction;
     }),
     async (req, res) => {
+      const to = timeParam(req.query.to, "to");
+      // Up to now: what was logged up to the request is anchored first (a chain that does not
+      // answer in time leaves it out, and the bundle says which records it left out and why).
+      if (!to) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([ctx.anchorer.anchorOnce().catch(() => null), new Promise((resolve) => (timer = setTimeout(resolve, EXPORT_ANCHOR_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
       const bundle = await exportBundle(ctx.log, ctx.deployment, {
         jurisdiction: String(req.query.jurisdiction ?? ctx.jurisdiction),
         from: timeParam(req.query.from, "from"),
-        to: timeParam(req.query.to, "to"),
+        to,
         auditor: req.officer!,
       });
       res.attachment(`aidtrail-audit-${bundle.jurisdiction}-${bundle.range.start}-${bundle.range.end}.json`).json(bundle);
