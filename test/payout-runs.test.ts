@@ -181,7 +181,8 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const ledger = trail.steps.filter((s: { where: string }) => s.where === "ledger").map((s: { what: string }) => s.what);
     expect(ledger).toEqual(expect.arrayContaining(["None → Submitted", "Submitted → Reviewed", "Reviewed → InNotice", "InNotice → Active", "PayoutMade", "PayoutSettled"]));
     const records = trail.steps.filter((s: { where: string }) => s.where === "log");
-    expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "approval-packet record, revision 0"]));
+    // Each record says what it is: the activation's evidence is the notice completed, not just "a document".
+    expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "approval-packet record, revision 0", "public-notice-completed document record, revision 0"]));
     const times = trail.steps.map((s: { at: string }) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     const notice = trail.stages.find((s: { stage: string }) => s.stage === "notice");

@@ -40,6 +40,7 @@ describe("aidtrail/verify", () => {
       "rootHash",
       "rootsOverRange",
       "splitPoint",
+      "stageTimings",
       "verifyCheckpointSignature",
       "verifyConsistency",
       "verifyInclusion",

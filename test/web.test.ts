@@ -170,7 +170,7 @@ describe("the web pages, in Chromium", () => {
     await signInPage(page, DEV_KEYS.auditor);
     await page.fill("#case-id", activeCase);
     await page.click("#trail-form button");
-    await expect.poll(() => page.locator("#stages tr").count()).toBe(5);
+    await expect.poll(() => page.locator("#stages tr").count()).toBe(6);
     const steps = await page.textContent("#steps");
     expect(steps).toContain("PayoutMade");
     // Each ledger step names the officer the ledger's event names, with the role it needed; never the gateway's account.
@@ -185,15 +185,15 @@ describe("the web pages, in Chromium", () => {
     await page.close();
   }, 60_000);
 
-  it("equalization: the proven bundle's figures per jurisdiction and area, as charts", async () => {
+  it("equalization: the proven bundle's figures per jurisdiction, programme and area, as charts", async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${local.gateway.url}/web/equalization.html`);
     await page.setInputFiles("#file", bundleFile);
     await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
     const row = await page.locator(".figure-row td").allTextContents();
-    expect(row.slice(0, 3)).toEqual([TOWNSHIP, "urban", "2"]);
-    expect(row[4]).toBe("100%");
-    expect(row[6]).toBe("50");
+    expect(row.slice(0, 4)).toEqual([TOWNSHIP, "dibao", "urban", "2"]);
+    expect(row[5]).toBe("100%");
+    expect(row[7]).toBe("50");
     expect(await page.locator("svg.chart").count()).toBe(4);
     await shot(page, "equalization");
     await page.close();

@@ -35,16 +35,19 @@ fileDrop($("#drop"), $("#file"), (file) =>
   })(),
 );
 
+const STAGE_NAMES = { review: "review", approval: "approval", notice: "public notice", firstPayment: "approval to first payment", toFirstPayment: "application to first payment" };
+
 $("#trail-form").addEventListener("submit", guarded($("#trail"), async () => {
   const trail = await api(`/v1/audit/cases/${$("#case-id").value.trim()}/trail`);
   const stages = el("table", { id: "stages" },
     el("tr", {}, el("th", {}, "stage"), el("th", {}, "days"), el("th", {}, "limit"), el("th", {}, "")),
     trail.stages.map((s) =>
       el("tr", {},
-        el("td", {}, s.stage),
+        el("td", {}, STAGE_NAMES[s.stage] ?? s.stage),
         el("td", {}, s.days ?? "–"),
-        el("td", {}, s.limitDays),
-        el("td", { style: "width:40%" }, s.days === null ? "" : el("div", { class: s.withinLimit ? "bar" : "bar late", style: `width:${Math.min(100, (s.days / s.limitDays) * 100)}%`, title: s.withinLimit ? "within its limit" : "over its limit" })),
+        // Public notice lasts at least its days; every other stage at most.
+        el("td", {}, s.stage === "notice" ? `at least ${s.limitDays}` : `at most ${s.limitDays}`),
+        el("td", { style: "width:40%" }, s.days === null ? "" : el("div", { class: s.withinLimit ? "bar" : "bar late", style: `width:${Math.min(100, (s.days / s.limitDays) * 100)}%`, title: s.withinLimit ? "within its limit" : s.stage === "notice" ? "shorter than the notice must last" : "over its limit" })),
       ),
     ),
   );

@@ -24,7 +24,7 @@ function chart(title, rows, value, { unit, limit } = {}) {
     const y = i * (bar + 8) + 8;
     const v = values[i];
     figure.append(
-      svg("text", { x: 0, y: y + 16, "font-size": 13 }, `${row.jurisdiction} ${row.area}`),
+      svg("text", { x: 0, y: y + 16, "font-size": 13 }, `${row.jurisdiction} ${row.programme} ${row.area}`),
       svg("rect", { x: label, y, width: v === null ? 0 : Math.max(1, scale(v)), height: bar, fill: limit !== undefined && v !== null && v > limit ? "#b3261e" : "#0b5cad", rx: 3 }),
       svg("text", { x: label + (v === null ? 0 : scale(v)) + 6, y: y + 16, "font-size": 13 }, v === null ? "no data" : `${v}${unit ?? ""}`),
     );
@@ -41,8 +41,8 @@ fileDrop($("#drop"), $("#file"), (file) =>
     const rows = equalization(records);
     $("#charts-section").hidden = false;
     $("#figures").replaceChildren(
-      el("tr", {}, ["jurisdiction", "area", "cases", "days to first payment (median)", "decided within the limit", "payment delay, days (median)", "complaints per 100 cases"].map((h) => el("th", {}, h))),
-      ...rows.map((r) => el("tr", { class: "figure-row" }, el("td", {}, r.jurisdiction), el("td", {}, r.area), el("td", {}, r.cases), el("td", {}, r.daysToFirstPayment ?? "–"), el("td", {}, r.decidedWithinLimit === null ? "–" : `${Math.round(r.decidedWithinLimit * 100)}%`), el("td", {}, r.paymentDelayDays ?? "–"), el("td", {}, r.complaintsPer100))),
+      el("tr", {}, ["jurisdiction", "programme", "area", "cases", "days to first payment (median)", "decided within the limit", "payment delay, days (median)", "complaints per 100 cases", "objections per 100 cases"].map((h) => el("th", {}, h))),
+      ...rows.map((r) => el("tr", { class: "figure-row" }, el("td", {}, r.jurisdiction), el("td", {}, r.programme), el("td", {}, r.area), el("td", {}, r.cases), el("td", {}, r.daysToFirstPayment ?? "–"), el("td", {}, r.decidedWithinLimit === null ? "–" : `${Math.round(r.decidedWithinLimit * 100)}%`), el("td", {}, r.paymentDelayDays ?? "–"), el("td", {}, r.complaintsPer100), el("td", {}, r.objectionsPer100))),
     );
     $("#charts").replaceChildren(
       chart("Days from application to first payment", rows, (r) => r.daysToFirstPayment, { unit: " d", limit: STAGE_LIMITS_DAYS.review + STAGE_LIMITS_DAYS.approval + STAGE_LIMITS_DAYS.firstPayment }),

@@ -2,7 +2,7 @@ import { hexlify } from "ethers";
 import type { Indexer } from "../indexer.ts";
 import { CaseStatus } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
-import { STAGE_LIMITS_DAYS } from "../verify/equalization.ts";
+import { stageTimings, type StageTiming } from "../verify/equalization.ts";
 import { stepOf, type StepName } from "./steps.ts";
 
 export interface TrailStep {
@@ -24,14 +24,6 @@ export interface TrailStep {
   details?: Record<string, unknown>;
 }
 
-export interface StageTiming {
-  stage: keyof typeof STAGE_LIMITS_DAYS;
-  days: number | null;
-  limitDays: number;
-  withinLimit: boolean | null;
-}
-
-const day = 86_400;
 
 /** A change of status as the trail names it. */
 const transition = (from: CaseStatus, to: CaseStatus) => `${CaseStatus[from]} → ${CaseStatus[to]}`;
@@ -73,7 +65,8 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
       seconds,
       order: seconds * 1e6,
       where: "log",
-      what: `${stored.kind} record, revision ${stored.revision}`,
+      // A document or complaint says which it is: an activation's notice completed, an objection, a rating.
+      what: `${typeof stored.public.type === "string" ? `${stored.public.type} ` : ""}${stored.kind} record, revision ${stored.revision}`,
       recordId: stored.recordId,
       leafIndex,
       leafHash: hexlify(await log.leafHash(leafIndex)),
@@ -88,14 +81,12 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
   const approved = firstTo(CaseStatus.InNotice);
   const active = firstTo(CaseStatus.Active);
   const firstPaid = steps.find((s) => s.what === "PayoutMade")?.seconds ?? null;
-  const timing = (stage: keyof typeof STAGE_LIMITS_DAYS, from: number | null, to: number | null): StageTiming => {
-    const days = from !== null && to !== null ? Math.round(((to - from) / day) * 10) / 10 : null;
-    return { stage, days, limitDays: STAGE_LIMITS_DAYS[stage], withinLimit: days === null ? null : days <= STAGE_LIMITS_DAYS[stage] };
-  };
+  const ms = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
+  const stages: StageTiming[] = stageTimings({ submitted: ms(submitted), reviewed: ms(reviewed), approved: ms(approved), active: ms(active), firstPaid: ms(firstPaid) });
   return {
     caseId,
     checkpoint,
-    stages: [timing("review", submitted, reviewed), timing("approval", reviewed, approved), timing("notice", approved, active), timing("firstPayment", approved, firstPaid)],
+    stages,
     steps: steps.map(({ seconds: _s, order: _o, ...step }) => step),
   };
 }

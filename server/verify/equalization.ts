@@ -12,9 +12,47 @@ export const STAGE_LIMITS_DAYS = {
   firstPayment: 30,
 } as const;
 
-/** How one jurisdiction's cases of one area (urban or rural) fared: what supervisors compare. */
+/** A stage of a case against its limit: at most that many days, except public notice, which lasts at least its seven. */
+export interface StageTiming {
+  stage: keyof typeof STAGE_LIMITS_DAYS | "toFirstPayment";
+  days: number | null;
+  limitDays: number;
+  /** Within the limit: at most the limit, or for public notice at least it. */
+  withinLimit: boolean | null;
+}
+
+/** When a case reached each point, in milliseconds: from the ledger (the trail) or from its records (the figures). */
+export interface StageTimes {
+  submitted: number | null;
+  reviewed: number | null;
+  approved: number | null;
+  active: number | null;
+  firstPaid: number | null;
+}
+
+/**
+ * Each stage's time against its limit, and application to first payment against the limits of
+ * review, approval and first payment together: the one computation behind the case trail and the
+ * equalization figures, so that the two never disagree on the same times.
+ */
+export function stageTimings(t: StageTimes): StageTiming[] {
+  const timing = (stage: StageTiming["stage"], from: number | null, to: number | null, limitDays: number, minimum = false): StageTiming => {
+    const d = from !== null && to !== null ? Math.round(((to - from) / DAY) * 10) / 10 : null;
+    return { stage, days: d, limitDays, withinLimit: d === null ? null : minimum ? d >= limitDays : d <= limitDays };
+  };
+  return [
+    timing("review", t.submitted, t.reviewed, STAGE_LIMITS_DAYS.review),
+    timing("approval", t.reviewed, t.approved, STAGE_LIMITS_DAYS.approval),
+    timing("notice", t.approved, t.active, STAGE_LIMITS_DAYS.notice, true),
+    timing("firstPayment", t.approved, t.firstPaid, STAGE_LIMITS_DAYS.firstPayment),
+    timing("toFirstPayment", t.submitted, t.firstPaid, STAGE_LIMITS_DAYS.review + STAGE_LIMITS_DAYS.approval + STAGE_LIMITS_DAYS.firstPayment),
+  ];
+}
+
+/** How one jurisdiction's cases of one programme and area (urban or rural) fared: what supervisors compare. */
 export interface EqualizationRow {
   jurisdiction: string;
+  programme: string;
   area: string;
   cases: number;
   /** Median days from application to the first payment, over the cases paid. */
@@ -23,8 +61,10 @@ export interface EqualizationRow {
   decidedWithinLimit: number | null;
   /** Median days from the start of a payment's month to its payment file. */
   paymentDelayDays: number | null;
-  /** Complaints per 100 cases. */
+  /** Complaints per 100 cases (the citizens' own, not objections in public notice, nor ratings). */
   complaintsPer100: number;
+  /** Objections lodged in public notice per 100 cases. */
+  objectionsPer100: number;
 }
 
 const DAY = 86_400_000;
@@ -42,9 +82,10 @@ const addTo = <K, V>(lists: Map<K, V[]>, key: K, value: V) => {
 };
 
 /**
- * Equalization measures per jurisdiction and area, from the records of an audit bundle: the
- * applications, approval packets, payment files and complaints. Computed from records whose hashes
- * the bundle check has proven, so the figures are as trustworthy as the bundle.
+ * Equalization measures per jurisdiction, programme and area, from the records of an audit
+ * bundle: the applications, approval packets, payment files, complaints and objections. Computed
+ * from records whose hashes the bundle check has proven, so the figures are as trustworthy as the
+ * bundle; the stage times by `stageTimings`, as the case trail's.
  */
 export function equalization(records: readonly BundleRecord[]): EqualizationRow[] {
   const applications = new Map<string, BundleRecord>();
@@ -53,6 +94,7 @@ export function equalization(records: readonly BundleRecord[]): EqualizationRow[
   const firstPaid = new Map<string, string>();
   const delays = new Map<string, number[]>();
   const complaints = new Map<string, number>();
+  const objections = new Map<string, number>();
   for (const r of records) {
     if (r.kind === "approval-packet" && r.caseId) {
       const stage = (r.public.decision as { stage?: number } | undefined)?.stage;
@@ -66,28 +108,35 @@ export function equalization(records: readonly BundleRecord[]): EqualizationRow[
         if (period > 0) addTo(delays, line.caseId, Math.max(0, days(monthStart, r.createdAt)));
       }
     } else if (r.kind === "complaint" && r.caseId) {
-      complaints.set(r.caseId, (complaints.get(r.caseId) ?? 0) + 1);
+      // A complaint record is a citizen's complaint, a rating, or an objection lodged in public notice: each counted as what it is.
+      if (r.public.type === "complaint") complaints.set(r.caseId, (complaints.get(r.caseId) ?? 0) + 1);
+      if (r.public.type === "objection") objections.set(r.caseId, (objections.get(r.caseId) ?? 0) + 1);
     }
   }
   const groups = new Map<string, BundleRecord[]>();
   for (const application of applications.values()) {
-    const key = `${application.jurisdiction}|${String(application.public.area ?? "unknown")}`;
+    const key = `${application.jurisdiction}|${String(application.public.programme ?? "unknown")}|${String(application.public.area ?? "unknown")}`;
     addTo(groups, key, application);
   }
   const limit = STAGE_LIMITS_DAYS.review + STAGE_LIMITS_DAYS.approval;
+  const time = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
+  const per100 = (cases: BundleRecord[], counts: Map<string, number>) => Math.round((cases.reduce((n, c) => n + (counts.get(c.caseId!) ?? 0), 0) / cases.length) * 1000) / 10;
   return [...groups]
     .map(([key, cases]) => {
-      const [jurisdiction, area] = key.split("|") as [string, string];
+      const [jurisdiction, programme, area] = key.split("|") as [string, string, string];
+      const timings = cases.map((c) => stageTimings({ submitted: time(c.createdAt), reviewed: null, approved: time(decided.get(c.caseId!)), active: null, firstPaid: time(firstPaid.get(c.caseId!)) }));
       const decisions = cases.filter((c) => decided.has(c.caseId!)).map((c) => days(c.createdAt, decided.get(c.caseId!)!));
       return {
         jurisdiction,
+        programme,
         area,
         cases: cases.length,
-        daysToFirstPayment: median(cases.filter((c) => firstPaid.has(c.caseId!)).map((c) => days(c.createdAt, firstPaid.get(c.caseId!)!))),
+        daysToFirstPayment: median(timings.flatMap((t) => t.find((s) => s.stage === "toFirstPayment")!.days ?? [])),
         decidedWithinLimit: decisions.length === 0 ? null : decisions.filter((d) => d <= limit).length / decisions.length,
         paymentDelayDays: median(cases.flatMap((c) => delays.get(c.caseId!) ?? [])),
-        complaintsPer100: Math.round((cases.reduce((n, c) => n + (complaints.get(c.caseId!) ?? 0), 0) / cases.length) * 1000) / 10,
+        complaintsPer100: per100(cases, complaints),
+        objectionsPer100: per100(cases, objections),
       };
     })
-    .sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction) || a.area.localeCompare(b.area));
+    .sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction) || a.programme.localeCompare(b.programme) || a.area.localeCompare(b.area));
 }

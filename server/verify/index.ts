@@ -16,5 +16,5 @@ export { BUNDLE_FORMAT, checkBundle } from "./bundle.ts";
 export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, BundleRecord, CheckedApproval, Finding, PaymentLine, ReversalRecord } from "./bundle.ts";
 export { decisionDomain, DECISION_TYPES } from "./decision.ts";
 export type { Decision } from "./decision.ts";
-export { equalization, STAGE_LIMITS_DAYS } from "./equalization.ts";
-export type { EqualizationRow } from "./equalization.ts";
+export { equalization, STAGE_LIMITS_DAYS, stageTimings } from "./equalization.ts";
+export type { EqualizationRow, StageTiming, StageTimes } from "./equalization.ts";
