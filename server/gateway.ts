@@ -54,8 +54,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   // Applications owed from before a restart still hold their applicant until the ledger answers.
   const pending = new PendingApplications();
   for (const [, entry] of await pendingEntries(state)) if (entry.kind === "submitApplication") pending.claim(entry.args);
+  // Steps the ledger refused since the gateway started: every one is an officer's step that did not happen.
+  let relayFailures = 0;
   const relayer = new Relayer(state, log, chain, logger, (entry) => {
     if (entry.kind === "submitApplication") pending.release(entry.args);
+    if (entry.state === "failed") relayFailures++;
   });
   const indexer = new Indexer(state, chain, config.deployment.deploymentBlock, logger);
   const anchorer = new Anchorer(log, chain.anchor, chain, chain.operator, {
@@ -80,6 +83,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     trustProxy: config.trustProxy,
+    gauges: [
+      { name: "aidtrail_anchor_pending_records", help: "records appended and not yet covered by an anchored checkpoint", read: () => anchorer.pending() },
+      {
+        name: "aidtrail_anchor_age_seconds",
+        help: "seconds since the latest anchored checkpoint was signed",
+        read: async () => {
+          const latest = await log.latestAnchored();
+          if (!latest) throw new Error("nothing anchored yet");
+          return (Date.now() - Date.parse(latest.time)) / 1000;
+        },
+      },
+      { name: "aidtrail_outbox_pending", help: "ledger steps owed to the chain and not yet on it", read: async () => (await pendingEntries(state)).length },
+      { name: "aidtrail_relay_failures", help: "ledger steps the chain refused since the gateway started", read: async () => relayFailures },
+      { name: "aidtrail_indexer_lag_blocks", help: "blocks of the chain not yet indexed", read: async () => Math.max(0, (await chain.provider.getBlockNumber()) - (await indexer.indexedTo())) },
+    ],
     version: VERSION,
     state,
     // Express tries each router's routes in turn: the public proof lookups, the most asked for,

@@ -110,6 +110,11 @@ export class Indexer {
     return head;
   }
 
+  /** The last block whose events are all indexed; the block before the deployment's before the first run. */
+  async indexedTo(): Promise<number> {
+    return (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
+  }
+
   /** The events about a case, in ledger order. */
   async caseEvents(caseId: string): Promise<LedgerEvent[]> {
     return (await this.state.list<LedgerEvent>(`ix:c:${caseId}:`)).map(([, e]) => e);

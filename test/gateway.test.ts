@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../server/config.ts";
 import { startGateway, type RunningGateway } from "../server/gateway.ts";
 import { newRecord } from "../server/records/record.ts";
-import { localGateway } from "./helpers/local-gateway.ts";
+import { DEV_KEYS, localGateway } from "./helpers/local-gateway.ts";
 
 const run = promisify(execFile);
 let local: Awaited<ReturnType<typeof localGateway>>;
@@ -68,5 +68,23 @@ describe("a gateway started from configuration alone", () => {
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toMatch(/AIDTRAIL_JURISDICTION: must be the 12-digit division code/);
     expect(failure?.stderr).toMatch(/AIDTRAIL_OPERATOR_KEY: must be 0x and 64 hex digits/);
+  });
+});
+
+describe("a gateway's own figures", () => {
+  it("reports its own work on /metrics (anchoring lag, outbox backlog, relay failures, indexer lag) and labels an error answer with its route", async () => {
+    await gateway.log.append([newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { metrics: true } })]);
+    const token = await local.signIn(DEV_KEYS.auditor);
+    await request(gateway.url).get(`/v1/cases/0x${"00".repeat(32)}`).set("authorization", token).expect(404);
+    const text = (await request(gateway.url).get("/metrics").expect(200)).text;
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value("aidtrail_anchor_pending_records")).toBe(gateway.log.size - Number((await gateway.chain.anchor.head(gateway.log.logId)).treeSize));
+    expect(value("aidtrail_anchor_pending_records")).toBeGreaterThan(0);
+    expect(value("aidtrail_outbox_pending")).toBe(0);
+    expect(value("aidtrail_relay_failures")).toBe(0);
+    expect(value("aidtrail_indexer_lag_blocks")).toBeGreaterThanOrEqual(0);
+    // The 404 was answered by an error from within the cases router: labelled with its route, /v1 included.
+    expect(text).toMatch(/aidtrail_http_requests_total\{route="\/v1\/cases\/:caseId",status="404"\} 1/);
+    expect(text).not.toMatch(/route="\/cases\/:caseId"/);
   });
 });

@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Router } from "express";
 import { parseRecordJson } from "../records/parse.ts";
 import { verifyRecord } from "../verify/verify-record.ts";
@@ -24,6 +24,8 @@ export interface AppDependencies {
   routers?: Router[];
   /** The web pages, mounted at the root, and the inline script sources their CSP must allow. */
   pages?: { router: Router; scriptSources: string[] };
+  /** Figures of the gateway's own work, read when /metrics is asked for (see docs/gateway.md). */
+  gauges?: { name: string; help: string; read: () => Promise<number> }[];
   /**
    * Express's `trust proxy`: which proxy in front (terminating TLS) may say the client's address
    * and protocol (X-Forwarded-For, X-Forwarded-Proto). None by default.
@@ -41,6 +43,19 @@ export function createApp(deps: AppDependencies): express.Express {
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: "aidtrail_http_requests_total", help: "HTTP requests by route and status", labelNames: ["route", "status"], registers: [registry] });
   const latency = new Histogram({ name: "aidtrail_http_request_seconds", help: "HTTP request latency by route", labelNames: ["route"], buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
+  for (const gauge of deps.gauges ?? []) {
+    new Gauge({
+      name: gauge.name,
+      help: gauge.help,
+      registers: [registry],
+      async collect() {
+        // A figure that cannot be read now (the chain down) is left out of this scrape, not reported as zero.
+        const value = await gauge.read().catch(() => null);
+        if (value !== null) this.set(value);
+        else this.reset();
+      },
+    });
+  }
 
   app.disable("x-powered-by");
   // Express's res.json finds the content type through MIME lookups and header parsing, turns the
@@ -65,7 +80,10 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((req, res, next) => {
     const end = latency.startTimer();
     res.on("finish", () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : "unmatched";
+      // An answer an error wrote has left its router, which restored the base URL: the feature
+      // routers' mount point is then read from the URL asked for, so a route has one label.
+      const base = req.baseUrl || (req.originalUrl.startsWith("/v1/") ? "/v1" : "");
+      const route = req.route?.path ? `${base}${req.route.path}` : "unmatched";
       requests.inc({ route, status: res.statusCode });
       end({ route });
     });
