@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { network } from "hardhat";
 import { loadConfig } from "../server/config.ts";
-import { journalingProxy, readJournal, replayJournal } from "../server/demo/journal.ts";
+import { beginJournal, genesisOf, journalingProxy, readJournal, replayJournal } from "../server/demo/journal.ts";
 import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_OPERATOR_KEY, seedDemo, type DemoAccount } from "../server/demo/seed.ts";
 import { startGateway } from "../server/gateway.ts";
 import { createLogger } from "../server/logger.ts";
@@ -29,6 +29,7 @@ function stop(message: string): never {
 mkdirSync(dataDir, { recursive: true });
 const journal = readJournal(journalPath);
 const firstStart = journal.length === 0;
+const genesis = genesisOf(journal);
 if (firstStart && existsSync(join(dataDir, "records"))) {
   stop(`${dataDir} holds a record log but no chain journal, so its chain cannot be rebuilt. Move the folder away, or set AIDTRAIL_DATA to a new one.`);
 }
@@ -36,9 +37,13 @@ if (!firstStart && (!existsSync(demoPath) || !existsSync(secretsPath))) {
   stop(`${dataDir} has a chain journal but not its demo.json and demo-secrets.json. Move the folder away, or set AIDTRAIL_DATA to a new one.`);
 }
 
-console.log(firstStart ? `starting a new demo in ${dataDir}` : `restarting the demo in ${dataDir}: replaying ${journal.length} transactions`);
+if (!firstStart && genesis === null) {
+  stop(`${dataDir} holds a chain journal of an earlier version, which does not say when its chain began. Move the folder away, or set AIDTRAIL_DATA to a new one.`);
+}
+
+console.log(firstStart ? `starting a new demo in ${dataDir}` : `restarting the demo in ${dataDir}: replaying ${journal.length - 1} blocks`);
 const chain = await network.createServer(
-  { network: "hardhat", override: firstStart ? {} : { initialDate: new Date((journal[0]!.timestamp - 60) * 1000) } },
+  { network: "hardhat", override: firstStart ? {} : { initialDate: new Date(genesis! * 1000) } },
   host,
   0,
 );
@@ -49,6 +54,7 @@ try {
 } catch (error) {
   stop(`${(error as Error).message}. The journal in ${journalPath} does not rebuild the chain; move ${dataDir} away to start afresh.`);
 }
+if (firstStart) await beginJournal(chainUrl, journalPath);
 const proxy = await journalingProxy(chainUrl, journalPath, host, Number(process.env.AIDTRAIL_RPC_PORT ?? 8545));
 
 type Demo = { gatewayUrl: string; rpcUrl: string; chainId: number; contracts: Record<string, string | null>; jurisdictions: typeof DEMO_JURISDICTIONS; accounts: DemoAccount[]; note: string };
@@ -111,6 +117,11 @@ Try:
   Every other step is the officer's own transaction, signed with their key from demo.json: with a keystore,
   npx aidtrail sign-call <step> --gateway ${gateway.url} --rpc ${proxy.url} --keystore <file>   (object, revise, activate, pay, payout-run, …;
   every draft is checked against ${join(dataDir, "deployment.json")} and the chain before it is signed)
+  An officer's keystore, from their key in demo.json (its password from the environment):
+  AIDTRAIL_KEYSTORE_PASSWORD=demo npx aidtrail keystore finance.json --demo-account "finance officer"
+  The budget to pay from is the county's allocation 3 (海珠区); dibao standards, set by the city:
+  1,200 yuan a person a month urban, 900 rural. Demo only, to move past public notice or into the
+  next month: npm run demo:advance -- 8   (days; the chain's clock moves, and a restart replays it)
   The gateway's operator holds LOG_OPERATOR only: it relays and anchors.
   npx aidtrail status --gateway ${gateway.url}
 Stop with Ctrl-C; npm start again picks up where you left off.`);

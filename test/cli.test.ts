@@ -143,6 +143,29 @@ describe("aidtrail sign-call", () => {
   }, 60_000);
 });
 
+describe("aidtrail keystore", () => {
+  it("writes a new key, or a demo account's, as an encrypted keystore the other commands open; never over a file, never without a password", async () => {
+    const { openKeystore } = await import("../server/cli/keystore.ts");
+    const fresh = join(dir, "new-officer.json");
+    const made = await aidtrail(["keystore", fresh]);
+    const address = /account (0x[0-9a-fA-F]{40})/.exec(made.stdout)?.[1];
+    expect([made.code, address]).toEqual([0, expect.any(String)]);
+    expect((await openKeystore(fresh, { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD })).address).toBe(address);
+    const again = await aidtrail(["keystore", fresh]);
+    expect([again.code, again.stderr]).toEqual([2, expect.stringContaining(`${fresh} exists already; nothing was written`)]);
+    const noPassword = await aidtrail(["keystore", join(dir, "unprotected.json")], { AIDTRAIL_KEYSTORE_PASSWORD: "" });
+    expect([noPassword.code, noPassword.stderr]).toEqual([2, expect.stringContaining("no keystore password was given")]);
+
+    const demo = join(dir, "demo.json");
+    writeFileSync(demo, JSON.stringify({ accounts: [{ name: "finance officer", privateKey: DEV_KEYS.finance }] }));
+    const finance = join(dir, "demo-finance.json");
+    expect((await aidtrail(["keystore", finance, "--demo-account", "finance officer", "--demo", demo])).code).toBe(0);
+    expect((await openKeystore(finance, { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD })).address).toBe(new Wallet(DEV_KEYS.finance).address);
+    const unknown = await aidtrail(["keystore", join(dir, "nobody.json"), "--demo-account", "mayor", "--demo", demo]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining("the demo has no account named mayor")]);
+  });
+});
+
 describe("officers' tools pin what they sign to the deployment they trust and the chain itself", () => {
   /** A dishonest gateway: it answers sign-in and the routes `routes` sets up, and keeps what it is asked to relay. */
   async function liarGateway(routes: (app: express.Express, relayed: string[]) => void) {

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ interface Demo {
 }
 
 describe("npm start", () => {
-  it("starts a chain, deploys a demo province and a gateway, writes demo.json, and a second start finds everything as it was left", async () => {
+  it("starts a chain, deploys a demo province and a gateway, writes demo.json, and a second start finds the same chain, block for block, after a moved clock and an empty block", async () => {
     const first = await start();
     const demo = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo;
     expect(Object.keys(demo).sort()).toEqual(["accounts", "chainId", "contracts", "gatewayUrl", "jurisdictions", "note", "rpcUrl"]);
@@ -67,10 +68,29 @@ describe("npm start", () => {
     const signature = await new Wallet(caseworker.privateKey).signTypedData(drafted.domain, drafted.types, drafted.message);
     const taken = await request(demo.gatewayUrl).post("/v1/cases").set("authorization", token).send({ ...fields, envelope: drafted.envelope, deadline: drafted.deadline, signature }).expect(201);
     expect(taken.body.ledger.state).toBe("done");
+    // The demo's clock moved past a public notice (the documented demo-only command), and a transaction after it.
+    const chain = new JsonRpcProvider(demo.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const timeBefore = (await chain.getBlock("latest"))!.timestamp;
+    const advanced = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/advance.ts", "8"], { env: { ...process.env, AIDTRAIL_DATA: dataDir } });
+    expect(advanced.stdout).toMatch(/^the demo's clock is now \d{4}-\d\d-\d\dT/);
+    expect((await chain.getBlock("latest"))!.timestamp).toBeGreaterThanOrEqual(timeBefore + 8 * 24 * 3600);
+    const [governance] = demo.accounts;
+    await (await new Wallet(governance!.privateKey, chain).sendTransaction({ to: caseworker.address, value: 1n })).wait();
+    const headBefore = await chain.getBlockNumber();
+    const blocksBefore = await Promise.all(Array.from({ length: headBefore + 1 }, (_, n) => chain.getBlock(n)));
+    const eventsBefore = await chain.getLogs({ fromBlock: 0, toBlock: headBefore });
+    chain.destroy();
     await stop(first.child);
 
     const second = await start();
-    expect(second.output).toMatch(/replaying \d+ transactions/);
+    expect(second.output).toMatch(/replaying \d+ blocks/);
+    // The same chain: every block at its number with its hash and time, every event where it was.
+    const replayed = new JsonRpcProvider((JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo).rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const blocksAfter = await Promise.all(Array.from({ length: headBefore + 1 }, (_, n) => replayed.getBlock(n)));
+    expect(blocksAfter.map((b) => [b!.number, b!.hash, b!.timestamp])).toEqual(blocksBefore.map((b) => [b!.number, b!.hash, b!.timestamp]));
+    const eventsAfter = await replayed.getLogs({ fromBlock: 0, toBlock: headBefore });
+    expect(eventsAfter.map((e) => [e.blockNumber, e.transactionHash, e.index, e.data])).toEqual(eventsBefore.map((e) => [e.blockNumber, e.transactionHash, e.index, e.data]));
+    replayed.destroy();
     const again = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo;
     expect(again.contracts).toEqual(demo.contracts);
     const view = await request(again.gatewayUrl).get(`/v1/cases/${taken.body.caseId}`).set("authorization", await signInAt(again.gatewayUrl, caseworker.privateKey)).expect(200);

@@ -4,14 +4,13 @@ import type { AddressInfo } from "node:net";
 
 /**
  * The local demo chain keeps its state in memory. To let a second `npm start` find the chain as
- * the first left it, every transaction that reaches the chain is journaled (the raw signed
- * transaction and its block's time) as it is mined, and replayed into a fresh chain at start:
- * the same signed transactions in the same order at the same times give the same state.
+ * the first left it, exactly as it was (the same blocks, hashes and events), every block is
+ * journaled as it is mined: the genesis block's time first, then each block a transaction made
+ * (the raw signed transaction and its block's time) and each empty block `evm_mine` made (a
+ * moved clock's time included). Replayed into a fresh chain started at the genesis time, the same
+ * transactions in the same blocks at the same times give the same chain.
  */
-export interface JournalEntry {
-  raw: string;
-  timestamp: number;
-}
+export type JournalEntry = { genesis: number } | { raw: string; timestamp: number } | { mined: true; timestamp: number };
 
 export function readJournal(path: string): JournalEntry[] {
   if (!existsSync(path)) return [];
@@ -31,16 +30,30 @@ async function rpc(url: string, method: string, params: unknown[]): Promise<unkn
   return body.result;
 }
 
-/** Replays a journal into a fresh chain at `url`; throws, naming the entry, if the chain refuses one. */
+/** When the journal's chain began, in seconds: the time a fresh chain must start at to replay it. */
+export function genesisOf(entries: JournalEntry[]): number | null {
+  const first = entries[0];
+  return first && "genesis" in first ? first.genesis : null;
+}
+
+/** Replays a journal into a fresh chain at `url`, block by block; throws, naming the entry, if the chain refuses one. */
 export async function replayJournal(url: string, entries: JournalEntry[]): Promise<void> {
   for (const [i, entry] of entries.entries()) {
+    if ("genesis" in entry) continue;
     try {
       await rpc(url, "evm_setNextBlockTimestamp", [entry.timestamp]);
-      await rpc(url, "eth_sendRawTransaction", [entry.raw]);
+      if ("raw" in entry) await rpc(url, "eth_sendRawTransaction", [entry.raw]);
+      else await rpc(url, "evm_mine", []);
     } catch (error) {
-      throw new Error(`transaction ${i + 1} of ${entries.length} of the chain journal cannot be replayed: ${(error as Error).message}`);
+      throw new Error(`block ${i} of ${entries.length - 1} of the chain journal cannot be replayed: ${(error as Error).message}`);
     }
   }
+}
+
+/** Starts a journal at `path` with the genesis block's time of the chain at `url`. */
+export async function beginJournal(url: string, path: string): Promise<void> {
+  const genesis = (await rpc(url, "eth_getBlockByNumber", ["0x0", false])) as { timestamp: string };
+  appendFileSync(path, JSON.stringify({ genesis: Number(genesis.timestamp) } satisfies JournalEntry) + "\n");
 }
 
 /** A JSON-RPC proxy in front of the chain at `upstream` that journals every mined transaction to `path`. */
@@ -75,14 +88,20 @@ export async function journalingProxy(upstream: string, path: string, host: stri
 
   async function journal(requestBody: Buffer, replyBody: Buffer): Promise<void> {
     const requests = ([] as RpcRequest[]).concat(JSON.parse(requestBody.toString()));
-    const replies = ([] as { id?: unknown; result?: unknown }[]).concat(JSON.parse(replyBody.toString()));
-    for (const request of requests.filter((r) => r.method === "eth_sendRawTransaction")) {
+    const replies = ([] as { id?: unknown; result?: unknown; error?: unknown }[]).concat(JSON.parse(replyBody.toString()));
+    for (const request of requests) {
       const reply = replies.find((r) => r.id === request.id);
-      if (typeof reply?.result !== "string") continue;
-      const receipt = (await rpc(upstream, "eth_getTransactionReceipt", [reply.result])) as { blockNumber: string } | null;
-      if (!receipt) continue;
-      const block = (await rpc(upstream, "eth_getBlockByNumber", [receipt.blockNumber, false])) as { timestamp: string };
-      appendFileSync(path, JSON.stringify({ raw: request.params![0], timestamp: Number(block.timestamp) }) + "\n");
+      if (!reply || reply.error !== undefined) continue;
+      if (request.method === "eth_sendRawTransaction" && typeof reply.result === "string") {
+        const receipt = (await rpc(upstream, "eth_getTransactionReceipt", [reply.result])) as { blockNumber: string } | null;
+        if (!receipt) continue;
+        const block = (await rpc(upstream, "eth_getBlockByNumber", [receipt.blockNumber, false])) as { timestamp: string };
+        appendFileSync(path, JSON.stringify({ raw: request.params![0] as string, timestamp: Number(block.timestamp) } satisfies JournalEntry) + "\n");
+      } else if (request.method === "evm_mine") {
+        // An empty block, at the time the moved clock gave it.
+        const block = (await rpc(upstream, "eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+        appendFileSync(path, JSON.stringify({ mined: true, timestamp: Number(block.timestamp) } satisfies JournalEntry) + "\n");
+      }
     }
   }
 
