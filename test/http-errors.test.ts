@@ -24,7 +24,10 @@ describe("chain reverts as HTTP errors", () => {
   it("keeps the custom error's name as a stable code, with a status by its meaning", async () => {
     const forbidden = toAidtrailError(await failure(w.submit({ by: w.who.outsider })));
     expect([forbidden.code, statusOf(forbidden)]).toEqual(["LEDGER_ACCESS_OUTSIDE_JURISDICTION", 403]);
-    expect(forbidden.message).toMatch(/^the ledger refused the transaction: AccessOutsideJurisdiction\(0x/);
+    // In plain words, Chinese first at the edges, with what to do.
+    expect(forbidden.message).toMatch(/^the ledger refused: account 0x[0-9a-fA-F]{8}… holds no role over 440105001000 that this step needs$/);
+    expect(forbidden.details.zh).toEqual({ message: expect.stringMatching(/^账本拒绝：账户 0x[0-9a-fA-F]{8}… 在 440105001000 没有办理这一步所需的职责$/), hint: "请由持有该职责的人员办理，或请上级为其授权" });
+    expect(forbidden.hint).toBe("have an officer who holds the role take it, or ask governance to grant it");
 
     const first = await w.submit();
     const duplicate = toAidtrailError(await failure(w.submit({ identity: first.identity })));

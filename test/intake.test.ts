@@ -425,7 +425,7 @@ describe("case intake", () => {
       // On the ledger, the case is the ledger's to guard.
       const onLedger = await apply(fields);
       expect(onLedger.status).toBe(409);
-      expect(onLedger.body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
+      expect([onLedger.body.error.code, onLedger.body.error.message, onLedger.body.error.zh.message]).toEqual(["LEDGER_CASE_IDENTITY_ALREADY_OPEN", expect.stringMatching(/^the ledger refused: this person is in another open Dibao case/), expect.stringMatching(/^账本拒绝：此人已在另一件未结的低保案件中/)]);
     } finally {
       local.setChainDown(false);
     }
@@ -467,7 +467,7 @@ describe("case intake", () => {
     // The refused application holds its applicant no longer: a new one goes to the ledger, which refuses it for the case opened elsewhere.
     const again = await apply(application(id(ids[1]!)));
     expect(again.status).toBe(409);
-    expect(again.body.error.message).toMatch(/^the ledger refused the transaction: CaseIdentityAlreadyOpen/);
+    expect(again.body.error.message).toMatch(/^the ledger refused: this person is in another open Dibao case/);
   });
 
   it("gives a batch of applications with large households the gas it takes, and not much more", async () => {

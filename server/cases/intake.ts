@@ -209,8 +209,11 @@ function explainRefusal(error: unknown, application: { officer: string; hash: st
   }
   if (error.code === "LEDGER_CASE_IDENTITY_ALREADY_OPEN" && !error.field) {
     // The ledger names the commitment; the caseworker knows the member by their place in the household.
-    const member = application.household.findIndex((commitment) => error.message.includes(commitment));
-    if (member >= 0) return new AidtrailError(error.code, `household member ${member + 1} has an open case in this programme: ${error.message}`, { field: `household.${member}.residentId`, hint: error.hint });
+    const held = String((error.cause as { args?: { identityCommitment?: unknown } } | undefined)?.args?.identityCommitment ?? "");
+    const member = application.household.findIndex((commitment) => commitment === held);
+    if (member >= 0) {
+      return new AidtrailError(error.code, `household member ${member + 1} (commitment ${held}) has an open case in this programme: ${error.message}`, { field: `household.${member}.residentId`, hint: error.hint, zh: error.details.zh && { message: `第 ${member + 1} 位家庭成员${error.details.zh.message}`, hint: error.details.zh.hint } }, error.cause);
+    }
   }
   return error;
 }

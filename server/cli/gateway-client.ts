@@ -7,13 +7,13 @@ import { AidtrailError } from "../verify/errors.ts";
 /** What the command line reports and exits on: a message a person can act on, and what to do. */
 export class CliError extends AidtrailError {
   override name = "CliError";
-  constructor(code: string, message: string, hint?: string) {
-    super(code, message, hint ? { hint } : {});
+  constructor(code: string, message: string, hint?: string, zh?: { message: string; hint?: string }) {
+    super(code, message, { ...(hint ? { hint } : {}), ...(zh ? { zh } : {}) });
   }
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; hint?: string; field?: string };
+  error?: { code?: string; message?: string; hint?: string; field?: string; zh?: { message: string; hint?: string } };
 }
 
 /**
@@ -40,7 +40,7 @@ export async function gatewayCall<T>(gateway: string, path: string, init: { meth
   }
   if (!response.ok && !init.accept?.includes(response.status)) {
     const error = (body as ErrorBody | undefined)?.error;
-    throw new CliError(error?.code ?? `HTTP_${response.status}`, `the gateway refused: ${error?.message ?? `HTTP ${response.status}`}${error?.field ? ` (field ${error.field})` : ""}`, error?.hint);
+    throw new CliError(error?.code ?? `HTTP_${response.status}`, `the gateway refused: ${error?.message ?? `HTTP ${response.status}`}${error?.field ? ` (field ${error.field})` : ""}`, error?.hint, error?.zh);
   }
   return body as T;
 }

@@ -51,6 +51,9 @@ export function run<A extends unknown[]>(action: (...args: A) => Promise<void>):
       await action(...args);
     } catch (error) {
       if (!(error instanceof AidtrailError)) throw error;
+      // Chinese first where the error has it, then English.
+      const zh = error.details.zh;
+      if (zh) process.stderr.write(`aidtrail: ${zh.message}\n${zh.hint ? `  ${zh.hint}\n` : ""}`);
       process.stderr.write(`aidtrail: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ""}`);
       process.exitCode = 2;
     }

@@ -1,10 +1,12 @@
 import type { ErrorDescription } from "ethers";
 import { decodeRevert } from "../chain/reverts.ts";
+import { refusalOf } from "../chain/refusals.ts";
 import { AidtrailError } from "../verify/errors.ts";
 
 /** The JSON body of every error response: a stable code, a message a person can act on, the field at fault. */
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; hint?: string };
+  /** `zh`: the message and hint in Chinese, where the error has them (every ledger refusal). */
+  error: { code: string; message: string; field?: string; hint?: string; zh?: { message: string; hint?: string } };
 }
 
 /** An error the HTTP layer itself raises (bad request shape, unknown route). */
@@ -53,15 +55,22 @@ export function toAidtrailError(error: unknown): AidtrailError {
   if (error instanceof AidtrailError) return error;
   const revert = decodeRevert(error);
   if (revert) {
-    const args = revert.args.map((a) => String(a)).join(", ");
-    return new AidtrailError(ledgerCode(revert), `the ledger refused the transaction: ${revert.name}(${args})`, {
-      hint: "the contracts' NatSpec for this error says which rule was broken",
+    let args: Record<string, unknown> = {};
+    try {
+      args = revert.args.toObject();
+    } catch {
+      // An error with unnamed arguments (none of aidtrail's) is told by its name alone.
+    }
+    const refusal = refusalOf(revert.name, args);
+    if (refusal) return new AidtrailError(ledgerCode(revert), `the ledger refused: ${refusal.en.message}`, { hint: refusal.en.hint, zh: { message: `账本拒绝：${refusal.zh.message}`, hint: refusal.zh.hint } }, revert);
+    return new AidtrailError(ledgerCode(revert), `the ledger refused the transaction: ${revert.name}(${revert.args.map((a) => String(a)).join(", ")})`, {
+      hint: "tell the operator: this refusal has no plain words yet",
     });
   }
   return new AidtrailError("INTERNAL", "the gateway failed to handle the request", { hint: "try again; if it persists, tell the operator the time of the request" });
 }
 
 export function errorBody(error: AidtrailError): ErrorBody {
-  const { field, hint } = error.details;
-  return { error: { code: error.code, message: error.message, ...(field ? { field } : {}), ...(hint ? { hint } : {}) } };
+  const { field, hint, zh } = error.details;
+  return { error: { code: error.code, message: error.message, ...(field ? { field } : {}), ...(hint ? { hint } : {}), ...(zh ? { zh } : {}) } };
 }

@@ -7,9 +7,11 @@ export class AidtrailError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly details: { field?: string; hint?: string } = {},
+    readonly details: { field?: string; hint?: string; zh?: { message: string; hint?: string } } = {},
+    /** What it stands for: a chain's decoded revert, say, for code that needs its values. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 
   get field(): string | undefined {
