@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Interface, ZeroAddress, type ErrorFragment } from "ethers";
 import { describe, expect, it } from "vitest";
 import { REFUSALS, refusalOf } from "../server/chain/refusals.ts";
-import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory, GovernanceCouncil__factory, LogAnchor__factory } from "../types/ethers-contracts/index.js";
+import { contractErrors, exampleArgs, refusalsDocument } from "../server/chain/refusals-doc.ts";
 
 /** Every `error Name(` the project's own contracts declare (OpenZeppelin's are not in this tree). */
 function declaredErrors(dir: string): string[] {
@@ -12,16 +11,6 @@ function declaredErrors(dir: string): string[] {
     if (statSync(path).isDirectory()) return name === "harness" ? [] : declaredErrors(path);
     return name.endsWith(".sol") ? [...readFileSync(path, "utf8").matchAll(/^\s*error (\w+)\(/gm)].map((m) => m[1]!) : [];
   });
-}
-
-/** Arguments of the right types for an error, to render its words with. */
-function sampleArgs(fragment: ErrorFragment): Record<string, unknown> {
-  return Object.fromEntries(
-    fragment.inputs.map((input) => [
-      input.name,
-      input.type === "address" ? ZeroAddress : input.type === "bytes32" ? "0x" + "ab".repeat(32) : input.type === "bool" ? true : input.type === "string" ? "recordHash" : input.type === "uint8" ? 1n : input.name.toLowerCase().includes("period") ? 202612n : 1_796_000_000n,
-    ]),
-  );
 }
 
 describe("every ledger refusal in plain words", () => {
@@ -34,18 +23,19 @@ describe("every ledger refusal in plain words", () => {
   });
 
   it("renders each, in Chinese and in English, with a message and what to do", () => {
-    const fragments = new Map<string, ErrorFragment>();
-    for (const abi of [AidAccess__factory.abi, CaseRegistry__factory.abi, FundLedger__factory.abi, GovernanceCouncil__factory.abi, LogAnchor__factory.abi]) {
-      new Interface(abi).forEachError((f) => fragments.set(f.name, f));
-    }
+    const fragments = contractErrors();
     for (const name of declared) {
-      const refusal = refusalOf(name, sampleArgs(fragments.get(name)!))!;
+      const refusal = refusalOf(name, exampleArgs(fragments.get(name)!))!;
       for (const words of [refusal.zh, refusal.en]) {
         expect(words.message.length, name).toBeGreaterThan(5);
         expect(words.hint.length, name).toBeGreaterThan(2);
         expect(words.message, name).not.toMatch(/undefined|NaN/);
       }
     }
+  });
+
+  it("lists every LEDGER_* code with its words in docs/refusals.md, as npm run docs:refusals writes it", () => {
+    expect(readFileSync("docs/refusals.md", "utf8")).toBe(refusalsDocument());
   });
 
   it("says amounts in yuan and dates in China Standard Time", () => {
