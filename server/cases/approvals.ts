@@ -56,10 +56,10 @@ const decisionOf = (m: OpenDecision["message"]): Decision => ({ ...m, amount: Bi
 
 /** The case's due stage, round and latest record on the ledger, and the chain's time. */
 async function dueStep(ctx: Pick<ApprovalContext, "chain">, caseId: string) {
-  const [[terms, , size, round], revisions, now] = await Promise.all([ctx.chain.cases.getCase(caseId), ctx.chain.cases.revisions(caseId), ctx.chain.now()]);
+  const [[terms, area, size, round], revisions, now] = await Promise.all([ctx.chain.cases.getCase(caseId), ctx.chain.cases.revisions(caseId), ctx.chain.now()]);
   const status = Number(terms.status);
   const stage = status === CaseStatus.Submitted ? Stage.Review : status === CaseStatus.Reviewed ? Stage.Approval : null;
-  return { status, stage, round: Number(round), householdSize: Number(size), recordHash: revisions[revisions.length - 1]!, now };
+  return { status, stage, round: Number(round), householdSize: Number(size), area: Number(area), recordHash: revisions[revisions.length - 1]!, now };
 }
 
 /** The decision open on the case, if it is still for the step due and its deadline has not passed. */
@@ -101,12 +101,13 @@ export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, te
     if (same) return { ...(await describeDecision(ctx, entry, m)), signers };
     if (signers.length > 0) throw decisionOpen(m, signers);
   }
+  if (granting && !terms.amount) throw await amountRequired(ctx, entry, due);
   const message: Decision = {
     caseId: entry.caseId,
     stage: due.stage,
     approve,
     recordHash: due.recordHash,
-    amount: granting ? (terms.amount ?? 0n) : 0n,
+    amount: granting ? terms.amount! : 0n,
     householdSize: granting ? due.householdSize : 0,
     round: due.round,
     deadline: BigInt(due.now + terms.seconds),
@@ -114,6 +115,22 @@ export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, te
   const request = await describeDecision(ctx, entry, message);
   await ctx.state.put({ [openKey(entry.caseId)]: { message: storedDecision(message), digest: request.digest, signatures: {} } satisfies OpenDecision });
   return { ...request, signers: [] };
+}
+
+/** An approval opened without its amount is refused before anyone signs, saying the most the ledger would take. */
+async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEntry, due: Awaited<ReturnType<typeof dueStep>>): Promise<RequestError> {
+  const standard = await ctx.chain.standards
+    .standardAt(BigInt(entry.jurisdiction), PROGRAMMES[entry.programme], due.area, due.now)
+    .then(([amount]) => amount)
+    .catch(() => null);
+  const cap = standard === null ? null : standard * BigInt(due.householdSize);
+  const yuan = (fen: bigint) => (Number(fen) / 100).toFixed(2);
+  const limit = cap === null ? "no standard is in force for the case now" : `at most ${yuan(cap)} yuan (${cap} fen): the standard in force, ${yuan(standard!)} yuan a person, times the household of ${due.householdSize}`;
+  return new RequestError("APPROVAL_AMOUNT_REQUIRED", `an approval names the monthly amount granted: ${limit}`, 400, {
+    field: "amount",
+    hint: "ask again with ?amount=<fen>, or sign the decision other approvers are collecting",
+    zh: { message: `审批须写明每月核定金额：${cap === null ? "该案件现在没有适用的标准" : `不超过 ${yuan(cap)} 元（现行标准每人 ${yuan(standard!)} 元 × 家庭 ${due.householdSize} 人）`}`, hint: "带上 ?amount=<分> 重新获取，或签署其他审批人员正在收集的决定" },
+  });
 }
 
 function decisionOpen(m: Decision, signers: string[]): RequestError {

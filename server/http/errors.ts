@@ -16,7 +16,7 @@ export class RequestError extends AidtrailError {
     code: string,
     message: string,
     readonly status: number,
-    details: { field?: string; hint?: string } = {},
+    details: AidtrailError["details"] = {},
   ) {
     super(code, message, details);
   }
