@@ -93,6 +93,9 @@ describe("monthly payout runs, signed by the finance officer", () => {
   it("never pays a case twice for a month: a second run of the month has nothing to pay", async () => {
     const again = await draftRun({ programme: "dibao", period: first, allocationId: await allocationFor(first) }).expect(400);
     expect(again.body.error.code).toBe("PAYOUT_RUN_EMPTY");
+    // It says why, counted by reason, in English and in Chinese.
+    expect(again.body.error.message).toBe(`no case of dibao is due a payment for ${first}: 4 skipped (3 × already paid for ${first}; 1 × the case is Submitted)`);
+    expect(again.body.error.zh.message).toBe(`${first} 没有应发放的dibao案件：跳过 4 件（3 × already paid for ${first}; 1 × the case is Submitted）`);
     expect((await local.contracts.funds.allocation(await allocationFor(first))).paid).toBe(450_000n);
   });
 

@@ -165,7 +165,14 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
     lines.push({ caseId: entry.caseId, amount: amount.toString() });
   }
   if (lines.length === 0) {
-    throw new AidtrailError("PAYOUT_RUN_EMPTY", `no case of ${input.programme} is due a payment for ${input.period}`, { hint: "see the skipped cases: GET /v1/cases/:caseId says why" });
+    // Why each case was skipped, counted by reason: what the officer needs to know to act.
+    const reasons = new Map<string, number>();
+    for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+    const why = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, n]) => `${n} × ${reason}`).join("; ");
+    throw new AidtrailError("PAYOUT_RUN_EMPTY", `no case of ${input.programme} is due a payment for ${input.period}${skipped.length ? `: ${skipped.length} skipped (${why})` : ": this gateway took in no case of it"}`, {
+      hint: "pay another month, or activate the cases first",
+      zh: { message: `${input.period} 没有应发放的${input.programme}案件${skipped.length ? `：跳过 ${skipped.length} 件（${why}）` : "：本网关尚未受理该项目的案件"}`, hint: "改发其他月份，或先启动案件的发放" },
+    });
   }
   const total = lines.reduce((sum, l) => sum + BigInt(l.amount), 0n);
   const left = await read(ctx.chain.funds.available(input.allocationId));
