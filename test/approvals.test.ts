@@ -236,8 +236,8 @@ describe("a decision gathered from officers who sign apart", () => {
     const id = await reviewedCase(606);
     const refused = (await get(`/v1/cases/${id}/approval-request`, approvers[0]!).expect(400)).body.error;
     // Two people at the province's 1,200.00 yuan a person.
-    expect(refused).toMatchObject({ code: "APPROVAL_AMOUNT_REQUIRED", field: "amount", message: "an approval names the monthly amount granted: at most 2400.00 yuan (240000 fen): the standard in force, 1200.00 yuan a person, times the household of 2" });
-    expect(refused.zh.message).toBe("审批须写明每月核定金额：不超过 2400.00 元（现行标准每人 1200.00 元 × 家庭 2 人）");
+    expect(refused).toMatchObject({ code: "APPROVAL_AMOUNT_REQUIRED", field: "amount", message: "an approval names the monthly amount granted: at most 2,400.00 yuan (240000 fen): the standard in force, 1,200.00 yuan a person, times the household of 2" });
+    expect(refused.zh.message).toBe("审批须写明每月核定金额：不超过 2,400.00 元（现行标准每人 1,200.00 元 × 家庭 2 人）");
     await get(`/v1/cases/${id}/approvals`, approvers[0]!).expect(404);
     // A rejection names no amount.
     expect((await ask(id, approvers[0]!, "?approve=false")).message).toMatchObject({ approve: false, amount: "0" });

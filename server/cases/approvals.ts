@@ -4,6 +4,7 @@ import type { ChainClient } from "../chain/client.ts";
 import { CaseStatus, Stage } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
+import { yuan } from "../chain/refusals.ts";
 import { RequestError, toAidtrailError } from "../http/errors.ts";
 import type { LedgerAccess } from "../http/officers.ts";
 import type { RecordLog } from "../log/record-log.ts";
@@ -124,7 +125,6 @@ async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEn
     .then(([amount]) => amount)
     .catch(() => null);
   const cap = standard === null ? null : standard * BigInt(due.householdSize);
-  const yuan = (fen: bigint) => (Number(fen) / 100).toFixed(2);
   const limit = cap === null ? "no standard is in force for the case now" : `at most ${yuan(cap)} yuan (${cap} fen): the standard in force, ${yuan(standard!)} yuan a person, times the household of ${due.householdSize}`;
   return new RequestError("APPROVAL_AMOUNT_REQUIRED", `an approval names the monthly amount granted: ${limit}`, 400, {
     field: "amount",

@@ -3,7 +3,7 @@ import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "eth
 import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { yuan } from "./plain-words.ts";
+import { yuan } from "../chain/refusals.ts";
 import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
 import { checkDecisionDomain, trustedChain } from "./trusted-chain.ts";
 

@@ -6,7 +6,7 @@ import { PROGRAMMES } from "../cases/intake.ts";
 import { recordHash } from "../verify/record.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { yuan } from "./plain-words.ts";
+import { yuan } from "../chain/refusals.ts";
 import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
 import { checkTransaction, refuse, trustedChain, type DraftTransaction, type TrustedChain } from "./trusted-chain.ts";
 
