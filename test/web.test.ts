@@ -133,6 +133,10 @@ describe("the web pages, in Chromium", () => {
     await page.fill("#receipt", "aidtrail:0x" + "00".repeat(32) + ":WRONGCODE");
     await page.click("#lookup button[type=submit]");
     await expect.poll(() => page.textContent("#lookup-output")).toContain("this receipt does not open a case here");
+    // In Chinese, the refusal is in Chinese too.
+    await page.click("#language");
+    await page.click("#lookup button[type=submit]");
+    await expect.poll(() => page.textContent("#lookup-output")).toContain("这张回执查不到本地的案件 — 请扫描回执上的二维码，或准确输入案件号和查询码");
     await page.close();
   }, 60_000);
 

@@ -16,7 +16,9 @@ export const yuan = (fen) => (Number(fen) / 100).toLocaleString("zh-CN", { minim
 /** The gateway's error, as it says it: its message, and what to do. */
 export class GatewayError extends Error {
   constructor(body, status) {
-    super(body?.error ? `${body.error.message}${body.error.hint ? ` — ${body.error.hint}` : ""}` : `HTTP ${status}`);
+    // A page in Chinese shows the Chinese words where the gateway gives them.
+    const words = document.documentElement.lang.startsWith("zh") && body?.error?.zh ? body.error.zh : body?.error;
+    super(words ? `${words.message}${words.hint ? ` — ${words.hint}` : ""}` : `HTTP ${status}`);
     this.code = body?.error?.code ?? `HTTP_${status}`;
   }
 }

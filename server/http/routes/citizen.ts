@@ -68,12 +68,15 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     limit: limitPerMinute,
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many receipt checks from this address", 429, { hint: "wait a minute and try again" })),
+    handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many receipt checks from this address", 429, { hint: "wait a minute and try again", zh: { message: "查询过于频繁", hint: "请一分钟后再试" } })),
   });
   /** The case a receipt opens, or a refusal that does not say whether the case exists. */
   const caseOfReceipt = async (header: unknown): Promise<CaseEntry> => {
     const receipt = parseReceipt(String(header ?? ""));
-    const refused = new RequestError("RECEIPT_INVALID", "this receipt does not open a case here", 401, { hint: "scan the QR code on the receipt, or type the case number and code exactly" });
+    const refused = new RequestError("RECEIPT_INVALID", "this receipt does not open a case here", 401, {
+      hint: "scan the QR code on the receipt, or type the case number and code exactly",
+      zh: { message: "这张回执查不到本地的案件", hint: "请扫描回执上的二维码，或准确输入案件号和查询码" },
+    });
     if (!receipt) throw refused;
     const { caseId, code } = receipt;
     const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
