@@ -31,6 +31,10 @@ describe("a gateway started from configuration alone", () => {
       expect(Object.keys(doc.paths), path).toContain(path);
     }
     expect(doc.paths["/v1/cases"].post.requestBody.content["application/json"].schema.properties.programme.enum).toContain("dibao");
+    // A period is no negative number: the bounds are in the document, not only in the check.
+    const period = (path: string) => doc.paths[path].post.requestBody.content["application/json"].schema.properties.period;
+    expect(period("/v1/payouts/draft")).toMatchObject({ type: "integer", minimum: 0, maximum: 299912 });
+    expect(period("/v1/payout-runs/draft")).toMatchObject({ type: "integer", minimum: 200001, maximum: 299912 });
   });
 
   it("anchors the record log once a batch waits, through the operator account, asking nothing of the pending block", async () => {

@@ -24,11 +24,12 @@ const payoutAmount = fen.refine((v) => BigInt(v) < 2n ** 38n, "must be below 2^3
 /** Budgets are uint80 on the ledger. */
 const budgetAmount = fen.refine((v) => BigInt(v) < 2n ** 80n, "must be below 2^80 fen");
 /** YYYYMM for monthly programmes, 0 for one-off ones. */
-const payoutPeriod = z.number().int().refine((p) => p === 0 || isPeriod(p), "must be a month YYYYMM (years 2000 to 2999), or 0 for one-off programmes");
+// The bounds say in the OpenAPI document what the refinement checks: no negative or far period.
+const payoutPeriod = z.number().int().min(0).max(299912).refine((p) => p === 0 || isPeriod(p), "must be a month YYYYMM (years 2000 to 2999), or 0 for one-off programmes");
 
 export const payoutRunRequest = z.object({
   programme: z.enum(["dibao", "tekun"]),
-  period: z.number().int().refine(isPeriod, "must be a month, YYYYMM"),
+  period: z.number().int().min(200001).max(299912).refine(isPeriod, "must be a month, YYYYMM"),
   allocationId,
   batchSize: z.number().int().min(1).max(500).default(100),
 });
