@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { pino } from "pino";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../server/config.ts";
 import { startGateway, type RunningGateway } from "../server/gateway.ts";
+import { normaliseResidentId } from "../server/records/identity.ts";
 import { newRecord } from "../server/records/record.ts";
 import { DEV_KEYS, localGateway } from "./helpers/local-gateway.ts";
 
@@ -35,6 +37,32 @@ describe("a gateway started from configuration alone", () => {
     const period = (path: string) => doc.paths[path].post.requestBody.content["application/json"].schema.properties.period;
     expect(period("/v1/payouts/draft")).toMatchObject({ type: "integer", minimum: 0, maximum: 299912 });
     expect(period("/v1/payout-runs/draft")).toMatchObject({ type: "integer", minimum: 200001, maximum: 299912 });
+  });
+
+  it("publishes an OpenAPI 3.1 document an independent validator accepts, whose examples are real and whose security is what the routes enforce", async () => {
+    const doc = (await request(gateway.url).get("/v1/openapi.json").expect(200)).body;
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.valid ? [] : [result.errors ?? []].flat().map((e) => (typeof e === "string" ? e : `${e.instancePath} ${e.message}`))).toEqual([]);
+    expect(validator.version).toBe("3.1");
+
+    // The examples of a resident ID and a household are IDs the gateway takes.
+    const fields = doc.paths["/v1/cases/draft"].post.requestBody.content["application/json"].schema.properties;
+    const examples = [fields.applicant.examples[0].residentId, ...fields.household.examples[0].map((m: { residentId: string }) => m.residentId)];
+    for (const id of examples) expect(normaliseResidentId(id)).toBe(id);
+
+    // Without a token, every operation the document says needs one answers AUTH_REQUIRED, and no other does.
+    const calls = Object.entries(doc.paths as Record<string, Record<string, { security?: object[] }>>).flatMap(([path, operations]) =>
+      Object.entries(operations).map(([method, operation]) => ({ method, url: path.replace(/\{\w+\}/g, "0x" + "1".repeat(64)), security: operation.security ?? doc.security })),
+    );
+    expect(calls.filter((c) => c.security.some((s: object) => "bearer" in s)).length).toBeGreaterThan(30);
+    for (const { method, url, security } of calls) {
+      const answer = await (request(gateway.url) as unknown as Record<string, (url: string) => request.Test>)[method]!(url).send(url.includes("feedback") ? { kind: "rating", rating: 5 } : {});
+      const needs = security.flatMap((s: object) => Object.keys(s));
+      const expected = needs.includes("bearer") ? "AUTH_REQUIRED" : needs.includes("receipt") ? "RECEIPT_INVALID" : undefined;
+      if (expected) expect(answer.body.error?.code, `${method} ${url}`).toBe(expected);
+      else expect(answer.status, `${method} ${url}`).not.toBe(401);
+    }
   });
 
   it("anchors the record log once a batch waits, through the operator account, asking nothing of the pending block", async () => {

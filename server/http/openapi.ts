@@ -30,6 +30,13 @@ const idempotencyKey = {
   schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,200}$" },
   description: "a retry with the same key from the same caller gets the first successful answer and does nothing again; the same key with another request is refused",
 };
+/** Who may call: an officer's bearer token unless an operation says otherwise (server/http/officers.ts signedIn). */
+const securitySchemes = {
+  bearer: { type: "http", scheme: "bearer", description: "the token POST /v1/auth/session gives for the officer's signed sign-in message" },
+  receipt: { type: "apiKey", in: "header", name: "X-Aidtrail-Receipt", description: "the citizen's receipt as its QR code holds it: aidtrail:case:<case id>:<12-character code>" },
+};
+const open = { security: [] };
+const byReceipt = { security: [{ receipt: [] }] };
 const errors = { default: { description: "an error: a stable code, a message, the field at fault", content: json(errorSchema) } };
 
 /** The OpenAPI document of the gateway, generated from the schemas that validate its requests. */
@@ -39,9 +46,12 @@ export function openApiDocument(version: string) {
   const document = {
     openapi: "3.1.0",
     info: { title: "aidtrail gateway", version },
+    components: { securitySchemes },
+    security: [{ bearer: [] }],
     paths: {
       "/v1/verify": {
         post: {
+          ...open,
           summary: "Verify a record as the caller holds it against its proof and checkpoint",
           requestBody: { required: true, content: json(verifyRequestSchema) },
           responses: { "200": { description: "the verdict, with every reason it fails", content: json(verifyResponseSchema) }, ...errors },
@@ -49,6 +59,7 @@ export function openApiDocument(version: string) {
       },
       "/v1/auth/challenge": {
         post: {
+          ...open,
           summary: "A one-time message for an officer's account to sign (EIP-4361 style)",
           requestBody: { required: true, content: json(challengeRequest) },
           responses: { "200": { description: "the message to sign" }, ...errors },
@@ -56,6 +67,7 @@ export function openApiDocument(version: string) {
       },
       "/v1/auth/session": {
         post: {
+          ...open,
           summary: "Exchange the signed message for a bearer token naming the officer's account",
           requestBody: { required: true, content: json(sessionRequest) },
           responses: { "200": { description: "token, address, expiry" }, ...errors },
@@ -145,20 +157,20 @@ export function openApiDocument(version: string) {
         },
       },
       "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches" }, ...errors } } },
-      "/v1/proofs/records/{recordId}": { get: { summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs" }, ...errors } } },
-      "/v1/log/checkpoints/latest": { get: { summary: "The latest anchored checkpoint", responses: { "200": { description: "signed checkpoint and its anchoring" }, ...errors } } },
-      "/v1/log/consistency": { get: { summary: "A consistency proof between two sizes of the log", responses: { "200": { description: "the proof" }, ...errors } } },
+      "/v1/proofs/records/{recordId}": { get: { ...open, summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs" }, ...errors } } },
+      "/v1/log/checkpoints/latest": { get: { ...open, summary: "The latest anchored checkpoint", responses: { "200": { description: "signed checkpoint and its anchoring" }, ...errors } } },
+      "/v1/log/consistency": { get: { ...open, summary: "A consistency proof between two sizes of the log", responses: { "200": { description: "the proof" }, ...errors } } },
       "/v1/citizen/case": {
         get: {
+          ...byReceipt,
           summary: "A citizen's own case, opened with the receipt",
-          parameters: [{ name: "X-Aidtrail-Receipt", in: "header", required: true, schema: { type: "string" }, description: "the receipt's QR payload" }],
           responses: { "200": { description: "status, payments, proofs" }, ...errors },
         },
       },
       "/v1/citizen/feedback": {
         post: {
+          ...byReceipt,
           summary: "A citizen's rating or complaint about their case, logged (and so in the case's trail)",
-          parameters: [{ name: "X-Aidtrail-Receipt", in: "header", required: true, schema: { type: "string" } }],
           requestBody: { required: true, content: json(feedbackRequest) },
           responses: { "201": { description: "logged" }, ...errors },
         },
@@ -173,22 +185,32 @@ export function openApiDocument(version: string) {
       },
       "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow" }, ...errors } } },
       "/v1/ledger/clock": {
-        get: { summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear" } } },
+        get: { ...open, summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear" } } },
       },
-      "/v1/public/notices": { get: { summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
-      "/healthz": { get: { summary: "The process is up", responses: { "200": { description: "up" } } } },
+      "/v1/public/notices": { get: { ...open, summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
+      "/healthz": { get: { ...open, summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {
         get: {
+          ...open,
           summary: "The gateway can serve: chain reachable, log consistent with its last anchor",
           responses: { "200": { description: "ready", content: json(readinessSchema) }, "503": { description: "not ready", content: json(readinessSchema) } },
         },
       },
-      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text exposition format" } } } },
+      "/metrics": { get: { ...open, summary: "Prometheus metrics", responses: { "200": { description: "text exposition format" } } } },
     },
   };
-  // Every POST takes an Idempotency-Key (server/http/idempotency.ts).
-  for (const operations of Object.values(document.paths) as { post?: { parameters?: unknown[] } }[]) {
+  type Operation = { parameters?: { name: string; in: string; required?: boolean; schema?: object }[] };
+  for (const [path, operations] of Object.entries(document.paths) as [string, Record<string, Operation>][]) {
+    // Every POST takes an Idempotency-Key (server/http/idempotency.ts).
     if (operations.post) operations.post.parameters = [...(operations.post.parameters ?? []), idempotencyKey];
+    // Every {name} in a path is a parameter of each of its operations, as OpenAPI requires.
+    for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+      for (const operation of Object.values(operations)) {
+        if (!operation.parameters?.some((p) => p.in === "path" && p.name === name)) {
+          operation.parameters = [{ name: name!, in: "path", required: true, schema: { type: "string" } }, ...(operation.parameters ?? [])];
+        }
+      }
+    }
   }
   return document;
 }

@@ -17,15 +17,23 @@ import { signedCallRoutes } from "../signed-calls.ts";
 import type { SignedCall } from "../../cases/signed-call.ts";
 
 const person = { name: z.string().min(1).max(100) };
+const residentId = z.string().meta({
+  description: "the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away",
+  examples: ["440105198506123012"],
+});
 
 /** An application's fields: what the caseworker took down, from which its record is built (see applicationRecord). */
 export const applicationFields = z.object({
   programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
   area: z.enum(Object.keys(AREAS) as [keyof typeof AREAS]),
   jurisdiction: divisionCode,
-  applicant: z.object({ ...person, residentId: z.string(), phone: z.string().max(30).optional(), address: z.string().max(300).optional() }),
-  // The household's other members, each named by their resident ID: the household's size is 1 + their number.
-  household: z.array(z.object({ ...person, relation: z.string().min(1).max(30), residentId: z.string() })).max(30),
+  applicant: z
+    .object({ ...person, residentId, phone: z.string().max(30).optional(), address: z.string().max(300).optional() })
+    .meta({ description: "the person who applies: not listed again in household", examples: [{ name: "王芳", residentId: "440105198506123012", phone: "13800000000", address: "广州市海珠区新港街道" }] }),
+  household: z
+    .array(z.object({ ...person, relation: z.string().min(1).max(30), residentId }))
+    .max(30)
+    .meta({ description: "the household's other members, each named by their resident ID and relation to the applicant: the household's size is 1 + their number", examples: [[{ name: "李强", relation: "配偶", residentId: "440105198703044022" }]] }),
   monthlyIncome: z.number().int().min(0),
   documents: z.array(z.object({ kind: z.string().min(1).max(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
 });
