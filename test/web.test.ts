@@ -7,6 +7,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
+import { caseNumberOf } from "../server/cases/receipts.ts";
 import { COUNTY, DEV_KEYS, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
@@ -109,7 +110,9 @@ describe("the web pages, in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await page.goto(`${local.gateway.url}/web/citizen.html`);
     expect(await page.textContent("h1")).toBe("救助查询");
-    await page.fill("#receipt", local.receipts.get(activeCase)!);
+    // Typed from the paper receipt on a Chinese keyboard: the case number, a Chinese comma, the code in groups.
+    const code = local.receipts.get(activeCase)!.split(":")[3]!;
+    await page.fill("#receipt", `${caseNumberOf(activeCase)}，${code.slice(0, 4)}-${code.slice(4, 8)}　${code.slice(8).toLowerCase()}`);
     await page.click("#lookup button[type=submit]");
     await expect.poll(() => page.textContent("#status")).toBe("正在发放");
     await expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true");

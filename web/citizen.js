@@ -102,7 +102,9 @@ function render(found) {
   }
 }
 
-const receipt = () => $("#receipt").value.trim();
+// A header carries only ASCII: full-width characters are folded, and a Chinese comma or other
+// separator typed between the case number and the code becomes a space.
+const receipt = () => $("#receipt").value.normalize("NFKC").replace(/[^\x21-\x7e]+/g, " ").trim();
 $("#lookup").addEventListener("submit", guarded($("#lookup-output"), async () => {
   shown = await api("/v1/citizen/case", { headers: { "x-aidtrail-receipt": receipt() } });
   render(shown);

@@ -33,7 +33,7 @@ const idempotencyKey = {
 /** Who may call: an officer's bearer token unless an operation says otherwise (server/http/officers.ts signedIn). */
 const securitySchemes = {
   bearer: { type: "http", scheme: "bearer", description: "the token POST /v1/auth/session gives for the officer's signed sign-in message" },
-  receipt: { type: "apiKey", in: "header", name: "X-Aidtrail-Receipt", description: "the citizen's receipt as its QR code holds it: aidtrail:case:<case id>:<12-character code>" },
+  receipt: { type: "apiKey", in: "header", name: "X-Aidtrail-Receipt", description: "the citizen's receipt: the payload its QR code holds (aidtrail:case:<case id>:<code>), or the case number (or case id) and the 12-character code as typed, spaces and hyphens allowed" },
 };
 const open = { security: [] };
 const byReceipt = { security: [{ receipt: [] }] };
@@ -87,7 +87,7 @@ export function openApiDocument(version: string) {
           summary:
             "Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS)",
           requestBody: { required: true, content: json(applicationRequest) },
-          responses: { "201": { description: "caseId, receipt (code and QR payload, given once), recordId, recordHash, leafIndex, ledger state" }, ...errors },
+          responses: { "201": { description: "caseId, receipt (case number, code and QR payload, given once), recordId, recordHash, leafIndex, ledger state" }, ...errors },
         },
       },
       "/v1/cases/{caseId}": {

@@ -78,10 +78,12 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
       zh: { message: "这张回执查不到本地的案件", hint: "请扫描回执上的二维码，或准确输入案件号和查询码" },
     });
     if (!receipt) throw refused;
-    const { caseId, code } = receipt;
-    const entry = await ctx.state.get<CaseEntry>(`case:${caseId}`);
-    if (!entry || !receiptMatches(ctx.identityKey, caseId, code, entry.receiptHash)) throw refused;
-    return entry;
+    const { caseIdPrefix, code } = receipt;
+    // A case number may begin more than one case id: the code tells them apart.
+    const candidates = await ctx.state.list<CaseEntry>(`case:${caseIdPrefix}`);
+    const entry = candidates.find(([key, e]) => /^case:0x[0-9a-f]{64}$/.test(key) && receiptMatches(ctx.identityKey, e.caseId, code, e.receiptHash));
+    if (!entry) throw refused;
+    return entry[1];
   };
 
   router.post("/citizen/feedback", limiter, validate(feedbackRequest), async (req, res) => {
