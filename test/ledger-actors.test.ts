@@ -182,7 +182,7 @@ describe("the officer named as each ledger step's actor", () => {
   it("gives each step of the trail and of the flow of funds the actor its event names, never the account that relayed it", async () => {
     const chain = { cases: w.contracts.cases, funds: w.contracts.funds, provider: w.ethers.provider } as unknown as ChainClient;
     const indexer = new Indexer(state, chain, 0, pino({ level: "silent" }));
-    const ledgerSteps = async (caseId: string) => (await caseTrail(indexer, log, caseId)).steps.filter((s) => s.where === "ledger").map((s) => [s.step, s.actor, s.role]);
+    const ledgerSteps = async (caseId: string) => (await caseTrail(indexer, log, state, caseId)).steps.filter((s) => s.where === "ledger").map((s) => [s.step, s.actor, s.role]);
     const { caseworker, reviewer1, approver1, approver2, finance, settlement } = w.who;
     const [firstApprover] = [approver1.address, approver2.address].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     const approval = ["approval", firstApprover, "APPROVER"];
@@ -206,7 +206,7 @@ describe("the officer named as each ledger step's actor", () => {
       ["revision", caseworker.address, "CASEWORKER"],
       ["revision", caseworker.address, "CASEWORKER"],
     ]);
-    const decided = (await caseTrail(indexer, log, ids.paid)).steps.find((s) => s.step === "approval" && s.signers);
+    const decided = (await caseTrail(indexer, log, state, ids.paid)).steps.find((s) => s.step === "approval" && s.signers);
     expect([...decided!.signers!].sort()).toEqual([approver1.address, approver2.address].sort());
     // The relayer of every application and decision is the governance account in this world: it is no step's actor.
     const actors = [...(await ledgerSteps(ids.paid)), ...(await ledgerSteps(ids.objected))].map(([, actor]) => actor);

@@ -186,6 +186,11 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const records = trail.steps.filter((s: { where: string }) => s.where === "log");
     // Each record says what it is: the activation's evidence is the notice completed, not just "a document".
     expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "approval-packet record, revision 0", "public-notice-completed document record, revision 0"]));
+    // The payment file of each month's run that paid the case is in its trail, though it pays many cases.
+    const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(active[1]!)!).expect(200)).body;
+    const files = view.payments.map((p: { paymentFile: { record: { recordId: string } } }) => p.paymentFile.record.recordId);
+    expect(files).toHaveLength(2);
+    expect(records.filter((s: { what: string }) => s.what === "payment-file record, revision 0").map((s: { recordId: string }) => s.recordId)).toEqual(files);
     const times = trail.steps.map((s: { at: string }) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     const notice = trail.stages.find((s: { stage: string }) => s.stage === "notice");

@@ -2,6 +2,8 @@ import { hexlify } from "ethers";
 import type { Indexer } from "../indexer.ts";
 import { CaseStatus } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
+import { paymentFileKey, type PaymentFileEntry } from "../funds/payout-run.ts";
+import type { StateStore } from "../state/state-store.ts";
 import { stageTimings, type StageTiming } from "../verify/equalization.ts";
 import { stepOf, type StepName } from "./steps.ts";
 
@@ -29,11 +31,11 @@ export interface TrailStep {
 const transition = (from: CaseStatus, to: CaseStatus) => `${CaseStatus[from]} → ${CaseStatus[to]}`;
 
 /** Every step of a case, off chain and on, in time order, and each stage's time against its limit. */
-export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string) {
+export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateStore, caseId: string) {
   // With the chain out of reach the trail is served as far as the index reaches.
   await indexer.catchUp().catch(() => undefined);
   const events = await indexer.caseEvents(caseId);
-  const steps: (TrailStep & { seconds: number; order: number })[] = events.map((e, i) => {
+  const steps: (TrailStep & { seconds: number; ms: number; order: number })[] = events.map((e, i) => {
     const args = e.args;
     const step = stepOf(e, events[i - 1]);
     // A case's first change of status is its CaseSubmitted (see ICaseRegistry).
@@ -46,6 +48,7 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
     return {
       at: new Date(e.timestamp * 1000).toISOString(),
       seconds: e.timestamp,
+      ms: e.timestamp * 1000,
       order: e.blockNumber * 1e6 + e.logIndex,
       where: "ledger",
       what,
@@ -57,13 +60,18 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
     };
   });
   const checkpoint = await log.latestAnchored();
-  for (const leafIndex of await log.caseLeafIndexes(caseId)) {
+  // A monthly run's payment file pays many cases and names none alone: it is found by the case's payouts.
+  const periods = [...new Set(events.filter((e) => e.name === "PayoutMade").map((e) => Number(e.args.period)))];
+  const files = (await state.getMany<PaymentFileEntry>(periods.map((period) => paymentFileKey(caseId, period)))).filter((f) => f !== undefined);
+  const paidBy = (await Promise.all(files.map((f) => log.revisionIndexes(f.recordId)))).flat();
+  for (const leafIndex of [...new Set([...(await log.caseLeafIndexes(caseId)), ...paidBy])]) {
     const stored = await log.stored(leafIndex);
-    const seconds = Math.floor(Date.parse(stored.createdAt) / 1000);
+    const ms = Date.parse(stored.createdAt);
     steps.push({
       at: stored.createdAt,
-      seconds,
-      order: seconds * 1e6,
+      seconds: Math.floor(ms / 1000),
+      ms,
+      order: leafIndex,
       where: "log",
       // A document or complaint says which it is: an activation's notice completed, an objection, a rating.
       what: `${typeof stored.public.type === "string" ? `${stored.public.type} ` : ""}${stored.kind} record, revision ${stored.revision}`,
@@ -73,7 +81,8 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
       proof: checkpoint && leafIndex < checkpoint.treeSize ? (await log.inclusionProof(leafIndex, checkpoint.treeSize)).map(hexlify) : null,
     });
   }
-  steps.sort((a, b) => a.seconds - b.seconds || a.order - b.order);
+  // In time order; at one instant, the ledger's steps in block order before the log's records in leaf order.
+  steps.sort((a, b) => a.ms - b.ms || (a.where === b.where ? a.order - b.order : a.where === "ledger" ? -1 : 1));
 
   const firstTo = (status: CaseStatus) => steps.find((s) => s.what.endsWith(`→ ${CaseStatus[status]}`))?.seconds ?? null;
   const submitted = firstTo(CaseStatus.Submitted);
@@ -87,6 +96,6 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, caseId: string
     caseId,
     checkpoint,
     stages,
-    steps: steps.map(({ seconds: _s, order: _o, ...step }) => step),
+    steps: steps.map(({ seconds: _s, ms: _m, order: _o, ...step }) => step),
   };
 }

@@ -47,7 +47,7 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
       return (await caseEntryOf(ctx.state, req.params.caseId as string)).jurisdiction;
     }),
     async (req, res) => {
-      res.json(await caseTrail(ctx.indexer, ctx.log, req.params.caseId as string));
+      res.json(await caseTrail(ctx.indexer, ctx.log, ctx.state, req.params.caseId as string));
     },
   );
   router.get(
