@@ -9,6 +9,7 @@ import { startGateway, type RunningGateway } from "../server/gateway.ts";
 import { normaliseResidentId } from "../server/records/identity.ts";
 import { newRecord } from "../server/records/record.ts";
 import { DEV_KEYS, localGateway } from "./helpers/local-gateway.ts";
+import { undocumented } from "./helpers/openapi.ts";
 
 const run = promisify(execFile);
 let local: Awaited<ReturnType<typeof localGateway>>;
@@ -45,6 +46,11 @@ describe("a gateway started from configuration alone", () => {
     const result = await validator.validate(doc);
     expect(result.valid ? [] : [result.errors ?? []].flat().map((e) => (typeof e === "string" ? e : `${e.instancePath} ${e.message}`))).toEqual([]);
     expect(validator.version).toBe("3.1");
+
+    // Its answers are as it documents them.
+    const clock = (await request(gateway.url).get("/v1/ledger/clock").expect(200)).body;
+    expect(await undocumented(gateway.url, "/v1/ledger/clock", "get", 200, clock)).toEqual([]);
+    expect(await undocumented(gateway.url, "/v1/ledger/clock", "get", 200, { ...clock, period: -1 })).not.toEqual([]);
 
     // The examples of a resident ID and a household are IDs the gateway takes.
     const fields = doc.paths["/v1/cases/draft"].post.requestBody.content["application/json"].schema.properties;

@@ -19,6 +19,7 @@ import { identitiesOf, signedApplication } from "./helpers/application.ts";
 import { COUNTY, DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
+import { undocumented } from "./helpers/openapi.ts";
 
 type Local = Awaited<ReturnType<typeof localGateway>>;
 let local: Local;
@@ -88,6 +89,7 @@ describe("case intake", () => {
     const body = await signed(fields);
     const response = await post(body).expect(201);
     taken = response.body;
+    expect(await undocumented(local.gateway.url, "/v1/cases", "post", 201, taken)).toEqual([]);
     expect(response.body.ledger).toMatchObject({ state: "done", transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
     expect(taken.caseId).toBe(body.envelope.caseId);
     expect(taken.recordId).toBe(body.envelope.recordId);

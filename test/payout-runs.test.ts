@@ -6,6 +6,7 @@ import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { verifyRecord } from "../server/verify/index.ts";
 import { residentId } from "./helpers/resident-id.ts";
+import { undocumented } from "./helpers/openapi.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
 let financeToken: string;
@@ -157,6 +158,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const caseId = active[1]!;
     const settled = await local.signedStep("/v1/settlements", { period: first, settlements: [{ caseId, reference: "ICBC-000001" }] }, DEV_KEYS.bank);
     expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+    expect(await undocumented(local.gateway.url, "/v1/settlements", "post", 201, settled.body)).toEqual([]);
     await local.gateway.anchorer.anchorOnce();
 
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(caseId)!).expect(200)).body;

@@ -4,7 +4,7 @@ import { activationRequest, applicationDraftRequest, applicationRequest, approva
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
-import { errorSchema, readinessSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
+import { errorSchema, intakeResponseSchema, ledgerClockSchema, readinessSchema, relayedStepSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
 /** The draft and relay routes of a ledger step the officer signs with their own key (server/cases/signed-call.ts). */
@@ -20,7 +20,7 @@ const signedCall = (path: string, summary: string, schema: z.ZodObject) => ({
     post: {
       summary: `${summary}: the same fields with the draft and the signed transaction; the record is logged and the transaction relayed as signed`,
       requestBody: { required: true, content: json(schema.extend(relayFields)) },
-      responses: { "201": { description: "record id, record hash, leaf index, ledger state" }, ...errors },
+      responses: { "201": { description: "record id, record hash, leaf index, ledger state", content: json(relayedStepSchema) }, ...errors },
     },
   },
 });
@@ -87,7 +87,7 @@ export function openApiDocument(version: string) {
           summary:
             "Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS)",
           requestBody: { required: true, content: json(applicationRequest) },
-          responses: { "201": { description: "caseId, receipt (case number, code and QR payload, given once), recordId, recordHash, leafIndex, ledger state" }, ...errors },
+          responses: { "201": { description: "caseId, receipt (case number, code and QR payload, given once), recordId, recordHash, leafIndex, ledger state", content: json(intakeResponseSchema) }, ...errors },
         },
       },
       "/v1/cases/{caseId}": {
@@ -185,7 +185,7 @@ export function openApiDocument(version: string) {
       },
       "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow" }, ...errors } } },
       "/v1/ledger/clock": {
-        get: { ...open, summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear" } } },
+        get: { ...open, summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear", content: json(ledgerClockSchema) } } },
       },
       "/v1/public/notices": { get: { ...open, summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
       "/healthz": { get: { ...open, summary: "The process is up", responses: { "200": { description: "up" } } } },

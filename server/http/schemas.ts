@@ -38,3 +38,45 @@ export const verifyResponseSchema = z.object({
 });
 
 export const readinessSchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), z.string()) });
+
+/** Where an owed ledger step stands: pending while the relayer works, done with its transaction, failed with why. */
+export const ledgerStateSchema = z.object({
+  state: z.enum(["pending", "done", "failed"]),
+  transactionHash: hex32.optional(),
+  blockNumber: z.number().int().min(0).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+const recordId = z.string().regex(/^r[0-9a-f]{32}$/);
+
+/** A ledger step relayed: its evidence record as logged, and where the step stands. */
+export const relayedStepSchema = z.object({
+  recordId,
+  revision: z.number().int().min(1).optional(),
+  recordHash: hex32,
+  leafIndex: z.number().int().min(0),
+  ledger: ledgerStateSchema,
+  allocationId: z.string().regex(/^\d+$/).optional(),
+  proposalId: z.string().regex(/^\d+$/).optional(),
+});
+
+/** An application taken in: the receipt is given once and kept by no one but the citizen. */
+export const intakeResponseSchema = z.object({
+  caseId: hex32,
+  receipt: z.object({
+    caseId: hex32,
+    caseNumber: z.string().regex(/^[0-9A-F]{16}$/).meta({ description: "what the citizen types with the code: the case id's first 16 hex digits" }),
+    code: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}$/),
+    qr: z.string().meta({ examples: ["aidtrail:case:0x3f2a91c07b4e55d1abababababababababababababababababababababababab:7K2M9QXRT4VW"] }),
+  }),
+  recordId,
+  recordHash: hex32,
+  leafIndex: z.number().int().min(0),
+  ledger: ledgerStateSchema,
+});
+
+export const ledgerClockSchema = z.object({
+  time: z.iso.datetime(),
+  timestamp: z.number().int().min(0),
+  period: z.number().int().min(200001).max(299912).meta({ description: "the month, YYYYMM, China Standard Time" }),
+  fiscalYear: z.number().int(),
+});
