@@ -35,7 +35,7 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateSt
   // With the chain out of reach the trail is served as far as the index reaches.
   await indexer.catchUp().catch(() => undefined);
   const events = await indexer.caseEvents(caseId);
-  const steps: (TrailStep & { seconds: number; ms: number; order: number })[] = events.map((e, i) => {
+  const steps: (TrailStep & { ms: number; order: number })[] = events.map((e, i) => {
     const args = e.args;
     const step = stepOf(e, events[i - 1]);
     // A case's first change of status is its CaseSubmitted (see ICaseRegistry).
@@ -47,7 +47,6 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateSt
           : e.name;
     return {
       at: new Date(e.timestamp * 1000).toISOString(),
-      seconds: e.timestamp,
       ms: e.timestamp * 1000,
       order: e.blockNumber * 1e6 + e.logIndex,
       where: "ledger",
@@ -69,7 +68,6 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateSt
     const ms = Date.parse(stored.createdAt);
     steps.push({
       at: stored.createdAt,
-      seconds: Math.floor(ms / 1000),
       ms,
       order: leafIndex,
       where: "log",
@@ -84,18 +82,17 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateSt
   // In time order; at one instant, the ledger's steps in block order before the log's records in leaf order.
   steps.sort((a, b) => a.ms - b.ms || (a.where === b.where ? a.order - b.order : a.where === "ledger" ? -1 : 1));
 
-  const firstTo = (status: CaseStatus) => steps.find((s) => s.what.endsWith(`→ ${CaseStatus[status]}`))?.seconds ?? null;
+  const firstTo = (status: CaseStatus) => steps.find((s) => s.what.endsWith(`→ ${CaseStatus[status]}`))?.ms ?? null;
   const submitted = firstTo(CaseStatus.Submitted);
   const reviewed = firstTo(CaseStatus.Reviewed);
   const approved = firstTo(CaseStatus.InNotice);
   const active = firstTo(CaseStatus.Active);
-  const firstPaid = steps.find((s) => s.what === "PayoutMade")?.seconds ?? null;
-  const ms = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
-  const stages: StageTiming[] = stageTimings({ submitted: ms(submitted), reviewed: ms(reviewed), approved: ms(approved), active: ms(active), firstPaid: ms(firstPaid) });
+  const firstPaid = steps.find((s) => s.what === "PayoutMade")?.ms ?? null;
+  const stages: StageTiming[] = stageTimings({ submitted, reviewed, approved, active, firstPaid });
   return {
     caseId,
     checkpoint,
     stages,
-    steps: steps.map(({ seconds: _s, ms: _m, order: _o, ...step }) => step),
+    steps: steps.map(({ ms: _m, order: _o, ...step }) => step),
   };
 }
