@@ -76,7 +76,8 @@ export class Indexer {
 
   async #run(): Promise<number> {
     const { provider } = this.chain;
-    const head = await provider.getBlockNumber();
+    // The head's time too, so that the gateway's clock learns of a ledger clock moved on (see LedgerClock).
+    const head = (await this.chain.head()).number;
     const done = (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
     if (done >= head) return done;
     // Window by window, each written with the block it reaches before the next is asked for. Logs

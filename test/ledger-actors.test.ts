@@ -180,7 +180,8 @@ describe("the officer named as each ledger step's actor", () => {
   });
 
   it("gives each step of the trail and of the flow of funds the actor its event names, never the account that relayed it", async () => {
-    const chain = { cases: w.contracts.cases, funds: w.contracts.funds, provider: w.ethers.provider } as unknown as ChainClient;
+    const head = async () => ({ number: await w.ethers.provider.getBlockNumber(), timestamp: Number(await w.time()) });
+    const chain = { cases: w.contracts.cases, funds: w.contracts.funds, provider: w.ethers.provider, head } as unknown as ChainClient;
     const indexer = new Indexer(state, chain, 0, pino({ level: "silent" }));
     const ledgerSteps = async (caseId: string) => (await caseTrail(indexer, log, state, caseId)).steps.filter((s) => s.where === "ledger").map((s) => [s.step, s.actor, s.role]);
     const { caseworker, reviewer1, approver1, approver2, finance, settlement } = w.who;

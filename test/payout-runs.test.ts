@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Area, PayoutState, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
-import { verifyRecord } from "../server/verify/index.ts";
+import { equalization, verifyRecord, type BundleRecord } from "../server/verify/index.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { undocumented } from "./helpers/openapi.ts";
 
@@ -195,10 +195,29 @@ describe("monthly payout runs, signed by the finance officer", () => {
     expect(records.filter((s: { what: string }) => s.what === "payment-file record, revision 0").map((s: { recordId: string }) => s.recordId)).toEqual(files);
     const times = trail.steps.map((s: { at: string }) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Records and ledger steps on one time line, though the chain's clock was moved on by weeks
+    // (public notices): each record comes with the step it is the evidence of, not weeks before it.
+    const at = (what: string, nth = 0) => Date.parse(trail.steps.filter((s: { what: string }) => s.what === what)[nth].at);
+    const apart = (record: number, step: number) => Math.abs(record - step) / 1000;
+    expect(apart(at("application record, revision 0"), at("None → Submitted"))).toBeLessThan(60);
+    expect(apart(at("approval-packet record, revision 0", 1), at("Reviewed → InNotice"))).toBeLessThan(60);
+    expect(apart(at("public-notice-completed document record, revision 0"), at("InNotice → Active"))).toBeLessThan(60);
+    for (const nth of [0, 1]) expect(apart(at("payment-file record, revision 0", nth), at("PayoutMade", nth))).toBeLessThan(60);
     const notice = trail.stages.find((s: { stage: string }) => s.stage === "notice");
     expect(notice).toMatchObject({ days: 7, limitDays: 7, withinLimit: true });
     expect(trail.stages.find((s: { stage: string }) => s.stage === "review").days).toBeLessThan(1);
     await request(local.gateway.url).get(`/v1/audit/cases/${active[1]}/trail`).set("authorization", financeToken).expect(403);
+  });
+
+  it("counts the same days to first payment in the equalization figures, from the records, as the trails do from the ledger", async () => {
+    const auditor = await local.signIn(DEV_KEYS.auditor);
+    const trails = await Promise.all(active.map(async (caseId) => (await request(local.gateway.url).get(`/v1/audit/cases/${caseId}/trail`).set("authorization", auditor).expect(200)).body));
+    const fromTrails = trails.map((t) => t.stages.find((s: { stage: string }) => s.stage === "toFirstPayment").days).sort((a: number, b: number) => a - b);
+    const bundle = (await request(local.gateway.url).get("/v1/audit/export").set("authorization", auditor).expect(200)).body;
+    const records = bundle.leaves.flatMap((l: { record: BundleRecord | null }) => (l.record ? [l.record] : []));
+    const [row] = equalization(records).filter((r) => r.programme === "dibao" && r.jurisdiction === TOWNSHIP);
+    expect(row!.daysToFirstPayment).toBe(fromTrails[1]);
+    expect(fromTrails[1]).toBeGreaterThan(7);
   });
 
   it("shows an auditor the flow of an allocation down to every case it paid, reconciled net of the reversal", async () => {

@@ -15,6 +15,8 @@ export interface ExportRequest {
   to?: Date;
   /** The auditor's account: the export is itself logged, as every read of personal data is. */
   auditor: string;
+  /** The time of the export, by the gateway's clock (see LedgerClock); now by the wall clock if not given. */
+  at?: Date;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface ExportRequest {
  * the bundle is handed out.
  */
 export async function exportBundle(log: RecordLog, deployment: Deployment, request: ExportRequest): Promise<AuditBundle> {
+  const at = (request.at ?? new Date()).toISOString();
   const anchored = await log.anchoredCheckpoints();
   const to = request.to?.getTime() ?? Infinity;
   const included = anchored.filter((c) => Date.parse(c.time) <= to);
@@ -55,6 +58,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
       kind: "access-log",
       jurisdiction: request.jurisdiction,
       public: { reader: request.auditor, purpose: "audit-export", fields: ["personal"], leaves: [start, end], cases: cases.size },
+      createdAt: at,
     }),
   ]);
   const c = deployment.contracts;
@@ -62,7 +66,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
   const leftOut = log.size > end ? { start: end, end: log.size, reason: `logged after the last checkpoint anchored${request.to ? ` by ${request.to.toISOString()}` : ""} (size ${end}), the export's own record of this read the last of them: a later export covers them` } : null;
   return {
     format: BUNDLE_FORMAT,
-    exportedAt: new Date().toISOString(),
+    exportedAt: at,
     exportedBy: request.auditor,
     jurisdiction: request.jurisdiction,
     chainId: deployment.chainId,

@@ -278,6 +278,7 @@ export async function submitApprovals(
       caseId: entry.caseId,
       jurisdiction: entry.jurisdiction,
       public: { decision: storedDecision(request.message), digest: request.digest, signatures: ordered },
+      createdAt: ctx.chain.clock.iso(),
     });
     await ctx.log.append([packet]);
     await keep(held);

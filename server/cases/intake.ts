@@ -75,11 +75,10 @@ const DRAFT_DEADLINE_S = 24 * 3600;
  */
 export async function intakeCase(ctx: IntakeContext, officer: string, application: SignedApplication, authorized?: Promise<unknown>): Promise<IntakeResult> {
   const { envelope, deadline, signature, ...input } = application;
-  const age = Date.now() - Date.parse(envelope.createdAt);
-  if (!(age >= -60_000 && age <= ENVELOPE_LIFETIME_MS)) {
+  if (!(await ctx.chain.within(envelope.createdAt, ENVELOPE_LIFETIME_MS))) {
     throw new RequestError("APPLICATION_ENVELOPE_EXPIRED", `the application's record was made at ${envelope.createdAt}; it is signed and sent within a day`, 400, {
       field: "envelope.createdAt",
-      hint: "build the record again with the time now (or ask POST /v1/cases/draft), and sign that",
+      hint: "build the record again with the time now by the ledger's clock, GET /v1/ledger/clock (or ask POST /v1/cases/draft), and sign that",
     });
   }
   const { r, vs } = compactSignature(signature);
@@ -155,10 +154,11 @@ export interface ApplicationDraft {
 export async function draftApplication(ctx: Pick<IntakeContext, "chain" | "identityKey">, officer: string, input: ApplicationInput, deadline?: bigint): Promise<ApplicationDraft> {
   const commitments = householdCommitments(ctx.identityKey, input.applicant, input.household);
   const identities = identitiesHash(commitments.applicant, commitments.household);
-  const envelope = newApplicationEnvelope();
-  const record = applicationRecord(input, envelope, officer);
-  // The ledger's clock judges the deadline; a chain that does not answer leaves this one's.
+  // The ledger's clock judges the deadline; a chain that does not answer leaves this one's. Read
+  // first, so that the record is stamped by a clock that knows the ledger's time (see LedgerClock).
   const until = deadline ?? BigInt((await ctx.chain.now().catch(() => Math.floor(Date.now() / 1000))) + DRAFT_DEADLINE_S);
+  const envelope = newApplicationEnvelope(ctx.chain.clock.iso());
+  const record = applicationRecord(input, envelope, officer);
   const message = applicationAuthorisation(input, record, identities, until);
   return {
     envelope,

@@ -70,7 +70,10 @@ export async function officerTransaction(ctx: LedgerActionContext, officer: stri
 
 /** The record and the transaction an officer is to sign. Nothing is written. */
 export async function draftSignedCall(ctx: LedgerActionContext, officer: string, call: SignedCall): Promise<DraftedCall> {
-  const record = newRecord(call.record);
+  // The record is stamped by a clock that has just read the ledger's (see LedgerClock); a chain
+  // that does not answer is reported by the transaction's preparation below.
+  await ctx.chain.head().catch(() => undefined);
+  const record = newRecord({ ...call.record, createdAt: ctx.chain.clock.iso() });
   const { hash, to, data } = encode(ctx, call, record);
   const transaction = await officerTransaction(ctx, officer, { to, data });
   return { draft: draftOf(record), record, recordHash: hash, transaction };
@@ -79,9 +82,8 @@ export async function draftSignedCall(ctx: LedgerActionContext, officer: string,
 export const draftOf = (record: AidRecord): Draft => ({ recordId: record.recordId, createdAt: record.createdAt, salt: record.salt });
 
 /** Refuses a draft made too long ago (or in the future): what it said may no longer hold. */
-export function checkDraftAge(createdAt: string, field = "draft.createdAt"): void {
-  const age = Date.now() - Date.parse(createdAt);
-  if (!(age >= -60_000 && age <= DRAFT_LIFETIME_MS)) {
+export async function checkDraftAge(ctx: Pick<LedgerActionContext, "chain">, createdAt: string, field = "draft.createdAt"): Promise<void> {
+  if (!(await ctx.chain.within(createdAt, DRAFT_LIFETIME_MS))) {
     throw new RequestError("SIGNED_CALL_DRAFT_EXPIRED", `the draft was made at ${createdAt}; a draft is signed within a day`, 400, { field, hint: "ask for a new draft and sign that" });
   }
 }
@@ -148,7 +150,7 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
  * transaction relayed.
  */
 export async function relaySignedCall(ctx: LedgerActionContext, officer: string, call: SignedCall, draft: Draft, signedTransaction: string): Promise<LedgerActionResult & { record: AidRecord; recordId: string; recordHash: string }> {
-  checkDraftAge(draft.createdAt);
+  await checkDraftAge(ctx, draft.createdAt);
   const record = newRecord({ ...call.record, recordId: call.record.recordId ?? draft.recordId, createdAt: draft.createdAt, salt: draft.salt });
   const { hash, to, data } = encode(ctx, call, record);
   const transaction = checkSignedTransaction(ctx, officer, signedTransaction, { to, data, what: `record ${record.recordId} (${call.method} naming ${hash})` });

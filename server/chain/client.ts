@@ -19,6 +19,7 @@ import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts
 import { coalesced } from "../coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
 import { Reading } from "./reading.ts";
+import { LedgerClock } from "./clock.ts";
 import { NodeJsonRpcProvider } from "./rpc-provider.ts";
 
 /**
@@ -278,9 +279,31 @@ export class ChainClient {
     return raw && { hash: raw.transactionHash, blockNumber: Number(raw.blockNumber), status: Number(raw.status), from: getAddress(raw.from) };
   }
 
+  /** The time records are stamped with: the wall clock, or the ledger's when it runs ahead (see LedgerClock). */
+  readonly clock = new LedgerClock();
+
   /** The time of the latest block, in seconds: the clock deadlines and effective dates are judged by. */
   async now(): Promise<number> {
-    return (await this.provider.getBlock("latest"))!.timestamp;
+    return (await this.head()).timestamp;
+  }
+
+  /**
+   * Whether a time a client sent back (a draft's) lies within the last `ms` (see LedgerClock.within),
+   * the ledger's clock read again before a time is called one from the future: the gateway may not
+   * have seen a demo chain's clock moved on yet.
+   */
+  async within(iso: string, ms: number): Promise<boolean> {
+    if (this.clock.within(iso, ms)) return true;
+    await this.head().catch(() => undefined);
+    return this.clock.within(iso, ms);
+  }
+
+  /** The latest block's number and time (in seconds), of which the clock takes note. */
+  async head(): Promise<{ number: number; timestamp: number }> {
+    const block = (await this.provider.send("eth_getBlockByNumber", ["latest", false])) as { number: string; timestamp: string };
+    const head = { number: Number(block.number), timestamp: Number(block.timestamp) };
+    this.clock.observe(head.timestamp);
+    return head;
   }
 
   /** "ok" when the chain answers, otherwise why not. */

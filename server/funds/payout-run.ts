@@ -86,7 +86,7 @@ async function read<T>(value: Promise<T>): Promise<T> {
  * its way, outside the allocation, entitled only from a later month, no standard) is skipped with
  * the reason, and the others paid.
  */
-async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput, given: { runId: string; startedAt: string }) {
+async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput, given: { runId: string; startedAt?: string }) {
   const programme = PROGRAMMES[input.programme];
   const funds = await read(ctx.chain.funds.allocation(input.allocationId));
   if (Number(funds.programme) !== programme) {
@@ -179,7 +179,8 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   if (total > left) {
     throw runRefused("PAYOUT_RUN_FUNDS_INSUFFICIENT", `the run pays ${total} fen; allocation ${input.allocationId} has ${left} left`, "allocationId", "allocate more to it first, or pay from another allocation");
   }
-  const run: Omit<PayoutRun, "batches"> = { ...given, programme: input.programme, period: input.period, allocationId: input.allocationId, jurisdiction, startedBy: officer, lines, skipped };
+  // A new run starts now by a clock that has just read the ledger's (see LedgerClock).
+  const run: Omit<PayoutRun, "batches"> = { runId: given.runId, startedAt: given.startedAt ?? ctx.chain.clock.iso(), programme: input.programme, period: input.period, allocationId: input.allocationId, jurisdiction, startedBy: officer, lines, skipped };
   const batches: PayoutLine[][] = [];
   for (let start = 0; start < lines.length; start += input.batchSize) batches.push(lines.slice(start, start + input.batchSize));
   return { run, batches };
@@ -191,6 +192,7 @@ function paymentFile(run: Omit<PayoutRun, "batches">, lines: PayoutLine[], draft
     kind: "payment-file",
     jurisdiction: run.jurisdiction,
     public: { runId: run.runId, period: run.period, allocationId: run.allocationId, programme: run.programme, lines, startedBy: run.startedBy },
+    createdAt: run.startedAt,
     ...draft,
   });
 }
@@ -208,7 +210,7 @@ function batchCall(ctx: LedgerActionContext, run: Omit<PayoutRun, "batches">, li
  * is refused now, with its reason). Nothing is written.
  */
 export async function draftPayoutRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput): Promise<DraftedRun> {
-  const { run, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: "run" + randomBytes(8).toString("hex"), startedAt: new Date().toISOString() });
+  const { run, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: "run" + randomBytes(8).toString("hex") });
   const next = await read(ctx.chain.provider.getTransactionCount(officer, "pending"));
   const drafted: DraftedRun["batches"] = [];
   for (const [i, lines] of batches.entries()) {
@@ -229,7 +231,7 @@ export async function draftPayoutRun(ctx: LedgerActionContext, officer: string, 
  * restart, in order. Either way no line is lost or paid twice.
  */
 export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, jurisdiction: string, input: PayoutRunInput, draft: RunDraft, signedTransactions: string[]): Promise<PayoutRun> {
-  checkDraftAge(draft.startedAt, "draft.startedAt");
+  await checkDraftAge(ctx, draft.startedAt, "draft.startedAt");
   const { run: planned, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: draft.runId, startedAt: draft.startedAt });
   if (batches.length !== draft.batches.length || batches.length !== signedTransactions.length) {
     throw new RequestError("SIGNED_CALL_MISMATCH", `the run now has ${batches.length} batches; the draft had ${draft.batches.length} and ${signedTransactions.length} were signed`, 400, {

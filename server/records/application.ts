@@ -31,9 +31,9 @@ export interface ApplicationEnvelope {
   salt: string;
 }
 
-/** A fresh envelope: a random case id, a record id as records/record.ts makes them, the time now, a 128-bit salt. */
-export function newApplicationEnvelope(): ApplicationEnvelope {
-  return { caseId: "0x" + randomBytesFromPool(32).toString("hex"), recordId: newRecordId(), createdAt: new Date().toISOString(), salt: randomBytesFromPool(16).toString("hex") };
+/** A fresh envelope: a random case id, a record id as records/record.ts makes them, the time given (now), a 128-bit salt. */
+export function newApplicationEnvelope(createdAt = new Date().toISOString()): ApplicationEnvelope {
+  return { caseId: "0x" + randomBytesFromPool(32).toString("hex"), recordId: newRecordId(), createdAt, salt: randomBytesFromPool(16).toString("hex") };
 }
 
 /**

@@ -17,7 +17,7 @@ import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
 import { signedApplication } from "./application.ts";
 import { checkCharacter } from "../../server/records/identity.ts";
-import type { ApplicationInput } from "../../server/records/application.ts";
+import { newApplicationEnvelope, type ApplicationInput } from "../../server/records/application.ts";
 
 /**
  * Hardhat's well-known development keys: for local chains only. Their accounts start with ether
@@ -159,9 +159,10 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
       monthlyIncome: 40_000,
       documents: [],
     };
-    // A deadline by the chain's clock, which tests move on.
-    const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 3600);
-    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { deployment, env }, deadline);
+    // The record's time and a deadline by the chain's clock, which tests move on.
+    const now = (await provider.getBlock("latest"))!.timestamp;
+    const envelope = newApplicationEnvelope(new Date(now * 1000).toISOString());
+    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { deployment, env }, BigInt(now + 3600), { envelope });
     const response = await request(gateway.url)
       .post("/v1/cases")
       .set("authorization", await signIn(DEV_KEYS.caseworker))

@@ -85,6 +85,7 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
         from: timeParam(req.query.from, "from"),
         to,
         auditor: req.officer!,
+        at: new Date(ctx.chain.clock.now()),
       });
       res.attachment(`aidtrail-audit-${bundle.jurisdiction}-${bundle.range.start}-${bundle.range.end}.json`).json(bundle);
     },

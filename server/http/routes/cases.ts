@@ -111,19 +111,20 @@ export interface CasesContext extends IntakeContext {
 const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
 /** A read of a case's personal data as evidence, with who read it, in which roles and why. */
-const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string) =>
+const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string, at: string) =>
   newRecord({
     kind: "access-log",
     caseId: entry.caseId,
     jurisdiction: entry.jurisdiction,
-    public: { reader, roles, recordId: entry.recordId, fields: ["personal"], purpose, at: new Date().toISOString() },
+    public: { reader, roles, recordId: entry.recordId, fields: ["personal"], purpose, at },
+    createdAt: at,
   });
 
 export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   const router = Router();
   const caseOf = (req: Request): Promise<CaseEntry> => caseEntryOf(ctx.state, req.params.caseId as string);
   // The read is evidence too: logged before the data leaves the gateway.
-  const logRead = async (entry: CaseEntry, reader: string, roles: string[], purpose: string) => void (await ctx.log.append([accessLog(entry, reader, roles, purpose)]));
+  const logRead = async (entry: CaseEntry, reader: string, roles: string[], purpose: string) => void (await ctx.log.append([accessLog(entry, reader, roles, purpose, ctx.chain.clock.iso())]));
 
   router.post("/cases/draft", signedIn(signIn), validate(applicationDraftRequest), authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction), async (req, res) => {
     const { deadline, ...fields } = req.body as z.infer<typeof applicationDraftRequest>;

@@ -95,6 +95,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
       jurisdiction: entry.jurisdiction,
       public: { type: kind, rating: rating ?? null, handling: "received" },
       personal: { text, ...(contact ? { contact } : {}) },
+      createdAt: ctx.chain.clock.iso(),
     });
     const [appended] = await ctx.log.append([record]);
     res.status(201).json({ recordId: record.recordId, leafIndex: appended!.leafIndex, handling: "received" });
