@@ -4,7 +4,36 @@ import { activationRequest, applicationDraftRequest, applicationRequest, approva
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
-import { errorSchema, intakeResponseSchema, ledgerClockSchema, readinessSchema, relayedStepSchema, verifyRequestSchema, verifyResponseSchema } from "./schemas.ts";
+import {
+  allocationsSchema,
+  applicationDraftSchema,
+  auditBundleSchema,
+  caseSchema,
+  challengeResponseSchema,
+  citizenCaseSchema,
+  collectedSchema,
+  consistencySchema,
+  decisionRequestSchema,
+  draftedCallSchema,
+  draftedRunSchema,
+  errorSchema,
+  feedbackResponseSchema,
+  flowSchema,
+  intakeResponseSchema,
+  latestCheckpointSchema,
+  ledgerClockSchema,
+  noticesSchema,
+  officerSchema,
+  proposalsSchema,
+  readinessSchema,
+  recordProofsSchema,
+  relayedStepSchema,
+  runProgressSchema,
+  sessionResponseSchema,
+  trailSchema,
+  verifyRequestSchema,
+  verifyResponseSchema,
+} from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
 /** The draft and relay routes of a ledger step the officer signs with their own key (server/cases/signed-call.ts). */
@@ -13,7 +42,7 @@ const signedCall = (path: string, summary: string, schema: z.ZodObject) => ({
     post: {
       summary: `${summary}: the evidence record and the unsigned transaction for the officer's own account to sign; nothing is written`,
       requestBody: { required: true, content: json(schema) },
-      responses: { "200": { description: "draft (record id, time, salt), record, record hash, transaction" }, ...errors },
+      responses: { "200": { description: "draft (record id, time, salt), record, record hash, transaction", content: json(draftedCallSchema) }, ...errors },
     },
   },
   [path]: {
@@ -62,7 +91,7 @@ export function openApiDocument(version: string) {
           ...open,
           summary: "A one-time message for an officer's account to sign (EIP-4361 style)",
           requestBody: { required: true, content: json(challengeRequest) },
-          responses: { "200": { description: "the message to sign" }, ...errors },
+          responses: { "200": { description: "the message to sign", content: json(challengeResponseSchema) }, ...errors },
         },
       },
       "/v1/auth/session": {
@@ -70,16 +99,16 @@ export function openApiDocument(version: string) {
           ...open,
           summary: "Exchange the signed message for a bearer token naming the officer's account",
           requestBody: { required: true, content: json(sessionRequest) },
-          responses: { "200": { description: "token, address, expiry" }, ...errors },
+          responses: { "200": { description: "token, address, expiry", content: json(sessionResponseSchema) }, ...errors },
         },
-        get: { summary: "The signed-in officer and the roles the ledger gives them now", responses: { "200": { description: "address and roles" }, ...errors } },
+        get: { summary: "The signed-in officer and the roles the ledger gives them now", responses: { "200": { description: "address and roles", content: json(officerSchema) }, ...errors } },
       },
       "/v1/cases/draft": {
         post: {
           summary:
             "Draft an application for the signed-in caseworker to sign: a fresh envelope (case id, record id, time, salt), the record built from the fields in it, its hash, the identity commitments of the applicant and of each household member in the order sent (`commitments`) and their hash (`identities`), and the EIP-712 ApplicationAuthorisation (domain, types, primaryType, message) with `deadline` or a day from the ledger's clock; resident IDs and the household checked; nothing is written. Every client needs the commitments of the gateway, which alone holds the identity key: a client may sign the draft as it is (sending its envelope), or keep its own envelope and record and take only `commitments` (or `identities`) for the `identities` it signs; the members' order is the order signed",
           requestBody: { required: true, content: json(applicationDraftRequest) },
-          responses: { "200": { description: "envelope, record, recordHash, commitments (applicant, household), identities, deadline, domain, types, primaryType, message" }, ...errors },
+          responses: { "200": { description: "envelope, record, recordHash, commitments (applicant, household), identities, deadline, domain, types, primaryType, message", content: json(applicationDraftSchema) }, ...errors },
         },
       },
       "/v1/cases": {
@@ -94,7 +123,7 @@ export function openApiDocument(version: string) {
         get: {
           summary: "A case: ledger status, record revisions with proofs; personal data only with ?purpose=, and the read is logged",
           parameters: [{ name: "caseId", in: "path", required: true, schema: { type: "string" } }, { name: "purpose", in: "query", schema: { type: "string" } }],
-          responses: { "200": { description: "the case" }, ...errors },
+          responses: { "200": { description: "the case", content: json(caseSchema) }, ...errors },
         },
       },
       "/v1/cases/{caseId}/approval-request": {
@@ -102,18 +131,18 @@ export function openApiDocument(version: string) {
           summary:
             "The exact EIP-712 payload officers sign for the case's next review or approval, and who has signed it so far: the decision being collected, the same message for every officer who asks until it is decided or its deadline passes (terms left out are its terms; other terms are refused once someone has signed, APPROVAL_DECISION_OPEN, and replace it before). An approval's household size is the ledger's for the case (1 + the members at intake, changed by revisions) unless given; another is refused (APPROVAL_HOUSEHOLD_SIZE_MISMATCH) before anyone signs",
           parameters: ["caseId", "approve", "amount", "householdSize", "hours"].map((name) => ({ name, in: name === "caseId" ? "path" : "query", required: name === "caseId", schema: { type: "string" } })),
-          responses: { "200": { description: "domain, types, message, digest, role, threshold, signers" }, ...errors },
+          responses: { "200": { description: "domain, types, message, digest, role, threshold, signers", content: json(decisionRequestSchema) }, ...errors },
         },
       },
       "/v1/cases/{caseId}/approvals": {
-        get: { summary: "The decision being collected on the case and who has signed it", responses: { "200": { description: "domain, types, message, digest, role, threshold, signers" }, ...errors } },
+        get: { summary: "The decision being collected on the case and who has signed it", responses: { "200": { description: "domain, types, message, digest, role, threshold, signers", content: json(decisionRequestSchema) }, ...errors } },
         post: {
           summary:
             "Officers' signatures on the decision being collected: each checked before it is kept, by its signature and by the ledger's own rule for its signer (role, jurisdiction, level, deadline: CaseRegistry.checkDecision, LEDGER_APPROVAL_*); collected to the threshold, then relayed. A signature the ledger stopped counting since it was kept is dropped at relay time and named",
           requestBody: { required: true, content: json(approvalsRequest) },
-          responses: { "201": { description: "relayed" }, "202": { description: "collecting" }, ...errors },
+          responses: { "201": { description: "relayed", content: json(collectedSchema) }, "202": { description: "collecting", content: json(collectedSchema) }, ...errors },
         },
-        delete: { summary: "The signed-in officer withdraws their signature from the decision being collected; with none left it is closed", responses: { "200": { description: "collecting or closed, with the signers left" }, ...errors } },
+        delete: { summary: "The signed-in officer withdraws their signature from the decision being collected; with none left it is closed", responses: { "200": { description: "collecting or closed, with the signers left", content: json(collectedSchema) }, ...errors } },
       },
       ...signedCall("/v1/cases/{caseId}/objections", "A caseworker or reviewer lodges an objection during public notice (the case goes back to review)", objectionRequest),
       ...signedCall(
@@ -133,10 +162,10 @@ export function openApiDocument(version: string) {
       ...allocations,
       "/v1/allocations": {
         ...allocations["/v1/allocations"],
-        get: { summary: "Every budget line and allocation on the line of the gateway's county (above it, it, beneath it), as the ledger holds them: amount, passed down, paid, left, whether it pays cases", responses: { "200": { description: "the allocations" }, ...errors } },
+        get: { summary: "Every budget line and allocation on the line of the gateway's county (above it, it, beneath it), as the ledger holds them: amount, passed down, paid, left, whether it pays cases", responses: { "200": { description: "the allocations", content: json(allocationsSchema) }, ...errors } },
       },
       "/v1/appropriations/proposals": {
-        get: { summary: "Every appropriation proposed on the ledger: its terms, its maker, and whether it is pending, made (its allocation and checker) or withdrawn", responses: { "200": { description: "the proposals" }, ...errors } },
+        get: { summary: "Every appropriation proposed on the ledger: its terms, its maker, and whether it is pending, made (its allocation and checker) or withdrawn", responses: { "200": { description: "the proposals", content: json(proposalsSchema) }, ...errors } },
       },
       ...signedCall("/v1/settlements", "The settlement agent confirms payouts arrived, with the bank's references", settlementRequest),
       ...signedCall("/v1/payouts", "A finance officer pays one case for one period (0 for one-off programmes) from an allocation of their own at a county or below, its payment file logged", payoutRequest),
@@ -146,25 +175,35 @@ export function openApiDocument(version: string) {
           summary:
             "A finance officer's monthly payout run for a programme, drafted: the lines (each active case the smaller of its approved amount and the standard at the month's end times its household), the cases skipped with the reason, and for each batch its payment file and the unsigned payBatch transaction of the officer's account, nonces in order. A month outside the allocation's fiscal year or after the ledger's current month is refused; nothing is written",
           requestBody: { required: true, content: json(payoutRunRequest) },
-          responses: { "200": { description: "run (lines, skipped), draft (run id, time, each batch's record id, time, salt), batches (record, size, transaction)" }, ...errors },
+          responses: { "200": { description: "run (lines, skipped), draft (run id, time, each batch's record id, time, salt), batches (record, size, transaction)", content: json(draftedRunSchema) }, ...errors },
         },
       },
       "/v1/payout-runs": {
         post: {
           summary: "The drafted run relayed: the same fields, the draft and each batch's signed transaction in order; the run rebuilt must be the one drafted, each transaction the officer's and its batch's call; the payment files logged and the batches owed at once",
           requestBody: { required: true, content: json(payoutRunRelayRequest) },
-          responses: { "201": { description: "the run and its batches" }, ...errors },
+          responses: { "201": { description: "the run and its batches", content: json(runProgressSchema) }, ...errors },
         },
       },
-      "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches" }, ...errors } } },
-      "/v1/proofs/records/{recordId}": { get: { ...open, summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs" }, ...errors } } },
-      "/v1/log/checkpoints/latest": { get: { ...open, summary: "The latest anchored checkpoint", responses: { "200": { description: "signed checkpoint and its anchoring" }, ...errors } } },
-      "/v1/log/consistency": { get: { ...open, summary: "A consistency proof between two sizes of the log", responses: { "200": { description: "the proof" }, ...errors } } },
+      "/v1/payout-runs/{runId}": { get: { summary: "A run's progress", responses: { "200": { description: "the run and its batches", content: json(runProgressSchema) }, ...errors } } },
+      "/v1/proofs/records/{recordId}": { get: { ...open, summary: "A record's inclusion proof to the latest anchored checkpoint (hashes only)", responses: { "200": { description: "revisions with proofs", content: json(recordProofsSchema) }, ...errors } } },
+      "/v1/log/checkpoints/latest": { get: { ...open, summary: "The latest anchored checkpoint", responses: { "200": { description: "signed checkpoint and its anchoring, and how many records wait for the next", content: json(latestCheckpointSchema) }, ...errors } } },
+      "/v1/log/consistency": {
+        get: {
+          ...open,
+          summary: "A consistency proof between two sizes of the log",
+          parameters: [
+            { name: "from", in: "query", required: true, schema: { type: "integer", minimum: 0 }, description: "the earlier size" },
+            { name: "to", in: "query", required: false, schema: { type: "integer", minimum: 0 }, description: "the later size; the latest anchored checkpoint's when left out" },
+          ],
+          responses: { "200": { description: "the proof", content: json(consistencySchema) }, ...errors },
+        },
+      },
       "/v1/citizen/case": {
         get: {
           ...byReceipt,
           summary: "A citizen's own case, opened with the receipt",
-          responses: { "200": { description: "status, payments, proofs" }, ...errors },
+          responses: { "200": { description: "status, payments, proofs", content: json(citizenCaseSchema) }, ...errors },
         },
       },
       "/v1/citizen/feedback": {
@@ -172,22 +211,22 @@ export function openApiDocument(version: string) {
           ...byReceipt,
           summary: "A citizen's rating or complaint about their case, logged (and so in the case's trail)",
           requestBody: { required: true, content: json(feedbackRequest) },
-          responses: { "201": { description: "logged" }, ...errors },
+          responses: { "201": { description: "logged", content: json(feedbackResponseSchema) }, ...errors },
         },
       },
-      "/v1/audit/cases/{caseId}/trail": { get: { summary: "Every step of a case, off chain and on, in time order, with proofs and stage timing", responses: { "200": { description: "the trail" }, ...errors } } },
+      "/v1/audit/cases/{caseId}/trail": { get: { summary: "Every step of a case, off chain and on, in time order, with proofs and stage timing", responses: { "200": { description: "the trail", content: json(trailSchema) }, ...errors } } },
       "/v1/audit/export": {
         get: {
           summary: "An audit bundle (format aidtrail.audit-bundle/1): every leaf from `from` to the last checkpoint anchored by `to`, whole records of `jurisdiction`, checkpoints and consistency proofs; verify it with `aidtrail verify`",
           parameters: ["jurisdiction", "from", "to"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
-          responses: { "200": { description: "the bundle, as a JSON attachment" }, ...errors },
+          responses: { "200": { description: "the bundle, as a JSON attachment", content: json(auditBundleSchema) }, ...errors },
         },
       },
-      "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow" }, ...errors } } },
+      "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow", content: json(flowSchema) }, ...errors } } },
       "/v1/ledger/clock": {
         get: { ...open, summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear", content: json(ledgerClockSchema) } } },
       },
-      "/v1/public/notices": { get: { ...open, summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices" } } } },
+      "/v1/public/notices": { get: { ...open, summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices", content: json(noticesSchema) } } } },
       "/healthz": { get: { ...open, summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {
         get: {

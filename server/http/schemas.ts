@@ -47,6 +47,11 @@ export const ledgerStateSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 const recordId = z.string().regex(/^r[0-9a-f]{32}$/);
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const uintString = z.string().regex(/^\d+$/);
+const leafIndex = z.number().int().min(0);
+const proof = z.array(hex32).nullable().meta({ description: "the inclusion proof to the checkpoint; null while the leaf waits for anchoring" });
+const anyObject = z.record(z.string(), z.unknown());
 
 /** A ledger step relayed: its evidence record as logged, and where the step stands. */
 export const relayedStepSchema = z.object({
@@ -79,4 +84,241 @@ export const ledgerClockSchema = z.object({
   timestamp: z.number().int().min(0),
   period: z.number().int().min(200001).max(299912).meta({ description: "the month, YYYYMM, China Standard Time" }),
   fiscalYear: z.number().int(),
+});
+
+/** A log record as logged: public fields, and personal ones only for a reader who may see them. */
+export const recordSchema = z.object({
+  recordId,
+  revision: z.number().int().min(0),
+  kind: z.string(),
+  caseId: hex32.nullable(),
+  jurisdiction: z.string(),
+  createdAt: z.iso.datetime(),
+  salt: z.string().optional(),
+  public: anyObject,
+  personal: anyObject.optional(),
+});
+
+export const anchoredCheckpointSchema = signedCheckpointSchema.extend({
+  anchoring: z.object({ chainId: z.number().int(), anchor: address, transactionHash: hex32, blockNumber: z.number().int() }).nullable(),
+});
+
+/** A record's revisions, each with its leaf and inclusion proof to the latest anchored checkpoint. */
+export const recordLookupSchema = z.object({
+  recordId,
+  revisions: z.array(z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, anchored: z.boolean().optional() })),
+  checkpoint: anchoredCheckpointSchema.nullable(),
+});
+
+/** An unsigned transaction of the officer's own account, as their wallet signs it: integers as decimal strings. */
+export const unsignedTransactionSchema = z
+  .object({ from: address, to: address, data: z.string().regex(/^0x[0-9a-fA-F]*$/), nonce: z.number().int().min(0), chainId: uintString, gasLimit: uintString, type: z.number().int() })
+  .catchall(z.unknown())
+  .meta({ description: "sign it as it is (gas price or fee fields included) with the account `from`" });
+
+/** What makes the record rebuilt at relay time the record drafted: its id, time and salt. */
+export const draftSchema = z.object({ recordId, createdAt: z.iso.datetime(), salt: z.string() });
+
+/** A ledger step drafted for the officer's own key: the evidence record and the transaction to sign. */
+export const draftedCallSchema = z.object({ draft: draftSchema, record: recordSchema, recordHash: hex32, transaction: unsignedTransactionSchema });
+
+const typedData = {
+  domain: z.object({ name: z.string(), version: z.string(), chainId: z.union([z.number(), z.string()]), verifyingContract: address }),
+  types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+};
+
+export const challengeResponseSchema = z.object({ message: z.string().meta({ description: "sign it unchanged with the officer's account (personal_sign)" }) });
+export const sessionResponseSchema = z.object({ token: z.string(), address, expiresAt: z.iso.datetime() });
+export const officerSchema = z.object({ address, roles: z.array(z.object({ role: z.string(), jurisdiction: z.string() })) });
+
+/** An application drafted for the caseworker to sign (POST /v1/cases/draft). */
+export const applicationDraftSchema = z.object({
+  envelope: z.object({ caseId: hex32, recordId, createdAt: z.iso.datetime(), salt: z.string() }),
+  record: recordSchema,
+  recordHash: hex32,
+  commitments: z.object({ applicant: hex32, household: z.array(hex32) }),
+  identities: hex32,
+  deadline: uintString,
+  ...typedData,
+  primaryType: z.literal("ApplicationAuthorisation"),
+  message: anyObject,
+});
+
+export const caseSchema = z.object({
+  caseId: hex32,
+  jurisdiction: z.string(),
+  programme: z.string(),
+  ledger: z.object({ status: z.string(), approvedAmount: uintString, noticeEnd: z.number().int(), entitledFrom: z.number().int() }).nullable(),
+  submission: z.object({ state: z.enum(["pending", "done", "failed"]), transactionHash: hex32.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() }),
+  personalData: z.string(),
+  recordId,
+  revisions: recordLookupSchema.shape.revisions,
+  checkpoint: recordLookupSchema.shape.checkpoint,
+});
+
+/** The decision being collected on a case: what every officer signing its step signs, and who has. */
+export const decisionRequestSchema = z.object({
+  ...typedData,
+  primaryType: z.literal("Decision"),
+  message: z.object({ caseId: hex32, stage: z.number().int(), approve: z.boolean(), recordHash: hex32, amount: uintString, householdSize: z.number().int(), round: z.number().int(), deadline: uintString }),
+  digest: hex32,
+  role: z.enum(["REVIEWER", "APPROVER"]),
+  threshold: z.number().int().min(1),
+  signers: z.array(address),
+});
+
+export const collectedSchema = z.object({
+  state: z.enum(["collecting", "relayed", "closed"]),
+  signers: z.array(address),
+  threshold: z.number().int(),
+  dropped: z.array(z.object({ signer: address, code: z.string() })).optional(),
+  transactionHash: hex32.optional(),
+  recordId: recordId.optional(),
+});
+
+const payoutLine = z.object({ caseId: hex32, amount: uintString });
+const runSchema = z.object({
+  runId: z.string(),
+  programme: z.string(),
+  period: z.number().int(),
+  allocationId: uintString,
+  jurisdiction: z.string(),
+  startedBy: address,
+  startedAt: z.iso.datetime(),
+  lines: z.array(payoutLine),
+  skipped: z.array(z.object({ caseId: hex32, reason: z.string() })),
+});
+
+export const draftedRunSchema = z.object({
+  run: runSchema,
+  draft: z.object({ runId: z.string(), startedAt: z.iso.datetime(), batches: z.array(draftSchema) }),
+  batches: z.array(z.object({ record: recordSchema, size: z.number().int(), transaction: unsignedTransactionSchema })),
+});
+
+export const runProgressSchema = runSchema.extend({
+  batches: z.array(z.object({ outbox: z.string(), recordId, size: z.number().int(), state: z.enum(["pending", "done", "failed"]), transactionHash: hex32.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+  progress: z.object({ lines: z.number().int(), paid: z.number().int(), skipped: z.number().int() }),
+});
+
+const plainStatus = z.object({ code: z.string(), zh: z.string(), en: z.string() });
+export const citizenCaseSchema = z.object({
+  caseId: hex32,
+  programme: z.string(),
+  status: plainStatus,
+  approvedAmount: uintString.nullable(),
+  noticeEnd: z.iso.datetime().nullable(),
+  resumedAt: z.iso.datetime().nullable(),
+  decidedAt: z.iso.datetime().nullable().optional(),
+  appeal: anyObject.optional(),
+  payments: z.array(
+    z.object({
+      period: z.number().int(),
+      amount: uintString,
+      paidAt: z.iso.datetime(),
+      transactionHash: hex32,
+      blockNumber: z.number().int(),
+      arrived: z.object({ receiptHash: hex32, transactionHash: hex32 }).nullable(),
+      paymentFile: z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, checkpoint: anchoredCheckpointSchema.nullable() }).nullable(),
+    }),
+  ),
+});
+
+export const feedbackResponseSchema = z.object({ recordId, leafIndex, handling: z.string() });
+
+const stageTiming = z.object({ stage: z.string(), days: z.number().nullable(), limitDays: z.number(), withinLimit: z.boolean().nullable() });
+export const trailSchema = z.object({
+  caseId: hex32,
+  checkpoint: anchoredCheckpointSchema.nullable(),
+  stages: z.array(stageTiming),
+  steps: z.array(
+    z.object({
+      at: z.iso.datetime(),
+      where: z.enum(["ledger", "log"]),
+      what: z.string(),
+      step: z.string().optional(),
+      actor: address.optional(),
+      role: z.string().optional(),
+      signers: z.array(address).optional(),
+      transactionHash: hex32.optional(),
+      blockNumber: z.number().int().optional(),
+      recordId: recordId.optional(),
+      leafIndex: leafIndex.optional(),
+      leafHash: hex32.optional(),
+      proof: proof.optional(),
+      details: anyObject.optional(),
+    }),
+  ),
+});
+
+/** An audit bundle, aidtrail.audit-bundle/1: `aidtrail verify` checks it against the chain alone. */
+export const auditBundleSchema = z.object({
+  format: z.literal("aidtrail.audit-bundle/1"),
+  exportedAt: z.iso.datetime(),
+  exportedBy: address,
+  jurisdiction: z.string(),
+  chainId: z.number().int(),
+  contracts: z.object({ aidAccess: address, caseRegistry: address, fundLedger: address, logAnchor: address }),
+  logId: hex32,
+  checkpoints: z.array(signedCheckpointSchema.extend({ anchoring: z.object({ transactionHash: hex32, blockNumber: z.number().int() }).nullable() })),
+  consistency: z.array(z.object({ fromSize: z.number().int(), toSize: z.number().int(), proof: z.array(hex32) })),
+  range: z.object({ start: z.number().int(), end: z.number().int(), left: z.array(hex32) }),
+  leaves: z.array(z.object({ leafIndex, leafHash: hex32, record: recordSchema.nullable() })),
+  leftOut: z.object({ start: z.number().int(), end: z.number().int(), reason: z.string() }).nullable().optional(),
+});
+
+const flowLine = z.object({ caseId: hex32, period: z.number().int(), amount: uintString, actor: address, transactionHash: hex32 });
+const flowNode = z.object({
+  allocationId: uintString,
+  jurisdiction: z.string(),
+  programme: z.string(),
+  fiscalYear: z.number().int(),
+  amount: uintString,
+  allocated: uintString,
+  paid: uintString,
+  purposeHash: hex32,
+  madeBy: address.nullable(),
+  proposedBy: address.nullable(),
+  payouts: z.array(flowLine),
+  reversals: z.array(flowLine),
+  totals: z.object({ childrenAmount: uintString, payouts: uintString, reversals: uintString, reconciles: z.boolean() }),
+  // Not a recursive schema: its $ref would point into the schema, which OpenAPI reads as the document.
+  children: z.array(anyObject).meta({ description: "the allocations made from it, each a node like this one" }),
+});
+export const flowSchema = z.object({ path: z.array(z.object({ allocationId: uintString, jurisdiction: z.string(), amount: uintString })), tree: flowNode });
+
+export const allocationsSchema = z.object({
+  allocations: z.array(
+    z.object({ allocationId: uintString, parent: uintString, jurisdiction: z.string(), programme: z.string(), fiscalYear: z.number().int(), amount: uintString, allocated: uintString, paid: uintString, available: uintString, paysCases: z.boolean() }),
+  ),
+});
+
+export const proposalsSchema = z.object({
+  proposals: z.array(
+    z.object({
+      proposalId: uintString,
+      programme: z.string(),
+      fiscalYear: z.number().int(),
+      jurisdiction: z.string(),
+      amount: uintString,
+      purposeHash: hex32,
+      proposedBy: address,
+      proposedAt: z.number().int(),
+      state: z.enum(["pending", "made", "withdrawn"]),
+      allocationId: uintString.optional(),
+      approvedBy: address.optional(),
+    }),
+  ),
+});
+
+/** A record's revisions as public proofs: leaf hashes and inclusion proofs, never the record. */
+export const recordProofsSchema = z.object({
+  recordId,
+  checkpoint: anchoredCheckpointSchema.nullable(),
+  revisions: z.array(z.object({ revision: z.number().int().min(0), leafIndex, leafHash: hex32, proof, anchored: z.boolean() })),
+});
+
+export const latestCheckpointSchema = anchoredCheckpointSchema.extend({ pending: z.number().int().min(0) });
+export const consistencySchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(hex32) });
+export const noticesSchema = z.object({
+  notices: z.array(z.object({ caseId: hex32, name: z.string(), jurisdiction: z.string(), programme: z.string(), householdSize: z.number().int(), approvedAmount: uintString, noticeEnd: z.iso.datetime() })),
 });
