@@ -15,10 +15,12 @@ let w: World;
 let clock = new Date("2026-11-25T08:00:00Z");
 let signIn: SignIn;
 let app: express.Express;
+const tokenSecret = randomBytes(32);
+const options = { domain: "gateway.example", uri: "https://gateway.example", jurisdiction: "440105000000", tokenSecret };
 
 beforeAll(async () => {
   w = await buildWorld();
-  signIn = new SignIn({ domain: "gateway.example", uri: "https://gateway.example", chainId: Number(w.chainId), jurisdiction: "440105000000", tokenSecret: randomBytes(32), now: () => clock });
+  signIn = new SignIn({ ...options, chainId: Number(w.chainId), now: () => clock });
   // A route only county A's approvers may use, to show authorisation is read from the chain per request.
   const approvals = express.Router();
   approvals.get("/approvals-demo/:jurisdiction", signedIn(signIn), authorize(w.contracts.access, "APPROVER", (req) => req.params.jurisdiction as string), (req, res) => {
@@ -48,9 +50,24 @@ describe("officer sign-in", () => {
     await request(app).post("/v1/auth/session").send(first).expect(200);
     expect((await request(app).post("/v1/auth/session").send(first).expect(401)).body.error.code).toBe("AUTH_CHALLENGE_UNKNOWN");
 
-    const changed = await signInAs(w.who.approver1);
-    const tampered = changed.message.replace("Version: 1", "Version: 2");
-    expect((await request(app).post("/v1/auth/session").send({ message: tampered, signature: changed.signature }).expect(401)).body.error.code).toBe("AUTH_SIGNATURE_INVALID");
+    // A phishing page that relays the gateway's challenge has the officer sign it rewritten: another
+    // domain, URI, chain, statement or expiry, the nonce kept. The officer's own signature of it gets nothing.
+    const officer = w.who.approver1;
+    for (const [from, to] of [
+      ["gateway.example wants", "evil.example wants"],
+      ["URI: https://gateway.example", "URI: https://evil.example"],
+      [`Chain ID: ${w.chainId}`, "Chain ID: 1"],
+      ["Sign in to the aidtrail gateway", "Claim your subsidy at the aidtrail gateway"],
+      [/Expiration Time: .*/, "Expiration Time: 2099-01-01T00:00:00.000Z"],
+    ] as const) {
+      const { message: issued } = (await request(app).post("/v1/auth/challenge").send({ address: officer.address }).expect(200)).body;
+      const rewritten = (issued as string).replace(from, to);
+      expect(rewritten).not.toBe(issued);
+      const refused = await request(app).post("/v1/auth/session").send({ message: rewritten, signature: await officer.signMessage(rewritten) }).expect(401);
+      expect(refused.body.error).toMatchObject({ code: "AUTH_CHALLENGE_ALTERED", field: "message" });
+      // The challenge is spent: signing the original afterwards gets nothing either.
+      expect((await request(app).post("/v1/auth/session").send({ message: issued, signature: await officer.signMessage(issued) }).expect(401)).body.error.code).toBe("AUTH_CHALLENGE_UNKNOWN");
+    }
 
     const foreign = await signInAs(w.who.approver1);
     const other = await Wallet.createRandom().signMessage(foreign.message);
@@ -74,6 +91,13 @@ describe("officer sign-in", () => {
     expect((await request(app).get("/v1/auth/session").set("authorization", `Bearer ${changed}`).expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
     clock = new Date(clock.getTime() + 9 * 3600_000);
     expect((await request(app).get("/v1/auth/session").set("authorization", `Bearer ${token}`).expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
+    // A token is bound to the gateway it was issued for: another county's, or another chain's, is refused, whatever key signed it.
+    for (const elsewhere of [new SignIn({ ...options, jurisdiction: "440106000000", chainId: Number(w.chainId), now: () => clock }), new SignIn({ ...options, chainId: 1, now: () => clock })]) {
+      const wallet = w.who.approver1;
+      const message = elsewhere.challenge(wallet.address);
+      const { token: foreign } = await elsewhere.session(message, await wallet.signMessage(message));
+      expect((await request(app).get("/v1/auth/session").set("authorization", `Bearer ${foreign}`).expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
+    }
   });
 
   it("authorises against the ledger on every request: a role revoked on chain stops working at once", async () => {

@@ -32,7 +32,8 @@ const VERIFIED_KEPT = 10_000;
  * names their address. What the address may do is asked of the chain on every request.
  */
 export class SignIn {
-  readonly #challenges = new Map<string, { address: string; expires: number }>();
+  /** Each challenge issued, by nonce: the message exactly as issued, the one a session is given for. */
+  readonly #challenges = new Map<string, { message: string; address: string; expires: number }>();
   /**
    * Tokens verified, with the address each names and when it expires: each officer's requests
    * carry one token for hours, and verifying it again through jose's WebCrypto took a tenth of an
@@ -58,9 +59,8 @@ export class SignIn {
     const nonce = randomBytes(16).toString("hex");
     const issued = this.#now();
     const expires = new Date(issued.getTime() + (this.options.challengeSeconds ?? CHALLENGE_SECONDS) * 1000);
-    this.#challenges.set(nonce, { address: account, expires: expires.getTime() });
     const o = this.options;
-    return [
+    const message = [
       `${o.domain} wants you to sign in with your Ethereum account:`,
       account,
       "",
@@ -73,17 +73,36 @@ export class SignIn {
       `Issued At: ${issued.toISOString()}`,
       `Expiration Time: ${expires.toISOString()}`,
     ].join("\n");
+    this.#challenges.set(nonce, { message, address: account, expires: expires.getTime() });
+    return message;
   }
 
-  /** A session token for the signer of a challenge this gateway issued, unused and unexpired. */
+  /** Who a token is for: this gateway, of this jurisdiction on this chain; a token for another is refused. */
+  get #audience(): string {
+    return `aidtrail:${this.options.chainId}:${this.options.jurisdiction}`;
+  }
+
+  /**
+   * A session token for the signer of a challenge this gateway issued, unused and unexpired, and
+   * signed exactly as issued: a message with another domain, URI, chain, statement or expiry is
+   * what a phishing page relaying the challenge would have an officer sign, and gets nothing.
+   */
   async session(message: string, signature: string): Promise<{ token: string; address: string; expiresAt: string }> {
     const nonce = /^Nonce: ([0-9a-f]{32})$/m.exec(message)?.[1];
-    const claimed = message.split("\n")[1];
     const challenge = nonce ? this.#challenges.get(nonce) : undefined;
-    if (!challenge || challenge.address !== claimed) {
+    if (!challenge) {
       throw new AuthError("AUTH_CHALLENGE_UNKNOWN", "this message is not a challenge the gateway issued, or it was used already", { field: "message", hint: "ask for a new challenge" });
     }
+    // Used once, whatever comes of it.
     this.#challenges.delete(nonce!);
+    if (message !== challenge.message) {
+      const issued = challenge.message.split("\n");
+      const line = message.split("\n").findIndex((text, i) => text !== issued[i]);
+      throw new AuthError("AUTH_CHALLENGE_ALTERED", `the message is not the one the gateway issued: line ${(line === -1 ? issued.length : line) + 1} differs (${JSON.stringify(issued[line === -1 ? issued.length - 1 : line])} was issued)`, {
+        field: "message",
+        hint: "a page that asks you to sign a changed sign-in message is not your gateway: ask for a new challenge at the gateway's own address and sign it unchanged",
+      });
+    }
     if (challenge.expires < this.#now().getTime()) {
       throw new AuthError("AUTH_CHALLENGE_EXPIRED", "the challenge expired before it was signed", { field: "message", hint: "ask for a new challenge and sign it at once" });
     }
@@ -101,6 +120,8 @@ export class SignIn {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(signer)
+      .setIssuer(this.options.uri)
+      .setAudience(this.#audience)
       .setIssuedAt(Math.floor(this.#now().getTime() / 1000))
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(this.options.tokenSecret);
@@ -114,7 +135,7 @@ export class SignIn {
     if (known && known.expires > now.getTime()) return known.address;
     this.#verified.delete(token);
     try {
-      const { payload } = await jwtVerify(token, this.options.tokenSecret, { algorithms: ["HS256"], currentDate: now });
+      const { payload } = await jwtVerify(token, this.options.tokenSecret, { algorithms: ["HS256"], currentDate: now, issuer: this.options.uri, audience: this.#audience });
       const address = getAddress(payload.sub!);
       if (this.#verified.size >= VERIFIED_KEPT) this.#verified.delete(this.#verified.keys().next().value!);
       this.#verified.set(token, { address, expires: payload.exp! * 1000 });
