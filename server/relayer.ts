@@ -2,7 +2,7 @@ import { BackgroundJob } from "./background-job.ts";
 import { isError, Transaction } from "ethers";
 import type { Logger } from "pino";
 import type { ChainClient, MinedReceipt } from "./chain/client.ts";
-import { decodeRevert } from "./chain/reverts.ts";
+import { decodeRevert, unencodable } from "./chain/reverts.ts";
 import { refusedForGood, unsendable } from "./chain/sendable.ts";
 import { toAidtrailError } from "./http/errors.ts";
 import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./state/outbox.ts";
@@ -254,8 +254,10 @@ export class Relayer {
     try {
       ({ mined } = await this.#operatorTransaction(entries, this.chain.applicationsCall(entries.map(([, entry]) => entry.args)), applicationsGas(entries.length, entries.reduce((members, [, entry]) => members + membersOf(entry), 0))));
     } catch (error) {
-      // A node that mines as it takes a transaction (the simulator) may answer the send with the refusal.
-      if (decodeRevert(error)) return { sent: true, outcomes: this.#caseByCase(entries) };
+      // A node that mines as it takes a transaction (the simulator) may answer the send with the
+      // refusal; a batch that cannot be encoded holds an application that never will be: either
+      // way each is sent on its own, and only the one at fault fails.
+      if (decodeRevert(error) || unencodable(error)) return { sent: true, outcomes: this.#caseByCase(entries) };
       return { sent: false, outcomes: Promise.resolve(this.#unanswered(entries, error)) };
     }
     const outcomes = mined.then(
@@ -298,6 +300,11 @@ export class Relayer {
         const known = toAidtrailError(error);
         this.logger.warn({ caseId: entry.caseId, call: entry.kind, code: known.code }, "the ledger refused a transaction");
         return { state: "failed", error: { code: known.code, message: known.message } };
+      }
+      if (unencodable(error)) {
+        const message = `the ledger call cannot be encoded, so no retry can send it: ${(error as Error).message.split("\n")[0]}`;
+        this.logger.error({ caseId: entry.caseId, call: entry.kind, message }, "a ledger step taken out of the queue");
+        return { state: "failed", error: { code: "RELAY_CALL_UNENCODABLE", message } };
       }
       this.logger.warn({ caseId: entry.caseId, message: (error as Error).message.split("\n")[0] }, "the chain did not take a transaction; retrying later");
       return "unreachable";

@@ -94,6 +94,12 @@ describe("signed approvals through the gateway", () => {
       expect(refused.body.error).toMatchObject({ code: "APPROVAL_HOUSEHOLD_SIZE_MISMATCH", field: "householdSize", message: expect.stringMatching(new RegExp(`for a household of 2, as the ledger holds it .*, not ${size}$`)) });
     }
     expect((await get(`/v1/cases/${caseId}/approval-request?amount=200000&householdSize=two`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "householdSize" });
+    // Values the ledger's Decision cannot hold (uint64 amount and deadline, uint32 round) are refused at the door, not by an encoder deep inside.
+    expect((await get(`/v1/cases/${caseId}/approval-request?amount=${2n ** 64n}`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "amount" });
+    for (const [field, value] of [["amount", (2n ** 64n).toString()], ["deadline", (2n ** 64n).toString()], ["round", 2 ** 32]] as const) {
+      const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: { ...payload.message, [field]: value }, signatures: [{ signer: approvers[0]!.address, signature: "0x" + "11".repeat(65) }] }).expect(400);
+      expect(refused.body.error).toMatchObject({ code: "REQUEST_INVALID", field: `decision.${field}` });
+    }
     // A decision signed for another household is neither kept nor relayed: the ledger would refuse it.
     const larger = { ...payload.message, householdSize: 3 };
     const signatures = await Promise.all(approvers.map(async (a) => ({ signer: a.address, signature: await a.signTypedData(payload.domain, payload.types, larger) })));

@@ -12,7 +12,7 @@ import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
 import { applicationsGas } from "../server/relayer.ts";
-import { pendingEntries } from "../server/state/outbox.ts";
+import { pendingEntries, type OutboxEntry } from "../server/state/outbox.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
 import { recordHash } from "../server/verify/record.ts";
 import { identitiesOf, signedApplication } from "./helpers/application.ts";
@@ -470,6 +470,36 @@ describe("case intake", () => {
     const again = await apply(application(id(ids[1]!)));
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/^the ledger refused: this person is in another open Dibao case/);
+  });
+
+  it("takes out of the queue an owed step no retry can send, failed with its reason, while the 50 owed with it reach the ledger", async () => {
+    const bodies = [];
+    for (let n = 0; n < 51; n++) bodies.push(await signed(application(residentId(n, "19910404"))));
+    // The caseworker's role, read from the ledger while it answers, is remembered through the outage.
+    expect((await apply(application(residentId(60, "19910404")))).status).toBe(201);
+    const failures = async () => Number(/^aidtrail_relay_failures (\d+)$/m.exec((await request(local.gateway.url).get("/metrics").expect(200)).text)![1]);
+    const failedBefore = await failures();
+    local.setChainDown(true);
+    let taken: { caseId: string }[];
+    try {
+      taken = await Promise.all(bodies.map(async (body) => (await post(body).expect(201)).body));
+    } finally {
+      local.setChainDown(false);
+    }
+    // One owed application spoilt where it is kept: a deadline no uint64 holds, which the chain's ABI cannot encode.
+    const poisoned = taken[17]!.caseId;
+    const { outbox } = (await local.gateway.state.get<{ outbox: string }>(`case:${poisoned}`))!;
+    const entry = (await local.gateway.state.get<OutboxEntry>(outbox))!;
+    await local.gateway.state.put({ [outbox]: { ...entry, args: entry.args.map((arg, i) => (i === 8 ? (2n ** 70n).toString() : arg)) } });
+
+    await local.gateway.relayer.runOnce();
+    const submissions = await Promise.all(taken.map(async ({ caseId }) => (await request(local.gateway.url).get(`/v1/cases/${caseId}`).set("authorization", caseworker).expect(200)).body.submission));
+    expect(submissions[17]).toMatchObject({ state: "failed", error: { code: "RELAY_CALL_UNENCODABLE", message: expect.stringContaining("no retry can send it") } });
+    expect(submissions.filter((s) => s.state === "done")).toHaveLength(50);
+    for (const { caseId } of taken.filter((t) => t.caseId !== poisoned)) expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
+    expect(await failures()).toBe(failedBefore + 1);
+    // Out of the queue: the next run has nothing of it to send.
+    expect(await pendingEntries(local.gateway.state)).toEqual([]);
   });
 
   it("gives a batch of applications with large households the gas it takes, and not much more", async () => {

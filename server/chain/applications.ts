@@ -1,3 +1,4 @@
+import { assertArgument } from "ethers";
 import { word } from "./abi-word.ts";
 
 /** The fields of an Application (contracts/cases/ICaseRegistry.sol), in order. */
@@ -17,16 +18,17 @@ const HEAD_WORDS = APPLICATION_FIELDS.length;
  * run, its transaction).
  *
  * Each application is given as the outbox keeps submitApplication's arguments, the struct's
- * fields in order (APPLICATION_FIELDS); numbers may be decimal strings.
+ * fields in order (APPLICATION_FIELDS); numbers may be decimal strings. A value its type cannot
+ * hold is refused as ethers' coder refuses it (INVALID_ARGUMENT): a call no retry can send.
  */
 export function applicationsData(selector: string, applications: readonly (readonly unknown[])[]): string {
   const heads = [word(0x20n), word(BigInt(applications.length))];
   const tails: string[] = [];
   let offset = 32n * BigInt(applications.length);
   for (const args of applications) {
-    if (args.length !== HEAD_WORDS) throw new TypeError(`an application has ${HEAD_WORDS} fields, got ${args.length}`);
+    assertArgument(args.length === HEAD_WORDS, `an application has ${HEAD_WORDS} fields, got ${args.length}`, "application", args);
     const [caseId, programme, area, jurisdiction, recordHash, identityCommitment, household, caseworker, deadline, r, vs] = args;
-    if (!Array.isArray(household)) throw new TypeError(`an application's household is a list of bytes32, got ${String(household)}`);
+    assertArgument(Array.isArray(household), `an application's household is a list of bytes32, got ${String(household)}`, "household", household);
     heads.push(word(offset));
     tails.push(
       bytes32(caseId),
@@ -49,17 +51,17 @@ export function applicationsData(selector: string, applications: readonly (reado
 }
 
 function bytes32(value: unknown): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new TypeError(`not a bytes32 value: ${String(value)}`);
+  assertArgument(typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value), `not a bytes32 value: ${String(value)}`, "bytes32", value);
   return value.slice(2).toLowerCase();
 }
 
 function address(value: unknown): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new TypeError(`not an address: ${String(value)}`);
+  assertArgument(typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value), `not an address: ${String(value)}`, "address", value);
   return value.slice(2).toLowerCase().padStart(64, "0");
 }
 
 function uint(value: unknown, bits: number): bigint {
   const n = typeof value === "bigint" ? value : typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : typeof value === "string" && /^\d+$/.test(value) ? BigInt(value) : -1n;
-  if (n < 0n || n >= 1n << BigInt(bits)) throw new TypeError(`not a uint${bits}: ${String(value)}`);
+  assertArgument(n >= 0n && n < 1n << BigInt(bits), `not a uint${bits}: ${String(value)}`, `uint${bits}`, value);
   return n;
 }

@@ -1,4 +1,4 @@
-import { Interface, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
+import { Interface, isError, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
 import {
   AidAccess__factory,
   AssistanceStandards__factory,
@@ -53,4 +53,12 @@ export function decodeRevert(error: unknown): ErrorDescription | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether a call could not even be encoded (a value out of its ABI type's range, a malformed
+ * argument): no chain would take it, so sending it again can never cure it.
+ */
+export function unencodable(error: unknown): boolean {
+  return isError(error, "INVALID_ARGUMENT") || isError(error, "NUMERIC_FAULT") || isError(error, "BUFFER_OVERRUN");
 }

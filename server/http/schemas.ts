@@ -6,6 +6,16 @@ import { z } from "zod";
  */
 export const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits");
 export const divisionCode = z.string().regex(/^\d{12}$/, "must be a 12-digit division code (000000000000 for the central level)");
+/**
+ * A whole number as the ledger stores it in a uint of `bits` bits, given as a decimal string or a
+ * number: the one place request bounds come from, so that nothing a request carries reaches the
+ * relayer in a form the chain cannot encode.
+ */
+export const ledgerUint = (bits: number) =>
+  z
+    .union([z.string().regex(/^\d{1,78}$/, "must be a whole number"), z.number().int().min(0)])
+    .transform((v) => BigInt(v))
+    .refine((v) => v < 2n ** BigInt(bits), `must be below 2^${bits}`);
 export const fen = z.string().regex(/^[1-9]\d*$/, "must be a positive amount in fen");
 
 export const errorSchema = z.object({

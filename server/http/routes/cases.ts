@@ -12,7 +12,7 @@ import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
 import { authorize, heldRoles, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
-import { divisionCode } from "../schemas.ts";
+import { divisionCode, ledgerUint } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
 import type { SignedCall } from "../../cases/signed-call.ts";
 
@@ -38,10 +38,7 @@ export const applicationFields = z.object({
   documents: z.array(z.object({ kind: z.string().min(1).max(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
 });
 
-const uint64 = z
-  .union([z.string().regex(/^\d{1,20}$/, "must be a whole number"), z.number().int().min(0)])
-  .transform((v) => BigInt(v))
-  .refine((v) => v < 2n ** 64n, "must be below 2^64");
+const uint64 = ledgerUint(64);
 
 /** What the client chose to make the application's record one record: see ApplicationEnvelope. */
 export const applicationEnvelope = z.object({
@@ -64,17 +61,16 @@ export const applicationRequest = applicationFields.extend({
 /** `POST /v1/cases/draft`: the fields, and a deadline if not a day from now. */
 export const applicationDraftRequest = applicationFields.extend({ deadline: uint64.optional() });
 
-const uint = z.union([z.string().regex(/^\d+$/), z.number().int().min(0)]).transform((v) => BigInt(v));
 export const approvalsRequest = z.object({
   decision: z.object({
     caseId: z.string().regex(/^0x[0-9a-f]{64}$/),
     stage: z.number().int().min(0).max(1),
     approve: z.boolean(),
     recordHash: z.string().regex(/^0x[0-9a-f]{64}$/),
-    amount: uint,
+    amount: uint64,
     householdSize: z.number().int().min(0).max(255),
-    round: z.number().int().min(0),
-    deadline: uint,
+    round: z.number().int().min(0).max(2 ** 32 - 1),
+    deadline: uint64,
   }),
   signatures: z.array(z.object({ signer: z.string(), signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature, 0x-hex") })).min(1).max(20),
 });
@@ -284,7 +280,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       if (q.householdSize !== undefined && !/^\d{1,3}$/.test(q.householdSize)) {
         throw new RequestError("REQUEST_INVALID", "householdSize must be a whole number of people, or left out for the ledger's", 400, { field: "householdSize" });
       }
-      if (q.amount !== undefined && !/^\d{1,20}$/.test(q.amount)) throw new RequestError("REQUEST_INVALID", "amount must be a whole number of fen", 400, { field: "amount" });
+      if (q.amount !== undefined && !uint64.safeParse(q.amount).success) throw new RequestError("REQUEST_INVALID", "amount must be a whole number of fen, below 2^64", 400, { field: "amount" });
       if (q.approve !== undefined && !["true", "false"].includes(q.approve)) throw new RequestError("REQUEST_INVALID", "approve must be true or false", 400, { field: "approve" });
       const request = await approvalRequest(ctx, await caseOf(req), {
         approve: q.approve === undefined ? undefined : q.approve === "true",
