@@ -11,6 +11,7 @@ import type { GatewayConfig } from "./config.ts";
 import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
 import { Indexer } from "./indexer.ts";
 import { createApp } from "./http/app.ts";
+import { sweepIdempotency } from "./http/idempotency.ts";
 import { rememberingRoles } from "./http/officers.ts";
 import { authRouter } from "./http/routes/auth.ts";
 import { casesRouter } from "./http/routes/cases.ts";
@@ -99,7 +100,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       { name: "aidtrail_indexer_lag_blocks", help: "blocks of the chain not yet indexed", read: async () => Math.max(0, (await chain.provider.getBlockNumber()) - (await indexer.indexedTo())) },
     ],
     version: VERSION,
-    state,
+    // Sealed with the identity key, which is the gateway's secret and never in its state.
+    idempotency: { state, signIn, access: roles, secret: config.identityKey },
     // Express tries each router's routes in turn: the public proof lookups, the most asked for,
     // come first rather than after every officers' route (a tenth of a lookup's CPU).
     routers: [
@@ -123,6 +125,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   anchorer.start();
   relayer.start(tuning.relayIntervalMs ?? 5_000);
   indexer.start(tuning.indexIntervalMs ?? 2_000);
+  // Kept answers past their day are forgotten at start and every hour.
+  const sweep = () => void sweepIdempotency(state).catch((error: unknown) => logger.warn({ message: (error as Error).message }, "could not forget expired idempotent answers"));
+  sweep();
+  const sweeping = setInterval(sweep, 3600_000).unref();
   logger.info({ url: listening, jurisdiction: config.jurisdiction, logId: config.logId }, "gateway listening");
   return {
     url: listening,
@@ -132,6 +138,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     anchorer,
     relayer,
     async close() {
+      clearInterval(sweeping);
       await relayer.stop();
       await anchorer.stop();
       await indexer.stop();

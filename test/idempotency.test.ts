@@ -1,7 +1,11 @@
 import { Wallet } from "ethers";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_KEYS, localGateway } from "./helpers/local-gateway.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { sweepIdempotency } from "../server/http/idempotency.ts";
+import { DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
@@ -66,5 +70,40 @@ describe("Idempotency-Key on every POST", () => {
     const otherCase = await local.takeIn(residentId(702));
     const other = await complain(local.receipts.get(otherCase)!).expect(201);
     expect(other.body.recordId).not.toBe(first.body.recordId);
+  });
+
+  it("replays a kept answer only as the route would answer now, keeps it sealed on disk, and forgets it after a day", async () => {
+    const wallet = new Wallet(DEV_KEYS.caseworker);
+    const applicant = residentId(703);
+    const fields = { programme: "dibao", area: "urban", jurisdiction: TOWNSHIP, applicant: { name: "申请人", residentId: applicant }, household: [{ name: "家属", relation: "配偶", residentId: spouseOf(applicant) }], monthlyIncome: 40_000, documents: [] };
+    const { body: draft } = await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(fields).expect(200);
+    const body = { ...fields, envelope: draft.envelope, deadline: draft.deadline, signature: await wallet.signTypedData(draft.domain, draft.types, draft.message) };
+    const intake = (token: string) => request(local.gateway.url).post("/v1/cases").set("authorization", token).set("idempotency-key", "intake-1").send(body);
+    const first = await intake(caseworker).expect(201);
+    const { code } = first.body.receipt;
+
+    // The receipt code is nowhere on disk in clear: not in the state's files, its write-ahead log included.
+    const dataDir = local.env.AIDTRAIL_DATA;
+    const files = readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(readFileSync(join(file.parentPath, file.name)).includes(code), `${file.name} holds the receipt code`).toBe(false);
+
+    // Authentication comes first: a token that is no longer valid gets no replay, receipt and all.
+    expect((await intake("Bearer nonsense").expect(401)).body.error.code).toBe("AUTH_TOKEN_INVALID");
+    // The same officer signed in again is the same caller, and gets the first answer.
+    expect((await intake(await local.signIn(DEV_KEYS.caseworker)).expect(201)).body).toEqual(first.body);
+    // An officer whose role was revoked since gets what the route answers them now.
+    const { access } = local.contracts;
+    await (await access.revokeRole(roleId("CASEWORKER"), wallet.address)).wait();
+    try {
+      expect((await intake(caseworker).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    } finally {
+      await (await access.grantScopedRole(roleId("CASEWORKER"), wallet.address, BigInt(TOWNSHIP))).wait();
+    }
+    expect((await intake(caseworker).expect(201)).body).toEqual(first.body);
+
+    // A day later the answer is forgotten: the retry is a new request, which the case taken in already refuses.
+    expect(await sweepIdempotency(local.gateway.state, Date.now() + 25 * 3600_000)).toBeGreaterThan(0);
+    expect((await intake(caseworker)).status).toBe(409);
   });
 });

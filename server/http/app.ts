@@ -9,8 +9,7 @@ import { errorBody, RequestError, statusOf, toAidtrailError } from "./errors.ts"
 import { openApiDocument } from "./openapi.ts";
 import { verifyRequestSchema } from "./schemas.ts";
 import { validate } from "./validate.ts";
-import { idempotency } from "./idempotency.ts";
-import type { StateStore } from "../state/state-store.ts";
+import { idempotency, type IdempotencyOptions } from "./idempotency.ts";
 
 export interface AppDependencies {
   /** What /readyz reports: each check's state, "ok" when it passes. */
@@ -18,8 +17,8 @@ export interface AppDependencies {
   logger: Logger;
   maxBodyBytes: number;
   version: string;
-  /** Where answers to requests with an Idempotency-Key are kept (see idempotency). */
-  state?: StateStore;
+  /** Where and how answers to requests with an Idempotency-Key are kept (see idempotency). */
+  idempotency?: IdempotencyOptions;
   /** Feature routers, mounted under /v1. */
   routers?: Router[];
   /** The web pages, mounted at the root, and the inline script sources their CSP must allow. */
@@ -95,7 +94,7 @@ export function createApp(deps: AppDependencies): express.Express {
     if (typeof req.body === "string") req.body = req.body.length === 0 ? undefined : parseRecordJson(req.body, deps.maxBodyBytes);
     next();
   });
-  if (deps.state) app.use(idempotency(deps.state));
+  if (deps.idempotency) app.use(idempotency(deps.idempotency));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "up" });

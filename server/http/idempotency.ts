@@ -1,14 +1,38 @@
-import { createHash } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { SignIn } from "../auth/sign-in.ts";
+import type { RoleName } from "../chain/domain.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "./errors.ts";
+import { heldRoles, type LedgerAccess } from "./officers.ts";
 
 interface Remembered {
   /** SHA-256 of the request it answered: the same key with another request is refused, not replayed. */
   request: string;
   status: number;
-  body: unknown;
+  /** The answer, sealed (AES-256-GCM, base64 of IV, tag and ciphertext): it may hold a citizen's receipt code. */
+  sealed: string;
+  /** The roles the route checked, and over what: a replay needs the officer to hold one of them still. */
+  authorized?: { roles: RoleName[]; jurisdiction: string };
+  /** When the answer is forgotten, in ms. */
+  expires: number;
 }
+
+export interface IdempotencyOptions {
+  state: StateStore;
+  /** Verifies bearer tokens: an answer is replayed only to the officer it was given to, signed in now. */
+  signIn?: SignIn;
+  /** The ledger's roles, asked again before a replay. */
+  access?: LedgerAccess;
+  /** Seals kept answers, with the Idempotency-Key, which is kept only hashed. */
+  secret: Uint8Array;
+  /** How long an answer is kept: a day unless told. */
+  keepMs?: number;
+}
+
+/** Answers are kept a day: long enough for any client's retries, short enough to keep little. */
+export const IDEMPOTENCY_KEEP_MS = 24 * 3600 * 1000;
+const PREFIX = "idem:";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -17,10 +41,17 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
  * has its answer kept, and a retry with the same key from the same caller gets that answer again
  * and does nothing again (a second case, revision or complaint). A retry that arrives while the
  * first is still running waits for it. Failures are not kept: a request that failed can be retried
- * as it is. Callers are told apart by their credentials (the bearer token, the citizen's receipt),
- * or by the client address when there are none: a retry after signing in again is a new request.
+ * as it is. Callers are told apart by who they are: the officer a valid bearer token names (so a
+ * retry after signing in again finds its answer), the citizen's receipt, or else the client
+ * address. A replay is given only as the route would answer now: an invalid or expired token is
+ * refused before anything is looked up, and the officer must still hold a role the route checked.
+ * Answers are kept sealed under a key made of the gateway's secret and the Idempotency-Key (an
+ * intake's answer holds the citizen's receipt code, which is never on disk in clear), and for
+ * `keepMs`; `sweepIdempotency` forgets those past it.
  */
-export function idempotency(state: StateStore): RequestHandler {
+export function idempotency(options: IdempotencyOptions): RequestHandler {
+  const { state, signIn, access, secret } = options;
+  const keepMs = options.keepMs ?? IDEMPOTENCY_KEEP_MS;
   const running = new Map<string, Promise<void>>();
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = req.headers["idempotency-key"];
@@ -28,8 +59,17 @@ export function idempotency(state: StateStore): RequestHandler {
     if (typeof key !== "string" || !/^[\x21-\x7e]{1,200}$/.test(key)) {
       return next(new RequestError("REQUEST_INVALID", "Idempotency-Key must be 1 to 200 printable ASCII characters", 400, { field: "Idempotency-Key", hint: "send a fresh random key (a UUID) per request, and the same one when retrying it" }));
     }
-    const caller = sha256(req.headers.authorization ?? (req.headers["x-aidtrail-receipt"] as string | undefined) ?? `address ${req.ip}`);
-    const memo = `idem:${caller}:${sha256(`${req.originalUrl}\n${key}`)}`;
+    let caller: string;
+    let officer: string | undefined;
+    try {
+      const bearer = req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice("Bearer ".length) : undefined;
+      officer = bearer !== undefined && signIn ? await signIn.verify(bearer) : undefined;
+      caller = officer ? `officer ${officer}` : sha256(req.headers.authorization ?? (req.headers["x-aidtrail-receipt"] as string | undefined) ?? `address ${req.ip}`);
+    } catch (error) {
+      return next(error);
+    }
+    const memo = `${PREFIX}${sha256(caller)}:${sha256(`${req.originalUrl}\n${key}`)}`;
+    const sealing = createHmac("sha256", secret).update(`aidtrail idempotent answer\n${memo}\n${key}`).digest();
     const request = sha256(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`);
     // A retry waits for a first request still running (these promises never reject); no await between the check and the claim.
     while (running.has(memo)) await running.get(memo);
@@ -41,11 +81,12 @@ export function idempotency(state: StateStore): RequestHandler {
     });
     try {
       const earlier = await state.get<Remembered>(memo);
-      if (earlier) {
+      if (earlier && earlier.expires > Date.now()) {
         if (earlier.request !== request) {
           throw new RequestError("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request", 422, { field: "Idempotency-Key", hint: "use a new key for a new request" });
         }
-        return void res.status(earlier.status).json(earlier.body);
+        if (earlier.authorized && access) await heldRoles(access, earlier.authorized.roles, officer, BigInt(earlier.authorized.jurisdiction));
+        return void res.status(earlier.status).json(open(earlier.sealed, sealing));
       }
     } catch (error) {
       return next(error);
@@ -54,7 +95,9 @@ export function idempotency(state: StateStore): RequestHandler {
     const send = res.json.bind(res);
     res.json = (body: unknown) => {
       if (res.statusCode < 200 || res.statusCode >= 300) return send(body);
-      state.put({ [memo]: { request, status: res.statusCode, body } satisfies Remembered }).then(
+      const authorized = res.locals.authorized as Remembered["authorized"];
+      const remembered: Remembered = { request, status: res.statusCode, sealed: seal(body, sealing), ...(authorized && { authorized }), expires: Date.now() + keepMs };
+      state.put({ [memo]: remembered }).then(
         () => send(body),
         (error: unknown) => next(error),
       );
@@ -62,4 +105,25 @@ export function idempotency(state: StateStore): RequestHandler {
     };
     next();
   };
+}
+
+/** Forgets the answers kept past their time. Answers how many. */
+export async function sweepIdempotency(state: StateStore, now = Date.now()): Promise<number> {
+  const expired = (await state.list<Remembered>(PREFIX)).filter(([, r]) => !(r.expires > now)).map(([k]) => k);
+  if (expired.length > 0) await state.write({}, expired);
+  return expired.length;
+}
+
+function seal(body: unknown, key: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(body), "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64");
+}
+
+function open(sealed: string, key: Buffer): unknown {
+  const bytes = Buffer.from(sealed, "base64");
+  const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
 }

@@ -76,12 +76,15 @@ export async function heldRoles(access: LedgerAccess, role: RoleName | RoleName[
 /**
  * Requires the officer to hold `role` (or one of `role`) over the jurisdiction the request
  * concerns, as the ledger says at this moment: a role revoked on chain stops working on the next
- * request. The roles held are left on `res.locals.roles`.
+ * request. The roles held are left on `res.locals.roles`, and what was checked on `res.locals.authorized`.
  */
 export function authorize(access: LedgerAccess, role: RoleName | RoleName[], jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      res.locals.roles = await heldRoles(access, role, req.officer, BigInt(await jurisdictionOf(req)));
+      const jurisdiction = BigInt(await jurisdictionOf(req));
+      res.locals.roles = await heldRoles(access, role, req.officer, jurisdiction);
+      // What was checked, for an answer kept under an Idempotency-Key to be replayed only while it holds.
+      res.locals.authorized = { roles: Array.isArray(role) ? role : [role], jurisdiction: jurisdiction.toString() };
       next();
     } catch (error) {
       next(error);

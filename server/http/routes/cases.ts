@@ -141,6 +141,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
         throw error;
       });
       void ctx.anchorer.notify();
+      res.locals.authorized = { roles: ["CASEWORKER"], jurisdiction: req.body.jurisdiction };
       res.status(201).json(body);
     },
   );
