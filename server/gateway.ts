@@ -23,6 +23,7 @@ import { noticesRouter } from "./http/routes/notices.ts";
 import { ledgerRouter } from "./http/routes/ledger.ts";
 import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
+import { LogAuditor } from "./log-auditor.ts";
 import { PendingApplications } from "./cases/pending-applications.ts";
 import { pendingEntries } from "./state/outbox.ts";
 import { StateStore } from "./state/state-store.ts";
@@ -43,6 +44,8 @@ export interface GatewayTuning {
   relayIntervalMs?: number;
   indexIntervalMs?: number;
   ledgerWaitMs?: number;
+  /** How often the whole record log is audited in the background (six hours unless told). */
+  auditIntervalMs?: number;
 }
 
 const VERSION = "0.1.0";
@@ -52,6 +55,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   const chain = await ChainClient.connect(config);
   const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring, maxRecordBytes: config.maxRecordBytes });
   const state = await StateStore.open(join(config.dataDir, "state"));
+  // What was appended since the last clean audit is checked before anything is served.
+  const auditor = new LogAuditor(log, state, logger);
+  await auditor.atStart();
   // Applications owed from before a restart still hold their applicant until the ledger answers.
   const pending = new PendingApplications();
   for (const [, entry] of await pendingEntries(state)) if (entry.kind === "submitApplication") pending.claim(entry.args);
@@ -80,7 +86,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     tokenSecret: randomBytes(32),
   });
   const app = createApp({
-    readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain, config.jurisdiction) }),
+    readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain, config.jurisdiction), audit: auditor.readiness() }),
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     trustProxy: config.trustProxy,
@@ -125,6 +131,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   anchorer.start();
   relayer.start(tuning.relayIntervalMs ?? 5_000);
   indexer.start(tuning.indexIntervalMs ?? 2_000);
+  auditor.start(tuning.auditIntervalMs ?? 6 * 3600_000);
   // Kept answers past their day are forgotten at start and every hour.
   const sweep = () => void sweepIdempotency(state).catch((error: unknown) => logger.warn({ message: (error as Error).message }, "could not forget expired idempotent answers"));
   sweep();
@@ -139,6 +146,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     relayer,
     async close() {
       clearInterval(sweeping);
+      await auditor.stop();
       await relayer.stop();
       await anchorer.stop();
       await indexer.stop();

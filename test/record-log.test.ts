@@ -324,6 +324,13 @@ describe("tamper evidence", () => {
     const findings = await reopened.audit();
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ code: "RECORD_ALTERED", recordIds: [records[6]!.recordId], leafIndexes: [6] });
+    // An audit from a size reads only the records appended since, on the stored subtrees left of them:
+    // from 5 it finds the edit at 6, from 7 it finds nothing, and with more appended it checks those too.
+    expect((await reopened.audit(5)).map((f) => f.leafIndexes)).toEqual([[6]]);
+    expect(await reopened.audit(7)).toEqual([]);
+    await reopened.append(Array.from({ length: 30 }, (_, i) => record(100 + i)));
+    expect(await reopened.audit(7)).toEqual([]);
+    expect(await reopened.audit(9)).toEqual([]);
   });
 
   it("names the record whose stored hash was edited, and one whose sealed data was swapped", async () => {

@@ -3,7 +3,7 @@ import type { Deployment } from "../chain/deploy.ts";
 import { coversDivision } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { newRecord } from "../records/record.ts";
-import { BUNDLE_FORMAT, type AuditBundle, type BundleLeaf } from "../verify/bundle.ts";
+import { BUNDLE_FORMAT, type AuditBundle, type BundleFault, type BundleLeaf, type BundleRecord } from "../verify/bundle.ts";
 import { AidtrailError } from "../verify/errors.ts";
 
 export interface ExportRequest {
@@ -41,11 +41,27 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
   const hashes = await log.leafHashes(start, end);
   const leaves: BundleLeaf[] = [];
   const cases = new Set<string>();
+  const faults: BundleFault[] = [];
   for (let i = start; i < end; i++) {
-    const stored = await log.stored(i);
-    const whole = coversDivision(request.jurisdiction, stored.jurisdiction);
-    if (whole && stored.caseId) cases.add(stored.caseId);
-    leaves.push({ leafIndex: i, leafHash: hexlify(hashes[i - start]!), record: whole ? log.open(stored) : null });
+    const leafHash = hexlify(hashes[i - start]!);
+    // A record the log cannot read or open is a fault of that record, said in the bundle, not a
+    // reason to withhold every other: its leaf hash still stands in for it.
+    let record: BundleRecord | null = null;
+    let recordId: string | undefined;
+    try {
+      const stored = await log.stored(i);
+      recordId = stored.recordId;
+      const whole = coversDivision(request.jurisdiction, stored.jurisdiction);
+      if (whole && stored.caseId) cases.add(stored.caseId);
+      record = whole ? log.open(stored) : null;
+    } catch (error) {
+      const code = error instanceof AidtrailError ? error.code : "RECORD_UNREADABLE";
+      faults.push({ leafIndex: i, ...(recordId && { recordId }), code, message: `the gateway could not read or open the record at leaf ${i}: ${(error as Error).message.split("\n")[0]}` });
+    }
+    leaves.push({ leafIndex: i, leafHash, record });
+  }
+  if (faults.length === end - start && end > start) {
+    throw new AidtrailError("EXPORT_NOTHING_READABLE", `no record of leaves ${start} to ${end - 1} could be read: ${faults[0]!.message}`, { hint: "the data folder is damaged: restore it from a backup" });
   }
   const checkpoints = included.map(({ anchoring, ...c }) => ({ ...c, anchoring: anchoring && { transactionHash: anchoring.transactionHash, blockNumber: anchoring.blockNumber } }));
   const consistency = [];
@@ -77,6 +93,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
     range: { start, end, left: (await log.leftOf(start)).map(hexlify) },
     leaves,
     leftOut,
+    ...(faults.length > 0 && { faults }),
   };
 }
 

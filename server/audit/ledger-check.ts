@@ -85,7 +85,7 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   const warnings: Finding[] = [];
   const covered = (block: number) => input.complete && block <= input.coveredTo;
   // Leaves missing from the bundle failed it once already: a step whose record could be among them is unverifiable, not failed again.
-  const gaps = offline.gaps.map((g) => `${g.from} to ${g.to}`).join(", ");
+  const gaps = [...offline.gaps.map((g) => `${g.from} to ${g.to}`), ...offline.unreadable.map((leaf) => `${leaf} (unreadable at export)`)].join(", ");
   const missing = (finding: Finding) => {
     if (gaps) warnings.push({ ...finding, message: `unverifiable, the bundle lacking leaves ${gaps}: ${finding.message}` });
     else (covered(finding.blockNumber!) ? failures : warnings).push(finding);

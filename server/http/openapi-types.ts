@@ -4173,6 +4173,13 @@ export interface paths {
                                 end: number;
                                 reason: string;
                             } | null;
+                            /** @description records the gateway could not read or open, each given as its leaf hash alone; the bundle's check fails on each */
+                            faults?: {
+                                leafIndex: number;
+                                recordId?: string;
+                                code: string;
+                                message: string;
+                            }[];
                         };
                     };
                 };

@@ -274,6 +274,10 @@ export const auditBundleSchema = z.object({
   range: z.object({ start: z.number().int(), end: z.number().int(), left: z.array(hex32) }),
   leaves: z.array(z.object({ leafIndex, leafHash: hex32, record: recordSchema.nullable() })),
   leftOut: z.object({ start: z.number().int(), end: z.number().int(), reason: z.string() }).nullable().optional(),
+  faults: z
+    .array(z.object({ leafIndex, recordId: recordId.optional(), code: z.string(), message: z.string() }))
+    .optional()
+    .meta({ description: "records the gateway could not read or open, each given as its leaf hash alone; the bundle's check fails on each" }),
 });
 
 const flowLine = z.object({ caseId: hex32, period: z.number().int(), amount: uintString, actor: address, transactionHash: hex32 });

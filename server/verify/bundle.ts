@@ -63,6 +63,20 @@ export interface AuditBundle {
    * The exporter's word, for the auditor to ask a later bundle for; nothing checks it.
    */
   leftOut?: { start: number; end: number; reason: string } | null;
+  /**
+   * Records of the range the exporter could not read or open, each in the bundle as its leaf hash
+   * alone: the exporter's word on a fault of its own store, which fails the bundle's check (a
+   * record of the jurisdiction may be among them).
+   */
+  faults?: BundleFault[];
+}
+
+/** A record the exporter could not read or open, and why. */
+export interface BundleFault {
+  leafIndex: number;
+  recordId?: string;
+  code: string;
+  message: string;
 }
 
 export interface Finding {
@@ -120,6 +134,8 @@ export interface BundleCheck {
    * whose record could be among them is unverifiable, not failed, and the rest is checked as usual.
    */
   gaps: { from: number; to: number }[];
+  /** Leaves whose records the exporter said it could not read (each failed once, as RECORD_FAULT): unverifiable as gaps are. */
+  unreadable: number[];
 }
 
 /** What a record is, as a ledger step that names its hash as evidence is matched to it. */
@@ -152,7 +168,7 @@ export interface ReversalRecord {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [] };
+  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [], unreadable: [] };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -178,6 +194,11 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
   const last = checkpoints.at(-1);
   if (!last || last.treeSize !== range.end) {
     fail({ code: "RANGE_UNANCHORED", message: `the bundle's leaves end at ${range.end}, which is not the size of its last checkpoint (${last?.treeSize ?? "none"})` });
+  }
+
+  for (const fault of bundle.faults ?? []) {
+    fail({ code: "RECORD_FAULT", message: `the exporter could not give the record at leaf ${fault.leafIndex} (${fault.code}): ${fault.message}`, leafIndex: fault.leafIndex, ...(fault.recordId && { recordId: fault.recordId }) });
+    result.unreadable.push(fault.leafIndex);
   }
 
   const hashes: Uint8Array[] = [];
