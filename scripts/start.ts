@@ -11,7 +11,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { network } from "hardhat";
 import { loadConfig } from "../server/config.ts";
 import { beginJournal, genesisOf, journalingProxy, readJournal, replayJournal } from "../server/demo/journal.ts";
-import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_OPERATOR_KEY, seedDemo, type DemoAccount } from "../server/demo/seed.ts";
+import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, seedDemo, type DemoAccount } from "../server/demo/seed.ts";
 import { startGateway } from "../server/gateway.ts";
 import { createLogger } from "../server/logger.ts";
 
@@ -87,6 +87,8 @@ const config = loadConfig({
   AIDTRAIL_MASTER_KEYS: JSON.stringify(secrets.masterKeys),
   AIDTRAIL_IDENTITY_KEY: secrets.identityKey,
   AIDTRAIL_OPERATOR_KEY: DEMO_OPERATOR_KEY,
+  // The demo's scraper token is public, as its keys are; a real gateway's is a secret of its own.
+  AIDTRAIL_METRICS_TOKEN: process.env.AIDTRAIL_METRICS_TOKEN ?? DEMO_METRICS_TOKEN,
 });
 const gateway = await startGateway(config, createLogger(process.env.AIDTRAIL_LOG_LEVEL ?? "warn"));
 

@@ -28,6 +28,8 @@ export interface GatewayConfig {
   signInLimitPerMinute: number;
   /** Express's `trust proxy` for a reverse proxy in front that terminates TLS (AIDTRAIL_TRUST_PROXY), unset for none. */
   trustProxy?: string;
+  /** The bearer token /metrics answers (AIDTRAIL_METRICS_TOKEN): an operator's scraper, not the public. Unset, /metrics is off. */
+  metricsToken?: string;
   keyring: Keyring;
   identityKey: Uint8Array;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
@@ -50,7 +52,7 @@ export class ConfigError extends AidtrailError {
 }
 
 /** Secrets are given as VARIABLE or as VARIABLE_FILE (a path to a file holding it), never in the repository. */
-const SECRETS = ["AIDTRAIL_MASTER_KEYS", "AIDTRAIL_IDENTITY_KEY", "AIDTRAIL_OPERATOR_KEY"] as const;
+const SECRETS = ["AIDTRAIL_MASTER_KEYS", "AIDTRAIL_IDENTITY_KEY", "AIDTRAIL_OPERATOR_KEY", "AIDTRAIL_METRICS_TOKEN"] as const;
 
 const schema = z.object({
   AIDTRAIL_HOST: z.string().min(1).default("127.0.0.1"),
@@ -67,6 +69,7 @@ const schema = z.object({
   AIDTRAIL_ANCHOR_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AIDTRAIL_SIGN_IN_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   AIDTRAIL_TRUST_PROXY: z.string().min(1).max(200).optional(),
+  AIDTRAIL_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, "must be 16 to 200 printable ASCII characters: the bearer token Prometheus sends").optional(),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
   AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
@@ -161,6 +164,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     anchorBatch: v.AIDTRAIL_ANCHOR_BATCH,
     signInLimitPerMinute: v.AIDTRAIL_SIGN_IN_LIMIT,
     trustProxy: v.AIDTRAIL_TRUST_PROXY,
+    metricsToken: v.AIDTRAIL_METRICS_TOKEN,
     keyring,
     identityKey,
     operatorKey,

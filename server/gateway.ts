@@ -90,6 +90,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     gauges: [
       { name: "aidtrail_anchor_pending_records", help: "records appended and not yet covered by an anchored checkpoint", read: () => anchorer.pending() },
       {
@@ -113,7 +114,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     routers: [
       proofsRouter(log),
       authRouter(signIn, chain.access, config.signInLimitPerMinute),
-      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs }, signIn),
+      casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       fundsRouter({ chain, indexer, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction, anchorer }, signIn),

@@ -25,7 +25,7 @@ afterAll(async () => local?.close());
 describe("a gateway started from configuration alone", () => {
   it("serves health and readiness: the chain reachable, the log consistent with its anchor", async () => {
     await request(gateway.url).get("/healthz").expect(200);
-    expect((await request(gateway.url).get("/readyz").expect(200)).body).toEqual({ ready: true, checks: { chain: "ok", log: "ok" } });
+    expect((await request(gateway.url).get("/readyz").expect(200)).body).toEqual({ ready: true, checks: { chain: "ok", log: "ok", audit: "ok" } });
   });
 
   it("documents every route it serves in its OpenAPI document", async () => {
@@ -65,7 +65,7 @@ describe("a gateway started from configuration alone", () => {
     for (const { method, url, security } of calls) {
       const answer = await (request(gateway.url) as unknown as Record<string, (url: string) => request.Test>)[method]!(url).send(url.includes("feedback") ? { kind: "rating", rating: 5 } : {});
       const needs = security.flatMap((s: object) => Object.keys(s));
-      const expected = needs.includes("bearer") ? "AUTH_REQUIRED" : needs.includes("receipt") ? "RECEIPT_INVALID" : undefined;
+      const expected = needs.includes("bearer") ? "AUTH_REQUIRED" : needs.includes("receipt") ? "RECEIPT_INVALID" : needs.includes("metrics") ? "METRICS_TOKEN_REQUIRED" : undefined;
       if (expected) expect(answer.body.error?.code, `${method} ${url}`).toBe(expected);
       else expect(answer.status, `${method} ${url}`).not.toBe(401);
     }
@@ -114,7 +114,10 @@ describe("a gateway's own figures", () => {
     await gateway.log.append([newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { metrics: true } })]);
     const token = await local.signIn(DEV_KEYS.auditor);
     await request(gateway.url).get(`/v1/cases/0x${"00".repeat(32)}`).set("authorization", token).expect(404);
-    const text = (await request(gateway.url).get("/metrics").expect(200)).text;
+    // Only the operator's scraper reads the figures.
+    expect((await request(gateway.url).get("/metrics").expect(401)).body.error.code).toBe("METRICS_TOKEN_REQUIRED");
+    expect((await request(gateway.url).get("/metrics").set("authorization", token).expect(401)).body.error.code).toBe("METRICS_TOKEN_REQUIRED");
+    const text = (await request(gateway.url).get("/metrics").set("authorization", `Bearer ${env.AIDTRAIL_METRICS_TOKEN}`).expect(200)).text;
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
     expect(value("aidtrail_anchor_pending_records")).toBe(gateway.log.size - Number((await gateway.chain.anchor.head(gateway.log.logId)).treeSize));
     expect(value("aidtrail_anchor_pending_records")).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ const app = createApp({
   logger: pino({ enabled: false }),
   maxBodyBytes: 64 * 1024,
   version: "test",
+  metricsToken: "http-app-metrics-token",
 });
 
 describe("gateway HTTP basics", () => {
@@ -27,7 +28,7 @@ describe("gateway HTTP basics", () => {
     expect(notReady.body).toEqual({ ready: false, checks: { chain: "unreachable: connection refused", log: "ok" } });
     ready = true;
     await request(app).get("/readyz").expect(200);
-    const metrics = await request(app).get("/metrics").expect(200);
+    const metrics = await request(app).get("/metrics").set("authorization", "Bearer http-app-metrics-token").expect(200);
     expect(metrics.text).toMatch(/aidtrail_http_requests_total\{route="\/healthz",status="200"\} 1/);
   });
 

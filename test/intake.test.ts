@@ -477,7 +477,7 @@ describe("case intake", () => {
     for (let n = 0; n < 51; n++) bodies.push(await signed(application(residentId(n, "19910404"))));
     // The caseworker's role, read from the ledger while it answers, is remembered through the outage.
     expect((await apply(application(residentId(60, "19910404")))).status).toBe(201);
-    const failures = async () => Number(/^aidtrail_relay_failures (\d+)$/m.exec((await request(local.gateway.url).get("/metrics").expect(200)).text)![1]);
+    const failures = async () => Number(/^aidtrail_relay_failures (\d+)$/m.exec((await request(local.gateway.url).get("/metrics").set("authorization", `Bearer ${local.env.AIDTRAIL_METRICS_TOKEN}`).expect(200)).text)![1]);
     const failedBefore = await failures();
     local.setChainDown(true);
     let taken: { caseId: string }[];
@@ -567,16 +567,33 @@ describe("case intake", () => {
     expect(plain.personalData).toMatch(/give \?purpose=/);
 
     const size = local.gateway.log.size;
-    const read = (await request(local.gateway.url).get(`${url}?purpose=${encodeURIComponent("eligibility review")}`).set("authorization", caseworker).expect(200)).body;
+    expect((await request(local.gateway.url).get(`${url}?purpose=x`).set("authorization", caseworker).expect(400)).body.error).toMatchObject({ code: "READ_PURPOSE_UNKNOWN", field: "purpose" });
+    expect(local.gateway.log.size).toBe(size);
+    const read = (await request(local.gateway.url).get(`${url}?purpose=review`).set("authorization", caseworker).expect(200)).body;
     expect(read.revisions[0].record.personal.applicant.name).toBe("王小明");
     expect(local.gateway.log.size).toBe(size + 1);
     const accessLog = await local.gateway.log.stored(size);
-    expect(accessLog).toMatchObject({ kind: "access-log", caseId: taken.caseId, public: { reader: new Wallet(DEV_KEYS.caseworker).address, purpose: "eligibility review" } });
+    expect(accessLog).toMatchObject({ kind: "access-log", caseId: taken.caseId, public: { reader: new Wallet(DEV_KEYS.caseworker).address, purpose: "review" } });
 
-    const audited = (await request(local.gateway.url).get(`${url}?purpose=audit`).set("authorization", auditor).expect(200)).body;
+    const audited = (await request(local.gateway.url).get(`${url}?purpose=review`).set("authorization", auditor).expect(200)).body;
     expect(audited.revisions[0].record.personal).toBeUndefined();
     expect(audited.personalData).toMatch(/roles do not read personal data/);
-    expect((await request(local.gateway.url).get("/v1/cases/0x" + "00".repeat(32)).set("authorization", caseworker).expect(404)).body.error.code).toBe("CASE_NOT_FOUND");
+    // No oracle: an officer without rights gets the same answer for a case that does not exist as for one that does.
+    const unknown = "/v1/cases/0x" + "00".repeat(32);
+    const stranger = await local.signIn(Wallet.createRandom().privateKey);
+    const refused = async (path: string) => (await request(local.gateway.url).get(path).set("authorization", stranger).expect(403)).body.error;
+    for (const [known, none] of [
+      [url, unknown],
+      [`${url}/approvals`, `${unknown}/approvals`],
+      [`/v1/audit/cases/${taken.caseId}/trail`, `/v1/audit/cases/0x${"00".repeat(32)}/trail`],
+    ]) {
+      const [a, b] = await Promise.all([refused(known!), refused(none!)]);
+      expect(a.code).toBe("FORBIDDEN_ROLE");
+      expect(b).toEqual(a);
+    }
+    // A caseworker of the township learns no more of cases beyond it; the county's auditor learns the case does not exist.
+    expect((await request(local.gateway.url).get(unknown).set("authorization", caseworker).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
+    expect((await request(local.gateway.url).get(unknown).set("authorization", auditor).expect(404)).body.error.code).toBe("CASE_NOT_FOUND");
   });
 });
 

@@ -33,6 +33,19 @@ export async function caseEntryOf(state: StateStore, caseId: string): Promise<Ca
   return entry;
 }
 
+/** How a refusal names the jurisdiction of a case (see caseJurisdiction): not by its code. */
+export const OVER_THE_CASE = "the case's jurisdiction";
+
+/**
+ * The jurisdiction an officer's roles over a case are checked against: the case's own, or, for a
+ * case this gateway never took in, the gateway's (`county`). An officer without rights then gets
+ * the same refusal for a case that does not exist as for one they may not see, and learns nothing
+ * of which cases exist; one with rights over the whole county learns that it does not.
+ */
+export async function caseJurisdiction(state: StateStore, caseId: string, county: string): Promise<string> {
+  return (await state.get<CaseEntry>(`case:${caseId}`))?.jurisdiction ?? county;
+}
+
 /** An application as `POST /v1/cases` takes it: its fields, the envelope its record was built in, and the caseworker's authorisation. */
 export interface SignedApplication extends ApplicationInput {
   envelope: ApplicationEnvelope;

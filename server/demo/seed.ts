@@ -61,6 +61,8 @@ const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO
 
 export const DEMO_GOVERNANCE_KEY = DEMO_KEYS[0];
 export const DEMO_OPERATOR_KEY = DEMO_KEYS[1];
+/** The bearer token the demo's /metrics answers: public, as the demo's keys are. */
+export const DEMO_METRICS_TOKEN = "aidtrail-demo-metrics";
 
 const codeOf = (j: keyof typeof DEMO_JURISDICTIONS | "nation") => (j === "nation" ? "000000000000" : DEMO_JURISDICTIONS[j].code);
 

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -30,6 +31,8 @@ export interface AppDependencies {
    * and protocol (X-Forwarded-For, X-Forwarded-Proto). None by default.
    */
   trustProxy?: string;
+  /** The bearer token /metrics answers; without one, /metrics is off. */
+  metricsToken?: string;
 }
 
 /**
@@ -104,7 +107,12 @@ export function createApp(deps: AppDependencies): express.Express {
     const ready = Object.values(checks).every((state) => state === "ok");
     res.status(ready ? 200 : 503).json({ ready, checks });
   });
-  app.get("/metrics", async (_req, res) => {
+  // The gateway's figures are the operator's: they tell the load, the backlog and who fails, so only its scraper reads them.
+  const metricsToken = deps.metricsToken && createHash("sha256").update(`Bearer ${deps.metricsToken}`).digest();
+  app.get("/metrics", async (req, res) => {
+    if (!metricsToken) throw new RequestError("METRICS_OFF", "this gateway serves no metrics", 404, { hint: "set AIDTRAIL_METRICS_TOKEN and give it to the scraper as its bearer token" });
+    const given = createHash("sha256").update(req.headers.authorization ?? "").digest();
+    if (!timingSafeEqual(given, metricsToken)) throw new RequestError("METRICS_TOKEN_REQUIRED", "/metrics answers only the operator's metrics token", 401, { hint: "send Authorization: Bearer <AIDTRAIL_METRICS_TOKEN>" });
     res.type(registry.contentType).send(await registry.metrics());
   });
   app.get("/v1/openapi.json", (_req, res) => {

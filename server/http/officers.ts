@@ -61,12 +61,12 @@ export function signedIn(signIn: SignIn): RequestHandler {
  * The roles of `role` (or of each of `role`) that `officer` holds over `jurisdiction`, as the
  * ledger says at this moment; a FORBIDDEN_ROLE error when none.
  */
-export async function heldRoles(access: LedgerAccess, role: RoleName | RoleName[], officer: string | undefined, jurisdiction: bigint): Promise<RoleName[]> {
+export async function heldRoles(access: LedgerAccess, role: RoleName | RoleName[], officer: string | undefined, jurisdiction: bigint, over = `jurisdiction ${jurisdiction}`): Promise<RoleName[]> {
   const roles = Array.isArray(role) ? role : [role];
   const held = officer ? await Promise.all(roles.map((r) => access.hasScopedRole(roleId(r), officer, jurisdiction))) : [];
   const holding = roles.filter((_, i) => held[i]);
   if (holding.length === 0) {
-    throw new RequestError("FORBIDDEN_ROLE", `account ${officer} does not hold ${roles.join(" or ")} over jurisdiction ${jurisdiction} on the ledger`, 403, {
+    throw new RequestError("FORBIDDEN_ROLE", `account ${officer} does not hold ${roles.join(" or ")} over ${over} on the ledger`, 403, {
       hint: "ask governance for the role, or sign in with the account that holds it",
     });
   }
@@ -77,12 +77,14 @@ export async function heldRoles(access: LedgerAccess, role: RoleName | RoleName[
  * Requires the officer to hold `role` (or one of `role`) over the jurisdiction the request
  * concerns, as the ledger says at this moment: a role revoked on chain stops working on the next
  * request. The roles held are left on `res.locals.roles`, and what was checked on `res.locals.authorized`.
+ * `over` names the jurisdiction in a refusal instead of its code: a case's, whose code would tell
+ * an officer without rights that the case exists.
  */
-export function authorize(access: LedgerAccess, role: RoleName | RoleName[], jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>): RequestHandler {
+export function authorize(access: LedgerAccess, role: RoleName | RoleName[], jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>, over?: string): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const jurisdiction = BigInt(await jurisdictionOf(req));
-      res.locals.roles = await heldRoles(access, role, req.officer, jurisdiction);
+      res.locals.roles = await heldRoles(access, role, req.officer, jurisdiction, over);
       // What was checked, for an answer kept under an Idempotency-Key to be replayed only while it holds.
       res.locals.authorized = { roles: Array.isArray(role) ? role : [role], jurisdiction: jurisdiction.toString() };
       next();

@@ -571,11 +571,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A case: ledger status, record revisions with proofs; personal data only with ?purpose=, and the read is logged */
+        /** A case: ledger status, record revisions with proofs; personal data only with ?purpose=, for a role that works with it, and the read is logged. An officer without rights gets the same refusal for a case that does not exist as for one they may not see */
         get: {
             parameters: {
                 query?: {
-                    purpose?: string;
+                    /** @description review: 审核申请 reviewing the application; approval: 审批 deciding on approval; annual-recheck: 年度复核 the annual re-check; correction: 更正记录 correcting the record; objection: 核实公示异议 looking into an objection; complaint: 处理投诉 handling a complaint; payment-check: 核对发放 checking a payment */
+                    purpose?: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check";
                 };
                 header?: never;
                 path: {
@@ -4491,7 +4492,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics, for the operator's scraper; off when the gateway has no metrics token */
         get: {
             parameters: {
                 query?: never;
@@ -4507,6 +4508,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                            };
+                        };
+                    };
                 };
             };
         };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { READ_PURPOSES, activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
@@ -62,6 +62,7 @@ const idempotencyKey = {
 /** Who may call: an officer's bearer token unless an operation says otherwise (server/http/officers.ts signedIn). */
 const securitySchemes = {
   bearer: { type: "http", scheme: "bearer", description: "the token POST /v1/auth/session gives for the officer's signed sign-in message" },
+  metrics: { type: "http", scheme: "bearer", description: "the operator's metrics token (AIDTRAIL_METRICS_TOKEN), for its Prometheus scraper" },
   receipt: { type: "apiKey", in: "header", name: "X-Aidtrail-Receipt", description: "the citizen's receipt: the payload its QR code holds (aidtrail:case:<case id>:<code>), or the case number (or case id) and the 12-character code as typed, spaces and hyphens allowed" },
 };
 const open = { security: [] };
@@ -121,8 +122,11 @@ export function openApiDocument(version: string) {
       },
       "/v1/cases/{caseId}": {
         get: {
-          summary: "A case: ledger status, record revisions with proofs; personal data only with ?purpose=, and the read is logged",
-          parameters: [{ name: "caseId", in: "path", required: true, schema: { type: "string" } }, { name: "purpose", in: "query", schema: { type: "string" } }],
+          summary: "A case: ledger status, record revisions with proofs; personal data only with ?purpose=, for a role that works with it, and the read is logged. An officer without rights gets the same refusal for a case that does not exist as for one they may not see",
+          parameters: [
+            { name: "caseId", in: "path", required: true, schema: { type: "string" } },
+            { name: "purpose", in: "query", schema: { type: "string", enum: Object.keys(READ_PURPOSES) }, description: Object.entries(READ_PURPOSES).map(([k, v]) => `${k}: ${v}`).join("; ") },
+          ],
           responses: { "200": { description: "the case", content: json(caseSchema) }, ...errors },
         },
       },
@@ -235,7 +239,7 @@ export function openApiDocument(version: string) {
           responses: { "200": { description: "ready", content: json(readinessSchema) }, "503": { description: "not ready", content: json(readinessSchema) } },
         },
       },
-      "/metrics": { get: { ...open, summary: "Prometheus metrics", responses: { "200": { description: "text exposition format" } } } },
+      "/metrics": { get: { security: [{ metrics: [] }], summary: "Prometheus metrics, for the operator's scraper; off when the gateway has no metrics token", responses: { "200": { description: "text exposition format" }, ...errors } } },
     },
   };
   type Operation = { parameters?: { name: string; in: string; required?: boolean; schema?: object }[] };

@@ -26,6 +26,8 @@ export interface SignedCallRoute<S extends z.ZodObject> {
   role: RoleName | RoleName[];
   /** The jurisdiction whose role the officer must hold, as the ledger will check it. */
   jurisdictionOf: (req: Request) => string | bigint | Promise<string | bigint>;
+  /** How a refusal names that jurisdiction, when not by its code (see authorize). */
+  over?: string;
   /** The step, built from the request the same way for the draft and the relay; may refuse it before the chain is asked. */
   call: (req: Request, body: z.infer<S>) => SignedCall | Promise<SignedCall>;
   /**
@@ -44,7 +46,7 @@ export interface SignedCallRoute<S extends z.ZodObject> {
  * the same fields, the draft and the signed transaction, logs the record and relays the transaction.
  */
 export function signedCallRoutes<S extends z.ZodObject>(router: Router, path: string, ctx: LedgerActionContext & { roles: LedgerAccess }, signIn: SignIn, route: SignedCallRoute<S>): void {
-  const holdsRole = authorize(ctx.roles, route.role, route.jurisdictionOf);
+  const holdsRole = authorize(ctx.roles, route.role, route.jurisdictionOf, route.over);
   router.post(`${path}/draft`, signedIn(signIn), validate(route.schema), holdsRole, async (req, res) => {
     const drafted = await draftSignedCall(ctx, req.officer!, await route.call(req, req.body));
     await route.beforeAnswer?.(req, res, req.body, drafted);

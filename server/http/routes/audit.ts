@@ -7,7 +7,7 @@ import type { Deployment } from "../../chain/deploy.ts";
 import type { ChainClient } from "../../chain/client.ts";
 import type { Indexer } from "../../indexer.ts";
 import type { Anchorer } from "../../anchorer.ts";
-import { caseEntryOf } from "../../cases/intake.ts";
+import { caseEntryOf, caseJurisdiction, OVER_THE_CASE } from "../../cases/intake.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
@@ -43,11 +43,10 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
   router.get(
     "/audit/cases/:caseId/trail",
     signedIn(signIn),
-    authorize(ctx.roles, ["AUDITOR", "APPROVER", "CASEWORKER"], async (req) => {
-      return (await caseEntryOf(ctx.state, req.params.caseId as string)).jurisdiction;
-    }),
+    authorize(ctx.roles, ["AUDITOR", "APPROVER", "CASEWORKER"], (req) => caseJurisdiction(ctx.state, req.params.caseId as string, ctx.jurisdiction), OVER_THE_CASE),
     async (req, res) => {
-      res.json(await caseTrail(ctx.indexer, ctx.log, ctx.state, req.params.caseId as string));
+      const { caseId } = await caseEntryOf(ctx.state, req.params.caseId as string);
+      res.json(await caseTrail(ctx.indexer, ctx.log, ctx.state, caseId));
     },
   );
   router.get(
