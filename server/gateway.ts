@@ -35,6 +35,7 @@ export interface RunningGateway {
   state: StateStore;
   anchorer: Anchorer;
   relayer: Relayer;
+  indexer: Indexer;
   close(): Promise<void>;
 }
 
@@ -118,7 +119,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       fundsRouter({ chain, indexer, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction, anchorer }, signIn),
-      noticesRouter({ chain, log, state }),
+      noticesRouter({ indexer, state }),
       ledgerRouter(chain),
     ],
     pages: { router: webRouter(), scriptSources: [IMPORT_MAP_SOURCE] },
@@ -145,6 +146,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     state,
     anchorer,
     relayer,
+    indexer,
     async close() {
       clearInterval(sweeping);
       await auditor.stop();

@@ -5,6 +5,7 @@ import { inWindows } from "./chain/events.ts";
 import type { ChainClient } from "./chain/client.ts";
 import { eventDecoder, type LogWords } from "./chain/event-decoder.ts";
 import type { StateStore } from "./state/state-store.ts";
+import { CaseStatus } from "./chain/domain.ts";
 
 /** A ledger event as the indexer keeps it: its arguments by name, JSON-safe (integers as decimal strings). */
 export interface LedgerEvent {
@@ -33,10 +34,23 @@ interface RawLog {
   transactionHash: string;
 }
 
+/** A case in public notice, as the index keeps it for the public notices page: nothing personal. */
+export interface NoticeEntry {
+  caseId: string;
+  /** When the notice ends, seconds since 1970, as the ledger set it at approval. */
+  noticeEnd: number;
+  approvedAmount: string;
+  householdSize: number;
+}
+
+/** What the index holds: a data folder indexed by an earlier version is indexed again from the deployment block. */
+const INDEX_VERSION = 2;
 const pad = (n: number) => n.toString().padStart(12, "0");
 const KEY = {
   /** The last block whose events are all indexed. */
   block: "ix:block",
+  version: "ix:version",
+  notice: (caseId: string) => `ix:n:${caseId}`,
   byCase: (caseId: string, e: LedgerEvent) => `ix:c:${caseId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
   byAllocation: (allocationId: string, e: LedgerEvent) => `ix:a:${allocationId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
   byProposal: (proposalId: string, e: LedgerEvent) => `ix:p:${pad(Number(proposalId))}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
@@ -78,6 +92,7 @@ export class Indexer {
     const { provider } = this.chain;
     // The head's time too, so that the gateway's clock learns of a ledger clock moved on (see LedgerClock).
     const head = (await this.chain.head()).number;
+    if ((await this.state.get<number>(KEY.version)) !== INDEX_VERSION) await this.state.write({ [KEY.version]: INDEX_VERSION }, [KEY.block]);
     const done = (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
     if (done >= head) return done;
     // Window by window, each written with the block it reaches before the next is asked for. Logs
@@ -87,7 +102,9 @@ export class Indexer {
       const logs = (await provider.send("eth_getLogs", [{ address: [...this.#events.keys()], fromBlock: toQuantity(from), toBlock: toQuantity(to) }])) as RawLog[];
       const blocks = [...new Set(logs.map((l) => l.blockNumber))];
       const times = new Map(await Promise.all(blocks.map(async (n) => [n, Number(((await provider.send("eth_getBlockByNumber", [n, false])) as { timestamp: string }).timestamp)] as const)));
-      const entries: Record<string, LedgerEvent> = {};
+      const entries: Record<string, LedgerEvent | NoticeEntry> = {};
+      // Each case's last change of status in the window: into public notice, or out of it.
+      const noticeChanges = new Map<string, boolean>();
       for (const log of logs) {
         const known = this.#events.get(log.address.toLowerCase())?.get(log.topics[0] ?? "");
         if (!known) continue;
@@ -95,6 +112,7 @@ export class Indexer {
         const name = known.name;
         const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
         if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event)] = event;
+        if (name === "CaseTransition" && (Number(args.to) === CaseStatus.InNotice || Number(args.from) === CaseStatus.InNotice)) noticeChanges.set(args.caseId as string, Number(args.to) === CaseStatus.InNotice);
         // An allocation's own events (its creation, which names its officer, among them), its
         // children's creation (under the parent too), and the payouts and reversals drawn on it.
         if (typeof args.allocationId === "string") entries[KEY.byAllocation(args.allocationId, event)] = event;
@@ -102,7 +120,16 @@ export class Indexer {
         // An appropriation's proposal, its withdrawal or its making, under the proposal.
         if (typeof args.proposalId === "string") entries[KEY.byProposal(args.proposalId, event)] = event;
       }
-      await this.state.put({ ...entries, [KEY.block]: to });
+      // A case entering notice is read from the ledger once, here, so that the public notices are
+      // served from the index: its notice end, amount and household as approval set them.
+      const entering = [...noticeChanges].filter(([, into]) => into).map(([caseId]) => caseId);
+      const read = await Promise.all(entering.map((caseId) => this.chain.cases.getCase(caseId)));
+      entering.forEach((caseId, i) => {
+        const [terms, , householdSize, , noticeEnd] = read[i]!;
+        entries[KEY.notice(caseId)] = { caseId, noticeEnd: Number(noticeEnd), approvedAmount: terms.approvedAmount.toString(), householdSize: Number(householdSize) } satisfies NoticeEntry;
+      });
+      const leaving = [...noticeChanges].filter(([, into]) => !into).map(([caseId]) => KEY.notice(caseId));
+      await this.state.write({ ...entries, [KEY.block]: to }, leaving);
       return [];
     }, head, { from: done + 1, concurrency: 1 }).catch((error: unknown) => {
       this.logger.warn({ message: (error as Error).message.split("\n")[0] }, "indexing stopped; the next run resumes where it did");
@@ -129,6 +156,11 @@ export class Indexer {
   /** The events of every appropriation proposal (proposed, withdrawn, made), by proposal and then in ledger order. */
   async proposalEvents(): Promise<LedgerEvent[]> {
     return (await this.state.list<LedgerEvent>("ix:p:")).map(([, e]) => e);
+  }
+
+  /** The cases in public notice as of the block indexed to, by case id. */
+  async notices(): Promise<NoticeEntry[]> {
+    return (await this.state.list<NoticeEntry>("ix:n:")).map(([, n]) => n);
   }
 
   start(intervalMs: number): void {

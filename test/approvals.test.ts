@@ -155,7 +155,7 @@ describe("signed approvals through the gateway", () => {
     await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(201);
 
     const { notices } = (await request(local.gateway.url).get("/v1/public/notices").expect(200)).body;
-    expect(notices).toEqual([expect.objectContaining({ caseId, name: "李*", householdSize: 3, approvedAmount: "150000", programme: "dibao" })]);
+    expect(notices).toEqual([expect.objectContaining({ caseId, name: "李**", householdSize: 3, approvedAmount: "150000", programme: "dibao" })]);
     expect(JSON.stringify(notices)).not.toMatch(/李四|110101/);
 
     const receipt = receiptQr;

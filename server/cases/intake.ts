@@ -2,6 +2,7 @@ import { hexlify } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
 import { applicationAuthorisation, applicationRecord, AREAS, newApplicationEnvelope, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput } from "../records/application.ts";
 import { householdCommitments } from "../records/identity.ts";
+import { publicName } from "../records/public-name.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
@@ -24,6 +25,8 @@ export interface CaseEntry {
   outbox: string;
   receiptHash: string;
   createdAt: string;
+  /** The applicant's name as a public notice shows it (publicName); absent for cases taken in before it was kept. */
+  publicName?: string;
 }
 
 /** The gateway's entry for a case it took in, or a 404 naming the case. */
@@ -124,7 +127,7 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
       },
       args,
       extraState: (outbox): Record<string, CaseEntry> => ({
-        [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt },
+        [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt, publicName: publicName(input.applicant.name) },
       }),
     });
   } catch (error) {

@@ -4356,10 +4356,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases in public notice: masked name, township, household size, approved amount, notice end */
+        /** Cases in public notice: the surname alone (王**, 欧阳**), township, household size, approved amount, notice end; by case id, a page at a time; rate-limited */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the `next` of the page before */
+                    after?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -4375,6 +4379,10 @@ export interface paths {
                         "application/json": {
                             notices: {
                                 caseId: string;
+                                /**
+                                 * @example 王**
+                                 * @example 欧阳**
+                                 */
                                 name: string;
                                 jurisdiction: string;
                                 programme: string;
@@ -4383,6 +4391,26 @@ export interface paths {
                                 /** Format: date-time */
                                 noticeEnd: string;
                             }[];
+                            /** @description the `after` of the next page; null on the last */
+                            next: string | null;
+                            /** @description the block the ledger's index had reached */
+                            asOfBlock: number;
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                            };
                         };
                     };
                 };

@@ -230,7 +230,17 @@ export function openApiDocument(version: string) {
       "/v1/ledger/clock": {
         get: { ...open, summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear", content: json(ledgerClockSchema) } } },
       },
-      "/v1/public/notices": { get: { ...open, summary: "Cases in public notice: masked name, township, household size, approved amount, notice end", responses: { "200": { description: "the notices", content: json(noticesSchema) } } } },
+      "/v1/public/notices": {
+        get: {
+          ...open,
+          summary: "Cases in public notice: the surname alone (王**, 欧阳**), township, household size, approved amount, notice end; by case id, a page at a time; rate-limited",
+          parameters: [
+            { name: "after", in: "query", required: false, schema: { type: "string", pattern: "^0x[0-9a-f]{64}$" }, description: "the `next` of the page before" },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+          ],
+          responses: { "200": { description: "the notices", content: json(noticesSchema) }, ...errors },
+        },
+      },
       "/healthz": { get: { ...open, summary: "The process is up", responses: { "200": { description: "up" } } } },
       "/readyz": {
         get: {

@@ -334,5 +334,7 @@ export const recordProofsSchema = z.object({
 export const latestCheckpointSchema = anchoredCheckpointSchema.extend({ pending: z.number().int().min(0) });
 export const consistencySchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(hex32) });
 export const noticesSchema = z.object({
-  notices: z.array(z.object({ caseId: hex32, name: z.string(), jurisdiction: z.string(), programme: z.string(), householdSize: z.number().int(), approvedAmount: uintString, noticeEnd: z.iso.datetime() })),
+  notices: z.array(z.object({ caseId: hex32, name: z.string().meta({ examples: ["王**", "欧阳**"] }), jurisdiction: z.string(), programme: z.string(), householdSize: z.number().int(), approvedAmount: uintString, noticeEnd: z.iso.datetime() })),
+  next: hex32.nullable().meta({ description: "the `after` of the next page; null on the last" }),
+  asOfBlock: z.number().int().meta({ description: "the block the ledger's index had reached" }),
 });
