@@ -1,6 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import { hmacSha256Hex } from "../records/keyed-hash.ts";
 import { randomBytesFromPool } from "../records/random-pool.ts";
+import type { ChainClient } from "../chain/client.ts";
+import { RequestError } from "../http/errors.ts";
+import type { RecordLog } from "../log/record-log.ts";
+import { normaliseResidentId } from "../records/identity.ts";
+import { newRecord, type AidRecord } from "../records/record.ts";
+import type { StateStore } from "../state/state-store.ts";
+import type { CaseEntry } from "./intake.ts";
 
 /**
  * A citizen's receipt: the case id and a 60-bit random code, printable as a QR payload. The
@@ -52,4 +59,33 @@ export function parseReceipt(input: string): { caseIdPrefix: string; code: strin
 
 export function receiptMatches(key: Uint8Array, caseId: string, code: string, stored: string): boolean {
   return timingSafeEqual(Buffer.from(codeHash(key, caseId, code), "hex"), Buffer.from(stored, "hex"));
+}
+
+/**
+ * A new receipt for a case whose citizen has none (the answer that carried it never reached them,
+ * or the paper was lost), made by a caseworker over the case who re-enters the applicant's
+ * resident ID: it must be the one the case was taken in for. The old code stops working; the
+ * reissue is logged, by whom and when, before the new code's hash replaces the old, so a crash
+ * between leaves the old one working and a record of a receipt never handed out: ask again.
+ */
+export async function reissueReceipt(
+  ctx: { log: RecordLog; state: StateStore; identityKey: Uint8Array; chain: Pick<ChainClient, "clock"> },
+  entry: CaseEntry,
+  officer: string,
+  residentId: string,
+): Promise<{ caseId: string; receipt: Receipt; recordId: string; leafIndex: number }> {
+  const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
+  const applicant = (revisions.at(-1)!.record as AidRecord).personal.applicant as { residentId: string };
+  if (normaliseResidentId(residentId) !== normaliseResidentId(applicant.residentId)) {
+    throw new RequestError("RECEIPT_APPLICANT_MISMATCH", "the resident ID is not that of the case's applicant", 403, {
+      field: "residentId",
+      hint: "enter the applicant's resident ID from their identity card; a receipt is reissued only to the person who applied",
+      zh: { message: "身份证号与本案申请人不符", hint: "请核对申请人身份证后重新输入；回执只补发给申请人本人" },
+    });
+  }
+  const { receipt, codeHash } = newReceipt(ctx.identityKey, entry.caseId);
+  const record = newRecord({ kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "receipt-reissued", reissuedBy: officer }, createdAt: ctx.chain.clock.iso() });
+  const [appended] = await ctx.log.append([record]);
+  await ctx.state.put({ [`case:${entry.caseId}`]: { ...entry, receiptHash: codeHash } satisfies CaseEntry });
+  return { caseId: entry.caseId, receipt, recordId: record.recordId, leafIndex: appended!.leafIndex };
 }

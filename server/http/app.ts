@@ -91,6 +91,17 @@ export function createApp(deps: AppDependencies): express.Express {
     });
     next();
   });
+  // A body is JSON in UTF-8 or nothing: another type, or another charset (which the text parser
+  // would otherwise decode, latin1 included), is refused before it is read.
+  app.use((req, _res, next) => {
+    if (req.headers["content-length"] === undefined ? req.headers["transfer-encoding"] === undefined : req.headers["content-length"] === "0") return next();
+    const type = req.headers["content-type"] ?? "";
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+    if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(type) || (charset !== undefined && !/^utf-?8$/i.test(charset))) {
+      return next(new RequestError("REQUEST_ENCODING", `the request body must be JSON in UTF-8, not ${JSON.stringify(type.slice(0, 80)) || "of no stated type"}`, 415, { hint: "send Content-Type: application/json (charset=utf-8 or none)" }));
+    }
+    next();
+  });
   // JSON bodies go through the strict record parser: a duplicate key is refused, not silently resolved.
   app.use(express.text({ type: ["application/json", "application/*+json"], limit: deps.maxBodyBytes }));
   app.use((req, _res, next) => {

@@ -1,5 +1,5 @@
-import type { ErrorDescription } from "ethers";
-import { decodeRevert } from "../chain/reverts.ts";
+import { isError, type ErrorDescription } from "ethers";
+import { decodeRevert, unencodable } from "../chain/reverts.ts";
 import { refusalOf } from "../chain/refusals.ts";
 import { AidtrailError } from "../verify/errors.ts";
 
@@ -31,6 +31,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   LEDGER_UNAVAILABLE: 503,
   LOG_CORRUPT: 500,
   EXPORT_NOTHING_ANCHORED: 409,
+  EXPORT_NOTHING_READABLE: 500,
 };
 
 /** HTTP status of an aidtrail error: by its code's meaning, so new codes need no table entry. */
@@ -67,7 +68,20 @@ export function toAidtrailError(error: unknown): AidtrailError {
       hint: "tell the operator: this refusal has no plain words yet",
     });
   }
+  if (unreachable(error)) {
+    return new AidtrailError("LEDGER_UNAVAILABLE", "the ledger cannot be reached now", { hint: "try again when the chain is back", zh: { message: "账本暂时无法连接", hint: "请稍后再试" } });
+  }
+  if (unencodable(error)) {
+    return new AidtrailError("REQUEST_OUT_OF_RANGE", "a value of the request is beyond what the ledger stores", { hint: "check the request's numbers and ids against the OpenAPI document's bounds" });
+  }
   return new AidtrailError("INTERNAL", "the gateway failed to handle the request", { hint: "try again; if it persists, tell the operator the time of the request" });
+}
+
+/** Whether an error is the chain not answering (refused, reset, timed out), not a refusal of the ledger's. */
+function unreachable(error: unknown): boolean {
+  if (isError(error, "NETWORK_ERROR") || isError(error, "TIMEOUT") || isError(error, "SERVER_ERROR")) return true;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"].includes(code);
 }
 
 export function errorBody(error: AidtrailError): ErrorBody {

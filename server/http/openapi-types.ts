@@ -679,6 +679,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A caseworker over the case reissues the citizen's receipt (the answer that carried it was lost, or the paper): the applicant's resident ID re-entered must be the case's (RECEIPT_APPLICANT_MISMATCH otherwise); the old code stops working; the reissue is logged */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description a retry with the same key from the same caller gets the first successful answer and does nothing again; the same key with another request is refused */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away
+                         * @example 440105198506123012
+                         */
+                        residentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the new receipt, given once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            receipt: {
+                                caseId: string;
+                                /** @description what the citizen types with the code: the case id's first 16 hex digits */
+                                caseNumber: string;
+                                code: string;
+                                /** @example aidtrail:case:0x3f2a91c07b4e55d1abababababababababababababababababababababababab:7K2M9QXRT4VW */
+                                qr: string;
+                            };
+                            recordId: string;
+                            leafIndex: number;
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{caseId}/approval-request": {
         parameters: {
             query?: never;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { READ_PURPOSES, activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
@@ -26,6 +26,7 @@ import {
   officerSchema,
   proposalsSchema,
   readinessSchema,
+  receiptReissueSchema,
   recordProofsSchema,
   relayedStepSchema,
   runProgressSchema,
@@ -128,6 +129,14 @@ export function openApiDocument(version: string) {
             { name: "purpose", in: "query", schema: { type: "string", enum: Object.keys(READ_PURPOSES) }, description: Object.entries(READ_PURPOSES).map(([k, v]) => `${k}: ${v}`).join("; ") },
           ],
           responses: { "200": { description: "the case", content: json(caseSchema) }, ...errors },
+        },
+      },
+      "/v1/cases/{caseId}/receipt": {
+        post: {
+          summary:
+            "A caseworker over the case reissues the citizen's receipt (the answer that carried it was lost, or the paper): the applicant's resident ID re-entered must be the case's (RECEIPT_APPLICANT_MISMATCH otherwise); the old code stops working; the reissue is logged",
+          requestBody: { required: true, content: json(receiptReissueRequest) },
+          responses: { "201": { description: "the new receipt, given once", content: json(receiptReissueSchema) }, ...errors },
         },
       },
       "/v1/cases/{caseId}/approval-request": {

@@ -16,6 +16,35 @@ export const ledgerUint = (bits: number) =>
     .union([z.string().regex(/^\d{1,78}$/, "must be a whole number"), z.number().int().min(0)])
     .transform((v) => BigInt(v))
     .refine((v) => v < 2n ** BigInt(bits), `must be below 2^${bits}`);
+/**
+ * What no text field holds: control characters (a long text may break lines and hold tabs),
+ * zero-width characters, and the bidirectional controls that make a notice show "‮**王" for a name.
+ */
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+const LINE_BREAKS = /[\n\r\t]/;
+
+/**
+ * A text field of at most `max` characters that a person reads: not empty or only spaces (unless
+ * `blank`), one line unless `lines`, and nothing hidden in it (HIDDEN_CHARACTERS).
+ */
+export const text = (max: number, { lines = false, blank = false }: { lines?: boolean; blank?: boolean } = {}) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => blank || s.trim().length > 0, "must not be empty or only spaces")
+    .refine((s) => !HIDDEN_CHARACTERS.test(s) && (lines || !LINE_BREAKS.test(s)), lines ? "must hold no control, zero-width or direction-override characters" : "must be one line, with no control, zero-width or direction-override characters");
+/**
+ * Whether a decimal string is below 2^bits. Zod runs a refinement even after the string's pattern
+ * failed, so it checks the digits itself rather than throw from BigInt (a 500 for "x").
+ */
+export const below = (bits: number) => (v: string) => /^\d{1,78}$/.test(v) && BigInt(v) < 2n ** BigInt(bits);
+
+/** Allocation ids fit the 24 bits a payout records its allocation in (FundLedger's MAX_ALLOCATIONS). */
+export const allocationId = z
+  .string()
+  .regex(/^[1-9]\d{0,7}$/, "must be the allocation's id, a whole number")
+  .refine(below(24), "must be an allocation id below 2^24");
+
 export const fen = z.string().regex(/^[1-9]\d*$/, "must be a positive amount in fen");
 
 export const errorSchema = z.object({
@@ -74,15 +103,20 @@ export const relayedStepSchema = z.object({
   proposalId: z.string().regex(/^\d+$/).optional(),
 });
 
+const receiptSchema = z.object({
+  caseId: hex32,
+  caseNumber: z.string().regex(/^[0-9A-F]{16}$/).meta({ description: "what the citizen types with the code: the case id's first 16 hex digits" }),
+  code: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}$/),
+  qr: z.string().meta({ examples: ["aidtrail:case:0x3f2a91c07b4e55d1abababababababababababababababababababababababab:7K2M9QXRT4VW"] }),
+});
+
+/** A receipt reissued: the new one, given once; the old code no longer opens the case. */
+export const receiptReissueSchema = z.object({ caseId: hex32, receipt: receiptSchema, recordId, leafIndex: z.number().int().min(0) });
+
 /** An application taken in: the receipt is given once and kept by no one but the citizen. */
 export const intakeResponseSchema = z.object({
   caseId: hex32,
-  receipt: z.object({
-    caseId: hex32,
-    caseNumber: z.string().regex(/^[0-9A-F]{16}$/).meta({ description: "what the citizen types with the code: the case id's first 16 hex digits" }),
-    code: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}$/),
-    qr: z.string().meta({ examples: ["aidtrail:case:0x3f2a91c07b4e55d1abababababababababababababababababababababababab:7K2M9QXRT4VW"] }),
-  }),
+  receipt: receiptSchema,
   recordId,
   recordHash: hex32,
   leafIndex: z.number().int().min(0),

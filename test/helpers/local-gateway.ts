@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServer, request as forward } from "node:http";
+import { createServer, request as forward, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +71,9 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   let chainDown = false;
   // Armed, the next transaction sent reaches the chain, and then the chain goes down before it answers.
   let downAfterNextSend = false;
+  // Held, transactions sent reach neither the chain nor an answer until released (then dropped): a node that hangs.
+  let holdingSends = false;
+  const heldSends: ServerResponse[] = [];
   // The JSON-RPC calls the gateway made, in order.
   const callsMade: { method: string; params: unknown[] }[] = [];
   const proxy = createServer(async (req, res) => {
@@ -79,6 +82,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     callsMade.push(...[JSON.parse(body.toString("utf8")) as { method: string; params: unknown[] }].flat());
+    if (holdingSends && body.includes("eth_sendRawTransaction")) return void heldSends.push(res);
     const losesAnswer = downAfterNextSend && body.includes("eth_sendRawTransaction");
     const upstream = forward({ host: hostname, port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
       if (losesAnswer) {
@@ -297,6 +301,11 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     /** The JSON-RPC calls the gateway made since the last call, in order. */
     callsMade() {
       return callsMade.splice(0);
+    },
+    /** Holds every transaction the gateway sends, unanswered, until released; released, they are dropped, never having reached the chain. */
+    holdSends(hold: boolean) {
+      holdingSends = hold;
+      if (!hold) for (const res of heldSends.splice(0)) res.destroy();
     },
     /** Lets the next transaction the gateway sends reach the chain, then cuts the connection before the chain's answer gets back. */
     loseAnswerToNextSend() {

@@ -11,6 +11,7 @@ import { caseEntryOf, caseJurisdiction, OVER_THE_CASE } from "../../cases/intake
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
+import { allocationId } from "../schemas.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 
 export interface AuditContext {
@@ -53,8 +54,8 @@ export function auditRouter(ctx: AuditContext, signIn: SignIn): Router {
     "/audit/allocations/:allocationId/flow",
     signedIn(signIn),
     authorize(ctx.roles, ["AUDITOR", "FINANCE_OFFICER"], async (req) => {
-      if (!/^[1-9]\d*$/.test(String(req.params.allocationId))) {
-        throw new RequestError("REQUEST_INVALID", "the allocation id must be a whole number", 400, { field: "allocationId" });
+      if (!allocationId.safeParse(req.params.allocationId).success) {
+        throw new RequestError("REQUEST_INVALID", "the allocation id must be a whole number below 2^24", 400, { field: "allocationId" });
       }
       return (await ctx.chain.funds.allocation(BigInt(req.params.allocationId as string))).jurisdiction;
     }),

@@ -8,15 +8,16 @@ import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { householdChange } from "../../cases/revision.ts";
 import type { OutboxEntry } from "../../state/outbox.ts";
+import { reissueReceipt } from "../../cases/receipts.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
 import { authorize, heldRoles, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
-import { divisionCode, ledgerUint } from "../schemas.ts";
+import { divisionCode, ledgerUint, text } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
 import type { SignedCall } from "../../cases/signed-call.ts";
 
-const person = { name: z.string().min(1).max(100) };
+const person = { name: text(100) };
 const residentId = z.string().meta({
   description: "the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away",
   examples: ["440105198506123012"],
@@ -28,14 +29,14 @@ export const applicationFields = z.object({
   area: z.enum(Object.keys(AREAS) as [keyof typeof AREAS]),
   jurisdiction: divisionCode,
   applicant: z
-    .object({ ...person, residentId, phone: z.string().max(30).optional(), address: z.string().max(300).optional() })
+    .object({ ...person, residentId, phone: text(30).optional(), address: text(300).optional() })
     .meta({ description: "the person who applies: not listed again in household", examples: [{ name: "王芳", residentId: "440105198506123012", phone: "13800000000", address: "广州市海珠区新港街道" }] }),
   household: z
-    .array(z.object({ ...person, relation: z.string().min(1).max(30), residentId }))
+    .array(z.object({ ...person, relation: text(30), residentId }))
     .max(30)
     .meta({ description: "the household's other members, each named by their resident ID and relation to the applicant: the household's size is 1 + their number", examples: [[{ name: "李强", relation: "配偶", residentId: "440105198703044022" }]] }),
-  monthlyIncome: z.number().int().min(0),
-  documents: z.array(z.object({ kind: z.string().min(1).max(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
+  monthlyIncome: z.number().int().min(0).max(1e12),
+  documents: z.array(z.object({ kind: text(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
 });
 
 const uint64 = ledgerUint(64);
@@ -76,12 +77,12 @@ export const approvalsRequest = z.object({
 });
 
 export const objectionRequest = z.object({
-  objector: z.object({ name: z.string().min(1).max(100), contact: z.string().max(100).optional() }),
-  text: z.string().min(1).max(5000),
+  objector: z.object({ name: text(100), contact: text(100).optional() }),
+  text: text(5000, { lines: true }),
 });
 
 export const revisionRequest = z.object({
-  reason: z.string().min(1).max(500),
+  reason: text(500, { lines: true }),
   applicant: applicationRequest.shape.applicant.optional(),
   household: applicationRequest.shape.household.optional(),
   monthlyIncome: applicationRequest.shape.monthlyIncome.optional(),
@@ -90,7 +91,8 @@ export const revisionRequest = z.object({
 
 export const activationRequest = z.object({});
 
-export const exitRequest = z.object({ reason: z.string().min(1).max(2000) });
+export const exitRequest = z.object({ reason: text(2000, { lines: true }) });
+export const receiptReissueRequest = z.object({ residentId });
 export const suspensionRequest = exitRequest.extend({ action: z.enum(["suspend", "resume"]) });
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
@@ -162,6 +164,11 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       res.status(201).json(body);
     },
   );
+
+  // A receipt reissued to the applicant, whose resident ID the caseworker re-enters.
+  router.post("/cases/:caseId/receipt", signedIn(signIn), authorize(ctx.roles, "CASEWORKER", jurisdictionOfCase, OVER_THE_CASE), validate(receiptReissueRequest), async (req, res) => {
+    res.status(201).json(await reissueReceipt(ctx, await caseOf(req), req.officer!, req.body.residentId));
+  });
 
   router.get(
     "/cases/:caseId",

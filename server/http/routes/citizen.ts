@@ -12,12 +12,13 @@ import { z } from "zod";
 import { newRecord } from "../../records/record.ts";
 import { RequestError } from "../errors.ts";
 import { validate } from "../validate.ts";
+import { text } from "../schemas.ts";
 
 export const feedbackRequest = z.object({
   kind: z.enum(["rating", "complaint"]),
   rating: z.number().int().min(1).max(5).optional(),
-  text: z.string().max(5000).default(""),
-  contact: z.string().max(100).optional(),
+  text: text(5000, { lines: true, blank: true }).default(""),
+  contact: text(100).optional(),
 });
 
 /** What each status means to the person who applied, in Simplified Chinese and English. */

@@ -7,22 +7,17 @@ import { isPeriod } from "../../funds/periods.ts";
 import { caseEntryOf, PROGRAMMES, type CaseEntry } from "../../cases/intake.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
-import { divisionCode, fen } from "../schemas.ts";
+import { allocationId, below, divisionCode, fen, text } from "../schemas.ts";
 import type { Indexer } from "../../indexer.ts";
 import { AidtrailError } from "../../verify/errors.ts";
 import { RequestError } from "../errors.ts";
 import { allocationsOnLine, appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";
 import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";
 
-/** Allocation ids fit the 24 bits a payout records its allocation in (FundLedger's MAX_ALLOCATIONS). */
-const allocationId = z
-  .string()
-  .regex(/^[1-9]\d*$/, "must be the allocation's id, a whole number")
-  .refine((v) => BigInt(v) < 2n ** 24n, "must be an allocation id below 2^24");
 /** A payout is at most 2^38 - 1 fen, the most the ledger records for one. */
-const payoutAmount = fen.refine((v) => BigInt(v) < 2n ** 38n, "must be below 2^38 fen");
+const payoutAmount = fen.refine(below(38), "must be below 2^38 fen");
 /** Budgets are uint80 on the ledger. */
-const budgetAmount = fen.refine((v) => BigInt(v) < 2n ** 80n, "must be below 2^80 fen");
+const budgetAmount = fen.refine(below(80), "must be below 2^80 fen");
 /** YYYYMM for monthly programmes, 0 for one-off ones. */
 // The bounds say in the OpenAPI document what the refinement checks: no negative or far period.
 const payoutPeriod = z.number().int().min(0).max(299912).refine((p) => p === 0 || isPeriod(p), "must be a month YYYYMM (years 2000 to 2999), or 0 for one-off programmes");
@@ -55,10 +50,10 @@ export const reversalRequest = z.object({
   caseId: payoutRequest.shape.caseId,
   period: payoutPeriod,
   /** Why the payment came back (the bank's return reason): sealed as personal data. */
-  reason: z.string().min(1).max(2000),
+  reason: text(2000, { lines: true }),
 });
 
-const purpose = z.string().min(1).max(500);
+const purpose = text(500, { lines: true });
 
 export const appropriationRequest = z.object({
   programme: z.enum(Object.keys(PROGRAMMES) as [keyof typeof PROGRAMMES]),
@@ -81,7 +76,7 @@ export const allocationRequest = z.object({
 export const settlementRequest = z.object({
   period: payoutPeriod,
   settlements: z
-    .array(z.object({ caseId: payoutRequest.shape.caseId, reference: z.string().min(1).max(100) }))
+    .array(z.object({ caseId: payoutRequest.shape.caseId, reference: text(100) }))
     .min(1)
     .max(500),
 });
