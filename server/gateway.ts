@@ -25,7 +25,7 @@ import { RecordLog } from "./log/record-log.ts";
 import { Relayer } from "./relayer.ts";
 import { LogAuditor } from "./log-auditor.ts";
 import { PendingApplications } from "./cases/pending-applications.ts";
-import { pendingEntries } from "./state/outbox.ts";
+import { failedEntries, pendingEntries, type OutboxEntry } from "./state/outbox.ts";
 import { StateStore } from "./state/state-store.ts";
 
 export interface RunningGateway {
@@ -62,11 +62,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   // Applications owed from before a restart still hold their applicant until the ledger answers.
   const pending = new PendingApplications();
   for (const [, entry] of await pendingEntries(state)) if (entry.kind === "submitApplication") pending.claim(entry.args);
-  // Steps the ledger refused since the gateway started: every one is an officer's step that did not happen.
-  let relayFailures = 0;
   const relayer = new Relayer(state, log, chain, logger, (entry) => {
     if (entry.kind === "submitApplication") pending.release(entry.args);
-    if (entry.state === "failed") relayFailures++;
   });
   const indexer = new Indexer(state, chain, config.deployment.deploymentBlock, logger);
   const anchorer = new Anchorer(log, chain.anchor, chain, chain.operator, {
@@ -88,6 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
   });
   const app = createApp({
     readiness: async () => ({ chain: await chain.readiness(), log: await logReadiness(log, chain, config.jurisdiction), audit: auditor.readiness() }),
+    warnings: async () => relayWarnings(await failedEntries(state)),
     logger,
     maxBodyBytes: config.maxRecordBytes + 64 * 1024,
     trustProxy: config.trustProxy,
@@ -104,7 +102,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
         },
       },
       { name: "aidtrail_outbox_pending", help: "ledger steps owed to the chain and not yet on it", read: async () => (await pendingEntries(state)).length },
-      { name: "aidtrail_relay_failures", help: "ledger steps the chain refused since the gateway started", read: async () => relayFailures },
+      { name: "aidtrail_relay_failures", help: "ledger steps that failed, refused by the ledger or never sendable: officers' steps that did not happen", read: async () => (await failedEntries(state)).length },
       { name: "aidtrail_indexer_lag_blocks", help: "blocks of the chain not yet indexed", read: async () => Math.max(0, (await chain.provider.getBlockNumber()) - (await indexer.indexedTo())) },
     ],
     version: VERSION,
@@ -159,6 +157,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       chain.close();
     },
   };
+}
+
+/**
+ * What /readyz warns of without being unready: ledger steps that failed, each an officer's step
+ * that did not happen and that someone must take again or explain; the latest three named.
+ */
+function relayWarnings(failed: [string, OutboxEntry][]): Record<string, string> {
+  if (failed.length === 0) return {};
+  const latest = failed.slice(-3).reverse().map(([, e]) => `${e.caseId} ${e.error?.code ?? "failed"}: ${e.error?.message ?? ""}`);
+  return { relay: `${failed.length} ledger step${failed.length === 1 ? "" : "s"} failed; latest: ${latest.join("; ")}` };
 }
 
 /** "ok" when the record log still has the root the chain anchored for it, otherwise what is wrong. */

@@ -20,6 +20,7 @@ import { COUNTY, DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/lo
 import { residentId } from "./helpers/resident-id.ts";
 import { signInAt } from "./helpers/sign-in.ts";
 import { undocumented } from "./helpers/openapi.ts";
+import { aidtrail } from "./helpers/cli.ts";
 
 type Local = Awaited<ReturnType<typeof localGateway>>;
 let local: Local;
@@ -500,6 +501,12 @@ describe("case intake", () => {
     expect(await failures()).toBe(failedBefore + 1);
     // Out of the queue: the next run has nothing of it to send.
     expect(await pendingEntries(local.gateway.state)).toEqual([]);
+    // Operators see it without the gateway being unready: /readyz warns, `aidtrail status` lists it.
+    const readiness = (await request(local.gateway.url).get("/readyz").expect(200)).body;
+    expect(readiness.warnings.relay).toMatch(new RegExp(`^\\d+ ledger steps? failed; latest: ${poisoned} RELAY_CALL_UNENCODABLE`));
+    const status = await aidtrail(["status", "--gateway", local.gateway.url]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`WARNING   relay: .*${poisoned} RELAY_CALL_UNENCODABLE`));
   });
 
   it("gives a batch of applications with large households the gas it takes, and not much more", async () => {

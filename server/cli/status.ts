@@ -14,6 +14,8 @@ export interface Status {
   up: boolean;
   ready: boolean;
   checks: Record<string, string>;
+  /** What the gateway warns of: ledger steps that failed. */
+  warnings: Record<string, string>;
   anchored: { treeSize: number; time: string; ageSeconds: number; transactionHash: string; blockNumber: number } | null;
   /** Records appended but not yet under an anchored checkpoint: the anchor lag. */
   waiting: number | null;
@@ -35,7 +37,7 @@ export const statusCommand = () =>
 
 async function statusOf(gateway: string): Promise<Status> {
   const health = await gatewayCall<{ status: string }>(gateway, "/healthz");
-  const { ready, checks } = await gatewayCall<{ ready: boolean; checks: Record<string, string> }>(gateway, "/readyz", { accept: [503] });
+  const { ready, checks, warnings = {} } = await gatewayCall<{ ready: boolean; checks: Record<string, string>; warnings?: Record<string, string> }>(gateway, "/readyz", { accept: [503] });
   let latest: Latest | null = null;
   try {
     latest = await gatewayCall<Latest>(gateway, "/v1/log/checkpoints/latest");
@@ -47,6 +49,7 @@ async function statusOf(gateway: string): Promise<Status> {
     up: health.status === "up",
     ready,
     checks,
+    warnings,
     anchored: latest && {
       treeSize: latest.treeSize,
       time: latest.time,
@@ -63,6 +66,7 @@ function describe(s: Status): string {
   return [
     `gateway   ${s.gateway}: ${s.up ? "up" : "DOWN"}, ${s.ready ? "ready" : "NOT READY"}`,
     `checks    ${Object.entries(s.checks).map(([name, state]) => `${name} ${state}`).join(", ")}`,
+    ...Object.entries(s.warnings).map(([name, warning]) => `WARNING   ${name}: ${warning}`),
     s.anchored
       ? `anchored  ${n(s.anchored.treeSize)} records, checkpoint of ${s.anchored.time} (${n(s.anchored.ageSeconds)} s ago), transaction ${s.anchored.transactionHash} in block ${s.anchored.blockNumber}`
       : "anchored  nothing yet: the anchorer anchors within its interval",

@@ -15,6 +15,8 @@ import { idempotency, type IdempotencyOptions } from "./idempotency.ts";
 export interface AppDependencies {
   /** What /readyz reports: each check's state, "ok" when it passes. */
   readiness: () => Promise<Record<string, string>>;
+  /** What /readyz warns of without being unready (ledger steps that failed). */
+  warnings?: () => Promise<Record<string, string>>;
   logger: Logger;
   maxBodyBytes: number;
   version: string;
@@ -114,9 +116,9 @@ export function createApp(deps: AppDependencies): express.Express {
     res.json({ status: "up" });
   });
   app.get("/readyz", async (_req, res) => {
-    const checks = await deps.readiness();
+    const [checks, warnings] = await Promise.all([deps.readiness(), deps.warnings?.() ?? {}]);
     const ready = Object.values(checks).every((state) => state === "ok");
-    res.status(ready ? 200 : 503).json({ ready, checks });
+    res.status(ready ? 200 : 503).json({ ready, checks, ...(Object.keys(warnings).length > 0 && { warnings }) });
   });
   // The gateway's figures are the operator's: they tell the load, the backlog and who fails, so only its scraper reads them.
   const metricsToken = deps.metricsToken && createHash("sha256").update(`Bearer ${deps.metricsToken}`).digest();

@@ -4565,6 +4565,10 @@ export interface paths {
                             checks: {
                                 [key: string]: string;
                             };
+                            /** @description what an operator must see to without the gateway being unready: ledger steps that failed */
+                            warnings?: {
+                                [key: string]: string;
+                            };
                         };
                     };
                 };
@@ -4577,6 +4581,10 @@ export interface paths {
                         "application/json": {
                             ready: boolean;
                             checks: {
+                                [key: string]: string;
+                            };
+                            /** @description what an operator must see to without the gateway being unready: ledger steps that failed */
+                            warnings?: {
                                 [key: string]: string;
                             };
                         };

@@ -76,7 +76,11 @@ export const verifyResponseSchema = z.object({
   failures: z.array(z.object({ code: z.string(), message: z.string() })),
 });
 
-export const readinessSchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), z.string()) });
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  checks: z.record(z.string(), z.string()),
+  warnings: z.record(z.string(), z.string()).optional().meta({ description: "what an operator must see to without the gateway being unready: ledger steps that failed" }),
+});
 
 /** Where an owed ledger step stands: pending while the relayer works, done with its transaction, failed with why. */
 export const ledgerStateSchema = z.object({

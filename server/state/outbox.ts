@@ -41,6 +41,8 @@ export function outboxKey(caseId: string, at = Date.now()): string {
  * when the entry is settled: a relayer run reads what is owed, not every transaction ever sent.
  */
 const pendingMark = (outbox: string) => `pending:${outbox}`;
+/** A failed entry is marked under `failed:`, for operators to find every step that did not happen. */
+const failedMark = (outbox: string) => `failed:${outbox}`;
 
 /** The state to write for transactions now owed: each entry, and its pending mark. */
 export function owed(entries: Record<string, OutboxEntry>): Record<string, unknown> {
@@ -52,12 +54,15 @@ export const sentTransactionKey = (hash: string) => `sent:${hash}`;
 
 /**
  * Writes entries' new states at once; a settled one (done or failed) loses its pending mark, and
- * the transaction recorded for it, in the same write.
+ * the transaction recorded for it, in the same write; a failed one gains its failed mark.
  */
 export async function settle(state: StateStore, entries: readonly (readonly [string, OutboxEntry])[]): Promise<void> {
   const settled = entries.filter(([, entry]) => entry.state !== "pending");
   await state.write(
-    Object.fromEntries(entries.map(([key, { sentAs, ...entry }]) => [key, entry.state === "pending" ? { ...entry, sentAs } : entry])),
+    Object.fromEntries([
+      ...entries.map(([key, { sentAs, ...entry }]) => [key, entry.state === "pending" ? { ...entry, sentAs } : entry]),
+      ...entries.filter(([, entry]) => entry.state === "failed").map(([key]) => [failedMark(key), true]),
+    ]),
     [...settled.map(([key]) => pendingMark(key)), ...new Set(settled.flatMap(([, entry]) => (entry.sentAs ? [sentTransactionKey(entry.sentAs)] : [])))],
   );
 }
@@ -65,6 +70,13 @@ export async function settle(state: StateStore, entries: readonly (readonly [str
 /** Takes back a debt whose record never reached the log, with its mark and `also`, in one write. */
 export async function drop(state: StateStore, key: string, also: readonly string[] = []): Promise<void> {
   await state.write({}, [key, pendingMark(key), ...also]);
+}
+
+/** Every entry the ledger refused or the relayer could never send, in the order they were owed: steps that did not happen. */
+export async function failedEntries(state: StateStore): Promise<[string, OutboxEntry][]> {
+  const keys = (await state.list<true>("failed:")).map(([mark]) => mark.slice("failed:".length));
+  const entries = await state.getMany<OutboxEntry>(keys);
+  return keys.flatMap((key, i): [string, OutboxEntry][] => (entries[i] ? [[key, entries[i]]] : []));
 }
 
 /** The entries still owed, in the order they were owed; with `after`, only those owed after the entry under that key. */
