@@ -30,6 +30,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   INTERNAL: 500,
   LEDGER_UNAVAILABLE: 503,
   LOG_CORRUPT: 500,
+  // A sealed record the gateway cannot open is a fault of its own store, not of the request.
+  ENVELOPE_INVALID: 500,
+  KEY_UNKNOWN: 500,
+  KEY_INVALID: 500,
   EXPORT_NOTHING_ANCHORED: 409,
   EXPORT_NOTHING_READABLE: 500,
 };

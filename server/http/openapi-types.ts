@@ -78,10 +78,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -142,10 +148,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -198,10 +210,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -251,10 +269,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -408,10 +432,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -548,10 +578,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -661,10 +697,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -742,10 +784,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -829,10 +877,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -913,10 +967,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1006,10 +1066,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1056,10 +1122,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1158,10 +1230,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1249,10 +1327,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1391,10 +1475,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1521,10 +1611,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1618,10 +1714,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1704,10 +1806,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1805,10 +1913,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1894,10 +2008,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -1993,10 +2113,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2080,10 +2206,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2182,10 +2314,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2272,10 +2410,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2375,10 +2519,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2466,10 +2616,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2566,10 +2722,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2629,10 +2791,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2703,10 +2871,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2768,10 +2942,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2871,10 +3051,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -2960,10 +3146,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3060,10 +3252,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3148,10 +3346,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3247,10 +3451,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3334,10 +3544,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3461,10 +3677,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3573,10 +3795,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3659,10 +3887,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3737,10 +3971,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3803,10 +4043,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3864,10 +4110,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -3979,10 +4231,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -4051,10 +4309,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -4146,10 +4410,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -4271,10 +4541,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -4367,10 +4643,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -4485,10 +4767,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };
@@ -4632,10 +4920,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
                                 code: string;
                                 message: string;
                                 field?: string;
                                 hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
                             };
                         };
                     };

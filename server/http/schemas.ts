@@ -48,7 +48,13 @@ export const allocationId = z
 export const fen = z.string().regex(/^[1-9]\d*$/, "must be a positive amount in fen");
 
 export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional(), hint: z.string().optional() }),
+  error: z.object({
+    code: z.string().meta({ description: "stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal" }),
+    message: z.string(),
+    field: z.string().optional(),
+    hint: z.string().optional(),
+    zh: z.object({ message: z.string(), hint: z.string().optional() }).optional().meta({ description: "the message and hint in Chinese" }),
+  }),
 });
 
 export const signedCheckpointSchema = z.object({
