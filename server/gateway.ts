@@ -7,7 +7,8 @@ import { Anchorer } from "./anchorer.ts";
 import { SignIn } from "./auth/sign-in.ts";
 import { ChainClient } from "./chain/client.ts";
 import { jurisdictionCode } from "./chain/domain.ts";
-import type { GatewayConfig } from "./config.ts";
+import { ConfigError, type GatewayConfig } from "./config.ts";
+import { AidtrailError } from "./verify/errors.ts";
 import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
 import { Indexer } from "./indexer.ts";
 import { createApp } from "./http/app.ts";
@@ -50,10 +51,15 @@ export interface GatewayTuning {
 }
 
 const VERSION = "0.1.0";
+const CHAIN_VARIABLES = { rpcUrl: "AIDTRAIL_RPC_URL", chainId: "AIDTRAIL_CHAIN_ID", deployment: "AIDTRAIL_DEPLOYMENT", operatorKey: "AIDTRAIL_OPERATOR_KEY" } as const;
 
 /** Starts a gateway from its configuration: chain, record log, anchorer, sign-in and HTTP. */
 export async function startGateway(config: GatewayConfig, logger: Logger, tuning: GatewayTuning = {}): Promise<RunningGateway> {
-  const chain = await ChainClient.connect(config);
+  const chain = await ChainClient.connect(config).catch((error: unknown) => {
+    // A chain setting that does not hold is told by the variable that set it.
+    if (error instanceof AidtrailError && error.code === "CHAIN_SETTING_INVALID") throw new ConfigError([{ variable: CHAIN_VARIABLES[error.field as keyof typeof CHAIN_VARIABLES], message: error.message }]);
+    throw error;
+  });
   const log = await RecordLog.open(join(config.dataDir, "records"), { logId: config.logId, keyring: config.keyring, maxRecordBytes: config.maxRecordBytes });
   const state = await StateStore.open(join(config.dataDir, "state"));
   // What was appended since the last clean audit is checked before anything is served.

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { ChainClient, MinedReceipt } from "./chain/client.ts";
 import { decodeRevert, unencodable } from "./chain/reverts.ts";
 import { refusedForGood, unsendable } from "./chain/sendable.ts";
-import { toAidtrailError } from "./http/errors.ts";
+import { toAidtrailError } from "./chain/ledger-error.ts";
 import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./state/outbox.ts";
 import type { StateStore } from "./state/state-store.ts";
 import type { RecordLog } from "./log/record-log.ts";

@@ -1,7 +1,8 @@
 import { hexlify, randomBytes } from "ethers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Stage } from "../server/chain/domain.ts";
-import { errorBody, statusOf, toAidtrailError } from "../server/http/errors.ts";
+import { errorBody, statusOf } from "../server/http/errors.ts";
+import { toAidtrailError } from "../server/chain/ledger-error.ts";
 import { LogError } from "../server/log/errors.ts";
 import { RecordFormatError } from "../server/verify/errors.ts";
 import { buildWorld, type World } from "./helpers/world.ts";

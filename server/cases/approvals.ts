@@ -1,3 +1,4 @@
+import { AidtrailError } from "../verify/errors.ts";
 import { getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
 import { decisionDomain, DECISION_TYPES, type Decision } from "../verify/decision.ts";
 import type { ChainClient } from "../chain/client.ts";
@@ -5,8 +6,8 @@ import { CaseStatus, Stage } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
 import { yuan } from "../chain/refusals.ts";
-import { RequestError, toAidtrailError } from "../http/errors.ts";
-import type { LedgerAccess } from "../http/officers.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
+import type { LedgerAccess } from "../chain/roles.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { newRecord } from "../records/record.ts";
 import type { StateStore } from "../state/state-store.ts";
@@ -87,7 +88,7 @@ const describeTerms = (m: Decision) =>
 export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, terms: ApprovalTerms): Promise<ApprovalRequest & { signers: string[] }> {
   const due = await dueStep(ctx, entry.caseId);
   if (due.stage === null) {
-    throw new RequestError("APPROVAL_NOT_DUE", `the case is ${CaseStatus[due.status]}: no review or approval is due`, 409, { hint: "approvals follow intake (review) and review (approval)" });
+    throw new AidtrailError("APPROVAL_NOT_DUE", `the case is ${CaseStatus[due.status]}: no review or approval is due`, { kind: "conflict", hint: "approvals follow intake (review) and review (approval)" });
   }
   const approve = terms.approve ?? true;
   const granting = due.stage === Stage.Approval && approve;
@@ -119,27 +120,25 @@ export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, te
 }
 
 /** An approval opened without its amount is refused before anyone signs, saying the most the ledger would take. */
-async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEntry, due: Awaited<ReturnType<typeof dueStep>>): Promise<RequestError> {
+async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEntry, due: Awaited<ReturnType<typeof dueStep>>): Promise<AidtrailError> {
   const standard = await ctx.chain.standards
     .standardAt(BigInt(entry.jurisdiction), PROGRAMMES[entry.programme], due.area, due.now)
     .then(([amount]) => amount)
     .catch(() => null);
   const cap = standard === null ? null : standard * BigInt(due.householdSize);
   const limit = cap === null ? "no standard is in force for the case now" : `at most ${yuan(cap)} yuan (${cap} fen): the standard in force, ${yuan(standard!)} yuan a person, times the household of ${due.householdSize}`;
-  return new RequestError("APPROVAL_AMOUNT_REQUIRED", `an approval names the monthly amount granted: ${limit}`, 400, {
+  return new AidtrailError("APPROVAL_AMOUNT_REQUIRED", `an approval names the monthly amount granted: ${limit}`, { kind: "invalid",
     field: "amount",
     hint: "ask again with ?amount=<fen>, or sign the decision other approvers are collecting",
     zh: { message: `审批须写明每月核定金额：${cap === null ? "该案件现在没有适用的标准" : `不超过 ${yuan(cap)} 元（现行标准每人 ${yuan(standard!)} 元 × 家庭 ${due.householdSize} 人）`}`, hint: "带上 ?amount=<分> 重新获取，或签署其他审批人员正在收集的决定" },
   });
 }
 
-function decisionOpen(m: Decision, signers: string[]): RequestError {
-  return new RequestError(
+function decisionOpen(m: Decision, signers: string[]): AidtrailError {
+  return new AidtrailError(
     "APPROVAL_DECISION_OPEN",
     `${describeTerms(m)} is being collected on this case, signed so far by ${signers.join(", ")}, open until ${new Date(Number(m.deadline) * 1000).toISOString()}`,
-    409,
-    { hint: "sign that decision (ask for the approval request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/approvals)" },
-  );
+    { kind: "conflict", hint: "sign that decision (ask for the approval request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/approvals)" });
 }
 
 const sortedSigners = (signatures: Record<string, string>) => Object.keys(signatures).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
@@ -150,12 +149,10 @@ const sortedSigners = (signatures: Record<string, string>) => Object.keys(signat
  */
 function checkHouseholdSize(provided: number, ledger: number, field: string): void {
   if (provided === ledger) return;
-  throw new RequestError(
+  throw new AidtrailError(
     "APPROVAL_HOUSEHOLD_SIZE_MISMATCH",
     `an approval of this case is for a household of ${ledger}, as the ledger holds it (the applicant and the members at intake, changed by revisions), not ${provided}`,
-    400,
-    { field, hint: `name a household of ${ledger}, or leave the size out; a household that changed is revised first (POST /v1/cases/:caseId/revisions)` },
-  );
+    { kind: "invalid", field, hint: `name a household of ${ledger}, or leave the size out; a household that changed is revised first (POST /v1/cases/:caseId/revisions)` });
 }
 
 /**
@@ -198,7 +195,7 @@ async function ledgerCheck(check: Promise<unknown>, unavailable: string): Promis
     await check;
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);
-    throw new RequestError("LEDGER_UNAVAILABLE", unavailable, 503, { hint: "post again when the chain is back" });
+    throw new AidtrailError("LEDGER_UNAVAILABLE", unavailable, { kind: "unavailable", hint: "post again when the chain is back" });
   }
 }
 
@@ -226,7 +223,7 @@ export async function submitApprovals(
     try {
       signer = getAddress(s.signer);
     } catch {
-      throw new RequestError("APPROVAL_SIGNER_INVALID", `${field}.signer is not an address`, 400, { field: `${field}.signer` });
+      throw new AidtrailError("APPROVAL_SIGNER_INVALID", `${field}.signer is not an address`, { kind: "invalid", field: `${field}.signer` });
     }
     let recovered = "";
     try {
@@ -235,13 +232,13 @@ export async function submitApprovals(
       recovered = "";
     }
     if (recovered !== signer) {
-      throw new RequestError("APPROVAL_SIGNATURE_INVALID", `${field} is not ${signer}'s signature of this decision (round ${request.message.round}, digest ${request.digest})`, 422, {
+      throw new AidtrailError("APPROVAL_SIGNATURE_INVALID", `${field} is not ${signer}'s signature of this decision (round ${request.message.round}, digest ${request.digest})`, { kind: "refused",
         field,
         hint: "sign the payload from GET /v1/cases/:caseId/approval-request exactly as given",
       });
     }
     if (!(await ctx.roles.hasScopedRole(roleId(request.role), signer, BigInt(entry.jurisdiction)))) {
-      throw new RequestError("APPROVAL_SIGNER_UNAUTHORIZED", `${signer} does not hold ${request.role} over jurisdiction ${entry.jurisdiction} on the ledger`, 422, { field });
+      throw new AidtrailError("APPROVAL_SIGNER_UNAUTHORIZED", `${signer} does not hold ${request.role} over jurisdiction ${entry.jurisdiction} on the ledger`, { kind: "refused", field });
     }
     // The ledger's own rule for this signature alone (level, deadline, terms): one it would never count is not kept.
     await ledgerCheck(ctx.chain.cases.checkDecision(request.message, [{ signer, signature: s.signature }]), "the ledger cannot be reached to check the signature");
@@ -270,7 +267,7 @@ export async function submitApprovals(
       }
       if (revert) throw toAidtrailError(error);
       await keep(held);
-      throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to relay the decision", 503, { hint: "the signatures are kept; post again when the chain is back" });
+      throw new AidtrailError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to relay the decision", { kind: "unavailable", hint: "the signatures are kept; post again when the chain is back" });
     }
     // The packet is evidence before it is relayed: a decision on the ledger always has its record.
     const packet = newRecord({
@@ -304,7 +301,7 @@ export async function withdrawApproval(ctx: ApprovalContext, entry: CaseEntry, s
   const open = await openDecision(ctx, entry.caseId, await dueStep(ctx, entry.caseId));
   const account = getAddress(signer);
   if (!open || !open.signatures[account]) {
-    throw new RequestError("APPROVAL_SIGNATURE_NOT_FOUND", `${account} has no signature on a decision being collected on this case`, 404, { hint: "GET /v1/cases/:caseId/approvals shows the decision and who has signed it" });
+    throw new AidtrailError("APPROVAL_SIGNATURE_NOT_FOUND", `${account} has no signature on a decision being collected on this case`, { kind: "not-found", hint: "GET /v1/cases/:caseId/approvals shows the decision and who has signed it" });
   }
   const { [account]: _, ...rest } = open.signatures;
   const { threshold } = await describeDecision(ctx, entry, decisionOf(open.message));

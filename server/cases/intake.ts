@@ -6,7 +6,6 @@ import { publicName } from "../records/public-name.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../state/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
-import { RequestError } from "../http/errors.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../verify/decision.ts";
 import { AidtrailError } from "../verify/errors.ts";
 import { recordHash } from "../verify/record.ts";
@@ -32,7 +31,7 @@ export interface CaseEntry {
 /** The gateway's entry for a case it took in, or a 404 naming the case. */
 export async function caseEntryOf(state: StateStore, caseId: string): Promise<CaseEntry> {
   const entry = await state.get<CaseEntry>(`case:${caseId}`);
-  if (!entry) throw new RequestError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, 404, { field: "caseId" });
+  if (!entry) throw new AidtrailError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, { kind: "not-found", field: "caseId" });
   return entry;
 }
 
@@ -92,7 +91,7 @@ const DRAFT_DEADLINE_S = 24 * 3600;
 export async function intakeCase(ctx: IntakeContext, officer: string, application: SignedApplication, authorized?: Promise<unknown>): Promise<IntakeResult> {
   const { envelope, deadline, signature, ...input } = application;
   if (!(await ctx.chain.within(envelope.createdAt, ENVELOPE_LIFETIME_MS))) {
-    throw new RequestError("APPLICATION_ENVELOPE_EXPIRED", `the application's record was made at ${envelope.createdAt}; it is signed and sent within a day`, 400, {
+    throw new AidtrailError("APPLICATION_ENVELOPE_EXPIRED", `the application's record was made at ${envelope.createdAt}; it is signed and sent within a day`, { kind: "invalid",
       field: "envelope.createdAt",
       hint: "build the record again with the time now by the ledger's clock, GET /v1/ledger/clock (or ask POST /v1/cases/draft), and sign that",
     });
@@ -199,7 +198,7 @@ function compactSignature(signature: string): { r: string; vs: string } {
   const v = parseInt(signature.slice(130, 132), 16);
   const parity = v === 0 || v === 27 ? 0n : v === 1 || v === 28 ? 1n : null;
   if (parity === null || s >> 255n !== 0n) {
-    throw new RequestError("APPLICATION_SIGNATURE_MALFORMED", "signature is not a secp256k1 signature: r, s and v (27 or 28), 65 bytes", 400, {
+    throw new AidtrailError("APPLICATION_SIGNATURE_MALFORMED", "signature is not a secp256k1 signature: r, s and v (27 or 28), 65 bytes", { kind: "invalid",
       field: "signature",
       hint: "send the signature the signer returned for the typed data, unchanged",
     });

@@ -1,7 +1,7 @@
 import { Transaction } from "ethers";
 import type { ChainClient } from "../chain/client.ts";
 import { decodeRevert } from "../chain/reverts.ts";
-import { toAidtrailError } from "../http/errors.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { Relayer } from "../relayer.ts";

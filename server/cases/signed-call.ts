@@ -1,8 +1,9 @@
+import { AidtrailError } from "../verify/errors.ts";
 import { getBytes, hexlify, Transaction, VoidSigner, type BaseContract } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { unsendable } from "../chain/sendable.ts";
-import { RequestError, toAidtrailError } from "../http/errors.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
 import { newRecord, type AidRecord, type NewRecord } from "../records/record.ts";
 import { recordHash } from "../verify/record.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
@@ -64,7 +65,7 @@ export async function officerTransaction(ctx: LedgerActionContext, officer: stri
     return jsonSafe(await new VoidSigner(officer, ctx.chain.provider).populateTransaction({ ...call, nonce }));
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);
-    throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to prepare the transaction", 503, { hint: "try again when the chain is back" });
+    throw new AidtrailError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to prepare the transaction", { kind: "unavailable", hint: "try again when the chain is back" });
   }
 }
 
@@ -84,13 +85,13 @@ export const draftOf = (record: AidRecord): Draft => ({ recordId: record.recordI
 /** Refuses a draft made too long ago (or in the future): what it said may no longer hold. */
 export async function checkDraftAge(ctx: Pick<LedgerActionContext, "chain">, createdAt: string, field = "draft.createdAt"): Promise<void> {
   if (!(await ctx.chain.within(createdAt, DRAFT_LIFETIME_MS))) {
-    throw new RequestError("SIGNED_CALL_DRAFT_EXPIRED", `the draft was made at ${createdAt}; a draft is signed within a day`, 400, { field, hint: "ask for a new draft and sign that" });
+    throw new AidtrailError("SIGNED_CALL_DRAFT_EXPIRED", `the draft was made at ${createdAt}; a draft is signed within a day`, { kind: "invalid", field, hint: "ask for a new draft and sign that" });
   }
 }
 
 /**
  * The signed transaction, once it is checked to be `officer`'s own, on this chain, and to make
- * exactly the call drafted (`to`, `data`; `what` names it in the refusal). Throws a RequestError
+ * exactly the call drafted (`to`, `data`; `what` names it in the refusal). Throws an AidtrailError
  * naming `field` otherwise.
  */
 export function checkSignedTransaction(ctx: LedgerActionContext, officer: string, signedTransaction: string, call: { to: string; data: string; what: string }, field = "signedTransaction"): Transaction {
@@ -98,19 +99,19 @@ export function checkSignedTransaction(ctx: LedgerActionContext, officer: string
   try {
     transaction = Transaction.from(signedTransaction);
   } catch {
-    throw new RequestError("SIGNED_CALL_INVALID", `${field} is not a serialised Ethereum transaction`, 400, { field, hint: "send the hex the signer returned for the draft's transaction" });
+    throw new AidtrailError("SIGNED_CALL_INVALID", `${field} is not a serialised Ethereum transaction`, { kind: "invalid", field, hint: "send the hex the signer returned for the draft's transaction" });
   }
   if (!transaction.signature || !transaction.from) {
-    throw new RequestError("SIGNED_CALL_INVALID", `${field} carries no signature`, 400, { field, hint: "sign the draft's transaction with your key" });
+    throw new AidtrailError("SIGNED_CALL_INVALID", `${field} carries no signature`, { kind: "invalid", field, hint: "sign the draft's transaction with your key" });
   }
   if (transaction.from.toLowerCase() !== officer.toLowerCase()) {
-    throw new RequestError("SIGNED_CALL_SIGNER_MISMATCH", `the transaction was signed by ${transaction.from}, but you signed in as ${officer}`, 403, {
+    throw new AidtrailError("SIGNED_CALL_SIGNER_MISMATCH", `the transaction was signed by ${transaction.from}, but you signed in as ${officer}`, { kind: "forbidden",
       field,
       hint: "sign with the key of the account you signed in with",
     });
   }
   if (transaction.chainId !== ctx.chain.chainId || transaction.to?.toLowerCase() !== call.to.toLowerCase() || transaction.data !== call.data || transaction.value !== 0n) {
-    throw new RequestError("SIGNED_CALL_MISMATCH", `the transaction does not make the call drafted for ${call.what}`, 400, {
+    throw new AidtrailError("SIGNED_CALL_MISMATCH", `the transaction does not make the call drafted for ${call.what}`, { kind: "invalid",
       field,
       hint: "sign the draft's transaction unchanged, and send the same request fields with it",
     });
@@ -132,14 +133,14 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
   if (next === null || !latest) return;
   const nonce = transactions[0]!.nonce;
   if (nonce < next && !(await ctx.chain.receipt(transactions[0]!.hash!))) {
-    throw new RequestError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, 409, {
+    throw new AidtrailError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, { kind: "conflict",
       field,
       hint: "ask for a new draft and sign that",
     });
   }
   for (const [i, t] of transactions.entries()) {
     const refusal = unsendable(t, next + i, latest);
-    if (refusal) throw new RequestError(refusal.code, refusal.message, refusal.code === "SIGNED_CALL_NONCE_AHEAD" ? 409 : 400, { field, hint: refusal.details.hint });
+    if (refusal) throw new AidtrailError(refusal.code, refusal.message, { kind: refusal.code === "SIGNED_CALL_NONCE_AHEAD" ? "conflict" : "invalid", field, hint: refusal.details.hint });
   }
 }
 
@@ -156,7 +157,7 @@ export async function relaySignedCall(ctx: LedgerActionContext, officer: string,
   const transaction = checkSignedTransaction(ctx, officer, signedTransaction, { to, data, what: `record ${record.recordId} (${call.method} naming ${hash})` });
   const logged = await ctx.log.indexOfLeafHash(getBytes(hash));
   if (logged !== null) {
-    throw new RequestError("SIGNED_CALL_ALREADY_RELAYED", `this step was relayed already: its record ${record.recordId} is at leaf ${logged}`, 409, { field: "signedTransaction", hint: "GET /v1/proofs/records/:recordId shows it; a new step needs a new draft" });
+    throw new AidtrailError("SIGNED_CALL_ALREADY_RELAYED", `this step was relayed already: its record ${record.recordId} is at leaf ${logged}`, { kind: "conflict", field: "signedTransaction", hint: "GET /v1/proofs/records/:recordId shows it; a new step needs a new draft" });
   }
   await checkSendable(ctx, officer, [transaction]);
   const action = await ledgerAction(ctx, {

@@ -11,8 +11,8 @@ import {
   type FundLedger,
   type LogAnchor,
 } from "../../types/ethers-contracts/index.js";
-import type { GatewayConfig } from "../config.ts";
-import { ConfigError } from "../config.ts";
+import { AidtrailError } from "../verify/errors.ts";
+import type { Deployment } from "./deploy.ts";
 import { applicationsData } from "./applications.ts";
 import { multicallData, multicallResults } from "./multicall.ts";
 import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
@@ -38,6 +38,16 @@ export interface MinedReceipt {
   status: number;
   from: string;
 }
+
+/** What the chain client is connected with: the gateway's settings for its chain. */
+export interface ChainSettings {
+  rpcUrl: string;
+  chainId: number;
+  deployment: Deployment;
+  operatorKey: string;
+}
+
+const settingInvalid = (field: keyof ChainSettings, message: string, cause?: unknown) => new AidtrailError("CHAIN_SETTING_INVALID", message, { field, kind: "invalid" }, cause);
 
 /**
  * The gateway's connection to the chain: one provider, the operator account behind one nonce
@@ -65,8 +75,11 @@ export class ChainClient {
     this.#checkApplications = cases.interface.getFunction("checkApplications").selector;
   }
 
-  /** Connects and checks the endpoint serves the configured chain and the deployment's contracts are there. */
-  static async connect(config: GatewayConfig): Promise<ChainClient> {
+  /**
+   * Connects and checks the endpoint serves the configured chain and the deployment's contracts are
+   * there; a setting that does not hold is a CHAIN_SETTING_INVALID naming it (`field`).
+   */
+  static async connect(config: ChainSettings): Promise<ChainClient> {
     // ethers holds each call a while by default to batch it with others; every intake makes two
     // calls (role check, dry run) in sequence, so a shorter stall answers intake sooner and takes
     // more cases a second (docs/performance.md).
@@ -78,11 +91,11 @@ export class ChainClient {
       chainId = BigInt(await provider.send("eth_chainId", []));
     } catch (error) {
       provider.destroy();
-      throw new ConfigError([{ variable: "AIDTRAIL_RPC_URL", message: `cannot reach ${config.rpcUrl}: ${(error as Error).message}` }]);
+      throw settingInvalid("rpcUrl", `cannot reach ${config.rpcUrl}: ${(error as Error).message}`, error);
     }
     if (chainId !== BigInt(config.chainId)) {
       provider.destroy();
-      throw new ConfigError([{ variable: "AIDTRAIL_CHAIN_ID", message: `is ${config.chainId}, but ${config.rpcUrl} serves chain ${chainId}` }]);
+      throw settingInvalid("chainId", `is ${config.chainId}, but ${config.rpcUrl} serves chain ${chainId}`);
     }
     const c = config.deployment.contracts;
     const missing: string[] = [];
@@ -91,7 +104,7 @@ export class ChainClient {
     }
     if (missing.length > 0) {
       provider.destroy();
-      throw new ConfigError([{ variable: "AIDTRAIL_DEPLOYMENT", message: `names contracts the chain does not have: ${missing.join(", ")}` }]);
+      throw settingInvalid("deployment", `names contracts the chain does not have: ${missing.join(", ")}`);
     }
     const wallet = new Wallet(config.operatorKey, provider);
     const operator = new NonceManager(wallet);

@@ -6,7 +6,7 @@ import { ROLE_NAMES, type RoleName } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
 import { defaultLogId, readDeployment } from "../config.ts";
-import { toAidtrailError } from "../http/errors.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
 import { CliError } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { connect, deploymentOption, keystoreOption, rpcOption, run } from "./options.ts";

@@ -6,7 +6,7 @@ import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-a
 import { checkDraftAge, checkSendable, checkSignedTransaction, draftOf, officerTransaction, type Draft } from "../cases/signed-call.ts";
 import type { CaseEntry } from "../cases/intake.ts";
 import { PROGRAMMES } from "../cases/intake.ts";
-import { RequestError, toAidtrailError } from "../http/errors.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
 import { newRecord, type AidRecord } from "../records/record.ts";
 import { outboxKey, owed, type OutboxEntry } from "../state/outbox.ts";
 import { AidtrailError } from "../verify/errors.ts";
@@ -65,7 +65,7 @@ export interface PaymentFileEntry {
 const MAX_PAYOUT = 2n ** 38n - 1n;
 
 /** A run refused as a whole: the rule named is the ledger's, for every case of the run alike. */
-const runRefused = (code: string, message: string, field: string, hint: string) => new RequestError(code, message, 422, { field, hint });
+const runRefused = (code: string, message: string, field: string, hint: string) => new AidtrailError(code, message, { kind: "refused", field, hint });
 
 /** A ledger read that fails: a refusal as the ledger words it, or the chain not answering. */
 async function read<T>(value: Promise<T>): Promise<T> {
@@ -73,7 +73,7 @@ async function read<T>(value: Promise<T>): Promise<T> {
     return await value;
   } catch (error) {
     if (decodeRevert(error)) throw toAidtrailError(error);
-    throw new RequestError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to plan the run", 503, { hint: "try again when the chain is back" });
+    throw new AidtrailError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to plan the run", { kind: "unavailable", hint: "try again when the chain is back" });
   }
 }
 
@@ -106,7 +106,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   }
   // Whoever pays spends their own budget: the ledger checks the officer over the allocation, not over the cases.
   if (!(await read(ctx.chain.hasScopedRole(roleId("FINANCE_OFFICER"), officer, funds.jurisdiction)))) {
-    throw new RequestError("PAYOUT_RUN_ALLOCATION_NOT_YOURS", `you hold no finance officer's role over ${scope}, where allocation ${input.allocationId} is held`, 403, { field: "allocationId", hint: "pay from an allocation of your own jurisdiction" });
+    throw new AidtrailError("PAYOUT_RUN_ALLOCATION_NOT_YOURS", `you hold no finance officer's role over ${scope}, where allocation ${input.allocationId} is held`, { kind: "forbidden", field: "allocationId", hint: "pay from an allocation of your own jurisdiction" });
   }
   const periodEnd = endOf(input.period);
   const entries = (await ctx.state.list<CaseEntry>("case:")).map(([, e]) => e).filter((e) => e.programme === input.programme);
@@ -234,7 +234,7 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
   await checkDraftAge(ctx, draft.startedAt, "draft.startedAt");
   const { run: planned, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: draft.runId, startedAt: draft.startedAt });
   if (batches.length !== draft.batches.length || batches.length !== signedTransactions.length) {
-    throw new RequestError("SIGNED_CALL_MISMATCH", `the run now has ${batches.length} batches; the draft had ${draft.batches.length} and ${signedTransactions.length} were signed`, 400, {
+    throw new AidtrailError("SIGNED_CALL_MISMATCH", `the run now has ${batches.length} batches; the draft had ${draft.batches.length} and ${signedTransactions.length} were signed`, { kind: "invalid",
       field: "signedTransactions",
       hint: "ask for a new draft and sign its transactions, all of them, in order",
     });
@@ -246,7 +246,7 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
   });
   for (const [i, { transaction }] of signed.entries()) {
     if (i > 0 && transaction.nonce !== signed[0]!.transaction.nonce + i) {
-      throw new RequestError("SIGNED_CALL_MISMATCH", `batch ${i + 1}'s transaction has nonce ${transaction.nonce}, not ${signed[0]!.transaction.nonce + i}: the batches must follow one another`, 400, {
+      throw new AidtrailError("SIGNED_CALL_MISMATCH", `batch ${i + 1}'s transaction has nonce ${transaction.nonce}, not ${signed[0]!.transaction.nonce + i}: the batches must follow one another`, { kind: "invalid",
         field: `signedTransactions.${i}`,
         hint: "sign the draft's transactions unchanged",
       });

@@ -6,7 +6,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { Router } from "express";
 import { parseRecordJson } from "../records/parse.ts";
 import { verifyRecord } from "../verify/verify-record.ts";
-import { errorBody, RequestError, statusOf, toAidtrailError } from "./errors.ts";
+import { errorBody, RequestError, statusOf } from "./errors.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
 import { openApiDocument } from "./openapi.ts";
 import { verifyRequestSchema } from "./schemas.ts";
 import { validate } from "./validate.ts";

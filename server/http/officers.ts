@@ -1,15 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { AidAccess } from "../../types/ethers-contracts/index.js";
 import type { SignIn } from "../auth/sign-in.ts";
 import { jurisdictionCode, ROLE_NAMES, type RoleName } from "../chain/domain.ts";
-import { roleId } from "../chain/roles.ts";
+import { roleId, type LedgerAccess } from "../chain/roles.ts";
 import { RequestError } from "./errors.ts";
 
-/** What authorisation reads from the access contract. */
-export interface LedgerAccess {
-  hasScopedRole(role: string, account: string, jurisdiction: bigint): Promise<boolean>;
-  scopeOf: AidAccess["scopeOf"];
-}
+export type { LedgerAccess };
 
 declare module "express-serve-static-core" {
   interface Request {

@@ -1,13 +1,32 @@
 /**
+ * What kind of failure an error is, for the edges to tell their users: HTTP maps it to a status,
+ * the CLI to an exit code. The code that raises it says what went wrong, never how to answer it.
+ */
+export type ErrorKind =
+  | "invalid"
+  | "unauthenticated"
+  | "forbidden"
+  | "not-found"
+  | "conflict"
+  /** The request is well formed, but a rule (the ledger's, a payout run's) refuses it. */
+  | "refused"
+  | "too-large"
+  | "unsupported"
+  | "rate-limited"
+  | "unavailable"
+  | "internal";
+
+/**
  * Base of every error aidtrail shows a user: `code` is stable (the API and the CLI print it),
- * `field` names the input at fault, `hint` says what to do about it.
+ * `field` names the input at fault, `hint` says what to do about it, `kind` what sort of failure
+ * it is; `cause` keeps what it stands for.
  */
 export class AidtrailError extends Error {
   override name = "AidtrailError";
   constructor(
     readonly code: string,
     message: string,
-    readonly details: { field?: string; hint?: string; zh?: { message: string; hint?: string } } = {},
+    readonly details: { field?: string; hint?: string; zh?: { message: string; hint?: string }; kind?: ErrorKind } = {},
     /** What it stands for: a chain's decoded revert, say, for code that needs its values. */
     cause?: unknown,
   ) {

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The gateway's layers, lowest first: a module imports only from its own layer or those below.
+ * The published kit (verify) stands on nothing; records and the ledger's vocabulary on it; chain
+ * access, the log and state on those; the machinery that keeps the gateway and the chain in step
+ * (relayer, anchorer, indexer, the log's audit) on those; the domain (cases, funds, audit) on
+ * all of them; sign-in and HTTP, the edge, on the domain; the CLI, the demo and the composition
+ * (gateway, main, config) at the top.
+ */
+const LAYERS: [name: string, members: (path: string) => boolean][] = [
+  ["the kit", (p) => p.startsWith("verify/")],
+  ["records and the ledger's vocabulary", (p) => p.startsWith("records/") || p === "chain/domain.ts"],
+  ["chain access, the log, state", (p) => /^(chain|log|state)\//.test(p) || ["coalesce.ts", "background-job.ts"].includes(p)],
+  ["machinery", (p) => ["relayer.ts", "anchorer.ts", "indexer.ts", "log-auditor.ts"].includes(p)],
+  ["the domain", (p) => /^(cases|funds|audit)\//.test(p)],
+  ["sign-in and HTTP", (p) => /^(auth|http)\//.test(p)],
+  ["the CLI, the demo, composition", (p) => /^(cli|demo)\//.test(p) || ["gateway.ts", "main.ts", "config.ts", "logger.ts"].includes(p)],
+];
+
+const layerOf = (path: string): number => {
+  const layer = LAYERS.findIndex(([, members]) => members(path));
+  if (layer === -1) throw new Error(`server/${path} belongs to no layer: add it to LAYERS`);
+  return layer;
+};
+
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+
+/** Every import of a module of server/ by another, static or dynamic, type-only included. */
+function imports(): { from: string; to: string }[] {
+  return sources("server").flatMap((file) =>
+    [...readFileSync(file, "utf8").matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)].flatMap(([, spec]) => {
+      const target = normalize(join(dirname(file), spec!));
+      return target.startsWith("server/") ? [{ from: relative("server", file), to: relative("server", target) }] : [];
+    }),
+  );
+}
+
+describe("the gateway's layers", () => {
+  it("import only from their own layer or one below: the domain never from HTTP, chain access never from the composition", () => {
+    const edges = imports();
+    expect(edges.length).toBeGreaterThan(200);
+    const upward = edges.filter(({ from, to }) => layerOf(from) < layerOf(to)).map(({ from, to }) => `${from} (${LAYERS[layerOf(from)]![0]}) imports ${to} (${LAYERS[layerOf(to)]![0]})`);
+    expect(upward).toEqual([]);
+  });
+
+  it("would catch the imports this check was written against", () => {
+    // The imports the layout had before this check: each is upward.
+    for (const [from, to] of [
+      ["cases/intake.ts", "http/errors.ts"],
+      ["chain/client.ts", "config.ts"],
+      ["relayer.ts", "http/errors.ts"],
+      ["cases/approvals.ts", "http/officers.ts"],
+    ] as const) {
+      expect(layerOf(from), `${from} → ${to}`).toBeLessThan(layerOf(to));
+    }
+  });
+});
