@@ -292,7 +292,8 @@ export class Relayer {
 
   async #send([key, entry]: Owed): Promise<Outcome> {
     try {
-      const receipt = entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : await this.#sendApplication([key, entry]);
+      const receipt =
+        entry.kind === "signed" ? await this.#broadcast(entry.args[0] as string) : entry.kind === "decide" ? await this.#sendOperatorCall([key, entry], this.chain.decisionCall(entry.args)) : await this.#sendOperatorCall([key, entry], this.chain.applicationsCall([entry.args]));
       this.logger.info({ caseId: entry.caseId, call: entry.kind, transaction: receipt.hash }, "on the ledger");
       return { state: "done", transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
     } catch (error) {
@@ -311,9 +312,11 @@ export class Relayer {
     }
   }
 
-  /** One application in a transaction of its own, its gas estimated: what a refused batch is sent again as (see #caseByCase). */
-  async #sendApplication(owed: Owed): Promise<MinedReceipt> {
-    const call = this.chain.applicationsCall([owed[1].args]);
+  /**
+   * One step in an operator transaction of its own, its gas estimated: a decision, or an
+   * application of a batch the ledger refused (see #caseByCase).
+   */
+  async #sendOperatorCall(owed: Owed, call: { to: string; data: string }): Promise<MinedReceipt> {
     const receipt = await (await this.#operatorTransaction([owed], call)).mined;
     if (receipt.status === 0) await this.#refusal(receipt, { from: receipt.from, ...call });
     return receipt;

@@ -1,17 +1,15 @@
 import { AidtrailError } from "../verify/errors.ts";
-import { getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
+import { ErrorDescription, getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
 import { decisionDomain, DECISION_TYPES, type Decision } from "../verify/decision.ts";
-import type { ChainClient } from "../chain/client.ts";
 import { CaseStatus, Stage } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
 import { yuan } from "../chain/refusals.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import type { LedgerAccess } from "../chain/roles.ts";
-import type { RecordLog } from "../log/record-log.ts";
 import { newRecord } from "../records/record.ts";
-import type { StateStore } from "../state/state-store.ts";
 import { PROGRAMMES, type CaseEntry } from "./intake.ts";
+import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
 
 /** The exact EIP-712 payload an officer signs for a case's next step. */
 export interface ApprovalRequest {
@@ -34,11 +32,8 @@ export interface ApprovalTerms {
   seconds: number;
 }
 
-export interface ApprovalContext {
-  chain: ChainClient;
+export interface ApprovalContext extends LedgerActionContext {
   roles: LedgerAccess;
-  log: RecordLog;
-  state: StateStore;
 }
 
 /**
@@ -187,6 +182,8 @@ export interface Collected {
   dropped?: { signer: string; code: string }[];
   transactionHash?: string;
   recordId?: string;
+  /** Once relayed: where the decision stands on the ledger (see ledgerAction). */
+  ledger?: LedgerActionResult["ledger"];
 }
 
 /** A ledger check of a decision: a refusal as the ledger words it, or the chain not answering. */
@@ -254,22 +251,7 @@ export async function submitApprovals(
       return { state: "collecting", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }) };
     }
     const ordered = signers.map((signer) => ({ signer, signature: held[signer]! }));
-    try {
-      await ctx.chain.cases.decide.staticCall(request.message, ordered);
-    } catch (error) {
-      const revert = decodeRevert(error);
-      // A signer the ledger no longer counts (a role revoked or moved since it signed) is dropped; the others wait for another.
-      const signer = revert && ["ApprovalSignerUnauthorized", "ApprovalSignerLevelTooLow"].includes(revert.name) ? getAddress(String(revert.args[0])) : null;
-      if (signer && held[signer]) {
-        delete held[signer];
-        dropped.push({ signer, code: toAidtrailError(error).code });
-        continue;
-      }
-      if (revert) throw toAidtrailError(error);
-      await keep(held);
-      throw new AidtrailError("LEDGER_UNAVAILABLE", "the ledger cannot be reached to relay the decision", { kind: "unavailable", hint: "the signatures are kept; post again when the chain is back" });
-    }
-    // The packet is evidence before it is relayed: a decision on the ledger always has its record.
+    // The packet is evidence before the decision is relayed: a decision on the ledger always has its record.
     const packet = newRecord({
       kind: "approval-packet",
       caseId: entry.caseId,
@@ -277,12 +259,24 @@ export async function submitApprovals(
       public: { decision: storedDecision(request.message), digest: request.digest, signatures: ordered },
       createdAt: ctx.chain.clock.iso(),
     });
-    await ctx.log.append([packet]);
-    await keep(held);
-    const tx = await ctx.chain.cases.decide(request.message, ordered);
-    const receipt = await tx.wait();
+    let action: LedgerActionResult;
+    try {
+      // Owed like every ledger step (see ledgerAction): a crash once it is owed loses nothing, and
+      // a chain that does not answer has it sent when it does.
+      action = await ledgerAction(ctx, { caseId: entry.caseId, record: packet, call: "decide", args: [storedDecision(request.message), ordered] });
+    } catch (error) {
+      const revert = error instanceof AidtrailError && error.cause instanceof ErrorDescription ? error.cause : null;
+      // A signer the ledger no longer counts (a role revoked or moved since it signed) is dropped; the others wait for another.
+      const signer = revert && ["ApprovalSignerUnauthorized", "ApprovalSignerLevelTooLow"].includes(revert.name) ? getAddress(String(revert.args[0])) : null;
+      if (signer && held[signer]) {
+        delete held[signer];
+        dropped.push({ signer, code: (error as AidtrailError).code });
+        continue;
+      }
+      throw error;
+    }
     await ctx.state.delete(key);
-    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: receipt!.hash, recordId: packet.recordId };
+    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: action.ledger.transactionHash, recordId: packet.recordId, ledger: action.ledger };
   }
 }
 

@@ -35,6 +35,8 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
       const { from, to, data, hash } = Transaction.from(args[0] as string);
       if (await chain.receipt(hash!)) return;
       await chain.provider.call({ from, to, data });
+    } else if (call === "decide") {
+      await chain.provider.call({ from: chain.operatorAddress, ...chain.decisionCall(args) });
     } else {
       await chain.dryRunApplication(args);
     }

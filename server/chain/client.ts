@@ -149,6 +149,11 @@ export class ChainClient {
     return calls.map((data) => ({ status: "fulfilled", value: byCall.get(data)! }) as const);
   }, IN_FLIGHT);
 
+  /** CaseRegistry.decide of a decision and its signatures, as the outbox keeps them ([decision, signatures], integers as decimal strings). */
+  decisionCall(args: readonly unknown[]): { to: string; data: string } {
+    return { to: this.cases.target as string, data: this.cases.interface.encodeFunctionData("decide", args as [never, never]) };
+  }
+
   /** submitApplications: the call's transaction fields for these applications (in the outbox's submitApplication arguments). */
   applicationsCall(applications: readonly (readonly unknown[])[]): { to: string; data: string } {
     return { to: this.cases.target as string, data: applicationsData(this.#submitApplications, applications) };

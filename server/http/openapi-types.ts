@@ -1035,6 +1035,16 @@ export interface paths {
                             }[];
                             transactionHash?: string;
                             recordId?: string;
+                            ledger?: {
+                                /** @enum {string} */
+                                state: "pending" | "done" | "failed";
+                                transactionHash?: string;
+                                blockNumber?: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            };
                         };
                     };
                 };
@@ -1055,6 +1065,16 @@ export interface paths {
                             }[];
                             transactionHash?: string;
                             recordId?: string;
+                            ledger?: {
+                                /** @enum {string} */
+                                state: "pending" | "done" | "failed";
+                                transactionHash?: string;
+                                blockNumber?: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            };
                         };
                     };
                 };
@@ -1111,6 +1131,16 @@ export interface paths {
                             }[];
                             transactionHash?: string;
                             recordId?: string;
+                            ledger?: {
+                                /** @enum {string} */
+                                state: "pending" | "done" | "failed";
+                                transactionHash?: string;
+                                blockNumber?: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            };
                         };
                     };
                 };

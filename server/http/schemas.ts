@@ -228,6 +228,7 @@ export const collectedSchema = z.object({
   dropped: z.array(z.object({ signer: address, code: z.string() })).optional(),
   transactionHash: hex32.optional(),
   recordId: recordId.optional(),
+  ledger: ledgerStateSchema.optional(),
 });
 
 const payoutLine = z.object({ caseId: hex32, amount: uintString });

@@ -1,11 +1,12 @@
 import type { StateStore } from "./state-store.ts";
 
 /**
- * The one call the operator account makes for others: applications, each authorised by its
- * caseworker's signature, sent in batches (see Relayer). Every other ledger step is an officer's
- * own transaction.
+ * The calls the operator account makes for others, each authorised on chain by the officers who
+ * signed it: applications, by their caseworker's signature, sent in batches (see Relayer); and
+ * decisions, by their reviewers' or approvers' EIP-712 signatures. Every other ledger step is an
+ * officer's own transaction.
  */
-export type OperatorCall = "submitApplication";
+export type OperatorCall = "submitApplication" | "decide";
 
 /** What the outbox relays: applications, or ("signed") a transaction an officer signed, its one argument the raw transaction, sent as it is. */
 export type LedgerCall = OperatorCall | "signed";

@@ -307,6 +307,10 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
       holdingSends = hold;
       if (!hold) for (const res of heldSends.splice(0)) res.destroy();
     },
+    /** How many transactions are held (see holdSends). */
+    sendsHeld() {
+      return heldSends.length;
+    },
     /** Lets the next transaction the gateway sends reach the chain, then cuts the connection before the chain's answer gets back. */
     loseAnswerToNextSend() {
       downAfterNextSend = true;
