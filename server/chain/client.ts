@@ -13,6 +13,7 @@ import {
 } from "../../types/ethers-contracts/index.js";
 import { AidtrailError } from "../verify/errors.ts";
 import type { Deployment } from "./deploy.ts";
+import { hexWord, word } from "./abi-word.ts";
 import { applicationsData } from "./applications.ts";
 import { multicallData, multicallResults } from "./multicall.ts";
 import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
@@ -134,8 +135,7 @@ export class ChainClient {
     if (!/^0x[0-9a-fA-F]{64}$/.test(role) || !/^0x[0-9a-fA-F]{40}$/.test(account) || jurisdiction < 0n || jurisdiction >= 2n ** 64n) {
       throw new TypeError(`hasScopedRole(${role}, ${account}, ${jurisdiction}): not a role id, an address and a jurisdiction code`);
     }
-    const word = (hex: string) => hex.toLowerCase().padStart(64, "0");
-    return this.#roleCheck(this.#hasScopedRole.selector + word(role.slice(2)) + word(account.slice(2)) + word(jurisdiction.toString(16)));
+    return this.#roleCheck(this.#hasScopedRole.selector + hexWord(role.slice(2)) + hexWord(account.slice(2)) + word(jurisdiction));
   }
 
   readonly #roleCheck = coalesced(async (calls: string[]) => {

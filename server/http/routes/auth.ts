@@ -1,9 +1,8 @@
 import { Router } from "express";
-import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { rolesOf, signedIn, type LedgerAccess } from "../officers.ts";
-import { RequestError } from "../errors.ts";
+import { perMinute } from "../rate-limit.ts";
 import { validate } from "../validate.ts";
 
 export const challengeRequest = z.object({ address: z.string() });
@@ -12,13 +11,7 @@ export const sessionRequest = z.object({ message: z.string().max(2048), signatur
 /** Sign-in routes, rate-limited per client: they are where guessing would happen. */
 export function authRouter(signIn: SignIn, access: LedgerAccess, limitPerMinute: number): Router {
   const router = Router();
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: limitPerMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many sign-in attempts from this address", 429, { hint: "wait a minute and try again" })),
-  });
+  const limiter = perMinute(limitPerMinute, { en: "sign-in attempts", zh: "登录尝试" });
   router.post("/auth/challenge", limiter, validate(challengeRequest), (req, res) => {
     res.json({ message: signIn.challenge(req.body.address) });
   });

@@ -1,5 +1,4 @@
 import { Router } from "express";
-import { rateLimit } from "express-rate-limit";
 import type { ChainClient } from "../../chain/client.ts";
 import type { Indexer, LedgerEvent } from "../../indexer.ts";
 import { CaseStatus } from "../../chain/domain.ts";
@@ -13,6 +12,7 @@ import { newRecord } from "../../records/record.ts";
 import { RequestError } from "../errors.ts";
 import { validate } from "../validate.ts";
 import { text } from "../schemas.ts";
+import { perMinute } from "../rate-limit.ts";
 
 export const feedbackRequest = z.object({
   kind: z.enum(["rating", "complaint"]),
@@ -64,13 +64,7 @@ function decidedAt(events: LedgerEvent[], status: CaseStatus): string | null {
 
 export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router {
   const router = Router();
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: limitPerMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many receipt checks from this address", 429, { hint: "wait a minute and try again", zh: { message: "查询过于频繁", hint: "请一分钟后再试" } })),
-  });
+  const limiter = perMinute(limitPerMinute, { en: "receipt checks", zh: "查询" });
   /** The case a receipt opens, or a refusal that does not say whether the case exists. */
   const caseOfReceipt = async (header: unknown): Promise<CaseEntry> => {
     const receipt = parseReceipt(String(header ?? ""));

@@ -1,9 +1,9 @@
 import { Router } from "express";
-import { rateLimit } from "express-rate-limit";
 import type { CaseEntry } from "../../cases/intake.ts";
 import type { Indexer } from "../../indexer.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
+import { perMinute } from "../rate-limit.ts";
 
 export interface NoticesContext {
   indexer: Indexer;
@@ -35,13 +35,7 @@ interface Notice {
  */
 export function noticesRouter(ctx: NoticesContext, limitPerMinute = 60): Router {
   const router = Router();
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: limitPerMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new RequestError("RATE_LIMITED", "too many requests for the public notices from this address", 429, { hint: "wait a minute and try again", zh: { message: "请求过于频繁", hint: "请一分钟后再试" } })),
-  });
+  const limiter = perMinute(limitPerMinute, { en: "requests for the public notices", zh: "公示查询" });
   let made: { block: number; notices: Notice[] } | null = null;
   const notices = async (): Promise<{ block: number; notices: Notice[] }> => {
     const caughtUp = await ctx.indexer.catchUp().catch(() => null);
