@@ -1,4 +1,3 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { Wallet } from "ethers";
 import { readFileSync } from "node:fs";
 import createClient, { type Middleware } from "openapi-fetch";
@@ -8,6 +7,7 @@ import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import type { paths } from "../server/http/openapi-types.ts";
 import type { AuditBundle } from "../server/verify/bundle.ts";
 import { COUNTY, DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { documentAjv } from "./helpers/openapi.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
 /** Every answer that is not as the document says, by operation: the journey ends with none. */
@@ -20,7 +20,7 @@ afterAll(async () => local?.close());
 
 /** Checks every answer against the JSON Schema the gateway's own document gives for its status. */
 function documented(document: { paths: Record<string, Record<string, { responses: Record<string, { content?: { "application/json"?: { schema: object } } }> }>> }): Middleware {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const ajv = documentAjv();
   return {
     async onResponse({ schemaPath, request, response }) {
       const responses = document.paths[schemaPath]?.[request.method.toLowerCase()]?.responses ?? {};
