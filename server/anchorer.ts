@@ -29,17 +29,29 @@ export class Anchorer {
     },
   );
 
+  private readonly log: RecordLog;
+  private readonly anchor: LogAnchor;
+  private readonly operator: Pick<ChainClient, "transactAsOperator">;
+  private readonly logKey: Signer;
+  private readonly options: AnchorerOptions;
+
   /**
    * `anchor` is read through, `operator` sends the anchoring (the gateway's ChainClient; see
    * transactAsOperator).
    */
   constructor(
-    private readonly log: RecordLog,
-    private readonly anchor: LogAnchor,
-    private readonly operator: Pick<ChainClient, "transactAsOperator">,
-    private readonly logKey: Signer,
-    private readonly options: AnchorerOptions,
-  ) {}
+    log: RecordLog,
+    anchor: LogAnchor,
+    operator: Pick<ChainClient, "transactAsOperator">,
+    logKey: Signer,
+    options: AnchorerOptions,
+  ) {
+    this.log = log;
+    this.anchor = anchor;
+    this.operator = operator;
+    this.logKey = logKey;
+    this.options = options;
+  }
 
   /** Records appended but not yet covered by an anchored checkpoint. */
   async pending(): Promise<number> {

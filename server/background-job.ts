@@ -7,11 +7,17 @@ export class BackgroundJob<T> {
   #running: Promise<T> | null = null;
   #timer: NodeJS.Timeout | null = null;
 
+  private readonly job: () => Promise<T>;
+  private readonly onFailure: (error: unknown) => void;
+
   /** `onFailure` hears of a failed run the timer started; a caller of `run` gets the failure itself. */
   constructor(
-    private readonly job: () => Promise<T>,
-    private readonly onFailure: (error: unknown) => void = () => undefined,
-  ) {}
+    job: () => Promise<T>,
+    onFailure: (error: unknown) => void = () => undefined,
+  ) {
+    this.job = job;
+    this.onFailure = onFailure;
+  }
 
   run(): Promise<T> {
     this.#running ??= this.job().finally(() => {

@@ -44,10 +44,13 @@ export interface ConfigProblem {
 /** The configuration cannot start a gateway; `problems` lists every variable at fault, not only the first. */
 export class ConfigError extends AidtrailError {
   override name = "ConfigError";
-  constructor(readonly problems: ConfigProblem[]) {
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
     super("CONFIG_INVALID", `the gateway configuration is invalid:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`, {
       hint: "set the variables named above (see docs/gateway.md, Configuration) and start again",
     });
+    this.problems = problems;
   }
 }
 

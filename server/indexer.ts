@@ -68,12 +68,24 @@ export class Indexer {
   /** Each contract's events by topic, by the contract's address, found once: ethers' own lookup hashes every event's signature for every log. */
   readonly #events: Map<string, Map<string, KnownEvent>>;
 
+  private readonly state: StateStore;
+  private readonly chain: ChainClient;
+  private readonly fromBlock: number;
+  private readonly logger: Logger;
+
   constructor(
-    private readonly state: StateStore,
-    private readonly chain: ChainClient,
-    private readonly fromBlock: number,
-    private readonly logger: Logger,
+    state: StateStore,
+    chain: ChainClient,
+    fromBlock: number,
+    logger: Logger,
   ) {
+    this.state = state;
+
+    this.chain = chain;
+
+    this.fromBlock = fromBlock;
+
+    this.logger = logger;
     this.#events = new Map(
       [chain.cases, chain.funds].map((contract) => {
         const byTopic = new Map<string, KnownEvent>();

@@ -23,11 +23,23 @@ export class LogAuditor {
     (error) => this.logger.error({ message: (error as Error).message }, "the log audit could not run"),
   );
 
+  private readonly log: RecordLog;
+
+  private readonly state: StateStore;
+
+  private readonly logger: Logger;
+
   constructor(
-    private readonly log: RecordLog,
-    private readonly state: StateStore,
-    private readonly logger: Logger,
-  ) {}
+    log: RecordLog,
+    state: StateStore,
+    logger: Logger,
+  ) {
+    this.log = log;
+
+    this.state = state;
+
+    this.logger = logger;
+  }
 
   /** Audits what was appended since the last clean audit. */
   async atStart(): Promise<void> {

@@ -111,14 +111,26 @@ function units(owed: Owed[], batchSize: number, blockGasLimit: bigint): Owed[][]
 export class Relayer {
   readonly #job = new BackgroundJob(() => this.#run());
 
+  private readonly state: StateStore;
+  private readonly log: RecordLog;
+  private readonly chain: ChainClient;
+  private readonly logger: Logger;
+  private readonly answered: (entry: OutboxEntry) => void;
+
   /** `answered` is told of each entry the ledger has answered (done or failed) once that is stored. */
   constructor(
-    private readonly state: StateStore,
-    private readonly log: RecordLog,
-    private readonly chain: ChainClient,
-    private readonly logger: Logger,
-    private readonly answered: (entry: OutboxEntry) => void = () => undefined,
-  ) {}
+    state: StateStore,
+    log: RecordLog,
+    chain: ChainClient,
+    logger: Logger,
+    answered: (entry: OutboxEntry) => void = () => undefined,
+  ) {
+    this.state = state;
+    this.log = log;
+    this.chain = chain;
+    this.logger = logger;
+    this.answered = answered;
+  }
 
   /** Sends what is owed; a call during a run gets that run. */
   runOnce(): Promise<void> {

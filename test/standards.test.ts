@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => restore());
 
-const at = (jurisdiction: bigint, time: bigint, programme = Programme.Dibao, area = Area.Urban) => w.contracts.standards.standardAt(jurisdiction, programme, area, time);
+const at = (jurisdiction: bigint, time: bigint, programme: Programme = Programme.Dibao, area: Area = Area.Urban) => w.contracts.standards.standardAt(jurisdiction, programme, area, time);
 
 describe("assistance standards", () => {
   it("takes the nearest jurisdiction's own standard: the township's, else the county's, else the city's", async () => {

@@ -1,6 +1,6 @@
 import type { ChainClient } from "../chain/client.ts";
 import type { Indexer, LedgerEvent } from "../indexer.ts";
-import { jurisdictionCode, Programme } from "../chain/domain.ts";
+import { jurisdictionCode, Programme, nameOf } from "../chain/domain.ts";
 
 export interface FlowLine {
   caseId: string;
@@ -64,7 +64,7 @@ async function node(chain: ChainClient, indexer: Indexer, allocationId: bigint):
   return {
     allocationId: allocationId.toString(),
     jurisdiction: jurisdictionCode(a.jurisdiction),
-    programme: Programme[Number(a.programme)]!,
+    programme: nameOf(Programme, Number(a.programme))!,
     fiscalYear: Number(a.fiscalYear),
     amount: a.amount.toString(),
     allocated: a.allocated.toString(),

@@ -1,6 +1,6 @@
 import { hexlify } from "ethers";
 import type { Indexer } from "../indexer.ts";
-import { CaseStatus } from "../chain/domain.ts";
+import { CaseStatus, nameOf } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { paymentFileKey, type PaymentFileEntry } from "../funds/payout-run.ts";
 import type { StateStore } from "../state/state-store.ts";
@@ -26,9 +26,8 @@ export interface TrailStep {
   details?: Record<string, unknown>;
 }
 
-
 /** A change of status as the trail names it. */
-const transition = (from: CaseStatus, to: CaseStatus) => `${CaseStatus[from]} → ${CaseStatus[to]}`;
+const transition = (from: number, to: number) => `${nameOf(CaseStatus, from)} → ${nameOf(CaseStatus, to)}`;
 
 /** Every step of a case, off chain and on, in time order, and each stage's time against its limit. */
 export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateStore, caseId: string) {
@@ -82,7 +81,7 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateSt
   // In time order; at one instant, the ledger's steps in block order before the log's records in leaf order.
   steps.sort((a, b) => a.ms - b.ms || (a.where === b.where ? a.order - b.order : a.where === "ledger" ? -1 : 1));
 
-  const firstTo = (status: CaseStatus) => steps.find((s) => s.what.endsWith(`→ ${CaseStatus[status]}`))?.ms ?? null;
+  const firstTo = (status: CaseStatus) => steps.find((s) => s.what.endsWith(`→ ${nameOf(CaseStatus, status)}`))?.ms ?? null;
   const submitted = firstTo(CaseStatus.Submitted);
   const reviewed = firstTo(CaseStatus.Reviewed);
   const approved = firstTo(CaseStatus.InNotice);

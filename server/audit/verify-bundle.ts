@@ -1,5 +1,5 @@
+import { connect, interfaceOf } from "../chain/contracts.ts";
 import { getAddress, type Provider } from "ethers";
-import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory, LogAnchor__factory } from "../../types/ethers-contracts/index.js";
 import type { AidAccess } from "../../types/ethers-contracts/index.js";
 import { coversDivision, jurisdictionCode } from "../chain/domain.ts";
 import { eventDecoder, type LogWords } from "../chain/event-decoder.ts";
@@ -89,9 +89,9 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
     failures.push({ code: "CONTRACTS_MISMATCH", message: `the bundle names anchor ${bundle.contracts.logAnchor}, not the trusted anchor ${anchorAddress}` });
     return report();
   }
-  const anchor = LogAnchor__factory.connect(anchorAddress, provider);
-  const cases = CaseRegistry__factory.connect(bundle.contracts.caseRegistry, provider);
-  const funds = FundLedger__factory.connect(bundle.contracts.fundLedger, provider);
+  const anchor = connect("LogAnchor", anchorAddress, provider);
+  const cases = connect("CaseRegistry", bundle.contracts.caseRegistry, provider);
+  const funds = connect("FundLedger", bundle.contracts.fundLedger, provider);
   // The trusted anchor names the access contract; the others must name the same one.
   let accessAddress = "";
   try {
@@ -112,7 +112,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
   // query over a long chain (Hardhat's drops the connection past some ten thousand events).
   const head = await provider.getBlockNumber();
   const events = <T>(query: (from: number, to: number) => Promise<T[]>) => inWindows(query, head);
-  const holds = await roleHistory(AidAccess__factory.connect(accessAddress, provider), events);
+  const holds = await roleHistory(connect("AidAccess", accessAddress, provider), events);
 
   // The bundle's log must be the one governance registered for the bundle's jurisdiction: records
   // and checkpoints under another log id, anchored with an operator key, are no county's record.
@@ -171,7 +171,7 @@ export async function ledgerEvents(
   events: <T>(query: (from: number, to: number) => Promise<T[]>) => Promise<T[]>,
 ): Promise<ChainEvent[]> {
   const known = new Map<string, { name: string; decode: (log: LogWords) => Record<string, unknown> }>();
-  const interfaces = [CaseRegistry__factory.createInterface(), FundLedger__factory.createInterface()];
+  const interfaces = [interfaceOf("CaseRegistry"), interfaceOf("FundLedger")];
   addresses.forEach((address, i) => {
     const iface = interfaces[i]!;
     iface.forEachEvent((fragment) => known.set(`${address.toLowerCase()}/${fragment.topicHash}`, { name: fragment.name, decode: eventDecoder(iface, fragment) }));

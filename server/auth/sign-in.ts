@@ -41,7 +41,11 @@ export class SignIn {
    */
   readonly #verified = new Map<string, { address: string; expires: number }>();
 
-  constructor(private readonly options: SignInOptions) {}
+  private readonly options: SignInOptions;
+
+  constructor(options: SignInOptions) {
+    this.options = options;
+  }
 
   #now(): Date {
     return this.options.now?.() ?? new Date();

@@ -1,7 +1,7 @@
 import { AidtrailError } from "../verify/errors.ts";
 import { ErrorDescription, getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
 import { decisionDomain, DECISION_TYPES, type Decision } from "../verify/decision.ts";
-import { CaseStatus, Stage } from "../chain/domain.ts";
+import { CaseStatus, Stage, nameOf } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
 import { yuan } from "../chain/refusals.ts";
@@ -83,7 +83,7 @@ const describeTerms = (m: Decision) =>
 export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, terms: ApprovalTerms): Promise<ApprovalRequest & { signers: string[] }> {
   const due = await dueStep(ctx, entry.caseId);
   if (due.stage === null) {
-    throw new AidtrailError("APPROVAL_NOT_DUE", `the case is ${CaseStatus[due.status]}: no review or approval is due`, { kind: "conflict", hint: "approvals follow intake (review) and review (approval)" });
+    throw new AidtrailError("APPROVAL_NOT_DUE", `the case is ${nameOf(CaseStatus, due.status)}: no review or approval is due`, { kind: "conflict", hint: "approvals follow intake (review) and review (approval)" });
   }
   const approve = terms.approve ?? true;
   const granting = due.stage === Stage.Approval && approve;

@@ -1,16 +1,6 @@
+import { connect } from "./contracts.ts";
 import { getAddress, NonceManager, Wallet, type SigningKey } from "ethers";
-import {
-  AidAccess__factory,
-  AssistanceStandards__factory,
-  CaseRegistry__factory,
-  FundLedger__factory,
-  LogAnchor__factory,
-  type AidAccess,
-  type AssistanceStandards,
-  type CaseRegistry,
-  type FundLedger,
-  type LogAnchor,
-} from "../../types/ethers-contracts/index.js";
+import type { AidAccess, AssistanceStandards, CaseRegistry, FundLedger, LogAnchor } from "../../types/ethers-contracts/index.js";
 import { AidtrailError } from "../verify/errors.ts";
 import type { Deployment } from "./deploy.ts";
 import { hexWord, word } from "./abi-word.ts";
@@ -55,18 +45,39 @@ const settingInvalid = (field: keyof ChainSettings, message: string, cause?: unk
  * manager (so concurrent requests never race for a nonce), and the contracts of the deployment.
  */
 export class ChainClient {
+  readonly chainId: bigint;
+  readonly provider: NodeJsonRpcProvider;
+  readonly operator: NonceManager;
+  readonly access: AidAccess;
+  readonly standards: AssistanceStandards;
+  readonly cases: CaseRegistry;
+  readonly funds: FundLedger;
+  readonly anchor: LogAnchor;
+  readonly operatorAddress: string;
+  private readonly operatorKey: SigningKey;
+
   private constructor(
-    readonly chainId: bigint,
-    readonly provider: NodeJsonRpcProvider,
-    readonly operator: NonceManager,
-    readonly access: AidAccess,
-    readonly standards: AssistanceStandards,
-    readonly cases: CaseRegistry,
-    readonly funds: FundLedger,
-    readonly anchor: LogAnchor,
-    readonly operatorAddress: string,
-    private readonly operatorKey: SigningKey,
+    chainId: bigint,
+    provider: NodeJsonRpcProvider,
+    operator: NonceManager,
+    access: AidAccess,
+    standards: AssistanceStandards,
+    cases: CaseRegistry,
+    funds: FundLedger,
+    anchor: LogAnchor,
+    operatorAddress: string,
+    operatorKey: SigningKey,
   ) {
+    this.chainId = chainId;
+    this.provider = provider;
+    this.operator = operator;
+    this.access = access;
+    this.standards = standards;
+    this.cases = cases;
+    this.funds = funds;
+    this.anchor = anchor;
+    this.operatorAddress = operatorAddress;
+    this.operatorKey = operatorKey;
     this.#hasScopedRole = {
       to: (access.target as string).toLowerCase(),
       selector: access.interface.getFunction("hasScopedRole").selector,
@@ -113,11 +124,11 @@ export class ChainClient {
       chainId,
       provider,
       operator,
-      AidAccess__factory.connect(c.aidAccess, operator),
-      AssistanceStandards__factory.connect(c.assistanceStandards, operator),
-      CaseRegistry__factory.connect(c.caseRegistry, operator),
-      FundLedger__factory.connect(c.fundLedger, operator),
-      LogAnchor__factory.connect(c.logAnchor, operator),
+      connect("AidAccess", c.aidAccess, operator),
+      connect("AssistanceStandards", c.assistanceStandards, operator),
+      connect("CaseRegistry", c.caseRegistry, operator),
+      connect("FundLedger", c.fundLedger, operator),
+      connect("LogAnchor", c.logAnchor, operator),
       wallet.address,
       wallet.signingKey,
     );

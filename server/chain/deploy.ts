@@ -1,12 +1,5 @@
+import { connect, deploy } from "./contracts.ts";
 import type { Signer } from "ethers";
-import {
-  AidAccess__factory,
-  AssistanceStandards__factory,
-  CaseRegistry__factory,
-  FundLedger__factory,
-  GovernanceCouncil__factory,
-  LogAnchor__factory,
-} from "../../types/ethers-contracts/index.js";
 import type {
   AidAccess,
   AssistanceStandards,
@@ -61,21 +54,16 @@ export async function deployAidtrail(
 
   let council: GovernanceCouncil | null = null;
   if (options.council) {
-    council = await new GovernanceCouncil__factory(deployer).deploy(options.council.members, options.council.threshold);
-    await council.waitForDeployment();
+    council = await deploy("GovernanceCouncil", deployer, options.council.members, options.council.threshold);
   }
   const governance = council ? await council.getAddress() : deployerAddress;
 
-  const access = await new AidAccess__factory(deployer).deploy(governance);
-  await access.waitForDeployment();
+  const access = await deploy("AidAccess", deployer, governance);
   // The registry holds the standards (contracts/cases/CaseRegistry.sol says why): no contract of their own.
-  const cases = await new CaseRegistry__factory(deployer).deploy(access);
-  await cases.waitForDeployment();
-  const standards = AssistanceStandards__factory.connect(await cases.getAddress(), deployer);
-  const funds = await new FundLedger__factory(deployer).deploy(access, cases);
-  await funds.waitForDeployment();
-  const anchor = await new LogAnchor__factory(deployer).deploy(access);
-  await anchor.waitForDeployment();
+  const cases = await deploy("CaseRegistry", deployer, access);
+  const standards = connect("AssistanceStandards", await cases.getAddress(), deployer);
+  const funds = await deploy("FundLedger", deployer, access, cases);
+  const anchor = await deploy("LogAnchor", deployer, access);
 
   const deployment: Deployment = {
     chainId: Number(chainId),

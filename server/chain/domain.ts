@@ -1,42 +1,26 @@
 /**
- * The domain vocabulary of the contracts, mirrored for TypeScript: enum values are the
- * Solidity enums' ordinal numbers and must stay in the same order.
+ * The domain vocabulary of the contracts, mirrored for TypeScript: values are the Solidity enums'
+ * ordinal numbers and must stay in the same order. Plain objects, not TypeScript enums, so that
+ * Node runs this file as it is (erasable syntax); `nameOf` reads a value back as its name.
  */
-export enum Programme {
-  Dibao = 0,
-  Tekun = 1,
-  Temporary = 2,
-  Medical = 3,
-  Education = 4,
-  Housing = 5,
-}
+export const Programme = { Dibao: 0, Tekun: 1, Temporary: 2, Medical: 3, Education: 4, Housing: 5 } as const;
+export type Programme = (typeof Programme)[keyof typeof Programme];
 
-export enum Area {
-  Urban = 0,
-  Rural = 1,
-}
+export const Area = { Urban: 0, Rural: 1 } as const;
+export type Area = (typeof Area)[keyof typeof Area];
 
-export enum CaseStatus {
-  None = 0,
-  Submitted = 1,
-  Reviewed = 2,
-  InNotice = 3,
-  Active = 4,
-  Suspended = 5,
-  Rejected = 6,
-  Terminated = 7,
-}
+export const CaseStatus = { None: 0, Submitted: 1, Reviewed: 2, InNotice: 3, Active: 4, Suspended: 5, Rejected: 6, Terminated: 7 } as const;
+export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
 
-export enum Stage {
-  Review = 0,
-  Approval = 1,
-}
+export const Stage = { Review: 0, Approval: 1 } as const;
+export type Stage = (typeof Stage)[keyof typeof Stage];
 
-export enum PayoutState {
-  None = 0,
-  Paid = 1,
-  Settled = 2,
-  Reversed = 3,
+export const PayoutState = { None: 0, Paid: 1, Settled: 2, Reversed: 3 } as const;
+export type PayoutState = (typeof PayoutState)[keyof typeof PayoutState];
+
+/** The name of `value` in one of the vocabularies above (CaseStatus, 3 → "InNotice"); undefined for a value it has not. */
+export function nameOf<V extends Readonly<Record<string, number>>>(vocabulary: V, value: number | bigint): (keyof V & string) | undefined {
+  return (Object.keys(vocabulary) as (keyof V & string)[]).find((name) => vocabulary[name] === Number(value));
 }
 
 /** A jurisdiction as the ledger holds it (uint64) written as its 12-digit division code. */

@@ -9,10 +9,18 @@ export class Reading<T> {
   /** The read under way, if any: uses that find the reading stale start one, not one each. */
   #reading: Promise<T> | null = null;
 
+  private readonly read: () => Promise<T>;
+
+  private readonly maxAgeMs: number;
+
   constructor(
-    private readonly read: () => Promise<T>,
-    private readonly maxAgeMs: number,
-  ) {}
+    read: () => Promise<T>,
+    maxAgeMs: number,
+  ) {
+    this.read = read;
+
+    this.maxAgeMs = maxAgeMs;
+  }
 
   async get(): Promise<T> {
     const known = this.#known;

@@ -1,5 +1,5 @@
+import { abiOf } from "./contracts.ts";
 import { Interface, ZeroAddress, type ErrorFragment } from "ethers";
-import { AidAccess__factory, CaseRegistry__factory, FundLedger__factory, GovernanceCouncil__factory, LogAnchor__factory } from "../../types/ethers-contracts/index.js";
 import { REFUSALS } from "./refusals.ts";
 
 /** Example values of an error's arguments, by type, to read its words with. */
@@ -33,7 +33,7 @@ export function exampleArgs(fragment: ErrorFragment): Record<string, unknown> {
 /** Every error the contracts' interfaces declare, by name. */
 export function contractErrors(): Map<string, ErrorFragment> {
   const fragments = new Map<string, ErrorFragment>();
-  for (const abi of [AidAccess__factory.abi, CaseRegistry__factory.abi, FundLedger__factory.abi, GovernanceCouncil__factory.abi, LogAnchor__factory.abi]) {
+  for (const abi of [abiOf("AidAccess"), abiOf("CaseRegistry"), abiOf("FundLedger"), abiOf("GovernanceCouncil"), abiOf("LogAnchor")]) {
     new Interface(abi).forEachError((f) => fragments.set(f.name, f));
   }
   return fragments;

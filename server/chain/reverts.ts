@@ -1,12 +1,5 @@
-import { Interface, isError, isHexString, type ErrorDescription, type InterfaceAbi } from "ethers";
-import {
-  AidAccess__factory,
-  AssistanceStandards__factory,
-  CaseRegistry__factory,
-  FundLedger__factory,
-  GovernanceCouncil__factory,
-  LogAnchor__factory,
-} from "../../types/ethers-contracts/index.js";
+import { Interface, isError, isHexString, type ErrorDescription, type InterfaceAbi, type JsonFragment } from "ethers";
+import { abiOf } from "./contracts.ts";
 
 /**
  * Every custom error of every aidtrail contract in one interface. A revert raised in AidAccess
@@ -15,15 +8,15 @@ import {
  */
 const errorsInterface = new Interface(
   [
-    AidAccess__factory.abi,
-    AssistanceStandards__factory.abi,
-    CaseRegistry__factory.abi,
-    FundLedger__factory.abi,
-    GovernanceCouncil__factory.abi,
-    LogAnchor__factory.abi,
+    abiOf("AidAccess"),
+    abiOf("AssistanceStandards"),
+    abiOf("CaseRegistry"),
+    abiOf("FundLedger"),
+    abiOf("GovernanceCouncil"),
+    abiOf("LogAnchor"),
   ]
     .flat()
-    .filter((fragment) => fragment.type === "error")
+    .filter((fragment) => (fragment as JsonFragment).type === "error")
     .filter((fragment, i, all) => all.findIndex((f) => JSON.stringify(f) === JSON.stringify(fragment)) === i) as InterfaceAbi,
 );
 

@@ -30,7 +30,6 @@ const members = (value: string) =>
 
 export const deployCommand = () =>
   new Command("deploy")
-    .description("deploy the aidtrail contracts to a chain and write the deployment file the gateway and the command line read")
     .addOption(rpcOption())
     .option("--keystore <file>", "the deployer's JSON keystore (or AIDTRAIL_DEPLOYER_KEY / AIDTRAIL_DEPLOYER_KEY_FILE)")
     .option("--council <addresses>", "comma-separated members of an M-of-N council to hold governance", members)

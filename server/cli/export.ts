@@ -12,7 +12,6 @@ const time = (field: string) => (value: string) => {
 
 export const exportCommand = () =>
   new Command("export")
-    .description("export an audit bundle (records' hashes, proofs, checkpoints and chain references) as an auditor, for `aidtrail verify`")
     .addOption(gatewayOption())
     .addOption(keystoreOption())
     .option("--jurisdiction <code>", "the 12-digit division to export (default: the gateway's own)", (value) => {

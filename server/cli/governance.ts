@@ -1,7 +1,7 @@
+import { connect as contract, interfaceOf } from "../chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { getAddress, NonceManager } from "ethers";
-import { AidAccess__factory, GovernanceCouncil__factory, LogAnchor__factory } from "../../types/ethers-contracts/index.js";
 import { ROLE_NAMES, type RoleName } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
@@ -11,8 +11,8 @@ import { CliError } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { connect, deploymentOption, keystoreOption, rpcOption, run } from "./options.ts";
 
-const ACCESS = AidAccess__factory.createInterface();
-const ANCHOR = LogAnchor__factory.createInterface();
+const ACCESS = interfaceOf("AidAccess");
+const ANCHOR = interfaceOf("LogAnchor");
 
 const role = (value: string): RoleName => {
   if (!(ROLE_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLE_NAMES.join(", ")}`);
@@ -55,7 +55,7 @@ async function govern(options: GovernanceOptions, data: string, what: string, ta
         const receipt = await (await member.sendTransaction({ to: deployment.contracts[target], data })).wait();
         return say(`${what}: done in transaction ${receipt!.hash}`);
       }
-      const council = GovernanceCouncil__factory.connect(deployment.contracts.governanceCouncil, member);
+      const council = contract("GovernanceCouncil", deployment.contracts.governanceCouncil, member);
       if (!(await council.isMember(key.address))) {
         throw new CliError("GOVERNANCE_REQUIRED", `${key.address} is not a member of the governance council ${deployment.contracts.governanceCouncil}`, "ask a council member to run this");
       }
@@ -93,7 +93,6 @@ const withChain = (command: Command) => command.addOption(rpcOption()).addOption
 export const grantCommand = () =>
   withChain(
     new Command("grant")
-      .description("grant a role over a jurisdiction, through governance (a council proposal, confirmed by its members)")
       .argument("<role>", ROLE_NAMES.join(" | "), role)
       .argument("<account>", "the officer's account address", account)
       .requiredOption("--jurisdiction <code>", "the 12-digit division the role holds over", (value) => {
@@ -111,7 +110,6 @@ export const grantCommand = () =>
 export const revokeCommand = () =>
   withChain(
     new Command("revoke")
-      .description("revoke a role, through governance; it stops working at the gateway at once")
       .argument("<role>", ROLE_NAMES.join(" | "), role)
       .argument("<account>", "the officer's account address", account),
   )
@@ -121,7 +119,6 @@ export const revokeCommand = () =>
 export const registerLogCommand = () =>
   withChain(
     new Command("register-log")
-      .description("register a county gateway's record log on the log anchor, through governance: only a registered log is anchored, and an auditor holds a bundle's log to the jurisdiction it was registered for")
       .argument("<jurisdiction>", "the 12-digit division code whose gateway keeps the log", (value) => {
         if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError("must be a 12-digit division code");
         return value;

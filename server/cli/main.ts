@@ -1,25 +1,31 @@
 import { Command } from "commander";
-import { deployCommand } from "./deploy.ts";
-import { exportCommand } from "./export.ts";
-import { grantCommand, registerLogCommand, revokeCommand } from "./governance.ts";
-import { signApprovalCommand } from "./sign-approval.ts";
-import { signCallCommand } from "./sign-call.ts";
-import { keystoreCommand } from "./new-keystore.ts";
-import { statusCommand } from "./status.ts";
-import { verifyCommand } from "./verify.ts";
 
-const program = new Command("aidtrail").description("aidtrail: audit and fund traceability for social assistance on a permissioned ledger");
+/**
+ * Each command with what it does, and the module that defines it: only the command asked for is
+ * loaded, so `aidtrail --help` loads none and `aidtrail verify --help` one, not ethers and every
+ * command's dependencies.
+ */
+const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
+  verify: { about: "check an audit bundle against the chain, trusting neither the gateway nor the bundle; exits 1 when anything fails", load: async () => (await import("./verify.ts")).verifyCommand() },
+  "sign-approval": { about: "sign, with your own key, the next review or approval of a case the gateway asks for, after showing in plain words what it says", load: async () => (await import("./sign-approval.ts")).signApprovalCommand() },
+  "sign-call": { about: "take a ledger step as your own transaction (lodge an objection, revise, activate, suspend, resume or end a case; pay, reverse a payout, run a month's payouts; propose or approve an appropriation, allocate funds; confirm settlements): the gateway drafts it, you check and sign the transaction with your own key, the gateway relays it", load: async () => (await import("./sign-call.ts")).signCallCommand() },
+  status: { about: "the gateway, its chain, its log and how far anchoring lags behind; exits 1 when the gateway is not ready", load: async () => (await import("./status.ts")).statusCommand() },
+  export: { about: "export an audit bundle (records' hashes, proofs, checkpoints and chain references) as an auditor, for `aidtrail verify`", load: async () => (await import("./export.ts")).exportCommand() },
+  deploy: { about: "deploy the aidtrail contracts to a chain and write the deployment file the gateway and the command line read", load: async () => (await import("./deploy.ts")).deployCommand() },
+  grant: { about: "grant a role over a jurisdiction, through governance (a council proposal, confirmed by its members)", load: async () => (await import("./governance.ts")).grantCommand() },
+  revoke: { about: "revoke a role, through governance; it stops working at the gateway at once", load: async () => (await import("./governance.ts")).revokeCommand() },
+  "register-log": { about: "register a county gateway's record log on the log anchor, through governance: only a registered log is anchored, and an auditor holds a bundle's log to the jurisdiction it was registered for", load: async () => (await import("./governance.ts")).registerLogCommand() },
+  keystore: { about: "write an officer's key as an encrypted JSON keystore (the password from AIDTRAIL_KEYSTORE_PASSWORD or AIDTRAIL_KEYSTORE_PASSWORD_FILE): a new key, or a demo account's", load: async () => (await import("./new-keystore.ts")).keystoreCommand() },
+};
 
-program.addCommand(verifyCommand());
-program.addCommand(signApprovalCommand());
-program.addCommand(signCallCommand());
-program.addCommand(statusCommand());
-program.addCommand(exportCommand());
-program.addCommand(deployCommand());
-program.addCommand(grantCommand());
-program.addCommand(revokeCommand());
-program.addCommand(registerLogCommand());
-program.addCommand(keystoreCommand());
+const program = new Command("aidtrail")
+  .description("aidtrail: audit and fund traceability for social assistance on a permissioned ledger")
+  .addHelpText("after", "\nExample:\n  npx aidtrail status --gateway http://127.0.0.1:8080\n  npx aidtrail verify <bundle.json> --rpc http://127.0.0.1:8545 --deployment .aidtrail/deployment.json\n\nEach command's own help: npx aidtrail <command> --help\n");
+
+const asked = process.argv[2];
+for (const [name, { about, load }] of Object.entries(COMMANDS)) {
+  program.addCommand(name === asked ? (await load()).description(about) : new Command(name).description(about));
+}
 // A usage error exits 2, like any input the command cannot use: 1 means "checked, and it failed".
 for (const command of [program, ...program.commands]) {
   command.showHelpAfterError("(run with --help for usage)").exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));

@@ -12,7 +12,6 @@ import { run, secretFromEnv } from "./options.ts";
  */
 export const keystoreCommand = () =>
   new Command("keystore")
-    .description("write an officer's key as an encrypted JSON keystore (the password from AIDTRAIL_KEYSTORE_PASSWORD or AIDTRAIL_KEYSTORE_PASSWORD_FILE): a new key, or a demo account's")
     .argument("<file>", "where to write the keystore; an existing file is never overwritten")
     .option("--demo-account <name>", "the demo's account of that name (as .aidtrail/demo.json names it), for trying the demo: its key is public, never give it a role on a real chain")
     .option("--demo <file>", "the demo's demo.json", join(process.env.AIDTRAIL_DATA ?? ".aidtrail", "demo.json"))

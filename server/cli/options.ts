@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Option } from "commander";
-import { JsonRpcProvider } from "ethers";
+import type { JsonRpcProvider } from "ethers";
 import { CliError } from "./gateway-client.ts";
 import { AidtrailError } from "../verify/errors.ts";
 
@@ -31,6 +31,8 @@ export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env
 
 /** A provider for `rpc` that answered, with its chain id; an endpoint that does not answer is a CliError. */
 export async function connect(rpc: string): Promise<{ provider: JsonRpcProvider; chainId: number }> {
+  // ethers is loaded when a command needs the chain, not for its --help (a fifth of a second).
+  const { JsonRpcProvider } = await import("ethers");
   const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
   try {
     return { provider, chainId: Number((await provider.getNetwork()).chainId) };

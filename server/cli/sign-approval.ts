@@ -33,7 +33,6 @@ const whole = (field: string) => (value: string) => {
 
 export const signApprovalCommand = () =>
   new Command("sign-approval")
-    .description("sign, with your own key, the next review or approval of a case the gateway asks for, after showing in plain words what it says")
     .argument("<caseId>", "the case, 0x and 64 hex digits")
     .addOption(gatewayOption())
     .addOption(keystoreOption())

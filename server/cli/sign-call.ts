@@ -1,7 +1,7 @@
+import { interfaceOf } from "../chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { hexlify, type Interface, type TransactionRequest } from "ethers";
-import { CaseRegistry__factory, FundLedger__factory } from "../../types/ethers-contracts/index.js";
 import { PROGRAMMES } from "../cases/intake.ts";
 import { recordHash } from "../verify/record.ts";
 import { CliError, signIn } from "./gateway-client.ts";
@@ -115,8 +115,8 @@ function stepOf(name: Exclude<StepName, "payout-run">, o: Options): Step {
 }
 
 function callOf(name: Exclude<StepName, "payout-run">, o: Options): Omit<Step, "contract"> {
-  const cases = CaseRegistry__factory.createInterface();
-  const funds = FundLedger__factory.createInterface();
+  const cases = interfaceOf("CaseRegistry");
+  const funds = interfaceOf("FundLedger");
   switch (name) {
     case "object": {
       const caseId = caseOption(o, name);
@@ -354,7 +354,7 @@ interface DraftedRun {
  */
 function checkRun(drafted: DraftedRun, asked: { programme: string; period: number; allocationId: string }, officer: string): void {
   const { run, draft, batches } = drafted;
-  const funds = FundLedger__factory.createInterface();
+  const funds = interfaceOf("FundLedger");
   if (run.programme !== asked.programme || run.period !== asked.period || run.allocationId !== asked.allocationId) refuse("the run is not the one asked for");
   if (batches.length !== draft.batches.length || batches.length === 0) refuse("the run's batches are not the drafted ones");
   const paid: string[] = [];
@@ -413,9 +413,6 @@ async function payoutRun(o: Options, chain: TrustedChain): Promise<void> {
 
 export const signCallCommand = () =>
   new Command("sign-call")
-    .description(
-      "take a ledger step as your own transaction (lodge an objection, revise, activate, suspend, resume or end a case; pay, reverse a payout, run a month's payouts; propose or approve an appropriation, allocate funds; confirm settlements): the gateway drafts it, you check and sign the transaction with your own key, the gateway relays it",
-    )
     .addArgument(new Argument("<step>", "the step to take").choices(STEPS))
     .addOption(gatewayOption())
     .addOption(keystoreOption())

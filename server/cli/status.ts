@@ -23,7 +23,6 @@ export interface Status {
 
 export const statusCommand = () =>
   new Command("status")
-    .description("the gateway, its chain, its log and how far anchoring lags behind; exits 1 when the gateway is not ready")
     .addOption(gatewayOption())
     .option("--json", "print the status as JSON, for machines")
     .addHelpText("after", "\nExample:\n  npx aidtrail status --gateway http://127.0.0.1:8080\n")

@@ -1,19 +1,16 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { isAddress } from "ethers";
-import { verifyBundle, type VerificationReport } from "../audit/verify-bundle.ts";
+import type { VerificationReport } from "../audit/verify-bundle.ts";
 import type { AuditBundle } from "../verify/bundle.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect, rpcOption, run } from "./options.ts";
-import { readDeployment } from "../config.ts";
 
 export const verifyCommand = () =>
   new Command("verify")
-    .description("check an audit bundle against the chain, trusting neither the gateway nor the bundle; exits 1 when anything fails")
     .argument("<bundle>", "the bundle file from GET /v1/audit/export")
     .addOption(rpcOption())
     .option("--anchor <address>", "the log anchor contract you trust; the bundle's contracts must lead back to it", (value) => {
-      if (!isAddress(value)) throw new InvalidArgumentError("must be a contract address, 0x and 40 hex digits");
+      if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidArgumentError("must be a contract address, 0x and 40 hex digits");
       return value;
     })
     .option("--deployment <file>", "the deployment file you trust (as `aidtrail deploy` wrote it): its log anchor is the one the bundle must lead back to")
@@ -31,6 +28,8 @@ export const verifyCommand = () =>
         } catch (error) {
           throw new CliError("BUNDLE_UNREADABLE", `cannot read ${file} as a bundle: ${(error as Error).message}`, "export one with GET /v1/audit/export and pass its path");
         }
+        // The verifier and the deployment's reader are loaded to verify, not for --help.
+        const [{ verifyBundle }, { readDeployment }] = await Promise.all([import("../audit/verify-bundle.ts"), import("../config.ts")]);
         const { provider, chainId } = await connect(options.rpc);
         const anchor = options.anchor ?? (options.deployment ? readDeployment(options.deployment, (path) => readFileSync(path, "utf8"), chainId).contracts.logAnchor : undefined);
         const progress = !options.json && process.stderr.isTTY ? bar() : undefined;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { CaseStatus, coversDivision, jurisdictionCode, paysCases, PayoutState, Programme } from "../chain/domain.ts";
+import { CaseStatus, coversDivision, jurisdictionCode, paysCases, PayoutState, Programme, nameOf } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
@@ -90,7 +90,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   const programme = PROGRAMMES[input.programme];
   const funds = await read(ctx.chain.funds.allocation(input.allocationId));
   if (Number(funds.programme) !== programme) {
-    throw runRefused("PAYOUT_RUN_PROGRAMME_MISMATCH", `allocation ${input.allocationId} funds ${Programme[Number(funds.programme)]}, not ${input.programme}`, "allocationId", "name an allocation of the programme paid");
+    throw runRefused("PAYOUT_RUN_PROGRAMME_MISMATCH", `allocation ${input.allocationId} funds ${nameOf(Programme, Number(funds.programme))}, not ${input.programme}`, "allocationId", "name an allocation of the programme paid");
   }
   const current = periodAt(await read(ctx.chain.now()));
   if (input.period > current) {
@@ -125,7 +125,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
       continue;
     }
     if (Number(terms.status) !== CaseStatus.Active) {
-      skip(`the case is ${CaseStatus[Number(terms.status)]}`);
+      skip(`the case is ${nameOf(CaseStatus, Number(terms.status))}`);
       continue;
     }
     if (!coversDivision(scope, entry.jurisdiction)) {
@@ -157,7 +157,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
       const [standard] = await ctx.chain.standards.standardAt(BigInt(entry.jurisdiction), programme, area, periodEnd - 1);
       cap = standard * householdSize;
     } catch {
-      skip(`no ${Programme[programme]} standard is in force for it`);
+      skip(`no ${nameOf(Programme, programme)} standard is in force for it`);
       continue;
     }
     let amount = terms.approvedAmount < cap ? terms.approvedAmount : cap;

@@ -9,13 +9,16 @@ export interface ErrorBody {
 /** An error the HTTP layer itself raises (bad request shape, unknown route). */
 export class RequestError extends AidtrailError {
   override name = "RequestError";
+  readonly status: number;
+
   constructor(
     code: string,
     message: string,
-    readonly status: number,
+    status: number,
     details: AidtrailError["details"] = {},
   ) {
     super(code, message, details);
+    this.status = status;
   }
 }
 

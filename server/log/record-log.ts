@@ -166,14 +166,23 @@ export class RecordLog {
   /** Key rotation runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
+  private readonly db: Level<string, Uint8Array>;
+  private readonly options: Required<RecordLogOptions>;
+  private readonly pool: SealerPool | null;
+
   private constructor(
-    private readonly db: Level<string, Uint8Array>,
-    private readonly options: Required<RecordLogOptions>,
-    private readonly pool: SealerPool | null,
+    db: Level<string, Uint8Array>,
+    options: Required<RecordLogOptions>,
+    pool: SealerPool | null,
     size: number,
     frontier: (Uint8Array | undefined)[],
     edge: TileEdge,
   ) {
+    this.db = db;
+
+    this.options = options;
+
+    this.pool = pool;
     this.#size = size;
     this.#frontier = frontier;
     this.#edge = edge;

@@ -19,7 +19,10 @@ export class SealerPool {
   #next = 0;
   readonly #pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
 
-  private constructor(private readonly workers: Worker[]) {
+  private readonly workers: Worker[];
+
+  private constructor(workers: Worker[]) {
+    this.workers = workers;
     for (const worker of workers) {
       worker.on("message", (reply: Reply) => {
         const waiting = this.#pending.get(reply.id);

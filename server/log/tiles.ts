@@ -84,7 +84,11 @@ const emptyRows = () => Array.from({ length: TILE_HEIGHT }, (): Uint8Array[] => 
  * the same batch as the records.
  */
 export class TileEdge {
-  private constructor(private readonly tiles: Map<number, EdgeTile>) {}
+  private readonly tiles: Map<number, EdgeTile>;
+
+  private constructor(tiles: Map<number, EdgeTile>) {
+    this.tiles = tiles;
+  }
 
   /** The edge of a tree of `size` leaves, its partly filled tiles read with `read`. */
   static async load(size: number, read: (tiles: TileId[]) => Promise<(Uint8Array | undefined)[]>): Promise<TileEdge> {

@@ -9,7 +9,11 @@ type BatchOperation = { type: "put"; key: string; value: string } | { type: "del
  * are. Values are JSON.
  */
 export class StateStore {
-  private constructor(private readonly db: Level<string, string>) {}
+  private readonly db: Level<string, string>;
+
+  private constructor(db: Level<string, string>) {
+    this.db = db;
+  }
 
   static async open(path: string): Promise<StateStore> {
     const db = new Level<string, string>(path, { keyEncoding: "utf8", valueEncoding: "utf8" });

@@ -23,14 +23,19 @@ export type ErrorKind =
  */
 export class AidtrailError extends Error {
   override name = "AidtrailError";
+  readonly code: string;
+  readonly details: { field?: string; hint?: string; zh?: { message: string; hint?: string }; kind?: ErrorKind };
+
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
-    readonly details: { field?: string; hint?: string; zh?: { message: string; hint?: string }; kind?: ErrorKind } = {},
+    details: { field?: string; hint?: string; zh?: { message: string; hint?: string }; kind?: ErrorKind } = {},
     /** What it stands for: a chain's decoded revert, say, for code that needs its values. */
     cause?: unknown,
   ) {
     super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.details = details;
   }
 
   get field(): string | undefined {

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 
 /**
- * Starts the gateway as its own process (`server/main.ts`), as an operator would, configured by
+ * Starts the gateway as its own process (`node server/main.ts`, no loader), as an operator would, configured by
  * `env`; resolves with its URL once it listens.
  */
 export function startGatewayProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env: { ...process.env, ...env, AIDTRAIL_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["server/main.ts"], { env: { ...process.env, ...env, AIDTRAIL_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     child.stdout!.on("data", (chunk: Buffer) => {

@@ -4,7 +4,7 @@ import type { Anchorer } from "../../anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, checkDecisionTerms, collectedDecision, describeDecision, submitApprovals, withdrawApproval } from "../../cases/approvals.ts";
-import { CaseStatus, jsonSafe } from "../../chain/domain.ts";
+import { CaseStatus, jsonSafe, nameOf } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { householdChange } from "../../cases/revision.ts";
 import type { OutboxEntry } from "../../state/outbox.ts";
@@ -191,7 +191,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number } | null = null;
       if (outbox.state === "done") {
         const [terms, , , , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId);
-        ledger = { status: CaseStatus[Number(terms.status)]!, approvedAmount: terms.approvedAmount.toString(), noticeEnd: Number(noticeEnd), entitledFrom: Number(terms.entitledFrom) };
+        ledger = { status: nameOf(CaseStatus, Number(terms.status))!, approvedAmount: terms.approvedAmount.toString(), noticeEnd: Number(noticeEnd), entitledFrom: Number(terms.entitledFrom) };
       }
       res.json({
         caseId: entry.caseId,

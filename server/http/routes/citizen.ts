@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { ChainClient } from "../../chain/client.ts";
 import type { Indexer, LedgerEvent } from "../../indexer.ts";
-import { CaseStatus } from "../../chain/domain.ts";
+import { CaseStatus, nameOf } from "../../chain/domain.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
 import { parseReceipt, receiptMatches } from "../../cases/receipts.ts";
 import { paymentFileKey } from "../../funds/payout-run.ts";
@@ -128,7 +128,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     res.json({
       caseId,
       programme: entry.programme,
-      status: { code: CaseStatus[status], ...PLAIN[status] },
+      status: { code: nameOf(CaseStatus, status), ...PLAIN[status] },
       approvedAmount: terms?.approvedAmount.toString() ?? null,
       noticeEnd: terms && Number(noticeEnd) > 0 ? new Date(Number(noticeEnd) * 1000).toISOString() : null,
       // Payments resumed after a suspension are for the months from then on, apart from the notice.
