@@ -6,6 +6,7 @@ import type { ChainClient } from "./chain/client.ts";
 import { eventDecoder, type LogWords } from "./chain/event-decoder.ts";
 import type { StateStore } from "./state/state-store.ts";
 import { CaseStatus } from "./chain/domain.ts";
+import { KEYS } from "./state/keys.ts";
 
 /** A ledger event as the indexer keeps it: its arguments by name, JSON-safe (integers as decimal strings). */
 export interface LedgerEvent {
@@ -45,16 +46,7 @@ export interface NoticeEntry {
 
 /** What the index holds: a data folder indexed by an earlier version is indexed again from the deployment block. */
 const INDEX_VERSION = 2;
-const pad = (n: number) => n.toString().padStart(12, "0");
-const KEY = {
-  /** The last block whose events are all indexed. */
-  block: "ix:block",
-  version: "ix:version",
-  notice: (caseId: string) => `ix:n:${caseId}`,
-  byCase: (caseId: string, e: LedgerEvent) => `ix:c:${caseId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
-  byAllocation: (allocationId: string, e: LedgerEvent) => `ix:a:${allocationId}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
-  byProposal: (proposalId: string, e: LedgerEvent) => `ix:p:${pad(Number(proposalId))}:${pad(e.blockNumber)}:${pad(e.logIndex)}`,
-};
+const KEY = KEYS.index;
 
 /**
  * Follows the case registry's and the fund ledger's events from the deployment block, and keeps
@@ -123,14 +115,14 @@ export class Indexer {
         const args = known.decode(log);
         const name = known.name;
         const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
-        if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event)] = event;
+        if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event.blockNumber, event.logIndex)] = event;
         if (name === "CaseTransition" && (Number(args.to) === CaseStatus.InNotice || Number(args.from) === CaseStatus.InNotice)) noticeChanges.set(args.caseId as string, Number(args.to) === CaseStatus.InNotice);
         // An allocation's own events (its creation, which names its officer, among them), its
         // children's creation (under the parent too), and the payouts and reversals drawn on it.
-        if (typeof args.allocationId === "string") entries[KEY.byAllocation(args.allocationId, event)] = event;
-        if (name === "AllocationMade" && typeof args.parent === "string") entries[KEY.byAllocation(args.parent, event)] = event;
+        if (typeof args.allocationId === "string") entries[KEY.byAllocation(args.allocationId, event.blockNumber, event.logIndex)] = event;
+        if (name === "AllocationMade" && typeof args.parent === "string") entries[KEY.byAllocation(args.parent, event.blockNumber, event.logIndex)] = event;
         // An appropriation's proposal, its withdrawal or its making, under the proposal.
-        if (typeof args.proposalId === "string") entries[KEY.byProposal(args.proposalId, event)] = event;
+        if (typeof args.proposalId === "string") entries[KEY.byProposal(args.proposalId, event.blockNumber, event.logIndex)] = event;
       }
       // A case entering notice is read from the ledger once, here, so that the public notices are
       // served from the index: its notice end, amount and household as approval set them.
@@ -157,22 +149,22 @@ export class Indexer {
 
   /** The events about a case, in ledger order. */
   async caseEvents(caseId: string): Promise<LedgerEvent[]> {
-    return (await this.state.list<LedgerEvent>(`ix:c:${caseId}:`)).map(([, e]) => e);
+    return (await this.state.list<LedgerEvent>(KEY.byCase(caseId))).map(([, e]) => e);
   }
 
   /** The events of an allocation: its creation, its children's creation, the payouts and reversals drawn on it, in ledger order. Each names its actor. */
   async allocationEvents(allocationId: string): Promise<LedgerEvent[]> {
-    return (await this.state.list<LedgerEvent>(`ix:a:${allocationId}:`)).map(([, e]) => e);
+    return (await this.state.list<LedgerEvent>(KEY.byAllocation(allocationId))).map(([, e]) => e);
   }
 
   /** The events of every appropriation proposal (proposed, withdrawn, made), by proposal and then in ledger order. */
   async proposalEvents(): Promise<LedgerEvent[]> {
-    return (await this.state.list<LedgerEvent>("ix:p:")).map(([, e]) => e);
+    return (await this.state.list<LedgerEvent>(KEY.proposals)).map(([, e]) => e);
   }
 
   /** The cases in public notice as of the block indexed to, by case id. */
   async notices(): Promise<NoticeEntry[]> {
-    return (await this.state.list<NoticeEntry>("ix:n:")).map(([, n]) => n);
+    return (await this.state.list<NoticeEntry>(KEY.notices)).map(([, n]) => n);
   }
 
   start(intervalMs: number): void {

@@ -2,9 +2,10 @@ import type { Logger } from "pino";
 import { BackgroundJob } from "./background-job.ts";
 import type { AuditFinding, RecordLog } from "./log/record-log.ts";
 import type { StateStore } from "./state/state-store.ts";
+import { KEYS } from "./state/keys.ts";
 
 /** The size of the log its last clean audit reached, kept in the gateway's state. */
-const AUDITED = "log:audited";
+const AUDITED = KEYS.logAudited;
 
 /**
  * The gateway's audit of its own record log, as an auditor would make it (RecordLog.audit): at

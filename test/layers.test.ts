@@ -58,4 +58,12 @@ describe("the gateway's layers", () => {
       expect(layerOf(from), `${from} → ${to}`).toBeLessThan(layerOf(to));
     }
   });
+
+  it("spell the state's keys in one module: no other names a prefix of its LevelDB", () => {
+    const prefixes = /["`](?:case|decision|run|payment-file|outbox|pending|failed|sent|idem|log|ix):/;
+    const spelled = sources("server")
+      .filter((file) => file !== join("server", "state", "keys.ts"))
+      .flatMap((file) => readFileSync(file, "utf8").split("\n").flatMap((line, i) => (prefixes.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line) ? [`${file}:${i + 1}`] : [])));
+    expect(spelled).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import type { LedgerAccess } from "../chain/roles.ts";
 import { newRecord } from "../records/record.ts";
 import { PROGRAMMES, type CaseEntry } from "./intake.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
+import { KEYS } from "../state/keys.ts";
 
 /** The exact EIP-712 payload an officer signs for a case's next step. */
 export interface ApprovalRequest {
@@ -47,7 +48,7 @@ interface OpenDecision {
   signatures: Record<string, string>;
 }
 
-const openKey = (caseId: string) => `decision:${caseId}`;
+const openKey = KEYS.decision;
 const storedDecision = (m: Decision) => ({ ...m, amount: m.amount.toString(), deadline: m.deadline.toString() });
 const decisionOf = (m: OpenDecision["message"]): Decision => ({ ...m, amount: BigInt(m.amount), deadline: BigInt(m.deadline) });
 

@@ -12,6 +12,7 @@ import { recordHash } from "../verify/record.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
 import type { PendingApplications } from "./pending-applications.ts";
 import { newReceipt, type Receipt } from "./receipts.ts";
+import { KEYS } from "../state/keys.ts";
 
 export { AREAS, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput };
 
@@ -30,7 +31,7 @@ export interface CaseEntry {
 
 /** The gateway's entry for a case it took in, or a 404 naming the case. */
 export async function caseEntryOf(state: StateStore, caseId: string): Promise<CaseEntry> {
-  const entry = await state.get<CaseEntry>(`case:${caseId}`);
+  const entry = await state.get<CaseEntry>(KEYS.case(caseId));
   if (!entry) throw new AidtrailError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, { kind: "not-found", field: "caseId" });
   return entry;
 }
@@ -45,7 +46,7 @@ export const OVER_THE_CASE = "the case's jurisdiction";
  * of which cases exist; one with rights over the whole county learns that it does not.
  */
 export async function caseJurisdiction(state: StateStore, caseId: string, county: string): Promise<string> {
-  return (await state.get<CaseEntry>(`case:${caseId}`))?.jurisdiction ?? county;
+  return (await state.get<CaseEntry>(KEYS.case(caseId)))?.jurisdiction ?? county;
 }
 
 /** An application as `POST /v1/cases` takes it: its fields, the envelope its record was built in, and the caseworker's authorisation. */
@@ -111,7 +112,7 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
   let claimed = false;
   let action: LedgerActionResult;
   try {
-    const unseen = ctx.state.get(`case:${caseId}`).then((known) => {
+    const unseen = ctx.state.get(KEYS.case(caseId)).then((known) => {
       if (known) throw new AidtrailError("LEDGER_CASE_ALREADY_EXISTS", `case ${caseId} was taken in already: a signed application opens its case once`, { field: "envelope.caseId", hint: "a new application needs a new case id and signature" });
     });
     action = await ledgerAction(ctx, {
@@ -126,7 +127,7 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
       },
       args,
       extraState: (outbox): Record<string, CaseEntry> => ({
-        [`case:${caseId}`]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt, publicName: publicName(input.applicant.name) },
+        [KEYS.case(caseId)]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt, publicName: publicName(input.applicant.name) },
       }),
     });
   } catch (error) {

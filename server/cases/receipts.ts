@@ -8,6 +8,7 @@ import { normaliseResidentId } from "../records/identity.ts";
 import { newRecord, type AidRecord } from "../records/record.ts";
 import type { StateStore } from "../state/state-store.ts";
 import type { CaseEntry } from "./intake.ts";
+import { KEYS } from "../state/keys.ts";
 
 /**
  * A citizen's receipt: the case id and a 60-bit random code, printable as a QR payload. The
@@ -86,6 +87,6 @@ export async function reissueReceipt(
   const { receipt, codeHash } = newReceipt(ctx.identityKey, entry.caseId);
   const record = newRecord({ kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "receipt-reissued", reissuedBy: officer }, createdAt: ctx.chain.clock.iso() });
   const [appended] = await ctx.log.append([record]);
-  await ctx.state.put({ [`case:${entry.caseId}`]: { ...entry, receiptHash: codeHash } satisfies CaseEntry });
+  await ctx.state.put({ [KEYS.case(entry.caseId)]: { ...entry, receiptHash: codeHash } satisfies CaseEntry });
   return { caseId: entry.caseId, receipt, recordId: record.recordId, leafIndex: appended!.leafIndex };
 }

@@ -11,6 +11,7 @@ import { newRecord, type AidRecord } from "../records/record.ts";
 import { outboxKey, owed, type OutboxEntry } from "../state/outbox.ts";
 import { AidtrailError } from "../verify/errors.ts";
 import { endOf, periodAt } from "./periods.ts";
+import { KEYS } from "../state/keys.ts";
 
 export interface PayoutRunInput {
   programme: "dibao" | "tekun";
@@ -54,7 +55,7 @@ export interface DraftedRun {
 }
 
 /** Where the gateway keeps which payment file pays a case for a period, and the debt that carries it. */
-export const paymentFileKey = (caseId: string, period: number) => `payment-file:${caseId}:${period}`;
+export const paymentFileKey = KEYS.paymentFile;
 
 export interface PaymentFileEntry {
   recordId: string;
@@ -109,7 +110,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
     throw new AidtrailError("PAYOUT_RUN_ALLOCATION_NOT_YOURS", `you hold no finance officer's role over ${scope}, where allocation ${input.allocationId} is held`, { kind: "forbidden", field: "allocationId", hint: "pay from an allocation of your own jurisdiction" });
   }
   const periodEnd = endOf(input.period);
-  const entries = (await ctx.state.list<CaseEntry>("case:")).map(([, e]) => e).filter((e) => e.programme === input.programme);
+  const entries = (await ctx.state.list<CaseEntry>(KEYS.cases)).map(([, e]) => e).filter((e) => e.programme === input.programme);
   const files = await ctx.state.getMany<PaymentFileEntry>(entries.map((e) => paymentFileKey(e.caseId, input.period)));
   // A payment owed to the ledger and not on it yet: a batch that paid it again would be refused whole, as paid already.
   const withDebt = files.flatMap((f, i) => (f?.outbox ? [i] : []));
@@ -265,7 +266,7 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
   }));
   const run: PayoutRun = { ...planned, batches: batchesOwed.map((b) => ({ outbox: b.outbox, recordId: b.record.recordId, size: b.lines.length })) };
   const index = Object.fromEntries(batchesOwed.flatMap((b) => b.lines.map((l) => [paymentFileKey(l.caseId, run.period), { runId: run.runId, recordId: b.record.recordId, outbox: b.outbox } satisfies PaymentFileEntry])));
-  await ctx.state.put({ [`run:${run.runId}`]: run, ...owed(Object.fromEntries(batchesOwed.map((b) => [b.outbox, b.entry]))), ...index });
+  await ctx.state.put({ [KEYS.run(run.runId)]: run, ...owed(Object.fromEntries(batchesOwed.map((b) => [b.outbox, b.entry]))), ...index });
   await ctx.log.append(batchesOwed.map((b) => b.record));
   await awaitLedger(ctx);
   return run;
@@ -273,7 +274,7 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
 
 /** A run and where each of its batches stands on the ledger. */
 export async function payoutRunProgress(ctx: LedgerActionContext, runId: string) {
-  const run = await ctx.state.get<PayoutRun>(`run:${runId}`);
+  const run = await ctx.state.get<PayoutRun>(KEYS.run(runId));
   if (!run) throw new AidtrailError("PAYOUT_RUN_NOT_FOUND", `no payout run ${runId} was started at this gateway`, { field: "runId" });
   const batches = await Promise.all(
     run.batches.map(async (b) => {

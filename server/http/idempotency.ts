@@ -5,6 +5,7 @@ import type { RoleName } from "../chain/domain.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "./errors.ts";
 import { heldRoles, type LedgerAccess } from "./officers.ts";
+import { KEYS } from "../state/keys.ts";
 
 interface Remembered {
   /** SHA-256 of the request it answered: the same key with another request is refused, not replayed. */
@@ -32,7 +33,6 @@ export interface IdempotencyOptions {
 
 /** Answers are kept a day: long enough for any client's retries, short enough to keep little. */
 export const IDEMPOTENCY_KEEP_MS = 24 * 3600 * 1000;
-const PREFIX = "idem:";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -68,7 +68,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
     } catch (error) {
       return next(error);
     }
-    const memo = `${PREFIX}${sha256(caller)}:${sha256(`${req.originalUrl}\n${key}`)}`;
+    const memo = KEYS.idempotent(sha256(caller), sha256(`${req.originalUrl}\n${key}`));
     const sealing = createHmac("sha256", secret).update(`aidtrail idempotent answer\n${memo}\n${key}`).digest();
     const request = sha256(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`);
     // A retry waits for a first request still running (these promises never reject); no await between the check and the claim.
@@ -109,7 +109,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
 
 /** Forgets the answers kept past their time. Answers how many. */
 export async function sweepIdempotency(state: StateStore, now = Date.now()): Promise<number> {
-  const expired = (await state.list<Remembered>(PREFIX)).filter(([, r]) => !(r.expires > now)).map(([k]) => k);
+  const expired = (await state.list<Remembered>(KEYS.idempotentAll)).filter(([, r]) => !(r.expires > now)).map(([k]) => k);
   if (expired.length > 0) await state.write({}, expired);
   return expired.length;
 }

@@ -1,4 +1,5 @@
 import type { StateStore } from "./state-store.ts";
+import { KEYS } from "./keys.ts";
 
 /**
  * The calls the operator account makes for others, each authorised on chain by the officers who
@@ -34,16 +35,16 @@ export interface OutboxEntry {
 
 /** Keys sort in the order the transactions were owed, which is the order they are sent in. */
 export function outboxKey(caseId: string, at = Date.now()): string {
-  return `outbox:${at.toString().padStart(16, "0")}:${caseId}:${Math.random().toString(36).slice(2, 8)}`;
+  return KEYS.outbox(caseId, at);
 }
 
 /**
  * A pending entry is marked under `pending:` beside its `outbox:` key, and the mark is deleted
  * when the entry is settled: a relayer run reads what is owed, not every transaction ever sent.
  */
-const pendingMark = (outbox: string) => `pending:${outbox}`;
+const pendingMark = KEYS.pending;
 /** A failed entry is marked under `failed:`, for operators to find every step that did not happen. */
-const failedMark = (outbox: string) => `failed:${outbox}`;
+const failedMark = KEYS.failed;
 
 /** The state to write for transactions now owed: each entry, and its pending mark. */
 export function owed(entries: Record<string, OutboxEntry>): Record<string, unknown> {
@@ -51,7 +52,7 @@ export function owed(entries: Record<string, OutboxEntry>): Record<string, unkno
 }
 
 /** Where a signed operator transaction is kept while the entries it carries are owed (see OutboxEntry.sentAs). */
-export const sentTransactionKey = (hash: string) => `sent:${hash}`;
+export const sentTransactionKey = KEYS.sent;
 
 /**
  * Writes entries' new states at once; a settled one (done or failed) loses its pending mark, and
@@ -75,14 +76,14 @@ export async function drop(state: StateStore, key: string, also: readonly string
 
 /** Every entry the ledger refused or the relayer could never send, in the order they were owed: steps that did not happen. */
 export async function failedEntries(state: StateStore): Promise<[string, OutboxEntry][]> {
-  const keys = (await state.list<true>("failed:")).map(([mark]) => mark.slice("failed:".length));
+  const keys = (await state.list<true>(KEYS.failedAll)).map(([mark]) => mark.slice(KEYS.failedAll.length));
   const entries = await state.getMany<OutboxEntry>(keys);
   return keys.flatMap((key, i): [string, OutboxEntry][] => (entries[i] ? [[key, entries[i]]] : []));
 }
 
 /** The entries still owed, in the order they were owed; with `after`, only those owed after the entry under that key. */
 export async function pendingEntries(state: StateStore, after?: string): Promise<[string, OutboxEntry][]> {
-  const keys = (await state.list<true>("pending:", after && pendingMark(after))).map(([mark]) => mark.slice("pending:".length));
+  const keys = (await state.list<true>(KEYS.pendingAll, after && pendingMark(after))).map(([mark]) => mark.slice(KEYS.pendingAll.length));
   const entries = await state.getMany<OutboxEntry>(keys);
   return keys.flatMap((key, i): [string, OutboxEntry][] => (entries[i]?.state === "pending" ? [[key, entries[i]]] : []));
 }

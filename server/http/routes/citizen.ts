@@ -13,6 +13,7 @@ import { RequestError } from "../errors.ts";
 import { validate } from "../validate.ts";
 import { text } from "../schemas.ts";
 import { perMinute } from "../rate-limit.ts";
+import { KEYS } from "../../state/keys.ts";
 
 export const feedbackRequest = z.object({
   kind: z.enum(["rating", "complaint"]),
@@ -75,8 +76,8 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     if (!receipt) throw refused;
     const { caseIdPrefix, code } = receipt;
     // A case number may begin more than one case id: the code tells them apart.
-    const candidates = await ctx.state.list<CaseEntry>(`case:${caseIdPrefix}`);
-    const entry = candidates.find(([key, e]) => /^case:0x[0-9a-f]{64}$/.test(key) && receiptMatches(ctx.identityKey, e.caseId, code, e.receiptHash));
+    const candidates = await ctx.state.list<CaseEntry>(KEYS.casesFrom(caseIdPrefix));
+    const entry = candidates.find(([key, e]) => key === KEYS.case(e.caseId) && receiptMatches(ctx.identityKey, e.caseId, code, e.receiptHash));
     if (!entry) throw refused;
     return entry[1];
   };

@@ -4,6 +4,7 @@ import type { Indexer } from "../../indexer.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
 import { perMinute } from "../rate-limit.ts";
+import { KEYS } from "../../state/keys.ts";
 
 export interface NoticesContext {
   indexer: Indexer;
@@ -45,7 +46,7 @@ export function noticesRouter(ctx: NoticesContext, limitPerMinute = 60): Router 
     }
     if (made?.block === block) return made;
     const entries = await ctx.indexer.notices();
-    const cases = await ctx.state.getMany<CaseEntry>(entries.map((n) => `case:${n.caseId}`));
+    const cases = await ctx.state.getMany<CaseEntry>(entries.map((n) => KEYS.case(n.caseId)));
     made = {
       block,
       notices: entries.flatMap((n, i) => {
