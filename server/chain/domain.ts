@@ -6,6 +6,24 @@
 export const Programme = { Dibao: 0, Tekun: 1, Temporary: 2, Medical: 3, Education: 4, Housing: 5 } as const;
 export type Programme = (typeof Programme)[keyof typeof Programme];
 
+/**
+ * Each programme by the name the API, the records and the pages use: its number on the ledger, and
+ * whether it pays every month (period YYYYMM) rather than once (period 0), as Assistance.sol's
+ * isMonthly says (test/domain.test.ts holds this table to the contracts' source).
+ */
+export const PROGRAMME_TABLE = {
+  dibao: { programme: Programme.Dibao, monthly: true, zh: "最低生活保障" },
+  tekun: { programme: Programme.Tekun, monthly: true, zh: "特困人员救助供养" },
+  temporary: { programme: Programme.Temporary, monthly: false, zh: "临时救助" },
+  medical: { programme: Programme.Medical, monthly: false, zh: "医疗救助" },
+  education: { programme: Programme.Education, monthly: false, zh: "教育救助" },
+  housing: { programme: Programme.Housing, monthly: false, zh: "住房救助" },
+} as const;
+export type ProgrammeName = keyof typeof PROGRAMME_TABLE;
+
+/** The programmes paid every month: the ones a monthly payout run pays. */
+export const MONTHLY_PROGRAMMES = (Object.keys(PROGRAMME_TABLE) as ProgrammeName[]).filter((name) => PROGRAMME_TABLE[name].monthly) as ["dibao", "tekun"];
+
 export const Area = { Urban: 0, Rural: 1 } as const;
 export type Area = (typeof Area)[keyof typeof Area];
 

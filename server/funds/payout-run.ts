@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { CaseStatus, coversDivision, jurisdictionCode, paysCases, PayoutState, Programme, nameOf } from "../chain/domain.ts";
+import { CaseStatus, coversDivision, jurisdictionCode, MONTHLY_PROGRAMMES, paysCases, PayoutState, Programme, nameOf } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { awaitLedger, dryRun, type LedgerActionContext } from "../cases/ledger-action.ts";
@@ -14,7 +14,7 @@ import { endOf, periodAt } from "./periods.ts";
 import { KEYS } from "../state/keys.ts";
 
 export interface PayoutRunInput {
-  programme: "dibao" | "tekun";
+  programme: (typeof MONTHLY_PROGRAMMES)[number];
   /** The month paid, YYYYMM. */
   period: number;
   allocationId: string;

@@ -1,11 +1,12 @@
 import { hexlify } from "ethers";
-import { Area, Programme } from "../chain/domain.ts";
+import { Area, PROGRAMME_TABLE, type ProgrammeName } from "../chain/domain.ts";
 import type { ApplicationAuthorisation } from "../verify/decision.ts";
 import { recordHash } from "../verify/record.ts";
 import { randomBytesFromPool } from "./random-pool.ts";
 import { newRecord, newRecordId, type AidRecord } from "./record.ts";
 
-export const PROGRAMMES = { dibao: Programme.Dibao, tekun: Programme.Tekun, temporary: Programme.Temporary, medical: Programme.Medical, education: Programme.Education, housing: Programme.Housing } as const;
+/** Each programme's number on the ledger, by its name (see PROGRAMME_TABLE). */
+export const PROGRAMMES = Object.fromEntries(Object.entries(PROGRAMME_TABLE).map(([name, { programme }]) => [name, programme])) as { [N in ProgrammeName]: (typeof PROGRAMME_TABLE)[N]["programme"] };
 export const AREAS = { urban: Area.Urban, rural: Area.Rural } as const;
 
 /** An application as a caseworker takes it in: the fields of `POST /v1/cases`. */

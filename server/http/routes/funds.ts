@@ -7,6 +7,7 @@ import { isPeriod } from "../../funds/periods.ts";
 import { caseEntryOf, PROGRAMMES, type CaseEntry } from "../../cases/intake.ts";
 import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
+import { MONTHLY_PROGRAMMES } from "../../chain/domain.ts";
 import { allocationId, below, divisionCode, fen, text } from "../schemas.ts";
 import type { Indexer } from "../../indexer.ts";
 import { AidtrailError } from "../../verify/errors.ts";
@@ -23,7 +24,7 @@ const budgetAmount = fen.refine(below(80), "must be below 2^80 fen");
 const payoutPeriod = z.number().int().min(0).max(299912).refine((p) => p === 0 || isPeriod(p), "must be a month YYYYMM (years 2000 to 2999), or 0 for one-off programmes");
 
 export const payoutRunRequest = z.object({
-  programme: z.enum(["dibao", "tekun"]),
+  programme: z.enum(MONTHLY_PROGRAMMES),
   period: z.number().int().min(200001).max(299912).refine(isPeriod, "must be a month, YYYYMM"),
   allocationId,
   batchSize: z.number().int().min(1).max(500).default(100),
