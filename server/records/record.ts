@@ -1,4 +1,5 @@
 import { randomBytesFromPool } from "./random-pool.ts";
+import type { BundleRecord } from "../verify/bundle.ts";
 import { RecordFormatError } from "../verify/errors.ts";
 import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
 
@@ -16,20 +17,11 @@ export const RECORD_KINDS = [
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**
- * An off-chain record, as it is hashed: the RFC 8785 form of this whole object, salt and personal
- * fields in the clear, is the log leaf. The 128-bit salt makes the hash useless to anyone who
- * would confirm a guess of the personal fields.
+ * An off-chain record as the gateway makes it: the kit's record (BundleRecord, as an auditor
+ * receives and hashes it), of one of the kinds the gateway logs.
  */
-export interface AidRecord {
-  recordId: string;
-  revision: number;
+export interface AidRecord extends BundleRecord {
   kind: RecordKind;
-  caseId: string | null;
-  jurisdiction: string;
-  createdAt: string;
-  salt: string;
-  public: Record<string, unknown>;
-  personal: Record<string, unknown>;
 }
 
 /** A record at rest: personal fields and salt sealed (envelope encryption), the rest plain. */

@@ -25,7 +25,11 @@ export interface BundleLeaf {
   record: BundleRecord | null;
 }
 
-/** A log record as an auditor receives it: every field, salt and personal ones included, so its hash can be recomputed. */
+/**
+ * A log record as it is hashed, and as an auditor receives it: the RFC 8785 form of this whole
+ * object, salt and personal fields in the clear, is the log leaf, so its hash can be recomputed.
+ * The 128-bit salt makes the hash useless to anyone who would confirm a guess of the personal fields.
+ */
 export interface BundleRecord {
   recordId: string;
   revision: number;
