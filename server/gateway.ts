@@ -115,7 +115,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     // Sealed with the identity key, which is the gateway's secret and never in its state.
     idempotency: { state, signIn, access: roles, secret: config.identityKey },
     // Express tries each router's routes in turn: the public proof lookups, the most asked for,
-    // come first rather than after every officers' route (a tenth of a lookup's CPU).
+    // come first rather than after every officers' route, each a matching that costs them CPU.
     routers: [
       proofsRouter(log),
       authRouter(signIn, chain.access, config.signInLimitPerMinute),

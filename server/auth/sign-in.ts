@@ -36,8 +36,8 @@ export class SignIn {
   readonly #challenges = new Map<string, { message: string; address: string; expires: number }>();
   /**
    * Tokens verified, with the address each names and when it expires: each officer's requests
-   * carry one token for hours, and verifying it again through jose's WebCrypto took a tenth of an
-   * intake's time.
+   * carry one token for hours, and verifying it again through jose's WebCrypto on every request
+   * cost more than the rest of the check.
    */
   readonly #verified = new Map<string, { address: string; expires: number }>();
 

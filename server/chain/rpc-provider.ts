@@ -4,10 +4,10 @@ import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult } from "ethers
 
 /**
  * ethers' JSON-RPC provider, its requests made with Node's own HTTP client on kept-alive
- * connections. ethers converts every body in JavaScript, which at hundreds of intakes a second
- * (each a role check and a dry run, and the indexer's logs) was a tenth of the gateway's time, and
- * gathers a response by copying all it has so far for every chunk: the indexer's eth_getLogs
- * answers, megabytes under intake load, took 7% of the gateway's busy time to gather.
+ * connections. ethers converts every body in JavaScript, which under intake load (each intake a
+ * role check and a dry run, and the indexer's logs) is much of the gateway's time, and gathers a
+ * response by copying all it has so far for every chunk, which the indexer's eth_getLogs
+ * answers, megabytes under load, pay for in full (docs/performance.md).
  */
 export class NodeJsonRpcProvider extends JsonRpcProvider {
   readonly #agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };

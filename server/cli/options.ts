@@ -31,7 +31,7 @@ export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env
 
 /** A provider for `rpc` that answered, with its chain id; an endpoint that does not answer is a CliError. */
 export async function connect(rpc: string): Promise<{ provider: JsonRpcProvider; chainId: number }> {
-  // ethers is loaded when a command needs the chain, not for its --help (a fifth of a second).
+  // ethers is loaded when a command needs the chain, not for its --help (see bench/cli-startup.ts).
   const { JsonRpcProvider } = await import("ethers");
   const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
   try {

@@ -192,9 +192,8 @@ export class RecordLog {
     if (!/^0x[0-9a-f]{64}$/.test(options.logId)) {
       throw new LogError("LOG_CONFIG_INVALID", `log id ${options.logId} is not 0x and 64 lower-case hex digits`, { field: "logId" });
     }
-    // A 64 MiB memtable (LevelDB's default is 4) flushes a sixteenth as often, for at most 128 MiB
-    // of memory; a 64 MiB block cache (the default is 8) keeps more of the blocks proofs read
-    // decompressed. Both were measured at 10^6 records (docs/performance.md).
+    // A larger memtable flushes less often, and a larger block cache keeps more of the blocks
+    // proofs read decompressed, for a bounded memory (the sizes: docs/performance.md).
     const db = new Level<string, Uint8Array>(path, { keyEncoding: "utf8", valueEncoding: "view", writeBufferSize: 64 * 2 ** 20, cacheSize: 64 * 2 ** 20 });
     await db.open();
     const storedId = await db.get(KEY.logId);
@@ -304,9 +303,9 @@ export class RecordLog {
     const frontier = [...this.#frontier];
     const edge = this.#edge.copy();
     const tiles = new Map<TileId, Uint8Array>();
-    // A chained batch: each put crosses to LevelDB with its key and value as arguments, which
-    // costs the appending thread a third of an array batch, whose every operation is an object
-    // LevelDB's binding must read three properties from.
+    // A chained batch: each put crosses to LevelDB with its key and value as arguments, cheaper
+    // for the appending thread than an array batch, whose every operation is an object LevelDB's
+    // binding must read three properties from.
     const batch = this.db.batch();
     let size = this.#size;
     const results = accepted.map(({ ready }) =>
@@ -376,8 +375,8 @@ export class RecordLog {
   /**
    * Reads tiles through the cache of complete upper tiles. The reads are synchronous: a lookup's
    * few small reads cost microseconds each from LevelDB's block cache or the page cache, less than
-   * a round trip through the thread pool, whose workers also contend for LevelDB's lock (measured
-   * at 2 × 10^5 records: 7,100 lookups/s through getMany, 12,500 with getSync).
+   * a round trip through the thread pool, whose workers also contend for LevelDB's lock
+   * (docs/performance.md).
    */
   #readTiles = async (tiles: TileId[]): Promise<(Uint8Array | undefined)[]> =>
     tiles.map((tile) => {
