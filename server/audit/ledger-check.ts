@@ -1,6 +1,6 @@
 import { coversDivision, jurisdictionCode, paysCases, Stage } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
-import type { BundleCheck, CheckedApproval, Finding, PaymentLine } from "../verify/bundle.ts";
+import type { BundleCheck, CheckedApproval, Finding, FiledPayout } from "../verify/bundle.ts";
 import { stepOf, type ChainEvent, type LedgerStep } from "./steps.ts";
 
 export interface AllocationTotals {
@@ -50,7 +50,7 @@ interface Payout {
   allocationId: string;
   amount: bigint;
   transactionHash: string;
-  line: PaymentLine | null;
+  line: FiledPayout | null;
   /** Paid after the steps the bundle covers and in none of its payment files: left out of the reconciliation. */
   unfiled: boolean;
   settled: boolean;
@@ -101,8 +101,8 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   const reversalRecords = new Map([...offline.reversals].map(([hash, r]) => [lower(hash), r]));
   const packets = new Map<string, CheckedApproval>(offline.approvals.map((a) => [lower(a.digest), a]));
   const forged = new Set(offline.failures.filter((f) => f.code === "APPROVAL_SIGNATURE_FORGED").map((f) => lower(f.caseId)));
-  const lines = new Map<string, PaymentLine[]>();
-  for (const line of offline.paymentLines) {
+  const lines = new Map<string, FiledPayout[]>();
+  for (const line of offline.filedPayouts) {
     const key = `${lower(line.caseId)}/${line.period}`;
     lines.set(key, [...(lines.get(key) ?? []), line]);
   }

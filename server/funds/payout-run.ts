@@ -9,6 +9,7 @@ import { PROGRAMMES } from "../cases/intake.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import { newRecord, type AidRecord } from "../records/record.ts";
 import { outboxKey, owed, type OutboxEntry } from "../state/outbox.ts";
+import type { PaymentLine } from "../verify/bundle.ts";
 import { AidtrailError } from "../verify/errors.ts";
 import { endOf, periodAt } from "./periods.ts";
 import { KEYS } from "../state/keys.ts";
@@ -21,10 +22,6 @@ export interface PayoutRunInput {
   batchSize: number;
 }
 
-export interface PayoutLine {
-  caseId: string;
-  amount: string;
-}
 
 /** A monthly payout run: what it pays, what it skipped and why, and the ledger batches that carry it. */
 export interface PayoutRun {
@@ -35,7 +32,7 @@ export interface PayoutRun {
   jurisdiction: string;
   startedBy: string;
   startedAt: string;
-  lines: PayoutLine[];
+  lines: PaymentLine[];
   skipped: { caseId: string; reason: string }[];
   batches: { outbox: string; recordId: string; size: number }[];
 }
@@ -116,7 +113,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   const withDebt = files.flatMap((f, i) => (f?.outbox ? [i] : []));
   const debts = await ctx.state.getMany<OutboxEntry>(withDebt.map((i) => files[i]!.outbox!));
   const onItsWay = new Set(withDebt.filter((_, j) => debts[j]?.state === "pending"));
-  const lines: PayoutLine[] = [];
+  const lines: PaymentLine[] = [];
   const skipped: PayoutRun["skipped"] = [];
   for (const [i, entry] of entries.entries()) {
     const skip = (reason: string) => void skipped.push({ caseId: entry.caseId, reason });
@@ -182,13 +179,13 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   }
   // A new run starts now by a clock that has just read the ledger's (see LedgerClock).
   const run: Omit<PayoutRun, "batches"> = { runId: given.runId, startedAt: given.startedAt ?? ctx.chain.clock.iso(), programme: input.programme, period: input.period, allocationId: input.allocationId, jurisdiction, startedBy: officer, lines, skipped };
-  const batches: PayoutLine[][] = [];
+  const batches: PaymentLine[][] = [];
   for (let start = 0; start < lines.length; start += input.batchSize) batches.push(lines.slice(start, start + input.batchSize));
   return { run, batches };
 }
 
 /** A batch's payment file, as drafted, or (given its draft) as rebuilt for the relay. */
-function paymentFile(run: Omit<PayoutRun, "batches">, lines: PayoutLine[], draft?: Draft): AidRecord {
+function paymentFile(run: Omit<PayoutRun, "batches">, lines: PaymentLine[], draft?: Draft): AidRecord {
   return newRecord({
     kind: "payment-file",
     jurisdiction: run.jurisdiction,
@@ -199,7 +196,7 @@ function paymentFile(run: Omit<PayoutRun, "batches">, lines: PayoutLine[], draft
 }
 
 /** A batch's payBatch call: the exact transaction fields the officer signs. */
-function batchCall(ctx: LedgerActionContext, run: Omit<PayoutRun, "batches">, lines: PayoutLine[]): { to: string; data: string } {
+function batchCall(ctx: LedgerActionContext, run: Omit<PayoutRun, "batches">, lines: PaymentLine[]): { to: string; data: string } {
   const data = ctx.chain.funds.interface.encodeFunctionData("payBatch", [BigInt(run.allocationId), run.period, lines.map((l) => ({ caseId: l.caseId, amount: BigInt(l.amount) }))]);
   return { to: ctx.chain.funds.target as string, data };
 }

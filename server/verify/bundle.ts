@@ -110,7 +110,14 @@ export interface CheckedApproval {
   signers: string[];
 }
 
+/** A line of a payment file, as the record holds it: the case paid and the amount in fen, as a decimal string. */
 export interface PaymentLine {
+  caseId: string;
+  amount: string;
+}
+
+/** A payout as a payment file of the bundle says it: the file's record, period and allocation, and its line for the case. */
+export interface FiledPayout {
   recordId: string;
   caseId: string;
   period: number;
@@ -123,7 +130,7 @@ export interface BundleCheck {
   failures: Finding[];
   records: number;
   approvals: CheckedApproval[];
-  paymentLines: PaymentLine[];
+  filedPayouts: FiledPayout[];
   /** Leaf hashes of application records, by case: what CaseSubmitted and CaseRecordRevised name. */
   applications: Map<string, Set<string>>;
   caseIds: Set<string>;
@@ -172,7 +179,7 @@ export interface ReversalRecord {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], paymentLines: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [], unreadable: [] };
+  const result: BundleCheck = { failures, records: 0, approvals: [], filedPayouts: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [], unreadable: [] };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -297,7 +304,7 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     if (record.kind === "payment-file") {
       const p = record.public as { period: number; allocationId: string; lines: { caseId: string; amount: string }[] };
       for (const line of p.lines) {
-        result.paymentLines.push({ recordId: record.recordId, caseId: line.caseId, period: Number(p.period), allocationId: String(p.allocationId), amount: BigInt(line.amount) });
+        result.filedPayouts.push({ recordId: record.recordId, caseId: line.caseId, period: Number(p.period), allocationId: String(p.allocationId), amount: BigInt(line.amount) });
         result.caseIds.add(line.caseId);
       }
     }
