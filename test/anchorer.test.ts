@@ -6,7 +6,7 @@ import { hexlify, id, JsonRpcProvider, Wallet, type Signer } from "ethers";
 import { pino } from "pino";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LogAnchor__factory } from "../types/ethers-contracts/index.js";
-import { Anchorer } from "../server/anchorer.ts";
+import { Anchorer } from "../server/sync/anchorer.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord } from "../server/records/record.ts";

@@ -6,7 +6,7 @@ import { eventDecoder } from "../server/chain/event-decoder.ts";
 import { APPLICATION_FIELDS, applicationsData } from "../server/chain/applications.ts";
 import { multicallData, multicallResults } from "../server/chain/multicall.ts";
 import { signCallTransaction } from "../server/chain/sign-transaction.ts";
-import { coalesced } from "../server/coalesce.ts";
+import { coalesced } from "../server/util/coalesce.ts";
 
 const cases = CaseRegistry__factory.createInterface();
 const selector = cases.getFunction("submitApplications").selector;

@@ -13,7 +13,7 @@ import { RecordLog } from "../server/log/record-log.ts";
 import { loadConfig } from "../server/config.ts";
 import { verifyInclusion } from "../server/verify/index.ts";
 import type { PayoutRun } from "../server/funds/payout-run.ts";
-import type { OutboxEntry } from "../server/state/outbox.ts";
+import type { OutboxEntry } from "../server/sync/outbox.ts";
 import { StateStore } from "../server/state/state-store.ts";
 
 const CASES = 30;

@@ -5,7 +5,7 @@ import pino from "pino";
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roleId } from "../server/chain/roles.ts";
-import { Indexer } from "../server/indexer.ts";
+import { Indexer } from "../server/sync/indexer.ts";
 import { StateStore } from "../server/state/state-store.ts";
 import { COUNTY, localGateway, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";

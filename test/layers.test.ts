@@ -4,17 +4,18 @@ import { describe, expect, it } from "vitest";
 
 /**
  * The gateway's layers, lowest first: a module imports only from its own layer or those below.
- * The published kit (verify) stands on nothing; records and the ledger's vocabulary on it; chain
- * access, the log and state on those; the machinery that keeps the gateway and the chain in step
- * (relayer, anchorer, indexer, the log's audit) on those; the domain (cases, funds, audit) on
+ * The published kit (verify) stands on nothing; records, the ledger's vocabulary and small
+ * utilities on it; chain access, the log and state on those; the machinery that keeps the gateway
+ * and the chain in step (sync/: ledger actions, signed calls, the outbox, relayer, anchorer,
+ * indexer, the log's audit) on those; the domain (cases, funds, audit) on
  * all of them; sign-in and HTTP, the edge, on the domain; the CLI, the demo and the composition
  * (gateway, main, config) at the top.
  */
 const LAYERS: [name: string, members: (path: string) => boolean][] = [
   ["the kit", (p) => p.startsWith("verify/")],
-  ["records and the ledger's vocabulary", (p) => p.startsWith("records/") || p === "chain/domain.ts"],
-  ["chain access, the log, state", (p) => /^(chain|log|state)\//.test(p) || ["coalesce.ts", "background-job.ts"].includes(p)],
-  ["machinery", (p) => ["relayer.ts", "anchorer.ts", "indexer.ts", "log-auditor.ts"].includes(p)],
+  ["records, the ledger's vocabulary, utilities", (p) => /^(records|util)\//.test(p) || p === "chain/domain.ts"],
+  ["chain access, the log, state", (p) => /^(chain|log|state)\//.test(p)],
+  ["machinery", (p) => p.startsWith("sync/")],
   ["the domain", (p) => /^(cases|funds|audit)\//.test(p)],
   ["sign-in and HTTP", (p) => /^(auth|http)\//.test(p)],
   ["the CLI, the demo, composition", (p) => /^(cli|demo)\//.test(p) || ["gateway.ts", "main.ts", "config.ts", "logger.ts"].includes(p)],
@@ -52,7 +53,7 @@ describe("the gateway's layers", () => {
     for (const [from, to] of [
       ["cases/intake.ts", "http/errors.ts"],
       ["chain/client.ts", "config.ts"],
-      ["relayer.ts", "http/errors.ts"],
+      ["sync/relayer.ts", "http/errors.ts"],
       ["cases/approvals.ts", "http/officers.ts"],
     ] as const) {
       expect(layerOf(from), `${from} → ${to}`).toBeLessThan(layerOf(to));

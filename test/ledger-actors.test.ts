@@ -14,7 +14,7 @@ import type { ChainClient } from "../server/chain/client.ts";
 import { CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { inWindows } from "../server/chain/events.ts";
 import { roleId } from "../server/chain/roles.ts";
-import { Indexer } from "../server/indexer.ts";
+import { Indexer } from "../server/sync/indexer.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type NewRecord } from "../server/records/record.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { drop, outboxKey, owed, pendingEntries, settle, type OutboxEntry } from "../server/state/outbox.ts";
+import { drop, outboxKey, owed, pendingEntries, settle, type OutboxEntry } from "../server/sync/outbox.ts";
 import { StateStore } from "../server/state/state-store.ts";
 
 const stores: StateStore[] = [];

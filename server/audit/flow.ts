@@ -1,5 +1,5 @@
 import type { ChainClient } from "../chain/client.ts";
-import type { Indexer, LedgerEvent } from "../indexer.ts";
+import type { Indexer, LedgerEvent } from "../sync/indexer.ts";
 import { jurisdictionCode, Programme, nameOf } from "../chain/domain.ts";
 
 export interface FlowLine {

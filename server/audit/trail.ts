@@ -1,5 +1,5 @@
 import { hexlify } from "ethers";
-import type { Indexer } from "../indexer.ts";
+import type { Indexer } from "../sync/indexer.ts";
 import { CaseStatus, nameOf } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { paymentFileKey, type PaymentFileEntry } from "../funds/payout-run.ts";

@@ -9,7 +9,7 @@ import { toAidtrailError } from "../chain/ledger-error.ts";
 import type { LedgerAccess } from "../chain/roles.ts";
 import { newRecord } from "../records/record.ts";
 import { PROGRAMMES, type CaseEntry } from "./intake.ts";
-import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
+import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "../sync/ledger-action.ts";
 import { KEYS } from "../state/keys.ts";
 
 /** The exact EIP-712 payload an officer signs for a case's next step. */

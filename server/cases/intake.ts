@@ -4,12 +4,12 @@ import { applicationAuthorisation, applicationRecord, AREAS, newApplicationEnvel
 import { householdCommitments } from "../records/identity.ts";
 import { publicName } from "../records/public-name.ts";
 import type { AidRecord } from "../records/record.ts";
-import type { OutboxEntry } from "../state/outbox.ts";
+import type { OutboxEntry } from "../sync/outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../verify/decision.ts";
 import { AidtrailError } from "../verify/errors.ts";
 import { recordHash } from "../verify/record.ts";
-import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
+import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "../sync/ledger-action.ts";
 import type { PendingApplications } from "./pending-applications.ts";
 import { newReceipt, type Receipt } from "./receipts.ts";
 import { KEYS } from "../state/keys.ts";

@@ -7,7 +7,7 @@ import { hexWord, word } from "./abi-word.ts";
 import { applicationsData } from "./applications.ts";
 import { multicallData, multicallResults } from "./multicall.ts";
 import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
-import { coalesced } from "../coalesce.ts";
+import { coalesced } from "../util/coalesce.ts";
 import { decodeRevert } from "./reverts.ts";
 import { Reading } from "./reading.ts";
 import { LedgerClock } from "./clock.ts";

@@ -1,7 +1,7 @@
 import type { ChainClient } from "../chain/client.ts";
 import { coversDivision, jurisdictionCode, paysCases } from "../chain/domain.ts";
 import { PROGRAMMES } from "../records/application.ts";
-import type { Indexer } from "../indexer.ts";
+import type { Indexer } from "../sync/indexer.ts";
 
 /** A programme's name as requests give it ("dibao"), from its number on the ledger. */
 const programmeName = (n: number) => (Object.keys(PROGRAMMES) as (keyof typeof PROGRAMMES)[]).find((k) => PROGRAMMES[k] === n)!;

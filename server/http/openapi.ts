@@ -37,7 +37,7 @@ import {
 } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
-/** The draft and relay routes of a ledger step the officer signs with their own key (server/cases/signed-call.ts). */
+/** The draft and relay routes of a ledger step the officer signs with their own key (server/sync/signed-call.ts). */
 const signedCall = (path: string, summary: string, schema: z.ZodObject) => ({
   [`${path}/draft`]: {
     post: {

@@ -1,8 +1,8 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { SignIn } from "../auth/sign-in.ts";
-import type { LedgerActionContext } from "../cases/ledger-action.ts";
-import { draftSignedCall, relaySignedCall, type DraftedCall, type SignedCall } from "../cases/signed-call.ts";
+import type { LedgerActionContext } from "../sync/ledger-action.ts";
+import { draftSignedCall, relaySignedCall, type DraftedCall, type SignedCall } from "../sync/signed-call.ts";
 import type { RoleName } from "../chain/domain.ts";
 import { authorize, signedIn, type LedgerAccess } from "./officers.ts";
 import { validate } from "./validate.ts";

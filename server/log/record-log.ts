@@ -12,7 +12,7 @@ import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
 import { prepareBatch, unpack, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
-import { coalesced } from "../coalesce.ts";
+import { coalesced } from "../util/coalesce.ts";
 import { appendLeaf, foldParts, perfectParts, type Node } from "../verify/compact-range.ts";
 import { nodeIn, slotOf, TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
 

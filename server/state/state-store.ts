@@ -1,5 +1,5 @@
 import { Level } from "level";
-import { coalesced } from "../coalesce.ts";
+import { coalesced } from "../util/coalesce.ts";
 
 type BatchOperation = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 

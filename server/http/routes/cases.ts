@@ -1,13 +1,13 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import type { Anchorer } from "../../anchorer.ts";
+import type { Anchorer } from "../../sync/anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, PROGRAMMES } from "../../cases/intake.ts";
 import { approvalRequest, checkDecisionTerms, collectedDecision, describeDecision, submitApprovals, withdrawApproval } from "../../cases/approvals.ts";
 import { CaseStatus, jsonSafe, nameOf } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { householdChange } from "../../cases/revision.ts";
-import type { OutboxEntry } from "../../state/outbox.ts";
+import type { OutboxEntry } from "../../sync/outbox.ts";
 import { reissueReceipt } from "../../cases/receipts.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
@@ -15,7 +15,7 @@ import { authorize, heldRoles, signedIn, type LedgerAccess } from "../officers.t
 import { validate } from "../validate.ts";
 import { divisionCode, ledgerUint, text } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
-import type { SignedCall } from "../../cases/signed-call.ts";
+import type { SignedCall } from "../../sync/signed-call.ts";
 
 const person = { name: text(100) };
 const residentId = z.string().meta({

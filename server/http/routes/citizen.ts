@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { ChainClient } from "../../chain/client.ts";
-import type { Indexer, LedgerEvent } from "../../indexer.ts";
+import type { Indexer, LedgerEvent } from "../../sync/indexer.ts";
 import { CaseStatus, nameOf } from "../../chain/domain.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
 import { parseReceipt, receiptMatches } from "../../cases/receipts.ts";

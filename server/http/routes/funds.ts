@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { SignIn } from "../../auth/sign-in.ts";
-import type { LedgerActionContext } from "../../cases/ledger-action.ts";
+import type { LedgerActionContext } from "../../sync/ledger-action.ts";
 import { draftPayoutRun, paymentFileKey, payoutRunProgress, relayPayoutRun, type PaymentFileEntry } from "../../funds/payout-run.ts";
 import { isPeriod } from "../../funds/periods.ts";
 import { caseEntryOf, PROGRAMMES, type CaseEntry } from "../../cases/intake.ts";
@@ -9,7 +9,7 @@ import { authorize, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 import { MONTHLY_PROGRAMMES } from "../../chain/domain.ts";
 import { allocationId, below, divisionCode, fen, text } from "../schemas.ts";
-import type { Indexer } from "../../indexer.ts";
+import type { Indexer } from "../../sync/indexer.ts";
 import { AidtrailError } from "../../verify/errors.ts";
 import { RequestError } from "../errors.ts";
 import { allocationsOnLine, appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";

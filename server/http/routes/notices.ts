@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { CaseEntry } from "../../cases/intake.ts";
-import type { Indexer } from "../../indexer.ts";
+import type { Indexer } from "../../sync/indexer.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
 import { perMinute } from "../rate-limit.ts";

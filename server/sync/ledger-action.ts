@@ -4,8 +4,8 @@ import { decodeRevert } from "../chain/reverts.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
-import type { Relayer } from "../relayer.ts";
-import { drop, outboxKey, owed, type LedgerCall, type OutboxEntry } from "../state/outbox.ts";
+import type { Relayer } from "./relayer.ts";
+import { drop, outboxKey, owed, type LedgerCall, type OutboxEntry } from "./outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 
 export interface LedgerActionContext {

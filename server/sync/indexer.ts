@@ -1,12 +1,12 @@
-import { BackgroundJob } from "./background-job.ts";
+import { BackgroundJob } from "../util/background-job.ts";
 import { toQuantity } from "ethers";
 import type { Logger } from "pino";
-import { inWindows } from "./chain/events.ts";
-import type { ChainClient } from "./chain/client.ts";
-import { eventDecoder, type LogWords } from "./chain/event-decoder.ts";
-import type { StateStore } from "./state/state-store.ts";
-import { CaseStatus } from "./chain/domain.ts";
-import { KEYS } from "./state/keys.ts";
+import { inWindows } from "../chain/events.ts";
+import type { ChainClient } from "../chain/client.ts";
+import { eventDecoder, type LogWords } from "../chain/event-decoder.ts";
+import type { StateStore } from "../state/state-store.ts";
+import { CaseStatus } from "../chain/domain.ts";
+import { KEYS } from "../state/keys.ts";
 
 /** A ledger event as the indexer keeps it: its arguments by name, JSON-safe (integers as decimal strings). */
 export interface LedgerEvent {

@@ -1,5 +1,5 @@
-import type { StateStore } from "./state-store.ts";
-import { KEYS } from "./keys.ts";
+import type { StateStore } from "../state/state-store.ts";
+import { KEYS } from "../state/keys.ts";
 
 /**
  * The calls the operator account makes for others, each authorised on chain by the officers who

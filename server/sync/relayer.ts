@@ -1,14 +1,14 @@
-import { BackgroundJob } from "./background-job.ts";
+import { BackgroundJob } from "../util/background-job.ts";
 import { isError, Transaction } from "ethers";
 import type { Logger } from "pino";
-import type { ChainClient, MinedReceipt } from "./chain/client.ts";
-import { decodeRevert, unencodable } from "./chain/reverts.ts";
-import { refusedForGood, unsendable } from "./chain/sendable.ts";
-import { toAidtrailError } from "./chain/ledger-error.ts";
-import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./state/outbox.ts";
-import type { StateStore } from "./state/state-store.ts";
-import type { RecordLog } from "./log/record-log.ts";
-import { AidtrailError } from "./verify/errors.ts";
+import type { ChainClient, MinedReceipt } from "../chain/client.ts";
+import { decodeRevert, unencodable } from "../chain/reverts.ts";
+import { refusedForGood, unsendable } from "../chain/sendable.ts";
+import { toAidtrailError } from "../chain/ledger-error.ts";
+import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./outbox.ts";
+import type { StateStore } from "../state/state-store.ts";
+import type { RecordLog } from "../log/record-log.ts";
+import { AidtrailError } from "../verify/errors.ts";
 
 /** How long a debt may wait for its record to reach the log before it is dropped as never logged. */
 const LOGGING_GRACE_MS = 60_000;

@@ -1,10 +1,10 @@
-import { BackgroundJob } from "./background-job.ts";
+import { BackgroundJob } from "../util/background-job.ts";
 import { hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
-import type { LogAnchor } from "../types/ethers-contracts/index.js";
-import type { ChainClient } from "./chain/client.ts";
-import type { RecordLog, StoredCheckpoint } from "./log/record-log.ts";
-import { AidtrailError } from "./verify/errors.ts";
+import type { LogAnchor } from "../../types/ethers-contracts/index.js";
+import type { ChainClient } from "../chain/client.ts";
+import type { RecordLog, StoredCheckpoint } from "../log/record-log.ts";
+import { AidtrailError } from "../verify/errors.ts";
 
 export interface AnchorerOptions {
   /** Anchor at least this often while records wait. */

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import { BackgroundJob } from "./background-job.ts";
-import type { AuditFinding, RecordLog } from "./log/record-log.ts";
-import type { StateStore } from "./state/state-store.ts";
-import { KEYS } from "./state/keys.ts";
+import { BackgroundJob } from "../util/background-job.ts";
+import type { AuditFinding, RecordLog } from "../log/record-log.ts";
+import type { StateStore } from "../state/state-store.ts";
+import { KEYS } from "../state/keys.ts";
 
 /** The size of the log its last clean audit reached, kept in the gateway's state. */
 const AUDITED = KEYS.logAudited;
