@@ -42,7 +42,7 @@ export function bundleReport(bundle) {
   ].filter(([code]) => !failed.has(code));
   const view = el("div", {},
     el("p", { class: check.failures.length === 0 ? "ok" : "bad", id: "bundle-verdict", role: "status" },
-      check.failures.length === 0 ? `VERIFIED offline: ${bundle.leaves.length} leaves, ${records.length} records, ${check.paymentLines.length} payment lines` : `FAILED: ${check.failures.length} check(s)`),
+      check.failures.length === 0 ? `VERIFIED offline: ${bundle.leaves.length} leaves, ${records.length} records, ${check.filedPayouts.length} payment lines` : `FAILED: ${check.failures.length} check(s)`),
     el("ul", { id: "passed" }, passed.map(([, text]) => el("li", { class: "ok" }, "✓ ", text))),
     el("ul", { id: "failed" }, check.failures.map((f) => el("li", { class: "bad" }, `✗ ${f.code}: ${f.message}`))),
   );
