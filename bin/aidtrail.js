@@ -5,4 +5,4 @@
 import { enableCompileCache } from "node:module";
 
 enableCompileCache();
-await import("../server/cli/main.ts");
+await import("../cli/main.ts");

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { getAddress, NonceManager, Wallet } from "ethers";
-import { deployAidtrail } from "../chain/deploy.ts";
+import { deployAidtrail } from "../server/chain/deploy.ts";
 import { CliError } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { connect, rpcOption, run, secretFromEnv } from "./options.ts";

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Signer } from "ethers";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../server/verify/errors.ts";
 
 /** What the command line reports and exits on: a message a person can act on, and what to do. */
 export class CliError extends AidtrailError {

@@ -1,12 +1,12 @@
-import { connect as contract, interfaceOf } from "../chain/contracts.ts";
+import { connect as contract, interfaceOf } from "../server/chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { getAddress, NonceManager } from "ethers";
-import { ROLE_NAMES, type RoleName } from "../chain/domain.ts";
-import { decodeRevert } from "../chain/reverts.ts";
-import { roleId } from "../chain/roles.ts";
-import { defaultLogId, readDeployment } from "../config.ts";
-import { toAidtrailError } from "../chain/ledger-error.ts";
+import { ROLE_NAMES, type RoleName } from "../server/chain/domain.ts";
+import { decodeRevert } from "../server/chain/reverts.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { defaultLogId, readDeployment } from "../server/config.ts";
+import { toAidtrailError } from "../server/chain/ledger-error.ts";
 import { CliError } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { connect, deploymentOption, keystoreOption, rpcOption, run } from "./options.ts";

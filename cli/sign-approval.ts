@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from "commander";
 import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "ethers";
-import { DECISION_TYPES, type Decision } from "../verify/decision.ts";
+import { DECISION_TYPES, type Decision } from "../server/verify/decision.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { yuan } from "../chain/refusals.ts";
+import { yuan } from "../server/chain/refusals.ts";
 import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
 import { checkDecisionDomain, trustedChain } from "./trusted-chain.ts";
 

@@ -1,12 +1,12 @@
-import { interfaceOf } from "../chain/contracts.ts";
+import { interfaceOf } from "../server/chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { hexlify, type Interface, type TransactionRequest } from "ethers";
-import { PROGRAMMES } from "../cases/intake.ts";
-import { recordHash } from "../verify/record.ts";
+import { PROGRAMMES } from "../server/cases/intake.ts";
+import { recordHash } from "../server/verify/record.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { yuan } from "../chain/refusals.ts";
+import { yuan } from "../server/chain/refusals.ts";
 import { confirmed, deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
 import { checkTransaction, refuse, trustedChain, type DraftTransaction, type TrustedChain } from "./trusted-chain.ts";
 

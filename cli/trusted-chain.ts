@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { getAddress, type JsonRpcProvider, type TypedDataDomain } from "ethers";
-import { readDeployment } from "../config.ts";
-import type { Deployment } from "../chain/deploy.ts";
-import { decisionDomain } from "../verify/decision.ts";
+import { readDeployment } from "../server/config.ts";
+import type { Deployment } from "../server/chain/deploy.ts";
+import { decisionDomain } from "../server/verify/decision.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect } from "./options.ts";
 

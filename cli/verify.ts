@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import type { VerificationReport } from "../audit/verify-bundle.ts";
-import type { AuditBundle } from "../verify/bundle.ts";
+import type { VerificationReport } from "../server/audit/verify-bundle.ts";
+import type { AuditBundle } from "../server/verify/bundle.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect, rpcOption, run } from "./options.ts";
 
@@ -29,7 +29,7 @@ export const verifyCommand = () =>
           throw new CliError("BUNDLE_UNREADABLE", `cannot read ${file} as a bundle: ${(error as Error).message}`, "export one with GET /v1/audit/export and pass its path");
         }
         // The verifier and the deployment's reader are loaded to verify, not for --help.
-        const [{ verifyBundle }, { readDeployment }] = await Promise.all([import("../audit/verify-bundle.ts"), import("../config.ts")]);
+        const [{ verifyBundle }, { readDeployment }] = await Promise.all([import("../server/audit/verify-bundle.ts"), import("../server/config.ts")]);
         const { provider, chainId } = await connect(options.rpc);
         const anchor = options.anchor ?? (options.deployment ? readDeployment(options.deployment, (path) => readFileSync(path, "utf8"), chainId).contracts.logAnchor : undefined);
         const progress = !options.json && process.stderr.isTTY ? bar() : undefined;

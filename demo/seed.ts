@@ -1,9 +1,9 @@
 import { id, Wallet, type Signer } from "ethers";
-import { deployAidtrail, type Deployment } from "../chain/deploy.ts";
-import { Area, Programme, Stage, type RoleName } from "../chain/domain.ts";
-import { roleId } from "../chain/roles.ts";
-import { periodAt } from "../funds/periods.ts";
-import { defaultLogId } from "../config.ts";
+import { deployAidtrail, type Deployment } from "../server/chain/deploy.ts";
+import { Area, Programme, Stage, type RoleName } from "../server/chain/domain.ts";
+import { roleId } from "../server/chain/roles.ts";
+import { periodAt } from "../server/funds/periods.ts";
+import { defaultLogId } from "../server/config.ts";
 
 /**
  * The demo's jurisdictions and officers. The keys are Hardhat's published development keys:

@@ -145,7 +145,7 @@ describe("aidtrail sign-call", () => {
 
 describe("aidtrail keystore", () => {
   it("writes a new key, or a demo account's, as an encrypted keystore the other commands open; never over a file, never without a password", async () => {
-    const { openKeystore } = await import("../server/cli/keystore.ts");
+    const { openKeystore } = await import("../cli/keystore.ts");
     const fresh = join(dir, "new-officer.json");
     const made = await aidtrail(["keystore", fresh]);
     const address = /account (0x[0-9a-fA-F]{40})/.exec(made.stdout)?.[1];

@@ -10,7 +10,7 @@ const sources = (dir: string): string[] =>
 function codesRaised(): Map<string, string> {
   const raised = new Map<string, string>();
   const patterns = [/(?:Error|[rR]efused|fail|missing|warn)\(\s*"([A-Z][A-Z0-9_]+)"/g, /\bcode: "([A-Z][A-Z0-9_]+)"/g];
-  for (const file of sources("server")) {
+  for (const file of ["server", "cli", "demo"].flatMap(sources)) {
     const text = readFileSync(file, "utf8");
     for (const pattern of patterns) for (const [, code] of text.matchAll(pattern)) if (!raised.has(code!)) raised.set(code!, file);
   }

@@ -1,5 +1,5 @@
 import { Wallet } from "ethers";
-import { newSession } from "../../server/cli/gateway-client.ts";
+import { newSession } from "../../cli/gateway-client.ts";
 
 /** A bearer token for the account of `key`, through the sign-in routes of the gateway at `url`. */
 export async function signInAt(url: string, key: string): Promise<string> {
