@@ -13,7 +13,7 @@ import express from "express";
 import { toQuantity, Wallet } from "ethers";
 import { roleId } from "../server/chain/roles.ts";
 import { NodeJsonRpcProvider } from "../server/chain/rpc-provider.ts";
-import { newSession } from "../server/cli/gateway-client.ts";
+import { newSession } from "../cli/gateway-client.ts";
 import { checkCharacter } from "../server/records/identity.ts";
 import type { ApplicationInput } from "../server/records/application.ts";
 import { newRecord } from "../server/records/record.ts";

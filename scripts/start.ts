@@ -10,8 +10,8 @@ import { join, resolve } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { network } from "hardhat";
 import { loadConfig } from "../server/config.ts";
-import { beginJournal, genesisOf, journalingProxy, readJournal, replayJournal } from "../server/demo/journal.ts";
-import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, seedDemo, type DemoAccount } from "../server/demo/seed.ts";
+import { beginJournal, genesisOf, journalingProxy, readJournal, replayJournal } from "../demo/journal.ts";
+import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, seedDemo, type DemoAccount } from "../demo/seed.ts";
 import { startGateway } from "../server/gateway.ts";
 import { createLogger } from "../server/logger.ts";
 
