@@ -123,7 +123,8 @@ async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEn
     .catch(() => null);
   const cap = standard === null ? null : standard * BigInt(due.householdSize);
   const limit = cap === null ? "no standard is in force for the case now" : `at most ${yuan(cap)} yuan (${cap} fen): the standard in force, ${yuan(standard!)} yuan a person, times the household of ${due.householdSize}`;
-  return new AidtrailError("APPROVAL_AMOUNT_REQUIRED", `an approval names the monthly amount granted: ${limit}`, { kind: "invalid",
+  return new AidtrailError("APPROVAL_AMOUNT_REQUIRED", `an approval names the monthly amount granted: ${limit}`, {
+    kind: "invalid",
     field: "amount",
     hint: "ask again with ?amount=<fen>, or sign the decision other approvers are collecting",
     zh: { message: `审批须写明每月核定金额：${cap === null ? "该案件现在没有适用的标准" : `不超过 ${yuan(cap)} 元（现行标准每人 ${yuan(standard!)} 元 × 家庭 ${due.householdSize} 人）`}`, hint: "带上 ?amount=<分> 重新获取，或签署其他审批人员正在收集的决定" },
@@ -134,7 +135,8 @@ function decisionOpen(m: Decision, signers: string[]): AidtrailError {
   return new AidtrailError(
     "APPROVAL_DECISION_OPEN",
     `${describeTerms(m)} is being collected on this case, signed so far by ${signers.join(", ")}, open until ${new Date(Number(m.deadline) * 1000).toISOString()}`,
-    { kind: "conflict", hint: "sign that decision (ask for the approval request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/approvals)" });
+    { kind: "conflict", hint: "sign that decision (ask for the approval request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/approvals)" },
+  );
 }
 
 const sortedSigners = (signatures: Record<string, string>) => Object.keys(signatures).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
@@ -148,7 +150,8 @@ function checkHouseholdSize(provided: number, ledger: number, field: string): vo
   throw new AidtrailError(
     "APPROVAL_HOUSEHOLD_SIZE_MISMATCH",
     `an approval of this case is for a household of ${ledger}, as the ledger holds it (the applicant and the members at intake, changed by revisions), not ${provided}`,
-    { kind: "invalid", field, hint: `name a household of ${ledger}, or leave the size out; a household that changed is revised first (POST /v1/cases/:caseId/revisions)` });
+    { kind: "invalid", field, hint: `name a household of ${ledger}, or leave the size out; a household that changed is revised first (POST /v1/cases/:caseId/revisions)` },
+  );
 }
 
 /**
@@ -230,7 +233,8 @@ export async function submitApprovals(
       recovered = "";
     }
     if (recovered !== signer) {
-      throw new AidtrailError("APPROVAL_SIGNATURE_INVALID", `${field} is not ${signer}'s signature of this decision (round ${request.message.round}, digest ${request.digest})`, { kind: "refused",
+      throw new AidtrailError("APPROVAL_SIGNATURE_INVALID", `${field} is not ${signer}'s signature of this decision (round ${request.message.round}, digest ${request.digest})`, {
+        kind: "refused",
         field,
         hint: "sign the payload from GET /v1/cases/:caseId/approval-request exactly as given",
       });

@@ -92,7 +92,8 @@ const DRAFT_DEADLINE_S = 24 * 3600;
 export async function intakeCase(ctx: IntakeContext, officer: string, application: SignedApplication, authorized?: Promise<unknown>): Promise<IntakeResult> {
   const { envelope, deadline, signature, ...input } = application;
   if (!(await ctx.chain.within(envelope.createdAt, ENVELOPE_LIFETIME_MS))) {
-    throw new AidtrailError("APPLICATION_ENVELOPE_EXPIRED", `the application's record was made at ${envelope.createdAt}; it is signed and sent within a day`, { kind: "invalid",
+    throw new AidtrailError("APPLICATION_ENVELOPE_EXPIRED", `the application's record was made at ${envelope.createdAt}; it is signed and sent within a day`, {
+      kind: "invalid",
       field: "envelope.createdAt",
       hint: "build the record again with the time now by the ledger's clock, GET /v1/ledger/clock (or ask POST /v1/cases/draft), and sign that",
     });
@@ -199,7 +200,8 @@ function compactSignature(signature: string): { r: string; vs: string } {
   const v = parseInt(signature.slice(130, 132), 16);
   const parity = v === 0 || v === 27 ? 0n : v === 1 || v === 28 ? 1n : null;
   if (parity === null || s >> 255n !== 0n) {
-    throw new AidtrailError("APPLICATION_SIGNATURE_MALFORMED", "signature is not a secp256k1 signature: r, s and v (27 or 28), 65 bytes", { kind: "invalid",
+    throw new AidtrailError("APPLICATION_SIGNATURE_MALFORMED", "signature is not a secp256k1 signature: r, s and v (27 or 28), 65 bytes", {
+      kind: "invalid",
       field: "signature",
       hint: "send the signature the signer returned for the typed data, unchanged",
     });

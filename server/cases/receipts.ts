@@ -78,7 +78,8 @@ export async function reissueReceipt(
   const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
   const applicant = (revisions.at(-1)!.record as AidRecord).personal.applicant as { residentId: string };
   if (normaliseResidentId(residentId) !== normaliseResidentId(applicant.residentId)) {
-    throw new AidtrailError("RECEIPT_APPLICANT_MISMATCH", "the resident ID is not that of the case's applicant", { kind: "forbidden",
+    throw new AidtrailError("RECEIPT_APPLICANT_MISMATCH", "the resident ID is not that of the case's applicant", {
+      kind: "forbidden",
       field: "residentId",
       hint: "enter the applicant's resident ID from their identity card; a receipt is reissued only to the person who applied",
       zh: { message: "身份证号与本案申请人不符", hint: "请核对申请人身份证后重新输入；回执只补发给申请人本人" },

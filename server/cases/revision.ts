@@ -40,7 +40,8 @@ export function householdChange(identityKey: Uint8Array, before: People, after: 
   const revised = householdCommitments(identityKey, after.applicant, after.household);
   const caseApplicant = identityCommitment(identityKey, before.applicant.residentId);
   if (revised.applicant !== caseApplicant) {
-    throw new AidtrailError("REVISION_IDENTITY_CHANGED", "the revised applicant's resident ID is not the case's: a revision never changes the applicant", { kind: "refused",
+    throw new AidtrailError("REVISION_IDENTITY_CHANGED", "the revised applicant's resident ID is not the case's: a revision never changes the applicant", {
+      kind: "refused",
       field: "applicant.residentId",
       hint: "correct the applicant's other details here; another person applies with an application of their own",
     });

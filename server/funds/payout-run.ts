@@ -232,7 +232,8 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
   await checkDraftAge(ctx, draft.startedAt, "draft.startedAt");
   const { run: planned, batches } = await planRun(ctx, officer, jurisdiction, input, { runId: draft.runId, startedAt: draft.startedAt });
   if (batches.length !== draft.batches.length || batches.length !== signedTransactions.length) {
-    throw new AidtrailError("SIGNED_CALL_MISMATCH", `the run now has ${batches.length} batches; the draft had ${draft.batches.length} and ${signedTransactions.length} were signed`, { kind: "invalid",
+    throw new AidtrailError("SIGNED_CALL_MISMATCH", `the run now has ${batches.length} batches; the draft had ${draft.batches.length} and ${signedTransactions.length} were signed`, {
+      kind: "invalid",
       field: "signedTransactions",
       hint: "ask for a new draft and sign its transactions, all of them, in order",
     });
@@ -244,7 +245,8 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
   });
   for (const [i, { transaction }] of signed.entries()) {
     if (i > 0 && transaction.nonce !== signed[0]!.transaction.nonce + i) {
-      throw new AidtrailError("SIGNED_CALL_MISMATCH", `batch ${i + 1}'s transaction has nonce ${transaction.nonce}, not ${signed[0]!.transaction.nonce + i}: the batches must follow one another`, { kind: "invalid",
+      throw new AidtrailError("SIGNED_CALL_MISMATCH", `batch ${i + 1}'s transaction has nonce ${transaction.nonce}, not ${signed[0]!.transaction.nonce + i}: the batches must follow one another`, {
+        kind: "invalid",
         field: `signedTransactions.${i}`,
         hint: "sign the draft's transactions unchanged",
       });

@@ -105,13 +105,15 @@ export function checkSignedTransaction(ctx: LedgerActionContext, officer: string
     throw new AidtrailError("SIGNED_CALL_INVALID", `${field} carries no signature`, { kind: "invalid", field, hint: "sign the draft's transaction with your key" });
   }
   if (transaction.from.toLowerCase() !== officer.toLowerCase()) {
-    throw new AidtrailError("SIGNED_CALL_SIGNER_MISMATCH", `the transaction was signed by ${transaction.from}, but you signed in as ${officer}`, { kind: "forbidden",
+    throw new AidtrailError("SIGNED_CALL_SIGNER_MISMATCH", `the transaction was signed by ${transaction.from}, but you signed in as ${officer}`, {
+      kind: "forbidden",
       field,
       hint: "sign with the key of the account you signed in with",
     });
   }
   if (transaction.chainId !== ctx.chain.chainId || transaction.to?.toLowerCase() !== call.to.toLowerCase() || transaction.data !== call.data || transaction.value !== 0n) {
-    throw new AidtrailError("SIGNED_CALL_MISMATCH", `the transaction does not make the call drafted for ${call.what}`, { kind: "invalid",
+    throw new AidtrailError("SIGNED_CALL_MISMATCH", `the transaction does not make the call drafted for ${call.what}`, {
+      kind: "invalid",
       field,
       hint: "sign the draft's transaction unchanged, and send the same request fields with it",
     });
@@ -133,7 +135,8 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
   if (next === null || !latest) return;
   const nonce = transactions[0]!.nonce;
   if (nonce < next && !(await ctx.chain.receipt(transactions[0]!.hash!))) {
-    throw new AidtrailError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, { kind: "conflict",
+    throw new AidtrailError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, {
+      kind: "conflict",
       field,
       hint: "ask for a new draft and sign that",
     });
