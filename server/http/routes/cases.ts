@@ -294,8 +294,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     };
   };
   const [suspend, resume] = [approverStep("suspend", "case-suspension"), approverStep("resume", "case-resumption")];
-  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: jurisdictionOfCase,
-    over: OVER_THE_CASE, call: approverStep("terminate", "case-exit") });
+  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: jurisdictionOfCase, over: OVER_THE_CASE, call: approverStep("terminate", "case-exit") });
   signedCallRoutes(router, "/cases/:caseId/suspension", ctx, signIn, {
     schema: suspensionRequest,
     role: "APPROVER",
