@@ -61,4 +61,22 @@ describe("aidtrail/verify", () => {
       expect(source, file).not.toMatch(/from "node:|require\(|\bBuffer\b|\bprocess\./);
     }
   });
+
+  it("publishes its proof-checking part apart, aidtrail/verify/proofs, which loads no ethers: what the citizen's page needs", () => {
+    const proofs = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", 'import * as p from "aidtrail/verify/proofs"; console.log(JSON.stringify(Object.keys(p).sort()))'], { encoding: "utf8" }));
+    expect(proofs).toEqual(["canonicalize", "equalBytes", "recordHash", "rootFromInclusionProof"]);
+    // Its whole module graph, followed through the built files: no module of it imports ethers.
+    const dir = new URL("../dist/verify/", import.meta.url);
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(new URL(file, dir), "utf8");
+      expect(source, file).not.toMatch(/from "ethers"/);
+      for (const [, next] of source.matchAll(/from "\.\/([^"]+)"/g)) visit(next!);
+    };
+    visit("proofs.js");
+    expect([...seen].sort()).toEqual(["canonical.js", "errors.js", "hash.js", "proofs.js", "record.js", "verify.js"]);
+    expect(fromPackage(`import("aidtrail/verify/proofs").then((p) => process.stdout.write(String(p.recordHash === kit.recordHash)))`)).toBe("true");
+  });
 });

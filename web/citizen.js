@@ -1,4 +1,4 @@
-import { canonicalize } from "aidtrail/verify";
+import { equalBytes, recordHash, rootFromInclusionProof } from "aidtrail/verify/proofs";
 import { $, api, el, guarded, yuan } from "/web/common.js";
 
 const TEXT = {
@@ -34,44 +34,21 @@ function translate() {
 }
 
 const fromHex = (hex) => Uint8Array.from(hex.slice(2).match(/../g) ?? [], (b) => parseInt(b, 16));
-const toHex = (bytes) => "0x" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-async function sha256(...parts) {
-  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) joined.set(part, (at += part.length) - part.length);
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", joined));
-}
 
 /**
  * Whether a payment is on the ledger, decided here and not taken from the server's word: the
- * payment file's record hash recomputed (RFC 8785, SHA-256 with WebCrypto), its line for this case
- * and amount found, and its RFC 9162 inclusion proof folded up to the anchored checkpoint's root.
+ * payment file's record hash recomputed, its line for this case and amount found, and its RFC 9162
+ * inclusion proof folded up to the anchored checkpoint's root, by the kit's own functions (its
+ * light part, which needs no secp256k1 and so loads no ethers).
  */
 async function verifiedOnLedger(payment, caseId) {
   const file = payment.paymentFile;
   if (!file?.proof || !file.checkpoint) return false;
-  const leafHash = await sha256(Uint8Array.of(0), new TextEncoder().encode(canonicalize(file.record)));
-  if (toHex(leafHash) !== file.leafHash) return false;
+  const leaf = recordHash(file.record);
+  if (!equalBytes(leaf, fromHex(file.leafHash))) return false;
   if (!file.record.public.lines?.some((line) => line.caseId === caseId && String(line.amount) === payment.amount)) return false;
-  let fn = file.leafIndex;
-  let sn = file.checkpoint.treeSize - 1;
-  if (fn > sn) return false;
-  let root = leafHash;
-  for (const sibling of file.proof.map(fromHex)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      root = await sha256(Uint8Array.of(1), sibling, root);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      root = await sha256(Uint8Array.of(1), root, sibling);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && toHex(root) === file.checkpoint.root;
+  const root = rootFromInclusionProof(leaf, file.leafIndex, file.checkpoint.treeSize, file.proof.map(fromHex));
+  return root !== null && equalBytes(root, fromHex(file.checkpoint.root));
 }
 
 function render(found) {

@@ -16,6 +16,7 @@ const IMPORT_MAP = JSON.stringify({
     canonicalize: "/web/vendor/canonicalize.js",
     "@noble/hashes/": "/web/vendor/noble-hashes/",
     "aidtrail/verify": "/web/kit/index.js",
+    "aidtrail/verify/proofs": "/web/kit/proofs.js",
   },
 });
 
