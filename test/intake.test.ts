@@ -11,7 +11,7 @@ import type { CaseEntry } from "../server/cases/intake.ts";
 import { pino } from "pino";
 import { loadConfig } from "../server/config.ts";
 import { startGateway } from "../server/gateway.ts";
-import { applicationsGas } from "../server/sync/relayer.ts";
+import { applicationsGas } from "../server/sync/batching.ts";
 import { pendingEntries, type OutboxEntry } from "../server/sync/outbox.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
 import { recordHash } from "../server/verify/record.ts";

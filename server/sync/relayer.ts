@@ -5,6 +5,7 @@ import type { ChainClient, MinedReceipt } from "../chain/client.ts";
 import { decodeRevert, unencodable } from "../chain/reverts.ts";
 import { refusedForGood, unsendable } from "../chain/sendable.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
+import { applicationsGas, applicationsPerTransaction, membersOf, units, type Owed } from "./batching.ts";
 import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 import type { RecordLog } from "../log/record-log.ts";
@@ -12,38 +13,6 @@ import { AidtrailError } from "../verify/errors.ts";
 
 /** How long a debt may wait for its record to reach the log before it is dropped as never logged. */
 const LOGGING_GRACE_MS = 60_000;
-/**
- * Applications sent in one transaction at most. The relayer sends its transactions one after
- * another, each waiting for the chain to take the one before (a simulator mining a block holds it
- * for up to half a second), so the cases a send carries bound how many reach the ledger a second
- * (200 a transaction did not keep pace with 1,000 offered a second; see docs/performance.md).
- */
-export const APPLICATION_BATCH = 400;
-const BATCH_GAS = 50_000n;
-const APPLICATION_GAS = 100_000n;
-/** Each household member's commitment is checked (two cold words read) and written (a storage word): about 25,800 gas more an application. */
-const MEMBER_GAS = 28_000n;
-/**
- * The gas a batch of `count` applications listing `members` household members in all is given,
- * instead of an estimate that would run the batch once more on the node. Above the most a batch
- * costs (every application in another jurisdiction than the one before it, so that the registry
- * asks AidAccess again each time: with its caseworker's signature checked, 117,130 for one alone
- * and 87,225 an application in a batch of 100; each member about 25,800 more, 30 members 864,000
- * an application). A batch that ran out would be mined as reverted, then sent case by case with
- * estimates, so a bound too low costs time, never a case.
- */
-export const applicationsGas = (count: number, members = 0) => BATCH_GAS + APPLICATION_GAS * BigInt(count) + MEMBER_GAS * BigInt(members);
-/**
- * The applications a transaction carries on a chain whose blocks take `blockGasLimit`: as many as
- * fit half a block (see applicationsGas), up to APPLICATION_BATCH. A transaction given more gas
- * than a block holds would never be mined, and one given more than half would be mined alone,
- * where a block should take several of those in flight: 149 on a chain of 30-million blocks,
- * APPLICATION_BATCH from about 80 million.
- */
-export function applicationsPerTransaction(blockGasLimit: bigint): number {
-  return Math.max(1, Math.min(APPLICATION_BATCH, Number((blockGasLimit / 2n - BATCH_GAS) / APPLICATION_GAS)));
-}
-
 /**
  * Transactions of applications sent and not yet answered, at most. A chain that mines on a period
  * (QBFT's block period, a second or more) takes several in one block; waiting for each receipt
@@ -62,44 +31,6 @@ const OWED_POLL_MS = 500;
 
 /** What became of an owed entry in a run: its new state, or "unreachable" (still owed). */
 type Outcome = Partial<OutboxEntry> | "unreachable";
-
-/** An outbox entry still owed, under its key. */
-type Owed = [string, OutboxEntry];
-
-/** The household members an owed application lists (its Application's `household`). */
-const membersOf = (entry: OutboxEntry) => (entry.args[6] as readonly unknown[]).length;
-
-/**
- * What is owed, in the order owed, as the transactions that will carry it. Entries an earlier run
- * signed a transaction for (`sentAs`) stay together, as that transaction has them; applications
- * owed one after another go to the ledger together, up to `batchSize` and as long as their gas
- * (see applicationsGas: large households cost more) fits half a block of `blockGasLimit`; every
- * other call alone.
- */
-function units(owed: Owed[], batchSize: number, blockGasLimit: bigint): Owed[][] {
-  const all: Owed[][] = [];
-  const bySent = new Map<string, Owed[]>();
-  let batch: Owed[] | null = null;
-  let members = 0;
-  for (const item of owed) {
-    const [, entry] = item;
-    if (entry.sentAs) {
-      const unit = bySent.get(entry.sentAs);
-      if (unit) unit.push(item);
-      else all.push(bySent.set(entry.sentAs, [item]).get(entry.sentAs)!);
-    } else if (entry.kind !== "submitApplication") {
-      batch = null;
-      all.push([item]);
-    } else if (batch && batch.length < batchSize && 2n * applicationsGas(batch.length + 1, members + membersOf(entry)) <= blockGasLimit) {
-      batch.push(item);
-      members += membersOf(entry);
-    } else {
-      all.push((batch = [item]));
-      members = membersOf(entry);
-    }
-  }
-  return all;
-}
 
 /**
  * Sends the ledger transactions the outbox holds, in order: applications in batches through the
