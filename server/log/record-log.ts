@@ -6,15 +6,15 @@ import { rewrap, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
 import { checkpointText, type SignedCheckpoint } from "../verify/checkpoint.ts";
 import { ProofRangeError } from "../verify/errors.ts";
-import { equalBytes, leafHash } from "../verify/hash.ts";
 import { consistencyRanges, inclusionRanges, type Range } from "../verify/proof.ts";
-import { recordLeaf } from "../verify/record.ts";
 import { LogError } from "./errors.ts";
+import { KEY, utf8, text, num, json, bytesOf, LAYOUT, indexesOf, hex, lacksEntry, present, storedTiles, tileNumber, readNodes } from "./store.ts";
+import { auditLog, type AuditFinding } from "./audit.ts";
 import { prepareBatch, unpack, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
 import { coalesced } from "../util/coalesce.ts";
 import { appendLeaf, foldParts, perfectParts, type Node } from "../verify/compact-range.ts";
-import { nodeIn, slotOf, TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
+import { TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
 
 export interface RecordLogOptions {
   /** The log's identity, as anchored on chain (bytes32 hex). */
@@ -68,82 +68,6 @@ export interface RecordLookup {
   checkpoint: StoredCheckpoint | null;
 }
 
-export interface AuditFinding {
-  code: "RECORD_ALTERED" | "RECORD_UNREADABLE" | "TREE_ALTERED" | "CHECKPOINT_MISMATCH";
-  message: string;
-  recordIds: string[];
-  leafIndexes: number[];
-}
-
-const pad = (n: number) => n.toString(16).padStart(13, "0");
-const KEY = {
-  size: "m:size",
-  anchored: "m:anchored",
-  logId: "m:logId",
-  layout: "m:layout",
-  tile: (t: TileId) => `t:${t.level.toString().padStart(2, "0")}:${pad(t.index)}`,
-  entry: (i: number) => `e:${pad(i)}`,
-  /** By the leaf hash as `hex` gives it. */
-  leaf: (hashHex: string) => `h:${hashHex.slice(2)}`,
-  revisions: (recordId: string) => `r:${recordId}`,
-  caseLeaf: (caseId: string, index: number) => `k:${caseId}:${pad(index)}`,
-  checkpoint: (size: number) => `c:${pad(size)}`,
-};
-const utf8 = new TextEncoder();
-const text = new TextDecoder();
-const num = (bytes: Uint8Array) => Number(text.decode(bytes));
-const json = <T>(bytes: Uint8Array) => JSON.parse(text.decode(bytes)) as T;
-/** Buffer.from, as its small buffers share one allocation: an append writes two for each record. */
-const bytesOf = (value: unknown): Uint8Array => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
-/** The tree in tiles of TILE_HEIGHT levels; each record's revisions in one list. */
-const LAYOUT = `tiles/${TILE_HEIGHT};revision-lists`;
-const indexesOf = (bytes: Uint8Array) => text.decode(bytes).split(",").map(Number);
-/** 0x-hex, as ethers' hexlify gives it, at a tenth of its cost: a proof is twenty hashes. */
-const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
-const RESTORE = { hint: "run the audit; restore the data folder from a backup" };
-const lacks = (node: Node) => new LogError("LOG_CORRUPT", `the stored tree lacks node ${node.level}/${node.index}`, RESTORE);
-const lacksEntry = (index: number) => new LogError("LOG_CORRUPT", `the log lacks its entry ${index}`, RESTORE);
-/** The hashes read for `nodes`, each one there, or the error naming the first that is not. */
-const present = (hashes: (Uint8Array | undefined)[], nodes: readonly Node[]): Uint8Array[] =>
-  hashes.map((hash, i) => {
-    if (!hash) throw lacks(nodes[i]!);
-    return hash;
-  });
-
-type TileReader = (tiles: TileId[]) => Promise<(Uint8Array | undefined)[]>;
-
-/** Tiles as LevelDB stores them, past any cache. */
-const storedTiles =
-  (db: Level<string, Uint8Array>): TileReader =>
-  (tiles) =>
-    db.getMany(tiles.map(KEY.tile));
-
-/** A tile as one number, for maps: tile indexes stay below 2^40 (16^10 leaves), levels below 2^9. */
-const tileNumber = (tile: TileId) => tile.level * 2 ** 44 + tile.index;
-
-/**
- * The stored hashes of `nodes`, reading each tile once: a proof's cost is the number of reads more
- * than their size. Undefined where the store lacks one.
- */
-async function readNodes(read: TileReader, nodes: readonly Node[]): Promise<(Uint8Array | undefined)[]> {
-  const slots = nodes.map(slotOf);
-  const positions = new Map<number, number>();
-  const tiles: TileId[] = [];
-  const tileAt = slots.map(({ tile }) => {
-    const key = tileNumber(tile);
-    let position = positions.get(key);
-    if (position === undefined) {
-      position = tiles.push(tile) - 1;
-      positions.set(key, position);
-    }
-    return position;
-  });
-  const stored = await read(tiles);
-  return slots.map((slot, i) => {
-    const tile = stored[tileAt[i]!];
-    return tile && nodeIn(tile, slot.row, slot.offset);
-  });
-}
 
 /** Complete tiles above the bottom level never change and are few (about 4,200 at 10^6 leaves, 1 KiB each): proofs read them from memory. */
 const CACHED_TILES = 16_384;
@@ -621,65 +545,11 @@ export class RecordLog {
   }
 
   /**
-   * Re-reads every record and every stored hash, as an auditor would: each record must hash to its
-   * stored leaf, each stored node must be the hash of its children, and the latest anchored root
-   * must be the tree's. Every finding names the records it concerns. From `from`, only the records
-   * appended since that size are read, on the stored subtrees left of them (audited before): what
-   * a gateway checks at start of what it appended since its last audit.
+   * Re-reads every record and every stored hash, as an auditor would (see auditLog); from `from`,
+   * only the records appended since that size.
    */
-  async audit(from = 0): Promise<AuditFinding[]> {
-    const findings: AuditFinding[] = [];
-    const recordIdAt = new Map<number, string>();
-    const unreadable = new Set<number>();
-    const frontier: (Uint8Array | undefined)[] = [];
-    const left = perfectParts(0, Math.min(from, this.#size));
-    const leftHashes = await readNodes(storedTiles(this.db), left);
-    left.forEach((node, i) => (frontier[node.level] = leftHashes[i]));
-    const CHUNK = 1024;
-    for (let start = left.length > 0 ? Math.min(from, this.#size) : 0; start < this.#size; start += CHUNK) {
-      const end = Math.min(this.#size, start + CHUNK);
-      const indexes = Array.from({ length: end - start }, (_, i) => start + i);
-      // A block LevelDB cannot read (its checksum fails) fails the whole read: then entry by entry, each unreadable one a finding.
-      const entries = await this.db.getMany(indexes.map(KEY.entry)).catch(() => Promise.all(indexes.map((index) => this.db.get(KEY.entry(index)).catch(() => undefined))));
-      const computed: { node: Node; hash: Uint8Array; leaves: [number, number] }[] = [];
-      indexes.forEach((index, i) => {
-        let leaf: Uint8Array;
-        try {
-          const stored = json<StoredRecord>(entries[i]!);
-          recordIdAt.set(index, stored.recordId);
-          leaf = leafHash(recordLeaf(openRecord(stored, this.options.keyring)));
-        } catch (error) {
-          unreadable.add(index);
-          findings.push({ code: "RECORD_UNREADABLE", message: `the record at leaf ${index} cannot be read or opened: ${(error as Error).message}`, recordIds: [recordIdAt.get(index) ?? "unknown"], leafIndexes: [index] });
-          leaf = new Uint8Array(32);
-        }
-        for (const { node, hash } of appendLeaf(frontier, index, leaf)) {
-          const span = 2 ** node.level;
-          computed.push({ node, hash, leaves: [node.index * span, (node.index + 1) * span] });
-        }
-      });
-      // From disk, past the tile cache: the audit is of what is stored.
-      const stored = await readNodes(storedTiles(this.db), computed.map((c) => c.node));
-      computed.forEach((c, i) => {
-        if (stored[i] && equalBytes(stored[i], c.hash)) return;
-        // A record that cannot be read is reported once, as unreadable.
-        if (c.node.level === 0 && unreadable.has(c.node.index)) return;
-        const leafIndexes = Array.from({ length: c.leaves[1] - c.leaves[0] }, (_, k) => c.leaves[0] + k);
-        // A changed record shows first at its own leaf; report higher nodes only when the leaves agree.
-        if (c.node.level > 0 && findings.some((f) => f.leafIndexes.some((l) => l >= c.leaves[0] && l < c.leaves[1]))) return;
-        const recordIds = leafIndexes.slice(0, 16).map((l) => recordIdAt.get(l) ?? "unknown");
-        findings.push(
-          c.node.level === 0
-            ? { code: "RECORD_ALTERED", message: `record ${recordIds[0]} at leaf ${c.leaves[0]} does not hash to the leaf stored for it: the record or its stored hash was changed`, recordIds, leafIndexes }
-            : { code: "TREE_ALTERED", message: `the stored hash over leaves ${c.leaves[0]}..${c.leaves[1] - 1} is not the hash of the leaves beneath it`, recordIds, leafIndexes },
-        );
-      });
-    }
-    const anchored = await this.latestAnchored();
-    if (anchored && findings.length === 0 && hexlify(await this.root(anchored.treeSize)) !== anchored.root) {
-      findings.push({ code: "CHECKPOINT_MISMATCH", message: `the tree of ${anchored.treeSize} leaves no longer has the anchored root ${anchored.root}`, recordIds: [], leafIndexes: [] });
-    }
-    return findings.sort((a, b) => (a.leafIndexes[0] ?? Infinity) - (b.leafIndexes[0] ?? Infinity));
+  audit(from = 0): Promise<AuditFinding[]> {
+    return auditLog({ db: this.db, size: this.#size, keyring: this.options.keyring, anchored: () => this.latestAnchored(), root: (size) => this.root(size) }, from);
   }
 
   /** Re-wraps every record's data key under the keyring's current master key. Hashes do not change. */
@@ -712,6 +582,7 @@ export class RecordLog {
     await this.db.close();
   }
 }
+
 
 /** The LevelDB key layout (documented in docs/records.md). */
 export const LOG_KEYS = KEY;

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { BackgroundJob } from "../util/background-job.ts";
-import type { AuditFinding, RecordLog } from "../log/record-log.ts";
+import type { AuditFinding } from "../log/audit.ts";
+import type { RecordLog } from "../log/record-log.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { KEYS } from "../state/keys.ts";
 
