@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Signer } from "ethers";
+import type { ErrorBody } from "../server/http/errors.ts";
 import { AidtrailError } from "../server/verify/errors.ts";
 
 /** What the command line reports and exits on: a message a person can act on, and what to do. */
@@ -12,9 +13,6 @@ export class CliError extends AidtrailError {
   }
 }
 
-interface ErrorBody {
-  error?: { code?: string; message?: string; hint?: string; field?: string; zh?: { message: string; hint?: string } };
-}
 
 /**
  * One JSON call to a gateway. A gateway that cannot be reached, or answers with an error, becomes
@@ -39,7 +37,8 @@ export async function gatewayCall<T>(gateway: string, path: string, init: { meth
     throw new CliError("GATEWAY_ANSWER_INVALID", `${gateway}${path} answered ${response.status} with something other than JSON`, "is --gateway the URL of an aidtrail gateway?");
   }
   if (!response.ok && !init.accept?.includes(response.status)) {
-    const error = (body as ErrorBody | undefined)?.error;
+    // What the gateway's error answers hold; a proxy in between may answer otherwise, so each field is checked as it is read.
+    const error = (body as Partial<ErrorBody> | undefined)?.error as Partial<ErrorBody["error"]> | undefined;
     throw new CliError(error?.code ?? `HTTP_${response.status}`, `the gateway refused: ${error?.message ?? `HTTP ${response.status}`}${error?.field ? ` (field ${error.field})` : ""}`, error?.hint, error?.zh);
   }
   return body as T;

@@ -1,10 +1,13 @@
+import type { z } from "zod";
 import { AidtrailError, type ErrorKind } from "../verify/errors.ts";
+import type { errorSchema } from "./schemas.ts";
 
-/** The JSON body of every error response: a stable code, a message a person can act on, the field at fault. */
-export interface ErrorBody {
-  /** `zh`: the message and hint in Chinese, where the error has them (every ledger refusal). */
-  error: { code: string; message: string; field?: string; hint?: string; zh?: { message: string; hint?: string } };
-}
+/**
+ * The JSON body of every error response, as the OpenAPI document's schema gives it: a stable code,
+ * a message a person can act on, the field at fault, what to do, and both in Chinese where the
+ * error has them (every ledger refusal).
+ */
+export type ErrorBody = z.infer<typeof errorSchema>;
 
 /** An error the HTTP layer itself raises (bad request shape, unknown route). */
 export class RequestError extends AidtrailError {
