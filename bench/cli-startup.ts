@@ -12,6 +12,7 @@ const cases: [name: string, args: string[]][] = [
   ["aidtrail --help", ["bin/aidtrail.js", "--help"]],
   ["aidtrail verify --help", ["bin/aidtrail.js", "verify", "--help"]],
   ["aidtrail status --help", ["bin/aidtrail.js", "status", "--help"]],
+  ["aidtrail sign-call --help", ["bin/aidtrail.js", "sign-call", "--help"]],
 ];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
