@@ -1,9 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { getAddress, NonceManager, Wallet } from "ethers";
-import { deployAidtrail } from "../server/chain/deploy.ts";
 import { CliError } from "./gateway-client.ts";
-import { openKeystore } from "./keystore.ts";
 import { connect, rpcOption, run, secretFromEnv } from "./options.ts";
 
 /**
@@ -11,7 +8,7 @@ import { connect, rpcOption, run, secretFromEnv } from "./options.ts";
  * (`secretFromEnv`).
  */
 async function deployerKey(keystore: string | undefined): Promise<string> {
-  if (keystore) return (await openKeystore(keystore)).privateKey;
+  if (keystore) return (await (await import("./keystore.ts")).openKeystore(keystore)).privateKey;
   const key = (secretFromEnv("AIDTRAIL_DEPLOYER_KEY") ?? "").trim();
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
     throw new CliError("DEPLOYER_KEY_MISSING", "no deployer key", "pass --keystore, or set AIDTRAIL_DEPLOYER_KEY (or AIDTRAIL_DEPLOYER_KEY_FILE) to a 32-byte hex private key");
@@ -19,13 +16,11 @@ async function deployerKey(keystore: string | undefined): Promise<string> {
   return key;
 }
 
+/** The council's members as given; their checksums are checked when the deployment runs (see deployCommand). */
 const members = (value: string) =>
   value.split(",").map((m) => {
-    try {
-      return getAddress(m.trim());
-    } catch {
-      throw new InvalidArgumentError(`council member "${m}" is not an address`);
-    }
+    if (!/^0x[0-9a-fA-F]{40}$/.test(m.trim())) throw new InvalidArgumentError(`council member "${m}" is not an address`);
+    return m.trim();
   });
 
 export const deployCommand = () =>
@@ -46,6 +41,15 @@ export const deployCommand = () =>
         if (options.council && (options.threshold === undefined || options.threshold > options.council.length)) {
           throw new CliError("REQUEST_INVALID", `--threshold must be a whole number from 1 to ${options.council.length}, the number of council members`, "give --threshold M with M of the --council members");
         }
+        // ethers and the contracts are loaded to deploy, not for --help.
+        const [{ getAddress, NonceManager, Wallet }, { deployAidtrail }] = await Promise.all([import("ethers"), import("../server/chain/deploy.ts")]);
+        const councilMembers = options.council?.map((m) => {
+          try {
+            return getAddress(m);
+          } catch {
+            throw new CliError("REQUEST_INVALID", `council member "${m}" is not an address: its checksum is wrong`, "copy the address as the member's wallet shows it, or write it in lower case");
+          }
+        });
         const key = await deployerKey(options.keystore);
         const { provider, chainId } = await connect(options.rpc);
         try {
@@ -55,7 +59,7 @@ export const deployCommand = () =>
           // The nonce manager counts nonces locally: asking the node between back-to-back deployments
           // can return a stale count from the provider's short request cache.
           const deployer = new NonceManager(new Wallet(key, provider));
-          const council = options.council ? { members: options.council, threshold: options.threshold! } : undefined;
+          const council = councilMembers ? { members: councilMembers, threshold: options.threshold! } : undefined;
           const { deployment } = await deployAidtrail(deployer, { council }).catch((error: { shortMessage?: string; message: string }) => {
             throw new CliError("DEPLOYMENT_FAILED", `deployment failed: ${error.shortMessage ?? error.message}`, "check the deployer account's balance and the chain");
           });

@@ -2,7 +2,6 @@ import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import type { AuditBundle } from "../server/verify/bundle.ts";
 import { CliError, signIn } from "./gateway-client.ts";
-import { openKeystore } from "./keystore.ts";
 import { gatewayOption, keystoreOption, run } from "./options.ts";
 
 const time = (field: string) => (value: string) => {
@@ -24,6 +23,8 @@ export const exportCommand = () =>
     .addHelpText("after", "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.auditor-pass npx aidtrail export --gateway http://127.0.0.1:8080 --keystore auditor.json --from 2026-11-01T00:00:00Z\n")
     .action(
       run(async (options: { gateway: string; keystore: string; jurisdiction?: string; from?: string; to?: string; out?: string }) => {
+        // The keystore's reader, and ethers with it, is loaded to export, not for --help.
+        const { openKeystore } = await import("./keystore.ts");
         const auditor = await openKeystore(options.keystore);
         const session = await signIn(options.gateway, auditor);
         const query = new URLSearchParams(Object.entries({ jurisdiction: options.jurisdiction, from: options.from, to: options.to }).filter((e): e is [string, string] => e[1] !== undefined));

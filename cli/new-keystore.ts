@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { Wallet } from "ethers";
+import type { Wallet } from "ethers";
 import { CliError } from "./gateway-client.ts";
 import { run, secretFromEnv } from "./options.ts";
 
@@ -25,6 +25,8 @@ export const keystoreCommand = () =>
         if (existsSync(file)) throw new CliError("KEYSTORE_EXISTS", `${file} exists already; nothing was written`, "choose another file name, or move that one away");
         const password = secretFromEnv("AIDTRAIL_KEYSTORE_PASSWORD");
         if (!password) throw new CliError("KEYSTORE_PASSWORD_MISSING", "no keystore password was given", "set AIDTRAIL_KEYSTORE_PASSWORD, or AIDTRAIL_KEYSTORE_PASSWORD_FILE to a file holding it");
+        // ethers is loaded to write a keystore, not for --help.
+        const { Wallet } = await import("ethers");
         let wallet: Wallet;
         if (options.demoAccount) {
           let accounts: { name: string; privateKey: string }[];
