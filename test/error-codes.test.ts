@@ -1,16 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { sourcesIn } from "./helpers/sources.ts";
 
 /** Every source file of the gateway, the CLI and the kit. */
-const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : []));
 
 /** The codes the source raises: as an error's first argument, a refusal's or a finding's code. */
 function codesRaised(): Map<string, string> {
   const raised = new Map<string, string>();
   const patterns = [/(?:Error|[rR]efused|fail|missing|warn)\(\s*"([A-Z][A-Z0-9_]+)"/g, /\bcode: "([A-Z][A-Z0-9_]+)"/g];
-  for (const file of ["server", "cli", "demo"].flatMap(sources)) {
+  for (const file of sourcesIn("server", "cli", "demo")) {
     const text = readFileSync(file, "utf8");
     for (const pattern of patterns) for (const [, code] of text.matchAll(pattern)) if (!raised.has(code!)) raised.set(code!, file);
   }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sourcesIn } from "./helpers/sources.ts";
 
 /**
  * The gateway's layers, lowest first: a module imports only from its own layer or those below.
@@ -27,15 +28,13 @@ const layerOf = (path: string): number => {
   return layer;
 };
 
-const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
 
 /** The gateway's code, the command line and the demo. */
 const CODE = ["server", "cli", "demo"];
 
 /** Every import of a module of the code by another, static or dynamic, type-only included; paths as seen from server/. */
 function imports(): { from: string; to: string }[] {
-  return CODE.flatMap(sources).flatMap((file) =>
+  return sourcesIn(...CODE).flatMap((file) =>
     [...readFileSync(file, "utf8").matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)].flatMap(([, spec]) => {
       const target = normalize(join(dirname(file), spec!));
       return CODE.some((top) => target.startsWith(`${top}/`)) ? [{ from: relative("server", file), to: relative("server", target) }] : [];
@@ -65,7 +64,7 @@ describe("the gateway's layers", () => {
 
   it("spell the state's keys in one module: no other names a prefix of its LevelDB", () => {
     const prefixes = /["`](?:case|decision|run|payment-file|outbox|pending|failed|sent|idem|log|ix):/;
-    const spelled = CODE.flatMap(sources)
+    const spelled = sourcesIn(...CODE)
       .filter((file) => file !== join("server", "state", "keys.ts"))
       .flatMap((file) => readFileSync(file, "utf8").split("\n").flatMap((line, i) => (prefixes.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line) ? [`${file}:${i + 1}`] : [])));
     expect(spelled).toEqual([]);

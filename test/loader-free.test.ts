@@ -1,15 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { stripTypeScriptTypes } from "node:module";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sourcesIn } from "./helpers/sources.ts";
 
-const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
 
 describe("the gateway and the command line run under Node as they are", () => {
   it("hold erasable TypeScript only: no enum, namespace or parameter property, which Node's type stripping refuses", () => {
     const refused: string[] = [];
-    for (const file of ["server", "cli", "demo", "scripts"].flatMap(sources)) {
+    for (const file of sourcesIn("server", "cli", "demo", "scripts")) {
       try {
         stripTypeScriptTypes(readFileSync(file, "utf8"));
       } catch (error) {

@@ -1,16 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RECORD_KINDS } from "../server/records/record.ts";
+import { sourcesIn } from "./helpers/sources.ts";
 
-const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
 
 describe("docs/records.md", () => {
   it("names every kind of record the gateway logs, and every type of document, complaint and feedback it writes, with who took the step", () => {
     const docs = readFileSync("docs/records.md", "utf8");
     const table = docs.slice(docs.indexOf("| record | the record's own field |"));
-    const code = sources("server").map((file) => readFileSync(file, "utf8")).join("\n");
+    const code = sourcesIn("server").map((file) => readFileSync(file, "utf8")).join("\n");
     // The types records are written with: `public: { type: "…" }`, an approver's step's, a citizen's feedback's.
     const types = new Set([
       ...[...code.matchAll(/public: \{ type: "([a-z-]+)"/g)].map(([, t]) => t!),
