@@ -57,6 +57,7 @@ const KEY = KEYS.index;
  */
 export class Indexer {
   readonly #job = new BackgroundJob(() => this.#run());
+  #versionChecked = false;
   /** Each contract's events by topic, by the contract's address, found once: ethers' own lookup hashes every event's signature for every log. */
   readonly #events: Map<string, Map<string, KnownEvent>>;
 
@@ -96,7 +97,11 @@ export class Indexer {
     const { provider } = this.chain;
     // The head's time too, so that the gateway's clock learns of a ledger clock moved on (see LedgerClock).
     const head = (await this.chain.head()).number;
-    if ((await this.state.get<number>(KEY.version)) !== INDEX_VERSION) await this.state.write({ [KEY.version]: INDEX_VERSION }, [KEY.block]);
+    // Once a process: an index of an earlier layout is indexed again from the deployment block.
+    if (!this.#versionChecked) {
+      if ((await this.state.get<number>(KEY.version)) !== INDEX_VERSION) await this.state.write({ [KEY.version]: INDEX_VERSION }, [KEY.block]);
+      this.#versionChecked = true;
+    }
     const done = (await this.state.get<number>(KEY.block)) ?? this.fromBlock - 1;
     if (done >= head) return done;
     // Window by window, each written with the block it reaches before the next is asked for. Logs

@@ -4,6 +4,8 @@ import type { Indexer } from "../../sync/indexer.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { RequestError } from "../errors.ts";
 import { perMinute } from "../rate-limit.ts";
+import type { noticesSchema } from "../schemas.ts";
+import type { z } from "zod";
 import { KEYS } from "../../state/keys.ts";
 
 export interface NoticesContext {
@@ -15,15 +17,8 @@ export interface NoticesContext {
 const PAGE_MAX = 200;
 const PAGE_DEFAULT = 50;
 
-interface Notice {
-  caseId: string;
-  name: string;
-  jurisdiction: string;
-  programme: string;
-  householdSize: number;
-  approvedAmount: string;
-  noticeEnd: string;
-}
+/** A notice as the OpenAPI document describes it. */
+type Notice = z.infer<typeof noticesSchema>["notices"][number];
 
 /**
  * Public notice: every case of this gateway now in its notice period, with the masked name, the
