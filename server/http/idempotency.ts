@@ -4,7 +4,7 @@ import type { SignIn } from "../auth/sign-in.ts";
 import type { RoleName } from "../chain/domain.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "./errors.ts";
-import { heldRoles, type LedgerAccess } from "./officers.ts";
+import { bearerToken, heldRoles, type LedgerAccess } from "./officers.ts";
 import { KEYS } from "../state/keys.ts";
 
 interface Remembered {
@@ -62,7 +62,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
     let caller: string;
     let officer: string | undefined;
     try {
-      const bearer = req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice("Bearer ".length) : undefined;
+      const bearer = bearerToken(req);
       officer = bearer !== undefined && signIn ? await signIn.verify(bearer) : undefined;
       caller = officer ? `officer ${officer}` : sha256(req.headers.authorization ?? (req.headers["x-aidtrail-receipt"] as string | undefined) ?? `address ${req.ip}`);
     } catch (error) {

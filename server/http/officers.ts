@@ -37,14 +37,17 @@ export function rememberingRoles(access: LedgerAccess, maxStaleMs: number): Ledg
 }
 
 /** Requires a bearer token from sign-in; the officer's address is then on the request. */
+/** The bearer token a request carries, if it carries one. */
+export const bearerToken = (req: Request): string | undefined => (req.headers.authorization?.startsWith("Bearer ") ? req.headers.authorization.slice("Bearer ".length) : undefined);
+
 export function signedIn(signIn: SignIn): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    if (!header?.startsWith("Bearer ")) {
+    const token = bearerToken(req);
+    if (token === undefined) {
       return next(new RequestError("AUTH_REQUIRED", "this route needs a signed-in officer", 401, { hint: "sign in: POST /v1/auth/challenge, then /v1/auth/session; send the token as Authorization: Bearer" }));
     }
     try {
-      req.officer = await signIn.verify(header.slice("Bearer ".length));
+      req.officer = await signIn.verify(token);
       next();
     } catch (error) {
       next(error);
