@@ -12,7 +12,7 @@ import { secp256k1 } from "@noble/curves/secp256k1";
 import { getBytes, id, recoverAddress, TypedDataEncoder, type BaseWallet } from "ethers";
 import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/application.ts";
 import { householdCommitments } from "../server/records/identity.ts";
-import { APPLICATION_TYPES, decisionDomain, identitiesHash, type ApplicationAuthorisation } from "../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash, type ApplicationAuthorisation } from "../kit/decision.ts";
 
 const TYPE_HASH = getBytes(id(TypedDataEncoder.from(APPLICATION_TYPES).encodeType("ApplicationAuthorisation")));
 

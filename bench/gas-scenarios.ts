@@ -1,6 +1,6 @@
 import { hexlify, id, randomBytes, Signature, Wallet, type ContractTransactionResponse, type Signer } from "ethers";
 import { Programme, Stage } from "../server/chain/domain.ts";
-import { buildConsistencyPath, buildInclusionPath, leafHash } from "../server/verify/index.ts";
+import { buildConsistencyPath, buildInclusionPath, leafHash } from "../kit/index.ts";
 import { BenchForwarder__factory, ForwarderTarget__factory } from "../types/ethers-contracts/index.js";
 import { addMonths, DAY, J, type World } from "../test/helpers/world.ts";
 import { uniformTree } from "./virtual-tree.ts";

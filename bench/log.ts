@@ -13,7 +13,7 @@ import { hexlify, id } from "ethers";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord } from "../server/records/record.ts";
-import { recordLeaf, verifyInclusion } from "../server/verify/index.ts";
+import { recordLeaf, verifyInclusion } from "../kit/index.ts";
 
 const { values } = parseArgs({
   options: {

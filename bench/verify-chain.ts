@@ -26,8 +26,8 @@ import { roleId } from "../server/chain/roles.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord } from "../server/records/record.ts";
-import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../server/verify/decision.ts";
-import { recordHash } from "../server/verify/index.ts";
+import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../kit/decision.ts";
+import { recordHash } from "../kit/index.ts";
 import type { ApplicationStruct } from "../types/ethers-contracts/cases/CaseRegistry.js";
 import { CaseRegistry__factory, FundLedger__factory, LogAnchor__factory } from "../types/ethers-contracts/index.js";
 

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { hexlify, Wallet } from "ethers";
 import { newRecord } from "../server/records/record.ts";
-import { BUNDLE_FORMAT, checkBundle, checkpointText, consistencyProof, recordHash, recordLeaf, rootHash, type AuditBundle } from "../server/verify/index.ts";
+import { BUNDLE_FORMAT, checkBundle, checkpointText, consistencyProof, recordHash, recordLeaf, rootHash, type AuditBundle } from "../kit/index.ts";
 
 const logKey = Wallet.createRandom();
 const logId = "0x" + "11".repeat(32);

@@ -1,4 +1,4 @@
-import { leafHash, nodeHash, splitPoint, type RangeHasher } from "../server/verify/index.ts";
+import { leafHash, nodeHash, splitPoint, type RangeHasher } from "../kit/index.ts";
 
 /**
  * A RangeHasher for a tree whose leaves are all the same record. The hash of any range then

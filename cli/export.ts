@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import type { AuditBundle } from "../server/verify/bundle.ts";
+import type { AuditBundle } from "../kit/bundle.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { gatewayOption, keystoreOption, run } from "./options.ts";
 

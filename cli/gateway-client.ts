@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Signer } from "ethers";
 import type { ErrorBody } from "../server/http/errors.ts";
-import { AidtrailError } from "../server/verify/errors.ts";
+import { AidtrailError } from "../kit/errors.ts";
 
 /** What the command line reports and exits on: a message a person can act on, and what to do. */
 export class CliError extends AidtrailError {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Option } from "commander";
 import type { JsonRpcProvider } from "ethers";
 import { CliError } from "./gateway-client.ts";
-import { AidtrailError } from "../server/verify/errors.ts";
+import { AidtrailError } from "../kit/errors.ts";
 
 /** Options the commands share, each also read from the environment the gateway is configured by. */
 export const gatewayOption = () => new Option("--gateway <url>", "the gateway's URL").env("AIDTRAIL_GATEWAY_URL").makeOptionMandatory();

@@ -1,5 +1,5 @@
 import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "ethers";
-import { DECISION_TYPES, type Decision } from "../server/verify/decision.ts";
+import { DECISION_TYPES, type Decision } from "../kit/decision.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "../server/chain/refusals.ts";

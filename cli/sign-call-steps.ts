@@ -2,7 +2,7 @@ import { interfaceOf } from "../server/chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { hexlify, type Interface, type TransactionRequest } from "ethers";
 import { PROGRAMMES } from "../server/cases/intake.ts";
-import { recordHash } from "../server/verify/record.ts";
+import { recordHash } from "../kit/record.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "../server/chain/refusals.ts";

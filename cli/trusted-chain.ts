@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { getAddress, type JsonRpcProvider, type TypedDataDomain } from "ethers";
 import { readDeployment } from "../server/config.ts";
 import type { Deployment } from "../server/chain/deploy.ts";
-import { decisionDomain } from "../server/verify/decision.ts";
+import { decisionDomain } from "../kit/decision.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect } from "./options.ts";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import type { VerificationReport } from "../server/audit/verify-bundle.ts";
-import type { AuditBundle } from "../server/verify/bundle.ts";
+import type { AuditBundle } from "../kit/bundle.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect, rpcOption, run } from "./options.ts";
 

@@ -5,7 +5,7 @@
  * Run: npx tsx scripts/gen-rfc9162-vectors.ts
  */
 import { writeFileSync } from "node:fs";
-import { consistencyProof, inclusionProof, leafHash, rootHash } from "../server/verify/index.ts";
+import { consistencyProof, inclusionProof, leafHash, rootHash } from "../kit/index.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Deployment } from "./chain/deploy.ts";
 import { keyringFrom, type Keyring } from "./records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "./records/parse.ts";
-import { AidtrailError } from "./verify/errors.ts";
+import { AidtrailError } from "../kit/errors.ts";
 
 /** Everything a gateway needs to start, read and validated once. Secrets are held here and nowhere else. */
 export interface GatewayConfig {

@@ -8,7 +8,7 @@ import { SignIn } from "./auth/sign-in.ts";
 import { ChainClient } from "./chain/client.ts";
 import { jurisdictionCode } from "./chain/domain.ts";
 import { ConfigError, type GatewayConfig } from "./config.ts";
-import { AidtrailError } from "./verify/errors.ts";
+import { AidtrailError } from "../kit/errors.ts";
 import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
 import { Indexer } from "./sync/indexer.ts";
 import { createApp } from "./http/app.ts";

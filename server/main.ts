@@ -2,7 +2,7 @@
 import { loadConfig } from "./config.ts";
 import { startGateway } from "./gateway.ts";
 import { createLogger } from "./logger.ts";
-import { AidtrailError } from "./verify/errors.ts";
+import { AidtrailError } from "../kit/errors.ts";
 
 const logger = createLogger();
 try {

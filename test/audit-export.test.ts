@@ -6,8 +6,8 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { Area, CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
-import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
-import { recordHash, type AuditBundle } from "../server/verify/index.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../kit/decision.ts";
+import { recordHash, type AuditBundle } from "../kit/index.ts";
 import { aidtrail } from "./helpers/cli.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
 

@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Area, CaseStatus, Programme, Stage } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { APPLICATION_BATCH, applicationsGas, applicationsPerTransaction } from "../server/sync/batching.ts";
-import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../kit/decision.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
 import { buildWorld, DAY, J, STANDARD, type World } from "./helpers/world.ts";
 

@@ -93,7 +93,7 @@ describe("aidtrail sign-approval", () => {
     liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
     const caseId = "0x" + "ab".repeat(32);
     liar.get(`/v1/cases/${caseId}/approval-request`, async (_req, res) => {
-      const { DECISION_TYPES } = await import("../server/verify/decision.ts");
+      const { DECISION_TYPES } = await import("../kit/decision.ts");
       res.json({
         domain: { name: "aidtrail CaseRegistry", version: "1", chainId: 31337, verifyingContract: local.deployment.contracts.caseRegistry },
         types: DECISION_TYPES,
@@ -183,7 +183,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
     const officer = new Wallet(approvers[0]!.privateKey);
     const caseId = "0x" + "ef".repeat(32);
     const { newRecord } = await import("../server/records/record.ts");
-    const { recordHash } = await import("../server/verify/record.ts");
+    const { recordHash } = await import("../kit/record.ts");
     const record = newRecord({ kind: "document", caseId, jurisdiction: COUNTY, public: { type: "case-suspension" }, personal: { reason: "x" } });
     const hash = hexlify(recordHash(record));
     const cases = local.contracts.cases;
@@ -228,7 +228,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
   }, 60_000);
 
   it("sign-approval refuses a decision whose EIP-712 domain is not the trusted deployment's case registry on this chain, signing nothing", async () => {
-    const { DECISION_TYPES, decisionDomain } = await import("../server/verify/decision.ts");
+    const { DECISION_TYPES, decisionDomain } = await import("../kit/decision.ts");
     const { TypedDataEncoder } = await import("ethers");
     const caseId = "0x" + "ac".repeat(32);
     const registry = local.deployment.contracts.caseRegistry;
@@ -263,7 +263,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
 
   it("signs in once per keystore and keeps the session for the next command; a session the gateway no longer knows is renewed once", async () => {
     const caseId = "0x" + "ad".repeat(32);
-    const { DECISION_TYPES, decisionDomain } = await import("../server/verify/decision.ts");
+    const { DECISION_TYPES, decisionDomain } = await import("../kit/decision.ts");
     const { TypedDataEncoder } = await import("ethers");
     const domain = decisionDomain(local.deployment.chainId, local.deployment.contracts.caseRegistry);
     const message = { caseId, stage: 1, approve: true, recordHash: "0x" + "00".repeat(32), amount: "100", householdSize: 1, round: 0, deadline: "9999999999" };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { leafHash, perfectParts, rootHash, rootsOverRange } from "../server/verify/index.ts";
-import { foldParts } from "../server/verify/compact-range.ts";
+import { leafHash, perfectParts, rootHash, rootsOverRange } from "../kit/index.ts";
+import { foldParts } from "../kit/compact-range.ts";
 
 const leaves = Array.from({ length: 70 }, (_, i) => createHash("sha256").update(`leaf ${i}`).digest());
 const hashes = leaves.map((l) => leafHash(l));

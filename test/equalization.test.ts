@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { equalization, stageTimings, type BundleRecord } from "../server/verify/index.ts";
+import { equalization, stageTimings, type BundleRecord } from "../kit/index.ts";
 
 let n = 0;
 const record = (kind: string, caseId: string | null, jurisdiction: string, createdAt: string, pub: Record<string, unknown> = {}): BundleRecord => ({

@@ -2,13 +2,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { sourcesIn } from "./helpers/sources.ts";
 
-/** Every source file of the gateway, the CLI and the kit. */
 
 /** The codes the source raises: as an error's first argument, a refusal's or a finding's code. */
 function codesRaised(): Map<string, string> {
   const raised = new Map<string, string>();
   const patterns = [/(?:Error|[rR]efused|fail|missing|warn)\(\s*"([A-Z][A-Z0-9_]+)"/g, /\bcode: "([A-Z][A-Z0-9_]+)"/g];
-  for (const file of sourcesIn("server", "cli", "demo")) {
+  for (const file of sourcesIn("kit", "server", "cli", "demo")) {
     const text = readFileSync(file, "utf8");
     for (const pattern of patterns) for (const [, code] of text.matchAll(pattern)) if (!raised.has(code!)) raised.set(code!, file);
   }

@@ -11,7 +11,7 @@ import { signedApplication } from "./helpers/application.ts";
 import { signInAt } from "./helpers/sign-in.ts";
 import { RecordLog } from "../server/log/record-log.ts";
 import { loadConfig } from "../server/config.ts";
-import { verifyInclusion } from "../server/verify/index.ts";
+import { verifyInclusion } from "../kit/index.ts";
 import type { PayoutRun } from "../server/funds/payout-run.ts";
 import type { OutboxEntry } from "../server/sync/outbox.ts";
 import { StateStore } from "../server/state/state-store.ts";

@@ -4,7 +4,7 @@ import { Stage } from "../server/chain/domain.ts";
 import { errorBody, statusOf } from "../server/http/errors.ts";
 import { toAidtrailError } from "../server/chain/ledger-error.ts";
 import { LogError } from "../server/log/errors.ts";
-import { RecordFormatError } from "../server/verify/errors.ts";
+import { RecordFormatError } from "../kit/errors.ts";
 import { buildWorld, type World } from "./helpers/world.ts";
 
 let w: World;

@@ -5,7 +5,7 @@ import { sourcesIn } from "./helpers/sources.ts";
 
 /**
  * The gateway's layers, lowest first: a module imports only from its own layer or those below.
- * The published kit (verify) stands on nothing; records, the ledger's vocabulary and small
+ * The published kit (kit/, `aidtrail/verify`) stands on nothing; records, the ledger's vocabulary and small
  * utilities on it; chain access, the log and state on those; the machinery that keeps the gateway
  * and the chain in step (sync/: ledger actions, signed calls, the outbox, relayer, anchorer,
  * indexer, the log's audit) on those; the domain (cases, funds, audit) on
@@ -13,7 +13,7 @@ import { sourcesIn } from "./helpers/sources.ts";
  * (gateway, main, config) at the top.
  */
 const LAYERS: [name: string, members: (path: string) => boolean][] = [
-  ["the kit", (p) => p.startsWith("verify/")],
+  ["the kit", (p) => p.startsWith("../kit/")],
   ["records, the ledger's vocabulary, utilities", (p) => /^(records|util)\//.test(p) || p === "chain/domain.ts"],
   ["chain access, the log, state", (p) => /^(chain|log|state)\//.test(p)],
   ["machinery", (p) => p.startsWith("sync/")],
@@ -29,8 +29,8 @@ const layerOf = (path: string): number => {
 };
 
 
-/** The gateway's code, the command line and the demo. */
-const CODE = ["server", "cli", "demo"];
+/** The kit, the gateway's code, the command line and the demo. */
+const CODE = ["kit", "server", "cli", "demo"];
 
 /** Every import of a module of the code by another, static or dynamic, type-only included; paths as seen from server/. */
 function imports(): { from: string; to: string }[] {

@@ -19,7 +19,7 @@ import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type NewRecord } from "../server/records/record.ts";
 import { StateStore } from "../server/state/state-store.ts";
-import { checkBundle, decisionDomain, DECISION_TYPES, type AuditBundle } from "../server/verify/index.ts";
+import { checkBundle, decisionDomain, DECISION_TYPES, type AuditBundle } from "../kit/index.ts";
 import { buildWorld, DAY, J, type World } from "./helpers/world.ts";
 
 const COUNTY = "440105000000";

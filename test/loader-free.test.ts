@@ -7,7 +7,7 @@ import { sourcesIn } from "./helpers/sources.ts";
 describe("the gateway and the command line run under Node as they are", () => {
   it("hold erasable TypeScript only: no enum, namespace or parameter property, which Node's type stripping refuses", () => {
     const refused: string[] = [];
-    for (const file of sourcesIn("server", "cli", "demo", "scripts")) {
+    for (const file of sourcesIn("kit", "server", "cli", "demo", "scripts")) {
       try {
         stripTypeScriptTypes(readFileSync(file, "utf8"));
       } catch (error) {

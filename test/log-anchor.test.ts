@@ -1,7 +1,7 @@
 import { hexlify, id, randomBytes } from "ethers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { roleId } from "../server/chain/roles.ts";
-import { consistencyProof, inclusionProof, leafHash, rootHash } from "../server/verify/index.ts";
+import { consistencyProof, inclusionProof, leafHash, rootHash } from "../kit/index.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
 import { buildWorld, J, type World } from "./helpers/world.ts";
 

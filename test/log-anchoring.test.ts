@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord } from "../server/records/record.ts";
-import { verifyRecord } from "../server/verify/index.ts";
+import { verifyRecord } from "../kit/index.ts";
 import { expectRevert } from "./helpers/expect-revert.ts";
 import { buildWorld, type World } from "./helpers/world.ts";
 

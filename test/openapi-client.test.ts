@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gatewayApiTypes, TYPES_FILE } from "../scripts/openapi-types.ts";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import type { paths } from "../server/http/openapi-types.ts";
-import type { AuditBundle } from "../server/verify/bundle.ts";
+import type { AuditBundle } from "../kit/bundle.ts";
 import { COUNTY, DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { documentAjv } from "./helpers/openapi.ts";
 

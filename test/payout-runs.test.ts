@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Area, PayoutState, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
-import { equalization, verifyRecord, type BundleRecord } from "../server/verify/index.ts";
+import { equalization, verifyRecord, type BundleRecord } from "../kit/index.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { undocumented } from "./helpers/openapi.ts";
 

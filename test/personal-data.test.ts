@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { hexlify, keccak256, toUtf8Bytes, id } from "ethers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Programme } from "../server/chain/domain.ts";
-import { inclusionProof, leafHash, rootHash } from "../server/verify/index.ts";
+import { inclusionProof, leafHash, rootHash } from "../kit/index.ts";
 import { buildWorld, J, type World } from "./helpers/world.ts";
 
 /** An applicant's record as the township office holds it, off chain. */

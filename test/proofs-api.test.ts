@@ -1,7 +1,7 @@
 import { getBytes } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordHash, verifyConsistency, verifyInclusion, verifyRecord } from "../server/verify/index.ts";
+import { recordHash, verifyConsistency, verifyInclusion, verifyRecord } from "../kit/index.ts";
 import { localGateway } from "./helpers/local-gateway.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;

@@ -7,7 +7,7 @@ import { id } from "ethers";
 import { describe, expect, it } from "vitest";
 import { RecordLog } from "../server/log/record-log.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
-import { verifyConsistency } from "../server/verify/index.ts";
+import { verifyConsistency } from "../kit/index.ts";
 
 const LOG_ID = id("crash test log");
 const BATCH = 40;

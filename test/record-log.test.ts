@@ -9,7 +9,7 @@ import { LOG_KEYS, RecordLog } from "../server/log/record-log.ts";
 import { decodeTile, encodeTile, slotOf } from "../server/log/tiles.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord, type StoredRecord } from "../server/records/record.ts";
-import { consistencyProof, inclusionProof, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../server/verify/index.ts";
+import { consistencyProof, inclusionProof, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../kit/index.ts";
 
 const LOG_ID = id("gateway 440105");
 const logKey = Wallet.createRandom();
@@ -361,7 +361,7 @@ describe("tamper evidence", () => {
     await tamper(dir, async (db) => {
       const stored = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(5)))!).toString()) as StoredRecord;
       await db.put(LOG_KEYS.entry(5), Buffer.from(JSON.stringify({ ...stored, public: forged.public })));
-      const { leafHash } = await import("../server/verify/index.ts");
+      const { leafHash } = await import("../kit/index.ts");
       await putNode(db, { level: 0, index: 5 }, leafHash(recordLeaf(forged)));
     });
     const { log: reopened } = await openLog(dir);

@@ -4,7 +4,7 @@ import { keyringFrom, open, rewrap, seal } from "../server/records/envelope.ts";
 import { identityCommitment, normaliseResidentId } from "../server/records/identity.ts";
 import { parseRecordJson } from "../server/records/parse.ts";
 import { newRecord, openRecord, sealRecord } from "../server/records/record.ts";
-import { canonicalize, recordHash } from "../server/verify/index.ts";
+import { canonicalize, recordHash } from "../kit/index.ts";
 
 const key = () => randomBytes(32).toString("base64");
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { network } from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RFC9162Harness__factory, type RFC9162Harness } from "../types/ethers-contracts/index.js";
-import { consistencyProof, emptyRoot, inclusionProof, leafHash, rootHash, verifyConsistency, verifyInclusion } from "../server/verify/index.ts";
+import { consistencyProof, emptyRoot, inclusionProof, leafHash, rootHash, verifyConsistency, verifyInclusion } from "../kit/index.ts";
 
 interface InclusionCase { description: string; index: number; treeSize: number; leafHash: string; proof: string[]; root: string; valid: boolean }
 interface ConsistencyCase { description: string; oldSize: number; newSize: number; oldRoot: string; newRoot: string; proof: string[]; valid: boolean }

@@ -7,7 +7,7 @@ import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { loadConfig } from "../server/config.ts";
 import { startGateway, type RunningGateway } from "../server/gateway.ts";
 import type { StoredRecord } from "../server/records/record.ts";
-import type { AuditBundle } from "../server/verify/bundle.ts";
+import type { AuditBundle } from "../kit/bundle.ts";
 import { aidtrail } from "./helpers/cli.ts";
 import { COUNTY, DEV_KEYS, localGateway } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeTile, encodeTile, nodeIn, slotOf, TileEdge, TILE_HEIGHT, type TileId } from "../server/log/tiles.ts";
-import { appendLeaf, type Node } from "../server/verify/compact-range.ts";
+import { appendLeaf, type Node } from "../kit/compact-range.ts";
 
 const key = (t: TileId) => `${t.level}/${t.index}`;
 const hex = (bytes: Uint8Array | undefined) => bytes && Buffer.from(bytes).toString("hex");

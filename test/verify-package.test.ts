@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { recordHash as serverRecordHash } from "../server/verify/index.ts";
+import { recordHash as serverRecordHash } from "../kit/index.ts";
 
 /** Imports `aidtrail/verify` the way another project would: plain Node ESM resolution of the package exports. */
 function fromPackage(script: string): string {
@@ -76,7 +76,7 @@ describe("aidtrail/verify", () => {
       for (const [, next] of source.matchAll(/from "\.\/([^"]+)"/g)) visit(next!);
     };
     visit("proofs.js");
-    expect([...seen].sort()).toEqual(["canonical.js", "errors.js", "hash.js", "proofs.js", "record.js", "verify.js"]);
+    expect([...seen].sort()).toEqual(["canonical.js", "errors.js", "hash.js", "proof-check.js", "proofs.js", "record.js"]);
     expect(fromPackage(`import("aidtrail/verify/proofs").then((p) => process.stdout.write(String(p.recordHash === kit.recordHash)))`)).toBe("true");
   });
 });

@@ -3,8 +3,8 @@ import type { Deployment } from "../chain/deploy.ts";
 import { coversDivision } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { newRecord } from "../records/record.ts";
-import { BUNDLE_FORMAT, type AuditBundle, type BundleFault, type BundleLeaf, type BundleRecord } from "../verify/bundle.ts";
-import { AidtrailError } from "../verify/errors.ts";
+import { BUNDLE_FORMAT, type AuditBundle, type BundleFault, type BundleLeaf, type BundleRecord } from "../../kit/bundle.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 export interface ExportRequest {
   /** The division whose records are exported whole; others in the range appear as leaf hashes. */

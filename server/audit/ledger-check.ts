@@ -1,6 +1,6 @@
 import { coversDivision, jurisdictionCode, paysCases, Stage } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
-import type { BundleCheck, CheckedApproval, Finding, FiledPayout } from "../verify/bundle.ts";
+import type { BundleCheck, CheckedApproval, Finding, FiledPayout } from "../../kit/bundle.ts";
 import { stepOf, type ChainEvent, type LedgerStep } from "./steps.ts";
 
 export interface AllocationTotals {

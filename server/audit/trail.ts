@@ -4,7 +4,7 @@ import { CaseStatus, nameOf } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { paymentFileKey, type PaymentFileEntry } from "../funds/payout-run.ts";
 import type { StateStore } from "../state/state-store.ts";
-import { stageTimings, type StageTiming } from "../verify/equalization.ts";
+import { stageTimings, type StageTiming } from "../../kit/equalization.ts";
 import { stepOf, type StepName } from "./steps.ts";
 
 export interface TrailStep {

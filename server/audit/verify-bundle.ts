@@ -4,7 +4,7 @@ import type { AidAccess } from "../../types/ethers-contracts/index.js";
 import { coversDivision, jurisdictionCode } from "../chain/domain.ts";
 import { eventDecoder, type LogWords } from "../chain/event-decoder.ts";
 import { inWindows } from "../chain/events.ts";
-import { checkBundle, type AuditBundle, type Finding } from "../verify/bundle.ts";
+import { checkBundle, type AuditBundle, type Finding } from "../../kit/bundle.ts";
 import { checkLedger, type AllocationTotals, type LedgerCheck, type RoleHistory } from "./ledger-check.ts";
 import type { ChainEvent } from "./steps.ts";
 

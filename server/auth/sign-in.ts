@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { getAddress, verifyMessage } from "ethers";
 import { SignJWT, jwtVerify } from "jose";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 /** Sign-in failures: the request may be retried with a fresh challenge. */
 export class AuthError extends AidtrailError {

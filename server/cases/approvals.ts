@@ -1,6 +1,6 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { ErrorDescription, getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
-import { decisionDomain, DECISION_TYPES, type Decision } from "../verify/decision.ts";
+import { decisionDomain, DECISION_TYPES, type Decision } from "../../kit/decision.ts";
 import { CaseStatus, Stage, nameOf } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";

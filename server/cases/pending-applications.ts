@@ -1,4 +1,4 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 /**
  * submitApplication's arguments, as intake owes them in the outbox: an Application's fields in

@@ -1,4 +1,4 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { timingSafeEqual } from "node:crypto";
 import { hmacSha256Hex } from "../records/keyed-hash.ts";
 import { randomBytesFromPool } from "../records/random-pool.ts";

@@ -1,4 +1,4 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { householdCommitments, identityCommitment } from "../records/identity.ts";
 
 interface People {

@@ -1,7 +1,7 @@
 import { connect } from "./contracts.ts";
 import { getAddress, NonceManager, Wallet, type SigningKey } from "ethers";
 import type { AidAccess, AssistanceStandards, CaseRegistry, FundLedger, LogAnchor } from "../../types/ethers-contracts/index.js";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import type { Deployment } from "./deploy.ts";
 import { hexWord, word } from "./abi-word.ts";
 import { applicationsData } from "./applications.ts";

@@ -1,5 +1,5 @@
 import { isError, type ErrorDescription } from "ethers";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { refusalOf } from "./refusals.ts";
 import { decodeRevert, unencodable } from "./reverts.ts";
 

@@ -1,5 +1,5 @@
 import type { Block, Transaction } from "ethers";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 /**
  * Why the chain cannot take an officer's signed transaction now, by what no retry cures: a nonce

@@ -9,8 +9,8 @@ import { PROGRAMMES } from "../cases/intake.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import { newRecord, type AidRecord } from "../records/record.ts";
 import { outboxKey, owed, type OutboxEntry } from "../sync/outbox.ts";
-import type { PaymentLine } from "../verify/bundle.ts";
-import { AidtrailError } from "../verify/errors.ts";
+import type { PaymentLine } from "../../kit/bundle.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { endOf, periodAt } from "./periods.ts";
 import { KEYS } from "../state/keys.ts";
 

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Router } from "express";
 import { parseRecordJson } from "../records/parse.ts";
-import { verifyRecord } from "../verify/verify-record.ts";
+import { verifyRecord } from "../../kit/record-check.ts";
 import { errorBody, RequestError, statusOf } from "./errors.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import { openApiDocument } from "./openapi.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AidtrailError, type ErrorKind } from "../verify/errors.ts";
+import { AidtrailError, type ErrorKind } from "../../kit/errors.ts";
 import type { errorSchema } from "./schemas.ts";
 
 /**

@@ -2,10 +2,10 @@ import { hexlify } from "ethers";
 import type { Level } from "level";
 import type { Keyring } from "../records/envelope.ts";
 import { openRecord, type StoredRecord } from "../records/record.ts";
-import type { SignedCheckpoint } from "../verify/checkpoint.ts";
-import { appendLeaf, perfectParts, type Node } from "../verify/compact-range.ts";
-import { equalBytes, leafHash } from "../verify/hash.ts";
-import { recordLeaf } from "../verify/record.ts";
+import type { SignedCheckpoint } from "../../kit/checkpoint.ts";
+import { appendLeaf, perfectParts, type Node } from "../../kit/compact-range.ts";
+import { equalBytes, leafHash } from "../../kit/hash.ts";
+import { recordLeaf } from "../../kit/record.ts";
 import { json, KEY, readNodes, storedTiles } from "./store.ts";
 
 export interface AuditFinding {

@@ -1,4 +1,4 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 /** An append or lookup the log refuses; nothing was written. */
 export class LogError extends AidtrailError {

@@ -1,8 +1,8 @@
 import { assertRecordShape, sealRecord, type AidRecord } from "../records/record.ts";
 import type { Keyring } from "../records/envelope.ts";
-import { RecordFormatError } from "../verify/errors.ts";
-import { HASH_SIZE, leafHash } from "../verify/hash.ts";
-import { canonicalize } from "../verify/canonical.ts";
+import { RecordFormatError } from "../../kit/errors.ts";
+import { HASH_SIZE, leafHash } from "../../kit/hash.ts";
+import { canonicalize } from "../../kit/canonical.ts";
 
 /** A record made ready for the log: its leaf hash and its sealed, serialised form. */
 export interface Prepared {

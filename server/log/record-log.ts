@@ -4,16 +4,16 @@ import { hexlify } from "ethers";
 import { openRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
 import { rewrap, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
-import { checkpointText, type SignedCheckpoint } from "../verify/checkpoint.ts";
-import { ProofRangeError } from "../verify/errors.ts";
-import { consistencyRanges, inclusionRanges, type Range } from "../verify/proof.ts";
+import { checkpointText, type SignedCheckpoint } from "../../kit/checkpoint.ts";
+import { ProofRangeError } from "../../kit/errors.ts";
+import { consistencyRanges, inclusionRanges, type Range } from "../../kit/proof.ts";
 import { LogError } from "./errors.ts";
 import { KEY, utf8, text, num, json, bytesOf, LAYOUT, indexesOf, hex, lacksEntry, present, storedTiles, tileNumber, readNodes } from "./store.ts";
 import { auditLog, type AuditFinding } from "./audit.ts";
 import { prepareBatch, unpack, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
 import { coalesced } from "../util/coalesce.ts";
-import { appendLeaf, foldParts, perfectParts, type Node } from "../verify/compact-range.ts";
+import { appendLeaf, foldParts, perfectParts, type Node } from "../../kit/compact-range.ts";
 import { TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
 
 export interface RecordLogOptions {

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Keyring } from "../records/envelope.ts";
 import type { AidRecord } from "../records/record.ts";
-import { AidtrailError, RecordFormatError } from "../verify/errors.ts";
+import { AidtrailError, RecordFormatError } from "../../kit/errors.ts";
 import { unpack, type Prepared, type PreparedBatch } from "./prepare.ts";
 
 interface Reply {

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Keyring } from "../records/envelope.ts";
 import type { AidRecord } from "../records/record.ts";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { prepareBatch } from "./prepare.ts";
 
 /** A SealerPool worker: prepares the records it is sent, or reports the typed error that refused one. */

@@ -1,5 +1,5 @@
 import type { Level } from "level";
-import type { Node } from "../verify/compact-range.ts";
+import type { Node } from "../../kit/compact-range.ts";
 import { LogError } from "./errors.ts";
 import { nodeIn, slotOf, TILE_HEIGHT, type TileId } from "./tiles.ts";
 

@@ -1,4 +1,4 @@
-import type { Node } from "../verify/compact-range.ts";
+import type { Node } from "../../kit/compact-range.ts";
 import { LogError } from "./errors.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { hexlify } from "ethers";
 import { Area, PROGRAMME_TABLE, type ProgrammeName } from "../chain/domain.ts";
-import type { ApplicationAuthorisation } from "../verify/decision.ts";
-import { recordHash } from "../verify/record.ts";
+import type { ApplicationAuthorisation } from "../../kit/decision.ts";
+import { recordHash } from "../../kit/record.ts";
 import { randomBytesFromPool } from "./random-pool.ts";
 import { newRecord, newRecordId, type AidRecord } from "./record.ts";
 

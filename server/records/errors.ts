@@ -1,4 +1,4 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 /** A resident ID that is not a valid 18-character PRC resident identity number. */
 export class IdentityError extends AidtrailError {

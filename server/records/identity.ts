@@ -1,4 +1,4 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { IdentityError } from "./errors.ts";
 import { hmacSha256Hex } from "./keyed-hash.ts";
 

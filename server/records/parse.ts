@@ -1,5 +1,5 @@
 import { evaluate, parse, type AnyNode } from "@humanwhocodes/momoa";
-import { RecordFormatError } from "../verify/errors.ts";
+import { RecordFormatError } from "../../kit/errors.ts";
 
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 /** No record or request nests deeper: deeper text is refused before anything walks it (5,000 nested arrays overflowed the stack). */

@@ -1,6 +1,6 @@
 import { randomBytesFromPool } from "./random-pool.ts";
-import type { BundleRecord } from "../verify/bundle.ts";
-import { RecordFormatError } from "../verify/errors.ts";
+import type { BundleRecord } from "../../kit/bundle.ts";
+import { RecordFormatError } from "../../kit/errors.ts";
 import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
 
 /** What the log holds. Each kind's public and personal fields are listed in docs/records.md. */

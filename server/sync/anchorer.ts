@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { LogAnchor } from "../../types/ethers-contracts/index.js";
 import type { ChainClient } from "../chain/client.ts";
 import type { RecordLog, StoredCheckpoint } from "../log/record-log.ts";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 export interface AnchorerOptions {
   /** Anchor at least this often while records wait. */

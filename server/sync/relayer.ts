@@ -8,7 +8,7 @@ import { Sender } from "./sender.ts";
 import { pendingEntries, sentTransactionKey, settle, type OutboxEntry } from "./outbox.ts";
 import type { StateStore } from "../state/state-store.ts";
 import type { RecordLog } from "../log/record-log.ts";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 
 /** How long a debt may wait for its record to reach the log before it is dropped as never logged. */
 const LOGGING_GRACE_MS = 60_000;

@@ -2,7 +2,7 @@ import { isError, Transaction } from "ethers";
 import type { ChainClient, MinedReceipt } from "../chain/client.ts";
 import { refusedForGood, unsendable } from "../chain/sendable.ts";
 import type { StateStore } from "../state/state-store.ts";
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import type { Owed } from "./batching.ts";
 import { sentTransactionKey } from "./outbox.ts";
 

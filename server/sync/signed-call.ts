@@ -1,11 +1,11 @@
-import { AidtrailError } from "../verify/errors.ts";
+import { AidtrailError } from "../../kit/errors.ts";
 import { getBytes, hexlify, Transaction, VoidSigner, type BaseContract } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { unsendable } from "../chain/sendable.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import { newRecord, type AidRecord, type NewRecord } from "../records/record.ts";
-import { recordHash } from "../verify/record.ts";
+import { recordHash } from "../../kit/record.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "./ledger-action.ts";
 
 /**

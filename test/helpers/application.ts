@@ -1,7 +1,7 @@
 import type { BaseWallet } from "ethers";
 import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationEnvelope, type ApplicationInput } from "../../server/records/application.ts";
 import { identityCommitment } from "../../server/records/identity.ts";
-import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../../kit/decision.ts";
 
 /** The gateway an application is signed for: its chain and CaseRegistry (see decisionDomain), and the identity key it computes commitments with. */
 export interface IntakeGateway {

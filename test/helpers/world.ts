@@ -2,7 +2,7 @@ import { hexlify, randomBytes, Signature, type Signer } from "ethers";
 import { network } from "hardhat";
 import * as periods from "../../server/funds/periods.ts";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../../server/verify/decision.ts";
+import { APPLICATION_TYPES, decisionDomain, DECISION_TYPES, identitiesHash, type Decision } from "../../kit/decision.ts";
 import { deployAidtrail } from "../../server/chain/deploy.ts";
 import { Area, Programme, Stage } from "../../server/chain/domain.ts";
 import { roleId } from "../../server/chain/roles.ts";

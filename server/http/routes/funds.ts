@@ -10,7 +10,7 @@ import { validate } from "../validate.ts";
 import { MONTHLY_PROGRAMMES } from "../../chain/domain.ts";
 import { allocationId, below, divisionCode, fen, text } from "../schemas.ts";
 import type { Indexer } from "../../sync/indexer.ts";
-import { AidtrailError } from "../../verify/errors.ts";
+import { AidtrailError } from "../../../kit/errors.ts";
 import { RequestError } from "../errors.ts";
 import { allocationsOnLine, appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";
 import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";

@@ -4,7 +4,7 @@ import { perfectParts, rootsOverRange } from "./compact-range.ts";
 import { decisionDomain, DECISION_TYPES } from "./decision.ts";
 import { equalBytes } from "./hash.ts";
 import { recordHash } from "./record.ts";
-import { verifyConsistency } from "./verify.ts";
+import { verifyConsistency } from "./proof-check.ts";
 
 export const BUNDLE_FORMAT = "aidtrail.audit-bundle/1";
 

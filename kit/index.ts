@@ -4,12 +4,12 @@ export { buildConsistencyPath, buildInclusionPath, consistencyRanges, inclusionR
 export type { Range, RangeHasher } from "./proof.ts";
 export { recordHash, recordLeaf } from "./record.ts";
 export { consistencyProof, inclusionProof, rootHash } from "./tree.ts";
-export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./verify.ts";
+export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./proof-check.ts";
 export { AidtrailError, ProofRangeError, RecordFormatError } from "./errors.ts";
 export { checkpointText, verifyCheckpointSignature } from "./checkpoint.ts";
 export type { Checkpoint, SignedCheckpoint } from "./checkpoint.ts";
-export { verifyRecord } from "./verify-record.ts";
-export type { RecordEvidence, RecordFailureCode, RecordVerdict } from "./verify-record.ts";
+export { verifyRecord } from "./record-check.ts";
+export type { RecordEvidence, RecordFailureCode, RecordVerdict } from "./record-check.ts";
 export { perfectParts, rootsOverRange } from "./compact-range.ts";
 export type { Node } from "./compact-range.ts";
 export { BUNDLE_FORMAT, checkBundle } from "./bundle.ts";

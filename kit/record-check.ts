@@ -2,7 +2,7 @@ import { getBytes, hexlify } from "ethers";
 import { verifyCheckpointSignature, type SignedCheckpoint } from "./checkpoint.ts";
 import { equalBytes } from "./hash.ts";
 import { recordHash } from "./record.ts";
-import { rootFromInclusionProof, verifyConsistency } from "./verify.ts";
+import { rootFromInclusionProof, verifyConsistency } from "./proof-check.ts";
 
 export type RecordFailureCode =
   | "RECORD_NOT_HASHABLE"

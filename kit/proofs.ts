@@ -7,4 +7,4 @@
 export { canonicalize } from "./canonical.ts";
 export { equalBytes } from "./hash.ts";
 export { recordHash } from "./record.ts";
-export { rootFromInclusionProof } from "./verify.ts";
+export { rootFromInclusionProof } from "./proof-check.ts";
