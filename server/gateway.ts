@@ -72,14 +72,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     if (entry.kind === "submitApplication") pending.release(entry.args);
   });
   const indexer = new Indexer(state, chain, config.deployment.deploymentBlock, logger);
-  const anchorer = new Anchorer(log, chain.anchor, chain, chain.operator, {
+  const anchorer = new Anchorer(log, chain.anchor, chain.operator, chain.operator.signer, {
     intervalMs: tuning.anchorIntervalMs ?? config.anchorIntervalMs,
     batchSize: tuning.anchorBatch ?? config.anchorBatch,
     logger,
   });
   const url = `http://${config.host}:${config.port}`;
   // An officer whose role was confirmed in the last ten minutes keeps working through a chain outage.
-  const roles = rememberingRoles({ hasScopedRole: (role, account, jurisdiction) => chain.hasScopedRole(role, account, jurisdiction), scopeOf: chain.access.scopeOf }, 10 * 60_000);
+  const roles = rememberingRoles({ hasScopedRole: (role, account, jurisdiction) => chain.roles.hasScopedRole(role, account, jurisdiction), scopeOf: chain.access.scopeOf }, 10 * 60_000);
   const ledgerWaitMs = tuning.ledgerWaitMs ?? config.ledgerWaitMs;
   const signIn = new SignIn({
     domain: config.host,

@@ -33,7 +33,7 @@ const records = (n: number) => Array.from({ length: n }, (_, i) => newRecord({ k
 const operatorAnchor = () => w.contracts.anchor.connect(w.who.logOperator);
 /** Sends as the gateway's ChainClient does, from the log operator's account. */
 const operatorSends = (signer: Signer = w.who.logOperator) => ({
-  async transactAsOperator(call: { to: string; data: string }) {
+  async transact(call: { to: string; data: string }) {
     const receipt = (await (await signer.sendTransaction(call)).wait())!;
     return { hash: receipt.hash, blockNumber: receipt.blockNumber, status: receipt.status!, from: receipt.from };
   },

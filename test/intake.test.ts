@@ -346,17 +346,17 @@ describe("case intake", () => {
     const caseworkerRole = roleId("CASEWORKER");
     ethCallsMade();
     const answers = await Promise.all([
-      chain.hasScopedRole(caseworkerRole, officer(DEV_KEYS.caseworker), BigInt(TOWNSHIP)),
-      chain.hasScopedRole(caseworkerRole, officer(DEV_KEYS.auditor), BigInt(TOWNSHIP)),
-      chain.hasScopedRole(roleId("AUDITOR"), officer(DEV_KEYS.auditor), BigInt(TOWNSHIP)),
-      chain.hasScopedRole(caseworkerRole, officer(DEV_KEYS.caseworker), BigInt(TOWNSHIP)),
+      chain.roles.hasScopedRole(caseworkerRole, officer(DEV_KEYS.caseworker), BigInt(TOWNSHIP)),
+      chain.roles.hasScopedRole(caseworkerRole, officer(DEV_KEYS.auditor), BigInt(TOWNSHIP)),
+      chain.roles.hasScopedRole(roleId("AUDITOR"), officer(DEV_KEYS.auditor), BigInt(TOWNSHIP)),
+      chain.roles.hasScopedRole(caseworkerRole, officer(DEV_KEYS.caseworker), BigInt(TOWNSHIP)),
     ]);
     expect(answers).toEqual([true, false, true, true]);
     const together = ethCallsMade(access);
     expect(together).toHaveLength(1);
     expect(access.interface.decodeFunctionData("multicall", together[0]!)[0]).toHaveLength(3);
     // One officer's question alone is asked as it is.
-    expect(await chain.hasScopedRole(caseworkerRole, officer(DEV_KEYS.caseworker), BigInt(COUNTY))).toBe(false);
+    expect(await chain.roles.hasScopedRole(caseworkerRole, officer(DEV_KEYS.caseworker), BigInt(COUNTY))).toBe(false);
     const alone = ethCallsMade(access);
     expect(alone).toHaveLength(1);
     expect(alone[0]!.startsWith(access.interface.getFunction("hasScopedRole").selector)).toBe(true);
@@ -539,8 +539,8 @@ describe("case intake", () => {
     await local.provider.send("evm_mine", []);
     // The gateway reads the block gas limit at most once a second, and refreshes a stale reading in the background.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await local.gateway.chain.blockGasLimit();
-    await expect.poll(() => local.gateway.chain.blockGasLimit()).toBe(limit);
+    await local.gateway.chain.operator.blockGasLimit();
+    await expect.poll(() => local.gateway.chain.operator.blockGasLimit()).toBe(limit);
     try {
       // Owed while the chain is down, so that one relayer run finds all three; the caseworker's role, confirmed now, is remembered through the outage.
       expect((await apply(application(residentId(9, "19830404"), []))).status).toBe(201);

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { hexlify, id, Wallet } from "ethers";
 import { Level } from "level";
 import { afterEach, describe, expect, it } from "vitest";
-import { LOG_KEYS, RecordLog } from "../server/log/record-log.ts";
+import { RecordLog } from "../server/log/record-log.ts";
+import { KEY } from "../server/log/store.ts";
 import { decodeTile, encodeTile, slotOf } from "../server/log/tiles.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
 import { newRecord, type AidRecord, type StoredRecord } from "../server/records/record.ts";
@@ -285,7 +286,7 @@ describe("bad input writes nothing", () => {
     await log.close();
     await expect(RecordLog.open(dir, { logId: id("another"), keyring })).rejects.toMatchObject({ code: "LOG_CONFIG_INVALID" });
     const db = new Level<string, string>(dir);
-    await db.put(LOG_KEYS.layout, "nodes");
+    await db.put(KEY.layout, "nodes");
     await db.close();
     await expect(RecordLog.open(dir, { logId: LOG_ID, keyring })).rejects.toMatchObject({ code: "LOG_CONFIG_INVALID", message: expect.stringContaining("stores its tree as nodes") });
   });
@@ -303,9 +304,9 @@ describe("tamper evidence", () => {
   /** Overwrites one stored tree node inside its tile, as an insider editing the disk would. */
   async function putNode(db: Level<string, Uint8Array>, node: { level: number; index: number }, hash: Uint8Array) {
     const { tile, row, offset } = slotOf(node);
-    const rows = decodeTile((await db.get(LOG_KEYS.tile(tile)))!)!;
+    const rows = decodeTile((await db.get(KEY.tile(tile)))!)!;
     rows[row]![offset] = hash;
-    await db.put(LOG_KEYS.tile(tile), encodeTile(rows));
+    await db.put(KEY.tile(tile), encodeTile(rows));
   }
 
   it("names the record whose stored content was edited", async () => {
@@ -315,7 +316,7 @@ describe("tamper evidence", () => {
     await log.signCheckpoint(logKey);
     await log.close();
     await tamper(dir, async (db) => {
-      const key = LOG_KEYS.entry(6);
+      const key = KEY.entry(6);
       const stored = JSON.parse(Buffer.from((await db.get(key))!).toString()) as StoredRecord;
       stored.public = { ...stored.public, n: 600 };
       await db.put(key, Buffer.from(JSON.stringify(stored)));
@@ -340,9 +341,9 @@ describe("tamper evidence", () => {
     await log.close();
     await tamper(dir, async (db) => {
       await putNode(db, { level: 0, index: 3 }, randomBytes(32));
-      const a = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(7)))!).toString()) as StoredRecord;
-      const b = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(8)))!).toString()) as StoredRecord;
-      await db.put(LOG_KEYS.entry(7), Buffer.from(JSON.stringify({ ...a, sealed: b.sealed })));
+      const a = JSON.parse(Buffer.from((await db.get(KEY.entry(7)))!).toString()) as StoredRecord;
+      const b = JSON.parse(Buffer.from((await db.get(KEY.entry(8)))!).toString()) as StoredRecord;
+      await db.put(KEY.entry(7), Buffer.from(JSON.stringify({ ...a, sealed: b.sealed })));
     });
     const { log: reopened } = await openLog(dir);
     const findings = await reopened.audit();
@@ -359,8 +360,8 @@ describe("tamper evidence", () => {
     await log.close();
     const forged = { ...records[5]!, public: { n: 5000 } };
     await tamper(dir, async (db) => {
-      const stored = JSON.parse(Buffer.from((await db.get(LOG_KEYS.entry(5)))!).toString()) as StoredRecord;
-      await db.put(LOG_KEYS.entry(5), Buffer.from(JSON.stringify({ ...stored, public: forged.public })));
+      const stored = JSON.parse(Buffer.from((await db.get(KEY.entry(5)))!).toString()) as StoredRecord;
+      await db.put(KEY.entry(5), Buffer.from(JSON.stringify({ ...stored, public: forged.public })));
       const { leafHash } = await import("../kit/index.ts");
       await putNode(db, { level: 0, index: 5 }, leafHash(recordLeaf(forged)));
     });

@@ -103,7 +103,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
     throw runRefused("PAYOUT_RUN_ALLOCATION_ABOVE_COUNTY", `allocation ${input.allocationId} is held at ${scope}, above the counties: central, provincial and city funds reach cases only by allocation`, "allocationId", "allocate the funds down to the county, and pay from that allocation");
   }
   // Whoever pays spends their own budget: the ledger checks the officer over the allocation, not over the cases.
-  if (!(await read(ctx.chain.hasScopedRole(roleId("FINANCE_OFFICER"), officer, funds.jurisdiction)))) {
+  if (!(await read(ctx.chain.roles.hasScopedRole(roleId("FINANCE_OFFICER"), officer, funds.jurisdiction)))) {
     throw new AidtrailError("PAYOUT_RUN_ALLOCATION_NOT_YOURS", `you hold no finance officer's role over ${scope}, where allocation ${input.allocationId} is held`, { kind: "forbidden", field: "allocationId", hint: "pay from an allocation of your own jurisdiction" });
   }
   const periodEnd = endOf(input.period);

@@ -2,19 +2,26 @@ import { Level } from "level";
 import type { Signer } from "ethers";
 import { hexlify } from "ethers";
 import { openRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
-import { rewrap, type Keyring } from "../records/envelope.ts";
+import type { Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
-import { checkpointText, type SignedCheckpoint } from "../../kit/checkpoint.ts";
 import { ProofRangeError } from "../../kit/errors.ts";
-import { consistencyRanges, inclusionRanges, type Range } from "../../kit/proof.ts";
+import { consistencyRanges, inclusionRanges } from "../../kit/proof.ts";
 import { LogError } from "./errors.ts";
-import { KEY, utf8, text, num, json, bytesOf, LAYOUT, indexesOf, hex, lacksEntry, present, storedTiles, tileNumber, readNodes } from "./store.ts";
+import { KEY, utf8, text, num, json, bytesOf, LAYOUT, hex, lacksEntry, present, storedTiles, readNodes } from "./store.ts";
 import { auditLog, type AuditFinding } from "./audit.ts";
 import { prepareBatch, unpack, type Prepared } from "./prepare.ts";
 import { SealerPool } from "./sealer-pool.ts";
 import { coalesced } from "../util/coalesce.ts";
-import { appendLeaf, foldParts, perfectParts, type Node } from "../../kit/compact-range.ts";
-import { TileEdge, TILE_HEIGHT, type TileId } from "./tiles.ts";
+import { appendLeaf, perfectParts } from "../../kit/compact-range.ts";
+import { TileEdge, type TileId } from "./tiles.ts";
+import { StoredTree } from "./stored-tree.ts";
+import { ProofBuilder, type LeafProof } from "./proof-builder.ts";
+import { LogIndexes } from "./indexes.ts";
+import { Checkpoints, type Anchoring, type StoredCheckpoint } from "./checkpoints.ts";
+import { rewrapRecords } from "./key-rotation.ts";
+
+export type { Anchoring, StoredCheckpoint } from "./checkpoints.ts";
+export type { LeafProof } from "./proof-builder.ts";
 
 export interface RecordLogOptions {
   /** The log's identity, as anchored on chain (bytes32 hex). */
@@ -30,25 +37,6 @@ export interface Appended {
   revision: number;
   leafIndex: number;
   leafHash: string;
-}
-
-/** Where and when a checkpoint was anchored on chain. */
-export interface Anchoring {
-  chainId: number;
-  anchor: string;
-  transactionHash: string;
-  blockNumber: number;
-}
-
-export interface StoredCheckpoint extends SignedCheckpoint {
-  anchoring: Anchoring | null;
-}
-
-export interface LeafProof {
-  leafIndex: number;
-  leafHash: string;
-  /** Inclusion proof to the checkpoint, or null while the leaf awaits anchoring. */
-  proof: string[] | null;
 }
 
 export interface RecordRevision extends LeafProof {
@@ -68,48 +56,49 @@ export interface RecordLookup {
   checkpoint: StoredCheckpoint | null;
 }
 
-
-/** Complete tiles above the bottom level never change and are few (about 4,200 at 10^6 leaves, 1 KiB each): proofs read them from memory. */
-const CACHED_TILES = 16_384;
-const FULL_TILE = (2 ** (TILE_HEIGHT + 1) - 2) * 32;
-
 /**
  * The append-only, tamper-evident log of a gateway's off-chain records: an RFC 9162 Merkle tree
  * in LevelDB that stores every full subtree hash, so appends never recompute the tree and every
  * proof reads O(log n) nodes. A batch of records is one atomic, synced LevelDB write: a crash
  * leaves the log at the last complete batch, and an append that returned is on disk.
+ *
+ * This class appends (group commit, revision rules) and answers; its parts keep the rest: the key
+ * layout (store.ts), tiles (tiles.ts, stored-tree.ts), proofs (proof-builder.ts), the secondary
+ * indexes (indexes.ts), checkpoints (checkpoints.ts), hashing and sealing (prepare.ts and its
+ * worker pool), the integrity check (audit.ts) and key rotation (key-rotation.ts).
  */
 export class RecordLog {
   #size: number;
   #frontier: (Uint8Array | undefined)[];
   /** The partly filled tiles at the right edge: the ones the next append extends. */
   #edge: TileEdge;
-  /** Complete upper tiles, by tileNumber; they never change. */
-  readonly #tiles = new Map<number, Uint8Array>();
-  #anchored: StoredCheckpoint | null = null;
   /** Key rotation runs one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
   private readonly db: Level<string, Uint8Array>;
   private readonly options: Required<RecordLogOptions>;
   private readonly pool: SealerPool | null;
+  readonly #tree: StoredTree;
+  readonly #proofs: ProofBuilder;
+  readonly #indexes: LogIndexes;
+  readonly #checkpoints: Checkpoints;
 
   private constructor(
     db: Level<string, Uint8Array>,
     options: Required<RecordLogOptions>,
     pool: SealerPool | null,
-    size: number,
-    frontier: (Uint8Array | undefined)[],
-    edge: TileEdge,
+    state: { size: number; frontier: (Uint8Array | undefined)[]; edge: TileEdge; checkpoints: Checkpoints },
   ) {
     this.db = db;
-
     this.options = options;
-
     this.pool = pool;
-    this.#size = size;
-    this.#frontier = frontier;
-    this.#edge = edge;
+    this.#size = state.size;
+    this.#frontier = state.frontier;
+    this.#edge = state.edge;
+    this.#tree = new StoredTree(db);
+    this.#proofs = new ProofBuilder(this.#tree);
+    this.#indexes = new LogIndexes(db);
+    this.#checkpoints = state.checkpoints;
   }
 
   static async open(path: string, options: RecordLogOptions): Promise<RecordLog> {
@@ -149,6 +138,7 @@ export class RecordLog {
     const readTiles = storedTiles(db);
     const frontier: (Uint8Array | undefined)[] = [];
     let edge: TileEdge;
+    let checkpoints: Checkpoints;
     try {
       // The right-edge frontier is the perfect subtrees that make up the whole tree.
       const nodes = perfectParts(0, size);
@@ -156,16 +146,14 @@ export class RecordLog {
         frontier[nodes[i]!.level] = hash;
       });
       edge = await TileEdge.load(size, readTiles);
+      checkpoints = await Checkpoints.load(db);
     } catch (error) {
       await db.close();
       throw error;
     }
     const settings = { maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, workers: 0, ...options };
     const pool = settings.workers > 0 ? SealerPool.create(settings.workers, settings.keyring, settings.maxRecordBytes) : null;
-    const log = new RecordLog(db, settings, pool, size, frontier, edge);
-    const anchored = await db.get(KEY.anchored);
-    log.#anchored = anchored ? await log.checkpointAt(num(anchored)) : null;
-    return log;
+    return new RecordLog(db, settings, pool, { size, frontier, edge, checkpoints });
   }
 
   get size(): number {
@@ -209,9 +197,9 @@ export class RecordLog {
     // The stored revisions of every record in the group, in one read: a read per append is a
     // turn of the event loop each, which under load held the whole group back.
     const ids = [...new Set(prepared.flatMap((p) => (p.status === "fulfilled" ? p.value.map(({ record }) => record.recordId) : [])))];
-    const stored = await this.db.getMany(ids.map(KEY.revisions));
+    const stored = await this.#indexes.revisionLists(ids);
     /** The leaf indexes of each record's revisions as they will stand once this group is written; NaN until a joining revision has its leaf. */
-    const revisions = new Map(ids.map((id, i) => [id, stored[i] ? indexesOf(stored[i]) : []]));
+    const revisions = new Map(ids.map((id, i) => [id, stored[i]!]));
     const accepted: { ticket: number; ready: Prepared[] }[] = [];
     prepared.forEach((outcome, ticket) => {
       try {
@@ -239,14 +227,13 @@ export class RecordLog {
         const position = bytesOf(String(index));
         const leafHash = hex(leaf);
         batch.put(KEY.entry(index), stored);
-        batch.put(KEY.leaf(leafHash), position);
+        this.#indexes.putLeaf(batch, index, position, leafHash, record.caseId);
         revisions.get(record.recordId)![record.revision] = index;
-        if (record.caseId) batch.put(KEY.caseLeaf(record.caseId, index), position);
         return { recordId: record.recordId, revision: record.revision, leafIndex: index, leafHash };
       }),
     );
     for (const recordId of new Set(accepted.flatMap(({ ready }) => ready.map((p) => p.record.recordId)))) {
-      batch.put(KEY.revisions(recordId), bytesOf(revisions.get(recordId)!.join(",")));
+      this.#indexes.putRevisions(batch, recordId, revisions.get(recordId)!);
     }
     edge.flush(tiles);
     for (const [tile, value] of tiles) batch.put(KEY.tile(tile), value);
@@ -288,34 +275,6 @@ export class RecordLog {
     }
   }
 
-  /** Hashes of ranges, each folded from its stored perfect subtrees, in one batched read. */
-  async #hashRanges(ranges: readonly Range[]): Promise<Uint8Array[]> {
-    const parts = ranges.map(([s, e]) => perfectParts(s, e));
-    const stored = await this.#nodes(parts.flat());
-    let at = 0;
-    return parts.map((group) => foldParts(group.map(() => stored[at++]!)));
-  }
-
-  /**
-   * Reads tiles through the cache of complete upper tiles. The reads are synchronous: a lookup's
-   * few small reads cost microseconds each from LevelDB's block cache or the page cache, less than
-   * a round trip through the thread pool, whose workers also contend for LevelDB's lock
-   * (docs/performance.md).
-   */
-  #readTiles = async (tiles: TileId[]): Promise<(Uint8Array | undefined)[]> =>
-    tiles.map((tile) => {
-      const cached = this.#tiles.get(tileNumber(tile));
-      if (cached) return cached;
-      const read = this.db.getSync(KEY.tile(tile));
-      // Upper tiles only: the bottom level's tiles are as many as the leaves / 16.
-      if (read && read.length === FULL_TILE && tile.level > 0 && this.#tiles.size < CACHED_TILES) this.#tiles.set(tileNumber(tile), read);
-      return read;
-    });
-
-  async #nodes(nodes: readonly Node[]): Promise<Uint8Array[]> {
-    return present(await readNodes(this.#readTiles, nodes), nodes);
-  }
-
   #checkSize(size: number, field: string): void {
     if (!Number.isSafeInteger(size) || size < 0 || size > this.#size) {
       throw new ProofRangeError(`${field} ${size} is outside 0..${this.#size}, the log's size`, field);
@@ -325,7 +284,7 @@ export class RecordLog {
   /** The RFC 9162 root of the first `size` leaves (any past size). */
   async root(size = this.#size): Promise<Uint8Array> {
     this.#checkSize(size, "treeSize");
-    const [hash] = await this.#hashRanges([[0, size]]);
+    const [hash] = await this.#tree.hashRanges([[0, size]]);
     return hash!;
   }
 
@@ -334,7 +293,7 @@ export class RecordLog {
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
       throw new ProofRangeError(`leaf index ${index} is outside a tree of ${size} leaves`, "leafIndex");
     }
-    return this.#hashRanges(inclusionRanges(index, size));
+    return this.#tree.hashRanges(inclusionRanges(index, size));
   }
 
   async consistencyProof(oldSize: number, newSize = this.#size): Promise<Uint8Array[]> {
@@ -342,19 +301,19 @@ export class RecordLog {
     if (!Number.isSafeInteger(oldSize) || oldSize < 0 || oldSize > newSize) {
       throw new ProofRangeError(`old size ${oldSize} is outside 0..${newSize}`, "oldSize");
     }
-    return this.#hashRanges(consistencyRanges(oldSize, newSize));
+    return this.#tree.hashRanges(consistencyRanges(oldSize, newSize));
   }
 
   async leafHash(index: number): Promise<Uint8Array> {
     this.#checkIndex(index);
-    const [hash] = await this.#hashRanges([[index, index + 1]]);
+    const [hash] = await this.#tree.hashRanges([[index, index + 1]]);
     return hash!;
   }
 
   /** The leaf hashes of [start, end), in one read. */
   async leafHashes(start: number, end: number): Promise<Uint8Array[]> {
     this.#checkSize(end, "end");
-    return this.#nodes(Array.from({ length: Math.max(0, end - start) }, (_, i) => ({ level: 0, index: start + i })));
+    return this.#tree.nodes(Array.from({ length: Math.max(0, end - start) }, (_, i) => ({ level: 0, index: start + i })));
   }
 
   /** The record at leaf `index`, its personal fields opened. */
@@ -380,15 +339,13 @@ export class RecordLog {
     }
   }
 
-  async indexOfLeafHash(hash: Uint8Array): Promise<number | null> {
-    const bytes = await this.db.get(KEY.leaf(hex(hash)));
-    return bytes ? num(bytes) : null;
+  indexOfLeafHash(hash: Uint8Array): Promise<number | null> {
+    return this.#indexes.leafIndexOf(hash);
   }
 
   /** Leaf indexes of every revision of a record, first revision first: one read. */
   async revisionIndexes(recordId: string): Promise<number[]> {
-    const list = this.db.getSync(KEY.revisions(recordId));
-    return list ? indexesOf(list) : [];
+    return this.#indexes.revisionIndexes(recordId);
   }
 
   /** Leaf indexes of every revision of a record, or the error that it is not in the log. */
@@ -399,64 +356,39 @@ export class RecordLog {
   }
 
   /** Leaf indexes of every record about a case (its application revisions, decisions, objections, reads), oldest first. */
-  async caseLeafIndexes(caseId: string): Promise<number[]> {
-    const indexes: number[] = [];
-    for await (const value of this.db.values({ gte: `k:${caseId}:`, lt: `k:${caseId};` })) indexes.push(num(value));
-    return indexes;
+  caseLeafIndexes(caseId: string): Promise<number[]> {
+    return this.#indexes.caseLeafIndexes(caseId);
   }
 
   /** Signs a checkpoint of the current size with the log key and keeps it. */
   async signCheckpoint(logKey: Signer, time = new Date()): Promise<StoredCheckpoint> {
     const size = this.#size;
-    const body = { logId: this.logId, treeSize: size, root: hexlify(await this.root(size)), time: time.toISOString() };
-    const checkpoint: StoredCheckpoint = {
-      ...body,
-      signer: await logKey.getAddress(),
-      signature: await logKey.signMessage(checkpointText(body)),
-      anchoring: null,
-    };
-    await this.db.put(KEY.checkpoint(size), bytesOf(checkpoint), { sync: true });
-    return checkpoint;
+    return this.#checkpoints.sign({ logId: this.logId, treeSize: size, root: hexlify(await this.root(size)), time: time.toISOString() }, logKey);
   }
 
-  async checkpointAt(size: number): Promise<StoredCheckpoint | null> {
-    const bytes = await this.db.get(KEY.checkpoint(size));
-    return bytes ? json<StoredCheckpoint>(bytes) : null;
+  checkpointAt(size: number): Promise<StoredCheckpoint | null> {
+    return this.#checkpoints.at(size);
   }
 
   /** Records that the checkpoint of `size` is anchored on chain; it becomes the one proofs are made to. */
-  async recordAnchoring(size: number, anchoring: Anchoring): Promise<void> {
-    const checkpoint = await this.checkpointAt(size);
-    if (!checkpoint) throw new LogError("CHECKPOINT_UNKNOWN", `no checkpoint of size ${size} was signed`, { field: "treeSize" });
-    await this.db.batch(
-      [
-        { type: "put", key: KEY.checkpoint(size), value: bytesOf({ ...checkpoint, anchoring }) },
-        { type: "put", key: KEY.anchored, value: bytesOf(String(size)) },
-      ],
-      { sync: true },
-    );
-    this.#anchored = { ...checkpoint, anchoring };
+  recordAnchoring(size: number, anchoring: Anchoring): Promise<void> {
+    return this.#checkpoints.recordAnchoring(size, anchoring);
   }
 
   /** Every checkpoint anchored on chain, in increasing size. */
-  async anchoredCheckpoints(): Promise<StoredCheckpoint[]> {
-    const found: StoredCheckpoint[] = [];
-    for await (const value of this.db.values({ gte: KEY.checkpoint(0), lte: KEY.checkpoint(this.#size) })) {
-      const checkpoint = json<StoredCheckpoint>(value);
-      if (checkpoint.anchoring) found.push(checkpoint);
-    }
-    return found;
+  anchoredCheckpoints(): Promise<StoredCheckpoint[]> {
+    return this.#checkpoints.anchored(this.#size);
   }
 
   /** The hashes of the perfect subtrees left of leaf `start`: with the leaves from `start` on, they rebuild every later root. */
   async leftOf(start: number): Promise<Uint8Array[]> {
     this.#checkSize(start, "start");
-    return this.#nodes(perfectParts(0, start));
+    return this.#tree.nodes(perfectParts(0, start));
   }
 
   /** The latest anchored checkpoint, held in memory: every lookup asks for it. */
   async latestAnchored(): Promise<StoredCheckpoint | null> {
-    return this.#anchored;
+    return this.#checkpoints.latestAnchored;
   }
 
   /**
@@ -465,14 +397,14 @@ export class RecordLog {
    */
   async lookup(recordId: string, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
     const indexes = await this.#loggedRevisions(recordId);
-    const checkpoint = this.#anchored;
+    const checkpoint = this.#checkpoints.latestAnchored;
     return { recordId, revisions: await this.#revisions(indexes, checkpoint, decrypt), checkpoint };
   }
 
   /** The record at one leaf, found by its index, with its proof to the latest anchored checkpoint. */
   async lookupLeaf(leafIndex: number, { decrypt }: { decrypt: boolean }): Promise<RecordLookup> {
     this.#checkIndex(leafIndex);
-    const checkpoint = this.#anchored;
+    const checkpoint = this.#checkpoints.latestAnchored;
     const [revision] = await this.#revisions([leafIndex], checkpoint, decrypt);
     return { recordId: revision!.record.recordId, revisions: [revision!], checkpoint };
   }
@@ -484,47 +416,10 @@ export class RecordLog {
     return this.lookupLeaf(leafIndex, options);
   }
 
-  /**
-   * The hashes (hex) of ranges [start, treeSize) for the latest anchored checkpoint, by start. Every
-   * proof to it ends with some of these, at most log2(treeSize) of them, which otherwise cost a
-   * fold and the reads of the partly filled tiles at the right edge on every lookup.
-   */
-  #rightEdge: { treeSize: number; hashes: Map<number, string> } = { treeSize: 0, hashes: new Map() };
-
-  #rightEdgeOf(treeSize: number): Map<number, string> {
-    if (this.#rightEdge.treeSize !== treeSize) this.#rightEdge = { treeSize, hashes: new Map() };
-    return this.#rightEdge.hashes;
-  }
-
-  /** The leaf hash of each leaf and its proof to `checkpoint` (null for leaves it does not cover yet). */
-  async #proofsOf(indexes: readonly number[], checkpoint: StoredCheckpoint | null): Promise<LeafProof[]> {
-    const size = checkpoint?.treeSize ?? 0;
-    const rightEdge = this.#rightEdgeOf(size);
-    const proofRanges = indexes.map((leafIndex) => (leafIndex < size ? inclusionRanges(leafIndex, size) : null));
-    // A right-edge range already known needs no parts: null marks it.
-    const proofParts = proofRanges.map((ranges) => ranges?.map(([s, e]) => (e === size && rightEdge.has(s) ? null : perfectParts(s, e))) ?? null);
-    const nodes = indexes.flatMap((leafIndex, i) => [{ level: 0, index: leafIndex }, ...(proofParts[i]?.flatMap((parts) => parts ?? []) ?? [])]);
-    const hashes = await this.#nodes(nodes);
-    let at = 0;
-    const next = () => hashes[at++]!;
-    return indexes.map((leafIndex, i) => {
-      const leafHash = hex(next());
-      const proof =
-        proofParts[i]?.map((parts, j) => {
-          const [start, end] = proofRanges[i]![j]!;
-          if (parts === null) return rightEdge.get(start)!;
-          const hash = hex(foldParts(parts.map(next)));
-          if (end === size) rightEdge.set(start, hash);
-          return hash;
-        }) ?? null;
-      return { leafIndex, leafHash, proof };
-    });
-  }
-
   /** Records at leaves, each with its leaf hash and its proof to `checkpoint`. */
   async #revisions(indexes: readonly number[], checkpoint: StoredCheckpoint | null, decrypt: boolean): Promise<RecordRevision[]> {
     const entries = indexes.map((leafIndex) => this.db.getSync(KEY.entry(leafIndex)));
-    const proofs = await this.#proofsOf(indexes, checkpoint);
+    const proofs = await this.#proofs.proofsOf(indexes, checkpoint?.treeSize ?? 0);
     return indexes.map((leafIndex, i) => {
       if (!entries[i]) throw lacksEntry(leafIndex);
       const stored = json<StoredRecord>(entries[i]);
@@ -539,9 +434,9 @@ export class RecordLog {
    */
   async proofs(recordId: string): Promise<RecordProofs> {
     const indexes = await this.#loggedRevisions(recordId);
-    const checkpoint = this.#anchored;
+    const checkpoint = this.#checkpoints.latestAnchored;
     // Revisions have no gaps, so a revision's number is its place in the list.
-    return { recordId, checkpoint, revisions: (await this.#proofsOf(indexes, checkpoint)).map((proof, revision) => ({ revision, ...proof })) };
+    return { recordId, checkpoint, revisions: (await this.#proofs.proofsOf(indexes, checkpoint?.treeSize ?? 0)).map((proof, revision) => ({ revision, ...proof })) };
   }
 
   /**
@@ -552,25 +447,9 @@ export class RecordLog {
     return auditLog({ db: this.db, size: this.#size, keyring: this.options.keyring, anchored: () => this.latestAnchored(), root: (size) => this.root(size) }, from);
   }
 
-  /** Re-wraps every record's data key under the keyring's current master key. Hashes do not change. */
+  /** Re-wraps every record's data key under the keyring's current master key (see rewrapRecords). */
   async rewrapAll(): Promise<number> {
-    const run = this.#queue.then(async () => {
-      let rewrapped = 0;
-      for (let start = 0; start < this.#size; start += 1024) {
-        const end = Math.min(this.#size, start + 1024);
-        const keys = Array.from({ length: end - start }, (_, i) => KEY.entry(start + i));
-        const entries = await this.db.getMany(keys);
-        const ops = entries.flatMap((bytes, i) => {
-          const stored = json<StoredRecord>(bytes!);
-          if (stored.sealed.kid === this.options.keyring.current) return [];
-          rewrapped++;
-          const sealed = rewrap(stored.sealed, this.options.keyring, `${stored.recordId}#${stored.revision}`);
-          return [{ type: "put" as const, key: keys[i]!, value: bytesOf({ ...stored, sealed }) }];
-        });
-        if (ops.length > 0) await this.db.batch(ops, { sync: true });
-      }
-      return rewrapped;
-    });
+    const run = this.#queue.then(() => rewrapRecords(this.db, this.#size, this.options.keyring));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -582,7 +461,3 @@ export class RecordLog {
     await this.db.close();
   }
 }
-
-
-/** The LevelDB key layout (documented in docs/records.md). */
-export const LOG_KEYS = KEY;

@@ -21,6 +21,8 @@ export const KEY = {
   leaf: (hashHex: string) => `h:${hashHex.slice(2)}`,
   revisions: (recordId: string) => `r:${recordId}`,
   caseLeaf: (caseId: string, index: number) => `k:${caseId}:${pad(index)}`,
+  /** The range of every caseLeaf key of a case. */
+  caseLeaves: (caseId: string) => ({ gte: `k:${caseId}:`, lt: `k:${caseId};` }),
   checkpoint: (size: number) => `c:${pad(size)}`,
 };
 export const utf8 = new TextEncoder();

@@ -2,7 +2,7 @@ import { BackgroundJob } from "../util/background-job.ts";
 import { hexlify, type Signer } from "ethers";
 import type { Logger } from "pino";
 import type { LogAnchor } from "../../types/ethers-contracts/index.js";
-import type { ChainClient } from "../chain/client.ts";
+import type { Operator } from "../chain/operator.ts";
 import type { RecordLog, StoredCheckpoint } from "../log/record-log.ts";
 import { AidtrailError } from "../../kit/errors.ts";
 
@@ -31,18 +31,18 @@ export class Anchorer {
 
   private readonly log: RecordLog;
   private readonly anchor: LogAnchor;
-  private readonly operator: Pick<ChainClient, "transactAsOperator">;
+  private readonly operator: Pick<Operator, "transact">;
   private readonly logKey: Signer;
   private readonly options: AnchorerOptions;
 
   /**
-   * `anchor` is read through, `operator` sends the anchoring (the gateway's ChainClient; see
-   * transactAsOperator).
+   * `anchor` is read through, `operator` sends the anchoring (the gateway's operator account; see
+   * Operator.transact).
    */
   constructor(
     log: RecordLog,
     anchor: LogAnchor,
-    operator: Pick<ChainClient, "transactAsOperator">,
+    operator: Pick<Operator, "transact">,
     logKey: Signer,
     options: AnchorerOptions,
   ) {
@@ -73,7 +73,7 @@ export class Anchorer {
     const checkpoint = await this.log.signCheckpoint(this.logKey);
     const proof = (await this.log.consistencyProof(onChain, checkpoint.treeSize)).map(hexlify);
     const data = this.anchor.interface.encodeFunctionData("anchor", [this.log.logId, checkpoint.treeSize, checkpoint.root, proof]);
-    const receipt = await this.operator.transactAsOperator({ to: this.anchor.target as string, data });
+    const receipt = await this.operator.transact({ to: this.anchor.target as string, data });
     if (receipt.status !== 1) {
       throw new AidtrailError("ANCHOR_FAILED", `anchoring checkpoint ${checkpoint.treeSize} failed in transaction ${receipt.hash}`, { hint: "the next run retries" });
     }

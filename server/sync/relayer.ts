@@ -124,7 +124,7 @@ export class Relayer {
   async #relay(owed: Owed[], inFlight: Promise<boolean>[], notLogged: Owed[]): Promise<boolean> {
     let blockGasLimit: bigint;
     try {
-      blockGasLimit = await this.chain.blockGasLimit();
+      blockGasLimit = await this.chain.operator.blockGasLimit();
     } catch (error) {
       // Nothing was sent: what is owed, applications or not, waits for the next run.
       this.logger.warn({ owed: owed.length, message: (error as Error).message.split("\n")[0] }, "could not read the chain's block gas limit; retrying later");
