@@ -13,7 +13,7 @@ const cases: [name: string, args: string[]][] = [
   ["aidtrail verify --help", ["bin/aidtrail.js", "verify", "--help"]],
   ["aidtrail status --help", ["bin/aidtrail.js", "status", "--help"]],
   ["aidtrail sign-call --help", ["bin/aidtrail.js", "sign-call", "--help"]],
-  ["aidtrail sign-approval --help", ["bin/aidtrail.js", "sign-approval", "--help"]],
+  ["aidtrail sign-decision --help", ["bin/aidtrail.js", "sign-decision", "--help"]],
 ];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;

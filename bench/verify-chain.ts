@@ -3,7 +3,7 @@
  * the bundle, then every checkpoint, submission, decision with its signers' roles at that block,
  * and payout looked up on the chain) for bundles of 25,000 to 100,000 real records whose cases,
  * decisions, payouts and checkpoints are on a real chain (Hardhat's simulator over JSON-RPC).
- * Each case has an application, a review and an approval packet signed by officers, document and
+ * Each case has an application, a review and an approval (decision records) signed by officers, document and
  * access-log records, and twelve monthly payouts in payment files of 100 lines. Each step is the
  * officer's, as on a real ledger: applications signed by their caseworker and relayed by the
  * operator (which holds LOG_OPERATOR alone), decisions signed by reviewer and approver, payouts
@@ -162,7 +162,7 @@ async function addCases(count: number): Promise<void> {
       const decision: Decision = { caseId, stage, approve: true, recordHash: applicationHash.get(caseId)!, amount: granting ? 95_000n : 0n, householdSize: granting ? 1 : 0, round: stage === Stage.Approval ? 1 : 0, deadline };
       const signature = await signer.signTypedData(domain, DECISION_TYPES, decision);
       const digest = TypedDataEncoder.hash(domain, DECISION_TYPES, decision);
-      records.push(newRecord({ kind: "approval-packet", caseId, jurisdiction: TOWNSHIP, public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest, signatures: [{ signer: signer.address, signature }] } }));
+      records.push(newRecord({ kind: "decision", caseId, jurisdiction: TOWNSHIP, public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest, signatures: [{ signer: signer.address, signature }] } }));
       decisions.push({ to: deployment.contracts.caseRegistry, data: registry.encodeFunctionData("decide", [decision, [{ signer: signer.address, signature }]]) });
     }
     await sendAll(operator.address, decisions);
@@ -201,7 +201,7 @@ for (const size of SIZES) {
   const seconds = (performance.now() - started) / 1000;
   if (!report.ok) throw new Error(`the benchmark's own bundle failed: ${report.failures.slice(0, 3).map((f) => `${f.code}: ${f.message}`).join("; ")}`);
   const s = report.summary;
-  rows.push({ records: s.records, cases: made, approvals: s.approvals, payouts: s.payouts, checkpoints: s.checkpoints, "verify s": seconds.toFixed(1), "µs per record": Math.round((seconds * 1e6) / s.records), "chain built in s": built.toFixed(0) });
+  rows.push({ records: s.records, cases: made, decisions: s.decisions, payouts: s.payouts, checkpoints: s.checkpoints, "verify s": seconds.toFixed(1), "µs per record": Math.round((seconds * 1e6) / s.records), "chain built in s": built.toFixed(0) });
   console.table(rows.slice(-1));
 }
 console.table(rows);

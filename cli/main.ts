@@ -7,7 +7,7 @@ import { Command } from "commander";
  */
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
   verify: { about: "check an audit bundle against the chain, trusting neither the gateway nor the bundle; exits 1 when anything fails", load: async () => (await import("./verify.ts")).verifyCommand() },
-  "sign-approval": { about: "sign, with your own key, the next review or approval of a case the gateway asks for, after showing in plain words what it says", load: async () => (await import("./sign-approval.ts")).signApprovalCommand() },
+  "sign-decision": { about: "sign, with your own key, the next review or approval of a case the gateway asks for, after showing in plain words what it says", load: async () => (await import("./sign-decision.ts")).signApprovalCommand() },
   "sign-call": { about: "take a ledger step as your own transaction (lodge an objection, revise, activate, suspend, resume or end a case; pay, reverse a payout, run a month's payouts; propose or approve an appropriation, allocate funds; confirm settlements): the gateway drafts it, you check and sign the transaction with your own key, the gateway relays it", load: async () => (await import("./sign-call.ts")).signCallCommand() },
   status: { about: "the gateway, its chain, its log and how far anchoring lags behind; exits 1 when the gateway is not ready", load: async () => (await import("./status.ts")).statusCommand() },
   export: { about: "export an audit bundle (records' hashes, proofs, checkpoints and chain references) as an auditor, for `aidtrail verify`", load: async () => (await import("./export.ts")).exportCommand() },

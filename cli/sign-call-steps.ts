@@ -263,7 +263,7 @@ function callOf(name: Exclude<StepName, "payout-run">, o: Options): Omit<Step, "
         what: () => `CONFIRM that the payouts of period ${period} ARRIVED:\n${settlements.map((s) => `    case ${s.caseId}  bank reference ${s.reference}`).join("\n")}`,
         abi: funds,
         method: "confirmSettlements",
-        args: (hash) => [period, settlements.map(({ caseId }) => ({ caseId, receiptHash: hash }))],
+        args: (hash) => [period, settlements.map(({ caseId }) => ({ caseId, evidenceHash: hash }))],
         about: settlements.length === 1 ? { caseId: settlements[0]!.caseId } : { jurisdiction: "" },
       };
     }

@@ -57,7 +57,7 @@ function describe(report: VerificationReport): string {
     ...(untrusted ? [`NOTE ${untrusted.message}`] : []),
     report.ok ? "VERIFIED: every check passed" : `FAILED: ${report.failures.length} check(s) failed`,
     ...(report.asOf ? [`  judged by the chain as of block ${report.asOf.block}, where the bundle's last checkpoint (${report.asOf.treeSize} records) was anchored; later steps belong to a later bundle`] : []),
-    `  leaves ${s.leaves}, records ${s.records}, checkpoints ${s.checkpoints}, approvals ${s.approvals}`,
+    `  leaves ${s.leaves}, records ${s.records}, checkpoints ${s.checkpoints}, decisions ${s.decisions}`,
     ...(report.leftOut ? [`  left out by the exporter: records ${report.leftOut.start} to ${report.leftOut.end - 1}, ${report.leftOut.reason}`] : []),
     `  payouts ${s.payouts}: ${s.settled} settled, ${s.unsettled} awaiting settlement`,
     ...report.allocations.map((a) => `  allocation ${a.allocationId}: amount ${a.amount}, paid ${a.paid}, in payment files ${a.inPaymentFiles} ${a.reconciles ? "(reconciles)" : "(DOES NOT RECONCILE)"}`),

@@ -98,8 +98,8 @@ export interface Finding {
   blockNumber?: number;
 }
 
-/** An approval packet whose signatures were recovered: what the chain's decision must match. */
-export interface CheckedApproval {
+/** A decision record whose signatures were recovered: what the chain's decision must match. */
+export interface CheckedDecision {
   recordId: string;
   caseId: string;
   digest: string;
@@ -129,7 +129,7 @@ export interface FiledPayout {
 export interface BundleCheck {
   failures: Finding[];
   records: number;
-  approvals: CheckedApproval[];
+  decisions: CheckedDecision[];
   filedPayouts: FiledPayout[];
   /** Leaf hashes of application records, by case: what CaseSubmitted and CaseRecordRevised name. */
   applications: Map<string, Set<string>>;
@@ -179,7 +179,7 @@ export interface ReversalRecord {
 export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, total: number) => void): BundleCheck {
   const failures: Finding[] = [];
   const fail = (finding: Finding) => failures.push(finding);
-  const result: BundleCheck = { failures, records: 0, approvals: [], filedPayouts: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [], unreadable: [] };
+  const result: BundleCheck = { failures, records: 0, decisions: [], filedPayouts: [], applications: new Map(), caseIds: new Set(), evidence: new Map(), settlements: new Map(), reversals: new Map(), gaps: [], unreadable: [] };
   if (bundle?.format !== BUNDLE_FORMAT) {
     fail({ code: "BUNDLE_FORMAT", message: `this is not an audit bundle of format ${BUNDLE_FORMAT} (it says ${JSON.stringify(bundle?.format)})` });
     return result;
@@ -292,7 +292,7 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     result.applications.set(record.caseId, set);
   }
   try {
-    if (record.kind === "approval-packet") checkApprovalPacket(bundle, record, leaf.leafIndex, result);
+    if (record.kind === "decision") checkDecisionRecord(bundle, record, leaf.leafIndex, result);
     if (record.kind === "settlement") {
       const p = record.public as { period: number; lines: { caseId: string; reference: string }[] };
       result.settlements.set(leaf.leafHash, { recordId: record.recordId, period: Number(p.period), caseIds: new Set(p.lines.map((line) => line.caseId)) });
@@ -318,13 +318,13 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
   }
 }
 
-function checkApprovalPacket(bundle: AuditBundle, record: BundleRecord, leafIndex: number, result: BundleCheck): void {
+function checkDecisionRecord(bundle: AuditBundle, record: BundleRecord, leafIndex: number, result: BundleCheck): void {
   const p = record.public as { decision: Record<string, unknown>; digest: string; signatures: { signer: string; signature: string }[] };
   const decision: Record<string, unknown> & { amount: bigint; deadline: bigint } = { ...p.decision, amount: BigInt(p.decision.amount as string), deadline: BigInt(p.decision.deadline as string) };
   const domain = decisionDomain(bundle.chainId, bundle.contracts.caseRegistry);
-  const where = `approval packet ${record.recordId} (case ${record.caseId}, round ${String(decision.round)})`;
+  const where = `decision record ${record.recordId} (case ${record.caseId}, round ${String(decision.round)})`;
   if (TypedDataEncoder.hash(domain, DECISION_TYPES, decision) !== p.digest) {
-    result.failures.push({ code: "APPROVAL_DIGEST_MISMATCH", message: `${where} names digest ${p.digest}, but its decision hashes otherwise`, leafIndex, recordId: record.recordId });
+    result.failures.push({ code: "DECISION_DIGEST_MISMATCH", message: `${where} names digest ${p.digest}, but its decision hashes otherwise`, leafIndex, recordId: record.recordId });
   }
   let forged = false;
   p.signatures.forEach(({ signer, signature }, i) => {
@@ -337,7 +337,7 @@ function checkApprovalPacket(bundle: AuditBundle, record: BundleRecord, leafInde
     if (recovered.toLowerCase() !== signer.toLowerCase()) {
       forged = true;
       result.failures.push({
-        code: "APPROVAL_SIGNATURE_FORGED",
+        code: "DECISION_SIGNATURE_FORGED",
         message: `${where}: signature ${i + 1} recovers to ${recovered}, not to its named signer ${signer}`,
         leafIndex,
         recordId: record.recordId,
@@ -346,7 +346,7 @@ function checkApprovalPacket(bundle: AuditBundle, record: BundleRecord, leafInde
     }
   });
   if (forged) return;
-  result.approvals.push({
+  result.decisions.push({
     recordId: record.recordId,
     caseId: String(decision.caseId),
     digest: p.digest,

@@ -1,6 +1,6 @@
 import { concat, keccak256, type TypedDataDomain, type TypedDataField } from "ethers";
 
-/** What officers sign for a review or approval; see `Decision` in contracts/cases/IApprovals.sol. */
+/** What officers sign for a review or approval; see `Decision` in contracts/cases/IDecisions.sol. */
 export interface Decision {
   caseId: string;
   /** 0 review, 1 approval: `Stage` in the contracts. */

@@ -83,7 +83,7 @@ const addTo = <K, V>(lists: Map<K, V[]>, key: K, value: V) => {
 
 /**
  * Equalization measures per jurisdiction, programme and area, from the records of an audit
- * bundle: the applications, approval packets, payment files, complaints and objections. Computed
+ * bundle: the applications, decision records, payment files, complaints and objections. Computed
  * from records whose hashes the bundle check has proven, so the figures are as trustworthy as the
  * bundle; the stage times by `stageTimings`, as the case trail's.
  */
@@ -96,7 +96,7 @@ export function equalization(records: readonly BundleRecord[]): EqualizationRow[
   const complaints = new Map<string, number>();
   const objections = new Map<string, number>();
   for (const r of records) {
-    if (r.kind === "approval-packet" && r.caseId) {
+    if (r.kind === "decision" && r.caseId) {
       const stage = (r.public.decision as { stage?: number } | undefined)?.stage;
       if (stage === 1 && !decided.has(r.caseId)) decided.set(r.caseId, r.createdAt);
     } else if (r.kind === "payment-file") {

@@ -13,7 +13,7 @@ export type { RecordEvidence, RecordFailureCode, RecordVerdict } from "./record-
 export { perfectParts, rootsOverRange } from "./compact-range.ts";
 export type { Node } from "./compact-range.ts";
 export { BUNDLE_FORMAT, checkBundle } from "./bundle.ts";
-export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, BundleRecord, CheckedApproval, FiledPayout, Finding, PaymentLine, ReversalRecord } from "./bundle.ts";
+export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, BundleRecord, CheckedDecision, FiledPayout, Finding, PaymentLine, ReversalRecord } from "./bundle.ts";
 export { decisionDomain, DECISION_TYPES } from "./decision.ts";
 export type { Decision } from "./decision.ts";
 export { equalization, STAGE_LIMITS_DAYS, stageTimings } from "./equalization.ts";

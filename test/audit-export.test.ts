@@ -41,7 +41,7 @@ async function tamperings(): Promise<Record<"amount" | "dropped" | "reordered" |
   reordered.checkpoints = [reordered.checkpoints[1]!, reordered.checkpoints[0]!, reordered.checkpoints[2]!];
 
   const forged = copy();
-  const packet = forged.leaves.find((l) => l.record?.kind === "approval-packet")!;
+  const packet = forged.leaves.find((l) => l.record?.kind === "decision")!;
   const signatures = packet.record!.public.signatures as { signer: string; signature: string }[];
   signatures[0]!.signature = await Wallet.createRandom().signMessage("not the decision");
   packet.leafHash = "0x" + Buffer.from(recordHash(packet.record!)).toString("hex");
@@ -70,9 +70,9 @@ const as = (token: string) => ({
 
 async function decide(caseId: string, signers: Wallet[], query = "") {
   const token = await local.signIn(signers[0]!.privateKey);
-  const { body: payload } = await as(token).get(`/v1/cases/${caseId}/approval-request${query}`).expect(200);
+  const { body: payload } = await as(token).get(`/v1/cases/${caseId}/decision-request${query}`).expect(200);
   const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
-  await as(token).post(`/v1/cases/${caseId}/approvals`, { decision: payload.message, signatures }).expect(201);
+  await as(token).post(`/v1/cases/${caseId}/decisions`, { decision: payload.message, signatures }).expect(201);
 }
 
 /** An officer's own step through the gateway, which must be relayed. */
@@ -183,7 +183,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     const report = await verifyBundle(bundle, local.provider, { anchor: local.deployment.contracts.logAnchor });
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toMatchObject({ checkpoints: 3, approvals: 6, payouts: 6, settled: 4, unsettled: 2 });
+    expect(report.summary).toMatchObject({ checkpoints: 3, decisions: 6, payouts: 6, settled: 4, unsettled: 2 });
     expect(report.summary.records).toBe(bundle.leaves.length);
     expect(report.allocations).toEqual([{ allocationId: "1", amount: "10000000", paid: "870000", inPaymentFiles: "870000", reconciles: true }]);
     expect(report.warnings.map((w) => w.code)).toEqual(["PAYOUT_UNSETTLED", "PAYOUT_UNSETTLED"]);
@@ -208,8 +208,8 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(dropped.warnings.filter((w) => w.code === "PAYOUT_WITHOUT_PAYMENT_FILE")).toHaveLength(droppedLines);
     expect(await codes(tampered.reordered)).toContain("CHECKPOINT_ORDER");
     const found = (await verifyBundle(tampered.forged, local.provider)).failures;
-    expect(found.map((f) => f.code)).toContain("APPROVAL_SIGNATURE_FORGED");
-    expect(found.find((f) => f.code === "APPROVAL_SIGNATURE_FORGED")!.message).toMatch(/signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/);
+    expect(found.map((f) => f.code)).toContain("DECISION_SIGNATURE_FORGED");
+    expect(found.find((f) => f.code === "DECISION_SIGNATURE_FORGED")!.message).toMatch(/signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/);
 
     const foreign = await verifyBundle(bundle, local.provider, { anchor: Wallet.createRandom().address });
     expect(foreign.failures.map((f) => f.code)).toEqual(["CONTRACTS_MISMATCH"]);
@@ -227,7 +227,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(stdout).toMatch(/allocation 1: amount 10000000, paid 870000, in payment files 870000 \(reconciles\)/);
 
     // Each tampering, through the command line: exit 1, and its own failure named in the report.
-    const expected = { amount: /FAIL PAYOUT_AMOUNT_MISMATCH: the payout to case 0x[0-9a-f]{64} for period \d+: the ledger paid \d+, payment file r[0-9a-f]{32} says 999999/, dropped: /FAIL RECORD_MISSING: leaves \d+ to \d+ are missing from the bundle/, reordered: /FAIL CHECKPOINT_ORDER: /, forged: /FAIL APPROVAL_SIGNATURE_FORGED: .*signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/ };
+    const expected = { amount: /FAIL PAYOUT_AMOUNT_MISMATCH: the payout to case 0x[0-9a-f]{64} for period \d+: the ledger paid \d+, payment file r[0-9a-f]{32} says 999999/, dropped: /FAIL RECORD_MISSING: leaves \d+ to \d+ are missing from the bundle/, reordered: /FAIL CHECKPOINT_ORDER: /, forged: /FAIL DECISION_SIGNATURE_FORGED: .*signature 1 recovers to 0x[0-9a-fA-F]{40}, not to its named signer/ };
     // The deployment file the auditor trusts names the anchor the bundle must lead back to.
     const deployment = join(dir, "deployment.json");
     writeFileSync(deployment, JSON.stringify(local.deployment));
@@ -253,8 +253,8 @@ describe("a dibao case's whole journey, exported and verified against the chain"
   it("ties each settlement to the settlement agent's record of it: another payout's record fails, a receipt outside the log is reported", async () => {
     // The last period settled on the ledger directly: one receipt names the record of another period's settlement, one names nothing logged.
     await (await local.contracts.funds.connect(bank.connect(local.provider)).confirmSettlements(periods[2]!, [
-      { caseId: objected, receiptHash: settlementRecords[0]! },
-      { caseId: plain, receiptHash: "0x" + "ab".repeat(32) },
+      { caseId: objected, evidenceHash: settlementRecords[0]! },
+      { caseId: plain, evidenceHash: "0x" + "ab".repeat(32) },
     ])).wait();
     await local.gateway.anchorer.anchorOnce();
     const auditor = await local.signIn(DEV_KEYS.auditor);

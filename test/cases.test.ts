@@ -247,7 +247,7 @@ describe("the operator account alone", () => {
   it("cannot decide: its signature is not an officer's", async () => {
     const { caseId } = await w.submit();
     const d = await w.decision(caseId);
-    await expectRevert(w.contracts.cases.connect(w.who.logOperator).decide(d, await w.sign(d, [w.who.logOperator])), "ApprovalSignerUnauthorized", [
+    await expectRevert(w.contracts.cases.connect(w.who.logOperator).decide(d, await w.sign(d, [w.who.logOperator])), "DecisionSignerUnauthorized", [
       w.who.logOperator.address,
       roleId("REVIEWER"),
       J.townshipA1,
@@ -404,7 +404,7 @@ describe("revisions", () => {
     }
     // It is decided again on the revised record: the review signed before the revision is refused.
     const stale = await w.decision(active.caseId, { round: 0 });
-    await expectRevert(w.contracts.cases.decide(stale, await w.sign(stale, [w.who.reviewer1])), "ApprovalNonceMismatch", [active.caseId, 3, 0]);
+    await expectRevert(w.contracts.cases.decide(stale, await w.sign(stale, [w.who.reviewer1])), "DecisionNonceMismatch", [active.caseId, 3, 0]);
     await w.review(active.caseId);
     await w.approve(active.caseId, 100_000n);
     expect(await status(active.caseId)).toBe(CaseStatus.InNotice);
@@ -637,13 +637,13 @@ describe("signed decisions", () => {
     await cases.checkDecision(approval, await w.sign(approval, [w.who.approver1]));
     // The township's approver may approve only temporary assistance: the ledger's own rule, before any gas.
     const [low] = await w.sign(approval, [w.who.townshipApprover]);
-    await expectRevert(cases.checkDecision(approval, [low!]), "ApprovalSignerLevelTooLow", [w.who.townshipApprover.address, J.townshipA1]);
+    await expectRevert(cases.checkDecision(approval, [low!]), "DecisionSignerLevelTooLow", [w.who.townshipApprover.address, J.townshipA1]);
     const [otherCounty] = await w.sign(approval, [w.who.approverB]);
-    await expectRevert(cases.checkDecision(approval, [otherCounty!]), "ApprovalSignerUnauthorized", [w.who.approverB.address, roleId("APPROVER"), J.townshipA1]);
+    await expectRevert(cases.checkDecision(approval, [otherCounty!]), "DecisionSignerUnauthorized", [w.who.approverB.address, roleId("APPROVER"), J.townshipA1]);
     const expired = { ...approval, deadline: (await w.time()) - 1n };
-    await expectRevert(cases.checkDecision(expired, await w.sign(expired, [w.who.approver1])), "ApprovalExpired");
+    await expectRevert(cases.checkDecision(expired, await w.sign(expired, [w.who.approver1])), "DecisionExpired");
     const [forged] = await w.sign({ ...approval, amount: 1n }, [w.who.approver1]);
-    await expectRevert(cases.checkDecision(approval, [forged!]), "ApprovalSignatureInvalid", [w.who.approver1.address]);
+    await expectRevert(cases.checkDecision(approval, [forged!]), "DecisionSignatureInvalid", [w.who.approver1.address]);
     await expectRevert(cases.checkDecision({ ...approval, householdSize: 3 }, await w.sign({ ...approval, householdSize: 3 }, [w.who.approver1])), "ApprovalHouseholdSizeMismatch", [caseId, 2, 3]);
     expect(await status(caseId)).toBe(CaseStatus.Reviewed);
   });
@@ -666,7 +666,7 @@ describe("signed decisions", () => {
     const { caseId } = await w.submit();
     await w.review(caseId);
     const d = await w.decision(caseId, { stage: Stage.Approval, amount: 100_000n, householdSize: 1 });
-    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1])), "ApprovalThresholdNotMet", [caseId, 2, 1]);
+    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1])), "DecisionThresholdNotMet", [caseId, 2, 1]);
   });
 
   it("refuses a signer without the role and a signer of another county", async () => {
@@ -675,22 +675,22 @@ describe("signed decisions", () => {
     const d = await w.decision(caseId, { stage: Stage.Approval, amount: 100_000n, householdSize: 1 });
     await expectRevert(
       w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1, w.who.outsider])),
-      "ApprovalSignerUnauthorized",
+      "DecisionSignerUnauthorized",
       [w.who.outsider.address, roleId("APPROVER"), J.townshipA1],
     );
     await expectRevert(
       w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1, w.who.approverB])),
-      "ApprovalSignerUnauthorized",
+      "DecisionSignerUnauthorized",
       [w.who.approverB.address, roleId("APPROVER"), J.townshipA1],
     );
     // A reviewer's signature does not count as an approval.
-    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1, w.who.reviewer1])), "ApprovalSignerUnauthorized");
+    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1, w.who.reviewer1])), "DecisionSignerUnauthorized");
   });
 
   it("refuses an expired deadline", async () => {
     const { caseId } = await w.submit();
     const d = await w.decision(caseId, { deadline: (await w.time()) - 1n });
-    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "ApprovalExpired");
+    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "DecisionExpired");
   });
 
   it("refuses replayed signatures once the case has moved on", async () => {
@@ -698,11 +698,11 @@ describe("signed decisions", () => {
     const review = await w.decision(caseId);
     const sigs = await w.sign(review, [w.who.reviewer1]);
     await (await w.contracts.cases.decide(review, sigs)).wait();
-    await expectRevert(w.contracts.cases.decide(review, sigs), "ApprovalStageMismatch", [caseId, CaseStatus.Reviewed, Stage.Review]);
+    await expectRevert(w.contracts.cases.decide(review, sigs), "DecisionStageMismatch", [caseId, CaseStatus.Reviewed, Stage.Review]);
     await w.approve(caseId, 100_000n);
     await (await w.contracts.cases.connect(w.who.reviewer2).lodgeObjection(caseId, evidence())).wait();
     // Back in review, the old review's signatures carry a spent round.
-    await expectRevert(w.contracts.cases.decide(review, sigs), "ApprovalNonceMismatch", [caseId, 3, 0]);
+    await expectRevert(w.contracts.cases.decide(review, sigs), "DecisionNonceMismatch", [caseId, 3, 0]);
   });
 
   it("refuses signatures made for another case, another chain or another deployment", async () => {
@@ -711,11 +711,11 @@ describe("signed decisions", () => {
     const forA = await w.decision(a.caseId);
     const forB = await w.decision(b.caseId);
     const sigsA = await w.sign(forA, [w.who.reviewer1]);
-    await expectRevert(w.contracts.cases.decide(forB, sigsA), "ApprovalSignatureInvalid", [w.who.reviewer1.address]);
+    await expectRevert(w.contracts.cases.decide(forB, sigsA), "DecisionSignatureInvalid", [w.who.reviewer1.address]);
     const otherChain = await w.sign(forB, [w.who.reviewer1], await w.contracts.cases.getAddress(), 1n);
-    await expectRevert(w.contracts.cases.decide(forB, otherChain), "ApprovalSignatureInvalid");
+    await expectRevert(w.contracts.cases.decide(forB, otherChain), "DecisionSignatureInvalid");
     const otherDeployment = await w.sign(forB, [w.who.reviewer1], w.who.spare1.address);
-    await expectRevert(w.contracts.cases.decide(forB, otherDeployment), "ApprovalSignatureInvalid");
+    await expectRevert(w.contracts.cases.decide(forB, otherDeployment), "DecisionSignatureInvalid");
   });
 
   it("refuses a malleable (high-s) twin of a valid signature, duplicates and unordered signers", async () => {
@@ -734,11 +734,11 @@ describe("signed decisions", () => {
     );
     await expectRevert(
       w.contracts.cases.decide(d, [{ signer: sigs[0]!.signer, signature: twin }, sigs[1]!]),
-      "ApprovalSignatureInvalid",
+      "DecisionSignatureInvalid",
       [sigs[0]!.signer],
     );
-    await expectRevert(w.contracts.cases.decide(d, [sigs[0]!, sigs[0]!]), "ApprovalSignerDuplicate", [sigs[0]!.signer]);
-    await expectRevert(w.contracts.cases.decide(d, [sigs[1]!, sigs[0]!]), "ApprovalSignersUnordered", [sigs[0]!.signer]);
+    await expectRevert(w.contracts.cases.decide(d, [sigs[0]!, sigs[0]!]), "DecisionSignerDuplicate", [sigs[0]!.signer]);
+    await expectRevert(w.contracts.cases.decide(d, [sigs[1]!, sigs[0]!]), "DecisionSignersUnordered", [sigs[0]!.signer]);
   });
 
   it("refuses a decision on a record that has since been revised", async () => {
@@ -746,7 +746,7 @@ describe("signed decisions", () => {
     const d = await w.decision(caseId);
     const revised = evidence();
     await (await w.contracts.cases.connect(w.who.caseworker).reviseRecord(revision(caseId, identity, { recordHash: revised }))).wait();
-    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "ApprovalRecordMismatch", [
+    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "DecisionRecordMismatch", [
       caseId,
       revised,
       recordHash,
@@ -783,12 +783,12 @@ describe("signed decisions", () => {
   it("refuses terms on a review and a zero amount on an approval", async () => {
     const { caseId } = await w.submit();
     const d = await w.decision(caseId, { amount: 5n });
-    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "ApprovalTermsInvalid", [caseId]);
+    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "DecisionTermsInvalid", [caseId]);
     await w.review(caseId);
     const a = await w.decision(caseId, { stage: Stage.Approval, amount: 0n, householdSize: 1 });
-    await expectRevert(w.contracts.cases.decide(a, await w.sign(a, [w.who.approver1, w.who.approver2])), "ApprovalTermsInvalid", [caseId]);
+    await expectRevert(w.contracts.cases.decide(a, await w.sign(a, [w.who.approver1, w.who.approver2])), "DecisionTermsInvalid", [caseId]);
     const noSize = await w.decision(caseId, { stage: Stage.Approval, amount: 100_000n, householdSize: 0 });
-    await expectRevert(w.contracts.cases.decide(noSize, await w.sign(noSize, [w.who.approver1, w.who.approver2])), "ApprovalTermsInvalid", [caseId]);
+    await expectRevert(w.contracts.cases.decide(noSize, await w.sign(noSize, [w.who.approver1, w.who.approver2])), "DecisionTermsInvalid", [caseId]);
   });
 
   it("lets a township approve small temporary assistance alone, and nothing else", async () => {
@@ -797,7 +797,7 @@ describe("signed decisions", () => {
     const overCeiling = await w.decision(temp.caseId, { stage: Stage.Approval, amount: 500_001n, householdSize: 2 });
     await expectRevert(
       w.contracts.cases.decide(overCeiling, await w.sign(overCeiling, [w.who.townshipApprover])),
-      "ApprovalSignerLevelTooLow",
+      "DecisionSignerLevelTooLow",
       [w.who.townshipApprover.address, J.townshipA1],
     );
     const small = await w.decision(temp.caseId, { stage: Stage.Approval, amount: 500_000n, householdSize: 2 });
@@ -809,7 +809,7 @@ describe("signed decisions", () => {
     const d = await w.decision(dibao.caseId, { stage: Stage.Approval, amount: 100_000n, householdSize: 1 });
     await expectRevert(
       w.contracts.cases.decide(d, await w.sign(d, [w.who.approver1, w.who.townshipApprover])),
-      "ApprovalSignerLevelTooLow",
+      "DecisionSignerLevelTooLow",
     );
   });
 
@@ -824,7 +824,7 @@ describe("signed decisions", () => {
   it("refuses a threshold nobody configured", async () => {
     const { caseId } = await w.submit({ programme: Programme.Housing });
     const d = await w.decision(caseId);
-    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "ApprovalThresholdNotConfigured", [
+    await expectRevert(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1])), "DecisionThresholdNotConfigured", [
       J.townshipA1,
       Programme.Housing,
       Stage.Review,

@@ -33,18 +33,18 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => local?.close());
 
-describe("aidtrail sign-approval", () => {
+describe("aidtrail sign-decision", () => {
   it("shows the decision in plain words, signs it with the keystore's key and posts it; the second approver's signature relays it", async () => {
     const caseId = await local.takeIn(residentId(1));
     const url = local.gateway.url;
-    const review = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("reviewer", reviewer.privateKey), "--yes"]);
+    const review = await aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", await keystore("reviewer", reviewer.privateKey), "--yes"]);
     expect(review.stderr).toBe("");
     expect(review.stdout).toContain(`You are about to sign, as ${reviewer.address} (REVIEWER), for case ${caseId}`);
     expect(review.stdout).toContain("PASS the case on to approval");
     expect(review.stdout).toContain("signed and relayed: 1 of 1 signatures");
 
     // The household size is the case's, as the ledger holds it, unless given; another is refused before anything is signed.
-    const approve = (i: number, size: string[] = []) => aidtrail(["sign-approval", caseId, "--amount", "120000", ...size, "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[i]! });
+    const approve = (i: number, size: string[] = []) => aidtrail(["sign-decision", caseId, "--amount", "120000", ...size, "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[i]! });
     const files = [await keystore("approver0", approvers[0]!.privateKey), await keystore("approver1", approvers[1]!.privateKey)];
     const larger = await approve(0, ["--household-size", "3"]);
     expect(larger.code).toBe(2);
@@ -56,7 +56,7 @@ describe("aidtrail sign-approval", () => {
     expect(first.stdout).toContain("signed: 1 of 2 signatures so far");
     // The second approver, in another process an hour later by the chain's clock, names no amount: the decision being collected is theirs to sign.
     await local.advance(3600);
-    const second = await aidtrail(["sign-approval", caseId, "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[1]! });
+    const second = await aidtrail(["sign-decision", caseId, "--yes"], { AIDTRAIL_GATEWAY_URL: url, AIDTRAIL_KEYSTORE: files[1]! });
     expect(second.stdout).toContain("APPROVE 1,200.00 yuan a month for a household of 2");
     expect(second.stdout).toContain(`signed by    ${approvers[0]!.address}`);
     expect(second.stdout).toMatch(/signed and relayed: 2 of 2 signatures; the ledger took the decision in transaction 0x[0-9a-f]{64}/);
@@ -67,22 +67,22 @@ describe("aidtrail sign-approval", () => {
     const caseId = await local.takeIn(residentId(2));
     const url = local.gateway.url;
     const file = await keystore("reviewer-2", reviewer.privateKey);
-    const unconfirmed = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", file]);
+    const unconfirmed = await aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", file]);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stdout).toContain("PASS the case on to approval");
     expect(unconfirmed.stderr).toContain("nothing was signed: there is no terminal to confirm on");
     expect(unconfirmed.stderr).toContain("pass --yes");
 
-    const wrong = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", file, "--yes"], { AIDTRAIL_KEYSTORE_PASSWORD: "wrong" });
+    const wrong = await aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", file, "--yes"], { AIDTRAIL_KEYSTORE_PASSWORD: "wrong" });
     expect([wrong.code, wrong.stderr]).toEqual([2, expect.stringContaining(`the password does not open ${file}`)]);
 
-    const stranger = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("stranger", Wallet.createRandom().privateKey), "--yes"]);
+    const stranger = await aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", await keystore("stranger", Wallet.createRandom().privateKey), "--yes"]);
     expect(stranger.code).toBe(2);
     expect(stranger.stderr).toContain("the gateway refused");
     expect(stranger.stderr).toMatch(/REVIEWER|APPROVER/);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Submitted);
 
-    const usage = await aidtrail(["sign-approval", caseId, "--keystore", file]);
+    const usage = await aidtrail(["sign-decision", caseId, "--keystore", file]);
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining("required option '--gateway <url>' not specified")]);
   }, 60_000);
 
@@ -92,7 +92,7 @@ describe("aidtrail sign-approval", () => {
     liar.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
     liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));
     const caseId = "0x" + "ab".repeat(32);
-    liar.get(`/v1/cases/${caseId}/approval-request`, async (_req, res) => {
+    liar.get(`/v1/cases/${caseId}/decision-request`, async (_req, res) => {
       const { DECISION_TYPES } = await import("../kit/decision.ts");
       res.json({
         domain: { name: "aidtrail CaseRegistry", version: "1", chainId: 31337, verifyingContract: local.deployment.contracts.caseRegistry },
@@ -108,7 +108,7 @@ describe("aidtrail sign-approval", () => {
     await new Promise((r) => server.once("listening", r));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const ran = await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", await keystore("approver-liar", approvers[0]!.privateKey), "--yes"]);
+      const ran = await aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", await keystore("approver-liar", approvers[0]!.privateKey), "--yes"]);
       expect(ran.code).toBe(2);
       expect(ran.stderr).toContain("the digest the gateway gave is not the digest of the payload it showed; nothing was signed");
     } finally {
@@ -227,7 +227,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
     }
   }, 60_000);
 
-  it("sign-approval refuses a decision whose EIP-712 domain is not the trusted deployment's case registry on this chain, signing nothing", async () => {
+  it("sign-decision refuses a decision whose EIP-712 domain is not the trusted deployment's case registry on this chain, signing nothing", async () => {
     const { DECISION_TYPES, decisionDomain } = await import("../kit/decision.ts");
     const { TypedDataEncoder } = await import("ethers");
     const caseId = "0x" + "ac".repeat(32);
@@ -235,17 +235,17 @@ describe("officers' tools pin what they sign to the deployment they trust and th
     const message = { caseId, stage: 1, approve: true, recordHash: "0x" + "00".repeat(32), amount: "100", householdSize: 1, round: 0, deadline: "9999999999" };
     let domain = decisionDomain(local.deployment.chainId, registry);
     const liar = await liarGateway((app, relayed) => {
-      app.get(`/v1/cases/${caseId}/approval-request`, (_req, res) =>
+      app.get(`/v1/cases/${caseId}/decision-request`, (_req, res) =>
         void res.json({ domain, types: DECISION_TYPES, primaryType: "Decision", message, digest: TypedDataEncoder.hash(domain, DECISION_TYPES, message), role: "APPROVER", threshold: 2, signers: [] }),
       );
-      app.post(`/v1/cases/${caseId}/approvals`, (req, res) => {
+      app.post(`/v1/cases/${caseId}/decisions`, (req, res) => {
         relayed.push(req.body.signatures[0].signature);
         res.status(202).json({ state: "collecting", signers: [req.body.signatures[0].signer], threshold: 2 });
       });
     });
     try {
       const file = await keystore("approver-domain", approvers[0]!.privateKey);
-      const sign = () => aidtrail(["sign-approval", caseId, "--gateway", liar.url, "--keystore", file, "--yes"]);
+      const sign = () => aidtrail(["sign-decision", caseId, "--gateway", liar.url, "--keystore", file, "--yes"]);
       for (const other of [decisionDomain(1, registry), decisionDomain(local.deployment.chainId, local.deployment.contracts.fundLedger), { ...decisionDomain(local.deployment.chainId, registry), name: "other" }]) {
         domain = other;
         const ran = await sign();
@@ -277,17 +277,17 @@ describe("officers' tools pin what they sign to the deployment they trust and th
       known.add(token);
       res.json({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString() });
     });
-    app.get(`/v1/cases/${caseId}/approval-request`, (req, res) => {
+    app.get(`/v1/cases/${caseId}/decision-request`, (req, res) => {
       if (!known.has(String(req.headers.authorization).replace("Bearer ", ""))) return void res.status(401).json({ error: { code: "AUTH_TOKEN_INVALID", message: "the session token is invalid or expired" } });
       res.json({ domain, types: DECISION_TYPES, primaryType: "Decision", message, digest: TypedDataEncoder.hash(domain, DECISION_TYPES, message), role: "APPROVER", threshold: 2, signers: [] });
     });
-    app.post(`/v1/cases/${caseId}/approvals`, (req, res) => void res.status(202).json({ state: "collecting", signers: [req.body.signatures[0].signer], threshold: 2 }));
+    app.post(`/v1/cases/${caseId}/decisions`, (req, res) => void res.status(202).json({ state: "collecting", signers: [req.body.signatures[0].signer], threshold: 2 }));
     const server = app.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const file = await keystore("approver-session", approvers[1]!.privateKey);
-      const sign = () => aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", file, "--yes"]);
+      const sign = () => aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", file, "--yes"]);
       for (let i = 0; i < 3; i++) expect((await sign()).stdout).toContain("signed: 1 of 2 signatures so far");
       expect(sessions).toEqual(["t0"]);
       // The gateway restarted: it knows the kept token no more.
@@ -303,7 +303,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
   it("refuses a deployment file of another chain, signing nothing", async () => {
     const other = join(dir, "other-chain.json");
     writeFileSync(other, JSON.stringify({ ...local.deployment, chainId: 1 }));
-    const ran = await aidtrail(["sign-approval", "0x" + "ac".repeat(32), "--gateway", "http://127.0.0.1:9", "--keystore", await keystore("approver-chain", approvers[0]!.privateKey), "--yes"], { AIDTRAIL_DEPLOYMENT: other });
+    const ran = await aidtrail(["sign-decision", "0x" + "ac".repeat(32), "--gateway", "http://127.0.0.1:9", "--keystore", await keystore("approver-chain", approvers[0]!.privateKey), "--yes"], { AIDTRAIL_DEPLOYMENT: other });
     expect([ran.code, ran.stdout]).toEqual([2, ""]);
     expect(ran.stderr).toContain(`is a deployment on chain 1`);
     expect(ran.stderr).toContain("nothing was signed");
@@ -323,8 +323,8 @@ describe("aidtrail sign-call, every step of a case and its money", () => {
     };
     const step = (file: string, args: string[]) => aidtrail(["sign-call", ...args, "--gateway", url, "--keystore", file, "--yes"]);
     const decide = async () => {
-      expect((await aidtrail(["sign-approval", caseId, "--gateway", url, "--keystore", files.reviewer, "--yes"])).code).toBe(0);
-      for (const file of files.approvers) expect((await aidtrail(["sign-approval", caseId, "--amount", "100000", "--household-size", "2", "--gateway", url, "--keystore", file, "--yes"])).code).toBe(0);
+      expect((await aidtrail(["sign-decision", caseId, "--gateway", url, "--keystore", files.reviewer, "--yes"])).code).toBe(0);
+      for (const file of files.approvers) expect((await aidtrail(["sign-decision", caseId, "--amount", "100000", "--household-size", "2", "--gateway", url, "--keystore", file, "--yes"])).code).toBe(0);
     };
     const status = async () => Number((await local.contracts.cases.getCase(caseId))[0].status);
     const relayed = /signed and relayed: the ledger took the step in transaction 0x[0-9a-f]{64}/;

@@ -18,19 +18,19 @@ beforeAll(async () => {
 afterAll(async () => local?.close());
 
 describe("a decision owed like every ledger step", () => {
-  it("reaches the ledger after the gateway was killed with it signed, its packet logged and its transaction never answered", async () => {
+  it("reaches the ledger after the gateway was killed with it signed, its decision record logged and its transaction never answered", async () => {
     const reviewer = new Wallet(DEV_KEYS.reviewer);
     const first = await startGatewayProcess({ ...local.env, AIDTRAIL_LEDGER_WAIT_MS: "30000" });
     const token = await signInAt(first.url, DEV_KEYS.reviewer);
-    const { body: payload } = await request(first.url).get(`/v1/cases/${caseId}/approval-request`).set("authorization", token).expect(200);
+    const { body: payload } = await request(first.url).get(`/v1/cases/${caseId}/decision-request`).set("authorization", token).expect(200);
     const signatures = [{ signer: reviewer.address, signature: await reviewer.signTypedData(payload.domain, payload.types, payload.message) }];
     local.holdSends(true);
     try {
-      const answered = request(first.url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: payload.message, signatures }).then(
+      const answered = request(first.url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: payload.message, signatures }).then(
         (r) => r.status,
         () => "cut off",
       );
-      // The relayer has sent the decision: it was owed, its packet logged; the node never answers.
+      // The relayer has sent the decision: it was owed, its decision record logged; the node never answers.
       await expect.poll(() => local.sendsHeld(), { timeout: 20_000 }).toBeGreaterThan(0);
       await kill(first.child);
       expect(await answered).toBe("cut off");
@@ -47,7 +47,7 @@ describe("a decision owed like every ledger step", () => {
       expect(decided!.args.signers).toEqual([reviewer.address]);
       const auditor = await signInAt(second.url, DEV_KEYS.auditor);
       const trail = (await request(second.url).get(`/v1/audit/cases/${caseId}/trail`).set("authorization", auditor).expect(200)).body;
-      expect(trail.steps.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["approval-packet record, revision 0", "Submitted → Reviewed"]));
+      expect(trail.steps.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["decision record, revision 0", "Submitted → Reviewed"]));
     } finally {
       await kill(second.child);
     }

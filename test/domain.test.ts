@@ -18,7 +18,7 @@ describe("the ledger's vocabulary, mirrored from the contracts", () => {
       ["contracts/common/Assistance.sol", "Programme", Programme],
       ["contracts/common/Assistance.sol", "Area", Area],
       ["contracts/cases/ICaseRegistry.sol", "CaseStatus", CaseStatus],
-      ["contracts/cases/IApprovals.sol", "Stage", Stage],
+      ["contracts/cases/IDecisions.sol", "Stage", Stage],
       ["contracts/funds/IFundLedger.sol", "PayoutState", PayoutState],
     ] as const) {
       expect(Object.entries(mirror).sort(([, a], [, b]) => a - b).map(([member]) => member), name).toEqual(solidityEnum(file, name));

@@ -24,9 +24,9 @@ describe("equalization", () => {
       // Township A, dibao, urban: two cases, one decided in 20 days (within 25), one in 40; first paid after 33 and 71 days; paid 2, 10 and 10 days into the month.
       record("application", caseId(1), A, "2026-10-01T00:00:00Z", dibao("urban")),
       record("application", caseId(2), A, "2026-10-01T00:00:00Z", dibao("urban")),
-      record("approval-packet", caseId(1), A, "2026-10-05T00:00:00Z", { decision: { stage: 0 } }),
-      record("approval-packet", caseId(1), A, "2026-10-21T00:00:00Z", { decision: { stage: 1 } }),
-      record("approval-packet", caseId(2), A, "2026-11-10T00:00:00Z", { decision: { stage: 1 } }),
+      record("decision", caseId(1), A, "2026-10-05T00:00:00Z", { decision: { stage: 0 } }),
+      record("decision", caseId(1), A, "2026-10-21T00:00:00Z", { decision: { stage: 1 } }),
+      record("decision", caseId(2), A, "2026-11-10T00:00:00Z", { decision: { stage: 1 } }),
       record("payment-file", null, A, "2026-11-03T00:00:00Z", { period: 202611, lines: [{ caseId: caseId(1), amount: "100" }] }),
       record("payment-file", null, A, "2026-12-11T00:00:00Z", { period: 202612, lines: [{ caseId: caseId(1), amount: "100" }, { caseId: caseId(2), amount: "100" }] }),
       // One complaint; an objection in public notice and a rating are no complaints.
@@ -37,7 +37,7 @@ describe("equalization", () => {
       record("application", caseId(3), A, "2026-10-01T00:00:00Z", dibao("rural")),
       // Township B, dibao, rural: one case decided and paid; and a temporary-assistance case of the same area, a row of its own.
       record("application", caseId(4), B, "2026-10-01T00:00:00Z", dibao("rural")),
-      record("approval-packet", caseId(4), B, "2026-10-11T00:00:00Z", { decision: { stage: 1 } }),
+      record("decision", caseId(4), B, "2026-10-11T00:00:00Z", { decision: { stage: 1 } }),
       record("payment-file", null, B, "2026-11-01T00:00:00Z", { period: 202611, lines: [{ caseId: caseId(4), amount: "100" }] }),
       record("application", caseId(5), B, "2026-10-01T00:00:00Z", { programme: "temporary", area: "rural" }),
       // A later revision of an application is not another case.

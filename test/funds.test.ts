@@ -303,7 +303,7 @@ describe("the operator account alone", () => {
   it("cannot confirm a settlement", async () => {
     const { caseId } = await w.activeCase();
     await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
-    await expectRevert(w.contracts.funds.connect(w.who.logOperator).confirmSettlements(JAN, [{ caseId, receiptHash: hash() }]), "AccessOutsideJurisdiction", [
+    await expectRevert(w.contracts.funds.connect(w.who.logOperator).confirmSettlements(JAN, [{ caseId, evidenceHash: hash() }]), "AccessOutsideJurisdiction", [
       w.who.logOperator.address,
       roleId("SETTLEMENT_AGENT"),
       J.townshipA1,
@@ -739,18 +739,18 @@ describe("settlement, reversal and acknowledgement", () => {
     const { caseId } = await w.activeCase();
     await (await w.contracts.funds.connect(w.who.finance).pay(county, caseId, JAN, 100n)).wait();
     const s = w.contracts.funds.connect(w.who.settlement);
-    await expectRevert(w.contracts.funds.connect(w.who.finance).confirmSettlements(JAN, [{ caseId, receiptHash: hash() }]), "AccessOutsideJurisdiction", [
+    await expectRevert(w.contracts.funds.connect(w.who.finance).confirmSettlements(JAN, [{ caseId, evidenceHash: hash() }]), "AccessOutsideJurisdiction", [
       w.who.finance.address,
       roleId("SETTLEMENT_AGENT"),
       J.townshipA1,
     ]);
-    await expectRevert(s.confirmSettlements(FEB, [{ caseId, receiptHash: hash() }]), "PayoutNotOutstanding", [caseId, FEB, PayoutState.None]);
+    await expectRevert(s.confirmSettlements(FEB, [{ caseId, evidenceHash: hash() }]), "PayoutNotOutstanding", [caseId, FEB, PayoutState.None]);
     const receipt = hash();
-    await (await s.confirmSettlements(JAN, [{ caseId, receiptHash: receipt }])).wait();
+    await (await s.confirmSettlements(JAN, [{ caseId, evidenceHash: receipt }])).wait();
     expect(await payout(caseId, JAN)).toEqual({ state: PayoutState.Settled, allocationId: county, amount: 100n });
-    await expectRevert(s.confirmSettlements(JAN, [{ caseId, receiptHash: hash() }]), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Settled]);
+    await expectRevert(s.confirmSettlements(JAN, [{ caseId, evidenceHash: hash() }]), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Settled]);
     const [settled] = await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutSettled(caseId));
-    expect([settled!.args.receiptHash, settled!.args.agent]).toEqual([receipt, w.who.settlement.address]);
+    expect([settled!.args.evidenceHash, settled!.args.agent]).toEqual([receipt, w.who.settlement.address]);
   });
 
   it("reverses an unsettled payout by a compensating entry, after which it may be paid again", async () => {
@@ -762,7 +762,7 @@ describe("settlement, reversal and acknowledgement", () => {
     expect(await w.contracts.funds.available(county)).toBe(1_000_000_000n);
     await expectRevert(f.reversePayout(county, caseId, JAN, 100n, hash()), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Reversed]);
     await (await f.pay(county, caseId, JAN, 100n)).wait();
-    await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(JAN, [{ caseId, receiptHash: hash() }])).wait();
+    await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(JAN, [{ caseId, evidenceHash: hash() }])).wait();
     await expectRevert(f.reversePayout(county, caseId, JAN, 100n, hash()), "PayoutNotOutstanding", [caseId, JAN, PayoutState.Settled]);
     expect((await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutMade(caseId))).length).toBe(2);
     expect((await w.contracts.funds.queryFilter(w.contracts.funds.filters.PayoutReversed(caseId))).length).toBe(1);

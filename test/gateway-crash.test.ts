@@ -38,9 +38,9 @@ beforeAll(async () => {
   const url = local.gateway.url;
   const decide = async (caseId: string, who: typeof reviewer, query: string) => {
     const token = await signInAt(url, who.privateKey);
-    const { body } = await request(url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
+    const { body } = await request(url).get(`/v1/cases/${caseId}/decision-request${query}`).set("authorization", token).expect(200);
     const signature = await who.signTypedData(body.domain, body.types, body.message);
-    await request(url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: body.message, signatures: [{ signer: who.address, signature }] }).expect(201);
+    await request(url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: body.message, signatures: [{ signer: who.address, signature }] }).expect(201);
   };
   for (const caseId of caseIds) {
     await decide(caseId, reviewer, "");

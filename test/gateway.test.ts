@@ -30,7 +30,7 @@ describe("a gateway started from configuration alone", () => {
 
   it("documents every route it serves in its OpenAPI document", async () => {
     const doc = (await request(gateway.url).get("/v1/openapi.json").expect(200)).body;
-    for (const path of ["/v1/cases", "/v1/cases/{caseId}", "/v1/cases/{caseId}/approvals", "/v1/payout-runs", "/v1/proofs/records/{recordId}", "/v1/citizen/case", "/v1/auth/session"]) {
+    for (const path of ["/v1/cases", "/v1/cases/{caseId}", "/v1/cases/{caseId}/decisions", "/v1/payout-runs", "/v1/proofs/records/{recordId}", "/v1/citizen/case", "/v1/auth/session"]) {
       expect(Object.keys(doc.paths), path).toContain(path);
     }
     expect(doc.paths["/v1/cases"].post.requestBody.content["application/json"].schema.properties.programme.enum).toContain("dibao");

@@ -36,7 +36,7 @@ describe("chain reverts as HTTP errors", () => {
 
     const d = await w.decision(first.caseId, { stage: Stage.Review, deadline: 1n });
     const expired = toAidtrailError(await failure(w.contracts.cases.decide(d, await w.sign(d, [w.who.reviewer1]))));
-    expect([expired.code, statusOf(expired)]).toEqual(["LEDGER_APPROVAL_EXPIRED", 422]);
+    expect([expired.code, statusOf(expired)]).toEqual(["LEDGER_DECISION_EXPIRED", 422]);
   });
 
   it("maps the library's errors by code and hides anything unexpected", () => {

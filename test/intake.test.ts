@@ -108,8 +108,8 @@ describe("case intake", () => {
     expect(await local.contracts.cases.openCaseOf(submitted!.args.identityCommitment, Programme.Dibao)).toBe(taken.caseId);
     expect(await local.contracts.cases.openCaseOf(identityCommitment(identityKey(), fields.household[0]!.residentId), Programme.Dibao)).toBe(taken.caseId);
     const stored = await local.gateway.state.get<CaseEntry>(`case:${taken.caseId}`);
-    expect(receiptMatches(identityKey(), taken.caseId, taken.receipt.code, stored!.receiptHash)).toBe(true);
-    expect(receiptMatches(identityKey(), taken.caseId, "0".repeat(12), stored!.receiptHash)).toBe(false);
+    expect(receiptMatches(identityKey(), taken.caseId, taken.receipt.code, stored!.receiptCodeHash)).toBe(true);
+    expect(receiptMatches(identityKey(), taken.caseId, "0".repeat(12), stored!.receiptCodeHash)).toBe(false);
     expect(JSON.stringify(stored)).not.toContain(taken.receipt.code);
   });
 
@@ -591,7 +591,7 @@ describe("case intake", () => {
     const refused = async (path: string) => (await request(local.gateway.url).get(path).set("authorization", stranger).expect(403)).body.error;
     for (const [known, none] of [
       [url, unknown],
-      [`${url}/approvals`, `${unknown}/approvals`],
+      [`${url}/decisions`, `${unknown}/decisions`],
       [`/v1/audit/cases/${taken.caseId}/trail`, `/v1/audit/cases/0x${"00".repeat(32)}/trail`],
     ]) {
       const [a, b] = await Promise.all([refused(known!), refused(none!)]);

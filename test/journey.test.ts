@@ -16,9 +16,9 @@ afterAll(async () => local?.close());
 /** A review (the seeded reviewer) or an approval (both county approvers) through the gateway, each officer signing the decision. */
 async function decide(caseId: string, signers: Wallet[], query = "") {
   const token = await local.signIn(signers[0]!.privateKey);
-  const { body } = await request(local.gateway.url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
+  const { body } = await request(local.gateway.url).get(`/v1/cases/${caseId}/decision-request${query}`).set("authorization", token).expect(200);
   const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(body.domain, body.types, body.message) })));
-  return request(local.gateway.url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: body.message, signatures });
+  return request(local.gateway.url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: body.message, signatures });
 }
 const approve = async (caseId: string) => {
   expect((await decide(caseId, [OFFICERS.reviewer])).status).toBe(201);

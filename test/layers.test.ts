@@ -56,7 +56,7 @@ describe("the gateway's layers", () => {
       ["cases/intake.ts", "http/errors.ts"],
       ["chain/client.ts", "config.ts"],
       ["sync/relayer.ts", "http/errors.ts"],
-      ["cases/approvals.ts", "http/officers.ts"],
+      ["cases/decisions.ts", "http/officers.ts"],
     ] as const) {
       expect(layerOf(from), `${from} → ${to}`).toBeLessThan(layerOf(to));
     }

@@ -67,13 +67,13 @@ async function anchorTwice(): Promise<void> {
 
 const exported = () => exportBundle(log, w.deployment, { jurisdiction: COUNTY, auditor: w.who.auditor.address });
 
-/** A decision as the gateway relays it: the approval packet logged, then the decision on the ledger. */
+/** A decision as the gateway relays it: the decision record logged, then the decision on the ledger. */
 async function decide(caseId: string, stage: Stage, signers: Signer[], terms: { amount?: bigint; householdSize?: number } = {}) {
   const decision = await w.decision(caseId, { stage, amount: terms.amount ?? 0n, householdSize: terms.householdSize ?? 0 });
   const signatures = await w.sign(decision, signers);
   const domain = decisionDomain(w.chainId, await w.contracts.cases.getAddress());
   await logged({
-    kind: "approval-packet",
+    kind: "decision",
     caseId,
     jurisdiction: TOWNSHIP,
     public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest: TypedDataEncoder.hash(domain, DECISION_TYPES, decision), signatures },
@@ -145,7 +145,7 @@ beforeAll(async () => {
   await (await w.contracts.funds.connect(w.who.finance).reversePayout(3n, ids.paid, period, AMOUNT, reason)).wait();
   await pay(ids.paid, 3n);
   const receipt = await logged({ kind: "settlement", jurisdiction: COUNTY, public: { period, lines: [{ caseId: ids.paid, reference: "ICBC-1" }] } });
-  await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(period, [{ caseId: ids.paid, receiptHash: receipt }])).wait();
+  await (await w.contracts.funds.connect(w.who.settlement).confirmSettlements(period, [{ caseId: ids.paid, evidenceHash: receipt }])).wait();
 
   // Moved to the neighbouring township by a county approver, who covers both.
   const transfer = await logged({ kind: "document", caseId: ids.unpaid, jurisdiction: TOWNSHIP, public: { type: "case-transfer", to: "440105002000" } });
@@ -166,7 +166,7 @@ describe("the officer named as each ledger step's actor", () => {
     expect(report.failures).toEqual([]);
     expect(report.warnings).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toMatchObject({ approvals: 7, payouts: 2, settled: 1, unsettled: 0, reversals: 1 });
+    expect(report.summary).toMatchObject({ decisions: 7, payouts: 2, settled: 1, unsettled: 0, reversals: 1 });
     // Paid, reversed and paid again: the payment files net of the reversed one reconcile with the ledger.
     expect(report.allocations).toEqual([{ allocationId: "3", amount: "1000000", paid: AMOUNT.toString(), inPaymentFiles: AMOUNT.toString(), reconciles: true }]);
   });
@@ -372,10 +372,10 @@ describe("an actor without the role at the step's block", () => {
       find(events, "CaseDecided", ids.unpaid).args.signers = [w.who.caseworker.address];
       return events;
     });
-    // The packet names the reviewer, the ledger (as crafted) the caseworker: both are failures.
+    // The decision record names the reviewer, the ledger (as crafted) the caseworker: both are failures.
     expect(failures.map((f) => [f.code, f.actor ?? null, f.role ?? null])).toEqual([
-      ["APPROVAL_SIGNERS_MISMATCH", null, null],
-      ["APPROVAL_SIGNER_UNAUTHORIZED", w.who.caseworker.address, "REVIEWER"],
+      ["DECISION_SIGNERS_MISMATCH", null, null],
+      ["DECISION_SIGNER_UNAUTHORIZED", w.who.caseworker.address, "REVIEWER"],
     ]);
   });
 });

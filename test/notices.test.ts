@@ -16,9 +16,9 @@ afterAll(async () => local?.close());
 async function approve(caseId: string) {
   for (const [signers, query] of [[[OFFICERS.reviewer], ""], [OFFICERS.approvers, "?amount=100000"]] as const) {
     const token = await local.signIn((signers[0] as Wallet).privateKey);
-    const { body: payload } = await request(local.gateway.url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
+    const { body: payload } = await request(local.gateway.url).get(`/v1/cases/${caseId}/decision-request${query}`).set("authorization", token).expect(200);
     const signatures = await Promise.all(signers.map(async (w: Wallet) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
-    await request(local.gateway.url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: payload.message, signatures }).expect(201);
+    await request(local.gateway.url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: payload.message, signatures }).expect(201);
   }
 }
 

@@ -80,10 +80,10 @@ describe("the gateway driven by a client generated from its OpenAPI document", (
     const decide = async (key: string, query: { approve?: string; amount?: string }) => {
       const officer = new Wallet(key);
       const api = await client(key);
-      const asked = await api.GET("/v1/cases/{caseId}/approval-request", { params: { path: { caseId }, query } });
+      const asked = await api.GET("/v1/cases/{caseId}/decision-request", { params: { path: { caseId }, query } });
       expect(asked.data, said(asked)).toBeDefined();
       const { domain, types, message } = asked.data!;
-      const signed = await api.POST("/v1/cases/{caseId}/approvals", {
+      const signed = await api.POST("/v1/cases/{caseId}/decisions", {
         params: { path: { caseId } },
         body: { decision: message, signatures: [{ signer: officer.address, signature: await officer.signTypedData(domain, types, message) }] },
       });

@@ -168,7 +168,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
       [second, "120000"],
     ]);
     const [earlier, later] = view.payments;
-    expect(earlier.arrived).toMatchObject({ receiptHash: settled.body.recordHash });
+    expect(earlier.arrived).toMatchObject({ evidenceHash: settled.body.recordHash });
     expect(later.arrived).toBeNull();
     const head = await local.contracts.anchor.head(earlier.paymentFile.checkpoint.logId);
     const verdict = verifyRecord({ ...earlier.paymentFile, anchored: new Map([[Number(head.treeSize), head.root]]) });
@@ -187,7 +187,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
     expect(ledger).toEqual(expect.arrayContaining(["None → Submitted", "Submitted → Reviewed", "Reviewed → InNotice", "InNotice → Active", "PayoutMade", "PayoutSettled"]));
     const records = trail.steps.filter((s: { where: string }) => s.where === "log");
     // Each record says what it is: the activation's evidence is the notice completed, not just "a document".
-    expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "approval-packet record, revision 0", "public-notice-completed document record, revision 0"]));
+    expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "decision record, revision 0", "public-notice-completed document record, revision 0"]));
     // The payment file of each month's run that paid the case is in its trail, though it pays many cases.
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(active[1]!)!).expect(200)).body;
     const files = view.payments.map((p: { paymentFile: { record: { recordId: string } } }) => p.paymentFile.record.recordId);
@@ -200,7 +200,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const at = (what: string, nth = 0) => Date.parse(trail.steps.filter((s: { what: string }) => s.what === what)[nth].at);
     const apart = (record: number, step: number) => Math.abs(record - step) / 1000;
     expect(apart(at("application record, revision 0"), at("None → Submitted"))).toBeLessThan(60);
-    expect(apart(at("approval-packet record, revision 0", 1), at("Reviewed → InNotice"))).toBeLessThan(60);
+    expect(apart(at("decision record, revision 0", 1), at("Reviewed → InNotice"))).toBeLessThan(60);
     expect(apart(at("public-notice-completed document record, revision 0"), at("InNotice → Active"))).toBeLessThan(60);
     for (const nth of [0, 1]) expect(apart(at("payment-file record, revision 0", nth), at("PayoutMade", nth))).toBeLessThan(60);
     const notice = trail.stages.find((s: { stage: string }) => s.stage === "notice");

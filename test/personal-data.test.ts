@@ -42,7 +42,7 @@ beforeAll(async () => {
   const period = await w.period();
   await w.appropriate(Programme.Dibao, Math.floor(period / 100), J.countyA, 10_000_000n, id("budget"));
   await (await f.connect(w.who.finance).pay(1n, caseId, period, 150_000n)).wait();
-  await (await f.connect(w.who.settlement).confirmSettlements(period, [{ caseId, receiptHash: id("bank receipt") }])).wait();
+  await (await f.connect(w.who.settlement).confirmSettlements(period, [{ caseId, evidenceHash: id("bank receipt") }])).wait();
   await (await f.connect(w.who.caseworker).recordAcknowledgement(caseId, period, id("citizen ack"))).wait();
   const recheck = "0x" + createHash("sha256").update(record + "2027").digest("hex");
   await (

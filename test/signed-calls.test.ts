@@ -308,7 +308,7 @@ describe("finance officers' and settlement agents' own ledger steps", () => {
     expect(settled.relayed.status, JSON.stringify(settled.relayed.body)).toBe(201);
     expect(Number(await funds.payoutState(paidCase, PERIOD))).toBe(PayoutState.Settled);
     const [event] = await funds.queryFilter(funds.filters.PayoutSettled(paidCase));
-    expect(event!.args.receiptHash).toBe(settled.relayed.body.recordHash);
+    expect(event!.args.evidenceHash).toBe(settled.relayed.body.recordHash);
     const proof = (await request(local.gateway.url).get(`/v1/proofs/records/${settled.relayed.body.recordId}`).expect(200)).body;
     expect(proof.revisions[0].leafHash).toBe(settled.relayed.body.recordHash);
   });
@@ -320,9 +320,9 @@ describe("every other step of a case, and every payout, is its officer's own tra
   async function approve(id: string, amount: bigint) {
     const decide = async (signers: Wallet[], query: string) => {
       const token = await local.signIn(signers[0]!.privateKey);
-      const { body } = await request(url()).get(`/v1/cases/${id}/approval-request${query}`).set("authorization", token).expect(200);
+      const { body } = await request(url()).get(`/v1/cases/${id}/decision-request${query}`).set("authorization", token).expect(200);
       const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(body.domain, body.types, body.message) })));
-      await request(url()).post(`/v1/cases/${id}/approvals`).set("authorization", token).send({ decision: body.message, signatures }).expect(201);
+      await request(url()).post(`/v1/cases/${id}/decisions`).set("authorization", token).send({ decision: body.message, signatures }).expect(201);
     };
     await decide([OFFICERS.reviewer], "");
     await decide(OFFICERS.approvers, `?amount=${amount}&householdSize=2`);

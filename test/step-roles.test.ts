@@ -62,7 +62,7 @@ describe("the roles each ledger step needs, as the verifier's table says and the
     },
     payout: () => (as) => as.funds.pay(county, ids.active, period, 1n),
     reversal: () => (as) => as.funds.reversePayout(county, ids.paid, period, PAID, hash()),
-    settlement: () => (as) => as.funds.confirmSettlements(period, [{ caseId: ids.paid, receiptHash: hash() }]),
+    settlement: () => (as) => as.funds.confirmSettlements(period, [{ caseId: ids.paid, evidenceHash: hash() }]),
     acknowledgement: () => (as) => as.funds.recordAcknowledgement(ids.paid, period, hash()),
     allocation: () => (as) => as.funds.allocate(county, J.townshipA1, 1n, hash()),
     // The checker's step; the maker's proposal needs the same role (test/funds.test.ts).

@@ -19,9 +19,9 @@ afterAll(async () => local?.close());
 
 async function decide(caseId: string, who: typeof reviewer, query: string) {
   const token = await local.signIn(who.privateKey);
-  const { body } = await request(local.gateway.url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
+  const { body } = await request(local.gateway.url).get(`/v1/cases/${caseId}/decision-request${query}`).set("authorization", token).expect(200);
   const signature = await who.signTypedData(body.domain, body.types, body.message);
-  return request(local.gateway.url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: body.message, signatures: [{ signer: who.address, signature }] });
+  return request(local.gateway.url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: body.message, signatures: [{ signer: who.address, signature }] });
 }
 
 describe("temporary assistance approved at township level", () => {
@@ -50,6 +50,6 @@ describe("temporary assistance approved at township level", () => {
     const caseId = await local.takeIn("11010519491231002X", "temporary");
     expect((await decide(caseId, reviewer, "")).status).toBe(201);
     const refused = await decide(caseId, townshipApprover, "?amount=500001&householdSize=2");
-    expect([refused.status, refused.body.error.code]).toEqual([422, "LEDGER_APPROVAL_SIGNER_LEVEL_TOO_LOW"]);
+    expect([refused.status, refused.body.error.code]).toEqual([422, "LEDGER_DECISION_SIGNER_LEVEL_TOO_LOW"]);
   });
 });

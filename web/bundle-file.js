@@ -37,8 +37,8 @@ export function bundleReport(bundle) {
     ["RECORD_ALTERED", `${records.length} record hashes recomputed`],
     ["RECORD_MISSING", `${bundle.leaves.length} leaves present and in place`],
     ["RANGE_ROOT_MISMATCH", "every checkpoint root rebuilt from the leaves"],
-    ["APPROVAL_SIGNATURE_FORGED", `${check.approvals.length} approval packets with every signature recovered`],
-    ["APPROVAL_DIGEST_MISMATCH", "approval digests recomputed (EIP-712)"],
+    ["DECISION_SIGNATURE_FORGED", `${check.decisions.length} decision records with every signature recovered`],
+    ["DECISION_DIGEST_MISMATCH", "decision digests recomputed (EIP-712)"],
   ].filter(([code]) => !failed.has(code));
   const view = el("div", {},
     el("p", { class: check.failures.length === 0 ? "ok" : "bad", id: "bundle-verdict", role: "status" },

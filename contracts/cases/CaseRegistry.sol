@@ -8,9 +8,9 @@ import {Jurisdictions} from "../access/Jurisdictions.sol";
 import {Roles} from "../access/Roles.sol";
 import {Area, Programme} from "../common/Assistance.sol";
 import {AssistanceStandards} from "../standards/AssistanceStandards.sol";
-import {ApprovalVerifier} from "./ApprovalVerifier.sol";
+import {DecisionVerifier} from "./DecisionVerifier.sol";
 import {CaseWord} from "./CaseWord.sol";
-import {Decision, SignerSignature, Stage} from "./IApprovals.sol";
+import {Decision, SignerSignature, Stage} from "./IDecisions.sol";
 import {Application, CaseStatus, ICaseRegistry, PayoutTerms, Revision} from "./ICaseRegistry.sol";
 
 /**
@@ -20,7 +20,7 @@ import {Application, CaseStatus, ICaseRegistry, PayoutTerms, Revision} from "./I
  * payout a cold call to it. A payout gets the case's word and its standard in one call
  * (`payoutWord`).
  */
-contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
+contract CaseRegistry is ICaseRegistry, DecisionVerifier, AssistanceStandards {
     using Jurisdictions for uint64;
     using CaseWord for uint256;
 
@@ -212,7 +212,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
         CaseData storage c = _existing(d.caseId);
         _checkDecisionTerms(d, c);
         uint8 required = thresholdFor(c.jurisdiction, c.programme, d.stage);
-        if (signatures.length < required) revert ApprovalThresholdNotMet(d.caseId, required, signatures.length);
+        if (signatures.length < required) revert DecisionThresholdNotMet(d.caseId, required, signatures.length);
         (address[] memory signers, bytes32 digest) = _checkSigners(d, c, signatures);
         _applyDecision(d, c, signers, digest);
     }
@@ -228,12 +228,12 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
     function _checkDecisionTerms(Decision calldata d, CaseData storage c) private view {
         CaseStatus status = c.status;
         if (status != (d.stage == Stage.Review ? CaseStatus.Submitted : CaseStatus.Reviewed)) {
-            revert ApprovalStageMismatch(d.caseId, status, d.stage);
+            revert DecisionStageMismatch(d.caseId, status, d.stage);
         }
         access.checkNotPaused(c.jurisdiction);
-        if (d.round != c.round) revert ApprovalNonceMismatch(d.caseId, c.round, d.round);
+        if (d.round != c.round) revert DecisionNonceMismatch(d.caseId, c.round, d.round);
         bytes32 latest = _latestRecord(d.caseId);
-        if (d.recordHash != latest) revert ApprovalRecordMismatch(d.caseId, latest, d.recordHash);
+        if (d.recordHash != latest) revert DecisionRecordMismatch(d.caseId, latest, d.recordHash);
         _checkTerms(d, c);
     }
 
@@ -437,7 +437,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
             uint8 threshold = _thresholds[jurisdiction.ancestorAt(lvl - 1)][programme][stage];
             if (threshold != 0) return threshold;
         }
-        revert ApprovalThresholdNotConfigured(jurisdiction, programme, stage);
+        revert DecisionThresholdNotConfigured(jurisdiction, programme, stage);
     }
 
     /// @inheritdoc ICaseRegistry
@@ -473,7 +473,7 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
 
     function _checkTerms(Decision calldata d, CaseData storage c) private view {
         bool grants = d.approve && d.stage == Stage.Approval;
-        if (grants != (d.amount != 0) || grants != (d.householdSize != 0)) revert ApprovalTermsInvalid(d.caseId);
+        if (grants != (d.amount != 0) || grants != (d.householdSize != 0)) revert DecisionTermsInvalid(d.caseId);
         if (!grants) return;
         uint8 size = c.householdSize;
         if (d.householdSize != size) revert ApprovalHouseholdSizeMismatch(d.caseId, size, d.householdSize);
@@ -484,11 +484,11 @@ contract CaseRegistry is ICaseRegistry, ApprovalVerifier, AssistanceStandards {
 
     function _checkSigner(address signer, bytes32 role, Decision calldata d, CaseData storage c) private view {
         (bool held, uint64 scope) = access.scopeOf(role, signer);
-        if (!held || !scope.covers(c.jurisdiction)) revert ApprovalSignerUnauthorized(signer, role, c.jurisdiction);
+        if (!held || !scope.covers(c.jurisdiction)) revert DecisionSignerUnauthorized(signer, role, c.jurisdiction);
         if (
             d.stage == Stage.Approval && scope.level() == Jurisdictions.LEVEL_TOWNSHIP
                 && (c.programme != Programme.Temporary || d.amount > townshipCeiling)
-        ) revert ApprovalSignerLevelTooLow(signer, scope);
+        ) revert DecisionSignerLevelTooLow(signer, scope);
     }
 
     function _transition(bytes32 caseId, CaseData storage c, CaseStatus next, bytes32 evidenceHash) private {

@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 import {Area, Programme} from "../common/Assistance.sol";
 import {IAssistanceStandards} from "../standards/IAssistanceStandards.sol";
-import {Decision, IApprovals, SignerSignature, Stage} from "./IApprovals.sol";
+import {Decision, IDecisions, SignerSignature, Stage} from "./IDecisions.sol";
 
 /// @dev Where a case stands. `InNotice`: approved, public notice running; objections send it back to `Submitted`.
 enum CaseStatus {
@@ -77,7 +77,7 @@ struct Revision {
  * assistance standards (IAssistanceStandards, bound at its address), which every approval and
  * payout reads with the case.
  */
-interface ICaseRegistry is IApprovals, IAssistanceStandards {
+interface ICaseRegistry is IDecisions, IAssistanceStandards {
     error CaseUnknown(bytes32 caseId);
     error CaseAlreadyExists(bytes32 caseId);
     /// @dev The identity (an applicant or a household member) already has an open case, `existingCaseId`, in `programme`.
@@ -111,16 +111,16 @@ interface ICaseRegistry is IApprovals, IAssistanceStandards {
     /// @dev An application or revision would give the household `size` people, more than a case holds (255).
     error CaseHouseholdTooLarge(bytes32 caseId, uint256 size);
 
-    error ApprovalRecordMismatch(bytes32 caseId, bytes32 expected, bytes32 provided);
-    error ApprovalStageMismatch(bytes32 caseId, CaseStatus status, Stage stage);
-    error ApprovalThresholdNotConfigured(uint64 jurisdiction, Programme programme, Stage stage);
-    error ApprovalThresholdNotMet(bytes32 caseId, uint256 required, uint256 provided);
-    error ApprovalSignerUnauthorized(address signer, bytes32 role, uint64 jurisdiction);
+    error DecisionRecordMismatch(bytes32 caseId, bytes32 expected, bytes32 provided);
+    error DecisionStageMismatch(bytes32 caseId, CaseStatus status, Stage stage);
+    error DecisionThresholdNotConfigured(uint64 jurisdiction, Programme programme, Stage stage);
+    error DecisionThresholdNotMet(bytes32 caseId, uint256 required, uint256 provided);
+    error DecisionSignerUnauthorized(address signer, bytes32 role, uint64 jurisdiction);
     /// @dev A township-level approver may approve only temporary assistance up to the township ceiling.
-    error ApprovalSignerLevelTooLow(address signer, uint64 scope);
+    error DecisionSignerLevelTooLow(address signer, uint64 scope);
     error ApprovalAboveStandard(bytes32 caseId, uint64 amount, uint64 cap);
     /// @dev An approval names a positive amount and household size; a review or rejection names neither.
-    error ApprovalTermsInvalid(bytes32 caseId);
+    error DecisionTermsInvalid(bytes32 caseId);
     /// @dev An approval named `provided` people; the case's household, as the ledger holds it, is `householdSize`.
     error ApprovalHouseholdSizeMismatch(bytes32 caseId, uint8 householdSize, uint8 provided);
     error ConfigUnauthorized(address account);

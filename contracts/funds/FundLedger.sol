@@ -229,7 +229,7 @@ contract FundLedger is IFundLedger {
             PayoutState state = _stateIn(cells, shift);
             if (state != PayoutState.Paid) revert PayoutNotOutstanding(caseId, period, state);
             _payouts[key] = _withState(cells, shift, PayoutState.Settled);
-            emit PayoutSettled(caseId, period, settlements[i].receiptHash, msg.sender);
+            emit PayoutSettled(caseId, period, settlements[i].evidenceHash, msg.sender);
         }
     }
 

@@ -18,10 +18,11 @@ struct Payment {
     uint64 amount;
 }
 
-/// @dev One line of a settlement batch: the payment channel's receipt for a case's payout.
+/// @dev One line of a settlement batch: a case's payout, and the leaf hash of the settlement record that
+/// holds the payment channel's return for it (its evidence, as a transition's `evidenceHash`).
 struct Settlement {
     bytes32 caseId;
-    bytes32 receiptHash;
+    bytes32 evidenceHash;
 }
 
 /// @dev An appropriation (parent 0) or an allocation beneath one. Amounts in fen.
@@ -128,7 +129,7 @@ interface IFundLedger {
     /// @notice `actor`, the finance officer, paid a case for a period. `period` is not indexed: a topic
     /// costs 119 gas more than a data word, on every line of every payout run.
     event PayoutMade(bytes32 indexed caseId, uint64 indexed allocationId, uint32 period, uint64 amount, address actor);
-    event PayoutSettled(bytes32 indexed caseId, uint32 indexed period, bytes32 receiptHash, address agent);
+    event PayoutSettled(bytes32 indexed caseId, uint32 indexed period, bytes32 evidenceHash, address agent);
     /// @notice The compensating entry for a payout that did not arrive: funds return to `allocationId`.
     event PayoutReversed(
         bytes32 indexed caseId,

@@ -1,6 +1,6 @@
 import { coversDivision, jurisdictionCode, paysCases, Stage } from "../chain/domain.ts";
 import { roleId } from "../chain/roles.ts";
-import type { BundleCheck, CheckedApproval, Finding, FiledPayout } from "../../kit/bundle.ts";
+import type { BundleCheck, CheckedDecision, Finding, FiledPayout } from "../../kit/bundle.ts";
 import { stepOf, type ChainEvent, type LedgerStep } from "./steps.ts";
 
 export interface AllocationTotals {
@@ -73,7 +73,7 @@ const EVIDENCE_OF: Partial<Record<LedgerStep["step"], { kind: string; type: stri
  * the step needs over the case's (or allocation's) jurisdiction at its block; each case, decision,
  * payout and reversal of the bundle's jurisdiction has its record in the bundle (a failure when
  * the bundle starts at the log's first leaf and the step is covered, a warning otherwise); each
- * decision matches its approval packet; each payout its payment file, an earlier approval and an
+ * decision matches its decision record; each payout its payment file, an earlier approval and an
  * allocation; each reversal the payout it reverses (the case's latest unreversed payout for the
  * period) and its record; each settlement its receipt; and each allocation's payouts net of
  * reversals its payment files. Events are read in ledger order, so that a step is judged by the
@@ -99,8 +99,8 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   const kindOf = (hash: string) => (evidence.has(hash) ? (evidence.get(hash)?.kind ?? null) : undefined);
   const settlements = new Map([...offline.settlements].map(([hash, s]) => [lower(hash), { ...s, caseIds: new Set([...s.caseIds].map(lower)) }]));
   const reversalRecords = new Map([...offline.reversals].map(([hash, r]) => [lower(hash), r]));
-  const packets = new Map<string, CheckedApproval>(offline.approvals.map((a) => [lower(a.digest), a]));
-  const forged = new Set(offline.failures.filter((f) => f.code === "APPROVAL_SIGNATURE_FORGED").map((f) => lower(f.caseId)));
+  const decisionRecords = new Map<string, CheckedDecision>(offline.decisions.map((a) => [lower(a.digest), a]));
+  const forged = new Set(offline.failures.filter((f) => f.code === "DECISION_SIGNATURE_FORGED").map((f) => lower(f.caseId)));
   const lines = new Map<string, FiledPayout[]>();
   for (const line of offline.filedPayouts) {
     const key = `${lower(line.caseId)}/${line.period}`;
@@ -201,19 +201,19 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
       case "CaseDecided": {
         if (Number(a.stage) === Stage.Approval && a.approve) approved.set(caseId, { block: e.blockNumber, amount: BigInt(a.amount as string) });
         const digest = lower(a.digest);
-        const packet = packets.get(digest);
-        if (!packet) {
+        const logged = decisionRecords.get(digest);
+        if (!logged) {
           if (!forged.has(caseId)) {
-            missing({ code: "APPROVAL_PACKET_MISSING", message: `the ledger's decision ${digest} on case ${caseId} has no approval packet in the bundle`, caseId, step: s!.step, ...at });
+            missing({ code: "DECISION_RECORD_MISSING", message: `the ledger's decision ${digest} on case ${caseId} has no decision record in the bundle`, caseId, step: s!.step, ...at });
           }
         } else {
-          packets.delete(digest);
+          decisionRecords.delete(digest);
           const signers = s!.actors.map(lower).sort().join(",");
-          if (signers !== packet.signers.map(lower).sort().join(",")) {
-            failures.push({ code: "APPROVAL_SIGNERS_MISMATCH", message: `the ledger counted signers ${s!.actors.join(",")} for decision ${digest} on case ${caseId}, the packet names ${packet.signers.join(",")}`, caseId, recordId: packet.recordId, ...at });
+          if (signers !== logged.signers.map(lower).sort().join(",")) {
+            failures.push({ code: "DECISION_SIGNERS_MISMATCH", message: `the ledger counted signers ${s!.actors.join(",")} for decision ${digest} on case ${caseId}, the decision record names ${logged.signers.join(",")}`, caseId, recordId: logged.recordId, ...at });
           }
         }
-        authorise(e, s!, j, caseId, "APPROVAL_SIGNER_UNAUTHORIZED");
+        authorise(e, s!, j, caseId, "DECISION_SIGNER_UNAUTHORIZED");
         break;
       }
       case "CaseRecordRevised": {
@@ -346,23 +346,23 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
   // Each settlement names as its receipt the hash of the settlement agent's record, which must list the case and period.
   function checkSettlement(e: ChainEvent, s: LedgerStep, caseId: string, j: bigint) {
     const period = Number(e.args.period);
-    const receiptHash = lower(e.args.receiptHash);
+    const evidenceHash = lower(e.args.evidenceHash);
     authorise(e, s, j, caseId);
     const payout = (payouts.get(`${caseId}/${period}`) ?? []).findLast((p) => !p.reversed && !p.settled);
     if (payout) payout.settled = true;
     const where = `the settlement of case ${caseId} for period ${period}`;
-    const evidence = settlements.get(receiptHash);
-    const kind = kindOf(receiptHash);
+    const evidence = settlements.get(evidenceHash);
+    const kind = kindOf(evidenceHash);
     if (evidence ? evidence.period !== period || !evidence.caseIds.has(caseId) : kind !== undefined && kind !== null) {
       failures.push({
         code: "SETTLEMENT_RECORD_MISMATCH",
-        message: `${where} names record ${evidence?.recordId ?? receiptHash} as its receipt, which is ${evidence ? "a settlement of other payouts" : `a ${kind} record`}`,
+        message: `${where} names record ${evidence?.recordId ?? evidenceHash} as its settlement record, which is ${evidence ? "a settlement of other payouts" : `a ${kind} record`}`,
         caseId,
         recordId: evidence?.recordId,
         transactionHash: e.transactionHash,
       });
     } else if (kind === undefined) {
-      warnings.push({ code: "SETTLEMENT_EVIDENCE_MISSING", message: `${where} names receipt ${receiptHash}, which is no leaf of this bundle (logged before or after its range, or not in the log)`, caseId, transactionHash: e.transactionHash });
+      warnings.push({ code: "SETTLEMENT_EVIDENCE_MISSING", message: `${where} names settlement record ${evidenceHash}, which is no leaf of this bundle (logged before or after its range, or not in the log)`, caseId, transactionHash: e.transactionHash });
     }
   }
 
@@ -416,8 +416,8 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
       warnings.push({ code: "PAYOUT_UNSETTLED", message: `the payout to case ${p.caseId} for period ${p.period} has no settlement confirmation yet`, caseId: p.caseId, transactionHash: p.transactionHash });
     }
   }
-  for (const packet of packets.values()) {
-    warnings.push({ code: "APPROVAL_NOT_ON_LEDGER", message: `approval packet ${packet.recordId} on case ${packet.caseId} (digest ${packet.digest}) has no decision on the ledger yet`, recordId: packet.recordId, caseId: packet.caseId });
+  for (const logged of decisionRecords.values()) {
+    warnings.push({ code: "DECISION_NOT_ON_LEDGER", message: `decision record ${logged.recordId} on case ${logged.caseId} (digest ${logged.digest}) has no decision on the ledger yet`, recordId: logged.recordId, caseId: logged.caseId });
   }
   for (const line of [...lines.values()].flat()) {
     warnings.push({ code: "PAYMENT_FILE_UNPAID", message: `payment file ${line.recordId} lists case ${line.caseId} for period ${line.period}, which the ledger has not paid`, caseId: line.caseId, recordId: line.recordId });

@@ -12,7 +12,7 @@ export type { AllocationTotals } from "./ledger-check.ts";
 
 export interface VerificationReport {
   ok: boolean;
-  summary: { leaves: number; records: number; checkpoints: number; approvals: number; payouts: number; settled: number; unsettled: number; reversals: number };
+  summary: { leaves: number; records: number; checkpoints: number; decisions: number; payouts: number; settled: number; unsettled: number; reversals: number };
   failures: Finding[];
   /** What does not fail the bundle but an auditor should know: payouts not yet settled, steps outside its range. */
   warnings: Finding[];
@@ -53,7 +53,7 @@ export async function verifyBundle(bundle: AuditBundle, provider: Provider, opti
       leaves: bundle.leaves?.length ?? 0,
       records: offline.records,
       checkpoints: bundle.checkpoints?.length ?? 0,
-      approvals: offline.approvals.length,
+      decisions: offline.decisions.length,
       payouts: ledger?.payouts ?? 0,
       settled: ledger?.settled ?? 0,
       unsettled: ledger?.unsettled ?? 0,

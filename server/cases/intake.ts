@@ -23,7 +23,7 @@ export interface CaseEntry {
   jurisdiction: string;
   programme: keyof typeof PROGRAMMES;
   outbox: string;
-  receiptHash: string;
+  receiptCodeHash: string;
   createdAt: string;
   /** The applicant's name as a public notice shows it (publicName); absent for cases taken in before it was kept. */
   publicName?: string;
@@ -128,7 +128,7 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
       },
       args,
       extraState: (outbox): Record<string, CaseEntry> => ({
-        [KEYS.case(caseId)]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptHash: codeHash, createdAt: record.createdAt, publicName: publicName(input.applicant.name) },
+        [KEYS.case(caseId)]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptCodeHash: codeHash, createdAt: record.createdAt, publicName: publicName(input.applicant.name) },
       }),
     });
   } catch (error) {

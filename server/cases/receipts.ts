@@ -88,6 +88,6 @@ export async function reissueReceipt(
   const { receipt, codeHash } = newReceipt(ctx.identityKey, entry.caseId);
   const record = newRecord({ kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "receipt-reissued", reissuedBy: officer }, createdAt: ctx.chain.clock.iso() });
   const [appended] = await ctx.log.append([record]);
-  await ctx.state.put({ [KEYS.case(entry.caseId)]: { ...entry, receiptHash: codeHash } satisfies CaseEntry });
+  await ctx.state.put({ [KEYS.case(entry.caseId)]: { ...entry, receiptCodeHash: codeHash } satisfies CaseEntry });
   return { caseId: entry.caseId, receipt, recordId: record.recordId, leafIndex: appended!.leafIndex };
 }

@@ -6,23 +6,23 @@ import { decodeRevert } from "./reverts.ts";
 import { LedgerClock } from "./clock.ts";
 import { openConnection, type ChainSettings } from "./connection.ts";
 import { Operator } from "./operator.ts";
-import { Receipts } from "./receipts.ts";
+import { Transactions } from "./transactions.ts";
 import { IN_FLIGHT, RoleCheck } from "./role-check.ts";
 import type { NodeJsonRpcProvider } from "./rpc-provider.ts";
 
 export type { ChainSettings } from "./connection.ts";
-export type { MinedReceipt } from "./receipts.ts";
+export type { MinedReceipt } from "./transactions.ts";
 
 /**
  * The gateway's access to the chain: one connection, the contracts of the deployment, the
- * operator account (operator.ts), role questions (role-check.ts), receipts (receipts.ts), the
+ * operator account (operator.ts), role questions (role-check.ts), sent transactions (transactions.ts), the
  * ledger's clock, and the case registry's calls the relayer sends.
  */
 export class ChainClient {
   readonly chainId: bigint;
   readonly provider: NodeJsonRpcProvider;
   readonly operator: Operator;
-  readonly receipts: Receipts;
+  readonly transactions: Transactions;
   readonly roles: RoleCheck;
   readonly access: AidAccess;
   readonly standards: AssistanceStandards;
@@ -37,8 +37,8 @@ export class ChainClient {
   private constructor(settings: ChainSettings, provider: NodeJsonRpcProvider, chainId: bigint) {
     this.chainId = chainId;
     this.provider = provider;
-    this.receipts = new Receipts(provider);
-    this.operator = new Operator(settings.operatorKey, provider, chainId, this.receipts);
+    this.transactions = new Transactions(provider);
+    this.operator = new Operator(settings.operatorKey, provider, chainId, this.transactions);
     const c = settings.deployment.contracts;
     this.access = connect("AidAccess", c.aidAccess, this.operator.signer);
     this.standards = connect("AssistanceStandards", c.assistanceStandards, this.operator.signer);

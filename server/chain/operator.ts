@@ -1,6 +1,6 @@
 import { NonceManager, Wallet, type SigningKey } from "ethers";
 import { Reading } from "./reading.ts";
-import type { MinedReceipt, Receipts } from "./receipts.ts";
+import type { MinedReceipt, Transactions } from "./transactions.ts";
 import type { NodeJsonRpcProvider } from "./rpc-provider.ts";
 import { signCallTransaction, type CallTransaction } from "./sign-transaction.ts";
 
@@ -16,16 +16,16 @@ export class Operator {
   readonly #key: SigningKey;
   readonly #provider: NodeJsonRpcProvider;
   readonly #chainId: bigint;
-  readonly #receipts: Receipts;
+  readonly #transactions: Transactions;
 
-  constructor(key: string, provider: NodeJsonRpcProvider, chainId: bigint, receipts: Receipts) {
+  constructor(key: string, provider: NodeJsonRpcProvider, chainId: bigint, transactions: Transactions) {
     const wallet = new Wallet(key, provider);
     this.address = wallet.address;
     this.signer = new NonceManager(wallet);
     this.#key = wallet.signingKey;
     this.#provider = provider;
     this.#chainId = chainId;
-    this.#receipts = receipts;
+    this.#transactions = transactions;
   }
 
   /** The fee fields of the operator's transactions (see sign). */
@@ -78,7 +78,7 @@ export class Operator {
       this.forgetNonce();
       throw error;
     }
-    return this.#receipts.mined(hash);
+    return this.#transactions.mined(hash);
   }
 
   /** After a send that failed: its nonce may not have reached the chain, so the next transaction asks the chain for it. */

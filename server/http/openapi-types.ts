@@ -806,14 +806,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/cases/{caseId}/approval-request": {
+    "/v1/cases/{caseId}/decision-request": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The exact EIP-712 payload officers sign for the case's next review or approval, and who has signed it so far: the decision being collected, the same message for every officer who asks until it is decided or its deadline passes (terms left out are its terms; other terms are refused once someone has signed, APPROVAL_DECISION_OPEN, and replace it before). An approval's household size is the ledger's for the case (1 + the members at intake, changed by revisions) unless given; another is refused (APPROVAL_HOUSEHOLD_SIZE_MISMATCH) before anyone signs */
+        /** The exact EIP-712 payload officers sign for the case's next review or approval, and who has signed it so far: the decision being collected, the same message for every officer who asks until it is decided or its deadline passes (terms left out are its terms; other terms are refused once someone has signed, DECISION_OPEN, and replace it before). An approval's household size is the ledger's for the case (1 + the members at intake, changed by revisions) unless given; another is refused (APPROVAL_HOUSEHOLD_SIZE_MISMATCH) before anyone signs */
         get: {
             parameters: {
                 query?: {
@@ -901,7 +901,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/cases/{caseId}/approvals": {
+    "/v1/cases/{caseId}/decisions": {
         parameters: {
             query?: never;
             header?: never;
@@ -984,7 +984,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Officers' signatures on the decision being collected: each checked before it is kept, by its signature and by the ledger's own rule for its signer (role, jurisdiction, level, deadline: CaseRegistry.checkDecision, LEDGER_APPROVAL_*); collected to the threshold, then relayed. A signature the ledger stopped counting since it was kept is dropped at relay time and named */
+        /** Officers' signatures on the decision being collected: each checked before it is kept, by its signature and by the ledger's own rule for its signer (role, jurisdiction, level, deadline: CaseRegistry.checkDecision, LEDGER_DECISION_*); collected to the threshold, then relayed. A signature the ledger stopped counting since it was kept is dropped at relay time and named */
         post: {
             parameters: {
                 query?: never;
@@ -4210,7 +4210,7 @@ export interface paths {
                                 transactionHash: string;
                                 blockNumber: number;
                                 arrived: {
-                                    receiptHash: string;
+                                    evidenceHash: string;
                                     transactionHash: string;
                                 } | null;
                                 paymentFile: {

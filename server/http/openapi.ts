@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, approvalsRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, decisionSignaturesRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
@@ -139,20 +139,20 @@ export function openApiDocument(version: string) {
           responses: { "201": { description: "the new receipt, given once", content: json(receiptReissueSchema) }, ...errors },
         },
       },
-      "/v1/cases/{caseId}/approval-request": {
+      "/v1/cases/{caseId}/decision-request": {
         get: {
           summary:
-            "The exact EIP-712 payload officers sign for the case's next review or approval, and who has signed it so far: the decision being collected, the same message for every officer who asks until it is decided or its deadline passes (terms left out are its terms; other terms are refused once someone has signed, APPROVAL_DECISION_OPEN, and replace it before). An approval's household size is the ledger's for the case (1 + the members at intake, changed by revisions) unless given; another is refused (APPROVAL_HOUSEHOLD_SIZE_MISMATCH) before anyone signs",
+            "The exact EIP-712 payload officers sign for the case's next review or approval, and who has signed it so far: the decision being collected, the same message for every officer who asks until it is decided or its deadline passes (terms left out are its terms; other terms are refused once someone has signed, DECISION_OPEN, and replace it before). An approval's household size is the ledger's for the case (1 + the members at intake, changed by revisions) unless given; another is refused (APPROVAL_HOUSEHOLD_SIZE_MISMATCH) before anyone signs",
           parameters: ["caseId", "approve", "amount", "householdSize", "hours"].map((name) => ({ name, in: name === "caseId" ? "path" : "query", required: name === "caseId", schema: { type: "string" } })),
           responses: { "200": { description: "domain, types, message, digest, role, threshold, signers", content: json(decisionRequestSchema) }, ...errors },
         },
       },
-      "/v1/cases/{caseId}/approvals": {
+      "/v1/cases/{caseId}/decisions": {
         get: { summary: "The decision being collected on the case and who has signed it", responses: { "200": { description: "domain, types, message, digest, role, threshold, signers", content: json(decisionRequestSchema) }, ...errors } },
         post: {
           summary:
-            "Officers' signatures on the decision being collected: each checked before it is kept, by its signature and by the ledger's own rule for its signer (role, jurisdiction, level, deadline: CaseRegistry.checkDecision, LEDGER_APPROVAL_*); collected to the threshold, then relayed. A signature the ledger stopped counting since it was kept is dropped at relay time and named",
-          requestBody: { required: true, content: json(approvalsRequest) },
+            "Officers' signatures on the decision being collected: each checked before it is kept, by its signature and by the ledger's own rule for its signer (role, jurisdiction, level, deadline: CaseRegistry.checkDecision, LEDGER_DECISION_*); collected to the threshold, then relayed. A signature the ledger stopped counting since it was kept is dropped at relay time and named",
+          requestBody: { required: true, content: json(decisionSignaturesRequest) },
           responses: { "201": { description: "relayed", content: json(collectedSchema) }, "202": { description: "collecting", content: json(collectedSchema) }, ...errors },
         },
         delete: { summary: "The signed-in officer withdraws their signature from the decision being collected; with none left it is closed", responses: { "200": { description: "collecting or closed, with the signers left", content: json(collectedSchema) }, ...errors } },

@@ -272,7 +272,7 @@ export const citizenCaseSchema = z.object({
       paidAt: z.iso.datetime(),
       transactionHash: hex32,
       blockNumber: z.number().int(),
-      arrived: z.object({ receiptHash: hex32, transactionHash: hex32 }).nullable(),
+      arrived: z.object({ evidenceHash: hex32, transactionHash: hex32 }).nullable(),
       paymentFile: z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, checkpoint: anchoredCheckpointSchema.nullable() }).nullable(),
     }),
   ),

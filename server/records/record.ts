@@ -7,7 +7,7 @@ import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
 export const RECORD_KINDS = [
   "application",
   "document",
-  "approval-packet",
+  "decision",
   "payment-file",
   "settlement",
   "complaint",

@@ -33,7 +33,7 @@ export async function dryRun(chain: ChainClient, call: LedgerCall, args: unknown
       // As the officer who signed it: the ledger checks their role, not the operator's. One the
       // chain mined already (broadcast by anyone) is not run again: its receipt is what counts.
       const { from, to, data, hash } = Transaction.from(args[0] as string);
-      if (await chain.receipts.get(hash!)) return;
+      if (await chain.transactions.receipt(hash!)) return;
       await chain.provider.call({ from, to, data });
     } else if (call === "decide") {
       await chain.provider.call({ from: chain.operator.address, ...chain.decisionCall(args) });

@@ -48,7 +48,7 @@ export class Sender {
         const receipt = raw && (await this.#mined(raw, recorded));
         if (receipt) return { mined: Promise.resolve(receipt) };
       }
-      const mined = this.chain.receipts.mined(await this.#recordAndSend(entries, call, gasBound), { after: this.#unmined[0] });
+      const mined = this.chain.transactions.mined(await this.#recordAndSend(entries, call, gasBound), { after: this.#unmined[0] });
       // Its caller handles a failure once the send has resolved; until then, it is not unhandled.
       const answered = mined.catch(() => undefined);
       this.#unmined.push(answered);
@@ -103,7 +103,7 @@ export class Sender {
     const { from, to, data, nonce } = transaction;
     // One the chain cannot take (taken while it did not answer) fails now, and holds nothing back.
     const [next, latest] = await Promise.all([this.chain.provider.getTransactionCount(from!, "pending"), this.chain.provider.getBlock("latest")]);
-    const refusal = latest && !(await this.chain.receipts.get(transaction.hash!)) ? unsendable(transaction, next, latest) : null;
+    const refusal = latest && !(await this.chain.transactions.receipt(transaction.hash!)) ? unsendable(transaction, next, latest) : null;
     if (refusal) throw refusal;
     const receipt = await this.#mined(raw, transaction.hash!);
     if (!receipt) {
@@ -120,17 +120,17 @@ export class Sender {
    * and mined. Null when its nonce went to another transaction first, so it never will be.
    */
   async #mined(raw: string, hash: string): Promise<MinedReceipt | null> {
-    const known = await this.chain.receipts.get(hash);
+    const known = await this.chain.transactions.receipt(hash);
     if (known) return known;
     try {
       await this.chain.operator.broadcast(raw);
     } catch (error) {
-      if (isError(error, "NONCE_EXPIRED")) return this.chain.receipts.get(hash);
+      if (isError(error, "NONCE_EXPIRED")) return this.chain.transactions.receipt(hash);
       const message = (error as Error).message;
       if (refusedForGood(message)) throw new AidtrailError("SIGNED_CALL_REFUSED_BY_NODE", `the chain refused the transaction: ${message.split("\n")[0]}`, { hint: "ask for a new draft and sign that" });
       // Still waiting in the node's pool (geth: "already known", Besu: "Known transaction").
       if (!/already known|known transaction/i.test(message)) throw error;
     }
-    return this.chain.receipts.mined(hash);
+    return this.chain.transactions.mined(hash);
   }
 }

@@ -134,7 +134,7 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
   const [next, latest] = await Promise.all([ctx.chain.provider.getTransactionCount(officer, "pending"), ctx.chain.provider.getBlock("latest")]).catch(() => [null, null] as const);
   if (next === null || !latest) return;
   const nonce = transactions[0]!.nonce;
-  if (nonce < next && !(await ctx.chain.receipts.get(transactions[0]!.hash!))) {
+  if (nonce < next && !(await ctx.chain.transactions.receipt(transactions[0]!.hash!))) {
     throw new AidtrailError("SIGNED_CALL_NONCE_USED", `your account has used nonce ${nonce} already (its next is ${next}): this transaction was relayed before, or the account sent another`, {
       kind: "conflict",
       field,

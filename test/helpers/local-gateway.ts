@@ -225,9 +225,9 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     const tokenOf = async (w: Wallet) => signIn(w.privateKey);
     const decide = async (signers: Wallet[], query: string) => {
       const token = await tokenOf(signers[0]!);
-      const { body: payload } = await request(gateway.url).get(`/v1/cases/${caseId}/approval-request${query}`).set("authorization", token).expect(200);
+      const { body: payload } = await request(gateway.url).get(`/v1/cases/${caseId}/decision-request${query}`).set("authorization", token).expect(200);
       const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
-      const relayed = await request(gateway.url).post(`/v1/cases/${caseId}/approvals`).set("authorization", token).send({ decision: payload.message, signatures });
+      const relayed = await request(gateway.url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: payload.message, signatures });
       if (relayed.status !== 201) throw new Error(`approval not relayed: ${JSON.stringify(relayed.body)}`);
     };
     await decide([officers.reviewer], "");

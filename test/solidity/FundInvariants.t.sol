@@ -7,7 +7,7 @@ import {Roles} from "../../contracts/access/Roles.sol";
 import {Area, Programme} from "../../contracts/common/Assistance.sol";
 import {CaseRegistry} from "../../contracts/cases/CaseRegistry.sol";
 import {Application} from "../../contracts/cases/ICaseRegistry.sol";
-import {Decision, SignerSignature, Stage} from "../../contracts/cases/IApprovals.sol";
+import {Decision, SignerSignature, Stage} from "../../contracts/cases/IDecisions.sol";
 import {FundLedger} from "../../contracts/funds/FundLedger.sol";
 import {Allocation, Payment, PayoutState, Settlement} from "../../contracts/funds/IFundLedger.sol";
 import {vm} from "./Vm.sol";
@@ -249,7 +249,7 @@ contract FundHandler {
         bytes32 caseId = caseIds[caseSeed % caseIds.length];
         uint32 period = _periods[periodSeed % _periods.length];
         Settlement[] memory batch = new Settlement[](1);
-        batch[0] = Settlement({caseId: caseId, receiptHash: keccak256("arrived")});
+        batch[0] = Settlement({caseId: caseId, evidenceHash: keccak256("arrived")});
         try funds.confirmSettlements(period, batch) {
             _records[caseId][period].state = PayoutState.Settled;
         } catch {}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Anchorer } from "../../sync/anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, PROGRAMMES } from "../../cases/intake.ts";
-import { approvalRequest, checkDecisionTerms, collectedDecision, describeDecision, submitApprovals, withdrawApproval } from "../../cases/approvals.ts";
+import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
 import { CaseStatus, jsonSafe, nameOf } from "../../chain/domain.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { householdChange } from "../../cases/revision.ts";
@@ -62,7 +62,7 @@ export const applicationRequest = applicationFields.extend({
 /** `POST /v1/cases/draft`: the fields, and a deadline if not a day from now. */
 export const applicationDraftRequest = applicationFields.extend({ deadline: uint64.optional() });
 
-export const approvalsRequest = z.object({
+export const decisionSignaturesRequest = z.object({
   decision: z.object({
     caseId: z.string().regex(/^0x[0-9a-f]{64}$/),
     stage: z.number().int().min(0).max(1),
@@ -304,7 +304,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   });
 
   router.get(
-    "/cases/:caseId/approval-request",
+    "/cases/:caseId/decision-request",
     signedIn(signIn),
     authorize(ctx.roles, ["REVIEWER", "APPROVER"], jurisdictionOfCase, OVER_THE_CASE),
     async (req, res) => {
@@ -316,7 +316,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       }
       if (q.amount !== undefined && !uint64.safeParse(q.amount).success) throw new RequestError("REQUEST_INVALID", "amount must be a whole number of fen, below 2^64", 400, { field: "amount" });
       if (q.approve !== undefined && !["true", "false"].includes(q.approve)) throw new RequestError("REQUEST_INVALID", "approve must be true or false", 400, { field: "approve" });
-      const request = await approvalRequest(ctx, await caseOf(req), {
+      const request = await decisionRequest(ctx, await caseOf(req), {
         approve: q.approve === undefined ? undefined : q.approve === "true",
         amount: q.amount === undefined ? undefined : BigInt(q.amount),
         householdSize: q.householdSize === undefined ? undefined : Number(q.householdSize),
@@ -327,22 +327,22 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     },
   );
   const decisionReaders = authorize(ctx.roles, ["REVIEWER", "APPROVER", "AUDITOR"], jurisdictionOfCase, OVER_THE_CASE);
-  router.get("/cases/:caseId/approvals", signedIn(signIn), decisionReaders, async (req, res) => {
+  router.get("/cases/:caseId/decisions", signedIn(signIn), decisionReaders, async (req, res) => {
     const open = await collectedDecision(ctx, await caseOf(req));
-    if (!open) throw new RequestError("APPROVAL_DECISION_NOT_OPEN", "no decision is being collected on this case", 404, { hint: "GET /v1/cases/:caseId/approval-request opens the step due" });
+    if (!open) throw new RequestError("DECISION_NOT_OPEN", "no decision is being collected on this case", 404, { hint: "GET /v1/cases/:caseId/decision-request opens the step due" });
     res.json(jsonSafe(open));
   });
-  router.delete("/cases/:caseId/approvals", signedIn(signIn), async (req, res) => {
-    res.json(await withdrawApproval(ctx, await caseOf(req), req.officer!));
+  router.delete("/cases/:caseId/decisions", signedIn(signIn), async (req, res) => {
+    res.json(await withdrawDecisionSignature(ctx, await caseOf(req), req.officer!));
   });
 
-  router.post("/cases/:caseId/approvals", signedIn(signIn), validate(approvalsRequest), async (req, res) => {
+  router.post("/cases/:caseId/decisions", signedIn(signIn), validate(decisionSignaturesRequest), async (req, res) => {
     const entry = await caseOf(req);
     if (req.body.decision.caseId !== entry.caseId) {
       throw new RequestError("REQUEST_INVALID", "decision.caseId is not the case in the path", 400, { field: "decision.caseId" });
     }
     await checkDecisionTerms(ctx, entry, req.body.decision);
-    const collected = await submitApprovals(ctx, entry, await describeDecision(ctx, entry, req.body.decision), req.body.signatures);
+    const collected = await addDecisionSignatures(ctx, entry, await describeDecision(ctx, entry, req.body.decision), req.body.signatures);
     res.status(collected.state === "relayed" ? 201 : 202).json(collected);
   });
   return router;

@@ -77,7 +77,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     const { caseIdPrefix, code } = receipt;
     // A case number may begin more than one case id: the code tells them apart.
     const candidates = await ctx.state.list<CaseEntry>(KEYS.casesFrom(caseIdPrefix));
-    const entry = candidates.find(([key, e]) => key === KEYS.case(e.caseId) && receiptMatches(ctx.identityKey, e.caseId, code, e.receiptHash));
+    const entry = candidates.find(([key, e]) => key === KEYS.case(e.caseId) && receiptMatches(ctx.identityKey, e.caseId, code, e.receiptCodeHash));
     if (!entry) throw refused;
     return entry[1];
   };
@@ -121,7 +121,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
           paidAt: new Date(event.timestamp * 1000).toISOString(),
           transactionHash: event.transactionHash,
           blockNumber: event.blockNumber,
-          arrived: settlement ? { receiptHash: settlement.args.receiptHash as string, transactionHash: settlement.transactionHash } : null,
+          arrived: settlement ? { evidenceHash: settlement.args.evidenceHash as string, transactionHash: settlement.transactionHash } : null,
           paymentFile: proof ? { record: proof.revisions[0]!.record, leafIndex: proof.revisions[0]!.leafIndex, leafHash: proof.revisions[0]!.leafHash, proof: proof.revisions[0]!.proof, checkpoint: proof.checkpoint } : null,
         };
       }),

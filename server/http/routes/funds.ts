@@ -225,7 +225,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
       method: "confirmSettlements",
       subject: `settlement:${body.period}`,
       // One record holds the bank's references for the whole confirmation; each line names its hash.
-      args: (hash) => [body.period, body.settlements.map(({ caseId }) => ({ caseId, receiptHash: hash }))],
+      args: (hash) => [body.period, body.settlements.map(({ caseId }) => ({ caseId, evidenceHash: hash }))],
       record: {
         kind: "settlement",
         caseId: body.settlements.length === 1 ? body.settlements[0]!.caseId : null,

@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Decision, IApprovals, SignerSignature} from "./IApprovals.sol";
+import {Decision, IDecisions, SignerSignature} from "./IDecisions.sol";
 
 /**
  * @dev EIP-712 verification of officers' decisions. The domain binds chain id and registry
@@ -11,12 +11,12 @@ import {Decision, IApprovals, SignerSignature} from "./IApprovals.sol";
  * ERC-1271 contract wallets as well as EOAs, and OpenZeppelin's ECDSA refuses high-s (malleable)
  * signatures; strictly ascending signers make a duplicate impossible to count twice.
  */
-abstract contract ApprovalVerifier is EIP712, IApprovals {
+abstract contract DecisionVerifier is EIP712, IDecisions {
     bytes32 public constant DECISION_TYPEHASH = keccak256(
         "Decision(bytes32 caseId,uint8 stage,bool approve,bytes32 recordHash,uint64 amount,uint8 householdSize,uint32 round,uint64 deadline)"
     );
 
-    /// @inheritdoc IApprovals
+    /// @inheritdoc IDecisions
     function decisionDigest(Decision calldata decision) external view returns (bytes32) {
         return _decisionDigest(decision);
     }
@@ -46,15 +46,15 @@ abstract contract ApprovalVerifier is EIP712, IApprovals {
         returns (address[] memory signers)
     {
         uint64 time = _time();
-        if (d.deadline < time) revert ApprovalExpired(d.deadline, time);
+        if (d.deadline < time) revert DecisionExpired(d.deadline, time);
         signers = new address[](signatures.length);
         address previous;
         for (uint256 i; i < signatures.length; ++i) {
             address signer = signatures[i].signer;
-            if (i > 0 && signer == previous) revert ApprovalSignerDuplicate(signer);
-            if (signer < previous) revert ApprovalSignersUnordered(signer);
+            if (i > 0 && signer == previous) revert DecisionSignerDuplicate(signer);
+            if (signer < previous) revert DecisionSignersUnordered(signer);
             if (!SignatureChecker.isValidSignatureNow(signer, digest, signatures[i].signature)) {
-                revert ApprovalSignatureInvalid(signer);
+                revert DecisionSignatureInvalid(signer);
             }
             signers[i] = signer;
             previous = signer;

@@ -13,7 +13,7 @@ import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from 
 import { KEYS } from "../state/keys.ts";
 
 /** The exact EIP-712 payload an officer signs for a case's next step. */
-export interface ApprovalRequest {
+export interface DecisionRequest {
   domain: TypedDataDomain;
   types: typeof DECISION_TYPES;
   primaryType: "Decision";
@@ -23,7 +23,7 @@ export interface ApprovalRequest {
   threshold: number;
 }
 
-export interface ApprovalTerms {
+export interface DecisionTerms {
   /** What the asker names; what they leave out is the decision being collected's, or (none open) an approval of no amount. */
   approve?: boolean;
   amount?: bigint;
@@ -33,7 +33,7 @@ export interface ApprovalTerms {
   seconds: number;
 }
 
-export interface ApprovalContext extends LedgerActionContext {
+export interface DecisionContext extends LedgerActionContext {
   roles: LedgerAccess;
 }
 
@@ -53,7 +53,7 @@ const storedDecision = (m: Decision) => ({ ...m, amount: m.amount.toString(), de
 const decisionOf = (m: OpenDecision["message"]): Decision => ({ ...m, amount: BigInt(m.amount), deadline: BigInt(m.deadline) });
 
 /** The case's due stage, round and latest record on the ledger, and the chain's time. */
-async function dueStep(ctx: Pick<ApprovalContext, "chain">, caseId: string) {
+async function dueStep(ctx: Pick<DecisionContext, "chain">, caseId: string) {
   const [[terms, area, size, round], revisions, now] = await Promise.all([ctx.chain.cases.getCase(caseId), ctx.chain.cases.revisions(caseId), ctx.chain.now()]);
   const status = Number(terms.status);
   const stage = status === CaseStatus.Submitted ? Stage.Review : status === CaseStatus.Reviewed ? Stage.Approval : null;
@@ -61,7 +61,7 @@ async function dueStep(ctx: Pick<ApprovalContext, "chain">, caseId: string) {
 }
 
 /** The decision open on the case, if it is still for the step due and its deadline has not passed. */
-async function openDecision(ctx: Pick<ApprovalContext, "state">, caseId: string, due: Awaited<ReturnType<typeof dueStep>>): Promise<OpenDecision | null> {
+async function openDecision(ctx: Pick<DecisionContext, "state">, caseId: string, due: Awaited<ReturnType<typeof dueStep>>): Promise<OpenDecision | null> {
   const open = await ctx.state.get<OpenDecision>(openKey(caseId));
   if (!open) return null;
   const m = open.message;
@@ -77,14 +77,14 @@ const describeTerms = (m: Decision) =>
  * being collected if there is one (every signer gets the same message until it is decided or
  * expires), else a decision opened now with a deadline `terms.seconds` ahead by the chain's clock.
  * Terms the asker names that differ from the decision being collected are refused once someone
- * has signed it (APPROVAL_DECISION_OPEN); before, they replace it. An approval is for the
+ * has signed it (DECISION_OPEN); before, they replace it. An approval is for the
  * household the ledger holds: its size is the ledger's unless given, and another is refused here,
  * before anyone signs, since the ledger would refuse the decision (ApprovalHouseholdSizeMismatch).
  */
-export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, terms: ApprovalTerms): Promise<ApprovalRequest & { signers: string[] }> {
+export async function decisionRequest(ctx: DecisionContext, entry: CaseEntry, terms: DecisionTerms): Promise<DecisionRequest & { signers: string[] }> {
   const due = await dueStep(ctx, entry.caseId);
   if (due.stage === null) {
-    throw new AidtrailError("APPROVAL_NOT_DUE", `the case is ${nameOf(CaseStatus, due.status)}: no review or approval is due`, { kind: "conflict", hint: "approvals follow intake (review) and review (approval)" });
+    throw new AidtrailError("DECISION_NOT_DUE", `the case is ${nameOf(CaseStatus, due.status)}: no review or approval is due`, { kind: "conflict", hint: "approvals follow intake (review) and review (approval)" });
   }
   const approve = terms.approve ?? true;
   const granting = due.stage === Stage.Approval && approve;
@@ -116,7 +116,7 @@ export async function approvalRequest(ctx: ApprovalContext, entry: CaseEntry, te
 }
 
 /** An approval opened without its amount is refused before anyone signs, saying the most the ledger would take. */
-async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEntry, due: Awaited<ReturnType<typeof dueStep>>): Promise<AidtrailError> {
+async function amountRequired(ctx: Pick<DecisionContext, "chain">, entry: CaseEntry, due: Awaited<ReturnType<typeof dueStep>>): Promise<AidtrailError> {
   const standard = await ctx.chain.standards
     .standardAt(BigInt(entry.jurisdiction), PROGRAMMES[entry.programme], due.area, due.now)
     .then(([amount]) => amount)
@@ -133,9 +133,9 @@ async function amountRequired(ctx: Pick<ApprovalContext, "chain">, entry: CaseEn
 
 function decisionOpen(m: Decision, signers: string[]): AidtrailError {
   return new AidtrailError(
-    "APPROVAL_DECISION_OPEN",
+    "DECISION_OPEN",
     `${describeTerms(m)} is being collected on this case, signed so far by ${signers.join(", ")}, open until ${new Date(Number(m.deadline) * 1000).toISOString()}`,
-    { kind: "conflict", hint: "sign that decision (ask for the approval request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/approvals)" },
+    { kind: "conflict", hint: "sign that decision (ask for the decision request without terms), or wait until it expires or its signers withdraw (DELETE /v1/cases/:caseId/decisions)" },
   );
 }
 
@@ -158,14 +158,14 @@ function checkHouseholdSize(provided: number, ledger: number, field: string): vo
  * Refuses, before a signature is collected for it, an approval that names another household size
  * than the ledger holds for the case: it could never be relayed.
  */
-export async function checkDecisionTerms(ctx: Pick<ApprovalContext, "chain">, entry: CaseEntry, message: Decision): Promise<void> {
+export async function checkDecisionTerms(ctx: Pick<DecisionContext, "chain">, entry: CaseEntry, message: Decision): Promise<void> {
   if (message.stage !== Stage.Approval || !message.approve) return;
   const [, , size] = await ctx.chain.cases.getCase(entry.caseId);
   checkHouseholdSize(message.householdSize, Number(size), "decision.householdSize");
 }
 
 /** The signing payload, digest, role and threshold of a given decision on a case. */
-export async function describeDecision(ctx: ApprovalContext, entry: CaseEntry, message: Decision): Promise<ApprovalRequest> {
+export async function describeDecision(ctx: DecisionContext, entry: CaseEntry, message: Decision): Promise<DecisionRequest> {
   const { chainId } = await ctx.chain.provider.getNetwork();
   return {
     domain: decisionDomain(chainId, await ctx.chain.cases.getAddress()),
@@ -208,10 +208,10 @@ async function ledgerCheck(check: Promise<unknown>, unavailable: string): Promis
  * (CaseRegistry.checkDecision: the signer's role, jurisdiction and level, the deadline, the
  * terms). Signatures the ledger stopped counting since they were kept are dropped at relay time.
  */
-export async function submitApprovals(
-  ctx: ApprovalContext,
+export async function addDecisionSignatures(
+  ctx: DecisionContext,
   entry: CaseEntry,
-  request: ApprovalRequest,
+  request: DecisionRequest,
   signatures: { signer: string; signature: string }[],
 ): Promise<Collected> {
   const due = await dueStep(ctx, entry.caseId);
@@ -224,7 +224,7 @@ export async function submitApprovals(
     try {
       signer = getAddress(s.signer);
     } catch {
-      throw new AidtrailError("APPROVAL_SIGNER_INVALID", `${field}.signer is not an address`, { kind: "invalid", field: `${field}.signer` });
+      throw new AidtrailError("DECISION_SIGNER_INVALID", `${field}.signer is not an address`, { kind: "invalid", field: `${field}.signer` });
     }
     let recovered = "";
     try {
@@ -233,14 +233,14 @@ export async function submitApprovals(
       recovered = "";
     }
     if (recovered !== signer) {
-      throw new AidtrailError("APPROVAL_SIGNATURE_INVALID", `${field} is not ${signer}'s signature of this decision (round ${request.message.round}, digest ${request.digest})`, {
+      throw new AidtrailError("DECISION_SIGNATURE_INVALID", `${field} is not ${signer}'s signature of this decision (round ${request.message.round}, digest ${request.digest})`, {
         kind: "refused",
         field,
-        hint: "sign the payload from GET /v1/cases/:caseId/approval-request exactly as given",
+        hint: "sign the payload from GET /v1/cases/:caseId/decision-request exactly as given",
       });
     }
     if (!(await ctx.roles.hasScopedRole(roleId(request.role), signer, BigInt(entry.jurisdiction)))) {
-      throw new AidtrailError("APPROVAL_SIGNER_UNAUTHORIZED", `${signer} does not hold ${request.role} over jurisdiction ${entry.jurisdiction} on the ledger`, { kind: "refused", field });
+      throw new AidtrailError("DECISION_SIGNER_UNAUTHORIZED", `${signer} does not hold ${request.role} over jurisdiction ${entry.jurisdiction} on the ledger`, { kind: "refused", field });
     }
     // The ledger's own rule for this signature alone (level, deadline, terms): one it would never count is not kept.
     await ledgerCheck(ctx.chain.cases.checkDecision(request.message, [{ signer, signature: s.signature }]), "the ledger cannot be reached to check the signature");
@@ -256,9 +256,9 @@ export async function submitApprovals(
       return { state: "collecting", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }) };
     }
     const ordered = signers.map((signer) => ({ signer, signature: held[signer]! }));
-    // The packet is evidence before the decision is relayed: a decision on the ledger always has its record.
-    const packet = newRecord({
-      kind: "approval-packet",
+    // The decision record is evidence before the decision is relayed: a decision on the ledger always has its record.
+    const decisionRecord = newRecord({
+      kind: "decision",
       caseId: entry.caseId,
       jurisdiction: entry.jurisdiction,
       public: { decision: storedDecision(request.message), digest: request.digest, signatures: ordered },
@@ -268,11 +268,11 @@ export async function submitApprovals(
     try {
       // Owed like every ledger step (see ledgerAction): a crash once it is owed loses nothing, and
       // a chain that does not answer has it sent when it does.
-      action = await ledgerAction(ctx, { caseId: entry.caseId, record: packet, call: "decide", args: [storedDecision(request.message), ordered] });
+      action = await ledgerAction(ctx, { caseId: entry.caseId, record: decisionRecord, call: "decide", args: [storedDecision(request.message), ordered] });
     } catch (error) {
       const revert = error instanceof AidtrailError && error.cause instanceof ErrorDescription ? error.cause : null;
       // A signer the ledger no longer counts (a role revoked or moved since it signed) is dropped; the others wait for another.
-      const signer = revert && ["ApprovalSignerUnauthorized", "ApprovalSignerLevelTooLow"].includes(revert.name) ? getAddress(String(revert.args[0])) : null;
+      const signer = revert && ["DecisionSignerUnauthorized", "DecisionSignerLevelTooLow"].includes(revert.name) ? getAddress(String(revert.args[0])) : null;
       if (signer && held[signer]) {
         delete held[signer];
         dropped.push({ signer, code: (error as AidtrailError).code });
@@ -281,12 +281,12 @@ export async function submitApprovals(
       throw error;
     }
     await ctx.state.delete(key);
-    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: action.ledger.transactionHash, recordId: packet.recordId, ledger: action.ledger };
+    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: action.ledger.transactionHash, recordId: decisionRecord.recordId, ledger: action.ledger };
   }
 }
 
 /** The decision being collected on a case and who has signed it, or null when none is open. */
-export async function collectedDecision(ctx: ApprovalContext, entry: CaseEntry): Promise<(ApprovalRequest & { signers: string[] }) | null> {
+export async function collectedDecision(ctx: DecisionContext, entry: CaseEntry): Promise<(DecisionRequest & { signers: string[] }) | null> {
   const open = await openDecision(ctx, entry.caseId, await dueStep(ctx, entry.caseId));
   if (!open) return null;
   return { ...(await describeDecision(ctx, entry, decisionOf(open.message))), signers: sortedSigners(open.signatures) };
@@ -296,11 +296,11 @@ export async function collectedDecision(ctx: ApprovalContext, entry: CaseEntry):
  * Takes `signer`'s signature back from the decision being collected on a case, before it is
  * decided. With no signature left, the decision is closed, so that other terms may be opened.
  */
-export async function withdrawApproval(ctx: ApprovalContext, entry: CaseEntry, signer: string): Promise<Omit<Collected, "state"> & { state: "collecting" | "closed" }> {
+export async function withdrawDecisionSignature(ctx: DecisionContext, entry: CaseEntry, signer: string): Promise<Omit<Collected, "state"> & { state: "collecting" | "closed" }> {
   const open = await openDecision(ctx, entry.caseId, await dueStep(ctx, entry.caseId));
   const account = getAddress(signer);
   if (!open || !open.signatures[account]) {
-    throw new AidtrailError("APPROVAL_SIGNATURE_NOT_FOUND", `${account} has no signature on a decision being collected on this case`, { kind: "not-found", hint: "GET /v1/cases/:caseId/approvals shows the decision and who has signed it" });
+    throw new AidtrailError("DECISION_SIGNATURE_NOT_FOUND", `${account} has no signature on a decision being collected on this case`, { kind: "not-found", hint: "GET /v1/cases/:caseId/decisions shows the decision and who has signed it" });
   }
   const { [account]: _, ...rest } = open.signatures;
   const { threshold } = await describeDecision(ctx, entry, decisionOf(open.message));

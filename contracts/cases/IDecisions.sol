@@ -34,12 +34,12 @@ struct SignerSignature {
  * @notice Reviews and approvals are EIP-712 signatures over a `Decision`, made with the officers'
  * own keys and relayed by anyone in one transaction.
  */
-interface IApprovals {
-    error ApprovalExpired(uint64 deadline, uint64 time);
-    error ApprovalNonceMismatch(bytes32 caseId, uint32 expected, uint32 provided);
-    error ApprovalSignatureInvalid(address signer);
-    error ApprovalSignerDuplicate(address signer);
-    error ApprovalSignersUnordered(address signer);
+interface IDecisions {
+    error DecisionExpired(uint64 deadline, uint64 time);
+    error DecisionNonceMismatch(bytes32 caseId, uint32 expected, uint32 provided);
+    error DecisionSignatureInvalid(address signer);
+    error DecisionSignerDuplicate(address signer);
+    error DecisionSignersUnordered(address signer);
 
     /// @notice The EIP-712 digest officers sign for `decision`.
     function decisionDigest(Decision calldata decision) external view returns (bytes32);

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import { deploymentOption, gatewayOption, keystoreOption, rpcOption, run } from "./options.ts";
 
-/** The options of `aidtrail sign-approval`. */
-export interface ApprovalOptions {
+/** The options of `aidtrail sign-decision`. */
+export interface DecisionOptions {
   gateway: string;
   keystore: string;
   rpc: string;
@@ -20,7 +20,7 @@ const whole = (field: string) => (value: string) => {
 };
 
 export const signApprovalCommand = () =>
-  new Command("sign-approval")
+  new Command("sign-decision")
     .argument("<caseId>", "the case, 0x and 64 hex digits")
     .addOption(gatewayOption())
     .addOption(keystoreOption())
@@ -33,9 +33,9 @@ export const signApprovalCommand = () =>
     .option("--yes", "sign without asking (for scripts; the summary is still printed)")
     .addHelpText(
       "after",
-      "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.approver-pass npx aidtrail sign-approval 0x3f…9a --gateway http://127.0.0.1:8080 --keystore approver.json --amount 120000\n",
+      "\nExample:\n  AIDTRAIL_KEYSTORE_PASSWORD_FILE=~/.approver-pass npx aidtrail sign-decision 0x3f…9a --gateway http://127.0.0.1:8080 --keystore approver.json --amount 120000\n",
     )
     .action(
       // The signing, and ethers with it, is loaded to sign, not for --help.
-      run(async (caseId: string, options: ApprovalOptions) => (await import("./sign-approval-steps.ts")).signApproval(caseId, options)),
+      run(async (caseId: string, options: DecisionOptions) => (await import("./sign-decision-steps.ts")).signApproval(caseId, options)),
     );

@@ -10,8 +10,8 @@ export interface MinedReceipt {
   from: string;
 }
 
-/** Transaction receipts, as the gateway waits for and reads them. */
-export class Receipts {
+/** Sent transactions, as the gateway waits for their receipts and reads them (a ledger receipt, not the citizen's receipt of an application). */
+export class Transactions {
   readonly #provider: NodeJsonRpcProvider;
 
   constructor(provider: NodeJsonRpcProvider) {
@@ -36,7 +36,7 @@ export class Receipts {
       () => void (waiting = false),
     );
     for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
-      const receipt = waiting ? null : await this.get(hash);
+      const receipt = waiting ? null : await this.receipt(hash);
       if (receipt) return receipt;
       if (Date.now() >= deadline) throw new Error(`transaction ${hash} was not mined within ${patienceMs / 1000} s`);
       const pause = new Promise((resolve) => setTimeout(resolve, wait));
@@ -49,7 +49,7 @@ export class Receipts {
    * log, and on a chain before London (Besu's QBFT genesis, and so the simulator) also asks for the
    * transaction, whose receipt there has no effective gas price: two calls where one will do.
    */
-  async get(hash: string): Promise<MinedReceipt | null> {
+  async receipt(hash: string): Promise<MinedReceipt | null> {
     const raw = (await this.#provider.send("eth_getTransactionReceipt", [hash])) as { transactionHash: string; blockNumber: string; status: string; from: string } | null;
     return raw && { hash: raw.transactionHash, blockNumber: Number(raw.blockNumber), status: Number(raw.status), from: getAddress(raw.from) };
   }

@@ -24,7 +24,7 @@ const get = (path: string, who: Officer) => request(local.gateway.url).get(path)
 const post = (path: string, who: Officer, body: object) => request(local.gateway.url).post(path).set("authorization", tokens.get(who.address)!).send(body);
 
 async function signed(who: Officer, query = "") {
-  const payload = (await get(`/v1/cases/${caseId}/approval-request${query}`, who).expect(200)).body;
+  const payload = (await get(`/v1/cases/${caseId}/decision-request${query}`, who).expect(200)).body;
   return { payload, signature: { signer: who.address, signature: await who.signTypedData(payload.domain, payload.types, payload.message) } };
 }
 
@@ -54,33 +54,33 @@ beforeAll(async () => {
 });
 afterAll(async () => local?.close());
 
-describe("signed approvals through the gateway", () => {
+describe("signed decisions through the gateway", () => {
   it("hands out the exact payload to sign and relays a review once its one signature is in", async () => {
     const { payload, signature } = await signed(reviewer);
     expect(payload).toMatchObject({ primaryType: "Decision", role: "REVIEWER", threshold: 1, message: { caseId, stage: 0, round: 0, amount: "0" } });
     expect(payload.digest).toBe(await local.contracts.cases.decisionDigest(payload.message));
-    const relayed = await post(`/v1/cases/${caseId}/approvals`, reviewer, { decision: payload.message, signatures: [signature] }).expect(201);
+    const relayed = await post(`/v1/cases/${caseId}/decisions`, reviewer, { decision: payload.message, signatures: [signature] }).expect(201);
     expect(relayed.body).toMatchObject({ state: "relayed", signers: [reviewer.address], transactionHash: expect.stringMatching(/^0x/) });
     const packet = await local.gateway.log.lookup(relayed.body.recordId, { decrypt: false });
-    expect(packet.revisions[0]!.record.kind).toBe("approval-packet");
+    expect(packet.revisions[0]!.record.kind).toBe("decision");
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Reviewed);
   });
 
   it("says precisely which signature is wrong before any gas is spent", async () => {
     const { payload, signature } = await signed(approvers[0]!, "?amount=200000&householdSize=2");
     const forged = { signer: approvers[1]!.address, signature: signature.signature };
-    const wrong = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: payload.message, signatures: [signature, forged] }).expect(422);
-    expect(wrong.body.error).toMatchObject({ code: "APPROVAL_SIGNATURE_INVALID", field: "signatures.1" });
+    const wrong = await post(`/v1/cases/${caseId}/decisions`, approvers[0]!, { decision: payload.message, signatures: [signature, forged] }).expect(422);
+    expect(wrong.body.error).toMatchObject({ code: "DECISION_SIGNATURE_INVALID", field: "signatures.1" });
     const stranger = { signer: outsider.address, signature: await outsider.signTypedData(payload.domain, payload.types, payload.message) };
-    const unauthorised = await post(`/v1/cases/${caseId}/approvals`, outsider, { decision: payload.message, signatures: [stranger] }).expect(422);
-    expect(unauthorised.body.error).toMatchObject({ code: "APPROVAL_SIGNER_UNAUTHORIZED", field: "signatures.0" });
-    await get(`/v1/cases/${caseId}/approval-request`, outsider).expect(403);
+    const unauthorised = await post(`/v1/cases/${caseId}/decisions`, outsider, { decision: payload.message, signatures: [stranger] }).expect(422);
+    expect(unauthorised.body.error).toMatchObject({ code: "DECISION_SIGNER_UNAUTHORIZED", field: "signatures.0" });
+    await get(`/v1/cases/${caseId}/decision-request`, outsider).expect(403);
   });
 
   it("refuses an amount above the standard with the ledger's own reason", async () => {
     const a = await signed(approvers[0]!, "?amount=999999&householdSize=2");
     const b = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(a.payload.domain, a.payload.types, a.payload.message) };
-    const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(422);
+    const refused = await post(`/v1/cases/${caseId}/decisions`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(422);
     expect(refused.body.error.code).toBe("LEDGER_APPROVAL_ABOVE_STANDARD");
   });
 
@@ -90,14 +90,14 @@ describe("signed approvals through the gateway", () => {
     expect((await local.contracts.cases.getCase(caseId))[2]).toBe(2n);
     expect((await signed(approvers[0]!, "?amount=200000&householdSize=2")).payload.digest).toBe(payload.digest);
     for (const size of [3, 1, 0]) {
-      const refused = await get(`/v1/cases/${caseId}/approval-request?amount=200000&householdSize=${size}`, approvers[0]!).expect(400);
+      const refused = await get(`/v1/cases/${caseId}/decision-request?amount=200000&householdSize=${size}`, approvers[0]!).expect(400);
       expect(refused.body.error).toMatchObject({ code: "APPROVAL_HOUSEHOLD_SIZE_MISMATCH", field: "householdSize", message: expect.stringMatching(new RegExp(`for a household of 2, as the ledger holds it .*, not ${size}$`)) });
     }
-    expect((await get(`/v1/cases/${caseId}/approval-request?amount=200000&householdSize=two`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "householdSize" });
+    expect((await get(`/v1/cases/${caseId}/decision-request?amount=200000&householdSize=two`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "householdSize" });
     // Values the ledger's Decision cannot hold (uint64 amount and deadline, uint32 round) are refused at the door, not by an encoder deep inside.
-    expect((await get(`/v1/cases/${caseId}/approval-request?amount=${2n ** 64n}`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "amount" });
+    expect((await get(`/v1/cases/${caseId}/decision-request?amount=${2n ** 64n}`, approvers[0]!).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "amount" });
     for (const [field, value] of [["amount", (2n ** 64n).toString()], ["deadline", (2n ** 64n).toString()], ["round", 2 ** 32]] as const) {
-      const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: { ...payload.message, [field]: value }, signatures: [{ signer: approvers[0]!.address, signature: "0x" + "11".repeat(65) }] }).expect(400);
+      const refused = await post(`/v1/cases/${caseId}/decisions`, approvers[0]!, { decision: { ...payload.message, [field]: value }, signatures: [{ signer: approvers[0]!.address, signature: "0x" + "11".repeat(65) }] }).expect(400);
       expect(refused.body.error).toMatchObject({ code: "REQUEST_INVALID", field: `decision.${field}` });
     }
     // A decision signed for another household is neither kept nor relayed: the ledger would refuse it.
@@ -105,11 +105,11 @@ describe("signed approvals through the gateway", () => {
     const signatures = await Promise.all(approvers.map(async (a) => ({ signer: a.address, signature: await a.signTypedData(payload.domain, payload.types, larger) })));
     const size = local.gateway.log.size;
     for (const some of [signatures.slice(0, 1), signatures]) {
-      const refused = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: larger, signatures: some }).expect(400);
+      const refused = await post(`/v1/cases/${caseId}/decisions`, approvers[0]!, { decision: larger, signatures: some }).expect(400);
       expect(refused.body.error).toMatchObject({ code: "APPROVAL_HOUSEHOLD_SIZE_MISMATCH", field: "decision.householdSize" });
     }
     // Nothing was kept of them: the decision being collected is the one asked for, with no signature.
-    expect((await get(`/v1/cases/${caseId}/approvals`, approvers[0]!).expect(200)).body).toMatchObject({ digest: payload.digest, signers: [] });
+    expect((await get(`/v1/cases/${caseId}/decisions`, approvers[0]!).expect(200)).body).toMatchObject({ digest: payload.digest, signers: [] });
     expect(local.gateway.log.size).toBe(size);
     expect(Number((await local.contracts.cases.getCase(caseId))[0].status)).toBe(CaseStatus.Reviewed);
     // A rejection names no household.
@@ -118,17 +118,17 @@ describe("signed approvals through the gateway", () => {
 
   it("collects two county signatures, then relays the approval and public notice starts", async () => {
     const first = await signed(approvers[0]!, "?amount=200000&householdSize=2");
-    const waiting = await post(`/v1/cases/${caseId}/approvals`, approvers[0]!, { decision: first.payload.message, signatures: [first.signature] }).expect(202);
+    const waiting = await post(`/v1/cases/${caseId}/decisions`, approvers[0]!, { decision: first.payload.message, signatures: [first.signature] }).expect(202);
     expect(waiting.body).toEqual({ state: "collecting", signers: [approvers[0]!.address], threshold: 2 });
     const second = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(first.payload.domain, first.payload.types, first.payload.message) };
-    const relayed = await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: first.payload.message, signatures: [second] }).expect(201);
+    const relayed = await post(`/v1/cases/${caseId}/decisions`, approvers[1]!, { decision: first.payload.message, signatures: [second] }).expect(201);
     expect(relayed.body.signers).toHaveLength(2);
     const [terms] = await local.contracts.cases.getCase(caseId);
     expect([Number(terms.status), terms.approvedAmount]).toEqual([CaseStatus.InNotice, 200_000n]);
 
-    const replay = await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: first.payload.message, signatures: [first.signature, second] }).expect(422);
-    expect(replay.body.error.code).toBe("LEDGER_APPROVAL_STAGE_MISMATCH");
-    expect((await get(`/v1/cases/${caseId}/approval-request`, approvers[0]!).expect(409)).body.error.code).toBe("APPROVAL_NOT_DUE");
+    const replay = await post(`/v1/cases/${caseId}/decisions`, approvers[1]!, { decision: first.payload.message, signatures: [first.signature, second] }).expect(422);
+    expect(replay.body.error.code).toBe("LEDGER_DECISION_STAGE_MISMATCH");
+    expect((await get(`/v1/cases/${caseId}/decision-request`, approvers[0]!).expect(409)).body.error.code).toBe("DECISION_NOT_DUE");
   });
 
   it("takes the case through an objection, a revision, a second approval and activation after public notice", async () => {
@@ -146,13 +146,13 @@ describe("signed approvals through the gateway", () => {
 
     const review = await signed(reviewer);
     expect(review.payload.message.recordHash).toBe(revision.body.recordHash);
-    await post(`/v1/cases/${caseId}/approvals`, reviewer, { decision: review.payload.message, signatures: [review.signature] }).expect(201);
+    await post(`/v1/cases/${caseId}/decisions`, reviewer, { decision: review.payload.message, signatures: [review.signature] }).expect(201);
     expect((await local.contracts.cases.getCase(caseId))[2]).toBe(3n);
-    expect((await get(`/v1/cases/${caseId}/approval-request?amount=150000&householdSize=2`, approvers[0]!).expect(400)).body.error.code).toBe("APPROVAL_HOUSEHOLD_SIZE_MISMATCH");
+    expect((await get(`/v1/cases/${caseId}/decision-request?amount=150000&householdSize=2`, approvers[0]!).expect(400)).body.error.code).toBe("APPROVAL_HOUSEHOLD_SIZE_MISMATCH");
     const a = await signed(approvers[0]!, "?amount=150000");
     expect(a.payload.message.householdSize).toBe(3);
     const b = { signer: approvers[1]!.address, signature: await approvers[1]!.signTypedData(a.payload.domain, a.payload.types, a.payload.message) };
-    await post(`/v1/cases/${caseId}/approvals`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(201);
+    await post(`/v1/cases/${caseId}/decisions`, approvers[1]!, { decision: a.payload.message, signatures: [a.signature, b] }).expect(201);
 
     const { notices } = (await request(local.gateway.url).get("/v1/public/notices").expect(200)).body;
     expect(notices).toEqual([expect.objectContaining({ caseId, name: "李**", householdSize: 3, approvedAmount: "150000", programme: "dibao" })]);
@@ -178,14 +178,14 @@ describe("a decision gathered from officers who sign apart", () => {
   /** A new dibao case of the township, reviewed: its approval is due. */
   async function reviewedCase(n: number): Promise<string> {
     const id = await local.takeIn(residentId(n));
-    const review = (await get(`/v1/cases/${id}/approval-request`, reviewer).expect(200)).body;
+    const review = (await get(`/v1/cases/${id}/decision-request`, reviewer).expect(200)).body;
     const signature = await reviewer.signTypedData(review.domain, review.types, review.message);
-    await post(`/v1/cases/${id}/approvals`, reviewer, { decision: review.message, signatures: [{ signer: reviewer.address, signature }] }).expect(201);
+    await post(`/v1/cases/${id}/decisions`, reviewer, { decision: review.message, signatures: [{ signer: reviewer.address, signature }] }).expect(201);
     return id;
   }
-  const ask = async (id: string, who: Officer, query = "") => (await get(`/v1/cases/${id}/approval-request${query}`, who).expect(200)).body;
+  const ask = async (id: string, who: Officer, query = "") => (await get(`/v1/cases/${id}/decision-request${query}`, who).expect(200)).body;
   const sign = async (id: string, who: Officer, payload: { domain: object; types: Record<string, []>; message: Record<string, unknown> }) =>
-    post(`/v1/cases/${id}/approvals`, who, { decision: payload.message, signatures: [{ signer: who.address, signature: await who.signTypedData(payload.domain, payload.types, payload.message) }] });
+    post(`/v1/cases/${id}/decisions`, who, { decision: payload.message, signatures: [{ signer: who.address, signature: await who.signTypedData(payload.domain, payload.types, payload.message) }] });
 
   it("gives two approvers who ask a block and an hour apart the same decision; each signs alone and the second relays it", async () => {
     const id = await reviewedCase(601);
@@ -197,13 +197,13 @@ describe("a decision gathered from officers who sign apart", () => {
     expect(second.message.deadline).toBe(first.message.deadline);
     expect((await sign(id, approvers[0]!, first)).status).toBe(202);
     await local.advance(3600);
-    expect((await get(`/v1/cases/${id}/approvals`, approvers[1]!).expect(200)).body).toMatchObject({ digest: first.digest, signers: [approvers[0]!.address], threshold: 2 });
+    expect((await get(`/v1/cases/${id}/decisions`, approvers[1]!).expect(200)).body).toMatchObject({ digest: first.digest, signers: [approvers[0]!.address], threshold: 2 });
     // Asked again with the same terms, still the same message, and who has signed.
     expect(await ask(id, approvers[1]!, "?amount=120000")).toMatchObject({ digest: first.digest, signers: [approvers[0]!.address] });
     const relayed = await sign(id, approvers[1]!, second);
     expect([relayed.status, relayed.body.state, relayed.body.signers.length]).toEqual([201, "relayed", 2]);
     expect(Number((await local.contracts.cases.getCase(id))[0].status)).toBe(CaseStatus.InNotice);
-    await get(`/v1/cases/${id}/approvals`, approvers[1]!).expect(404);
+    await get(`/v1/cases/${id}/decisions`, approvers[1]!).expect(404);
   });
 
   it("refuses other terms once someone has signed, until they withdraw; other terms before anyone signs replace the decision", async () => {
@@ -212,14 +212,14 @@ describe("a decision gathered from officers who sign apart", () => {
     const replaced = await ask(id, approvers[1]!, "?amount=110000");
     expect(replaced.digest).not.toBe(before.digest);
     expect((await sign(id, approvers[1]!, replaced)).status).toBe(202);
-    const other = await get(`/v1/cases/${id}/approval-request?amount=100000`, approvers[0]!).expect(409);
-    expect(other.body.error).toMatchObject({ code: "APPROVAL_DECISION_OPEN", message: expect.stringContaining(`an approval of 110000 fen a month for a household of 2 is being collected on this case, signed so far by ${approvers[1]!.address}`) });
+    const other = await get(`/v1/cases/${id}/decision-request?amount=100000`, approvers[0]!).expect(409);
+    expect(other.body.error).toMatchObject({ code: "DECISION_OPEN", message: expect.stringContaining(`an approval of 110000 fen a month for a household of 2 is being collected on this case, signed so far by ${approvers[1]!.address}`) });
     // A signature over the earlier message would split the signers: refused, nothing kept.
     const stale = await sign(id, approvers[0]!, before);
-    expect([stale.status, stale.body.error.code]).toEqual([409, "APPROVAL_DECISION_OPEN"]);
+    expect([stale.status, stale.body.error.code]).toEqual([409, "DECISION_OPEN"]);
     // Only a signer withdraws, and only their own.
-    expect((await request(local.gateway.url).delete(`/v1/cases/${id}/approvals`).set("authorization", tokens.get(approvers[0]!.address)!).expect(404)).body.error.code).toBe("APPROVAL_SIGNATURE_NOT_FOUND");
-    const withdrawn = await request(local.gateway.url).delete(`/v1/cases/${id}/approvals`).set("authorization", tokens.get(approvers[1]!.address)!).expect(200);
+    expect((await request(local.gateway.url).delete(`/v1/cases/${id}/decisions`).set("authorization", tokens.get(approvers[0]!.address)!).expect(404)).body.error.code).toBe("DECISION_SIGNATURE_NOT_FOUND");
+    const withdrawn = await request(local.gateway.url).delete(`/v1/cases/${id}/decisions`).set("authorization", tokens.get(approvers[1]!.address)!).expect(200);
     expect(withdrawn.body).toEqual({ state: "closed", signers: [], threshold: 2 });
     const reopened = await ask(id, approvers[0]!, "?amount=100000");
     expect(reopened.signers).toEqual([]);
@@ -232,19 +232,19 @@ describe("a decision gathered from officers who sign apart", () => {
     const id = await reviewedCase(603);
     const payload = await ask(id, approvers[0]!, "?amount=90000");
     const low = await sign(id, townshipApprover, payload);
-    expect([low.status, low.body.error.code]).toEqual([422, "LEDGER_APPROVAL_SIGNER_LEVEL_TOO_LOW"]);
-    expect((await get(`/v1/cases/${id}/approvals`, approvers[0]!).expect(200)).body.signers).toEqual([]);
+    expect([low.status, low.body.error.code]).toEqual([422, "LEDGER_DECISION_SIGNER_LEVEL_TOO_LOW"]);
+    expect((await get(`/v1/cases/${id}/decisions`, approvers[0]!).expect(200)).body.signers).toEqual([]);
     expect((await sign(id, approvers[0]!, payload)).status).toBe(202);
     expect((await sign(id, approvers[1]!, payload)).status).toBe(201);
   });
 
   it("refuses to open an approval without its amount, saying the most the ledger would take, before anyone signs", async () => {
     const id = await reviewedCase(606);
-    const refused = (await get(`/v1/cases/${id}/approval-request`, approvers[0]!).expect(400)).body.error;
+    const refused = (await get(`/v1/cases/${id}/decision-request`, approvers[0]!).expect(400)).body.error;
     // Two people at the province's 1,200.00 yuan a person.
     expect(refused).toMatchObject({ code: "APPROVAL_AMOUNT_REQUIRED", field: "amount", message: "an approval names the monthly amount granted: at most 2,400.00 yuan (240000 fen): the standard in force, 1,200.00 yuan a person, times the household of 2" });
     expect(refused.zh.message).toBe("审批须写明每月核定金额：不超过 2,400.00 元（现行标准每人 1,200.00 元 × 家庭 2 人）");
-    await get(`/v1/cases/${id}/approvals`, approvers[0]!).expect(404);
+    await get(`/v1/cases/${id}/decisions`, approvers[0]!).expect(404);
     // A rejection names no amount.
     expect((await ask(id, approvers[0]!, "?approve=false")).message).toMatchObject({ approve: false, amount: "0" });
   });
@@ -272,7 +272,7 @@ describe("a decision gathered from officers who sign apart", () => {
     await (await access.revokeRole(roleId("APPROVER"), approvers[0]!.address)).wait();
     try {
       const waiting = await sign(id, approvers[1]!, payload);
-      expect([waiting.status, waiting.body]).toEqual([202, { state: "collecting", signers: [approvers[1]!.address], threshold: 2, dropped: [{ signer: approvers[0]!.address, code: "LEDGER_APPROVAL_SIGNER_UNAUTHORIZED" }] }]);
+      expect([waiting.status, waiting.body]).toEqual([202, { state: "collecting", signers: [approvers[1]!.address], threshold: 2, dropped: [{ signer: approvers[0]!.address, code: "LEDGER_DECISION_SIGNER_UNAUTHORIZED" }] }]);
       expect(Number((await local.contracts.cases.getCase(id))[0].status)).toBe(CaseStatus.Reviewed);
     } finally {
       await (await access.grantScopedRole(roleId("APPROVER"), approvers[0]!.address, BigInt(COUNTY))).wait();
