@@ -5,7 +5,7 @@ import { PROGRAMMES } from "../server/cases/intake.ts";
 import { recordHash } from "../kit/record.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { yuan } from "../server/chain/refusals.ts";
+import { yuan } from "../kit/amounts.ts";
 import { confirmed } from "./options.ts";
 import type { Options, StepName } from "./sign-call.ts";
 import { checkTransaction, refuse, trustedChain, type DraftTransaction, type TrustedChain } from "./trusted-chain.ts";

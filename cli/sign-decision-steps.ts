@@ -2,7 +2,7 @@ import { TypedDataEncoder, type TypedDataDomain, type TypedDataField } from "eth
 import { DECISION_TYPES, type Decision } from "../kit/decision.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
-import { yuan } from "../server/chain/refusals.ts";
+import { yuan } from "../kit/amounts.ts";
 import { confirmed } from "./options.ts";
 import type { DecisionOptions } from "./sign-decision.ts";
 import { checkDecisionDomain, trustedChain } from "./trusted-chain.ts";

@@ -1,3 +1,4 @@
+export { yuan } from "./amounts.ts";
 export { canonicalize } from "./canonical.ts";
 export { emptyRoot, equalBytes, leafHash, nodeHash } from "./hash.ts";
 export { buildConsistencyPath, buildInclusionPath, consistencyRanges, inclusionRanges, memoryRangeHasher, splitPoint } from "./proof.ts";

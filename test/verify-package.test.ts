@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { recordHash as serverRecordHash } from "../kit/index.ts";
+import { recordHash as serverRecordHash, yuan } from "../kit/index.ts";
 
 /** Imports `aidtrail/verify` the way another project would: plain Node ESM resolution of the package exports. */
 function fromPackage(script: string): string {
@@ -45,7 +45,15 @@ describe("aidtrail/verify", () => {
       "verifyConsistency",
       "verifyInclusion",
       "verifyRecord",
+      "yuan",
     ]);
+  });
+
+  it("writes amounts in yuan exactly, for every amount the ledger stores: the pages, the CLI and the gateway's refusals share it", () => {
+    expect([0n, 5n, 120000n, 123456789n, -250n].map((fen) => yuan(fen))).toEqual(["0.00", "0.05", "1,200.00", "1,234,567.89", "-2.50"]);
+    // The largest uint64 amount: a Number divided by 100 would round it.
+    expect(yuan(2n ** 64n - 1n)).toBe("184,467,440,737,095,516.15");
+    expect(yuan("120000")).toBe(yuan(120000));
   });
 
   it("hashes a record as the gateway does", () => {
@@ -64,7 +72,7 @@ describe("aidtrail/verify", () => {
 
   it("publishes its proof-checking part apart, aidtrail/verify/proofs, which loads no ethers: what the citizen's page needs", () => {
     const proofs = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", 'import * as p from "aidtrail/verify/proofs"; console.log(JSON.stringify(Object.keys(p).sort()))'], { encoding: "utf8" }));
-    expect(proofs).toEqual(["canonicalize", "equalBytes", "recordHash", "rootFromInclusionProof"]);
+    expect(proofs).toEqual(["canonicalize", "equalBytes", "recordHash", "rootFromInclusionProof", "yuan"]);
     // Its whole module graph, followed through the built files: no module of it imports ethers.
     const dir = new URL("../dist/verify/", import.meta.url);
     const seen = new Set<string>();
@@ -76,7 +84,7 @@ describe("aidtrail/verify", () => {
       for (const [, next] of source.matchAll(/from "\.\/([^"]+)"/g)) visit(next!);
     };
     visit("proofs.js");
-    expect([...seen].sort()).toEqual(["canonical.js", "errors.js", "hash.js", "proof-check.js", "proofs.js", "record.js"]);
+    expect([...seen].sort()).toEqual(["amounts.js", "canonical.js", "errors.js", "hash.js", "proof-check.js", "proofs.js", "record.js"]);
     expect(fromPackage(`import("aidtrail/verify/proofs").then((p) => process.stdout.write(String(p.recordHash === kit.recordHash)))`)).toBe("true");
   });
 });

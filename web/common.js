@@ -11,7 +11,7 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-export const yuan = (fen) => (Number(fen) / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export { yuan } from "aidtrail/verify/proofs";
 
 /** The gateway's error, as it says it: its message, and what to do. */
 export class GatewayError extends Error {

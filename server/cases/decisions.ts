@@ -4,7 +4,7 @@ import { decisionDomain, DECISION_TYPES, type Decision } from "../../kit/decisio
 import { CaseStatus, Stage, nameOf } from "../chain/domain.ts";
 import { decodeRevert } from "../chain/reverts.ts";
 import { roleId } from "../chain/roles.ts";
-import { yuan } from "../chain/refusals.ts";
+import { yuan } from "../../kit/amounts.ts";
 import { toAidtrailError } from "../chain/ledger-error.ts";
 import type { LedgerAccess } from "../chain/roles.ts";
 import { newRecord } from "../records/record.ts";

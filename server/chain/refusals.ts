@@ -1,3 +1,4 @@
+import { yuan } from "../../kit/amounts.ts";
 import { CaseStatus, jurisdictionCode, PayoutState, Programme, Stage, nameOf } from "./domain.ts";
 
 /** A ledger refusal in plain words: what was wrong and what to do, in Chinese first and in English. */
@@ -9,8 +10,6 @@ export interface Refusal {
 type Args = Record<string, unknown>;
 
 // Values as people read them: yuan, dates and months of China Standard Time, division codes.
-/** An amount in fen as a person reads it, in yuan: 120000 is "1,200.00". */
-export const yuan = (fen: unknown): string => (Number(BigInt(String(fen))) / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const cst = (v: unknown) => new Date((Number(v) + 8 * 3600) * 1000).toISOString().slice(0, 10);
 const monthZh = (v: unknown) => (Number(v) === 0 ? "一次性" : `${Math.floor(Number(v) / 100)}年${Number(v) % 100}月`);
 const monthEn = (v: unknown) => (Number(v) === 0 ? "the one-off payment" : `${Math.floor(Number(v) / 100)}-${String(Number(v) % 100).padStart(2, "0")}`);
@@ -43,7 +42,7 @@ export const REFUSALS: Record<string, (a: Args) => Refusal> = {
   AccessRotationInvalid: (a) => r(`不能把 ${short(a.from)} 的职责转给 ${short(a.to)}：后者已有职责或前者没有`, "换一个新账户，或先撤销其职责", `the roles of ${short(a.from)} cannot move to ${short(a.to)}: it holds a role already, or the first holds none`, "rotate to a fresh account"),
   AccessScopeRequired: () => r("授权必须指定辖区", "按辖区授权（grantScopedRole）", "a role is granted over a jurisdiction", "grant it with its jurisdiction (grantScopedRole)"),
   AllocationAmountZero: () => r("金额不能为零", "填写大于零的金额", "the amount is zero", "give an amount above zero"),
-  AllocationInsufficient: (a) => r(`拨款 ${a.allocationId} 只剩 ${yuan(a.available)} 元，不够 ${yuan(a.requested)} 元`, "先追加拨款，或减少金额", `allocation ${a.allocationId} has ${yuan(a.available)} yuan left, not the ${yuan(a.requested)} yuan asked for`, "allocate more to it first, or ask for less"),
+  AllocationInsufficient: (a) => r(`拨款 ${a.allocationId} 只剩 ${yuan(a.available as bigint)} 元，不够 ${yuan(a.requested as bigint)} 元`, "先追加拨款，或减少金额", `allocation ${a.allocationId} has ${yuan(a.available as bigint)} yuan left, not the ${yuan(a.requested as bigint)} yuan asked for`, "allocate more to it first, or ask for less"),
   AllocationJurisdictionUnknown: (a) => r(`辖区 ${code(a.jurisdiction)} 尚未登记`, "请治理委员会先登记该辖区", `jurisdiction ${code(a.jurisdiction)} is not registered`, "governance registers it first"),
   AllocationLimitReached: (a) => r(`拨款数已达上限 ${a.limit}`, "请联系系统管理员", `the ledger holds its most allocations, ${a.limit}`, "tell the operator"),
   AllocationOutsideParent: (a) => r(`辖区 ${code(a.jurisdiction)} 不在拨款 ${a.parentId} 的辖区之内`, "只能向下级辖区拨付", `jurisdiction ${code(a.jurisdiction)} is not within allocation ${a.parentId}'s`, "allocate only to a division within the parent's"),
@@ -56,7 +55,7 @@ export const REFUSALS: Record<string, (a: Args) => Refusal> = {
   AppropriationProposalNotPending: (a) => r(`预算提议 ${a.proposalId} 不在待复核状态（已生效、已撤回或不存在）`, "查看提议列表（GET /v1/appropriations/proposals）", `appropriation proposal ${a.proposalId} is not waiting (made, withdrawn or unknown)`, "see GET /v1/appropriations/proposals"),
   AppropriationSelfApproval: (a) => r(`预算提议 ${a.proposalId} 须由另一位财务人员复核`, "请另一位财务人员复核", `proposal ${a.proposalId} needs a second finance officer's approval`, "have another finance officer approve it"),
   AppropriationTermsMismatch: (a) => r(`复核填写的项目、年度、辖区或金额与预算提议 ${a.proposalId} 不一致`, "按批准的预算文件核对后重新填写", `the terms entered are not those of proposal ${a.proposalId}`, "check them against the budget as passed"),
-  ApprovalAboveStandard: (a) => r(`核定金额 ${yuan(a.amount)} 元超过标准上限 ${yuan(a.cap)} 元（现行标准 × 家庭人口）`, `核定不超过 ${yuan(a.cap)} 元`, `the amount ${yuan(a.amount)} yuan is above the cap of ${yuan(a.cap)} yuan (the standard in force times the household)`, `approve at most ${yuan(a.cap)} yuan`),
+  ApprovalAboveStandard: (a) => r(`核定金额 ${yuan(a.amount as bigint)} 元超过标准上限 ${yuan(a.cap as bigint)} 元（现行标准 × 家庭人口）`, `核定不超过 ${yuan(a.cap as bigint)} 元`, `the amount ${yuan(a.amount as bigint)} yuan is above the cap of ${yuan(a.cap as bigint)} yuan (the standard in force times the household)`, `approve at most ${yuan(a.cap as bigint)} yuan`),
   DecisionExpired: (a) => r(`这份决定已于 ${cst(a.deadline)} 过期`, "重新发起决定并签名", `the decision expired on ${cst(a.deadline)}`, "ask for the decision again and sign it"),
   ApprovalHouseholdSizeMismatch: (a) => r(`账本上的家庭人口为 ${a.householdSize} 人，决定写的是 ${a.provided} 人`, "按账本人口核定，家庭变化先修订申请", `the ledger's household is ${a.householdSize}, the decision names ${a.provided}`, "approve for the ledger's household; revise the application first if it changed"),
   DecisionNonceMismatch: (a) => r(`案件 ${short(a.caseId)} 已进入第 ${a.expected} 轮，这份决定是第 ${a.provided} 轮的`, "重新获取决定并签名", `case ${short(a.caseId)} is in round ${a.expected}; the decision is of round ${a.provided}`, "ask for the decision again and sign that"),
@@ -105,8 +104,8 @@ export const REFUSALS: Record<string, (a: Args) => Refusal> = {
   LogAlreadyRegistered: (a) => r(`日志 ${short(a.logId)} 已登记给 ${code(a.jurisdiction)}`, "无需再登记", `log ${short(a.logId)} is registered already, for ${code(a.jurisdiction)}`, "nothing to register"),
   LogNotRegistered: (a) => r(`日志 ${short(a.logId)} 未登记`, "请治理委员会登记（aidtrail register-log）", `log ${short(a.logId)} is not registered`, "governance registers it (aidtrail register-log)"),
   LogRegistrationUnauthorized: (a) => GOVERNANCE(a.account),
-  PayoutAboveApproved: (a) => r(`发放 ${yuan(a.amount)} 元不在核定金额 ${yuan(a.limit)} 元之内（且须大于零）`, `发放不超过 ${yuan(a.limit)} 元`, `${yuan(a.amount)} yuan is not within the approved ${yuan(a.limit)} yuan (and above zero)`, `pay at most ${yuan(a.limit)} yuan`),
-  PayoutAboveStandard: (a) => r(`发放 ${yuan(a.amount)} 元超过该月标准上限 ${yuan(a.cap)} 元`, `发放不超过 ${yuan(a.cap)} 元`, `${yuan(a.amount)} yuan is above the month's cap of ${yuan(a.cap)} yuan`, `pay at most ${yuan(a.cap)} yuan`),
+  PayoutAboveApproved: (a) => r(`发放 ${yuan(a.amount as bigint)} 元不在核定金额 ${yuan(a.limit as bigint)} 元之内（且须大于零）`, `发放不超过 ${yuan(a.limit as bigint)} 元`, `${yuan(a.amount as bigint)} yuan is not within the approved ${yuan(a.limit as bigint)} yuan (and above zero)`, `pay at most ${yuan(a.limit as bigint)} yuan`),
+  PayoutAboveStandard: (a) => r(`发放 ${yuan(a.amount as bigint)} 元超过该月标准上限 ${yuan(a.cap as bigint)} 元`, `发放不超过 ${yuan(a.cap as bigint)} 元`, `${yuan(a.amount as bigint)} yuan is above the month's cap of ${yuan(a.cap as bigint)} yuan`, `pay at most ${yuan(a.cap as bigint)} yuan`),
   PayoutAllocationAboveCounty: (a) => r(`拨款 ${a.allocationId} 在 ${code(a.jurisdiction)}，县级以上资金须先拨付到县`, "从本县的拨款发放", `allocation ${a.allocationId} is held at ${code(a.jurisdiction)}, above the counties: it reaches cases only by allocation`, "pay from the county's own allocation"),
   PayoutAlreadyMade: (a) => r(`案件 ${short(a.caseId)} ${monthZh(a.period)}已发放`, "不要重复发放；退回后才能再发", `case ${short(a.caseId)} is paid for ${monthEn(a.period)} already`, "pay it again only after a reversal"),
   PayoutBatchEmpty: () => r("发放批次为空", "至少一行", "the payout batch is empty", "send at least one line"),
@@ -119,7 +118,7 @@ export const REFUSALS: Record<string, (a: Args) => Refusal> = {
   PayoutPeriodInFuture: (a) => r(`账本当前是${monthZh(a.current)}，${monthZh(a.period)}尚未开始`, "到该月再发放", `the ledger's month is ${monthEn(a.current)}: ${monthEn(a.period)} has not begun`, "pay it once it has begun"),
   PayoutPeriodInvalid: (a) => r(`${a.period} 不是有效的月份`, "按月发放填 YYYYMM，一次性救助填 0", `${a.period} is no valid period`, "YYYYMM for monthly programmes, 0 for one-off ones"),
   PayoutProgrammeMismatch: (a) => r(`案件 ${short(a.caseId)} 的救助项目与拨款 ${a.allocationId} 不符`, "从同一项目的拨款发放", `case ${short(a.caseId)} is of another programme than allocation ${a.allocationId}`, "pay from an allocation of its programme"),
-  PayoutReversalMismatch: (a) => r(`该笔发放是从拨款 ${a.paidFrom} 发出的 ${yuan(a.paidAmount)} 元，退回须与之一致`, `退回 ${yuan(a.paidAmount)} 元到拨款 ${a.paidFrom}`, `the payout was ${yuan(a.paidAmount)} yuan from allocation ${a.paidFrom}; a reversal names exactly those`, `reverse ${yuan(a.paidAmount)} yuan to allocation ${a.paidFrom}`),
+  PayoutReversalMismatch: (a) => r(`该笔发放是从拨款 ${a.paidFrom} 发出的 ${yuan(a.paidAmount as bigint)} 元，退回须与之一致`, `退回 ${yuan(a.paidAmount as bigint)} 元到拨款 ${a.paidFrom}`, `the payout was ${yuan(a.paidAmount as bigint)} yuan from allocation ${a.paidFrom}; a reversal names exactly those`, `reverse ${yuan(a.paidAmount as bigint)} yuan to allocation ${a.paidFrom}`),
   RevisionIdentityMismatch: (a) => r(`修订不能更换案件 ${short(a.caseId)} 的申请人`, "申请人变化须另行申请", `a revision cannot change case ${short(a.caseId)}'s applicant`, "a new applicant applies anew"),
   RevisionMemberUnknown: (a) => r(`要移出的成员不是案件 ${short(a.caseId)} 的家庭成员`, "核对家庭成员", `a member leaving is not of case ${short(a.caseId)}'s household`, "check the household"),
   StandardAmountZero: () => r("标准不能为零", "填写大于零的标准", "a standard of zero", "give one above zero"),
