@@ -10,7 +10,7 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { getBytes, id, recoverAddress, TypedDataEncoder, type BaseWallet } from "ethers";
-import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/application.ts";
+import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/kinds/application.ts";
 import { householdCommitments } from "../server/records/identity.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash, type ApplicationAuthorisation } from "../kit/decision.ts";
 

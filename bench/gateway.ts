@@ -15,7 +15,7 @@ import { roleId } from "../server/chain/roles.ts";
 import { NodeJsonRpcProvider } from "../server/chain/rpc-provider.ts";
 import { newSession } from "../cli/gateway-client.ts";
 import { checkCharacter } from "../server/records/identity.ts";
-import type { ApplicationInput } from "../server/records/application.ts";
+import type { ApplicationInput } from "../server/records/kinds/application.ts";
 import { newRecord } from "../server/records/record.ts";
 import { applicationSigner } from "./application-signer.ts";
 import { killProcess, startGatewayProcess } from "../test/helpers/gateway-process.ts";

@@ -261,7 +261,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     const later = (await as(auditor).get("/v1/audit/export").expect(200)).body as AuditBundle;
     const report = await verifyBundle(later, local.provider, { anchor: local.deployment.contracts.logAnchor });
     expect(report.failures).toEqual([expect.objectContaining({ code: "SETTLEMENT_RECORD_MISMATCH", caseId: objected })]);
-    expect(report.failures[0]!.message).toMatch(/names record r[0-9a-f]{32} as its receipt, which is a settlement of other payouts/);
+    expect(report.failures[0]!.message).toMatch(/names record r[0-9a-f]{32} as its settlement record, which is a settlement of other payouts/);
     expect(report.warnings.map((w) => [w.code, w.caseId])).toEqual([["SETTLEMENT_EVIDENCE_MISSING", plain]]);
   });
 

@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
-import { applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/application.ts";
+import { applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/kinds/application.ts";
 import { checkCharacter, identityCommitment } from "../server/records/identity.ts";
 import { receiptMatches } from "../server/cases/receipts.ts";
 import type { CaseEntry } from "../server/cases/intake.ts";

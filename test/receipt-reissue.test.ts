@@ -1,7 +1,7 @@
 import { Wallet } from "ethers";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApplicationInput } from "../server/records/application.ts";
+import type { ApplicationInput } from "../server/records/kinds/application.ts";
 import { signedApplication } from "./helpers/application.ts";
 import { killProcess as kill, startGatewayProcess } from "./helpers/gateway-process.ts";
 import { DEV_KEYS, localGateway, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";

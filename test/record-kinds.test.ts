@@ -1,22 +1,52 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RECORD_KINDS } from "../server/records/record.ts";
+import { RECORD_SHAPES } from "../server/records/kinds/index.ts";
+import { shaped } from "../server/records/kinds/shape.ts";
+import { PAYOUT_REVERSAL } from "../server/records/kinds/documents.ts";
+import { RecordFormatError } from "../kit/errors.ts";
 import { sourcesIn } from "./helpers/sources.ts";
 
+const docs = readFileSync("docs/records.md", "utf8");
+/** The rows of the table that starts with `header`, as cells. */
+const rows = (header: string) => {
+  const table = docs.slice(docs.indexOf(header)).split("\n\n")[0]!.split("\n").slice(2);
+  return table.map((row) => row.split(" | ").map((cell) => cell.replace(/^\| |\|$/g, "").trim()));
+};
+/** The field names a cell gives: its back-quoted identifiers. */
+const fieldsIn = (cell: string) => [...new Set([...cell.matchAll(/`([A-Za-z]+)`/g)].map(([, name]) => name!))].sort();
+const names = (shape: { kind: string; type?: string }) => (row: string[]) => (shape.type ? row[0]!.startsWith(shape.kind) && row[0]!.includes(`\`${shape.type}\``) : row[0] === shape.kind);
 
-describe("docs/records.md", () => {
-  it("names every kind of record the gateway logs, and every type of document, complaint and feedback it writes, with who took the step", () => {
-    const docs = readFileSync("docs/records.md", "utf8");
-    const table = docs.slice(docs.indexOf("| record | the record's own field |"));
-    const code = sourcesIn("server").map((file) => readFileSync(file, "utf8")).join("\n");
-    // The types records are written with: `public: { type: "…" }`, an approver's step's, a citizen's feedback's.
-    const types = new Set([
-      ...[...code.matchAll(/public: \{ type: "([a-z-]+)"/g)].map(([, t]) => t!),
-      ...[...code.matchAll(/approverStep\("\w+", "([a-z-]+)"\)/g)].map(([, t]) => t!),
-      ...[...code.matchAll(/kind: z\.enum\(\[([^\]]+)\]\)/g)].flatMap(([, list]) => [...list!.matchAll(/"([a-z-]+)"/g)].map(([, t]) => t!)),
-    ]);
-    expect(types.size).toBeGreaterThan(10);
-    const missing = [...RECORD_KINDS, ...types].filter((name) => !table.includes(`\`${name}\``) && !new RegExp(`^\\| ${name}\\b`, "m").test(table));
+describe("record kinds", () => {
+  it("are each declared by a shape, one module per kind (server/records/kinds/)", () => {
+    expect(RECORD_KINDS.filter((kind) => !RECORD_SHAPES.some((shape) => shape.kind === kind))).toEqual([]);
+  });
+
+  it("have exactly the fields docs/records.md says, plain and sealed", () => {
+    const stored = rows("| record | plain (`public`) | sealed (`personal`) |");
+    for (const shape of RECORD_SHAPES) {
+      const row = stored.find(names(shape));
+      expect(row, `${shape.kind} ${shape.type ?? ""}`).toBeDefined();
+      expect([fieldsIn(row![1]!), fieldsIn(row![2]!)], `${shape.kind} ${shape.type ?? ""}`).toEqual([[...shape.public].sort(), [...shape.personal].sort()]);
+    }
+  });
+
+  it("each say in docs/records.md who took the step they are evidence of", () => {
+    const actors = rows("| record | the record's own field |");
+    const missing = RECORD_SHAPES.filter((shape) => !actors.some((row) => row[0]!.includes(shape.kind) && (!shape.type || row[0]!.includes(`\`${shape.type}\``))));
     expect(missing).toEqual([]);
+  });
+
+  it("are built only by their kind's module: no other module of the gateway writes a record's kind", () => {
+    const written = sourcesIn("server", "cli", "demo")
+      .filter((file) => !file.startsWith("server/records/"))
+      .flatMap((file) => readFileSync(file, "utf8").split("\n").flatMap((line, i) => (/\bkind: "(?:application|document|decision|payment-file|settlement|complaint|feedback|access-log)"/.test(line) ? [`${file}:${i + 1}`] : [])));
+    expect(written).toEqual([]);
+  });
+
+  it("refuse a field their shape does not declare, so a personal field cannot reach a record's plain part unnoticed", () => {
+    const build = () => shaped(PAYOUT_REVERSAL, { jurisdiction: "440105000000" }, { public: { period: 202601, reason: "account closed" } });
+    expect(build).toThrow(RecordFormatError);
+    expect(build).toThrow(expect.objectContaining({ code: "RECORD_FIELD_UNDECLARED", details: expect.objectContaining({ field: "public.reason" }) }));
   });
 });

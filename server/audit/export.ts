@@ -5,6 +5,7 @@ import type { RecordLog } from "../log/record-log.ts";
 import { newRecord } from "../records/record.ts";
 import { BUNDLE_FORMAT, type AuditBundle, type BundleFault, type BundleLeaf, type BundleRecord } from "../../kit/bundle.ts";
 import { AidtrailError } from "../../kit/errors.ts";
+import { exportReadRecord } from "../records/kinds/access-log.ts";
 
 export interface ExportRequest {
   /** The division whose records are exported whole; others in the range appear as leaf hashes. */
@@ -70,12 +71,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
     consistency.push({ fromSize, toSize, proof: (await log.consistencyProof(fromSize, toSize)).map(hexlify) });
   }
   await log.append([
-    newRecord({
-      kind: "access-log",
-      jurisdiction: request.jurisdiction,
-      public: { reader: request.auditor, purpose: "audit-export", fields: ["personal"], leaves: [start, end], cases: cases.size },
-      createdAt: at,
-    }),
+    newRecord({ ...exportReadRecord({ jurisdiction: request.jurisdiction }, { reader: request.auditor, leaves: [start, end], cases: cases.size }), createdAt: at }),
   ]);
   const c = deployment.contracts;
   // Everything logged after the range, up to and including the record of this export.

@@ -2,6 +2,9 @@ import { coversDivision, jurisdictionCode, paysCases, Stage } from "../chain/dom
 import { roleId } from "../chain/roles.ts";
 import type { BundleCheck, CheckedDecision, Finding, FiledPayout } from "../../kit/bundle.ts";
 import { stepOf, type ChainEvent, type LedgerStep } from "./steps.ts";
+import { CASE_EXIT, CASE_RESUMPTION, CASE_SUSPENSION, PUBLIC_NOTICE_COMPLETED } from "../records/kinds/documents.ts";
+import { OBJECTION } from "../records/kinds/complaints.ts";
+import type { RecordShape } from "../records/kinds/shape.ts";
 
 export interface AllocationTotals {
   allocationId: string;
@@ -60,12 +63,12 @@ interface Payout {
 const lower = (value: unknown) => String(value).toLowerCase();
 
 /** The record the gateway writes as a step's evidence; steps not named here may name any record of their case. */
-const EVIDENCE_OF: Partial<Record<LedgerStep["step"], { kind: string; type: string }>> = {
-  activation: { kind: "document", type: "public-notice-completed" },
-  suspension: { kind: "document", type: "case-suspension" },
-  resumption: { kind: "document", type: "case-resumption" },
-  exit: { kind: "document", type: "case-exit" },
-  objection: { kind: "complaint", type: "objection" },
+const EVIDENCE_OF: Partial<Record<LedgerStep["step"], RecordShape>> = {
+  activation: PUBLIC_NOTICE_COMPLETED,
+  suspension: CASE_SUSPENSION,
+  resumption: CASE_RESUMPTION,
+  exit: CASE_EXIT,
+  objection: OBJECTION,
 };
 
 /**

@@ -11,6 +11,7 @@ import { newRecord } from "../records/record.ts";
 import { PROGRAMMES, type CaseEntry } from "./intake.ts";
 import { ledgerAction, type LedgerActionContext, type LedgerActionResult } from "../sync/ledger-action.ts";
 import { KEYS } from "../state/keys.ts";
+import { decisionRecord } from "../records/kinds/decision.ts";
 
 /** The exact EIP-712 payload an officer signs for a case's next step. */
 export interface DecisionRequest {
@@ -257,18 +258,12 @@ export async function addDecisionSignatures(
     }
     const ordered = signers.map((signer) => ({ signer, signature: held[signer]! }));
     // The decision record is evidence before the decision is relayed: a decision on the ledger always has its record.
-    const decisionRecord = newRecord({
-      kind: "decision",
-      caseId: entry.caseId,
-      jurisdiction: entry.jurisdiction,
-      public: { decision: storedDecision(request.message), digest: request.digest, signatures: ordered },
-      createdAt: ctx.chain.clock.iso(),
-    });
+    const record = newRecord({ ...decisionRecord(entry, storedDecision(request.message), request.digest, ordered), createdAt: ctx.chain.clock.iso() });
     let action: LedgerActionResult;
     try {
       // Owed like every ledger step (see ledgerAction): a crash once it is owed loses nothing, and
       // a chain that does not answer has it sent when it does.
-      action = await ledgerAction(ctx, { caseId: entry.caseId, record: decisionRecord, call: "decide", args: [storedDecision(request.message), ordered] });
+      action = await ledgerAction(ctx, { caseId: entry.caseId, record, call: "decide", args: [storedDecision(request.message), ordered] });
     } catch (error) {
       const revert = error instanceof AidtrailError && error.cause instanceof ErrorDescription ? error.cause : null;
       // A signer the ledger no longer counts (a role revoked or moved since it signed) is dropped; the others wait for another.
@@ -281,7 +276,7 @@ export async function addDecisionSignatures(
       throw error;
     }
     await ctx.state.delete(key);
-    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: action.ledger.transactionHash, recordId: decisionRecord.recordId, ledger: action.ledger };
+    return { state: "relayed", signers, threshold: request.threshold, ...(dropped.length > 0 && { dropped }), transactionHash: action.ledger.transactionHash, recordId: record.recordId, ledger: action.ledger };
   }
 }
 

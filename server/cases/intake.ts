@@ -1,6 +1,6 @@
 import { hexlify } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
-import { applicationAuthorisation, applicationRecord, AREAS, newApplicationEnvelope, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput } from "../records/application.ts";
+import { applicationAuthorisation, applicationRecord, AREAS, newApplicationEnvelope, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput } from "../records/kinds/application.ts";
 import { householdCommitments } from "../records/identity.ts";
 import { publicName } from "../records/public-name.ts";
 import type { AidRecord } from "../records/record.ts";

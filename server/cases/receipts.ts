@@ -5,7 +5,9 @@ import { randomBytesFromPool } from "../records/random-pool.ts";
 import type { ChainClient } from "../chain/client.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import { normaliseResidentId } from "../records/identity.ts";
-import { newRecord, type AidRecord } from "../records/record.ts";
+import { newRecord } from "../records/record.ts";
+import { documentRecord, RECEIPT_REISSUED } from "../records/kinds/documents.ts";
+import { latestApplication } from "./revision.ts";
 import type { StateStore } from "../state/state-store.ts";
 import type { CaseEntry } from "./intake.ts";
 import { KEYS } from "../state/keys.ts";
@@ -75,8 +77,7 @@ export async function reissueReceipt(
   officer: string,
   residentId: string,
 ): Promise<{ caseId: string; receipt: Receipt; recordId: string; leafIndex: number }> {
-  const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
-  const applicant = (revisions.at(-1)!.record as AidRecord).personal.applicant as { residentId: string };
+  const applicant = (await latestApplication(ctx.log, entry)).personal.applicant as { residentId: string };
   if (normaliseResidentId(residentId) !== normaliseResidentId(applicant.residentId)) {
     throw new AidtrailError("RECEIPT_APPLICANT_MISMATCH", "the resident ID is not that of the case's applicant", {
       kind: "forbidden",
@@ -86,7 +87,7 @@ export async function reissueReceipt(
     });
   }
   const { receipt, codeHash } = newReceipt(ctx.identityKey, entry.caseId);
-  const record = newRecord({ kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "receipt-reissued", reissuedBy: officer }, createdAt: ctx.chain.clock.iso() });
+  const record = newRecord({ ...documentRecord(RECEIPT_REISSUED, entry, { reissuedBy: officer }), createdAt: ctx.chain.clock.iso() });
   const [appended] = await ctx.log.append([record]);
   await ctx.state.put({ [KEYS.case(entry.caseId)]: { ...entry, receiptCodeHash: codeHash } satisfies CaseEntry });
   return { caseId: entry.caseId, receipt, recordId: record.recordId, leafIndex: appended!.leafIndex };

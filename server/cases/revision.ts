@@ -1,5 +1,13 @@
 import { AidtrailError } from "../../kit/errors.ts";
 import { householdCommitments, identityCommitment } from "../records/identity.ts";
+import type { RecordLog } from "../log/record-log.ts";
+import type { AidRecord } from "../records/record.ts";
+
+/** A case's application record as it stands: its latest revision, its personal fields opened. */
+export async function latestApplication(log: RecordLog, entry: { recordId: string }): Promise<AidRecord> {
+  const { revisions } = await log.lookup(entry.recordId, { decrypt: true });
+  return revisions.at(-1)!.record as AidRecord;
+}
 
 interface People {
   applicant: { residentId: string };

@@ -1,6 +1,6 @@
 import type { ChainClient } from "../chain/client.ts";
 import { coversDivision, jurisdictionCode, paysCases } from "../chain/domain.ts";
-import { PROGRAMMES } from "../records/application.ts";
+import { PROGRAMMES } from "../records/kinds/application.ts";
 import type { Indexer } from "../sync/indexer.ts";
 
 /** A programme's name as requests give it ("dibao"), from its number on the ledger. */

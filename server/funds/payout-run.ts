@@ -13,6 +13,7 @@ import type { PaymentLine } from "../../kit/bundle.ts";
 import { AidtrailError } from "../../kit/errors.ts";
 import { endOf, periodAt } from "./periods.ts";
 import { KEYS } from "../state/keys.ts";
+import { paymentFileRecord } from "../records/kinds/payment-file.ts";
 
 export interface PayoutRunInput {
   programme: (typeof MONTHLY_PROGRAMMES)[number];
@@ -187,9 +188,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
 /** A batch's payment file, as drafted, or (given its draft) as rebuilt for the relay. */
 function paymentFile(run: Omit<PayoutRun, "batches">, lines: PaymentLine[], draft?: Draft): AidRecord {
   return newRecord({
-    kind: "payment-file",
-    jurisdiction: run.jurisdiction,
-    public: { runId: run.runId, period: run.period, allocationId: run.allocationId, programme: run.programme, lines, startedBy: run.startedBy },
+    ...paymentFileRecord({ jurisdiction: run.jurisdiction }, { runId: run.runId, period: run.period, allocationId: run.allocationId, programme: run.programme, lines, startedBy: run.startedBy }),
     createdAt: run.startedAt,
     ...draft,
   });

@@ -463,7 +463,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS) */
+        /** Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/kinds/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS) */
         post: {
             parameters: {
                 query?: never;

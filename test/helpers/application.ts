@@ -1,5 +1,5 @@
 import type { BaseWallet } from "ethers";
-import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationEnvelope, type ApplicationInput } from "../../server/records/application.ts";
+import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationEnvelope, type ApplicationInput } from "../../server/records/kinds/application.ts";
 import { identityCommitment } from "../../server/records/identity.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../../kit/decision.ts";
 

@@ -17,7 +17,7 @@ import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
 import { signedApplication } from "./application.ts";
 import { checkCharacter } from "../../server/records/identity.ts";
-import { newApplicationEnvelope, type ApplicationInput } from "../../server/records/application.ts";
+import { newApplicationEnvelope, type ApplicationInput } from "../../server/records/kinds/application.ts";
 
 /**
  * Hardhat's well-known development keys: for local chains only. Their accounts start with ether

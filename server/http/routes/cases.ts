@@ -5,8 +5,12 @@ import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/int
 import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, PROGRAMMES } from "../../cases/intake.ts";
 import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
 import { CaseStatus, jsonSafe, nameOf } from "../../chain/domain.ts";
-import { newRecord, type AidRecord } from "../../records/record.ts";
-import { householdChange } from "../../cases/revision.ts";
+import { newRecord } from "../../records/record.ts";
+import { caseReadRecord } from "../../records/kinds/access-log.ts";
+import { applicationRevision } from "../../records/kinds/application.ts";
+import { objectionRecord } from "../../records/kinds/complaints.ts";
+import { CASE_EXIT, CASE_RESUMPTION, CASE_SUSPENSION, documentRecord, PUBLIC_NOTICE_COMPLETED } from "../../records/kinds/documents.ts";
+import { householdChange, latestApplication } from "../../cases/revision.ts";
 import type { OutboxEntry } from "../../sync/outbox.ts";
 import { reissueReceipt } from "../../cases/receipts.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
@@ -95,9 +99,6 @@ export const exitRequest = z.object({ reason: text(2000, { lines: true }) });
 export const receiptReissueRequest = z.object({ residentId });
 export const suspensionRequest = exitRequest.extend({ action: z.enum(["suspend", "resume"]) });
 
-function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
-  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Partial<Pick<T, K>>;
-}
 
 export interface CasesContext extends IntakeContext {
   /** Role checks, remembered through chain outages (see rememberingRoles). */
@@ -126,13 +127,7 @@ const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
 /** A read of a case's personal data as evidence, with who read it, in which roles and why. */
 const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string, at: string) =>
-  newRecord({
-    kind: "access-log",
-    caseId: entry.caseId,
-    jurisdiction: entry.jurisdiction,
-    public: { reader, roles, recordId: entry.recordId, fields: ["personal"], purpose, at },
-    createdAt: at,
-  });
+  newRecord({ ...caseReadRecord(entry, { reader, roles, recordId: entry.recordId, purpose, at }), createdAt: at });
 
 export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   const router = Router();
@@ -218,13 +213,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
         method: "lodgeObjection",
         subject: entry.caseId,
         args: (hash) => [entry.caseId, hash],
-        record: {
-          kind: "complaint",
-          caseId: entry.caseId,
-          jurisdiction: entry.jurisdiction,
-          public: { type: "objection", receivedBy: req.officer },
-          personal: { objector: body.objector, text: body.text },
-        },
+        record: objectionRecord(entry, req.officer!, body.objector, body.text),
       };
     },
   });
@@ -239,26 +228,17 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     beforeAnswer: async (req, res, body) => logRead(await caseOf(req), req.officer!, res.locals.roles as string[], `revision: ${body.reason}`),
     call: async (req, body) => {
       const entry = await caseOf(req);
-      const { revisions } = await ctx.log.lookup(entry.recordId, { decrypt: true });
-      const latest = revisions[revisions.length - 1]!.record as AidRecord;
+      const latest = await latestApplication(ctx.log, entry);
       const { reason, ...changes } = body;
-      const before = latest.personal as Pick<ApplicationInput, "applicant" | "household">;
-      const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome"]) } as typeof latest.personal & Pick<ApplicationInput, "applicant" | "household">;
-      const people = householdChange(ctx.identityKey, { applicant: before.applicant, household: before.household ?? [] }, { applicant: personal.applicant, household: personal.household ?? [] });
+      const record = applicationRevision(latest, changes, req.officer!, reason);
+      const [before, after] = [latest.personal, record.personal!] as Pick<ApplicationInput, "applicant" | "household">[];
+      const people = householdChange(ctx.identityKey, { applicant: before!.applicant, household: before!.household ?? [] }, { applicant: after!.applicant, household: after!.household ?? [] });
       return {
         contract: "cases",
         method: "reviseRecord",
         subject: entry.caseId,
         args: (hash) => [{ caseId: entry.caseId, recordHash: hash, ...people, evidenceHash: hash }],
-        record: {
-          kind: "application",
-          caseId: entry.caseId,
-          jurisdiction: entry.jurisdiction,
-          recordId: latest.recordId,
-          revision: latest.revision + 1,
-          public: { ...latest.public, ...pick(changes, ["documents"]), householdSize: (personal.household?.length ?? 0) + 1, revisedBy: req.officer, reason },
-          personal,
-        },
+        record,
       };
     },
   });
@@ -276,25 +256,24 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
         method: "activate",
         subject: entry.caseId,
         args: (hash) => [entry.caseId, hash],
-        record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type: "public-notice-completed", noticeEnd: Number(noticeEnd), activatedBy: req.officer } },
+        record: documentRecord(PUBLIC_NOTICE_COMPLETED, entry, { noticeEnd: Number(noticeEnd), activatedBy: req.officer }),
       };
     },
   });
 
   // An approver's own steps: the ledger checks the approver's role, so they sign the transaction (see SignedCall).
-  const approverStep = (method: "suspend" | "resume" | "terminate", type: string) => async (req: Request, body: z.infer<typeof exitRequest>): Promise<SignedCall> => {
+  const approverStep = (method: "suspend" | "resume" | "terminate", shape: typeof CASE_SUSPENSION | typeof CASE_RESUMPTION | typeof CASE_EXIT) => async (req: Request, body: z.infer<typeof exitRequest>): Promise<SignedCall> => {
     const entry = await caseOf(req);
     return {
       contract: "cases",
       method,
       subject: entry.caseId,
       args: (hash) => [entry.caseId, hash],
-      // The reason may say why a household no longer qualifies: it is personal.
-      record: { kind: "document", caseId: entry.caseId, jurisdiction: entry.jurisdiction, public: { type, decidedBy: req.officer }, personal: { reason: body.reason } },
+      record: documentRecord(shape, entry, { decidedBy: req.officer }, { reason: body.reason }),
     };
   };
-  const [suspend, resume] = [approverStep("suspend", "case-suspension"), approverStep("resume", "case-resumption")];
-  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: jurisdictionOfCase, over: OVER_THE_CASE, call: approverStep("terminate", "case-exit") });
+  const [suspend, resume] = [approverStep("suspend", CASE_SUSPENSION), approverStep("resume", CASE_RESUMPTION)];
+  signedCallRoutes(router, "/cases/:caseId/exit", ctx, signIn, { schema: exitRequest, role: "APPROVER", jurisdictionOf: jurisdictionOfCase, over: OVER_THE_CASE, call: approverStep("terminate", CASE_EXIT) });
   signedCallRoutes(router, "/cases/:caseId/suspension", ctx, signIn, {
     schema: suspensionRequest,
     role: "APPROVER",

@@ -14,6 +14,7 @@ import { validate } from "../validate.ts";
 import { text } from "../schemas.ts";
 import { perMinute } from "../rate-limit.ts";
 import { KEYS } from "../../state/keys.ts";
+import { citizenFeedbackRecord } from "../../records/kinds/complaints.ts";
 
 export const feedbackRequest = z.object({
   kind: z.enum(["rating", "complaint"]),
@@ -85,14 +86,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
   router.post("/citizen/feedback", limiter, validate(feedbackRequest), async (req, res) => {
     const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
     const { rating, kind, text, contact } = req.body as z.infer<typeof feedbackRequest>;
-    const record = newRecord({
-      kind: kind === "complaint" ? "complaint" : "feedback",
-      caseId: entry.caseId,
-      jurisdiction: entry.jurisdiction,
-      public: { type: kind, rating: rating ?? null, handling: "received" },
-      personal: { text, ...(contact ? { contact } : {}) },
-      createdAt: ctx.chain.clock.iso(),
-    });
+    const record = newRecord({ ...citizenFeedbackRecord(entry, kind, rating ?? null, text, contact), createdAt: ctx.chain.clock.iso() });
     const [appended] = await ctx.log.append([record]);
     res.status(201).json({ recordId: record.recordId, leafIndex: appended!.leafIndex, handling: "received" });
   });

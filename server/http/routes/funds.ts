@@ -14,6 +14,9 @@ import { AidtrailError } from "../../../kit/errors.ts";
 import { RequestError } from "../errors.ts";
 import { allocationsOnLine, appropriationProposals, type AppropriationProposal } from "../../funds/appropriations.ts";
 import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";
+import { ALLOCATION, APPROPRIATION, APPROPRIATION_APPROVAL, documentRecord, PAYOUT_REVERSAL } from "../../records/kinds/documents.ts";
+import { paymentFileRecord } from "../../records/kinds/payment-file.ts";
+import { settlementRecord } from "../../records/kinds/settlement.ts";
 
 /** A payout is at most 2^38 - 1 fen, the most the ledger records for one. */
 const payoutAmount = fen.refine(below(38), "must be below 2^38 fen");
@@ -116,7 +119,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
         subject: caseId,
         // A payout names no record on the ledger: the payment-file index ties the two.
         args: () => [BigInt(allocationId), caseId, period, BigInt(amount)],
-        record: { kind: "payment-file", caseId, jurisdiction: entry.jurisdiction, public: { period, allocationId, programme: entry.programme, lines: [{ caseId, amount }], startedBy: req.officer } },
+        record: paymentFileRecord({ caseId, jurisdiction: entry.jurisdiction }, { period, allocationId, programme: entry.programme, lines: [{ caseId, amount }], startedBy: req.officer! }),
         extraState: (outbox, record) => ({ [paymentFileKey(caseId, period)]: { recordId: record.recordId, outbox } satisfies PaymentFileEntry }),
       };
     },
@@ -140,13 +143,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
         method: "reversePayout",
         subject: caseId,
         args: (hash) => [allocationId, caseId, period, amount, hash],
-        record: {
-          kind: "document",
-          caseId,
-          jurisdiction: entry.jurisdiction,
-          public: { type: "payout-reversal", period, allocationId: allocationId.toString(), amount: amount.toString(), paymentFile: file?.recordId ?? null, reversedBy: req.officer },
-          personal: { reason },
-        },
+        record: documentRecord(PAYOUT_REVERSAL, entry, { period, allocationId: allocationId.toString(), amount: amount.toString(), paymentFile: file?.recordId ?? null, reversedBy: req.officer }, { reason }),
       };
     },
   });
@@ -163,7 +160,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
       method: "proposeAppropriation",
       subject: `appropriation:${body.jurisdiction}`,
       args: (hash) => [PROGRAMMES[body.programme], body.fiscalYear, BigInt(body.jurisdiction), BigInt(body.amount), hash],
-      record: { kind: "document", jurisdiction: body.jurisdiction, public: { type: "appropriation", ...body, proposedBy: req.officer } },
+      record: documentRecord(APPROPRIATION, body, { ...body, proposedBy: req.officer }),
     }),
   });
   const proposal = async (proposalId: string): Promise<AppropriationProposal> => {
@@ -191,7 +188,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
         method: "approveAppropriation",
         subject: `appropriation:${body.jurisdiction}`,
         args: () => [BigInt(proposalId), PROGRAMMES[body.programme], body.fiscalYear, BigInt(body.jurisdiction), BigInt(body.amount), purposeHash],
-        record: { kind: "document", jurisdiction: body.jurisdiction, public: { type: "appropriation-approval", proposalId, ...body, purposeHash, approvedBy: req.officer } },
+        record: documentRecord(APPROPRIATION_APPROVAL, body, { proposalId, ...body, purposeHash, approvedBy: req.officer }),
       };
     },
   });
@@ -213,7 +210,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
       method: "allocate",
       subject: `allocation:${body.parentId}`,
       args: (hash) => [BigInt(body.parentId), BigInt(body.jurisdiction), BigInt(body.amount), hash],
-      record: { kind: "document", jurisdiction: body.jurisdiction, public: { type: "allocation", ...body, madeBy: req.officer } },
+      record: documentRecord(ALLOCATION, body, { ...body, madeBy: req.officer }),
     }),
   });
   signedCallRoutes(router, "/settlements", ctx, signIn, {
@@ -226,12 +223,7 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
       subject: `settlement:${body.period}`,
       // One record holds the bank's references for the whole confirmation; each line names its hash.
       args: (hash) => [body.period, body.settlements.map(({ caseId }) => ({ caseId, evidenceHash: hash }))],
-      record: {
-        kind: "settlement",
-        caseId: body.settlements.length === 1 ? body.settlements[0]!.caseId : null,
-        jurisdiction: ctx.jurisdiction,
-        public: { period: body.period, lines: body.settlements, confirmedBy: req.officer },
-      },
+      record: settlementRecord({ caseId: body.settlements.length === 1 ? body.settlements[0]!.caseId : null, jurisdiction: ctx.jurisdiction }, body.period, body.settlements, req.officer!),
     }),
   });
 

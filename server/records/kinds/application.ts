@@ -1,9 +1,17 @@
 import { hexlify } from "ethers";
-import { Area, PROGRAMME_TABLE, type ProgrammeName } from "../chain/domain.ts";
-import type { ApplicationAuthorisation } from "../../kit/decision.ts";
-import { recordHash } from "../../kit/record.ts";
-import { randomBytesFromPool } from "./random-pool.ts";
-import { newRecord, newRecordId, type AidRecord } from "./record.ts";
+import { Area, PROGRAMME_TABLE, type ProgrammeName } from "../../chain/domain.ts";
+import type { ApplicationAuthorisation } from "../../../kit/decision.ts";
+import { recordHash } from "../../../kit/record.ts";
+import { randomBytesFromPool } from "../random-pool.ts";
+import { newRecord, newRecordId, type AidRecord } from "../record.ts";
+import { shaped, type BuiltRecord, type RecordShape } from "./shape.ts";
+
+/** An application and each of its revisions: who took it in or revised it, and why; the people and their income sealed. */
+export const APPLICATION = {
+  kind: "application",
+  public: ["programme", "area", "householdSize", "documents", "intakeOfficer", "revisedBy", "reason"],
+  personal: ["applicant", "household", "monthlyIncome"],
+} as const satisfies RecordShape;
 
 /** Each programme's number on the ledger, by its name (see PROGRAMME_TABLE). */
 export const PROGRAMMES = Object.fromEntries(Object.entries(PROGRAMME_TABLE).map(([name, { programme }]) => [name, programme])) as { [N in ProgrammeName]: (typeof PROGRAMME_TABLE)[N]["programme"] };
@@ -44,21 +52,44 @@ export function newApplicationEnvelope(createdAt = new Date().toISOString()): Ap
  */
 export function applicationRecord(input: ApplicationInput, envelope: ApplicationEnvelope, officer: string): AidRecord {
   return newRecord({
-    kind: "application",
-    caseId: envelope.caseId,
-    recordId: envelope.recordId,
+    ...shaped(
+      APPLICATION,
+      { caseId: envelope.caseId, jurisdiction: input.jurisdiction },
+      {
+        recordId: envelope.recordId,
+        public: { programme: input.programme, area: input.area, householdSize: input.household.length + 1, documents: input.documents, intakeOfficer: officer },
+        personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome },
+      },
+    ),
     createdAt: envelope.createdAt,
     salt: envelope.salt,
-    jurisdiction: input.jurisdiction,
-    public: {
-      programme: input.programme,
-      area: input.area,
-      householdSize: input.household.length + 1,
-      documents: input.documents,
-      intakeOfficer: officer,
-    },
-    personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome },
   });
+}
+
+/** What a caseworker may change in an application: its people, their income, its documents. */
+export type ApplicationChanges = Partial<Pick<ApplicationInput, "applicant" | "household" | "monthlyIncome" | "documents">>;
+
+/**
+ * The next revision of an application record (the latest, opened): the changes applied, the
+ * household size counted again, and who revised it and why. The revision keeps the record's id.
+ */
+export function applicationRevision(latest: AidRecord, changes: ApplicationChanges, officer: string, reason: string): BuiltRecord {
+  const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome"]) } as AidRecord["personal"] & Pick<ApplicationInput, "household">;
+  return shaped(
+    APPLICATION,
+    { caseId: latest.caseId, jurisdiction: latest.jurisdiction },
+    {
+      recordId: latest.recordId,
+      revision: latest.revision + 1,
+      public: { ...latest.public, ...pick(changes, ["documents"]), householdSize: (personal.household?.length ?? 0) + 1, revisedBy: officer, reason },
+      personal,
+    },
+  );
+}
+
+/** The fields of `from` named in `keys` that it has. */
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]])) as Partial<Pick<T, K>>;
 }
 
 /**

@@ -1,0 +1,18 @@
+import { shaped, type BuiltRecord, type RecordShape, type RecordSubject } from "./shape.ts";
+
+/** A read of personal data: who read it, in which roles, which fields of which record (or which leaves, for an export), and why. */
+export const ACCESS_LOG = {
+  kind: "access-log",
+  public: ["reader", "roles", "recordId", "fields", "purpose", "at", "leaves", "cases"],
+  personal: [],
+} as const satisfies RecordShape;
+
+/** A read of a case's personal data. */
+export function caseReadRecord(subject: RecordSubject, read: { reader: string; roles: readonly string[]; recordId: string; purpose: string; at: string }): BuiltRecord {
+  return shaped(ACCESS_LOG, subject, { public: { ...read, fields: ["personal"] } });
+}
+
+/** An audit export's read of the personal data of every record in its leaves. */
+export function exportReadRecord(subject: RecordSubject, read: { reader: string; leaves: readonly [number, number]; cases: number }): BuiltRecord {
+  return shaped(ACCESS_LOG, subject, { public: { reader: read.reader, purpose: "audit-export", fields: ["personal"], leaves: read.leaves, cases: read.cases } });
+}
