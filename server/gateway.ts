@@ -9,7 +9,7 @@ import { ChainClient } from "./chain/client.ts";
 import { jurisdictionCode } from "./chain/domain.ts";
 import { ConfigError, type GatewayConfig } from "./config.ts";
 import { AidtrailError } from "../kit/errors.ts";
-import { IMPORT_MAP_SOURCE, webRouter } from "./http/web.ts";
+import { webPages } from "./http/web.ts";
 import { Indexer } from "./sync/indexer.ts";
 import { createApp } from "./http/app.ts";
 import { sweepIdempotency } from "./http/idempotency.ts";
@@ -126,7 +126,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       noticesRouter({ indexer, state }),
       ledgerRouter(chain),
     ],
-    pages: { router: webRouter(), scriptSources: [IMPORT_MAP_SOURCE] },
+    pages: webPages(),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -124,9 +124,9 @@ describe("a dibao case's whole journey, exported and verified against the chain"
 
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(objected)!).expect(200)).body;
     expect(view.payments.map((p: { period: number; amount: string; arrived: unknown }) => [p.period, p.amount, p.arrived !== null])).toEqual([
-      [periods[0], "140000", true],
-      [periods[1], "140000", true],
       [periods[2], "140000", false],
+      [periods[1], "140000", true],
+      [periods[0], "140000", true],
     ]);
   });
 

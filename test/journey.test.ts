@@ -104,11 +104,11 @@ describe("the whole journey through the gateway, every step signed by the office
     const firstApprover = OFFICERS.approvers.map((a) => a.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0]!;
     expect(who("CaseTransition")).toEqual(new Set([OFFICERS.reviewer.address, firstApprover, new Wallet(DEV_KEYS.caseworker).address]));
 
-    // The citizen sees both months, the first as arrived.
+    // The citizen sees both months, newest first, the first as arrived.
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(objected)!).expect(200)).body;
     expect(view.payments.map((p: { period: number; amount: string; arrived: unknown }) => [p.period, p.amount, p.arrived !== null])).toEqual([
-      [first, "100000", true],
       [second, "100000", false],
+      [first, "100000", true],
     ]);
   }, 120_000);
 });

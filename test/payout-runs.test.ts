@@ -154,7 +154,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
     expect((await draftRun({ programme: "dibao", period: second, allocationId: String(2 ** 24) }).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "allocationId" });
   });
 
-  it("shows the citizen, with their receipt only, each payment, whether it arrived, and a proof of its payment file", async () => {
+  it("shows the citizen, with their receipt only, each payment newest first, whether it arrived, and a proof of its payment file: the newest's at once, each earlier one's when asked", async () => {
     const caseId = active[1]!;
     const settled = await local.signedStep("/v1/settlements", { period: first, settlements: [{ caseId, reference: "ICBC-000001" }] }, DEV_KEYS.bank);
     expect(settled.status, JSON.stringify(settled.body)).toBe(201);
@@ -164,16 +164,27 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(caseId)!).expect(200)).body;
     expect(view.status).toEqual({ code: "Active", zh: "正在发放", en: "Being paid" });
     expect(view.payments.map((p: { period: number; amount: string }) => [p.period, p.amount])).toEqual([
-      [first, "150000"],
       [second, "120000"],
+      [first, "150000"],
     ]);
-    const [earlier, later] = view.payments;
+    const [later, listed] = view.payments;
+    expect([later.paymentFile.record.kind, listed.paymentFile]).toEqual(["payment-file", undefined]);
+    const asked = request(local.gateway.url).get(`/v1/citizen/payments/${first}`).set("x-aidtrail-receipt", local.receipts.get(caseId)!);
+    const earlier = (await asked.expect(200)).body;
+    expect(await undocumented(local.gateway.url, "/v1/citizen/payments/{period}", "get", 200, earlier)).toEqual([]);
+    expect({ ...earlier, paymentFile: undefined }).toEqual(listed);
     expect(earlier.arrived).toMatchObject({ evidenceHash: settled.body.recordHash });
     expect(later.arrived).toBeNull();
     const head = await local.contracts.anchor.head(earlier.paymentFile.checkpoint.logId);
     const verdict = verifyRecord({ ...earlier.paymentFile, anchored: new Map([[Number(head.treeSize), head.root]]) });
     expect(verdict.failures).toEqual([]);
     expect(earlier.paymentFile.record.public.lines).toContainEqual({ caseId, amount: "150000" });
+    // A month the case was not paid, or not a month at all: not found, in both languages; without the receipt, nothing.
+    for (const period of [String(first - 1), "x"]) {
+      const missing = (await request(local.gateway.url).get(`/v1/citizen/payments/${period}`).set("x-aidtrail-receipt", local.receipts.get(caseId)!).expect(404)).body.error;
+      expect([missing.code, missing.zh.message]).toEqual(["PAYMENT_NOT_FOUND", "本案件没有这个月份的发放记录"]);
+    }
+    await request(local.gateway.url).get(`/v1/citizen/payments/${first}`).expect(401);
 
     const forged = local.receipts.get(caseId)!.replace(/:[0-9A-Z]{12}$/, ":000000000000");
     expect((await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", forged).expect(401)).body.error.code).toBe("RECEIPT_INVALID");
@@ -190,7 +201,10 @@ describe("monthly payout runs, signed by the finance officer", () => {
     expect(records.map((s: { what: string }) => s.what)).toEqual(expect.arrayContaining(["application record, revision 0", "decision record, revision 0", "public-notice-completed document record, revision 0"]));
     // The payment file of each month's run that paid the case is in its trail, though it pays many cases.
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(active[1]!)!).expect(200)).body;
-    const files = view.payments.map((p: { paymentFile: { record: { recordId: string } } }) => p.paymentFile.record.recordId);
+    const files = await Promise.all(
+      view.payments.map(async (p: { period: number }) => (await request(local.gateway.url).get(`/v1/citizen/payments/${p.period}`).set("x-aidtrail-receipt", local.receipts.get(active[1]!)!).expect(200)).body.paymentFile.record.recordId),
+    );
+    files.reverse();
     expect(files).toHaveLength(2);
     expect(records.filter((s: { what: string }) => s.what === "payment-file record, revision 0").map((s: { recordId: string }) => s.recordId)).toEqual(files);
     const times = trail.steps.map((s: { at: string }) => Date.parse(s.at));

@@ -119,6 +119,9 @@ describe("the web pages, in Chromium", () => {
     expect(await page.textContent(".payment")).toContain(`${String(PERIOD).slice(0, 4)}年${String(PERIOD).slice(4)}月 · 950.00 元`);
     expect(await page.textContent(".payment")).toContain("已到账");
     expect(await page.textContent(".payment")).toContain("✓ 已在账本上核验");
+    // Said in plain words; how it was checked is folded away for whoever wants it.
+    expect(await page.textContent(".verdict .plain")).toBe("这笔发放记在政府的防篡改账本上，事后谁也改不了；您的手机刚刚自己核对过。");
+    expect([await page.textContent(".verdict summary"), await page.getAttribute(".verdict details", "open")]).toEqual(["技术细节", null]);
     const wider = await page.evaluate(() => [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 390).map((e) => `${e.tagName}#${e.id}.${e.className}`));
     expect(wider, "nothing reaches past a phone's width").toEqual([]);
     await shot(page, "citizen-zh-phone");
@@ -126,9 +129,15 @@ describe("the web pages, in Chromium", () => {
     await page.click("#language");
     expect(await page.textContent("#status")).toBe("Being paid");
     expect(await page.textContent(".payment")).toContain("✓ Verified on the ledger");
+    // A complaint is not rated; it may leave a number to be called back on.
+    expect(await page.isVisible("#stars")).toBe(true);
     await page.check("input[value=complaint]");
+    expect([await page.isVisible("#stars"), await page.isVisible("#contact")]).toEqual([false, true]);
     await page.fill("#text", "The November payment came late.");
+    await page.fill("#contact", "138 0000 0000");
+    const sent = page.waitForRequest((r) => r.url().endsWith("/v1/citizen/feedback"));
     await page.click("#feedback button[type=submit]");
+    expect((await sent).postDataJSON()).toEqual({ kind: "complaint", contact: "138 0000 0000", text: "The November payment came late." });
     await expect.poll(() => page.textContent("#feedback-output")).toContain("Received.");
     await shot(page, "citizen-en-phone");
 
@@ -142,6 +151,57 @@ describe("the web pages, in Chromium", () => {
     await expect.poll(() => page.textContent("#lookup-output")).toContain("这张回执查不到本地的案件 — 请扫描回执上的二维码，或准确输入案件号和查询码");
     await page.close();
   }, 60_000);
+
+  it("citizen: opened by the receipt's QR as a link, the first load on a phone is 2 requests and a few KB compressed, measured against a plain page of the same server; on Slow 3G too", async () => {
+    const receipt = local.receipts.get(activeCase)!;
+    /** A phone's first load of `path`, until `done` holds: the requests made and the bytes they took on the wire (compressed, headers included). */
+    const firstLoad = async (path: string, done: (page: Page) => Promise<unknown>, slow3g = false, thenTimed?: (page: Page) => Promise<unknown>) => {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      // Chromium's "Slow 3G" profile, as DevTools defines it.
+      if (slow3g) await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 2000, downloadThroughput: (500 * 1000 * 0.8) / 8, uploadThroughput: (500 * 1000 * 0.8) / 8 });
+      const requests = new Map<string, string>();
+      const bytes = new Map<string, number>();
+      cdp.on("Network.requestWillBeSent", (e) => void (e.request.url.startsWith("http") && requests.set(e.requestId, e.request.url)));
+      cdp.on("Network.loadingFinished", (e) => void bytes.set(e.requestId, e.encodedDataLength));
+      const started = Date.now();
+      await page.goto(`${local.gateway.url}${path}`);
+      await done(page);
+      const ms = Date.now() - started;
+      const thenStarted = Date.now();
+      await thenTimed?.(page);
+      const thenMs = Date.now() - thenStarted;
+      await expect.poll(() => [...requests.keys()].every((id) => bytes.has(id))).toBe(true);
+      const total = [...requests.keys()].reduce((sum, id) => sum + bytes.get(id)!, 0);
+      await context.close();
+      return { requests: [...requests.values()].map((url) => new URL(url).pathname), bytes: total, ms, thenMs };
+    };
+    const verified = (page: Page) => expect.poll(() => page.getAttribute("[data-verified]", "data-verified"), { timeout: 60_000 }).toBe("true");
+    const plain = await firstLoad("/web/", (page) => page.waitForSelector("h1"));
+    const citizen = await firstLoad(`/web/citizen.html#${receipt}`, verified);
+    expect(citizen.requests).toEqual(["/web/citizen.html", "/v1/citizen/case"]);
+    expect(citizen.bytes).toBeLessThan(60 * 1024);
+    const slow = await firstLoad(`/web/citizen.html#${receipt}`, verified, true);
+    // On the page already open, from the receipt sent to the payment shown verified: one round trip.
+    const typed = await firstLoad("/web/citizen.html", (page) => page.waitForSelector("#receipt"), true, async (page) => {
+      await page.fill("#receipt", receipt);
+      await page.click("#lookup button[type=submit]");
+      await verified(page);
+    });
+    // Times are printed, not asserted (docs/performance.md has them).
+    console.log(
+      [
+        "| first load on a phone | requests | bytes on the wire | ms (Slow 3G for the last) |",
+        "| --- | ---: | ---: | ---: |",
+        `| plain page /web/ (reference) | ${plain.requests.length} | ${plain.bytes} | ${plain.ms} |`,
+        `| citizen page, case opened and verified | ${citizen.requests.length} | ${citizen.bytes} | ${citizen.ms} |`,
+        `| the same on Slow 3G | ${slow.requests.length} | ${slow.bytes} | ${slow.ms} |`,
+        `| Slow 3G, page open: receipt sent to payment verified | 1 | ${typed.bytes} (with the page) | ${typed.thenMs} |`,
+      ].join("\n"),
+    );
+  }, 120_000);
 
   it("auditor: a bundle dropped in is verified in the browser, a tampered one is caught; a case trail and a fund flow are shown", async () => {
     await local.gateway.anchorer.anchorOnce();

@@ -1,6 +1,6 @@
 import { BUNDLE_FORMAT, verifyRecord } from "aidtrail/verify";
-import { $, api, el, guarded, signInForm, yuan } from "/web/common.js";
-import { bundleReport, fileDrop, readJsonFile } from "/web/bundle-file.js";
+import { $, api, el, guarded, signInForm, yuan } from "./common.js";
+import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 
 signInForm($("#sign-in"));
 

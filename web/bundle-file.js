@@ -1,5 +1,5 @@
 import { checkBundle } from "aidtrail/verify";
-import { el } from "/web/common.js";
+import { el } from "./common.js";
 
 /** Reads a dropped or chosen JSON file. */
 export async function readJsonFile(file) {

@@ -1,5 +1,5 @@
 import { equalBytes, recordHash, rootFromInclusionProof } from "aidtrail/verify/proofs";
-import { $, api, el, guarded, yuan } from "/web/common.js";
+import { $, api, el, guarded, yuan } from "./common.js";
 
 const TEXT = {
   zh: {
@@ -7,8 +7,11 @@ const TEXT = {
     feedback: "评价或投诉", rating: "评价", complaint: "投诉", stars: "满意度（1–5）", text: "想说的话", send: "提交",
     other: "English", none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`, resumed: (d) => `${d} 起恢复发放`, decidedAt: (d) => `决定于 ${d}`,
     period: (p) => `${String(p).slice(0, 4)}年${String(p).slice(4)}月`, paidOn: (d) => `发放于 ${d}`, amount: (a) => `${a} 元`,
-    arrived: "已到账", notArrived: "银行尚未确认到账", verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…",
-    verifiedWhy: (n) => `浏览器用 SHA-256 重新计算了发放文件的哈希和包含证明，与第 ${n} 号区块锚定的检查点一致。`,
+    arrived: "已到账", notArrived: "银行尚未确认到账", verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…", verify: "核验这笔发放",
+    verifiedWhy: "这笔发放记在政府的防篡改账本上，事后谁也改不了；您的手机刚刚自己核对过。",
+    technical: "技术细节",
+    technicalWhy: (n) => `手机用 SHA-256 重新计算了发放文件的指纹（哈希），并按包含证明核对到第 ${n} 号区块上锚定的检查点。`,
+    contact: "联系电话（选填，方便我们回复您）",
     received: "已收到，处理情况会记入您的案件记录。", unreadable: "无法读取二维码，请手动输入。",
   },
   en: {
@@ -16,8 +19,11 @@ const TEXT = {
     feedback: "Rate or complain", rating: "Rating", complaint: "Complaint", stars: "Satisfaction (1–5)", text: "What you want to say", send: "Send",
     other: "中文", none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`, resumed: (d) => `payments resumed on ${d}`, decidedAt: (d) => `decided on ${d}`,
     period: (p) => `${String(p).slice(0, 4)}-${String(p).slice(4)}`, paidOn: (d) => `paid on ${d}`, amount: (a) => `${a} yuan`,
-    arrived: "Arrived", notArrived: "Not yet confirmed by the bank", verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…",
-    verifiedWhy: (n) => `Your browser recomputed the payment file's hash and its inclusion proof with SHA-256: they match the checkpoint anchored in block ${n}.`,
+    arrived: "Arrived", notArrived: "Not yet confirmed by the bank", verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…", verify: "Check this payment",
+    verifiedWhy: "This payment is written in the government's tamper-proof ledger, which no one can change afterwards; your phone has just checked it itself.",
+    technical: "Technical detail",
+    technicalWhy: (n) => `Your phone recomputed the payment file's SHA-256 fingerprint (hash) and followed its inclusion proof to the checkpoint anchored in block ${n}.`,
+    contact: "Phone number (optional, so that we can answer you)",
     received: "Received. How it is handled becomes part of your case's record.", unreadable: "The QR code could not be read; type it instead.",
   },
 };
@@ -51,6 +57,23 @@ async function verifiedOnLedger(payment, caseId) {
   return root !== null && equalBytes(root, fromHex(file.checkpoint.root));
 }
 
+/** Shows whether a payment is on the ledger: in plain words, the technical detail folded away. */
+function showVerdict(mark, payment, ok) {
+  mark.className = `verdict ${ok ? "ok" : "bad"}`;
+  mark.dataset.verified = String(ok);
+  if (!ok) return mark.replaceChildren(t("unverified"));
+  const block = payment.paymentFile.checkpoint.anchoring?.blockNumber ?? "?";
+  mark.replaceChildren(t("verified"), el("span", { class: "muted plain" }, t("verifiedWhy")), el("details", { class: "muted" }, el("summary", {}, t("technical")), t("technicalWhy", block)));
+}
+
+/** A payment's file and proof, asked for when the case's answer did not carry it (every payment but the newest). */
+async function withFile(payment) {
+  if (payment.paymentFile !== undefined) return payment;
+  const fetched = await api(`/v1/citizen/payments/${payment.period}`, { headers: { "x-aidtrail-receipt": receipt() } });
+  payment.paymentFile = fetched.paymentFile;
+  return payment;
+}
+
 function render(found) {
   $("#case").hidden = false;
   $("#feedback-section").hidden = false;
@@ -61,8 +84,18 @@ function render(found) {
   $("#appeal").textContent = found.appeal?.[lang] ?? "";
   const list = $("#payments");
   list.replaceChildren(...(found.payments.length === 0 ? [el("p", { class: "muted" }, t("none"))] : []));
+  // Newest first, as the gateway lists them: the newest is checked at once, each earlier one when asked.
   for (const payment of found.payments) {
-    const mark = el("p", { class: "muted", "data-verified": "pending" }, t("checking"));
+    const mark = el("div", { class: "muted verdict", "data-verified": "pending" });
+    const check = () => {
+      mark.replaceChildren(t("checking"));
+      withFile(payment)
+        .then((p) => verifiedOnLedger(p, found.caseId))
+        .then((ok) => showVerdict(mark, payment, ok), () => showVerdict(mark, payment, false));
+    };
+    if (payment.paymentFile !== undefined) check();
+    else mark.replaceChildren(el("button", { type: "button", class: "secondary", "data-check": payment.period }, t("verify")));
+    mark.querySelector("button")?.addEventListener("click", check);
     list.append(
       el("div", { class: "card payment" },
         el("strong", {}, t("period", payment.period), " · ", t("amount", yuan(payment.amount))),
@@ -71,11 +104,6 @@ function render(found) {
         mark,
       ),
     );
-    verifiedOnLedger(payment, found.caseId).then((ok) => {
-      mark.className = ok ? "ok" : "bad";
-      mark.dataset.verified = String(ok);
-      mark.replaceChildren(ok ? t("verified") : t("unverified"), ok ? el("br") : "", ok ? el("span", { class: "muted" }, t("verifiedWhy", payment.paymentFile.checkpoint.anchoring?.blockNumber ?? "?")) : "");
-    });
   }
 }
 
@@ -88,12 +116,27 @@ $("#lookup").addEventListener("submit", guarded($("#lookup-output"), async () =>
 }));
 $("#feedback").addEventListener("submit", guarded($("#feedback-output"), async () => {
   const kind = document.querySelector("input[name=kind]:checked").value;
-  await api("/v1/citizen/feedback", { method: "POST", headers: { "x-aidtrail-receipt": receipt() }, body: { kind, ...(kind === "rating" ? { rating: Number($("#stars").value) } : {}), text: $("#text").value } });
+  const contact = $("#contact").value.trim();
+  await api("/v1/citizen/feedback", { method: "POST", headers: { "x-aidtrail-receipt": receipt() }, body: { kind, ...(kind === "rating" ? { rating: Number($("#stars").value) } : contact ? { contact } : {}), text: $("#text").value } });
   $("#feedback-output").replaceChildren(el("p", { class: "ok", role: "status" }, t("received")));
 }));
+// A complaint is not rated; it may leave a number to be called back on.
+for (const choice of document.querySelectorAll("input[name=kind]")) {
+  choice.addEventListener("change", () => {
+    const complaint = document.querySelector("input[name=kind]:checked").value === "complaint";
+    $("#rating-fields").hidden = complaint;
+    $("#contact-fields").hidden = !complaint;
+  });
+}
 $("#language").addEventListener("click", () => {
   lang = lang === "zh" ? "en" : "zh";
   translate();
+// A receipt's QR code may open this page with the receipt after "#": it is looked up at once, and
+// the fragment never reaches the server's logs.
+if (location.hash.length > 1) {
+  $("#receipt").value = decodeURIComponent(location.hash.slice(1));
+  $("#lookup").requestSubmit();
+}
 });
 // Where the browser can read QR codes from a photo, the receipt can be scanned instead of typed.
 if ("BarcodeDetector" in window) {
@@ -106,3 +149,9 @@ if ("BarcodeDetector" in window) {
   }));
 }
 translate();
+// A receipt's QR code may open this page with the receipt after "#": it is looked up at once, and
+// the fragment never reaches the server's logs.
+if (location.hash.length > 1) {
+  $("#receipt").value = decodeURIComponent(location.hash.slice(1));
+  $("#lookup").requestSubmit();
+}

@@ -1,6 +1,6 @@
 import { equalization, STAGE_LIMITS_DAYS } from "aidtrail/verify";
-import { $, el, guarded } from "/web/common.js";
-import { bundleReport, fileDrop, readJsonFile } from "/web/bundle-file.js";
+import { $, el, guarded } from "./common.js";
+import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const svg = (tag, attributes = {}, ...children) => {

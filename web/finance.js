@@ -1,4 +1,4 @@
-import { $, api, el, guarded, signInForm, yuan } from "/web/common.js";
+import { $, api, el, guarded, signInForm, yuan } from "./common.js";
 
 signInForm($("#sign-in"));
 // The ledger judges the month by its own clock (China Standard Time); this is only a suggestion.

@@ -4171,7 +4171,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A citizen's own case, opened with the receipt */
+        /**
+         * A citizen's own case, opened with the receipt
+         * @description Its status in plain words, its terms, and its payments newest first, the newest with its payment file and inclusion proof (compressed when the client accepts it).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4181,7 +4184,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description status, payments, proofs */
+                /** @description status, payments, the newest payment's proof */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4213,7 +4216,7 @@ export interface paths {
                                     evidenceHash: string;
                                     transactionHash: string;
                                 } | null;
-                                paymentFile: {
+                                paymentFile?: {
                                     record: {
                                         recordId: string;
                                         revision: number;
@@ -4250,6 +4253,114 @@ export interface paths {
                                     } | null;
                                 } | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizen/payments/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment to a citizen's case, with its payment file and inclusion proof, for the browser to check */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the month paid, YYYYMM, or 0 for a one-off payment */
+                    period: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the payment and its proof */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: number;
+                            amount: string;
+                            /** Format: date-time */
+                            paidAt: string;
+                            transactionHash: string;
+                            blockNumber: number;
+                            arrived: {
+                                evidenceHash: string;
+                                transactionHash: string;
+                            } | null;
+                            paymentFile?: {
+                                record: {
+                                    recordId: string;
+                                    revision: number;
+                                    kind: string;
+                                    caseId: string | null;
+                                    jurisdiction: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    salt?: string;
+                                    public: {
+                                        [key: string]: unknown;
+                                    };
+                                    personal?: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                leafIndex: number;
+                                leafHash: string;
+                                /** @description the inclusion proof to the checkpoint; null while the leaf waits for anchoring */
+                                proof: string[] | null;
+                                checkpoint: {
+                                    logId: string;
+                                    treeSize: number;
+                                    root: string;
+                                    time: string;
+                                    signer: string;
+                                    signature: string;
+                                    anchoring: {
+                                        chainId: number;
+                                        anchor: string;
+                                        transactionHash: string;
+                                        blockNumber: number;
+                                    } | null;
+                                } | null;
+                            } | null;
                         };
                     };
                 };

@@ -11,6 +11,7 @@ import {
   caseSchema,
   challengeResponseSchema,
   citizenCaseSchema,
+  citizenPaymentSchema,
   collectedSchema,
   consistencySchema,
   decisionRequestSchema,
@@ -216,7 +217,16 @@ export function openApiDocument(version: string) {
         get: {
           ...byReceipt,
           summary: "A citizen's own case, opened with the receipt",
-          responses: { "200": { description: "status, payments, proofs", content: json(citizenCaseSchema) }, ...errors },
+          description: "Its status in plain words, its terms, and its payments newest first, the newest with its payment file and inclusion proof (compressed when the client accepts it).",
+          responses: { "200": { description: "status, payments, the newest payment's proof", content: json(citizenCaseSchema) }, ...errors },
+        },
+      },
+      "/v1/citizen/payments/{period}": {
+        get: {
+          ...byReceipt,
+          summary: "One payment to a citizen's case, with its payment file and inclusion proof, for the browser to check",
+          parameters: [{ name: "period", in: "path", required: true, schema: { type: "integer", minimum: 0, maximum: 299912 }, description: "the month paid, YYYYMM, or 0 for a one-off payment" }],
+          responses: { "200": { description: "the payment and its proof", content: json(citizenPaymentSchema) }, ...errors },
         },
       },
       "/v1/citizen/feedback": {

@@ -256,6 +256,16 @@ export const runProgressSchema = runSchema.extend({
 });
 
 const plainStatus = z.object({ code: z.string(), zh: z.string(), en: z.string() });
+/** A payment to a citizen's case; `paymentFile`, when given, is null for a payment whose file is not in this log. */
+export const citizenPaymentSchema = z.object({
+  period: z.number().int(),
+  amount: uintString,
+  paidAt: z.iso.datetime(),
+  transactionHash: hex32,
+  blockNumber: z.number().int(),
+  arrived: z.object({ evidenceHash: hex32, transactionHash: hex32 }).nullable(),
+  paymentFile: z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, checkpoint: anchoredCheckpointSchema.nullable() }).nullable().optional(),
+});
 export const citizenCaseSchema = z.object({
   caseId: hex32,
   programme: z.string(),
@@ -265,17 +275,8 @@ export const citizenCaseSchema = z.object({
   resumedAt: z.iso.datetime().nullable(),
   decidedAt: z.iso.datetime().nullable().optional(),
   appeal: anyObject.optional(),
-  payments: z.array(
-    z.object({
-      period: z.number().int(),
-      amount: uintString,
-      paidAt: z.iso.datetime(),
-      transactionHash: hex32,
-      blockNumber: z.number().int(),
-      arrived: z.object({ evidenceHash: hex32, transactionHash: hex32 }).nullable(),
-      paymentFile: z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, checkpoint: anchoredCheckpointSchema.nullable() }).nullable(),
-    }),
-  ),
+  /** Newest first; the newest with its payment file and proof, each earlier one's from GET /v1/citizen/payments/{period}. */
+  payments: z.array(citizenPaymentSchema),
 });
 
 export const feedbackResponseSchema = z.object({ recordId, leafIndex, handling: z.string() });

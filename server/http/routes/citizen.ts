@@ -1,3 +1,4 @@
+import compression from "compression";
 import { Router } from "express";
 import type { ChainClient } from "../../chain/client.ts";
 import type { Indexer, LedgerEvent } from "../../sync/indexer.ts";
@@ -66,6 +67,8 @@ function decidedAt(events: LedgerEvent[], status: CaseStatus): string | null {
 
 export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router {
   const router = Router();
+  // Compressed: a citizen's phone may be on a slow rural connection, and proofs are hex text.
+  router.use("/citizen", compression());
   const limiter = perMinute(limitPerMinute, { en: "receipt checks", zh: "查询" });
   /** The case a receipt opens, or a refusal that does not say whether the case exists. */
   const caseOfReceipt = async (header: unknown): Promise<CaseEntry> => {
@@ -91,6 +94,46 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     res.status(201).json({ recordId: record.recordId, leafIndex: appended!.leafIndex, handling: "received" });
   });
 
+  /**
+   * A payment as the citizen sees it: when it was paid and whether the bank confirmed it, and,
+   * `withFile`, the payment file it was paid by with its inclusion proof. A payment file holds no
+   * personal data, so it is shown whole, salt included: with it the citizen's browser recomputes
+   * the record hash and checks its proof to the anchored root.
+   */
+  const payment = async (caseId: string, event: LedgerEvent, events: LedgerEvent[], withFile: boolean) => {
+    const period = Number(event.args.period);
+    const settlement = events.find((s) => s.name === "PayoutSettled" && Number(s.args.period) === period);
+    const shown = {
+      period,
+      amount: event.args.amount as string,
+      paidAt: new Date(event.timestamp * 1000).toISOString(),
+      transactionHash: event.transactionHash,
+      blockNumber: event.blockNumber,
+      arrived: settlement ? { evidenceHash: settlement.args.evidenceHash as string, transactionHash: settlement.transactionHash } : null,
+    };
+    if (!withFile) return shown;
+    const file = await ctx.state.get<{ recordId: string }>(paymentFileKey(caseId, period));
+    const proof = file ? await ctx.log.lookup(file.recordId, { decrypt: true }) : null;
+    const [revision] = proof?.revisions ?? [];
+    return { ...shown, paymentFile: revision ? { record: revision.record, leafIndex: revision.leafIndex, leafHash: revision.leafHash, proof: revision.proof, checkpoint: proof!.checkpoint } : null };
+  };
+
+  router.get("/citizen/payments/:period", limiter, async (req, res) => {
+    const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
+    await ctx.indexer.catchUp().catch(() => undefined);
+    const events = await ctx.indexer.caseEvents(entry.caseId);
+    const period = Number(req.params.period);
+    const event = /^\d{1,6}$/.test(String(req.params.period)) ? events.findLast((e) => e.name === "PayoutMade" && Number(e.args.period) === period) : undefined;
+    if (!event) {
+      throw new RequestError("PAYMENT_NOT_FOUND", `no payment for period ${req.params.period} was made to this case`, 404, {
+        field: "period",
+        hint: "choose a payment the case's page lists",
+        zh: { message: "本案件没有这个月份的发放记录", hint: "请从案件页面列出的发放记录中选择" },
+      });
+    }
+    res.json(await payment(entry.caseId, event, events, true));
+  });
+
   router.get("/citizen/case", limiter, async (req, res) => {
     const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
     const caseId = entry.caseId;
@@ -99,27 +142,11 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     const status = terms ? Number(terms.status) : CaseStatus.Submitted;
     await ctx.indexer.catchUp().catch(() => undefined);
     const events = await ctx.indexer.caseEvents(caseId);
-    const paid = events.filter((e) => e.name === "PayoutMade");
-    const settled = events.filter((e) => e.name === "PayoutSettled");
-    const payments = await Promise.all(
-      paid.map(async (event) => {
-        const period = Number(event.args.period);
-        const settlement = settled.find((s) => Number(s.args.period) === period);
-        const file = await ctx.state.get<{ recordId: string }>(paymentFileKey(caseId, period));
-        // A payment file holds no personal data, so it is shown whole, salt included: with it the
-        // citizen's browser recomputes the record hash and checks its proof to the anchored root.
-        const proof = file ? await ctx.log.lookup(file.recordId, { decrypt: true }) : null;
-        return {
-          period,
-          amount: event.args.amount as string,
-          paidAt: new Date(event.timestamp * 1000).toISOString(),
-          transactionHash: event.transactionHash,
-          blockNumber: event.blockNumber,
-          arrived: settlement ? { evidenceHash: settlement.args.evidenceHash as string, transactionHash: settlement.transactionHash } : null,
-          paymentFile: proof ? { record: proof.revisions[0]!.record, leafIndex: proof.revisions[0]!.leafIndex, leafHash: proof.revisions[0]!.leafHash, proof: proof.revisions[0]!.proof, checkpoint: proof.checkpoint } : null,
-        };
-      }),
-    );
+    // Newest first; only the newest comes with its payment file and proof: on a slow rural
+    // connection a year of files would cost more than the page, so each earlier one is asked for
+    // when the citizen wants it checked (GET /citizen/payments/:period).
+    const paid = events.filter((e) => e.name === "PayoutMade").reverse();
+    const payments = await Promise.all(paid.map((event, i) => payment(caseId, event, events, i === 0)));
     res.json({
       caseId,
       programme: entry.programme,
