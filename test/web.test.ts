@@ -265,4 +265,38 @@ describe("the web pages, in Chromium", () => {
     await shot(page, "equalization");
     await page.close();
   }, 60_000);
+
+  it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
+    const auditorToken = await local.signIn(DEV_KEYS.auditor);
+    /** Each page in the state a user reaches: the citizen's with the case open, the auditor's and the supervisor's with a bundle proven. */
+    const pages: [string, (page: Page) => Promise<unknown>][] = [
+      ["/web/", async () => undefined],
+      [`/web/citizen.html#${local.receipts.get(activeCase)!}`, (page) => expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true")],
+      ["/web/auditor.html", async (page) => {
+        await page.setInputFiles("#file", bundleFile);
+        await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^VERIFIED/);
+      }],
+      ["/web/finance.html", async (page) => {
+        await page.fill("#token", auditorToken);
+        await page.click("#use-token");
+      }],
+      ["/web/equalization.html", async (page) => {
+        await page.setInputFiles("#file", bundleFile);
+        await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
+      }],
+    ];
+    const found: string[] = [];
+    for (const [path, reach] of pages) {
+      // axe is put into the page as a script of the test's own, which the pages' policy would refuse.
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${local.gateway.url}${path}`);
+      await reach(page);
+      await page.addScriptTag({ path: "node_modules/axe-core/axe.min.js" });
+      const violations = await page.evaluate(async () => (await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run()).violations);
+      for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) found.push(`${path}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      await context.close();
+    }
+    expect(found).toEqual([]);
+  }, 120_000);
 });
