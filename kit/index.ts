@@ -1,4 +1,5 @@
 export { yuan } from "./amounts.ts";
+export { PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES } from "./names.ts";
 export { canonicalize } from "./canonical.ts";
 export { emptyRoot, equalBytes, leafHash, nodeHash } from "./hash.ts";
 export { buildConsistencyPath, buildInclusionPath, consistencyRanges, inclusionRanges, memoryRangeHasher, splitPoint } from "./proof.ts";

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { PROGRAMME_NAMES, STATUS_NAMES, STEP_NAMES } from "../kit/names.ts";
+import { STEP_ROLES } from "../server/audit/steps.ts";
 import { Area, CaseStatus, MONTHLY_PROGRAMMES, PayoutState, Programme, PROGRAMME_TABLE, Stage } from "../server/chain/domain.ts";
 
 /** The members of Solidity enum `name` in `file`, in order. */
@@ -31,5 +33,11 @@ describe("the ledger's vocabulary, mirrored from the contracts", () => {
     const byLedgerName = Object.fromEntries(Object.entries(PROGRAMME_TABLE).map(([apiName, p]) => [Object.keys(Programme).find((k) => Programme[k as keyof typeof Programme] === p.programme)!, apiName]));
     expect(monthly.map((name) => byLedgerName[name!])).toEqual(MONTHLY_PROGRAMMES);
     expect(Object.keys(PROGRAMME_TABLE)).toHaveLength(Object.keys(Programme).length);
+  });
+
+  it("names every programme, case status and ledger step in Chinese and English, for the pages and the refusals, and no other", () => {
+    expect(Object.keys(PROGRAMME_NAMES).sort()).toEqual(Object.keys(PROGRAMME_TABLE).sort());
+    expect(Object.keys(STATUS_NAMES)).toEqual(Object.keys(CaseStatus));
+    expect(Object.keys(STEP_NAMES).sort()).toEqual(Object.keys(STEP_ROLES).sort());
   });
 });

@@ -51,7 +51,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
   it("drafts the run and one payBatch transaction a batch, in the officer's nonce order, and relays them only as drafted and signed", async () => {
     const fields = { programme: "dibao", period: first, allocationId: await allocationFor(first), batchSize: 2 };
     const { body: drafted } = await draftRun(fields).expect(200);
-    expect(drafted.run).toMatchObject({ period: first, startedBy: OFFICERS.finance.address, skipped: [{ caseId: submitted, reason: "the case is Submitted" }] });
+    expect(drafted.run).toMatchObject({ period: first, startedBy: OFFICERS.finance.address, skipped: [{ caseId: submitted, reason: "the case is submitted", zh: "案件已受理" }] });
     expect(drafted.run.lines.map((l: { amount: string }) => l.amount)).toEqual(["150000", "150000", "150000"]);
     expect(drafted.batches.map((b: { size: number }) => b.size)).toEqual([2, 1]);
     const next = await local.provider.getTransactionCount(OFFICERS.finance.address, "pending");
@@ -95,8 +95,8 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const again = await draftRun({ programme: "dibao", period: first, allocationId: await allocationFor(first) }).expect(400);
     expect(again.body.error.code).toBe("PAYOUT_RUN_EMPTY");
     // It says why, counted by reason, in English and in Chinese.
-    expect(again.body.error.message).toBe(`no case of dibao is due a payment for ${first}: 4 skipped (3 × already paid for ${first}; 1 × the case is Submitted)`);
-    expect(again.body.error.zh.message).toBe(`${first} 没有应发放的dibao案件：跳过 4 件（3 × already paid for ${first}; 1 × the case is Submitted）`);
+    expect(again.body.error.message).toBe(`no case of dibao is due a payment for ${first}: 4 skipped (3 × already paid for ${first}; 1 × the case is submitted)`);
+    expect(again.body.error.zh.message).toBe(`${first} 没有应发放的低保案件：跳过 4 件（3 × ${first} 已发放；1 × 案件已受理）`);
     expect((await local.contracts.funds.allocation(await allocationFor(first))).paid).toBe(450_000n);
   });
 
@@ -124,9 +124,9 @@ describe("monthly payout runs, signed by the finance officer", () => {
     expect(run.body.lines).toEqual([{ caseId: active[0], amount: "120000" }]);
     expect(run.body.skipped).toEqual(
       expect.arrayContaining([
-        { caseId: active[1], reason: `already paid for ${first}` },
-        { caseId: submitted, reason: "the case is Submitted" },
-        { caseId: late, reason: `its public notice ended in ${second}: it is paid from that month, not for ${first}` },
+        { caseId: active[1], reason: `already paid for ${first}`, zh: `${first} 已发放` },
+        { caseId: submitted, reason: "the case is submitted", zh: "案件已受理" },
+        { caseId: late, reason: `its public notice ended in ${second}: it is paid from that month, not for ${first}`, zh: `公示于 ${second} 结束，从该月起发放，不发 ${first}` },
       ]),
     );
     expect(Number(await local.contracts.funds.payoutState(active[0]!, first))).toBe(PayoutState.Paid);
@@ -260,7 +260,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const resumed = await local.signedStep(`/v1/cases/${resumedCase}/suspension`, { action: "resume", reason: "核实无误" }, DEV_KEYS.approver1);
     expect(resumed.status, JSON.stringify(resumed.body)).toBe(201);
     const run = await draftRun({ programme: "dibao", period: unpaid, allocationId: await allocationFor(unpaid) }).expect(200);
-    expect(run.body.run.skipped).toEqual(expect.arrayContaining([{ caseId: resumedCase, reason: `it resumed after a suspension in ${resumedIn}: it is paid from that month, not for ${unpaid}` }]));
+    expect(run.body.run.skipped).toEqual(expect.arrayContaining([{ caseId: resumedCase, reason: `it resumed after a suspension in ${resumedIn}: it is paid from that month, not for ${unpaid}`, zh: `暂停后于 ${resumedIn} 恢复，从该月起发放，不发 ${unpaid}` }]));
     expect(run.body.run.lines.map((l: { caseId: string }) => l.caseId)).toEqual(expect.arrayContaining([active[0], active[1]]));
   });
 });

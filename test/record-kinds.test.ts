@@ -5,6 +5,7 @@ import { RECORD_SHAPES } from "../server/records/kinds/index.ts";
 import { shaped } from "../server/records/kinds/shape.ts";
 import { PAYOUT_REVERSAL } from "../server/records/kinds/documents.ts";
 import { RecordFormatError } from "../kit/errors.ts";
+import { RECORD_NAMES } from "../kit/names.ts";
 import { sourcesIn } from "./helpers/sources.ts";
 
 const docs = readFileSync("docs/records.md", "utf8");
@@ -29,6 +30,10 @@ describe("record kinds", () => {
       expect(row, `${shape.kind} ${shape.type ?? ""}`).toBeDefined();
       expect([fieldsIn(row![1]!), fieldsIn(row![2]!)], `${shape.kind} ${shape.type ?? ""}`).toEqual([[...shape.public].sort(), [...shape.personal].sort()]);
     }
+  });
+
+  it("each have a name in Chinese and English for the pages (RECORD_NAMES in the kit)", () => {
+    expect(RECORD_SHAPES.map((shape) => shape.type ?? shape.kind).filter((name) => !(name in RECORD_NAMES))).toEqual([]);
   });
 
   it("each say in docs/records.md who took the step they are evidence of", () => {

@@ -29,7 +29,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSH
 async function signInPage(page: Page, key: string) {
   await page.fill("#token", await local.signIn(key));
   await page.click("#use-token");
-  await expect.poll(() => page.textContent("#signed-in")).toBe("Signed in.");
+  await expect.poll(() => page.textContent("#signed-in")).toBe("已登录。");
 }
 
 beforeAll(async () => {
@@ -52,6 +52,35 @@ afterAll(async () => {
   await browser?.close();
   await local?.close();
 });
+
+/** Each page in the state its user reaches: the citizen's with the case open, the auditor's with a bundle proven and a trail shown, the supervisor's with its figures. */
+async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>][]> {
+  const token = await local.signIn(DEV_KEYS.auditor);
+  const signIn = async (page: Page) => {
+    await page.fill("#token", token);
+    await page.click("#use-token");
+  };
+  return [
+    ["/web/", async () => undefined],
+    [`/web/citizen.html#${local.receipts.get(activeCase)!}`, (page) => expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true")],
+    ["/web/auditor.html", async (page) => {
+      await page.setInputFiles("#file", bundleFile);
+      await expect.poll(() => page.locator("#bundle-verdict.ok").count(), { timeout: 20_000 }).toBe(1);
+      await signIn(page);
+      await page.fill("#case-id", activeCase);
+      await page.click("#trail-form button");
+      await expect.poll(() => page.locator("#stages tr").count()).toBe(6);
+      await page.fill("#allocation-id", "1");
+      await page.click("#flow-form button");
+      await expect.poll(() => page.locator("#flow-tree [data-reconciles]").count()).toBeGreaterThan(0);
+    }],
+    ["/web/finance.html", signIn],
+    ["/web/equalization.html", async (page) => {
+      await page.setInputFiles("#file", bundleFile);
+      await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
+    }],
+  ];
+}
 
 describe("the web pages, in Chromium", () => {
   it("finance: a monthly run drafted on the page, signed in the browser's wallet, watched until every batch is on the ledger, paid and skipped cases listed", async () => {
@@ -83,17 +112,17 @@ describe("the web pages, in Chromium", () => {
     await page.fill("#period", String(PERIOD));
     await page.fill("#allocation", "1");
     await page.click("#run-form button[type=submit]");
-    await expect.poll(() => page.textContent("#progress")).toBe("1 cases to pay, 950.00 yuan in all, 1 skipped: 1 transactions of your account to sign");
+    await expect.poll(() => page.textContent("#progress")).toBe("待发放 1 户，共 950.00 元，未发 1 户：需要您的账户签署 1 笔交易");
     expect(await page.textContent("#cli")).toContain(`npx aidtrail sign-call payout-run --programme dibao --period ${PERIOD} --allocation 1`);
-    expect(await page.textContent(".skipped-line")).toMatch(/Submitted/);
+    expect(await page.textContent(".skipped-line")).toMatch(/案件已受理/);
     // A wallet on another chain than the draft's: the page asks it to sign nothing.
     walletChainId = 1;
     await page.click("#sign");
-    await expect.poll(() => page.textContent("#sign-output")).toContain(`is for chain ${local.deployment.chainId}, but your wallet is on chain 1: nothing was signed`);
+    await expect.poll(() => page.textContent("#sign-output")).toContain(`第 1 批的交易属于链 ${local.deployment.chainId}，而您的钱包在链 1 上：没有签署任何交易`);
     expect(signed).toEqual([]);
     walletChainId = local.deployment.chainId;
     await page.click("#sign");
-    await expect.poll(() => page.textContent("#progress"), { timeout: 20_000 }).toMatch(/^1 of 1 cases paid on the ledger, 1 skipped; 1 of 1 batches sent$/);
+    await expect.poll(() => page.textContent("#progress"), { timeout: 20_000 }).toBe("已在账本上发放 1/1 户，未发 1 户；已发送 1/1 批");
     expect(await page.locator(".paid-line").count()).toBe(1);
     const [made] = await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade(activeCase));
     expect([signed.length, made!.transactionHash, made!.args.actor]).toEqual([1, Transaction.from(signed[0]!).hash, finance.address]);
@@ -218,35 +247,37 @@ describe("the web pages, in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${local.gateway.url}/web/auditor.html`);
     await page.setInputFiles("#file", bundleFile);
-    await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^VERIFIED offline: \d+ leaves, \d+ records, 1 payment lines$/);
+    await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^离线核验通过：\d+ 个叶子，\d+ 条记录，1 条发放明细$/);
     expect(await page.locator("#passed li").count()).toBe(8);
     await shot(page, "auditor-bundle-verified");
     await page.setInputFiles("#file", join(dir, "tampered.json"));
-    await expect.poll(() => page.textContent("#bundle-verdict")).toMatch(/^FAILED/);
+    await expect.poll(() => page.textContent("#bundle-verdict")).toMatch(/^未通过/);
     expect(await page.textContent("#failed")).toContain("RECORD_ALTERED");
 
     // A single record, as an auditor holds it: its proof fetched, every check made in the page.
     const application = bundle.leaves.find((l: { record: { kind: string; caseId: string } | null }) => l.record?.kind === "application" && l.record.caseId === activeCase).record;
     writeFileSync(join(dir, "record.json"), JSON.stringify(application));
     await page.setInputFiles("#file", join(dir, "record.json"));
-    await expect.poll(() => page.textContent("#verdict")).toMatch(new RegExp(`^INTACT: record ${application.recordId} revision 0 is leaf \\d+ of the checkpoint of \\d+`));
+    await expect.poll(() => page.textContent("#verdict")).toMatch(new RegExp(`^完好：记录 ${application.recordId} 第 0 版是大小为 \\d+ 的检查点中的第 \\d+ 个叶子`));
     writeFileSync(join(dir, "altered.json"), JSON.stringify({ ...application, public: { ...application.public, householdSize: 5 } }));
     await page.setInputFiles("#file", join(dir, "altered.json"));
-    await expect.poll(() => page.textContent("#verdict")).toContain("NOT INTACT");
+    await expect.poll(() => page.textContent("#verdict")).toContain("不完好");
 
     await signInPage(page, DEV_KEYS.auditor);
     await page.fill("#case-id", activeCase);
     await page.click("#trail-form button");
     await expect.poll(() => page.locator("#stages tr").count()).toBe(6);
     const steps = await page.textContent("#steps");
-    expect(steps).toContain("PayoutMade");
+    expect(await page.locator('[data-what="PayoutMade"]').textContent()).toContain("发放");
+    expect(steps).toContain("审批：已审核 → 公示中");
     // Each ledger step names the officer the ledger's event names, with the role it needed; never the gateway's account.
     expect(steps).toContain(`${new Wallet(DEV_KEYS.finance).address} (FINANCE_OFFICER)`);
     expect(steps).toContain(`${new Wallet(DEV_KEYS.caseworker).address} (CASEWORKER)`);
     expect(steps).not.toContain(new Wallet(DEV_KEYS.operator).address);
     await page.fill("#allocation-id", "1");
     await page.click("#flow-form button");
-    await expect.poll(() => page.textContent("#flow-tree")).toContain("reconciles");
+    await expect.poll(() => page.getAttribute("#flow-tree [data-reconciles]", "data-reconciles")).toBe("true");
+    expect(await page.textContent("#flow-tree")).toContain("账目相符");
     expect(await page.locator(".payout").count()).toBe(1);
     await shot(page, "auditor-trail-and-flow");
     await page.close();
@@ -258,7 +289,7 @@ describe("the web pages, in Chromium", () => {
     await page.setInputFiles("#file", bundleFile);
     await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
     const row = await page.locator(".figure-row td").allTextContents();
-    expect(row.slice(0, 4)).toEqual([TOWNSHIP, "dibao", "urban", "2"]);
+    expect(row.slice(0, 4)).toEqual([TOWNSHIP, "最低生活保障", "城市", "2"]);
     expect(row[5]).toBe("100%");
     expect(row[7]).toBe("50");
     expect(await page.locator("svg.chart").count()).toBe(4);
@@ -267,24 +298,7 @@ describe("the web pages, in Chromium", () => {
   }, 60_000);
 
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
-    const auditorToken = await local.signIn(DEV_KEYS.auditor);
-    /** Each page in the state a user reaches: the citizen's with the case open, the auditor's and the supervisor's with a bundle proven. */
-    const pages: [string, (page: Page) => Promise<unknown>][] = [
-      ["/web/", async () => undefined],
-      [`/web/citizen.html#${local.receipts.get(activeCase)!}`, (page) => expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true")],
-      ["/web/auditor.html", async (page) => {
-        await page.setInputFiles("#file", bundleFile);
-        await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^VERIFIED/);
-      }],
-      ["/web/finance.html", async (page) => {
-        await page.fill("#token", auditorToken);
-        await page.click("#use-token");
-      }],
-      ["/web/equalization.html", async (page) => {
-        await page.setInputFiles("#file", bundleFile);
-        await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
-      }],
-    ];
+    const pages = await pagesAsUsed();
     const found: string[] = [];
     for (const [path, reach] of pages) {
       // axe is put into the page as a script of the test's own, which the pages' policy would refuse.
@@ -299,4 +313,54 @@ describe("the web pages, in Chromium", () => {
     }
     expect(found).toEqual([]);
   }, 120_000);
+
+  it("every page shows no English when Chinese is chosen and no Chinese when English is, and no text overflows or breaks mid-word, at 390 and 1280 px", async () => {
+    const found: string[] = [];
+    for (const [path, reach] of await pagesAsUsed()) {
+      for (const language of ["zh", "en"] as const) {
+        for (const width of [390, 1280]) {
+          const page = await browser.newPage({ viewport: { width, height: 900 } });
+          await page.goto(`${local.gateway.url}${path.replace(/(\.html|\/)(#|$)/, `$1?lang=${language}$2`)}`);
+          await reach(page);
+          const problems = await page.evaluate((language) => {
+            const out: string[] = [];
+            // Hashes, addresses and commands are written as they are, and break where they must.
+            const verbatim = (node: Node) => !!node.parentElement?.closest(".hash, code, pre, script, style, #language, [hidden], svg");
+            // What both languages write alike: numbers, 0x-hex, codes (role names, error codes), and these names.
+            const alike = /0x[0-9a-fA-F…]+|\b[A-Z][A-Z0-9_]{2,}\b|aidtrail(?:\/verify)?|SHA-256|EIP-712|JSON|wei|--?[a-z-]+|\/v1\/[\w/.{}-]*|https?:\/\/\S+/g;
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              const text = node.textContent ?? "";
+              if (!text.trim() || verbatim(node) || node.parentElement!.getClientRects().length === 0) continue;
+              const where = `${node.parentElement!.tagName.toLowerCase()}${node.parentElement!.id ? "#" + node.parentElement!.id : ""}`;
+              const plain = text.replace(alike, " ");
+              if (language === "zh" && /[A-Za-z]{2,}/.test(plain)) out.push(`English in Chinese at ${where}: "${text.trim().slice(0, 60)}"`);
+              if (language === "en" && /[\u3400-\u9fff]/.test(plain)) out.push(`Chinese in English at ${where}: "${text.trim().slice(0, 60)}"`);
+              // A word of letters or digits split over two lines.
+              for (const match of text.matchAll(/[A-Za-z0-9]{2,}/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index!);
+                range.setEnd(node, match.index! + match[0].length);
+                const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                if (lines.size > 1) out.push(`"${match[0]}" broken over lines at ${where}`);
+              }
+            }
+            // Inside a box that scrolls sideways (a wide table on a phone), reaching past the page is what scrolling is for.
+            const scrolls = (element: Element) => {
+              for (let e = element.parentElement; e; e = e.parentElement) if (["auto", "scroll"].includes(getComputedStyle(e).overflowX)) return true;
+              return false;
+            };
+            for (const element of document.querySelectorAll("body *")) {
+              if (element.closest("[hidden], svg") || element.getClientRects().length === 0 || scrolls(element)) continue;
+              if (element.getBoundingClientRect().right > document.documentElement.clientWidth + 1) out.push(`${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""} reaches past the page's width`);
+            }
+            return out;
+          }, language);
+          found.push(...problems.map((p) => `${path} ${language} ${width}px: ${p}`));
+          await page.close();
+        }
+      }
+    }
+    expect([...new Set(found)]).toEqual([]);
+  }, 240_000);
 });

@@ -1,15 +1,68 @@
-import { BUNDLE_FORMAT, verifyRecord } from "aidtrail/verify";
+import { BUNDLE_FORMAT, PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES, verifyRecord } from "aidtrail/verify";
 import { $, api, el, guarded, signInForm, yuan } from "./common.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
+import { language, speak, t } from "./i18n.js";
 
-signInForm($("#sign-in"));
+const signedIn = signInForm($("#sign-in"));
+/** What the page shows, each drawn again in the other language. */
+const shown = {};
+speak({
+  zh: {
+    title: "审计", heading: "审计", toEqualization: "均等化", verifyTitle: "在本浏览器中核验审计包或单条记录", dropHint: "拖入审计包（命令", dropHint2: "导出），或您手中的单条记录。", fileLabel: "审计包或记录文件",
+    verifyExplain: "一切都在本浏览器里用核验工具包重新计算：记录哈希、叶子顺序、由叶子重建的每个检查点的根、检查点签名和一致性、决定签名。检查点是否锚定在链上，由直接读链的这条命令核验：",
+    trailTitle: "案件轨迹", caseIdHint: "案件编号，0x…", showTrail: "查看轨迹", flowTitle: "资金流向", allocationHint: "拨款编号", showFlow: "查看流向",
+    noRevision: (rev, id) => `网关没有记录 ${id} 的第 ${rev} 版`, notAnchored: (rev) => `第 ${rev} 版尚未被锚定的检查点覆盖；请在下次锚定后再试`,
+    intact: (id, rev, leaf, size) => `完好：记录 ${id} 第 ${rev} 版是大小为 ${size} 的检查点中的第 ${leaf} 个叶子`, notIntact: "不完好", recordHash: "记录哈希 ",
+    stage: "阶段", days: "天数", limit: "时限", atLeast: (n) => `至少 ${n} 天`, atMost: (n) => `至多 ${n} 天`, within: "在时限内", short: "短于公示期", over: "超过时限",
+    stages: { review: "审核", approval: "审批", notice: "公示", firstPayment: "审批至首次发放", toFirstPayment: "申请至首次发放" },
+    when: "时间", where: "位置", what: "事项", evidence: "证据", ledger: "账本", log: "日志",
+    revision: (name, n) => `${name}，第 ${n} 版`, tx: (hash, block) => `交易 ${hash} · 区块 ${block}`, leaf: (n, proof) => `叶子 ${n} · ${proof ? "有到已锚定检查点的证明" : "等待锚定"}`,
+    stagesTitle: "各阶段与时限", stepsTitle: (n) => `共 ${n} 步`,
+    allocationLine: (n, j, p, y, a, d, paid) => `拨款 ${n} · ${j} · ${p} ${y} 年 · 金额 ${a} 元 · 下拨 ${d} 元 · 已发放 ${paid} 元 · `,
+    reconciles: "账目相符", notReconciles: "账目不符", payoutLine: (period, amount) => `${period} · ${amount} 元 → 案件 `,
+    drawnFrom: "来自 ", pathItem: (id, j, a) => `拨款 ${id}（${j}，${a} 元）`, anAppropriation: "一笔预算",
+  },
+  en: {
+    title: "Auditor", heading: "Auditor", toEqualization: "Equalisation", verifyTitle: "Verify an audit bundle or a record, in this browser", dropHint: "Drop a bundle (from", dropHint2: "), or a single record as you hold it.", fileLabel: "Bundle or record file",
+    verifyExplain: "Everything is recomputed in this browser with the verification kit: record hashes, leaf order, every checkpoint root from the leaves, checkpoint signatures and consistency, decision signatures. That the checkpoints are anchored on chain is checked by this command, which reads the chain itself:",
+    trailTitle: "Case trail", caseIdHint: "case id, 0x…", showTrail: "Show trail", flowTitle: "Fund flow", allocationHint: "allocation id", showFlow: "Show flow",
+    noRevision: (rev, id) => `the gateway has no revision ${rev} of ${id}`, notAnchored: (rev) => `revision ${rev} is not under an anchored checkpoint yet; try again after the next anchoring`,
+    intact: (id, rev, leaf, size) => `INTACT: record ${id} revision ${rev} is leaf ${leaf} of the checkpoint of ${size}`, notIntact: "NOT INTACT", recordHash: "record hash ",
+    stage: "stage", days: "days", limit: "limit", atLeast: (n) => `at least ${n}`, atMost: (n) => `at most ${n}`, within: "within its limit", short: "shorter than the notice must last", over: "over its limit",
+    stages: { review: "review", approval: "approval", notice: "public notice", firstPayment: "approval to first payment", toFirstPayment: "application to first payment" },
+    when: "when", where: "where", what: "what", evidence: "evidence", ledger: "ledger", log: "log",
+    revision: (name, n) => `${name}, revision ${n}`, tx: (hash, block) => `tx ${hash} · block ${block}`, leaf: (n, proof) => `leaf ${n} · ${proof ? "proof to the anchored checkpoint" : "awaiting anchoring"}`,
+    stagesTitle: "Stages against their limits", stepsTitle: (n) => `${n} steps`,
+    allocationLine: (n, j, p, y, a, d, paid) => `allocation ${n} · ${j} · ${p} ${y} · amount ${a} · allocated down ${d} · paid ${paid} yuan · `,
+    reconciles: "reconciles", notReconciles: "DOES NOT RECONCILE", payoutLine: (period, amount) => `${period} · ${amount} yuan → case `,
+    drawnFrom: "drawn from ", pathItem: (id, j, a) => `allocation ${id} (${j}, ${a} yuan)`, anAppropriation: "an appropriation",
+  },
+}, () => {
+  signedIn();
+  for (const draw of Object.values(shown)) draw();
+});
+
+/** A ledger step as people say it: its step's name, and a change of status in the statuses' names. */
+function ledgerWhat(step) {
+  const lang = language();
+  const change = /^(\w+) → (\w+)$/.exec(step.what);
+  const name = step.step ? STEP_NAMES[step.step]?.[lang] : null;
+  if (change) return `${name ?? ""}${name ? "：" : ""}${STATUS_NAMES[change[1]]?.[lang] ?? change[1]} → ${STATUS_NAMES[change[2]]?.[lang] ?? change[2]}`;
+  return name ?? step.what;
+}
+
+/** A record of a trail as people say it: its kind (or type), and which revision. */
+function recordWhat(step) {
+  const name = step.record ? (RECORD_NAMES[step.record.type ?? step.record.kind]?.[language()] ?? step.record.type ?? step.record.kind) : step.what;
+  return step.record ? t("revision", name, step.record.revision) : step.what;
+}
 
 /** A single record as the auditor holds it: its proof fetched from the gateway, every check made here. */
 async function recordReport(record) {
   const found = await api(`/v1/proofs/records/${encodeURIComponent(record.recordId)}`);
   const revision = found.revisions.find((r) => r.revision === record.revision);
-  if (!revision) throw new Error(`the gateway has no revision ${record.revision} of ${record.recordId}`);
-  if (!revision.proof) throw new Error(`revision ${record.revision} is not under an anchored checkpoint yet; try again after the next anchoring`);
+  if (!revision) throw new Error(t("noRevision", record.revision, record.recordId));
+  if (!revision.proof) throw new Error(t("notAnchored", record.revision));
   const verdict = verifyRecord({
     record,
     leafIndex: revision.leafIndex,
@@ -20,65 +73,79 @@ async function recordReport(record) {
     anchored: new Map([[found.checkpoint.treeSize, found.checkpoint.root]]),
   });
   return el("div", {},
-    el("p", { class: verdict.ok ? "ok" : "bad", id: "record-verdict", role: "status" }, verdict.ok ? `INTACT: record ${record.recordId} revision ${record.revision} is leaf ${revision.leafIndex} of the checkpoint of ${found.checkpoint.treeSize}` : "NOT INTACT"),
+    el("p", { class: verdict.ok ? "ok" : "bad", id: "record-verdict", role: "status" }, verdict.ok ? t("intact", record.recordId, record.revision, revision.leafIndex, found.checkpoint.treeSize) : t("notIntact")),
     el("ul", {}, verdict.failures.map((f) => el("li", { class: "bad" }, `✗ ${f.code}: ${f.message}`))),
-    el("p", { class: "muted" }, "record hash ", el("span", { class: "hash" }, verdict.recordHash ?? "")),
+    el("p", { class: "muted" }, t("recordHash"), el("span", { class: "hash" }, verdict.recordHash ?? "")),
   );
 }
 
 fileDrop($("#drop"), $("#file"), (file) =>
   guarded($("#verdict"), async () => {
     const json = await readJsonFile(file);
-    $("#verdict").replaceChildren(el("p", { class: "muted" }, "Checking…"));
-    const view = json.format === BUNDLE_FORMAT ? bundleReport(json).view : await recordReport(json);
-    $("#verdict").replaceChildren(view);
+    $("#verdict").replaceChildren(el("p", { class: "muted" }, t("checking")));
+    if (json.format === BUNDLE_FORMAT) {
+      const report = bundleReport(json);
+      shown.verdict = () => $("#verdict").replaceChildren(report.view());
+      shown.verdict();
+    } else {
+      $("#verdict").replaceChildren(await recordReport(json));
+    }
   })(),
 );
 
-const STAGE_NAMES = { review: "review", approval: "approval", notice: "public notice", firstPayment: "approval to first payment", toFirstPayment: "application to first payment" };
+/** A time as China Standard Time reads it, to the second. */
+const cst = (iso) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 19);
+
+function drawTrail(trail) {
+  const stages = el("table", { id: "stages", tabindex: 0 },
+    el("tr", {}, el("th", {}, t("stage")), el("th", {}, t("days")), el("th", {}, t("limit")), el("th", {}, "")),
+    trail.stages.map((s) =>
+      el("tr", {},
+        el("td", {}, t("stages")[s.stage] ?? s.stage),
+        el("td", {}, s.days ?? "–"),
+        // Public notice lasts at least its days; every other stage at most.
+        el("td", {}, s.stage === "notice" ? t("atLeast", s.limitDays) : t("atMost", s.limitDays)),
+        el("td", { style: "width:40%" }, s.days === null ? "" : el("div", { class: s.withinLimit ? "bar" : "bar late", style: `width:${Math.min(100, (s.days / s.limitDays) * 100)}%`, title: s.withinLimit ? t("within") : s.stage === "notice" ? t("short") : t("over") })),
+      ),
+    ),
+  );
+  const steps = el("table", { id: "steps", tabindex: 0 },
+    el("tr", {}, el("th", {}, t("when")), el("th", {}, t("where")), el("th", {}, t("what")), el("th", {}, t("evidence"))),
+    trail.steps.map((s) =>
+      el("tr", {},
+        el("td", { class: "nowrap" }, cst(s.at)),
+        el("td", { class: "nowrap" }, t(s.where)),
+        // Who took a ledger step is the ledger's own word (its event's actor, or a decision's signers), with the role it needed.
+        el("td", { "data-what": s.what }, s.where === "ledger" ? ledgerWhat(s) : recordWhat(s), s.actor ? el("div", { class: "hash" }, (s.signers ?? [s.actor]).join(", ") + (s.role ? ` (${s.role})` : "")) : ""),
+        el("td", { class: "hash" }, s.transactionHash ? t("tx", s.transactionHash, s.blockNumber) : t("leaf", s.leafIndex, s.proof)),
+      ),
+    ),
+  );
+  $("#trail").replaceChildren(el("h3", {}, t("stagesTitle")), stages, el("h3", {}, t("stepsTitle", trail.steps.length)), steps);
+}
 
 $("#trail-form").addEventListener("submit", guarded($("#trail"), async () => {
   const trail = await api(`/v1/audit/cases/${$("#case-id").value.trim()}/trail`);
-  const stages = el("table", { id: "stages" },
-    el("tr", {}, el("th", {}, "stage"), el("th", {}, "days"), el("th", {}, "limit"), el("th", {}, "")),
-    trail.stages.map((s) =>
-      el("tr", {},
-        el("td", {}, STAGE_NAMES[s.stage] ?? s.stage),
-        el("td", {}, s.days ?? "–"),
-        // Public notice lasts at least its days; every other stage at most.
-        el("td", {}, s.stage === "notice" ? `at least ${s.limitDays}` : `at most ${s.limitDays}`),
-        el("td", { style: "width:40%" }, s.days === null ? "" : el("div", { class: s.withinLimit ? "bar" : "bar late", style: `width:${Math.min(100, (s.days / s.limitDays) * 100)}%`, title: s.withinLimit ? "within its limit" : s.stage === "notice" ? "shorter than the notice must last" : "over its limit" })),
-      ),
-    ),
-  );
-  const steps = el("table", { id: "steps" },
-    el("tr", {}, el("th", {}, "when"), el("th", {}, "where"), el("th", {}, "what"), el("th", {}, "evidence")),
-    trail.steps.map((s) =>
-      el("tr", {},
-        el("td", {}, s.at.replace("T", " ").slice(0, 19)),
-        el("td", {}, s.where),
-        // Who took a ledger step is the ledger's own word (its event's actor, or a decision's signers), with the role it needed.
-        el("td", {}, s.what, s.actor ? el("div", { class: "hash" }, (s.signers ?? [s.actor]).join(", ") + (s.role ? ` (${s.role})` : "")) : ""),
-        el("td", { class: "hash" }, s.transactionHash ? `tx ${s.transactionHash} · block ${s.blockNumber}` : `leaf ${s.leafIndex} · ${s.proof ? "proof to the anchored checkpoint" : "awaiting anchoring"}`),
-      ),
-    ),
-  );
-  $("#trail").replaceChildren(el("h3", {}, "Stages against their limits"), stages, el("h3", {}, `${trail.steps.length} steps`), steps);
+  shown.trail = () => drawTrail(trail);
+  shown.trail();
 }));
 
 function allocationNode(node) {
+  const programme = PROGRAMME_NAMES[node.programme.toLowerCase()]?.[language()] ?? node.programme;
   return el("li", { class: "allocation" },
-    el("strong", {}, `allocation ${node.allocationId}`), ` · ${node.jurisdiction} · ${node.programme} ${node.fiscalYear} · amount ${yuan(node.amount)} · allocated down ${yuan(node.allocated)} · paid ${yuan(node.paid)} yuan · `,
-    el("span", { class: node.totals.reconciles ? "ok" : "bad" }, node.totals.reconciles ? "reconciles" : "DOES NOT RECONCILE"),
-    node.payouts.length ? el("ul", {}, node.payouts.map((p) => el("li", { class: "payout" }, `${p.period} · ${yuan(p.amount)} yuan → case `, el("span", { class: "hash" }, p.caseId)))) : "",
+    el("strong", {}, t("allocationLine", node.allocationId, node.jurisdiction, programme, node.fiscalYear, yuan(node.amount), yuan(node.allocated), yuan(node.paid))),
+    el("span", { class: node.totals.reconciles ? "ok" : "bad", "data-reconciles": String(node.totals.reconciles) }, node.totals.reconciles ? t("reconciles") : t("notReconciles")),
+    node.payouts.length ? el("ul", {}, node.payouts.map((p) => el("li", { class: "payout" }, t("payoutLine", p.period, yuan(p.amount)), el("span", { class: "hash" }, p.caseId)))) : "",
     node.children.length ? el("ul", {}, node.children.map(allocationNode)) : "",
   );
 }
 
 $("#flow-form").addEventListener("submit", guarded($("#flow"), async () => {
   const flow = await api(`/v1/audit/allocations/${$("#allocation-id").value.trim()}/flow`);
-  $("#flow").replaceChildren(
-    flow.path.length ? el("p", { class: "muted" }, "drawn from ", flow.path.map((p) => `allocation ${p.allocationId} (${p.jurisdiction}, ${yuan(p.amount)} yuan)`).join(" ← ")) : el("p", { class: "muted" }, "an appropriation"),
-    el("ul", { class: "tree", id: "flow-tree" }, allocationNode(flow.tree)),
-  );
+  shown.flow = () =>
+    $("#flow").replaceChildren(
+      flow.path.length ? el("p", { class: "muted" }, t("drawnFrom"), flow.path.map((p) => t("pathItem", p.allocationId, p.jurisdiction, yuan(p.amount))).join(" ← ")) : el("p", { class: "muted" }, t("anAppropriation")),
+      el("ul", { class: "tree", id: "flow-tree" }, allocationNode(flow.tree)),
+    );
+  shown.flow();
 }));

@@ -1,11 +1,15 @@
 import { equalBytes, recordHash, rootFromInclusionProof } from "aidtrail/verify/proofs";
 import { $, api, el, guarded, yuan } from "./common.js";
+import { language, speak, t } from "./i18n.js";
 
-const TEXT = {
+/** The case on show, drawn again in the other language. */
+let shown = null;
+
+speak({
   zh: {
     title: "救助查询", receipt: "回执上的二维码内容，或案件号和查询码", check: "查询", scan: "扫描回执二维码", payments: "发放记录",
     feedback: "评价或投诉", rating: "评价", complaint: "投诉", stars: "满意度（1–5）", text: "想说的话", send: "提交",
-    other: "English", none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`, resumed: (d) => `${d} 起恢复发放`, decidedAt: (d) => `决定于 ${d}`,
+    none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`, resumed: (d) => `${d} 起恢复发放`, decidedAt: (d) => `决定于 ${d}`,
     period: (p) => `${String(p).slice(0, 4)}年${String(p).slice(4)}月`, paidOn: (d) => `发放于 ${d}`, amount: (a) => `${a} 元`,
     arrived: "已到账", notArrived: "银行尚未确认到账", verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…", verify: "核验这笔发放",
     verifiedWhy: "这笔发放记在政府的防篡改账本上，事后谁也改不了；您的手机刚刚自己核对过。",
@@ -17,7 +21,7 @@ const TEXT = {
   en: {
     title: "Check my assistance", receipt: "The QR content of your receipt, or the case number and code", check: "Check", scan: "Scan the receipt's QR code", payments: "Payments",
     feedback: "Rate or complain", rating: "Rating", complaint: "Complaint", stars: "Satisfaction (1–5)", text: "What you want to say", send: "Send",
-    other: "中文", none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`, resumed: (d) => `payments resumed on ${d}`, decidedAt: (d) => `decided on ${d}`,
+    none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`, resumed: (d) => `payments resumed on ${d}`, decidedAt: (d) => `decided on ${d}`,
     period: (p) => `${String(p).slice(0, 4)}-${String(p).slice(4)}`, paidOn: (d) => `paid on ${d}`, amount: (a) => `${a} yuan`,
     arrived: "Arrived", notArrived: "Not yet confirmed by the bank", verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…", verify: "Check this payment",
     verifiedWhy: "This payment is written in the government's tamper-proof ledger, which no one can change afterwards; your phone has just checked it itself.",
@@ -26,18 +30,7 @@ const TEXT = {
     contact: "Phone number (optional, so that we can answer you)",
     received: "Received. How it is handled becomes part of your case's record.", unreadable: "The QR code could not be read; type it instead.",
   },
-};
-let lang = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh";
-let shown = null;
-const t = (key, ...args) => (typeof TEXT[lang][key] === "function" ? TEXT[lang][key](...args) : TEXT[lang][key]);
-
-function translate() {
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  document.title = t("title");
-  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
-  $("#language").textContent = t("other");
-  if (shown) render(shown);
-}
+}, () => shown && render(shown));
 
 const fromHex = (hex) => Uint8Array.from(hex.slice(2).match(/../g) ?? [], (b) => parseInt(b, 16));
 
@@ -77,11 +70,11 @@ async function withFile(payment) {
 function render(found) {
   $("#case").hidden = false;
   $("#feedback-section").hidden = false;
-  $("#status").textContent = found.status[lang];
+  $("#status").textContent = found.status[language()];
   const terms = [found.approvedAmount && Number(found.approvedAmount) > 0 ? t("approved", yuan(found.approvedAmount)) : null, found.noticeEnd ? t("noticeEnd", found.noticeEnd.slice(0, 10)) : null, found.resumedAt ? t("resumed", found.resumedAt.slice(0, 10)) : null, found.decidedAt ? t("decidedAt", found.decidedAt.slice(0, 10)) : null];
   $("#terms").textContent = terms.filter(Boolean).join(" · ");
   $("#appeal").hidden = !found.appeal;
-  $("#appeal").textContent = found.appeal?.[lang] ?? "";
+  $("#appeal").textContent = found.appeal?.[language()] ?? "";
   const list = $("#payments");
   list.replaceChildren(...(found.payments.length === 0 ? [el("p", { class: "muted" }, t("none"))] : []));
   // Newest first, as the gateway lists them: the newest is checked at once, each earlier one when asked.
@@ -128,16 +121,6 @@ for (const choice of document.querySelectorAll("input[name=kind]")) {
     $("#contact-fields").hidden = !complaint;
   });
 }
-$("#language").addEventListener("click", () => {
-  lang = lang === "zh" ? "en" : "zh";
-  translate();
-// A receipt's QR code may open this page with the receipt after "#": it is looked up at once, and
-// the fragment never reaches the server's logs.
-if (location.hash.length > 1) {
-  $("#receipt").value = decodeURIComponent(location.hash.slice(1));
-  $("#lookup").requestSubmit();
-}
-});
 // Where the browser can read QR codes from a photo, the receipt can be scanned instead of typed.
 if ("BarcodeDetector" in window) {
   $("#scan-label").hidden = false;
@@ -148,7 +131,6 @@ if ("BarcodeDetector" in window) {
     $("#lookup").requestSubmit();
   }));
 }
-translate();
 // A receipt's QR code may open this page with the receipt after "#": it is looked up at once, and
 // the fragment never reaches the server's logs.
 if (location.hash.length > 1) {

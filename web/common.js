@@ -1,4 +1,5 @@
-/** What every page shares: calls to the gateway, a bearer token kept for the tab, and small DOM helpers. */
+/** What every page shares: calls to the gateway, a sign-in kept for the tab, and small DOM helpers. */
+import { language, t } from "./i18n.js";
 export const $ = (selector) => document.querySelector(selector);
 
 /** Builds an element: el("td", { class: "ok" }, "text", child). */
@@ -17,7 +18,7 @@ export { yuan } from "aidtrail/verify/proofs";
 export class GatewayError extends Error {
   constructor(body, status) {
     // A page in Chinese shows the Chinese words where the gateway gives them.
-    const words = document.documentElement.lang.startsWith("zh") && body?.error?.zh ? body.error.zh : body?.error;
+    const words = language() === "zh" && body?.error?.zh ? body.error.zh : body?.error;
     super(words ? `${words.message}${words.hint ? ` — ${words.hint}` : ""}` : `HTTP ${status}`);
     this.code = body?.error?.code ?? `HTTP_${status}`;
   }
@@ -41,12 +42,12 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
  * there; otherwise a token from `aidtrail` (or another sign-in) is pasted.
  */
 export function signInForm(container, onSignedIn) {
-  const token = el("input", { id: "token", placeholder: "bearer token", autocomplete: "off" });
+  const token = el("input", { id: "token", "data-t-placeholder": "token", autocomplete: "off" });
   const status = el("p", { class: "muted", id: "signed-in" });
-  const use = el("button", { id: "use-token", type: "button" }, "Use token");
-  const wallet = window.ethereum ? el("button", { type: "button" }, "Sign in with wallet") : null;
+  const use = el("button", { id: "use-token", type: "button", "data-t": "useToken" });
+  const wallet = window.ethereum ? el("button", { type: "button", "data-t": "wallet" }) : null;
   const show = () => {
-    status.textContent = sessionStorage.getItem("aidtrail.token") ? "Signed in." : "Not signed in.";
+    status.textContent = sessionStorage.getItem("aidtrail.token") ? t("signedIn") : t("notSignedIn");
   };
   use.addEventListener("click", () => {
     sessionStorage.setItem("aidtrail.token", token.value.trim().replace(/^Bearer\s+/i, ""));
@@ -62,8 +63,9 @@ export function signInForm(container, onSignedIn) {
     show();
     onSignedIn?.();
   });
-  container.append(el("label", { for: "token" }, "Officer sign-in"), token, el("div", { class: "row" }, use, wallet), status);
+  container.append(el("label", { for: "token", "data-t": "signInLabel" }), token, el("div", { class: "row" }, use, wallet), status);
   show();
+  return show;
 }
 
 /** Runs an action behind a button, showing what went wrong where the user looks. */

@@ -1,6 +1,59 @@
+import { PROGRAMME_NAMES } from "aidtrail/verify";
 import { $, api, el, guarded, signInForm, yuan } from "./common.js";
+import { language, speak, t } from "./i18n.js";
 
-signInForm($("#sign-in"));
+const signedIn = signInForm($("#sign-in"));
+/** What the page shows, drawn again in the other language. */
+let shown = null;
+speak({
+  zh: {
+    title: "财务 · 每月发放", heading: "财务 · 每月发放", draftTitle: "起草每月发放", programme: "救助项目", period: "月份（年年年年月月）", allocation: "拨款编号", batch: "每笔账本交易的户数", draft: "起草",
+    explain: "本辖区该项目每一户正在发放的案件，按核定金额与月末现行标准中较小者发放；本月已发放、或尚未到享受月份的案件不发，并写明原因。发放由您自己的账户逐批签署交易完成：网关只负责转发，规则不允许的发放账本一律拒绝。",
+    signTitle: "签署发放", sign: "用钱包签名并转发", orCli: "也可以在保管密钥的电脑上用命令行签署：", followTitle: "查看一次发放", run: "发放编号", show: "查看", paid: "已发放", skipped: "未发放及原因",
+    caseCol: "案件", amountCol: "金额（元）", reasonCol: "原因", batchCol: "批次", casesCol: "户数", stateCol: "状态", txCol: "交易",
+    runTitle: (r, p) => `发放 ${r.runId}：${p} ${r.period}，拨款 ${r.allocationId}`,
+    draftedTitle: (r, p) => `已起草发放 ${r.runId}：${p} ${r.period}，拨款 ${r.allocationId}`,
+    progress: (r, sent, failed) => `已在账本上发放 ${r.progress.paid}/${r.progress.lines} 户，未发 ${r.progress.skipped} 户；已发送 ${sent}/${r.batches.length} 批${failed ? `，被拒 ${failed} 批` : ""}`,
+    drafted: (n, total, skipped, batches) => `待发放 ${n} 户，共 ${total} 元，未发 ${skipped} 户：需要您的账户签署 ${batches} 笔交易`,
+    states: { pending: "等待中", sent: "已发送", done: "已上账", failed: "被拒" },
+    cliHint: ["<链的节点地址>", "<本单位的部署文件>", "<您的密钥文件>"],
+    noDraft: "请先起草一次发放", noWallet: "此浏览器没有钱包可以签名：请用下面的命令签署",
+    wrongChain: (w, tx, c) => `${w}属于链 ${tx}，而您的钱包在链 ${c} 上：没有签署任何交易`,
+    wrongAccount: (w, from) => `${w}的发送账户是 ${from}，不是您钱包的账户：没有签署任何交易`,
+    withValue: (w, v) => `${w}会转出 ${v} wei，发放不应转出任何金额：没有签署任何交易`,
+    wrongNonce: (w, n, next) => `${w}的序号是 ${n}，而您账户的下一个序号是 ${next}（起草后您又发出过交易：请重新起草）：没有签署任何交易`,
+    which: (i) => `第 ${i} 批的交易`,
+  },
+  en: {
+    title: "Finance officer · payout runs", heading: "Finance officer · payout runs", draftTitle: "Draft a monthly run", programme: "Programme", period: "Month (YYYYMM)", allocation: "Allocation", batch: "Cases per ledger batch", draft: "Draft the run",
+    explain: "Each active case of the programme in this gateway's jurisdiction is paid the smaller of its approved amount and the standard in force at the end of the month; a case already paid for the month, or not yet entitled to it, is skipped with the reason. The run is paid by your own transactions, one a batch, signed with your key: the gateway only relays them, and the ledger refuses any payment its rules do not allow.",
+    signTitle: "Sign the run", sign: "Sign with wallet and relay", orCli: "Or sign it where your key is, from the command line:", followTitle: "Follow a run", run: "Run", show: "Show", paid: "Paid", skipped: "Skipped, and why",
+    caseCol: "case", amountCol: "amount (yuan)", reasonCol: "reason", batchCol: "batch", casesCol: "cases", stateCol: "state", txCol: "transaction",
+    runTitle: (r, p) => `Run ${r.runId}: ${p} ${r.period}, allocation ${r.allocationId}`,
+    draftedTitle: (r, p) => `Run ${r.runId} drafted: ${p} ${r.period}, allocation ${r.allocationId}`,
+    progress: (r, sent, failed) => `${r.progress.paid} of ${r.progress.lines} cases paid on the ledger, ${r.progress.skipped} skipped; ${sent} of ${r.batches.length} batches sent${failed ? `, ${failed} refused` : ""}`,
+    drafted: (n, total, skipped, batches) => `${n} cases to pay, ${total} yuan in all, ${skipped} skipped: ${batches} transactions of your account to sign`,
+    states: { pending: "pending", sent: "sent", done: "done", failed: "failed" },
+    cliHint: ["<a node of the chain>", "<your office's deployment file>", "<your keystore>"],
+    noDraft: "draft a run first", noWallet: "no browser wallet here to sign with: sign the run with the command below instead",
+    wrongChain: (w, tx, c) => `${w} is for chain ${tx}, but your wallet is on chain ${c}: nothing was signed`,
+    wrongAccount: (w, from) => `${w} is from ${from}, which is not your wallet's account: nothing was signed`,
+    withValue: (w, v) => `${w} would send ${v} wei; a payout run sends none: nothing was signed`,
+    wrongNonce: (w, n, next) => `${w} has nonce ${n}, but your account's next is ${next} (another of your transactions went out since the draft: draft the run again): nothing was signed`,
+    which: (i) => `batch ${i}'s transaction`,
+  },
+}, () => {
+  signedIn();
+  programmes();
+  if (shown) shown();
+});
+
+/** The monthly programmes, by their names in the page's language. */
+function programmes() {
+  const chosen = $("#programme").value || "dibao";
+  $("#programme").replaceChildren(...["dibao", "tekun"].map((name) => el("option", { value: name, selected: name === chosen }, PROGRAMME_NAMES[name][language()])));
+}
+const programmeName = (name) => PROGRAMME_NAMES[name]?.[language()] ?? name;
 // The ledger judges the month by its own clock (China Standard Time); this is only a suggestion.
 $("#period").value = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7).replace("-", "");
 
@@ -12,19 +65,21 @@ function fields() {
 }
 
 function lineTables(run) {
-  $("#paid").replaceChildren(el("tr", {}, el("th", {}, "case"), el("th", {}, "amount (yuan)")), ...run.lines.map((l) => el("tr", { class: "paid-line" }, el("td", { class: "hash" }, l.caseId), el("td", {}, yuan(l.amount)))));
-  $("#skipped").replaceChildren(el("tr", {}, el("th", {}, "case"), el("th", {}, "reason")), ...run.skipped.map((s) => el("tr", { class: "skipped-line" }, el("td", { class: "hash" }, s.caseId), el("td", {}, s.reason))));
+  $("#paid").replaceChildren(el("tr", {}, el("th", {}, t("caseCol")), el("th", {}, t("amountCol"))), ...run.lines.map((l) => el("tr", { class: "paid-line" }, el("td", { class: "hash" }, l.caseId), el("td", {}, yuan(l.amount)))));
+  $("#skipped").replaceChildren(el("tr", {}, el("th", {}, t("caseCol")), el("th", {}, t("reasonCol"))), ...run.skipped.map((s) => el("tr", { class: "skipped-line" }, el("td", { class: "hash" }, s.caseId), el("td", {}, language() === "zh" ? s.zh : s.reason))));
 }
 
 function show(run) {
+  shown = () => show(run);
   $("#progress-section").hidden = false;
-  $("#run-title").textContent = `Run ${run.runId}: ${run.programme} ${run.period}, allocation ${run.allocationId}`;
+  $("#run-title").textContent = t("runTitle", run, programmeName(run.programme));
   const sent = run.batches.filter((b) => b.state === "done").length;
   const failed = run.batches.filter((b) => b.state === "failed");
-  $("#progress").textContent = `${run.progress.paid} of ${run.progress.lines} cases paid on the ledger, ${run.progress.skipped} skipped; ${sent} of ${run.batches.length} batches sent${failed.length ? `, ${failed.length} refused` : ""}`;
+  $("#progress").textContent = t("progress", run, sent, failed.length);
+  const state = (b) => t("states")[b.state] ?? b.state;
   $("#batches").replaceChildren(
-    el("tr", {}, el("th", {}, "batch"), el("th", {}, "cases"), el("th", {}, "state"), el("th", {}, "transaction")),
-    ...run.batches.map((b, i) => el("tr", {}, el("td", {}, i + 1), el("td", {}, b.size), el("td", { class: b.state === "done" ? "ok" : b.state === "failed" ? "bad" : "" }, b.error ? `${b.state}: ${b.error.message}` : b.state), el("td", { class: "hash" }, b.transactionHash ?? ""))),
+    el("tr", {}, el("th", {}, t("batchCol")), el("th", {}, t("casesCol")), el("th", {}, t("stateCol")), el("th", {}, t("txCol"))),
+    ...run.batches.map((b, i) => el("tr", {}, el("td", {}, i + 1), el("td", {}, b.size), el("td", { class: b.state === "done" ? "ok" : b.state === "failed" ? "bad" : "" }, b.error ? `${state(b)}: ${language() === "zh" && b.error.zh ? b.error.zh.message : b.error.message}` : state(b)), el("td", { class: "hash" }, b.transactionHash ?? ""))),
   );
   lineTables(run);
   return run.batches.every((b) => b.state === "done" || b.state === "failed");
@@ -53,13 +108,18 @@ $("#run-form").addEventListener("submit", guarded($("#run-output"), async () => 
   drafted = { asked, ...(await api("/v1/payout-runs/draft", { method: "POST", body: asked })) };
   const { run, batches } = drafted;
   const total = run.lines.reduce((sum, l) => sum + BigInt(l.amount), 0n);
-  $("#progress-section").hidden = false;
-  $("#run-title").textContent = `Run ${run.runId} drafted: ${run.programme} ${run.period}, allocation ${run.allocationId}`;
-  $("#progress").textContent = `${run.lines.length} cases to pay, ${yuan(total)} yuan in all, ${run.skipped.length} skipped: ${batches.length} transactions of your account to sign`;
-  $("#batches").replaceChildren();
-  lineTables(run);
+  const draw = () => {
+    $("#progress-section").hidden = false;
+    $("#run-title").textContent = t("draftedTitle", run, programmeName(run.programme));
+    $("#progress").textContent = t("drafted", run.lines.length, yuan(total), run.skipped.length, batches.length);
+    $("#batches").replaceChildren();
+    lineTables(run);
+    const [rpc, deployment, keystore] = t("cliHint");
+    $("#cli").textContent = `npx aidtrail sign-call payout-run --programme ${asked.programme} --period ${asked.period} --allocation ${asked.allocationId} --batch-size ${asked.batchSize} --gateway ${location.origin} --rpc ${rpc} --deployment ${deployment} --keystore ${keystore}`;
+  };
+  shown = draw;
+  draw();
   $("#sign-section").hidden = false;
-  $("#cli").textContent = `npx aidtrail sign-call payout-run --programme ${asked.programme} --period ${asked.period} --allocation ${asked.allocationId} --batch-size ${asked.batchSize} --gateway ${location.origin} --rpc <a node of the chain> --deployment <your office's deployment file> --keystore <your keystore>`;
 }));
 
 /**
@@ -75,17 +135,17 @@ async function checkAgainstWallet(batches) {
   const first = batches[0].transaction;
   const next = Number(BigInt(await wallet.request({ method: "eth_getTransactionCount", params: [first.from, "pending"] })));
   batches.forEach(({ transaction: tx }, i) => {
-    const which = `batch ${i + 1}'s transaction`;
-    if (BigInt(tx.chainId) !== chainId) throw new Error(`${which} is for chain ${tx.chainId}, but your wallet is on chain ${chainId}: nothing was signed`);
-    if (!accounts.includes(tx.from.toLowerCase())) throw new Error(`${which} is from ${tx.from}, which is not your wallet's account: nothing was signed`);
-    if (BigInt(tx.value ?? 0) !== 0n) throw new Error(`${which} would send ${tx.value} wei; a payout run sends none: nothing was signed`);
-    if (Number(tx.nonce) !== next + i) throw new Error(`${which} has nonce ${tx.nonce}, but your account's next is ${next + i} (another of your transactions went out since the draft: draft the run again): nothing was signed`);
+    const which = t("which", i + 1);
+    if (BigInt(tx.chainId) !== chainId) throw new Error(t("wrongChain", which, tx.chainId, chainId));
+    if (!accounts.includes(tx.from.toLowerCase())) throw new Error(t("wrongAccount", which, tx.from));
+    if (BigInt(tx.value ?? 0) !== 0n) throw new Error(t("withValue", which, tx.value));
+    if (Number(tx.nonce) !== next + i) throw new Error(t("wrongNonce", which, tx.nonce, next + i));
   });
 }
 
 $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
-  if (!drafted) throw new Error("draft a run first");
-  if (!window.ethereum) throw new Error("no browser wallet here to sign with: sign the run with the command below instead");
+  if (!drafted) throw new Error(t("noDraft"));
+  if (!window.ethereum) throw new Error(t("noWallet"));
   await checkAgainstWallet(drafted.batches);
   const signedTransactions = [];
   for (const batch of drafted.batches) {

@@ -19,6 +19,8 @@ export interface TrailStep {
   signers?: string[];
   transactionHash?: string;
   blockNumber?: number;
+  /** For a record: its kind, its type where the kind has several, and its revision, as the log holds them. */
+  record?: { kind: string; type: string | null; revision: number };
   recordId?: string;
   leafIndex?: number;
   leafHash?: string;
@@ -72,6 +74,7 @@ export async function caseTrail(indexer: Indexer, log: RecordLog, state: StateSt
       where: "log",
       // A document or complaint says which it is: an activation's notice completed, an objection, a rating.
       what: `${typeof stored.public.type === "string" ? `${stored.public.type} ` : ""}${stored.kind} record, revision ${stored.revision}`,
+      record: { kind: stored.kind, type: typeof stored.public.type === "string" ? stored.public.type : null, revision: stored.revision },
       recordId: stored.recordId,
       leafIndex,
       leafHash: hexlify(await log.leafHash(leafIndex)),

@@ -12,12 +12,12 @@ export type Programme = (typeof Programme)[keyof typeof Programme];
  * isMonthly says (test/domain.test.ts holds this table to the contracts' source).
  */
 export const PROGRAMME_TABLE = {
-  dibao: { programme: Programme.Dibao, monthly: true, zh: "最低生活保障" },
-  tekun: { programme: Programme.Tekun, monthly: true, zh: "特困人员救助供养" },
-  temporary: { programme: Programme.Temporary, monthly: false, zh: "临时救助" },
-  medical: { programme: Programme.Medical, monthly: false, zh: "医疗救助" },
-  education: { programme: Programme.Education, monthly: false, zh: "教育救助" },
-  housing: { programme: Programme.Housing, monthly: false, zh: "住房救助" },
+  dibao: { programme: Programme.Dibao, monthly: true },
+  tekun: { programme: Programme.Tekun, monthly: true },
+  temporary: { programme: Programme.Temporary, monthly: false },
+  medical: { programme: Programme.Medical, monthly: false },
+  education: { programme: Programme.Education, monthly: false },
+  housing: { programme: Programme.Housing, monthly: false },
 } as const;
 export type ProgrammeName = keyof typeof PROGRAMME_TABLE;
 

@@ -1,5 +1,6 @@
 import { yuan } from "../../kit/amounts.ts";
-import { CaseStatus, jurisdictionCode, PayoutState, Programme, Stage, nameOf } from "./domain.ts";
+import { PROGRAMME_NAMES, STATUS_NAMES } from "../../kit/names.ts";
+import { CaseStatus, jurisdictionCode, PayoutState, Programme, PROGRAMME_TABLE, Stage, nameOf, type ProgrammeName } from "./domain.ts";
 
 /** A ledger refusal in plain words: what was wrong and what to do, in Chinese first and in English. */
 export interface Refusal {
@@ -15,8 +16,7 @@ const monthZh = (v: unknown) => (Number(v) === 0 ? "一次性" : `${Math.floor(N
 const monthEn = (v: unknown) => (Number(v) === 0 ? "the one-off payment" : `${Math.floor(Number(v) / 100)}-${String(Number(v) % 100).padStart(2, "0")}`);
 const code = (v: unknown) => jurisdictionCode(BigInt(String(v)));
 const short = (v: unknown) => `${String(v).slice(0, 10)}…`;
-const STATUS_ZH: Record<number, string> = { [CaseStatus.None]: "不存在", [CaseStatus.Submitted]: "已受理", [CaseStatus.Reviewed]: "已审核", [CaseStatus.InNotice]: "公示中", [CaseStatus.Active]: "发放中", [CaseStatus.Suspended]: "已暂停", [CaseStatus.Rejected]: "未获批准", [CaseStatus.Terminated]: "已终止" };
-const statusZh = (v: unknown) => STATUS_ZH[Number(v)] ?? String(v);
+const statusZh = (v: unknown) => STATUS_NAMES[nameOf(CaseStatus, Number(v)) as keyof typeof STATUS_NAMES]?.zh ?? String(v);
 const statusEn = (v: unknown) => nameOf(CaseStatus, Number(v)) ?? String(v);
 const PAYOUT_ZH: Record<number, string> = { [PayoutState.None]: "未发放", [PayoutState.Paid]: "已发放", [PayoutState.Settled]: "已到账", [PayoutState.Reversed]: "已退回" };
 const payoutZh = (v: unknown) => PAYOUT_ZH[Number(v)] ?? String(v);
@@ -24,8 +24,10 @@ const payoutEn = (v: unknown) => nameOf(PayoutState, Number(v)) ?? String(v);
 const stageZh = (v: unknown) => (Number(v) === Stage.Review ? "审核" : "审批");
 const stageEn = (v: unknown) => (Number(v) === Stage.Review ? "review" : "approval");
 const programme = (v: unknown) => nameOf(Programme, Number(v)) ?? String(v);
-const PROGRAMME_ZH: Record<number, string> = { [Programme.Dibao]: "低保", [Programme.Tekun]: "特困供养", [Programme.Temporary]: "临时救助", [Programme.Medical]: "医疗救助", [Programme.Education]: "教育救助", [Programme.Housing]: "住房救助" };
-const programmeZh = (v: unknown) => PROGRAMME_ZH[Number(v)] ?? String(v);
+const programmeZh = (v: unknown) => {
+  const name = (Object.keys(PROGRAMME_TABLE) as ProgrammeName[]).find((n) => PROGRAMME_TABLE[n].programme === Number(v));
+  return name ? PROGRAMME_NAMES[name].zhShort : String(v);
+};
 
 const r = (zh: string, zhHint: string, en: string, enHint: string): Refusal => ({ zh: { message: zh, hint: zhHint }, en: { message: en, hint: enHint } });
 const NO_ROLE = (who: unknown, where: string) =>

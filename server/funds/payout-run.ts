@@ -11,6 +11,7 @@ import { newRecord, type AidRecord } from "../records/record.ts";
 import { outboxKey, owed, type OutboxEntry } from "../sync/outbox.ts";
 import type { PaymentLine } from "../../kit/bundle.ts";
 import { AidtrailError } from "../../kit/errors.ts";
+import { PROGRAMME_NAMES, STATUS_NAMES } from "../../kit/names.ts";
 import { endOf, periodAt } from "./periods.ts";
 import { KEYS } from "../state/keys.ts";
 import { paymentFileRecord } from "../records/kinds/payment-file.ts";
@@ -34,7 +35,8 @@ export interface PayoutRun {
   startedBy: string;
   startedAt: string;
   lines: PaymentLine[];
-  skipped: { caseId: string; reason: string }[];
+  /** Each case not paid, and why: in English (`reason`) and Chinese (`zh`). */
+  skipped: { caseId: string; reason: string; zh: string }[];
   batches: { outbox: string; recordId: string; size: number }[];
 }
 
@@ -117,37 +119,36 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   const lines: PaymentLine[] = [];
   const skipped: PayoutRun["skipped"] = [];
   for (const [i, entry] of entries.entries()) {
-    const skip = (reason: string) => void skipped.push({ caseId: entry.caseId, reason });
+    const skip = (reason: string, zh: string) => void skipped.push({ caseId: entry.caseId, reason, zh });
     const [terms, area, householdSize, , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n, 0n, 0n] as const);
     if (!terms) {
-      skip("not on the ledger yet");
+      skip("not on the ledger yet", "尚未记入账本");
       continue;
     }
     if (Number(terms.status) !== CaseStatus.Active) {
-      skip(`the case is ${nameOf(CaseStatus, Number(terms.status))}`);
+      const status = STATUS_NAMES[nameOf(CaseStatus, Number(terms.status))!];
+      skip(`the case is ${status.en}`, `案件${status.zh}`);
       continue;
     }
     if (!coversDivision(scope, entry.jurisdiction)) {
-      skip(`the case is in ${entry.jurisdiction}, outside allocation ${input.allocationId} (${scope})`);
+      skip(`the case is in ${entry.jurisdiction}, outside allocation ${input.allocationId} (${scope})`, `案件在 ${entry.jurisdiction}，不在拨款 ${input.allocationId}（${scope}）的范围内`);
       continue;
     }
     const entitledFrom = Number(terms.entitledFrom);
     if (entitledFrom >= periodEnd) {
       const since = periodAt(entitledFrom);
-      skip(
-        terms.entitledFrom === noticeEnd
-          ? `its public notice ended in ${since}: it is paid from that month, not for ${input.period}`
-          : `it resumed after a suspension in ${since}: it is paid from that month, not for ${input.period}`,
-      );
+      if (terms.entitledFrom === noticeEnd) skip(`its public notice ended in ${since}: it is paid from that month, not for ${input.period}`, `公示于 ${since} 结束，从该月起发放，不发 ${input.period}`);
+      else skip(`it resumed after a suspension in ${since}: it is paid from that month, not for ${input.period}`, `暂停后于 ${since} 恢复，从该月起发放，不发 ${input.period}`);
       continue;
     }
     const state = Number(await ctx.chain.funds.payoutState(entry.caseId, input.period));
     if (state === PayoutState.Paid || state === PayoutState.Settled) {
-      skip(`already paid for ${input.period}`);
+      skip(`already paid for ${input.period}`, `${input.period} 已发放`);
       continue;
     }
     if (onItsWay.has(i)) {
-      skip(`a payment for ${input.period} is on its way to the ledger${files[i]!.runId ? ` (run ${files[i]!.runId})` : ""}`);
+      const run = files[i]!.runId;
+      skip(`a payment for ${input.period} is on its way to the ledger${run ? ` (run ${run})` : ""}`, `${input.period} 的发放正在上账${run ? `（发放 ${run}）` : ""}`);
       continue;
     }
     let cap: bigint;
@@ -156,7 +157,7 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
       const [standard] = await ctx.chain.standards.standardAt(BigInt(entry.jurisdiction), programme, area, periodEnd - 1);
       cap = standard * householdSize;
     } catch {
-      skip(`no ${nameOf(Programme, programme)} standard is in force for it`);
+      skip(`no ${PROGRAMME_NAMES[input.programme].en} standard is in force for it`, `没有适用于它的现行${PROGRAMME_NAMES[input.programme].zhShort}标准`);
       continue;
     }
     let amount = terms.approvedAmount < cap ? terms.approvedAmount : cap;
@@ -165,12 +166,15 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   }
   if (lines.length === 0) {
     // Why each case was skipped, counted by reason: what the officer needs to know to act.
-    const reasons = new Map<string, number>();
-    for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-    const why = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, n]) => `${n} × ${reason}`).join("; ");
+    const counted = (language: "reason" | "zh", separator: string) => {
+      const reasons = new Map<string, number>();
+      for (const s of skipped) reasons.set(s[language], (reasons.get(s[language]) ?? 0) + 1);
+      return [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, n]) => `${n} × ${reason}`).join(separator);
+    };
+    const why = counted("reason", "; ");
     throw new AidtrailError("PAYOUT_RUN_EMPTY", `no case of ${input.programme} is due a payment for ${input.period}${skipped.length ? `: ${skipped.length} skipped (${why})` : ": this gateway took in no case of it"}`, {
       hint: "pay another month, or activate the cases first",
-      zh: { message: `${input.period} 没有应发放的${input.programme}案件${skipped.length ? `：跳过 ${skipped.length} 件（${why}）` : "：本网关尚未受理该项目的案件"}`, hint: "改发其他月份，或先启动案件的发放" },
+      zh: { message: `${input.period} 没有应发放的${PROGRAMME_NAMES[input.programme].zhShort}案件${skipped.length ? `：跳过 ${skipped.length} 件（${counted("zh", "；")}）` : "：本网关尚未受理该项目的案件"}`, hint: "改发其他月份，或先启动案件的发放" },
     });
   }
   const total = lines.reduce((sum, l) => sum + BigInt(l.amount), 0n);

@@ -3652,6 +3652,7 @@ export interface paths {
                                 skipped: {
                                     caseId: string;
                                     reason: string;
+                                    zh: string;
                                 }[];
                             };
                             draft: {
@@ -3796,6 +3797,7 @@ export interface paths {
                             skipped: {
                                 caseId: string;
                                 reason: string;
+                                zh: string;
                             }[];
                             batches: {
                                 outbox: string;
@@ -3888,6 +3890,7 @@ export interface paths {
                             skipped: {
                                 caseId: string;
                                 reason: string;
+                                zh: string;
                             }[];
                             batches: {
                                 outbox: string;
@@ -4531,6 +4534,11 @@ export interface paths {
                                 signers?: string[];
                                 transactionHash?: string;
                                 blockNumber?: number;
+                                record?: {
+                                    kind: string;
+                                    type: string | null;
+                                    revision: number;
+                                };
                                 recordId?: string;
                                 leafIndex?: number;
                                 leafHash?: string;

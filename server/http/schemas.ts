@@ -241,7 +241,7 @@ const runSchema = z.object({
   startedBy: address,
   startedAt: z.iso.datetime(),
   lines: z.array(payoutLine),
-  skipped: z.array(z.object({ caseId: hex32, reason: z.string() })),
+  skipped: z.array(z.object({ caseId: hex32, reason: z.string(), zh: z.string() })),
 });
 
 export const draftedRunSchema = z.object({
@@ -297,6 +297,7 @@ export const trailSchema = z.object({
       signers: z.array(address).optional(),
       transactionHash: hex32.optional(),
       blockNumber: z.number().int().optional(),
+      record: z.object({ kind: z.string(), type: z.string().nullable(), revision: z.number().int() }).optional(),
       recordId: recordId.optional(),
       leafIndex: leafIndex.optional(),
       leafHash: hex32.optional(),
