@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transaction, Wallet } from "ethers";
+import { encryptKeystoreJson, Transaction, Wallet } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,10 +26,29 @@ const reviewer = officer();
 const approvers = [officer(), officer()];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-async function signInPage(page: Page, key: string) {
-  await page.fill("#token", await local.signIn(key));
-  await page.click("#use-token");
-  await expect.poll(() => page.textContent("#signed-in")).toBe("已登录。");
+const PASSWORD = "officer's own password";
+const keystores = new Map<string, string>();
+/**
+ * An officer's keystore file, as `aidtrail keystore` writes it (scrypt at its usual cost), or
+ * `cheap` (a lower scrypt cost, for tests that sign in many times over and check something else).
+ */
+async function keystoreOf(key: string, cheap = false): Promise<string> {
+  const name = `${new Wallet(key).address}${cheap ? "-cheap" : ""}.json`;
+  if (!keystores.has(name)) {
+    const wallet = new Wallet(key);
+    const json = cheap ? await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, PASSWORD, { scrypt: { N: 1 << 10 } }) : await wallet.encrypt(PASSWORD);
+    const file = join(mkdtempSync(join(tmpdir(), "aidtrail-keystore-")), name);
+    writeFileSync(file, json);
+    keystores.set(name, file);
+  }
+  return keystores.get(name)!;
+}
+/** Signs in on an officer's page as the officer would: their keystore file chosen, its password typed. */
+async function signInPage(page: Page, key: string, cheap = false) {
+  await page.setInputFiles("#keystore", await keystoreOf(key, cheap));
+  await page.fill("#password", PASSWORD);
+  await page.click("#open-keystore");
+  await expect.poll(() => page.textContent("#signed-in"), { timeout: 30_000 }).toMatch(/^(已登录：|Signed in: )0x/);
 }
 
 beforeAll(async () => {
@@ -55,11 +74,7 @@ afterAll(async () => {
 
 /** Each page in the state its user reaches: the citizen's with the case open, the auditor's with a bundle proven and a trail shown, the supervisor's with its figures. */
 async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>][]> {
-  const token = await local.signIn(DEV_KEYS.auditor);
-  const signIn = async (page: Page) => {
-    await page.fill("#token", token);
-    await page.click("#use-token");
-  };
+  const signIn = (page: Page) => signInPage(page, DEV_KEYS.auditor, true);
   return [
     ["/web/", async () => undefined],
     [`/web/citizen.html#${local.receipts.get(activeCase)!}`, (page) => expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true")],
@@ -83,6 +98,30 @@ async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>]
 }
 
 describe("the web pages, in Chromium", () => {
+  it("officer sign-in: the keystore is opened in the page with its password, a wrong one refused in plain words; the gateway sees only a signed challenge, never the key or the password", async () => {
+    const page = await browser.newPage();
+    const sent: string[] = [];
+    page.on("request", (r) => sent.push(`${r.url()} ${r.postData() ?? ""}`));
+    await page.goto(`${local.gateway.url}/web/auditor.html`);
+    expect(await page.locator("#token").count()).toBe(0);
+    await page.setInputFiles("#keystore", await keystoreOf(DEV_KEYS.auditor));
+    await page.fill("#password", "not the password");
+    await page.click("#open-keystore");
+    await expect.poll(() => page.textContent("#keystore-form .error"), { timeout: 30_000 }).toBe("密码不对，或这不是密钥文件：请重新输入密码");
+    expect(await page.inputValue("#password")).toBe("");
+    // Not a keystore at all: said so.
+    await page.setInputFiles("#keystore", "package.json");
+    await page.click("#open-keystore");
+    await expect.poll(() => page.textContent("#keystore-form .error")).toContain("这不是密钥文件");
+    await signInPage(page, DEV_KEYS.auditor);
+    expect(await page.textContent("#signed-in")).toBe(`已登录：${new Wallet(DEV_KEYS.auditor).address}`);
+    const key = DEV_KEYS.auditor.slice(2).toLowerCase();
+    expect(sent.filter((r) => r.toLowerCase().includes(key) || r.includes(PASSWORD) || r.includes("not the password"))).toEqual([]);
+    expect(sent.filter((r) => r.includes("/v1/auth/"))).toHaveLength(2);
+    await shot(page, "officer-sign-in");
+    await page.close();
+  }, 60_000);
+
   it("finance: a monthly run drafted on the page, signed in the browser's wallet, watched until every batch is on the ledger, paid and skipped cases listed", async () => {
     const page = await browser.newPage();
     // The officer's browser wallet: it signs the transactions it is given with the finance officer's key, and sends nothing.

@@ -1,5 +1,6 @@
 import { BUNDLE_FORMAT, PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES, verifyRecord } from "aidtrail/verify";
-import { $, api, el, guarded, signInForm, yuan } from "./common.js";
+import { $, api, el, guarded, yuan } from "./common.js";
+import { signInForm } from "./sign-in.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 import { language, speak, t } from "./i18n.js";
 

@@ -1,4 +1,4 @@
-/** What every page shares: calls to the gateway, a sign-in kept for the tab, and small DOM helpers. */
+/** What every page shares: calls to the gateway (with the officer's session, when signed in), and small DOM helpers. */
 import { language, t } from "./i18n.js";
 export const $ = (selector) => document.querySelector(selector);
 
@@ -35,37 +35,6 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
   const data = await response.json().catch(() => undefined);
   if (!response.ok) throw new GatewayError(data, response.status);
   return data;
-}
-
-/**
- * The sign-in form of an officer's page: with a browser wallet, the gateway's challenge is signed
- * there; otherwise a token from `aidtrail` (or another sign-in) is pasted.
- */
-export function signInForm(container, onSignedIn) {
-  const token = el("input", { id: "token", "data-t-placeholder": "token", autocomplete: "off" });
-  const status = el("p", { class: "muted", id: "signed-in" });
-  const use = el("button", { id: "use-token", type: "button", "data-t": "useToken" });
-  const wallet = window.ethereum ? el("button", { type: "button", "data-t": "wallet" }) : null;
-  const show = () => {
-    status.textContent = sessionStorage.getItem("aidtrail.token") ? t("signedIn") : t("notSignedIn");
-  };
-  use.addEventListener("click", () => {
-    sessionStorage.setItem("aidtrail.token", token.value.trim().replace(/^Bearer\s+/i, ""));
-    show();
-    onSignedIn?.();
-  });
-  wallet?.addEventListener("click", async () => {
-    const [address] = await window.ethereum.request({ method: "eth_requestAccounts" });
-    const { message } = await api("/v1/auth/challenge", { method: "POST", body: { address } });
-    const signature = await window.ethereum.request({ method: "personal_sign", params: [message, address] });
-    const { token: issued } = await api("/v1/auth/session", { method: "POST", body: { message, signature } });
-    sessionStorage.setItem("aidtrail.token", issued);
-    show();
-    onSignedIn?.();
-  });
-  container.append(el("label", { for: "token", "data-t": "signInLabel" }), token, el("div", { class: "row" }, use, wallet), status);
-  show();
-  return show;
 }
 
 /** Runs an action behind a button, showing what went wrong where the user looks. */

@@ -1,5 +1,6 @@
 import { PROGRAMME_NAMES } from "aidtrail/verify";
-import { $, api, el, guarded, signInForm, yuan } from "./common.js";
+import { $, api, el, guarded, yuan } from "./common.js";
+import { signInForm } from "./sign-in.js";
 import { language, speak, t } from "./i18n.js";
 
 const signedIn = signInForm($("#sign-in"));

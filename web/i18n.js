@@ -9,12 +9,10 @@ const KEPT = "aidtrail.language";
 
 const words = {
   zh: {
-    other: "English", pages: "全部页面", signIn: "登录", signInLabel: "工作人员登录", token: "登录令牌", useToken: "使用令牌", wallet: "用浏览器钱包登录",
-    signedIn: "已登录。", notSignedIn: "未登录。", checking: "正在核验…", yuan: (a) => `${a} 元`,
+    other: "English", pages: "全部页面", checking: "正在核验…",
   },
   en: {
-    other: "中文", pages: "All pages", signIn: "Sign in", signInLabel: "Officer sign-in", token: "sign-in token", useToken: "Use token", wallet: "Sign in with a browser wallet",
-    signedIn: "Signed in.", notSignedIn: "Not signed in.", checking: "Checking…", yuan: (a) => `${a} yuan`,
+    other: "中文", pages: "All pages", checking: "Checking…",
   },
 };
 
