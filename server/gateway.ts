@@ -19,6 +19,7 @@ import { casesRouter } from "./http/routes/cases.ts";
 import { fundsRouter } from "./http/routes/funds.ts";
 import { proofsRouter } from "./http/routes/proofs.ts";
 import { citizenRouter } from "./http/routes/citizen.ts";
+import { worklistRouter } from "./http/routes/worklist.ts";
 import { auditRouter } from "./http/routes/audit.ts";
 import { noticesRouter } from "./http/routes/notices.ts";
 import { ledgerRouter } from "./http/routes/ledger.ts";
@@ -124,6 +125,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction, anchorer }, signIn),
       noticesRouter({ indexer, state }),
+      worklistRouter({ chain, indexer, state, roles }, signIn),
       ledgerRouter(chain),
     ],
     pages: webPages(),

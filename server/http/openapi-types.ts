@@ -4291,6 +4291,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in officer's worklist: cases waiting for a stage their roles take (review, approval, activation once the notice is over), over their jurisdictions, oldest first, with days against the stage's limit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the worklist */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            roles: {
+                                role: string;
+                                jurisdiction: string;
+                            }[];
+                            items: {
+                                caseId: string;
+                                caseNumber: string;
+                                jurisdiction: string;
+                                programme: string;
+                                name: string;
+                                /** @enum {string} */
+                                stage: "review" | "approval" | "activation";
+                                /** Format: date-time */
+                                since: string;
+                                days: number;
+                                limitDays: number | null;
+                                overdue: boolean;
+                            }[];
+                            asOfBlock: number;
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/citizen/payments/{period}": {
         parameters: {
             query?: never;

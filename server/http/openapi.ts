@@ -11,6 +11,7 @@ import {
   caseSchema,
   challengeResponseSchema,
   citizenCaseSchema,
+  worklistSchema,
   citizenPaymentSchema,
   collectedSchema,
   consistencySchema,
@@ -219,6 +220,12 @@ export function openApiDocument(version: string) {
           summary: "A citizen's own case, opened with the receipt",
           description: "Its status in plain words, its terms, and its payments newest first, the newest with its payment file and inclusion proof (compressed when the client accepts it).",
           responses: { "200": { description: "status, payments, the newest payment's proof", content: json(citizenCaseSchema) }, ...errors },
+        },
+      },
+      "/v1/worklist": {
+        get: {
+          summary: "The signed-in officer's worklist: cases waiting for a stage their roles take (review, approval, activation once the notice is over), over their jurisdictions, oldest first, with days against the stage's limit",
+          responses: { "200": { description: "the worklist", content: json(worklistSchema) }, ...errors },
         },
       },
       "/v1/citizen/payments/{period}": {

@@ -279,6 +279,26 @@ export const citizenCaseSchema = z.object({
   payments: z.array(citizenPaymentSchema),
 });
 
+export const worklistSchema = z.object({
+  /** The roles the officer holds on the ledger now, each over its jurisdiction. */
+  roles: z.array(z.object({ role: z.string(), jurisdiction: z.string() })),
+  items: z.array(
+    z.object({
+      caseId: hex32,
+      caseNumber: z.string(),
+      jurisdiction: z.string(),
+      programme: z.string(),
+      name: z.string(),
+      stage: z.enum(["review", "approval", "activation"]),
+      since: z.iso.datetime(),
+      days: z.number().int(),
+      limitDays: z.number().int().nullable(),
+      overdue: z.boolean(),
+    }),
+  ),
+  asOfBlock: z.number().int(),
+});
+
 export const feedbackResponseSchema = z.object({ recordId, leafIndex, handling: z.string() });
 
 const stageTiming = z.object({ stage: z.string(), days: z.number().nullable(), limitDays: z.number(), withinLimit: z.boolean().nullable() });

@@ -27,7 +27,7 @@ export const KEYS = {
   idempotentAll: "idem:",
   /** The size of the record log its last clean audit reached. */
   logAudited: "log:audited",
-  /** The ledger's index: the block indexed to, its layout's version, events by case, allocation and proposal, the cases in notice. */
+  /** The ledger's index: the block indexed to, its layout's version, events by case, allocation and proposal, the cases in notice, each case's status. */
   index: {
     block: "ix:block",
     version: "ix:version",
@@ -37,5 +37,8 @@ export const KEYS = {
     proposals: "ix:p:",
     notice: (caseId: string) => `ix:n:${caseId}`,
     notices: "ix:n:",
+    /** Each case's status now, and since when. */
+    status: (caseId: string) => `ix:s:${caseId}`,
+    statuses: "ix:s:",
   },
 } as const;

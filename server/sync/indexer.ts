@@ -44,8 +44,16 @@ export interface NoticeEntry {
   householdSize: number;
 }
 
+/** A case's status now, as its last change on the ledger set it: what officers' worklists are made from. */
+export interface CaseStatusEntry {
+  caseId: string;
+  status: CaseStatus;
+  /** When it came to this status, seconds since 1970 (the block's time). */
+  since: number;
+}
+
 /** What the index holds: a data folder indexed by an earlier version is indexed again from the deployment block. */
-const INDEX_VERSION = 2;
+const INDEX_VERSION = 3;
 const KEY = KEYS.index;
 
 /**
@@ -111,7 +119,7 @@ export class Indexer {
       const logs = (await provider.send("eth_getLogs", [{ address: [...this.#events.keys()], fromBlock: toQuantity(from), toBlock: toQuantity(to) }])) as RawLog[];
       const blocks = [...new Set(logs.map((l) => l.blockNumber))];
       const times = new Map(await Promise.all(blocks.map(async (n) => [n, Number(((await provider.send("eth_getBlockByNumber", [n, false])) as { timestamp: string }).timestamp)] as const)));
-      const entries: Record<string, LedgerEvent | NoticeEntry> = {};
+      const entries: Record<string, LedgerEvent | NoticeEntry | CaseStatusEntry> = {};
       // Each case's last change of status in the window: into public notice, or out of it.
       const noticeChanges = new Map<string, boolean>();
       for (const log of logs) {
@@ -121,7 +129,12 @@ export class Indexer {
         const name = known.name;
         const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
         if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event.blockNumber, event.logIndex)] = event;
-        if (name === "CaseTransition" && (Number(args.to) === CaseStatus.InNotice || Number(args.from) === CaseStatus.InNotice)) noticeChanges.set(args.caseId as string, Number(args.to) === CaseStatus.InNotice);
+        // A case's first status is its CaseSubmitted's, which no CaseTransition repeats.
+        if (name === "CaseSubmitted") entries[KEY.status(args.caseId as string)] = { caseId: args.caseId as string, status: CaseStatus.Submitted, since: event.timestamp } satisfies CaseStatusEntry;
+        if (name === "CaseTransition") {
+          entries[KEY.status(args.caseId as string)] = { caseId: args.caseId as string, status: Number(args.to) as CaseStatus, since: event.timestamp } satisfies CaseStatusEntry;
+          if (Number(args.to) === CaseStatus.InNotice || Number(args.from) === CaseStatus.InNotice) noticeChanges.set(args.caseId as string, Number(args.to) === CaseStatus.InNotice);
+        }
         // An allocation's own events (its creation, which names its officer, among them), its
         // children's creation (under the parent too), and the payouts and reversals drawn on it.
         if (typeof args.allocationId === "string") entries[KEY.byAllocation(args.allocationId, event.blockNumber, event.logIndex)] = event;
@@ -170,6 +183,11 @@ export class Indexer {
   /** The cases in public notice as of the block indexed to, by case id. */
   async notices(): Promise<NoticeEntry[]> {
     return (await this.state.list<NoticeEntry>(KEY.notices)).map(([, n]) => n);
+  }
+
+  /** Every case's status as of the block indexed to, by case id. */
+  async statuses(): Promise<CaseStatusEntry[]> {
+    return (await this.state.list<CaseStatusEntry>(KEY.statuses)).map(([, n]) => n);
   }
 
   start(intervalMs: number): void {

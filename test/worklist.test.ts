@@ -1,0 +1,74 @@
+import { Wallet } from "ethers";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roleId } from "../server/chain/roles.ts";
+import { caseNumberOf } from "../server/cases/receipts.ts";
+import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { undocumented } from "./helpers/openapi.ts";
+import { residentId } from "./helpers/resident-id.ts";
+
+let local: Awaited<ReturnType<typeof localGateway>>;
+/** A reviewer of the county's other township: none of this test's cases is theirs. */
+const elsewhere = Wallet.createRandom();
+const cases: string[] = [];
+
+const worklist = async (key: string) => (await request(local.gateway.url).get("/v1/worklist").set("authorization", await local.signIn(key)).expect(200)).body;
+const stages = (body: { items: { caseId: string; stage: string }[] }) => body.items.map((i) => [i.caseId, i.stage]);
+
+/** A decision signed by `signers` and relayed: a review, or (with an amount) an approval. */
+async function decide(caseId: string, signers: Wallet[], query = "") {
+  const token = await local.signIn(signers[0]!.privateKey);
+  const { body: payload } = await request(local.gateway.url).get(`/v1/cases/${caseId}/decision-request${query}`).set("authorization", token).expect(200);
+  const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
+  await request(local.gateway.url).post(`/v1/cases/${caseId}/decisions`).set("authorization", token).send({ decision: payload.message, signatures }).expect(201);
+}
+
+beforeAll(async () => {
+  local = await localGateway();
+  await (await local.contracts.access.registerJurisdiction(440105002000n, BigInt(COUNTY))).wait();
+  await (await local.contracts.access.grantScopedRole(roleId("REVIEWER"), elsewhere.address, 440105002000n)).wait();
+  for (const n of [1, 2, 3]) cases.push(await local.takeIn(residentId(40 + n)));
+  await decide(cases[0]!, [OFFICERS.reviewer]);
+}, 120_000);
+afterAll(async () => local?.close());
+
+describe("an officer's worklist", () => {
+  it("gives a reviewer the cases waiting for review in their township, oldest first, with the days against the limit, as documented", async () => {
+    const body = await worklist(DEV_KEYS.reviewer);
+    expect(await undocumented(local.gateway.url, "/v1/worklist", "get", 200, body)).toEqual([]);
+    expect(body.roles).toEqual([{ role: "REVIEWER", jurisdiction: TOWNSHIP }]);
+    expect(stages(body)).toEqual([
+      [cases[1], "review"],
+      [cases[2], "review"],
+    ]);
+    expect(body.items[0]).toMatchObject({ caseNumber: caseNumberOf(cases[1]!), jurisdiction: TOWNSHIP, programme: "dibao", days: 0, limitDays: 15, overdue: false });
+    // The name as a public notice shows it: masked.
+    expect(body.items[0].name).toMatch(/\*/);
+  });
+
+  it("gives the county's approvers the reviewed cases, and no one a case outside the jurisdiction of their role, nor a stage their roles do not take", async () => {
+    expect(stages(await worklist(DEV_KEYS.approver1))).toEqual([[cases[0], "approval"]]);
+    expect((await worklist(elsewhere.privateKey)).items).toEqual([]);
+    expect((await worklist(DEV_KEYS.auditor)).items).toEqual([]);
+    expect((await worklist(DEV_KEYS.caseworker)).items).toEqual([]);
+  });
+
+  it("gives the caseworker a case to activate once its public notice is over, and marks a review overdue past its 15 days", async () => {
+    await decide(cases[0]!, OFFICERS.approvers, "?amount=90000");
+    expect((await worklist(DEV_KEYS.caseworker)).items).toEqual([]);
+    await local.advance(16 * 24 * 3600);
+    const caseworker = await worklist(DEV_KEYS.caseworker);
+    expect(stages(caseworker)).toEqual([[cases[0], "activation"]]);
+    expect(caseworker.items[0]).toMatchObject({ days: 9, limitDays: null, overdue: false });
+    const reviewer = await worklist(DEV_KEYS.reviewer);
+    expect(reviewer.items.map((i: { days: number; overdue: boolean }) => [i.days, i.overdue])).toEqual([
+      [16, true],
+      [16, true],
+    ]);
+  });
+
+  it("is refused without sign-in", async () => {
+    const refused = await request(local.gateway.url).get("/v1/worklist").expect(401);
+    expect(refused.body.error.code).toBe("AUTH_REQUIRED");
+  });
+});
