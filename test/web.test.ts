@@ -21,6 +21,8 @@ let local: Awaited<ReturnType<typeof localGateway>>;
 let browser: Browser;
 let activeCase: string;
 let bundleFile: string;
+/** The case the review-and-approval test decides in the browser. */
+let decidedCase: string;
 const officer = () => new Wallet(Wallet.createRandom().privateKey);
 const reviewer = officer();
 const approvers = [officer(), officer()];
@@ -90,6 +92,7 @@ async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>]
       await expect.poll(() => page.locator("#flow-tree [data-reconciles]").count()).toBeGreaterThan(0);
     }],
     ["/web/finance.html", signIn],
+    ["/web/decisions.html", (page) => signInPage(page, reviewer.privateKey, true)],
     ["/web/equalization.html", async (page) => {
       await page.setInputFiles("#file", bundleFile);
       await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
@@ -336,6 +339,53 @@ describe("the web pages, in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("review and approval: the reviewer and two approvers, each in their own browser with their own keystore, find the case on their worklist, read it for their stage, see the decision in plain words and sign it there", async () => {
+    decidedCase = await local.takeIn(residentId(5));
+    /** An officer's own browser: their keystore opened, the case found on their worklist and opened for their stage. */
+    const officerOpens = async (key: string, stage: string) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${local.gateway.url}/web/decisions.html`);
+      await signInPage(page, key);
+      const row = page.locator(`.work-item[data-case="${decidedCase}"]`);
+      await expect.poll(() => row.getAttribute("data-stage"), { timeout: 20_000 }).toBe(stage);
+      await row.locator("button").click();
+      await expect.poll(() => page.textContent("#case-details")).toContain("为办理本环节查阅了申请人的个人信息");
+      return { page, context };
+    };
+    const reviewerPage = await officerOpens(reviewer.privateKey, "review");
+    expect(await reviewerPage.page.textContent(`.work-item[data-case="${decidedCase}"]`)).toContain(caseNumberOf(decidedCase));
+    await reviewerPage.page.click("#decision-form button[type=submit]");
+    await expect.poll(() => reviewerPage.page.textContent("#plain")).toContain("审核通过，转审批");
+    await shot(reviewerPage.page, "decisions-review-to-sign");
+    await reviewerPage.page.click("#sign-decision");
+    await expect.poll(() => reviewerPage.page.getAttribute("#signed-output [data-state]", "data-state")).toBe("relayed");
+    await reviewerPage.context.close();
+
+    // Two approvers of the county, apart: the first signs and waits, the second signs the same decision and it is relayed.
+    const first = await officerOpens(approvers[0]!.privateKey, "approval");
+    await first.page.click("#decision-form button[type=submit]");
+    await expect.poll(() => first.page.textContent("#decision-output")).toBe("请填写每月核定金额");
+    await first.page.fill("#amount", "950");
+    await first.page.click("#decision-form button[type=submit]");
+    await expect.poll(() => first.page.textContent("#plain")).toContain("批准每月 950.00 元，家庭 2 人");
+    await first.page.click("#sign-decision");
+    await expect.poll(() => first.page.textContent("#signed-output")).toBe("已签名：1/2，等待其他签名人。");
+    await shot(first.page, "decisions-approval-first-signer");
+    await first.context.close();
+    const second = await officerOpens(approvers[1]!.privateKey, "approval");
+    await second.page.fill("#amount", "950.00");
+    await second.page.click("#decision-form button[type=submit]");
+    await expect.poll(() => second.page.textContent("#plain")).toContain(approvers[0]!.address);
+    await second.page.click("#sign-decision");
+    await expect.poll(() => second.page.getAttribute("#signed-output [data-state]", "data-state")).toBe("relayed");
+    await expect.poll(() => second.page.locator(`.work-item[data-case="${decidedCase}"]`).count()).toBe(0);
+    await shot(second.page, "decisions-approved");
+    await second.context.close();
+    const [terms] = await local.contracts.cases.getCase(decidedCase);
+    expect([Number(terms.status), terms.approvedAmount]).toEqual([3, 95_000n]);
+  }, 120_000);
+
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
     const pages = await pagesAsUsed();
     const found: string[] = [];
@@ -364,7 +414,8 @@ describe("the web pages, in Chromium", () => {
           const problems = await page.evaluate((language) => {
             const out: string[] = [];
             // Hashes, addresses and commands are written as they are, and break where they must.
-            const verbatim = (node: Node) => !!node.parentElement?.closest(".hash, code, pre, script, style, #language, [hidden], svg");
+            // So are case numbers, and text marked as in a language of its own (a person's name).
+            const verbatim = (node: Node) => !!node.parentElement?.closest(".hash, .case-number, code, pre, script, style, #language, [hidden], svg") || node.parentElement?.closest("[lang]") !== document.documentElement;
             // What both languages write alike: numbers, 0x-hex, codes (role names, error codes), and these names.
             const alike = /0x[0-9a-fA-F…]+|\b[A-Z][A-Z0-9_]{2,}\b|aidtrail(?:\/verify)?|SHA-256|EIP-712|JSON|wei|--?[a-z-]+|\/v1\/[\w/.{}-]*|https?:\/\/\S+/g;
             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

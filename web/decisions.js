@@ -1,0 +1,197 @@
+import { DECISION_TYPES, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
+import { TypedDataEncoder } from "ethers";
+import { $, api, el, guarded } from "./common.js";
+import { language, speak, t } from "./i18n.js";
+import { openedKey, signInForm } from "./sign-in.js";
+
+const signedIn = signInForm($("#sign-in"), () => refresh());
+/** What the page shows, drawn again in the other language. */
+const shown = {};
+speak({
+  zh: {
+    title: "审核审批", heading: "审核审批", worklistTitle: "待办案件", refresh: "刷新",
+    worklistExplain: "您所在辖区等待您这一环节的案件，最早的在前；天数按环节时限计算，超期的标红。",
+    caseNumber: "案件号", name: "申请人", programme: "救助项目", stageCol: "环节", waited: "已等待", open: "办理", none: "没有待办案件。",
+    stages: { review: "审核", approval: "审批", activation: "公示期满，待启动发放" }, days: (d, limit) => (limit === null ? `${d} 天` : `${d} 天 / 时限 ${limit} 天`),
+    caseTitle: (n, stage) => `案件 ${n} · ${stage}`, readPurpose: "为办理本环节查阅了申请人的个人信息，已记入查阅记录。",
+    applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
+    passOn: "审核通过，转审批", approve: "批准", reject: "不予通过", amount: "每月核定金额（元）", prepare: "生成待签决定",
+    toSignTitle: "您将签署", signDecision: "确认无误，签名",
+    verdict: "决定", verdictReject: (stage) => `${stage}不予通过`, verdictPass: "审核通过，转审批", verdictApprove: (a, n) => `批准每月 ${a} 元，家庭 ${n} 人`,
+    applicationRev: "申请记录", round: "轮次", validUntil: "有效期至", ledger: "账本", ledgerIs: (c, r) => `链 ${c}，案件合约 ${r}`, needed: "所需签名", neededIs: (n, role) => `${n} 位${role === "APPROVER" ? "审批人" : "审核人"}`,
+    signedBy: "已签名", nobody: "尚无", signer: "签名人",
+    collecting: (n, of) => `已签名：${n}/${of}，等待其他签名人。`, relayed: (n, of, tx) => `已签名 ${n}/${of}，决定已上账（交易 ${tx}）。`,
+    notDecision: "网关要求签署的不是 aidtrail 决定：什么也没有签。请向上级报告此网关。",
+    otherCase: (c) => `网关要求签署的决定属于另一案件（${c}）：什么也没有签。请向上级报告此网关。`,
+    badDigest: "网关给出的摘要与所示内容不符：什么也没有签。请向上级报告此网关。",
+    notAsked: "网关给出的决定与您选择的不同：什么也没有签。请重新生成。",
+    signInFirst: "请先用您的密钥文件登录", amountNeeded: "请填写每月核定金额", amountInvalid: "金额应为元，最多两位小数",
+    activationHere: "启动发放由经办人员在其工具中签署。", amountYuan: (a) => `${a} 元`,
+  },
+  en: {
+    title: "Review and approval", heading: "Review and approval", worklistTitle: "Cases waiting for you", refresh: "Refresh",
+    worklistExplain: "Cases in your jurisdiction waiting for your stage, oldest first; days against the stage's limit, overdue in red.",
+    caseNumber: "case number", name: "applicant", programme: "programme", stageCol: "stage", waited: "waited", open: "Open", none: "No case is waiting.",
+    stages: { review: "review", approval: "approval", activation: "notice over, to activate" }, days: (d, limit) => (limit === null ? `${d} d` : `${d} d / limit ${limit} d`),
+    caseTitle: (n, stage) => `Case ${n} · ${stage}`, readPurpose: "The applicant's personal data was read for this stage; the read is in the access log.",
+    applicant: "applicant", household: "other household members", income: "monthly income", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
+    passOn: "Pass on to approval", approve: "Approve", reject: "Reject", amount: "Monthly amount (yuan)", prepare: "Prepare the decision",
+    toSignTitle: "You are about to sign", signDecision: "Sign",
+    verdict: "decision", verdictReject: (stage) => `REJECT the case at ${stage}`, verdictPass: "PASS the case on to approval", verdictApprove: (a, n) => `APPROVE ${a} yuan a month for a household of ${n}`,
+    applicationRev: "application", round: "round", validUntil: "valid until", ledger: "ledger", ledgerIs: (c, r) => `chain ${c}, case registry ${r}`, needed: "needed", neededIs: (n, role) => `${n} signature(s) of ${role}`,
+    signedBy: "signed by", nobody: "nobody yet", signer: "signer",
+    collecting: (n, of) => `Signed: ${n} of ${of} signatures; waiting for the others.`, relayed: (n, of, tx) => `Signed: ${n} of ${of}; the ledger took the decision (transaction ${tx}).`,
+    notDecision: "the gateway asked to sign something other than an aidtrail Decision; nothing was signed: report this gateway to your supervisor",
+    otherCase: (c) => `the gateway asked to sign a decision on another case (${c}); nothing was signed: report this gateway to your supervisor`,
+    badDigest: "the digest the gateway gave is not that of the payload it showed; nothing was signed: report this gateway to your supervisor",
+    notAsked: "the gateway's decision is not the one you chose; nothing was signed: prepare it again",
+    signInFirst: "sign in with your keystore first", amountNeeded: "give the monthly amount", amountInvalid: "the amount is in yuan, with at most two decimals",
+    activationHere: "Activation is signed by the caseworker in their own tool.", amountYuan: (a) => `${a} yuan`,
+  },
+}, () => {
+  signedIn();
+  for (const draw of Object.values(shown)) draw?.();
+});
+
+const programmeName = (name) => PROGRAMME_NAMES[name]?.[language()] ?? name;
+const stageName = (stage) => t("stages")[stage] ?? stage;
+
+async function refresh() {
+  const list = await api("/v1/worklist");
+  shown.worklist = () => drawWorklist(list.items);
+  shown.worklist();
+}
+
+function drawWorklist(items) {
+  $("#worklist").replaceChildren(
+    el("tr", {}, el("th", {}, t("caseNumber")), el("th", {}, t("name")), el("th", {}, t("programme")), el("th", {}, t("stageCol")), el("th", {}, t("waited")), el("th", {}, "")),
+    ...items.map((item) =>
+      el("tr", { class: "work-item", "data-case": item.caseId, "data-stage": item.stage },
+        el("td", { class: "case-number nowrap" }, item.caseNumber),
+        // A person's name is in Chinese whatever the page's language.
+        el("td", { lang: "zh-CN" }, item.name),
+        el("td", {}, programmeName(item.programme)),
+        el("td", {}, stageName(item.stage)),
+        el("td", { class: item.overdue ? "bad nowrap" : "nowrap" }, t("days", item.days, item.limitDays)),
+        el("td", {}, item.stage === "activation" ? "" : openButton(item)),
+      ),
+    ),
+  );
+  $("#worklist-output").replaceChildren(items.length === 0 ? el("p", { class: "muted" }, t("none")) : "");
+}
+
+function openButton(item) {
+  const button = el("button", { type: "button", class: "secondary", "data-t": "open" }, t("open"));
+  button.addEventListener("click", guarded($("#worklist-output"), () => openCase(item)));
+  return button;
+}
+
+/** The case opened for its stage: its personal data read for that purpose (logged by the gateway), the decision to prepare. */
+let opened = null;
+
+async function openCase(item) {
+  const found = await api(`/v1/cases/${item.caseId}?purpose=${item.stage}`);
+  opened = { item, found, request: null };
+  $("#case-section").hidden = false;
+  $("#to-sign").hidden = true;
+  $("#signed-output").replaceChildren();
+  shown.case = drawCase;
+  drawCase();
+  $("#case-section").scrollIntoView();
+}
+
+function drawCase() {
+  if (!opened) return;
+  const { item, found } = opened;
+  const record = found.revisions.at(-1).record;
+  const person = record.personal ?? {};
+  $("#case-title").textContent = t("caseTitle", item.caseNumber, stageName(item.stage));
+  const row = (label, value) => [el("dt", {}, label), el("dd", {}, value)];
+  $("#case-details").replaceChildren(
+    el("p", { class: "muted" }, t("readPurpose")),
+    el("dl", { class: "facts" },
+      row(t("applicant"), person.applicant ? `${person.applicant.name}（${person.applicant.residentId}）` : item.name),
+      row(t("household"), (person.household ?? []).map((m) => `${m.name}（${m.relation}）`).join("、") || "—"),
+      row(t("income"), person.monthlyIncome === undefined ? "—" : t("amountYuan", yuan(person.monthlyIncome))),
+      row(t("programme"), programmeName(found.programme)),
+      row(t("documents"), String(record.public.documents?.length ?? 0)),
+    ),
+  );
+  $("#approve-label").textContent = item.stage === "review" ? t("passOn") : t("approve");
+  $("#amount-fields").hidden = item.stage !== "approval" || document.querySelector("input[name=verdict]:checked").value !== "approve";
+  if (opened.request) drawPlain(opened.request);
+}
+
+for (const choice of document.querySelectorAll("input[name=verdict]")) choice.addEventListener("change", drawCase);
+
+/** Fen from yuan as typed: at most two decimals. */
+function fen(text) {
+  const match = /^\s*(\d{1,15})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!match) throw new Error(t("amountInvalid"));
+  return (BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))).toString();
+}
+
+$("#decision-form").addEventListener("submit", guarded($("#decision-output"), async () => {
+  const { item } = opened;
+  const approve = document.querySelector("input[name=verdict]:checked").value === "approve";
+  const query = new URLSearchParams({ approve: String(approve) });
+  if (approve && item.stage === "approval") {
+    if (!$("#amount").value.trim()) throw new Error(t("amountNeeded"));
+    query.set("amount", fen($("#amount").value));
+  }
+  const request = await api(`/v1/cases/${item.caseId}/decision-request?${query}`);
+  checkPayload(request, item, approve, query.get("amount"));
+  opened.request = request;
+  drawPlain(request);
+  $("#to-sign").hidden = false;
+}));
+
+/**
+ * The gateway is not trusted with what is signed, as the command line does not trust it: the
+ * payload must be a Decision of the known type, about this case, of the stage and terms chosen,
+ * and its digest the one computed here from what is shown.
+ */
+function checkPayload(request, item, approve, amount) {
+  if (request.primaryType !== "Decision" || JSON.stringify(request.types) !== JSON.stringify(DECISION_TYPES)) throw new Error(t("notDecision"));
+  const m = request.message;
+  if (m.caseId !== item.caseId) throw new Error(t("otherCase", m.caseId));
+  if (TypedDataEncoder.hash(request.domain, request.types, m) !== request.digest) throw new Error(t("badDigest"));
+  if (Number(m.stage) !== (item.stage === "review" ? 0 : 1) || Boolean(m.approve) !== approve || (amount !== null && String(m.amount) !== amount)) throw new Error(t("notAsked"));
+}
+
+/** What is about to be signed, in plain words: what the command line shows. */
+function drawPlain(request) {
+  const m = request.message;
+  const stage = Number(m.stage) === 0 ? stageName("review") : stageName("approval");
+  const verdict = !m.approve ? t("verdictReject", stage) : Number(m.stage) === 0 ? t("verdictPass") : t("verdictApprove", yuan(String(m.amount)), m.householdSize);
+  const signer = openedKey()?.address ?? sessionStorage.getItem("aidtrail.officer");
+  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
+  $("#plain").replaceChildren(
+    ...row(t("signer"), `${signer} (${request.role})`, "hash"),
+    ...row(t("verdict"), verdict),
+    ...row(t("applicationRev"), m.recordHash, "hash"),
+    ...row(t("round"), String(m.round)),
+    ...row(t("validUntil"), new Date(Number(m.deadline) * 1000 + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 16)),
+    ...row(t("ledger"), t("ledgerIs", request.domain.chainId, request.domain.verifyingContract), "hash"),
+    ...row(t("needed"), t("neededIs", request.threshold, request.role)),
+    ...row(t("signedBy"), (request.signers ?? []).length === 0 ? t("nobody") : request.signers.join(", "), "hash"),
+  );
+}
+
+$("#sign-decision").addEventListener("click", guarded($("#signed-output"), async () => {
+  const key = openedKey();
+  if (!key) throw new Error(t("signInFirst"));
+  const request = opened.request;
+  const signature = await key.signTypedData(request.domain, request.types, request.message);
+  const collected = await api(`/v1/cases/${opened.item.caseId}/decisions`, { method: "POST", body: { decision: request.message, signatures: [{ signer: key.address, signature }] } });
+  $("#to-sign").hidden = true;
+  shown.signed = () =>
+    $("#signed-output").replaceChildren(
+      el("p", { class: "ok", "data-state": collected.state }, collected.state === "relayed" ? t("relayed", collected.signers.length, collected.threshold, collected.transactionHash) : t("collecting", collected.signers.length, collected.threshold)),
+    );
+  shown.signed();
+  await refresh();
+}));
+
+$("#refresh").addEventListener("click", guarded($("#worklist-output"), refresh));
+if (sessionStorage.getItem("aidtrail.token")) guarded($("#worklist-output"), refresh)();
