@@ -93,6 +93,7 @@ async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>]
     }],
     ["/web/finance.html", signIn],
     ["/web/decisions.html", (page) => signInPage(page, reviewer.privateKey, true)],
+    ["/web/notices.html", (page) => expect.poll(() => page.locator(".notice").count()).toBe(1)],
     ["/web/equalization.html", async (page) => {
       await page.setInputFiles("#file", bundleFile);
       await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
@@ -385,6 +386,21 @@ describe("the web pages, in Chromium", () => {
     const [terms] = await local.contracts.cases.getCase(decidedCase);
     expect([Number(terms.status), terms.approvedAmount]).toEqual([3, 95_000n]);
   }, 120_000);
+
+  it("public notice board: the households in notice, names masked, amounts in yuan, printable for a township's wall", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/notices.html`);
+    const row = page.locator(".notice");
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.locator("td").allTextContents();
+    expect(cells.slice(2, 5)).toEqual(["最低生活保障", "2 人", "950.00 元"]);
+    expect(cells[0]).toMatch(/^.\*+$/);
+    await shot(page, "notice-board");
+    await page.emulateMedia({ media: "print" });
+    expect(await page.isVisible("#print")).toBe(false);
+    await shot(page, "notice-board-print");
+    await page.close();
+  }, 60_000);
 
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
     const pages = await pagesAsUsed();

@@ -25,7 +25,7 @@ const IMPORT_MAP = JSON.stringify({
 /** The Content-Security-Policy source that lets one inline script, and no other, run. */
 const scriptSource = (script: string) => `'sha256-${createHash("sha256").update(script).digest("base64")}'`;
 
-const PAGES = ["index", "citizen", "decisions", "auditor", "finance", "equalization"] as const;
+const PAGES = ["index", "citizen", "notices", "decisions", "auditor", "finance", "equalization"] as const;
 
 /**
  * The web pages for citizens, auditors, finance officers and supervisors, under /web, and the
