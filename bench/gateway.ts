@@ -14,7 +14,7 @@ import { toQuantity, Wallet } from "ethers";
 import { roleId } from "../server/chain/roles.ts";
 import { NodeJsonRpcProvider } from "../server/chain/rpc-provider.ts";
 import { newSession } from "../cli/gateway-client.ts";
-import { checkCharacter } from "../server/records/identity.ts";
+import { checkCharacter } from "../kit/resident-id.ts";
 import type { ApplicationInput } from "../server/records/kinds/application.ts";
 import { newRecord } from "../server/records/record.ts";
 import { applicationSigner } from "./application-signer.ts";

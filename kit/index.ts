@@ -1,4 +1,5 @@
 export { yuan } from "./amounts.ts";
+export { checkCharacter, readResidentId } from "./resident-id.ts";
 export { PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES } from "./names.ts";
 export { canonicalize } from "./canonical.ts";
 export { emptyRoot, equalBytes, leafHash, nodeHash } from "./hash.ts";
@@ -16,7 +17,7 @@ export { perfectParts, rootsOverRange } from "./compact-range.ts";
 export type { Node } from "./compact-range.ts";
 export { BUNDLE_FORMAT, checkBundle } from "./bundle.ts";
 export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, BundleRecord, CheckedDecision, FiledPayout, Finding, PaymentLine, ReversalRecord } from "./bundle.ts";
-export { decisionDomain, DECISION_TYPES } from "./decision.ts";
+export { APPLICATION_TYPES, decisionDomain, DECISION_TYPES } from "./decision.ts";
 export type { Decision } from "./decision.ts";
 export { equalization, STAGE_LIMITS_DAYS, stageTimings } from "./equalization.ts";
 export type { EqualizationRow, StageTiming, StageTimes } from "./equalization.ts";

@@ -11,6 +11,7 @@ function fromPackage(script: string): string {
 describe("aidtrail/verify", () => {
   it("exports exactly its public surface (changes to it are deliberate)", () => {
     expect(JSON.parse(fromPackage("console.log(JSON.stringify(Object.keys(kit).sort()))"))).toEqual([
+      "APPLICATION_TYPES",
       "AidtrailError",
       "BUNDLE_FORMAT",
       "DECISION_TYPES",
@@ -25,6 +26,7 @@ describe("aidtrail/verify", () => {
       "buildInclusionPath",
       "canonicalize",
       "checkBundle",
+      "checkCharacter",
       "checkpointText",
       "consistencyProof",
       "consistencyRanges",
@@ -38,6 +40,7 @@ describe("aidtrail/verify", () => {
       "memoryRangeHasher",
       "nodeHash",
       "perfectParts",
+      "readResidentId",
       "recordHash",
       "recordLeaf",
       "rootFromInclusionProof",

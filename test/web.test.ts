@@ -94,6 +94,10 @@ async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>]
     ["/web/finance.html", signIn],
     ["/web/decisions.html", (page) => signInPage(page, reviewer.privateKey, true)],
     ["/web/notices.html", (page) => expect.poll(() => page.locator(".notice").count()).toBe(1)],
+    ["/web/intake.html", async (page) => {
+      await signInPage(page, DEV_KEYS.caseworker, true);
+      await page.click("#add-member");
+    }],
     ["/web/equalization.html", async (page) => {
       await page.setInputFiles("#file", bundleFile);
       await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
@@ -385,6 +389,48 @@ describe("the web pages, in Chromium", () => {
     await second.context.close();
     const [terms] = await local.contracts.cases.getCase(decidedCase);
     expect([Number(terms.status), terms.approvedAmount]).toEqual([3, 95_000n]);
+  }, 120_000);
+
+  it("intake: the caseworker takes an application down in the browser, resident IDs checked as typed, signs it with their own key, and prints the receipt, whose QR code opens the case on the citizen's phone", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/intake.html`);
+    await signInPage(page, DEV_KEYS.caseworker);
+    await expect.poll(() => page.inputValue("#jurisdiction")).toBe(TOWNSHIP);
+    await page.fill("#name", "陈小明");
+    const applicantId = residentId(61);
+    // One character mistyped: said at once, beside the field, in Chinese.
+    await page.fill("#resident-id", applicantId.slice(0, 16) + String((Number(applicantId[16]) + 1) % 10) + applicantId[17]);
+    await expect.poll(() => page.textContent("#resident-id-problem")).toBe("身份证号的校验位不符：有一位输错了");
+    await page.click("#intake-form button[type=submit]");
+    await expect.poll(() => page.textContent("#intake-output")).toBe("请先改正标出的内容");
+    await page.fill("#resident-id", applicantId);
+    await expect.poll(() => page.textContent("#resident-id-problem")).toBe("");
+    await page.fill("#income", "350.50");
+    await page.click("#add-member");
+    await page.fill("#member-1-name", "陈大明");
+    await page.fill("#member-1-relation", "父亲");
+    await page.fill("#member-1-id", residentId(62));
+    await page.setInputFiles("#documents", "package.json");
+    await expect.poll(() => page.textContent("#documents-list")).toBe("已记录 1 份材料的指纹");
+    await page.click("#intake-form button[type=submit]");
+    await expect.poll(() => page.textContent("#plain")).toContain("陈小明 的最低生活保障（城市）申请，家庭 2 人");
+    await shot(page, "intake-to-sign");
+    await page.click("#sign-application");
+    await expect.poll(() => page.isVisible("#receipt-section"), { timeout: 20_000 }).toBe(true);
+    const link = (await page.getAttribute("#receipt-qr svg", "data-link"))!;
+    expect(link).toMatch(new RegExp(`^${local.gateway.url}/web/citizen\\.html#aidtrail:case:0x[0-9a-f]{64}:[0-9A-Z]{12}$`));
+    const caseId = /case:(0x[0-9a-f]{64})/.exec(link)![1]!;
+    expect(await page.textContent("#receipt-facts")).toContain(caseNumberOf(caseId));
+    await shot(page, "intake-receipt");
+    await page.emulateMedia({ media: "print" });
+    await shot(page, "intake-receipt-print");
+    await page.close();
+    // On the ledger, signed by the caseworker; and the receipt's link opens the case on a phone.
+    await expect.poll(async () => Number((await local.contracts.cases.getCase(caseId))[0].status), { timeout: 20_000 }).toBe(1);
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await phone.goto(link);
+    await expect.poll(() => phone.textContent("#status")).toBe("已受理，等待审核");
+    await phone.close();
   }, 120_000);
 
   it("public notice board: the households in notice, names masked, amounts in yuan, printable for a township's wall", async () => {

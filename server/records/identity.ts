@@ -1,40 +1,17 @@
 import { AidtrailError } from "../../kit/errors.ts";
 import { IdentityError } from "./errors.ts";
 import { hmacSha256Hex } from "./keyed-hash.ts";
-
-/** GB 11643-1999: weights of the first 17 digits, and the check character for each sum mod 11. */
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = "10X98765432";
-
-/** The GB 11643 check character of the first 17 digits of a resident ID. */
-export function checkCharacter(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
-  return CHECK[sum % 11]!;
-}
+import { readResidentId } from "../../kit/resident-id.ts";
 
 /**
- * The canonical form of an 18-character resident identity number: full-width characters folded
- * (NFKC), spaces and hyphens removed, a trailing x upper-cased; then its structure, birth date and
- * check character are validated. Two spellings of one ID give one identity commitment.
+ * The canonical form of an 18-character resident identity number (see readResidentId): two
+ * spellings of one ID give one identity commitment; an ID that is not valid is refused.
  */
 export function normaliseResidentId(input: string): string {
   if (typeof input !== "string") throw new IdentityError("the resident ID must be a string of 18 characters");
-  const id = input.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(id)) {
-    throw new IdentityError(`the resident ID must be 17 digits and a digit or X; got ${id.length} characters`);
-  }
-  const year = Number(id.slice(6, 10));
-  const month = Number(id.slice(10, 12));
-  const day = Number(id.slice(12, 14));
-  const birth = new Date(Date.UTC(year, month - 1, day));
-  if (year < 1900 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || birth.getTime() > Date.now()) {
-    throw new IdentityError("the resident ID's birth date (characters 7 to 14) is not a real past date");
-  }
-  if (checkCharacter(id) !== id[17]) {
-    throw new IdentityError("the resident ID's check character does not match: a character was mistyped");
-  }
-  return id;
+  const read = readResidentId(input);
+  if ("problem" in read) throw new IdentityError(read.problem.en, read.problem.zh);
+  return read.id;
 }
 
 /**
@@ -64,7 +41,8 @@ export function householdCommitments(key: Uint8Array, applicant: { residentId: s
       return normaliseResidentId(person.residentId);
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      throw new AidtrailError("IDENTITY_INVALID", i === 0 ? error.message : `household member ${i}: ${error.message}`, { field, hint: error.hint });
+      const zh = error.details.zh && { message: i === 0 ? `申请人${error.details.zh.message}` : `第 ${i} 位家庭成员${error.details.zh.message}`, hint: error.details.zh.hint };
+      throw new AidtrailError("IDENTITY_INVALID", i === 0 ? error.message : `household member ${i}: ${error.message}`, { field, hint: error.hint, ...(zh && { zh }) }, error);
     }
   });
   const seen = new Map<string, number>();

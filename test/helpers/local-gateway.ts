@@ -16,7 +16,7 @@ import { endOf, periodAt } from "../../server/funds/periods.ts";
 import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
 import { signedApplication } from "./application.ts";
-import { checkCharacter } from "../../server/records/identity.ts";
+import { checkCharacter } from "../../kit/resident-id.ts";
 import { newApplicationEnvelope, type ApplicationInput } from "../../server/records/kinds/application.ts";
 
 /**

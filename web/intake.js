@@ -1,0 +1,207 @@
+import { APPLICATION_TYPES, PROGRAMME_NAMES, readResidentId, recordHash, yuan } from "aidtrail/verify";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { renderSVG } from "uqr";
+import { $, api, el, guarded } from "./common.js";
+import { language, speak, t } from "./i18n.js";
+import { openedKey, signInForm } from "./sign-in.js";
+
+const signedIn = signInForm($("#sign-in"), () => guarded($("#intake-output"), jurisdictions)());
+/** What the page shows, drawn again in the other language. */
+const shown = {};
+speak({
+  zh: {
+    title: "受理申请", heading: "受理救助申请", formTitle: "申请信息", programme: "救助项目", area: "城乡", urban: "城市", rural: "农村", jurisdiction: "受理地（乡镇、街道）",
+    applicantTitle: "申请人", name: "姓名", residentId: "身份证号", phone: "联系电话", address: "住址", income: "家庭月收入（元）",
+    householdTitle: "其他家庭成员", addMember: "添加家庭成员", relation: "与申请人关系", remove: "删除", memberN: (n) => `家庭成员 ${n}`,
+    documentsTitle: "材料", documents: "选择材料文件（只记录其指纹，不上传内容）", documentsChosen: (n) => `已记录 ${n} 份材料的指纹`,
+    prepare: "核对并生成待签申请", toSignTitle: "您将签署", signApplication: "确认无误，签名受理",
+    receiptTitle: "社会救助申请回执", printReceipt: "打印回执", nextApplication: "受理下一件",
+    receiptKeep: "请妥善保管本回执。扫描二维码，或在“救助查询”页面输入案件号和查询码，即可查看办理进度和发放记录。",
+    caseNumber: "案件号", code: "查询码", applicant: "申请人", acceptedAt: "受理时间", qrLabel: "扫码查询办理进度",
+    fix: "请先改正标出的内容", nameNeeded: "请填写姓名", relationNeeded: "请填写与申请人的关系", incomeInvalid: "收入应为元，最多两位小数", noJurisdiction: "您没有受理案件的职责：请联系上级授权", signInFirst: "请先用您的密钥文件登录",
+    verdict: "受理", verdictIs: (p, a, n, name) => `${name} 的${p}（${a}）申请，家庭 ${n} 人`, place: "受理地", record: "申请记录指纹", validUntil: "有效期至", ledger: "账本", ledgerIs: (c, r) => `链 ${c}，案件合约 ${r}`, people: "身份承诺",
+    notApplication: "网关要求签署的不是 aidtrail 申请：什么也没有签。请向上级报告此网关。", notAsTyped: (f) => `网关生成的申请记录与您填写的不同（${f}）：什么也没有签。请向上级报告此网关。`,
+  },
+  en: {
+    title: "Take in an application", heading: "Take in an application", formTitle: "The application", programme: "Programme", area: "Area", urban: "urban", rural: "rural", jurisdiction: "Township or street office",
+    applicantTitle: "Applicant", name: "Name", residentId: "Resident ID", phone: "Phone", address: "Address", income: "Household income a month (yuan)",
+    householdTitle: "Other household members", addMember: "Add a household member", relation: "Relation to the applicant", remove: "Remove", memberN: (n) => `Household member ${n}`,
+    documentsTitle: "Documents", documents: "Choose the documents (only their fingerprints are recorded; nothing is uploaded)", documentsChosen: (n) => `fingerprints of ${n} documents recorded`,
+    prepare: "Check and prepare for signing", toSignTitle: "You are about to sign", signApplication: "Sign and take it in",
+    receiptTitle: "Social assistance application receipt", printReceipt: "Print the receipt", nextApplication: "Take in the next",
+    receiptKeep: "Keep this receipt. Scan the QR code, or enter the case number and code on the Check my assistance page, to follow your case and its payments.",
+    caseNumber: "Case number", code: "Code", applicant: "Applicant", acceptedAt: "Taken in", qrLabel: "Scan to follow the case",
+    fix: "correct what is marked first", nameNeeded: "give the name", relationNeeded: "give the relation to the applicant", incomeInvalid: "income is in yuan, with at most two decimals", noJurisdiction: "you hold no caseworker's role: ask your supervisor", signInFirst: "sign in with your keystore first",
+    verdict: "take in", verdictIs: (p, a, n, name) => `${name}'s application for ${p} (${a}), a household of ${n}`, place: "office", record: "application record's fingerprint", validUntil: "valid until", ledger: "ledger", ledgerIs: (c, r) => `chain ${c}, case registry ${r}`, people: "identity commitments",
+    notApplication: "the gateway asked to sign something other than an aidtrail application; nothing was signed: report this gateway to your supervisor", notAsTyped: (f) => `the record the gateway built is not what you entered (${f}); nothing was signed: report this gateway to your supervisor`,
+  },
+}, () => {
+  signedIn();
+  programmes();
+  for (const input of document.querySelectorAll(".resident-id")) if (input.value) checkId(input);
+  for (const draw of Object.values(shown)) draw?.();
+});
+
+function programmes() {
+  const chosen = $("#programme").value || "dibao";
+  $("#programme").replaceChildren(...Object.keys(PROGRAMME_NAMES).map((name) => el("option", { value: name, selected: name === chosen }, PROGRAMME_NAMES[name][language()])));
+}
+
+/** The offices the signed-in caseworker takes applications in: where the ledger gives them the role. */
+async function jurisdictions() {
+  const { roles } = await api("/v1/worklist");
+  const offices = roles.filter((r) => r.role === "CASEWORKER").map((r) => r.jurisdiction);
+  if (offices.length === 0) throw new Error(t("noJurisdiction"));
+  $("#jurisdiction").replaceChildren(...offices.map((code) => el("option", { value: code }, code)));
+}
+
+/** A resident ID checked as it is typed: what is wrong is said beside it, in the page's language. */
+function checkId(input) {
+  const read = readResidentId(input.value);
+  const problem = input.value.trim() === "" ? "" : "problem" in read ? read.problem[language()] : "";
+  document.getElementById(input.getAttribute("aria-describedby")).textContent = problem;
+  input.setAttribute("aria-invalid", String(problem !== ""));
+  return "id" in read ? read.id : null;
+}
+document.addEventListener("input", (event) => event.target.classList?.contains("resident-id") && checkId(event.target));
+
+let members = 0;
+function addMember() {
+  const n = ++members;
+  const id = (part) => `member-${n}-${part}`;
+  const row = el("fieldset", { class: "member", "data-member": n },
+    el("legend", {}, t("memberN", n)),
+    el("div", { class: "row" },
+      el("div", {}, el("label", { for: id("name"), "data-t": "name" }, t("name")), el("input", { id: id("name"), class: "member-name", autocomplete: "off" })),
+      el("div", {}, el("label", { for: id("relation"), "data-t": "relation" }, t("relation")), el("input", { id: id("relation"), class: "member-relation", autocomplete: "off" })),
+      el("div", {}, el("label", { for: id("id"), "data-t": "residentId" }, t("residentId")), el("input", { id: id("id"), class: "resident-id member-id", autocomplete: "off", "aria-describedby": id("problem") }), el("p", { class: "error", id: id("problem"), "aria-live": "polite" })),
+    ),
+  );
+  const remove = el("button", { type: "button", class: "secondary", "data-t": "remove" }, t("remove"));
+  remove.addEventListener("click", () => row.remove());
+  row.append(remove);
+  $("#members").append(row);
+}
+$("#add-member").addEventListener("click", addMember);
+
+/** Each document chosen, by its SHA-256: the record holds its fingerprint; the file stays here. */
+let documents = [];
+$("#documents").addEventListener("change", guarded($("#intake-output"), async () => {
+  documents = await Promise.all([...$("#documents").files].map(async (file, i) => ({ kind: `attachment-${i + 1}`, sha256: bytesToHex(sha256(new Uint8Array(await file.arrayBuffer()))) })));
+  shown.documents = () => ($("#documents-list").textContent = t("documentsChosen", documents.length));
+  shown.documents();
+}));
+
+/** Fen from yuan as typed. */
+function fen(text) {
+  const match = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!match) throw new Error(t("incomeInvalid"));
+  return Number(BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0")));
+}
+
+/** The application as typed, every resident ID in its canonical form; refused, with every fault marked, when one is wrong. */
+function fields() {
+  const faults = [];
+  const applicantId = checkId($("#resident-id"));
+  if (!applicantId) faults.push($("#resident-id"));
+  if (!$("#name").value.trim()) faults.push($("#name"));
+  const household = [...document.querySelectorAll(".member")].map((row) => {
+    const residentId = checkId(row.querySelector(".member-id"));
+    if (!residentId) faults.push(row.querySelector(".member-id"));
+    for (const input of [row.querySelector(".member-name"), row.querySelector(".member-relation")]) if (!input.value.trim()) faults.push(input);
+    return { name: row.querySelector(".member-name").value.trim(), relation: row.querySelector(".member-relation").value.trim(), residentId: residentId ?? "" };
+  });
+  if (faults.length > 0) {
+    faults[0].focus();
+    throw new Error(t("fix"));
+  }
+  const applicant = { name: $("#name").value.trim(), residentId: applicantId };
+  if ($("#phone").value.trim()) applicant.phone = $("#phone").value.trim();
+  if ($("#address").value.trim()) applicant.address = $("#address").value.trim();
+  return { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, monthlyIncome: fen($("#income").value), documents };
+}
+
+/** The draft, once checked: the record the gateway built must be the one typed, and the hash signed its hash. */
+let drafted = null;
+
+$("#intake-form").addEventListener("submit", guarded($("#intake-output"), async () => {
+  const key = openedKey();
+  if (!key) throw new Error(t("signInFirst"));
+  const asked = fields();
+  const draft = await api("/v1/cases/draft", { method: "POST", body: asked });
+  checkDraft(draft, asked, key.address);
+  drafted = { asked, draft };
+  shown.plain = drawPlain;
+  drawPlain();
+  $("#to-sign").hidden = false;
+}));
+
+/**
+ * The gateway is not trusted with what is signed: the payload must be an application of the
+ * known type, for the record it built, and that record must hold what was typed, taken in by this
+ * officer. (The identity commitments are the gateway's to compute, with the deployment's key.)
+ */
+function checkDraft(draft, asked, officer) {
+  if (draft.primaryType !== "ApplicationAuthorisation" || JSON.stringify(draft.types) !== JSON.stringify(APPLICATION_TYPES)) throw new Error(t("notApplication"));
+  const r = draft.record;
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const mismatch = [
+    ["caseId", r.caseId === draft.envelope.caseId && draft.message.caseId === r.caseId],
+    ["recordHash", "0x" + bytesToHex(recordHash(r)) === draft.message.recordHash],
+    ["jurisdiction", r.jurisdiction === asked.jurisdiction && String(draft.message.jurisdiction) === String(BigInt(asked.jurisdiction))],
+    ["public", same(r.public, { programme: asked.programme, area: asked.area, householdSize: asked.household.length + 1, documents: asked.documents, intakeOfficer: officer })],
+    ["personal", same(r.personal, { applicant: asked.applicant, household: asked.household, monthlyIncome: asked.monthlyIncome })],
+  ].find(([, ok]) => !ok);
+  if (mismatch) throw new Error(t("notAsTyped", mismatch[0]));
+}
+
+function drawPlain() {
+  const { asked, draft } = drafted;
+  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
+  $("#plain").replaceChildren(
+    ...row(t("verdict"), t("verdictIs", PROGRAMME_NAMES[asked.programme][language()], t(asked.area), asked.household.length + 1, asked.applicant.name)),
+    ...row(t("place"), asked.jurisdiction),
+    ...row(t("record"), draft.message.recordHash, "hash"),
+    ...row(t("people"), draft.message.identities, "hash"),
+    ...row(t("validUntil"), new Date(Number(draft.deadline) * 1000 + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 16)),
+    ...row(t("ledger"), t("ledgerIs", draft.domain.chainId, draft.domain.verifyingContract), "hash"),
+  );
+}
+
+$("#sign-application").addEventListener("click", guarded($("#intake-output"), async () => {
+  const key = openedKey();
+  if (!key || !drafted) throw new Error(t("signInFirst"));
+  const { asked, draft } = drafted;
+  const signature = await key.signTypedData(draft.domain, draft.types, draft.message);
+  const taken = await api("/v1/cases", { method: "POST", headers: { "idempotency-key": draft.envelope.caseId }, body: { ...asked, envelope: draft.envelope, deadline: draft.deadline, signature } });
+  drafted = null;
+  delete shown.plain;
+  $("#to-sign").hidden = true;
+  shown.receipt = () => drawReceipt(taken, asked);
+  shown.receipt();
+}));
+
+/** The citizen's receipt: its QR code opens their case on the citizen's page (the receipt after "#", never sent to the server). */
+function drawReceipt(taken, asked) {
+  const link = `${location.origin}/web/citizen.html#${taken.receipt.qr}`;
+  const svg = new DOMParser().parseFromString(renderSVG(link), "image/svg+xml").documentElement;
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", t("qrLabel"));
+  svg.setAttribute("data-link", link);
+  $("#receipt-qr").replaceChildren(svg);
+  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
+  $("#receipt-facts").replaceChildren(
+    ...row(t("caseNumber"), taken.receipt.caseNumber, "case-number"),
+    ...row(t("code"), taken.receipt.code.match(/.{4}/g).join("-"), "case-number"),
+    ...row(t("applicant"), asked.applicant.name),
+    ...row(t("programme"), PROGRAMME_NAMES[asked.programme][language()]),
+    ...row(t("acceptedAt"), new Date(Date.now() + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 16)),
+  );
+  $("#form-section").hidden = true;
+  $("#receipt-section").hidden = false;
+}
+
+$("#print-receipt").addEventListener("click", () => window.print());
+$("#next-application").addEventListener("click", () => location.reload());
+if (sessionStorage.getItem("aidtrail.token")) guarded($("#intake-output"), jurisdictions)();
