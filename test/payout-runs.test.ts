@@ -156,9 +156,18 @@ describe("monthly payout runs, signed by the finance officer", () => {
 
   it("shows the citizen, with their receipt only, each payment newest first, whether it arrived, and a proof of its payment file: the newest's at once, each earlier one's when asked", async () => {
     const caseId = active[1]!;
+    // What the bank's return file is matched against: the month's payouts not yet confirmed, until they are.
+    const bank = await local.signIn(DEV_KEYS.bank);
+    const outstanding = (period: number, token = bank) => request(local.gateway.url).get(`/v1/settlements/outstanding?period=${period}`).set("authorization", token);
+    const before = (await outstanding(first).expect(200)).body;
+    expect(await undocumented(local.gateway.url, "/v1/settlements/outstanding", "get", 200, before)).toEqual([]);
+    expect(before.payouts.find((p: { caseId: string }) => p.caseId === caseId)).toMatchObject({ amount: "150000", caseNumber: caseId.slice(2, 18).toUpperCase() });
+    expect((await outstanding(202613).expect(400)).body.error).toMatchObject({ code: "REQUEST_INVALID", field: "period" });
+    expect((await outstanding(first, await local.signIn(DEV_KEYS.caseworker)).expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     const settled = await local.signedStep("/v1/settlements", { period: first, settlements: [{ caseId, reference: "ICBC-000001" }] }, DEV_KEYS.bank);
     expect(settled.status, JSON.stringify(settled.body)).toBe(201);
     expect(await undocumented(local.gateway.url, "/v1/settlements", "post", 201, settled.body)).toEqual([]);
+    expect((await outstanding(first).expect(200)).body.payouts.map((p: { caseId: string }) => p.caseId)).not.toContain(caseId);
     await local.gateway.anchorer.anchorOnce();
 
     const view = (await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", local.receipts.get(caseId)!).expect(200)).body;

@@ -4291,6 +4291,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlements/outstanding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's payouts to this gateway's cases that the bank has yet to confirm: paid on the ledger, neither settled nor reversed (settlement agents, finance officers, auditors) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the month, YYYYMM, or 0 for one-off payments */
+                    period: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the payouts outstanding */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: number;
+                            payouts: {
+                                caseId: string;
+                                caseNumber: string;
+                                amount: string;
+                                /** Format: date-time */
+                                paidAt: string;
+                                transactionHash: string;
+                            }[];
+                            asOfBlock: number;
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/worklist": {
         parameters: {
             query?: never;

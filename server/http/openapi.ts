@@ -12,6 +12,7 @@ import {
   challengeResponseSchema,
   citizenCaseSchema,
   worklistSchema,
+  outstandingSchema,
   citizenPaymentSchema,
   collectedSchema,
   consistencySchema,
@@ -220,6 +221,13 @@ export function openApiDocument(version: string) {
           summary: "A citizen's own case, opened with the receipt",
           description: "Its status in plain words, its terms, and its payments newest first, the newest with its payment file and inclusion proof (compressed when the client accepts it).",
           responses: { "200": { description: "status, payments, the newest payment's proof", content: json(citizenCaseSchema) }, ...errors },
+        },
+      },
+      "/v1/settlements/outstanding": {
+        get: {
+          summary: "The month's payouts to this gateway's cases that the bank has yet to confirm: paid on the ledger, neither settled nor reversed (settlement agents, finance officers, auditors)",
+          parameters: [{ name: "period", in: "query", required: true, schema: { type: "integer", minimum: 0, maximum: 299912 }, description: "the month, YYYYMM, or 0 for one-off payments" }],
+          responses: { "200": { description: "the payouts outstanding", content: json(outstandingSchema) }, ...errors },
         },
       },
       "/v1/worklist": {

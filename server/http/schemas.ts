@@ -299,6 +299,12 @@ export const worklistSchema = z.object({
   asOfBlock: z.number().int(),
 });
 
+export const outstandingSchema = z.object({
+  period: z.number().int(),
+  payouts: z.array(z.object({ caseId: hex32, caseNumber: z.string(), amount: uintString, paidAt: z.iso.datetime(), transactionHash: hex32 })),
+  asOfBlock: z.number().int(),
+});
+
 export const feedbackResponseSchema = z.object({ recordId, leafIndex, handling: z.string() });
 
 const stageTiming = z.object({ stage: z.string(), days: z.number().nullable(), limitDays: z.number(), withinLimit: z.boolean().nullable() });

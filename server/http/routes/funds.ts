@@ -17,6 +17,7 @@ import { draftSchema, relayFields, signedCallRoutes } from "../signed-calls.ts";
 import { ALLOCATION, APPROPRIATION, APPROPRIATION_APPROVAL, documentRecord, PAYOUT_REVERSAL } from "../../records/kinds/documents.ts";
 import { paymentFileRecord } from "../../records/kinds/payment-file.ts";
 import { settlementRecord } from "../../records/kinds/settlement.ts";
+import { outstandingPayouts } from "../../funds/settlements.ts";
 
 /** A payout is at most 2^38 - 1 fen, the most the ledger records for one. */
 const payoutAmount = fen.refine(below(38), "must be below 2^38 fen");
@@ -225,6 +226,14 @@ export function fundsRouter(ctx: FundsContext, signIn: SignIn): Router {
       args: (hash) => [body.period, body.settlements.map(({ caseId }) => ({ caseId, evidenceHash: hash }))],
       record: settlementRecord({ caseId: body.settlements.length === 1 ? body.settlements[0]!.caseId : null, jurisdiction: ctx.jurisdiction }, body.period, body.settlements, req.officer!),
     }),
+  });
+
+  // What the bank's return file is matched against: the month's payouts not yet confirmed.
+  router.get("/settlements/outstanding", signedIn(signIn), authorize(ctx.roles, ["SETTLEMENT_AGENT", "FINANCE_OFFICER", "AUDITOR"], () => ctx.jurisdiction), async (req, res) => {
+    const period = Number(req.query.period);
+    if (!(Number.isInteger(period) && (period === 0 || isPeriod(period)))) throw new RequestError("REQUEST_INVALID", "period must be a month, YYYYMM, or 0 for one-off payments", 400, { field: "period" });
+    await ctx.indexer.catchUp().catch(() => undefined);
+    res.json({ period, payouts: await outstandingPayouts(ctx, period), asOfBlock: await ctx.indexer.indexedTo() });
   });
 
   router.get("/payout-runs/:runId", signedIn(signIn), authorize(ctx.roles, ["FINANCE_OFFICER", "AUDITOR"], () => ctx.jurisdiction), async (req, res) => {
