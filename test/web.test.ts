@@ -92,6 +92,7 @@ async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>]
       await expect.poll(() => page.locator("#flow-tree [data-reconciles]").count()).toBeGreaterThan(0);
     }],
     ["/web/finance.html", signIn],
+    ["/web/settlement.html", (page) => signInPage(page, DEV_KEYS.bank, true)],
     ["/web/decisions.html", (page) => signInPage(page, reviewer.privateKey, true)],
     ["/web/notices.html", (page) => expect.poll(() => page.locator(".notice").count()).toBe(1)],
     ["/web/intake.html", async (page) => {
@@ -176,9 +177,31 @@ describe("the web pages, in Chromium", () => {
     await shot(page, "finance-payout-run");
     await page.close();
 
-    // The bank confirms the payment arrived; the log is anchored so the citizen's proof reaches a checkpoint.
-    const settled = await local.signedStep("/v1/settlements", { period: PERIOD, settlements: [{ caseId: activeCase, reference: "ICBC-000001" }] }, DEV_KEYS.bank);
-    expect(settled.status, JSON.stringify(settled.body)).toBe(201);
+  }, 60_000);
+
+  it("settlement: the bank's return file is matched line by line to the month's payouts on the ledger, and those that arrived are confirmed in one signature with the agent's own key", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/settlement.html`);
+    await signInPage(page, DEV_KEYS.bank);
+    await page.fill("#period", String(PERIOD));
+    const file = join(mkdtempSync(join(tmpdir(), "aidtrail-return-")), "return.csv");
+    writeFileSync(file, ["案件号,金额,结果,银行流水号,原因", `${caseNumberOf(activeCase)},950.00,成功,ICBC-000001,`, `${caseNumberOf(activeCase)},950.00,成功,ICBC-000001,`, `${"AB".repeat(8)},100.00,成功,ICBC-000002,`].join("\n"));
+    await page.setInputFiles("#return-file", file);
+    await expect.poll(() => page.locator(".return-line").count()).toBe(3);
+    expect(await page.locator(".return-line").evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.verdict, r.lastElementChild!.textContent]))).toEqual([
+      ["arrived", "到账"],
+      ["bad", "同一笔发放在文件中出现了两次"],
+      ["bad", "本月账本上没有这笔待确认的发放"],
+    ]);
+    await expect.poll(() => page.textContent("#plain")).toContain(`${PERIOD} 的 1 笔发放已到账，共 950.00 元`);
+    await shot(page, "settlement-to-sign");
+    await page.click("#sign-settlement");
+    await expect.poll(() => page.getAttribute("#signed-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    const [settled] = await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutSettled(activeCase));
+    expect(settled!.args.agent).toBe(new Wallet(DEV_KEYS.bank).address);
+    await shot(page, "settlement-confirmed");
+    await page.close();
+    // The log is anchored so that the citizen's proof reaches a checkpoint.
     await local.gateway.anchorer.anchorOnce();
   }, 60_000);
 

@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
  * The officers' pages import the verification kit as built for the package (dist/verify), its
- * three dependencies and the QR code maker straight from node_modules: the browser resolves the bare names with this
+ * three dependencies, the QR code maker and the CSV reader straight from node_modules: the browser resolves the bare names with this
  * import map. The citizen's page loads one module built with its part of the kit
  * (scripts/build-web.ts, into dist/web). Nothing is fetched from the network.
  */
@@ -18,6 +18,7 @@ const IMPORT_MAP = JSON.stringify({
     canonicalize: "/web/vendor/canonicalize.js",
     "@noble/hashes/": "/web/vendor/noble-hashes/",
     uqr: "/web/vendor/uqr.js",
+    "csv-parse/browser/esm/sync": "/web/vendor/csv-parse.js",
     "aidtrail/verify": "/web/kit/index.js",
     "aidtrail/verify/proofs": "/web/kit/proofs.js",
   },
@@ -26,7 +27,7 @@ const IMPORT_MAP = JSON.stringify({
 /** The Content-Security-Policy source that lets one inline script, and no other, run. */
 const scriptSource = (script: string) => `'sha256-${createHash("sha256").update(script).digest("base64")}'`;
 
-const PAGES = ["index", "citizen", "intake", "notices", "decisions", "auditor", "finance", "equalization"] as const;
+const PAGES = ["index", "citizen", "intake", "notices", "decisions", "auditor", "finance", "settlement", "equalization"] as const;
 
 /**
  * The web pages for citizens, auditors, finance officers and supervisors, under /web, and the
@@ -60,6 +61,7 @@ export function webPages(): { router: Router; scriptSources: string[] } {
   const files = { immutable: false, index: false, fallthrough: false } as const;
   router.use("/web/kit", express.static(`${ROOT}dist/verify`, files));
   router.get("/web/vendor/ethers.js", (_req, res) => res.sendFile(`${ROOT}node_modules/ethers/dist/ethers.min.js`));
+  router.get("/web/vendor/csv-parse.js", (_req, res) => res.sendFile(`${ROOT}node_modules/csv-parse/dist/esm/sync.js`));
   router.get("/web/vendor/uqr.js", (_req, res) => res.sendFile(`${ROOT}node_modules/uqr/dist/index.mjs`));
   router.get("/web/vendor/canonicalize.js", (_req, res) => res.sendFile(`${ROOT}node_modules/canonicalize/lib/canonicalize.js`));
   router.use("/web/vendor/noble-hashes", express.static(`${ROOT}node_modules/@noble/hashes`, files));
