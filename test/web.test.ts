@@ -145,7 +145,8 @@ describe("the web pages, in Chromium", () => {
     let walletChainId = local.deployment.chainId;
     await page.exposeFunction("walletNode", async (method: string, params: unknown[]) => {
       if (method === "eth_chainId") return "0x" + walletChainId.toString(16);
-      if (method === "eth_accounts") return [finance.address];
+      if (method === "eth_accounts" || method === "eth_requestAccounts") return [finance.address];
+      if (method === "personal_sign") return finance.signMessage(String(params[0]));
       if (method === "eth_getTransactionCount") return "0x" + (await local.provider.getTransactionCount(String(params[0]), "pending")).toString(16);
       throw new Error(`${method} is not offered by this wallet`);
     });
@@ -156,7 +157,9 @@ describe("the web pages, in Chromium", () => {
       };
     });
     await page.goto(`${local.gateway.url}/web/finance.html`);
-    await signInPage(page, DEV_KEYS.finance);
+    // Signed in with the browser wallet, which then signs the run's transactions.
+    await page.click("#wallet-sign-in");
+    await expect.poll(() => page.textContent("#signed-in")).toBe(`已登录：${finance.address}`);
     await page.fill("#period", String(PERIOD));
     await page.fill("#allocation", "1");
     await page.click("#run-form button[type=submit]");

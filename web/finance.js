@@ -1,6 +1,7 @@
 import { PROGRAMME_NAMES } from "aidtrail/verify";
+import { Interface } from "ethers";
 import { $, api, el, guarded, yuan } from "./common.js";
-import { signInForm } from "./sign-in.js";
+import { openedKey, signInForm } from "./sign-in.js";
 import { language, speak, t } from "./i18n.js";
 
 const signedIn = signInForm($("#sign-in"));
@@ -10,7 +11,7 @@ speak({
   zh: {
     title: "财务 · 每月发放", heading: "财务 · 每月发放", draftTitle: "起草每月发放", programme: "救助项目", period: "月份（年年年年月月）", allocation: "拨款编号", batch: "每笔账本交易的户数", draft: "起草",
     explain: "本辖区该项目每一户正在发放的案件，按核定金额与月末现行标准中较小者发放；本月已发放、或尚未到享受月份的案件不发，并写明原因。发放由您自己的账户逐批签署交易完成：网关只负责转发，规则不允许的发放账本一律拒绝。",
-    signTitle: "签署发放", sign: "用钱包签名并转发", orCli: "也可以在保管密钥的电脑上用命令行签署：", followTitle: "查看一次发放", run: "发放编号", show: "查看", paid: "已发放", skipped: "未发放及原因",
+    signTitle: "签署发放", sign: "签名并转发", orCli: "也可以在保管密钥的电脑上用命令行签署：", followTitle: "查看一次发放", run: "发放编号", show: "查看", paid: "已发放", skipped: "未发放及原因",
     caseCol: "案件", amountCol: "金额（元）", reasonCol: "原因", batchCol: "批次", casesCol: "户数", stateCol: "状态", txCol: "交易",
     runTitle: (r, p) => `发放 ${r.runId}：${p} ${r.period}，拨款 ${r.allocationId}`,
     draftedTitle: (r, p) => `已起草发放 ${r.runId}：${p} ${r.period}，拨款 ${r.allocationId}`,
@@ -24,11 +25,12 @@ speak({
     withValue: (w, v) => `${w}会转出 ${v} wei，发放不应转出任何金额：没有签署任何交易`,
     wrongNonce: (w, n, next) => `${w}的序号是 ${n}，而您账户的下一个序号是 ${next}（起草后您又发出过交易：请重新起草）：没有签署任何交易`,
     which: (i) => `第 ${i} 批的交易`,
+    notTheRun: (w) => `${w}与起草的发放不符（付款明细或发放文件）：没有签署任何交易。请向上级报告此网关。`,
   },
   en: {
     title: "Finance officer · payout runs", heading: "Finance officer · payout runs", draftTitle: "Draft a monthly run", programme: "Programme", period: "Month (YYYYMM)", allocation: "Allocation", batch: "Cases per ledger batch", draft: "Draft the run",
     explain: "Each active case of the programme in this gateway's jurisdiction is paid the smaller of its approved amount and the standard in force at the end of the month; a case already paid for the month, or not yet entitled to it, is skipped with the reason. The run is paid by your own transactions, one a batch, signed with your key: the gateway only relays them, and the ledger refuses any payment its rules do not allow.",
-    signTitle: "Sign the run", sign: "Sign with wallet and relay", orCli: "Or sign it where your key is, from the command line:", followTitle: "Follow a run", run: "Run", show: "Show", paid: "Paid", skipped: "Skipped, and why",
+    signTitle: "Sign the run", sign: "Sign and relay", orCli: "Or sign it where your key is, from the command line:", followTitle: "Follow a run", run: "Run", show: "Show", paid: "Paid", skipped: "Skipped, and why",
     caseCol: "case", amountCol: "amount (yuan)", reasonCol: "reason", batchCol: "batch", casesCol: "cases", stateCol: "state", txCol: "transaction",
     runTitle: (r, p) => `Run ${r.runId}: ${p} ${r.period}, allocation ${r.allocationId}`,
     draftedTitle: (r, p) => `Run ${r.runId} drafted: ${p} ${r.period}, allocation ${r.allocationId}`,
@@ -42,6 +44,7 @@ speak({
     withValue: (w, v) => `${w} would send ${v} wei; a payout run sends none: nothing was signed`,
     wrongNonce: (w, n, next) => `${w} has nonce ${n}, but your account's next is ${next} (another of your transactions went out since the draft: draft the run again): nothing was signed`,
     which: (i) => `batch ${i}'s transaction`,
+    notTheRun: (w) => `${w} is not the drafted run's (its lines or its payment file): nothing was signed; report this gateway to your supervisor`,
   },
 }, () => {
   signedIn();
@@ -144,14 +147,45 @@ async function checkAgainstWallet(batches) {
   });
 }
 
+const LEDGER = new Interface(["function payBatch(uint64 allocationId, uint32 period, (bytes32 caseId, uint64 amount)[] payments)"]);
+
+/**
+ * Each batch's transaction pays exactly its payment file's lines (a payout's call names its lines,
+ * as the verifier matches them), from the run's allocation, for its month; the batches' lines are
+ * the run's; from the account signing, in nonce order, sending no value.
+ */
+function checkBatches(batches, run, from) {
+  const all = batches.flatMap((b) => b.record.public.lines);
+  if (JSON.stringify(all) !== JSON.stringify(run.lines)) throw new Error(t("notTheRun", t("which", 1)));
+  let nonce = Number(batches[0].transaction.nonce);
+  batches.forEach(({ transaction: tx, record }, i) => {
+    const which = t("which", i + 1);
+    if (tx.from.toLowerCase() !== from.toLowerCase()) throw new Error(t("wrongAccount", which, tx.from));
+    if (BigInt(tx.value ?? 0) !== 0n) throw new Error(t("withValue", which, tx.value));
+    if (Number(tx.nonce) !== nonce++) throw new Error(t("wrongNonce", which, tx.nonce, nonce - 1));
+    const lines = record.public.lines;
+    const same = record.public.period === run.period && record.public.allocationId === run.allocationId && record.public.runId === run.runId;
+    const data = LEDGER.encodeFunctionData("payBatch", [BigInt(run.allocationId), run.period, lines.map((l) => ({ caseId: l.caseId, amount: BigInt(l.amount) }))]);
+    if (!same || tx.data !== data) throw new Error(t("notTheRun", which));
+  });
+}
+
 $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
   if (!drafted) throw new Error(t("noDraft"));
-  if (!window.ethereum) throw new Error(t("noWallet"));
-  await checkAgainstWallet(drafted.batches);
+  const key = openedKey();
   const signedTransactions = [];
-  for (const batch of drafted.batches) {
-    const signed = await window.ethereum.request({ method: "eth_signTransaction", params: [rpcTransaction(batch.transaction)] });
-    signedTransactions.push(typeof signed === "string" ? signed : signed.raw);
+  if (key) {
+    // The key opened in the page signs, once the page has checked each batch.
+    checkBatches(drafted.batches, drafted.run, key.address);
+    for (const { transaction: tx } of drafted.batches) signedTransactions.push(await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) }));
+  } else {
+    if (!window.ethereum) throw new Error(t("noWallet"));
+    await checkAgainstWallet(drafted.batches);
+    checkBatches(drafted.batches, drafted.run, drafted.batches[0].transaction.from);
+    for (const batch of drafted.batches) {
+      const signed = await window.ethereum.request({ method: "eth_signTransaction", params: [rpcTransaction(batch.transaction)] });
+      signedTransactions.push(typeof signed === "string" ? signed : signed.raw);
+    }
   }
   const run = await api("/v1/payout-runs", { method: "POST", body: { ...drafted.asked, draft: drafted.draft, signedTransactions } });
   drafted = null;
