@@ -103,24 +103,23 @@ const demo: Demo = {
 };
 writeFileSync(demoPath, JSON.stringify(demo, null, 2) + "\n");
 
-const caseworker = accounts.find((a) => a.name === "caseworker")!;
 console.log(`
 aidtrail demo is running
   gateway     ${gateway.url}          (API: ${gateway.url}/v1/openapi.json)
   chain       ${proxy.url}    (chain id 31337)
   accounts    ${demoPath}    (demo keys only)
-  pages       ${gateway.url}/web/   (citizen, auditor, finance officer, equalization)
+  pages       ${gateway.url}/web/   (intake, notice board, review and approval, finance, settlement, citizen, auditor, supervisor)
 
-Try:
+Try, in the browser: an officer's keystore from their key in demo.json (its password from the environment),
+  AIDTRAIL_KEYSTORE_PASSWORD=demo npx aidtrail keystore caseworker.json --demo-account caseworker
+  then ${gateway.url}/web/intake.html: sign in with it (password: demo), take a case in, print its receipt;
+  its QR code opens the case at ${gateway.url}/web/citizen.html. Reviewer and approvers decide it at
+  ${gateway.url}/web/decisions.html, each with their own keystore ("reviewer", "county approver 1", "county approver 2").
+Or from the command line:
   curl ${gateway.url}/readyz
-  curl -X POST ${gateway.url}/v1/auth/challenge -H 'content-type: application/json' -d '{"address":"${caseworker.address}"}'
-  then sign the message with the caseworker's key from demo.json, POST it to /v1/auth/session,
-  and take a case in: POST /v1/cases/draft, sign its typed data, POST it to /v1/cases (see the OpenAPI document).
   Every other step is the officer's own transaction, signed with their key from demo.json: with a keystore,
   npx aidtrail sign-call <step> --gateway ${gateway.url} --rpc ${proxy.url} --keystore <file>   (object, revise, activate, pay, payout-run, …;
   every draft is checked against ${join(dataDir, "deployment.json")} and the chain before it is signed)
-  An officer's keystore, from their key in demo.json (its password from the environment):
-  AIDTRAIL_KEYSTORE_PASSWORD=demo npx aidtrail keystore finance.json --demo-account "finance officer"
   The budget to pay from is the county's allocation 3 (海珠区); dibao standards, set by the city:
   1,200 yuan a person a month urban, 900 rural. Demo only, to move past public notice or into the
   next month: npm run demo:advance -- 8   (days; the chain's clock moves, and a restart replays it)
