@@ -9,3 +9,13 @@ export function yuan(fen: bigint | number | string): string {
   const whole = (magnitude / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${value < 0n ? "-" : ""}${whole}.${(magnitude % 100n).toString().padStart(2, "0")}`;
 }
+
+/**
+ * An amount in yuan as a person types it or a bank writes it ("950", "950.5", "1,234.56", and so
+ * in full-width digits from a Chinese keyboard) in fen, exactly, as a decimal string; null when it
+ * is not one (a sign, more than two decimals, letters).
+ */
+export function fenOf(yuanText: string): string | null {
+  const match = /^\s*(\d{1,15})(?:\.(\d{1,2}))?\s*$/.exec(String(yuanText).normalize("NFKC").replace(/,/g, ""));
+  return match ? (BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))).toString() : null;
+}

@@ -1,4 +1,4 @@
-export { yuan } from "./amounts.ts";
+export { fenOf, yuan } from "./amounts.ts";
 export { checkCharacter, readResidentId } from "./resident-id.ts";
 export { PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES } from "./names.ts";
 export { canonicalize } from "./canonical.ts";

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { recordHash as serverRecordHash, yuan } from "../kit/index.ts";
+import { fenOf, recordHash as serverRecordHash, yuan } from "../kit/index.ts";
 
 /** Imports `aidtrail/verify` the way another project would: plain Node ESM resolution of the package exports. */
 function fromPackage(script: string): string {
@@ -34,6 +34,7 @@ describe("aidtrail/verify", () => {
       "emptyRoot",
       "equalBytes",
       "equalization",
+      "fenOf",
       "inclusionProof",
       "inclusionRanges",
       "leafHash",
@@ -61,6 +62,9 @@ describe("aidtrail/verify", () => {
     // The largest uint64 amount: a Number divided by 100 would round it.
     expect(yuan(2n ** 64n - 1n)).toBe("184,467,440,737,095,516.15");
     expect(yuan("120000")).toBe(yuan(120000));
+    // And back, as a person types it or a bank writes it.
+    expect(["950", "950.5", "1,234.56", " 0.05 ", "９５０．５", "1，000"].map(fenOf)).toEqual(["95000", "95050", "123456", "5", "95050", "100000"]);
+    expect(["-1", "1.234", "12a", "", "1234567890123456"].map(fenOf)).toEqual([null, null, null, null, null]);
   });
 
   it("hashes a record as the gateway does", () => {

@@ -1,5 +1,5 @@
 import { BUNDLE_FORMAT, PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES, verifyRecord } from "aidtrail/verify";
-import { $, api, el, guarded, yuan } from "./common.js";
+import { $, api, cst, el, guarded, yuan } from "./common.js";
 import { signInForm } from "./sign-in.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 import { language, speak, t } from "./i18n.js";
@@ -94,8 +94,6 @@ fileDrop($("#drop"), $("#file"), (file) =>
   })(),
 );
 
-/** A time as China Standard Time reads it, to the second. */
-const cst = (iso) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 19);
 
 function drawTrail(trail) {
   const stages = el("table", { id: "stages", tabindex: 0 },
@@ -114,7 +112,7 @@ function drawTrail(trail) {
     el("tr", {}, el("th", {}, t("when")), el("th", {}, t("where")), el("th", {}, t("what")), el("th", {}, t("evidence"))),
     trail.steps.map((s) =>
       el("tr", {},
-        el("td", { class: "nowrap" }, cst(s.at)),
+        el("td", { class: "nowrap" }, cst(s.at, "second")),
         el("td", { class: "nowrap" }, t(s.where)),
         // Who took a ledger step is the ledger's own word (its event's actor, or a decision's signers), with the role it needed.
         el("td", { "data-what": s.what }, s.where === "ledger" ? ledgerWhat(s) : recordWhat(s), s.actor ? el("div", { class: "hash" }, (s.signers ?? [s.actor]).join(", ") + (s.role ? ` (${s.role})` : "")) : ""),

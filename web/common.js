@@ -14,6 +14,15 @@ export function el(tag, attributes = {}, ...children) {
 
 export { yuan } from "aidtrail/verify/proofs";
 
+/**
+ * A time as China Standard Time reads it (UTC+8, no daylight saving): "2026-12-07 16:30" to the
+ * minute, or `to` "day", "month" (YYYYMM) or "second". Given milliseconds, or an ISO time.
+ */
+export function cst(time, to = "minute") {
+  const text = new Date((typeof time === "string" ? Date.parse(time) : time) + 8 * 3600_000).toISOString().replace("T", " ");
+  return to === "day" ? text.slice(0, 10) : to === "month" ? text.slice(0, 7).replace("-", "") : to === "second" ? text.slice(0, 19) : text.slice(0, 16);
+}
+
 /** The gateway's error, as it says it: its message, and what to do. */
 export class GatewayError extends Error {
   constructor(body, status) {

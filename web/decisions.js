@@ -1,6 +1,6 @@
-import { DECISION_TYPES, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
+import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
 import { TypedDataEncoder } from "ethers";
-import { $, api, el, guarded } from "./common.js";
+import { $, api, cst, el, guarded } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 
@@ -124,12 +124,6 @@ function drawCase() {
 
 for (const choice of document.querySelectorAll("input[name=verdict]")) choice.addEventListener("change", drawCase);
 
-/** Fen from yuan as typed: at most two decimals. */
-function fen(text) {
-  const match = /^\s*(\d{1,15})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!match) throw new Error(t("amountInvalid"));
-  return (BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))).toString();
-}
 
 $("#decision-form").addEventListener("submit", guarded($("#decision-output"), async () => {
   const { item } = opened;
@@ -137,7 +131,9 @@ $("#decision-form").addEventListener("submit", guarded($("#decision-output"), as
   const query = new URLSearchParams({ approve: String(approve) });
   if (approve && item.stage === "approval") {
     if (!$("#amount").value.trim()) throw new Error(t("amountNeeded"));
-    query.set("amount", fen($("#amount").value));
+    const amount = fenOf($("#amount").value);
+    if (amount === null) throw new Error(t("amountInvalid"));
+    query.set("amount", amount);
   }
   const request = await api(`/v1/cases/${item.caseId}/decision-request?${query}`);
   checkPayload(request, item, approve, query.get("amount"));
@@ -171,7 +167,7 @@ function drawPlain(request) {
     ...row(t("verdict"), verdict),
     ...row(t("applicationRev"), m.recordHash, "hash"),
     ...row(t("round"), String(m.round)),
-    ...row(t("validUntil"), new Date(Number(m.deadline) * 1000 + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 16)),
+    ...row(t("validUntil"), cst(Number(m.deadline) * 1000)),
     ...row(t("ledger"), t("ledgerIs", request.domain.chainId, request.domain.verifyingContract), "hash"),
     ...row(t("needed"), t("neededIs", request.threshold, request.role)),
     ...row(t("signedBy"), (request.signers ?? []).length === 0 ? t("nobody") : request.signers.join(", "), "hash"),

@@ -1,6 +1,6 @@
 import { PROGRAMME_NAMES } from "aidtrail/verify";
 import { Interface } from "ethers";
-import { $, api, el, guarded, yuan } from "./common.js";
+import { $, api, cst, el, guarded, yuan } from "./common.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { language, speak, t } from "./i18n.js";
 
@@ -59,7 +59,7 @@ function programmes() {
 }
 const programmeName = (name) => PROGRAMME_NAMES[name]?.[language()] ?? name;
 // The ledger judges the month by its own clock (China Standard Time); this is only a suggestion.
-$("#period").value = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7).replace("-", "");
+$("#period").value = cst(Date.now(), "month");
 
 /** The run drafted for the signed-in officer, with the fields it was drafted from, until it is signed. */
 let drafted = null;

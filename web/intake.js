@@ -1,8 +1,8 @@
-import { APPLICATION_TYPES, PROGRAMME_NAMES, readResidentId, recordHash, yuan } from "aidtrail/verify";
+import { APPLICATION_TYPES, fenOf, PROGRAMME_NAMES, readResidentId, recordHash, yuan } from "aidtrail/verify";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { renderSVG } from "uqr";
-import { $, api, el, guarded } from "./common.js";
+import { $, api, cst, el, guarded } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 
@@ -93,11 +93,12 @@ $("#documents").addEventListener("change", guarded($("#intake-output"), async ()
   shown.documents();
 }));
 
-/** Fen from yuan as typed. */
-function fen(text) {
-  const match = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!match) throw new Error(t("incomeInvalid"));
-  return Number(BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0")));
+
+/** The household's monthly income, in fen, as the record holds it. */
+function incomeFen() {
+  const fen = fenOf($("#income").value);
+  if (fen === null || BigInt(fen) > 10n ** 12n) throw new Error(t("incomeInvalid"));
+  return Number(fen);
 }
 
 /** The application as typed, every resident ID in its canonical form; refused, with every fault marked, when one is wrong. */
@@ -119,7 +120,7 @@ function fields() {
   const applicant = { name: $("#name").value.trim(), residentId: applicantId };
   if ($("#phone").value.trim()) applicant.phone = $("#phone").value.trim();
   if ($("#address").value.trim()) applicant.address = $("#address").value.trim();
-  return { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, monthlyIncome: fen($("#income").value), documents };
+  return { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, monthlyIncome: incomeFen(), documents };
 }
 
 /** The draft, once checked: the record the gateway built must be the one typed, and the hash signed its hash. */
@@ -164,7 +165,7 @@ function drawPlain() {
     ...row(t("place"), asked.jurisdiction),
     ...row(t("record"), draft.message.recordHash, "hash"),
     ...row(t("people"), draft.message.identities, "hash"),
-    ...row(t("validUntil"), new Date(Number(draft.deadline) * 1000 + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 16)),
+    ...row(t("validUntil"), cst(Number(draft.deadline) * 1000)),
     ...row(t("ledger"), t("ledgerIs", draft.domain.chainId, draft.domain.verifyingContract), "hash"),
   );
 }
@@ -196,7 +197,7 @@ function drawReceipt(taken, asked) {
     ...row(t("code"), taken.receipt.code.match(/.{4}/g).join("-"), "case-number"),
     ...row(t("applicant"), asked.applicant.name),
     ...row(t("programme"), PROGRAMME_NAMES[asked.programme][language()]),
-    ...row(t("acceptedAt"), new Date(Date.now() + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 16)),
+    ...row(t("acceptedAt"), cst(Date.now())),
   );
   $("#form-section").hidden = true;
   $("#receipt-section").hidden = false;

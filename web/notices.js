@@ -1,5 +1,5 @@
 import { PROGRAMME_NAMES, yuan } from "aidtrail/verify";
-import { $, api, el, guarded } from "./common.js";
+import { $, api, cst, el, guarded } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
 /*
@@ -23,8 +23,6 @@ speak({
   },
 }, () => notices && draw());
 
-/** A date as China Standard Time reads it. */
-const cstDate = (iso) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 function draw() {
   const { list, asOfBlock } = notices;
@@ -37,7 +35,7 @@ function draw() {
         el("td", {}, PROGRAMME_NAMES[n.programme]?.[language()] ?? n.programme),
         el("td", { class: "nowrap" }, t("people", n.householdSize)),
         el("td", { class: "nowrap" }, t("amountIs", yuan(n.approvedAmount))),
-        el("td", { class: "nowrap" }, cstDate(n.noticeEnd)),
+        el("td", { class: "nowrap" }, cst(n.noticeEnd, "day")),
       ),
     ),
   );

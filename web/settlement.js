@@ -1,8 +1,8 @@
-import { recordHash, yuan } from "aidtrail/verify";
+import { fenOf, recordHash, yuan } from "aidtrail/verify";
 import { parse } from "csv-parse/browser/esm/sync";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { Interface } from "ethers";
-import { $, api, el, guarded } from "./common.js";
+import { $, api, cst, el, guarded } from "./common.js";
 import { speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 
@@ -40,15 +40,10 @@ speak({
 });
 
 // The ledger judges the month by its own clock (China Standard Time); this is only a suggestion.
-$("#period").value = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7).replace("-", "");
+$("#period").value = cst(Date.now(), "month");
 const LEDGER = new Interface(["function confirmSettlements(uint32 period, (bytes32 caseId, bytes32 evidenceHash)[] settlements)"]);
 const SUCCESS = /^(成功|已到账|到账|success|succeeded|ok|paid)$/i;
 
-/** Fen from yuan as a bank writes it: digits, a point, two decimals, maybe thousands commas. */
-const fen = (text) => {
-  const match = /^\s*(\d{1,15})(?:\.(\d{1,2}))?\s*$/.exec(String(text).replace(/,/g, ""));
-  return match ? (BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))).toString() : null;
-};
 
 /** Each line of the return file matched to the ledger's outstanding payout of its case: arrived, returned, or not matching. */
 function matchLines(rows, outstanding) {
@@ -59,11 +54,11 @@ function matchLines(rows, outstanding) {
     const key = number.toUpperCase().replace(/^0X/, "").slice(0, 16);
     const payout = byNumber.get(key);
     const line = { number, amount, result, reference, reason, payout };
-    if (!number || fen(amount) === null) return { ...line, verdict: "bad", why: () => t("unreadable") };
+    if (!number || fenOf(amount) === null) return { ...line, verdict: "bad", why: () => t("unreadable") };
     if (!payout) return { ...line, verdict: "bad", why: () => t("notPaid") };
     if (seen.has(key)) return { ...line, verdict: "bad", why: () => t("twice") };
     seen.add(key);
-    if (fen(amount) !== payout.amount) return { ...line, verdict: "bad", why: () => t("amountDiffers", yuan(payout.amount)) };
+    if (fenOf(amount) !== payout.amount) return { ...line, verdict: "bad", why: () => t("amountDiffers", yuan(payout.amount)) };
     if (!SUCCESS.test(result)) return { ...line, verdict: "returned", why: () => t("returned", reason) };
     if (!reference) return { ...line, verdict: "bad", why: () => t("unreadable") };
     return { ...line, verdict: "arrived", why: () => t("arrived") };
