@@ -541,4 +541,21 @@ describe("the web pages, in Chromium", () => {
     }
     expect([...new Set(found)]).toEqual([]);
   }, 240_000);
+
+  it("activation: once the notice is over, the caseworker finds the case on their worklist and starts its payments with their own key", async () => {
+    await local.advance(8 * 24 * 3600);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/decisions.html`);
+    await signInPage(page, DEV_KEYS.caseworker);
+    const row = page.locator(`.work-item[data-case="${decidedCase}"]`);
+    await expect.poll(() => row.getAttribute("data-stage"), { timeout: 20_000 }).toBe("activation");
+    await row.locator("button").click();
+    await expect.poll(() => page.textContent("#activation")).toContain(`案件 ${caseNumberOf(decidedCase)} 公示期满，开始发放`);
+    await shot(page, "activation-to-sign");
+    await page.click("#sign-activation");
+    await expect.poll(() => page.getAttribute("#worklist-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    expect(Number((await local.contracts.cases.getCase(decidedCase))[0].status)).toBe(4);
+    expect(await row.count()).toBe(0);
+    await page.close();
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
-import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
-import { TypedDataEncoder } from "ethers";
+import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, recordHash, yuan } from "aidtrail/verify";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { Interface, TypedDataEncoder } from "ethers";
 import { $, api, cst, el, guarded } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
@@ -26,7 +27,8 @@ speak({
     badDigest: "网关给出的摘要与所示内容不符：什么也没有签。请向上级报告此网关。",
     notAsked: "网关给出的决定与您选择的不同：什么也没有签。请重新生成。",
     signInFirst: "请先用您的密钥文件登录", amountNeeded: "请填写每月核定金额", amountInvalid: "金额应为元，最多两位小数",
-    activationHere: "启动发放由经办人员在其工具中签署。", amountYuan: (a) => `${a} 元`,
+    amountYuan: (a) => `${a} 元`, activate: "启动发放", activateIs: (n) => `案件 ${n} 公示期满，开始发放`, activated: (n, tx) => `案件 ${n} 已开始发放（交易 ${tx}）`, activationPending: (n) => `案件 ${n} 的启动已记录，网关会在链可用时发送您的交易`,
+    notActivation: "网关要求签署的不是这件案件的启动发放：什么也没有签。请向上级报告此网关。", signActivation: "确认无误，签名启动", to: "交易对象",
   },
   en: {
     title: "Review and approval", heading: "Review and approval", worklistTitle: "Cases waiting for you", refresh: "Refresh",
@@ -46,7 +48,8 @@ speak({
     badDigest: "the digest the gateway gave is not that of the payload it showed; nothing was signed: report this gateway to your supervisor",
     notAsked: "the gateway's decision is not the one you chose; nothing was signed: prepare it again",
     signInFirst: "sign in with your keystore first", amountNeeded: "give the monthly amount", amountInvalid: "the amount is in yuan, with at most two decimals",
-    activationHere: "Activation is signed by the caseworker in their own tool.", amountYuan: (a) => `${a} yuan`,
+    amountYuan: (a) => `${a} yuan`, activate: "Activate", activateIs: (n) => `Case ${n}'s public notice is over: start its payments`, activated: (n, tx) => `Case ${n} is active (transaction ${tx})`, activationPending: (n) => `Case ${n}'s activation is logged; the gateway sends your transaction as soon as the chain answers`,
+    notActivation: "the gateway asked to sign something other than this case's activation; nothing was signed: report this gateway to your supervisor", signActivation: "Sign the activation", to: "call to",
   },
 }, () => {
   signedIn();
@@ -73,7 +76,7 @@ function drawWorklist(items) {
         el("td", {}, programmeName(item.programme)),
         el("td", {}, stageName(item.stage)),
         el("td", { class: item.overdue ? "bad nowrap" : "nowrap" }, t("days", item.days, item.limitDays)),
-        el("td", {}, item.stage === "activation" ? "" : openButton(item)),
+        el("td", {}, item.stage === "activation" ? activateButton(item) : openButton(item)),
       ),
     ),
   );
@@ -84,6 +87,39 @@ function openButton(item) {
   const button = el("button", { type: "button", class: "secondary", "data-t": "open" }, t("open"));
   button.addEventListener("click", guarded($("#worklist-output"), () => openCase(item)));
   return button;
+}
+
+const REGISTRY = new Interface(["function activate(bytes32 caseId, bytes32 evidenceHash)"]);
+
+function activateButton(item) {
+  const button = el("button", { type: "button", class: "secondary", "data-t": "activate" }, t("activate"));
+  button.addEventListener("click", guarded($("#worklist-output"), () => prepareActivation(item)));
+  return button;
+}
+
+/**
+ * A case whose notice is over, activated by the officer's own transaction once the page has
+ * checked the draft: its record is this case's notice completed, its hash recomputed, and the call
+ * exactly `activate` of this case with that record as evidence, from the officer's account.
+ */
+async function prepareActivation(item) {
+  const key = openedKey();
+  if (!key) throw new Error(t("signInFirst"));
+  const drafted = await api(`/v1/cases/${item.caseId}/activate/draft`, { method: "POST", body: {} });
+  const hash = "0x" + bytesToHex(recordHash(drafted.record));
+  const tx = drafted.transaction;
+  const fits = drafted.record.caseId === item.caseId && drafted.record.public.type === "public-notice-completed" && hash === drafted.recordHash && tx.data === REGISTRY.encodeFunctionData("activate", [item.caseId, hash]) && tx.from.toLowerCase() === key.address.toLowerCase() && BigInt(tx.value ?? 0) === 0n;
+  if (!fits) throw new Error(t("notActivation"));
+  const sign = el("button", { type: "button", id: "sign-activation", "data-t": "signActivation" }, t("signActivation"));
+  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
+  $("#worklist-output").replaceChildren(el("div", { class: "card", id: "activation" }, el("dl", { class: "facts" }, ...row(t("activate"), t("activateIs", item.caseNumber)), ...row(t("to"), tx.to, "hash")), sign));
+  sign.addEventListener("click", guarded($("#worklist-output"), async () => {
+    const signedTransaction = await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) });
+    const relayed = await api(`/v1/cases/${item.caseId}/activate`, { method: "POST", body: { draft: drafted.draft, signedTransaction } });
+    await refresh();
+    const { ledger } = relayed;
+    $("#worklist-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("activated", item.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("activationPending", item.caseNumber)));
+  }));
 }
 
 /** The case opened for its stage: its personal data read for that purpose (logged by the gateway), the decision to prepare. */
