@@ -474,6 +474,35 @@ describe("the web pages, in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("objection: an officer takes a neighbour's objection down on the notice board, signed with their own key, and the case goes back to review", async () => {
+    const objected = await local.takeIn(residentId(8));
+    // Reviewed and approved by the test's officers, through the API: this test is about the objection.
+    for (const [signers, query] of [[[reviewer], ""], [approvers, "?amount=80000"]] as const) {
+      const token = await local.signIn(signers[0]!.privateKey);
+      const { body: payload } = await request(local.gateway.url).get(`/v1/cases/${objected}/decision-request${query}`).set("authorization", token).expect(200);
+      const signatures = await Promise.all(signers.map(async (w) => ({ signer: w.address, signature: await w.signTypedData(payload.domain, payload.types, payload.message) })));
+      await request(local.gateway.url).post(`/v1/cases/${objected}/decisions`).set("authorization", token).send({ decision: payload.message, signatures }).expect(201);
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/notices.html`);
+    await expect.poll(() => page.locator(".notice").count()).toBe(2);
+    await page.click("#officer");
+    await signInPage(page, DEV_KEYS.caseworker);
+    await page.selectOption("#objection-case", objected);
+    await page.click("#objection-form button[type=submit]");
+    await expect.poll(() => page.textContent("#objection-output")).toBe("请填写异议人姓名和异议内容");
+    await page.fill("#objector", "邻居王某");
+    await page.fill("#objection-text", "该户家中有经营性车辆，收入与申报不符。");
+    await page.click("#objection-form button[type=submit]");
+    await expect.poll(() => page.textContent("#objection")).toContain("案件将退回重新审核");
+    await shot(page, "objection-to-sign");
+    await page.click("#sign-objection");
+    await expect.poll(() => page.getAttribute("#objection-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    await expect.poll(() => page.locator(".notice").count()).toBe(1);
+    expect(Number((await local.contracts.cases.getCase(objected))[0].status)).toBe(1);
+    await page.close();
+  }, 120_000);
+
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
     const pages = await pagesAsUsed();
     const found: string[] = [];

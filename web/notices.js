@@ -1,4 +1,5 @@
-import { PROGRAMME_NAMES, yuan } from "aidtrail/verify";
+import { PROGRAMME_NAMES, recordHash, yuan } from "aidtrail/verify";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { $, api, cst, el, guarded } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
@@ -14,12 +15,22 @@ speak({
     explain: "以下家庭经审核审批拟给予救助，现予公示。对公示对象有异议的，请在公示截止日前向所在乡镇（街道）反映，工作人员将核实处理。",
     name: "申请人", place: "地区", programme: "救助项目", household: "家庭人口", amount: "拟核定每月金额", until: "公示截止", none: "目前没有正在公示的家庭。",
     people: (n) => `${n} 人`, amountIs: (a) => `${a} 元`, asOf: (b) => `截至账本第 ${b} 号区块`,
+    objectionTitle: "登记公示异议（工作人员）", objectionExplain: "群众对公示对象有异议的，由乡镇（街道）的经办或审核人员登记；登记后案件退回重新审核。",
+    officer: "工作人员登录以登记异议", objectionCase: "异议针对的家庭", objector: "异议人姓名", objectorContact: "异议人联系方式（选填）", objectionText: "异议内容", prepareObjection: "核对并生成待签异议",
+    objectionIs: (name, until) => `登记对 ${name}（公示至 ${until}）的异议；案件将退回重新审核`, signObjection: "确认无误，签名登记", to: "交易对象",
+    lodged: (tx) => `异议已登记，案件退回重新审核（交易 ${tx}）`, lodgedPending: "异议已记录，网关会在链可用时发送您的交易",
+    needed: "请填写异议人姓名和异议内容", notObjection: "网关要求签署的不是这件异议：什么也没有签。请向上级报告此网关。", signInFirst: "请先用您的密钥文件登录",
   },
   en: {
     title: "Public notice", heading: "Social assistance public notice", print: "Print for the notice board",
     explain: "The households below are proposed for assistance after review and approval, and are hereby given public notice. Anyone who objects may tell their township office before the notice ends; officers will look into it.",
     name: "applicant", place: "place", programme: "programme", household: "household", amount: "monthly amount proposed", until: "notice until", none: "No household is in public notice now.",
     people: (n) => `${n} people`, amountIs: (a) => `${a} yuan`, asOf: (b) => `as of the ledger's block ${b}`,
+    objectionTitle: "Take down an objection (officers)", objectionExplain: "An objection to a household in notice is taken down by a caseworker or reviewer of its township; the case then goes back to review.",
+    officer: "Officers: sign in to take down an objection", objectionCase: "the household objected to", objector: "who objects", objectorContact: "their contact (optional)", objectionText: "the objection", prepareObjection: "Check and prepare for signing",
+    objectionIs: (name, until) => `an objection to ${name} (in notice until ${until}); the case goes back to review`, signObjection: "Sign and take it down", to: "call to",
+    lodged: (tx) => `The objection is taken down and the case is back in review (transaction ${tx})`, lodgedPending: "The objection is logged; the gateway sends your transaction as soon as the chain answers",
+    needed: "give who objects and what they say", notObjection: "the gateway asked to sign something other than this objection; nothing was signed: report this gateway to your supervisor", signInFirst: "sign in with your keystore first",
   },
 }, () => notices && draw());
 
@@ -59,4 +70,47 @@ async function load() {
 }
 
 $("#print").addEventListener("click", () => window.print());
+
+/*
+ * Officers take down objections here. Their sign-in (and ethers, which it needs) is loaded only
+ * when an officer asks for it: the board itself is for anyone, on any connection.
+ */
+let officer = null;
+$("#officer").addEventListener("click", guarded($("#objection-output"), async () => {
+  officer = await import("./sign-in.js");
+  $("#officer").hidden = true;
+  officer.signInForm($("#sign-in"), () => {
+    $("#objection-form").hidden = false;
+    $("#objection-case").replaceChildren(...notices.list.map((n) => el("option", { value: n.caseId }, `${n.caseId.slice(2, 18).toUpperCase()} · ${n.name} · ${cst(n.noticeEnd, "day")}`)));
+  });
+}));
+
+$("#objection-form").addEventListener("submit", guarded($("#objection-output"), async () => {
+  const key = officer?.openedKey();
+  if (!key) throw new Error(t("signInFirst"));
+  const caseId = $("#objection-case").value;
+  const name = $("#objector").value.trim();
+  const text = $("#objection-text").value.trim();
+  if (!name || !text) throw new Error(t("needed"));
+  const objector = { name, ...($("#objector-contact").value.trim() ? { contact: $("#objector-contact").value.trim() } : {}) };
+  const fields = { objector, text };
+  const drafted = await api(`/v1/cases/${caseId}/objections/draft`, { method: "POST", body: fields });
+  const { Interface } = await import("ethers");
+  const hash = "0x" + bytesToHex(recordHash(drafted.record));
+  const tx = drafted.transaction;
+  const call = new Interface(["function lodgeObjection(bytes32 caseId, bytes32 evidenceHash)"]).encodeFunctionData("lodgeObjection", [caseId, hash]);
+  // What is signed is checked first: this objection, as typed, about this case; exactly its call, from the officer's account.
+  const fits = drafted.record.caseId === caseId && drafted.record.public.type === "objection" && JSON.stringify(drafted.record.personal) === JSON.stringify(fields) && hash === drafted.recordHash && tx.data === call && tx.from.toLowerCase() === key.address.toLowerCase() && BigInt(tx.value ?? 0) === 0n;
+  if (!fits) throw new Error(t("notObjection"));
+  const notice = notices.list.find((n) => n.caseId === caseId);
+  const sign = el("button", { type: "button", id: "sign-objection" }, t("signObjection"));
+  $("#objection-output").replaceChildren(el("div", { class: "card", id: "objection" }, el("p", {}, t("objectionIs", notice.name, cst(notice.noticeEnd, "day"))), el("p", { class: "muted" }, t("to"), " ", el("span", { class: "hash" }, tx.to)), sign));
+  sign.addEventListener("click", guarded($("#objection-output"), async () => {
+    const signedTransaction = await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) });
+    const relayed = await api(`/v1/cases/${caseId}/objections`, { method: "POST", body: { ...fields, draft: drafted.draft, signedTransaction } });
+    const { ledger } = relayed;
+    $("#objection-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("lodged", ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("lodgedPending")));
+    await load();
+  }));
+}));
 guarded($("#notices-output"), load)();

@@ -42,7 +42,7 @@ export function signInForm(container, onSignedIn) {
   const password = el("input", { id: "password", type: "password", autocomplete: "current-password" });
   const status = el("p", { class: "muted", id: "signed-in", role: "status" });
   const output = el("div");
-  const wallet = window.ethereum ? el("button", { type: "button", id: "wallet-sign-in", "data-t": "wallet" }) : null;
+  const wallet = window.ethereum ? el("button", { type: "button", id: "wallet-sign-in", "data-t": "wallet" }, t("wallet")) : null;
   const show = () => {
     const officer = sessionStorage.getItem("aidtrail.officer");
     if (officer && sessionStorage.getItem("aidtrail.token")) status.replaceChildren(t("signedInAs"), el("span", { class: "hash" }, officer));
@@ -50,11 +50,11 @@ export function signInForm(container, onSignedIn) {
   };
   const form = el("form", { id: "keystore-form" },
     el("div", { class: "row" },
-      el("div", {}, el("label", { for: "keystore", "data-t": "keystore" }), file),
-      el("div", {}, el("label", { for: "password", "data-t": "password" }), password),
+      el("div", {}, el("label", { for: "keystore", "data-t": "keystore" }, t("keystore")), file),
+      el("div", {}, el("label", { for: "password", "data-t": "password" }, t("password")), password),
     ),
-    el("div", { class: "row" }, el("button", { type: "submit", id: "open-keystore", "data-t": "openKeystore" }), wallet),
-    el("p", { class: "muted", "data-t": "keyHere" }),
+    el("div", { class: "row" }, el("button", { type: "submit", id: "open-keystore", "data-t": "openKeystore" }, t("openKeystore")), wallet),
+    el("p", { class: "muted", "data-t": "keyHere" }, t("keyHere")),
     status,
     output,
   );
