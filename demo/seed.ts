@@ -11,12 +11,15 @@ import { defaultLogId } from "../server/config.ts";
  * real chain.
  */
 export const DEMO_JURISDICTIONS = {
-  province: { code: "440000000000", name: "广东省" },
-  city: { code: "440100000000", name: "广州市" },
-  county: { code: "440105000000", name: "海珠区" },
-  township: { code: "440105001000", name: "赤岗街道" },
-  township2: { code: "440105002000", name: "新港街道" },
+  province: { code: "440000000000", name: "广东省", parent: null },
+  city: { code: "440100000000", name: "广州市", parent: "440000000000" },
+  county: { code: "440105000000", name: "海珠区", parent: "440100000000" },
+  township: { code: "440105001000", name: "赤岗街道", parent: "440105000000" },
+  township2: { code: "440105002000", name: "新港街道", parent: "440105000000" },
 } as const;
+
+/** The demo's divisions as the national code list writes them (code, name, parent): the gateway's AIDTRAIL_DIVISIONS. */
+export const demoDivisionsCsv = (): string => ["code,name,parent", ...Object.values(DEMO_JURISDICTIONS).map((d) => `${d.code},${d.name},${d.parent ?? ""}`)].join("\n") + "\n";
 
 const DEMO_KEYS = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -72,11 +75,8 @@ export async function seedDemo(governance: Signer): Promise<{ deployment: Deploy
   const { access, standards, cases, funds, anchor } = contracts;
   const tx = async (sent: Promise<{ wait(): Promise<unknown> }>) => (await sent).wait();
   const j = DEMO_JURISDICTIONS;
-  await tx(access.registerJurisdiction(BigInt(j.province.code), 0n));
-  await tx(access.registerJurisdiction(BigInt(j.city.code), BigInt(j.province.code)));
-  await tx(access.registerJurisdiction(BigInt(j.county.code), BigInt(j.city.code)));
-  await tx(access.registerJurisdiction(BigInt(j.township.code), BigInt(j.county.code)));
-  await tx(access.registerJurisdiction(BigInt(j.township2.code), BigInt(j.county.code)));
+  // Parents first: the table lists the tree from the province down.
+  for (const d of Object.values(j)) await tx(access.registerJurisdiction(BigInt(d.code), BigInt(d.parent ?? 0)));
 
   const accounts: DemoAccount[] = [];
   for (const account of ACCOUNTS) {

@@ -11,7 +11,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { network } from "hardhat";
 import { loadConfig } from "../server/config.ts";
 import { beginJournal, genesisOf, journalingProxy, readJournal, replayJournal } from "../demo/journal.ts";
-import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, seedDemo, type DemoAccount } from "../demo/seed.ts";
+import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, demoDivisionsCsv, seedDemo, type DemoAccount } from "../demo/seed.ts";
 import { startGateway } from "../server/gateway.ts";
 import { createLogger } from "../server/logger.ts";
 
@@ -76,6 +76,8 @@ if (firstStart) {
   accounts = (JSON.parse(readFileSync(demoPath, "utf8")) as Demo).accounts;
 }
 const secrets = JSON.parse(readFileSync(secretsPath, "utf8")) as { masterKeys: object; identityKey: string };
+const divisionsPath = join(dataDir, "divisions.csv");
+writeFileSync(divisionsPath, demoDivisionsCsv());
 
 const config = loadConfig({
   AIDTRAIL_DATA: dataDir,
@@ -87,6 +89,7 @@ const config = loadConfig({
   AIDTRAIL_MASTER_KEYS: JSON.stringify(secrets.masterKeys),
   AIDTRAIL_IDENTITY_KEY: secrets.identityKey,
   AIDTRAIL_OPERATOR_KEY: DEMO_OPERATOR_KEY,
+  AIDTRAIL_DIVISIONS: divisionsPath,
   // The demo's scraper token is public, as its keys are; a real gateway's is a secret of its own.
   AIDTRAIL_METRICS_TOKEN: process.env.AIDTRAIL_METRICS_TOKEN ?? DEMO_METRICS_TOKEN,
 });

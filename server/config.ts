@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { id, isHexString } from "ethers";
+import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Deployment } from "./chain/deploy.ts";
 import { keyringFrom, type Keyring } from "./records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "./records/parse.ts";
 import { AidtrailError } from "../kit/errors.ts";
+import type { Division } from "./chain/domain.ts";
 
 /** Everything a gateway needs to start, read and validated once. Secrets are held here and nowhere else. */
 export interface GatewayConfig {
@@ -34,7 +36,10 @@ export interface GatewayConfig {
   identityKey: Uint8Array;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
   operatorKey: string;
+  /** The names of divisions, by their 12-digit codes (AIDTRAIL_DIVISIONS): what the pages show where the ledger has codes. */
+  divisions: Division[];
 }
+
 
 export interface ConfigProblem {
   variable: string;
@@ -72,6 +77,7 @@ const schema = z.object({
   AIDTRAIL_ANCHOR_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AIDTRAIL_SIGN_IN_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   AIDTRAIL_TRUST_PROXY: z.string().min(1).max(200).optional(),
+  AIDTRAIL_DIVISIONS: z.string().min(1).optional(),
   AIDTRAIL_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, "must be 16 to 200 printable ASCII characters: the bearer token Prometheus sends").optional(),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
@@ -151,6 +157,15 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     problems.push({ variable: "AIDTRAIL_DEPLOYMENT", message: (error as Error).message });
   }
 
+  let divisions: Division[] = [];
+  if (v.AIDTRAIL_DIVISIONS) {
+    try {
+      divisions = readDivisions(v.AIDTRAIL_DIVISIONS, readFile);
+    } catch (error) {
+      problems.push({ variable: "AIDTRAIL_DIVISIONS", message: (error as Error).message });
+    }
+  }
+
   if (problems.length > 0 || !keyring || !identityKey || !operatorKey || !deployment) throw new ConfigError(problems);
   return {
     host: v.AIDTRAIL_HOST,
@@ -171,7 +186,34 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     keyring,
     identityKey,
     operatorKey,
+    divisions,
   };
+}
+
+/**
+ * The division names of a CSV file in the national statistical code list's form: one division a
+ * line, its 12-digit code, its name, its parent's code (empty for a province), a header line
+ * first. Every line is checked; the first fault is named with its line number.
+ */
+export function readDivisions(path: string, readFile: (path: string) => string): Division[] {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch {
+    throw new AidtrailError("CONFIG_INVALID", `cannot read the division list ${path}`);
+  }
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, skip_empty_lines: true, from_line: 2, relax_column_count: true, trim: true });
+  } catch (error) {
+    throw new AidtrailError("CONFIG_INVALID", `${path} is not CSV: ${(error as Error).message}`);
+  }
+  return rows.map(([code = "", name = "", parent = ""], i) => {
+    if (!/^\d{12}$/.test(code) || name === "" || name.length > 50 || !/^(\d{12})?$/.test(parent)) {
+      throw new AidtrailError("CONFIG_INVALID", `${path} line ${i + 2} is not "code,name,parent" (a 12-digit code, a name of at most 50 characters, the parent's code or nothing)`);
+    }
+    return { code, name, parent: parent || null };
+  });
 }
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);

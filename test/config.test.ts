@@ -22,6 +22,9 @@ const deployment = {
 const files: Record<string, string> = {
   "/etc/aidtrail/deployment.json": JSON.stringify(deployment),
   "/run/secrets/operator": operatorKey + "\n",
+  // As the national statistical code list writes it: a byte-order mark, a header, CRLF lines.
+  "/etc/aidtrail/divisions.csv": "\uFEFFcode,name,parent\r\n440000000000,广东省,\r\n440105000000,海珠区,440000000000\r\n",
+  "/etc/aidtrail/bad-divisions.csv": "code,name,parent\n440000000000,广东省,\n4401050,海珠区,440000000000\n",
 };
 const readFile = (path: string) => {
   if (path in files) return files[path]!;
@@ -57,6 +60,16 @@ describe("gateway configuration", () => {
     expect(config.logId).toMatch(/^0x[0-9a-f]{64}$/);
     expect(config.keyring.current).toBe("k1");
     expect(config.dataDir.endsWith(".aidtrail")).toBe(true);
+  });
+
+  it("reads the divisions' names from a CSV of code, name and parent, and names the line at fault in one that is not", () => {
+    expect(loadConfig(env, readFile).divisions).toEqual([]);
+    expect(loadConfig({ ...env, AIDTRAIL_DIVISIONS: "/etc/aidtrail/divisions.csv" }, readFile).divisions).toEqual([
+      { code: "440000000000", name: "广东省", parent: null },
+      { code: "440105000000", name: "海珠区", parent: "440000000000" },
+    ]);
+    expect(problems({ AIDTRAIL_DIVISIONS: "/etc/aidtrail/bad-divisions.csv" })).toEqual(['AIDTRAIL_DIVISIONS: /etc/aidtrail/bad-divisions.csv line 3 is not "code,name,parent" (a 12-digit code, a name of at most 50 characters, the parent\'s code or nothing)']);
+    expect(problems({ AIDTRAIL_DIVISIONS: "/etc/aidtrail/none.csv" })).toEqual(["AIDTRAIL_DIVISIONS: cannot read the division list /etc/aidtrail/none.csv"]);
   });
 
   it("takes a sign-in limit for offices that sign many officers in through one address, a whole number of at least one", () => {

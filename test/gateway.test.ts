@@ -51,6 +51,8 @@ describe("a gateway started from configuration alone", () => {
     const clock = (await request(gateway.url).get("/v1/ledger/clock").expect(200)).body;
     expect(await undocumented(gateway.url, "/v1/ledger/clock", "get", 200, clock)).toEqual([]);
     expect(await undocumented(gateway.url, "/v1/ledger/clock", "get", 200, { ...clock, period: -1 })).not.toEqual([]);
+    const divisions = (await request(gateway.url).get("/v1/divisions").expect(200)).body;
+    expect(await undocumented(gateway.url, "/v1/divisions", "get", 200, divisions)).toEqual([]);
 
     // The examples of a resident ID and a household are IDs the gateway takes.
     const fields = doc.paths["/v1/cases/draft"].post.requestBody.content["application/json"].schema.properties;

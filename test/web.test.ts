@@ -362,7 +362,7 @@ describe("the web pages, in Chromium", () => {
     await page.setInputFiles("#file", bundleFile);
     await expect.poll(() => page.locator(".figure-row").count(), { timeout: 20_000 }).toBe(1);
     const row = await page.locator(".figure-row td").allTextContents();
-    expect(row.slice(0, 4)).toEqual([TOWNSHIP, "最低生活保障", "城市", "2"]);
+    expect(row.slice(0, 4)).toEqual(["赤岗街道", "最低生活保障", "城市", "2"]);
     expect(row[5]).toBe("100%");
     expect(row[7]).toBe("50");
     expect(await page.locator("svg.chart").count()).toBe(4);
@@ -422,6 +422,7 @@ describe("the web pages, in Chromium", () => {
     await page.goto(`${local.gateway.url}/web/intake.html`);
     await signInPage(page, DEV_KEYS.caseworker);
     await expect.poll(() => page.inputValue("#jurisdiction")).toBe(TOWNSHIP);
+    expect(await page.textContent("#jurisdiction option:checked")).toBe("赤岗街道");
     await page.fill("#name", "陈小明");
     const applicantId = residentId(61);
     // One character mistyped: said at once, beside the field, in Chinese.
@@ -465,7 +466,7 @@ describe("the web pages, in Chromium", () => {
     const row = page.locator(".notice");
     await expect.poll(() => row.count()).toBe(1);
     const cells = await row.locator("td").allTextContents();
-    expect(cells.slice(2, 5)).toEqual(["最低生活保障", "2 人", "950.00 元"]);
+    expect(cells.slice(1, 5)).toEqual(["赤岗街道", "最低生活保障", "2 人", "950.00 元"]);
     expect(cells[0]).toMatch(/^.\*+$/);
     await shot(page, "notice-board");
     await page.emulateMedia({ media: "print" });

@@ -1,5 +1,5 @@
 import { BUNDLE_FORMAT, PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES, verifyRecord } from "aidtrail/verify";
-import { $, api, cst, el, guarded, yuan } from "./common.js";
+import { $, api, cst, divisionNames, el, guarded, placeElement, yuan } from "./common.js";
 import { signInForm } from "./sign-in.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 import { language, speak, t } from "./i18n.js";
@@ -19,9 +19,9 @@ speak({
     when: "时间", where: "位置", what: "事项", evidence: "证据", ledger: "账本", log: "日志",
     revision: (name, n) => `${name}，第 ${n} 版`, tx: (hash, block) => `交易 ${hash} · 区块 ${block}`, leaf: (n, proof) => `叶子 ${n} · ${proof ? "有到已锚定检查点的证明" : "等待锚定"}`,
     stagesTitle: "各阶段与时限", stepsTitle: (n) => `共 ${n} 步`,
-    allocationLine: (n, j, p, y, a, d, paid) => `拨款 ${n} · ${j} · ${p} ${y} 年 · 金额 ${a} 元 · 下拨 ${d} 元 · 已发放 ${paid} 元 · `,
+    allocationOf: (n) => `拨款 ${n} · `, allocationLine: (p, y, a, d, paid) => ` · ${p} ${y} 年 · 金额 ${a} 元 · 下拨 ${d} 元 · 已发放 ${paid} 元 · `,
     reconciles: "账目相符", notReconciles: "账目不符", payoutLine: (period, amount) => `${period} · ${amount} 元 → 案件 `,
-    drawnFrom: "来自 ", pathItem: (id, j, a) => `拨款 ${id}（${j}，${a} 元）`, anAppropriation: "一笔预算",
+    drawnFrom: "来自 ", pathItem: (id, a) => `拨款 ${id}（${a} 元，`, pathEnd: "）", anAppropriation: "一笔预算",
   },
   en: {
     title: "Auditor", heading: "Auditor", toEqualization: "Equalisation", verifyTitle: "Verify an audit bundle or a record, in this browser", dropHint: "Drop a bundle (from", dropHint2: "), or a single record as you hold it.", fileLabel: "Bundle or record file",
@@ -34,9 +34,9 @@ speak({
     when: "when", where: "where", what: "what", evidence: "evidence", ledger: "ledger", log: "log",
     revision: (name, n) => `${name}, revision ${n}`, tx: (hash, block) => `tx ${hash} · block ${block}`, leaf: (n, proof) => `leaf ${n} · ${proof ? "proof to the anchored checkpoint" : "awaiting anchoring"}`,
     stagesTitle: "Stages against their limits", stepsTitle: (n) => `${n} steps`,
-    allocationLine: (n, j, p, y, a, d, paid) => `allocation ${n} · ${j} · ${p} ${y} · amount ${a} · allocated down ${d} · paid ${paid} yuan · `,
+    allocationOf: (n) => `allocation ${n} · `, allocationLine: (p, y, a, d, paid) => ` · ${p} ${y} · amount ${a} · allocated down ${d} · paid ${paid} yuan · `,
     reconciles: "reconciles", notReconciles: "DOES NOT RECONCILE", payoutLine: (period, amount) => `${period} · ${amount} yuan → case `,
-    drawnFrom: "drawn from ", pathItem: (id, j, a) => `allocation ${id} (${j}, ${a} yuan)`, anAppropriation: "an appropriation",
+    drawnFrom: "drawn from ", pathItem: (id, a) => `allocation ${id} (${a} yuan, `, pathEnd: ")", anAppropriation: "an appropriation",
   },
 }, () => {
   signedIn();
@@ -132,7 +132,7 @@ $("#trail-form").addEventListener("submit", guarded($("#trail"), async () => {
 function allocationNode(node) {
   const programme = PROGRAMME_NAMES[node.programme.toLowerCase()]?.[language()] ?? node.programme;
   return el("li", { class: "allocation" },
-    el("strong", {}, t("allocationLine", node.allocationId, node.jurisdiction, programme, node.fiscalYear, yuan(node.amount), yuan(node.allocated), yuan(node.paid))),
+    el("strong", {}, t("allocationOf", node.allocationId), placeElement(node.jurisdiction), t("allocationLine", programme, node.fiscalYear, yuan(node.amount), yuan(node.allocated), yuan(node.paid))),
     el("span", { class: node.totals.reconciles ? "ok" : "bad", "data-reconciles": String(node.totals.reconciles) }, node.totals.reconciles ? t("reconciles") : t("notReconciles")),
     node.payouts.length ? el("ul", {}, node.payouts.map((p) => el("li", { class: "payout" }, t("payoutLine", p.period, yuan(p.amount)), el("span", { class: "hash" }, p.caseId)))) : "",
     node.children.length ? el("ul", {}, node.children.map(allocationNode)) : "",
@@ -141,9 +141,10 @@ function allocationNode(node) {
 
 $("#flow-form").addEventListener("submit", guarded($("#flow"), async () => {
   const flow = await api(`/v1/audit/allocations/${$("#allocation-id").value.trim()}/flow`);
+  await divisionNames().catch(() => undefined);
   shown.flow = () =>
     $("#flow").replaceChildren(
-      flow.path.length ? el("p", { class: "muted" }, t("drawnFrom"), flow.path.map((p) => t("pathItem", p.allocationId, p.jurisdiction, yuan(p.amount))).join(" ← ")) : el("p", { class: "muted" }, t("anAppropriation")),
+      flow.path.length ? el("p", { class: "muted" }, t("drawnFrom"), ...flow.path.flatMap((p, i) => [i > 0 ? " ← " : "", t("pathItem", p.allocationId, yuan(p.amount)), placeElement(p.jurisdiction), t("pathEnd")])) : el("p", { class: "muted" }, t("anAppropriation")),
       el("ul", { class: "tree", id: "flow-tree" }, allocationNode(flow.tree)),
     );
   shown.flow();

@@ -23,6 +23,21 @@ export function cst(time, to = "minute") {
   return to === "day" ? text.slice(0, 10) : to === "month" ? text.slice(0, 7).replace("-", "") : to === "second" ? text.slice(0, 19) : text.slice(0, 16);
 }
 
+/** Division names by code (GET /v1/divisions), once read: see divisionNames. */
+let names = new Map();
+
+/** Reads the gateway's list of division names, once; until then, and for a code it does not name, `place` gives the code. */
+export async function divisionNames() {
+  if (names.size === 0) names = new Map((await api("/v1/divisions")).divisions.map((d) => [d.code, d.name]));
+  return names;
+}
+
+/** A division by its name where the gateway's list has it, by its code otherwise. */
+export const place = (code) => names.get(String(code)) ?? String(code);
+
+/** A division's name as an element: a Chinese proper name whatever the page's language (lang marks it), or its code. */
+export const placeElement = (code) => (names.has(String(code)) ? el("span", { lang: "zh-CN" }, place(code)) : el("span", { class: "case-number" }, String(code)));
+
 /** The gateway's error, as it says it: its message, and what to do. */
 export class GatewayError extends Error {
   constructor(body, status) {

@@ -1,5 +1,5 @@
 import { equalization, PROGRAMME_NAMES, STAGE_LIMITS_DAYS } from "aidtrail/verify";
-import { $, el, guarded } from "./common.js";
+import { $, divisionNames, el, guarded, place, placeElement } from "./common.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 import { language, speak, t } from "./i18n.js";
 
@@ -49,7 +49,7 @@ function chart(title, rows, value, { unit, limit } = {}) {
     const y = i * (bar + 8) + 8;
     const v = values[i];
     figure.append(
-      svg("text", { x: 0, y: y + 16, "font-size": 13 }, `${row.jurisdiction} ${programmeName(row.programme)} ${areaName(row.area)}`),
+      svg("text", { x: 0, y: y + 16, "font-size": 13 }, `${place(row.jurisdiction)} ${programmeName(row.programme)} ${areaName(row.area)}`),
       svg("rect", { x: label, y, width: v === null ? 0 : Math.max(1, scale(v)), height: bar, fill: limit !== undefined && v !== null && v > limit ? "#b3261e" : "#0b5cad", rx: 3 }),
       svg("text", { x: label + (v === null ? 0 : scale(v)) + 6, y: y + 16, "font-size": 13 }, v === null ? t("noData") : `${v}${unit ?? ""}`),
     );
@@ -61,6 +61,7 @@ function chart(title, rows, value, { unit, limit } = {}) {
 fileDrop($("#drop"), $("#file"), (file) =>
   guarded($("#verdict"), async () => {
     const bundle = await readJsonFile(file);
+    await divisionNames().catch(() => undefined);
     const report = bundleReport(bundle);
     const rows = report.check.failures.length > 0 ? null : equalization(report.records);
     shown = () => draw(report, rows);
@@ -76,7 +77,7 @@ function draw(report, rows) {
   const [titleDays, titleShare, titleDelay, titleComplaints] = t("charts");
   $("#figures").replaceChildren(
     el("tr", {}, t("columns").map((h) => el("th", {}, h))),
-    ...rows.map((r) => el("tr", { class: "figure-row", "data-programme": r.programme, "data-area": r.area }, el("td", {}, r.jurisdiction), el("td", {}, programmeName(r.programme)), el("td", {}, areaName(r.area)), el("td", {}, r.cases), el("td", {}, r.daysToFirstPayment ?? "–"), el("td", {}, r.decidedWithinLimit === null ? "–" : `${Math.round(r.decidedWithinLimit * 100)}%`), el("td", {}, r.paymentDelayDays ?? "–"), el("td", {}, r.complaintsPer100), el("td", {}, r.objectionsPer100))),
+    ...rows.map((r) => el("tr", { class: "figure-row", "data-programme": r.programme, "data-area": r.area }, el("td", { "data-code": r.jurisdiction }, placeElement(r.jurisdiction)), el("td", {}, programmeName(r.programme)), el("td", {}, areaName(r.area)), el("td", {}, r.cases), el("td", {}, r.daysToFirstPayment ?? "–"), el("td", {}, r.decidedWithinLimit === null ? "–" : `${Math.round(r.decidedWithinLimit * 100)}%`), el("td", {}, r.paymentDelayDays ?? "–"), el("td", {}, r.complaintsPer100), el("td", {}, r.objectionsPer100))),
   );
   $("#charts").replaceChildren(
     chart(titleDays, rows, (r) => r.daysToFirstPayment, { unit: t("days"), limit: STAGE_LIMITS_DAYS.review + STAGE_LIMITS_DAYS.approval + STAGE_LIMITS_DAYS.firstPayment }),

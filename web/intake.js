@@ -2,7 +2,7 @@ import { APPLICATION_TYPES, fenOf, PROGRAMME_NAMES, readResidentId, recordHash, 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { renderSVG } from "uqr";
-import { $, api, cst, el, guarded } from "./common.js";
+import { $, api, cst, divisionNames, el, guarded, place } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 
@@ -53,7 +53,8 @@ async function jurisdictions() {
   const { roles } = await api("/v1/worklist");
   const offices = roles.filter((r) => r.role === "CASEWORKER").map((r) => r.jurisdiction);
   if (offices.length === 0) throw new Error(t("noJurisdiction"));
-  $("#jurisdiction").replaceChildren(...offices.map((code) => el("option", { value: code }, code)));
+  await divisionNames().catch(() => undefined);
+  $("#jurisdiction").replaceChildren(...offices.map((code) => el("option", { value: code }, place(code))));
 }
 
 /** A resident ID checked as it is typed: what is wrong is said beside it, in the page's language. */
@@ -162,7 +163,7 @@ function drawPlain() {
   const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
   $("#plain").replaceChildren(
     ...row(t("verdict"), t("verdictIs", PROGRAMME_NAMES[asked.programme][language()], t(asked.area), asked.household.length + 1, asked.applicant.name)),
-    ...row(t("place"), asked.jurisdiction),
+    ...row(t("place"), place(asked.jurisdiction)),
     ...row(t("record"), draft.message.recordHash, "hash"),
     ...row(t("people"), draft.message.identities, "hash"),
     ...row(t("validUntil"), cst(Number(draft.deadline) * 1000)),

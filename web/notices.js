@@ -1,6 +1,6 @@
 import { PROGRAMME_NAMES, recordHash, yuan } from "aidtrail/verify";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { $, api, cst, el, guarded } from "./common.js";
+import { $, api, cst, divisionNames, el, guarded, placeElement } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
 /*
@@ -42,7 +42,7 @@ function draw() {
     ...list.map((n) =>
       el("tr", { class: "notice" },
         el("td", { lang: "zh-CN" }, n.name),
-        el("td", { class: "case-number" }, n.jurisdiction),
+        el("td", {}, placeElement(n.jurisdiction)),
         el("td", {}, PROGRAMME_NAMES[n.programme]?.[language()] ?? n.programme),
         el("td", { class: "nowrap" }, t("people", n.householdSize)),
         el("td", { class: "nowrap" }, t("amountIs", yuan(n.approvedAmount))),
@@ -56,6 +56,7 @@ function draw() {
 
 /** Every page of the notices: a township's list is short, a county's a few pages of 200. */
 async function load() {
+  await divisionNames().catch(() => undefined);
   const list = [];
   let after = null;
   let asOfBlock = 0;

@@ -84,3 +84,10 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 export function jsonSafe<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
+
+/** A division of the national statistical code list: its 12-digit code, its name and its parent's code (none for a province), as the ledger registers the tree. */
+export interface Division {
+  code: string;
+  name: string;
+  parent: string | null;
+}

@@ -5009,6 +5009,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The names of divisions by their 12-digit codes, as the gateway's configuration lists them (AIDTRAIL_DIVISIONS): what the pages show where the ledger has codes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the divisions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            divisions: {
+                                code: string;
+                                name: string;
+                                parent: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/notices": {
         parameters: {
             query?: never;

@@ -305,6 +305,10 @@ export const outstandingSchema = z.object({
   asOfBlock: z.number().int(),
 });
 
+export const divisionsSchema = z.object({
+  divisions: z.array(z.object({ code: z.string().regex(/^\d{12}$/), name: z.string(), parent: z.string().regex(/^\d{12}$/).nullable() })),
+});
+
 export const feedbackResponseSchema = z.object({ recordId, leafIndex, handling: z.string() });
 
 const stageTiming = z.object({ stage: z.string(), days: z.number().nullable(), limitDays: z.number(), withinLimit: z.boolean().nullable() });

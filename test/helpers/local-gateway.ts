@@ -131,6 +131,8 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
 
   const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
   writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(deployment));
+  // The names the pages show for the county's divisions, as the national code list writes them.
+  writeFileSync(join(dataDir, "divisions.csv"), `code,name,parent\n440000000000,广东省,\n${COUNTY},海珠区,440000000000\n${TOWNSHIP},赤岗街道,${COUNTY}\n`);
   const env = {
     AIDTRAIL_DATA: dataDir,
     AIDTRAIL_PORT: "0",
@@ -140,6 +142,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
     AIDTRAIL_IDENTITY_KEY: randomBytes(32).toString("base64"),
     AIDTRAIL_OPERATOR_KEY: DEV_KEYS.operator,
+    AIDTRAIL_DIVISIONS: join(dataDir, "divisions.csv"),
     // Every test, and every caseworker of bench:gateway, signs in from 127.0.0.1: the per-address
     // sign-in limit would soon refuse them all.
     AIDTRAIL_SIGN_IN_LIMIT: "100000",
