@@ -373,11 +373,33 @@ describe("the web pages, in Chromium", () => {
   it("review and approval: the reviewer and two approvers, each in their own browser with their own keystore, find the case on their worklist, read it for their stage, see the decision in plain words and sign it there", async () => {
     decidedCase = await local.takeIn(residentId(5));
     /** An officer's own browser: their keystore opened, the case found on their worklist and opened for their stage. */
-    const officerOpens = async (key: string, stage: string) => {
+    const officerOpens = async (key: string, stage: string, withWallet = false) => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
+      if (withWallet) {
+        const wallet = new Wallet(key);
+        await page.exposeFunction("walletRequest", async (method: string, params: unknown[]) => {
+          if (method === "eth_requestAccounts" || method === "eth_accounts") return [wallet.address];
+          if (method === "personal_sign") return wallet.signMessage(String(params[0]));
+          if (method === "eth_signTypedData_v4") {
+            const { domain, types, message } = JSON.parse(String(params[1]));
+            delete types.EIP712Domain;
+            return wallet.signTypedData(domain, types, message);
+          }
+          throw new Error(`${method} is not offered by this wallet`);
+        });
+        await page.addInitScript(() => {
+          const w = window as unknown as { walletRequest: (method: string, params: unknown[]) => Promise<unknown> };
+          (window as unknown as { ethereum: unknown }).ethereum = { request: ({ method, params }: { method: string; params: unknown[] }) => w.walletRequest(method, params ?? []) };
+        });
+      }
       await page.goto(`${local.gateway.url}/web/decisions.html`);
-      await signInPage(page, key);
+      if (withWallet) {
+        await page.click("#wallet-sign-in");
+        await expect.poll(() => page.textContent("#signed-in")).toMatch(/^已登录：0x/);
+      } else {
+        await signInPage(page, key);
+      }
       const row = page.locator(`.work-item[data-case="${decidedCase}"]`);
       await expect.poll(() => row.getAttribute("data-stage"), { timeout: 20_000 }).toBe(stage);
       await row.locator("button").click();
@@ -404,7 +426,8 @@ describe("the web pages, in Chromium", () => {
     await expect.poll(() => first.page.textContent("#signed-output")).toBe("已签名：1/2，等待其他签名人。");
     await shot(first.page, "decisions-approval-first-signer");
     await first.context.close();
-    const second = await officerOpens(approvers[1]!.privateKey, "approval");
+    // The second approver signs with their browser wallet: it signs the typed data the page checked.
+    const second = await officerOpens(approvers[1]!.privateKey, "approval", true);
     await second.page.fill("#amount", "950.00");
     await second.page.click("#decision-form button[type=submit]");
     await expect.poll(() => second.page.textContent("#plain")).toContain(approvers[0]!.address);

@@ -210,12 +210,28 @@ function drawPlain(request) {
   );
 }
 
-$("#sign-decision").addEventListener("click", guarded($("#signed-output"), async () => {
+/** The EIP-712 domain's own type, for a wallet's eth_signTypedData_v4, by the fields the domain has. */
+const DOMAIN_FIELDS = [
+  { name: "name", type: "string" },
+  { name: "version", type: "string" },
+  { name: "chainId", type: "uint256" },
+  { name: "verifyingContract", type: "address" },
+];
+
+/** The officer's signature of the checked request: with the key opened in the page, or by their browser wallet (which shows it again). */
+async function signDecision(request) {
   const key = openedKey();
-  if (!key) throw new Error(t("signInFirst"));
+  if (key) return { signer: key.address, signature: await key.signTypedData(request.domain, request.types, request.message) };
+  const signer = sessionStorage.getItem("aidtrail.officer");
+  if (!window.ethereum || !signer) throw new Error(t("signInFirst"));
+  const typed = { domain: request.domain, types: { EIP712Domain: DOMAIN_FIELDS.filter((f) => request.domain[f.name] !== undefined), ...request.types }, primaryType: request.primaryType, message: request.message };
+  return { signer, signature: await window.ethereum.request({ method: "eth_signTypedData_v4", params: [signer, JSON.stringify(typed)] }) };
+}
+
+$("#sign-decision").addEventListener("click", guarded($("#signed-output"), async () => {
   const request = opened.request;
-  const signature = await key.signTypedData(request.domain, request.types, request.message);
-  const collected = await api(`/v1/cases/${opened.item.caseId}/decisions`, { method: "POST", body: { decision: request.message, signatures: [{ signer: key.address, signature }] } });
+  const signed = await signDecision(request);
+  const collected = await api(`/v1/cases/${opened.item.caseId}/decisions`, { method: "POST", body: { decision: request.message, signatures: [signed] } });
   $("#to-sign").hidden = true;
   shown.signed = () =>
     $("#signed-output").replaceChildren(
