@@ -49,16 +49,18 @@ export async function worklist(ctx: { indexer: Indexer; state: StateStore }, rol
     const stage = due.find((d) => d.status === s.status);
     if (!stage) return [];
     const since = stage.stage === "activation" ? noticeEnd.get(s.caseId) : s.since;
-    return since === undefined || since > now ? [] : [{ caseId: s.caseId, stage, since }];
+    return since === undefined || since > now ? [] : [{ caseId: s.caseId, stage, since, order: s.blockNumber * 1e6 + s.logIndex }];
   });
   const entries = await ctx.state.getMany<CaseEntry>(waiting.map((w) => KEYS.case(w.caseId)));
   return waiting
-    .flatMap(({ caseId, stage, since }, i) => {
+    .flatMap(({ caseId, stage, since, order }, i) => {
       const entry = entries[i];
       // A case of another gateway of the deployment is on that gateway's worklist.
       if (!entry || !roles.some((r) => stage.roles.includes(r.role) && coversDivision(r.jurisdiction, entry.jurisdiction))) return [];
       const days = Math.floor((now - since) / 86_400);
-      return [{ caseId, caseNumber: caseNumberOf(caseId), jurisdiction: entry.jurisdiction, programme: entry.programme, name: entry.publicName ?? "*", stage: stage.stage, since: new Date(since * 1000).toISOString(), days, limitDays: stage.limitDays, overdue: stage.limitDays !== null && days > stage.limitDays }];
+      return [{ order, item: { caseId, caseNumber: caseNumberOf(caseId), jurisdiction: entry.jurisdiction, programme: entry.programme, name: entry.publicName ?? "*", stage: stage.stage, since: new Date(since * 1000).toISOString(), days, limitDays: stage.limitDays, overdue: stage.limitDays !== null && days > stage.limitDays } }];
     })
-    .sort((a, b) => a.since.localeCompare(b.since) || a.caseId.localeCompare(b.caseId));
+    // Oldest first; within one second, in ledger order.
+    .sort((a, b) => a.item.since.localeCompare(b.item.since) || a.order - b.order)
+    .map(({ item }) => item);
 }

@@ -50,6 +50,9 @@ export interface CaseStatusEntry {
   status: CaseStatus;
   /** When it came to this status, seconds since 1970 (the block's time). */
   since: number;
+  /** Where on the ledger: the block and the log's index in it, which order changes made within one second. */
+  blockNumber: number;
+  logIndex: number;
 }
 
 /** What the index holds: a data folder indexed by an earlier version is indexed again from the deployment block. */
@@ -130,9 +133,10 @@ export class Indexer {
         const event: LedgerEvent = { name, args, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, timestamp: times.get(log.blockNumber)! };
         if (typeof args.caseId === "string") entries[KEY.byCase(args.caseId, event.blockNumber, event.logIndex)] = event;
         // A case's first status is its CaseSubmitted's, which no CaseTransition repeats.
-        if (name === "CaseSubmitted") entries[KEY.status(args.caseId as string)] = { caseId: args.caseId as string, status: CaseStatus.Submitted, since: event.timestamp } satisfies CaseStatusEntry;
+        const at = { since: event.timestamp, blockNumber: event.blockNumber, logIndex: event.logIndex };
+        if (name === "CaseSubmitted") entries[KEY.status(args.caseId as string)] = { caseId: args.caseId as string, status: CaseStatus.Submitted, ...at } satisfies CaseStatusEntry;
         if (name === "CaseTransition") {
-          entries[KEY.status(args.caseId as string)] = { caseId: args.caseId as string, status: Number(args.to) as CaseStatus, since: event.timestamp } satisfies CaseStatusEntry;
+          entries[KEY.status(args.caseId as string)] = { caseId: args.caseId as string, status: Number(args.to) as CaseStatus, ...at } satisfies CaseStatusEntry;
           if (Number(args.to) === CaseStatus.InNotice || Number(args.from) === CaseStatus.InNotice) noticeChanges.set(args.caseId as string, Number(args.to) === CaseStatus.InNotice);
         }
         // An allocation's own events (its creation, which names its officer, among them), its
