@@ -1,5 +1,5 @@
 /** What every page shares: calls to the gateway (with the officer's session, when signed in), and small DOM helpers. */
-import { language, t } from "./i18n.js";
+import { language } from "./i18n.js";
 export const $ = (selector) => document.querySelector(selector);
 
 /** Builds an element: el("td", { class: "ok" }, "text", child). */
@@ -60,6 +60,9 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
   if (!response.ok) throw new GatewayError(data, response.status);
   return data;
 }
+
+/** A fact of a definition list (dl): its label and its value, the value in `cls` where given (hash, case-number). */
+export const fact = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
 
 /** Runs an action behind a button, showing what went wrong where the user looks. */
 export function guarded(output, action) {

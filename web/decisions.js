@@ -1,9 +1,9 @@
-import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, recordHash, yuan } from "aidtrail/verify";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
 import { Interface, TypedDataEncoder } from "ethers";
-import { $, api, cst, el, guarded } from "./common.js";
+import { $, api, cst, el, fact, guarded } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
+import { draftStep, relayStep } from "./signed-step.js";
 
 const signedIn = signInForm($("#sign-in"), () => refresh());
 /** What the page shows, drawn again in the other language. */
@@ -105,17 +105,12 @@ function activateButton(item) {
 async function prepareActivation(item) {
   const key = openedKey();
   if (!key) throw new Error(t("signInFirst"));
-  const drafted = await api(`/v1/cases/${item.caseId}/activate/draft`, { method: "POST", body: {} });
-  const hash = "0x" + bytesToHex(recordHash(drafted.record));
-  const tx = drafted.transaction;
-  const fits = drafted.record.caseId === item.caseId && drafted.record.public.type === "public-notice-completed" && hash === drafted.recordHash && tx.data === REGISTRY.encodeFunctionData("activate", [item.caseId, hash]) && tx.from.toLowerCase() === key.address.toLowerCase() && BigInt(tx.value ?? 0) === 0n;
-  if (!fits) throw new Error(t("notActivation"));
+  const path = `/v1/cases/${item.caseId}/activate`;
+  const drafted = await draftStep(path, {}, key, { fits: (record) => record.caseId === item.caseId && record.public.type === "public-notice-completed", call: (hash) => REGISTRY.encodeFunctionData("activate", [item.caseId, hash]) }, () => t("notActivation"));
   const sign = el("button", { type: "button", id: "sign-activation", "data-t": "signActivation" }, t("signActivation"));
-  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
-  $("#worklist-output").replaceChildren(el("div", { class: "card", id: "activation" }, el("dl", { class: "facts" }, ...row(t("activate"), t("activateIs", item.caseNumber)), ...row(t("to"), tx.to, "hash")), sign));
+  $("#worklist-output").replaceChildren(el("div", { class: "card", id: "activation" }, el("dl", { class: "facts" }, ...fact(t("activate"), t("activateIs", item.caseNumber)), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
   sign.addEventListener("click", guarded($("#worklist-output"), async () => {
-    const signedTransaction = await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) });
-    const relayed = await api(`/v1/cases/${item.caseId}/activate`, { method: "POST", body: { draft: drafted.draft, signedTransaction } });
+    const relayed = await relayStep(path, {}, drafted, key);
     await refresh();
     const { ledger } = relayed;
     $("#worklist-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("activated", item.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("activationPending", item.caseNumber)));
@@ -142,15 +137,14 @@ function drawCase() {
   const record = found.revisions.at(-1).record;
   const person = record.personal ?? {};
   $("#case-title").textContent = t("caseTitle", item.caseNumber, stageName(item.stage));
-  const row = (label, value) => [el("dt", {}, label), el("dd", {}, value)];
   $("#case-details").replaceChildren(
     el("p", { class: "muted" }, t("readPurpose")),
     el("dl", { class: "facts" },
-      row(t("applicant"), person.applicant ? `${person.applicant.name}（${person.applicant.residentId}）` : item.name),
-      row(t("household"), (person.household ?? []).map((m) => `${m.name}（${m.relation}）`).join("、") || "—"),
-      row(t("income"), person.monthlyIncome === undefined ? "—" : t("amountYuan", yuan(person.monthlyIncome))),
-      row(t("programme"), programmeName(found.programme)),
-      row(t("documents"), String(record.public.documents?.length ?? 0)),
+      fact(t("applicant"), person.applicant ? `${person.applicant.name}（${person.applicant.residentId}）` : item.name),
+      fact(t("household"), (person.household ?? []).map((m) => `${m.name}（${m.relation}）`).join("、") || "—"),
+      fact(t("income"), person.monthlyIncome === undefined ? "—" : t("amountYuan", yuan(person.monthlyIncome))),
+      fact(t("programme"), programmeName(found.programme)),
+      fact(t("documents"), String(record.public.documents?.length ?? 0)),
     ),
   );
   $("#approve-label").textContent = item.stage === "review" ? t("passOn") : t("approve");
@@ -197,16 +191,15 @@ function drawPlain(request) {
   const stage = Number(m.stage) === 0 ? stageName("review") : stageName("approval");
   const verdict = !m.approve ? t("verdictReject", stage) : Number(m.stage) === 0 ? t("verdictPass") : t("verdictApprove", yuan(String(m.amount)), m.householdSize);
   const signer = openedKey()?.address ?? sessionStorage.getItem("aidtrail.officer");
-  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
   $("#plain").replaceChildren(
-    ...row(t("signer"), `${signer} (${request.role})`, "hash"),
-    ...row(t("verdict"), verdict),
-    ...row(t("applicationRev"), m.recordHash, "hash"),
-    ...row(t("round"), String(m.round)),
-    ...row(t("validUntil"), cst(Number(m.deadline) * 1000)),
-    ...row(t("ledger"), t("ledgerIs", request.domain.chainId, request.domain.verifyingContract), "hash"),
-    ...row(t("needed"), t("neededIs", request.threshold, request.role)),
-    ...row(t("signedBy"), (request.signers ?? []).length === 0 ? t("nobody") : request.signers.join(", "), "hash"),
+    ...fact(t("signer"), `${signer} (${request.role})`, "hash"),
+    ...fact(t("verdict"), verdict),
+    ...fact(t("applicationRev"), m.recordHash, "hash"),
+    ...fact(t("round"), String(m.round)),
+    ...fact(t("validUntil"), cst(Number(m.deadline) * 1000)),
+    ...fact(t("ledger"), t("ledgerIs", request.domain.chainId, request.domain.verifyingContract), "hash"),
+    ...fact(t("needed"), t("neededIs", request.threshold, request.role)),
+    ...fact(t("signedBy"), (request.signers ?? []).length === 0 ? t("nobody") : request.signers.join(", "), "hash"),
   );
 }
 

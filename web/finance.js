@@ -2,6 +2,7 @@ import { PROGRAMME_NAMES } from "aidtrail/verify";
 import { Interface } from "ethers";
 import { $, api, cst, el, guarded, yuan } from "./common.js";
 import { openedKey, signInForm } from "./sign-in.js";
+import { signDrafted } from "./signed-step.js";
 import { language, speak, t } from "./i18n.js";
 
 const signedIn = signInForm($("#sign-in"));
@@ -177,7 +178,7 @@ $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
   if (key) {
     // The key opened in the page signs, once the page has checked each batch.
     checkBatches(drafted.batches, drafted.run, key.address);
-    for (const { transaction: tx } of drafted.batches) signedTransactions.push(await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) }));
+    for (const { transaction } of drafted.batches) signedTransactions.push(await signDrafted(key, transaction));
   } else {
     if (!window.ethereum) throw new Error(t("noWallet"));
     await checkAgainstWallet(drafted.batches);

@@ -1,10 +1,11 @@
-import { APPLICATION_TYPES, fenOf, PROGRAMME_NAMES, readResidentId, recordHash, yuan } from "aidtrail/verify";
+import { APPLICATION_TYPES, fenOf, PROGRAMME_NAMES, readResidentId } from "aidtrail/verify";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { renderSVG } from "uqr";
-import { $, api, cst, divisionNames, el, guarded, place } from "./common.js";
+import { $, api, cst, divisionNames, el, fact, guarded, place } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
+import { recordHashHex } from "./signed-step.js";
 
 const signedIn = signInForm($("#sign-in"), () => guarded($("#intake-output"), jurisdictions)());
 /** What the page shows, drawn again in the other language. */
@@ -150,7 +151,7 @@ function checkDraft(draft, asked, officer) {
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   const mismatch = [
     ["caseId", r.caseId === draft.envelope.caseId && draft.message.caseId === r.caseId],
-    ["recordHash", "0x" + bytesToHex(recordHash(r)) === draft.message.recordHash],
+    ["recordHash", recordHashHex(r) === draft.message.recordHash],
     ["jurisdiction", r.jurisdiction === asked.jurisdiction && String(draft.message.jurisdiction) === String(BigInt(asked.jurisdiction))],
     ["public", same(r.public, { programme: asked.programme, area: asked.area, householdSize: asked.household.length + 1, documents: asked.documents, intakeOfficer: officer })],
     ["personal", same(r.personal, { applicant: asked.applicant, household: asked.household, monthlyIncome: asked.monthlyIncome })],
@@ -160,14 +161,13 @@ function checkDraft(draft, asked, officer) {
 
 function drawPlain() {
   const { asked, draft } = drafted;
-  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
   $("#plain").replaceChildren(
-    ...row(t("verdict"), t("verdictIs", PROGRAMME_NAMES[asked.programme][language()], t(asked.area), asked.household.length + 1, asked.applicant.name)),
-    ...row(t("place"), place(asked.jurisdiction)),
-    ...row(t("record"), draft.message.recordHash, "hash"),
-    ...row(t("people"), draft.message.identities, "hash"),
-    ...row(t("validUntil"), cst(Number(draft.deadline) * 1000)),
-    ...row(t("ledger"), t("ledgerIs", draft.domain.chainId, draft.domain.verifyingContract), "hash"),
+    ...fact(t("verdict"), t("verdictIs", PROGRAMME_NAMES[asked.programme][language()], t(asked.area), asked.household.length + 1, asked.applicant.name)),
+    ...fact(t("place"), place(asked.jurisdiction)),
+    ...fact(t("record"), draft.message.recordHash, "hash"),
+    ...fact(t("people"), draft.message.identities, "hash"),
+    ...fact(t("validUntil"), cst(Number(draft.deadline) * 1000)),
+    ...fact(t("ledger"), t("ledgerIs", draft.domain.chainId, draft.domain.verifyingContract), "hash"),
   );
 }
 
@@ -192,13 +192,12 @@ function drawReceipt(taken, asked) {
   svg.setAttribute("aria-label", t("qrLabel"));
   svg.setAttribute("data-link", link);
   $("#receipt-qr").replaceChildren(svg);
-  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
   $("#receipt-facts").replaceChildren(
-    ...row(t("caseNumber"), taken.receipt.caseNumber, "case-number"),
-    ...row(t("code"), taken.receipt.code.match(/.{4}/g).join("-"), "case-number"),
-    ...row(t("applicant"), asked.applicant.name),
-    ...row(t("programme"), PROGRAMME_NAMES[asked.programme][language()]),
-    ...row(t("acceptedAt"), cst(Date.now())),
+    ...fact(t("caseNumber"), taken.receipt.caseNumber, "case-number"),
+    ...fact(t("code"), taken.receipt.code.match(/.{4}/g).join("-"), "case-number"),
+    ...fact(t("applicant"), asked.applicant.name),
+    ...fact(t("programme"), PROGRAMME_NAMES[asked.programme][language()]),
+    ...fact(t("acceptedAt"), cst(Date.now())),
   );
   $("#form-section").hidden = true;
   $("#receipt-section").hidden = false;

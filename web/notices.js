@@ -1,5 +1,5 @@
-import { PROGRAMME_NAMES, recordHash, yuan } from "aidtrail/verify";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { PROGRAMME_NAMES, yuan } from "aidtrail/verify";
+import { draftStep, relayStep } from "./signed-step.js";
 import { $, api, cst, divisionNames, el, guarded, placeElement } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
@@ -95,20 +95,16 @@ $("#objection-form").addEventListener("submit", guarded($("#objection-output"), 
   if (!name || !text) throw new Error(t("needed"));
   const objector = { name, ...($("#objector-contact").value.trim() ? { contact: $("#objector-contact").value.trim() } : {}) };
   const fields = { objector, text };
-  const drafted = await api(`/v1/cases/${caseId}/objections/draft`, { method: "POST", body: fields });
+  const path = `/v1/cases/${caseId}/objections`;
   const { Interface } = await import("ethers");
-  const hash = "0x" + bytesToHex(recordHash(drafted.record));
-  const tx = drafted.transaction;
-  const call = new Interface(["function lodgeObjection(bytes32 caseId, bytes32 evidenceHash)"]).encodeFunctionData("lodgeObjection", [caseId, hash]);
+  const registry = new Interface(["function lodgeObjection(bytes32 caseId, bytes32 evidenceHash)"]);
   // What is signed is checked first: this objection, as typed, about this case; exactly its call, from the officer's account.
-  const fits = drafted.record.caseId === caseId && drafted.record.public.type === "objection" && JSON.stringify(drafted.record.personal) === JSON.stringify(fields) && hash === drafted.recordHash && tx.data === call && tx.from.toLowerCase() === key.address.toLowerCase() && BigInt(tx.value ?? 0) === 0n;
-  if (!fits) throw new Error(t("notObjection"));
+  const drafted = await draftStep(path, fields, key, { fits: (record) => record.caseId === caseId && record.public.type === "objection" && JSON.stringify(record.personal) === JSON.stringify(fields), call: (hash) => registry.encodeFunctionData("lodgeObjection", [caseId, hash]) }, () => t("notObjection"));
   const notice = notices.list.find((n) => n.caseId === caseId);
   const sign = el("button", { type: "button", id: "sign-objection" }, t("signObjection"));
-  $("#objection-output").replaceChildren(el("div", { class: "card", id: "objection" }, el("p", {}, t("objectionIs", notice.name, cst(notice.noticeEnd, "day"))), el("p", { class: "muted" }, t("to"), " ", el("span", { class: "hash" }, tx.to)), sign));
+  $("#objection-output").replaceChildren(el("div", { class: "card", id: "objection" }, el("p", {}, t("objectionIs", notice.name, cst(notice.noticeEnd, "day"))), el("p", { class: "muted" }, t("to"), " ", el("span", { class: "hash" }, drafted.transaction.to)), sign));
   sign.addEventListener("click", guarded($("#objection-output"), async () => {
-    const signedTransaction = await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) });
-    const relayed = await api(`/v1/cases/${caseId}/objections`, { method: "POST", body: { ...fields, draft: drafted.draft, signedTransaction } });
+    const relayed = await relayStep(path, fields, drafted, key);
     const { ledger } = relayed;
     $("#objection-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("lodged", ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("lodgedPending")));
     await load();

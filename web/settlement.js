@@ -1,10 +1,10 @@
-import { fenOf, recordHash, yuan } from "aidtrail/verify";
+import { fenOf, yuan } from "aidtrail/verify";
 import { parse } from "csv-parse/browser/esm/sync";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { Interface } from "ethers";
-import { $, api, cst, el, guarded } from "./common.js";
+import { $, api, cst, el, fact, guarded } from "./common.js";
 import { speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
+import { draftStep, relayStep } from "./signed-step.js";
 
 const signedIn = signInForm($("#sign-in"));
 /** What the page shows, drawn again in the other language. */
@@ -86,42 +86,35 @@ $("#return-file").addEventListener("change", guarded($("#match-output"), async (
   drawMatched();
   const arrived = matched.lines.filter((l) => l.verdict === "arrived");
   if (arrived.length === 0) throw new Error(t("nothingToConfirm"));
+  const key = openedKey();
+  if (!key) throw new Error(t("signInFirst"));
   const fields = { period, settlements: arrived.map((l) => ({ caseId: l.payout.caseId, reference: l.reference })) };
-  const drafted = await api("/v1/settlements/draft", { method: "POST", body: fields });
-  checkDraft(drafted, fields);
+  // The gateway is not trusted with what is signed: the settlement record holds the lines matched
+  // here, and the transaction confirms exactly those lines with that record as their evidence.
+  const drafted = await draftStep(
+    "/v1/settlements",
+    fields,
+    key,
+    {
+      fits: (record) => JSON.stringify(record.public.lines) === JSON.stringify(fields.settlements) && record.public.period === fields.period,
+      call: (hash) => LEDGER.encodeFunctionData("confirmSettlements", [fields.period, fields.settlements.map((s) => ({ caseId: s.caseId, evidenceHash: hash }))]),
+    },
+    (what) => t("notAsDrafted", what === "record" ? "lines" : what),
+  );
   matched.drafted = { fields, drafted, total: arrived.reduce((sum, l) => sum + BigInt(l.payout.amount), 0n) };
   shown.plain = drawPlain;
   drawPlain();
   $("#to-sign").hidden = false;
 }));
 
-/**
- * The gateway is not trusted with what is signed: the settlement record must hold the lines
- * matched here, its hash recomputed, and the transaction must make exactly the call that
- * confirms those lines with that record as their evidence, from the officer's own account.
- */
-function checkDraft(drafted, fields) {
-  const hash = "0x" + bytesToHex(recordHash(drafted.record));
-  const refuse = (what) => {
-    throw new Error(t("notAsDrafted", what));
-  };
-  if (hash !== drafted.recordHash) refuse("recordHash");
-  if (JSON.stringify(drafted.record.public.lines) !== JSON.stringify(fields.settlements) || drafted.record.public.period !== fields.period) refuse("lines");
-  const expected = LEDGER.encodeFunctionData("confirmSettlements", [fields.period, fields.settlements.map((s) => ({ caseId: s.caseId, evidenceHash: hash }))]);
-  if (drafted.transaction.data !== expected) refuse("data");
-  if (BigInt(drafted.transaction.value ?? 0) !== 0n) refuse("value");
-  if (openedKey() && drafted.transaction.from.toLowerCase() !== openedKey().address.toLowerCase()) refuse("from");
-}
-
 function drawPlain() {
   const { fields, drafted, total } = matched.drafted;
-  const row = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];
   $("#plain").replaceChildren(
-    ...row(t("confirm"), t("confirmIs", fields.settlements.length, yuan(total), fields.period)),
-    ...row(t("record"), drafted.recordHash, "hash"),
-    ...row(t("from"), drafted.transaction.from, "hash"),
-    ...row(t("to"), drafted.transaction.to, "hash"),
-    ...row(t("chain"), String(drafted.transaction.chainId)),
+    ...fact(t("confirm"), t("confirmIs", fields.settlements.length, yuan(total), fields.period)),
+    ...fact(t("record"), drafted.recordHash, "hash"),
+    ...fact(t("from"), drafted.transaction.from, "hash"),
+    ...fact(t("to"), drafted.transaction.to, "hash"),
+    ...fact(t("chain"), String(drafted.transaction.chainId)),
   );
 }
 
@@ -129,10 +122,7 @@ $("#sign-settlement").addEventListener("click", guarded($("#signed-output"), asy
   const key = openedKey();
   if (!key || !matched?.drafted) throw new Error(t("signInFirst"));
   const { fields, drafted } = matched.drafted;
-  checkDraft(drafted, fields);
-  const tx = drafted.transaction;
-  const signedTransaction = await key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) });
-  const relayed = await api("/v1/settlements", { method: "POST", body: { ...fields, draft: drafted.draft, signedTransaction } });
+  const relayed = await relayStep("/v1/settlements", fields, drafted, key);
   $("#to-sign").hidden = true;
   shown.signed = () => {
     const { ledger } = relayed;
