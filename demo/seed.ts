@@ -2,7 +2,6 @@ import { id, Wallet, type Signer } from "ethers";
 import { deployAidtrail, type Deployment } from "../server/chain/deploy.ts";
 import { Area, Programme, Stage, type RoleName } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
-import { periodAt } from "../server/funds/periods.ts";
 import { defaultLogId } from "../server/config.ts";
 
 /**
@@ -15,7 +14,8 @@ export const DEMO_JURISDICTIONS = {
   city: { code: "440100000000", name: "广州市", parent: "440000000000" },
   county: { code: "440105000000", name: "海珠区", parent: "440100000000" },
   township: { code: "440105001000", name: "赤岗街道", parent: "440105000000" },
-  township2: { code: "440105002000", name: "新港街道", parent: "440105000000" },
+  // A rural town the real district does not have: the demo needs one beside its urban street.
+  town: { code: "440105100000", name: "瀛洲镇", parent: "440105000000" },
 } as const;
 
 /** The demo's divisions as the national code list writes them (code, name, parent): the gateway's AIDTRAIL_DIVISIONS. */
@@ -33,6 +33,8 @@ const DEMO_KEYS = [
   "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
   "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
   "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897",
+  "0x701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82",
+  "0xa267530f49f8280200edf313ee7af6b827f2a8bce2897751d06a843f644967b1",
 ] as const;
 
 export interface DemoAccount {
@@ -52,6 +54,8 @@ const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO
   { name: "gateway operator", key: 1, roles: [["LOG_OPERATOR", "county"]] },
   { name: "caseworker", key: 2, roles: [["CASEWORKER", "township"]] },
   { name: "reviewer", key: 3, roles: [["REVIEWER", "township"]] },
+  { name: "caseworker (town)", key: 11, roles: [["CASEWORKER", "town"]] },
+  { name: "reviewer (town)", key: 12, roles: [["REVIEWER", "town"]] },
   { name: "county approver 1", key: 4, roles: [["APPROVER", "county"]] },
   { name: "county approver 2", key: 5, roles: [["APPROVER", "county"]] },
   { name: "township approver (temporary assistance)", key: 6, roles: [["APPROVER", "township"]] },
@@ -69,8 +73,18 @@ export const DEMO_METRICS_TOKEN = "aidtrail-demo-metrics";
 
 const codeOf = (j: keyof typeof DEMO_JURISDICTIONS | "nation") => (j === "nation" ? "000000000000" : DEMO_JURISDICTIONS[j].code);
 
-/** Deploys the contracts and sets up the demo province: its tree, officers, standards, thresholds and budget. */
-export async function seedDemo(governance: Signer): Promise<{ deployment: Deployment; accounts: DemoAccount[] }> {
+/** A county budget line the demo's payouts draw on. */
+export interface DemoBudget {
+  programme: Programme;
+  fiscalYear: number;
+  allocationId: string;
+}
+
+/**
+ * Deploys the contracts and sets up the demo province: its tree, officers, standards, thresholds,
+ * and the county's budgets for `fiscalYears`.
+ */
+export async function seedDemo(governance: Signer, fiscalYears: number[]): Promise<{ deployment: Deployment; accounts: DemoAccount[]; budgets: DemoBudget[] }> {
   const { deployment, contracts } = await deployAidtrail(governance);
   const { access, standards, cases, funds, anchor } = contracts;
   const tx = async (sent: Promise<{ wait(): Promise<unknown> }>) => (await sent).wait();
@@ -101,12 +115,21 @@ export async function seedDemo(governance: Signer): Promise<{ deployment: Deploy
   // The county gateway's record log, registered for the county: only its operator anchors it.
   await tx(anchor.registerLog(defaultLogId(j.county.code), BigInt(j.county.code)));
 
-  // The budget of the fiscal year the chain's clock is in (China Standard Time): the year payouts can be made in.
-  const fiscalYear = Math.floor(periodAt((await governance.provider!.getBlock("latest"))!.timestamp) / 100);
-  const budget = [Programme.Dibao, fiscalYear, 0n, 10_000_000_000_00n, id(`中央财政困难群众救助补助资金 ${fiscalYear}`)] as const;
-  await tx(funds.proposeAppropriation(...budget));
-  await tx(funds.connect(new Wallet(DEMO_KEYS[10], governance.provider)).approveAppropriation(1n, ...budget));
-  await tx(funds.allocate(1n, BigInt(j.province.code), 1_000_000_000_00n, id("转移支付 广东省")));
-  await tx(funds.allocate(2n, BigInt(j.county.code), 10_000_000_00n, id("转移支付 海珠区")));
-  return { deployment, accounts };
+  // A budget for each programme and fiscal year the demo pays in: the central appropriation (made
+  // by two finance officers), its transfer to the province and the province's to the county.
+  const checker = funds.connect(new Wallet(DEMO_KEYS[10], governance.provider));
+  const budgets: DemoBudget[] = [];
+  let proposals = 0n;
+  for (const fiscalYear of fiscalYears) {
+    for (const [programme, amount] of [[Programme.Dibao, 10_000_000_000_00n], [Programme.Tekun, 2_000_000_000_00n], [Programme.Temporary, 500_000_000_00n]] as const) {
+      const terms = [programme, fiscalYear, 0n, amount, id(`中央财政困难群众救助补助资金 ${fiscalYear} ${programme}`)] as const;
+      await tx(funds.proposeAppropriation(...terms));
+      await tx(checker.approveAppropriation(++proposals, ...terms));
+      const central = await funds.allocationCount();
+      await tx(funds.allocate(central, BigInt(j.province.code), amount / 10n, id(`转移支付 广东省 ${fiscalYear} ${programme}`)));
+      await tx(funds.allocate(central + 1n, BigInt(j.county.code), amount / 1000n, id(`转移支付 海珠区 ${fiscalYear} ${programme}`)));
+      budgets.push({ programme, fiscalYear, allocationId: (central + 2n).toString() });
+    }
+  }
+  return { deployment, accounts, budgets };
 }

@@ -11,7 +11,11 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { network } from "hardhat";
 import { loadConfig } from "../server/config.ts";
 import { beginJournal, genesisOf, journalingProxy, readJournal, replayJournal } from "../demo/journal.ts";
-import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, demoDivisionsCsv, seedDemo, type DemoAccount } from "../demo/seed.ts";
+import { DEMO_GOVERNANCE_KEY, DEMO_JURISDICTIONS, DEMO_METRICS_TOKEN, DEMO_OPERATOR_KEY, demoDivisionsCsv, seedDemo, type DemoAccount, type DemoBudget } from "../demo/seed.ts";
+import { seedHistory, type DemoReceipt } from "../demo/history.ts";
+import { writeKeystores, KEYSTORE_PASSWORD } from "../demo/keystores.ts";
+import { addMonths, periodAt, startOf } from "../server/funds/periods.ts";
+import { Programme } from "../server/chain/domain.ts";
 import { startGateway } from "../server/gateway.ts";
 import { createLogger } from "../server/logger.ts";
 
@@ -41,9 +45,11 @@ if (!firstStart && genesis === null) {
   stop(`${dataDir} holds a chain journal of an earlier version, which does not say when its chain began. Move the folder away, or set AIDTRAIL_DATA to a new one.`);
 }
 
-console.log(firstStart ? `starting a new demo in ${dataDir}` : `restarting the demo in ${dataDir}: replaying ${journal.length - 1} blocks`);
+console.log(firstStart ? `starting a new demo in ${dataDir}: a county's year, seeded month by month` : `restarting the demo in ${dataDir}: replaying ${journal.length - 1} blocks`);
+// A new demo's chain begins at 08:00 on the first of the month a year back (China Standard Time), and lives that year.
+const firstPeriod = addMonths(periodAt(Math.floor(Date.now() / 1000)), -12);
 const chain = await network.createServer(
-  { network: "hardhat", override: firstStart ? {} : { initialDate: new Date(genesis! * 1000) } },
+  { network: "hardhat", override: { initialDate: new Date((firstStart ? startOf(firstPeriod) + 8 * 3600 : genesis!) * 1000) } },
   host,
   0,
 );
@@ -57,14 +63,28 @@ try {
 if (firstStart) await beginJournal(chainUrl, journalPath);
 const proxy = await journalingProxy(chainUrl, journalPath, host, Number(process.env.AIDTRAIL_RPC_PORT ?? 8545));
 
-type Demo = { gatewayUrl: string; rpcUrl: string; chainId: number; contracts: Record<string, string | null>; jurisdictions: typeof DEMO_JURISDICTIONS; accounts: DemoAccount[]; note: string };
+type Demo = {
+  gatewayUrl: string;
+  rpcUrl: string;
+  chainId: number;
+  contracts: Record<string, string | null>;
+  jurisdictions: typeof DEMO_JURISDICTIONS;
+  accounts: (DemoAccount & { keystore: string })[];
+  keystorePassword: string;
+  budgets: DemoBudget[];
+  citizenReceipt: DemoReceipt & { url: string };
+  note: string;
+};
 let accounts: DemoAccount[];
+let budgets: DemoBudget[];
+let citizenReceipt: DemoReceipt | null = null;
+const provider = new JsonRpcProvider(proxy.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
 if (firstStart) {
-  const provider = new JsonRpcProvider(proxy.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const governance = new NonceManager(new Wallet(DEMO_GOVERNANCE_KEY, provider));
-  const seeded = await seedDemo(governance);
-  provider.destroy();
+  const fiscalYears = [...new Set([Math.floor(firstPeriod / 100), Math.floor(periodAt(Math.floor(Date.now() / 1000)) / 100)])];
+  const seeded = await seedDemo(governance, fiscalYears);
   accounts = seeded.accounts;
+  budgets = seeded.budgets;
   writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(seeded.deployment, null, 2) + "\n");
   const secrets = {
     note: "demo secrets, made for this folder: never use them for real data",
@@ -73,7 +93,8 @@ if (firstStart) {
   };
   writeFileSync(secretsPath, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
 } else {
-  accounts = (JSON.parse(readFileSync(demoPath, "utf8")) as Demo).accounts;
+  const earlier = JSON.parse(readFileSync(demoPath, "utf8")) as Demo;
+  ({ accounts, budgets, citizenReceipt } = earlier);
 }
 const secrets = JSON.parse(readFileSync(secretsPath, "utf8")) as { masterKeys: object; identityKey: string };
 const divisionsPath = join(dataDir, "divisions.csv");
@@ -90,10 +111,20 @@ const config = loadConfig({
   AIDTRAIL_IDENTITY_KEY: secrets.identityKey,
   AIDTRAIL_OPERATOR_KEY: DEMO_OPERATOR_KEY,
   AIDTRAIL_DIVISIONS: divisionsPath,
+  // The demo's chain lives a year from its past: records are dated by its clock (see LedgerClock).
+  AIDTRAIL_CLOCK: "ledger",
   // The demo's scraper token is public, as its keys are; a real gateway's is a secret of its own.
   AIDTRAIL_METRICS_TOKEN: process.env.AIDTRAIL_METRICS_TOKEN ?? DEMO_METRICS_TOKEN,
 });
 const gateway = await startGateway(config, createLogger(process.env.AIDTRAIL_LOG_LEVEL ?? "warn"));
+if (firstStart) {
+  const started = Date.now();
+  citizenReceipt = await seedHistory({ gatewayUrl: gateway.url, chain: provider, caseRegistry: config.deployment.contracts.caseRegistry, accounts, budgets, progress: (line) => console.log(`  ${line}`) });
+  console.log(`a year seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+provider.destroy();
+const keystores = await writeKeystores(join(dataDir, "keystores"), accounts);
+const receiptUrl = `${gateway.url}/web/citizen.html#${encodeURIComponent(citizenReceipt!.qr)}`;
 
 const demo: Demo = {
   gatewayUrl: gateway.url,
@@ -101,29 +132,34 @@ const demo: Demo = {
   chainId: 31337,
   contracts: config.deployment.contracts,
   jurisdictions: DEMO_JURISDICTIONS,
-  accounts,
+  accounts: accounts.map((a) => ({ ...a, keystore: keystores[a.name]! })),
+  keystorePassword: KEYSTORE_PASSWORD,
+  budgets,
+  citizenReceipt: { ...citizenReceipt!, url: receiptUrl },
   note: "DEMO KEYS ONLY: these private keys are public (Hardhat's development keys); never give them a role on a real chain",
 };
 writeFileSync(demoPath, JSON.stringify(demo, null, 2) + "\n");
 
+const dibaoNow = budgets.filter((b) => b.programme === Programme.Dibao).at(-1)!;
+const officerLines = demo.accounts.filter((a) => a.name !== "gateway operator").map((a) => `    ${a.name.padEnd(42)} ${a.keystore}`).join("\n");
 console.log(`
-aidtrail demo is running
+aidtrail demo is running: 海珠区, a year of dibao, extreme-poverty support and temporary assistance
+  pages       ${gateway.url}/web/   (intake, notice board, review and approval, finance, settlement, citizen, auditor, supervisor)
   gateway     ${gateway.url}          (API: ${gateway.url}/v1/openapi.json)
   chain       ${proxy.url}    (chain id 31337)
-  accounts    ${demoPath}    (demo keys only)
-  pages       ${gateway.url}/web/   (intake, notice board, review and approval, finance, settlement, citizen, auditor, supervisor)
+  demo.json   ${demoPath}    (demo keys only)
 
-Try, in the browser: an officer's keystore from their key in demo.json (its password from the environment),
-  AIDTRAIL_KEYSTORE_PASSWORD=demo npx aidtrail keystore caseworker.json --demo-account caseworker
-  then ${gateway.url}/web/intake.html: sign in with it (password: demo), take a case in, print its receipt;
-  its QR code opens the case at ${gateway.url}/web/citizen.html. Reviewer and approvers decide it at
-  ${gateway.url}/web/decisions.html, each with their own keystore ("reviewer", "county approver 1", "county approver 2").
-Or from the command line:
-  curl ${gateway.url}/readyz
-  Every other step is the officer's own transaction, signed with their key from demo.json: with a keystore,
+A citizen's receipt: a year of payments, on a phone or here
+  ${receiptUrl}
+  (case number ${citizenReceipt!.caseNumber}, code ${citizenReceipt!.code})
+
+Sign in on the pages with an officer's keystore file, password "${KEYSTORE_PASSWORD}":
+${officerLines}
+
+From the command line, every step is the officer's own transaction, signed with their keystore:
   npx aidtrail sign-call <step> --gateway ${gateway.url} --rpc ${proxy.url} --keystore <file>   (object, revise, activate, pay, payout-run, …;
   every draft is checked against ${join(dataDir, "deployment.json")} and the chain before it is signed)
-  The budget to pay from is the county's allocation 3 (海珠区); dibao standards, set by the city:
+  This year's dibao budget is the county's allocation ${dibaoNow.allocationId} (海珠区); standards, set by the city:
   1,200 yuan a person a month urban, 900 rural. Demo only, to move past public notice or into the
   next month: npm run demo:advance -- 8   (days; the chain's clock moves, and a restart replays it)
   The gateway's operator holds LOG_OPERATOR only: it relays and anchors.

@@ -38,6 +38,8 @@ export interface GatewayConfig {
   operatorKey: string;
   /** The names of divisions, by their 12-digit codes (AIDTRAIL_DIVISIONS): what the pages show where the ledger has codes. */
   divisions: Division[];
+  /** The gateway's clock follows the ledger's behind the wall clock too (AIDTRAIL_CLOCK=ledger): the demo's, whose chain begins a year back. */
+  followsLedgerClock: boolean;
 }
 
 
@@ -78,6 +80,7 @@ const schema = z.object({
   AIDTRAIL_SIGN_IN_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   AIDTRAIL_TRUST_PROXY: z.string().min(1).max(200).optional(),
   AIDTRAIL_DIVISIONS: z.string().min(1).optional(),
+  AIDTRAIL_CLOCK: z.enum(["wall", "ledger"], { error: 'must be "wall" (the default) or "ledger" (a demo chain that begins in the past)' }).default("wall"),
   AIDTRAIL_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, "must be 16 to 200 printable ASCII characters: the bearer token Prometheus sends").optional(),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
@@ -187,6 +190,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     identityKey,
     operatorKey,
     divisions,
+    followsLedgerClock: v.AIDTRAIL_CLOCK === "ledger",
   };
 }
 

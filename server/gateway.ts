@@ -77,6 +77,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
     intervalMs: tuning.anchorIntervalMs ?? config.anchorIntervalMs,
     batchSize: tuning.anchorBatch ?? config.anchorBatch,
     logger,
+    clock: chain.clock,
   });
   const url = `http://${config.host}:${config.port}`;
   // An officer whose role was confirmed in the last ten minutes keeps working through a chain outage.

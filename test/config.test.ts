@@ -78,6 +78,12 @@ describe("gateway configuration", () => {
     expect(problems({ AIDTRAIL_SIGN_IN_LIMIT: "many" })[0]).toMatch(/^AIDTRAIL_SIGN_IN_LIMIT: /);
   });
 
+  it("keeps the wall clock unless told the ledger's clock leads it behind as well (a demo chain begun in the past), and refuses any other clock", () => {
+    expect(loadConfig(env, readFile).followsLedgerClock).toBe(false);
+    expect(loadConfig({ ...env, AIDTRAIL_CLOCK: "ledger" }, readFile).followsLedgerClock).toBe(true);
+    expect(problems({ AIDTRAIL_CLOCK: "chain" })).toEqual(['AIDTRAIL_CLOCK: must be "wall" (the default) or "ledger" (a demo chain that begins in the past)']);
+  });
+
   it("reads a secret from the file its _FILE variable names", () => {
     const config = loadConfig({ ...env, AIDTRAIL_OPERATOR_KEY: undefined, AIDTRAIL_OPERATOR_KEY_FILE: "/run/secrets/operator" }, readFile);
     expect(config.operatorKey).toBe(operatorKey);

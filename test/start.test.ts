@@ -7,7 +7,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { signInAt } from "./helpers/sign-in.ts";
-import { periodAt } from "../server/funds/periods.ts";
+import { addMonths, periodAt } from "../server/funds/periods.ts";
 import { FundLedger__factory } from "../types/ethers-contracts/index.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-start-"));
@@ -40,28 +40,56 @@ interface Demo {
   chainId: number;
   contracts: Record<string, string>;
   jurisdictions: Record<string, { code: string }>;
-  accounts: { name: string; address: string; privateKey: string }[];
+  accounts: { name: string; address: string; privateKey: string; keystore: string }[];
+  keystorePassword: string;
+  budgets: { programme: number; fiscalYear: number; allocationId: string }[];
+  citizenReceipt: { qr: string; url: string };
 }
 
 describe("npm start", () => {
-  it("starts a chain, deploys a demo province and a gateway, writes demo.json, and a second start finds the same chain, block for block, after a moved clock and an empty block", async () => {
+  it("starts a chain a year back, deploys a demo province and a gateway, lives the county's year through it, writes demo.json and keystores, and a second start finds the same chain, block for block, after a moved clock and an empty block", async () => {
     const first = await start();
     const demo = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8")) as Demo;
-    expect(Object.keys(demo).sort()).toEqual(["accounts", "chainId", "contracts", "gatewayUrl", "jurisdictions", "note", "rpcUrl"]);
+    expect(Object.keys(demo).sort()).toEqual(["accounts", "budgets", "chainId", "citizenReceipt", "contracts", "gatewayUrl", "jurisdictions", "keystorePassword", "note", "rpcUrl"]);
     expect(first.output).toContain(demo.gatewayUrl);
     expect((await request(demo.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
     // The gateway's operator relays and anchors, and holds no officer's role.
     const operator = demo.accounts.find((a) => a.name === "gateway operator")!;
     const operatorRoles = (await request(demo.gatewayUrl).get("/v1/auth/session").set("authorization", await signInAt(demo.gatewayUrl, operator.privateKey)).expect(200)).body.roles;
     expect(operatorRoles).toEqual([{ role: "LOG_OPERATOR", jurisdiction: demo.jurisdictions.county!.code }]);
-    // The budget is the fiscal year the chain's clock is in (China Standard Time).
+    // Every officer's keystore is listed in the banner, and opens with the demo's password to their account.
+    for (const account of demo.accounts.filter((a) => a.name !== "gateway operator")) expect(first.output).toContain(account.keystore);
+    const caseworkerAccount = demo.accounts.find((a) => a.name === "caseworker")!;
+    expect((await Wallet.fromEncryptedJson(readFileSync(caseworkerAccount.keystore, "utf8"), demo.keystorePassword)).address).toBe(caseworkerAccount.address);
+
+    // The chain lived the past year and is back at the wall clock; this year's budget is of the year the chain's clock is in.
     const provider = new JsonRpcProvider(demo.rpcUrl, undefined, { staticNetwork: true });
+    const chainNow = (await provider.getBlock("latest"))!.timestamp;
+    expect(Math.abs(chainNow - Date.now() / 1000)).toBeLessThan(600);
+    expect((await provider.getBlock(1))!.timestamp).toBeLessThan(chainNow - 330 * 24 * 3600);
     const funds = FundLedger__factory.connect(demo.contracts.fundLedger!, provider);
-    expect(Number((await funds.allocation(1n)).fiscalYear)).toBe(Math.floor(periodAt((await provider.getBlock("latest"))!.timestamp) / 100));
+    const thisYear = Math.floor(periodAt(chainNow) / 100);
+    expect(Number((await funds.allocation(BigInt(demo.budgets.at(-1)!.allocationId))).fiscalYear)).toBe(thisYear);
     provider.destroy();
 
+    // The banner's receipt opens a case with a year of payments, newest first, each arrived, each paid by a payment file dated in its month.
+    expect(first.output).toContain(demo.citizenReceipt.url);
+    const citizen = (await request(demo.gatewayUrl).get("/v1/citizen/case").set("x-aidtrail-receipt", demo.citizenReceipt.qr).expect(200)).body;
+    const months = Array.from({ length: 12 }, (_, i) => addMonths(periodAt(chainNow), -1 - i));
+    expect(citizen.payments.map((p: { period: number }) => p.period)).toEqual(months);
+    expect(citizen.payments.every((p: { arrived: unknown }) => p.arrived !== null)).toBe(true);
+    expect(periodAt(Date.parse(citizen.payments[0].paymentFile.record.createdAt) / 1000)).toBe(months[0]);
+
+    // Every officer has the demo's work before them: applications to review, decisions to approve, cases on the notice board.
+    const worklistOf = async (name: string) => (await request(demo.gatewayUrl).get("/v1/worklist").set("authorization", await signInAt(demo.gatewayUrl, demo.accounts.find((a) => a.name === name)!.privateKey)).expect(200)).body.items as { stage: string }[];
+    expect((await worklistOf("reviewer")).filter((i) => i.stage === "review").length).toBeGreaterThan(0);
+    expect((await worklistOf("county approver 1")).filter((i) => i.stage === "approval").length).toBeGreaterThan(0);
+    expect((await request(demo.gatewayUrl).get("/v1/public/notices").expect(200)).body.notices.length).toBeGreaterThan(0);
+    const allocations = (await request(demo.gatewayUrl).get("/v1/allocations").set("authorization", await signInAt(demo.gatewayUrl, demo.accounts.find((a) => a.name === "finance officer")!.privateKey)).expect(200)).body.allocations as { allocationId: string; paid: string }[];
+    expect(allocations.filter((a) => BigInt(a.paid) > 0n).length).toBeGreaterThanOrEqual(3);
+
     // The caseworker signs the application the gateway drafts for them.
-    const caseworker = demo.accounts.find((a) => a.name === "caseworker")!;
+    const caseworker = caseworkerAccount;
     const token = await signInAt(demo.gatewayUrl, caseworker.privateKey);
     const fields = { programme: "dibao", area: "urban", jurisdiction: demo.jurisdictions.township!.code, applicant: { name: "陈一", residentId: "110101199003074477" }, household: [], monthlyIncome: 0, documents: [] };
     const { body: drafted } = await request(demo.gatewayUrl).post("/v1/cases/draft").set("authorization", token).send(fields).expect(200);
@@ -97,5 +125,5 @@ describe("npm start", () => {
     expect(view.body.ledger.status).toBe("Submitted");
     expect((await request(again.gatewayUrl).get("/readyz").expect(200)).body.ready).toBe(true);
     await stop(second.child);
-  }, 120_000);
+  }, 300_000);
 });

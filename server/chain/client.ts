@@ -30,13 +30,14 @@ export class ChainClient {
   readonly funds: FundLedger;
   readonly anchor: LogAnchor;
   /** The time records are stamped with: the wall clock, or the ledger's when it runs ahead (see LedgerClock). */
-  readonly clock = new LedgerClock();
+  readonly clock: LedgerClock;
   readonly #submitApplications: string;
   readonly #checkApplications: string;
 
   private constructor(settings: ChainSettings, provider: NodeJsonRpcProvider, chainId: bigint) {
     this.chainId = chainId;
     this.provider = provider;
+    this.clock = new LedgerClock(settings.followsLedgerClock);
     this.transactions = new Transactions(provider);
     this.operator = new Operator(settings.operatorKey, provider, chainId, this.transactions);
     const c = settings.deployment.contracts;

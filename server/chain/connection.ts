@@ -8,6 +8,8 @@ export interface ChainSettings {
   chainId: number;
   deployment: Deployment;
   operatorKey: string;
+  /** The gateway's clock follows the ledger's behind the wall clock too (see LedgerClock): a demo chain that begins in the past. */
+  followsLedgerClock?: boolean;
 }
 
 export const settingInvalid = (field: keyof ChainSettings, message: string, cause?: unknown) => new AidtrailError("CHAIN_SETTING_INVALID", message, { field, kind: "invalid" }, cause);

@@ -78,6 +78,9 @@ async function read<T>(value: Promise<T>): Promise<T> {
   }
 }
 
+/** How many cases a run judges at once (see planRun). */
+const JUDGED_TOGETHER = 200;
+
 /**
  * The run of a programme for a month, for every case this gateway took in, as the ledger will
  * judge it now. The month must be in the allocation's fiscal year and not after the chain's
@@ -116,40 +119,30 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
   const withDebt = files.flatMap((f, i) => (f?.outbox ? [i] : []));
   const debts = await ctx.state.getMany<OutboxEntry>(withDebt.map((i) => files[i]!.outbox!));
   const onItsWay = new Set(withDebt.filter((_, j) => debts[j]?.state === "pending"));
-  const lines: PaymentLine[] = [];
-  const skipped: PayoutRun["skipped"] = [];
-  for (const [i, entry] of entries.entries()) {
-    const skip = (reason: string, zh: string) => void skipped.push({ caseId: entry.caseId, reason, zh });
+  type Judged = { line: PaymentLine } | { skipped: PayoutRun["skipped"][number] };
+  /** What the run does for one case: pays it the line, or skips it with the reason. */
+  const judge = async (entry: CaseEntry, i: number): Promise<Judged> => {
+    const skip = (reason: string, zh: string): Judged => ({ skipped: { caseId: entry.caseId, reason, zh } });
     const [terms, area, householdSize, , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId).catch(() => [null, 0n, 0n, 0n, 0n] as const);
-    if (!terms) {
-      skip("not on the ledger yet", "尚未记入账本");
-      continue;
-    }
+    if (!terms) return skip("not on the ledger yet", "尚未记入账本");
     if (Number(terms.status) !== CaseStatus.Active) {
       const status = STATUS_NAMES[nameOf(CaseStatus, Number(terms.status))!];
-      skip(`the case is ${status.en}`, `案件${status.zh}`);
-      continue;
+      return skip(`the case is ${status.en}`, `案件${status.zh}`);
     }
     if (!coversDivision(scope, entry.jurisdiction)) {
-      skip(`the case is in ${entry.jurisdiction}, outside allocation ${input.allocationId} (${scope})`, `案件在 ${entry.jurisdiction}，不在拨款 ${input.allocationId}（${scope}）的范围内`);
-      continue;
+      return skip(`the case is in ${entry.jurisdiction}, outside allocation ${input.allocationId} (${scope})`, `案件在 ${entry.jurisdiction}，不在拨款 ${input.allocationId}（${scope}）的范围内`);
     }
     const entitledFrom = Number(terms.entitledFrom);
     if (entitledFrom >= periodEnd) {
       const since = periodAt(entitledFrom);
-      if (terms.entitledFrom === noticeEnd) skip(`its public notice ended in ${since}: it is paid from that month, not for ${input.period}`, `公示于 ${since} 结束，从该月起发放，不发 ${input.period}`);
-      else skip(`it resumed after a suspension in ${since}: it is paid from that month, not for ${input.period}`, `暂停后于 ${since} 恢复，从该月起发放，不发 ${input.period}`);
-      continue;
+      if (terms.entitledFrom === noticeEnd) return skip(`its public notice ended in ${since}: it is paid from that month, not for ${input.period}`, `公示于 ${since} 结束，从该月起发放，不发 ${input.period}`);
+      return skip(`it resumed after a suspension in ${since}: it is paid from that month, not for ${input.period}`, `暂停后于 ${since} 恢复，从该月起发放，不发 ${input.period}`);
     }
     const state = Number(await ctx.chain.funds.payoutState(entry.caseId, input.period));
-    if (state === PayoutState.Paid || state === PayoutState.Settled) {
-      skip(`already paid for ${input.period}`, `${input.period} 已发放`);
-      continue;
-    }
+    if (state === PayoutState.Paid || state === PayoutState.Settled) return skip(`already paid for ${input.period}`, `${input.period} 已发放`);
     if (onItsWay.has(i)) {
       const run = files[i]!.runId;
-      skip(`a payment for ${input.period} is on its way to the ledger${run ? ` (run ${run})` : ""}`, `${input.period} 的发放正在上账${run ? `（发放 ${run}）` : ""}`);
-      continue;
+      return skip(`a payment for ${input.period} is on its way to the ledger${run ? ` (run ${run})` : ""}`, `${input.period} 的发放正在上账${run ? `（发放 ${run}）` : ""}`);
     }
     let cap: bigint;
     try {
@@ -157,13 +150,19 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
       const [standard] = await ctx.chain.standards.standardAt(BigInt(entry.jurisdiction), programme, area, periodEnd - 1);
       cap = standard * householdSize;
     } catch {
-      skip(`no ${PROGRAMME_NAMES[input.programme].en} standard is in force for it`, `没有适用于它的现行${PROGRAMME_NAMES[input.programme].zhShort}标准`);
-      continue;
+      return skip(`no ${PROGRAMME_NAMES[input.programme].en} standard is in force for it`, `没有适用于它的现行${PROGRAMME_NAMES[input.programme].zhShort}标准`);
     }
     let amount = terms.approvedAmount < cap ? terms.approvedAmount : cap;
     if (amount > MAX_PAYOUT) amount = MAX_PAYOUT;
-    lines.push({ caseId: entry.caseId, amount: amount.toString() });
+    return { line: { caseId: entry.caseId, amount: amount.toString() } };
+  };
+  // Cases are judged JUDGED_TOGETHER at a time, in order: their questions to the chain go in the same JSON-RPC batches.
+  const judged: Judged[] = [];
+  for (let start = 0; start < entries.length; start += JUDGED_TOGETHER) {
+    judged.push(...(await Promise.all(entries.slice(start, start + JUDGED_TOGETHER).map((entry, j) => judge(entry, start + j)))));
   }
+  const lines = judged.flatMap((j) => ("line" in j ? [j.line] : []));
+  const skipped = judged.flatMap((j) => ("skipped" in j ? [j.skipped] : []));
   if (lines.length === 0) {
     // Why each case was skipped, counted by reason: what the officer needs to know to act.
     const counted = (language: "reason" | "zh", separator: string) => {

@@ -12,6 +12,8 @@ export interface AnchorerOptions {
   /** Anchor at once when this many records wait. */
   batchSize: number;
   logger: Logger;
+  /** The time checkpoints are signed at, in ms (the gateway's clock, which knows the ledger's: see LedgerClock); the wall clock if not given. */
+  clock?: { now(): number };
 }
 
 /**
@@ -70,7 +72,7 @@ export class Anchorer {
   async #anchor(): Promise<StoredCheckpoint | null> {
     const onChain = await this.#reconcile();
     if (this.log.size === onChain) return null;
-    const checkpoint = await this.log.signCheckpoint(this.logKey);
+    const checkpoint = await this.log.signCheckpoint(this.logKey, new Date(this.options.clock?.now() ?? Date.now()));
     const proof = (await this.log.consistencyProof(onChain, checkpoint.treeSize)).map(hexlify);
     const data = this.anchor.interface.encodeFunctionData("anchor", [this.log.logId, checkpoint.treeSize, checkpoint.root, proof]);
     const receipt = await this.operator.transact({ to: this.anchor.target as string, data });
