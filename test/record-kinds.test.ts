@@ -45,7 +45,8 @@ describe("record kinds", () => {
   it("are built only by their kind's module: no other module of the gateway writes a record's kind", () => {
     const written = sourcesIn("server", "cli", "demo")
       .filter((file) => !file.startsWith("server/records/"))
-      .flatMap((file) => readFileSync(file, "utf8").split("\n").flatMap((line, i) => (/\bkind: "(?:application|document|decision|payment-file|settlement|complaint|feedback|access-log)"/.test(line) ? [`${file}:${i + 1}`] : [])));
+      // A citizen's feedback request names its kind ("complaint"), which is the request's, not a record's.
+      .flatMap((file) => readFileSync(file, "utf8").split("\n").flatMap((line, i) => (/\bkind: "(?:application|document|decision|payment-file|settlement|complaint|feedback|access-log)"/.test(line) && !line.includes("/v1/citizen/feedback") ? [`${file}:${i + 1}`] : [])));
     expect(written).toEqual([]);
   });
 
