@@ -40,7 +40,7 @@ function draw() {
   $("#notices").replaceChildren(
     el("tr", {}, el("th", {}, t("name")), el("th", {}, t("place")), el("th", {}, t("programme")), el("th", {}, t("household")), el("th", {}, t("amount")), el("th", {}, t("until"))),
     ...list.map((n) =>
-      el("tr", { class: "notice" },
+      el("tr", { class: "notice", "data-case": n.caseId },
         el("td", { lang: "zh-CN" }, n.name),
         el("td", {}, placeElement(n.jurisdiction)),
         el("td", {}, PROGRAMME_NAMES[n.programme]?.[language()] ?? n.programme),
