@@ -97,7 +97,7 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
     expect(local.gateway.log.size).toBe(sizeBefore + 1);
   });
 
-  it("refuses at once, logging nothing, a signed step the chain cannot take now: a nonce ahead, value, more gas than a block", async () => {
+  it("refuses at once, logging nothing, a signed step the chain cannot take now: a nonce ahead, value, more gas than a block, an account that cannot pay its gas", async () => {
     const path = `/v1/cases/${caseId}/suspension`;
     const fields = { action: "resume", reason: "核实无误" };
     const { token, drafted } = await draftFor(approvers[1]!, path, fields);
@@ -114,6 +114,14 @@ describe("an approver's own ledger steps: suspension, resumption, exit", () => {
     expect([value.status, value.body.error.code]).toEqual([400, "SIGNED_CALL_MISMATCH"]);
     const gas = await relayAs({ gasLimit: 10n ** 12n });
     expect([gas.status, gas.body.error.code]).toEqual([400, "SIGNED_CALL_GAS_ABOVE_BLOCK"]);
+    // An officer's account that cannot pay the gas: every node would refuse it, so the gateway does at once, in plain words.
+    const pauper = Wallet.createRandom();
+    await (await local.contracts.access.connect(new Wallet(DEV_KEYS.governance, local.provider)).grantScopedRole(roleId("APPROVER"), pauper.address, BigInt(COUNTY))).wait();
+    const poor = await draftFor(pauper, path, fields);
+    const broke = await request(local.gateway.url).post(path).set("authorization", poor.token).send({ ...fields, draft: poor.drafted.body.draft, signedTransaction: await sign(pauper, poor.drafted.body.transaction) });
+    expect([broke.status, broke.body.error.code, broke.body.error.field]).toEqual([409, "SIGNED_CALL_FUNDS_INSUFFICIENT", "signedTransaction"]);
+    expect(broke.body.error.message).toMatch(new RegExp(`^your account ${pauper.address} holds 0 wei; the transaction may cost up to \\d+ wei of gas$`));
+    expect(broke.body.error.zh.message).toContain("余额为 0 wei");
     expect(local.gateway.log.size).toBe(sizeBefore);
     expect(await local.gateway.state.list("pending:")).toEqual([]);
     expect(await statusOf(caseId)).toBe(CaseStatus.Suspended);

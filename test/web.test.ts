@@ -67,6 +67,9 @@ beforeAll(async () => {
   await (await access.grantScopedRole(roleId("REVIEWER"), reviewer.address, BigInt(TOWNSHIP))).wait();
   for (const a of approvers) await (await access.grantScopedRole(roleId("APPROVER"), a.address, BigInt(COUNTY))).wait();
   await (await access.grantScopedRole(roleId("FINANCE_OFFICER"), new Wallet(DEV_KEYS.governance).address, 0n)).wait();
+  // The approvers' own transactions (a suspension) pay their gas, as every officer's do on this chain.
+  const governance = new Wallet(DEV_KEYS.governance, local.provider);
+  for (const a of approvers) await (await governance.sendTransaction({ to: a.address, value: 10n ** 18n })).wait();
 
   // Two other households of the township: one waiting for review, one in public notice (decided through the API).
   await local.takeIn(residentId(2));
@@ -141,7 +144,12 @@ async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>]
     }],
     ["/web/finance.html", signIn],
     ["/web/settlement.html", (page) => signInPage(page, DEV_KEYS.bank, true)],
-    ["/web/decisions.html", (page) => signInPage(page, reviewer.privateKey, true)],
+    ["/web/decisions.html", async (page) => {
+      await signInPage(page, approvers[0]!.privateKey, true);
+      await page.fill("#case-number", caseNumberOf(theCase));
+      await page.click("#find-form button[type=submit]");
+      await expect.poll(() => page.locator(".found-case [data-step]").count()).toBe(2);
+    }],
     ["/web/notices.html", (page) => expect.poll(() => page.locator(".notice").count()).toBe(1)],
     ["/web/intake.html", async (page) => {
       await signInPage(page, DEV_KEYS.caseworker, true);
@@ -566,6 +574,99 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await shot(page, "equalization");
     await page.close();
   }, 60_000);
+
+  it("suspension and resumption: a county approver finds the case by the number on its receipt, suspends its payments with a reason and resumes them, each signed with their own key", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/decisions.html`);
+    await signInPage(page, approvers[0]!.privateKey, true);
+    await page.fill("#case-number", "not a number");
+    await page.click("#find-form button[type=submit]");
+    await expect.poll(() => page.textContent("#step-output")).toBe("请输入回执上的 16 位案件号");
+    // Typed as the citizen reads it out: in lower case, in two groups.
+    const number = caseNumberOf(theCase);
+    await page.fill("#case-number", `${number.slice(0, 8).toLowerCase()} ${number.slice(8)}`);
+    await page.click("#find-form button[type=submit]");
+    const found = page.locator(`.found-case[data-case="${theCase}"]`);
+    await expect.poll(() => found.textContent()).toContain("发放中");
+    expect(await found.locator("[data-step]").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.step))).toEqual(["suspend", "exit"]);
+    await found.locator('[data-step="suspend"]').click();
+    await page.click("#step-form button[type=submit]");
+    await expect.poll(() => page.textContent("#step-output")).toBe("请写明理由");
+    await page.fill("#step-reason", "入户核查发现家庭成员已就业，收入待核实");
+    await page.click("#step-form button[type=submit]");
+    await expect.poll(() => page.textContent("#step")).toContain(`暂停发放：案件 ${number}`);
+    await shot(page, "suspension-to-sign");
+    await page.click("#sign-step");
+    await expect.poll(() => page.getAttribute("#step-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    expect(Number((await local.contracts.cases.getCase(theCase))[0].status)).toBe(5);
+
+    await page.click("#find-form button[type=submit]");
+    await expect.poll(() => found.locator("[data-step]").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.step))).toEqual(["resume", "exit"]);
+    await found.locator('[data-step="resume"]').click();
+    await page.fill("#step-reason", "核实后家庭收入仍低于标准");
+    await page.click("#step-form button[type=submit]");
+    await page.click("#sign-step");
+    await expect.poll(() => page.getAttribute("#step-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    expect(Number((await local.contracts.cases.getCase(theCase))[0].status)).toBe(4);
+    await page.close();
+    // A reviewer finds the case too, and is offered no step an approver takes.
+    const reviewerPage = await browser.newPage();
+    await reviewerPage.goto(`${local.gateway.url}/web/decisions.html`);
+    await signInPage(reviewerPage, reviewer.privateKey, true);
+    await reviewerPage.fill("#case-number", number);
+    await reviewerPage.click("#find-form button[type=submit]");
+    await expect.poll(() => reviewerPage.locator(".found-case").count()).toBe(1);
+    expect(await reviewerPage.locator(".found-case [data-step]").count()).toBe(0);
+    await reviewerPage.close();
+  }, 120_000);
+
+  it("finance: the budgets drawn as a tree from the appropriation down, and a payment the bank returned found by its month and case number and reversed with the officer's own key", async () => {
+    // Next month's run pays the case again (through the API: this test is about the reversal), and the bank returns it.
+    const next = await local.nextMonth();
+    const allocationId = Math.floor(next / 100) === Math.floor(PERIOD / 100) ? "1" : await local.appropriate(Programme.Dibao, Math.floor(next / 100), 10_000_000n);
+    const run = await local.payoutRun({ programme: "dibao", period: next, allocationId });
+    expect(run.status).toBe(201);
+    await expect.poll(async () => Number(await local.contracts.funds.payoutState(theCase, next)), { timeout: 20_000 }).toBe(1);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/finance.html`);
+    await signInPage(page, DEV_KEYS.finance, true);
+    const budget = page.locator(`.budget[data-allocation="${allocationId}"]`);
+    await expect.poll(() => budget.count()).toBe(1);
+    expect((await budget.locator("td").allTextContents()).slice(0, 4)).toEqual([`#${allocationId}`, "海珠区", "最低生活保障", String(Math.floor(next / 100))]);
+    await budget.locator("[data-use]").click();
+    expect(await page.inputValue("#allocation")).toBe(allocationId);
+
+    const number = caseNumberOf(theCase);
+    await page.fill("#reverse-period", String(next));
+    await page.fill("#reverse-case", number);
+    await page.click("#reverse-form button[type=submit]");
+    await expect.poll(() => page.textContent("#reverse-output")).toBe("请填写月份、案件号和退回原因");
+    await page.fill("#reverse-reason", "收款账户已销户");
+    // A month the case was not paid in, or was paid and confirmed: nothing to reverse, said so.
+    await page.fill("#reverse-period", String(PERIOD));
+    await page.click("#reverse-form button[type=submit]");
+    await expect.poll(() => page.textContent("#reverse-output")).toContain(`${PERIOD} 没有案件 ${number} 等待银行确认的发放`);
+    await page.fill("#reverse-period", String(next));
+    await page.click("#reverse-form button[type=submit]");
+    await expect.poll(() => page.textContent("#reversal")).toContain(`冲回案件 ${number} ${next} 的发放 800.00 元，退回拨款 ${allocationId}`);
+    await shot(page, "finance-reversal-to-sign");
+    await page.click("#sign-reversal");
+    await expect.poll(() => page.getAttribute("#reverse-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    expect(Number(await local.contracts.funds.payoutState(theCase, next))).toBe(3);
+    // The money is back in the allocation: the tree is drawn again from the ledger.
+    await expect.poll(async () => (await budget.locator("td").allTextContents())[6]).toBe(Math.floor(next / 100) === Math.floor(PERIOD / 100) ? "800.00" : "0.00");
+    await shot(page, "finance-budgets");
+    await page.close();
+    // The citizen sees the month returned, and why the money is not on its way.
+    await local.gateway.anchorer.anchorOnce();
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await phone.goto(`${local.gateway.url}/web/citizen.html#${theReceipt}`);
+    await expect.poll(() => phone.locator(".payment").first().textContent()).toContain("银行退回");
+    await expect.poll(() => phone.getAttribute("[data-verified]", "data-verified")).toBe("true");
+    await shot(phone, "citizen-returned-phone");
+    await phone.close();
+  }, 120_000);
 
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
     const pages = await pagesAsUsed();

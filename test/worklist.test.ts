@@ -71,4 +71,23 @@ describe("an officer's worklist", () => {
     const refused = await request(local.gateway.url).get("/v1/worklist").expect(401);
     expect(refused.body.error.code).toBe("AUTH_REQUIRED");
   });
+
+  it("finds a case by the number on its receipt, typed as printed or in lower case with spaces, for officers over its jurisdiction alone, as documented", async () => {
+    const find = async (key: string, number: string) => request(local.gateway.url).get(`/v1/cases?number=${encodeURIComponent(number)}`).set("authorization", await local.signIn(key));
+    const number = caseNumberOf(cases[0]!);
+    const found = await find(DEV_KEYS.approver1, number);
+    expect(found.status).toBe(200);
+    expect(await undocumented(local.gateway.url, "/v1/cases", "get", 200, found.body)).toEqual([]);
+    expect(found.body.cases).toEqual([{ caseId: cases[0], caseNumber: number, jurisdiction: TOWNSHIP, programme: "dibao", name: expect.stringMatching(/\*/), status: "InNotice" }]);
+    const typed = await find(DEV_KEYS.auditor, `${number.slice(0, 8).toLowerCase()} ${number.slice(8)}`);
+    expect(typed.body.cases.map((c: { caseId: string }) => c.caseId)).toEqual([cases[0]]);
+    // An officer of another township, and a finance officer, who works on money not cases, find nothing.
+    expect((await find(elsewhere.privateKey, number)).body.cases).toEqual([]);
+    expect((await find(DEV_KEYS.finance, number)).body.cases).toEqual([]);
+    for (const bad of ["", "01654604BD51D83", "01654604BD51D83Z", number + "0"]) {
+      const refused = await find(DEV_KEYS.approver1, bad);
+      expect([refused.status, refused.body.error.code, refused.body.error.field, refused.body.error.zh?.message]).toEqual([400, "REQUEST_INVALID", "number", "案件号应为回执上的 16 位字母和数字"]);
+    }
+    expect((await request(local.gateway.url).get(`/v1/cases?number=${number}`).expect(401)).body.error.code).toBe("AUTH_REQUIRED");
+  });
 });

@@ -1,5 +1,5 @@
 import { equalBytes, recordHash, rootFromInclusionProof } from "aidtrail/verify/proofs";
-import { $, api, el, guarded, yuan } from "./common.js";
+import { $, api, cst, el, guarded, yuan } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
 /** The case on show, drawn again in the other language. */
@@ -11,7 +11,7 @@ speak({
     feedback: "评价或投诉", rating: "评价", complaint: "投诉", stars: "满意度（1–5）", text: "想说的话", send: "提交",
     none: "还没有发放记录。", approved: (a) => `核定每月 ${a} 元`, noticeEnd: (d) => `公示至 ${d}`, resumed: (d) => `${d} 起恢复发放`, decidedAt: (d) => `决定于 ${d}`,
     period: (p) => `${String(p).slice(0, 4)}年${String(p).slice(4)}月`, paidOn: (d) => `发放于 ${d}`, amount: (a) => `${a} 元`,
-    arrived: "已到账", notArrived: "银行尚未确认到账", verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…", verify: "核验这笔发放",
+    arrived: "已到账", notArrived: "银行尚未确认到账", returned: (d) => `银行退回（${d}）：款项已退回预算，将重新发放`, verified: "✓ 已在账本上核验", unverified: "✗ 未能核验", checking: "正在核验…", verify: "核验这笔发放",
     verifiedWhy: "这笔发放记在政府的防篡改账本上，事后谁也改不了；您的手机刚刚自己核对过。",
     technical: "技术细节",
     technicalWhy: (n) => `手机用 SHA-256 重新计算了发放文件的指纹（哈希），并按包含证明核对到第 ${n} 号区块上锚定的检查点。`,
@@ -23,7 +23,7 @@ speak({
     feedback: "Rate or complain", rating: "Rating", complaint: "Complaint", stars: "Satisfaction (1–5)", text: "What you want to say", send: "Send",
     none: "No payments yet.", approved: (a) => `Approved: ${a} yuan a month`, noticeEnd: (d) => `public notice until ${d}`, resumed: (d) => `payments resumed on ${d}`, decidedAt: (d) => `decided on ${d}`,
     period: (p) => `${String(p).slice(0, 4)}-${String(p).slice(4)}`, paidOn: (d) => `paid on ${d}`, amount: (a) => `${a} yuan`,
-    arrived: "Arrived", notArrived: "Not yet confirmed by the bank", verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…", verify: "Check this payment",
+    arrived: "Arrived", notArrived: "Not yet confirmed by the bank", returned: (d) => `Returned by the bank (${d}): the money went back to the budget and will be paid again`, verified: "✓ Verified on the ledger", unverified: "✗ Could not be verified", checking: "Checking…", verify: "Check this payment",
     verifiedWhy: "This payment is written in the government's tamper-proof ledger, which no one can change afterwards; your phone has just checked it itself.",
     technical: "Technical detail",
     technicalWhy: (n) => `Your phone recomputed the payment file's SHA-256 fingerprint (hash) and followed its inclusion proof to the checkpoint anchored in block ${n}.`,
@@ -93,7 +93,7 @@ function render(found) {
       el("div", { class: "card payment" },
         el("strong", {}, t("period", payment.period), " · ", t("amount", yuan(payment.amount))),
         el("p", { class: "muted" }, t("paidOn", payment.paidAt.slice(0, 10))),
-        el("p", { class: payment.arrived ? "ok" : "muted" }, payment.arrived ? t("arrived") : t("notArrived")),
+        el("p", { class: payment.arrived ? "ok" : payment.returned ? "bad" : "muted" }, payment.arrived ? t("arrived") : payment.returned ? t("returned", cst(payment.returned.at, "day")) : t("notArrived")),
         mark,
       ),
     );

@@ -1,6 +1,6 @@
-import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
+import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, STATUS_NAMES, yuan } from "aidtrail/verify";
 import { Interface, TypedDataEncoder } from "ethers";
-import { $, api, cst, el, fact, guarded } from "./common.js";
+import { $, api, cst, divisionNames, el, fact, guarded, placeElement } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep } from "./signed-step.js";
@@ -29,6 +29,11 @@ speak({
     signInFirst: "请先用您的密钥文件登录", amountNeeded: "请填写每月核定金额", amountInvalid: "金额应为元，最多两位小数",
     amountYuan: (a) => `${a} 元`, activate: "启动发放", activateIs: (n) => `案件 ${n} 公示期满，开始发放`, activated: (n, tx) => `案件 ${n} 已开始发放（交易 ${tx}）`, activationPending: (n) => `案件 ${n} 的启动已记录，网关会在链可用时发送您的交易`,
     notActivation: "网关要求签署的不是这件案件的启动发放：什么也没有签。请向上级报告此网关。", signActivation: "确认无误，签名启动", to: "交易对象",
+    findTitle: "按案件号查找", findExplain: "输入回执上的案件号，查看您辖区内案件的状态；审批人员可在此暂停、恢复发放或终止救助，每一步用您自己的密钥签署。", find: "查找",
+    numberNeeded: "请输入回执上的 16 位案件号", notFound: "您的辖区内没有这个案件号的案件", status: "状态", place: "地区",
+    steps: { suspend: "暂停发放", resume: "恢复发放", exit: "终止救助" }, reason: "理由（记入案件记录，不上链）", reasonNeeded: "请写明理由",
+    stepIs: (step, n) => `${step}：案件 ${n}`, signStep: "确认无误，签名", stepDone: (step, n, tx) => `案件 ${n} 已${step}（交易 ${tx}）`, stepPending: (step, n) => `案件 ${n} 的${step}已记录，网关会在链可用时发送您的交易`,
+    notStep: "网关要求签署的不是您选择的这一步：什么也没有签。请向上级报告此网关。",
   },
   en: {
     title: "Review and approval", heading: "Review and approval", worklistTitle: "Cases waiting for you", refresh: "Refresh",
@@ -50,6 +55,11 @@ speak({
     signInFirst: "sign in with your keystore first", amountNeeded: "give the monthly amount", amountInvalid: "the amount is in yuan, with at most two decimals",
     amountYuan: (a) => `${a} yuan`, activate: "Activate", activateIs: (n) => `Case ${n}'s public notice is over: start its payments`, activated: (n, tx) => `Case ${n} is active (transaction ${tx})`, activationPending: (n) => `Case ${n}'s activation is logged; the gateway sends your transaction as soon as the chain answers`,
     notActivation: "the gateway asked to sign something other than this case's activation; nothing was signed: report this gateway to your supervisor", signActivation: "Sign the activation", to: "call to",
+    findTitle: "Find a case by its number", findExplain: "Type the case number on the receipt to see a case of your jurisdiction; approvers suspend or resume its payments, or end its assistance, here, each step signed with your own key.", find: "Find",
+    numberNeeded: "type the 16-character case number on the receipt", notFound: "no case of that number is in your jurisdiction", status: "status", place: "place",
+    steps: { suspend: "Suspend payments", resume: "Resume payments", exit: "End assistance" }, reason: "Reason (kept in the case's record, not on the ledger)", reasonNeeded: "give the reason",
+    stepIs: (step, n) => `${step}: case ${n}`, signStep: "Sign", stepDone: (step, n, tx) => `Case ${n}: ${step.toLowerCase()}, done (transaction ${tx})`, stepPending: (step, n) => `Case ${n}: ${step.toLowerCase()} is logged; the gateway sends your transaction as soon as the chain answers`,
+    notStep: "the gateway asked to sign something other than the step you chose; nothing was signed: report this gateway to your supervisor",
   },
 }, () => {
   signedIn();
@@ -59,8 +69,12 @@ speak({
 const programmeName = (name) => PROGRAMME_NAMES[name]?.[language()] ?? name;
 const stageName = (stage) => t("stages")[stage] ?? stage;
 
+/** The officer's roles, as the ledger held them at the last refresh of the worklist. */
+let roles = [];
+
 async function refresh() {
   const list = await api("/v1/worklist");
+  roles = list.roles;
   shown.worklist = () => drawWorklist(list.items);
   shown.worklist();
 }
@@ -89,7 +103,12 @@ function openButton(item) {
   return button;
 }
 
-const REGISTRY = new Interface(["function activate(bytes32 caseId, bytes32 evidenceHash)"]);
+const REGISTRY = new Interface([
+  "function activate(bytes32 caseId, bytes32 evidenceHash)",
+  "function suspend(bytes32 caseId, bytes32 evidenceHash)",
+  "function resume(bytes32 caseId, bytes32 evidenceHash)",
+  "function terminate(bytes32 caseId, bytes32 evidenceHash)",
+]);
 
 function activateButton(item) {
   const button = el("button", { type: "button", class: "secondary", "data-t": "activate" }, t("activate"));
@@ -233,6 +252,75 @@ $("#sign-decision").addEventListener("click", guarded($("#signed-output"), async
   shown.signed();
   await refresh();
 }));
+
+/** An approver's steps on a case that is paid, by its status: each a route, its fields, the record it makes and the ledger's call. */
+const CASE_STEPS = {
+  suspend: { when: ["Active"], path: (id) => `/v1/cases/${id}/suspension`, fields: (reason) => ({ action: "suspend", reason }), type: "case-suspension", method: "suspend" },
+  resume: { when: ["Suspended"], path: (id) => `/v1/cases/${id}/suspension`, fields: (reason) => ({ action: "resume", reason }), type: "case-resumption", method: "resume" },
+  exit: { when: ["Active", "Suspended"], path: (id) => `/v1/cases/${id}/exit`, fields: (reason) => ({ reason }), type: "case-exit", method: "terminate" },
+};
+
+$("#find-form").addEventListener("submit", guarded($("#step-output"), async () => {
+  const number = $("#case-number").value.normalize("NFKC").replace(/[\s-]/g, "");
+  if (!/^[0-9a-fA-F]{16}$/.test(number)) throw new Error(t("numberNeeded"));
+  if (roles.length === 0) await refresh();
+  const [{ cases }] = await Promise.all([api(`/v1/cases?number=${number}`), divisionNames().catch(() => undefined)]);
+  shown.found = () => drawFound(cases);
+  shown.found();
+  $("#step").replaceChildren();
+}));
+
+function drawFound(cases) {
+  const approver = roles.some((r) => r.role === "APPROVER");
+  $("#found").replaceChildren(
+    cases.length === 0 ? el("p", { class: "muted" }, t("notFound")) : "",
+    ...cases.map((c) => {
+      const steps = approver ? Object.entries(CASE_STEPS).filter(([, step]) => step.when.includes(c.status)) : [];
+      return el("div", { class: "card found-case", "data-case": c.caseId },
+        el("dl", { class: "facts" },
+          ...fact(t("caseNumber"), el("span", { class: "case-number" }, c.caseNumber)),
+          ...fact(t("name"), el("span", { lang: "zh-CN" }, c.name)),
+          ...fact(t("place"), placeElement(c.jurisdiction)),
+          ...fact(t("programme"), programmeName(c.programme)),
+          ...fact(t("status"), c.status ? STATUS_NAMES[c.status][language()] : "—"),
+        ),
+        ...steps.map(([name]) => {
+          const button = el("button", { type: "button", class: "secondary", "data-step": name }, t("steps")[name]);
+          button.addEventListener("click", () => stepForm(c, name));
+          return button;
+        }),
+      );
+    }),
+  );
+}
+
+/** The reason asked for, then the step drafted and checked: its record this case's, of the step's type, holding the reason as typed; the call exactly the step's of this case with that record as evidence. */
+function stepForm(found, name) {
+  const step = CASE_STEPS[name];
+  const reason = el("textarea", { id: "step-reason", rows: 3 });
+  const prepare = el("button", { type: "submit" }, t("prepare"));
+  const form = el("form", { id: "step-form" }, el("label", { for: "step-reason" }, t("reason")), reason, prepare);
+  $("#step").replaceChildren(form);
+  $("#step-output").replaceChildren();
+  form.addEventListener("submit", guarded($("#step-output"), async () => {
+    const key = openedKey();
+    if (!key) throw new Error(t("signInFirst"));
+    const text = reason.value.trim();
+    if (!text) throw new Error(t("reasonNeeded"));
+    const path = step.path(found.caseId);
+    const fields = step.fields(text);
+    const fits = (record) => record.caseId === found.caseId && record.public.type === step.type && record.personal?.reason === text;
+    const drafted = await draftStep(path, fields, key, { fits, call: (hash) => REGISTRY.encodeFunctionData(step.method, [found.caseId, hash]) }, () => t("notStep"));
+    const sign = el("button", { type: "button", id: "sign-step" }, t("signStep"));
+    $("#step").replaceChildren(el("div", { class: "card" }, el("dl", { class: "facts" }, ...fact(t("steps")[name], t("stepIs", t("steps")[name], found.caseNumber)), ...fact(t("reason"), text), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
+    sign.addEventListener("click", guarded($("#step-output"), async () => {
+      const { ledger } = await relayStep(path, fields, drafted, key);
+      $("#step").replaceChildren();
+      const said = t("steps")[name];
+      $("#step-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("stepDone", said, found.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("stepPending", said, found.caseNumber)));
+    }));
+  }));
+}
 
 $("#refresh").addEventListener("click", guarded($("#worklist-output"), refresh));
 if (sessionStorage.getItem("aidtrail.token")) guarded($("#worklist-output"), refresh)();

@@ -1,13 +1,14 @@
 import { PROGRAMME_NAMES } from "aidtrail/verify";
 import { Interface } from "ethers";
-import { $, api, cst, el, guarded, yuan } from "./common.js";
+import { $, api, cst, divisionNames, el, fact, guarded, placeElement, yuan } from "./common.js";
 import { openedKey, signInForm } from "./sign-in.js";
-import { signDrafted } from "./signed-step.js";
+import { draftStep, relayStep, signDrafted } from "./signed-step.js";
 import { language, speak, t } from "./i18n.js";
 
-const signedIn = signInForm($("#sign-in"));
-/** What the page shows, drawn again in the other language. */
+const signedIn = signInForm($("#sign-in"), () => guarded($("#budgets-output"), budgets)());
+/** What the page shows, drawn again in the other language: the run, and the budgets (drawn as a tree, each under the one it was allocated from). */
 let shown = null;
+let drawBudgets = null;
 speak({
   zh: {
     title: "财务 · 每月发放", heading: "财务 · 每月发放", draftTitle: "起草每月发放", programme: "救助项目", period: "月份（年年年年月月）", allocation: "拨款编号", batch: "每笔账本交易的户数", draft: "起草",
@@ -27,6 +28,14 @@ speak({
     wrongNonce: (w, n, next) => `${w}的序号是 ${n}，而您账户的下一个序号是 ${next}（起草后您又发出过交易：请重新起草）：没有签署任何交易`,
     which: (i) => `第 ${i} 批的交易`,
     notTheRun: (w) => `${w}与起草的发放不符（付款明细或发放文件）：没有签署任何交易。请向上级报告此网关。`,
+    budgetsTitle: "预算与拨款", budgetsExplain: "本县及其上级的预算和逐级拨款，按账本现在的数字：金额、已向下拨付、已发放、可用。县级拨款可直接用于发放。",
+    allocationCol: "拨款", placeCol: "地区", yearCol: "年度", amountTotal: "金额（元）", allocatedCol: "已下拨（元）", paidCol: "已发放（元）", availableCol: "可用（元）", useCol: "", use: "用于发放",
+    reverseTitle: "冲回银行退回的发放", reverseExplain: "银行退回的发放（账户销户、信息有误）由您冲回：款项回到原拨款，该月可重新发放。按月份和案件号找到尚未确认到账的这笔发放，写明退回原因，用您自己的密钥签署。",
+    signInFirst: "请先用您的密钥文件登录", caseNumber: "案件号", reverseReason: "退回原因（记入记录，不上链）", prepareReversal: "生成待签冲回", reverseNeeded: "请填写月份、案件号和退回原因",
+    noOutstanding: (n, p) => `${p} 没有案件 ${n} 等待银行确认的发放：只有已发放、尚未确认到账的发放可以冲回`,
+    reversalIs: (n, p, a, alloc) => `冲回案件 ${n} ${p} 的发放 ${a} 元，退回拨款 ${alloc}`, signReversal: "确认无误，签名冲回", to: "交易对象",
+    notReversal: "网关要求签署的不是这笔发放的冲回：什么也没有签。请向上级报告此网关。",
+    reversed: (n, tx) => `案件 ${n} 的发放已冲回（交易 ${tx}）`, reversalPending: (n) => `案件 ${n} 的冲回已记录，网关会在链可用时发送您的交易`,
   },
   en: {
     title: "Finance officer · payout runs", heading: "Finance officer · payout runs", draftTitle: "Draft a monthly run", programme: "Programme", period: "Month (YYYYMM)", allocation: "Allocation", batch: "Cases per ledger batch", draft: "Draft the run",
@@ -46,11 +55,20 @@ speak({
     wrongNonce: (w, n, next) => `${w} has nonce ${n}, but your account's next is ${next} (another of your transactions went out since the draft: draft the run again): nothing was signed`,
     which: (i) => `batch ${i}'s transaction`,
     notTheRun: (w) => `${w} is not the drafted run's (its lines or its payment file): nothing was signed; report this gateway to your supervisor`,
+    budgetsTitle: "Budgets and allocations", budgetsExplain: "The budgets of this county and above it, allocated down level by level, as the ledger holds them now: amount, allocated further down, paid, available. A county's allocation pays cases.",
+    allocationCol: "allocation", placeCol: "place", yearCol: "year", amountTotal: "amount (yuan)", allocatedCol: "allocated down (yuan)", paidCol: "paid (yuan)", availableCol: "available (yuan)", useCol: "", use: "Pay from it",
+    reverseTitle: "Reverse a payment the bank returned", reverseExplain: "A payment the bank returned (account closed, details wrong) is reversed by you: the money goes back to its allocation and the month may be paid again. Find the payment not yet confirmed by the month and the case number, give the bank's reason, and sign with your own key.",
+    signInFirst: "sign in with your keystore first", caseNumber: "case number", reverseReason: "Reason it came back (kept in the record, not on the ledger)", prepareReversal: "Prepare the reversal", reverseNeeded: "give the month, the case number and the reason",
+    noOutstanding: (n, p) => `no payment of case ${n} for ${p} is waiting for the bank's confirmation: only a payment made and not yet confirmed can be reversed`,
+    reversalIs: (n, p, a, alloc) => `REVERSE case ${n}'s payment for ${p}, ${a} yuan, back to allocation ${alloc}`, signReversal: "Sign the reversal", to: "call to",
+    notReversal: "the gateway asked to sign something other than this payment's reversal; nothing was signed: report this gateway to your supervisor",
+    reversed: (n, tx) => `Case ${n}'s payment is reversed (transaction ${tx})`, reversalPending: (n) => `Case ${n}'s reversal is logged; the gateway sends your transaction as soon as the chain answers`,
   },
 }, () => {
   signedIn();
   programmes();
   if (shown) shown();
+  drawBudgets?.();
 });
 
 /** The monthly programmes, by their names in the page's language. */
@@ -148,7 +166,10 @@ async function checkAgainstWallet(batches) {
   });
 }
 
-const LEDGER = new Interface(["function payBatch(uint64 allocationId, uint32 period, (bytes32 caseId, uint64 amount)[] payments)"]);
+const LEDGER = new Interface([
+  "function payBatch(uint64 allocationId, uint32 period, (bytes32 caseId, uint64 amount)[] payments)",
+  "function reversePayout(uint64 allocationId, bytes32 caseId, uint32 period, uint64 amount, bytes32 reasonHash)",
+]);
 
 /**
  * Each batch's transaction pays exactly its payment file's lines (a payout's call names its lines,
@@ -197,3 +218,71 @@ $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
 $("#watch-form").addEventListener("submit", guarded($("#watch-output"), async () => {
   await watch(await api(`/v1/payout-runs/${encodeURIComponent($("#run-id").value.trim())}`));
 }));
+
+async function budgets() {
+  const [{ allocations }] = await Promise.all([api("/v1/allocations"), divisionNames().catch(() => undefined)]);
+  drawBudgets = () => {
+    const children = new Map();
+    for (const a of allocations) children.set(a.parent, [...(children.get(a.parent) ?? []), a]);
+    const rows = [];
+    const walk = (parent, depth) => {
+      for (const a of children.get(parent) ?? []) {
+        const use = el("button", { type: "button", class: "secondary", "data-use": a.allocationId }, t("use"));
+        use.addEventListener("click", () => {
+          $("#allocation").value = a.allocationId;
+          if (["dibao", "tekun"].includes(a.programme)) $("#programme").value = a.programme;
+          $("#run-form").scrollIntoView();
+        });
+        rows.push(el("tr", { class: "budget", "data-allocation": a.allocationId },
+          el("td", { class: "nowrap", style: `padding-left: ${depth * 1.5 + 0.5}em` }, `#${a.allocationId}`),
+          el("td", {}, placeElement(a.jurisdiction)),
+          el("td", {}, programmeName(a.programme)),
+          el("td", {}, a.fiscalYear),
+          el("td", { class: "nowrap" }, yuan(a.amount)),
+          el("td", { class: "nowrap" }, yuan(a.allocated)),
+          el("td", { class: "nowrap" }, yuan(a.paid)),
+          el("td", { class: "nowrap" }, yuan(a.available)),
+          el("td", {}, a.paysCases ? use : ""),
+        ));
+        walk(a.allocationId, depth + 1);
+      }
+    };
+    // Roots are appropriations (parent 0), or allocations whose parent is off this county's line.
+    const ids = new Set(allocations.map((a) => a.allocationId));
+    for (const root of [...new Set(allocations.filter((a) => !ids.has(a.parent)).map((a) => a.parent))]) walk(root, 0);
+    $("#budgets").replaceChildren(
+      el("tr", {}, ...["allocationCol", "placeCol", "programme", "yearCol", "amountTotal", "allocatedCol", "paidCol", "availableCol", "useCol"].map((k) => el("th", {}, t(k)))),
+      ...rows,
+    );
+  };
+  drawBudgets();
+}
+
+// A returned payment, found among the month's payouts not yet confirmed, reversed by the officer's own transaction once checked.
+$("#reverse-form").addEventListener("submit", guarded($("#reverse-output"), async () => {
+  const key = openedKey();
+  if (!key) throw new Error(t("signInFirst"));
+  const period = Number($("#reverse-period").value.trim());
+  const number = $("#reverse-case").value.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
+  const reason = $("#reverse-reason").value.trim();
+  if (!period || !number || !reason) throw new Error(t("reverseNeeded"));
+  const { payouts } = await api(`/v1/settlements/outstanding?period=${period}`);
+  const payout = payouts.find((p) => p.caseNumber === number);
+  if (!payout) throw new Error(t("noOutstanding", number, period));
+  const fields = { caseId: payout.caseId, period, reason };
+  // The allocation is the ledger's, read by the gateway into the record (the ledger refuses any other); the amount must be the payout's as listed, the whole of it.
+  const fits = (record) => record.caseId === payout.caseId && record.public.type === "payout-reversal" && record.public.period === period && record.public.amount === payout.amount && record.personal?.reason === reason;
+  const call = (hash, record) => LEDGER.encodeFunctionData("reversePayout", [BigInt(record.public.allocationId), payout.caseId, period, BigInt(payout.amount), hash]);
+  const drafted = await draftStep("/v1/reversals", fields, key, { fits, call }, () => t("notReversal"));
+  const { allocationId } = drafted.record.public;
+  const sign = el("button", { type: "button", id: "sign-reversal" }, t("signReversal"));
+  $("#reversal").replaceChildren(el("div", { class: "card" }, el("dl", { class: "facts" }, ...fact(t("prepareReversal"), t("reversalIs", number, period, yuan(payout.amount), allocationId)), ...fact(t("reverseReason"), reason), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
+  sign.addEventListener("click", guarded($("#reverse-output"), async () => {
+    const { ledger } = await relayStep("/v1/reversals", fields, drafted, key);
+    $("#reversal").replaceChildren();
+    $("#reverse-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("reversed", number, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("reversalPending", number)));
+    await budgets();
+  }));
+}));
+
+if (sessionStorage.getItem("aidtrail.token")) guarded($("#budgets-output"), budgets)();

@@ -25,8 +25,8 @@ export function unsendable(transaction: Transaction, next: number, latest: Block
 }
 
 /**
- * Whether a node's answer to a sent transaction refuses it for good (Geth's and Besu's wording): a
- * retry would be refused the same. Anything else (no answer, a busy pool) is retried.
+ * Whether a node's answer to a sent transaction refuses it for good (Geth's, Besu's and Hardhat's
+ * wording): a retry would be refused the same. Anything else (no answer, a busy pool) is retried.
  */
 export const refusedForGood = (message: string): boolean =>
-  /insufficient funds|intrinsic gas too low|exceeds block gas limit|invalid (chain ?id|sender|signature)|not supported|nonce too high|too far in (the )?future/i.test(message);
+  /insufficient funds|upfront cost exceeds account balance|doesn't have enough funds|intrinsic gas too low|exceeds block gas limit|invalid (chain ?id|sender|signature)|not supported|nonce too high|too far in (the )?future/i.test(message);

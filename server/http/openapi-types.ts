@@ -461,7 +461,61 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Cases found by the number on their receipt (16 hex digits), over the jurisdictions the signed-in officer works on cases in (caseworker, reviewer, approver, auditor): status, programme and masked name, no personal data */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the case number, as the receipt prints it */
+                    number: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the cases of that number (usually one, none if none is yours) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                caseId: string;
+                                caseNumber: string;
+                                jurisdiction: string;
+                                programme: string;
+                                name: string;
+                                status: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/kinds/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS) */
         post: {
@@ -4219,6 +4273,11 @@ export interface paths {
                                     evidenceHash: string;
                                     transactionHash: string;
                                 } | null;
+                                returned: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    transactionHash: string;
+                                } | null;
                                 paymentFile?: {
                                     record: {
                                         recordId: string;
@@ -4476,6 +4535,11 @@ export interface paths {
                             blockNumber: number;
                             arrived: {
                                 evidenceHash: string;
+                                transactionHash: string;
+                            } | null;
+                            returned: {
+                                /** Format: date-time */
+                                at: string;
                                 transactionHash: string;
                             } | null;
                             paymentFile?: {

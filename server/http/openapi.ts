@@ -12,6 +12,7 @@ import {
   challengeResponseSchema,
   citizenCaseSchema,
   worklistSchema,
+  casesFoundSchema,
   divisionsSchema,
   outstandingSchema,
   citizenPaymentSchema,
@@ -118,6 +119,11 @@ export function openApiDocument(version: string) {
         },
       },
       "/v1/cases": {
+        get: {
+          summary: "Cases found by the number on their receipt (16 hex digits), over the jurisdictions the signed-in officer works on cases in (caseworker, reviewer, approver, auditor): status, programme and masked name, no personal data",
+          parameters: [{ name: "number", in: "query", required: true, schema: { type: "string", pattern: "^[0-9a-fA-F]{16}$" }, description: "the case number, as the receipt prints it" }],
+          responses: { "200": { description: "the cases of that number (usually one, none if none is yours)", content: json(casesFoundSchema) }, ...errors },
+        },
         post: {
           summary:
             "Take in an application its caseworker signed: the gateway rebuilds the record from the fields and envelope (records/kinds/application.ts, intake officer the signed-in caseworker), the ledger's dry run checks the caseworker's signature of its ApplicationAuthorisation (case id, programme, area, jurisdiction, record hash, identities, deadline; the identities are the hash of the commitments the gateway computes from the resident IDs sent, in their order), their role and that no one in the household has an open case in the programme; then the record is logged (personal fields sealed), the case owed to the ledger, a receipt returned. A signature over anything else is refused (LEDGER_APPLICATION_SIGNATURE_INVALID), as is a case id used before (LEDGER_CASE_ALREADY_EXISTS)",

@@ -264,6 +264,8 @@ export const citizenPaymentSchema = z.object({
   transactionHash: hex32,
   blockNumber: z.number().int(),
   arrived: z.object({ evidenceHash: hex32, transactionHash: hex32 }).nullable(),
+  /** Returned by the bank and reversed by the finance officer: the money went back to its allocation, to be paid again. */
+  returned: z.object({ at: z.iso.datetime(), transactionHash: hex32 }).nullable(),
   paymentFile: z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, checkpoint: anchoredCheckpointSchema.nullable() }).nullable().optional(),
 });
 export const citizenCaseSchema = z.object({
@@ -297,6 +299,20 @@ export const worklistSchema = z.object({
     }),
   ),
   asOfBlock: z.number().int(),
+});
+
+/** `GET /v1/cases?number=`: the cases of that number the officer works on; no personal data. */
+export const casesFoundSchema = z.object({
+  cases: z.array(
+    z.object({
+      caseId: hex32,
+      caseNumber: z.string(),
+      jurisdiction: z.string(),
+      programme: z.string(),
+      name: z.string(),
+      status: z.string().nullable(),
+    }),
+  ),
 });
 
 export const outstandingSchema = z.object({

@@ -145,6 +145,18 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
     const refusal = unsendable(t, next + i, latest);
     if (refusal) throw new AidtrailError(refusal.code, refusal.message, { kind: refusal.code === "SIGNED_CALL_NONCE_AHEAD" ? "conflict" : "invalid", field, hint: refusal.details.hint });
   }
+  // An account that cannot pay for its transactions would have them refused by every node, on every retry.
+  const cost = transactions.reduce((sum, t) => sum + t.gasLimit * (t.maxFeePerGas ?? t.gasPrice ?? 0n) + t.value, 0n);
+  if (cost === 0n) return;
+  const balance = await ctx.chain.provider.getBalance(officer).catch(() => null);
+  if (balance !== null && balance < cost) {
+    throw new AidtrailError("SIGNED_CALL_FUNDS_INSUFFICIENT", `your account ${officer} holds ${balance} wei; ${transactions.length === 1 ? "the transaction" : `the ${transactions.length} transactions`} may cost up to ${cost} wei of gas`, {
+      kind: "conflict",
+      field,
+      hint: "ask whoever funds the officers' accounts on this chain to fund yours, then sign a new draft",
+      zh: { message: `您的账户 ${officer} 余额为 ${balance} wei，这${transactions.length === 1 ? "笔交易" : ` ${transactions.length} 笔交易`}的手续费最多需要 ${cost} wei`, hint: "请联系本链为工作人员账户充值的负责人为您的账户充值，然后重新生成并签署" },
+    });
+  }
 }
 
 /**

@@ -103,6 +103,9 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
   const payment = async (caseId: string, event: LedgerEvent, events: LedgerEvent[], withFile: boolean) => {
     const period = Number(event.args.period);
     const settlement = events.find((s) => s.name === "PayoutSettled" && Number(s.args.period) === period);
+    // A payment the bank returned and the finance officer reversed: its money went back to the budget, to be paid again.
+    const after = (e: LedgerEvent) => e.blockNumber > event.blockNumber || (e.blockNumber === event.blockNumber && e.logIndex > event.logIndex);
+    const reversal = events.find((r) => r.name === "PayoutReversed" && Number(r.args.period) === period && after(r));
     const shown = {
       period,
       amount: event.args.amount as string,
@@ -110,6 +113,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
       transactionHash: event.transactionHash,
       blockNumber: event.blockNumber,
       arrived: settlement ? { evidenceHash: settlement.args.evidenceHash as string, transactionHash: settlement.transactionHash } : null,
+      returned: reversal ? { at: new Date(reversal.timestamp * 1000).toISOString(), transactionHash: reversal.transactionHash } : null,
     };
     if (!withFile) return shown;
     const file = await ctx.state.get<{ recordId: string }>(paymentFileKey(caseId, period));
