@@ -64,17 +64,17 @@ function periodOption(o: Options, step: string): number {
   return period;
 }
 
-/** A revision's changes: --monthly-income, and what --changes names (a JSON file of applicant, household, monthlyIncome, documents). */
+/** A revision's changes: --monthly-income, and what --changes names (a JSON file of applicant, household, monthlyIncome, assets, bankAccount, documents). */
 function revisionChanges(o: Options): Record<string, unknown> {
   let changes: Record<string, unknown> = {};
   if (o.changes !== undefined) {
     try {
       changes = JSON.parse(readFileSync(o.changes, "utf8")) as Record<string, unknown>;
     } catch (error) {
-      throw new CliError("REQUEST_INVALID", `--changes ${o.changes} is not a readable JSON file: ${(error as Error).message}`, "a JSON object with any of applicant, household, monthlyIncome, documents");
+      throw new CliError("REQUEST_INVALID", `--changes ${o.changes} is not a readable JSON file: ${(error as Error).message}`, "a JSON object with any of applicant, household, monthlyIncome, assets, bankAccount, documents");
     }
-    const unknown = Object.keys(changes).filter((k) => !["applicant", "household", "monthlyIncome", "documents"].includes(k));
-    if (unknown.length > 0) throw new CliError("REQUEST_INVALID", `--changes names ${unknown.join(", ")}, which a revision does not change`, "applicant, household, monthlyIncome, documents");
+    const unknown = Object.keys(changes).filter((k) => !["applicant", "household", "monthlyIncome", "assets", "bankAccount", "documents"].includes(k));
+    if (unknown.length > 0) throw new CliError("REQUEST_INVALID", `--changes names ${unknown.join(", ")}, which a revision does not change`, "applicant, household, monthlyIncome, assets, bankAccount, documents");
   }
   if (o.monthlyIncome !== undefined) changes.monthlyIncome = Number(o.monthlyIncome);
   if (Object.keys(changes).length === 0) throw new CliError("REQUEST_INVALID", "revise needs --monthly-income <fen> or --changes <file>", "see aidtrail sign-call --help");

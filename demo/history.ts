@@ -39,6 +39,8 @@ interface Household {
   applicant: { name: string; residentId: string };
   household: { name: string; relation: string; residentId: string }[];
   monthlyIncome: number;
+  assets: { kind: "savings" | "vehicle" | "property" | "other"; value: number }[];
+  bankAccount: { bank: string; account: string; holder: string };
   /** The monthly amount (a one-off's amount) the approvers grant, in fen. */
   amount: bigint;
 }
@@ -119,14 +121,17 @@ export async function seedHistory(options: { gatewayUrl: string; chain: JsonRpcP
     const standard = { dibao: rural ? 90_000n : 120_000n, tekun: rural ? 117_000n : 156_000n, temporary: 300_000n }[kind];
     const monthlyIncome = kind === "dibao" ? Number((standard * BigInt(size) * BigInt(n % 6)) / 10n) : 0;
     const amount = kind === "temporary" ? 100_000n + BigInt(n % 5) * 50_000n : standard * BigInt(size) - BigInt(monthlyIncome);
-    return { programme: kind, area: rural ? "rural" : "urban", jurisdiction: rural ? DEMO_JURISDICTIONS.town.code : DEMO_JURISDICTIONS.township.code, applicant, household, monthlyIncome, amount };
+    // A little savings, and in the town the family's house; paid into an account at the local bank.
+    const assets = [{ kind: "savings" as const, value: 50_000 * (n % 9) }, ...(rural ? [{ kind: "property" as const, value: 8_000_000 + 100_000 * (n % 20) }] : [])];
+    const bankAccount = { bank: rural ? "广州农村商业银行瀛洲支行" : "中国工商银行广州赤岗支行", account: `62220202${String(100_000_000_00 + n).slice(-11)}`, holder: applicant.name };
+    return { programme: kind, area: rural ? "rural" : "urban", jurisdiction: rural ? DEMO_JURISDICTIONS.town.code : DEMO_JURISDICTIONS.township.code, applicant, household, monthlyIncome, assets, bankAccount, amount };
   };
 
   const takeIn = async (households: Household[]): Promise<Taken[]> => {
     const taken: Taken[] = [];
     await inParallel(households, 8, async (h, i) => {
       const { caseworker } = office(h);
-      const fields = { programme: h.programme, area: h.area, jurisdiction: h.jurisdiction, applicant: h.applicant, household: h.household, monthlyIncome: h.monthlyIncome, documents: [] };
+      const fields = { programme: h.programme, area: h.area, jurisdiction: h.jurisdiction, applicant: h.applicant, household: h.household, monthlyIncome: h.monthlyIncome, assets: h.assets, bankAccount: h.bankAccount, documents: [] };
       const drafted = await caseworker.call<{ domain: object; types: Record<string, { name: string; type: string }[]>; message: Record<string, unknown>; envelope: object; deadline: string }>("/v1/cases/draft", { method: "POST", body: fields });
       const signature = await caseworker.wallet.signTypedData(drafted.domain, drafted.types, drafted.message);
       const { caseId, receipt } = await caseworker.call<{ caseId: string; receipt: DemoReceipt }>("/v1/cases", { method: "POST", body: { ...fields, envelope: drafted.envelope, deadline: drafted.deadline, signature } });

@@ -1,3 +1,4 @@
+import type { AidRecord } from "../server/records/record.ts";
 import { createHash } from "node:crypto";
 import { hexlify, randomBytes, Signature, Wallet, ZeroHash, type BaseWallet } from "ethers";
 import request from "supertest";
@@ -112,6 +113,20 @@ describe("case intake", () => {
     expect(receiptMatches(identityKey(), taken.caseId, taken.receipt.code, stored!.receiptCodeHash)).toBe(true);
     expect(receiptMatches(identityKey(), taken.caseId, "0".repeat(12), stored!.receiptCodeHash)).toBe(false);
     expect(JSON.stringify(stored)).not.toContain(taken.receipt.code);
+  });
+
+  it("takes a household's assets and the account payments go to as personal data: sealed in the log, opened for a stated purpose", async () => {
+    const fields: ApplicationInput = { ...application(residentId(12, "19770707")), assets: [{ kind: "savings", value: 1_200_050 }, { kind: "vehicle", value: 3_000_000 }], bankAccount: { bank: "中国工商银行广州海珠支行", account: "6222020200112233445", holder: "王小明" } };
+    const body = await signed(fields);
+    const response = await post(body).expect(201);
+    const opened = (await local.gateway.log.lookup(response.body.recordId, { decrypt: true })).revisions[0]!.record as AidRecord;
+    expect(opened.personal).toMatchObject({ assets: fields.assets, bankAccount: fields.bankAccount });
+    expect(opened).toEqual(applicationRecord(fields, body.envelope, seededCaseworker.address));
+    // Sealed: the account number is nowhere in the record as the log stores it.
+    const sealed = JSON.stringify(await local.gateway.log.stored(response.body.leafIndex));
+    expect(sealed).not.toContain("6222020200112233445");
+    expect(sealed).not.toContain("中国工商银行");
+    expect(Object.keys(opened.public)).not.toContain("assets");
   });
 
   it("refuses a second open case of the same person, writing nothing", async () => {
@@ -304,6 +319,10 @@ describe("case intake", () => {
       [await signed({ ...fields, household: [{ ...member, residentId: fields.applicant.residentId }] }), 400, "HOUSEHOLD_MEMBER_REPEATED", "household.0.residentId"],
       [{ ...(await signed(fields)), programme: "lottery" }, 400, "REQUEST_INVALID", "programme"],
       [{ ...(await signed(fields)), documents: [{ kind: "x", sha256: "abc" }] }, 400, "REQUEST_INVALID", "documents.0.sha256"],
+      [{ ...(await signed(fields)), assets: [{ kind: "gold", value: 100 }] }, 400, "REQUEST_INVALID", "assets.0.kind"],
+      [{ ...(await signed(fields)), assets: [{ kind: "savings", value: -1 }] }, 400, "REQUEST_INVALID", "assets.0.value"],
+      [{ ...(await signed(fields)), bankAccount: { bank: "工商银行", account: "6222-0202", holder: "王小明" } }, 400, "REQUEST_INVALID", "bankAccount.account"],
+      [{ ...(await signed(fields)), bankAccount: { bank: "工商银行", account: "62220202001122" } }, 400, "REQUEST_INVALID", "bankAccount.holder"],
       [{ ...(await signed(fields)), signature: "0x1234" }, 400, "REQUEST_INVALID", "signature"],
       [{ ...(await signed(fields)), signature: (await signed(fields)).signature.slice(0, -2) + "05" }, 400, "APPLICATION_SIGNATURE_MALFORMED", "signature"],
       [{ ...(await signed(fields)), deadline: (2n ** 64n).toString() }, 400, "REQUEST_INVALID", "deadline"],

@@ -207,6 +207,16 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await page.fill("#member-1-name", "陈大明");
     await page.fill("#member-1-relation", "父亲");
     await page.fill("#member-1-id", residentId(62));
+    // The household's savings, and the account payments go to; an account number mistyped is said in plain words.
+    await page.click("#add-asset");
+    await page.selectOption("#asset-1-kind", "savings");
+    await page.fill("#asset-1-value", "12000.50");
+    await page.fill("#bank", "中国工商银行广州海珠支行");
+    await page.fill("#account", "6222 0202 0011");
+    await page.click("#intake-form button[type=submit]");
+    await expect.poll(() => page.textContent("#intake-output")).toBe("收款账户请填写开户银行、账号和户名，或都不填");
+    await page.fill("#holder", "陈小明");
+    await page.fill("#account", "62220202-00112233445");
     await page.setInputFiles("#documents", "package.json");
     await expect.poll(() => page.textContent("#documents-list")).toBe("已记录 1 份材料的指纹");
     await page.click("#intake-form button[type=submit]");
@@ -233,6 +243,8 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
 
   it("review and approval: the reviewer and two approvers, each in their own browser with their own keystore, find the case on their worklist, read it for their stage, see the decision in plain words and sign it there", async () => {
     const reviewerPage = await officerOpens(reviewer.privateKey, "review");
+    expect(await reviewerPage.page.textContent("#case-details")).toContain("存款 12,000.50 元");
+    expect(await reviewerPage.page.textContent("#case-details")).toContain("中国工商银行广州海珠支行 6222020200112233445（陈小明）");
     expect(await reviewerPage.page.textContent(`.work-item[data-case="${theCase}"]`)).toContain(caseNumberOf(theCase));
     await reviewerPage.page.click("#decision-form button[type=submit]");
     await expect.poll(() => reviewerPage.page.textContent("#plain")).toContain("审核通过，转审批");
@@ -542,8 +554,19 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await expect.poll(() => page.textContent("#verdict")).toContain("不完好");
 
     await signInPage(page, DEV_KEYS.auditor);
-    await page.fill("#case-id", theCase);
-    await page.click("#trail-form button");
+    // The case found by its applicant's resident ID, for a stated purpose (each case found is logged as a read), and its trail opened.
+    await page.click("#find-form button[type=submit]");
+    await expect.poll(() => page.textContent("#found")).toBe("请输入案件号或身份证号");
+    const logged = local.gateway.log.size;
+    await page.fill("#find-person", residentId(61));
+    await page.selectOption("#find-purpose", "complaint");
+    await page.click("#find-form button[type=submit]");
+    const found = page.locator(`.found-case[data-case="${theCase}"]`);
+    await expect.poll(() => found.textContent()).toContain("此人是申请人");
+    expect(await found.textContent()).toContain(caseNumberOf(theCase));
+    expect(local.gateway.log.size).toBe(logged + 1);
+    await shot(page, "auditor-found-by-person");
+    await found.locator("button").click();
     await expect.poll(() => page.locator("#stages tr").count()).toBe(6);
     const steps = await page.textContent("#steps");
     expect(await page.locator('[data-what="PayoutMade"]').textContent()).toContain("发放");

@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roleId } from "../server/chain/roles.ts";
 import { caseNumberOf } from "../server/cases/receipts.ts";
-import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { COUNTY, DEV_KEYS, localGateway, OFFICERS, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 import { undocumented } from "./helpers/openapi.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
@@ -89,5 +89,33 @@ describe("an officer's worklist", () => {
       expect([refused.status, refused.body.error.code, refused.body.error.field, refused.body.error.zh?.message]).toEqual([400, "REQUEST_INVALID", "number", "案件号应为回执上的 16 位字母和数字"]);
     }
     expect((await request(local.gateway.url).get(`/v1/cases?number=${number}`).expect(401)).body.error.code).toBe("AUTH_REQUIRED");
+  });
+
+  it("finds the cases a person is in by their resident ID, for a stated purpose, each case found logged as a read; for officers over its jurisdiction alone", async () => {
+    const lookUp = async (key: string, body: object) => request(local.gateway.url).post("/v1/cases/by-person").set("authorization", await local.signIn(key)).send(body);
+    const size = local.gateway.log.size;
+    const applicant = await lookUp(DEV_KEYS.auditor, { residentId: residentId(41), purpose: "audit" });
+    expect(applicant.status).toBe(200);
+    expect(await undocumented(local.gateway.url, "/v1/cases/by-person", "post", 200, applicant.body)).toEqual([]);
+    expect(applicant.body.cases).toEqual([expect.objectContaining({ caseId: cases[0], caseNumber: caseNumberOf(cases[0]!), as: "applicant", status: "InNotice" })]);
+    // The applicant's spouse, a member of the household, typed with spaces as on the card.
+    const spouse = spouseOf(residentId(41));
+    const member = await lookUp(DEV_KEYS.reviewer, { residentId: `${spouse.slice(0, 6)} ${spouse.slice(6, 14)} ${spouse.slice(14)}`, purpose: "complaint" });
+    expect(member.body.cases.map((c: { caseId: string; as: string }) => [c.caseId, c.as])).toEqual([[cases[0], "member"]]);
+    // Each case found is a read of the case, logged with the purpose stated.
+    expect(local.gateway.log.size).toBe(size + 2);
+    expect(await local.gateway.log.record(size + 1)).toMatchObject({ kind: "access-log", caseId: cases[0], public: { reader: new Wallet(DEV_KEYS.reviewer).address, purpose: "complaint: found by resident ID" } });
+    // An officer of another township, and a finance officer, find nothing, and nothing is logged.
+    expect((await lookUp(elsewhere.privateKey, { residentId: residentId(41), purpose: "audit" })).body.cases).toEqual([]);
+    expect((await lookUp(DEV_KEYS.finance, { residentId: residentId(41), purpose: "audit" })).body.cases).toEqual([]);
+    expect(local.gateway.log.size).toBe(size + 2);
+    // Someone taken in nowhere: no case.
+    expect((await lookUp(DEV_KEYS.auditor, { residentId: residentId(99), purpose: "audit" })).body.cases).toEqual([]);
+    const wrong = await lookUp(DEV_KEYS.auditor, { residentId: residentId(41).slice(0, 17) + (residentId(41)[17] === "1" ? "2" : "1"), purpose: "audit" });
+    expect([wrong.status, wrong.body.error.code, wrong.body.error.field]).toEqual([400, "IDENTITY_INVALID", "residentId"]);
+    const why = await lookUp(DEV_KEYS.auditor, { residentId: residentId(41), purpose: "curiosity" });
+    expect([why.status, why.body.error.code, why.body.error.field]).toEqual([400, "REQUEST_INVALID", "purpose"]);
+    expect((await request(local.gateway.url).post("/v1/cases/by-person").send({ residentId: residentId(41), purpose: "audit" }).expect(401)).body.error.code).toBe("AUTH_REQUIRED");
+    expect(local.gateway.log.size).toBe(size + 2);
   });
 });

@@ -2,6 +2,7 @@ import { BUNDLE_FORMAT, PROGRAMME_NAMES, RECORD_NAMES, STATUS_NAMES, STEP_NAMES,
 import { $, api, cst, divisionNames, el, guarded, placeElement, yuan } from "./common.js";
 import { signInForm } from "./sign-in.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
+import { casesNumbered, casesOfPerson, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
 
 const signedIn = signInForm($("#sign-in"));
@@ -22,6 +23,8 @@ speak({
     allocationOf: (n) => `拨款 ${n} · `, allocationLine: (p, y, a, d, paid) => ` · ${p} ${y} 年 · 金额 ${a} 元 · 下拨 ${d} 元 · 已发放 ${paid} 元 · `,
     reconciles: "账目相符", notReconciles: "账目不符", payoutLine: (period, amount) => `${period} · ${amount} 元 → 案件 `,
     drawnFrom: "来自 ", pathItem: (id, a) => `拨款 ${id}（${a} 元，`, pathEnd: "）", anAppropriation: "一笔预算",
+    findTitle: "查找案件", findExplain: "按回执上的案件号，或按当事人的身份证号查找您辖区内的案件。按身份证号查找须说明目的：找到的每个案件都作为一次查阅记入日志。", byNumber: "案件号", byPerson: "或：当事人身份证号", purpose: "查询目的（记入查阅记录）", find: "查找",
+    purposes: { audit: "审计核查", complaint: "处理投诉", "payment-check": "核对发放" }, findNeeded: "请输入案件号或身份证号", noneFound: "您的辖区内没有找到案件", showThisTrail: "查看轨迹",
   },
   en: {
     title: "Auditor", heading: "Auditor", toEqualization: "Equalisation", verifyTitle: "Verify an audit bundle or a record, in this browser", dropHint: "Drop a bundle (from", dropHint2: "), or a single record as you hold it.", fileLabel: "Bundle or record file",
@@ -37,11 +40,20 @@ speak({
     allocationOf: (n) => `allocation ${n} · `, allocationLine: (p, y, a, d, paid) => ` · ${p} ${y} · amount ${a} · allocated down ${d} · paid ${paid} yuan · `,
     reconciles: "reconciles", notReconciles: "DOES NOT RECONCILE", payoutLine: (period, amount) => `${period} · ${amount} yuan → case `,
     drawnFrom: "drawn from ", pathItem: (id, a) => `allocation ${id} (${a} yuan, `, pathEnd: ")", anAppropriation: "an appropriation",
+    findTitle: "Find cases", findExplain: "By the case number on a receipt, or by a person's resident ID, in your jurisdiction. A search by resident ID states its purpose: each case found is logged as a read.", byNumber: "case number", byPerson: "or: the person's resident ID", purpose: "purpose (logged)", find: "Find",
+    purposes: { audit: "an audit", complaint: "handling a complaint", "payment-check": "checking a payment" }, findNeeded: "type a case number or a resident ID", noneFound: "no case found in your jurisdiction", showThisTrail: "Show its trail",
   },
 }, () => {
   signedIn();
+  purposes();
   for (const draw of Object.values(shown)) draw();
 });
+
+/** The purposes an auditor looks a person up for, by their names in the page's language. */
+function purposes() {
+  const chosen = $("#find-purpose").value || "audit";
+  $("#find-purpose").replaceChildren(...Object.entries(t("purposes")).map(([value, name]) => el("option", { value, selected: value === chosen }, name)));
+}
 
 /** A ledger step as people say it: its step's name, and a change of status in the statuses' names. */
 function ledgerWhat(step) {
@@ -123,10 +135,34 @@ function drawTrail(trail) {
   $("#trail").replaceChildren(el("h3", {}, t("stagesTitle")), stages, el("h3", {}, t("stepsTitle", trail.steps.length)), steps);
 }
 
-$("#trail-form").addEventListener("submit", guarded($("#trail"), async () => {
-  const trail = await api(`/v1/audit/cases/${$("#case-id").value.trim()}/trail`);
+async function showTrail(caseId) {
+  const trail = await api(`/v1/audit/cases/${caseId}/trail`);
   shown.trail = () => drawTrail(trail);
   shown.trail();
+}
+
+$("#trail-form").addEventListener("submit", guarded($("#trail"), () => showTrail($("#case-id").value.trim())));
+
+// Cases by number, or by person for a stated purpose; each opens its trail.
+$("#find-form").addEventListener("submit", guarded($("#found"), async () => {
+  const number = $("#find-number").value.trim();
+  const person = $("#find-person").value.trim();
+  if (!number && !person) throw new Error(t("findNeeded"));
+  const cases = number ? await casesNumbered(readCaseNumber(number)) : await casesOfPerson(person, $("#find-purpose").value);
+  shown.found = () =>
+    $("#found").replaceChildren(
+      cases.length === 0 ? el("p", { class: "muted" }, t("noneFound")) : "",
+      ...cases.map((c) => {
+        const open = el("button", { type: "button", class: "secondary" }, t("showThisTrail"));
+        open.addEventListener("click", guarded($("#trail"), async () => {
+          $("#case-id").value = c.caseId;
+          await showTrail(c.caseId);
+          $("#trail").scrollIntoView();
+        }));
+        return el("div", { class: "card found-case", "data-case": c.caseId }, foundCaseFacts(c), open);
+      }),
+    );
+  shown.found();
 }));
 
 function allocationNode(node) {

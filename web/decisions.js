@@ -1,6 +1,7 @@
-import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, STATUS_NAMES, yuan } from "aidtrail/verify";
+import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
 import { Interface, TypedDataEncoder } from "ethers";
-import { $, api, cst, divisionNames, el, fact, guarded, placeElement } from "./common.js";
+import { $, api, cst, el, fact, guarded } from "./common.js";
+import { casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep } from "./signed-step.js";
@@ -15,7 +16,7 @@ speak({
     caseNumber: "案件号", name: "申请人", programme: "救助项目", stageCol: "环节", waited: "已等待", open: "办理", none: "没有待办案件。",
     stages: { review: "审核", approval: "审批", activation: "公示期满，待启动发放" }, days: (d, limit) => (limit === null ? `${d} 天` : `${d} 天 / 时限 ${limit} 天`),
     caseTitle: (n, stage) => `案件 ${n} · ${stage}`, readPurpose: "为办理本环节查阅了申请人的个人信息，已记入查阅记录。",
-    applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
+    applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", assets: "家庭财产", assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, bankAccount: "收款账户", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
     passOn: "审核通过，转审批", approve: "批准", reject: "不予通过", amount: "每月核定金额（元）", prepare: "生成待签决定",
     toSignTitle: "您将签署", signDecision: "确认无误，签名",
     verdict: "决定", verdictReject: (stage) => `${stage}不予通过`, verdictPass: "审核通过，转审批", verdictApprove: (a, n) => `批准每月 ${a} 元，家庭 ${n} 人`,
@@ -30,7 +31,7 @@ speak({
     amountYuan: (a) => `${a} 元`, activate: "启动发放", activateIs: (n) => `案件 ${n} 公示期满，开始发放`, activated: (n, tx) => `案件 ${n} 已开始发放（交易 ${tx}）`, activationPending: (n) => `案件 ${n} 的启动已记录，网关会在链可用时发送您的交易`,
     notActivation: "网关要求签署的不是这件案件的启动发放：什么也没有签。请向上级报告此网关。", signActivation: "确认无误，签名启动", to: "交易对象",
     findTitle: "按案件号查找", findExplain: "输入回执上的案件号，查看您辖区内案件的状态；审批人员可在此暂停、恢复发放或终止救助，每一步用您自己的密钥签署。", find: "查找",
-    numberNeeded: "请输入回执上的 16 位案件号", notFound: "您的辖区内没有这个案件号的案件", status: "状态", place: "地区",
+    notFound: "您的辖区内没有这个案件号的案件",
     steps: { suspend: "暂停发放", resume: "恢复发放", exit: "终止救助" }, reason: "理由（记入案件记录，不上链）", reasonNeeded: "请写明理由",
     stepIs: (step, n) => `${step}：案件 ${n}`, signStep: "确认无误，签名", stepDone: (step, n, tx) => `案件 ${n} 已${step}（交易 ${tx}）`, stepPending: (step, n) => `案件 ${n} 的${step}已记录，网关会在链可用时发送您的交易`,
     notStep: "网关要求签署的不是您选择的这一步：什么也没有签。请向上级报告此网关。",
@@ -41,7 +42,7 @@ speak({
     caseNumber: "case number", name: "applicant", programme: "programme", stageCol: "stage", waited: "waited", open: "Open", none: "No case is waiting.",
     stages: { review: "review", approval: "approval", activation: "notice over, to activate" }, days: (d, limit) => (limit === null ? `${d} d` : `${d} d / limit ${limit} d`),
     caseTitle: (n, stage) => `Case ${n} · ${stage}`, readPurpose: "The applicant's personal data was read for this stage; the read is in the access log.",
-    applicant: "applicant", household: "other household members", income: "monthly income", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
+    applicant: "applicant", household: "other household members", income: "monthly income", assets: "assets", assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, bankAccount: "payments to", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
     passOn: "Pass on to approval", approve: "Approve", reject: "Reject", amount: "Monthly amount (yuan)", prepare: "Prepare the decision",
     toSignTitle: "You are about to sign", signDecision: "Sign",
     verdict: "decision", verdictReject: (stage) => `REJECT the case at ${stage}`, verdictPass: "PASS the case on to approval", verdictApprove: (a, n) => `APPROVE ${a} yuan a month for a household of ${n}`,
@@ -56,7 +57,7 @@ speak({
     amountYuan: (a) => `${a} yuan`, activate: "Activate", activateIs: (n) => `Case ${n}'s public notice is over: start its payments`, activated: (n, tx) => `Case ${n} is active (transaction ${tx})`, activationPending: (n) => `Case ${n}'s activation is logged; the gateway sends your transaction as soon as the chain answers`,
     notActivation: "the gateway asked to sign something other than this case's activation; nothing was signed: report this gateway to your supervisor", signActivation: "Sign the activation", to: "call to",
     findTitle: "Find a case by its number", findExplain: "Type the case number on the receipt to see a case of your jurisdiction; approvers suspend or resume its payments, or end its assistance, here, each step signed with your own key.", find: "Find",
-    numberNeeded: "type the 16-character case number on the receipt", notFound: "no case of that number is in your jurisdiction", status: "status", place: "place",
+    notFound: "no case of that number is in your jurisdiction",
     steps: { suspend: "Suspend payments", resume: "Resume payments", exit: "End assistance" }, reason: "Reason (kept in the case's record, not on the ledger)", reasonNeeded: "give the reason",
     stepIs: (step, n) => `${step}: case ${n}`, signStep: "Sign", stepDone: (step, n, tx) => `Case ${n}: ${step.toLowerCase()}, done (transaction ${tx})`, stepPending: (step, n) => `Case ${n}: ${step.toLowerCase()} is logged; the gateway sends your transaction as soon as the chain answers`,
     notStep: "the gateway asked to sign something other than the step you chose; nothing was signed: report this gateway to your supervisor",
@@ -162,6 +163,8 @@ function drawCase() {
       fact(t("applicant"), person.applicant ? `${person.applicant.name}（${person.applicant.residentId}）` : item.name),
       fact(t("household"), (person.household ?? []).map((m) => `${m.name}（${m.relation}）`).join("、") || "—"),
       fact(t("income"), person.monthlyIncome === undefined ? "—" : t("amountYuan", yuan(person.monthlyIncome))),
+      fact(t("assets"), (person.assets ?? []).map((a) => `${t("assetKinds")[a.kind] ?? a.kind} ${t("amountYuan", yuan(a.value))}`).join("、") || "—"),
+      fact(t("bankAccount"), person.bankAccount ? `${person.bankAccount.bank} ${person.bankAccount.account}（${person.bankAccount.holder}）` : "—"),
       fact(t("programme"), programmeName(found.programme)),
       fact(t("documents"), String(record.public.documents?.length ?? 0)),
     ),
@@ -261,10 +264,9 @@ const CASE_STEPS = {
 };
 
 $("#find-form").addEventListener("submit", guarded($("#step-output"), async () => {
-  const number = $("#case-number").value.normalize("NFKC").replace(/[\s-]/g, "");
-  if (!/^[0-9a-fA-F]{16}$/.test(number)) throw new Error(t("numberNeeded"));
+  const number = readCaseNumber($("#case-number").value);
   if (roles.length === 0) await refresh();
-  const [{ cases }] = await Promise.all([api(`/v1/cases?number=${number}`), divisionNames().catch(() => undefined)]);
+  const cases = await casesNumbered(number);
   shown.found = () => drawFound(cases);
   shown.found();
   $("#step").replaceChildren();
@@ -277,13 +279,7 @@ function drawFound(cases) {
     ...cases.map((c) => {
       const steps = approver ? Object.entries(CASE_STEPS).filter(([, step]) => step.when.includes(c.status)) : [];
       return el("div", { class: "card found-case", "data-case": c.caseId },
-        el("dl", { class: "facts" },
-          ...fact(t("caseNumber"), el("span", { class: "case-number" }, c.caseNumber)),
-          ...fact(t("name"), el("span", { lang: "zh-CN" }, c.name)),
-          ...fact(t("place"), placeElement(c.jurisdiction)),
-          ...fact(t("programme"), programmeName(c.programme)),
-          ...fact(t("status"), c.status ? STATUS_NAMES[c.status][language()] : "—"),
-        ),
+        foundCaseFacts(c),
         ...steps.map(([name]) => {
           const button = el("button", { type: "button", class: "secondary", "data-step": name }, t("steps")[name]);
           button.addEventListener("click", () => stepForm(c, name));

@@ -3,6 +3,7 @@ import { Interface } from "ethers";
 import { $, api, cst, divisionNames, el, fact, guarded, placeElement, yuan } from "./common.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep, signDrafted } from "./signed-step.js";
+import { readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
 
 const signedIn = signInForm($("#sign-in"), () => guarded($("#budgets-output"), budgets)());
@@ -263,9 +264,9 @@ $("#reverse-form").addEventListener("submit", guarded($("#reverse-output"), asyn
   const key = openedKey();
   if (!key) throw new Error(t("signInFirst"));
   const period = Number($("#reverse-period").value.trim());
-  const number = $("#reverse-case").value.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
   const reason = $("#reverse-reason").value.trim();
-  if (!period || !number || !reason) throw new Error(t("reverseNeeded"));
+  if (!period || !$("#reverse-case").value.trim() || !reason) throw new Error(t("reverseNeeded"));
+  const number = readCaseNumber($("#reverse-case").value);
   const { payouts } = await api(`/v1/settlements/outstanding?period=${period}`);
   const payout = payouts.find((p) => p.caseNumber === number);
   if (!payout) throw new Error(t("noOutstanding", number, period));

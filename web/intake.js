@@ -14,6 +14,9 @@ speak({
   zh: {
     title: "受理申请", heading: "受理救助申请", formTitle: "申请信息", programme: "救助项目", area: "城乡", urban: "城市", rural: "农村", jurisdiction: "受理地（乡镇、街道）",
     applicantTitle: "申请人", name: "姓名", residentId: "身份证号", phone: "联系电话", address: "住址", income: "家庭月收入（元）",
+    assetsTitle: "家庭财产", addAsset: "添加一项财产", assetKind: "财产类别", assetValue: "价值（元）", assetN: (n) => `财产 ${n}`,
+    assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, assetValueInvalid: "财产价值应为元，最多两位小数",
+    bankTitle: "收款账户", bank: "开户银行", account: "账号", holder: "户名", accountInvalid: "账号应为 8 到 30 位数字", bankIncomplete: "收款账户请填写开户银行、账号和户名，或都不填",
     householdTitle: "其他家庭成员", addMember: "添加家庭成员", relation: "与申请人关系", remove: "删除", memberN: (n) => `家庭成员 ${n}`,
     documentsTitle: "材料", documents: "选择材料文件（只记录其指纹，不上传内容）", documentsChosen: (n) => `已记录 ${n} 份材料的指纹`,
     prepare: "核对并生成待签申请", toSignTitle: "您将签署", signApplication: "确认无误，签名受理",
@@ -27,6 +30,9 @@ speak({
   en: {
     title: "Take in an application", heading: "Take in an application", formTitle: "The application", programme: "Programme", area: "Area", urban: "urban", rural: "rural", jurisdiction: "Township or street office",
     applicantTitle: "Applicant", name: "Name", residentId: "Resident ID", phone: "Phone", address: "Address", income: "Household income a month (yuan)",
+    assetsTitle: "Household assets", addAsset: "Add an asset", assetKind: "Kind", assetValue: "Value (yuan)", assetN: (n) => `Asset ${n}`,
+    assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, assetValueInvalid: "an asset's value is in yuan, with at most two decimals",
+    bankTitle: "Account payments go to", bank: "Bank", account: "Account number", holder: "Account holder", accountInvalid: "the account number is 8 to 30 digits", bankIncomplete: "give the bank, the account number and the holder, or none of them",
     householdTitle: "Other household members", addMember: "Add a household member", relation: "Relation to the applicant", remove: "Remove", memberN: (n) => `Household member ${n}`,
     documentsTitle: "Documents", documents: "Choose the documents (only their fingerprints are recorded; nothing is uploaded)", documentsChosen: (n) => `fingerprints of ${n} documents recorded`,
     prepare: "Check and prepare for signing", toSignTitle: "You are about to sign", signApplication: "Sign and take it in",
@@ -41,6 +47,7 @@ speak({
   signedIn();
   programmes();
   for (const input of document.querySelectorAll(".resident-id")) if (input.value) checkId(input);
+  for (const select of document.querySelectorAll(".asset-kind")) assetKinds(select);
   for (const draw of Object.values(shown)) draw?.();
 });
 
@@ -87,6 +94,31 @@ function addMember() {
 }
 $("#add-member").addEventListener("click", addMember);
 
+/** An asset's kinds, by their names in the page's language. */
+function assetKinds(select) {
+  const chosen = select.value || "savings";
+  select.replaceChildren(...Object.entries(t("assetKinds")).map(([value, name]) => el("option", { value, selected: value === chosen }, name)));
+}
+
+let assets = 0;
+$("#add-asset").addEventListener("click", () => {
+  const n = ++assets;
+  const id = (part) => `asset-${n}-${part}`;
+  const kind = el("select", { id: id("kind"), class: "asset-kind" });
+  assetKinds(kind);
+  const row = el("fieldset", { class: "asset", "data-asset": n },
+    el("legend", {}, t("assetN", n)),
+    el("div", { class: "row" },
+      el("div", {}, el("label", { for: id("kind"), "data-t": "assetKind" }, t("assetKind")), kind),
+      el("div", {}, el("label", { for: id("value"), "data-t": "assetValue" }, t("assetValue")), el("input", { id: id("value"), class: "asset-value", inputmode: "decimal", autocomplete: "off" })),
+    ),
+  );
+  const remove = el("button", { type: "button", class: "secondary", "data-t": "remove" }, t("remove"));
+  remove.addEventListener("click", () => row.remove());
+  row.append(remove);
+  $("#assets").append(row);
+});
+
 /** Each document chosen, by its SHA-256: the record holds its fingerprint; the file stays here. */
 let documents = [];
 $("#documents").addEventListener("change", guarded($("#intake-output"), async () => {
@@ -122,7 +154,34 @@ function fields() {
   const applicant = { name: $("#name").value.trim(), residentId: applicantId };
   if ($("#phone").value.trim()) applicant.phone = $("#phone").value.trim();
   if ($("#address").value.trim()) applicant.address = $("#address").value.trim();
-  return { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, monthlyIncome: incomeFen(), documents };
+  const asked = { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, monthlyIncome: incomeFen(), assets: assetsFen(), documents };
+  const bankAccount = account();
+  return bankAccount ? { ...asked, bankAccount } : asked;
+}
+
+/** The assets as the record holds them: each its kind and value in fen. */
+function assetsFen() {
+  return [...document.querySelectorAll(".asset")].map((row) => {
+    const value = fenOf(row.querySelector(".asset-value").value);
+    if (value === null || BigInt(value) > 10n ** 14n) {
+      row.querySelector(".asset-value").focus();
+      throw new Error(t("assetValueInvalid"));
+    }
+    return { kind: row.querySelector(".asset-kind").value, value: Number(value) };
+  });
+}
+
+/** The account payments go to, all three of its fields or none. */
+function account() {
+  const [bank, number, holder] = ["#bank", "#account", "#holder"].map((s) => $(s).value.trim());
+  if (!bank && !number && !holder) return null;
+  if (!bank || !number || !holder) throw new Error(t("bankIncomplete"));
+  const digits = number.normalize("NFKC").replace(/[\s-]/g, "");
+  if (!/^\d{8,30}$/.test(digits)) {
+    $("#account").focus();
+    throw new Error(t("accountInvalid"));
+  }
+  return { bank, account: digits, holder };
 }
 
 /** The draft, once checked: the record the gateway built must be the one typed, and the hash signed its hash. */
@@ -154,7 +213,7 @@ function checkDraft(draft, asked, officer) {
     ["recordHash", recordHashHex(r) === draft.message.recordHash],
     ["jurisdiction", r.jurisdiction === asked.jurisdiction && String(draft.message.jurisdiction) === String(BigInt(asked.jurisdiction))],
     ["public", same(r.public, { programme: asked.programme, area: asked.area, householdSize: asked.household.length + 1, documents: asked.documents, intakeOfficer: officer })],
-    ["personal", same(r.personal, { applicant: asked.applicant, household: asked.household, monthlyIncome: asked.monthlyIncome })],
+    ["personal", same(r.personal, { applicant: asked.applicant, household: asked.household, monthlyIncome: asked.monthlyIncome, assets: asked.assets, ...(asked.bankAccount && { bankAccount: asked.bankAccount }) })],
   ].find(([, ok]) => !ok);
   if (mismatch) throw new Error(t("notAsTyped", mismatch[0]));
 }

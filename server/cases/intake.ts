@@ -16,6 +16,16 @@ import { KEYS } from "../state/keys.ts";
 
 export { AREAS, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput };
 
+/** A person's place in a case, kept under their identity commitment (KEYS.person): found by their resident ID, for a stated purpose. */
+export interface PersonEntry {
+  caseId: string;
+  as: "applicant" | "member";
+}
+
+/** The person index's entries of `commitments` in a case. */
+export const personEntries = (caseId: string, commitments: readonly string[], as: PersonEntry["as"]): Record<string, PersonEntry> =>
+  Object.fromEntries(commitments.map((c) => [KEYS.person(c, caseId), { caseId, as }]));
+
 /** What the gateway knows of a case beyond the ledger: where its records are, its receipt. */
 export interface CaseEntry {
   caseId: string;
@@ -127,8 +137,10 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
         claimed = true;
       },
       args,
-      extraState: (outbox): Record<string, CaseEntry> => ({
+      extraState: (outbox): Record<string, CaseEntry | PersonEntry> => ({
         [KEYS.case(caseId)]: { caseId, recordId: record.recordId, jurisdiction: input.jurisdiction, programme: input.programme, outbox, receiptCodeHash: codeHash, createdAt: record.createdAt, publicName: publicName(input.applicant.name) },
+        ...personEntries(caseId, [people.applicant], "applicant"),
+        ...personEntries(caseId, people.household, "member"),
       }),
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { STAGE_LIMITS_DAYS } from "../../kit/equalization.ts";
-import { CaseStatus, coversDivision, nameOf, type RoleName } from "../chain/domain.ts";
-import type { CaseStatusEntry, Indexer } from "../sync/indexer.ts";
+import { CaseStatus, coversDivision, type RoleName } from "../chain/domain.ts";
+import type { Indexer } from "../sync/indexer.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { KEYS } from "../state/keys.ts";
 import type { CaseEntry } from "./intake.ts";
@@ -63,39 +63,4 @@ export async function worklist(ctx: { indexer: Indexer; state: StateStore }, rol
     // Oldest first; within one second, in ledger order.
     .sort((a, b) => a.item.since.localeCompare(b.item.since) || a.order - b.order)
     .map(({ item }) => item);
-}
-
-/** Roles that find a case by its number: those that work on cases, and auditors. */
-const FINDERS: readonly RoleName[] = ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"];
-
-/** A case found by its number: no personal data, the name masked as a public notice shows it. */
-export interface FoundCase {
-  caseId: string;
-  caseNumber: string;
-  jurisdiction: string;
-  programme: string;
-  name: string;
-  /** Its status as the ledger's index has it (CaseStatus's name), or null if not on the ledger yet. */
-  status: string | null;
-}
-
-/**
- * The cases of this gateway whose number (the case id's first 16 hex digits, as the receipt prints
- * it) is `caseNumber`, over a jurisdiction one of the officer's roles that work on cases covers.
- * Usually one; a number may begin more than one case id.
- */
-export async function casesNumbered(ctx: { state: StateStore }, roles: readonly { role: RoleName; jurisdiction: string }[], caseNumber: string): Promise<FoundCase[]> {
-  const prefix = "0x" + caseNumber.toLowerCase();
-  const entries = (await ctx.state.list<CaseEntry>(KEYS.casesFrom(prefix)))
-    .filter(([key, e]) => key === KEYS.case(e.caseId) && roles.some((r) => FINDERS.includes(r.role) && coversDivision(r.jurisdiction, e.jurisdiction)))
-    .map(([, e]) => e);
-  const statuses = await ctx.state.getMany<CaseStatusEntry>(entries.map((e) => KEYS.index.status(e.caseId)));
-  return entries.map((e, i) => ({
-    caseId: e.caseId,
-    caseNumber: caseNumberOf(e.caseId),
-    jurisdiction: e.jurisdiction,
-    programme: e.programme,
-    name: e.publicName ?? "*",
-    status: statuses[i] ? nameOf(CaseStatus, statuses[i]!.status)! : null,
-  }));
 }

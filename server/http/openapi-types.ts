@@ -454,6 +454,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/by-person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The cases a person is in, as applicant or member, found by their resident ID (sent in the body, never in a URL) for a stated purpose, over the jurisdictions the signed-in officer works on cases in; each case found is logged as a read of it for that purpose. Status, programme and masked name, no personal data */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description a retry with the same key from the same caller gets the first successful answer and does nothing again; the same key with another request is refused */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away
+                         * @example 440105198506123012
+                         */
+                        residentId: string;
+                        /** @enum {string} */
+                        purpose: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check" | "audit";
+                    };
+                };
+            };
+            responses: {
+                /** @description the person's cases (none if none is yours) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: {
+                                caseId: string;
+                                caseNumber: string;
+                                jurisdiction: string;
+                                programme: string;
+                                name: string;
+                                status: string | null;
+                                /** @enum {string} */
+                                as: "applicant" | "member";
+                            }[];
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -665,8 +749,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description review: 审核申请 reviewing the application; approval: 审批 deciding on approval; annual-recheck: 年度复核 the annual re-check; correction: 更正记录 correcting the record; objection: 核实公示异议 looking into an objection; complaint: 处理投诉 handling a complaint; payment-check: 核对发放 checking a payment */
-                    purpose?: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check";
+                    /** @description review: 审核申请 reviewing the application; approval: 审批 deciding on approval; annual-recheck: 年度复核 the annual re-check; correction: 更正记录 correcting the record; objection: 核实公示异议 looking into an objection; complaint: 处理投诉 handling a complaint; payment-check: 核对发放 checking a payment; audit: 审计核查 an audit */
+                    purpose?: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check" | "audit";
                 };
                 header?: never;
                 path: {

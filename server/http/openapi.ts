@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, decisionSignaturesRequest, exitRequest, objectionRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, decisionSignaturesRequest, exitRequest, objectionRequest, personLookupRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
@@ -13,6 +13,7 @@ import {
   citizenCaseSchema,
   worklistSchema,
   casesFoundSchema,
+  personCasesSchema,
   divisionsSchema,
   outstandingSchema,
   citizenPaymentSchema,
@@ -116,6 +117,13 @@ export function openApiDocument(version: string) {
             "Draft an application for the signed-in caseworker to sign: a fresh envelope (case id, record id, time, salt), the record built from the fields in it, its hash, the identity commitments of the applicant and of each household member in the order sent (`commitments`) and their hash (`identities`), and the EIP-712 ApplicationAuthorisation (domain, types, primaryType, message) with `deadline` or a day from the ledger's clock; resident IDs and the household checked; nothing is written. Every client needs the commitments of the gateway, which alone holds the identity key: a client may sign the draft as it is (sending its envelope), or keep its own envelope and record and take only `commitments` (or `identities`) for the `identities` it signs; the members' order is the order signed",
           requestBody: { required: true, content: json(applicationDraftRequest) },
           responses: { "200": { description: "envelope, record, recordHash, commitments (applicant, household), identities, deadline, domain, types, primaryType, message", content: json(applicationDraftSchema) }, ...errors },
+        },
+      },
+      "/v1/cases/by-person": {
+        post: {
+          summary: "The cases a person is in, as applicant or member, found by their resident ID (sent in the body, never in a URL) for a stated purpose, over the jurisdictions the signed-in officer works on cases in; each case found is logged as a read of it for that purpose. Status, programme and masked name, no personal data",
+          requestBody: { required: true, content: json(personLookupRequest) },
+          responses: { "200": { description: "the person's cases (none if none is yours)", content: json(personCasesSchema) }, ...errors },
         },
       },
       "/v1/cases": {

@@ -315,6 +315,11 @@ export const casesFoundSchema = z.object({
   ),
 });
 
+/** `POST /v1/cases/by-person`: the cases a person is in, as applicant or member, that the officer works on; no personal data. */
+export const personCasesSchema = z.object({
+  cases: z.array(casesFoundSchema.shape.cases.element.extend({ as: z.enum(["applicant", "member"]) })),
+});
+
 export const outstandingSchema = z.object({
   period: z.number().int(),
   payouts: z.array(z.object({ caseId: hex32, caseNumber: z.string(), amount: uintString, paidAt: z.iso.datetime(), transactionHash: hex32 })),

@@ -10,6 +10,8 @@ export const KEYS = {
   case: (caseId: string) => `case:${caseId}`,
   cases: "case:",
   casesFrom: (caseIdPrefix: string) => `case:${caseIdPrefix}`,
+  /** The cases a person is in, by their identity commitment (the keyed hash of their resident ID): as applicant, or member. */
+  person: (commitment: string, caseId = "") => `person:${commitment}:${caseId}`,
   /** The decision being collected on a case, with its signatures. */
   decision: (caseId: string) => `decision:${caseId}`,
   /** A monthly payout run, and which payment file pays a case for a period. */

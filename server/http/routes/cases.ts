@@ -2,12 +2,14 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Anchorer } from "../../sync/anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
-import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, PROGRAMMES } from "../../cases/intake.ts";
+import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, personEntries, PROGRAMMES } from "../../cases/intake.ts";
 import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
-import { CaseStatus, jsonSafe, nameOf } from "../../chain/domain.ts";
+import { CaseStatus, coversDivision, jsonSafe, nameOf } from "../../chain/domain.ts";
+import { casesOfPerson, FINDERS } from "../../cases/lookup.ts";
+import { identityCommitment } from "../../records/identity.ts";
 import { newRecord } from "../../records/record.ts";
 import { caseReadRecord } from "../../records/kinds/access-log.ts";
-import { applicationRevision } from "../../records/kinds/application.ts";
+import { applicationRevision, ASSET_KINDS } from "../../records/kinds/application.ts";
 import { objectionRecord } from "../../records/kinds/complaints.ts";
 import { CASE_EXIT, CASE_RESUMPTION, CASE_SUSPENSION, documentRecord, PUBLIC_NOTICE_COMPLETED } from "../../records/kinds/documents.ts";
 import { householdChange, latestApplication } from "../../cases/revision.ts";
@@ -15,7 +17,7 @@ import type { OutboxEntry } from "../../sync/outbox.ts";
 import { reissueReceipt } from "../../cases/receipts.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
-import { authorize, heldRoles, signedIn, type LedgerAccess } from "../officers.ts";
+import { authorize, heldRoles, rolesOf, signedIn, type LedgerAccess } from "../officers.ts";
 import { validate } from "../validate.ts";
 import { divisionCode, ledgerUint, text } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
@@ -40,6 +42,15 @@ export const applicationFields = z.object({
     .max(30)
     .meta({ description: "the household's other members, each named by their resident ID and relation to the applicant: the household's size is 1 + their number", examples: [[{ name: "李强", relation: "配偶", residentId: "440105198703044022" }]] }),
   monthlyIncome: z.number().int().min(0).max(1e12),
+  assets: z
+    .array(z.object({ kind: z.enum(ASSET_KINDS), value: z.number().int().min(0).max(1e14) }))
+    .max(30)
+    .optional()
+    .meta({ description: "the household's assets (savings, vehicles, property, other), each its value in fen: sealed", examples: [[{ kind: "savings", value: 1200000 }]] }),
+  bankAccount: z
+    .object({ bank: text(100), account: z.string().regex(/^\d{8,30}$/, "must be the account number: 8 to 30 digits"), holder: text(100) })
+    .optional()
+    .meta({ description: "where payments go: sealed", examples: [{ bank: "中国工商银行广州海珠支行", account: "6222020200112233445", holder: "王芳" }] }),
   documents: z.array(z.object({ kind: text(50), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest, 64 lower-case hex digits") })).max(100),
 });
 
@@ -90,6 +101,8 @@ export const revisionRequest = z.object({
   applicant: applicationRequest.shape.applicant.optional(),
   household: applicationRequest.shape.household.optional(),
   monthlyIncome: applicationRequest.shape.monthlyIncome.optional(),
+  assets: applicationRequest.shape.assets,
+  bankAccount: applicationRequest.shape.bankAccount,
   documents: applicationRequest.shape.documents.optional(),
 });
 
@@ -120,7 +133,11 @@ export const READ_PURPOSES = {
   objection: "核实公示异议 looking into an objection",
   complaint: "处理投诉 handling a complaint",
   "payment-check": "核对发放 checking a payment",
+  audit: "审计核查 an audit",
 } as const;
+
+/** `POST /v1/cases/by-person`: a person's resident ID (in the body, never in a URL or a log line), and why their cases are looked for. */
+export const personLookupRequest = z.object({ residentId, purpose: z.enum(Object.keys(READ_PURPOSES) as [keyof typeof READ_PURPOSES]) });
 
 /** Roles that work with applicants' personal data, and so may read it, each read logged. */
 const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
@@ -163,6 +180,20 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   // A receipt reissued to the applicant, whose resident ID the caseworker re-enters.
   router.post("/cases/:caseId/receipt", signedIn(signIn), authorize(ctx.roles, "CASEWORKER", jurisdictionOfCase, OVER_THE_CASE), validate(receiptReissueRequest), async (req, res) => {
     res.status(201).json(await reissueReceipt(ctx, await caseOf(req), req.officer!, req.body.residentId));
+  });
+
+  // The cases a person is in, found by their resident ID for a stated purpose: each case found is a read of who is in it, logged as one.
+  router.post("/cases/by-person", signedIn(signIn), validate(personLookupRequest), async (req, res) => {
+    const { residentId: id, purpose } = req.body as z.infer<typeof personLookupRequest>;
+    // A resident ID that cannot be one is refused as intake refuses it (IDENTITY_INVALID, in both languages).
+    const commitment = identityCommitment(ctx.identityKey, id);
+    const roles = await rolesOf(ctx.roles, req.officer!);
+    const cases = await casesOfPerson(ctx, roles, commitment);
+    for (const { entry } of cases) {
+      const over = roles.filter((r) => FINDERS.includes(r.role) && coversDivision(r.jurisdiction, entry.jurisdiction)).map((r) => r.role);
+      await logRead(entry, req.officer!, over, `${purpose}: found by resident ID`);
+    }
+    res.json({ cases: cases.map(({ entry: _, ...c }) => c) });
   });
 
   router.get(
@@ -239,6 +270,8 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
         subject: entry.caseId,
         args: (hash) => [{ caseId: entry.caseId, recordHash: hash, ...people, evidenceHash: hash }],
         record,
+        // Members who joined are found by their resident ID from now on, as those taken in with the case.
+        extraState: () => personEntries(entry.caseId, people.joined, "member"),
       };
     },
   });

@@ -6,12 +6,15 @@ import { randomBytesFromPool } from "../random-pool.ts";
 import { newRecord, newRecordId, type AidRecord } from "../record.ts";
 import { shaped, type BuiltRecord, type RecordShape } from "./shape.ts";
 
-/** An application and each of its revisions: who took it in or revised it, and why; the people and their income sealed. */
+/** An application and each of its revisions: who took it in or revised it, and why; the people, their income, assets and bank account sealed. */
 export const APPLICATION = {
   kind: "application",
   public: ["programme", "area", "householdSize", "documents", "intakeOfficer", "revisedBy", "reason"],
-  personal: ["applicant", "household", "monthlyIncome"],
+  personal: ["applicant", "household", "monthlyIncome", "assets", "bankAccount"],
 } as const satisfies RecordShape;
+
+/** The kinds of a household's assets an application declares (家庭财产). */
+export const ASSET_KINDS = ["savings", "vehicle", "property", "other"] as const;
 
 /** Each programme's number on the ledger, by its name (see PROGRAMME_TABLE). */
 export const PROGRAMMES = Object.fromEntries(Object.entries(PROGRAMME_TABLE).map(([name, { programme }]) => [name, programme])) as { [N in ProgrammeName]: (typeof PROGRAMME_TABLE)[N]["programme"] };
@@ -26,6 +29,10 @@ export interface ApplicationInput {
   /** The household's other members; its size is 1 + their number. */
   household: { name: string; relation: string; residentId: string }[];
   monthlyIncome: number;
+  /** The household's assets, each its kind and value in fen; absent in applications taken in before assets were asked. */
+  assets?: { kind: (typeof ASSET_KINDS)[number]; value: number }[];
+  /** Where payments go: the bank, the account number, the account holder's name. */
+  bankAccount?: { bank: string; account: string; holder: string };
   documents: { kind: string; sha256: string }[];
 }
 
@@ -58,7 +65,8 @@ export function applicationRecord(input: ApplicationInput, envelope: Application
       {
         recordId: envelope.recordId,
         public: { programme: input.programme, area: input.area, householdSize: input.household.length + 1, documents: input.documents, intakeOfficer: officer },
-        personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome },
+        // Assets and a bank account only as given: an application without them hashes as it did before they were asked.
+        personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome, ...(input.assets && { assets: input.assets }), ...(input.bankAccount && { bankAccount: input.bankAccount }) },
       },
     ),
     createdAt: envelope.createdAt,
@@ -66,15 +74,15 @@ export function applicationRecord(input: ApplicationInput, envelope: Application
   });
 }
 
-/** What a caseworker may change in an application: its people, their income, its documents. */
-export type ApplicationChanges = Partial<Pick<ApplicationInput, "applicant" | "household" | "monthlyIncome" | "documents">>;
+/** What a caseworker may change in an application: its people, their income and assets, the bank account, its documents. */
+export type ApplicationChanges = Partial<Pick<ApplicationInput, "applicant" | "household" | "monthlyIncome" | "assets" | "bankAccount" | "documents">>;
 
 /**
  * The next revision of an application record (the latest, opened): the changes applied, the
  * household size counted again, and who revised it and why. The revision keeps the record's id.
  */
 export function applicationRevision(latest: AidRecord, changes: ApplicationChanges, officer: string, reason: string): BuiltRecord {
-  const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome"]) } as AidRecord["personal"] & Pick<ApplicationInput, "household">;
+  const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome", "assets", "bankAccount"]) } as AidRecord["personal"] & Pick<ApplicationInput, "household">;
   return shaped(
     APPLICATION,
     { caseId: latest.caseId, jurisdiction: latest.jurisdiction },
