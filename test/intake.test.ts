@@ -129,6 +129,48 @@ describe("case intake", () => {
     expect(Object.keys(opened.public)).not.toContain("assets");
   });
 
+  it("keeps a document's content sealed, only one the application lists and only bytes of its digest, and opens it for a stated purpose to roles that read personal data, logging the read", async () => {
+    const content = Buffer.from("户口本 第一页：王小明 户主");
+    const fields: ApplicationInput = { ...application(residentId(13, "19780808")), documents: [{ kind: "hukou", sha256: createHash("sha256").update(content).digest("hex") }] };
+    const { body: taken } = await post(await signed(fields)).expect(201);
+    const sha = fields.documents[0]!.sha256;
+    const put = (body: Buffer, digest = sha, token = caseworker, type = "application/octet-stream") => request(local.gateway.url).put(`/v1/cases/${taken.caseId}/documents/${digest}`).set("authorization", token).set("content-type", type).send(body);
+    const kept = await put(content).expect(201);
+    expect(await undocumented(local.gateway.url, `/v1/cases/{caseId}/documents/{sha256}`, "put", 201, kept.body)).toEqual([]);
+    expect(kept.body).toEqual({ sha256: sha, bytes: content.length, kept: "new" });
+    expect((await put(content).expect(200)).body.kept).toBe("already");
+    // Sealed: the content is nowhere in the gateway's state in clear.
+    const stored = JSON.stringify(await local.gateway.state.list(`document:${taken.caseId}:`));
+    expect(stored).not.toContain(content.toString("base64"));
+    expect(stored).not.toContain("王小明");
+    const other = Buffer.from("另一份文件");
+    const otherSha = createHash("sha256").update(other).digest("hex");
+    const refusals: [Awaited<ReturnType<typeof put>>, number, string][] = [
+      [await put(other), 400, "DOCUMENT_DIGEST_MISMATCH"],
+      [await put(other, otherSha), 422, "DOCUMENT_NOT_LISTED"],
+      [await put(content, "ABC"), 400, "REQUEST_INVALID"],
+      [await put(content, sha, caseworker, "application/pdf"), 415, "REQUEST_ENCODING"],
+      [await put(content, sha, await local.signIn(DEV_KEYS.reviewer)), 403, "FORBIDDEN_ROLE"],
+    ];
+    for (const [refused, status, code] of refusals) expect([refused.status, refused.body.error?.code], code).toEqual([status, code]);
+    expect(await local.gateway.state.list(`document:${taken.caseId}:${otherSha}`)).toEqual([]);
+
+    const get = (purpose: string, token: string, digest = sha) => request(local.gateway.url).get(`/v1/cases/${taken.caseId}/documents/${digest}?purpose=${purpose}`).set("authorization", token).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => done(null, Buffer.concat(chunks)));
+    });
+    const size = local.gateway.log.size;
+    const read = await get("review", await local.signIn(DEV_KEYS.reviewer));
+    expect([read.status, read.headers["content-type"], Buffer.compare(read.body as Buffer, content)]).toEqual([200, "application/octet-stream", 0]);
+    expect(local.gateway.log.size).toBe(size + 1);
+    expect(await local.gateway.log.record(size)).toMatchObject({ kind: "access-log", caseId: taken.caseId, public: { purpose: `review: document ${sha}` } });
+    expect(JSON.parse((await get("", await local.signIn(DEV_KEYS.reviewer))).body.toString()).error.code).toBe("READ_PURPOSE_UNKNOWN");
+    expect(JSON.parse((await get("review", await local.signIn(DEV_KEYS.auditor))).body.toString()).error.code).toBe("FORBIDDEN_ROLE");
+    expect(JSON.parse((await get("review", await local.signIn(DEV_KEYS.reviewer), otherSha)).body.toString()).error.code).toBe("DOCUMENT_NOT_FOUND");
+    expect(local.gateway.log.size).toBe(size + 1);
+  });
+
   it("refuses a second open case of the same person, writing nothing", async () => {
     const before = await written();
     const refused = await apply(application("110101199003074477"));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encryptKeystoreJson, Transaction, Wallet } from "ethers";
@@ -25,8 +25,10 @@ let browser: Browser;
  * its citizen, traced by the auditor, counted by the supervisor.
  */
 let theCase: string;
-/** Its receipt's QR payload, as the intake page printed it. */
+/** Its receipt's QR payload, as the intake page printed it (and, once lost, reissued). */
 let theReceipt: string;
+/** A household of the township waiting for review, whose application the caseworker revises. */
+let waitingCase: string;
 let bundleFile: string;
 const officer = () => new Wallet(Wallet.createRandom().privateKey);
 const reviewer = officer();
@@ -72,7 +74,7 @@ beforeAll(async () => {
   for (const a of approvers) await (await governance.sendTransaction({ to: a.address, value: 10n ** 18n })).wait();
 
   // Two other households of the township: one waiting for review, one in public notice (decided through the API).
-  await local.takeIn(residentId(2));
+  waitingCase = await local.takeIn(residentId(2));
   await decideThroughApi(await local.takeIn(residentId(3)), 60_000n);
 }, 180_000);
 /** A household reviewed and approved by the test's officers through the API, for `amount` fen a month: it is then in public notice. */
@@ -224,6 +226,8 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await shot(page, "intake-to-sign");
     await page.click("#sign-application");
     await expect.poll(() => page.isVisible("#receipt-section"), { timeout: 20_000 }).toBe(true);
+    // The document's content is kept, sealed, once the case is taken in.
+    await expect.poll(() => page.textContent("#intake-output")).toBe("1 份材料已加密保存");
     const link = (await page.getAttribute("#receipt-qr svg", "data-link"))!;
     expect(link).toMatch(new RegExp(`^${local.gateway.url}/web/citizen\\.html#aidtrail:case:0x[0-9a-f]{64}:[0-9A-Z]{12}$`));
     const caseId = /case:(0x[0-9a-f]{64})/.exec(link)![1]!;
@@ -245,6 +249,10 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     const reviewerPage = await officerOpens(reviewer.privateKey, "review");
     expect(await reviewerPage.page.textContent("#case-details")).toContain("存款 12,000.50 元");
     expect(await reviewerPage.page.textContent("#case-details")).toContain("中国工商银行广州海珠支行 6222020200112233445（陈小明）");
+    // The document the caseworker attached, opened for the review (the read logged) and saved: the very file.
+    const download = reviewerPage.page.waitForEvent("download");
+    await reviewerPage.page.click("#case-details .document");
+    expect(readFileSync(await (await download).path())).toEqual(readFileSync("package.json"));
     expect(await reviewerPage.page.textContent(`.work-item[data-case="${theCase}"]`)).toContain(caseNumberOf(theCase));
     await reviewerPage.page.click("#decision-form button[type=submit]");
     await expect.poll(() => reviewerPage.page.textContent("#plain")).toContain("审核通过，转审批");
@@ -689,6 +697,53 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await expect.poll(() => phone.getAttribute("[data-verified]", "data-verified")).toBe("true");
     await shot(phone, "citizen-returned-phone");
     await phone.close();
+  }, 120_000);
+
+  it("caseworker: a lost receipt reissued to its applicant, their identity card checked, the old one opening nothing; an application revised with its income and bank account, checked and signed", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/intake.html`);
+    await signInPage(page, DEV_KEYS.caseworker, true);
+    await page.fill("#case-number", caseNumberOf(theCase));
+    await page.click("#find-form button[type=submit]");
+    const found = page.locator(`.found-case[data-case="${theCase}"]`);
+    await expect.poll(() => found.count()).toBe(1);
+    await found.locator('[data-step="reissue"]').click();
+    // Someone else's card: refused in plain words, nothing reissued.
+    await page.fill("#reissue-id", residentId(62));
+    await page.click("#reissue-form button[type=submit]");
+    await expect.poll(() => page.textContent("#case-output")).toContain("身份证号与本案申请人不符");
+    await page.fill("#reissue-id", residentId(61));
+    await page.click("#reissue-form button[type=submit]");
+    await expect.poll(() => page.isVisible("#receipt-section")).toBe(true);
+    const link = (await page.getAttribute("#receipt-qr svg", "data-link"))!;
+    const reissued = decodeURIComponent(link.split("#")[1]!);
+    expect(reissued).not.toBe(theReceipt);
+    expect((await request(local.gateway.url).get("/v1/citizen/case").set("x-aidtrail-receipt", theReceipt)).body.error.code).toBe("RECEIPT_INVALID");
+    theReceipt = reissued;
+    await shot(page, "intake-receipt-reissued");
+
+    // The waiting household's income changed, and it gave an account: the caseworker revises its application (the page anew, the key opened again: it lives in the page alone).
+    await page.goto(`${local.gateway.url}/web/intake.html`);
+    await signInPage(page, DEV_KEYS.caseworker, true);
+    await page.fill("#case-number", caseNumberOf(waitingCase));
+    await page.click("#find-form button[type=submit]");
+    await page.locator(`.found-case[data-case="${waitingCase}"] [data-step="revise"]`).click();
+    await expect.poll(() => page.inputValue("#revise-income")).toBe("400.00");
+    await page.fill("#revise-income", "250");
+    await page.fill("#revise-bank", "中国建设银行广州赤岗支行");
+    await page.fill("#revise-account", "6217003320012345678");
+    await page.fill("#revise-holder", "申请人");
+    await page.click("#revise-form button[type=submit]");
+    await expect.poll(() => page.textContent("#case-output")).toBe("请写明修改理由");
+    await page.fill("#revise-reason", "申请人失业，月收入减少；补充收款账户");
+    await page.click("#revise-form button[type=submit]");
+    await expect.poll(() => page.textContent("#case-step")).toContain(`修改案件 ${caseNumberOf(waitingCase)} 的申请记录`);
+    expect(await page.textContent("#case-step")).toContain("中国建设银行广州赤岗支行 6217003320012345678（申请人）");
+    await shot(page, "revision-to-sign");
+    await page.click("#sign-revision");
+    await expect.poll(() => page.getAttribute("#case-output [data-state]", "data-state"), { timeout: 20_000 }).toBe("done");
+    expect((await local.contracts.cases.revisions(waitingCase)).length).toBe(2);
+    await page.close();
   }, 120_000);
 
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {

@@ -1,6 +1,6 @@
 import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
 import { Interface, TypedDataEncoder } from "ethers";
-import { $, api, cst, el, fact, guarded } from "./common.js";
+import { $, api, cst, el, fact, GatewayError, guarded } from "./common.js";
 import { casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
@@ -16,7 +16,7 @@ speak({
     caseNumber: "案件号", name: "申请人", programme: "救助项目", stageCol: "环节", waited: "已等待", open: "办理", none: "没有待办案件。",
     stages: { review: "审核", approval: "审批", activation: "公示期满，待启动发放" }, days: (d, limit) => (limit === null ? `${d} 天` : `${d} 天 / 时限 ${limit} 天`),
     caseTitle: (n, stage) => `案件 ${n} · ${stage}`, readPurpose: "为办理本环节查阅了申请人的个人信息，已记入查阅记录。",
-    applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", assets: "家庭财产", assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, bankAccount: "收款账户", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
+    documentN: (n) => `材料 ${n}`, applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", assets: "家庭财产", assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, bankAccount: "收款账户", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
     passOn: "审核通过，转审批", approve: "批准", reject: "不予通过", amount: "每月核定金额（元）", prepare: "生成待签决定",
     toSignTitle: "您将签署", signDecision: "确认无误，签名",
     verdict: "决定", verdictReject: (stage) => `${stage}不予通过`, verdictPass: "审核通过，转审批", verdictApprove: (a, n) => `批准每月 ${a} 元，家庭 ${n} 人`,
@@ -42,7 +42,7 @@ speak({
     caseNumber: "case number", name: "applicant", programme: "programme", stageCol: "stage", waited: "waited", open: "Open", none: "No case is waiting.",
     stages: { review: "review", approval: "approval", activation: "notice over, to activate" }, days: (d, limit) => (limit === null ? `${d} d` : `${d} d / limit ${limit} d`),
     caseTitle: (n, stage) => `Case ${n} · ${stage}`, readPurpose: "The applicant's personal data was read for this stage; the read is in the access log.",
-    applicant: "applicant", household: "other household members", income: "monthly income", assets: "assets", assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, bankAccount: "payments to", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
+    documentN: (n) => `document ${n}`, applicant: "applicant", household: "other household members", income: "monthly income", assets: "assets", assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, bankAccount: "payments to", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
     passOn: "Pass on to approval", approve: "Approve", reject: "Reject", amount: "Monthly amount (yuan)", prepare: "Prepare the decision",
     toSignTitle: "You are about to sign", signDecision: "Sign",
     verdict: "decision", verdictReject: (stage) => `REJECT the case at ${stage}`, verdictPass: "PASS the case on to approval", verdictApprove: (a, n) => `APPROVE ${a} yuan a month for a household of ${n}`,
@@ -166,12 +166,26 @@ function drawCase() {
       fact(t("assets"), (person.assets ?? []).map((a) => `${t("assetKinds")[a.kind] ?? a.kind} ${t("amountYuan", yuan(a.value))}`).join("、") || "—"),
       fact(t("bankAccount"), person.bankAccount ? `${person.bankAccount.bank} ${person.bankAccount.account}（${person.bankAccount.holder}）` : "—"),
       fact(t("programme"), programmeName(found.programme)),
-      fact(t("documents"), String(record.public.documents?.length ?? 0)),
+      fact(t("documents"), (record.public.documents ?? []).length === 0 ? "—" : (record.public.documents ?? []).flatMap((d, i) => documentButton(item, d, i))),
     ),
   );
   $("#approve-label").textContent = item.stage === "review" ? t("passOn") : t("approve");
   $("#amount-fields").hidden = item.stage !== "approval" || document.querySelector("input[name=verdict]:checked").value !== "approve";
   if (opened.request) drawPlain(opened.request);
+}
+
+/** A document of the application, opened for this stage as its purpose (the gateway logs the read), saved as a file. */
+function documentButton(item, d, i) {
+  const button = el("button", { type: "button", class: "link document", "data-sha256": d.sha256 }, t("documentN", i + 1));
+  button.addEventListener("click", guarded($("#decision-output"), async () => {
+    const token = sessionStorage.getItem("aidtrail.token");
+    const response = await fetch(`/v1/cases/${item.caseId}/documents/${d.sha256}?purpose=${item.stage}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new GatewayError(await response.json().catch(() => undefined), response.status);
+    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `${d.kind}-${d.sha256.slice(0, 8)}` });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }));
+  return [i > 0 ? " " : "", button];
 }
 
 for (const choice of document.querySelectorAll("input[name=verdict]")) choice.addEventListener("change", drawCase);

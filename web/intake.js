@@ -1,11 +1,13 @@
-import { APPLICATION_TYPES, fenOf, PROGRAMME_NAMES, readResidentId } from "aidtrail/verify";
+import { APPLICATION_TYPES, fenOf, PROGRAMME_NAMES, readResidentId, yuan } from "aidtrail/verify";
+import { Interface } from "ethers";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { renderSVG } from "uqr";
-import { $, api, cst, divisionNames, el, fact, guarded, place } from "./common.js";
+import { $, api, cst, divisionNames, el, fact, GatewayError, guarded, place } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
-import { recordHashHex } from "./signed-step.js";
+import { draftStep, recordHashHex, relayStep } from "./signed-step.js";
+import { casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 
 const signedIn = signInForm($("#sign-in"), () => guarded($("#intake-output"), jurisdictions)());
 /** What the page shows, drawn again in the other language. */
@@ -18,13 +20,19 @@ speak({
     assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, assetValueInvalid: "财产价值应为元，最多两位小数",
     bankTitle: "收款账户", bank: "开户银行", account: "账号", holder: "户名", accountInvalid: "账号应为 8 到 30 位数字", bankIncomplete: "收款账户请填写开户银行、账号和户名，或都不填",
     householdTitle: "其他家庭成员", addMember: "添加家庭成员", relation: "与申请人关系", remove: "删除", memberN: (n) => `家庭成员 ${n}`,
-    documentsTitle: "材料", documents: "选择材料文件（只记录其指纹，不上传内容）", documentsChosen: (n) => `已记录 ${n} 份材料的指纹`,
+    documentsTitle: "材料", documents: "选择材料文件（申请记录其指纹；受理后内容加密保存）", documentsChosen: (n) => `已记录 ${n} 份材料的指纹`, documentsKept: (n) => `${n} 份材料已加密保存`,
     prepare: "核对并生成待签申请", toSignTitle: "您将签署", signApplication: "确认无误，签名受理",
     receiptTitle: "社会救助申请回执", printReceipt: "打印回执", nextApplication: "受理下一件",
     receiptKeep: "请妥善保管本回执。扫描二维码，或在“救助查询”页面输入案件号和查询码，即可查看办理进度和发放记录。",
     caseNumber: "案件号", code: "查询码", applicant: "申请人", acceptedAt: "受理时间", qrLabel: "扫码查询办理进度",
     fix: "请先改正标出的内容", nameNeeded: "请填写姓名", relationNeeded: "请填写与申请人的关系", incomeInvalid: "收入应为元，最多两位小数", noJurisdiction: "您没有受理案件的职责：请联系上级授权", signInFirst: "请先用您的密钥文件登录",
     verdict: "受理", verdictIs: (p, a, n, name) => `${name} 的${p}（${a}）申请，家庭 ${n} 人`, place: "受理地", record: "申请记录指纹", validUntil: "有效期至", ledger: "账本", ledgerIs: (c, r) => `链 ${c}，案件合约 ${r}`, people: "身份承诺",
+    takenTitle: "已受理的案件", takenExplain: "按回执上的案件号找到您辖区内的案件：给遗失回执的申请人补发（核对本人身份证），或修改申请（收入、收款账户），每一步都记入案件记录。", find: "查找", notFound: "您的辖区内没有这个案件号的案件",
+    reissue: "补发回执", reissueId: "申请人身份证号（核对本人）", reissueDo: "核对并补发", reissued: "新回执已生成，旧回执作废",
+    revise: "修改申请", reviseIncome: "家庭月收入（元）", reviseReason: "修改理由（记入案件记录）", reasonNeeded: "请写明修改理由", revisePrepare: "生成待签修改",
+    reviseIs: (n, back) => `修改案件 ${n} 的申请记录${back ? "：案件已作出决定，修改后将退回重新审核" : ""}`, signRevision: "确认无误，签名修改", to: "交易对象",
+    revised: (n, tx) => `案件 ${n} 的申请记录已修改（交易 ${tx}）`, revisionPending: (n) => `案件 ${n} 的修改已记录，网关会在链可用时发送您的交易`,
+    notRevision: "网关要求签署的不是您填写的这次修改：什么也没有签。请向上级报告此网关。",
     notApplication: "网关要求签署的不是 aidtrail 申请：什么也没有签。请向上级报告此网关。", notAsTyped: (f) => `网关生成的申请记录与您填写的不同（${f}）：什么也没有签。请向上级报告此网关。`,
   },
   en: {
@@ -34,13 +42,19 @@ speak({
     assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, assetValueInvalid: "an asset's value is in yuan, with at most two decimals",
     bankTitle: "Account payments go to", bank: "Bank", account: "Account number", holder: "Account holder", accountInvalid: "the account number is 8 to 30 digits", bankIncomplete: "give the bank, the account number and the holder, or none of them",
     householdTitle: "Other household members", addMember: "Add a household member", relation: "Relation to the applicant", remove: "Remove", memberN: (n) => `Household member ${n}`,
-    documentsTitle: "Documents", documents: "Choose the documents (only their fingerprints are recorded; nothing is uploaded)", documentsChosen: (n) => `fingerprints of ${n} documents recorded`,
+    documentsTitle: "Documents", documents: "Choose the documents (the application records their fingerprints; their content is kept sealed once it is taken in)", documentsChosen: (n) => `fingerprints of ${n} documents recorded`, documentsKept: (n) => `${n} documents kept, sealed`,
     prepare: "Check and prepare for signing", toSignTitle: "You are about to sign", signApplication: "Sign and take it in",
     receiptTitle: "Social assistance application receipt", printReceipt: "Print the receipt", nextApplication: "Take in the next",
     receiptKeep: "Keep this receipt. Scan the QR code, or enter the case number and code on the Check my assistance page, to follow your case and its payments.",
     caseNumber: "Case number", code: "Code", applicant: "Applicant", acceptedAt: "Taken in", qrLabel: "Scan to follow the case",
     fix: "correct what is marked first", nameNeeded: "give the name", relationNeeded: "give the relation to the applicant", incomeInvalid: "income is in yuan, with at most two decimals", noJurisdiction: "you hold no caseworker's role: ask your supervisor", signInFirst: "sign in with your keystore first",
     verdict: "take in", verdictIs: (p, a, n, name) => `${name}'s application for ${p} (${a}), a household of ${n}`, place: "office", record: "application record's fingerprint", validUntil: "valid until", ledger: "ledger", ledgerIs: (c, r) => `chain ${c}, case registry ${r}`, people: "identity commitments",
+    takenTitle: "A case taken in", takenExplain: "Find a case of your jurisdiction by the number on its receipt: reissue a lost receipt to its applicant (their identity card checked), or revise the application (income, the account payments go to); each step is kept in the case's record.", find: "Find", notFound: "no case of that number is in your jurisdiction",
+    reissue: "Reissue the receipt", reissueId: "The applicant's resident ID (from their card)", reissueDo: "Check and reissue", reissued: "A new receipt is made; the old one no longer opens the case",
+    revise: "Revise the application", reviseIncome: "Household income a month (yuan)", reviseReason: "Why (kept in the case's record)", reasonNeeded: "give the reason for the revision", revisePrepare: "Prepare the revision",
+    reviseIs: (n, back) => `REVISE case ${n}'s application record${back ? ": the case was decided, and goes back to review" : ""}`, signRevision: "Sign the revision", to: "call to",
+    revised: (n, tx) => `Case ${n}'s application record is revised (transaction ${tx})`, revisionPending: (n) => `Case ${n}'s revision is logged; the gateway sends your transaction as soon as the chain answers`,
+    notRevision: "the gateway asked to sign something other than the revision you entered; nothing was signed: report this gateway to your supervisor",
     notApplication: "the gateway asked to sign something other than an aidtrail application; nothing was signed: report this gateway to your supervisor", notAsTyped: (f) => `the record the gateway built is not what you entered (${f}); nothing was signed: report this gateway to your supervisor`,
   },
 }, () => {
@@ -119,10 +133,12 @@ $("#add-asset").addEventListener("click", () => {
   $("#assets").append(row);
 });
 
-/** Each document chosen, by its SHA-256: the record holds its fingerprint; the file stays here. */
+/** Each document chosen, by its SHA-256: the record holds its fingerprint; its content is kept sealed once the case is taken in. */
 let documents = [];
+let documentFiles = [];
 $("#documents").addEventListener("change", guarded($("#intake-output"), async () => {
-  documents = await Promise.all([...$("#documents").files].map(async (file, i) => ({ kind: `attachment-${i + 1}`, sha256: bytesToHex(sha256(new Uint8Array(await file.arrayBuffer()))) })));
+  documentFiles = [...$("#documents").files];
+  documents = await Promise.all(documentFiles.map(async (file, i) => ({ kind: `attachment-${i + 1}`, sha256: bytesToHex(sha256(new Uint8Array(await file.arrayBuffer()))) })));
   shown.documents = () => ($("#documents-list").textContent = t("documentsChosen", documents.length));
   shown.documents();
 }));
@@ -171,14 +187,14 @@ function assetsFen() {
   });
 }
 
-/** The account payments go to, all three of its fields or none. */
-function account() {
-  const [bank, number, holder] = ["#bank", "#account", "#holder"].map((s) => $(s).value.trim());
+/** The account payments go to, from the bank, account and holder fields given: all three or none. */
+function account(...fields) {
+  const [bank, number, holder] = (fields.length ? fields : ["#bank", "#account", "#holder"]).map((s) => $(s).value.trim());
   if (!bank && !number && !holder) return null;
   if (!bank || !number || !holder) throw new Error(t("bankIncomplete"));
   const digits = number.normalize("NFKC").replace(/[\s-]/g, "");
   if (!/^\d{8,30}$/.test(digits)) {
-    $("#account").focus();
+    $(fields[1] ?? "#account").focus();
     throw new Error(t("accountInvalid"));
   }
   return { bank, account: digits, holder };
@@ -239,27 +255,130 @@ $("#sign-application").addEventListener("click", guarded($("#intake-output"), as
   drafted = null;
   delete shown.plain;
   $("#to-sign").hidden = true;
-  shown.receipt = () => drawReceipt(taken, asked);
+  shown.receipt = () => drawReceipt(taken.receipt, asked.applicant.name, asked.programme);
   shown.receipt();
+  // The documents' content, each checked by the gateway against the fingerprint the application records, and sealed.
+  await Promise.all(documentFiles.map((file, i) => keepDocument(taken.caseId, documents[i].sha256, file)));
+  if (documentFiles.length > 0) $("#intake-output").replaceChildren(el("p", { class: "ok", id: "documents-kept" }, t("documentsKept", documentFiles.length)));
 }));
 
+/** A document's content sent as its bytes, to be kept sealed with the case. */
+async function keepDocument(caseId, digest, file) {
+  const token = sessionStorage.getItem("aidtrail.token");
+  const response = await fetch(`/v1/cases/${caseId}/documents/${digest}`, { method: "PUT", headers: { "content-type": "application/octet-stream", authorization: `Bearer ${token}` }, body: file });
+  if (!response.ok) throw new GatewayError(await response.json().catch(() => undefined), response.status);
+}
+
 /** The citizen's receipt: its QR code opens their case on the citizen's page (the receipt after "#", never sent to the server). */
-function drawReceipt(taken, asked) {
-  const link = `${location.origin}/web/citizen.html#${taken.receipt.qr}`;
+function drawReceipt(receipt, name, programme) {
+  const link = `${location.origin}/web/citizen.html#${receipt.qr}`;
   const svg = new DOMParser().parseFromString(renderSVG(link), "image/svg+xml").documentElement;
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", t("qrLabel"));
   svg.setAttribute("data-link", link);
   $("#receipt-qr").replaceChildren(svg);
   $("#receipt-facts").replaceChildren(
-    ...fact(t("caseNumber"), taken.receipt.caseNumber, "case-number"),
-    ...fact(t("code"), taken.receipt.code.match(/.{4}/g).join("-"), "case-number"),
-    ...fact(t("applicant"), asked.applicant.name),
-    ...fact(t("programme"), PROGRAMME_NAMES[asked.programme][language()]),
+    ...fact(t("caseNumber"), receipt.caseNumber, "case-number"),
+    ...fact(t("code"), receipt.code.match(/.{4}/g).join("-"), "case-number"),
+    ...fact(t("applicant"), name),
+    ...fact(t("programme"), PROGRAMME_NAMES[programme][language()]),
     ...fact(t("acceptedAt"), cst(Date.now())),
   );
   $("#form-section").hidden = true;
+  $("#taken-section").hidden = true;
   $("#receipt-section").hidden = false;
+}
+
+// A case taken in, found by its number: its receipt reissued, or its application revised.
+$("#find-form").addEventListener("submit", guarded($("#case-output"), async () => {
+  const cases = await casesNumbered(readCaseNumber($("#case-number").value));
+  $("#case-step").replaceChildren();
+  shown.found = () =>
+    $("#found").replaceChildren(
+      cases.length === 0 ? el("p", { class: "muted" }, t("notFound")) : "",
+      ...cases.map((c) => {
+        const reissue = el("button", { type: "button", class: "secondary", "data-step": "reissue" }, t("reissue"));
+        reissue.addEventListener("click", () => reissueForm(c));
+        const revise = el("button", { type: "button", class: "secondary", "data-step": "revise" }, t("revise"));
+        revise.addEventListener("click", guarded($("#case-output"), () => reviseForm(c)));
+        return el("div", { class: "card found-case", "data-case": c.caseId }, foundCaseFacts(c), reissue, " ", revise);
+      }),
+    );
+  shown.found();
+}));
+
+/** A receipt reissued to the applicant in person: their resident ID, typed from their card, must be the case's applicant's. */
+function reissueForm(found) {
+  const id = el("input", { id: "reissue-id", class: "resident-id", autocomplete: "off", "aria-describedby": "reissue-id-problem" });
+  const form = el("form", { id: "reissue-form" }, el("label", { for: "reissue-id" }, t("reissueId")), id, el("p", { class: "error", id: "reissue-id-problem", "aria-live": "polite" }), el("button", { type: "submit" }, t("reissueDo")));
+  $("#case-step").replaceChildren(form);
+  $("#case-output").replaceChildren();
+  form.addEventListener("submit", guarded($("#case-output"), async () => {
+    const residentId = checkId(id);
+    if (!residentId) throw new Error(t("fix"));
+    const reissued = await api(`/v1/cases/${found.caseId}/receipt`, { method: "POST", body: { residentId } });
+    shown.receipt = () => drawReceipt(reissued.receipt, found.name, found.programme);
+    shown.receipt();
+    $("#receipt-facts").append(...fact("", t("reissued")));
+  }));
+}
+
+const REGISTRY = new Interface(["function reviseRecord((bytes32 caseId, bytes32 recordHash, bytes32 identityCommitment, bytes32[] joined, bytes32[] left, bytes32 evidenceHash) revision)"]);
+
+/**
+ * An application revised: the record read for correcting it (logged), the income and the account
+ * changed as typed, with the reason. The draft is checked before it is signed: the revision of this
+ * case's application, holding what was typed and the rest as it was, revised by this officer; the
+ * call exactly reviseRecord of it, no one joining or leaving the household.
+ */
+async function reviseForm(found) {
+  const key = openedKey();
+  if (!key) throw new Error(t("signInFirst"));
+  const current = (await api(`/v1/cases/${found.caseId}?purpose=correction`)).revisions.at(-1).record;
+  const person = current.personal;
+  const input = (id, value, attributes = {}) => el("input", { id, value: value ?? "", autocomplete: "off", ...attributes });
+  const form = el("form", { id: "revise-form" },
+    el("div", { class: "row" },
+      el("div", {}, el("label", { for: "revise-income" }, t("reviseIncome")), input("revise-income", yuan(person.monthlyIncome ?? 0).replace(/,/g, ""), { inputmode: "decimal" })),
+      el("div", {}, el("label", { for: "revise-bank" }, t("bank")), input("revise-bank", person.bankAccount?.bank)),
+      el("div", {}, el("label", { for: "revise-account" }, t("account")), input("revise-account", person.bankAccount?.account, { inputmode: "numeric" })),
+      el("div", {}, el("label", { for: "revise-holder" }, t("holder")), input("revise-holder", person.bankAccount?.holder)),
+    ),
+    el("label", { for: "revise-reason" }, t("reviseReason")), el("textarea", { id: "revise-reason", rows: 2 }),
+    el("button", { type: "submit" }, t("revisePrepare")),
+  );
+  $("#case-step").replaceChildren(form);
+  $("#case-output").replaceChildren();
+  form.addEventListener("submit", guarded($("#case-output"), async () => {
+    const reason = $("#revise-reason").value.trim();
+    if (!reason) throw new Error(t("reasonNeeded"));
+    const income = fenOf($("#revise-income").value);
+    if (income === null || BigInt(income) > 10n ** 12n) throw new Error(t("incomeInvalid"));
+    const bankAccount = account("#revise-bank", "#revise-account", "#revise-holder");
+    const fields = { reason, monthlyIncome: Number(income), ...(bankAccount && { bankAccount }) };
+    const path = `/v1/cases/${found.caseId}/revisions`;
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    const expected = { ...person, monthlyIncome: fields.monthlyIncome, ...(bankAccount && { bankAccount }) };
+    const fits = (record) => record.caseId === found.caseId && record.kind === "application" && record.recordId === current.recordId && record.revision === current.revision + 1 && record.public.reason === reason && record.public.revisedBy.toLowerCase() === key.address.toLowerCase() && same(Object.keys(record.personal).sort().map((k) => [k, record.personal[k]]), Object.keys(expected).sort().map((k) => [k, expected[k]]));
+    // The applicant's commitment is the gateway's to compute (its identity key); the ledger refuses any but the case's.
+    const call = (hash, record, transaction) => {
+      let asDrafted;
+      try {
+        [asDrafted] = REGISTRY.decodeFunctionData("reviseRecord", transaction.data);
+      } catch {
+        return null;
+      }
+      return REGISTRY.encodeFunctionData("reviseRecord", [{ caseId: record.caseId, recordHash: hash, identityCommitment: asDrafted.identityCommitment, joined: [], left: [], evidenceHash: hash }]);
+    };
+    const drafted = await draftStep(path, fields, key, { fits, call }, () => t("notRevision"));
+    const sign = el("button", { type: "button", id: "sign-revision" }, t("signRevision"));
+    $("#case-step").replaceChildren(el("div", { class: "card" }, el("dl", { class: "facts" }, ...fact(t("revise"), t("reviseIs", found.caseNumber, found.status !== "Submitted")), ...fact(t("reviseIncome"), yuan(fields.monthlyIncome)), ...(bankAccount ? fact(t("bankTitle"), `${bankAccount.bank} ${bankAccount.account}（${bankAccount.holder}）`) : []), ...fact(t("reviseReason"), reason), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
+    sign.addEventListener("click", guarded($("#case-output"), async () => {
+      const { ledger } = await relayStep(path, fields, drafted, key);
+      $("#case-step").replaceChildren();
+      $("#case-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("revised", found.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("revisionPending", found.caseNumber)));
+    }));
+  }));
 }
 
 $("#print-receipt").addEventListener("click", () => window.print());

@@ -15,8 +15,10 @@ export const signDrafted = (key, tx) => key.signTransaction({ ...tx, nonce: Numb
 
 /**
  * `POST {path}/draft` of `fields`, checked: its evidence record `fits` what was asked and hashes to
- * the hash drafted, and its transaction makes exactly `call(hash, record)`, from `key`'s account,
- * sending no value. Otherwise throws `refusal(what)`, `what` naming the part at fault.
+ * the hash drafted, and its transaction makes exactly `call(hash, record, transaction)`, from
+ * `key`'s account, sending no value (a call with a part only the gateway can make, a revision's
+ * identity commitment, takes that part from the transaction and the rest as the officer asked).
+ * Otherwise throws `refusal(what)`, `what` naming the part at fault.
  */
 export async function draftStep(path, fields, key, { fits, call }, refusal) {
   const drafted = await api(`${path}/draft`, { method: "POST", body: fields });
@@ -25,7 +27,7 @@ export async function draftStep(path, fields, key, { fits, call }, refusal) {
   const fault = [
     ["recordHash", hash === drafted.recordHash],
     ["record", fits(drafted.record)],
-    ["data", tx.data === call(hash, drafted.record)],
+    ["data", tx.data === call(hash, drafted.record, tx)],
     ["from", tx.from.toLowerCase() === key.address.toLowerCase()],
     ["value", BigInt(tx.value ?? 0) === 0n],
   ].find(([, ok]) => !ok);

@@ -99,6 +99,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((req, _res, next) => {
     if (req.headers["content-length"] === undefined ? req.headers["transfer-encoding"] === undefined : req.headers["content-length"] === "0") return next();
     const type = req.headers["content-type"] ?? "";
+    // A document's content is its bytes (PUT /v1/cases/:caseId/documents/:sha256), read by that route alone.
+    if (req.method === "PUT" && /^\/v1\/cases\/[^/]+\/documents\/[^/]+$/.test(req.path) && /^application\/octet-stream\s*$/i.test(type)) return next();
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
     if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(type) || (charset !== undefined && !/^utf-?8$/i.test(charset))) {
       return next(new RequestError("REQUEST_ENCODING", `the request body must be JSON in UTF-8, not ${JSON.stringify(type.slice(0, 80)) || "of no stated type"}`, 415, { hint: "send Content-Type: application/json (charset=utf-8 or none)" }));

@@ -358,6 +358,33 @@ export interface paths {
                             residentId: string;
                         }[];
                         monthlyIncome: number;
+                        /**
+                         * @description the household's assets (savings, vehicles, property, other), each its value in fen: sealed
+                         * @example [
+                         *       {
+                         *         "kind": "savings",
+                         *         "value": 1200000
+                         *       }
+                         *     ]
+                         */
+                        assets?: {
+                            /** @enum {string} */
+                            kind: "savings" | "vehicle" | "property" | "other";
+                            value: number;
+                        }[];
+                        /**
+                         * @description where payments go: sealed
+                         * @example {
+                         *       "bank": "中国工商银行广州海珠支行",
+                         *       "account": "6222020200112233445",
+                         *       "holder": "王芳"
+                         *     }
+                         */
+                        bankAccount?: {
+                            bank: string;
+                            account: string;
+                            holder: string;
+                        };
                         documents: {
                             kind: string;
                             sha256: string;
@@ -659,6 +686,33 @@ export interface paths {
                             residentId: string;
                         }[];
                         monthlyIncome: number;
+                        /**
+                         * @description the household's assets (savings, vehicles, property, other), each its value in fen: sealed
+                         * @example [
+                         *       {
+                         *         "kind": "savings",
+                         *         "value": 1200000
+                         *       }
+                         *     ]
+                         */
+                        assets?: {
+                            /** @enum {string} */
+                            kind: "savings" | "vehicle" | "property" | "other";
+                            value: number;
+                        }[];
+                        /**
+                         * @description where payments go: sealed
+                         * @example {
+                         *       "bank": "中国工商银行广州海珠支行",
+                         *       "account": "6222020200112233445",
+                         *       "holder": "王芳"
+                         *     }
+                         */
+                        bankAccount?: {
+                            bank: string;
+                            account: string;
+                            holder: string;
+                        };
                         documents: {
                             kind: string;
                             sha256: string;
@@ -938,6 +992,137 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/documents/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document's content, for a stated purpose (?purpose=, as for the case's personal data), to a caseworker, reviewer or approver over the case; the read is logged */
+        get: {
+            parameters: {
+                query: {
+                    purpose: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check" | "audit";
+                };
+                header?: never;
+                path: {
+                    sha256: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the document's bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** A caseworker over the case keeps a document's content, sealed like personal data: only one the application lists by this SHA-256 (DOCUMENT_NOT_LISTED otherwise), and only bytes of that digest (DOCUMENT_DIGEST_MISMATCH); at most 8 MiB; kept again, kept once */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sha256: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description kept already */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sha256: string;
+                            bytes: number;
+                            /** @enum {string} */
+                            kept: "new" | "already";
+                        };
+                    };
+                };
+                /** @description kept */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sha256: string;
+                            bytes: number;
+                            /** @enum {string} */
+                            kept: "new" | "already";
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1582,6 +1767,33 @@ export interface paths {
                             residentId: string;
                         }[];
                         monthlyIncome?: number;
+                        /**
+                         * @description the household's assets (savings, vehicles, property, other), each its value in fen: sealed
+                         * @example [
+                         *       {
+                         *         "kind": "savings",
+                         *         "value": 1200000
+                         *       }
+                         *     ]
+                         */
+                        assets?: {
+                            /** @enum {string} */
+                            kind: "savings" | "vehicle" | "property" | "other";
+                            value: number;
+                        }[];
+                        /**
+                         * @description where payments go: sealed
+                         * @example {
+                         *       "bank": "中国工商银行广州海珠支行",
+                         *       "account": "6222020200112233445",
+                         *       "holder": "王芳"
+                         *     }
+                         */
+                        bankAccount?: {
+                            bank: string;
+                            account: string;
+                            holder: string;
+                        };
                         documents?: {
                             kind: string;
                             sha256: string;
@@ -1730,6 +1942,33 @@ export interface paths {
                             residentId: string;
                         }[];
                         monthlyIncome?: number;
+                        /**
+                         * @description the household's assets (savings, vehicles, property, other), each its value in fen: sealed
+                         * @example [
+                         *       {
+                         *         "kind": "savings",
+                         *         "value": 1200000
+                         *       }
+                         *     ]
+                         */
+                        assets?: {
+                            /** @enum {string} */
+                            kind: "savings" | "vehicle" | "property" | "other";
+                            value: number;
+                        }[];
+                        /**
+                         * @description where payments go: sealed
+                         * @example {
+                         *       "bank": "中国工商银行广州海珠支行",
+                         *       "account": "6222020200112233445",
+                         *       "holder": "王芳"
+                         *     }
+                         */
+                        bankAccount?: {
+                            bank: string;
+                            account: string;
+                            holder: string;
+                        };
                         documents?: {
                             kind: string;
                             sha256: string;

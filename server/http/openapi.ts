@@ -13,6 +13,7 @@ import {
   citizenCaseSchema,
   worklistSchema,
   casesFoundSchema,
+  documentKeptSchema,
   personCasesSchema,
   divisionsSchema,
   outstandingSchema,
@@ -155,6 +156,18 @@ export function openApiDocument(version: string) {
             "A caseworker over the case reissues the citizen's receipt (the answer that carried it was lost, or the paper): the applicant's resident ID re-entered must be the case's (RECEIPT_APPLICANT_MISMATCH otherwise); the old code stops working; the reissue is logged",
           requestBody: { required: true, content: json(receiptReissueRequest) },
           responses: { "201": { description: "the new receipt, given once", content: json(receiptReissueSchema) }, ...errors },
+        },
+      },
+      "/v1/cases/{caseId}/documents/{sha256}": {
+        put: {
+          summary: "A caseworker over the case keeps a document's content, sealed like personal data: only one the application lists by this SHA-256 (DOCUMENT_NOT_LISTED otherwise), and only bytes of that digest (DOCUMENT_DIGEST_MISMATCH); at most 8 MiB; kept again, kept once",
+          requestBody: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+          responses: { "201": { description: "kept", content: json(documentKeptSchema) }, "200": { description: "kept already", content: json(documentKeptSchema) }, ...errors },
+        },
+        get: {
+          summary: "A document's content, for a stated purpose (?purpose=, as for the case's personal data), to a caseworker, reviewer or approver over the case; the read is logged",
+          parameters: [{ name: "purpose", in: "query", required: true, schema: { type: "string", enum: Object.keys(READ_PURPOSES) } }],
+          responses: { "200": { description: "the document's bytes", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, ...errors },
         },
       },
       "/v1/cases/{caseId}/decision-request": {

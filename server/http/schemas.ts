@@ -315,6 +315,9 @@ export const casesFoundSchema = z.object({
   ),
 });
 
+/** `PUT /v1/cases/:caseId/documents/:sha256`: the document kept, sealed, or kept already. */
+export const documentKeptSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int(), kept: z.enum(["new", "already"]) });
+
 /** `POST /v1/cases/by-person`: the cases a person is in, as applicant or member, that the officer works on; no personal data. */
 export const personCasesSchema = z.object({
   cases: z.array(casesFoundSchema.shape.cases.element.extend({ as: z.enum(["applicant", "member"]) })),

@@ -2,7 +2,7 @@ import { Level } from "level";
 import type { Signer } from "ethers";
 import { hexlify } from "ethers";
 import { openRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
-import type { Keyring } from "../records/envelope.ts";
+import { open as openEnvelope, seal, type Envelope, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
 import { ProofRangeError } from "../../kit/errors.ts";
 import { consistencyRanges, inclusionRanges } from "../../kit/proof.ts";
@@ -324,6 +324,16 @@ export class RecordLog {
   /** A stored record already read, its personal fields opened with the log's keyring. */
   open(stored: StoredRecord): AidRecord {
     return openRecord(stored, this.options.keyring);
+  }
+
+  /** Seals bytes that go with the log's records (a document's content) under its keyring, as personal fields are; `context` must be given again to open them. */
+  sealBytes(bytes: Uint8Array, context: string): Envelope {
+    return seal(bytes, this.options.keyring, context);
+  }
+
+  /** Bytes sealed by sealBytes, opened. */
+  openBytes(envelope: Envelope, context: string): Buffer {
+    return openEnvelope(envelope, this.options.keyring, context);
   }
 
   async stored(index: number): Promise<StoredRecord> {

@@ -10,6 +10,8 @@ export const KEYS = {
   case: (caseId: string) => `case:${caseId}`,
   cases: "case:",
   casesFrom: (caseIdPrefix: string) => `case:${caseIdPrefix}`,
+  /** A document's content, sealed, by the case and its SHA-256 as the application lists it. */
+  document: (caseId: string, sha256: string) => `document:${caseId}:${sha256}`,
   /** The cases a person is in, by their identity commitment (the keyed hash of their resident ID): as applicant, or member. */
   person: (commitment: string, caseId = "") => `person:${commitment}:${caseId}`,
   /** The decision being collected on a case, with its signatures. */

@@ -4,8 +4,10 @@ import type { Anchorer } from "../../sync/anchorer.ts";
 import type { ApplicationInput, CaseEntry, IntakeContext } from "../../cases/intake.ts";
 import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVER_THE_CASE, personEntries, PROGRAMMES } from "../../cases/intake.ts";
 import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
-import { CaseStatus, coversDivision, jsonSafe, nameOf } from "../../chain/domain.ts";
+import { CaseStatus, coversDivision, jsonSafe, nameOf, type RoleName } from "../../chain/domain.ts";
 import { casesOfPerson, FINDERS } from "../../cases/lookup.ts";
+import { DOCUMENT_MAX_BYTES, keepDocument, readDocument } from "../../cases/documents.ts";
+import express from "express";
 import { identityCommitment } from "../../records/identity.ts";
 import { newRecord } from "../../records/record.ts";
 import { caseReadRecord } from "../../records/kinds/access-log.ts";
@@ -140,7 +142,7 @@ export const READ_PURPOSES = {
 export const personLookupRequest = z.object({ residentId, purpose: z.enum(Object.keys(READ_PURPOSES) as [keyof typeof READ_PURPOSES]) });
 
 /** Roles that work with applicants' personal data, and so may read it, each read logged. */
-const PERSONAL_DATA_ROLES = new Set(["CASEWORKER", "REVIEWER", "APPROVER"]);
+const PERSONAL_DATA_ROLES = new Set<RoleName>(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
 /** A read of a case's personal data as evidence, with who read it, in which roles and why. */
 const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string, at: string) =>
@@ -196,6 +198,42 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     res.json({ cases: cases.map(({ entry: _, ...c }) => c) });
   });
 
+  // A document's content, kept sealed by the caseworker over the case: only one the application lists by its SHA-256.
+  const sha256Of = (req: Request): string => {
+    const sha256 = String(req.params.sha256);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RequestError("REQUEST_INVALID", "the document is named by its SHA-256: 64 lower-case hex digits", 400, { field: "sha256" });
+    return sha256;
+  };
+  router.put(
+    "/cases/:caseId/documents/:sha256",
+    signedIn(signIn),
+    authorize(ctx.roles, "CASEWORKER", jurisdictionOfCase, OVER_THE_CASE),
+    express.raw({ type: "application/octet-stream", limit: DOCUMENT_MAX_BYTES }),
+    async (req, res) => {
+      const sha256 = sha256Of(req);
+      if (!Buffer.isBuffer(req.body)) throw new RequestError("REQUEST_ENCODING", "a document is sent as its bytes, Content-Type: application/octet-stream", 415, { hint: "send the file itself, not JSON" });
+      const kept = await keepDocument(ctx, await caseOf(req), sha256, req.body);
+      res.status(kept.kept === "new" ? 201 : 200).json(kept);
+    },
+  );
+  // Read for a stated purpose by a role that works with personal data, each read logged, as the application's personal fields are.
+  router.get(
+    "/cases/:caseId/documents/:sha256",
+    signedIn(signIn),
+    authorize(ctx.roles, [...PERSONAL_DATA_ROLES], jurisdictionOfCase, OVER_THE_CASE),
+    async (req, res) => {
+      const sha256 = sha256Of(req);
+      const purpose = typeof req.query.purpose === "string" ? req.query.purpose : "";
+      if (!Object.hasOwn(READ_PURPOSES, purpose)) {
+        throw new RequestError("READ_PURPOSE_UNKNOWN", `${JSON.stringify(purpose.slice(0, 50))} is not a purpose personal data is read for`, 400, { field: "purpose", hint: `give one of ${Object.keys(READ_PURPOSES).join(", ")}` });
+      }
+      const entry = await caseOf(req);
+      const bytes = await readDocument(ctx, entry, sha256);
+      await logRead(entry, req.officer!, res.locals.roles as string[], `${purpose}: document ${sha256}`);
+      res.set({ "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${sha256}"`, "cache-control": "no-store" }).send(bytes);
+    },
+  );
+
   router.get(
     "/cases/:caseId",
     signedIn(signIn),
@@ -209,7 +247,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
           hint: `give one of ${Object.keys(READ_PURPOSES).join(", ")}`,
         });
       }
-      const mayRead = (res.locals.roles as string[]).some((r) => PERSONAL_DATA_ROLES.has(r));
+      const mayRead = (res.locals.roles as RoleName[]).some((r) => PERSONAL_DATA_ROLES.has(r));
       const decrypt = mayRead && purpose.length > 0;
       if (decrypt) await logRead(entry, req.officer!, res.locals.roles as string[], purpose);
       const found = await ctx.log.lookup(entry.recordId, { decrypt });
