@@ -127,7 +127,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction, anchorer }, signIn),
       noticesRouter({ indexer, state }),
       worklistRouter({ chain, indexer, state, roles }, signIn),
-      ledgerRouter(chain, config.divisions),
+      ledgerRouter(chain, config.divisions, config.deployment),
     ],
     pages: webPages(),
   });

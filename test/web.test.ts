@@ -746,6 +746,36 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await page.close();
   }, 120_000);
 
+  it("an officer's page holds every step to the ledger they trust: their province's deployment file, or what it kept on first use; a draft for another contract is refused, nothing signed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aidtrail-deployment-"));
+    const real = join(dir, "deployment.json");
+    writeFileSync(real, JSON.stringify(local.deployment));
+    // A deployment file naming another case registry: as if the gateway now relayed to a contract the province never deployed.
+    const other = join(dir, "other.json");
+    writeFileSync(other, JSON.stringify({ ...local.deployment, contracts: { ...local.deployment.contracts, caseRegistry: "0x" + "ab".repeat(20) } }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/decisions.html`);
+    await page.setInputFiles("#deployment-file", "package.json");
+    await expect.poll(() => page.textContent("#sign-in")).toContain("这不是部署文件");
+    await page.setInputFiles("#deployment-file", other);
+    await expect.poll(() => page.textContent("#trusted-ledger")).toBe(`账本已按部署文件核对：链 ${local.deployment.chainId}，案件合约 0x${"ab".repeat(20)}`);
+    await signInPage(page, approvers[0]!.privateKey, true);
+    await page.fill("#case-number", caseNumberOf(theCase));
+    await page.click("#find-form button[type=submit]");
+    await page.locator(`.found-case[data-case="${theCase}"] [data-step="suspend"]`).click();
+    await page.fill("#step-reason", "核查");
+    await page.click("#step-form button[type=submit]");
+    await expect.poll(() => page.textContent("#step-output")).toBe(`网关要求签署的合约是 ${local.deployment.contracts.caseRegistry}，而您信任的账本是 0x${"ab".repeat(20)}：什么也没有签。请向上级报告此网关。`);
+    expect(await page.locator("#sign-step").count()).toBe(0);
+    // The province's own file: the same draft is the ledger's, and offered for signing.
+    await page.setInputFiles("#deployment-file", real);
+    await page.click("#step-form button[type=submit]");
+    await expect.poll(() => page.locator("#sign-step").count()).toBe(1);
+    await shot(page, "trusted-ledger");
+    await page.close();
+    expect(Number((await local.contracts.cases.getCase(theCase))[0].status)).toBe(4);
+  }, 120_000);
+
   it("every page, as its users see it once it shows their work, has no serious or critical accessibility violation (axe-core)", async () => {
     const pages = await pagesAsUsed();
     const found: string[] = [];

@@ -1,10 +1,11 @@
 import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
 import { Interface, TypedDataEncoder } from "ethers";
 import { $, api, cst, el, fact, GatewayError, guarded } from "./common.js";
-import { casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
+import { caseNumberForm, casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep } from "./signed-step.js";
+import { checkLedger } from "./trusted-ledger.js";
 
 const signedIn = signInForm($("#sign-in"), () => refresh());
 /** What the page shows, drawn again in the other language. */
@@ -30,7 +31,7 @@ speak({
     signInFirst: "请先用您的密钥文件登录", amountNeeded: "请填写每月核定金额", amountInvalid: "金额应为元，最多两位小数",
     amountYuan: (a) => `${a} 元`, activate: "启动发放", activateIs: (n) => `案件 ${n} 公示期满，开始发放`, activated: (n, tx) => `案件 ${n} 已开始发放（交易 ${tx}）`, activationPending: (n) => `案件 ${n} 的启动已记录，网关会在链可用时发送您的交易`,
     notActivation: "网关要求签署的不是这件案件的启动发放：什么也没有签。请向上级报告此网关。", signActivation: "确认无误，签名启动", to: "交易对象",
-    findTitle: "按案件号查找", findExplain: "输入回执上的案件号，查看您辖区内案件的状态；审批人员可在此暂停、恢复发放或终止救助，每一步用您自己的密钥签署。", find: "查找",
+    findTitle: "按案件号查找", findExplain: "输入回执上的案件号，查看您辖区内案件的状态；审批人员可在此暂停、恢复发放或终止救助，每一步用您自己的密钥签署。",
     notFound: "您的辖区内没有这个案件号的案件",
     steps: { suspend: "暂停发放", resume: "恢复发放", exit: "终止救助" }, reason: "理由（记入案件记录，不上链）", reasonNeeded: "请写明理由",
     stepIs: (step, n) => `${step}：案件 ${n}`, signStep: "确认无误，签名", stepDone: (step, n, tx) => `案件 ${n} 已${step}（交易 ${tx}）`, stepPending: (step, n) => `案件 ${n} 的${step}已记录，网关会在链可用时发送您的交易`,
@@ -56,7 +57,7 @@ speak({
     signInFirst: "sign in with your keystore first", amountNeeded: "give the monthly amount", amountInvalid: "the amount is in yuan, with at most two decimals",
     amountYuan: (a) => `${a} yuan`, activate: "Activate", activateIs: (n) => `Case ${n}'s public notice is over: start its payments`, activated: (n, tx) => `Case ${n} is active (transaction ${tx})`, activationPending: (n) => `Case ${n}'s activation is logged; the gateway sends your transaction as soon as the chain answers`,
     notActivation: "the gateway asked to sign something other than this case's activation; nothing was signed: report this gateway to your supervisor", signActivation: "Sign the activation", to: "call to",
-    findTitle: "Find a case by its number", findExplain: "Type the case number on the receipt to see a case of your jurisdiction; approvers suspend or resume its payments, or end its assistance, here, each step signed with your own key.", find: "Find",
+    findTitle: "Find a case by its number", findExplain: "Type the case number on the receipt to see a case of your jurisdiction; approvers suspend or resume its payments, or end its assistance, here, each step signed with your own key.",
     notFound: "no case of that number is in your jurisdiction",
     steps: { suspend: "Suspend payments", resume: "Resume payments", exit: "End assistance" }, reason: "Reason (kept in the case's record, not on the ledger)", reasonNeeded: "give the reason",
     stepIs: (step, n) => `${step}: case ${n}`, signStep: "Sign", stepDone: (step, n, tx) => `Case ${n}: ${step.toLowerCase()}, done (transaction ${tx})`, stepPending: (step, n) => `Case ${n}: ${step.toLowerCase()} is logged; the gateway sends your transaction as soon as the chain answers`,
@@ -126,7 +127,7 @@ async function prepareActivation(item) {
   const key = openedKey();
   if (!key) throw new Error(t("signInFirst"));
   const path = `/v1/cases/${item.caseId}/activate`;
-  const drafted = await draftStep(path, {}, key, { fits: (record) => record.caseId === item.caseId && record.public.type === "public-notice-completed", call: (hash) => REGISTRY.encodeFunctionData("activate", [item.caseId, hash]) }, () => t("notActivation"));
+  const drafted = await draftStep(path, {}, key, { fits: (record) => record.caseId === item.caseId && record.public.type === "public-notice-completed", call: (hash) => REGISTRY.encodeFunctionData("activate", [item.caseId, hash]), contract: "caseRegistry" }, () => t("notActivation"));
   const sign = el("button", { type: "button", id: "sign-activation", "data-t": "signActivation" }, t("signActivation"));
   $("#worklist-output").replaceChildren(el("div", { class: "card", id: "activation" }, el("dl", { class: "facts" }, ...fact(t("activate"), t("activateIs", item.caseNumber)), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
   sign.addEventListener("click", guarded($("#worklist-output"), async () => {
@@ -203,6 +204,7 @@ $("#decision-form").addEventListener("submit", guarded($("#decision-output"), as
   }
   const request = await api(`/v1/cases/${item.caseId}/decision-request?${query}`);
   checkPayload(request, item, approve, query.get("amount"));
+  await checkLedger({ chainId: request.domain.chainId, to: request.domain.verifyingContract }, "caseRegistry");
   opened.request = request;
   drawPlain(request);
   $("#to-sign").hidden = false;
@@ -277,7 +279,7 @@ const CASE_STEPS = {
   exit: { when: ["Active", "Suspended"], path: (id) => `/v1/cases/${id}/exit`, fields: (reason) => ({ reason }), type: "case-exit", method: "terminate" },
 };
 
-$("#find-form").addEventListener("submit", guarded($("#step-output"), async () => {
+caseNumberForm($("#finder")).addEventListener("submit", guarded($("#step-output"), async () => {
   const number = readCaseNumber($("#case-number").value);
   if (roles.length === 0) await refresh();
   const cases = await casesNumbered(number);
@@ -320,7 +322,7 @@ function stepForm(found, name) {
     const path = step.path(found.caseId);
     const fields = step.fields(text);
     const fits = (record) => record.caseId === found.caseId && record.public.type === step.type && record.personal?.reason === text;
-    const drafted = await draftStep(path, fields, key, { fits, call: (hash) => REGISTRY.encodeFunctionData(step.method, [found.caseId, hash]) }, () => t("notStep"));
+    const drafted = await draftStep(path, fields, key, { fits, call: (hash) => REGISTRY.encodeFunctionData(step.method, [found.caseId, hash]), contract: "caseRegistry" }, () => t("notStep"));
     const sign = el("button", { type: "button", id: "sign-step" }, t("signStep"));
     $("#step").replaceChildren(el("div", { class: "card" }, el("dl", { class: "facts" }, ...fact(t("steps")[name], t("stepIs", t("steps")[name], found.caseNumber)), ...fact(t("reason"), text), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
     sign.addEventListener("click", guarded($("#step-output"), async () => {

@@ -4,6 +4,7 @@ import { $, api, cst, divisionNames, el, fact, guarded, placeElement, yuan } fro
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep, signDrafted } from "./signed-step.js";
 import { readCaseNumber } from "./found-case.js";
+import { checkLedger } from "./trusted-ledger.js";
 import { language, speak, t } from "./i18n.js";
 
 const signedIn = signInForm($("#sign-in"), () => guarded($("#budgets-output"), budgets)());
@@ -173,11 +174,13 @@ const LEDGER = new Interface([
 ]);
 
 /**
- * Each batch's transaction pays exactly its payment file's lines (a payout's call names its lines,
- * as the verifier matches them), from the run's allocation, for its month; the batches' lines are
- * the run's; from the account signing, in nonce order, sending no value.
+ * Each batch's transaction goes to the trusted ledger's fund ledger and pays exactly its payment
+ * file's lines (a payout's call names its lines, as the verifier matches them), from the run's
+ * allocation, for its month; the batches' lines are the run's; from the account signing, in nonce
+ * order, sending no value.
  */
-function checkBatches(batches, run, from) {
+async function checkBatches(batches, run, from) {
+  for (const { transaction } of batches) await checkLedger(transaction, "fundLedger");
   const all = batches.flatMap((b) => b.record.public.lines);
   if (JSON.stringify(all) !== JSON.stringify(run.lines)) throw new Error(t("notTheRun", t("which", 1)));
   let nonce = Number(batches[0].transaction.nonce);
@@ -199,12 +202,12 @@ $("#sign").addEventListener("click", guarded($("#sign-output"), async () => {
   const signedTransactions = [];
   if (key) {
     // The key opened in the page signs, once the page has checked each batch.
-    checkBatches(drafted.batches, drafted.run, key.address);
+    await checkBatches(drafted.batches, drafted.run, key.address);
     for (const { transaction } of drafted.batches) signedTransactions.push(await signDrafted(key, transaction));
   } else {
     if (!window.ethereum) throw new Error(t("noWallet"));
     await checkAgainstWallet(drafted.batches);
-    checkBatches(drafted.batches, drafted.run, drafted.batches[0].transaction.from);
+    await checkBatches(drafted.batches, drafted.run, drafted.batches[0].transaction.from);
     for (const batch of drafted.batches) {
       const signed = await window.ethereum.request({ method: "eth_signTransaction", params: [rpcTransaction(batch.transaction)] });
       signedTransactions.push(typeof signed === "string" ? signed : signed.raw);
@@ -274,7 +277,7 @@ $("#reverse-form").addEventListener("submit", guarded($("#reverse-output"), asyn
   // The allocation is the ledger's, read by the gateway into the record (the ledger refuses any other); the amount must be the payout's as listed, the whole of it.
   const fits = (record) => record.caseId === payout.caseId && record.public.type === "payout-reversal" && record.public.period === period && record.public.amount === payout.amount && record.personal?.reason === reason;
   const call = (hash, record) => LEDGER.encodeFunctionData("reversePayout", [BigInt(record.public.allocationId), payout.caseId, period, BigInt(payout.amount), hash]);
-  const drafted = await draftStep("/v1/reversals", fields, key, { fits, call }, () => t("notReversal"));
+  const drafted = await draftStep("/v1/reversals", fields, key, { fits, call, contract: "fundLedger" }, () => t("notReversal"));
   const { allocationId } = drafted.record.public;
   const sign = el("button", { type: "button", id: "sign-reversal" }, t("signReversal"));
   $("#reversal").replaceChildren(el("div", { class: "card" }, el("dl", { class: "facts" }, ...fact(t("prepareReversal"), t("reversalIs", number, period, yuan(payout.amount), allocationId)), ...fact(t("reverseReason"), reason), ...fact(t("to"), drafted.transaction.to, "hash")), sign));

@@ -11,11 +11,11 @@ import { addWords, language, t } from "./i18n.js";
 addWords({
   zh: {
     foundNumber: "案件号", foundName: "申请人", foundPlace: "地区", foundProgramme: "救助项目", foundStatus: "状态", foundAs: "此人是",
-    as: { applicant: "申请人", member: "家庭成员" }, numberNeeded: "请输入回执上的 16 位案件号",
+    as: { applicant: "申请人", member: "家庭成员" }, numberNeeded: "请输入回执上的 16 位案件号", findCase: "查找",
   },
   en: {
     foundNumber: "case number", foundName: "applicant", foundPlace: "place", foundProgramme: "programme", foundStatus: "status", foundAs: "this person is",
-    as: { applicant: "the applicant", member: "a household member" }, numberNeeded: "type the 16-character case number on the receipt",
+    as: { applicant: "the applicant", member: "a household member" }, numberNeeded: "type the 16-character case number on the receipt", findCase: "Find",
   },
 });
 
@@ -48,4 +48,16 @@ export function foundCaseFacts(c) {
     ...fact(t("foundStatus"), c.status ? STATUS_NAMES[c.status][language()] : "—"),
     ...(c.as ? fact(t("foundAs"), t("as")[c.as]) : []),
   );
+}
+
+/** The form that finds a case by the number on its receipt (#find-form, #case-number), drawn into `container`. */
+export function caseNumberForm(container) {
+  const form = el("form", { id: "find-form" },
+    el("label", { for: "case-number", "data-t": "foundNumber" }, t("foundNumber")),
+    el("input", { id: "case-number", autocomplete: "off", spellcheck: "false" }),
+    " ",
+    el("button", { type: "submit", "data-t": "findCase" }, t("findCase")),
+  );
+  container.replaceChildren(form);
+  return form;
 }

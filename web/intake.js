@@ -7,7 +7,8 @@ import { $, api, cst, divisionNames, el, fact, GatewayError, guarded, place } fr
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, recordHashHex, relayStep } from "./signed-step.js";
-import { casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
+import { checkLedger } from "./trusted-ledger.js";
+import { caseNumberForm, casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 
 const signedIn = signInForm($("#sign-in"), () => guarded($("#intake-output"), jurisdictions)());
 /** What the page shows, drawn again in the other language. */
@@ -27,7 +28,7 @@ speak({
     caseNumber: "案件号", code: "查询码", applicant: "申请人", acceptedAt: "受理时间", qrLabel: "扫码查询办理进度",
     fix: "请先改正标出的内容", nameNeeded: "请填写姓名", relationNeeded: "请填写与申请人的关系", incomeInvalid: "收入应为元，最多两位小数", noJurisdiction: "您没有受理案件的职责：请联系上级授权", signInFirst: "请先用您的密钥文件登录",
     verdict: "受理", verdictIs: (p, a, n, name) => `${name} 的${p}（${a}）申请，家庭 ${n} 人`, place: "受理地", record: "申请记录指纹", validUntil: "有效期至", ledger: "账本", ledgerIs: (c, r) => `链 ${c}，案件合约 ${r}`, people: "身份承诺",
-    takenTitle: "已受理的案件", takenExplain: "按回执上的案件号找到您辖区内的案件：给遗失回执的申请人补发（核对本人身份证），或修改申请（收入、收款账户），每一步都记入案件记录。", find: "查找", notFound: "您的辖区内没有这个案件号的案件",
+    takenTitle: "已受理的案件", takenExplain: "按回执上的案件号找到您辖区内的案件：给遗失回执的申请人补发（核对本人身份证），或修改申请（收入、收款账户），每一步都记入案件记录。", notFound: "您的辖区内没有这个案件号的案件",
     reissue: "补发回执", reissueId: "申请人身份证号（核对本人）", reissueDo: "核对并补发", reissued: "新回执已生成，旧回执作废",
     revise: "修改申请", reviseIncome: "家庭月收入（元）", reviseReason: "修改理由（记入案件记录）", reasonNeeded: "请写明修改理由", revisePrepare: "生成待签修改",
     reviseIs: (n, back) => `修改案件 ${n} 的申请记录${back ? "：案件已作出决定，修改后将退回重新审核" : ""}`, signRevision: "确认无误，签名修改", to: "交易对象",
@@ -49,7 +50,7 @@ speak({
     caseNumber: "Case number", code: "Code", applicant: "Applicant", acceptedAt: "Taken in", qrLabel: "Scan to follow the case",
     fix: "correct what is marked first", nameNeeded: "give the name", relationNeeded: "give the relation to the applicant", incomeInvalid: "income is in yuan, with at most two decimals", noJurisdiction: "you hold no caseworker's role: ask your supervisor", signInFirst: "sign in with your keystore first",
     verdict: "take in", verdictIs: (p, a, n, name) => `${name}'s application for ${p} (${a}), a household of ${n}`, place: "office", record: "application record's fingerprint", validUntil: "valid until", ledger: "ledger", ledgerIs: (c, r) => `chain ${c}, case registry ${r}`, people: "identity commitments",
-    takenTitle: "A case taken in", takenExplain: "Find a case of your jurisdiction by the number on its receipt: reissue a lost receipt to its applicant (their identity card checked), or revise the application (income, the account payments go to); each step is kept in the case's record.", find: "Find", notFound: "no case of that number is in your jurisdiction",
+    takenTitle: "A case taken in", takenExplain: "Find a case of your jurisdiction by the number on its receipt: reissue a lost receipt to its applicant (their identity card checked), or revise the application (income, the account payments go to); each step is kept in the case's record.", notFound: "no case of that number is in your jurisdiction",
     reissue: "Reissue the receipt", reissueId: "The applicant's resident ID (from their card)", reissueDo: "Check and reissue", reissued: "A new receipt is made; the old one no longer opens the case",
     revise: "Revise the application", reviseIncome: "Household income a month (yuan)", reviseReason: "Why (kept in the case's record)", reasonNeeded: "give the reason for the revision", revisePrepare: "Prepare the revision",
     reviseIs: (n, back) => `REVISE case ${n}'s application record${back ? ": the case was decided, and goes back to review" : ""}`, signRevision: "Sign the revision", to: "call to",
@@ -209,6 +210,7 @@ $("#intake-form").addEventListener("submit", guarded($("#intake-output"), async 
   const asked = fields();
   const draft = await api("/v1/cases/draft", { method: "POST", body: asked });
   checkDraft(draft, asked, key.address);
+  await checkLedger({ chainId: draft.domain.chainId, to: draft.domain.verifyingContract }, "caseRegistry");
   drafted = { asked, draft };
   shown.plain = drawPlain;
   drawPlain();
@@ -290,7 +292,7 @@ function drawReceipt(receipt, name, programme) {
 }
 
 // A case taken in, found by its number: its receipt reissued, or its application revised.
-$("#find-form").addEventListener("submit", guarded($("#case-output"), async () => {
+caseNumberForm($("#finder")).addEventListener("submit", guarded($("#case-output"), async () => {
   const cases = await casesNumbered(readCaseNumber($("#case-number").value));
   $("#case-step").replaceChildren();
   shown.found = () =>
@@ -370,7 +372,7 @@ async function reviseForm(found) {
       }
       return REGISTRY.encodeFunctionData("reviseRecord", [{ caseId: record.caseId, recordHash: hash, identityCommitment: asDrafted.identityCommitment, joined: [], left: [], evidenceHash: hash }]);
     };
-    const drafted = await draftStep(path, fields, key, { fits, call }, () => t("notRevision"));
+    const drafted = await draftStep(path, fields, key, { fits, call, contract: "caseRegistry" }, () => t("notRevision"));
     const sign = el("button", { type: "button", id: "sign-revision" }, t("signRevision"));
     $("#case-step").replaceChildren(el("div", { class: "card" }, el("dl", { class: "facts" }, ...fact(t("revise"), t("reviseIs", found.caseNumber, found.status !== "Submitted")), ...fact(t("reviseIncome"), yuan(fields.monthlyIncome)), ...(bankAccount ? fact(t("bankTitle"), `${bankAccount.bank} ${bankAccount.account}（${bankAccount.holder}）`) : []), ...fact(t("reviseReason"), reason), ...fact(t("to"), drafted.transaction.to, "hash")), sign));
     sign.addEventListener("click", guarded($("#case-output"), async () => {

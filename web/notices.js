@@ -99,7 +99,7 @@ $("#objection-form").addEventListener("submit", guarded($("#objection-output"), 
   const { Interface } = await import("ethers");
   const registry = new Interface(["function lodgeObjection(bytes32 caseId, bytes32 evidenceHash)"]);
   // What is signed is checked first: this objection, as typed, about this case; exactly its call, from the officer's account.
-  const drafted = await draftStep(path, fields, key, { fits: (record) => record.caseId === caseId && record.public.type === "objection" && JSON.stringify(record.personal) === JSON.stringify(fields), call: (hash) => registry.encodeFunctionData("lodgeObjection", [caseId, hash]) }, () => t("notObjection"));
+  const drafted = await draftStep(path, fields, key, { fits: (record) => record.caseId === caseId && record.public.type === "objection" && JSON.stringify(record.personal) === JSON.stringify(fields), call: (hash) => registry.encodeFunctionData("lodgeObjection", [caseId, hash]), contract: "caseRegistry" }, () => t("notObjection"));
   const notice = notices.list.find((n) => n.caseId === caseId);
   const sign = el("button", { type: "button", id: "sign-objection" }, t("signObjection"));
   $("#objection-output").replaceChildren(el("div", { class: "card", id: "objection" }, el("p", {}, t("objectionIs", notice.name, cst(notice.noticeEnd, "day"))), el("p", { class: "muted" }, t("to"), " ", el("span", { class: "hash" }, drafted.transaction.to)), sign));

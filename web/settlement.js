@@ -98,6 +98,7 @@ $("#return-file").addEventListener("change", guarded($("#match-output"), async (
     {
       fits: (record) => JSON.stringify(record.public.lines) === JSON.stringify(fields.settlements) && record.public.period === fields.period,
       call: (hash) => LEDGER.encodeFunctionData("confirmSettlements", [fields.period, fields.settlements.map((s) => ({ caseId: s.caseId, evidenceHash: hash }))]),
+      contract: "fundLedger",
     },
     (what) => t("notAsDrafted", what === "record" ? "lines" : what),
   );

@@ -1,6 +1,7 @@
 import { isKeystoreJson, Wallet } from "ethers";
 import { api, el, guarded } from "./common.js";
 import { addWords, t } from "./i18n.js";
+import { ledgerForm } from "./trusted-ledger.js";
 
 /*
  * An officer signs in with their own key: their keystore file (Web3 Secret Storage, as
@@ -85,6 +86,10 @@ export function signInForm(container, onSignedIn) {
     onSignedIn?.();
   }));
   container.append(form);
+  const showLedger = ledgerForm(container);
   show();
-  return show;
+  return () => {
+    show();
+    showLedger();
+  };
 }

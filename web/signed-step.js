@@ -1,6 +1,7 @@
 import { recordHash } from "aidtrail/verify";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { api } from "./common.js";
+import { checkLedger } from "./trusted-ledger.js";
 
 /*
  * An officer's own ledger step from a page (see SignedCall in the gateway): drafted by the gateway,
@@ -14,16 +15,18 @@ export const recordHashHex = (record) => "0x" + bytesToHex(recordHash(record));
 export const signDrafted = (key, tx) => key.signTransaction({ ...tx, nonce: Number(tx.nonce), chainId: BigInt(tx.chainId), type: Number(tx.type ?? 0) });
 
 /**
- * `POST {path}/draft` of `fields`, checked: its evidence record `fits` what was asked and hashes to
+ * `POST {path}/draft` of `fields`, checked: for the trusted ledger, to its `contract` (see
+ * trusted-ledger.js); its evidence record `fits` what was asked and hashes to
  * the hash drafted, and its transaction makes exactly `call(hash, record, transaction)`, from
  * `key`'s account, sending no value (a call with a part only the gateway can make, a revision's
  * identity commitment, takes that part from the transaction and the rest as the officer asked).
  * Otherwise throws `refusal(what)`, `what` naming the part at fault.
  */
-export async function draftStep(path, fields, key, { fits, call }, refusal) {
+export async function draftStep(path, fields, key, { fits, call, contract }, refusal) {
   const drafted = await api(`${path}/draft`, { method: "POST", body: fields });
   const hash = recordHashHex(drafted.record);
   const tx = drafted.transaction;
+  await checkLedger(tx, contract);
   const fault = [
     ["recordHash", hash === drafted.recordHash],
     ["record", fits(drafted.record)],

@@ -5396,6 +5396,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/deployment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chain and contracts this gateway relays to: what an officer's page keeps on first use and holds every later draft to (or the deployment file the officer opens instead) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description chainId, contracts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            chainId: number;
+                            contracts: {
+                                [key: string]: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/divisions": {
         parameters: {
             query?: never;

@@ -13,6 +13,7 @@ import {
   citizenCaseSchema,
   worklistSchema,
   casesFoundSchema,
+  deploymentSchema,
   documentKeptSchema,
   personCasesSchema,
   divisionsSchema,
@@ -291,6 +292,9 @@ export function openApiDocument(version: string) {
       "/v1/audit/allocations/{allocationId}/flow": { get: { summary: "An allocation's parents up to its appropriation and its tree down to every payout, reconciled", responses: { "200": { description: "the flow", content: json(flowSchema) }, ...errors } } },
       "/v1/ledger/clock": {
         get: { ...open, summary: "The ledger's clock: its latest block's time, and the month (YYYYMM, China Standard Time) and fiscal year it is in: the latest month a payout may be for", responses: { "200": { description: "time, timestamp, period, fiscalYear", content: json(ledgerClockSchema) } } },
+      },
+      "/v1/deployment": {
+        get: { ...open, summary: "The chain and contracts this gateway relays to: what an officer's page keeps on first use and holds every later draft to (or the deployment file the officer opens instead)", responses: { "200": { description: "chainId, contracts", content: json(deploymentSchema) } } },
       },
       "/v1/divisions": {
         get: { ...open, summary: "The names of divisions by their 12-digit codes, as the gateway's configuration lists them (AIDTRAIL_DIVISIONS): what the pages show where the ledger has codes", responses: { "200": { description: "the divisions", content: json(divisionsSchema) } } },

@@ -281,16 +281,14 @@ export const citizenCaseSchema = z.object({
   payments: z.array(citizenPaymentSchema),
 });
 
+/** A case as officers see it in a list: no personal data, the name masked as a public notice shows it. */
+const caseAtGlance = z.object({ caseId: hex32, caseNumber: z.string(), jurisdiction: z.string(), programme: z.string(), name: z.string() });
+
 export const worklistSchema = z.object({
   /** The roles the officer holds on the ledger now, each over its jurisdiction. */
   roles: z.array(z.object({ role: z.string(), jurisdiction: z.string() })),
   items: z.array(
-    z.object({
-      caseId: hex32,
-      caseNumber: z.string(),
-      jurisdiction: z.string(),
-      programme: z.string(),
-      name: z.string(),
+    caseAtGlance.extend({
       stage: z.enum(["review", "approval", "activation"]),
       since: z.iso.datetime(),
       days: z.number().int(),
@@ -302,18 +300,7 @@ export const worklistSchema = z.object({
 });
 
 /** `GET /v1/cases?number=`: the cases of that number the officer works on; no personal data. */
-export const casesFoundSchema = z.object({
-  cases: z.array(
-    z.object({
-      caseId: hex32,
-      caseNumber: z.string(),
-      jurisdiction: z.string(),
-      programme: z.string(),
-      name: z.string(),
-      status: z.string().nullable(),
-    }),
-  ),
-});
+export const casesFoundSchema = z.object({ cases: z.array(caseAtGlance.extend({ status: z.string().nullable() })) });
 
 /** `PUT /v1/cases/:caseId/documents/:sha256`: the document kept, sealed, or kept already. */
 export const documentKeptSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int(), kept: z.enum(["new", "already"]) });
@@ -328,6 +315,9 @@ export const outstandingSchema = z.object({
   payouts: z.array(z.object({ caseId: hex32, caseNumber: z.string(), amount: uintString, paidAt: z.iso.datetime(), transactionHash: hex32 })),
   asOfBlock: z.number().int(),
 });
+
+/** `GET /v1/deployment`: the chain and contracts this gateway relays to. */
+export const deploymentSchema = z.object({ chainId: z.number().int(), contracts: z.record(z.string(), z.string().nullable()) });
 
 export const divisionsSchema = z.object({
   divisions: z.array(z.object({ code: z.string().regex(/^\d{12}$/), name: z.string(), parent: z.string().regex(/^\d{12}$/).nullable() })),
