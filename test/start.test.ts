@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import request from "supertest";
+import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { signInAt } from "./helpers/sign-in.ts";
 import { addMonths, periodAt } from "../server/funds/periods.ts";
@@ -87,6 +88,25 @@ describe("npm start", () => {
     expect((await request(demo.gatewayUrl).get("/v1/public/notices").expect(200)).body.notices.length).toBeGreaterThan(0);
     const allocations = (await request(demo.gatewayUrl).get("/v1/allocations").set("authorization", await signInAt(demo.gatewayUrl, demo.accounts.find((a) => a.name === "finance officer")!.privateKey)).expect(200)).body.allocations as { allocationId: string; paid: string }[];
     expect(allocations.filter((a) => BigInt(a.paid) > 0n).length).toBeGreaterThanOrEqual(3);
+
+    // As a newcomer meets it, in Chromium: the banner's link opens a year of payments on a phone, the newest checked in the
+    // browser; the reviewer signs in on their page with the keystore file and password the banner gives, and finds work waiting.
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    try {
+      const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+      await phone.goto(demo.citizenReceipt.url);
+      await expect.poll(() => phone.locator(".payment").count(), { timeout: 20_000 }).toBe(12);
+      await expect.poll(() => phone.getAttribute("[data-verified]", "data-verified"), { timeout: 20_000 }).toBe("true");
+      const reviewer = demo.accounts.find((a) => a.name === "reviewer")!;
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${demo.gatewayUrl}/web/decisions.html`);
+      await page.setInputFiles("#keystore", reviewer.keystore);
+      await page.fill("#password", demo.keystorePassword);
+      await page.click("#open-keystore");
+      await expect.poll(() => page.locator(".work-item[data-stage=review]").count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
 
     // The caseworker signs the application the gateway drafts for them.
     const caseworker = caseworkerAccount;
