@@ -664,7 +664,7 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await signInPage(page, DEV_KEYS.finance, true);
     const budget = page.locator(`.budget[data-allocation="${allocationId}"]`);
     await expect.poll(() => budget.count()).toBe(1);
-    expect((await budget.locator("td").allTextContents()).slice(0, 4)).toEqual([`#${allocationId}`, "海珠区", "最低生活保障", String(Math.floor(next / 100))]);
+    expect((await budget.locator("td").allTextContents()).slice(0, 4)).toEqual([`#${allocationId} 用于发放`, "海珠区", "最低生活保障", String(Math.floor(next / 100))]);
     await budget.locator("[data-use]").click();
     expect(await page.inputValue("#allocation")).toBe(allocationId);
 

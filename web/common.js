@@ -32,11 +32,16 @@ export async function divisionNames() {
   return names;
 }
 
+/** The nation, all zeros, where the central budget is held: no division of the code list. */
+const NATION = "000000000000";
+const nation = () => (language() === "zh" ? "全国" : "the nation");
+
 /** A division by its name where the gateway's list has it, by its code otherwise. */
-export const place = (code) => names.get(String(code)) ?? String(code);
+export const place = (code) => (String(code) === NATION ? nation() : (names.get(String(code)) ?? String(code)));
 
 /** A division's name as an element: a Chinese proper name whatever the page's language (lang marks it), or its code. */
-export const placeElement = (code) => (names.has(String(code)) ? el("span", { lang: "zh-CN" }, place(code)) : el("span", { class: "case-number" }, String(code)));
+export const placeElement = (code) =>
+  String(code) === NATION ? el("span", {}, nation()) : names.has(String(code)) ? el("span", { lang: "zh-CN" }, place(code)) : el("span", { class: "case-number" }, String(code));
 
 /** The gateway's error, as it says it: its message, and what to do. */
 export class GatewayError extends Error {

@@ -31,7 +31,7 @@ speak({
     which: (i) => `第 ${i} 批的交易`,
     notTheRun: (w) => `${w}与起草的发放不符（付款明细或发放文件）：没有签署任何交易。请向上级报告此网关。`,
     budgetsTitle: "预算与拨款", budgetsExplain: "本县及其上级的预算和逐级拨款，按账本现在的数字：金额、已向下拨付、已发放、可用。县级拨款可直接用于发放。",
-    allocationCol: "拨款", placeCol: "地区", yearCol: "年度", amountTotal: "金额（元）", allocatedCol: "已下拨（元）", paidCol: "已发放（元）", availableCol: "可用（元）", useCol: "", use: "用于发放",
+    allocationCol: "拨款", placeCol: "地区", yearCol: "年度", amountTotal: "金额（元）", allocatedCol: "已下拨（元）", paidCol: "已发放（元）", availableCol: "可用（元）", use: "用于发放",
     reverseTitle: "冲回银行退回的发放", reverseExplain: "银行退回的发放（账户销户、信息有误）由您冲回：款项回到原拨款，该月可重新发放。按月份和案件号找到尚未确认到账的这笔发放，写明退回原因，用您自己的密钥签署。",
     signInFirst: "请先用您的密钥文件登录", caseNumber: "案件号", reverseReason: "退回原因（记入记录，不上链）", prepareReversal: "生成待签冲回", reverseNeeded: "请填写月份、案件号和退回原因",
     noOutstanding: (n, p) => `${p} 没有案件 ${n} 等待银行确认的发放：只有已发放、尚未确认到账的发放可以冲回`,
@@ -58,7 +58,7 @@ speak({
     which: (i) => `batch ${i}'s transaction`,
     notTheRun: (w) => `${w} is not the drafted run's (its lines or its payment file): nothing was signed; report this gateway to your supervisor`,
     budgetsTitle: "Budgets and allocations", budgetsExplain: "The budgets of this county and above it, allocated down level by level, as the ledger holds them now: amount, allocated further down, paid, available. A county's allocation pays cases.",
-    allocationCol: "allocation", placeCol: "place", yearCol: "year", amountTotal: "amount (yuan)", allocatedCol: "allocated down (yuan)", paidCol: "paid (yuan)", availableCol: "available (yuan)", useCol: "", use: "Pay from it",
+    allocationCol: "allocation", placeCol: "place", yearCol: "year", amountTotal: "amount (yuan)", allocatedCol: "allocated down (yuan)", paidCol: "paid (yuan)", availableCol: "available (yuan)", use: "Pay from it",
     reverseTitle: "Reverse a payment the bank returned", reverseExplain: "A payment the bank returned (account closed, details wrong) is reversed by you: the money goes back to its allocation and the month may be paid again. Find the payment not yet confirmed by the month and the case number, give the bank's reason, and sign with your own key.",
     signInFirst: "sign in with your keystore first", caseNumber: "case number", reverseReason: "Reason it came back (kept in the record, not on the ledger)", prepareReversal: "Prepare the reversal", reverseNeeded: "give the month, the case number and the reason",
     noOutstanding: (n, p) => `no payment of case ${n} for ${p} is waiting for the bank's confirmation: only a payment made and not yet confirmed can be reversed`,
@@ -231,14 +231,14 @@ async function budgets() {
     const rows = [];
     const walk = (parent, depth) => {
       for (const a of children.get(parent) ?? []) {
-        const use = el("button", { type: "button", class: "secondary", "data-use": a.allocationId }, t("use"));
+        const use = el("button", { type: "button", class: "link", "data-use": a.allocationId }, t("use"));
         use.addEventListener("click", () => {
           $("#allocation").value = a.allocationId;
           if (["dibao", "tekun"].includes(a.programme)) $("#programme").value = a.programme;
           $("#run-form").scrollIntoView();
         });
         rows.push(el("tr", { class: "budget", "data-allocation": a.allocationId },
-          el("td", { class: "nowrap", style: `padding-left: ${depth * 1.5 + 0.5}em` }, `#${a.allocationId}`),
+          el("td", { class: "nowrap", style: `padding-left: ${depth * 1.5 + 0.5}em` }, `#${a.allocationId}`, a.paysCases ? [" ", use] : ""),
           el("td", {}, placeElement(a.jurisdiction)),
           el("td", {}, programmeName(a.programme)),
           el("td", {}, a.fiscalYear),
@@ -246,7 +246,6 @@ async function budgets() {
           el("td", { class: "nowrap" }, yuan(a.allocated)),
           el("td", { class: "nowrap" }, yuan(a.paid)),
           el("td", { class: "nowrap" }, yuan(a.available)),
-          el("td", {}, a.paysCases ? use : ""),
         ));
         walk(a.allocationId, depth + 1);
       }
@@ -255,7 +254,7 @@ async function budgets() {
     const ids = new Set(allocations.map((a) => a.allocationId));
     for (const root of [...new Set(allocations.filter((a) => !ids.has(a.parent)).map((a) => a.parent))]) walk(root, 0);
     $("#budgets").replaceChildren(
-      el("tr", {}, ...["allocationCol", "placeCol", "programme", "yearCol", "amountTotal", "allocatedCol", "paidCol", "availableCol", "useCol"].map((k) => el("th", {}, t(k)))),
+      el("tr", {}, ...["allocationCol", "placeCol", "programme", "yearCol", "amountTotal", "allocatedCol", "paidCol", "availableCol"].map((k) => el("th", {}, t(k)))),
       ...rows,
     );
   };
