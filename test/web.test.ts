@@ -530,24 +530,26 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     );
   }, 120_000);
 
-  it("auditor: a bundle dropped in is verified in the browser, a tampered one is caught; a case trail and a fund flow are shown", async () => {
+  it("auditor: the gateway's export checked in the browser and saved, a tampered bundle caught; a case trail and a fund flow are shown", async () => {
     await local.gateway.anchorer.anchorOnce();
-    const auditorToken = await local.signIn(DEV_KEYS.auditor);
-    const { body: bundle } = await request(local.gateway.url).get("/v1/audit/export").set("authorization", auditorToken).expect(200);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${local.gateway.url}/web/auditor.html`);
+    await signInPage(page, DEV_KEYS.auditor);
+    // The gateway's export, fetched by the signed-in auditor and checked in the page; saved for the chain's check and for the supervisor.
+    await page.click("#export");
+    await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^离线核验通过：\d+ 个叶子，\d+ 条记录，1 条发放明细$/);
+    expect(await page.locator("#passed li").count()).toBe(8);
+    await shot(page, "auditor-bundle-verified");
+    const saving = page.waitForEvent("download");
+    await page.click("#save-bundle");
     const dir = mkdtempSync(join(tmpdir(), "aidtrail-web-"));
     bundleFile = join(dir, "bundle.json");
-    writeFileSync(bundleFile, JSON.stringify(bundle));
+    await (await saving).saveAs(bundleFile);
+    const bundle = JSON.parse(readFileSync(bundleFile, "utf8"));
     const tampered = structuredClone(bundle);
     const payment = tampered.leaves.find((l: { record: { kind: string } | null }) => l.record?.kind === "payment-file");
     payment.record.public.lines[0].amount = "9500000";
     writeFileSync(join(dir, "tampered.json"), JSON.stringify(tampered));
-
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(`${local.gateway.url}/web/auditor.html`);
-    await page.setInputFiles("#file", bundleFile);
-    await expect.poll(() => page.textContent("#bundle-verdict"), { timeout: 20_000 }).toMatch(/^离线核验通过：\d+ 个叶子，\d+ 条记录，1 条发放明细$/);
-    expect(await page.locator("#passed li").count()).toBe(8);
-    await shot(page, "auditor-bundle-verified");
     await page.setInputFiles("#file", join(dir, "tampered.json"));
     await expect.poll(() => page.textContent("#bundle-verdict")).toMatch(/^未通过/);
     expect(await page.textContent("#failed")).toContain("RECORD_ALTERED");
@@ -561,7 +563,6 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await page.setInputFiles("#file", join(dir, "altered.json"));
     await expect.poll(() => page.textContent("#verdict")).toContain("不完好");
 
-    await signInPage(page, DEV_KEYS.auditor);
     // The case found by its applicant's resident ID, for a stated purpose (each case found is logged as a read), and its trail opened.
     await page.click("#find-form button[type=submit]");
     await expect.poll(() => page.textContent("#found")).toBe("请输入案件号或身份证号");

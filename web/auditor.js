@@ -23,6 +23,7 @@ speak({
     allocationOf: (n) => `拨款 ${n} · `, allocationLine: (p, y, a, d, paid) => ` · ${p} ${y} 年 · 金额 ${a} 元 · 下拨 ${d} 元 · 已发放 ${paid} 元 · `,
     reconciles: "账目相符", notReconciles: "账目不符", payoutLine: (period, amount) => `${period} · ${amount} 元 → 案件 `,
     drawnFrom: "来自 ", pathItem: (id, a) => `拨款 ${id}（${a} 元，`, pathEnd: "）", anAppropriation: "一笔预算",
+    exportBundle: "从本网关导出审计包并核验", exportHint: "（需登录；导出本身记入日志）", saveBundle: "保存这份审计包（可交给 aidtrail verify 对链核验）",
     findTitle: "查找案件", findExplain: "按回执上的案件号，或按当事人的身份证号查找您辖区内的案件。按身份证号查找须说明目的：找到的每个案件都作为一次查阅记入日志。", byNumber: "案件号", byPerson: "或：当事人身份证号", purpose: "查询目的（记入查阅记录）", find: "查找",
     purposes: { audit: "审计核查", complaint: "处理投诉", "payment-check": "核对发放" }, findNeeded: "请输入案件号或身份证号", noneFound: "您的辖区内没有找到案件", showThisTrail: "查看轨迹",
   },
@@ -40,6 +41,7 @@ speak({
     allocationOf: (n) => `allocation ${n} · `, allocationLine: (p, y, a, d, paid) => ` · ${p} ${y} · amount ${a} · allocated down ${d} · paid ${paid} yuan · `,
     reconciles: "reconciles", notReconciles: "DOES NOT RECONCILE", payoutLine: (period, amount) => `${period} · ${amount} yuan → case `,
     drawnFrom: "drawn from ", pathItem: (id, a) => `allocation ${id} (${a} yuan, `, pathEnd: ")", anAppropriation: "an appropriation",
+    exportBundle: "Export a bundle from this gateway and check it", exportHint: "(signed in; the export itself is logged)", saveBundle: "Save this bundle (for aidtrail verify to check against the chain)",
     findTitle: "Find cases", findExplain: "By the case number on a receipt, or by a person's resident ID, in your jurisdiction. A search by resident ID states its purpose: each case found is logged as a read.", byNumber: "case number", byPerson: "or: the person's resident ID", purpose: "purpose (logged)", find: "Find",
     purposes: { audit: "an audit", complaint: "handling a complaint", "payment-check": "checking a payment" }, findNeeded: "type a case number or a resident ID", noneFound: "no case found in your jurisdiction", showThisTrail: "Show its trail",
   },
@@ -92,19 +94,28 @@ async function recordReport(record) {
   );
 }
 
+/** A bundle checked here, as `aidtrail verify` checks it without the chain; with a link to save it, when it came from the gateway. */
+function showBundle(bundle, saved) {
+  const report = bundleReport(bundle);
+  shown.verdict = () => $("#verdict").replaceChildren(report.view(), saved ? el("p", {}, el("a", { href: saved, download: "aidtrail-bundle.json", id: "save-bundle" }, t("saveBundle"))) : "");
+  shown.verdict();
+}
+
 fileDrop($("#drop"), $("#file"), (file) =>
   guarded($("#verdict"), async () => {
     const json = await readJsonFile(file);
     $("#verdict").replaceChildren(el("p", { class: "muted" }, t("checking")));
-    if (json.format === BUNDLE_FORMAT) {
-      const report = bundleReport(json);
-      shown.verdict = () => $("#verdict").replaceChildren(report.view());
-      shown.verdict();
-    } else {
-      $("#verdict").replaceChildren(await recordReport(json));
-    }
+    if (json.format === BUNDLE_FORMAT) showBundle(json);
+    else $("#verdict").replaceChildren(await recordReport(json));
   })(),
 );
+
+// The gateway's own export, fetched by the signed-in auditor and checked here: what its records say, not what it says of them.
+$("#export").addEventListener("click", guarded($("#verdict"), async () => {
+  $("#verdict").replaceChildren(el("p", { class: "muted" }, t("checking")));
+  const bundle = await api("/v1/audit/export");
+  showBundle(bundle, URL.createObjectURL(new Blob([JSON.stringify(bundle)], { type: "application/json" })));
+}));
 
 
 function drawTrail(trail) {
