@@ -265,6 +265,11 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     const first = await officerOpens(approvers[0]!.privateKey, "approval");
     await first.page.click("#decision-form button[type=submit]");
     await expect.poll(() => first.page.textContent("#decision-output")).toBe("请填写每月核定金额");
+    // The standard in force and the cap it makes for the household, before any amount is asked for; above it is refused here.
+    expect(await first.page.textContent("#case-details")).toContain("每人每月 1,200.00 元 × 家庭 2 人 = 每月最多 2,400.00 元");
+    await first.page.fill("#amount", "2400.01");
+    await first.page.click("#decision-form button[type=submit]");
+    await expect.poll(() => first.page.textContent("#decision-output")).toBe("金额超过上限：每月最多 2,400.00 元");
     await first.page.fill("#amount", "950");
     await first.page.click("#decision-form button[type=submit]");
     await expect.poll(() => first.page.textContent("#plain")).toContain("批准每月 950.00 元，家庭 2 人");

@@ -17,7 +17,7 @@ speak({
     caseNumber: "案件号", name: "申请人", programme: "救助项目", stageCol: "环节", waited: "已等待", open: "办理", none: "没有待办案件。",
     stages: { review: "审核", approval: "审批", activation: "公示期满，待启动发放" }, days: (d, limit) => (limit === null ? `${d} 天` : `${d} 天 / 时限 ${limit} 天`),
     caseTitle: (n, stage) => `案件 ${n} · ${stage}`, readPurpose: "为办理本环节查阅了申请人的个人信息，已记入查阅记录。",
-    documentN: (n) => `材料 ${n}`, applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", assets: "家庭财产", assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, bankAccount: "收款账户", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
+    documentN: (n) => `材料 ${n}`, standardCap: "现行标准与上限", standardCapIs: (s, n, c) => `每人每月 ${s} 元 × 家庭 ${n} 人 = 每月最多 ${c} 元`, noStandard: "该案件现在没有适用的标准，不能批准", aboveCap: (c) => `金额超过上限：每月最多 ${c} 元`, applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", assets: "家庭财产", assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, bankAccount: "收款账户", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
     passOn: "审核通过，转审批", approve: "批准", reject: "不予通过", amount: "每月核定金额（元）", prepare: "生成待签决定",
     toSignTitle: "您将签署", signDecision: "确认无误，签名",
     verdict: "决定", verdictReject: (stage) => `${stage}不予通过`, verdictPass: "审核通过，转审批", verdictApprove: (a, n) => `批准每月 ${a} 元，家庭 ${n} 人`,
@@ -43,7 +43,7 @@ speak({
     caseNumber: "case number", name: "applicant", programme: "programme", stageCol: "stage", waited: "waited", open: "Open", none: "No case is waiting.",
     stages: { review: "review", approval: "approval", activation: "notice over, to activate" }, days: (d, limit) => (limit === null ? `${d} d` : `${d} d / limit ${limit} d`),
     caseTitle: (n, stage) => `Case ${n} · ${stage}`, readPurpose: "The applicant's personal data was read for this stage; the read is in the access log.",
-    documentN: (n) => `document ${n}`, applicant: "applicant", household: "other household members", income: "monthly income", assets: "assets", assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, bankAccount: "payments to", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
+    documentN: (n) => `document ${n}`, standardCap: "standard and cap", standardCapIs: (s, n, c) => `${s} yuan a person a month × a household of ${n} = at most ${c} yuan a month`, noStandard: "no standard is in force for the case now: it cannot be approved", aboveCap: (c) => `above the cap: at most ${c} yuan a month`, applicant: "applicant", household: "other household members", income: "monthly income", assets: "assets", assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, bankAccount: "payments to", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
     passOn: "Pass on to approval", approve: "Approve", reject: "Reject", amount: "Monthly amount (yuan)", prepare: "Prepare the decision",
     toSignTitle: "You are about to sign", signDecision: "Sign",
     verdict: "decision", verdictReject: (stage) => `REJECT the case at ${stage}`, verdictPass: "PASS the case on to approval", verdictApprove: (a, n) => `APPROVE ${a} yuan a month for a household of ${n}`,
@@ -167,6 +167,7 @@ function drawCase() {
       fact(t("assets"), (person.assets ?? []).map((a) => `${t("assetKinds")[a.kind] ?? a.kind} ${t("amountYuan", yuan(a.value))}`).join("、") || "—"),
       fact(t("bankAccount"), person.bankAccount ? `${person.bankAccount.bank} ${person.bankAccount.account}（${person.bankAccount.holder}）` : "—"),
       fact(t("programme"), programmeName(found.programme)),
+      item.stage === "approval" ? fact(t("standardCap"), found.ledger?.cap ? t("standardCapIs", yuan(found.ledger.standard), found.ledger.householdSize, yuan(found.ledger.cap)) : t("noStandard")) : [],
       fact(t("documents"), (record.public.documents ?? []).length === 0 ? "—" : (record.public.documents ?? []).flatMap((d, i) => documentButton(item, d, i))),
     ),
   );
@@ -200,6 +201,9 @@ $("#decision-form").addEventListener("submit", guarded($("#decision-output"), as
     if (!$("#amount").value.trim()) throw new Error(t("amountNeeded"));
     const amount = fenOf($("#amount").value);
     if (amount === null) throw new Error(t("amountInvalid"));
+    // The ledger refuses an approval above the cap; said here, before anyone is asked to sign.
+    const cap = opened.found.ledger?.cap;
+    if (cap && BigInt(amount) > BigInt(cap)) throw new Error(t("aboveCap", yuan(cap)));
     query.set("amount", amount);
   }
   const request = await api(`/v1/cases/${item.caseId}/decision-request?${query}`);

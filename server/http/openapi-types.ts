@@ -829,6 +829,9 @@ export interface paths {
                                 approvedAmount: string;
                                 noticeEnd: number;
                                 entitledFrom: number;
+                                householdSize: number;
+                                standard: string | null;
+                                cap: string | null;
                             } | null;
                             submission: {
                                 /** @enum {string} */

@@ -202,7 +202,18 @@ export const caseSchema = z.object({
   caseId: hex32,
   jurisdiction: z.string(),
   programme: z.string(),
-  ledger: z.object({ status: z.string(), approvedAmount: uintString, noticeEnd: z.number().int(), entitledFrom: z.number().int() }).nullable(),
+  ledger: z
+    .object({
+      status: z.string(),
+      approvedAmount: uintString,
+      noticeEnd: z.number().int(),
+      entitledFrom: z.number().int(),
+      householdSize: z.number().int(),
+      /** The standard in force now for the case (a person a month, in fen), and the cap it makes for the household: what an approval may grant at most; null where none is in force. */
+      standard: uintString.nullable(),
+      cap: uintString.nullable(),
+    })
+    .nullable(),
   submission: z.object({ state: z.enum(["pending", "done", "failed"]), transactionHash: hex32.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() }),
   personalData: z.string(),
   recordId,

@@ -252,10 +252,20 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       if (decrypt) await logRead(entry, req.officer!, res.locals.roles as string[], purpose);
       const found = await ctx.log.lookup(entry.recordId, { decrypt });
       const outbox = (await ctx.state.get<OutboxEntry>(entry.outbox))!;
-      let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number } | null = null;
+      let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number; householdSize: number; standard: string | null; cap: string | null } | null = null;
       if (outbox.state === "done") {
-        const [terms, , , , noticeEnd] = await ctx.chain.cases.getCase(entry.caseId);
-        ledger = { status: nameOf(CaseStatus, Number(terms.status))!, approvedAmount: terms.approvedAmount.toString(), noticeEnd: Number(noticeEnd), entitledFrom: Number(terms.entitledFrom) };
+        const [[terms, area, householdSize, , noticeEnd], now] = await Promise.all([ctx.chain.cases.getCase(entry.caseId), ctx.chain.now()]);
+        // The cap an approval is held to, as the ledger computes it: the standard in force now times the household.
+        const standard = await ctx.chain.standards.standardAt(BigInt(entry.jurisdiction), PROGRAMMES[entry.programme], area, now).then(([s]) => s, () => null);
+        ledger = {
+          status: nameOf(CaseStatus, Number(terms.status))!,
+          approvedAmount: terms.approvedAmount.toString(),
+          noticeEnd: Number(noticeEnd),
+          entitledFrom: Number(terms.entitledFrom),
+          householdSize: Number(householdSize),
+          standard: standard === null ? null : standard.toString(),
+          cap: standard === null ? null : (standard * householdSize).toString(),
+        };
       }
       res.json({
         caseId: entry.caseId,
