@@ -56,6 +56,16 @@ interface Officer {
   call<T>(path: string, init?: { method?: string; body?: unknown; accept?: number[] }): Promise<T>;
 }
 
+/** Asks `outstanding` every 50 ms until it says nothing is (null), for at most 20 s; then throws what it said last. */
+async function waitFor(outstanding: () => Promise<string | null>): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const behind = await outstanding();
+    if (behind === null) return;
+    if (tries === 400) throw new Error(`${behind}, after 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Runs `work` over `items`, `width` at a time. */
 async function inParallel<T>(items: T[], width: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -94,15 +104,12 @@ export async function seedHistory(options: { gatewayUrl: string; chain: JsonRpcP
     await chain.send("evm_mine", []);
   };
   /** Waits until the ledger holds each case at `status` (the gateway relays decisions and applications from its outbox). */
-  const until = async (cases: Taken[], status: keyof typeof CaseStatus) => {
-    for (let tries = 0; ; tries++) {
+  const until = (cases: Taken[], status: keyof typeof CaseStatus) =>
+    waitFor(async () => {
       const words = await registry.caseWords(cases.map((c) => c.caseId));
-      const behind = cases.filter((_, i) => Number(words[i]! & 0xffn) !== CaseStatus[status]);
-      if (behind.length === 0) return;
-      if (tries === 400) throw new Error(`case ${behind[0]!.caseId} is ${nameOf(CaseStatus, Number(words[cases.indexOf(behind[0]!)]! & 0xffn))} on the ledger, not ${status}, after 20 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+      const behind = cases.findIndex((_, i) => Number(words[i]! & 0xffn) !== CaseStatus[status]);
+      return behind === -1 ? null : `case ${cases[behind]!.caseId} is ${nameOf(CaseStatus, Number(words[behind]! & 0xffn))} on the ledger, not ${status}`;
+    });
 
   // Everyone a resident ID of their own: the district's code, a birthday, a serial number.
   let serial = 0;
@@ -195,14 +202,12 @@ export async function seedHistory(options: { gatewayUrl: string; chain: JsonRpcP
       const signedTransactions: string[] = [];
       for (const b of drafted.batches) signedTransactions.push(await finance.wallet.signTransaction(b.transaction));
       const run = await finance.call<{ runId: string }>("/v1/payout-runs", { method: "POST", body: { ...fields, draft: drafted.draft, signedTransactions } });
-      for (let tries = 0; ; tries++) {
+      await waitFor(async () => {
         const progress = await finance.call<{ batches: { state: string; error?: { code: string } }[] }>(`/v1/payout-runs/${run.runId}`);
         const failed = progress.batches.find((b) => b.state === "failed");
         if (failed) throw new Error(`the ${programme} payout run of ${period} failed: ${failed.error?.code}`);
-        if (progress.batches.every((b) => b.state === "done")) break;
-        if (tries === 400) throw new Error(`the ${programme} payout run of ${period} was not paid within 20 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+        return progress.batches.every((b) => b.state === "done") ? null : `the ${programme} payout run of ${period} is not paid`;
+      });
     }
   };
   /** The bank's return for `period`, confirmed by its settlement agent: every payout outstanding but those `returned`. */

@@ -44,7 +44,7 @@ export const placeElement = (code) =>
   String(code) === NATION ? el("span", {}, nation()) : names.has(String(code)) ? el("span", { lang: "zh-CN" }, place(code)) : el("span", { class: "case-number" }, String(code));
 
 /** The gateway's error, as it says it: its message, and what to do. */
-export class GatewayError extends Error {
+class GatewayError extends Error {
   constructor(body, status) {
     // A page in Chinese shows the Chinese words where the gateway gives them.
     const words = language() === "zh" && body?.error?.zh ? body.error.zh : body?.error;
@@ -53,18 +53,22 @@ export class GatewayError extends Error {
   }
 }
 
-/** A JSON call to this gateway, with the signed-in officer's token when there is one. */
-export async function api(path, { method = "GET", body, headers = {} } = {}) {
+/** A call to this gateway, with the signed-in officer's token when there is one: its response, or the gateway's refusal as a GatewayError. */
+async function call(path, method, headers, body) {
   const token = sessionStorage.getItem("aidtrail.token");
-  const response = await fetch(path, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => undefined);
-  if (!response.ok) throw new GatewayError(data, response.status);
-  return data;
+  const response = await fetch(path, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body });
+  if (!response.ok) throw new GatewayError(await response.json().catch(() => undefined), response.status);
+  return response;
 }
+
+/** A JSON call to this gateway: its answer. */
+export async function api(path, { method = "GET", body, headers = {} } = {}) {
+  const response = await call(path, method, { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers }, body === undefined ? undefined : JSON.stringify(body));
+  return response.json().catch(() => undefined);
+}
+
+/** A document's bytes to this gateway (`body`, a File or Blob) or from it: the response. */
+export const bytesCall = (path, { method = "GET", body } = {}) => call(path, method, body === undefined ? {} : { "content-type": "application/octet-stream" }, body);
 
 /** A fact of a definition list (dl): its label and its value, the value in `cls` where given (hash, case-number). */
 export const fact = (label, value, cls) => [el("dt", {}, label), el("dd", cls ? { class: cls } : {}, value)];

@@ -1,11 +1,11 @@
 import { DECISION_TYPES, fenOf, PROGRAMME_NAMES, yuan } from "aidtrail/verify";
 import { Interface, TypedDataEncoder } from "ethers";
-import { $, api, cst, el, fact, GatewayError, guarded } from "./common.js";
+import { $, api, bytesCall, cst, el, fact, guarded } from "./common.js";
 import { caseNumberForm, casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
-import { draftStep, relayStep } from "./signed-step.js";
-import { checkLedger } from "./trusted-ledger.js";
+import { draftStep, relayStep, stepOutcome } from "./signed-step.js";
+import { checkDomain } from "./trusted-ledger.js";
 
 const signedIn = signInForm($("#sign-in"), () => refresh());
 /** What the page shows, drawn again in the other language. */
@@ -134,7 +134,7 @@ async function prepareActivation(item) {
     const relayed = await relayStep(path, {}, drafted, key);
     await refresh();
     const { ledger } = relayed;
-    $("#worklist-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("activated", item.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("activationPending", item.caseNumber)));
+    $("#worklist-output").replaceChildren(stepOutcome(ledger, (tx) => t("activated", item.caseNumber, tx), t("activationPending", item.caseNumber)));
   }));
 }
 
@@ -180,9 +180,7 @@ function drawCase() {
 function documentButton(item, d, i) {
   const button = el("button", { type: "button", class: "link document", "data-sha256": d.sha256 }, t("documentN", i + 1));
   button.addEventListener("click", guarded($("#decision-output"), async () => {
-    const token = sessionStorage.getItem("aidtrail.token");
-    const response = await fetch(`/v1/cases/${item.caseId}/documents/${d.sha256}?purpose=${item.stage}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!response.ok) throw new GatewayError(await response.json().catch(() => undefined), response.status);
+    const response = await bytesCall(`/v1/cases/${item.caseId}/documents/${d.sha256}?purpose=${item.stage}`);
     const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `${d.kind}-${d.sha256.slice(0, 8)}` });
     link.click();
     URL.revokeObjectURL(link.href);
@@ -208,7 +206,7 @@ $("#decision-form").addEventListener("submit", guarded($("#decision-output"), as
   }
   const request = await api(`/v1/cases/${item.caseId}/decision-request?${query}`);
   checkPayload(request, item, approve, query.get("amount"));
-  await checkLedger({ chainId: request.domain.chainId, to: request.domain.verifyingContract }, "caseRegistry");
+  await checkDomain(request.domain);
   opened.request = request;
   drawPlain(request);
   $("#to-sign").hidden = false;
@@ -333,7 +331,7 @@ function stepForm(found, name) {
       const { ledger } = await relayStep(path, fields, drafted, key);
       $("#step").replaceChildren();
       const said = t("steps")[name];
-      $("#step-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("stepDone", said, found.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("stepPending", said, found.caseNumber)));
+      $("#step-output").replaceChildren(stepOutcome(ledger, (tx) => t("stepDone", said, found.caseNumber, tx), t("stepPending", said, found.caseNumber)));
     }));
   }));
 }

@@ -2,7 +2,7 @@ import { PROGRAMME_NAMES } from "aidtrail/verify";
 import { Interface } from "ethers";
 import { $, api, cst, divisionNames, el, fact, guarded, placeElement, yuan } from "./common.js";
 import { openedKey, signInForm } from "./sign-in.js";
-import { draftStep, relayStep, signDrafted } from "./signed-step.js";
+import { draftStep, relayStep, signDrafted, stepOutcome } from "./signed-step.js";
 import { readCaseNumber } from "./found-case.js";
 import { checkLedger } from "./trusted-ledger.js";
 import { language, speak, t } from "./i18n.js";
@@ -283,7 +283,7 @@ $("#reverse-form").addEventListener("submit", guarded($("#reverse-output"), asyn
   sign.addEventListener("click", guarded($("#reverse-output"), async () => {
     const { ledger } = await relayStep("/v1/reversals", fields, drafted, key);
     $("#reversal").replaceChildren();
-    $("#reverse-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("reversed", number, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("reversalPending", number)));
+    $("#reverse-output").replaceChildren(stepOutcome(ledger, (tx) => t("reversed", number, tx), t("reversalPending", number)));
     await budgets();
   }));
 }));

@@ -3,11 +3,11 @@ import { Interface } from "ethers";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { renderSVG } from "uqr";
-import { $, api, cst, divisionNames, el, fact, GatewayError, guarded, place } from "./common.js";
+import { $, api, bytesCall, cst, divisionNames, el, fact, guarded, place } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
-import { draftStep, recordHashHex, relayStep } from "./signed-step.js";
-import { checkLedger } from "./trusted-ledger.js";
+import { draftStep, recordHashHex, relayStep, stepOutcome } from "./signed-step.js";
+import { checkDomain } from "./trusted-ledger.js";
 import { caseNumberForm, casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 
 const signedIn = signInForm($("#sign-in"), () => guarded($("#intake-output"), jurisdictions)());
@@ -188,14 +188,14 @@ function assetsFen() {
   });
 }
 
-/** The account payments go to, from the bank, account and holder fields given: all three or none. */
-function account(...fields) {
-  const [bank, number, holder] = (fields.length ? fields : ["#bank", "#account", "#holder"]).map((s) => $(s).value.trim());
+/** The account payments go to, from the bank, account and holder fields named: all three or none. */
+function account(bankField = "#bank", accountField = "#account", holderField = "#holder") {
+  const [bank, number, holder] = [bankField, accountField, holderField].map((s) => $(s).value.trim());
   if (!bank && !number && !holder) return null;
   if (!bank || !number || !holder) throw new Error(t("bankIncomplete"));
   const digits = number.normalize("NFKC").replace(/[\s-]/g, "");
   if (!/^\d{8,30}$/.test(digits)) {
-    $(fields[1] ?? "#account").focus();
+    $(accountField).focus();
     throw new Error(t("accountInvalid"));
   }
   return { bank, account: digits, holder };
@@ -210,7 +210,7 @@ $("#intake-form").addEventListener("submit", guarded($("#intake-output"), async 
   const asked = fields();
   const draft = await api("/v1/cases/draft", { method: "POST", body: asked });
   checkDraft(draft, asked, key.address);
-  await checkLedger({ chainId: draft.domain.chainId, to: draft.domain.verifyingContract }, "caseRegistry");
+  await checkDomain(draft.domain);
   drafted = { asked, draft };
   shown.plain = drawPlain;
   drawPlain();
@@ -260,16 +260,9 @@ $("#sign-application").addEventListener("click", guarded($("#intake-output"), as
   shown.receipt = () => drawReceipt(taken.receipt, asked.applicant.name, asked.programme);
   shown.receipt();
   // The documents' content, each checked by the gateway against the fingerprint the application records, and sealed.
-  await Promise.all(documentFiles.map((file, i) => keepDocument(taken.caseId, documents[i].sha256, file)));
+  await Promise.all(documentFiles.map((file, i) => bytesCall(`/v1/cases/${taken.caseId}/documents/${documents[i].sha256}`, { method: "PUT", body: file })));
   if (documentFiles.length > 0) $("#intake-output").replaceChildren(el("p", { class: "ok", id: "documents-kept" }, t("documentsKept", documentFiles.length)));
 }));
-
-/** A document's content sent as its bytes, to be kept sealed with the case. */
-async function keepDocument(caseId, digest, file) {
-  const token = sessionStorage.getItem("aidtrail.token");
-  const response = await fetch(`/v1/cases/${caseId}/documents/${digest}`, { method: "PUT", headers: { "content-type": "application/octet-stream", authorization: `Bearer ${token}` }, body: file });
-  if (!response.ok) throw new GatewayError(await response.json().catch(() => undefined), response.status);
-}
 
 /** The citizen's receipt: its QR code opens their case on the citizen's page (the receipt after "#", never sent to the server). */
 function drawReceipt(receipt, name, programme) {
@@ -378,7 +371,7 @@ async function reviseForm(found) {
     sign.addEventListener("click", guarded($("#case-output"), async () => {
       const { ledger } = await relayStep(path, fields, drafted, key);
       $("#case-step").replaceChildren();
-      $("#case-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("revised", found.caseNumber, ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("revisionPending", found.caseNumber)));
+      $("#case-output").replaceChildren(stepOutcome(ledger, (tx) => t("revised", found.caseNumber, tx), t("revisionPending", found.caseNumber)));
     }));
   }));
 }

@@ -1,5 +1,5 @@
 import { PROGRAMME_NAMES, yuan } from "aidtrail/verify";
-import { draftStep, relayStep } from "./signed-step.js";
+import { draftStep, relayStep, stepOutcome } from "./signed-step.js";
 import { $, api, cst, divisionNames, el, guarded, placeElement } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
@@ -106,7 +106,7 @@ $("#objection-form").addEventListener("submit", guarded($("#objection-output"), 
   sign.addEventListener("click", guarded($("#objection-output"), async () => {
     const relayed = await relayStep(path, fields, drafted, key);
     const { ledger } = relayed;
-    $("#objection-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, ledger.state === "done" ? t("lodged", ledger.transactionHash) : ledger.state === "failed" ? ledger.error?.message ?? "" : t("lodgedPending")));
+    $("#objection-output").replaceChildren(stepOutcome(ledger, (tx) => t("lodged", tx), t("lodgedPending")));
     await load();
   }));
 }));

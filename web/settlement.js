@@ -4,7 +4,7 @@ import { Interface } from "ethers";
 import { $, api, cst, el, fact, guarded } from "./common.js";
 import { speak, t } from "./i18n.js";
 import { openedKey, signInForm } from "./sign-in.js";
-import { draftStep, relayStep } from "./signed-step.js";
+import { draftStep, relayStep, stepOutcome } from "./signed-step.js";
 
 const signedIn = signInForm($("#sign-in"));
 /** What the page shows, drawn again in the other language. */
@@ -127,7 +127,7 @@ $("#sign-settlement").addEventListener("click", guarded($("#signed-output"), asy
   $("#to-sign").hidden = true;
   shown.signed = () => {
     const { ledger } = relayed;
-    $("#signed-output").replaceChildren(el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state }, ledger.state === "done" ? t("done", ledger.transactionHash) : ledger.state === "failed" ? t("failed", ledger.error?.message ?? "") : t("pending")));
+    $("#signed-output").replaceChildren(stepOutcome(ledger, (tx) => t("done", tx), t("pending"), (reason) => t("failed", reason)));
   };
   shown.signed();
 }));

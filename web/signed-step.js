@@ -1,6 +1,6 @@
 import { recordHash } from "aidtrail/verify";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { api } from "./common.js";
+import { api, el } from "./common.js";
 import { checkLedger } from "./trusted-ledger.js";
 
 /*
@@ -41,4 +41,13 @@ export async function draftStep(path, fields, key, { fits, call, contract }, ref
 /** The checked draft signed and relayed (`POST {path}`, with the same fields): the gateway's answer, with the ledger's state. */
 export async function relayStep(path, fields, drafted, key) {
   return api(path, { method: "POST", body: { ...fields, draft: drafted.draft, signedTransaction: await signDrafted(key, drafted.transaction) } });
+}
+
+/**
+ * What became of a relayed step, as a status line: done (`done(transactionHash)`), refused by the
+ * ledger (its reason, as `failed` says it), or owed to a chain that has not answered yet (`pending`).
+ */
+export function stepOutcome(ledger, done, pending, failed = (reason) => reason) {
+  const said = ledger.state === "done" ? done(ledger.transactionHash) : ledger.state === "failed" ? failed(ledger.error?.message ?? "") : pending;
+  return el("p", { class: ledger.state === "failed" ? "bad" : "ok", "data-state": ledger.state, role: "status" }, said);
 }

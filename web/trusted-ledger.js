@@ -62,6 +62,9 @@ export async function checkLedger({ chainId, to }, contract) {
   if (String(to).toLowerCase() !== ledger[contract]) throw new Error(t("otherLedger", t("contractWord"), String(to), ledger[contract]));
 }
 
+/** Throws, in plain words, unless an EIP-712 `domain` (a decision's, an application's) is the trusted ledger's case registry. */
+export const checkDomain = (domain) => checkLedger({ chainId: domain.chainId, to: domain.verifyingContract }, "caseRegistry");
+
 /** The deployment file input and what the pages trust now, for an officer's sign-in section. */
 export function ledgerForm(container) {
   const file = el("input", { id: "deployment-file", type: "file", accept: "application/json,.json" });

@@ -13,14 +13,20 @@ import { caseNumberOf } from "./receipts.ts";
 /** Roles that find cases: those that work on cases, and auditors. */
 export const FINDERS: readonly RoleName[] = ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"];
 
-/** A case found: no personal data, the name masked as a public notice shows it. */
-export interface FoundCase {
+/** A case as officers see it in a list (a worklist, cases found): no personal data, the name masked as a public notice shows it. */
+export interface CaseAtGlance {
   caseId: string;
+  /** The case number on the citizen's receipt. */
   caseNumber: string;
   jurisdiction: string;
   programme: string;
   name: string;
-  /** Its status as the ledger's index has it (CaseStatus's name), or null if not on the ledger yet. */
+}
+
+export const atGlance = (e: CaseEntry): CaseAtGlance => ({ caseId: e.caseId, caseNumber: caseNumberOf(e.caseId), jurisdiction: e.jurisdiction, programme: e.programme, name: e.publicName ?? "*" });
+
+/** A case found, with its status as the ledger's index has it (CaseStatus's name), or null if not on the ledger yet. */
+export interface FoundCase extends CaseAtGlance {
   status: string | null;
 }
 
@@ -30,15 +36,7 @@ type Roles = readonly { role: RoleName; jurisdiction: string }[];
 async function found(state: StateStore, roles: Roles, entries: CaseEntry[]): Promise<(FoundCase & { entry: CaseEntry })[]> {
   const theirs = entries.filter((e) => roles.some((r) => FINDERS.includes(r.role) && coversDivision(r.jurisdiction, e.jurisdiction)));
   const statuses = await state.getMany<CaseStatusEntry>(theirs.map((e) => KEYS.index.status(e.caseId)));
-  return theirs.map((e, i) => ({
-    caseId: e.caseId,
-    caseNumber: caseNumberOf(e.caseId),
-    jurisdiction: e.jurisdiction,
-    programme: e.programme,
-    name: e.publicName ?? "*",
-    status: statuses[i] ? nameOf(CaseStatus, statuses[i]!.status)! : null,
-    entry: e,
-  }));
+  return theirs.map((e, i) => ({ ...atGlance(e), status: statuses[i] ? nameOf(CaseStatus, statuses[i]!.status)! : null, entry: e }));
 }
 
 /**

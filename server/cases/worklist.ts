@@ -4,7 +4,7 @@ import type { Indexer } from "../sync/indexer.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { KEYS } from "../state/keys.ts";
 import type { CaseEntry } from "./intake.ts";
-import { caseNumberOf } from "./receipts.ts";
+import { atGlance, type CaseAtGlance } from "./lookup.ts";
 
 /** What an officer does next on a case: its review, its approval, or, once its public notice is over, its activation. */
 export type WorkStage = "review" | "approval" | "activation";
@@ -17,14 +17,7 @@ const STAGES: { stage: WorkStage; status: CaseStatus; roles: readonly RoleName[]
   { stage: "activation", status: CaseStatus.InNotice, roles: ["CASEWORKER", "APPROVER"], limitDays: null },
 ];
 
-export interface WorkItem {
-  caseId: string;
-  /** The case number on the citizen's receipt. */
-  caseNumber: string;
-  jurisdiction: string;
-  programme: string;
-  /** The applicant's name as a public notice shows it (masked). */
-  name: string;
+export interface WorkItem extends CaseAtGlance {
   stage: WorkStage;
   /** Since when the case waits for this stage: its last change of status, or its notice's end. */
   since: string;
@@ -53,12 +46,12 @@ export async function worklist(ctx: { indexer: Indexer; state: StateStore }, rol
   });
   const entries = await ctx.state.getMany<CaseEntry>(waiting.map((w) => KEYS.case(w.caseId)));
   return waiting
-    .flatMap(({ caseId, stage, since, order }, i) => {
+    .flatMap(({ stage, since, order }, i) => {
       const entry = entries[i];
       // A case of another gateway of the deployment is on that gateway's worklist.
       if (!entry || !roles.some((r) => stage.roles.includes(r.role) && coversDivision(r.jurisdiction, entry.jurisdiction))) return [];
       const days = Math.floor((now - since) / 86_400);
-      return [{ order, item: { caseId, caseNumber: caseNumberOf(caseId), jurisdiction: entry.jurisdiction, programme: entry.programme, name: entry.publicName ?? "*", stage: stage.stage, since: new Date(since * 1000).toISOString(), days, limitDays: stage.limitDays, overdue: stage.limitDays !== null && days > stage.limitDays } }];
+      return [{ order, item: { ...atGlance(entry), stage: stage.stage, since: new Date(since * 1000).toISOString(), days, limitDays: stage.limitDays, overdue: stage.limitDays !== null && days > stage.limitDays } }];
     })
     // Oldest first; within one second, in ledger order.
     .sort((a, b) => a.item.since.localeCompare(b.item.since) || a.order - b.order)

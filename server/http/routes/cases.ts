@@ -141,6 +141,18 @@ export const READ_PURPOSES = {
 /** `POST /v1/cases/by-person`: a person's resident ID (in the body, never in a URL or a log line), and why their cases are looked for. */
 export const personLookupRequest = z.object({ residentId, purpose: z.enum(Object.keys(READ_PURPOSES) as [keyof typeof READ_PURPOSES]) });
 
+/** The `?purpose=` personal data is read for: one of READ_PURPOSES, or (where not `required`) none, "". */
+function readPurpose(req: Request, { required }: { required: boolean }): string {
+  const purpose = typeof req.query.purpose === "string" ? req.query.purpose : "";
+  if ((required || purpose !== "") && !Object.hasOwn(READ_PURPOSES, purpose)) {
+    throw new RequestError("READ_PURPOSE_UNKNOWN", `${JSON.stringify(purpose.slice(0, 50))} is not a purpose personal data is read for`, 400, {
+      field: "purpose",
+      hint: `give one of ${Object.keys(READ_PURPOSES).join(", ")}`,
+    });
+  }
+  return purpose;
+}
+
 /** Roles that work with applicants' personal data, and so may read it, each read logged. */
 const PERSONAL_DATA_ROLES = new Set<RoleName>(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
@@ -223,10 +235,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     authorize(ctx.roles, [...PERSONAL_DATA_ROLES], jurisdictionOfCase, OVER_THE_CASE),
     async (req, res) => {
       const sha256 = sha256Of(req);
-      const purpose = typeof req.query.purpose === "string" ? req.query.purpose : "";
-      if (!Object.hasOwn(READ_PURPOSES, purpose)) {
-        throw new RequestError("READ_PURPOSE_UNKNOWN", `${JSON.stringify(purpose.slice(0, 50))} is not a purpose personal data is read for`, 400, { field: "purpose", hint: `give one of ${Object.keys(READ_PURPOSES).join(", ")}` });
-      }
+      const purpose = readPurpose(req, { required: true });
       const entry = await caseOf(req);
       const bytes = await readDocument(ctx, entry, sha256);
       await logRead(entry, req.officer!, res.locals.roles as string[], `${purpose}: document ${sha256}`);
@@ -240,13 +249,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     authorize(ctx.roles, ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"], jurisdictionOfCase, OVER_THE_CASE),
     async (req, res) => {
       const entry = await caseOf(req);
-      const purpose = typeof req.query.purpose === "string" ? req.query.purpose : "";
-      if (purpose !== "" && !Object.hasOwn(READ_PURPOSES, purpose)) {
-        throw new RequestError("READ_PURPOSE_UNKNOWN", `${JSON.stringify(purpose.slice(0, 50))} is not a purpose personal data is read for`, 400, {
-          field: "purpose",
-          hint: `give one of ${Object.keys(READ_PURPOSES).join(", ")}`,
-        });
-      }
+      const purpose = readPurpose(req, { required: false });
       const mayRead = (res.locals.roles as RoleName[]).some((r) => PERSONAL_DATA_ROLES.has(r));
       const decrypt = mayRead && purpose.length > 0;
       if (decrypt) await logRead(entry, req.officer!, res.locals.roles as string[], purpose);
