@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { hexlify, Wallet } from "ethers";
 import { newRecord } from "../server/records/record.ts";
-import { BUNDLE_FORMAT, checkBundle, checkpointText, consistencyProof, recordHash, recordLeaf, rootHash, type AuditBundle } from "../kit/index.ts";
+import { BUNDLE_FORMAT, checkBundle, checkpointText, consistencyProof, loggedRecord, recordHash, recordLeaf, rootHash, type AuditBundle } from "../kit/index.ts";
 
 const logKey = Wallet.createRandom();
 const logId = "0x" + "11".repeat(32);
@@ -38,7 +38,8 @@ async function bundleOf(size: number): Promise<AuditBundle> {
     checkpoints,
     consistency: [{ fromSize: sizes[0]!, toSize: size, proof: consistencyProof(leaves, sizes[0]!).map(hexlify) }],
     range: { start: 0, end: size, left: [] },
-    leaves: records.map((record, i) => ({ leafIndex: i, leafHash: hexlify(recordHash(record)), record })),
+    // As the gateway exports them: logged, personal fields as commitments.
+    leaves: records.map((record, i) => ({ leafIndex: i, leafHash: hexlify(recordHash(record)), record: loggedRecord(record) })),
   };
 }
 

@@ -2,7 +2,7 @@ import { interfaceOf } from "../server/chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { hexlify, type Interface, type TransactionRequest } from "ethers";
 import { PROGRAMMES } from "../server/cases/intake.ts";
-import { recordHash } from "../kit/record.ts";
+import { recordHash, type WholeRecord } from "../kit/record.ts";
 import { CliError, signIn } from "./gateway-client.ts";
 import { openKeystore } from "./keystore.ts";
 import { yuan } from "../kit/amounts.ts";
@@ -12,7 +12,7 @@ import { checkTransaction, refuse, trustedChain, type DraftTransaction, type Tru
 
 interface Drafted {
   draft: { recordId: string; createdAt: string; salt: string };
-  record: { recordId: string; createdAt: string; salt: string; caseId: string | null; jurisdiction: string; public: object; personal: object };
+  record: WholeRecord;
   recordHash: string;
   transaction: TransactionRequest & DraftTransaction & { from: string; to: string; data: string; chainId: string; nonce: number };
 }

@@ -3,10 +3,10 @@ import { verifyCheckpointSignature, type SignedCheckpoint } from "./checkpoint.t
 import { perfectParts, rootsOverRange } from "./compact-range.ts";
 import { decisionDomain, DECISION_TYPES } from "./decision.ts";
 import { equalBytes } from "./hash.ts";
-import { recordHash } from "./record.ts";
+import { recordHash, type LoggedRecord } from "./record.ts";
 import { verifyConsistency } from "./proof-check.ts";
 
-export const BUNDLE_FORMAT = "aidtrail.audit-bundle/1";
+export const BUNDLE_FORMAT = "aidtrail.audit-bundle/2";
 
 /** Where a checkpoint was anchored, as the gateway says: the verifier finds it on chain itself. */
 export interface BundleAnchoring {
@@ -18,28 +18,11 @@ export interface BundleCheckpoint extends SignedCheckpoint {
   anchoring: BundleAnchoring | null;
 }
 
-/** A log leaf in a bundle: the whole record when it is within the exported jurisdiction, its hash alone otherwise. */
+/** A log leaf in a bundle: the record as logged (personal fields as commitments) when it is within the exported jurisdiction, its hash alone otherwise. */
 export interface BundleLeaf {
   leafIndex: number;
   leafHash: string;
-  record: BundleRecord | null;
-}
-
-/**
- * A log record as it is hashed, and as an auditor receives it: the RFC 8785 form of this whole
- * object, salt and personal fields in the clear, is the log leaf, so its hash can be recomputed.
- * The 128-bit salt makes the hash useless to anyone who would confirm a guess of the personal fields.
- */
-export interface BundleRecord {
-  recordId: string;
-  revision: number;
-  kind: string;
-  caseId: string | null;
-  jurisdiction: string;
-  createdAt: string;
-  salt: string;
-  public: Record<string, unknown>;
-  personal: Record<string, unknown>;
+  record: LoggedRecord | null;
 }
 
 /**
@@ -262,6 +245,15 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
 function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, result: BundleCheck): void {
   const record = leaf.record!;
   result.records++;
+  const carried = ["salt", "salts", "personal"].filter((field) => field in record);
+  if (carried.length > 0) {
+    result.failures.push({
+      code: "BUNDLE_CARRIES_PERSONAL_DATA",
+      message: `record ${record.recordId} revision ${record.revision} (leaf ${leaf.leafIndex}) carries ${carried.join(" and ")}: a bundle holds the record as logged, its personal fields as commitments, and the exporter disclosed what it should not have`,
+      leafIndex: leaf.leafIndex,
+      recordId: record.recordId,
+    });
+  }
   let recomputed: Uint8Array | null = null;
   try {
     recomputed = recordHash(record);
@@ -318,7 +310,7 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
   }
 }
 
-function checkDecisionRecord(bundle: AuditBundle, record: BundleRecord, leafIndex: number, result: BundleCheck): void {
+function checkDecisionRecord(bundle: AuditBundle, record: LoggedRecord, leafIndex: number, result: BundleCheck): void {
   const p = record.public as { decision: Record<string, unknown>; digest: string; signatures: { signer: string; signature: string }[] };
   const decision: Record<string, unknown> & { amount: bigint; deadline: bigint } = { ...p.decision, amount: BigInt(p.decision.amount as string), deadline: BigInt(p.decision.deadline as string) };
   const domain = decisionDomain(bundle.chainId, bundle.contracts.caseRegistry);

@@ -15,6 +15,11 @@ import { RecordFormatError } from "./errors.ts";
  * is serialised by the `canonicalize` package instead.
  */
 export function canonicalize(value: unknown): string {
+  // A string alone, as a field's salt and name are (kit/record.ts), needs no copy.
+  if (typeof value === "string") {
+    if (!value.isWellFormed()) refuse([], "is a string with a lone surrogate");
+    return JSON.stringify(value);
+  }
   const copy = new SortedCopy();
   const sorted = copy.of(value, []);
   return copy.unordered ? (jcs(value) as string) : JSON.stringify(sorted);

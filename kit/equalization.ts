@@ -1,4 +1,4 @@
-import type { BundleRecord } from "./bundle.ts";
+import type { LoggedRecord } from "./record.ts";
 
 /**
  * Time limits of the stages of a case, in days, after the Measures for Minimum Living Allowance
@@ -87,8 +87,8 @@ const addTo = <K, V>(lists: Map<K, V[]>, key: K, value: V) => {
  * from records whose hashes the bundle check has proven, so the figures are as trustworthy as the
  * bundle; the stage times by `stageTimings`, as the case trail's.
  */
-export function equalization(records: readonly BundleRecord[]): EqualizationRow[] {
-  const applications = new Map<string, BundleRecord>();
+export function equalization(records: readonly LoggedRecord[]): EqualizationRow[] {
+  const applications = new Map<string, LoggedRecord>();
   for (const r of records) if (r.kind === "application" && r.caseId && r.revision === 0) applications.set(r.caseId, r);
   const decided = new Map<string, string>();
   const firstPaid = new Map<string, string>();
@@ -113,14 +113,14 @@ export function equalization(records: readonly BundleRecord[]): EqualizationRow[
       if (r.public.type === "objection") objections.set(r.caseId, (objections.get(r.caseId) ?? 0) + 1);
     }
   }
-  const groups = new Map<string, BundleRecord[]>();
+  const groups = new Map<string, LoggedRecord[]>();
   for (const application of applications.values()) {
     const key = `${application.jurisdiction}|${String(application.public.programme ?? "unknown")}|${String(application.public.area ?? "unknown")}`;
     addTo(groups, key, application);
   }
   const limit = STAGE_LIMITS_DAYS.review + STAGE_LIMITS_DAYS.approval;
   const time = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
-  const per100 = (cases: BundleRecord[], counts: Map<string, number>) => Math.round((cases.reduce((n, c) => n + (counts.get(c.caseId!) ?? 0), 0) / cases.length) * 1000) / 10;
+  const per100 = (cases: LoggedRecord[], counts: Map<string, number>) => Math.round((cases.reduce((n, c) => n + (counts.get(c.caseId!) ?? 0), 0) / cases.length) * 1000) / 10;
   return [...groups]
     .map(([key, cases]) => {
       const [jurisdiction, programme, area] = key.split("|") as [string, string, string];

@@ -5,7 +5,8 @@ export { canonicalize } from "./canonical.ts";
 export { emptyRoot, equalBytes, leafHash, nodeHash } from "./hash.ts";
 export { buildConsistencyPath, buildInclusionPath, consistencyRanges, inclusionRanges, memoryRangeHasher, splitPoint } from "./proof.ts";
 export type { Range, RangeHasher } from "./proof.ts";
-export { recordHash, recordLeaf } from "./record.ts";
+export { disclosureMismatches, fieldCommitment, fieldSalt, loggedRecord, RECORD_FORMAT, recordHash, recordLeaf, SUITES } from "./record.ts";
+export type { DisclosedRecord, LoggedRecord, RecordHeader, Suite, WholeRecord } from "./record.ts";
 export { consistencyProof, inclusionProof, rootHash } from "./tree.ts";
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./proof-check.ts";
 export { AidtrailError, ProofRangeError, RecordFormatError } from "./errors.ts";
@@ -16,7 +17,7 @@ export type { RecordEvidence, RecordFailureCode, RecordVerdict } from "./record-
 export { perfectParts, rootsOverRange } from "./compact-range.ts";
 export type { Node } from "./compact-range.ts";
 export { BUNDLE_FORMAT, checkBundle } from "./bundle.ts";
-export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, BundleRecord, CheckedDecision, FiledPayout, Finding, PaymentLine, ReversalRecord } from "./bundle.ts";
+export type { AuditBundle, BundleCheck, BundleCheckpoint, BundleLeaf, CheckedDecision, FiledPayout, Finding, PaymentLine, ReversalRecord } from "./bundle.ts";
 export { APPLICATION_TYPES, decisionDomain, DECISION_TYPES } from "./decision.ts";
 export type { Decision } from "./decision.ts";
 export { equalization, STAGE_LIMITS_DAYS, stageTimings } from "./equalization.ts";

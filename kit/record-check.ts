@@ -1,12 +1,13 @@
 import { getBytes, hexlify } from "ethers";
 import { verifyCheckpointSignature, type SignedCheckpoint } from "./checkpoint.ts";
 import { equalBytes } from "./hash.ts";
-import { recordHash } from "./record.ts";
+import { disclosureMismatches, recordHash, type DisclosedRecord, type LoggedRecord, type WholeRecord } from "./record.ts";
 import { rootFromInclusionProof, verifyConsistency } from "./proof-check.ts";
 
 export type RecordFailureCode =
   | "RECORD_NOT_HASHABLE"
   | "RECORD_HASH_MISMATCH"
+  | "DISCLOSURE_MISMATCH"
   | "PROOF_INVALID"
   | "CHECKPOINT_SIGNATURE_INVALID"
   | "CHECKPOINT_NOT_ANCHORED"
@@ -20,8 +21,8 @@ export interface RecordVerdict {
 }
 
 export interface RecordEvidence {
-  /** The record as the verifier holds it, salt and personal fields included. */
-  record: object;
+  /** The record as the verifier holds it: as logged, whole, or with some personal fields disclosed. */
+  record: LoggedRecord | WholeRecord | DisclosedRecord;
   leafIndex: number;
   /** The leaf hash the gateway says it stored; compared with the recomputed one when given. */
   leafHash?: string;
@@ -47,7 +48,12 @@ export function verifyRecord(evidence: RecordEvidence): RecordVerdict {
   try {
     hash = recordHash(evidence.record);
   } catch (error) {
-    fail("RECORD_NOT_HASHABLE", `the record cannot be canonicalised: ${(error as Error).message}`);
+    fail("RECORD_NOT_HASHABLE", `the record cannot be hashed: ${(error as Error).message}`);
+  }
+  const { record } = evidence as { record: Partial<DisclosedRecord> };
+  if (hash && record.personal && record.commitments && record.salts) {
+    const changed = disclosureMismatches(record as DisclosedRecord);
+    if (changed.length > 0) fail("DISCLOSURE_MISMATCH", `the disclosed ${changed.join(", ")} ${changed.length === 1 ? "does" : "do"} not open the logged commitment: changed since it was logged`);
   }
   const { checkpoint } = evidence;
   if (hash && evidence.leafHash && !equalBytes(hash, safeBytes(evidence.leafHash))) {

@@ -1,14 +1,114 @@
 import { canonicalize } from "./canonical.ts";
-import { leafHash } from "./hash.ts";
+import { RecordFormatError } from "./errors.ts";
+import { leafHash, sha256Base64url } from "./hash.ts";
+
+/** The record format this kit reads and the gateway writes (docs/records.md): personal fields committed, never in the leaf. */
+export const RECORD_FORMAT = 2;
+
+/** The cryptography a deployment chose: the standard suite hashes with SHA-256 (docs/records.md). */
+export type Suite = "standard";
+export const SUITES: readonly Suite[] = ["standard"];
+
+/** What every form of a record has: who, what, when and the fields anyone may read. */
+export interface RecordHeader {
+  format: typeof RECORD_FORMAT;
+  suite: Suite;
+  recordId: string;
+  revision: number;
+  kind: string;
+  caseId: string | null;
+  jurisdiction: string;
+  createdAt: string;
+  public: Record<string, unknown>;
+}
+
+/**
+ * A record as the log holds it and an auditor receives it: its public fields and, for each
+ * personal field, a salted commitment. The RFC 8785 form of this object is the log leaf, so anyone
+ * can recompute its hash without seeing a person's data.
+ */
+export interface LoggedRecord extends RecordHeader {
+  commitments: Record<string, string>;
+}
+
+/**
+ * A whole record, as the gateway builds and seals it: its personal fields and the secret `salt`
+ * (at least 128 random bits) each field's own salt is derived from.
+ */
+export interface WholeRecord extends RecordHeader {
+  salt: string;
+  personal: Record<string, unknown>;
+}
+
+/** A logged record with some of its personal fields disclosed, each with its own salt (never the record's). */
+export interface DisclosedRecord extends LoggedRecord {
+  personal: Record<string, unknown>;
+  salts: Record<string, string>;
+}
+
+/**
+ * A personal field's own salt: the first 22 base64url characters (132 bits) of SHA-256 over the
+ * RFC 8785 form of [record salt, field name]. Disclosing one field's salt tells nothing of the
+ * record's salt, so nothing of any other field's.
+ */
+export function fieldSalt(recordSalt: string, name: string): string {
+  // The RFC 8785 form of the array, element by element: the same text, without copying the array.
+  return sha256Base64url(`[${canonicalize(recordSalt)},${canonicalize(name)}]`).slice(0, 22);
+}
+
+/**
+ * A personal field's commitment, as SD-JWT digests a disclosure: SHA-256 over the RFC 8785 form of
+ * [salt, field name, value], in base64url. The salt keeps anyone who holds the commitment from
+ * confirming a guess of the value; the name keeps a value from standing for another field.
+ */
+export function fieldCommitment(salt: string, name: string, value: unknown): string {
+  return sha256Base64url(`[${canonicalize(salt)},${canonicalize(name)},${canonicalize(value)}]`);
+}
+
+const unsupported = (what: string, field: string): never => {
+  throw new RecordFormatError("RECORD_FORMAT_UNSUPPORTED", `the record's ${field} is ${JSON.stringify(what)}; this kit reads format ${RECORD_FORMAT} of the ${SUITES.join(" or ")} suite`, {
+    field,
+    hint: "use the verification kit of the gateway's version (GET /v1/deployment names it)",
+  });
+};
+
+/**
+ * The record as logged, from any of its forms: a logged record as it is; a whole or disclosed
+ * record with each personal field it holds committed again from its value and salt. A disclosed
+ * field that was changed thus changes the record's hash; see also `disclosureMismatches`.
+ */
+export function loggedRecord(record: LoggedRecord | WholeRecord | DisclosedRecord): LoggedRecord {
+  const { salt, salts, personal, commitments, ...header } = record as Partial<WholeRecord & DisclosedRecord> & RecordHeader;
+  if (header.format !== RECORD_FORMAT) unsupported(String(header.format), "format");
+  if (!SUITES.includes(header.suite)) unsupported(String(header.suite), "suite");
+  if (personal === undefined) return { ...header, commitments: commitments! };
+  const made: Record<string, string> = { ...commitments };
+  for (const [name, value] of Object.entries(personal)) {
+    const own = salts?.[name] ?? (typeof salt === "string" ? fieldSalt(salt, name) : undefined);
+    if (typeof own !== "string") {
+      throw new RecordFormatError("RECORD_INVALID", `personal field ${name} is disclosed without its salt`, { field: `salts.${name}`, hint: "a disclosure gives each field with its salt" });
+    }
+    made[name] = fieldCommitment(own, name, value);
+  }
+  return { ...header, commitments: made };
+}
+
+/** The disclosed fields of a record whose value and salt do not make the commitment it carries: each was changed. */
+export function disclosureMismatches(record: DisclosedRecord): string[] {
+  return Object.entries(record.personal).flatMap(([name, value]) => {
+    const salt = record.salts[name];
+    return typeof salt === "string" && record.commitments[name] === fieldCommitment(salt, name, value) ? [] : [name];
+  });
+}
 
 const utf8 = new TextEncoder();
 
-/** The log leaf of a record: the UTF-8 bytes of its RFC 8785 canonical form. */
-export function recordLeaf(record: object): Uint8Array {
-  return utf8.encode(canonicalize(record));
+/** The log leaf of a record: the UTF-8 bytes of the RFC 8785 form of the record as logged. */
+export function recordLeaf(record: LoggedRecord | WholeRecord | DisclosedRecord): Uint8Array {
+  return utf8.encode(canonicalize(loggedRecord(record)));
 }
 
-/** The RFC 9162 leaf hash of a record, SHA-256(0x00 || canonical record), as the log stores it. */
-export function recordHash(record: object): Uint8Array {
+/** The RFC 9162 leaf hash of a record, SHA-256(0x00 || leaf), as the log stores it. */
+export function recordHash(record: LoggedRecord | WholeRecord | DisclosedRecord): Uint8Array {
   return leafHash(recordLeaf(record));
 }

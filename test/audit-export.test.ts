@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { Area, CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../kit/decision.ts";
-import { recordHash, type AuditBundle } from "../kit/index.ts";
+import { fieldSalt, recordHash, verifyRecord, type AuditBundle } from "../kit/index.ts";
 import { aidtrail } from "./helpers/cli.ts";
-import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
+import { COUNTY, DEV_KEYS, localGateway, OFFICERS, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
 let objected: string;
@@ -22,6 +22,34 @@ const caseworker = new Wallet(DEV_KEYS.caseworker);
 const { finance } = OFFICERS;
 /** The gateway's own account: it relays and anchors, and is no step's actor. */
 const operator = new Wallet(DEV_KEYS.operator);
+
+/** The people of the objected case's application, every personal field given. */
+const PEOPLE = {
+  applicant: { name: "欧阳秀英", residentId: "110101199003074477", phone: "13712345678", address: "北京市东城区东华门街道南池子大街 27 号" },
+  household: [{ name: "欧阳建国", relation: "配偶", residentId: spouseOf("110101199003074477") }],
+  assets: [{ kind: "savings" as const, value: 1_200_000 }],
+  bankAccount: { bank: "中国工商银行", account: "6222020200112233445", holder: "欧阳秀英" },
+};
+
+/**
+ * Every form a value could take in a JSON file: as it is, and the hex and base64 (and base64url)
+ * of its UTF-8 at each of the three byte offsets base64 could start it at, only the characters
+ * that the value's bytes alone decide, where there are eight or more (fewer could be met by chance).
+ */
+function encodings(value: string): string[] {
+  const bytes = Buffer.from(value, "utf8");
+  const forms = [value, bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
+  for (const offset of [0, 1, 2]) {
+    const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64").replace(/=+$/, "");
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    const core = text.slice(offset === 0 ? 0 : 4, end);
+    if (core.length >= 8) forms.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return forms;
+}
+
+/** The personal values of `people` found in `text`, in any of their encodings. */
+const personalIn = (text: string, values: string[]) => values.filter((value) => encodings(value).some((form) => text.includes(form)));
 
 /** A copy of the bundle for a tampering test to change. */
 const copy = (): AuditBundle => structuredClone(bundle);
@@ -88,7 +116,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
   it("goes from intake through objection and re-review to activation, three monthly runs and settlement, each step the officer's own", async () => {
     // Three months of one fiscal year from the month the cases become active, a week from now.
     while ((await local.currentPeriod()) % 100 > 9) await local.nextMonth();
-    objected = await local.takeIn("110101199003074477");
+    objected = await local.takeIn("110101199003074477", "dibao", PEOPLE);
     plain = await local.takeIn("11010519491231002X");
     await local.gateway.anchorer.anchorOnce();
 
@@ -153,7 +181,7 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(ledger.map((s) => s.actor)).not.toContain(operator.address);
   });
 
-  it("exports an audit bundle to an auditor only, and logs that the auditor read personal data", async () => {
+  it("exports an audit bundle to an auditor only, and logs the export", async () => {
     const caseworker = await local.signIn(DEV_KEYS.caseworker);
     expect((await as(caseworker).get("/v1/audit/export").expect(403)).body.error.code).toBe("FORBIDDEN_ROLE");
     const auditor = await local.signIn(DEV_KEYS.auditor);
@@ -166,6 +194,45 @@ describe("a dibao case's whole journey, exported and verified against the chain"
     expect(bundle.checkpoints.length).toBe(3);
     expect(local.gateway.log.size).toBe(sizeBefore + 1);
     expect((await local.gateway.log.record(sizeBefore)).public).toMatchObject({ reader: new Wallet(DEV_KEYS.auditor).address, purpose: "audit-export" });
+  });
+
+  it("gives the auditor no person's data: no name, resident ID, phone, address or bank account of anyone in the bundle, as text, hex or base64", async () => {
+    const values = [
+      PEOPLE.applicant.name, PEOPLE.applicant.residentId, PEOPLE.applicant.phone, PEOPLE.applicant.address,
+      ...PEOPLE.household.flatMap((m) => [m.name, m.residentId]),
+      PEOPLE.bankAccount.account, PEOPLE.bankAccount.holder,
+      // The second case's people, and the objector of the first.
+      "申请人", "11010519491231002X", "家属", spouseOf("11010519491231002X"), "邻居", "13900000000",
+    ];
+    const text = JSON.stringify(bundle);
+    expect(personalIn(text, values)).toEqual([]);
+    // The search finds each of them where they are: in the gateway's whole records, however encoded.
+    const reader = await local.signIn(DEV_KEYS.caseworker);
+    const whole = await Promise.all([objected, plain].map(async (caseId) => (await as(reader).get(`/v1/cases/${caseId}?purpose=review`).expect(200)).body));
+    const wholeText = JSON.stringify(whole);
+    for (const encode of [(t: string) => t, (t: string) => Buffer.from(t).toString("hex"), (t: string) => Buffer.from(t).toString("base64")]) {
+      expect(personalIn(encode(wholeText), values.slice(0, -2))).toEqual(values.slice(0, -2));
+    }
+    // Every application of the bundle is there, as logged: its personal fields as commitments.
+    const applications = bundle.leaves.filter((l) => l.record?.kind === "application").map((l) => l.record!);
+    expect(applications.length).toBeGreaterThanOrEqual(3);
+    for (const record of applications) {
+      expect(Object.keys(record.commitments).sort()).toEqual(expect.arrayContaining(["applicant", "household", "monthlyIncome"]));
+      expect(record).not.toHaveProperty("personal");
+      expect(record).not.toHaveProperty("salt");
+    }
+  });
+
+  it("checks a disclosed field against the commitment the bundle holds: the logged phone opens it, a changed one is caught", async () => {
+    const reader = await local.signIn(DEV_KEYS.caseworker);
+    const view = (await as(reader).get(`/v1/cases/${objected}?purpose=review`).expect(200)).body;
+    const first = view.revisions[0];
+    const logged = bundle.leaves.find((l) => l.record?.recordId === first.record.recordId && l.record?.revision === 0)!;
+    const disclosed = { ...logged.record!, personal: { applicant: first.record.personal.applicant }, salts: { applicant: fieldSalt(first.record.salt, "applicant") } };
+    const evidence = { leafIndex: logged.leafIndex, leafHash: logged.leafHash, proof: first.proof, checkpoint: view.checkpoint };
+    expect(verifyRecord({ ...evidence, record: disclosed }).failures).toEqual([]);
+    const changed = { ...disclosed, personal: { applicant: { ...PEOPLE.applicant, phone: "13700000000" } } };
+    expect(verifyRecord({ ...evidence, record: changed }).failures.map((f) => f.code)).toEqual(["DISCLOSURE_MISMATCH", "RECORD_HASH_MISMATCH", "PROOF_INVALID"]);
   });
 
   it("anchors what waits before it cuts the range: a complaint made just before the export is in the bundle, and the bundle says what it left out", async () => {

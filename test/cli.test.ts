@@ -448,7 +448,7 @@ describe("aidtrail status and export", () => {
     const exported = await aidtrail(["export", "--gateway", local.gateway.url, "--keystore", auditor, "--out", out]);
     expect(exported.stderr).toBe("");
     expect(exported.stdout).toMatch(new RegExp(`wrote ${out}: \\d+ leaves .* records of ${COUNTY}, \\d+ checkpoints`));
-    expect(JSON.parse(readFileSync(out, "utf8")).format).toBe("aidtrail.audit-bundle/1");
+    expect(JSON.parse(readFileSync(out, "utf8")).format).toBe("aidtrail.audit-bundle/2");
     const verified = await aidtrail(["verify", out, "--rpc", local.env.AIDTRAIL_RPC_URL, "--anchor", local.deployment.contracts.logAnchor]);
     expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining("VERIFIED")]);
 

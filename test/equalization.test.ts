@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { equalization, stageTimings, type BundleRecord } from "../kit/index.ts";
+import { equalization, stageTimings, type LoggedRecord } from "../kit/index.ts";
 
 let n = 0;
-const record = (kind: string, caseId: string | null, jurisdiction: string, createdAt: string, pub: Record<string, unknown> = {}): BundleRecord => ({
+const record = (kind: string, caseId: string | null, jurisdiction: string, createdAt: string, pub: Record<string, unknown> = {}): LoggedRecord => ({
+  format: 2,
+  suite: "standard",
   recordId: "r" + (n++).toString(16).padStart(32, "0"),
   revision: 0,
   kind,
   caseId,
   jurisdiction,
   createdAt,
-  salt: "00".repeat(16),
   public: pub,
-  personal: {},
+  commitments: {},
 });
 const caseId = (i: number) => "0x" + i.toString(16).padStart(64, "0");
 const A = "440105001000";

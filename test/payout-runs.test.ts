@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Area, PayoutState, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, TOWNSHIP } from "./helpers/local-gateway.ts";
-import { equalization, verifyRecord, type BundleRecord } from "../kit/index.ts";
+import { equalization, verifyRecord, type LoggedRecord } from "../kit/index.ts";
 import { residentId } from "./helpers/resident-id.ts";
 import { undocumented } from "./helpers/openapi.ts";
 
@@ -237,7 +237,7 @@ describe("monthly payout runs, signed by the finance officer", () => {
     const trails = await Promise.all(active.map(async (caseId) => (await request(local.gateway.url).get(`/v1/audit/cases/${caseId}/trail`).set("authorization", auditor).expect(200)).body));
     const fromTrails = trails.map((t) => t.stages.find((s: { stage: string }) => s.stage === "toFirstPayment").days).sort((a: number, b: number) => a - b);
     const bundle = (await request(local.gateway.url).get("/v1/audit/export").set("authorization", auditor).expect(200)).body;
-    const records = bundle.leaves.flatMap((l: { record: BundleRecord | null }) => (l.record ? [l.record] : []));
+    const records = bundle.leaves.flatMap((l: { record: LoggedRecord | null }) => (l.record ? [l.record] : []));
     const [row] = equalization(records).filter((r) => r.programme === "dibao" && r.jurisdiction === TOWNSHIP);
     expect(row!.daysToFirstPayment).toBe(fromTrails[1]);
     expect(fromTrails[1]).toBeGreaterThan(7);

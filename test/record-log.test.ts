@@ -9,8 +9,8 @@ import { RecordLog } from "../server/log/record-log.ts";
 import { KEY } from "../server/log/store.ts";
 import { decodeTile, encodeTile, slotOf } from "../server/log/tiles.ts";
 import { keyringFrom } from "../server/records/envelope.ts";
-import { newRecord, type AidRecord, type StoredRecord } from "../server/records/record.ts";
-import { consistencyProof, inclusionProof, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../kit/index.ts";
+import { newRecord, openRecord, storedText, type AidRecord, type StoredRecord } from "../server/records/record.ts";
+import { canonicalize, consistencyProof, inclusionProof, loggedRecord, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../kit/index.ts";
 
 const LOG_ID = id("gateway 440105");
 const logKey = Wallet.createRandom();
@@ -211,7 +211,10 @@ describe("checkpoints and lookups", () => {
     expect(codes({ ...base, anchored: new Map() })).toEqual(["CHECKPOINT_NOT_ANCHORED"]);
     expect(codes({ ...base, expectedSigner: Wallet.createRandom().address })).toEqual(["CHECKPOINT_SIGNATURE_INVALID"]);
     expect(codes({ ...base, checkpoint: { ...checkpoint, time: "2020-01-01T00:00:00.000Z" } })).toEqual(["CHECKPOINT_SIGNATURE_INVALID"]);
-    expect(codes({ ...base, record: { bad: Number.NaN } })).toEqual(["RECORD_NOT_HASHABLE"]);
+    expect(codes({ ...base, record: { ...r, public: { bad: Number.NaN } } })).toEqual(["RECORD_NOT_HASHABLE"]);
+    // A record of the old format, personal fields in its leaf, is not one this kit hashes.
+    const { format: _format, ...unformatted } = r;
+    expect(codes({ ...base, record: unformatted as never })).toEqual(["RECORD_NOT_HASHABLE"]);
 
     await log.append([record(5), record(6)]);
     const later = await log.signCheckpoint(logKey);
@@ -290,6 +293,20 @@ describe("bad input writes nothing", () => {
     await db.close();
     await expect(RecordLog.open(dir, { logId: LOG_ID, keyring })).rejects.toMatchObject({ code: "LOG_CONFIG_INVALID", message: expect.stringContaining("stores its tree as nodes") });
   });
+
+  it("refuses a log of the old record format, whose leaves carry personal fields, saying why and what to do", async () => {
+    const { log, dir } = await openLog();
+    await log.close();
+    const db = new Level<string, string>(dir);
+    // As the version before format 2 wrote it.
+    await db.put(KEY.layout, "tiles/4;revision-lists");
+    await db.close();
+    await expect(RecordLog.open(dir, { logId: LOG_ID, keyring })).rejects.toMatchObject({
+      code: "LOG_FORMAT_OLD",
+      message: expect.stringMatching(/holds records of format 1, whose leaves carry personal fields in the clear; this version logs format 2/),
+      hint: expect.stringContaining("start a new data folder"),
+    });
+  });
 });
 
 describe("tamper evidence", () => {
@@ -351,6 +368,31 @@ describe("tamper evidence", () => {
       ["RECORD_ALTERED", records[3]!.recordId],
       ["RECORD_UNREADABLE", records[7]!.recordId],
     ]);
+  });
+
+  it("names a record whose sealed personal fields were changed by someone holding the master key, or whose commitment was", async () => {
+    const { log, dir } = await openLog();
+    const records = Array.from({ length: 6 }, (_, i) => record(i));
+    await log.append(records);
+    await log.close();
+    await tamper(dir, async (db) => {
+      // Re-sealed under the right key: it opens, but not to what the leaf committed to.
+      const stored = JSON.parse(Buffer.from((await db.get(KEY.entry(2)))!).toString()) as StoredRecord;
+      const altered = { ...openRecord(stored, keyring), personal: { name: "别人" } };
+      const resealed = JSON.parse(storedText(altered, canonicalize(loggedRecord(altered)), keyring)) as StoredRecord;
+      await db.put(KEY.entry(2), Buffer.from(JSON.stringify({ ...stored, sealed: resealed.sealed })));
+      // A commitment edited in the plain part: the leaf no longer matches.
+      const other = JSON.parse(Buffer.from((await db.get(KEY.entry(4)))!).toString()) as StoredRecord;
+      await db.put(KEY.entry(4), Buffer.from(JSON.stringify({ ...other, commitments: { name: "00".repeat(32) } })));
+    });
+    const { log: reopened } = await openLog(dir);
+    const findings = await reopened.audit();
+    expect(findings.map((f) => [f.code, f.leafIndexes[0]])).toEqual([
+      ["RECORD_ALTERED", 2],
+      ["RECORD_ALTERED", 4],
+      ["RECORD_ALTERED", 4],
+    ]);
+    expect(findings[0]!.message).toMatch(/sealed personal fields of record .* are not the ones its commitments were made from/);
   });
 
   it("finds a record and its stored hash edited together, from the tree above them", async () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { keyringFrom, open, rewrap, seal } from "../server/records/envelope.ts";
 import { identityCommitment, normaliseResidentId } from "../server/records/identity.ts";
 import { parseRecordJson } from "../server/records/parse.ts";
-import { newRecord, openRecord, sealRecord } from "../server/records/record.ts";
-import { canonicalize, recordHash } from "../kit/index.ts";
+import { newRecord, openRecord, storedText, type StoredRecord } from "../server/records/record.ts";
+import { canonicalize, disclosureMismatches, fieldSalt, loggedRecord, recordHash, recordLeaf } from "../kit/index.ts";
 
 const key = () => randomBytes(32).toString("base64");
 
@@ -58,8 +58,9 @@ describe("canonicalize (RFC 8785)", () => {
   });
 
   it("hashes equal records alike whatever their key order or number spelling", () => {
-    const a = JSON.parse('{"b": 1.50, "a": {"y": 1e2, "x": [true, null]}}');
-    const b = JSON.parse('{"a": {"x": [true, null], "y": 100}, "b": 1.5}');
+    const header = { format: 2, suite: "standard", recordId: "r" + "0".repeat(32), revision: 0, kind: "document", caseId: null, jurisdiction: "440105001000", createdAt: "2026-12-07T00:00:00.000Z", commitments: {} } as const;
+    const a = { ...header, public: JSON.parse('{"b": 1.50, "a": {"y": 1e2, "x": [true, null]}}') };
+    const b = { public: JSON.parse('{"a": {"x": [true, null], "y": 100}, "b": 1.5}'), ...header };
     expect(Buffer.from(recordHash(a))).toEqual(Buffer.from(recordHash(b)));
   });
 
@@ -158,11 +159,33 @@ describe("records", () => {
 
   it("keeps personal fields and salt sealed at rest and restores the record exactly", () => {
     const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao", householdSize: 2 }, personal: { name: "王小明", phone: "13812345678" } });
-    const stored = sealRecord(record, keyring);
+    const stored = JSON.parse(storedText(record, canonicalize(loggedRecord(record)), keyring)) as StoredRecord;
     const atRest = JSON.stringify(stored);
     for (const secret of ["王小明", "13812345678", record.salt]) expect(atRest).not.toContain(secret);
     expect(atRest).toContain("dibao");
     expect(openRecord(stored, keyring)).toEqual(record);
+  });
+
+  it("logs each personal field as a salted commitment, which a disclosure of that field alone opens", () => {
+    const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao" }, personal: { name: "王小明", phone: "13812345678", household: [{ name: "王小红" }] } });
+    const logged = loggedRecord(record);
+    expect(Object.keys(logged.commitments).sort()).toEqual(["household", "name", "phone"]);
+    const leaf = Buffer.from(recordLeaf(record)).toString();
+    for (const secret of ["王小明", "13812345678", "王小红", record.salt]) expect(leaf).not.toContain(secret);
+    // Each field has its own salt: the phone's tells nothing of the name's.
+    const salts = ["name", "phone", "household"].map((name) => fieldSalt(record.salt, name));
+    expect(new Set(salts).size).toBe(3);
+    for (const salt of salts) expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // A disclosure of the phone alone: it hashes as the logged record does, and opens its commitment.
+    const disclosed = { ...logged, personal: { phone: "13812345678" }, salts: { phone: salts[1]! } };
+    expect(Buffer.from(recordHash(disclosed))).toEqual(Buffer.from(recordHash(record)));
+    expect(disclosureMismatches(disclosed)).toEqual([]);
+    // A changed phone behind the commitment is caught, and so is a value moved to another field.
+    const changed = { ...disclosed, personal: { phone: "13900000000" } };
+    expect(disclosureMismatches(changed)).toEqual(["phone"]);
+    expect(Buffer.from(recordHash(changed))).not.toEqual(Buffer.from(recordHash(record)));
+    expect(disclosureMismatches({ ...logged, personal: { name: "13812345678" }, salts: { name: salts[1]! } })).toEqual(["name"]);
+    expect(expectCode(() => recordHash({ ...logged, personal: { phone: "13812345678" }, salts: {} }), "RECORD_INVALID").field).toBe("salts.phone");
   });
 
   it("refuses a record with a malformed field, naming it", () => {

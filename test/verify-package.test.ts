@@ -17,11 +17,13 @@ describe("aidtrail/verify", () => {
       "DECISION_TYPES",
       "PROGRAMME_NAMES",
       "ProofRangeError",
+      "RECORD_FORMAT",
       "RECORD_NAMES",
       "RecordFormatError",
       "STAGE_LIMITS_DAYS",
       "STATUS_NAMES",
       "STEP_NAMES",
+      "SUITES",
       "buildConsistencyPath",
       "buildInclusionPath",
       "canonicalize",
@@ -31,13 +33,17 @@ describe("aidtrail/verify", () => {
       "consistencyProof",
       "consistencyRanges",
       "decisionDomain",
+      "disclosureMismatches",
       "emptyRoot",
       "equalBytes",
       "equalization",
       "fenOf",
+      "fieldCommitment",
+      "fieldSalt",
       "inclusionProof",
       "inclusionRanges",
       "leafHash",
+      "loggedRecord",
       "memoryRangeHasher",
       "nodeHash",
       "perfectParts",
@@ -67,8 +73,8 @@ describe("aidtrail/verify", () => {
     expect(["-1", "1.234", "12a", "", "1234567890123456"].map(fenOf)).toEqual([null, null, null, null, null]);
   });
 
-  it("hashes a record as the gateway does", () => {
-    const record = { b: [1, "二"], a: { z: null, y: 1e21 } };
+  it("hashes a record as the gateway does, its personal fields committed", () => {
+    const record = { format: 2, suite: "standard", recordId: "r" + "0".repeat(32), revision: 0, kind: "application", caseId: null, jurisdiction: "440105001000", createdAt: "2026-12-07T00:00:00.000Z", salt: "ab".repeat(16), public: { b: [1, "二"], a: { z: null, y: 1e21 } }, personal: { name: "王小明" } } as const;
     const hex = fromPackage(`process.stdout.write(Buffer.from(kit.recordHash(${JSON.stringify(record)})).toString("hex"))`);
     expect(hex).toBe(Buffer.from(serverRecordHash(record)).toString("hex"));
   });

@@ -2,8 +2,9 @@ import { hexlify } from "ethers";
 import type { Deployment } from "../chain/deploy.ts";
 import { coversDivision } from "../chain/domain.ts";
 import type { RecordLog } from "../log/record-log.ts";
-import { newRecord } from "../records/record.ts";
-import { BUNDLE_FORMAT, type AuditBundle, type BundleFault, type BundleLeaf, type BundleRecord } from "../../kit/bundle.ts";
+import { newRecord, publicView } from "../records/record.ts";
+import { BUNDLE_FORMAT, type AuditBundle, type BundleFault, type BundleLeaf } from "../../kit/bundle.ts";
+import type { LoggedRecord } from "../../kit/record.ts";
 import { AidtrailError } from "../../kit/errors.ts";
 import { exportReadRecord } from "../records/kinds/access-log.ts";
 
@@ -45,19 +46,20 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
   const faults: BundleFault[] = [];
   for (let i = start; i < end; i++) {
     const leafHash = hexlify(hashes[i - start]!);
-    // A record the log cannot read or open is a fault of that record, said in the bundle, not a
-    // reason to withhold every other: its leaf hash still stands in for it.
-    let record: BundleRecord | null = null;
+    // A record the log cannot read is a fault of that record, said in the bundle, not a reason to
+    // withhold every other: its leaf hash still stands in for it.
+    let record: LoggedRecord | null = null;
     let recordId: string | undefined;
     try {
       const stored = await log.stored(i);
       recordId = stored.recordId;
       const whole = coversDivision(request.jurisdiction, stored.jurisdiction);
       if (whole && stored.caseId) cases.add(stored.caseId);
-      record = whole ? log.open(stored) : null;
+      // As logged: its personal fields are commitments, never opened for an export.
+      record = whole ? publicView(stored) : null;
     } catch (error) {
       const code = error instanceof AidtrailError ? error.code : "RECORD_UNREADABLE";
-      faults.push({ leafIndex: i, ...(recordId && { recordId }), code, message: `the gateway could not read or open the record at leaf ${i}: ${(error as Error).message.split("\n")[0]}` });
+      faults.push({ leafIndex: i, ...(recordId && { recordId }), code, message: `the gateway could not read the record at leaf ${i}: ${(error as Error).message.split("\n")[0]}` });
     }
     leaves.push({ leafIndex: i, leafHash, record });
   }

@@ -409,6 +409,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -416,10 +420,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -846,6 +853,10 @@ export interface paths {
                             recordId: string;
                             revisions: {
                                 record: {
+                                    /** @constant */
+                                    format: 2;
+                                    /** @enum {string} */
+                                    suite: "standard";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -853,10 +864,13 @@ export interface paths {
                                     jurisdiction: string;
                                     /** Format: date-time */
                                     createdAt: string;
-                                    salt?: string;
                                     public: {
                                         [key: string]: unknown;
                                     };
+                                    commitments?: {
+                                        [key: string]: string;
+                                    };
+                                    salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
                                     };
@@ -1547,6 +1561,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -1554,10 +1572,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -1819,6 +1840,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -1826,10 +1851,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -2085,6 +2113,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2092,10 +2124,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -2284,6 +2319,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2291,10 +2330,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -2484,6 +2526,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2491,10 +2537,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -2685,6 +2734,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2692,10 +2745,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -2890,6 +2946,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2897,10 +2957,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -3093,6 +3156,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3100,10 +3167,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -3422,6 +3492,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3429,10 +3503,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -3623,6 +3700,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3630,10 +3711,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -3822,6 +3906,10 @@ export interface paths {
                                 salt: string;
                             };
                             record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3829,10 +3917,13 @@ export interface paths {
                                 jurisdiction: string;
                                 /** Format: date-time */
                                 createdAt: string;
-                                salt?: string;
                                 public: {
                                     [key: string]: unknown;
                                 };
+                                commitments?: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
                                 };
@@ -4048,6 +4139,10 @@ export interface paths {
                             };
                             batches: {
                                 record: {
+                                    /** @constant */
+                                    format: 2;
+                                    /** @enum {string} */
+                                    suite: "standard";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -4055,10 +4150,13 @@ export interface paths {
                                     jurisdiction: string;
                                     /** Format: date-time */
                                     createdAt: string;
-                                    salt?: string;
                                     public: {
                                         [key: string]: unknown;
                                     };
+                                    commitments?: {
+                                        [key: string]: string;
+                                    };
+                                    salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
                                     };
@@ -4606,6 +4704,10 @@ export interface paths {
                                 } | null;
                                 paymentFile?: {
                                     record: {
+                                        /** @constant */
+                                        format: 2;
+                                        /** @enum {string} */
+                                        suite: "standard";
                                         recordId: string;
                                         revision: number;
                                         kind: string;
@@ -4613,10 +4715,13 @@ export interface paths {
                                         jurisdiction: string;
                                         /** Format: date-time */
                                         createdAt: string;
-                                        salt?: string;
                                         public: {
                                             [key: string]: unknown;
                                         };
+                                        commitments?: {
+                                            [key: string]: string;
+                                        };
+                                        salt?: string;
                                         personal?: {
                                             [key: string]: unknown;
                                         };
@@ -4870,6 +4975,10 @@ export interface paths {
                             } | null;
                             paymentFile?: {
                                 record: {
+                                    /** @constant */
+                                    format: 2;
+                                    /** @enum {string} */
+                                    suite: "standard";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -4877,10 +4986,13 @@ export interface paths {
                                     jurisdiction: string;
                                     /** Format: date-time */
                                     createdAt: string;
-                                    salt?: string;
                                     public: {
                                         [key: string]: unknown;
                                     };
+                                    commitments?: {
+                                        [key: string]: string;
+                                    };
+                                    salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
                                     };
@@ -5130,7 +5242,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An audit bundle (format aidtrail.audit-bundle/1): every leaf from `from` to the last checkpoint anchored by `to`, whole records of `jurisdiction`, checkpoints and consistency proofs; verify it with `aidtrail verify` */
+        /** An audit bundle (format aidtrail.audit-bundle/2): every leaf from `from` to the last checkpoint anchored by `to`, the records of `jurisdiction` as logged (personal fields as commitments), checkpoints and consistency proofs; verify it with `aidtrail verify` */
         get: {
             parameters: {
                 query?: {
@@ -5152,7 +5264,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @constant */
-                            format: "aidtrail.audit-bundle/1";
+                            format: "aidtrail.audit-bundle/2";
                             /** Format: date-time */
                             exportedAt: string;
                             exportedBy: string;
@@ -5191,6 +5303,10 @@ export interface paths {
                                 leafIndex: number;
                                 leafHash: string;
                                 record: {
+                                    /** @constant */
+                                    format: 2;
+                                    /** @enum {string} */
+                                    suite: "standard";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -5198,10 +5314,13 @@ export interface paths {
                                     jurisdiction: string;
                                     /** Format: date-time */
                                     createdAt: string;
-                                    salt?: string;
                                     public: {
                                         [key: string]: unknown;
                                     };
+                                    commitments?: {
+                                        [key: string]: string;
+                                    };
+                                    salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
                                     };

@@ -284,7 +284,7 @@ export function openApiDocument(version: string) {
       "/v1/audit/cases/{caseId}/trail": { get: { summary: "Every step of a case, off chain and on, in time order, with proofs and stage timing", responses: { "200": { description: "the trail", content: json(trailSchema) }, ...errors } } },
       "/v1/audit/export": {
         get: {
-          summary: "An audit bundle (format aidtrail.audit-bundle/1): every leaf from `from` to the last checkpoint anchored by `to`, whole records of `jurisdiction`, checkpoints and consistency proofs; verify it with `aidtrail verify`",
+          summary: "An audit bundle (format aidtrail.audit-bundle/2): every leaf from `from` to the last checkpoint anchored by `to`, the records of `jurisdiction` as logged (personal fields as commitments), checkpoints and consistency proofs; verify it with `aidtrail verify`",
           parameters: ["jurisdiction", "from", "to"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
           responses: { "200": { description: "the bundle, as a JSON attachment", content: json(auditBundleSchema) }, ...errors },
         },

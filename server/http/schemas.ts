@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { RECORD_FORMAT, SUITES } from "../../kit/record.ts";
+import { BUNDLE_FORMAT } from "../../kit/bundle.ts";
 
 /**
  * Request and response schemas: the same objects validate requests and generate
@@ -140,16 +142,19 @@ export const ledgerClockSchema = z.object({
   fiscalYear: z.number().int(),
 });
 
-/** A log record as logged: public fields, and personal ones only for a reader who may see them. */
+/** A log record: as logged, its personal fields as salted `commitments`; or whole, with `salt` and `personal`, for a reader who may see them. */
 export const recordSchema = z.object({
+  format: z.literal(RECORD_FORMAT),
+  suite: z.enum(SUITES),
   recordId,
   revision: z.number().int().min(0),
   kind: z.string(),
   caseId: hex32.nullable(),
   jurisdiction: z.string(),
   createdAt: z.iso.datetime(),
-  salt: z.string().optional(),
   public: anyObject,
+  commitments: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_-]{43}$/)).optional(),
+  salt: z.string().optional(),
   personal: anyObject.optional(),
 });
 
@@ -362,9 +367,9 @@ export const trailSchema = z.object({
   ),
 });
 
-/** An audit bundle, aidtrail.audit-bundle/1: `aidtrail verify` checks it against the chain alone. */
+/** An audit bundle, aidtrail.audit-bundle/2: `aidtrail verify` checks it against the chain alone. */
 export const auditBundleSchema = z.object({
-  format: z.literal("aidtrail.audit-bundle/1"),
+  format: z.literal(BUNDLE_FORMAT),
   exportedAt: z.iso.datetime(),
   exportedBy: address,
   jurisdiction: z.string(),

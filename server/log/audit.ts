@@ -1,11 +1,11 @@
 import { hexlify } from "ethers";
 import type { Level } from "level";
 import type { Keyring } from "../records/envelope.ts";
-import { openRecord, type StoredRecord } from "../records/record.ts";
+import { openRecord, publicView, type StoredRecord } from "../records/record.ts";
 import type { SignedCheckpoint } from "../../kit/checkpoint.ts";
 import { appendLeaf, perfectParts, type Node } from "../../kit/compact-range.ts";
-import { equalBytes, leafHash } from "../../kit/hash.ts";
-import { recordLeaf } from "../../kit/record.ts";
+import { equalBytes } from "../../kit/hash.ts";
+import { recordHash } from "../../kit/record.ts";
 import { json, KEY, readNodes, storedTiles } from "./store.ts";
 
 export interface AuditFinding {
@@ -26,7 +26,7 @@ export interface AuditedLog {
 
 /**
  * Re-reads every record and every stored hash, as an auditor would: each record must hash to its
- * stored leaf, each stored node must be the hash of its children, and the latest anchored root
+ * stored leaf and its sealed personal fields open to its commitments, each stored node must be the hash of its children, and the latest anchored root
  * must be the tree's. Every finding names the records it concerns. From `from`, only the records
  * appended since that size are read, on the stored subtrees left of them (audited before): what
  * a gateway checks at start of what it appended since its last audit.
@@ -51,7 +51,12 @@ export async function auditLog(log: AuditedLog, from = 0): Promise<AuditFinding[
       try {
         const stored = json<StoredRecord>(entries[i]!);
         recordIdAt.set(index, stored.recordId);
-        leaf = leafHash(recordLeaf(openRecord(stored, log.keyring)));
+        const logged = publicView(stored);
+        leaf = recordHash(logged);
+        // The sealed fields must be the ones committed to: else a disclosure would answer other data than the log holds.
+        if (!equalBytes(recordHash(openRecord(stored, log.keyring)), leaf)) {
+          findings.push({ code: "RECORD_ALTERED", message: `the sealed personal fields of record ${stored.recordId} at leaf ${index} are not the ones its commitments were made from`, recordIds: [stored.recordId], leafIndexes: [index] });
+        }
       } catch (error) {
         unreadable.add(index);
         findings.push({ code: "RECORD_UNREADABLE", message: `the record at leaf ${index} cannot be read or opened: ${(error as Error).message}`, recordIds: [recordIdAt.get(index) ?? "unknown"], leafIndexes: [index] });

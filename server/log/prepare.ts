@@ -1,8 +1,9 @@
-import { assertRecordShape, sealRecord, type AidRecord } from "../records/record.ts";
+import { assertRecordShape, storedText, type AidRecord } from "../records/record.ts";
 import type { Keyring } from "../records/envelope.ts";
 import { RecordFormatError } from "../../kit/errors.ts";
 import { HASH_SIZE, leafHash } from "../../kit/hash.ts";
 import { canonicalize } from "../../kit/canonical.ts";
+import { loggedRecord } from "../../kit/record.ts";
 
 /** A record made ready for the log: its leaf hash and its sealed, serialised form. */
 export interface Prepared {
@@ -28,15 +29,15 @@ const utf8 = new TextEncoder();
 let scratch = new Uint8Array(64 * 1024);
 
 /**
- * The CPU-heavy half of an append, independent of the log's state: check, canonicalise, hash and
- * seal each record. Runs on the appending thread or in a SealerPool worker, with the same result.
+ * The CPU-heavy half of an append, independent of the log's state: check each record, commit to
+ * its personal fields, canonicalise, hash and seal it. Runs on the appending thread or in a SealerPool worker, with the same result.
  */
 export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, maxRecordBytes: number): PreparedBatch {
   const leaves = new Uint8Array(records.length * HASH_SIZE);
   const sealed: string[] = [];
   records.forEach((record, i) => {
     assertRecordShape(record);
-    const canonical = canonicalize(record);
+    const canonical = canonicalize(loggedRecord(record));
     // A string's UTF-8 form is at least as long as the string: one over the limit is not encoded.
     const bytes = canonical.length > maxRecordBytes ? Buffer.byteLength(canonical) : encode(canonical);
     if (bytes > maxRecordBytes) {
@@ -45,7 +46,7 @@ export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, ma
       });
     }
     leaves.set(leafHash(scratch.subarray(0, bytes)), i * HASH_SIZE);
-    sealed.push(JSON.stringify(sealRecord(record, keyring)));
+    sealed.push(storedText(record, canonical, keyring));
   });
   const stored = new Uint8Array(sealed.reduce((n, text) => n + 3 * text.length, 0));
   const ends = new Uint32Array(records.length);

@@ -1,10 +1,11 @@
 import { Level } from "level";
 import type { Signer } from "ethers";
 import { hexlify } from "ethers";
-import { openRecord, type AidRecord, type StoredRecord } from "../records/record.ts";
+import { openRecord, publicView, type AidRecord, type StoredRecord } from "../records/record.ts";
 import { open as openEnvelope, seal, type Envelope, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
 import { ProofRangeError } from "../../kit/errors.ts";
+import { RECORD_FORMAT } from "../../kit/record.ts";
 import { consistencyRanges, inclusionRanges } from "../../kit/proof.ts";
 import { LogError } from "./errors.ts";
 import { KEY, utf8, text, num, json, bytesOf, LAYOUT, hex, lacksEntry, present, storedTiles, readNodes } from "./store.ts";
@@ -40,8 +41,8 @@ export interface Appended {
 }
 
 export interface RecordRevision extends LeafProof {
-  /** The whole record when the caller may see personal data; the plain fields otherwise. */
-  record: AidRecord | Omit<StoredRecord, "sealed">;
+  /** The whole record when the caller may see personal data; the record as logged otherwise. */
+  record: AidRecord | ReturnType<typeof publicView>;
 }
 
 export interface RecordProofs {
@@ -120,9 +121,15 @@ export class RecordLog {
     const layout = await db.get(KEY.layout);
     if (layout && text.decode(layout) !== LAYOUT) {
       await db.close();
-      throw new LogError("LOG_CONFIG_INVALID", `${path} stores its tree as ${text.decode(layout)}; this version reads ${LAYOUT}`, {
-        hint: "open it with the version that wrote it, or start a new data folder",
-      });
+      // A store laid out as this version's but for its records' format holds records this version cannot read.
+      const [tree, format = "1"] = text.decode(layout).split(";records/");
+      throw tree === LAYOUT.split(";records/")[0] && format !== String(RECORD_FORMAT)
+        ? new LogError("LOG_FORMAT_OLD", `${path} holds records of format ${format}, whose leaves carry personal fields in the clear; this version logs format ${RECORD_FORMAT}, each personal field a salted commitment (docs/records.md), and does not convert a log`, {
+            hint: "start a new data folder (for the demo: delete .aidtrail and run npm start again)",
+          })
+        : new LogError("LOG_CONFIG_INVALID", `${path} stores its tree as ${text.decode(layout)}; this version reads ${LAYOUT}`, {
+            hint: "open it with the version that wrote it, or start a new data folder",
+          });
     }
     if (!storedId) {
       await db.batch(
@@ -433,8 +440,7 @@ export class RecordLog {
     return indexes.map((leafIndex, i) => {
       if (!entries[i]) throw lacksEntry(leafIndex);
       const stored = json<StoredRecord>(entries[i]);
-      const { sealed: _sealed, ...plain } = stored;
-      return { ...proofs[i]!, record: decrypt ? this.open(stored) : plain };
+      return { ...proofs[i]!, record: decrypt ? this.open(stored) : publicView(stored) };
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Level } from "level";
 import type { Node } from "../../kit/compact-range.ts";
 import { LogError } from "./errors.ts";
+import { RECORD_FORMAT } from "../../kit/record.ts";
 import { nodeIn, slotOf, TILE_HEIGHT, type TileId } from "./tiles.ts";
 
 /*
@@ -31,8 +32,8 @@ export const num = (bytes: Uint8Array) => Number(text.decode(bytes));
 export const json = <T>(bytes: Uint8Array) => JSON.parse(text.decode(bytes)) as T;
 /** Buffer.from, as its small buffers share one allocation: an append writes two for each record. */
 export const bytesOf = (value: unknown): Uint8Array => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
-/** The tree in tiles of TILE_HEIGHT levels; each record's revisions in one list. */
-export const LAYOUT = `tiles/${TILE_HEIGHT};revision-lists`;
+/** The tree in tiles of TILE_HEIGHT levels; each record's revisions in one list; records of the kit's format. */
+export const LAYOUT = `tiles/${TILE_HEIGHT};revision-lists;records/${RECORD_FORMAT}`;
 export const indexesOf = (bytes: Uint8Array) => text.decode(bytes).split(",").map(Number);
 /** 0x-hex, as ethers' hexlify gives it, at a tenth of its cost: a proof is twenty hashes. */
 export const hex = (bytes: Uint8Array) => "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");

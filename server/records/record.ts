@@ -1,6 +1,6 @@
 import { randomBytesFromPool } from "./random-pool.ts";
-import type { BundleRecord } from "../../kit/bundle.ts";
 import { RecordFormatError } from "../../kit/errors.ts";
+import { RECORD_FORMAT, SUITES, type LoggedRecord, type WholeRecord } from "../../kit/record.ts";
 import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
 
 /** What the log holds. Each kind's public and personal fields are listed in docs/records.md. */
@@ -16,16 +16,14 @@ export const RECORD_KINDS = [
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
-/**
- * An off-chain record as the gateway makes it: the kit's record (BundleRecord, as an auditor
- * receives and hashes it), of one of the kinds the gateway logs.
- */
-export interface AidRecord extends BundleRecord {
+/** An off-chain record as the gateway makes it: the kit's whole record, of one of the kinds the gateway logs. */
+export interface AidRecord extends WholeRecord {
   kind: RecordKind;
 }
 
-/** A record at rest: personal fields and salt sealed (envelope encryption), the rest plain. */
-export interface StoredRecord extends Omit<AidRecord, "salt" | "personal"> {
+/** A record at rest: the record as logged (its personal fields committed), with its salt and personal fields sealed (envelope encryption). */
+export interface StoredRecord extends LoggedRecord {
+  kind: RecordKind;
   sealed: Envelope;
 }
 
@@ -58,6 +56,8 @@ export function newRecordId(): string {
 /** A record with a fresh salt (and a fresh id for a first revision), its fields checked; its values are checked when the log canonicalises it. */
 export function newRecord(input: NewRecord): AidRecord {
   const record: AidRecord = {
+    format: RECORD_FORMAT,
+    suite: "standard",
     recordId: input.recordId ?? newRecordId(),
     revision: input.revision ?? 0,
     kind: input.kind,
@@ -82,6 +82,8 @@ export function assertRecordShape(record: AidRecord): void {
     throw new RecordFormatError("RECORD_INVALID", `${field} ${problem}`, { field, hint: "see docs/records.md for the record fields" });
   };
   if (typeof record !== "object" || record === null) bad("record", "must be an object");
+  if (record.format !== RECORD_FORMAT) bad("format", `must be ${RECORD_FORMAT}`);
+  if (!SUITES.includes(record.suite)) bad("suite", `must be one of ${SUITES.join(", ")}`);
   if (!RECORD_ID.test(record.recordId)) bad("recordId", 'must be "r" and 32 lower-case hex digits');
   if (!Number.isSafeInteger(record.revision) || record.revision < 0) bad("revision", "must be a whole number from 0");
   if (!(RECORD_KINDS as readonly string[]).includes(record.kind)) bad("kind", `must be one of ${RECORD_KINDS.join(", ")}`);
@@ -97,26 +99,31 @@ export function assertRecordShape(record: AidRecord): void {
   if (extra.length > 0) bad(extra[0]!, "is not a record field");
 }
 
-const RECORD_FIELDS = new Set(["recordId", "revision", "kind", "caseId", "jurisdiction", "createdAt", "salt", "public", "personal"]);
+const RECORD_FIELDS = new Set(["format", "suite", "recordId", "revision", "kind", "caseId", "jurisdiction", "createdAt", "salt", "public", "personal"]);
 
 /** The authenticated-data context of a record's envelope: an envelope moved to another record will not open. */
 function context(record: Pick<AidRecord, "recordId" | "revision">): string {
   return `${record.recordId}#${record.revision}`;
 }
 
-export function sealRecord(record: AidRecord, keyring: Keyring): StoredRecord {
-  const { salt, personal, ...plain } = record;
-  return { ...plain, sealed: seal(Buffer.from(JSON.stringify({ salt, personal })), keyring, context(record)) };
+/**
+ * The record at rest, as the JSON text the log stores: the canonical text of the record as logged
+ * (`loggedText`, which the log has made to hash it) with its salt and personal fields sealed beside
+ * it, so that the logged part is not serialised a second time.
+ */
+export function storedText(record: AidRecord, loggedText: string, keyring: Keyring): string {
+  const sealed = seal(Buffer.from(JSON.stringify({ salt: record.salt, personal: record.personal })), keyring, context(record));
+  return `${loggedText.slice(0, -1)},"sealed":${JSON.stringify(sealed)}}`;
 }
 
 export function openRecord(stored: StoredRecord, keyring: Keyring): AidRecord {
-  const { sealed, ...plain } = stored;
+  const { sealed, commitments: _commitments, ...header } = stored;
   const { salt, personal } = JSON.parse(open(sealed, keyring, context(stored)).toString("utf8")) as Pick<AidRecord, "salt" | "personal">;
-  return { ...plain, salt, personal };
+  return { ...header, salt, personal };
 }
 
-/** What a caller without the right to personal data sees: the plain fields only. */
-export function publicView(stored: StoredRecord): Omit<StoredRecord, "sealed"> {
-  const { sealed: _sealed, ...plain } = stored;
-  return plain;
+/** The record as logged: what anyone may see of it, its personal fields as commitments. */
+export function publicView(stored: StoredRecord): LoggedRecord & { kind: RecordKind } {
+  const { sealed: _sealed, ...logged } = stored;
+  return logged;
 }

@@ -155,9 +155,10 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   /**
    * Takes an application in through the gateway as the seeded caseworker, who signs it; returns
    * its case id (its receipt's QR payload in `receipts`). The household is the applicant and a
-   * spouse, whose resident ID is the applicant's with another district's code (spouseOf).
+   * spouse, whose resident ID is the applicant's with another district's code (spouseOf);
+   * `person` gives them other names, or adds a phone, an address, assets or a bank account.
    */
-  async function takeIn(residentId: string, programme = "dibao"): Promise<string> {
+  async function takeIn(residentId: string, programme = "dibao", person: Partial<Pick<ApplicationInput, "applicant" | "household" | "assets" | "bankAccount">> = {}): Promise<string> {
     const fields = {
       programme: programme as ApplicationInput["programme"],
       area: "urban" as const,
@@ -166,6 +167,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
       household: [{ name: "家属", relation: "配偶", residentId: spouseOf(residentId) }],
       monthlyIncome: 40_000,
       documents: [],
+      ...person,
     };
     // The record's time and a deadline by the chain's clock, which tests move on.
     const now = (await provider.getBlock("latest"))!.timestamp;

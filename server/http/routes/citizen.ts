@@ -117,7 +117,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     };
     if (!withFile) return shown;
     const file = await ctx.state.get<{ recordId: string }>(paymentFileKey(caseId, period));
-    const proof = file ? await ctx.log.lookup(file.recordId, { decrypt: true }) : null;
+    const proof = file ? await ctx.log.lookup(file.recordId, { decrypt: false }) : null;
     const [revision] = proof?.revisions ?? [];
     return { ...shown, paymentFile: revision ? { record: revision.record, leafIndex: revision.leafIndex, leafHash: revision.leafHash, proof: revision.proof, checkpoint: proof!.checkpoint } : null };
   };

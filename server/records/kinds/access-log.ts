@@ -12,7 +12,7 @@ export function caseReadRecord(subject: RecordSubject, read: { reader: string; r
   return shaped(ACCESS_LOG, subject, { public: { ...read, fields: ["personal"] } });
 }
 
-/** An audit export's read of the personal data of every record in its leaves. */
+/** An audit export: who took which leaves. It discloses no personal field (the bundle holds commitments), and says so. */
 export function exportReadRecord(subject: RecordSubject, read: { reader: string; leaves: readonly [number, number]; cases: number }): BuiltRecord {
-  return shaped(ACCESS_LOG, subject, { public: { reader: read.reader, purpose: "audit-export", fields: ["personal"], leaves: read.leaves, cases: read.cases } });
+  return shaped(ACCESS_LOG, subject, { public: { reader: read.reader, purpose: "audit-export", fields: [], leaves: read.leaves, cases: read.cases } });
 }
