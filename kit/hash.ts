@@ -2,7 +2,7 @@ import { sha256 as jsSha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 
 /** RFC 9162 section 2.1.1 domain separation: leaves and interior nodes never hash alike. */
-const LEAF_PREFIX = 0x00;
+export const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
 export const HASH_SIZE = 32;

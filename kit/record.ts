@@ -81,16 +81,27 @@ export function loggedRecord(record: LoggedRecord | WholeRecord | DisclosedRecor
   const { salt, salts, personal, commitments, ...header } = record as Partial<WholeRecord & DisclosedRecord> & RecordHeader;
   if (header.format !== RECORD_FORMAT) unsupported(String(header.format), "format");
   if (!SUITES.includes(header.suite)) unsupported(String(header.suite), "suite");
-  if (personal === undefined) return { ...header, commitments: commitments! };
+  if (personal === undefined) return inKeyOrder(header, commitments!);
   const made: Record<string, string> = { ...commitments };
-  for (const [name, value] of Object.entries(personal)) {
+  for (const name of Object.keys(personal).sort()) {
     const own = salts?.[name] ?? (typeof salt === "string" ? fieldSalt(salt, name) : undefined);
     if (typeof own !== "string") {
       throw new RecordFormatError("RECORD_INVALID", `personal field ${name} is disclosed without its salt`, { field: `salts.${name}`, hint: "a disclosure gives each field with its salt" });
     }
-    made[name] = fieldCommitment(own, name, value);
+    made[name] = fieldCommitment(own, name, personal[name]);
   }
-  return { ...header, commitments: made };
+  return inKeyOrder(header, made);
+}
+
+/**
+ * The record as logged with its fields inserted in RFC 8785's order, which the canonical form
+ * then serialises as it is rather than copying it; a field no record has is kept, after them.
+ */
+function inKeyOrder(header: RecordHeader, commitments: Record<string, string>): LoggedRecord {
+  const { caseId, createdAt, format, jurisdiction, kind, recordId, revision, suite } = header;
+  const logged: LoggedRecord = { caseId, commitments, createdAt, format, jurisdiction, kind, public: header.public, recordId, revision, suite };
+  for (const key of Object.keys(header)) if (!(key in logged)) (logged as unknown as Record<string, unknown>)[key] = (header as unknown as Record<string, unknown>)[key];
+  return logged;
 }
 
 /** The disclosed fields of a record whose value and salt do not make the commitment it carries: each was changed. */

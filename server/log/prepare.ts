@@ -1,7 +1,8 @@
 import { assertRecordShape, storedText, type AidRecord } from "../records/record.ts";
 import type { Keyring } from "../records/envelope.ts";
 import { RecordFormatError } from "../../kit/errors.ts";
-import { HASH_SIZE, leafHash } from "../../kit/hash.ts";
+import { hash } from "node:crypto";
+import { HASH_SIZE, LEAF_PREFIX } from "../../kit/hash.ts";
 import { canonicalize } from "../../kit/canonical.ts";
 import { loggedRecord } from "../../kit/record.ts";
 
@@ -25,7 +26,7 @@ export interface PreparedBatch {
 }
 
 const utf8 = new TextEncoder();
-/** Where each canonical record is encoded to be hashed; it grows to the largest record seen. */
+/** Where each canonical record is encoded, after the leaf prefix, to be hashed; it grows to the largest record seen. */
 let scratch = new Uint8Array(64 * 1024);
 
 /**
@@ -39,13 +40,14 @@ export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, ma
     assertRecordShape(record);
     const canonical = canonicalize(loggedRecord(record));
     // A string's UTF-8 form is at least as long as the string: one over the limit is not encoded.
-    const bytes = canonical.length > maxRecordBytes ? Buffer.byteLength(canonical) : encode(canonical);
+    const bytes = canonical.length > maxRecordBytes ? Buffer.byteLength(canonical) : encodeLeaf(canonical);
     if (bytes > maxRecordBytes) {
       throw new RecordFormatError("RECORD_TOO_LARGE", `record ${record.recordId} is ${bytes} bytes; the limit is ${maxRecordBytes}`, {
         hint: "keep documents out of the record: send their digests, or raise the configured limit",
       });
     }
-    leaves.set(leafHash(scratch.subarray(0, bytes)), i * HASH_SIZE);
+    // RFC 9162's leaf hash of the bytes after the prefix, in one call: a third of a hash object's time.
+    leaves.set(hash("sha256", scratch.subarray(0, bytes + 1), "buffer"), i * HASH_SIZE);
     sealed.push(storedText(record, canonical, keyring));
   });
   const stored = new Uint8Array(sealed.reduce((n, text) => n + 3 * text.length, 0));
@@ -58,9 +60,11 @@ export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, ma
   return { leaves, stored: stored.subarray(0, at), ends };
 }
 
-function encode(text: string): number {
-  if (scratch.length < 3 * text.length) scratch = new Uint8Array(3 * text.length);
-  return utf8.encodeInto(text, scratch).written;
+/** Encodes a canonical record into the scratch buffer after RFC 9162's leaf prefix; answers its length in bytes. */
+function encodeLeaf(text: string): number {
+  if (scratch.length < 3 * text.length + 1) scratch = new Uint8Array(3 * text.length + 1);
+  scratch[0] = LEAF_PREFIX;
+  return utf8.encodeInto(text, scratch.subarray(1)).written;
 }
 
 /** The batch's records, each with its leaf hash and stored form (views into the batch's arrays). */
