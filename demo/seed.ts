@@ -56,7 +56,7 @@ const ACCOUNTS: { name: string; key: number; roles: [RoleName, keyof typeof DEMO
   { name: "reviewer", key: 3, roles: [["REVIEWER", "township"]] },
   { name: "caseworker (town)", key: 11, roles: [["CASEWORKER", "town"]] },
   { name: "reviewer (town)", key: 12, roles: [["REVIEWER", "town"]] },
-  { name: "county approver 1", key: 4, roles: [["APPROVER", "county"]] },
+  { name: "county approver 1", key: 4, roles: [["APPROVER", "county"], ["SPECIAL_CATEGORY_READER", "county"]] },
   { name: "county approver 2", key: 5, roles: [["APPROVER", "county"]] },
   { name: "township approver (temporary assistance)", key: 6, roles: [["APPROVER", "township"]] },
   { name: "finance officer", key: 7, roles: [["FINANCE_OFFICER", "county"]] },

@@ -127,12 +127,17 @@ afterAll(async () => {
   await local?.close();
 });
 
-/** Each page in the state its user reaches: the citizen's with the case open, the auditor's with a bundle proven and a trail shown, the supervisor's with its figures. */
+/** Each page in the state its user reaches: the citizen's with the case and their own information open, the auditor's with a bundle proven and a trail shown, the supervisor's with its figures. */
 async function pagesAsUsed(): Promise<[string, (page: Page) => Promise<unknown>][]> {
   const signIn = (page: Page) => signInPage(page, DEV_KEYS.auditor, true);
   return [
     ["/web/", async () => undefined],
-    [`/web/citizen.html#${theReceipt}`, (page) => expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true")],
+    [`/web/citizen.html#${theReceipt}`, async (page) => {
+      await expect.poll(() => page.getAttribute("[data-verified]", "data-verified")).toBe("true");
+      // With their own information and its readings open (revised last, it waits for the next anchoring).
+      await page.click("#mine-open");
+      await expect.poll(() => page.getAttribute("#mine [data-verified]", "data-verified")).toMatch(/^(true|pending)$/);
+    }],
     ["/web/auditor.html", async (page) => {
       await page.setInputFiles("#file", bundleFile);
       await expect.poll(() => page.locator("#bundle-verdict.ok").count(), { timeout: 20_000 }).toBe(1);
@@ -458,8 +463,21 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     expect(wider, "nothing reaches past a phone's width").toEqual([]);
     await shot(page, "citizen-zh-phone");
 
+    // Their own information, checked against the record anchored in the ledger, and who has read it and why.
+    await page.click("#mine-open");
+    await expect.poll(() => page.getAttribute("#mine [data-verified]", "data-verified")).toBe("true");
+    expect(await page.textContent("#mine dl")).toContain("陈小明");
+    expect(await page.textContent("#mine dl")).toContain("陈大明 · 父亲");
+    expect(await page.textContent("#mine dl")).toContain("存款 12,000.50 元");
+    expect(await page.textContent("#mine")).toContain("✓ 与账本上锚定的记录一致");
+    const readings = await page.locator("#mine .reading").allTextContents();
+    expect(readings.some((r) => r.includes("审核人员") && r.includes("查看了全部登记信息，用于审核申请")), readings.join("\n")).toBe(true);
+    expect(readings.some((r) => r.includes("审批人员") && r.includes("用于审批"))).toBe(true);
+    await shot(page, "citizen-mine-zh-phone");
+
     await page.click("#language");
     expect(await page.textContent("#status")).toBe("Being paid");
+    expect(await page.textContent("#mine")).toContain("read your whole application, for reviewing the application");
     expect(await page.textContent(".payment")).toContain("✓ Verified on the ledger");
     // A complaint is not rated; it may leave a number to be called back on.
     expect(await page.isVisible("#stars")).toBe(true);

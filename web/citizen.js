@@ -2,8 +2,9 @@ import { equalBytes, recordHash, rootFromInclusionProof } from "aidtrail/verify/
 import { $, api, cst, el, guarded, yuan } from "./common.js";
 import { language, speak, t } from "./i18n.js";
 
-/** The case on show, drawn again in the other language. */
+/** The case on show, and the citizen's own record once asked for, drawn again in the other language. */
 let shown = null;
+let mine = null;
 
 speak({
   zh: {
@@ -17,6 +18,13 @@ speak({
     technicalWhy: (n) => `手机用 SHA-256 重新计算了发放文件的指纹（哈希），并按包含证明核对到第 ${n} 号区块上锚定的检查点。`,
     contact: "联系电话（选填，方便我们回复您）",
     received: "已收到，处理情况会记入您的案件记录。", unreadable: "无法读取二维码，请手动输入。",
+    mine: "我的登记信息与查阅记录", mineOpen: "查看", applicant: "申请人", member: "家庭成员", income: "家庭月收入", asset: "家庭财产", bank: "收款账户",
+    asset_savings: "存款", asset_vehicle: "车辆", asset_property: "房产", asset_other: "其他",
+    mineVerified: "✓ 与账本上锚定的记录一致", minePending: "信息刚刚更新，几分钟内记入账本后即可核验，请稍后再查看。", readings: "谁查看过我的信息", noReadings: "还没有人查看过。",
+    readWhat: (g, why) => `查看了${g}，用于${why}`, childData: "其中包含未成年人信息，查看者持有敏感信息查阅权限。",
+    role_CASEWORKER: "经办人员", role_REVIEWER: "审核人员", role_APPROVER: "审批人员", role_AUDITOR: "审计人员", role_FINANCE_OFFICER: "财务人员", role_SPECIAL_CATEGORY_READER: "敏感信息查阅",
+    group_identity: "身份信息", group_household: "家庭成员信息", group_means: "收入和财产", group_bankAccount: "收款账户", group_all: "全部登记信息",
+    purpose_review: "审核申请", purpose_approval: "审批", "purpose_annual-recheck": "年度复核", purpose_correction: "更正记录", purpose_objection: "核实公示异议", purpose_complaint: "处理投诉", "purpose_payment-check": "核对发放", purpose_audit: "审计核查", purpose_revision: "修改申请",
   },
   en: {
     title: "Check my assistance", receipt: "The QR content of your receipt, or the case number and code", check: "Check", scan: "Scan the receipt's QR code", payments: "Payments",
@@ -29,8 +37,18 @@ speak({
     technicalWhy: (n) => `Your phone recomputed the payment file's SHA-256 fingerprint (hash) and followed its inclusion proof to the checkpoint anchored in block ${n}.`,
     contact: "Phone number (optional, so that we can answer you)",
     received: "Received. How it is handled becomes part of your case's record.", unreadable: "The QR code could not be read; type it instead.",
+    mine: "My information, and who has read it", mineOpen: "Show", applicant: "Applicant", member: "Household member", income: "Household monthly income", asset: "Assets", bank: "Paid into",
+    asset_savings: "savings", asset_vehicle: "vehicle", asset_property: "property", asset_other: "other",
+    mineVerified: "✓ The same as the record anchored in the ledger", minePending: "Your information was just updated; it can be checked once the ledger records it, within minutes. Look again later.", readings: "Who has read my information", noReadings: "No one has read it yet.",
+    readWhat: (g, why) => `read ${g}, for ${why}`, childData: "It included a child's data; the reader holds the right to read such data.",
+    role_CASEWORKER: "caseworker", role_REVIEWER: "reviewer", role_APPROVER: "approver", role_AUDITOR: "auditor", role_FINANCE_OFFICER: "finance officer", role_SPECIAL_CATEGORY_READER: "reader of sensitive data",
+    group_identity: "your identity", group_household: "your household", group_means: "your income and assets", group_bankAccount: "your bank account", group_all: "your whole application",
+    purpose_review: "reviewing the application", purpose_approval: "deciding on approval", "purpose_annual-recheck": "the annual re-check", purpose_correction: "correcting the record", purpose_objection: "looking into an objection", purpose_complaint: "handling a complaint", "purpose_payment-check": "checking a payment", purpose_audit: "an audit", purpose_revision: "revising the application",
   },
-}, () => shown && render(shown));
+}, () => {
+  if (shown) render(shown);
+  if (mine) renderMine(mine);
+});
 
 const fromHex = (hex) => Uint8Array.from(hex.slice(2).match(/../g) ?? [], (b) => parseInt(b, 16));
 
@@ -42,12 +60,51 @@ const fromHex = (hex) => Uint8Array.from(hex.slice(2).match(/../g) ?? [], (b) =>
  */
 async function verifiedOnLedger(payment, caseId) {
   const file = payment.paymentFile;
-  if (!file?.proof || !file.checkpoint) return false;
-  const leaf = recordHash(file.record);
-  if (!equalBytes(leaf, fromHex(file.leafHash))) return false;
-  if (!file.record.public.lines?.some((line) => line.caseId === caseId && String(line.amount) === payment.amount)) return false;
-  const root = rootFromInclusionProof(leaf, file.leafIndex, file.checkpoint.treeSize, file.proof.map(fromHex));
-  return root !== null && equalBytes(root, fromHex(file.checkpoint.root));
+  return provenInLog(file) && file.record.public.lines.some((line) => line.caseId === caseId && String(line.amount) === payment.amount);
+}
+
+/**
+ * Whether a record is in the anchored log as the server gives it: its hash recomputed (a disclosed
+ * field committed again from its value and salt, so a changed one fails) and its inclusion proof
+ * folded up to the checkpoint's root.
+ */
+function provenInLog(found) {
+  if (!found?.proof || !found.checkpoint) return false;
+  const leaf = recordHash(found.record);
+  if (!equalBytes(leaf, fromHex(found.leafHash))) return false;
+  const root = rootFromInclusionProof(leaf, found.leafIndex, found.checkpoint.treeSize, found.proof.map(fromHex));
+  return root !== null && equalBytes(root, fromHex(found.checkpoint.root));
+}
+
+/** The citizen's own record: their personal fields, whether the ledger's log holds them as shown, and who has read them. */
+function renderMine(mine) {
+  const p = mine.record.personal;
+  const person = (x) => [x.name, x.relation, x.residentId, x.phone, x.address].filter(Boolean).join(" · ");
+  // What the caseworker wrote down (names, relations, the bank) is shown as written, marked as Chinese.
+  const written = (text) => el("span", { lang: "zh-CN" }, text);
+  const fields = [
+    [t("applicant"), written(person(p.applicant))],
+    ...(p.household ?? []).map((m) => [t("member"), written(person(m))]),
+    [t("income"), t("amount", yuan(p.monthlyIncome))],
+    ...(p.assets ?? []).map((a) => [t("asset"), `${t(`asset_${a.kind}`)} ${t("amount", yuan(a.value))}`]),
+    ...(p.bankAccount ? [[t("bank"), written(`${p.bankAccount.bank} ${p.bankAccount.account} (${p.bankAccount.holder})`)]] : []),
+  ];
+  // A record changed since the log was last anchored has no proof yet: said so, not called unverified.
+  const ok = mine.proof === null ? "pending" : String(provenInLog(mine));
+  $("#mine").replaceChildren(
+    el("dl", {}, ...fields.flatMap(([term, text]) => [el("dt", {}, term), el("dd", {}, text)])),
+    el("p", { class: `verdict ${{ true: "ok", false: "bad", pending: "muted" }[ok]}`, "data-verified": ok }, t({ true: "mineVerified", false: "unverified", pending: "minePending" }[ok])),
+    el("h3", {}, t("readings")),
+    ...(mine.readings.length === 0 ? [el("p", { class: "muted" }, t("noReadings"))] : []),
+    ...mine.readings.toReversed().map((r) =>
+      el("div", { class: "card reading" },
+        el("strong", {}, cst(r.at), " · ", r.roles.map((role) => t(`role_${role}`)).join("、")),
+        el("p", {}, t("readWhat", t(`group_${r.group ?? "all"}`), t(`purpose_${r.purpose.split(":")[0]}`))),
+        ...(r.specialCategories.length > 0 ? [el("p", { class: "muted" }, t("childData"))] : []),
+        el("p", { class: "muted hash" }, r.reader),
+      ),
+    ),
+  );
 }
 
 /** Shows whether a payment is on the ledger: in plain words, the technical detail folded away. */
@@ -70,6 +127,7 @@ async function withFile(payment) {
 function render(found) {
   $("#case").hidden = false;
   $("#feedback-section").hidden = false;
+  $("#mine-section").hidden = false;
   $("#status").textContent = found.status[language()];
   const terms = [found.approvedAmount && Number(found.approvedAmount) > 0 ? t("approved", yuan(found.approvedAmount)) : null, found.noticeEnd ? t("noticeEnd", found.noticeEnd.slice(0, 10)) : null, found.resumedAt ? t("resumed", found.resumedAt.slice(0, 10)) : null, found.decidedAt ? t("decidedAt", found.decidedAt.slice(0, 10)) : null];
   $("#terms").textContent = terms.filter(Boolean).join(" · ");
@@ -106,6 +164,10 @@ const receipt = () => $("#receipt").value.normalize("NFKC").replace(/[^\x21-\x7e
 $("#lookup").addEventListener("submit", guarded($("#lookup-output"), async () => {
   shown = await api("/v1/citizen/case", { headers: { "x-aidtrail-receipt": receipt() } });
   render(shown);
+}));
+$("#mine-open").addEventListener("click", guarded($("#mine"), async () => {
+  mine = await api("/v1/citizen/record", { headers: { "x-aidtrail-receipt": receipt() } });
+  renderMine(mine);
 }));
 $("#feedback").addEventListener("submit", guarded($("#feedback-output"), async () => {
   const kind = document.querySelector("input[name=kind]:checked").value;

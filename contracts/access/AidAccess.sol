@@ -64,7 +64,7 @@ contract AidAccess is AccessControl, Multicall, IAidAccess {
     /// @inheritdoc IAidAccess
     function rotateAccount(address from, address to) external onlyRole(Roles.GOVERNANCE) {
         if (to == address(0) || to == from) revert AccessRotationInvalid(from, to);
-        bytes32[8] memory all = _allRoles();
+        bytes32[9] memory all = _allRoles();
         bool moved;
         for (uint256 i; i < all.length; ++i) {
             if (_scopes[all[i]][to] != 0) revert AccessRotationInvalid(from, to);
@@ -160,7 +160,7 @@ contract AidAccess is AccessControl, Multicall, IAidAccess {
         return super._revokeRole(role, account);
     }
 
-    function _allRoles() private pure returns (bytes32[8] memory) {
+    function _allRoles() private pure returns (bytes32[9] memory) {
         return [
             Roles.GOVERNANCE,
             Roles.CASEWORKER,
@@ -169,7 +169,8 @@ contract AidAccess is AccessControl, Multicall, IAidAccess {
             Roles.FINANCE_OFFICER,
             Roles.SETTLEMENT_AGENT,
             Roles.AUDITOR,
-            Roles.LOG_OPERATOR
+            Roles.LOG_OPERATOR,
+            Roles.SPECIAL_CATEGORY_READER
         ];
     }
 }

@@ -11,4 +11,7 @@ library Roles {
     bytes32 internal constant SETTLEMENT_AGENT = keccak256("SETTLEMENT_AGENT");
     bytes32 internal constant AUDITOR = keccak256("AUDITOR");
     bytes32 internal constant LOG_OPERATOR = keccak256("LOG_OPERATOR");
+    /// @dev Held beside a case role to have personal fields of a special category disclosed
+    /// (a child's, a disabled person's, medical details): the gateway checks it, the ledger keeps it.
+    bytes32 internal constant SPECIAL_CATEGORY_READER = keccak256("SPECIAL_CATEGORY_READER");
 }

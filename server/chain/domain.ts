@@ -77,6 +77,7 @@ export const ROLE_NAMES = [
   "SETTLEMENT_AGENT",
   "AUDITOR",
   "LOG_OPERATOR",
+  "SPECIAL_CATEGORY_READER",
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 

@@ -572,6 +572,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Named groups of the personal fields of named cases (identity, household, means, bankAccount), for a stated purpose: each case's current application record as logged, the groups' fields with their own salts, which open the commitments the log anchored, and the proof of its leaf. Each group needs a role over the case that discloses it, and a group holding a special category of data (a child's) SPECIAL_CATEGORY_READER as well; the whole request is refused, nothing logged, if one is not allowed. Every disclosure is logged, a record per case and group, before it is answered */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description a retry with the same key from the same caller gets the first successful answer and does nothing again; the same key with another request is refused */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        purpose: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check" | "audit";
+                        cases: string[];
+                        groups: ("identity" | "household" | "means" | "bankAccount")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description the disclosed records, with proofs to the latest anchored checkpoint */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            purpose: string;
+                            cases: {
+                                caseId: string;
+                                record: {
+                                    /** @constant */
+                                    format: 2;
+                                    /** @enum {string} */
+                                    suite: "standard";
+                                    recordId: string;
+                                    revision: number;
+                                    kind: string;
+                                    caseId: string | null;
+                                    jurisdiction: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    public: {
+                                        [key: string]: unknown;
+                                    };
+                                    commitments: {
+                                        [key: string]: string;
+                                    };
+                                    salt?: string;
+                                    personal: {
+                                        [key: string]: unknown;
+                                    };
+                                    salts: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                leafIndex: number;
+                                leafHash: string;
+                                /** @description the inclusion proof to the checkpoint; null while the leaf waits for anchoring */
+                                proof: string[] | null;
+                                groups: {
+                                    group: string;
+                                    specialCategories: string[];
+                                }[];
+                            }[];
+                            checkpoint: {
+                                logId: string;
+                                treeSize: number;
+                                root: string;
+                                time: string;
+                                signer: string;
+                                signature: string;
+                                anchoring: {
+                                    chainId: number;
+                                    anchor: string;
+                                    transactionHash: string;
+                                    blockNumber: number;
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -4745,6 +4868,118 @@ export interface paths {
                                         } | null;
                                     } | null;
                                 } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/citizen/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A citizen's own application record, opened with the receipt: every personal field with its salt (checked against the logged commitments by the kit's verifyRecord), and who has read their data, when and why, from the access log */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the record, its proof and the readings of it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            record: {
+                                /** @constant */
+                                format: 2;
+                                /** @enum {string} */
+                                suite: "standard";
+                                recordId: string;
+                                revision: number;
+                                kind: string;
+                                caseId: string | null;
+                                jurisdiction: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                public: {
+                                    [key: string]: unknown;
+                                };
+                                commitments: {
+                                    [key: string]: string;
+                                };
+                                salt?: string;
+                                personal: {
+                                    [key: string]: unknown;
+                                };
+                                salts: {
+                                    [key: string]: string;
+                                };
+                            };
+                            leafIndex: number;
+                            leafHash: string;
+                            /** @description the inclusion proof to the checkpoint; null while the leaf waits for anchoring */
+                            proof: string[] | null;
+                            checkpoint: {
+                                logId: string;
+                                treeSize: number;
+                                root: string;
+                                time: string;
+                                signer: string;
+                                signature: string;
+                                anchoring: {
+                                    chainId: number;
+                                    anchor: string;
+                                    transactionHash: string;
+                                    blockNumber: number;
+                                } | null;
+                            } | null;
+                            readings: {
+                                at: string;
+                                reader: string;
+                                roles: string[];
+                                purpose: string;
+                                group: string | null;
+                                fields: string[];
+                                specialCategories: string[];
                             }[];
                         };
                     };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { challengeRequest, sessionRequest } from "./routes/auth.ts";
-import { READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, decisionSignaturesRequest, exitRequest, objectionRequest, personLookupRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
+import { disclosureRequest, READ_PURPOSES, receiptReissueRequest, activationRequest, applicationDraftRequest, applicationRequest, decisionSignaturesRequest, exitRequest, objectionRequest, personLookupRequest, revisionRequest, suspensionRequest } from "./routes/cases.ts";
 import { allocationRequest, appropriationApprovalRequest, appropriationRequest, payoutRequest, payoutRunRelayRequest, payoutRunRequest, reversalRequest, settlementRequest } from "./routes/funds.ts";
 import { relayFields } from "./signed-calls.ts";
 import { feedbackRequest } from "./routes/citizen.ts";
@@ -16,6 +16,8 @@ import {
   deploymentSchema,
   documentKeptSchema,
   personCasesSchema,
+  disclosureSchema,
+  ownRecordSchema,
   divisionsSchema,
   outstandingSchema,
   citizenPaymentSchema,
@@ -126,6 +128,14 @@ export function openApiDocument(version: string) {
           summary: "The cases a person is in, as applicant or member, found by their resident ID (sent in the body, never in a URL) for a stated purpose, over the jurisdictions the signed-in officer works on cases in; each case found is logged as a read of it for that purpose. Status, programme and masked name, no personal data",
           requestBody: { required: true, content: json(personLookupRequest) },
           responses: { "200": { description: "the person's cases (none if none is yours)", content: json(personCasesSchema) }, ...errors },
+        },
+      },
+      "/v1/disclosures": {
+        post: {
+          summary:
+            "Named groups of the personal fields of named cases (identity, household, means, bankAccount), for a stated purpose: each case's current application record as logged, the groups' fields with their own salts, which open the commitments the log anchored, and the proof of its leaf. Each group needs a role over the case that discloses it, and a group holding a special category of data (a child's) SPECIAL_CATEGORY_READER as well; the whole request is refused, nothing logged, if one is not allowed. Every disclosure is logged, a record per case and group, before it is answered",
+          requestBody: { required: true, content: json(disclosureRequest) },
+          responses: { "200": { description: "the disclosed records, with proofs to the latest anchored checkpoint", content: json(disclosureSchema) }, ...errors },
         },
       },
       "/v1/cases": {
@@ -250,6 +260,13 @@ export function openApiDocument(version: string) {
           summary: "A citizen's own case, opened with the receipt",
           description: "Its status in plain words, its terms, and its payments newest first, the newest with its payment file and inclusion proof (compressed when the client accepts it).",
           responses: { "200": { description: "status, payments, the newest payment's proof", content: json(citizenCaseSchema) }, ...errors },
+        },
+      },
+      "/v1/citizen/record": {
+        get: {
+          ...byReceipt,
+          summary: "A citizen's own application record, opened with the receipt: every personal field with its salt (checked against the logged commitments by the kit's verifyRecord), and who has read their data, when and why, from the access log",
+          responses: { "200": { description: "the record, its proof and the readings of it", content: json(ownRecordSchema) }, ...errors },
         },
       },
       "/v1/settlements/outstanding": {

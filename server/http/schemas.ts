@@ -326,6 +326,30 @@ export const personCasesSchema = z.object({
   cases: z.array(casesFoundSchema.shape.cases.element.extend({ as: z.enum(["applicant", "member"]) })),
 });
 
+/** `POST /v1/disclosures`: each case's current application record, the asked-for groups of its personal fields disclosed with their salts, and the proof of its leaf. */
+export const disclosureSchema = z.object({
+  purpose: z.string(),
+  cases: z.array(
+    z.object({
+      caseId: hex32,
+      record: recordSchema.extend({ commitments: recordSchema.shape.commitments.unwrap(), personal: anyObject, salts: z.record(z.string(), z.string()) }),
+      leafIndex,
+      leafHash: hex32,
+      proof,
+      groups: z.array(z.object({ group: z.string(), specialCategories: z.array(z.string()) })),
+    }),
+  ),
+  checkpoint: anchoredCheckpointSchema.nullable(),
+});
+
+/** `GET /v1/citizen/record`: the citizen's own application record, every personal field with its salt, and who has read their data. */
+export const ownRecordSchema = disclosureSchema.shape.cases.element.omit({ caseId: true, groups: true }).extend({
+  checkpoint: anchoredCheckpointSchema.nullable(),
+  readings: z.array(
+    z.object({ at: z.string(), reader: address, roles: z.array(z.string()), purpose: z.string(), group: z.string().nullable(), fields: z.array(z.string()), specialCategories: z.array(z.string()) }),
+  ),
+});
+
 export const outstandingSchema = z.object({
   period: z.number().int(),
   payouts: z.array(z.object({ caseId: hex32, caseNumber: z.string(), amount: uintString, paidAt: z.iso.datetime(), transactionHash: hex32 })),

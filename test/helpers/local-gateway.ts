@@ -112,6 +112,8 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     ["CASEWORKER", DEV_KEYS.caseworker, TOWNSHIP],
     ["REVIEWER", DEV_KEYS.reviewer, TOWNSHIP],
     ["APPROVER", DEV_KEYS.approver1, COUNTY],
+    // The first approver also reads a child's data; the second does not.
+    ["SPECIAL_CATEGORY_READER", DEV_KEYS.approver1, COUNTY],
     ["APPROVER", DEV_KEYS.approver2, COUNTY],
     ["FINANCE_OFFICER", DEV_KEYS.finance, COUNTY],
     ["FINANCE_OFFICER", DEV_KEYS.budgetChecker, COUNTY],

@@ -6,6 +6,7 @@ import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVE
 import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
 import { CaseStatus, coversDivision, jsonSafe, nameOf, type RoleName } from "../../chain/domain.ts";
 import { casesOfPerson, FINDERS } from "../../cases/lookup.ts";
+import { disclose, FIELD_GROUP_NAMES, type FieldGroup } from "../../cases/disclosure.ts";
 import { DOCUMENT_MAX_BYTES, keepDocument, readDocument } from "../../cases/documents.ts";
 import express from "express";
 import { identityCommitment } from "../../records/identity.ts";
@@ -141,6 +142,15 @@ export const READ_PURPOSES = {
 /** `POST /v1/cases/by-person`: a person's resident ID (in the body, never in a URL or a log line), and why their cases are looked for. */
 export const personLookupRequest = z.object({ residentId, purpose: z.enum(Object.keys(READ_PURPOSES) as [keyof typeof READ_PURPOSES]) });
 
+const distinct = <T>(items: T[]) => new Set(items).size === items.length;
+
+/** `POST /v1/disclosures`: which groups of the personal fields of which cases, and why. */
+export const disclosureRequest = z.object({
+  purpose: personLookupRequest.shape.purpose,
+  cases: z.array(z.string().regex(/^0x[0-9a-f]{64}$/, "must be a case id: 0x and 64 lower-case hex digits")).min(1).max(100).refine(distinct, "names a case twice"),
+  groups: z.array(z.enum(FIELD_GROUP_NAMES as [FieldGroup, ...FieldGroup[]])).min(1).max(FIELD_GROUP_NAMES.length).refine(distinct, "names a group twice"),
+});
+
 /** The `?purpose=` personal data is read for: one of READ_PURPOSES, or (where not `required`) none, "". */
 function readPurpose(req: Request, { required }: { required: boolean }): string {
   const purpose = typeof req.query.purpose === "string" ? req.query.purpose : "";
@@ -208,6 +218,14 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       await logRead(entry, req.officer!, over, `${purpose}: found by resident ID`);
     }
     res.json({ cases: cases.map(({ entry: _, ...c }) => c) });
+  });
+
+  // Named groups of named cases' personal fields for a stated purpose, every disclosure logged before it is answered.
+  router.post("/disclosures", signedIn(signIn), validate(disclosureRequest), async (req, res) => {
+    const { purpose, cases, groups } = req.body as z.infer<typeof disclosureRequest>;
+    const roles = await rolesOf(ctx.roles, req.officer!);
+    const disclosure = await disclose(ctx, { reader: req.officer!, roles, purpose, cases, groups, county: ctx.jurisdiction, at: new Date(ctx.chain.clock.now()) });
+    res.set("cache-control", "no-store").json(disclosure);
   });
 
   // A document's content, kept sealed by the caseworker over the case: only one the application lists by its SHA-256.

@@ -5,6 +5,7 @@ import type { Indexer, LedgerEvent } from "../../sync/indexer.ts";
 import { CaseStatus, nameOf } from "../../chain/domain.ts";
 import type { CaseEntry } from "../../cases/intake.ts";
 import { parseReceipt, receiptMatches } from "../../cases/receipts.ts";
+import { ownRecord } from "../../cases/disclosure.ts";
 import { paymentFileKey } from "../../funds/payout-run.ts";
 import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
@@ -85,6 +86,12 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router 
     if (!entry) throw refused;
     return entry[1];
   };
+
+  // The citizen's own application, every personal field with its salt, and who has read their data.
+  router.get("/citizen/record", limiter, async (req, res) => {
+    const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
+    res.set("cache-control", "no-store").json(await ownRecord(ctx, entry));
+  });
 
   router.post("/citizen/feedback", limiter, validate(feedbackRequest), async (req, res) => {
     const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);

@@ -1,0 +1,199 @@
+import { hexlify } from "ethers";
+import { coversDivision, type RoleName } from "../chain/domain.ts";
+import type { RecordLog, StoredCheckpoint } from "../log/record-log.ts";
+import { disclosureRecord } from "../records/kinds/access-log.ts";
+import { newRecord, type AidRecord } from "../records/record.ts";
+import type { StateStore } from "../state/state-store.ts";
+import { KEYS } from "../state/keys.ts";
+import { AidtrailError } from "../../kit/errors.ts";
+import { fieldSalt, loggedRecord, type DisclosedRecord } from "../../kit/record.ts";
+import { readResidentId } from "../../kit/resident-id.ts";
+import type { CaseEntry } from "./intake.ts";
+
+/*
+ * Disclosure for a purpose: named groups of an application's personal fields, for named cases,
+ * each with its own salt so the reader checks it against the commitment the log anchored. Every
+ * disclosure is logged, a record per case and group, before anything is answered.
+ */
+
+const CASE_OFFICERS = ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"] as const satisfies readonly RoleName[];
+
+/** The groups of an application's personal fields disclosed together, and the roles over the case that may ask for each (docs/records.md). */
+export const FIELD_GROUPS = {
+  identity: { fields: ["applicant"], roles: CASE_OFFICERS },
+  household: { fields: ["household"], roles: CASE_OFFICERS },
+  means: { fields: ["monthlyIncome", "assets"], roles: CASE_OFFICERS },
+  // Where payments go: also the finance officer's, who checks a payment, and not the reviewer's.
+  bankAccount: { fields: ["bankAccount"], roles: ["CASEWORKER", "APPROVER", "FINANCE_OFFICER", "AUDITOR"] },
+} as const satisfies Record<string, { fields: readonly string[]; roles: readonly RoleName[] }>;
+export type FieldGroup = keyof typeof FIELD_GROUPS;
+export const FIELD_GROUP_NAMES = Object.keys(FIELD_GROUPS) as FieldGroup[];
+
+/** The role that, beside a role of the group, discloses personal data of a special category. */
+export const SPECIAL_CATEGORY_ROLE: RoleName = "SPECIAL_CATEGORY_READER";
+
+/** A child is a person under 18 (the Law on the Protection of Minors). */
+const ADULT_AT = 18;
+
+export interface DisclosureRequest {
+  /** The signed-in officer. */
+  reader: string;
+  /** Every role the reader holds on the ledger, with its jurisdiction (rolesOf). */
+  roles: readonly { role: RoleName; jurisdiction: string }[];
+  /** One of the documented purposes, checked by the caller. */
+  purpose: string;
+  cases: readonly string[];
+  groups: readonly FieldGroup[];
+  /** The gateway's county: a case it never took in is refused as one over the county. */
+  county: string;
+  /** The time of the read, by the gateway's clock. */
+  at: Date;
+}
+
+/** A case's current application record, its asked-for groups disclosed, with the proof of its leaf. */
+export interface DisclosedCase {
+  caseId: string;
+  record: DisclosedRecord;
+  leafIndex: number;
+  leafHash: string;
+  proof: string[] | null;
+  /** Each group disclosed and the special categories of data in it. */
+  groups: { group: FieldGroup; specialCategories: string[] }[];
+}
+
+export interface Disclosure {
+  purpose: string;
+  cases: DisclosedCase[];
+  /** The latest anchored checkpoint, which each proof leads to. */
+  checkpoint: StoredCheckpoint | null;
+}
+
+const refuse = (code: string, message: string, field: string, hint: string): never => {
+  throw new AidtrailError(code, message, { kind: "forbidden", field, hint });
+};
+
+/** Whether a person of this resident ID is under 18 at `at`. */
+function isChild(residentId: unknown, at: Date): boolean {
+  const read = readResidentId(String(residentId));
+  if ("problem" in read) return false;
+  const [year, month, day] = [read.id.slice(6, 10), read.id.slice(10, 12), read.id.slice(12, 14)].map(Number);
+  return Date.UTC(year! + ADULT_AT, month! - 1, day!) > at.getTime();
+}
+
+/** The special categories of personal data a group of this record holds: children's, where a person of it is under 18. */
+function specialCategories(record: AidRecord, group: FieldGroup, at: Date): string[] {
+  const people =
+    group === "identity" ? [record.personal.applicant] : group === "household" ? ((record.personal.household as unknown[] | undefined) ?? []) : [];
+  return people.some((person) => isChild((person as { residentId?: unknown } | undefined)?.residentId, at)) ? ["children"] : [];
+}
+
+/**
+ * Discloses the asked-for groups of each case's current application, or refuses the whole request
+ * and logs nothing: a case the reader has no role over (the same refusal whether it exists or not),
+ * a group none of their roles over the case discloses, a group holding a special category of data
+ * without SPECIAL_CATEGORY_READER over the case. What is disclosed is logged, an access-log record
+ * per case and group, in one synced append before this returns: an answer is never given unlogged,
+ * and a crash after the append leaves the records of a disclosure its reader never got.
+ */
+export async function disclose(ctx: { state: StateStore; log: RecordLog }, request: DisclosureRequest): Promise<Disclosure> {
+  const opened: { entry: CaseEntry; record: AidRecord; leafIndex: number; roles: RoleName[]; groups: { group: FieldGroup; specialCategories: string[] }[] }[] = [];
+  for (const [i, caseId] of request.cases.entries()) {
+    const entry = await ctx.state.get<CaseEntry>(KEYS.case(caseId));
+    const held = [...new Set(request.roles.filter((r) => coversDivision(r.jurisdiction, entry?.jurisdiction ?? request.county)).map((r) => r.role))];
+    const disclosing = held.filter((role) => FIELD_GROUP_NAMES.some((g) => (FIELD_GROUPS[g].roles as readonly RoleName[]).includes(role)));
+    if (disclosing.length === 0) {
+      refuse("FORBIDDEN_ROLE", `account ${request.reader} holds no role over the case's jurisdiction that discloses personal data (case ${caseId})`, `cases.${i}`, "ask governance for the role, or sign in with the account that holds it");
+    }
+    if (!entry) throw new AidtrailError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, { kind: "not-found", field: `cases.${i}` });
+    const groups = request.groups.map((group, j) => {
+      const allowed = FIELD_GROUPS[group].roles as readonly RoleName[];
+      if (!held.some((role) => allowed.includes(role))) {
+        refuse("DISCLOSURE_ROLE_MISSING", `your roles over case ${caseId} (${disclosing.join(", ")}) do not disclose its ${group}: that needs ${allowed.join(" or ")}`, `groups.${j}`, "ask only for the groups your work needs, or for the role that discloses this one");
+      }
+      return group;
+    });
+    const indexes = await ctx.log.revisionIndexes(entry.recordId);
+    const leafIndex = indexes.at(-1)!;
+    const record = await ctx.log.record(leafIndex);
+    opened.push({
+      entry,
+      record,
+      leafIndex,
+      roles: held,
+      groups: groups.map((group, j) => {
+        const categories = specialCategories(record, group, request.at);
+        if (categories.length > 0 && !held.includes(SPECIAL_CATEGORY_ROLE)) {
+          refuse("DISCLOSURE_SPECIAL_CATEGORY", `the ${group} of case ${caseId} holds personal data of a special category (${categories.join(", ")}): disclosing it needs ${SPECIAL_CATEGORY_ROLE} over the case's jurisdiction as well`, `groups.${j}`, "ask an officer who holds that role, or ask for the other groups only");
+        }
+        return { group, specialCategories: categories };
+      }),
+    });
+  }
+  const at = request.at.toISOString();
+  await ctx.log.append(
+    opened.flatMap(({ entry, record, roles, groups }) =>
+      groups.map(({ group, specialCategories }) =>
+        newRecord({
+          ...disclosureRecord(entry, { reader: request.reader, roles, recordId: record.recordId, revision: record.revision, group, fields: present(record, group), specialCategories, purpose: request.purpose, at }),
+          createdAt: at,
+        }),
+      ),
+    ),
+  );
+  // Every proof to one checkpoint, the latest anchored, read once.
+  const checkpoint = await ctx.log.latestAnchored();
+  const cases = await Promise.all(
+    opened.map(async ({ entry, record, leafIndex, groups }) => ({
+      caseId: entry.caseId,
+      ...(await disclosed(ctx.log, record, leafIndex, groups.flatMap(({ group }) => present(record, group)), checkpoint)),
+      groups,
+    })),
+  );
+  return { purpose: request.purpose, checkpoint, cases };
+}
+
+/** A record as logged with `fields` disclosed, each with its own salt, and its leaf's proof to `checkpoint` (none while the leaf waits for anchoring). */
+async function disclosed(log: RecordLog, record: AidRecord, leafIndex: number, fields: readonly string[], checkpoint: StoredCheckpoint | null) {
+  const anchored = checkpoint !== null && leafIndex < checkpoint.treeSize;
+  return {
+    record: { ...loggedRecord(record), personal: Object.fromEntries(fields.map((f) => [f, record.personal[f]])), salts: Object.fromEntries(fields.map((f) => [f, fieldSalt(record.salt, f)])) },
+    leafIndex,
+    leafHash: hexlify(await log.leafHash(leafIndex)),
+    proof: anchored ? (await log.inclusionProof(leafIndex, checkpoint.treeSize)).map((node) => hexlify(node)) : null,
+  };
+}
+
+/** A read of a case's personal data, as the citizen sees it: when, by whom in which roles, what, and why. */
+export interface Reading {
+  at: string;
+  reader: string;
+  roles: string[];
+  purpose: string;
+  /** The group of fields disclosed; none for a read of the whole record (the case view, a revision's draft). */
+  group: string | null;
+  fields: string[];
+  specialCategories: string[];
+}
+
+/**
+ * What the citizen whose receipt opens `entry` sees of their own application: every personal
+ * field of its current record, each with its salt, and who has read their data, from the access
+ * log, oldest first.
+ */
+export async function ownRecord(ctx: { log: RecordLog }, entry: CaseEntry): Promise<Awaited<ReturnType<typeof disclosed>> & { checkpoint: StoredCheckpoint | null; readings: Reading[] }> {
+  const leafIndex = (await ctx.log.revisionIndexes(entry.recordId)).at(-1)!;
+  const record = await ctx.log.record(leafIndex);
+  const checkpoint = await ctx.log.latestAnchored();
+  const readings: Reading[] = [];
+  for (const index of await ctx.log.caseLeafIndexes(entry.caseId)) {
+    // Access-log records hold no personal field: their plain part is all of them.
+    const stored = await ctx.log.stored(index);
+    if (stored.kind !== "access-log") continue;
+    const read = stored.public as Partial<Reading>;
+    readings.push({ at: String(read.at ?? stored.createdAt), reader: String(read.reader), roles: read.roles ?? [], purpose: String(read.purpose), group: read.group ?? null, fields: read.fields ?? [], specialCategories: read.specialCategories ?? [] });
+  }
+  return { ...(await disclosed(ctx.log, record, leafIndex, Object.keys(record.personal), checkpoint)), checkpoint, readings };
+}
+
+/** The fields of a group the record holds (an application may lack its assets or bank account). */
+const present = (record: AidRecord, group: FieldGroup): string[] => FIELD_GROUPS[group].fields.filter((f) => f in record.personal);
