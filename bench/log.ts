@@ -1,6 +1,6 @@
 /**
- * Record log benchmark: append throughput with everything on (canonicalisation, salting,
- * hashing, envelope encryption, synced LevelDB batches) against plain SHA-256 of the same bytes
+ * Record log benchmark: append throughput with everything on (each personal field committed,
+ * canonicalisation, hashing, envelope encryption, synced LevelDB batches) against plain SHA-256 of the same bytes
  * in the same run, memory as the log grows, and proof generation and verification from 10^3 to
  * 10^6 leaves. Run: npm run bench:log [-- --records 1000000 --workers 2]
  */

@@ -28,6 +28,8 @@ export interface GatewayConfig {
   anchorBatch: number;
   /** Sign-in requests allowed per client address and minute: an office behind one address signs its officers in through it. */
   signInLimitPerMinute: number;
+  /** Receipt checks (a citizen's case, payments and record) allowed per client address and minute: guessing a receipt's code is what it stops. */
+  receiptLimitPerMinute: number;
   /** Express's `trust proxy` for a reverse proxy in front that terminates TLS (AIDTRAIL_TRUST_PROXY), unset for none. */
   trustProxy?: string;
   /** The bearer token /metrics answers (AIDTRAIL_METRICS_TOKEN): an operator's scraper, not the public. Unset, /metrics is off. */
@@ -78,6 +80,7 @@ const schema = z.object({
   AIDTRAIL_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
   AIDTRAIL_ANCHOR_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   AIDTRAIL_SIGN_IN_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  AIDTRAIL_RECEIPT_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(20),
   AIDTRAIL_TRUST_PROXY: z.string().min(1).max(200).optional(),
   AIDTRAIL_DIVISIONS: z.string().min(1).optional(),
   AIDTRAIL_CLOCK: z.enum(["wall", "ledger"], { error: 'must be "wall" (the default) or "ledger" (a demo chain that begins in the past)' }).default("wall"),
@@ -184,6 +187,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     anchorIntervalMs: v.AIDTRAIL_ANCHOR_INTERVAL_MS,
     anchorBatch: v.AIDTRAIL_ANCHOR_BATCH,
     signInLimitPerMinute: v.AIDTRAIL_SIGN_IN_LIMIT,
+    receiptLimitPerMinute: v.AIDTRAIL_RECEIPT_LIMIT,
     trustProxy: v.AIDTRAIL_TRUST_PROXY,
     metricsToken: v.AIDTRAIL_METRICS_TOKEN,
     keyring,

@@ -123,7 +123,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       authRouter(signIn, chain.access, config.signInLimitPerMinute),
       casesRouter({ chain, roles, log, state, identityKey: config.identityKey, pending, relayer, anchorer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
       fundsRouter({ chain, indexer, roles, log, state, relayer, ledgerWaitMs, jurisdiction: config.jurisdiction }, signIn),
-      citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }),
+      citizenRouter({ chain, indexer, log, state, identityKey: config.identityKey }, config.receiptLimitPerMinute),
       auditRouter({ chain, indexer, roles, log, state, deployment: config.deployment, jurisdiction: config.jurisdiction, anchorer }, signIn),
       noticesRouter({ indexer, state }),
       worklistRouter({ chain, indexer, state, roles }, signIn),

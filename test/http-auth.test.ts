@@ -9,6 +9,7 @@ import { roleId } from "../server/chain/roles.ts";
 import { createApp } from "../server/http/app.ts";
 import { authorize, signedIn } from "../server/http/officers.ts";
 import { authRouter } from "../server/http/routes/auth.ts";
+import { citizenRouter, type CitizenContext } from "../server/http/routes/citizen.ts";
 import { buildWorld, J, type World } from "./helpers/world.ts";
 
 let w: World;
@@ -108,6 +109,15 @@ describe("officer sign-in", () => {
     expect(otherCounty.body.error).toMatchObject({ code: "FORBIDDEN_ROLE", message: `account ${w.who.approver2.address} does not hold APPROVER over jurisdiction ${J.countyB} on the ledger` });
     await (await w.contracts.access.revokeRole(roleId("APPROVER"), w.who.approver2.address)).wait();
     await request(app).get(`/v1/approvals-demo/${J.townshipA1}`).set("authorization", bearer).expect(403);
+  });
+
+  it("rate-limits the receipt checks, a citizen's every route, as configured", async () => {
+    // A receipt that opens nothing is refused without reading anything: the router needs no more.
+    const limited = createApp({ readiness: async () => ({}), logger: pino({ enabled: false }), maxBodyBytes: 65536, version: "test", routers: [citizenRouter({} as CitizenContext, 2)] });
+    await request(limited).get("/v1/citizen/record").set("x-aidtrail-receipt", "nothing").expect(401);
+    await request(limited).get("/v1/citizen/case").set("x-aidtrail-receipt", "nothing").expect(401);
+    const refused = await request(limited).get("/v1/citizen/record").set("x-aidtrail-receipt", "nothing").expect(429);
+    expect(refused.body.error).toMatchObject({ code: "RATE_LIMITED", message: "too many receipt checks from this address" });
   });
 
   it("rate-limits the sign-in routes", async () => {

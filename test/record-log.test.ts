@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RecordLog } from "../server/log/record-log.ts";
 import { KEY } from "../server/log/store.ts";
 import { decodeTile, encodeTile, slotOf } from "../server/log/tiles.ts";
-import { keyringFrom } from "../server/records/envelope.ts";
+import { keyringFrom, sealer } from "../server/records/envelope.ts";
 import { newRecord, openRecord, storedText, type AidRecord, type StoredRecord } from "../server/records/record.ts";
 import { canonicalize, consistencyProof, inclusionProof, loggedRecord, recordLeaf, rootHash, verifyConsistency, verifyRecord } from "../kit/index.ts";
 
@@ -379,7 +379,7 @@ describe("tamper evidence", () => {
       // Re-sealed under the right key: it opens, but not to what the leaf committed to.
       const stored = JSON.parse(Buffer.from((await db.get(KEY.entry(2)))!).toString()) as StoredRecord;
       const altered = { ...openRecord(stored, keyring), personal: { name: "别人" } };
-      const resealed = JSON.parse(storedText(altered, canonicalize(loggedRecord(altered)), keyring)) as StoredRecord;
+      const resealed = JSON.parse(storedText(altered, canonicalize(loggedRecord(altered)), sealer(keyring))) as StoredRecord;
       await db.put(KEY.entry(2), Buffer.from(JSON.stringify({ ...stored, sealed: resealed.sealed })));
       // A commitment edited in the plain part: the leaf no longer matches.
       const other = JSON.parse(Buffer.from((await db.get(KEY.entry(4)))!).toString()) as StoredRecord;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { keyringFrom, open, rewrap, seal } from "../server/records/envelope.ts";
+import { keyringFrom, open, rewrap, seal, sealer } from "../server/records/envelope.ts";
 import { identityCommitment, normaliseResidentId } from "../server/records/identity.ts";
 import { parseRecordJson } from "../server/records/parse.ts";
 import { newRecord, openRecord, storedText, type StoredRecord } from "../server/records/record.ts";
@@ -128,13 +128,26 @@ describe("envelope encryption", () => {
     expectCode(() => open({ ...envelope, data: data.toString("base64") }, keyring, "r1#0"), "ENVELOPE_INVALID");
   });
 
+  it("seals a batch under one data key, wrapped once, each value under its own nonce and bound to its own context", () => {
+    const keyring = keyringFrom({ current: "k1", keys: { k1: key() } });
+    const seal = sealer(keyring);
+    const [a, b] = [seal(Buffer.from("王小明"), "r1#0"), seal(Buffer.from("王小明"), "r2#0")];
+    expect(a.key).toBe(b.key);
+    expect(a.data.slice(0, 16)).not.toBe(b.data.slice(0, 16));
+    expect([open(a, keyring, "r1#0").toString(), open(b, keyring, "r2#0").toString()]).toEqual(["王小明", "王小明"]);
+    // One record's sealed data moved onto another does not open there.
+    expectCode(() => open({ ...b, data: a.data }, keyring, "r2#0"), "ENVELOPE_INVALID");
+    // A fresh sealer, a fresh data key.
+    expect(sealer(keyring)(Buffer.from("x"), "r3#0").key).not.toBe(a.key);
+  });
+
   it("re-wraps under a new master key without touching the data", () => {
     const k1 = key();
     const k2 = key();
     const old = keyringFrom({ current: "k1", keys: { k1 } });
     const both = keyringFrom({ current: "k2", keys: { k1, k2 } });
     const envelope = seal(Buffer.from("secret"), old, "c");
-    const rewrapped = rewrap(envelope, both, "c");
+    const rewrapped = rewrap(envelope, both);
     expect([rewrapped.kid, rewrapped.data]).toEqual(["k2", envelope.data]);
     expect(open(rewrapped, keyringFrom({ current: "k2", keys: { k2 } }), "c").toString()).toBe("secret");
     expectCode(() => open(envelope, keyringFrom({ current: "k2", keys: { k2 } }), "c"), "KEY_UNKNOWN");
@@ -159,7 +172,7 @@ describe("records", () => {
 
   it("keeps personal fields and salt sealed at rest and restores the record exactly", () => {
     const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao", householdSize: 2 }, personal: { name: "王小明", phone: "13812345678" } });
-    const stored = JSON.parse(storedText(record, canonicalize(loggedRecord(record)), keyring)) as StoredRecord;
+    const stored = JSON.parse(storedText(record, canonicalize(loggedRecord(record)), sealer(keyring))) as StoredRecord;
     const atRest = JSON.stringify(stored);
     for (const secret of ["王小明", "13812345678", record.salt]) expect(atRest).not.toContain(secret);
     expect(atRest).toContain("dibao");

@@ -18,7 +18,7 @@ export async function rewrapRecords(db: Level<string, Uint8Array>, size: number,
       const stored = json<StoredRecord>(bytes!);
       if (stored.sealed.kid === keyring.current) return [];
       rewrapped++;
-      const sealed = rewrap(stored.sealed, keyring, `${stored.recordId}#${stored.revision}`);
+      const sealed = rewrap(stored.sealed, keyring);
       return [{ type: "put" as const, key: keys[i]!, value: bytesOf({ ...stored, sealed }) }];
     });
     if (ops.length > 0) await db.batch(ops, { sync: true });

@@ -1,5 +1,5 @@
 import { assertRecordShape, storedText, type AidRecord } from "../records/record.ts";
-import type { Keyring } from "../records/envelope.ts";
+import { sealer, type Keyring } from "../records/envelope.ts";
 import { RecordFormatError } from "../../kit/errors.ts";
 import { hash } from "node:crypto";
 import { HASH_SIZE, LEAF_PREFIX } from "../../kit/hash.ts";
@@ -36,6 +36,8 @@ let scratch = new Uint8Array(64 * 1024);
 export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, maxRecordBytes: number): PreparedBatch {
   const leaves = new Uint8Array(records.length * HASH_SIZE);
   const sealed: string[] = [];
+  // One data key for the batch, wrapped once; each record sealed under it with its own nonce and context.
+  const seal = sealer(keyring);
   records.forEach((record, i) => {
     assertRecordShape(record);
     const canonical = canonicalize(loggedRecord(record));
@@ -48,7 +50,7 @@ export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, ma
     }
     // RFC 9162's leaf hash of the bytes after the prefix, in one call: a third of a hash object's time.
     leaves.set(hash("sha256", scratch.subarray(0, bytes + 1), "buffer"), i * HASH_SIZE);
-    sealed.push(storedText(record, canonical, keyring));
+    sealed.push(storedText(record, canonical, seal));
   });
   const stored = new Uint8Array(sealed.reduce((n, text) => n + 3 * text.length, 0));
   const ends = new Uint32Array(records.length);

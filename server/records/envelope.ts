@@ -3,12 +3,13 @@ import { randomBytesFromPool } from "./random-pool.ts";
 import { KeyError } from "./errors.ts";
 
 /**
- * Envelope encryption (AES-256-GCM): each sealed value has its own data key, and only that key
- * is encrypted (wrapped) under a master key. Rotating the master key re-wraps data keys; the
- * sealed data, and so every record hash, stays as it is.
+ * Envelope encryption (AES-256-GCM): sealed values are encrypted under a data key, and only that
+ * key is encrypted (wrapped) under a master key. The values sealed together (the records of one
+ * append) share one data key, wrapped once, each under its own nonce and bound to its own context;
+ * rotating the master key re-wraps data keys, and the sealed data, so every record hash, stays.
  */
 export interface Envelope {
-  v: 1;
+  v: 2;
   /** The master key that wraps the data key. */
   kid: string;
   /** base64 of iv (12) || wrapped data key (32) || tag (16). */
@@ -16,6 +17,9 @@ export interface Envelope {
   /** base64 of iv (12) || ciphertext || tag (16). */
   data: string;
 }
+
+/** What a data key's wrap is bound to: the data key is shared by the values of a batch, each bound to its own context. */
+const WRAP_CONTEXT = Buffer.from("aidtrail data key", "utf8");
 
 export interface Keyring {
   /** The id of the key new envelopes are wrapped with. */
@@ -59,25 +63,27 @@ function masterKey(keyring: Keyring, kid: string): KeyObject {
   return key;
 }
 
-/** Seals `plain` under a fresh data key. `context` (for example the record id) must be given again to open it. */
+/**
+ * A sealer of values under one fresh data key, wrapped once: what a batch of records is sealed
+ * with (a wrap per record cost as much as the record's own encryption). Each value gets its own
+ * nonce, and its `context` (for example the record id) must be given again to open it.
+ */
+export function sealer(keyring: Keyring): (plain: Uint8Array, context: string) => Envelope {
+  const random = randomBytesFromPool(44);
+  const dataKey = createSecretKey(random.subarray(0, 32));
+  const wrapped = gcm(masterKey(keyring, keyring.current), random.subarray(0, 32), WRAP_CONTEXT, random.subarray(32, 44)).toString("base64");
+  return (plain, context) => ({ v: 2, kid: keyring.current, key: wrapped, data: gcm(dataKey, plain, Buffer.from(context, "utf8"), randomBytesFromPool(12)).toString("base64") });
+}
+
+/** Seals one value under a fresh data key (see sealer). */
 export function seal(plain: Uint8Array, keyring: Keyring, context: string): Envelope {
-  const aad = Buffer.from(context, "utf8");
-  // One call to the random source for the data key and both nonces.
-  const random = randomBytesFromPool(56);
-  const dataKey = random.subarray(0, 32);
-  return {
-    v: 1,
-    kid: keyring.current,
-    key: gcm(masterKey(keyring, keyring.current), dataKey, aad, random.subarray(32, 44)).toString("base64"),
-    data: gcm(createSecretKey(dataKey), plain, aad, random.subarray(44, 56)).toString("base64"),
-  };
+  return sealer(keyring)(plain, context);
 }
 
 export function open(envelope: Envelope, keyring: Keyring, context: string): Buffer {
-  const aad = Buffer.from(context, "utf8");
   try {
-    const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), aad);
-    return ungcm(createSecretKey(dataKey), Buffer.from(envelope.data, "base64"), aad);
+    const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), WRAP_CONTEXT);
+    return ungcm(createSecretKey(dataKey), Buffer.from(envelope.data, "base64"), Buffer.from(context, "utf8"));
   } catch (error) {
     if (error instanceof KeyError) throw error;
     throw new KeyError("ENVELOPE_INVALID", `the sealed data of ${context} cannot be opened: it was altered or belongs to another record`, {
@@ -87,9 +93,8 @@ export function open(envelope: Envelope, keyring: Keyring, context: string): Buf
 }
 
 /** The envelope with its data key wrapped under the keyring's current master key; the data is untouched. */
-export function rewrap(envelope: Envelope, keyring: Keyring, context: string): Envelope {
+export function rewrap(envelope: Envelope, keyring: Keyring): Envelope {
   if (envelope.kid === keyring.current) return envelope;
-  const aad = Buffer.from(context, "utf8");
-  const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), aad);
-  return { ...envelope, kid: keyring.current, key: gcm(masterKey(keyring, keyring.current), dataKey, aad, randomBytesFromPool(12)).toString("base64") };
+  const dataKey = ungcm(masterKey(keyring, envelope.kid), Buffer.from(envelope.key, "base64"), WRAP_CONTEXT);
+  return { ...envelope, kid: keyring.current, key: gcm(masterKey(keyring, keyring.current), dataKey, WRAP_CONTEXT, randomBytesFromPool(12)).toString("base64") };
 }

@@ -1,7 +1,7 @@
 import { randomBytesFromPool } from "./random-pool.ts";
 import { RecordFormatError } from "../../kit/errors.ts";
 import { RECORD_FORMAT, SUITES, type LoggedRecord, type WholeRecord } from "../../kit/record.ts";
-import { open, seal, type Envelope, type Keyring } from "./envelope.ts";
+import { open, type Envelope, type Keyring } from "./envelope.ts";
 
 /** What the log holds. Each kind's public and personal fields are listed in docs/records.md. */
 export const RECORD_KINDS = [
@@ -109,10 +109,10 @@ function context(record: Pick<AidRecord, "recordId" | "revision">): string {
 /**
  * The record at rest, as the JSON text the log stores: the canonical text of the record as logged
  * (`loggedText`, which the log has made to hash it) with its salt and personal fields sealed beside
- * it, so that the logged part is not serialised a second time.
+ * it by `seal` (the batch's sealer), so that the logged part is not serialised a second time.
  */
-export function storedText(record: AidRecord, loggedText: string, keyring: Keyring): string {
-  const sealed = seal(Buffer.from(JSON.stringify({ salt: record.salt, personal: record.personal })), keyring, context(record));
+export function storedText(record: AidRecord, loggedText: string, seal: (plain: Uint8Array, context: string) => Envelope): string {
+  const sealed = seal(Buffer.from(JSON.stringify({ salt: record.salt, personal: record.personal })), context(record));
   return `${loggedText.slice(0, -1)},"sealed":${JSON.stringify(sealed)}}`;
 }
 

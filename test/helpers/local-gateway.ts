@@ -148,6 +148,8 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     // Every test, and every caseworker of bench:gateway, signs in from 127.0.0.1: the per-address
     // sign-in limit would soon refuse them all.
     AIDTRAIL_SIGN_IN_LIMIT: "100000",
+    // The browser tests open a citizen's page many times a minute from one address.
+    AIDTRAIL_RECEIPT_LIMIT: "100000",
     AIDTRAIL_METRICS_TOKEN: "local-gateway-metrics-token",
   };
   const gateway = await startGateway(loadConfig(env), pino({ enabled: false }), tuning);

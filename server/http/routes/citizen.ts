@@ -66,7 +66,7 @@ function decidedAt(events: LedgerEvent[], status: CaseStatus): string | null {
   return transition ? new Date(transition.timestamp * 1000).toISOString() : null;
 }
 
-export function citizenRouter(ctx: CitizenContext, limitPerMinute = 20): Router {
+export function citizenRouter(ctx: CitizenContext, limitPerMinute: number): Router {
   const router = Router();
   // Compressed: a citizen's phone may be on a slow rural connection, and proofs are hex text.
   router.use("/citizen", compression());
