@@ -4,6 +4,7 @@ import { signInForm } from "./sign-in.js";
 import { bundleReport, fileDrop, readJsonFile } from "./bundle-file.js";
 import { casesNumbered, casesOfPerson, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
+import { personalFacts } from "./personal-fields.js";
 
 const signedIn = signInForm($("#sign-in"));
 /** What the page shows, each drawn again in the other language. */
@@ -26,6 +27,8 @@ speak({
     exportBundle: "从本网关导出审计包并核验", exportHint: "（需登录；导出本身记入日志）", saveBundle: "保存这份审计包（可交给 aidtrail verify 对链核验）",
     findTitle: "查找案件", findExplain: "按回执上的案件号，或按当事人的身份证号查找您辖区内的案件。按身份证号查找须说明目的：找到的每个案件都作为一次查阅记入日志。", byNumber: "案件号", byPerson: "或：当事人身份证号", purpose: "查询目的（记入查阅记录）", find: "查找",
     purposes: { audit: "审计核查", complaint: "处理投诉", "payment-check": "核对发放" }, findNeeded: "请输入案件号或身份证号", noneFound: "您的辖区内没有找到案件", showThisTrail: "查看轨迹",
+    groups: { identity: "身份信息", household: "家庭成员", means: "收入和财产", bankAccount: "收款账户" }, disclose: "查阅所选信息（按上面的目的记入查阅记录）", groupsNeeded: "请选择要查阅的信息",
+    disclosedVerified: "✓ 每一项都与账本上锚定的承诺一致", disclosedPending: "该记录刚刚更新，下次锚定后才能核验", disclosedFailed: (codes) => `✗ 与锚定的承诺不符：${codes}`, childData: (g) => `${g}含未成年人信息（按敏感信息查阅权限披露）`,
   },
   en: {
     title: "Auditor", heading: "Auditor", toEqualization: "Equalisation", verifyTitle: "Verify an audit bundle or a record, in this browser", dropHint: "Drop a bundle (from", dropHint2: "), or a single record as you hold it.", fileLabel: "Bundle or record file",
@@ -44,6 +47,8 @@ speak({
     exportBundle: "Export a bundle from this gateway and check it", exportHint: "(signed in; the export itself is logged)", saveBundle: "Save this bundle (for aidtrail verify to check against the chain)",
     findTitle: "Find cases", findExplain: "By the case number on a receipt, or by a person's resident ID, in your jurisdiction. A search by resident ID states its purpose: each case found is logged as a read.", byNumber: "case number", byPerson: "or: the person's resident ID", purpose: "purpose (logged)", find: "Find",
     purposes: { audit: "an audit", complaint: "handling a complaint", "payment-check": "checking a payment" }, findNeeded: "type a case number or a resident ID", noneFound: "no case found in your jurisdiction", showThisTrail: "Show its trail",
+    groups: { identity: "identity", household: "household", means: "income and assets", bankAccount: "bank account" }, disclose: "Read what is ticked (logged, for the purpose above)", groupsNeeded: "tick what to read",
+    disclosedVerified: "✓ Every field matches the commitment anchored in the ledger", disclosedPending: "The record was just updated: it can be checked after the next anchoring", disclosedFailed: (codes) => `✗ Does not match the anchored commitment: ${codes}`, childData: (g) => `the ${g} holds a child's data (disclosed to the reader of sensitive data)`,
   },
 }, () => {
   signedIn();
@@ -164,17 +169,41 @@ $("#find-form").addEventListener("submit", guarded($("#found"), async () => {
     $("#found").replaceChildren(
       cases.length === 0 ? el("p", { class: "muted" }, t("noneFound")) : "",
       ...cases.map((c) => {
-        const open = el("button", { type: "button", class: "secondary" }, t("showThisTrail"));
+        const open = el("button", { type: "button", class: "secondary", "data-show": "trail" }, t("showThisTrail"));
         open.addEventListener("click", guarded($("#trail"), async () => {
           $("#case-id").value = c.caseId;
           await showTrail(c.caseId);
           $("#trail").scrollIntoView();
         }));
-        return el("div", { class: "card found-case", "data-case": c.caseId }, foundCaseFacts(c), open);
+        return el("div", { class: "card found-case", "data-case": c.caseId }, foundCaseFacts(c), open, disclosureForm(c.caseId));
       }),
     );
   shown.found();
 }));
+
+/**
+ * Named groups of a case's personal fields, read for the purpose chosen above (the gateway logs the
+ * read before it answers) and checked here, field by field, against the commitments anchored in
+ * the ledger.
+ */
+function disclosureForm(caseId) {
+  const boxes = Object.entries(t("groups")).map(([group, name]) => el("label", { class: "choice" }, el("input", { type: "checkbox", value: group }), " ", name));
+  const out = el("div", { class: "disclosed" });
+  const ask = el("button", { type: "button", class: "secondary", "data-show": "disclosure" }, t("disclose"));
+  ask.addEventListener("click", guarded(out, async () => {
+    const groups = boxes.map((box) => box.querySelector("input")).filter((box) => box.checked).map((box) => box.value);
+    if (groups.length === 0) throw new Error(t("groupsNeeded"));
+    const { cases: [found], checkpoint } = await api("/v1/disclosures", { method: "POST", body: { purpose: $("#find-purpose").value, cases: [caseId], groups } });
+    const failures = found.proof ? verifyRecord({ record: found.record, leafIndex: found.leafIndex, leafHash: found.leafHash, proof: found.proof, checkpoint }).failures : null;
+    const verdict = failures === null ? "pending" : String(failures.length === 0);
+    out.replaceChildren(
+      el("dl", { class: "facts" }, ...personalFacts(found.record.personal)),
+      ...found.groups.filter((g) => g.specialCategories.length > 0).map((g) => el("p", { class: "muted" }, t("childData", t("groups")[g.group]))),
+      el("p", { class: `verdict ${{ true: "ok", false: "bad", pending: "muted" }[verdict]}`, "data-verified": verdict }, verdict === "false" ? t("disclosedFailed", failures.map((f) => f.code).join(", ")) : t(verdict === "true" ? "disclosedVerified" : "disclosedPending")),
+    );
+  }));
+  return el("div", { class: "disclosure" }, el("div", {}, ...boxes), ask, out);
+}
 
 function allocationNode(node) {
   const programme = PROGRAMME_NAMES[node.programme.toLowerCase()]?.[language()] ?? node.programme;

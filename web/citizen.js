@@ -1,6 +1,7 @@
 import { equalBytes, recordHash, rootFromInclusionProof } from "aidtrail/verify/proofs";
 import { $, api, cst, el, guarded, yuan } from "./common.js";
 import { language, speak, t } from "./i18n.js";
+import { personalFacts } from "./personal-fields.js";
 
 /** The case on show, and the citizen's own record once asked for, drawn again in the other language. */
 let shown = null;
@@ -18,8 +19,7 @@ speak({
     technicalWhy: (n) => `手机用 SHA-256 重新计算了发放文件的指纹（哈希），并按包含证明核对到第 ${n} 号区块上锚定的检查点。`,
     contact: "联系电话（选填，方便我们回复您）",
     received: "已收到，处理情况会记入您的案件记录。", unreadable: "无法读取二维码，请手动输入。",
-    mine: "我的登记信息与查阅记录", mineOpen: "查看", applicant: "申请人", member: "家庭成员", income: "家庭月收入", asset: "家庭财产", bank: "收款账户",
-    asset_savings: "存款", asset_vehicle: "车辆", asset_property: "房产", asset_other: "其他",
+    mine: "我的登记信息与查阅记录", mineOpen: "查看",
     mineVerified: "✓ 与账本上锚定的记录一致", minePending: "信息刚刚更新，几分钟内记入账本后即可核验，请稍后再查看。", readings: "谁查看过我的信息", noReadings: "还没有人查看过。",
     readWhat: (g, why) => `查看了${g}，用于${why}`, childData: "其中包含未成年人信息，查看者持有敏感信息查阅权限。",
     role_CASEWORKER: "经办人员", role_REVIEWER: "审核人员", role_APPROVER: "审批人员", role_AUDITOR: "审计人员", role_FINANCE_OFFICER: "财务人员", role_SPECIAL_CATEGORY_READER: "敏感信息查阅",
@@ -37,8 +37,7 @@ speak({
     technicalWhy: (n) => `Your phone recomputed the payment file's SHA-256 fingerprint (hash) and followed its inclusion proof to the checkpoint anchored in block ${n}.`,
     contact: "Phone number (optional, so that we can answer you)",
     received: "Received. How it is handled becomes part of your case's record.", unreadable: "The QR code could not be read; type it instead.",
-    mine: "My information, and who has read it", mineOpen: "Show", applicant: "Applicant", member: "Household member", income: "Household monthly income", asset: "Assets", bank: "Paid into",
-    asset_savings: "savings", asset_vehicle: "vehicle", asset_property: "property", asset_other: "other",
+    mine: "My information, and who has read it", mineOpen: "Show",
     mineVerified: "✓ The same as the record anchored in the ledger", minePending: "Your information was just updated; it can be checked once the ledger records it, within minutes. Look again later.", readings: "Who has read my information", noReadings: "No one has read it yet.",
     readWhat: (g, why) => `read ${g}, for ${why}`, childData: "It included a child's data; the reader holds the right to read such data.",
     role_CASEWORKER: "caseworker", role_REVIEWER: "reviewer", role_APPROVER: "approver", role_AUDITOR: "auditor", role_FINANCE_OFFICER: "finance officer", role_SPECIAL_CATEGORY_READER: "reader of sensitive data",
@@ -78,21 +77,10 @@ function provenInLog(found) {
 
 /** The citizen's own record: their personal fields, whether the ledger's log holds them as shown, and who has read them. */
 function renderMine(mine) {
-  const p = mine.record.personal;
-  const person = (x) => [x.name, x.relation, x.residentId, x.phone, x.address].filter(Boolean).join(" · ");
-  // What the caseworker wrote down (names, relations, the bank) is shown as written, marked as Chinese.
-  const written = (text) => el("span", { lang: "zh-CN" }, text);
-  const fields = [
-    [t("applicant"), written(person(p.applicant))],
-    ...(p.household ?? []).map((m) => [t("member"), written(person(m))]),
-    [t("income"), t("amount", yuan(p.monthlyIncome))],
-    ...(p.assets ?? []).map((a) => [t("asset"), `${t(`asset_${a.kind}`)} ${t("amount", yuan(a.value))}`]),
-    ...(p.bankAccount ? [[t("bank"), written(`${p.bankAccount.bank} ${p.bankAccount.account} (${p.bankAccount.holder})`)]] : []),
-  ];
   // A record changed since the log was last anchored has no proof yet: said so, not called unverified.
   const ok = mine.proof === null ? "pending" : String(provenInLog(mine));
   $("#mine").replaceChildren(
-    el("dl", {}, ...fields.flatMap(([term, text]) => [el("dt", {}, term), el("dd", {}, text)])),
+    el("dl", {}, ...personalFacts(mine.record.personal)),
     el("p", { class: `verdict ${{ true: "ok", false: "bad", pending: "muted" }[ok]}`, "data-verified": ok }, t({ true: "mineVerified", false: "unverified", pending: "minePending" }[ok])),
     el("h3", {}, t("readings")),
     ...(mine.readings.length === 0 ? [el("p", { class: "muted" }, t("noReadings"))] : []),

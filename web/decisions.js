@@ -3,6 +3,7 @@ import { Interface, TypedDataEncoder } from "ethers";
 import { $, api, bytesCall, cst, el, fact, guarded } from "./common.js";
 import { caseNumberForm, casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
+import { personalFacts } from "./personal-fields.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep, stepOutcome } from "./signed-step.js";
 import { checkDomain } from "./trusted-ledger.js";
@@ -17,7 +18,7 @@ speak({
     caseNumber: "案件号", name: "申请人", programme: "救助项目", stageCol: "环节", waited: "已等待", open: "办理", none: "没有待办案件。",
     stages: { review: "审核", approval: "审批", activation: "公示期满，待启动发放" }, days: (d, limit) => (limit === null ? `${d} 天` : `${d} 天 / 时限 ${limit} 天`),
     caseTitle: (n, stage) => `案件 ${n} · ${stage}`, readPurpose: "为办理本环节查阅了申请人的个人信息，已记入查阅记录。",
-    documentN: (n) => `材料 ${n}`, standardCap: "现行标准与上限", standardCapIs: (s, n, c) => `每人每月 ${s} 元 × 家庭 ${n} 人 = 每月最多 ${c} 元`, noStandard: "该案件现在没有适用的标准，不能批准", aboveCap: (c) => `金额超过上限：每月最多 ${c} 元`, applicant: "申请人", household: "其他家庭成员", income: "家庭月收入", assets: "家庭财产", assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, bankAccount: "收款账户", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
+    documentN: (n) => `材料 ${n}`, standardCap: "现行标准与上限", standardCapIs: (s, n, c) => `每人每月 ${s} 元 × 家庭 ${n} 人 = 每月最多 ${c} 元`, noStandard: "该案件现在没有适用的标准，不能批准", aboveCap: (c) => `金额超过上限：每月最多 ${c} 元`, applicant: "申请人", documents: "材料", ledgerStatus: "账本状态", approved: "核定金额",
     passOn: "审核通过，转审批", approve: "批准", reject: "不予通过", amount: "每月核定金额（元）", prepare: "生成待签决定",
     toSignTitle: "您将签署", signDecision: "确认无误，签名",
     verdict: "决定", verdictReject: (stage) => `${stage}不予通过`, verdictPass: "审核通过，转审批", verdictApprove: (a, n) => `批准每月 ${a} 元，家庭 ${n} 人`,
@@ -29,7 +30,7 @@ speak({
     badDigest: "网关给出的摘要与所示内容不符：什么也没有签。请向上级报告此网关。",
     notAsked: "网关给出的决定与您选择的不同：什么也没有签。请重新生成。",
     signInFirst: "请先用您的密钥文件登录", amountNeeded: "请填写每月核定金额", amountInvalid: "金额应为元，最多两位小数",
-    amountYuan: (a) => `${a} 元`, activate: "启动发放", activateIs: (n) => `案件 ${n} 公示期满，开始发放`, activated: (n, tx) => `案件 ${n} 已开始发放（交易 ${tx}）`, activationPending: (n) => `案件 ${n} 的启动已记录，网关会在链可用时发送您的交易`,
+    activate: "启动发放", activateIs: (n) => `案件 ${n} 公示期满，开始发放`, activated: (n, tx) => `案件 ${n} 已开始发放（交易 ${tx}）`, activationPending: (n) => `案件 ${n} 的启动已记录，网关会在链可用时发送您的交易`,
     notActivation: "网关要求签署的不是这件案件的启动发放：什么也没有签。请向上级报告此网关。", signActivation: "确认无误，签名启动", to: "交易对象",
     findTitle: "按案件号查找", findExplain: "输入回执上的案件号，查看您辖区内案件的状态；审批人员可在此暂停、恢复发放或终止救助，每一步用您自己的密钥签署。",
     notFound: "您的辖区内没有这个案件号的案件",
@@ -43,7 +44,7 @@ speak({
     caseNumber: "case number", name: "applicant", programme: "programme", stageCol: "stage", waited: "waited", open: "Open", none: "No case is waiting.",
     stages: { review: "review", approval: "approval", activation: "notice over, to activate" }, days: (d, limit) => (limit === null ? `${d} d` : `${d} d / limit ${limit} d`),
     caseTitle: (n, stage) => `Case ${n} · ${stage}`, readPurpose: "The applicant's personal data was read for this stage; the read is in the access log.",
-    documentN: (n) => `document ${n}`, standardCap: "standard and cap", standardCapIs: (s, n, c) => `${s} yuan a person a month × a household of ${n} = at most ${c} yuan a month`, noStandard: "no standard is in force for the case now: it cannot be approved", aboveCap: (c) => `above the cap: at most ${c} yuan a month`, applicant: "applicant", household: "other household members", income: "monthly income", assets: "assets", assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, bankAccount: "payments to", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
+    documentN: (n) => `document ${n}`, standardCap: "standard and cap", standardCapIs: (s, n, c) => `${s} yuan a person a month × a household of ${n} = at most ${c} yuan a month`, noStandard: "no standard is in force for the case now: it cannot be approved", aboveCap: (c) => `above the cap: at most ${c} yuan a month`, applicant: "applicant", documents: "documents", ledgerStatus: "on the ledger", approved: "approved amount",
     passOn: "Pass on to approval", approve: "Approve", reject: "Reject", amount: "Monthly amount (yuan)", prepare: "Prepare the decision",
     toSignTitle: "You are about to sign", signDecision: "Sign",
     verdict: "decision", verdictReject: (stage) => `REJECT the case at ${stage}`, verdictPass: "PASS the case on to approval", verdictApprove: (a, n) => `APPROVE ${a} yuan a month for a household of ${n}`,
@@ -55,7 +56,7 @@ speak({
     badDigest: "the digest the gateway gave is not that of the payload it showed; nothing was signed: report this gateway to your supervisor",
     notAsked: "the gateway's decision is not the one you chose; nothing was signed: prepare it again",
     signInFirst: "sign in with your keystore first", amountNeeded: "give the monthly amount", amountInvalid: "the amount is in yuan, with at most two decimals",
-    amountYuan: (a) => `${a} yuan`, activate: "Activate", activateIs: (n) => `Case ${n}'s public notice is over: start its payments`, activated: (n, tx) => `Case ${n} is active (transaction ${tx})`, activationPending: (n) => `Case ${n}'s activation is logged; the gateway sends your transaction as soon as the chain answers`,
+    activate: "Activate", activateIs: (n) => `Case ${n}'s public notice is over: start its payments`, activated: (n, tx) => `Case ${n} is active (transaction ${tx})`, activationPending: (n) => `Case ${n}'s activation is logged; the gateway sends your transaction as soon as the chain answers`,
     notActivation: "the gateway asked to sign something other than this case's activation; nothing was signed: report this gateway to your supervisor", signActivation: "Sign the activation", to: "call to",
     findTitle: "Find a case by its number", findExplain: "Type the case number on the receipt to see a case of your jurisdiction; approvers suspend or resume its payments, or end its assistance, here, each step signed with your own key.",
     notFound: "no case of that number is in your jurisdiction",
@@ -156,16 +157,11 @@ function drawCase() {
   if (!opened) return;
   const { item, found } = opened;
   const record = found.revisions.at(-1).record;
-  const person = record.personal ?? {};
   $("#case-title").textContent = t("caseTitle", item.caseNumber, stageName(item.stage));
   $("#case-details").replaceChildren(
     el("p", { class: "muted" }, t("readPurpose")),
     el("dl", { class: "facts" },
-      fact(t("applicant"), person.applicant ? `${person.applicant.name}（${person.applicant.residentId}）` : item.name),
-      fact(t("household"), (person.household ?? []).map((m) => `${m.name}（${m.relation}）`).join("、") || "—"),
-      fact(t("income"), person.monthlyIncome === undefined ? "—" : t("amountYuan", yuan(person.monthlyIncome))),
-      fact(t("assets"), (person.assets ?? []).map((a) => `${t("assetKinds")[a.kind] ?? a.kind} ${t("amountYuan", yuan(a.value))}`).join("、") || "—"),
-      fact(t("bankAccount"), person.bankAccount ? `${person.bankAccount.bank} ${person.bankAccount.account}（${person.bankAccount.holder}）` : "—"),
+      record.personal ? personalFacts(record.personal) : fact(t("applicant"), item.name),
       fact(t("programme"), programmeName(found.programme)),
       item.stage === "approval" ? fact(t("standardCap"), found.ledger?.cap ? t("standardCapIs", yuan(found.ledger.standard), found.ledger.householdSize, yuan(found.ledger.cap)) : t("noStandard")) : [],
       fact(t("documents"), (record.public.documents ?? []).length === 0 ? "—" : (record.public.documents ?? []).flatMap((d, i) => documentButton(item, d, i))),

@@ -68,9 +68,12 @@ export interface Disclosure {
   checkpoint: StoredCheckpoint | null;
 }
 
-const refuse = (code: string, message: string, field: string, hint: string): never => {
-  throw new AidtrailError(code, message, { kind: "forbidden", field, hint });
+const refuse = (code: string, message: string, field: string, hint: string, zh: { message: string; hint: string }): never => {
+  throw new AidtrailError(code, message, { kind: "forbidden", field, hint, zh });
 };
+
+/** The groups' names as officers read them in Chinese. */
+const GROUP_NAMES_ZH: Record<FieldGroup, string> = { identity: "身份信息", household: "家庭成员信息", means: "收入和财产", bankAccount: "收款账户" };
 
 /** Whether a person of this resident ID is under 18 at `at`. */
 function isChild(residentId: unknown, at: Date): boolean {
@@ -102,13 +105,19 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
     const held = [...new Set(request.roles.filter((r) => coversDivision(r.jurisdiction, entry?.jurisdiction ?? request.county)).map((r) => r.role))];
     const disclosing = held.filter((role) => FIELD_GROUP_NAMES.some((g) => (FIELD_GROUPS[g].roles as readonly RoleName[]).includes(role)));
     if (disclosing.length === 0) {
-      refuse("FORBIDDEN_ROLE", `account ${request.reader} holds no role over the case's jurisdiction that discloses personal data (case ${caseId})`, `cases.${i}`, "ask governance for the role, or sign in with the account that holds it");
+      refuse("FORBIDDEN_ROLE", `account ${request.reader} holds no role over the case's jurisdiction that discloses personal data (case ${caseId})`, `cases.${i}`, "ask governance for the role, or sign in with the account that holds it", {
+        message: `您的账户在该案件所属辖区没有可查阅个人信息的角色（案件 ${caseId}）`,
+        hint: "请向管理部门申请相应角色，或用持有该角色的账户登录",
+      });
     }
     if (!entry) throw new AidtrailError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, { kind: "not-found", field: `cases.${i}` });
     const groups = request.groups.map((group, j) => {
       const allowed = FIELD_GROUPS[group].roles as readonly RoleName[];
       if (!held.some((role) => allowed.includes(role))) {
-        refuse("DISCLOSURE_ROLE_MISSING", `your roles over case ${caseId} (${disclosing.join(", ")}) do not disclose its ${group}: that needs ${allowed.join(" or ")}`, `groups.${j}`, "ask only for the groups your work needs, or for the role that discloses this one");
+        refuse("DISCLOSURE_ROLE_MISSING", `your roles over case ${caseId} (${disclosing.join(", ")}) do not disclose its ${group}: that needs ${allowed.join(" or ")}`, `groups.${j}`, "ask only for the groups your work needs, or for the role that discloses this one", {
+          message: `您在该案件上的角色不能查阅其${GROUP_NAMES_ZH[group]}（需要 ${allowed.join(" 或 ")}）`,
+          hint: "只查阅工作需要的信息，或申请可查阅该信息的角色",
+        });
       }
       return group;
     });
@@ -123,7 +132,10 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
       groups: groups.map((group, j) => {
         const categories = specialCategories(record, group, request.at);
         if (categories.length > 0 && !held.includes(SPECIAL_CATEGORY_ROLE)) {
-          refuse("DISCLOSURE_SPECIAL_CATEGORY", `the ${group} of case ${caseId} holds personal data of a special category (${categories.join(", ")}): disclosing it needs ${SPECIAL_CATEGORY_ROLE} over the case's jurisdiction as well`, `groups.${j}`, "ask an officer who holds that role, or ask for the other groups only");
+          refuse("DISCLOSURE_SPECIAL_CATEGORY", `the ${group} of case ${caseId} holds personal data of a special category (${categories.join(", ")}): disclosing it needs ${SPECIAL_CATEGORY_ROLE} over the case's jurisdiction as well`, `groups.${j}`, "ask an officer who holds that role, or ask for the other groups only", {
+            message: `该案件的${GROUP_NAMES_ZH[group]}含未成年人信息，属于敏感个人信息，还需要在该辖区持有 ${SPECIAL_CATEGORY_ROLE} 角色才能查阅`,
+            hint: "请由持有该角色的人员查阅，或只查阅其他信息",
+          });
         }
         return { group, specialCategories: categories };
       }),
