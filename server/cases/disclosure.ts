@@ -164,11 +164,16 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
   return { purpose: request.purpose, checkpoint, cases };
 }
 
-/** A record as logged with `fields` disclosed, each with its own salt, and its leaf's proof to `checkpoint` (none while the leaf waits for anchoring). */
+/** A record as logged with `fields` (all its personal fields unless named) disclosed, each with its own salt: never the record's salt, which would open every commitment. */
+export function disclosedRecord(record: AidRecord, fields: readonly string[] = Object.keys(record.personal)): DisclosedRecord {
+  return { ...loggedRecord(record), personal: Object.fromEntries(fields.map((f) => [f, record.personal[f]])), salts: Object.fromEntries(fields.map((f) => [f, fieldSalt(record.salt, f)])) };
+}
+
+/** A record as logged with `fields` disclosed, and its leaf's proof to `checkpoint` (none while the leaf waits for anchoring). */
 async function disclosed(log: RecordLog, record: AidRecord, leafIndex: number, fields: readonly string[], checkpoint: StoredCheckpoint | null) {
   const anchored = checkpoint !== null && leafIndex < checkpoint.treeSize;
   return {
-    record: { ...loggedRecord(record), personal: Object.fromEntries(fields.map((f) => [f, record.personal[f]])), salts: Object.fromEntries(fields.map((f) => [f, fieldSalt(record.salt, f)])) },
+    record: disclosedRecord(record, fields),
     leafIndex,
     leafHash: hexlify(await log.leafHash(leafIndex)),
     proof: anchored ? (await log.inclusionProof(leafIndex, checkpoint.treeSize)).map((node) => hexlify(node)) : null,

@@ -430,6 +430,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             commitments: {
@@ -996,6 +999,9 @@ export interface paths {
                                     salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
+                                    };
+                                    salts?: {
+                                        [key: string]: string;
                                     };
                                 };
                                 leafIndex: number;
@@ -1705,6 +1711,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -1984,6 +1993,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -2257,6 +2269,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -2462,6 +2477,9 @@ export interface paths {
                                 salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
+                                };
+                                salts?: {
+                                    [key: string]: string;
                                 };
                             };
                             recordHash: string;
@@ -2670,6 +2688,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -2877,6 +2898,9 @@ export interface paths {
                                 salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
+                                };
+                                salts?: {
+                                    [key: string]: string;
                                 };
                             };
                             recordHash: string;
@@ -3090,6 +3114,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -3299,6 +3326,9 @@ export interface paths {
                                 salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
+                                };
+                                salts?: {
+                                    [key: string]: string;
                                 };
                             };
                             recordHash: string;
@@ -3636,6 +3666,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -3844,6 +3877,9 @@ export interface paths {
                                 personal?: {
                                     [key: string]: unknown;
                                 };
+                                salts?: {
+                                    [key: string]: string;
+                                };
                             };
                             recordHash: string;
                             /** @description sign it as it is (gas price or fee fields included) with the account `from` */
@@ -4049,6 +4085,9 @@ export interface paths {
                                 salt?: string;
                                 personal?: {
                                     [key: string]: unknown;
+                                };
+                                salts?: {
+                                    [key: string]: string;
                                 };
                             };
                             recordHash: string;
@@ -4282,6 +4321,9 @@ export interface paths {
                                     salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
+                                    };
+                                    salts?: {
+                                        [key: string]: string;
                                     };
                                 };
                                 size: number;
@@ -4848,6 +4890,9 @@ export interface paths {
                                         personal?: {
                                             [key: string]: unknown;
                                         };
+                                        salts?: {
+                                            [key: string]: string;
+                                        };
                                     };
                                     leafIndex: number;
                                     leafHash: string;
@@ -5231,6 +5276,9 @@ export interface paths {
                                     personal?: {
                                         [key: string]: unknown;
                                     };
+                                    salts?: {
+                                        [key: string]: string;
+                                    };
                                 };
                                 leafIndex: number;
                                 leafHash: string;
@@ -5558,6 +5606,9 @@ export interface paths {
                                     salt?: string;
                                     personal?: {
                                         [key: string]: unknown;
+                                    };
+                                    salts?: {
+                                        [key: string]: string;
                                     };
                                 } | null;
                             }[];

@@ -142,7 +142,7 @@ export const ledgerClockSchema = z.object({
   fiscalYear: z.number().int(),
 });
 
-/** A log record: as logged, its personal fields as salted `commitments`; or whole, with `salt` and `personal`, for a reader who may see them. */
+/** A log record: as logged, its personal fields as salted `commitments`; with `personal` and each field's own salt in `salts` for a reader who may see them; whole, with the record's `salt`, only as drafted for its officer to sign. */
 export const recordSchema = z.object({
   format: z.literal(RECORD_FORMAT),
   suite: z.enum(SUITES),
@@ -156,6 +156,7 @@ export const recordSchema = z.object({
   commitments: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_-]{43}$/)).optional(),
   salt: z.string().optional(),
   personal: anyObject.optional(),
+  salts: z.record(z.string(), z.string()).optional(),
 });
 
 export const anchoredCheckpointSchema = signedCheckpointSchema.extend({
@@ -332,7 +333,7 @@ export const disclosureSchema = z.object({
   cases: z.array(
     z.object({
       caseId: hex32,
-      record: recordSchema.extend({ commitments: recordSchema.shape.commitments.unwrap(), personal: anyObject, salts: z.record(z.string(), z.string()) }),
+      record: recordSchema.extend({ commitments: recordSchema.shape.commitments.unwrap(), personal: anyObject, salts: recordSchema.shape.salts.unwrap() }),
       leafIndex,
       leafHash: hex32,
       proof,

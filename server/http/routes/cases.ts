@@ -6,11 +6,11 @@ import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVE
 import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
 import { CaseStatus, coversDivision, jsonSafe, nameOf, type RoleName } from "../../chain/domain.ts";
 import { casesOfPerson, FINDERS } from "../../cases/lookup.ts";
-import { disclose, FIELD_GROUP_NAMES, type FieldGroup } from "../../cases/disclosure.ts";
+import { disclose, disclosedRecord, FIELD_GROUP_NAMES, type FieldGroup } from "../../cases/disclosure.ts";
 import { DOCUMENT_MAX_BYTES, keepDocument, readDocument } from "../../cases/documents.ts";
 import express from "express";
 import { identityCommitment } from "../../records/identity.ts";
-import { newRecord } from "../../records/record.ts";
+import { newRecord, type AidRecord } from "../../records/record.ts";
 import { caseReadRecord } from "../../records/kinds/access-log.ts";
 import { applicationRevision, ASSET_KINDS } from "../../records/kinds/application.ts";
 import { objectionRecord } from "../../records/kinds/complaints.ts";
@@ -271,7 +271,9 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       const mayRead = (res.locals.roles as RoleName[]).some((r) => PERSONAL_DATA_ROLES.has(r));
       const decrypt = mayRead && purpose.length > 0;
       if (decrypt) await logRead(entry, req.officer!, res.locals.roles as string[], purpose);
-      const found = await ctx.log.lookup(entry.recordId, { decrypt });
+      const lookup = await ctx.log.lookup(entry.recordId, { decrypt });
+      // Personal fields each with its own salt, never the record's, as every disclosure gives them.
+      const found = decrypt ? { ...lookup, revisions: lookup.revisions.map((r) => ({ ...r, record: disclosedRecord(r.record as AidRecord) })) } : lookup;
       const outbox = (await ctx.state.get<OutboxEntry>(entry.outbox))!;
       let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number; householdSize: number; standard: string | null; cap: string | null } | null = null;
       if (outbox.state === "done") {
