@@ -473,6 +473,8 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     const readings = await page.locator("#mine .reading").allTextContents();
     expect(readings.some((r) => r.includes("审核人员") && r.includes("查看了全部登记信息，用于审核申请")), readings.join("\n")).toBe(true);
     expect(readings.some((r) => r.includes("审批人员") && r.includes("用于审批"))).toBe(true);
+    // A document the reviewer opened is said as such, not as the whole record.
+    expect(readings.some((r) => r.includes("审核人员") && r.includes("查看了您提交的材料，用于审核申请")), readings.join("\n")).toBe(true);
     await shot(page, "citizen-mine-zh-phone");
 
     await page.click("#language");

@@ -21,7 +21,7 @@ speak({
     received: "已收到，处理情况会记入您的案件记录。", unreadable: "无法读取二维码，请手动输入。",
     mine: "我的登记信息与查阅记录", mineOpen: "查看",
     mineVerified: "✓ 与账本上锚定的记录一致", minePending: "信息刚刚更新，几分钟内记入账本后即可核验，请稍后再查看。", readings: "谁查看过我的信息", noReadings: "还没有人查看过。",
-    readWhat: (g, why) => `查看了${g}，用于${why}`, childData: "其中包含未成年人信息，查看者持有敏感信息查阅权限。",
+    readWhat: (g, why) => `查看了${g}，用于${why}`, foundYou: (why) => `按身份证号查找到了您的案件，用于${why}`, readDocument: (why) => `查看了您提交的材料，用于${why}`, childData: "其中包含未成年人信息，查看者持有敏感信息查阅权限。",
     role_CASEWORKER: "经办人员", role_REVIEWER: "审核人员", role_APPROVER: "审批人员", role_AUDITOR: "审计人员", role_FINANCE_OFFICER: "财务人员", role_SPECIAL_CATEGORY_READER: "敏感信息查阅",
     group_identity: "身份信息", group_household: "家庭成员信息", group_means: "收入和财产", group_bankAccount: "收款账户", group_all: "全部登记信息",
     purpose_review: "审核申请", purpose_approval: "审批", "purpose_annual-recheck": "年度复核", purpose_correction: "更正记录", purpose_objection: "核实公示异议", purpose_complaint: "处理投诉", "purpose_payment-check": "核对发放", purpose_audit: "审计核查", purpose_revision: "修改申请",
@@ -39,7 +39,7 @@ speak({
     received: "Received. How it is handled becomes part of your case's record.", unreadable: "The QR code could not be read; type it instead.",
     mine: "My information, and who has read it", mineOpen: "Show",
     mineVerified: "✓ The same as the record anchored in the ledger", minePending: "Your information was just updated; it can be checked once the ledger records it, within minutes. Look again later.", readings: "Who has read my information", noReadings: "No one has read it yet.",
-    readWhat: (g, why) => `read ${g}, for ${why}`, childData: "It included a child's data; the reader holds the right to read such data.",
+    readWhat: (g, why) => `read ${g}, for ${why}`, foundYou: (why) => `found your case by your resident ID, for ${why}`, readDocument: (why) => `read a document you gave, for ${why}`, childData: "It included a child's data; the reader holds the right to read such data.",
     role_CASEWORKER: "caseworker", role_REVIEWER: "reviewer", role_APPROVER: "approver", role_AUDITOR: "auditor", role_FINANCE_OFFICER: "finance officer", role_SPECIAL_CATEGORY_READER: "reader of sensitive data",
     group_identity: "your identity", group_household: "your household", group_means: "your income and assets", group_bankAccount: "your bank account", group_all: "your whole application",
     purpose_review: "reviewing the application", purpose_approval: "deciding on approval", "purpose_annual-recheck": "the annual re-check", purpose_correction: "correcting the record", purpose_objection: "looking into an objection", purpose_complaint: "handling a complaint", "purpose_payment-check": "checking a payment", purpose_audit: "an audit", purpose_revision: "revising the application",
@@ -75,6 +75,15 @@ function provenInLog(found) {
   return root !== null && equalBytes(root, fromHex(found.checkpoint.root));
 }
 
+/** What a reading of the citizen's data was, in words: a disclosure of a group, a search by their resident ID, a document opened, or the whole record read. */
+function readingSaid(r) {
+  const [purpose, detail = ""] = r.purpose.split(/: (.*)/s);
+  const why = t(`purpose_${purpose}`);
+  if (detail === "found by resident ID") return t("foundYou", why);
+  if (detail.startsWith("document ")) return t("readDocument", why);
+  return t("readWhat", t(`group_${r.group ?? "all"}`), why);
+}
+
 /** The citizen's own record: their personal fields, whether the ledger's log holds them as shown, and who has read them. */
 function renderMine(mine) {
   // A record changed since the log was last anchored has no proof yet: said so, not called unverified.
@@ -87,7 +96,7 @@ function renderMine(mine) {
     ...mine.readings.toReversed().map((r) =>
       el("div", { class: "card reading" },
         el("strong", {}, cst(r.at), " · ", r.roles.map((role) => t(`role_${role}`)).join("、")),
-        el("p", {}, t("readWhat", t(`group_${r.group ?? "all"}`), t(`purpose_${r.purpose.split(":")[0]}`))),
+        el("p", {}, readingSaid(r)),
         ...(r.specialCategories.length > 0 ? [el("p", { class: "muted" }, t("childData"))] : []),
         el("p", { class: "muted hash" }, r.reader),
       ),
