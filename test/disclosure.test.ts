@@ -122,6 +122,20 @@ describe("disclosure for a purpose", () => {
     ]);
   });
 
+  it("withholds a child's data from a case view too, to a reader without SPECIAL_CATEGORY_READER, and says what was withheld", async () => {
+    const view = async (key: string) => (await request(local.gateway.url).get(`/v1/cases/${withChild}?purpose=review`).set("authorization", await local.signIn(key)).expect(200)).body.revisions.at(-1);
+    const withheld = await view(DEV_KEYS.caseworker);
+    expect(Object.keys(withheld.record.personal).sort()).toEqual(["applicant", "monthlyIncome"]);
+    expect(withheld.withheld).toEqual([{ field: "household", specialCategories: ["children"] }]);
+    // What is shown still proves against the log: the household stays a commitment.
+    expect(Object.keys(withheld.record.salts).sort()).toEqual(["applicant", "monthlyIncome"]);
+    const since = local.gateway.log.size;
+    const whole = await view(DEV_KEYS.approver1);
+    expect(whole.record.personal.household).toEqual([{ name: "李小宝", relation: "子女", residentId: child }]);
+    expect(whole).not.toHaveProperty("withheld");
+    expect((await local.gateway.log.record(since)).public).toMatchObject({ roles: ["APPROVER", "SPECIAL_CATEGORY_READER"], purpose: "review" });
+  });
+
   it("shows the citizen, with their receipt, every personal field of their own record, verifiable, and who has read their data, when and why", async () => {
     const { status, body } = await request(local.gateway.url).get("/v1/citizen/record").set("x-aidtrail-receipt", local.receipts.get(adults)!);
     expect(status, JSON.stringify(body)).toBe(200);

@@ -3,7 +3,7 @@ import { Interface, TypedDataEncoder } from "ethers";
 import { $, api, bytesCall, cst, el, fact, guarded } from "./common.js";
 import { caseNumberForm, casesNumbered, foundCaseFacts, readCaseNumber } from "./found-case.js";
 import { language, speak, t } from "./i18n.js";
-import { personalFacts } from "./personal-fields.js";
+import { personalFacts, withheldFacts } from "./personal-fields.js";
 import { openedKey, signInForm } from "./sign-in.js";
 import { draftStep, relayStep, stepOutcome } from "./signed-step.js";
 import { checkDomain } from "./trusted-ledger.js";
@@ -161,7 +161,7 @@ function drawCase() {
   $("#case-details").replaceChildren(
     el("p", { class: "muted" }, t("readPurpose")),
     el("dl", { class: "facts" },
-      record.personal ? personalFacts(record.personal) : fact(t("applicant"), item.name),
+      record.personal ? [...personalFacts(record.personal), ...withheldFacts(found.revisions.at(-1).withheld)] : fact(t("applicant"), item.name),
       fact(t("programme"), programmeName(found.programme)),
       item.stage === "approval" ? fact(t("standardCap"), found.ledger?.cap ? t("standardCapIs", yuan(found.ledger.standard), found.ledger.householdSize, yuan(found.ledger.cap)) : t("noStandard")) : [],
       fact(t("documents"), (record.public.documents ?? []).length === 0 ? "—" : (record.public.documents ?? []).flatMap((d, i) => documentButton(item, d, i))),

@@ -164,6 +164,21 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
   return { purpose: request.purpose, checkpoint, cases };
 }
 
+/**
+ * What a reader holding `roles` over a record's case sees of it in a read of the whole record (the
+ * case view): every personal field but those of a group that holds a special category of data,
+ * unless they also hold SPECIAL_CATEGORY_READER; and what was withheld, and why.
+ */
+export function readableFields(record: AidRecord, roles: readonly RoleName[], at: Date): { fields: string[]; withheld: { field: string; specialCategories: string[] }[] } {
+  const withheld = roles.includes(SPECIAL_CATEGORY_ROLE)
+    ? []
+    : FIELD_GROUP_NAMES.flatMap((group) => {
+        const categories = specialCategories(record, group, at);
+        return categories.length > 0 ? present(record, group).map((field) => ({ field, specialCategories: categories })) : [];
+      });
+  return { fields: Object.keys(record.personal).filter((field) => !withheld.some((w) => w.field === field)), withheld };
+}
+
 /** A record as logged with `fields` (all its personal fields unless named) disclosed, each with its own salt: never the record's salt, which would open every commitment. */
 export function disclosedRecord(record: AidRecord, fields: readonly string[] = Object.keys(record.personal)): DisclosedRecord {
   return { ...loggedRecord(record), personal: Object.fromEntries(fields.map((f) => [f, record.personal[f]])), salts: Object.fromEntries(fields.map((f) => [f, fieldSalt(record.salt, f)])) };

@@ -1009,6 +1009,11 @@ export interface paths {
                                 /** @description the inclusion proof to the checkpoint; null while the leaf waits for anchoring */
                                 proof: string[] | null;
                                 anchored?: boolean;
+                                /** @description personal fields of a special category (a child's) withheld from a reader without SPECIAL_CATEGORY_READER */
+                                withheld?: {
+                                    field: string;
+                                    specialCategories: string[];
+                                }[];
                             }[];
                             checkpoint: {
                                 logId: string;

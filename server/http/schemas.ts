@@ -166,7 +166,16 @@ export const anchoredCheckpointSchema = signedCheckpointSchema.extend({
 /** A record's revisions, each with its leaf and inclusion proof to the latest anchored checkpoint. */
 export const recordLookupSchema = z.object({
   recordId,
-  revisions: z.array(z.object({ record: recordSchema, leafIndex, leafHash: hex32, proof, anchored: z.boolean().optional() })),
+  revisions: z.array(
+    z.object({
+      record: recordSchema,
+      leafIndex,
+      leafHash: hex32,
+      proof,
+      anchored: z.boolean().optional(),
+      withheld: z.array(z.object({ field: z.string(), specialCategories: z.array(z.string()) })).optional().meta({ description: "personal fields of a special category (a child's) withheld from a reader without SPECIAL_CATEGORY_READER" }),
+    }),
+  ),
   checkpoint: anchoredCheckpointSchema.nullable(),
 });
 

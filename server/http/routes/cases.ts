@@ -6,7 +6,7 @@ import { AREAS, caseEntryOf, caseJurisdiction, draftApplication, intakeCase, OVE
 import { decisionRequest, checkDecisionTerms, collectedDecision, describeDecision, addDecisionSignatures, withdrawDecisionSignature } from "../../cases/decisions.ts";
 import { CaseStatus, coversDivision, jsonSafe, nameOf, type RoleName } from "../../chain/domain.ts";
 import { casesOfPerson, FINDERS } from "../../cases/lookup.ts";
-import { disclose, disclosedRecord, FIELD_GROUP_NAMES, type FieldGroup } from "../../cases/disclosure.ts";
+import { disclose, disclosedRecord, FIELD_GROUP_NAMES, readableFields, SPECIAL_CATEGORY_ROLE, type FieldGroup } from "../../cases/disclosure.ts";
 import { DOCUMENT_MAX_BYTES, keepDocument, readDocument } from "../../cases/documents.ts";
 import express from "express";
 import { identityCommitment } from "../../records/identity.ts";
@@ -21,6 +21,7 @@ import { reissueReceipt } from "../../cases/receipts.ts";
 import type { SignIn } from "../../auth/sign-in.ts";
 import { RequestError } from "../errors.ts";
 import { authorize, heldRoles, rolesOf, signedIn, type LedgerAccess } from "../officers.ts";
+import { roleId } from "../../chain/roles.ts";
 import { validate } from "../validate.ts";
 import { divisionCode, ledgerUint, text } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
@@ -270,10 +271,18 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       const purpose = readPurpose(req, { required: false });
       const mayRead = (res.locals.roles as RoleName[]).some((r) => PERSONAL_DATA_ROLES.has(r));
       const decrypt = mayRead && purpose.length > 0;
-      if (decrypt) await logRead(entry, req.officer!, res.locals.roles as string[], purpose);
+      // A child's data is read only beside SPECIAL_CATEGORY_READER, here as in a disclosure.
+      const special = decrypt && (await ctx.roles.hasScopedRole(roleId(SPECIAL_CATEGORY_ROLE), req.officer!, BigInt(entry.jurisdiction)));
+      const roles = [...(res.locals.roles as RoleName[]), ...(special ? [SPECIAL_CATEGORY_ROLE] : [])];
+      if (decrypt) await logRead(entry, req.officer!, roles, purpose);
       const lookup = await ctx.log.lookup(entry.recordId, { decrypt });
       // Personal fields each with its own salt, never the record's, as every disclosure gives them.
-      const found = decrypt ? { ...lookup, revisions: lookup.revisions.map((r) => ({ ...r, record: disclosedRecord(r.record as AidRecord) })) } : lookup;
+      const at = new Date(ctx.chain.clock.now());
+      const readable = (record: AidRecord) => {
+        const { fields, withheld } = readableFields(record, roles, at);
+        return { record: disclosedRecord(record, fields), ...(withheld.length > 0 && { withheld }) };
+      };
+      const found = decrypt ? { ...lookup, revisions: lookup.revisions.map((r) => ({ ...r, ...readable(r.record as AidRecord) })) } : lookup;
       const outbox = (await ctx.state.get<OutboxEntry>(entry.outbox))!;
       let ledger: { status: string; approvedAmount: string; noticeEnd: number; entitledFrom: number; householdSize: number; standard: string | null; cap: string | null } | null = null;
       if (outbox.state === "done") {
