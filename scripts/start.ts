@@ -18,6 +18,7 @@ import { addMonths, periodAt, startOf } from "../server/funds/periods.ts";
 import { Programme } from "../server/chain/domain.ts";
 import { startGateway } from "../server/gateway.ts";
 import { createLogger } from "../server/logger.ts";
+import { AidtrailError } from "../kit/errors.ts";
 
 const dataDir = resolve(process.env.AIDTRAIL_DATA ?? ".aidtrail");
 const journalPath = join(dataDir, "chain-journal.jsonl");
@@ -116,7 +117,11 @@ const config = loadConfig({
   // The demo's scraper token is public, as its keys are; a real gateway's is a secret of its own.
   AIDTRAIL_METRICS_TOKEN: process.env.AIDTRAIL_METRICS_TOKEN ?? DEMO_METRICS_TOKEN,
 });
-const gateway = await startGateway(config, createLogger(process.env.AIDTRAIL_LOG_LEVEL ?? "warn"));
+// A data folder the gateway refuses (one of an earlier record format, say) is told in its words, with what to do.
+const gateway = await startGateway(config, createLogger(process.env.AIDTRAIL_LOG_LEVEL ?? "warn")).catch((error: unknown) => {
+  if (error instanceof AidtrailError) stop(`${error.message}${error.hint ? `: ${error.hint}` : ""}`);
+  throw error;
+});
 if (firstStart) {
   const started = Date.now();
   citizenReceipt = await seedHistory({ gatewayUrl: gateway.url, chain: provider, caseRegistry: config.deployment.contracts.caseRegistry, accounts, budgets, progress: (line) => console.log(`  ${line}`) });
