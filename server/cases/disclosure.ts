@@ -9,6 +9,7 @@ import { AidtrailError } from "../../kit/errors.ts";
 import { fieldSalt, loggedRecord, type DisclosedRecord } from "../../kit/record.ts";
 import { readResidentId } from "../../kit/resident-id.ts";
 import type { CaseEntry } from "./intake.ts";
+import { latestApplication } from "./revision.ts";
 
 /*
  * Disclosure for a purpose: named groups of an application's personal fields, for named cases,
@@ -111,7 +112,7 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
       });
     }
     if (!entry) throw new AidtrailError("CASE_NOT_FOUND", `no case ${caseId} was taken in at this gateway`, { kind: "not-found", field: `cases.${i}` });
-    const groups = request.groups.map((group, j) => {
+    request.groups.forEach((group, j) => {
       const allowed = FIELD_GROUPS[group].roles as readonly RoleName[];
       if (!held.some((role) => allowed.includes(role))) {
         refuse("DISCLOSURE_ROLE_MISSING", `your roles over case ${caseId} (${disclosing.join(", ")}) do not disclose its ${group}: that needs ${allowed.join(" or ")}`, `groups.${j}`, "ask only for the groups your work needs, or for the role that discloses this one", {
@@ -119,17 +120,14 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
           hint: "只查阅工作需要的信息，或申请可查阅该信息的角色",
         });
       }
-      return group;
     });
-    const indexes = await ctx.log.revisionIndexes(entry.recordId);
-    const leafIndex = indexes.at(-1)!;
-    const record = await ctx.log.record(leafIndex);
+    const { record, leafIndex } = await latestApplication(ctx.log, entry);
     opened.push({
       entry,
       record,
       leafIndex,
       roles: held,
-      groups: groups.map((group, j) => {
+      groups: request.groups.map((group, j) => {
         const categories = specialCategories(record, group, request.at);
         if (categories.length > 0 && !held.includes(SPECIAL_CATEGORY_ROLE)) {
           refuse("DISCLOSURE_SPECIAL_CATEGORY", `the ${group} of case ${caseId} holds personal data of a special category (${categories.join(", ")}): disclosing it needs ${SPECIAL_CATEGORY_ROLE} over the case's jurisdiction as well`, `groups.${j}`, "ask an officer who holds that role, or ask for the other groups only", {
@@ -213,8 +211,7 @@ export interface Reading {
  * log, oldest first.
  */
 export async function ownRecord(ctx: { log: RecordLog }, entry: CaseEntry): Promise<Awaited<ReturnType<typeof disclosed>> & { checkpoint: StoredCheckpoint | null; readings: Reading[] }> {
-  const leafIndex = (await ctx.log.revisionIndexes(entry.recordId)).at(-1)!;
-  const record = await ctx.log.record(leafIndex);
+  const { record, leafIndex } = await latestApplication(ctx.log, entry);
   const checkpoint = await ctx.log.latestAnchored();
   const readings: Reading[] = [];
   for (const index of await ctx.log.caseLeafIndexes(entry.caseId)) {

@@ -77,7 +77,7 @@ export async function reissueReceipt(
   officer: string,
   residentId: string,
 ): Promise<{ caseId: string; receipt: Receipt; recordId: string; leafIndex: number }> {
-  const applicant = (await latestApplication(ctx.log, entry)).personal.applicant as { residentId: string };
+  const applicant = (await latestApplication(ctx.log, entry)).record.personal.applicant as { residentId: string };
   if (normaliseResidentId(residentId) !== normaliseResidentId(applicant.residentId)) {
     throw new AidtrailError("RECEIPT_APPLICANT_MISMATCH", "the resident ID is not that of the case's applicant", {
       kind: "forbidden",

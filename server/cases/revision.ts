@@ -3,10 +3,10 @@ import { householdCommitments, identityCommitment } from "../records/identity.ts
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
 
-/** A case's application record as it stands: its latest revision, its personal fields opened. */
-export async function latestApplication(log: RecordLog, entry: { recordId: string }): Promise<AidRecord> {
-  const { revisions } = await log.lookup(entry.recordId, { decrypt: true });
-  return revisions.at(-1)!.record as AidRecord;
+/** A case's application record as it stands: its latest revision, its personal fields opened, and its leaf. Only that revision is read. */
+export async function latestApplication(log: RecordLog, entry: { recordId: string }): Promise<{ record: AidRecord; leafIndex: number }> {
+  const leafIndex = (await log.revisionIndexes(entry.recordId)).at(-1)!;
+  return { record: await log.record(leafIndex), leafIndex };
 }
 
 interface People {

@@ -339,7 +339,7 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
     beforeAnswer: async (req, res, body) => logRead(await caseOf(req), req.officer!, res.locals.roles as string[], `revision: ${body.reason}`),
     call: async (req, body) => {
       const entry = await caseOf(req);
-      const latest = await latestApplication(ctx.log, entry);
+      const { record: latest } = await latestApplication(ctx.log, entry);
       const { reason, ...changes } = body;
       const record = applicationRevision(latest, changes, req.officer!, reason);
       const [before, after] = [latest.personal, record.personal!] as Pick<ApplicationInput, "applicant" | "household">[];
