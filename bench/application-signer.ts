@@ -12,6 +12,7 @@ import { secp256k1 } from "@noble/curves/secp256k1";
 import { getBytes, id, recoverAddress, TypedDataEncoder, type BaseWallet } from "ethers";
 import { applicationAuthorisation, applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/kinds/application.ts";
 import { householdCommitments } from "../server/records/identity.ts";
+import type { HashKey } from "../server/records/keyed-hash.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash, type ApplicationAuthorisation } from "../kit/decision.ts";
 
 const TYPE_HASH = getBytes(id(TypedDataEncoder.from(APPLICATION_TYPES).encodeType("ApplicationAuthorisation")));
@@ -19,7 +20,7 @@ const TYPE_HASH = getBytes(id(TypedDataEncoder.from(APPLICATION_TYPES).encodeTyp
 const word = (n: bigint) => getBytes("0x" + n.toString(16).padStart(64, "0"));
 
 /** Signs for the CaseRegistry `registry` on chain `chainId`, with the commitments of the gateway whose identity key is `identityKey`. */
-export function applicationSigner(chainId: bigint | number, registry: string, identityKey: Uint8Array) {
+export function applicationSigner(chainId: bigint | number, registry: string, identityKey: HashKey) {
   const domain = decisionDomain(chainId, registry);
   const separator = getBytes(TypedDataEncoder.hashDomain(domain));
   const keys = new WeakMap<BaseWallet, Uint8Array>();
@@ -42,7 +43,7 @@ export function applicationSigner(chainId: bigint | number, registry: string, id
     // The commitments as the gateway's draft computes them, with its key: in production the
     // caseworker's form has them from POST /v1/cases/draft (see bench/gateway.ts).
     const people = householdCommitments(identityKey, fields.applicant, fields.household);
-    const message = applicationAuthorisation(fields, applicationRecord(fields, envelope, caseworker.address), identitiesHash(people.applicant, people.household), deadline);
+    const message = applicationAuthorisation(fields, applicationRecord(fields, envelope, caseworker.address, identityKey.suite), identitiesHash(people.applicant, people.household), deadline);
     let key = keys.get(caseworker);
     if (!key) keys.set(caseworker, (key = getBytes(caseworker.privateKey)));
     const signature = secp256k1.sign(digest(message), key);

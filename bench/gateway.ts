@@ -16,6 +16,7 @@ import { NodeJsonRpcProvider } from "../server/chain/rpc-provider.ts";
 import { newSession } from "../cli/gateway-client.ts";
 import { checkCharacter } from "../kit/resident-id.ts";
 import type { ApplicationInput } from "../server/records/kinds/application.ts";
+import { identityKey } from "../server/records/identity.ts";
 import { newRecord } from "../server/records/record.ts";
 import { applicationSigner } from "./application-signer.ts";
 import { killProcess, startGatewayProcess } from "../test/helpers/gateway-process.ts";
@@ -228,7 +229,7 @@ process.stdout.write(`filling the log with ${RECORDS} records`);
 const sample: string[] = [];
 for (let done = 0; done < RECORDS; done += 1000) {
   const batch = Array.from({ length: Math.min(1000, RECORDS - done) }, (_, i) =>
-    newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { reader: "0x" + "11".repeat(20), i: done + i, purpose: "benchmark" } }),
+    newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { reader: "0x" + "11".repeat(20), i: done + i, purpose: "benchmark" } }, "standard"),
   );
   await gateway.log.append(batch);
   if (sample.length < 10_000) sample.push(...batch.slice(0, 10).map((r) => r.recordId));
@@ -277,7 +278,7 @@ const tokens = await Promise.all(caseworkers.map(async (officer) => `Bearer ${(a
 // them before the run as the gateway's draft does. In production a caseworker's form fetches the
 // draft (POST /v1/cases/draft) while the application is being typed, before it is sent, so the
 // draft is not part of what intake costs.
-const signer = applicationSigner(local.deployment.chainId, local.deployment.contracts.caseRegistry, Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64"));
+const signer = applicationSigner(local.deployment.chainId, local.deployment.contracts.caseRegistry, identityKey(Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64"), local.deployment.suite));
 // Signed for the whole bench: it takes minutes, by the chain's clock as by the gateway's.
 const deadline = BigInt((await local.provider.getBlock("latest"))!.timestamp + 4 * 3600);
 let applicant = 0;

@@ -113,7 +113,7 @@ const anchorInterface = LogAnchor__factory.createInterface();
 const domain = decisionDomain(deployment.chainId, deployment.contracts.caseRegistry);
 const logId = id("benchmark log");
 await seed(anchorContract.registerLog(logId, COUNTY));
-const log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-bench-verify-")), { logId, keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }), workers: 2 });
+const log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-bench-verify-")), { logId, keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }, "standard"), workers: 2 });
 const deadline = BigInt((await latest()) + 20 * 365 * 86_400);
 let made = 0;
 let anchoredSize = 0;
@@ -138,7 +138,7 @@ async function addCases(count: number): Promise<void> {
   const applications: ApplicationStruct[] = [];
   const applicationHash = new Map<string, string>();
   for (const caseId of caseIds) {
-    const application = newRecord({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 1, documents: [] }, personal: { applicant: { name: "申请人", residentId: "110101199003074477" } } });
+    const application = newRecord({ kind: "application", caseId, jurisdiction: TOWNSHIP, public: { programme: "dibao", area: "urban", householdSize: 1, documents: [] }, personal: { applicant: { name: "申请人", residentId: "110101199003074477" } } }, "standard");
     const hash = hexlify(recordHash(application));
     applicationHash.set(caseId, hash);
     records.push(application);
@@ -147,7 +147,7 @@ async function addCases(count: number): Promise<void> {
     const signature = Signature.from(await caseworker.signTypedData(domain, APPLICATION_TYPES, { ...fields, identities: identitiesHash(identityCommitment, []) }));
     applications.push({ ...fields, identityCommitment, household: [], caseworker: caseworker.address, r: signature.r, vs: signature.yParityAndS });
     for (let d = 0; d < RECORDS_PER_CASE - 3; d++) {
-      records.push(newRecord({ kind: d < 5 ? "document" : "access-log", caseId, jurisdiction: TOWNSHIP, public: d < 5 ? { kind: "certificate", sha256: hexlify(randomBytes(32)).slice(2) } : { reader: operator.address, purpose: "review", fields: ["applicant"] } }));
+      records.push(newRecord({ kind: d < 5 ? "document" : "access-log", caseId, jurisdiction: TOWNSHIP, public: d < 5 ? { kind: "certificate", sha256: hexlify(randomBytes(32)).slice(2) } : { reader: operator.address, purpose: "review", fields: ["applicant"] } }, "standard"));
     }
   }
   const submissions: { to: string; data: string }[] = [];
@@ -162,7 +162,7 @@ async function addCases(count: number): Promise<void> {
       const decision: Decision = { caseId, stage, approve: true, recordHash: applicationHash.get(caseId)!, amount: granting ? 95_000n : 0n, householdSize: granting ? 1 : 0, round: stage === Stage.Approval ? 1 : 0, deadline };
       const signature = await signer.signTypedData(domain, DECISION_TYPES, decision);
       const digest = TypedDataEncoder.hash(domain, DECISION_TYPES, decision);
-      records.push(newRecord({ kind: "decision", caseId, jurisdiction: TOWNSHIP, public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest, signatures: [{ signer: signer.address, signature }] } }));
+      records.push(newRecord({ kind: "decision", caseId, jurisdiction: TOWNSHIP, public: { decision: { ...decision, amount: decision.amount.toString(), deadline: decision.deadline.toString() }, digest, signatures: [{ signer: signer.address, signature }] } }, "standard"));
       decisions.push({ to: deployment.contracts.caseRegistry, data: registry.encodeFunctionData("decide", [decision, [{ signer: signer.address, signature }]]) });
     }
     await sendAll(operator.address, decisions);
@@ -173,7 +173,7 @@ async function addCases(count: number): Promise<void> {
   for (const period of months) {
     for (let i = 0; i < caseIds.length; i += 100) {
       const lines = caseIds.slice(i, i + 100).map((caseId) => ({ caseId, amount: "95000" }));
-      records.push(newRecord({ kind: "payment-file", jurisdiction: TOWNSHIP, public: { period, allocationId: allocationId.toString(), programme: "dibao", lines } }));
+      records.push(newRecord({ kind: "payment-file", jurisdiction: TOWNSHIP, public: { period, allocationId: allocationId.toString(), programme: "dibao", lines } }, "standard"));
       payouts.push({ to: deployment.contracts.fundLedger, data: ledger.encodeFunctionData("payBatch", [allocationId, period, lines.map((l) => ({ caseId: l.caseId, amount: 95_000n }))]) });
     }
   }

@@ -16,14 +16,14 @@ const logId = "0x" + "11".repeat(32);
 async function bundleOf(size: number): Promise<AuditBundle> {
   const records = Array.from({ length: size }, (_, i) =>
     i % 10 === 9
-      ? newRecord({ kind: "payment-file", jurisdiction: "440105001000", public: { period: 202611, allocationId: "1", lines: Array.from({ length: 9 }, (_, j) => ({ caseId: "0x" + (i - j).toString(16).padStart(64, "0"), amount: "150000" })) } })
-      : newRecord({ kind: "application", jurisdiction: "440105001000", caseId: "0x" + i.toString(16).padStart(64, "0"), public: { programme: "dibao", householdSize: 3 }, personal: { name: "王小明", residentId: "110101199003074477", address: "北京市朝阳区建国路1号院2号楼3单元401" } }),
+      ? newRecord({ kind: "payment-file", jurisdiction: "440105001000", public: { period: 202611, allocationId: "1", lines: Array.from({ length: 9 }, (_, j) => ({ caseId: "0x" + (i - j).toString(16).padStart(64, "0"), amount: "150000" })) } }, "standard")
+      : newRecord({ kind: "application", jurisdiction: "440105001000", caseId: "0x" + i.toString(16).padStart(64, "0"), public: { programme: "dibao", householdSize: 3 }, personal: { name: "王小明", residentId: "110101199003074477", address: "北京市朝阳区建国路1号院2号楼3单元401" } }, "standard"),
   );
   const leaves = records.map((r) => recordLeaf(r));
   const sizes = [Math.floor(size / 2), size];
   const checkpoints = await Promise.all(
     sizes.map(async (treeSize) => {
-      const body = { logId, treeSize, root: hexlify(rootHash(leaves.slice(0, treeSize))), time: new Date().toISOString() };
+      const body = { logId, suite: "standard" as const, treeSize, root: hexlify(rootHash(leaves.slice(0, treeSize))), time: new Date().toISOString() };
       return { ...body, signer: logKey.address, signature: await logKey.signMessage(checkpointText(body)), anchoring: null };
     }),
   );

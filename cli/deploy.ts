@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { SUITES, type Suite } from "../kit/record.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect, rpcOption, run, secretFromEnv } from "./options.ts";
 
@@ -33,10 +34,11 @@ export const deployCommand = () =>
       return Number(value);
     })
     .option("--chain-id <id>", "refuse to deploy unless the endpoint serves this chain")
+    .addOption(new Option("--suite <suite>", "the cryptography of every gateway of the deployment, chosen once (docs/cryptography.md)").choices(SUITES).default("standard"))
     .option("--out <file>", "where to write the deployment file", "deployment.json")
     .addHelpText("after", "\nExample:\n  AIDTRAIL_DEPLOYER_KEY_FILE=deployer.key npx aidtrail deploy --rpc http://127.0.0.1:8545 --council 0xA…,0xB…,0xC… --threshold 2 --chain-id 1337\n")
     .action(
-      run(async (options: { rpc: string; keystore?: string; council?: string[]; threshold?: number; chainId?: string; out: string }) => {
+      run(async (options: { rpc: string; keystore?: string; council?: string[]; threshold?: number; chainId?: string; suite: Suite; out: string }) => {
         if (options.threshold !== undefined && !options.council) throw new CliError("REQUEST_INVALID", "--threshold needs --council", "name the council's members with --council");
         if (options.council && (options.threshold === undefined || options.threshold > options.council.length)) {
           throw new CliError("REQUEST_INVALID", `--threshold must be a whole number from 1 to ${options.council.length}, the number of council members`, "give --threshold M with M of the --council members");
@@ -60,11 +62,11 @@ export const deployCommand = () =>
           // can return a stale count from the provider's short request cache.
           const deployer = new NonceManager(new Wallet(key, provider));
           const council = councilMembers ? { members: councilMembers, threshold: options.threshold! } : undefined;
-          const { deployment } = await deployAidtrail(deployer, { council }).catch((error: { shortMessage?: string; message: string }) => {
+          const { deployment } = await deployAidtrail(deployer, { council, suite: options.suite }).catch((error: { shortMessage?: string; message: string }) => {
             throw new CliError("DEPLOYMENT_FAILED", `deployment failed: ${error.shortMessage ?? error.message}`, "check the deployer account's balance and the chain");
           });
           writeFileSync(options.out, JSON.stringify(deployment, null, 2) + "\n");
-          process.stdout.write(`deployed aidtrail to chain ${deployment.chainId} at block ${deployment.deploymentBlock}; wrote ${options.out}\n`);
+          process.stdout.write(`deployed aidtrail to chain ${deployment.chainId} at block ${deployment.deploymentBlock}, its gateways of the ${deployment.suite} cryptographic suite; wrote ${options.out}\n`);
           if (!council) process.stdout.write("governance is held by the deployer key: for local and test chains only; pass --council for a real one\n");
         } finally {
           provider.destroy();

@@ -172,6 +172,7 @@ export function checkBundle(bundle: AuditBundle, onProgress?: (done: number, tot
   checkpoints.forEach((c, i) => {
     const name = `checkpoint ${i + 1} (size ${c.treeSize})`;
     if (c.logId !== bundle.logId) fail({ code: "CHECKPOINT_FOREIGN", message: `${name} is of log ${c.logId}, not of this bundle's log ${bundle.logId}`, treeSize: c.treeSize });
+    if (c.suite !== checkpoints[0]!.suite) fail({ code: "SUITE_MISMATCH", message: `${name} says the log is of the ${c.suite} cryptographic suite; its first checkpoint says ${checkpoints[0]!.suite}: a log keeps its suite`, treeSize: c.treeSize });
     if (!verifyCheckpointSignature(c)) fail({ code: "CHECKPOINT_SIGNATURE_INVALID", message: `${name} is not signed by its stated log key ${c.signer}`, treeSize: c.treeSize });
     const previous = checkpoints[i - 1];
     if (!previous) return;
@@ -250,6 +251,15 @@ function checkRecord(bundle: AuditBundle, leaf: BundleLeaf, hash: Uint8Array, re
     result.failures.push({
       code: "BUNDLE_CARRIES_PERSONAL_DATA",
       message: `record ${record.recordId} revision ${record.revision} (leaf ${leaf.leafIndex}) carries ${carried.join(" and ")}: a bundle holds the record as logged, its personal fields as commitments, and the exporter disclosed what it should not have`,
+      leafIndex: leaf.leafIndex,
+      recordId: record.recordId,
+    });
+  }
+  const suite = bundle.checkpoints[0]?.suite;
+  if (record.suite !== suite) {
+    result.failures.push({
+      code: "SUITE_MISMATCH",
+      message: `record ${record.recordId} revision ${record.revision} (leaf ${leaf.leafIndex}) is of the ${record.suite} cryptographic suite; the log's checkpoints say ${suite}`,
       leafIndex: leaf.leafIndex,
       recordId: record.recordId,
     });

@@ -8,6 +8,7 @@ export type RecordFailureCode =
   | "RECORD_NOT_HASHABLE"
   | "RECORD_HASH_MISMATCH"
   | "DISCLOSURE_MISMATCH"
+  | "SUITE_MISMATCH"
   | "PROOF_INVALID"
   | "CHECKPOINT_SIGNATURE_INVALID"
   | "CHECKPOINT_NOT_ANCHORED"
@@ -56,6 +57,9 @@ export function verifyRecord(evidence: RecordEvidence): RecordVerdict {
     if (changed.length > 0) fail("DISCLOSURE_MISMATCH", `the disclosed ${changed.join(", ")} ${changed.length === 1 ? "does" : "do"} not open the logged commitment: changed since it was logged`);
   }
   const { checkpoint } = evidence;
+  if (record.suite !== checkpoint.suite) {
+    fail("SUITE_MISMATCH", `the record is of the ${record.suite} cryptographic suite, but its log's checkpoint says the log is of the ${checkpoint.suite} suite: a record cannot change suite`);
+  }
   if (hash && evidence.leafHash && !equalBytes(hash, safeBytes(evidence.leafHash))) {
     fail("RECORD_HASH_MISMATCH", `the record hashes to ${hexlify(hash)}, not to the stored leaf ${evidence.leafHash}: its content was changed`);
   }

@@ -1,13 +1,17 @@
 import { canonicalize } from "./canonical.ts";
 import { RecordFormatError } from "./errors.ts";
-import { leafHash, sha256Base64url } from "./hash.ts";
+import { hmacSm3Base64url, leafHash, sha256Base64url, sm3 } from "./hash.ts";
 
 /** The record format this kit reads and the gateway writes (docs/records.md): personal fields committed, never in the leaf. */
 export const RECORD_FORMAT = 2;
 
-/** The cryptography a deployment chose: the standard suite hashes with SHA-256 (docs/records.md). */
-export type Suite = "standard";
-export const SUITES: readonly Suite[] = ["standard"];
+/**
+ * The cryptography a deployment chose, once (docs/cryptography.md): the standard suite commits
+ * with SHA-256, the national suite with HMAC-SM3 and hashes records with SM3. The tree the chain
+ * checks is SHA-256 in both.
+ */
+export type Suite = "standard" | "national";
+export const SUITES: readonly Suite[] = ["standard", "national"];
 
 /** What every form of a record has: who, what, when and the fields anyone may read. */
 export interface RecordHeader {
@@ -47,21 +51,26 @@ export interface DisclosedRecord extends LoggedRecord {
 }
 
 /**
- * A personal field's own salt: the first 22 base64url characters (132 bits) of SHA-256 over the
- * RFC 8785 form of [record salt, field name]. Disclosing one field's salt tells nothing of the
- * record's salt, so nothing of any other field's.
+ * A personal field's own salt, 22 base64url characters (132 bits): in the standard suite the
+ * first of SHA-256 over the RFC 8785 form of [record salt, field name]; in the national suite of
+ * HMAC-SM3 of the RFC 8785 form of the name under the record salt. Disclosing one field's salt
+ * tells nothing of the record's salt, so nothing of any other field's.
  */
-export function fieldSalt(recordSalt: string, name: string): string {
-  // The RFC 8785 form of the array, element by element: the same text, without copying the array.
-  return sha256Base64url(`[${canonicalize(recordSalt)},${canonicalize(name)}]`).slice(0, 22);
+export function fieldSalt(suite: Suite, recordSalt: string, name: string): string {
+  // RFC 8785 forms written element by element: the same text, without copying into an array.
+  const salt = suite === "national" ? hmacSm3Base64url(recordSalt, canonicalize(name)) : sha256Base64url(`[${canonicalize(recordSalt)},${canonicalize(name)}]`);
+  return salt.slice(0, 22);
 }
 
 /**
- * A personal field's commitment, as SD-JWT digests a disclosure: SHA-256 over the RFC 8785 form of
- * [salt, field name, value], in base64url. The salt keeps anyone who holds the commitment from
- * confirming a guess of the value; the name keeps a value from standing for another field.
+ * A personal field's commitment, in base64url: in the standard suite, as SD-JWT digests a
+ * disclosure, SHA-256 over the RFC 8785 form of [salt, field name, value]; in the national suite
+ * HMAC-SM3 of the RFC 8785 form of [field name, value] under the salt. The salt keeps anyone who
+ * holds the commitment from confirming a guess of the value; the name keeps a value from standing
+ * for another field.
  */
-export function fieldCommitment(salt: string, name: string, value: unknown): string {
+export function fieldCommitment(suite: Suite, salt: string, name: string, value: unknown): string {
+  if (suite === "national") return hmacSm3Base64url(salt, `[${canonicalize(name)},${canonicalize(value)}]`);
   return sha256Base64url(`[${canonicalize(salt)},${canonicalize(name)},${canonicalize(value)}]`);
 }
 
@@ -84,11 +93,11 @@ export function loggedRecord(record: LoggedRecord | WholeRecord | DisclosedRecor
   if (personal === undefined) return inKeyOrder(header, commitments!);
   const made: Record<string, string> = { ...commitments };
   for (const name of Object.keys(personal).sort()) {
-    const own = salts?.[name] ?? (typeof salt === "string" ? fieldSalt(salt, name) : undefined);
+    const own = salts?.[name] ?? (typeof salt === "string" ? fieldSalt(header.suite, salt, name) : undefined);
     if (typeof own !== "string") {
       throw new RecordFormatError("RECORD_INVALID", `personal field ${name} is disclosed without its salt`, { field: `salts.${name}`, hint: "a disclosure gives each field with its salt" });
     }
-    made[name] = fieldCommitment(own, name, personal[name]);
+    made[name] = fieldCommitment(header.suite, own, name, personal[name]);
   }
   return inKeyOrder(header, made);
 }
@@ -108,15 +117,21 @@ function inKeyOrder(header: RecordHeader, commitments: Record<string, string>): 
 export function disclosureMismatches(record: DisclosedRecord): string[] {
   return Object.entries(record.personal).flatMap(([name, value]) => {
     const salt = record.salts[name];
-    return typeof salt === "string" && record.commitments[name] === fieldCommitment(salt, name, value) ? [] : [name];
+    return typeof salt === "string" && record.commitments[name] === fieldCommitment(record.suite, salt, name, value) ? [] : [name];
   });
 }
 
 const utf8 = new TextEncoder();
 
-/** The log leaf of a record: the UTF-8 bytes of the RFC 8785 form of the record as logged. */
+/**
+ * The log leaf of a record: the UTF-8 bytes of the RFC 8785 form of the record as logged, in the
+ * standard suite; their SM3 digest in the national suite, so that SM3 is what binds the record and
+ * the SHA-256 tree the chain checks is built over the digests.
+ */
 export function recordLeaf(record: LoggedRecord | WholeRecord | DisclosedRecord): Uint8Array {
-  return utf8.encode(canonicalize(loggedRecord(record)));
+  const logged = loggedRecord(record);
+  const bytes = utf8.encode(canonicalize(logged));
+  return logged.suite === "national" ? sm3(bytes) : bytes;
 }
 
 /** The RFC 9162 leaf hash of a record, SHA-256(0x00 || leaf), as the log stores it. */

@@ -5,9 +5,12 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Deployment } from "./chain/deploy.ts";
 import { keyringFrom, type Keyring } from "./records/envelope.ts";
+import type { HashKey } from "./records/keyed-hash.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "./records/parse.ts";
 import { AidtrailError } from "../kit/errors.ts";
 import type { Division } from "./chain/domain.ts";
+import { identityKey } from "./records/identity.ts";
+import { SUITES } from "../kit/record.ts";
 
 /** Everything a gateway needs to start, read and validated once. Secrets are held here and nowhere else. */
 export interface GatewayConfig {
@@ -35,7 +38,7 @@ export interface GatewayConfig {
   /** The bearer token /metrics answers (AIDTRAIL_METRICS_TOKEN): an operator's scraper, not the public. Unset, /metrics is off. */
   metricsToken?: string;
   keyring: Keyring;
-  identityKey: Uint8Array;
+  identityKey: HashKey;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
   operatorKey: string;
   /** The names of divisions, by their 12-digit codes (AIDTRAIL_DIVISIONS): what the pages show where the ledger has codes. */
@@ -132,7 +135,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
       return undefined;
     }
   };
-  const keyring = secret("AIDTRAIL_MASTER_KEYS", (value) => {
+  const masterKeys = secret("AIDTRAIL_MASTER_KEYS", (value) => {
     let json: unknown;
     try {
       json = JSON.parse(value);
@@ -141,9 +144,11 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     }
     const shape = z.object({ current: z.string(), keys: z.record(z.string(), z.string()) }).safeParse(json);
     if (!shape.success) throw new AidtrailError("CONFIG_INVALID", 'must be {"current": "<key id>", "keys": {"<key id>": "<32 bytes, base64>"}}');
-    return keyringFrom(shape.data);
+    // Checked as a keyring of either suite: the deployment, read below, says which it is.
+    keyringFrom(shape.data, "standard");
+    return shape.data;
   });
-  const identityKey = secret("AIDTRAIL_IDENTITY_KEY", (value) => {
+  const identityKeyBytes = secret("AIDTRAIL_IDENTITY_KEY", (value) => {
     const key = Buffer.from(value, "base64");
     if (key.length < 32) throw new AidtrailError("CONFIG_INVALID", `must be at least 32 bytes of base64; it decodes to ${key.length}`);
     return new Uint8Array(key);
@@ -172,7 +177,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     }
   }
 
-  if (problems.length > 0 || !keyring || !identityKey || !operatorKey || !deployment) throw new ConfigError(problems);
+  if (problems.length > 0 || !masterKeys || !identityKeyBytes || !operatorKey || !deployment) throw new ConfigError(problems);
   return {
     host: v.AIDTRAIL_HOST,
     port: v.AIDTRAIL_PORT,
@@ -190,8 +195,8 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     receiptLimitPerMinute: v.AIDTRAIL_RECEIPT_LIMIT,
     trustProxy: v.AIDTRAIL_TRUST_PROXY,
     metricsToken: v.AIDTRAIL_METRICS_TOKEN,
-    keyring,
-    identityKey,
+    keyring: keyringFrom(masterKeys, deployment.suite),
+    identityKey: identityKey(identityKeyBytes, deployment.suite),
     operatorKey,
     divisions,
     followsLedgerClock: v.AIDTRAIL_CLOCK === "ledger",
@@ -227,6 +232,7 @@ export function readDivisions(path: string, readFile: (path: string) => string):
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
+  suite: z.enum(SUITES, { error: `must name the deployment's cryptographic suite, ${SUITES.join(" or ")}` }),
   deploymentBlock: z.number().int().min(0),
   deployer: address,
   governance: address,

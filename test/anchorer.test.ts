@@ -14,7 +14,7 @@ import { buildWorld, type World } from "./helpers/world.ts";
 
 let w: World;
 let restore: () => Promise<void>;
-const keyring = keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } });
+const keyring = keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }, "standard");
 const logger = pino({ enabled: false });
 const options = { intervalMs: 60_000, batchSize: 10, logger };
 
@@ -29,7 +29,7 @@ async function freshLog(logId = id(`log ${Math.random()}`)) {
   if (!(await w.contracts.anchor.head(logId)).registered) await w.registerLog(logId);
   return RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-anchorer-")), { logId, keyring });
 }
-const records = (n: number) => Array.from({ length: n }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }));
+const records = (n: number) => Array.from({ length: n }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }, "standard"));
 const operatorAnchor = () => w.contracts.anchor.connect(w.who.logOperator);
 /** Sends as the gateway's ChainClient does, from the log operator's account. */
 const operatorSends = (signer: Signer = w.who.logOperator) => ({

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../server/audit/verify-bundle.ts";
 import { Area, CaseStatus, PayoutState, Programme } from "../server/chain/domain.ts";
 import { APPLICATION_TYPES, decisionDomain, identitiesHash } from "../kit/decision.ts";
-import { recordHash, verifyRecord, type AuditBundle } from "../kit/index.ts";
+import { recordHash, SUITES, verifyRecord, type AuditBundle } from "../kit/index.ts";
 import { aidtrail } from "./helpers/cli.ts";
+import { identityCommitment, identityKey } from "../server/records/identity.ts";
 import { COUNTY, DEV_KEYS, localGateway, OFFICERS, spouseOf, TOWNSHIP } from "./helpers/local-gateway.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
@@ -79,18 +81,6 @@ async function tamperings(): Promise<Record<"amount" | "dropped" | "reordered" |
 const settlementRecords: string[] = [];
 const codes = async (tampered: AuditBundle) => (await verifyBundle(tampered, local.provider)).failures.map((f) => f.code);
 
-/**
- * One dibao case's whole journey through the gateway, every ledger step signed by its officer and
- * relayed by the gateway (intake, review, two county approvals, public notice, an objection and
- * re-review, activation, three monthly payout runs, settlement, the citizen's check) beside a
- * second case, then an auditor's export verified against the chain with nothing taken from the
- * gateway.
- */
-beforeAll(async () => {
-  local = await localGateway({ anchorBatch: 1_000_000 });
-}, 120_000);
-afterAll(async () => local?.close());
-
 const as = (token: string) => ({
   get: (path: string) => request(local.gateway.url).get(path).set("authorization", token),
   post: (path: string, body: object = {}) => request(local.gateway.url).post(path).set("authorization", token).send(body),
@@ -112,7 +102,21 @@ async function step(path: string, fields: object, key: string) {
 
 const statusOf = async (caseId: string) => Number((await local.contracts.cases.getCase(caseId))[0].status);
 
-describe("a dibao case's whole journey, exported and verified against the chain", () => {
+/**
+ * One dibao case's whole journey through the gateway, every ledger step signed by its officer and
+ * relayed by the gateway (intake, review, two county approvals, public notice, an objection and
+ * re-review, activation, three monthly payout runs, settlement, the citizen's check) beside a
+ * second case, then an auditor's export verified against the chain with nothing taken from the
+ * gateway; in each cryptographic suite a deployment may choose.
+ */
+describe.each(SUITES)("a dibao case's whole journey, exported and verified against the chain (%s suite)", (suite) => {
+  beforeAll(async () => {
+    local = await localGateway({ anchorBatch: 1_000_000 }, { suite });
+    periods.length = 0;
+    settlementRecords.length = 0;
+  }, 120_000);
+  afterAll(async () => local?.close());
+
   it("goes from intake through objection and re-review to activation, three monthly runs and settlement, each step the officer's own", async () => {
     // Three months of one fiscal year from the month the cases become active, a week from now.
     while ((await local.currentPeriod()) % 100 > 9) await local.nextMonth();
@@ -156,6 +160,19 @@ describe("a dibao case's whole journey, exported and verified against the chain"
       [periods[1], "140000", true],
       [periods[0], "140000", true],
     ]);
+  });
+
+  it("seals, commits and keys identities in the deployment's suite, and says it in every checkpoint", async () => {
+    expect(local.gateway.log.suite).toBe(suite);
+    const stored = await local.gateway.log.stored((await local.gateway.log.caseLeafIndexes(objected))[0]!);
+    expect(stored.sealed.alg).toBe(suite === "national" ? "SM4CTR-HMACSM3" : "A256GCM");
+    expect(stored.suite).toBe(suite);
+    const key = identityKey(Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64"), suite);
+    const submitted = await local.contracts.cases.queryFilter(local.contracts.cases.filters.CaseSubmitted(objected));
+    expect(submitted[0]!.args.identityCommitment).toBe(identityCommitment(key, PEOPLE.applicant.residentId));
+    const mac = createHmac(suite === "national" ? "sm3" : "sha256", Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64")).update(PEOPLE.applicant.residentId).digest("hex");
+    expect(submitted[0]!.args.identityCommitment).toBe("0x" + mac);
+    expect((await local.gateway.log.anchoredCheckpoints()).map((c) => c.suite)).toEqual([suite, suite, suite]);
   });
 
   it("names in the case's trail the officer who took each ledger step, as the ledger's events do, never the gateway's account", async () => {

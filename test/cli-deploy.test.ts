@@ -35,12 +35,17 @@ describe("aidtrail deploy", () => {
     expect(result.stdout).toContain("governance is held by the deployer key");
     const deployment = JSON.parse(readFileSync(out, "utf8")) as Deployment;
     expect(deployment.chainId).toBe(31337);
+    expect(deployment.suite).toBe("standard");
     expect(deployment.contracts.governanceCouncil).toBeNull();
     const provider = new JsonRpcProvider(rpc);
     for (const [name, address] of Object.entries(deployment.contracts)) {
       if (address) expect((await provider.getCode(address)).length, name).toBeGreaterThan(2);
     }
     provider.destroy();
+    const national = join(dir, "national.json");
+    const chosen = await aidtrail(["deploy", "--rpc", rpc, "--out", national, "--suite", "national"]);
+    expect(chosen.stdout).toContain("its gateways of the national cryptographic suite");
+    expect((JSON.parse(readFileSync(national, "utf8")) as Deployment).suite).toBe("national");
   });
 
   it("says what is wrong and exits 2 on bad input", async () => {
@@ -54,6 +59,7 @@ describe("aidtrail deploy", () => {
       [["--rpc", rpc, "--council", "0x12", "--threshold", "1"], {}, /is not an address/],
       [["--rpc", rpc, "--council", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--threshold", "2"], {}, /from 1 to 1/],
       [["--rpc", "http://127.0.0.1:1"], {}, /cannot reach the chain/],
+      [["--rpc", rpc, "--suite", "sm"], {}, /argument 'sm' is invalid. Allowed choices are standard, national/],
     ];
     for (const [args, env, message] of cases) {
       const result = await aidtrail(["deploy", ...args], env);

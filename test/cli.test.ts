@@ -184,7 +184,7 @@ describe("officers' tools pin what they sign to the deployment they trust and th
     const caseId = "0x" + "ef".repeat(32);
     const { newRecord } = await import("../server/records/record.ts");
     const { recordHash } = await import("../kit/record.ts");
-    const record = newRecord({ kind: "document", caseId, jurisdiction: COUNTY, public: { type: "case-suspension" }, personal: { reason: "x" } });
+    const record = newRecord({ kind: "document", caseId, jurisdiction: COUNTY, public: { type: "case-suspension" }, personal: { reason: "x" } }, "standard");
     const hash = hexlify(recordHash(record));
     const cases = local.contracts.cases;
     const nonce = await local.provider.getTransactionCount(officer.address, "pending");
@@ -390,7 +390,7 @@ describe("aidtrail sign-call, every step of a case and its money", () => {
     const { newRecord } = await import("../server/records/record.ts");
     const caseId = "0x" + "ef".repeat(32);
     const lines = [{ caseId, amount: "100" }];
-    const record = newRecord({ kind: "payment-file", jurisdiction: COUNTY, public: { runId: "run" + "0".repeat(16), period: 202611, allocationId: "1", programme: "dibao", lines, startedBy: officer.address } });
+    const record = newRecord({ kind: "payment-file", jurisdiction: COUNTY, public: { runId: "run" + "0".repeat(16), period: 202611, allocationId: "1", programme: "dibao", lines, startedBy: officer.address } }, "standard");
     const liar = express().use(express.json());
     liar.post("/v1/auth/challenge", (_req, res) => void res.json({ message: "sign in" }));
     liar.post("/v1/auth/session", (_req, res) => void res.json({ token: "t" }));

@@ -7,6 +7,7 @@ const identityKey = randomBytes(32).toString("base64");
 const operatorKey = "0x" + randomBytes(32).toString("hex");
 const deployment = {
   chainId: 31337,
+  suite: "standard",
   deploymentBlock: 3,
   deployer: "0x" + "11".repeat(20),
   governance: "0x" + "11".repeat(20),
@@ -121,5 +122,17 @@ describe("gateway configuration", () => {
     expect(problems({ AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/other.json" })[0]).toMatch(/on chain 1337, but AIDTRAIL_CHAIN_ID is 31337/);
     files["/etc/aidtrail/bad.json"] = JSON.stringify({ ...deployment, contracts: { ...deployment.contracts, caseRegistry: "nope" } });
     expect(problems({ AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/bad.json" })[0]).toMatch(/contracts.caseRegistry/);
+    const { suite: _suite, ...unsuited } = deployment;
+    files["/etc/aidtrail/unsuited.json"] = JSON.stringify(unsuited);
+    expect(problems({ AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/unsuited.json" })[0]).toMatch(/suite must name the deployment's cryptographic suite, standard or national/);
+    files["/etc/aidtrail/sm.json"] = JSON.stringify({ ...deployment, suite: "sm" });
+    expect(problems({ AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/sm.json" })[0]).toMatch(/suite must name/);
+  });
+
+  it("takes the cryptographic suite from the deployment file: its keyring seals, and its identity key hashes, in that suite", () => {
+    expect([loadConfig(env, readFile).keyring.suite, loadConfig(env, readFile).identityKey.suite]).toEqual(["standard", "standard"]);
+    files["/etc/aidtrail/national.json"] = JSON.stringify({ ...deployment, suite: "national" });
+    const national = loadConfig({ ...env, AIDTRAIL_DEPLOYMENT: "/etc/aidtrail/national.json" }, readFile);
+    expect([national.deployment.suite, national.keyring.suite, national.identityKey.suite]).toEqual(["national", "national", "national"]);
   });
 });

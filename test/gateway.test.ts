@@ -74,7 +74,7 @@ describe("a gateway started from configuration alone", () => {
   });
 
   it("anchors the record log once a batch waits, through the operator account, asking nothing of the pending block", async () => {
-    const records = () => Array.from({ length: 5 }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }));
+    const records = () => Array.from({ length: 5 }, (_, i) => newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { i } }, "standard"));
     await gateway.log.append(records());
     await gateway.anchorer.notify();
     await gateway.anchorer.anchorOnce();
@@ -113,7 +113,7 @@ describe("a gateway started from configuration alone", () => {
 
 describe("a gateway's own figures", () => {
   it("reports its own work on /metrics (anchoring lag, outbox backlog, relay failures, indexer lag) and labels an error answer with its route", async () => {
-    await gateway.log.append([newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { metrics: true } })]);
+    await gateway.log.append([newRecord({ kind: "access-log", jurisdiction: "440105000000", public: { metrics: true } }, "standard")]);
     const token = await local.signIn(DEV_KEYS.auditor);
     await request(gateway.url).get(`/v1/cases/0x${"00".repeat(32)}`).set("authorization", token).expect(404);
     // Only the operator's scraper reads the figures.

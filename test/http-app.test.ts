@@ -73,13 +73,13 @@ describe("POST /v1/verify", () => {
   let log: RecordLog;
   const logKey = Wallet.createRandom();
   beforeAll(async () => {
-    log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-http-")), { logId: id("http"), keyring: keyringFrom({ current: "k", keys: { k: randomBytes(32).toString("base64") } }) });
+    log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-http-")), { logId: id("http"), keyring: keyringFrom({ current: "k", keys: { k: randomBytes(32).toString("base64") } }, "standard") });
   });
   afterAll(async () => log.close());
 
   it("gives an auditor the verdict on a record as they hold it, with every reason it fails", async () => {
-    const record = newRecord({ kind: "complaint", jurisdiction: "440105001000", public: { rating: 2 }, personal: { text: "补助晚到了两个月" } });
-    await log.append([record, newRecord({ kind: "feedback", jurisdiction: "440105001000" })]);
+    const record = newRecord({ kind: "complaint", jurisdiction: "440105001000", public: { rating: 2 }, personal: { text: "补助晚到了两个月" } }, "standard");
+    await log.append([record, newRecord({ kind: "feedback", jurisdiction: "440105001000" }, "standard")]);
     const checkpoint = await log.signCheckpoint(logKey);
     const body = { record, leafIndex: 0, proof: (await log.inclusionProof(0)).map(hexlify), checkpoint, expectedSigner: logKey.address };
     const good = await request(app).post("/v1/verify").send(body).expect(200);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseStatus, Programme } from "../server/chain/domain.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { applicationRecord, newApplicationEnvelope, type ApplicationInput } from "../server/records/kinds/application.ts";
-import { identityCommitment } from "../server/records/identity.ts";
+import { identityCommitment, identityKey as identityKeyOf } from "../server/records/identity.ts";
 import { checkCharacter } from "../kit/resident-id.ts";
 import { receiptMatches } from "../server/cases/receipts.ts";
 import type { CaseEntry } from "../server/cases/intake.ts";
@@ -82,7 +82,7 @@ const openElsewhere = async (identity: string) => {
   const elsewhere = local.contracts.cases.connect(new Wallet(DEV_KEYS.caseworker, local.provider));
   await (await elsewhere.submitApplications([await ledgerApplication(identity)])).wait();
 };
-const identityKey = () => Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64");
+const identityKey = () => identityKeyOf(Buffer.from(local.env.AIDTRAIL_IDENTITY_KEY, "base64"), local.deployment.suite);
 
 describe("case intake", () => {
   let taken: { caseId: string; recordId: string; recordHash: string; leafIndex: number; receipt: { code: string; qr: string } };
@@ -97,7 +97,7 @@ describe("case intake", () => {
     expect(taken.caseId).toBe(body.envelope.caseId);
     expect(taken.recordId).toBe(body.envelope.recordId);
     // The record logged is the one the caseworker built and signed, with them as its intake officer.
-    const built = applicationRecord(fields, body.envelope, seededCaseworker.address);
+    const built = applicationRecord(fields, body.envelope, seededCaseworker.address, local.deployment.suite);
     expect(taken.recordHash).toBe(hexlify(recordHash(built)));
     expect((await local.gateway.log.lookup(taken.recordId, { decrypt: true })).revisions[0]!.record).toEqual(built);
     expect(built.public).toMatchObject({ householdSize: 2, intakeOfficer: seededCaseworker.address });
@@ -121,7 +121,7 @@ describe("case intake", () => {
     const response = await post(body).expect(201);
     const opened = (await local.gateway.log.lookup(response.body.recordId, { decrypt: true })).revisions[0]!.record as AidRecord;
     expect(opened.personal).toMatchObject({ assets: fields.assets, bankAccount: fields.bankAccount });
-    expect(opened).toEqual(applicationRecord(fields, body.envelope, seededCaseworker.address));
+    expect(opened).toEqual(applicationRecord(fields, body.envelope, seededCaseworker.address, local.deployment.suite));
     // Sealed: the account number is nowhere in the record as the log stores it.
     const sealed = JSON.stringify(await local.gateway.log.stored(response.body.leafIndex));
     expect(sealed).not.toContain("6222020200112233445");
@@ -195,7 +195,7 @@ describe("case intake", () => {
     const before = await written();
     const { body: draft } = await request(local.gateway.url).post("/v1/cases/draft").set("authorization", caseworker).send(fields).expect(200);
     expect(await written()).toEqual(before);
-    expect(draft.record).toEqual(applicationRecord(fields, draft.envelope, seededCaseworker.address));
+    expect(draft.record).toEqual(applicationRecord(fields, draft.envelope, seededCaseworker.address, local.deployment.suite));
     expect(draft.recordHash).toBe(hexlify(recordHash(draft.record)));
     // The commitments only the gateway can compute, the applicant's then each member's, and their hash.
     expect(draft.commitments).toEqual({ applicant: identityCommitment(identityKey(), fields.applicant.residentId), household: [identityCommitment(identityKey(), fields.household[0]!.residentId)] });
@@ -232,7 +232,7 @@ describe("case intake", () => {
     expect(reordered.identities).not.toBe(draft.identities);
     const body = await signedApplication(fields, seededCaseworker, local, (await chainTime()) + 3600n, { envelope, identities: draft.identities });
     const taken = await post(body).expect(201);
-    expect(taken.body).toMatchObject({ caseId: envelope.caseId, recordHash: hexlify(recordHash(applicationRecord(fields, envelope, seededCaseworker.address))), ledger: { state: "done" } });
+    expect(taken.body).toMatchObject({ caseId: envelope.caseId, recordHash: hexlify(recordHash(applicationRecord(fields, envelope, seededCaseworker.address, local.deployment.suite))), ledger: { state: "done" } });
     for (const commitment of [draft.commitments.applicant, ...draft.commitments.household]) expect(await local.contracts.cases.openCaseOf(commitment, Programme.Dibao)).toBe(envelope.caseId);
   });
 
@@ -240,7 +240,7 @@ describe("case intake", () => {
     const [first, second, other] = [residentId(17, "19820202"), residentId(18, "20120303"), residentId(19, "20140404")].map((id, i) => ({ name: `成员${i}`, relation: "子女", residentId: id }));
     const fields = application(residentId(16, "19820202"), [first!, second!]);
     const sent = identitiesOf(local, fields.applicant, fields.household);
-    const anotherKey = { env: { AIDTRAIL_IDENTITY_KEY: Buffer.from(randomBytes(32)).toString("base64") } };
+    const anotherKey = { deployment: local.deployment, env: { AIDTRAIL_IDENTITY_KEY: Buffer.from(randomBytes(32)).toString("base64") } };
     const before = await written();
     for (const identities of [
       identitiesOf(local, fields.applicant, [second!, first!]),

@@ -45,7 +45,7 @@ async function chainMonth(): Promise<number> {
 
 /** Logs a record and returns its leaf hash: what the ledger step names. Every record is logged before its step, as the gateway does. */
 async function logged(record: NewRecord): Promise<string> {
-  const [appended] = await log.append([newRecord(record)]);
+  const [appended] = await log.append([newRecord(record, "standard")]);
   return appended!.leafHash;
 }
 
@@ -112,7 +112,7 @@ const eventsTo = async (last: number) => ledgerEvents(w.ethers.provider, [await 
  */
 beforeAll(async () => {
   w = await buildWorld();
-  log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-log-")), { logId: id("ledger actors"), keyring: keyringFrom({ current: "k1", keys: { k1: Buffer.from(randomBytes(32)).toString("base64") } }) });
+  log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-log-")), { logId: id("ledger actors"), keyring: keyringFrom({ current: "k1", keys: { k1: Buffer.from(randomBytes(32)).toString("base64") } }, "standard") });
   await w.registerLog(log.logId);
   state = await StateStore.open(mkdtempSync(join(tmpdir(), "aidtrail-actors-state-")));
 

@@ -21,13 +21,13 @@ beforeAll(async () => {
   await w.registerLog(LOG_ID);
   log = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-anchoring-")), {
     logId: LOG_ID,
-    keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
+    keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }, "standard"),
   });
 });
 afterAll(async () => log.close());
 
 const records = (n: number) =>
-  Array.from({ length: n }, (_, i) => newRecord({ kind: "payment-file", jurisdiction: "440105000000", public: { line: i }, personal: { account: `6222${i}` } }));
+  Array.from({ length: n }, (_, i) => newRecord({ kind: "payment-file", jurisdiction: "440105000000", public: { line: i }, personal: { account: `6222${i}` } }, "standard"));
 
 async function anchorLatest() {
   const anchor = w.contracts.anchor.connect(w.who.logOperator);
@@ -68,7 +68,7 @@ describe("anchoring the record log on chain", () => {
   it("cannot anchor a rewritten log: the chain refuses a root that does not extend the anchored one", async () => {
     const forked = await RecordLog.open(mkdtempSync(join(tmpdir(), "aidtrail-forked-")), {
       logId: LOG_ID,
-      keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
+      keyring: keyringFrom({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }, "standard"),
     });
     await forked.append(records(80));
     const head = await w.contracts.anchor.head(LOG_ID);

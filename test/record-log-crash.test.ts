@@ -38,7 +38,7 @@ function appendThenKill(dir: string, acks: number): Promise<number> {
 describe("crash safety", () => {
   it("a SIGKILL mid-append leaves the log at a complete batch with every acknowledged record, three times over", async () => {
     const dir = mkdtempSync(join(tmpdir(), "aidtrail-crash-"));
-    const keyring = keyringFrom({ current: "k1", keys: { k1: masterKey } });
+    const keyring = keyringFrom({ current: "k1", keys: { k1: masterKey } }, "standard");
     let previous: { size: number; root: Uint8Array } | null = null;
     for (const acks of [3, 7, 5]) {
       const acked = await appendThenKill(dir, acks);

@@ -15,7 +15,7 @@ import { canonicalize, consistencyProof, inclusionProof, loggedRecord, recordLea
 const LOG_ID = id("gateway 440105");
 const logKey = Wallet.createRandom();
 const k1 = randomBytes(32).toString("base64");
-const keyring = keyringFrom({ current: "k1", keys: { k1 } });
+const keyring = keyringFrom({ current: "k1", keys: { k1 } }, "standard");
 const open: RecordLog[] = [];
 
 async function openLog(dir = mkdtempSync(join(tmpdir(), "aidtrail-log-")), ring = keyring) {
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 const record = (i: number, extra: Partial<AidRecord> = {}) =>
-  ({ ...newRecord({ kind: "application", jurisdiction: "440105001000", public: { n: i, programme: "dibao" }, personal: { name: `申请人${i}` } }), ...extra });
+  ({ ...newRecord({ kind: "application", jurisdiction: "440105001000", public: { n: i, programme: "dibao" }, personal: { name: `申请人${i}` } }, "standard"), ...extra });
 
 describe("appending and proving", () => {
   it("keeps the RFC 9162 root, inclusion and consistency proofs of the in-memory reference at every size", async () => {
@@ -422,10 +422,10 @@ describe("key rotation", () => {
     const root = hexlify(await log.root());
     await log.close();
     const k2 = randomBytes(32).toString("base64");
-    const { log: rotating } = await openLog(dir, keyringFrom({ current: "k2", keys: { k1, k2 } }));
+    const { log: rotating } = await openLog(dir, keyringFrom({ current: "k2", keys: { k1, k2 } }, "standard"));
     expect(await rotating.rewrapAll()).toBe(5);
     await rotating.close();
-    const { log: rotated } = await openLog(dir, keyringFrom({ current: "k2", keys: { k2 } }));
+    const { log: rotated } = await openLog(dir, keyringFrom({ current: "k2", keys: { k2 } }, "standard"));
     expect(hexlify(await rotated.root())).toBe(root);
     expect((await rotated.lookup(records[2]!.recordId, { decrypt: true })).revisions[0]!.record).toEqual(records[2]);
     expect(await rotated.audit()).toEqual([]);

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { keyringFrom, open, rewrap, seal, sealer } from "../server/records/envelope.ts";
-import { identityCommitment, normaliseResidentId } from "../server/records/identity.ts";
+import { identityCommitment, identityKey, normaliseResidentId } from "../server/records/identity.ts";
 import { parseRecordJson } from "../server/records/parse.ts";
 import { newRecord, openRecord, storedText, type StoredRecord } from "../server/records/record.ts";
-import { canonicalize, disclosureMismatches, fieldSalt, loggedRecord, recordHash, recordLeaf } from "../kit/index.ts";
+import { canonicalize, disclosureMismatches, fieldSalt, loggedRecord, recordHash, recordLeaf, SUITES } from "../kit/index.ts";
 
 const key = () => randomBytes(32).toString("base64");
 
@@ -94,7 +94,7 @@ describe("parsing records from the wire", () => {
 });
 
 describe("resident IDs and identity commitments", () => {
-  const k = randomBytes(32);
+  const k = identityKey(randomBytes(32), "standard");
 
   it("folds spellings of one ID into one commitment", () => {
     const spellings = ["11010519491231002X", "11010519491231002x", " 110105 19491231 002X ", "１１０１０５１９４９１２３１００２Ｘ"];
@@ -104,7 +104,7 @@ describe("resident IDs and identity commitments", () => {
   });
 
   it("depends on the deployment key, so the commitment confirms no guess without it", () => {
-    expect(identityCommitment(k, "110101199003074477")).not.toBe(identityCommitment(randomBytes(32), "110101199003074477"));
+    expect(identityCommitment(k, "110101199003074477")).not.toBe(identityCommitment(identityKey(randomBytes(32), "standard"), "110101199003074477"));
   });
 
   it("refuses IDs with a wrong check character, date or length, saying which", () => {
@@ -113,13 +113,13 @@ describe("resident IDs and identity commitments", () => {
     expectCode(() => normaliseResidentId("110101299003074477"), "IDENTITY_INVALID", /birth date/);
     expectCode(() => normaliseResidentId("11010119900307447"), "IDENTITY_INVALID", /17 digits/);
     expectCode(() => normaliseResidentId("11010119900307447A"), "IDENTITY_INVALID", /17 digits/);
-    expectCode(() => identityCommitment(randomBytes(16), "110101199003074477"), "IDENTITY_INVALID", /at least 32 bytes/);
+    expectCode(() => identityKey(randomBytes(16), "standard"), "IDENTITY_INVALID", /at least 32 bytes/);
   });
 });
 
 describe("envelope encryption", () => {
   it("opens only with its context and refuses altered data", () => {
-    const keyring = keyringFrom({ current: "k1", keys: { k1: key() } });
+    const keyring = keyringFrom({ current: "k1", keys: { k1: key() } }, "standard");
     const envelope = seal(Buffer.from("王小明"), keyring, "r1#0");
     expect(open(envelope, keyring, "r1#0").toString()).toBe("王小明");
     expectCode(() => open(envelope, keyring, "r2#0"), "ENVELOPE_INVALID");
@@ -129,7 +129,7 @@ describe("envelope encryption", () => {
   });
 
   it("seals a batch under one data key, wrapped once, each value under its own nonce and bound to its own context", () => {
-    const keyring = keyringFrom({ current: "k1", keys: { k1: key() } });
+    const keyring = keyringFrom({ current: "k1", keys: { k1: key() } }, "standard");
     const seal = sealer(keyring);
     const [a, b] = [seal(Buffer.from("王小明"), "r1#0"), seal(Buffer.from("王小明"), "r2#0")];
     expect(a.key).toBe(b.key);
@@ -144,34 +144,34 @@ describe("envelope encryption", () => {
   it("re-wraps under a new master key without touching the data", () => {
     const k1 = key();
     const k2 = key();
-    const old = keyringFrom({ current: "k1", keys: { k1 } });
-    const both = keyringFrom({ current: "k2", keys: { k1, k2 } });
+    const old = keyringFrom({ current: "k1", keys: { k1 } }, "standard");
+    const both = keyringFrom({ current: "k2", keys: { k1, k2 } }, "standard");
     const envelope = seal(Buffer.from("secret"), old, "c");
     const rewrapped = rewrap(envelope, both);
     expect([rewrapped.kid, rewrapped.data]).toEqual(["k2", envelope.data]);
-    expect(open(rewrapped, keyringFrom({ current: "k2", keys: { k2 } }), "c").toString()).toBe("secret");
-    expectCode(() => open(envelope, keyringFrom({ current: "k2", keys: { k2 } }), "c"), "KEY_UNKNOWN");
+    expect(open(rewrapped, keyringFrom({ current: "k2", keys: { k2 } }, "standard"), "c").toString()).toBe("secret");
+    expectCode(() => open(envelope, keyringFrom({ current: "k2", keys: { k2 } }, "standard"), "c"), "KEY_UNKNOWN");
   });
 
   it("validates the keyring once, at start", () => {
-    expectCode(() => keyringFrom({ current: "k1", keys: { k1: Buffer.alloc(16).toString("base64") } }), "KEY_INVALID", /16 bytes, not 32/);
-    expectCode(() => keyringFrom({ current: "k9", keys: { k1: key() } }), "KEY_INVALID", /not in the keyring/);
+    expectCode(() => keyringFrom({ current: "k1", keys: { k1: Buffer.alloc(16).toString("base64") } }, "standard"), "KEY_INVALID", /16 bytes, not 32/);
+    expectCode(() => keyringFrom({ current: "k9", keys: { k1: key() } }, "standard"), "KEY_INVALID", /not in the keyring/);
   });
 });
 
 describe("records", () => {
-  const keyring = keyringFrom({ current: "k1", keys: { k1: key() } });
+  const keyring = keyringFrom({ current: "k1", keys: { k1: key() } }, "standard");
 
   it("salt every record with 128 random bits, so equal content hashes differently", () => {
     const input = { kind: "application" as const, jurisdiction: "440105001000", personal: { name: "王小明" } };
-    const a = newRecord(input);
-    const b = newRecord(input);
+    const a = newRecord(input, "standard");
+    const b = newRecord(input, "standard");
     expect(a.salt).toMatch(/^[0-9a-f]{32}$/);
     expect(Buffer.from(recordHash(a))).not.toEqual(Buffer.from(recordHash(b)));
   });
 
   it("keeps personal fields and salt sealed at rest and restores the record exactly", () => {
-    const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao", householdSize: 2 }, personal: { name: "王小明", phone: "13812345678" } });
+    const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao", householdSize: 2 }, personal: { name: "王小明", phone: "13812345678" } }, "standard");
     const stored = JSON.parse(storedText(record, canonicalize(loggedRecord(record)), sealer(keyring))) as StoredRecord;
     const atRest = JSON.stringify(stored);
     for (const secret of ["王小明", "13812345678", record.salt]) expect(atRest).not.toContain(secret);
@@ -179,14 +179,14 @@ describe("records", () => {
     expect(openRecord(stored, keyring)).toEqual(record);
   });
 
-  it("logs each personal field as a salted commitment, which a disclosure of that field alone opens", () => {
-    const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao" }, personal: { name: "王小明", phone: "13812345678", household: [{ name: "王小红" }] } });
+  it.each(SUITES)("logs each personal field as a salted commitment, which a disclosure of that field alone opens (%s suite)", (suite) => {
+    const record = newRecord({ kind: "application", jurisdiction: "440105001000", public: { programme: "dibao" }, personal: { name: "王小明", phone: "13812345678", household: [{ name: "王小红" }] } }, suite);
     const logged = loggedRecord(record);
     expect(Object.keys(logged.commitments).sort()).toEqual(["household", "name", "phone"]);
     const leaf = Buffer.from(recordLeaf(record)).toString();
     for (const secret of ["王小明", "13812345678", "王小红", record.salt]) expect(leaf).not.toContain(secret);
     // Each field has its own salt: the phone's tells nothing of the name's.
-    const salts = ["name", "phone", "household"].map((name) => fieldSalt(record.salt, name));
+    const salts = ["name", "phone", "household"].map((name) => fieldSalt(suite, record.salt, name));
     expect(new Set(salts).size).toBe(3);
     for (const salt of salts) expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
     // A disclosure of the phone alone: it hashes as the logged record does, and opens its commitment.
@@ -202,8 +202,8 @@ describe("records", () => {
   });
 
   it("refuses a record with a malformed field, naming it", () => {
-    expect(expectCode(() => newRecord({ kind: "letter" as never, jurisdiction: "440105001000" }), "RECORD_INVALID").field).toBe("kind");
-    expect(expectCode(() => newRecord({ kind: "application", jurisdiction: "4401" }), "RECORD_INVALID").field).toBe("jurisdiction");
-    expect(expectCode(() => newRecord({ kind: "application", jurisdiction: "440105001000", caseId: "0x12" }), "RECORD_INVALID").field).toBe("caseId");
+    expect(expectCode(() => newRecord({ kind: "letter" as never, jurisdiction: "440105001000" }, "standard"), "RECORD_INVALID").field).toBe("kind");
+    expect(expectCode(() => newRecord({ kind: "application", jurisdiction: "4401" }, "standard"), "RECORD_INVALID").field).toBe("jurisdiction");
+    expect(expectCode(() => newRecord({ kind: "application", jurisdiction: "440105001000", caseId: "0x12" }, "standard"), "RECORD_INVALID").field).toBe("caseId");
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fenOf, recordHash as serverRecordHash, yuan } from "../kit/index.ts";
+import { fenOf, recordHash as serverRecordHash, SUITES, yuan } from "../kit/index.ts";
 
 /** Imports `aidtrail/verify` the way another project would: plain Node ESM resolution of the package exports. */
 function fromPackage(script: string): string {
@@ -73,10 +73,14 @@ describe("aidtrail/verify", () => {
     expect(["-1", "1.234", "12a", "", "1234567890123456"].map(fenOf)).toEqual([null, null, null, null, null]);
   });
 
-  it("hashes a record as the gateway does, its personal fields committed", () => {
-    const record = { format: 2, suite: "standard", recordId: "r" + "0".repeat(32), revision: 0, kind: "application", caseId: null, jurisdiction: "440105001000", createdAt: "2026-12-07T00:00:00.000Z", salt: "ab".repeat(16), public: { b: [1, "二"], a: { z: null, y: 1e21 } }, personal: { name: "王小明" } } as const;
-    const hex = fromPackage(`process.stdout.write(Buffer.from(kit.recordHash(${JSON.stringify(record)})).toString("hex"))`);
-    expect(hex).toBe(Buffer.from(serverRecordHash(record)).toString("hex"));
+  it.each(SUITES)("hashes a record of the %s suite as the gateway does, its personal fields committed, with Node's hashes and with a browser's", (suite) => {
+    const record = { format: 2, suite, recordId: "r" + "0".repeat(32), revision: 0, kind: "application", caseId: null, jurisdiction: "440105001000", createdAt: "2026-12-07T00:00:00.000Z", salt: "ab".repeat(16), public: { b: [1, "二"], a: { z: null, y: 1e21 } }, personal: { name: "王小明", address: "北京市朝阳区建国路1号院2号楼3单元401".repeat(3) } } as const;
+    const hashing = `process.stdout.write(Buffer.from(kit.recordHash(${JSON.stringify(record)})).toString("hex"))`;
+    const expected = Buffer.from(serverRecordHash(record)).toString("hex");
+    expect(fromPackage(hashing)).toBe(expected);
+    // Without node:crypto, as in a browser: the kit's JavaScript SHA-256, SM3 and HMAC-SM3.
+    const inBrowser = execFileSync(process.execPath, ["--input-type=module", "-e", `process.getBuiltinModule = undefined; const kit = await import("aidtrail/verify"); ${hashing}`], { encoding: "utf8" });
+    expect(inBrowser).toBe(expected);
   });
 
   it("uses no Node-only API, so it runs in a browser", () => {
@@ -101,7 +105,7 @@ describe("aidtrail/verify", () => {
       for (const [, next] of source.matchAll(/from "\.\/([^"]+)"/g)) visit(next!);
     };
     visit("proofs.js");
-    expect([...seen].sort()).toEqual(["amounts.js", "canonical.js", "errors.js", "hash.js", "proof-check.js", "proofs.js", "record.js"]);
+    expect([...seen].sort()).toEqual(["amounts.js", "canonical.js", "errors.js", "hash.js", "proof-check.js", "proofs.js", "record.js", "sm3.js"]);
     expect(fromPackage(`import("aidtrail/verify/proofs").then((p) => process.stdout.write(String(p.recordHash === kit.recordHash)))`)).toBe("true");
   });
 });

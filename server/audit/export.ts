@@ -73,7 +73,7 @@ export async function exportBundle(log: RecordLog, deployment: Deployment, reque
     consistency.push({ fromSize, toSize, proof: (await log.consistencyProof(fromSize, toSize)).map(hexlify) });
   }
   await log.append([
-    newRecord({ ...exportReadRecord({ jurisdiction: request.jurisdiction }, { reader: request.auditor, leaves: [start, end], cases: cases.size }), createdAt: at }),
+    newRecord({ ...exportReadRecord({ jurisdiction: request.jurisdiction }, { reader: request.auditor, leaves: [start, end], cases: cases.size }), createdAt: at }, log.suite),
   ]);
   const c = deployment.contracts;
   // Everything logged after the range, up to and including the record of this export.

@@ -258,7 +258,7 @@ export async function addDecisionSignatures(
     }
     const ordered = signers.map((signer) => ({ signer, signature: held[signer]! }));
     // The decision record is evidence before the decision is relayed: a decision on the ledger always has its record.
-    const record = newRecord({ ...decisionRecord(entry, storedDecision(request.message), request.digest, ordered), createdAt: ctx.chain.clock.iso() });
+    const record = newRecord({ ...decisionRecord(entry, storedDecision(request.message), request.digest, ordered), createdAt: ctx.chain.clock.iso() }, ctx.log.suite);
     let action: LedgerActionResult;
     try {
       // Owed like every ledger step (see ledgerAction): a crash once it is owed loses nothing, and

@@ -146,7 +146,7 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
         newRecord({
           ...disclosureRecord(entry, { reader: request.reader, roles, recordId: record.recordId, revision: record.revision, group, fields: present(record, group), specialCategories, purpose: request.purpose, at }),
           createdAt: at,
-        }),
+        }, ctx.log.suite),
       ),
     ),
   );
@@ -179,7 +179,7 @@ export function readableFields(record: AidRecord, roles: readonly RoleName[], at
 
 /** A record as logged with `fields` (all its personal fields unless named) disclosed, each with its own salt: never the record's salt, which would open every commitment. */
 export function disclosedRecord(record: AidRecord, fields: readonly string[] = Object.keys(record.personal)): DisclosedRecord {
-  return { ...loggedRecord(record), personal: Object.fromEntries(fields.map((f) => [f, record.personal[f]])), salts: Object.fromEntries(fields.map((f) => [f, fieldSalt(record.salt, f)])) };
+  return { ...loggedRecord(record), personal: Object.fromEntries(fields.map((f) => [f, record.personal[f]])), salts: Object.fromEntries(fields.map((f) => [f, fieldSalt(record.suite, record.salt, f)])) };
 }
 
 /** A record as logged with `fields` disclosed, and its leaf's proof to `checkpoint` (none while the leaf waits for anchoring). */

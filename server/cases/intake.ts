@@ -2,6 +2,7 @@ import { hexlify } from "ethers";
 import { jsonSafe } from "../chain/domain.ts";
 import { applicationAuthorisation, applicationRecord, AREAS, newApplicationEnvelope, PROGRAMMES, type ApplicationEnvelope, type ApplicationInput } from "../records/kinds/application.ts";
 import { householdCommitments } from "../records/identity.ts";
+import type { HashKey } from "../records/keyed-hash.ts";
 import { publicName } from "../records/public-name.ts";
 import type { AidRecord } from "../records/record.ts";
 import type { OutboxEntry } from "../sync/outbox.ts";
@@ -78,7 +79,7 @@ export interface IntakeResult {
 }
 
 export interface IntakeContext extends LedgerActionContext {
-  identityKey: Uint8Array;
+  identityKey: HashKey;
   pending: PendingApplications;
 }
 
@@ -110,7 +111,7 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
   }
   const { r, vs } = compactSignature(signature);
   const people = householdCommitments(ctx.identityKey, input.applicant, input.household);
-  const record = applicationRecord(input, envelope, officer);
+  const record = applicationRecord(input, envelope, officer, ctx.log.suite);
   const hash = hexlify(recordHash(record));
   const { caseId } = envelope;
   // The Application's fields in order (see APPLICATION_FIELDS), as the outbox keeps them.
@@ -180,14 +181,14 @@ export interface ApplicationDraft {
  * jurisdiction, who could learn them by taking the application in anyway. Resident IDs and the
  * household are checked as intake checks them; nothing is written.
  */
-export async function draftApplication(ctx: Pick<IntakeContext, "chain" | "identityKey">, officer: string, input: ApplicationInput, deadline?: bigint): Promise<ApplicationDraft> {
+export async function draftApplication(ctx: Pick<IntakeContext, "chain" | "identityKey" | "log">, officer: string, input: ApplicationInput, deadline?: bigint): Promise<ApplicationDraft> {
   const commitments = householdCommitments(ctx.identityKey, input.applicant, input.household);
   const identities = identitiesHash(commitments.applicant, commitments.household);
   // The ledger's clock judges the deadline; a chain that does not answer leaves this one's. Read
   // first, so that the record is stamped by a clock that knows the ledger's time (see LedgerClock).
   const until = deadline ?? BigInt((await ctx.chain.now().catch(() => Math.floor(Date.now() / 1000))) + DRAFT_DEADLINE_S);
   const envelope = newApplicationEnvelope(ctx.chain.clock.iso());
-  const record = applicationRecord(input, envelope, officer);
+  const record = applicationRecord(input, envelope, officer, ctx.log.suite);
   const message = applicationAuthorisation(input, record, identities, until);
   return {
     envelope,

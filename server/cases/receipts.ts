@@ -1,6 +1,6 @@
 import { AidtrailError } from "../../kit/errors.ts";
 import { timingSafeEqual } from "node:crypto";
-import { hmacSha256Hex } from "../records/keyed-hash.ts";
+import { keyedHashHex, type HashKey } from "../records/keyed-hash.ts";
 import { randomBytesFromPool } from "../records/random-pool.ts";
 import type { ChainClient } from "../chain/client.ts";
 import type { RecordLog } from "../log/record-log.ts";
@@ -33,11 +33,11 @@ export interface Receipt {
 /** The case number printed on a receipt: the case id's first 64 bits. The code, not the number, is the secret. */
 export const caseNumberOf = (caseId: string): string => caseId.slice(2, 18).toUpperCase();
 
-function codeHash(key: Uint8Array, caseId: string, code: string): string {
-  return hmacSha256Hex(key, `aidtrail receipt\n${caseId}\n${code.toUpperCase()}`);
+function codeHash(key: HashKey, caseId: string, code: string): string {
+  return keyedHashHex(key, `aidtrail receipt\n${caseId}\n${code.toUpperCase()}`);
 }
 
-export function newReceipt(key: Uint8Array, caseId: string): { receipt: Receipt; codeHash: string } {
+export function newReceipt(key: HashKey, caseId: string): { receipt: Receipt; codeHash: string } {
   const code = Array.from(randomBytesFromPool(12), (b) => ALPHABET[b & 31]).join("");
   return { receipt: { caseId, caseNumber: caseNumberOf(caseId), code, qr: `aidtrail:case:${caseId}:${code}` }, codeHash: codeHash(key, caseId, code) };
 }
@@ -60,7 +60,7 @@ export function parseReceipt(input: string): { caseIdPrefix: string; code: strin
   return { caseIdPrefix: "0x" + typed[1]!.toLowerCase(), code };
 }
 
-export function receiptMatches(key: Uint8Array, caseId: string, code: string, stored: string): boolean {
+export function receiptMatches(key: HashKey, caseId: string, code: string, stored: string): boolean {
   return timingSafeEqual(Buffer.from(codeHash(key, caseId, code), "hex"), Buffer.from(stored, "hex"));
 }
 
@@ -72,7 +72,7 @@ export function receiptMatches(key: Uint8Array, caseId: string, code: string, st
  * between leaves the old one working and a record of a receipt never handed out: ask again.
  */
 export async function reissueReceipt(
-  ctx: { log: RecordLog; state: StateStore; identityKey: Uint8Array; chain: Pick<ChainClient, "clock"> },
+  ctx: { log: RecordLog; state: StateStore; identityKey: HashKey; chain: Pick<ChainClient, "clock"> },
   entry: CaseEntry,
   officer: string,
   residentId: string,
@@ -87,7 +87,7 @@ export async function reissueReceipt(
     });
   }
   const { receipt, codeHash } = newReceipt(ctx.identityKey, entry.caseId);
-  const record = newRecord({ ...documentRecord(RECEIPT_REISSUED, entry, { reissuedBy: officer }), createdAt: ctx.chain.clock.iso() });
+  const record = newRecord({ ...documentRecord(RECEIPT_REISSUED, entry, { reissuedBy: officer }), createdAt: ctx.chain.clock.iso() }, ctx.log.suite);
   const [appended] = await ctx.log.append([record]);
   await ctx.state.put({ [KEYS.case(entry.caseId)]: { ...entry, receiptCodeHash: codeHash } satisfies CaseEntry });
   return { caseId: entry.caseId, receipt, recordId: record.recordId, leafIndex: appended!.leafIndex };

@@ -1,5 +1,6 @@
 import { AidtrailError } from "../../kit/errors.ts";
 import { householdCommitments, identityCommitment } from "../records/identity.ts";
+import type { HashKey } from "../records/keyed-hash.ts";
 import type { RecordLog } from "../log/record-log.ts";
 import type { AidRecord } from "../records/record.ts";
 
@@ -25,7 +26,7 @@ export interface HouseholdChange {
 }
 
 /** The commitments of the last revision's members, as the ledger took them: not judged again. */
-function recordedMembers(identityKey: Uint8Array, household: People["household"]): Set<string> {
+function recordedMembers(identityKey: HashKey, household: People["household"]): Set<string> {
   return new Set(
     household.flatMap((member) => {
       try {
@@ -44,7 +45,7 @@ function recordedMembers(identityKey: Uint8Array, household: People["household"]
  * of their own): a revised applicant whose resident ID is not the case's is refused here, before
  * the chain is asked, with REVISION_IDENTITY_CHANGED. Name, phone or address may be corrected.
  */
-export function householdChange(identityKey: Uint8Array, before: People, after: { applicant: { residentId: string }; household: readonly { residentId: string }[] }): HouseholdChange {
+export function householdChange(identityKey: HashKey, before: People, after: { applicant: { residentId: string }; household: readonly { residentId: string }[] }): HouseholdChange {
   const revised = householdCommitments(identityKey, after.applicant, after.household);
   const caseApplicant = identityCommitment(identityKey, before.applicant.residentId);
   if (revised.applicant !== caseApplicant) {

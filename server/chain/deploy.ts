@@ -1,5 +1,6 @@
 import { connect, deploy } from "./contracts.ts";
 import type { Signer } from "ethers";
+import type { Suite } from "../../kit/record.ts";
 import type {
   AidAccess,
   AssistanceStandards,
@@ -12,6 +13,8 @@ import type {
 /** What the gateway and the command line need to find a deployment: written as JSON by `aidtrail deploy`. */
 export interface Deployment {
   chainId: number;
+  /** The cryptography of every gateway of the deployment (docs/cryptography.md), chosen once, at deployment. */
+  suite: Suite;
   deploymentBlock: number;
   deployer: string;
   governance: string;
@@ -39,6 +42,8 @@ export interface AidtrailContracts {
 export interface DeployOptions {
   /** An M-of-N council to hold governance. Without one the deployer holds it: for local and test chains only. */
   council?: { members: string[]; threshold: number };
+  /** The cryptographic suite its gateways use; the standard one unless the national one is chosen. */
+  suite?: Suite;
 }
 
 /** Deploys the whole contract set in dependency order and returns the deployment record. */
@@ -67,6 +72,7 @@ export async function deployAidtrail(
 
   const deployment: Deployment = {
     chainId: Number(chainId),
+    suite: options.suite ?? "standard",
     deploymentBlock,
     deployer: deployerAddress,
     governance,

@@ -12,6 +12,7 @@ import { outboxKey, owed, type OutboxEntry } from "../sync/outbox.ts";
 import type { PaymentLine } from "../../kit/bundle.ts";
 import { AidtrailError } from "../../kit/errors.ts";
 import { PROGRAMME_NAMES, STATUS_NAMES } from "../../kit/names.ts";
+import type { Suite } from "../../kit/record.ts";
 import { endOf, periodAt } from "./periods.ts";
 import { KEYS } from "../state/keys.ts";
 import { paymentFileRecord } from "../records/kinds/payment-file.ts";
@@ -189,12 +190,15 @@ async function planRun(ctx: LedgerActionContext, officer: string, jurisdiction: 
 }
 
 /** A batch's payment file, as drafted, or (given its draft) as rebuilt for the relay. */
-function paymentFile(run: Omit<PayoutRun, "batches">, lines: PaymentLine[], draft?: Draft): AidRecord {
-  return newRecord({
-    ...paymentFileRecord({ jurisdiction: run.jurisdiction }, { runId: run.runId, period: run.period, allocationId: run.allocationId, programme: run.programme, lines, startedBy: run.startedBy }),
-    createdAt: run.startedAt,
-    ...draft,
-  });
+function paymentFile(run: Omit<PayoutRun, "batches">, lines: PaymentLine[], suite: Suite, draft?: Draft): AidRecord {
+  return newRecord(
+    {
+      ...paymentFileRecord({ jurisdiction: run.jurisdiction }, { runId: run.runId, period: run.period, allocationId: run.allocationId, programme: run.programme, lines, startedBy: run.startedBy }),
+      createdAt: run.startedAt,
+      ...draft,
+    },
+    suite,
+  );
 }
 
 /** A batch's payBatch call: the exact transaction fields the officer signs. */
@@ -214,7 +218,7 @@ export async function draftPayoutRun(ctx: LedgerActionContext, officer: string, 
   const next = await read(ctx.chain.provider.getTransactionCount(officer, "pending"));
   const drafted: DraftedRun["batches"] = [];
   for (const [i, lines] of batches.entries()) {
-    const record = paymentFile(run, lines);
+    const record = paymentFile(run, lines, ctx.log.suite);
     drafted.push({ record, size: lines.length, transaction: await officerTransaction(ctx, officer, batchCall(ctx, run, lines), next + i) });
   }
   return { run, draft: { runId: run.runId, startedAt: run.startedAt, batches: drafted.map((b) => draftOf(b.record)) }, batches: drafted };
@@ -241,7 +245,7 @@ export async function relayPayoutRun(ctx: LedgerActionContext, officer: string, 
     });
   }
   const signed = batches.map((lines, i) => {
-    const record = paymentFile(planned, lines, draft.batches[i]);
+    const record = paymentFile(planned, lines, ctx.log.suite, draft.batches[i]);
     const transaction = checkSignedTransaction(ctx, officer, signedTransactions[i]!, { ...batchCall(ctx, planned, lines), what: `batch ${i + 1} of run ${planned.runId} (payBatch of ${lines.length} cases)` }, `signedTransactions.${i}`);
     return { record, lines, transaction, raw: signedTransactions[i]! };
   });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { SignIn } from "../auth/sign-in.ts";
 import type { RoleName } from "../chain/domain.ts";
@@ -6,12 +6,14 @@ import type { StateStore } from "../state/state-store.ts";
 import { RequestError } from "./errors.ts";
 import { bearerToken, heldRoles, type LedgerAccess } from "./officers.ts";
 import { KEYS } from "../state/keys.ts";
+import { suiteAead, type Aead } from "../records/envelope.ts";
+import { keyedHash, type HashKey } from "../records/keyed-hash.ts";
 
 interface Remembered {
   /** SHA-256 of the request it answered: the same key with another request is refused, not replayed. */
   request: string;
   status: number;
-  /** The answer, sealed (AES-256-GCM, base64 of IV, tag and ciphertext): it may hold a citizen's receipt code. */
+  /** The answer, sealed (the suite's authenticated encryption, in base64): it may hold a citizen's receipt code. */
   sealed: string;
   /** The roles the route checked, and over what: a replay needs the officer to hold one of them still. */
   authorized?: { roles: RoleName[]; jurisdiction: string };
@@ -26,7 +28,7 @@ export interface IdempotencyOptions {
   /** The ledger's roles, asked again before a replay. */
   access?: LedgerAccess;
   /** Seals kept answers, with the Idempotency-Key, which is kept only hashed. */
-  secret: Uint8Array;
+  secret: HashKey;
   /** How long an answer is kept: a day unless told. */
   keepMs?: number;
 }
@@ -69,7 +71,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
       return next(error);
     }
     const memo = KEYS.idempotent(sha256(caller), sha256(`${req.originalUrl}\n${key}`));
-    const sealing = createHmac("sha256", secret).update(`aidtrail idempotent answer\n${memo}\n${key}`).digest();
+    const sealing = suiteAead(secret.suite, keyedHash(secret, `aidtrail idempotent answer\n${memo}\n${key}`));
     const request = sha256(`${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`);
     // A retry waits for a first request still running (these promises never reject); no await between the check and the claim.
     while (running.has(memo)) await running.get(memo);
@@ -114,16 +116,6 @@ export async function sweepIdempotency(state: StateStore, now = Date.now()): Pro
   return expired.length;
 }
 
-function seal(body: unknown, key: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const sealed = Buffer.concat([cipher.update(JSON.stringify(body), "utf8"), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64");
-}
-
-function open(sealed: string, key: Buffer): unknown {
-  const bytes = Buffer.from(sealed, "base64");
-  const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8"));
-}
+const NO_CONTEXT = new Uint8Array(0);
+const seal = (body: unknown, aead: Aead): string => aead.seal(Buffer.from(JSON.stringify(body), "utf8"), NO_CONTEXT).toString("base64");
+const open = (sealed: string, aead: Aead): unknown => JSON.parse(aead.open(Buffer.from(sealed, "base64"), NO_CONTEXT).toString("utf8"));

@@ -32,6 +32,8 @@ export interface paths {
                         proof: string[];
                         checkpoint: {
                             logId: string;
+                            /** @enum {string} */
+                            suite: "standard" | "national";
                             treeSize: number;
                             root: string;
                             time: string;
@@ -42,6 +44,8 @@ export interface paths {
                         later?: {
                             checkpoint: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -412,7 +416,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -620,7 +624,7 @@ export interface paths {
                                     /** @constant */
                                     format: 2;
                                     /** @enum {string} */
-                                    suite: "standard";
+                                    suite: "standard" | "national";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -653,6 +657,8 @@ export interface paths {
                             }[];
                             checkpoint: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -982,7 +988,7 @@ export interface paths {
                                     /** @constant */
                                     format: 2;
                                     /** @enum {string} */
-                                    suite: "standard";
+                                    suite: "standard" | "national";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -1017,6 +1023,8 @@ export interface paths {
                             }[];
                             checkpoint: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -1698,7 +1706,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -1980,7 +1988,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2256,7 +2264,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2465,7 +2473,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2675,7 +2683,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -2886,7 +2894,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3101,7 +3109,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3314,7 +3322,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3653,7 +3661,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -3864,7 +3872,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -4073,7 +4081,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -4309,7 +4317,7 @@ export interface paths {
                                     /** @constant */
                                     format: 2;
                                     /** @enum {string} */
-                                    suite: "standard";
+                                    suite: "standard" | "national";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -4621,6 +4629,8 @@ export interface paths {
                             recordId: string;
                             checkpoint: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -4701,6 +4711,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             logId: string;
+                            /** @enum {string} */
+                            suite: "standard" | "national";
                             treeSize: number;
                             root: string;
                             time: string;
@@ -4877,7 +4889,7 @@ export interface paths {
                                         /** @constant */
                                         format: 2;
                                         /** @enum {string} */
-                                        suite: "standard";
+                                        suite: "standard" | "national";
                                         recordId: string;
                                         revision: number;
                                         kind: string;
@@ -4905,6 +4917,8 @@ export interface paths {
                                     proof: string[] | null;
                                     checkpoint: {
                                         logId: string;
+                                        /** @enum {string} */
+                                        suite: "standard" | "national";
                                         treeSize: number;
                                         root: string;
                                         time: string;
@@ -4982,7 +4996,7 @@ export interface paths {
                                 /** @constant */
                                 format: 2;
                                 /** @enum {string} */
-                                suite: "standard";
+                                suite: "standard" | "national";
                                 recordId: string;
                                 revision: number;
                                 kind: string;
@@ -5010,6 +5024,8 @@ export interface paths {
                             proof: string[] | null;
                             checkpoint: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -5263,7 +5279,7 @@ export interface paths {
                                     /** @constant */
                                     format: 2;
                                     /** @enum {string} */
-                                    suite: "standard";
+                                    suite: "standard" | "national";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -5291,6 +5307,8 @@ export interface paths {
                                 proof: string[] | null;
                                 checkpoint: {
                                     logId: string;
+                                    /** @enum {string} */
+                                    suite: "standard" | "national";
                                     treeSize: number;
                                     root: string;
                                     time: string;
@@ -5444,6 +5462,8 @@ export interface paths {
                             caseId: string;
                             checkpoint: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -5567,6 +5587,8 @@ export interface paths {
                             logId: string;
                             checkpoints: {
                                 logId: string;
+                                /** @enum {string} */
+                                suite: "standard" | "national";
                                 treeSize: number;
                                 root: string;
                                 time: string;
@@ -5594,7 +5616,7 @@ export interface paths {
                                     /** @constant */
                                     format: 2;
                                     /** @enum {string} */
-                                    suite: "standard";
+                                    suite: "standard" | "national";
                                     recordId: string;
                                     revision: number;
                                     kind: string;
@@ -5834,6 +5856,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             chainId: number;
+                            /** @enum {string} */
+                            suite: "standard" | "national";
                             contracts: {
                                 [key: string]: string | null;
                             };

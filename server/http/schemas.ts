@@ -61,6 +61,7 @@ export const errorSchema = z.object({
 
 export const signedCheckpointSchema = z.object({
   logId: hex32,
+  suite: z.enum(SUITES),
   treeSize: z.number().int().min(0),
   root: hex32,
   time: z.string(),
@@ -367,7 +368,7 @@ export const outstandingSchema = z.object({
 });
 
 /** `GET /v1/deployment`: the chain and contracts this gateway relays to. */
-export const deploymentSchema = z.object({ chainId: z.number().int(), contracts: z.record(z.string(), z.string().nullable()) });
+export const deploymentSchema = z.object({ chainId: z.number().int(), suite: z.enum(SUITES), contracts: z.record(z.string(), z.string().nullable()) });
 
 export const divisionsSchema = z.object({
   divisions: z.array(z.object({ code: z.string().regex(/^\d{12}$/), name: z.string(), parent: z.string().regex(/^\d{12}$/).nullable() })),

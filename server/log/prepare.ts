@@ -40,6 +40,9 @@ export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, ma
   const seal = sealer(keyring);
   records.forEach((record, i) => {
     assertRecordShape(record);
+    if (record.suite !== keyring.suite) {
+      throw new RecordFormatError("RECORD_INVALID", `record ${record.recordId} is of the ${record.suite} suite; this log's records are of the ${keyring.suite} suite`, { field: "suite", hint: "make records with the log's suite (RecordLog.suite)" });
+    }
     const canonical = canonicalize(loggedRecord(record));
     // A string's UTF-8 form is at least as long as the string: one over the limit is not encoded.
     const bytes = canonical.length > maxRecordBytes ? Buffer.byteLength(canonical) : encodeLeaf(canonical);
@@ -48,8 +51,10 @@ export function prepareBatch(records: readonly AidRecord[], keyring: Keyring, ma
         hint: "keep documents out of the record: send their digests, or raise the configured limit",
       });
     }
-    // RFC 9162's leaf hash of the bytes after the prefix, in one call: a third of a hash object's time.
-    leaves.set(hash("sha256", scratch.subarray(0, bytes + 1), "buffer"), i * HASH_SIZE);
+    // RFC 9162's leaf hash of the bytes after the prefix, in one call: a third of a hash object's
+    // time. In the national suite the leaf is the record's SM3 digest (kit/record.ts, recordLeaf).
+    if (keyring.suite === "national") scratch.set(hash("sm3", scratch.subarray(1, bytes + 1), "buffer"), 1);
+    leaves.set(hash("sha256", scratch.subarray(0, keyring.suite === "national" ? HASH_SIZE + 1 : bytes + 1), "buffer"), i * HASH_SIZE);
     sealed.push(storedText(record, canonical, seal));
   });
   const stored = new Uint8Array(sealed.reduce((n, text) => n + 3 * text.length, 0));

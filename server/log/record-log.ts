@@ -5,7 +5,7 @@ import { openRecord, publicView, type AidRecord, type StoredRecord } from "../re
 import { open as openEnvelope, seal, type Envelope, type Keyring } from "../records/envelope.ts";
 import { DEFAULT_MAX_RECORD_BYTES } from "../records/parse.ts";
 import { ProofRangeError } from "../../kit/errors.ts";
-import { RECORD_FORMAT } from "../../kit/record.ts";
+import { RECORD_FORMAT, type Suite } from "../../kit/record.ts";
 import { consistencyRanges, inclusionRanges } from "../../kit/proof.ts";
 import { LogError } from "./errors.ts";
 import { KEY, utf8, text, num, json, bytesOf, LAYOUT, hex, lacksEntry, present, storedTiles, readNodes } from "./store.ts";
@@ -131,11 +131,21 @@ export class RecordLog {
             hint: "open it with the version that wrote it, or start a new data folder",
           });
     }
+    // A log keeps the suite it began with: records committed and sealed in one suite and read in another would fail every check.
+    const suite = (await db.get(KEY.suite)) ?? (storedId && utf8.encode("standard"));
+    if (suite && text.decode(suite) !== options.keyring.suite) {
+      await db.close();
+      throw new LogError("LOG_SUITE_CHANGED", `${path} holds a log of the ${text.decode(suite)} cryptographic suite; the deployment is configured for the ${options.keyring.suite} suite`, {
+        field: "suite",
+        hint: "a deployment chooses its suite once (docs/cryptography.md): use the deployment file the log was begun with, or start a new data folder and log",
+      });
+    }
     if (!storedId) {
       await db.batch(
         [
           { type: "put", key: KEY.logId, value: utf8.encode(options.logId) },
           { type: "put", key: KEY.layout, value: utf8.encode(LAYOUT) },
+          { type: "put", key: KEY.suite, value: utf8.encode(options.keyring.suite) },
         ],
         { sync: true },
       );
@@ -169,6 +179,11 @@ export class RecordLog {
 
   get logId(): string {
     return this.options.logId;
+  }
+
+  /** The cryptographic suite of the log's records: its keyring's, the same since the log began. */
+  get suite(): Suite {
+    return this.options.keyring.suite;
   }
 
   /**
@@ -380,7 +395,7 @@ export class RecordLog {
   /** Signs a checkpoint of the current size with the log key and keeps it. */
   async signCheckpoint(logKey: Signer, time = new Date()): Promise<StoredCheckpoint> {
     const size = this.#size;
-    return this.#checkpoints.sign({ logId: this.logId, treeSize: size, root: hexlify(await this.root(size)), time: time.toISOString() }, logKey);
+    return this.#checkpoints.sign({ logId: this.logId, suite: this.suite, treeSize: size, root: hexlify(await this.root(size)), time: time.toISOString() }, logKey);
   }
 
   checkpointAt(size: number): Promise<StoredCheckpoint | null> {

@@ -16,6 +16,7 @@ export const KEY = {
   anchored: "m:anchored",
   logId: "m:logId",
   layout: "m:layout",
+  suite: "m:suite",
   tile: (t: TileId) => `t:${t.level.toString().padStart(2, "0")}:${pad(t.index)}`,
   entry: (i: number) => `e:${pad(i)}`,
   /** By the leaf hash as `hex` gives it. */

@@ -1,6 +1,7 @@
 import { AidtrailError } from "../../kit/errors.ts";
 import { IdentityError } from "./errors.ts";
-import { hmacSha256Hex } from "./keyed-hash.ts";
+import { hashKey, keyedHashHex, type HashKey } from "./keyed-hash.ts";
+import type { Suite } from "../../kit/record.ts";
 import { readResidentId } from "../../kit/resident-id.ts";
 
 /**
@@ -14,18 +15,21 @@ export function normaliseResidentId(input: string): string {
   return read.id;
 }
 
+/** The identity key the gateways of one deployment share, of at least 32 bytes, for the keyed hash of its suite. */
+export function identityKey(bytes: Uint8Array, suite: Suite): HashKey {
+  if (bytes.length < 32) throw new IdentityError("the identity key must be at least 32 bytes");
+  return hashKey(bytes, suite);
+}
+
 /**
- * The on-chain identity commitment: HMAC-SHA-256 of the normalised resident ID under the key the
- * gateways of one deployment share. Without the key, the commitment confirms no guess.
+ * The on-chain identity commitment: the keyed hash (HMAC-SHA-256 or HMAC-SM3) of the normalised
+ * resident ID under the identity key. Without the key, the commitment confirms no guess.
  */
-export function identityCommitment(key: Uint8Array, residentId: string): string {
+export function identityCommitment(key: HashKey, residentId: string): string {
   return commitmentOf(key, normaliseResidentId(residentId));
 }
 
-function commitmentOf(key: Uint8Array, normalisedId: string): string {
-  if (key.length < 32) throw new IdentityError("the identity key must be at least 32 bytes");
-  return "0x" + hmacSha256Hex(key, normalisedId);
-}
+const commitmentOf = (key: HashKey, normalisedId: string): string => "0x" + keyedHashHex(key, normalisedId);
 
 /**
  * The identity commitments of an application: the applicant's and each household member's, in
@@ -34,7 +38,7 @@ function commitmentOf(key: Uint8Array, normalisedId: string): string {
  * (HOUSEHOLD_MEMBER_REPEATED), as the ledger would refuse it (ApplicationHouseholdRepeated), since
  * the household's size raises what the case may be paid.
  */
-export function householdCommitments(key: Uint8Array, applicant: { residentId: string }, household: readonly { residentId: string }[]): { applicant: string; household: string[] } {
+export function householdCommitments(key: HashKey, applicant: { residentId: string }, household: readonly { residentId: string }[]): { applicant: string; household: string[] } {
   const ids = [applicant, ...household].map((person, i) => {
     const field = i === 0 ? "applicant.residentId" : `household.${i - 1}.residentId`;
     try {

@@ -1,6 +1,6 @@
 import { randomBytesFromPool } from "./random-pool.ts";
 import { RecordFormatError } from "../../kit/errors.ts";
-import { RECORD_FORMAT, SUITES, type LoggedRecord, type WholeRecord } from "../../kit/record.ts";
+import { RECORD_FORMAT, SUITES, type LoggedRecord, type Suite, type WholeRecord } from "../../kit/record.ts";
 import { open, type Envelope, type Keyring } from "./envelope.ts";
 
 /** What the log holds. Each kind's public and personal fields are listed in docs/records.md. */
@@ -53,11 +53,15 @@ export function newRecordId(): string {
   return "r" + Date.now().toString(16).padStart(12, "0") + randomBytesFromPool(10).toString("hex");
 }
 
-/** A record with a fresh salt (and a fresh id for a first revision), its fields checked; its values are checked when the log canonicalises it. */
-export function newRecord(input: NewRecord): AidRecord {
+/**
+ * A record of the deployment's `suite` (the log refuses one of another) with a fresh salt (and a
+ * fresh id for a first revision), its fields checked; its values are checked when the log
+ * canonicalises it.
+ */
+export function newRecord(input: NewRecord, suite: Suite): AidRecord {
   const record: AidRecord = {
     format: RECORD_FORMAT,
-    suite: "standard",
+    suite,
     recordId: input.recordId ?? newRecordId(),
     revision: input.revision ?? 0,
     kind: input.kind,

@@ -74,7 +74,7 @@ export async function draftSignedCall(ctx: LedgerActionContext, officer: string,
   // The record is stamped by a clock that has just read the ledger's (see LedgerClock); a chain
   // that does not answer is reported by the transaction's preparation below.
   await ctx.chain.head().catch(() => undefined);
-  const record = newRecord({ ...call.record, createdAt: ctx.chain.clock.iso() });
+  const record = newRecord({ ...call.record, createdAt: ctx.chain.clock.iso() }, ctx.log.suite);
   const { hash, to, data } = encode(ctx, call, record);
   const transaction = await officerTransaction(ctx, officer, { to, data });
   return { draft: draftOf(record), record, recordHash: hash, transaction };
@@ -167,7 +167,7 @@ export async function checkSendable(ctx: LedgerActionContext, officer: string, t
  */
 export async function relaySignedCall(ctx: LedgerActionContext, officer: string, call: SignedCall, draft: Draft, signedTransaction: string): Promise<LedgerActionResult & { record: AidRecord; recordId: string; recordHash: string }> {
   await checkDraftAge(ctx, draft.createdAt);
-  const record = newRecord({ ...call.record, recordId: call.record.recordId ?? draft.recordId, createdAt: draft.createdAt, salt: draft.salt });
+  const record = newRecord({ ...call.record, recordId: call.record.recordId ?? draft.recordId, createdAt: draft.createdAt, salt: draft.salt }, ctx.log.suite);
   const { hash, to, data } = encode(ctx, call, record);
   const transaction = checkSignedTransaction(ctx, officer, signedTransaction, { to, data, what: `record ${record.recordId} (${call.method} naming ${hash})` });
   const logged = await ctx.log.indexOfLeafHash(getBytes(hash));

@@ -17,6 +17,7 @@ import { startGateway, type GatewayTuning } from "../../server/gateway.ts";
 import { signInAt } from "./sign-in.ts";
 import { signedApplication } from "./application.ts";
 import { checkCharacter } from "../../kit/resident-id.ts";
+import type { Suite } from "../../kit/record.ts";
 import { newApplicationEnvelope, type ApplicationInput } from "../../server/records/kinds/application.ts";
 
 /**
@@ -57,12 +58,13 @@ export function spouseOf(residentId: string): string {
 
 /**
  * A gateway for county 440105 started from configuration alone, against a real JSON-RPC
- * endpoint (Hardhat's, in process), with a deployed and seeded ledger: the operator account
+ * endpoint (Hardhat's, in process), with a deployed and seeded ledger of the `suite` given (the
+ * standard one unless told): the operator account
  * holds LOG_OPERATOR alone (it relays and anchors); the officers of DEV_KEYS hold their roles
  * (caseworker, reviewer at the township; approvers, finance officer, settlement agent, auditor at
  * the county) and sign their own steps.
  */
-export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?: string } = {}) {
+export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?: string; suite?: Suite } = {}) {
   // Hardhat's simulator in this process, unless the chain is another process's (the benchmark's).
   const server = chain.rpcUrl ? null : await network.createServer("hardhat", "127.0.0.1", 0);
   const rpcUrl = chain.rpcUrl ?? `http://127.0.0.1:${(await server!.listen()).port}`;
@@ -101,7 +103,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   const gatewayRpcUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const governance = new NonceManager(new Wallet(DEV_KEYS.governance, provider));
-  const { deployment, contracts } = await deployAidtrail(governance);
+  const { deployment, contracts } = await deployAidtrail(governance, { suite: chain.suite });
   const { access, cases, standards } = contracts;
   const address = (key: string) => new Wallet(key).address;
   await (await access.registerJurisdiction(440000000000n, 0n)).wait();

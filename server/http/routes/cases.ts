@@ -26,6 +26,7 @@ import { validate } from "../validate.ts";
 import { divisionCode, ledgerUint, text } from "../schemas.ts";
 import { signedCallRoutes } from "../signed-calls.ts";
 import type { SignedCall } from "../../sync/signed-call.ts";
+import type { Suite } from "../../../kit/record.ts";
 
 const person = { name: text(100) };
 const residentId = z.string().meta({
@@ -168,15 +169,15 @@ function readPurpose(req: Request, { required }: { required: boolean }): string 
 const PERSONAL_DATA_ROLES = new Set<RoleName>(["CASEWORKER", "REVIEWER", "APPROVER"]);
 
 /** A read of a case's personal data as evidence, with who read it, in which roles and why. */
-const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string, at: string) =>
-  newRecord({ ...caseReadRecord(entry, { reader, roles, recordId: entry.recordId, purpose, at }), createdAt: at });
+const accessLog = (entry: CaseEntry, reader: string, roles: string[], purpose: string, at: string, suite: Suite) =>
+  newRecord({ ...caseReadRecord(entry, { reader, roles, recordId: entry.recordId, purpose, at }), createdAt: at }, suite);
 
 export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
   const router = Router();
   const caseOf = (req: Request): Promise<CaseEntry> => caseEntryOf(ctx.state, req.params.caseId as string);
   const jurisdictionOfCase = (req: Request) => caseJurisdiction(ctx.state, req.params.caseId as string, ctx.jurisdiction);
   // The read is evidence too: logged before the data leaves the gateway.
-  const logRead = async (entry: CaseEntry, reader: string, roles: string[], purpose: string) => void (await ctx.log.append([accessLog(entry, reader, roles, purpose, ctx.chain.clock.iso())]));
+  const logRead = async (entry: CaseEntry, reader: string, roles: string[], purpose: string) => void (await ctx.log.append([accessLog(entry, reader, roles, purpose, ctx.chain.clock.iso(), ctx.log.suite)]));
 
   router.post("/cases/draft", signedIn(signIn), validate(applicationDraftRequest), authorize(ctx.roles, "CASEWORKER", (req) => req.body.jurisdiction), async (req, res) => {
     const { deadline, ...fields } = req.body as z.infer<typeof applicationDraftRequest>;

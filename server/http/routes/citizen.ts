@@ -11,6 +11,7 @@ import type { RecordLog } from "../../log/record-log.ts";
 import type { StateStore } from "../../state/state-store.ts";
 import { z } from "zod";
 import { newRecord } from "../../records/record.ts";
+import type { HashKey } from "../../records/keyed-hash.ts";
 import { RequestError } from "../errors.ts";
 import { validate } from "../validate.ts";
 import { text } from "../schemas.ts";
@@ -50,7 +51,7 @@ export interface CitizenContext {
   /** The citizen's payments are read from its events. */
   indexer: Indexer;
   /** Receipt codes are checked by HMAC under this key (the deployment's identity key). */
-  identityKey: Uint8Array;
+  identityKey: HashKey;
   chain: ChainClient;
   log: RecordLog;
   state: StateStore;
@@ -96,7 +97,7 @@ export function citizenRouter(ctx: CitizenContext, limitPerMinute: number): Rout
   router.post("/citizen/feedback", limiter, validate(feedbackRequest), async (req, res) => {
     const entry = await caseOfReceipt(req.headers["x-aidtrail-receipt"]);
     const { rating, kind, text, contact } = req.body as z.infer<typeof feedbackRequest>;
-    const record = newRecord({ ...citizenFeedbackRecord(entry, kind, rating ?? null, text, contact), createdAt: ctx.chain.clock.iso() });
+    const record = newRecord({ ...citizenFeedbackRecord(entry, kind, rating ?? null, text, contact), createdAt: ctx.chain.clock.iso() }, ctx.log.suite);
     const [appended] = await ctx.log.append([record]);
     res.status(201).json({ recordId: record.recordId, leafIndex: appended!.leafIndex, handling: "received" });
   });

@@ -12,7 +12,7 @@ import type { Deployment } from "../../chain/deploy.ts";
 export function ledgerRouter(chain: ChainClient, divisions: readonly Division[], deployment: Deployment): Router {
   const router = Router();
   // The deployment this gateway relays to, public: an officer's page keeps it the first time and holds every later draft to it, unless the officer opened the deployment file their province gave them.
-  const relaysTo = JSON.stringify({ chainId: deployment.chainId, contracts: deployment.contracts });
+  const relaysTo = JSON.stringify({ chainId: deployment.chainId, suite: deployment.suite, contracts: deployment.contracts });
   router.get("/deployment", (_req, res) => {
     res.type("json").send(relaysTo);
   });

@@ -1,7 +1,7 @@
 import { hexlify } from "ethers";
 import { Area, PROGRAMME_TABLE, type ProgrammeName } from "../../chain/domain.ts";
 import type { ApplicationAuthorisation } from "../../../kit/decision.ts";
-import { recordHash } from "../../../kit/record.ts";
+import { recordHash, type Suite } from "../../../kit/record.ts";
 import { randomBytesFromPool } from "../random-pool.ts";
 import { newRecord, newRecordId, type AidRecord } from "../record.ts";
 import { shaped, type BuiltRecord, type RecordShape } from "./shape.ts";
@@ -57,8 +57,8 @@ export function newApplicationEnvelope(createdAt = new Date().toISOString()): Ap
  * gateway, its clients and the bench build it by, so that the hash a caseworker signs is the hash
  * of the record the gateway logs. The household size is 1 + the members listed (docs/records.md).
  */
-export function applicationRecord(input: ApplicationInput, envelope: ApplicationEnvelope, officer: string): AidRecord {
-  return newRecord({
+export function applicationRecord(input: ApplicationInput, envelope: ApplicationEnvelope, officer: string, suite: Suite): AidRecord {
+  const record = {
     ...shaped(
       APPLICATION,
       { caseId: envelope.caseId, jurisdiction: input.jurisdiction },
@@ -71,7 +71,8 @@ export function applicationRecord(input: ApplicationInput, envelope: Application
     ),
     createdAt: envelope.createdAt,
     salt: envelope.salt,
-  });
+  };
+  return newRecord(record, suite);
 }
 
 /** What a caseworker may change in an application: its people, their income and assets, the bank account, its documents. */
