@@ -62,24 +62,31 @@ export function sm3(data: Uint8Array): Uint8Array {
 }
 
 const SM3_BLOCK = 64;
+const encoder = new TextEncoder();
+/** The inner hash's input (padded key, then message), reused: a string's UTF-8 is at most three bytes a character. */
+let innerScratch = new Uint8Array(SM3_BLOCK + 1024);
+const outerScratch = new Uint8Array(SM3_BLOCK + 32);
+
 /**
  * HMAC-SM3 (RFC 2104 with SM3, as GB/T 15852.2 specifies it) of a UTF-8 message under a UTF-8
- * key, in base64url (43 characters). Written over the one-shot `sm3`: the
+ * key, in base64url (43 characters). Written over the one-shot `sm3`, in buffers made once: the
  * field commitments of the national suite each have their own key, for which Node's createHmac
- * builds a key object every time, at half again the cost (docs/cryptography.md).
+ * builds a key object every time (docs/cryptography.md).
  */
 export function hmacSm3Base64url(key: string, message: string): string {
-  const encoded = utf8ToBytes(message);
-  const inner = new Uint8Array(SM3_BLOCK + encoded.length);
-  const keyBytes = utf8ToBytes(key);
-  inner.set(keyBytes.length > SM3_BLOCK ? sm3(keyBytes) : keyBytes);
-  inner.set(encoded, SM3_BLOCK);
-  const outer = new Uint8Array(SM3_BLOCK + 32);
+  if (innerScratch.length < SM3_BLOCK + 3 * message.length) innerScratch = new Uint8Array(SM3_BLOCK + 3 * message.length);
+  const inner = innerScratch;
+  inner.fill(0, 0, SM3_BLOCK);
+  const keyLength = encoder.encodeInto(key, inner.subarray(0, SM3_BLOCK)).read;
+  // A key longer than a block is hashed first (RFC 2104); encodeInto stopped where it did not fit.
+  if (keyLength < key.length) inner.fill(0, 0, SM3_BLOCK).set(sm3(encoder.encode(key)));
+  const end = SM3_BLOCK + encoder.encodeInto(message, inner.subarray(SM3_BLOCK)).written;
+  const outer = outerScratch;
   for (let i = 0; i < SM3_BLOCK; i++) {
     outer[i] = inner[i]! ^ 0x5c;
     inner[i] = inner[i]! ^ 0x36;
   }
-  outer.set(sm3(inner), SM3_BLOCK);
+  outer.set(sm3(inner.subarray(0, end)), SM3_BLOCK);
   return native ? native.hash("sm3", outer, "base64url") : base64url(jsSm3(outer));
 }
 

@@ -9,9 +9,10 @@ import { DEV_KEYS, localGateway } from "./helpers/local-gateway.ts";
 import { residentId } from "./helpers/resident-id.ts";
 
 let local: Awaited<ReturnType<typeof localGateway>>;
-/** An adult couple with a bank account, and a mother with her son of eleven. */
+/** An adult couple with a bank account, a mother with her son of eleven, and a man with a disability and an illness. */
 let adults: string;
 let withChild: string;
+let withHealth: string;
 const child = residentId(702, "20150601");
 let restarted: RunningGateway | null = null;
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
     bankAccount: { bank: "中国农业银行", account: "6228480012345678901", holder: "陈淑芬" },
   });
   withChild = await local.takeIn(residentId(703), "dibao", { household: [{ name: "李小宝", relation: "子女", residentId: child }] });
+  withHealth = await local.takeIn(residentId(704), "dibao", { health: [{ residentId: residentId(704), disability: { category: "physical", grade: 2 }, illness: "尿毒症" }] });
   await local.gateway.anchorer.anchorOnce();
 }, 120_000);
 afterAll(async () => {
@@ -120,6 +122,41 @@ describe("disclosure for a purpose", () => {
     expect(await disclosuresSince(since)).toEqual([
       expect.objectContaining({ reader: new Wallet(DEV_KEYS.approver1).address, roles: ["APPROVER", "SPECIAL_CATEGORY_READER"], group: "household", specialCategories: ["children"], purpose: "approval" }),
     ]);
+  });
+
+  it("discloses a disabled person's and medical data (the health group) only with SPECIAL_CATEGORY_READER, while the same person's identity needs no special role", async () => {
+    const before = local.gateway.log.size;
+    const refused = await ask(DEV_KEYS.reviewer, { purpose: "review", cases: [withHealth], groups: ["identity", "health"] });
+    expect([refused.status, refused.body.error.code, refused.body.error.field]).toEqual([403, "DISCLOSURE_SPECIAL_CATEGORY", "groups.1"]);
+    expect(refused.body.error.message).toMatch(/health of case 0x[0-9a-f]{64} holds personal data of a special category \(disability, medical\)/);
+    expect(refused.body.error.zh.message).toMatch(/健康状况含残疾人信息、医疗健康信息/);
+    expect(local.gateway.log.size).toBe(before);
+    expect((await ask(DEV_KEYS.reviewer, { purpose: "review", cases: [withHealth], groups: ["identity"] })).status).toBe(200);
+    // A case without health entries has no health group to withhold: asking for it discloses nothing of a special category.
+    expect((await ask(DEV_KEYS.reviewer, { purpose: "review", cases: [adults], groups: ["health"] })).body.cases[0].groups).toEqual([{ group: "health", specialCategories: [] }]);
+
+    const since = local.gateway.log.size;
+    const allowed = await ask(DEV_KEYS.approver1, { purpose: "approval", cases: [withHealth], groups: ["health"] });
+    expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
+    const disclosed = allowed.body.cases[0];
+    expect(disclosed.record.personal).toEqual({ health: [{ residentId: residentId(704), disability: { category: "physical", grade: 2 }, illness: "尿毒症" }] });
+    expect(verifyRecord({ record: disclosed.record, leafIndex: disclosed.leafIndex, leafHash: disclosed.leafHash, proof: disclosed.proof, checkpoint: allowed.body.checkpoint }).failures).toEqual([]);
+    expect(await disclosuresSince(since)).toEqual([expect.objectContaining({ roles: ["APPROVER", "SPECIAL_CATEGORY_READER"], group: "health", fields: ["health"], specialCategories: ["disability", "medical"] })]);
+    // The case view withholds it alike.
+    const view = (await request(local.gateway.url).get(`/v1/cases/${withHealth}?purpose=review`).set("authorization", await local.signIn(DEV_KEYS.reviewer)).expect(200)).body.revisions.at(-1);
+    expect(view.withheld).toEqual([{ field: "health", specialCategories: ["disability", "medical"] }]);
+    expect(view.record.personal).not.toHaveProperty("health");
+  });
+
+  it("refuses at intake a health entry of someone outside the household, or a second of one person, taking nothing in", async () => {
+    const before = local.gateway.log.size;
+    const stranger = await local.takeInBody(residentId(705), "dibao", { health: [{ residentId: residentId(706), illness: "肺结核" }] });
+    expect([stranger.status, stranger.body.error.code, stranger.body.error.field]).toEqual([400, "HEALTH_PERSON_UNKNOWN", "health.0.residentId"]);
+    const twice = await local.takeInBody(residentId(705), "dibao", { health: [{ residentId: residentId(705), illness: "肺结核" }, { residentId: residentId(705), disability: { category: "visual", grade: 1 } }] });
+    expect([twice.status, twice.body.error.code, twice.body.error.field]).toEqual([400, "HEALTH_PERSON_REPEATED", "health.1.residentId"]);
+    const empty = await local.takeInBody(residentId(705), "dibao", { health: [{ residentId: residentId(705) }] });
+    expect([empty.status, empty.body.error.code, empty.body.error.field]).toEqual([400, "REQUEST_INVALID", "health.0"]);
+    expect(local.gateway.log.size).toBe(before);
   });
 
   it("withholds a child's data from a case view too, to a reader without SPECIAL_CATEGORY_READER, and says what was withheld", async () => {

@@ -214,6 +214,12 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     await page.fill("#member-1-name", "陈大明");
     await page.fill("#member-1-relation", "父亲");
     await page.fill("#member-1-id", residentId(62));
+    // The father's disability and illness: data of special categories, chosen by his name as typed.
+    await page.click("#add-health");
+    await page.selectOption("#health-1-whose", { label: "陈大明" });
+    await page.selectOption("#health-1-disability", "physical");
+    await page.selectOption("#health-1-grade", "2");
+    await page.fill("#health-1-illness", "尿毒症");
     // The household's savings, and the account payments go to; an account number mistyped is said in plain words.
     await page.click("#add-asset");
     await page.selectOption("#asset-1-kind", "savings");
@@ -253,6 +259,8 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
   it("review and approval: the reviewer and two approvers, each in their own browser with their own keystore, find the case on their worklist, read it for their stage, see the decision in plain words and sign it there", async () => {
     const reviewerPage = await officerOpens(reviewer.privateKey, "review");
     expect(await reviewerPage.page.textContent("#case-details")).toContain("存款 12,000.50 元");
+    // The father's health is withheld from a reviewer who does not hold SPECIAL_CATEGORY_READER, and said to be.
+    expect(await reviewerPage.page.textContent("#case-details")).toContain("健康状况含残疾人信息、医疗健康信息，须持有敏感信息查阅权限才能查看");
     expect(await reviewerPage.page.textContent("#case-details")).toContain("中国工商银行广州海珠支行 6222020200112233445（陈小明）");
     // The document the caseworker attached, opened for the review (the read logged) and saved: the very file.
     const download = reviewerPage.page.waitForEvent("download");
@@ -469,6 +477,7 @@ describe("the web pages, in Chromium: one case's life, page by page", () => {
     expect(await page.textContent("#mine dl")).toContain("陈小明");
     expect(await page.textContent("#mine dl")).toContain("陈大明 · 父亲");
     expect(await page.textContent("#mine dl")).toContain("存款 12,000.50 元");
+    expect(await page.textContent("#mine dl")).toContain("陈大明：肢体残疾 二级；尿毒症");
     expect(await page.textContent("#mine")).toContain("✓ 与账本上锚定的记录一致");
     const readings = await page.locator("#mine .reading").allTextContents();
     expect(readings.some((r) => r.includes("审核人员") && r.includes("查看了全部登记信息，用于审核申请")), readings.join("\n")).toBe(true);

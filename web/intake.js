@@ -19,6 +19,8 @@ speak({
     applicantTitle: "申请人", name: "姓名", residentId: "身份证号", phone: "联系电话", address: "住址", income: "家庭月收入（元）",
     assetsTitle: "家庭财产", addAsset: "添加一项财产", assetKind: "财产类别", assetValue: "价值（元）", assetN: (n) => `财产 ${n}`,
     assetKinds: { savings: "存款", vehicle: "车辆", property: "房产", other: "其他" }, assetValueInvalid: "财产价值应为元，最多两位小数",
+    healthTitle: "健康状况（残疾、重病）", addHealth: "添加一人的健康状况", healthN: (n) => `健康状况 ${n}`, healthWhose: "是谁", healthDisability: "残疾类别", healthNone: "无", healthGrade: "残疾等级", grades: ["一级", "二级", "三级", "四级"], healthIllness: "重病、慢性病（按诊断书）",
+    disabilityKinds: { visual: "视力", hearing: "听力", speech: "言语", physical: "肢体", intellectual: "智力", mental: "精神", multiple: "多重" }, healthEmpty: "请填写残疾类别或疾病，或删除这一条",
     bankTitle: "收款账户", bank: "开户银行", account: "账号", holder: "户名", accountInvalid: "账号应为 8 到 30 位数字", bankIncomplete: "收款账户请填写开户银行、账号和户名，或都不填",
     householdTitle: "其他家庭成员", addMember: "添加家庭成员", relation: "与申请人关系", remove: "删除", memberN: (n) => `家庭成员 ${n}`,
     documentsTitle: "材料", documents: "选择材料文件（申请记录其指纹；受理后内容加密保存）", documentsChosen: (n) => `已记录 ${n} 份材料的指纹`, documentsKept: (n) => `${n} 份材料已加密保存`,
@@ -41,6 +43,8 @@ speak({
     applicantTitle: "Applicant", name: "Name", residentId: "Resident ID", phone: "Phone", address: "Address", income: "Household income a month (yuan)",
     assetsTitle: "Household assets", addAsset: "Add an asset", assetKind: "Kind", assetValue: "Value (yuan)", assetN: (n) => `Asset ${n}`,
     assetKinds: { savings: "savings", vehicle: "vehicle", property: "property", other: "other" }, assetValueInvalid: "an asset's value is in yuan, with at most two decimals",
+    healthTitle: "Health (disability, serious illness)", addHealth: "Add a person's health", healthN: (n) => `Health ${n}`, healthWhose: "Whose", healthDisability: "Disability", healthNone: "none", healthGrade: "Grade", grades: ["grade 1", "grade 2", "grade 3", "grade 4"], healthIllness: "Serious or chronic illness (as certified)",
+    disabilityKinds: { visual: "visual", hearing: "hearing", speech: "speech", physical: "physical", intellectual: "intellectual", mental: "mental", multiple: "multiple" }, healthEmpty: "give a disability or an illness, or remove the entry",
     bankTitle: "Account payments go to", bank: "Bank", account: "Account number", holder: "Account holder", accountInvalid: "the account number is 8 to 30 digits", bankIncomplete: "give the bank, the account number and the holder, or none of them",
     householdTitle: "Other household members", addMember: "Add a household member", relation: "Relation to the applicant", remove: "Remove", memberN: (n) => `Household member ${n}`,
     documentsTitle: "Documents", documents: "Choose the documents (the application records their fingerprints; their content is kept sealed once it is taken in)", documentsChosen: (n) => `fingerprints of ${n} documents recorded`, documentsKept: (n) => `${n} documents kept, sealed`,
@@ -63,6 +67,7 @@ speak({
   programmes();
   for (const input of document.querySelectorAll(".resident-id")) if (input.value) checkId(input);
   for (const select of document.querySelectorAll(".asset-kind")) assetKinds(select);
+  for (const row of document.querySelectorAll(".health")) healthChoices(row);
   for (const draw of Object.values(shown)) draw?.();
 });
 
@@ -113,6 +118,62 @@ $("#add-member").addEventListener("click", addMember);
 function assetKinds(select) {
   const chosen = select.value || "savings";
   select.replaceChildren(...Object.entries(t("assetKinds")).map(([value, name]) => el("option", { value, selected: value === chosen }, name)));
+}
+
+/** The people a health entry may be of: the applicant and each member, by their name as typed; the choice kept. */
+function healthPeople(select) {
+  const chosen = select.value || "applicant";
+  const members = [...document.querySelectorAll(".member")].map((row, i) => [`member-${row.dataset.member}`, row.querySelector(".member-name").value.trim() || t("memberN", i + 1)]);
+  select.replaceChildren(...[["applicant", $("#name").value.trim() || t("applicantTitle")], ...members].map(([value, name]) => el("option", { value, selected: value === chosen }, name)));
+}
+
+/** A health entry's choices in the page's language: whose, the disability's category and grade. */
+function healthChoices(row) {
+  healthPeople(row.querySelector(".health-whose"));
+  const kind = row.querySelector(".health-disability");
+  const chosen = kind.value;
+  kind.replaceChildren(el("option", { value: "" }, t("healthNone")), ...Object.entries(t("disabilityKinds")).map(([value, name]) => el("option", { value, selected: value === chosen }, name)));
+  const grade = row.querySelector(".health-grade");
+  const graded = grade.value || "1";
+  grade.replaceChildren(...t("grades").map((name, i) => el("option", { value: String(i + 1), selected: String(i + 1) === graded }, name)));
+}
+
+let healthEntries = 0;
+$("#add-health").addEventListener("click", () => {
+  const n = ++healthEntries;
+  const id = (part) => `health-${n}-${part}`;
+  const row = el("fieldset", { class: "health", "data-health": n },
+    el("legend", {}, t("healthN", n)),
+    el("div", { class: "row" },
+      el("div", {}, el("label", { for: id("whose"), "data-t": "healthWhose" }, t("healthWhose")), el("select", { id: id("whose"), class: "health-whose" })),
+      el("div", {}, el("label", { for: id("disability"), "data-t": "healthDisability" }, t("healthDisability")), el("select", { id: id("disability"), class: "health-disability" })),
+      el("div", {}, el("label", { for: id("grade"), "data-t": "healthGrade" }, t("healthGrade")), el("select", { id: id("grade"), class: "health-grade" })),
+    ),
+    el("div", {}, el("label", { for: id("illness"), "data-t": "healthIllness" }, t("healthIllness")), el("input", { id: id("illness"), class: "health-illness", autocomplete: "off" })),
+  );
+  healthChoices(row);
+  // The household may change after the entry is added: whose it may be is read again when chosen.
+  row.querySelector(".health-whose").addEventListener("focus", (event) => healthPeople(event.target));
+  const remove = el("button", { type: "button", class: "secondary", "data-t": "remove" }, t("remove"));
+  remove.addEventListener("click", () => row.remove());
+  row.append(remove);
+  $("#health").append(row);
+});
+
+/** The health entries as the record holds them, each of the resident ID of the person chosen. */
+function healthOf(applicantId, household) {
+  const members = [...document.querySelectorAll(".member")].map((row) => `member-${row.dataset.member}`);
+  return [...document.querySelectorAll(".health")].map((row) => {
+    const whose = row.querySelector(".health-whose").value;
+    const residentId = whose === "applicant" ? applicantId : household[members.indexOf(whose)]?.residentId;
+    const category = row.querySelector(".health-disability").value;
+    const illness = row.querySelector(".health-illness").value.trim();
+    if (!residentId || (!category && !illness)) {
+      row.querySelector(category || illness ? ".health-whose" : ".health-disability").focus();
+      throw new Error(t("healthEmpty"));
+    }
+    return { residentId, ...(category && { disability: { category, grade: Number(row.querySelector(".health-grade").value) } }), ...(illness && { illness }) };
+  });
 }
 
 let assets = 0;
@@ -171,7 +232,8 @@ function fields() {
   const applicant = { name: $("#name").value.trim(), residentId: applicantId };
   if ($("#phone").value.trim()) applicant.phone = $("#phone").value.trim();
   if ($("#address").value.trim()) applicant.address = $("#address").value.trim();
-  const asked = { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, monthlyIncome: incomeFen(), assets: assetsFen(), documents };
+  const health = healthOf(applicantId, household);
+  const asked = { programme: $("#programme").value, area: $("#area").value, jurisdiction: $("#jurisdiction").value, applicant, household, ...(health.length > 0 && { health }), monthlyIncome: incomeFen(), assets: assetsFen(), documents };
   const bankAccount = account();
   return bankAccount ? { ...asked, bankAccount } : asked;
 }
@@ -231,7 +293,7 @@ function checkDraft(draft, asked, officer) {
     ["recordHash", recordHashHex(r) === draft.message.recordHash],
     ["jurisdiction", r.jurisdiction === asked.jurisdiction && String(draft.message.jurisdiction) === String(BigInt(asked.jurisdiction))],
     ["public", same(r.public, { programme: asked.programme, area: asked.area, householdSize: asked.household.length + 1, documents: asked.documents, intakeOfficer: officer })],
-    ["personal", same(r.personal, { applicant: asked.applicant, household: asked.household, monthlyIncome: asked.monthlyIncome, assets: asked.assets, ...(asked.bankAccount && { bankAccount: asked.bankAccount }) })],
+    ["personal", same(r.personal, { applicant: asked.applicant, household: asked.household, ...(asked.health && { health: asked.health }), monthlyIncome: asked.monthlyIncome, assets: asked.assets, ...(asked.bankAccount && { bankAccount: asked.bankAccount }) })],
   ].find(([, ok]) => !ok);
   if (mismatch) throw new Error(t("notAsTyped", mismatch[0]));
 }

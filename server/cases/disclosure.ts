@@ -9,6 +9,7 @@ import { AidtrailError } from "../../kit/errors.ts";
 import { fieldSalt, loggedRecord, type DisclosedRecord } from "../../kit/record.ts";
 import { readResidentId } from "../../kit/resident-id.ts";
 import type { CaseEntry } from "./intake.ts";
+import type { HealthEntry } from "../records/kinds/application.ts";
 import { latestApplication } from "./revision.ts";
 
 /*
@@ -23,6 +24,8 @@ const CASE_OFFICERS = ["CASEWORKER", "REVIEWER", "APPROVER", "AUDITOR"] as const
 export const FIELD_GROUPS = {
   identity: { fields: ["applicant"], roles: CASE_OFFICERS },
   household: { fields: ["household"], roles: CASE_OFFICERS },
+  // Disabilities and illnesses: always of a special category, so also SPECIAL_CATEGORY_READER's.
+  health: { fields: ["health"], roles: CASE_OFFICERS },
   means: { fields: ["monthlyIncome", "assets"], roles: CASE_OFFICERS },
   // Where payments go: also the finance officer's, who checks a payment, and not the reviewer's.
   bankAccount: { fields: ["bankAccount"], roles: ["CASEWORKER", "APPROVER", "FINANCE_OFFICER", "AUDITOR"] },
@@ -74,7 +77,11 @@ const refuse = (code: string, message: string, field: string, hint: string, zh: 
 };
 
 /** The groups' names as officers read them in Chinese. */
-const GROUP_NAMES_ZH: Record<FieldGroup, string> = { identity: "身份信息", household: "家庭成员信息", means: "收入和财产", bankAccount: "收款账户" };
+const GROUP_NAMES_ZH: Record<FieldGroup, string> = { identity: "身份信息", household: "家庭成员信息", health: "健康状况", means: "收入和财产", bankAccount: "收款账户" };
+
+/** The special categories of personal data (PIPL art. 28), as the access log names them and officers read them in Chinese. */
+const CATEGORY_NAMES_ZH = { children: "未成年人信息", disability: "残疾人信息", medical: "医疗健康信息" } as const;
+type SpecialCategory = keyof typeof CATEGORY_NAMES_ZH;
 
 /** Whether a person of this resident ID is under 18 at `at`. */
 function isChild(residentId: unknown, at: Date): boolean {
@@ -84,8 +91,15 @@ function isChild(residentId: unknown, at: Date): boolean {
   return Date.UTC(year! + ADULT_AT, month! - 1, day!) > at.getTime();
 }
 
-/** The special categories of personal data a group of this record holds: children's, where a person of it is under 18. */
-function specialCategories(record: AidRecord, group: FieldGroup, at: Date): string[] {
+/**
+ * The special categories of personal data a group of this record holds: children's, where a person
+ * of it is under 18; a disabled person's and medical details, where its health entries give them.
+ */
+function specialCategories(record: AidRecord, group: FieldGroup, at: Date): SpecialCategory[] {
+  if (group === "health") {
+    const entries = (record.personal.health as HealthEntry[] | undefined) ?? [];
+    return [...(entries.some((e) => e.disability) ? (["disability"] as const) : []), ...(entries.some((e) => e.illness) ? (["medical"] as const) : [])];
+  }
   const people =
     group === "identity" ? [record.personal.applicant] : group === "household" ? ((record.personal.household as unknown[] | undefined) ?? []) : [];
   return people.some((person) => isChild((person as { residentId?: unknown } | undefined)?.residentId, at)) ? ["children"] : [];
@@ -131,7 +145,7 @@ export async function disclose(ctx: { state: StateStore; log: RecordLog }, reque
         const categories = specialCategories(record, group, request.at);
         if (categories.length > 0 && !held.includes(SPECIAL_CATEGORY_ROLE)) {
           refuse("DISCLOSURE_SPECIAL_CATEGORY", `the ${group} of case ${caseId} holds personal data of a special category (${categories.join(", ")}): disclosing it needs ${SPECIAL_CATEGORY_ROLE} over the case's jurisdiction as well`, `groups.${j}`, "ask an officer who holds that role, or ask for the other groups only", {
-            message: `该案件的${GROUP_NAMES_ZH[group]}含未成年人信息，属于敏感个人信息，还需要在该辖区持有 ${SPECIAL_CATEGORY_ROLE} 角色才能查阅`,
+            message: `该案件的${GROUP_NAMES_ZH[group]}含${categories.map((c) => CATEGORY_NAMES_ZH[c]).join("、")}，属于敏感个人信息，还需要在该辖区持有 ${SPECIAL_CATEGORY_ROLE} 角色才能查阅`,
             hint: "请由持有该角色的人员查阅，或只查阅其他信息",
           });
         }

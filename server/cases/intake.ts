@@ -110,7 +110,7 @@ export async function intakeCase(ctx: IntakeContext, officer: string, applicatio
     });
   }
   const { r, vs } = compactSignature(signature);
-  const people = householdCommitments(ctx.identityKey, input.applicant, input.household);
+  const people = householdCommitments(ctx.identityKey, input.applicant, input.household, input.health);
   const record = applicationRecord(input, envelope, officer, ctx.log.suite);
   const hash = hexlify(recordHash(record));
   const { caseId } = envelope;
@@ -182,7 +182,7 @@ export interface ApplicationDraft {
  * household are checked as intake checks them; nothing is written.
  */
 export async function draftApplication(ctx: Pick<IntakeContext, "chain" | "identityKey" | "log">, officer: string, input: ApplicationInput, deadline?: bigint): Promise<ApplicationDraft> {
-  const commitments = householdCommitments(ctx.identityKey, input.applicant, input.household);
+  const commitments = householdCommitments(ctx.identityKey, input.applicant, input.household, input.health);
   const identities = identitiesHash(commitments.applicant, commitments.household);
   // The ledger's clock judges the deadline; a chain that does not answer leaves this one's. Read
   // first, so that the record is stamped by a clock that knows the ledger's time (see LedgerClock).

@@ -45,8 +45,8 @@ function recordedMembers(identityKey: HashKey, household: People["household"]): 
  * of their own): a revised applicant whose resident ID is not the case's is refused here, before
  * the chain is asked, with REVISION_IDENTITY_CHANGED. Name, phone or address may be corrected.
  */
-export function householdChange(identityKey: HashKey, before: People, after: { applicant: { residentId: string }; household: readonly { residentId: string }[] }): HouseholdChange {
-  const revised = householdCommitments(identityKey, after.applicant, after.household);
+export function householdChange(identityKey: HashKey, before: People, after: { applicant: { residentId: string }; household: readonly { residentId: string }[]; health?: readonly { residentId: string }[] }): HouseholdChange {
+  const revised = householdCommitments(identityKey, after.applicant, after.household, after.health);
   const caseApplicant = identityCommitment(identityKey, before.applicant.residentId);
   if (revised.applicant !== caseApplicant) {
     throw new AidtrailError("REVISION_IDENTITY_CHANGED", "the revised applicant's resident ID is not the case's: a revision never changes the applicant", {

@@ -361,6 +361,32 @@ export interface paths {
                              */
                             residentId: string;
                         }[];
+                        /**
+                         * @description the health of those of the household with a disability certificate (category and grade, 1 the most severe) or a serious illness, each by their resident ID: data of special categories, sealed, and disclosed only to SPECIAL_CATEGORY_READER
+                         * @example [
+                         *       {
+                         *         "residentId": "440105198703044022",
+                         *         "disability": {
+                         *           "category": "physical",
+                         *           "grade": 2
+                         *         },
+                         *         "illness": "尿毒症"
+                         *       }
+                         *     ]
+                         */
+                        health?: {
+                            /**
+                             * @description the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away
+                             * @example 440105198506123012
+                             */
+                            residentId: string;
+                            disability?: {
+                                /** @enum {string} */
+                                category: "visual" | "hearing" | "speech" | "physical" | "intellectual" | "mental" | "multiple";
+                                grade: 1 | 2 | 3 | 4;
+                            };
+                            illness?: string;
+                        }[];
                         monthlyIncome: number;
                         /**
                          * @description the household's assets (savings, vehicles, property, other), each its value in fen: sealed
@@ -605,7 +631,7 @@ export interface paths {
                         /** @enum {string} */
                         purpose: "review" | "approval" | "annual-recheck" | "correction" | "objection" | "complaint" | "payment-check" | "audit";
                         cases: string[];
-                        groups: ("identity" | "household" | "means" | "bankAccount")[];
+                        groups: ("identity" | "household" | "health" | "means" | "bankAccount")[];
                     };
                 };
             };
@@ -823,6 +849,32 @@ export interface paths {
                              * @example 440105198506123012
                              */
                             residentId: string;
+                        }[];
+                        /**
+                         * @description the health of those of the household with a disability certificate (category and grade, 1 the most severe) or a serious illness, each by their resident ID: data of special categories, sealed, and disclosed only to SPECIAL_CATEGORY_READER
+                         * @example [
+                         *       {
+                         *         "residentId": "440105198703044022",
+                         *         "disability": {
+                         *           "category": "physical",
+                         *           "grade": 2
+                         *         },
+                         *         "illness": "尿毒症"
+                         *       }
+                         *     ]
+                         */
+                        health?: {
+                            /**
+                             * @description the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away
+                             * @example 440105198506123012
+                             */
+                            residentId: string;
+                            disability?: {
+                                /** @enum {string} */
+                                category: "visual" | "hearing" | "speech" | "physical" | "intellectual" | "mental" | "multiple";
+                                grade: 1 | 2 | 3 | 4;
+                            };
+                            illness?: string;
                         }[];
                         monthlyIncome: number;
                         /**
@@ -1935,6 +1987,32 @@ export interface paths {
                              */
                             residentId: string;
                         }[];
+                        /**
+                         * @description the health of those of the household with a disability certificate (category and grade, 1 the most severe) or a serious illness, each by their resident ID: data of special categories, sealed, and disclosed only to SPECIAL_CATEGORY_READER
+                         * @example [
+                         *       {
+                         *         "residentId": "440105198703044022",
+                         *         "disability": {
+                         *           "category": "physical",
+                         *           "grade": 2
+                         *         },
+                         *         "illness": "尿毒症"
+                         *       }
+                         *     ]
+                         */
+                        health?: {
+                            /**
+                             * @description the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away
+                             * @example 440105198506123012
+                             */
+                            residentId: string;
+                            disability?: {
+                                /** @enum {string} */
+                                category: "visual" | "hearing" | "speech" | "physical" | "intellectual" | "mental" | "multiple";
+                                grade: 1 | 2 | 3 | 4;
+                            };
+                            illness?: string;
+                        }[];
                         monthlyIncome?: number;
                         /**
                          * @description the household's assets (savings, vehicles, property, other), each its value in fen: sealed
@@ -2119,6 +2197,32 @@ export interface paths {
                              * @example 440105198506123012
                              */
                             residentId: string;
+                        }[];
+                        /**
+                         * @description the health of those of the household with a disability certificate (category and grade, 1 the most severe) or a serious illness, each by their resident ID: data of special categories, sealed, and disclosed only to SPECIAL_CATEGORY_READER
+                         * @example [
+                         *       {
+                         *         "residentId": "440105198703044022",
+                         *         "disability": {
+                         *           "category": "physical",
+                         *           "grade": 2
+                         *         },
+                         *         "illness": "尿毒症"
+                         *       }
+                         *     ]
+                         */
+                        health?: {
+                            /**
+                             * @description the 18-character resident identity number (GB 11643): 17 digits and a check digit or X; spaces, hyphens and full-width characters are normalised away
+                             * @example 440105198506123012
+                             */
+                            residentId: string;
+                            disability?: {
+                                /** @enum {string} */
+                                category: "visual" | "hearing" | "speech" | "physical" | "intellectual" | "mental" | "multiple";
+                                grade: 1 | 2 | 3 | 4;
+                            };
+                            illness?: string;
                         }[];
                         monthlyIncome?: number;
                         /**

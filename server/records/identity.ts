@@ -36,9 +36,15 @@ const commitmentOf = (key: HashKey, normalisedId: string): string => "0x" + keye
  * the order listed. Every resident ID is validated as the applicant's is, the error naming its
  * field; a household that lists the applicant, or one person twice, is refused
  * (HOUSEHOLD_MEMBER_REPEATED), as the ledger would refuse it (ApplicationHouseholdRepeated), since
- * the household's size raises what the case may be paid.
+ * the household's size raises what the case may be paid. Each entry of `health` must be of the
+ * applicant or a member listed, once (HEALTH_PERSON_UNKNOWN, HEALTH_PERSON_REPEATED).
  */
-export function householdCommitments(key: HashKey, applicant: { residentId: string }, household: readonly { residentId: string }[]): { applicant: string; household: string[] } {
+export function householdCommitments(
+  key: HashKey,
+  applicant: { residentId: string },
+  household: readonly { residentId: string }[],
+  health: readonly { residentId: string }[] = [],
+): { applicant: string; household: string[] } {
   const ids = [applicant, ...household].map((person, i) => {
     const field = i === 0 ? "applicant.residentId" : `household.${i - 1}.residentId`;
     try {
@@ -59,6 +65,31 @@ export function householdCommitments(key: HashKey, applicant: { residentId: stri
       });
     }
     seen.set(id, i);
+  });
+  const described = new Set<string>();
+  health.forEach((entry, i) => {
+    let id: string | undefined;
+    try {
+      id = normaliseResidentId(entry.residentId);
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+    }
+    if (id === undefined || !seen.has(id)) {
+      throw new AidtrailError("HEALTH_PERSON_UNKNOWN", `health entry ${i + 1} is of resident ID ${entry.residentId}, which is neither the applicant's nor a listed member's`, {
+        kind: "invalid",
+        field: `health.${i}.residentId`,
+        hint: "give the resident ID of the applicant or of a member listed in the household",
+        zh: { message: `第 ${i + 1} 条健康状况的身份证号既不是申请人的，也不是所列家庭成员的`, hint: "请填写申请人或所列家庭成员的身份证号" },
+      });
+    }
+    if (described.has(id)) {
+      throw new AidtrailError("HEALTH_PERSON_REPEATED", `health entry ${i + 1} is of a person an earlier entry describes: each person's health is one entry`, {
+        field: `health.${i}.residentId`,
+        hint: "put the person's disability and illness in one entry",
+        zh: { message: `第 ${i + 1} 条健康状况所指的人前面已经填写过`, hint: "同一人的残疾和疾病情况请写在一条里" },
+      });
+    }
+    described.add(id);
   });
   return { applicant: commitmentOf(key, ids[0]!), household: ids.slice(1).map((id) => commitmentOf(key, id)) };
 }

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createServer, request as forward, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,6 +56,9 @@ export function spouseOf(residentId: string): string {
   const body = "110108" + residentId.slice(6, 17);
   return body + checkCharacter(body);
 }
+
+/** What takeIn is told of an application's people beyond their resident IDs. */
+type IntakePerson = Partial<Pick<ApplicationInput, "applicant" | "household" | "health" | "assets" | "bankAccount">>;
 
 /**
  * A gateway for county 440105 started from configuration alone, against a real JSON-RPC
@@ -162,9 +166,17 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
    * Takes an application in through the gateway as the seeded caseworker, who signs it; returns
    * its case id (its receipt's QR payload in `receipts`). The household is the applicant and a
    * spouse, whose resident ID is the applicant's with another district's code (spouseOf);
-   * `person` gives them other names, or adds a phone, an address, assets or a bank account.
+   * `person` gives them other names, or adds a phone, an address, health, assets or a bank account.
    */
-  async function takeIn(residentId: string, programme = "dibao", person: Partial<Pick<ApplicationInput, "applicant" | "household" | "assets" | "bankAccount">> = {}): Promise<string> {
+  async function takeIn(residentId: string, programme = "dibao", person: IntakePerson = {}): Promise<string> {
+    const response = await takeInBody(residentId, programme, person);
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    receipts.set(response.body.caseId, response.body.receipt.qr);
+    return response.body.caseId;
+  }
+
+  /** The gateway's answer to takeIn's application, whatever it is. */
+  async function takeInBody(residentId: string, programme = "dibao", person: IntakePerson = {}) {
     const fields = {
       programme: programme as ApplicationInput["programme"],
       area: "urban" as const,
@@ -179,13 +191,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     const now = (await provider.getBlock("latest"))!.timestamp;
     const envelope = newApplicationEnvelope(new Date(now * 1000).toISOString());
     const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { deployment, env }, BigInt(now + 3600), { envelope });
-    const response = await request(gateway.url)
-      .post("/v1/cases")
-      .set("authorization", await signIn(DEV_KEYS.caseworker))
-      .send(body)
-      .expect(201);
-    receipts.set(response.body.caseId, response.body.receipt.qr);
-    return response.body.caseId;
+    return request(gateway.url).post("/v1/cases").set("authorization", await signIn(DEV_KEYS.caseworker)).send(body);
   }
 
   /**
@@ -282,6 +288,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     },
     signIn,
     takeIn,
+    takeInBody,
     receipts,
     /** The operator's provider: for tests that fund accounts or move the clock. */
     provider,

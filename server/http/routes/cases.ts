@@ -12,7 +12,7 @@ import express from "express";
 import { identityCommitment } from "../../records/identity.ts";
 import { newRecord, type AidRecord } from "../../records/record.ts";
 import { caseReadRecord } from "../../records/kinds/access-log.ts";
-import { applicationRevision, ASSET_KINDS } from "../../records/kinds/application.ts";
+import { applicationRevision, ASSET_KINDS, DISABILITY_CATEGORIES } from "../../records/kinds/application.ts";
 import { objectionRecord } from "../../records/kinds/complaints.ts";
 import { CASE_EXIT, CASE_RESUMPTION, CASE_SUSPENSION, documentRecord, PUBLIC_NOTICE_COMPLETED } from "../../records/kinds/documents.ts";
 import { householdChange, latestApplication } from "../../cases/revision.ts";
@@ -46,6 +46,22 @@ export const applicationFields = z.object({
     .array(z.object({ ...person, relation: text(30), residentId }))
     .max(30)
     .meta({ description: "the household's other members, each named by their resident ID and relation to the applicant: the household's size is 1 + their number", examples: [[{ name: "李强", relation: "配偶", residentId: "440105198703044022" }]] }),
+  health: z
+    .array(
+      z
+        .object({
+          residentId,
+          disability: z.object({ category: z.enum(DISABILITY_CATEGORIES), grade: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]) }).optional(),
+          illness: text(200).optional(),
+        })
+        .refine((entry) => entry.disability !== undefined || entry.illness !== undefined, "must give a disability, an illness or both"),
+    )
+    .max(31)
+    .optional()
+    .meta({
+      description: "the health of those of the household with a disability certificate (category and grade, 1 the most severe) or a serious illness, each by their resident ID: data of special categories, sealed, and disclosed only to SPECIAL_CATEGORY_READER",
+      examples: [[{ residentId: "440105198703044022", disability: { category: "physical", grade: 2 }, illness: "尿毒症" }]],
+    }),
   monthlyIncome: z.number().int().min(0).max(1e12),
   assets: z
     .array(z.object({ kind: z.enum(ASSET_KINDS), value: z.number().int().min(0).max(1e14) }))
@@ -105,6 +121,7 @@ export const revisionRequest = z.object({
   reason: text(500, { lines: true }),
   applicant: applicationRequest.shape.applicant.optional(),
   household: applicationRequest.shape.household.optional(),
+  health: applicationRequest.shape.health,
   monthlyIncome: applicationRequest.shape.monthlyIncome.optional(),
   assets: applicationRequest.shape.assets,
   bankAccount: applicationRequest.shape.bankAccount,
@@ -343,8 +360,8 @@ export function casesRouter(ctx: CasesContext, signIn: SignIn): Router {
       const { record: latest } = await latestApplication(ctx.log, entry);
       const { reason, ...changes } = body;
       const record = applicationRevision(latest, changes, req.officer!, reason);
-      const [before, after] = [latest.personal, record.personal!] as Pick<ApplicationInput, "applicant" | "household">[];
-      const people = householdChange(ctx.identityKey, { applicant: before!.applicant, household: before!.household ?? [] }, { applicant: after!.applicant, household: after!.household ?? [] });
+      const [before, after] = [latest.personal, record.personal!] as Pick<ApplicationInput, "applicant" | "household" | "health">[];
+      const people = householdChange(ctx.identityKey, { applicant: before!.applicant, household: before!.household ?? [] }, { applicant: after!.applicant, household: after!.household ?? [], health: after!.health });
       return {
         contract: "cases",
         method: "reviseRecord",

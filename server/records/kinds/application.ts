@@ -6,12 +6,28 @@ import { randomBytesFromPool } from "../random-pool.ts";
 import { newRecord, newRecordId, type AidRecord } from "../record.ts";
 import { shaped, type BuiltRecord, type RecordShape } from "./shape.ts";
 
-/** An application and each of its revisions: who took it in or revised it, and why; the people, their income, assets and bank account sealed. */
+/** An application and each of its revisions: who took it in or revised it, and why; the people, their health, income, assets and bank account sealed. */
 export const APPLICATION = {
   kind: "application",
   public: ["programme", "area", "householdSize", "documents", "intakeOfficer", "revisedBy", "reason"],
-  personal: ["applicant", "household", "monthlyIncome", "assets", "bankAccount"],
+  personal: ["applicant", "household", "health", "monthlyIncome", "assets", "bankAccount"],
 } as const satisfies RecordShape;
+
+/** The categories of disability of a disability certificate (残疾人证, GB/T 26341): seeing, hearing, speech, physical, intellectual, mental, multiple. */
+export const DISABILITY_CATEGORIES = ["visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"] as const;
+
+/**
+ * What a household's health adds to its need (a person with a disability certificate, or a serious
+ * or chronic illness): data of special categories, disclosed only to SPECIAL_CATEGORY_READER.
+ */
+export interface HealthEntry {
+  /** Whose: the applicant's or a listed member's resident ID. */
+  residentId: string;
+  /** The certificate's category and grade, 1 (most severe) to 4. */
+  disability?: { category: (typeof DISABILITY_CATEGORIES)[number]; grade: 1 | 2 | 3 | 4 };
+  /** A serious or chronic illness, as the medical certificate names it. */
+  illness?: string;
+}
 
 /** The kinds of a household's assets an application declares (家庭财产). */
 export const ASSET_KINDS = ["savings", "vehicle", "property", "other"] as const;
@@ -28,6 +44,8 @@ export interface ApplicationInput {
   applicant: { name: string; residentId: string; phone?: string; address?: string };
   /** The household's other members; its size is 1 + their number. */
   household: { name: string; relation: string; residentId: string }[];
+  /** The health of those of the household with a disability or a serious illness; absent where none. */
+  health?: HealthEntry[];
   monthlyIncome: number;
   /** The household's assets, each its kind and value in fen; absent in applications taken in before assets were asked. */
   assets?: { kind: (typeof ASSET_KINDS)[number]; value: number }[];
@@ -65,8 +83,15 @@ export function applicationRecord(input: ApplicationInput, envelope: Application
       {
         recordId: envelope.recordId,
         public: { programme: input.programme, area: input.area, householdSize: input.household.length + 1, documents: input.documents, intakeOfficer: officer },
-        // Assets and a bank account only as given: an application without them hashes as it did before they were asked.
-        personal: { applicant: input.applicant, household: input.household, monthlyIncome: input.monthlyIncome, ...(input.assets && { assets: input.assets }), ...(input.bankAccount && { bankAccount: input.bankAccount }) },
+        // Health, assets and a bank account only as given: an application without them hashes as it did before they were asked.
+        personal: {
+          applicant: input.applicant,
+          household: input.household,
+          ...(input.health && { health: input.health }),
+          monthlyIncome: input.monthlyIncome,
+          ...(input.assets && { assets: input.assets }),
+          ...(input.bankAccount && { bankAccount: input.bankAccount }),
+        },
       },
     ),
     createdAt: envelope.createdAt,
@@ -75,15 +100,15 @@ export function applicationRecord(input: ApplicationInput, envelope: Application
   return newRecord(record, suite);
 }
 
-/** What a caseworker may change in an application: its people, their income and assets, the bank account, its documents. */
-export type ApplicationChanges = Partial<Pick<ApplicationInput, "applicant" | "household" | "monthlyIncome" | "assets" | "bankAccount" | "documents">>;
+/** What a caseworker may change in an application: its people, their health, income and assets, the bank account, its documents. */
+export type ApplicationChanges = Partial<Pick<ApplicationInput, "applicant" | "household" | "health" | "monthlyIncome" | "assets" | "bankAccount" | "documents">>;
 
 /**
  * The next revision of an application record (the latest, opened): the changes applied, the
  * household size counted again, and who revised it and why. The revision keeps the record's id.
  */
 export function applicationRevision(latest: AidRecord, changes: ApplicationChanges, officer: string, reason: string): BuiltRecord {
-  const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "monthlyIncome", "assets", "bankAccount"]) } as AidRecord["personal"] & Pick<ApplicationInput, "household">;
+  const personal = { ...latest.personal, ...pick(changes, ["applicant", "household", "health", "monthlyIncome", "assets", "bankAccount"]) } as AidRecord["personal"] & Pick<ApplicationInput, "household">;
   return shaped(
     APPLICATION,
     { caseId: latest.caseId, jurisdiction: latest.jurisdiction },
