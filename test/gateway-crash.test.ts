@@ -24,6 +24,11 @@ let allocationId: string;
 
 beforeAll(async () => {
   local = await localGateway();
+  await local.settingUp(setUp);
+}, 180_000);
+
+/** Cases taken in, decided and active, and a budget for the month, by the gateway; then it stops. */
+async function setUp() {
   const { access, cases } = local.contracts;
   const reviewer = Wallet.createRandom();
   const approver = Wallet.createRandom();
@@ -52,7 +57,7 @@ beforeAll(async () => {
   period = await local.currentPeriod();
   allocationId = await local.appropriate(Programme.Dibao, Math.floor(period / 100), 100_000_000n);
   await local.stopGateway();
-}, 180_000);
+}
 afterAll(async () => local?.close());
 
 describe("a gateway killed in the middle of a payout run", () => {
@@ -77,10 +82,11 @@ describe("a gateway killed in the middle of a payout run", () => {
 
     const second = await startGatewayProcess(local.env);
     try {
-      // The restarted relayer sends whatever the dead one owed, as the officer signed it; give it a few rounds.
+      // The restarted relayer sends whatever the dead one owed, as the officer signed it; give it a
+      // few rounds (a minute's worth of blocks on a chain that mines every two seconds).
       const paidCounts = async () => Promise.all(caseIds.map(async (caseId) => (await local.contracts.funds.queryFilter(local.contracts.funds.filters.PayoutMade(caseId))).filter((e) => Number(e.args.period) === period).length));
       let counts = await paidCounts();
-      for (let i = 0; i < 40 && counts.some((c) => c === 0); i++) {
+      for (let i = 0; i < 240 && counts.some((c) => c === 0); i++) {
         await new Promise((r) => setTimeout(r, 250));
         counts = await paidCounts();
       }
@@ -90,6 +96,15 @@ describe("a gateway killed in the middle of a payout run", () => {
       expect([again.status, again.body.error?.code]).toEqual([400, "PAYOUT_RUN_EMPTY"]);
       expect((await local.contracts.funds.allocation(allocationId)).paid).toBe(BigInt(CASES) * 100_000n);
       expect((await request(second.url).get("/readyz").expect(200)).body.ready).toBe(true);
+      // The run's progress, as the finance officer follows it, comes to every line paid once the
+      // relayer has seen the last batch's receipt (a block or two after it is mined).
+      const progress = async () => (await request(second.url).get(`/v1/payout-runs/${drafted.draft.runId}`).set("authorization", await signInAt(second.url, DEV_KEYS.finance)).expect(200)).body.progress.paid;
+      let paid = await progress();
+      for (let i = 0; i < 60 && paid < CASES; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        paid = await progress();
+      }
+      expect(paid).toBe(CASES);
     } finally {
       await kill(second.child);
     }
@@ -133,7 +148,7 @@ describe("a gateway killed in the middle of an anchoring", () => {
     const anchor = contracts.anchor;
     const env = { ...local.env, AIDTRAIL_ANCHOR_INTERVAL_MS: "200" };
     // Blocks are mined only when the test says: the anchoring transaction waits in the pool.
-    await provider.send("evm_setAutomine", [false]);
+    await local.mineWhenTold();
     const first = await startGatewayProcess(env);
     const before = await takeIn(first.url, 1);
     const sent = await until("the anchoring transaction", async () => {
@@ -142,7 +157,7 @@ describe("a gateway killed in the middle of an anchoring", () => {
     });
     await kill(first.child);
     await provider.send("evm_mine", []);
-    await provider.send("evm_setAutomine", [true]);
+    await local.mineAsUsual();
 
     // The chain holds a checkpoint the dead gateway never noted as anchored.
     const config = loadConfig(env);

@@ -19,6 +19,7 @@ import { signInAt } from "./sign-in.ts";
 import { signedApplication } from "./application.ts";
 import { checkCharacter } from "../../kit/resident-id.ts";
 import type { Suite } from "../../kit/record.ts";
+import { startAnvil } from "./anvil.ts";
 import { newApplicationEnvelope, type ApplicationInput } from "../../server/records/kinds/application.ts";
 
 /**
@@ -69,9 +70,11 @@ type IntakePerson = Partial<Pick<ApplicationInput, "applicant" | "household" | "
  * the county) and sign their own steps.
  */
 export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?: string; suite?: Suite } = {}) {
-  // Hardhat's simulator in this process, unless the chain is another process's (the benchmark's).
-  const server = chain.rpcUrl ? null : await network.createServer("hardhat", "127.0.0.1", 0);
-  const rpcUrl = chain.rpcUrl ?? `http://127.0.0.1:${(await server!.listen()).port}`;
+  // Hardhat's simulator in this process, unless the chain is another process's (the benchmark's),
+  // or the run is against an independent node (AIDTRAIL_TEST_CHAIN=anvil: npm run test:anvil).
+  const anvil = !chain.rpcUrl && process.env.AIDTRAIL_TEST_CHAIN === "anvil" ? await startAnvil() : null;
+  const server = chain.rpcUrl || anvil ? null : await network.createServer("hardhat", "127.0.0.1", 0);
+  const rpcUrl = chain.rpcUrl ?? anvil?.rpcUrl ?? `http://127.0.0.1:${(await server!.listen()).port}`;
   const { hostname, port } = new URL(rpcUrl);
   // The gateway reaches the chain through this proxy, which a test can switch off to play an outage.
   let chainDown = false;
@@ -158,6 +161,8 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     AIDTRAIL_RECEIPT_LIMIT: "100000",
     AIDTRAIL_METRICS_TOKEN: "local-gateway-metrics-token",
   };
+  // Set up at once; from here on, a block every two seconds, as QBFT mines.
+  await anvil?.mineEvery(2);
   const gateway = await startGateway(loadConfig(env), pino({ enabled: false }), tuning);
 
   const receipts = new Map<string, string>();
@@ -307,6 +312,29 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
       await provider.send("evm_mine", []);
       return periodAt(next);
     },
+    /**
+     * Runs `work` (a test's own setting up, not what it measures) on a chain that mines each
+     * transaction at once, then goes back to a block every two seconds: on anvil; on Hardhat's
+     * simulator, which always mines at once, it just runs it.
+     */
+    async settingUp<T>(work: () => Promise<T>): Promise<T> {
+      await anvil?.mineAtOnce();
+      try {
+        return await work();
+      } finally {
+        await anvil?.mineEvery(2);
+      }
+    },
+    /** From now on the chain mines a block only when evm_mine asks for one; `mineAsUsual` undoes it. */
+    async mineWhenTold() {
+      if (anvil) await anvil.mineWhenTold();
+      else await provider.send("evm_setAutomine", [false]);
+    },
+    /** The chain mines again as it did: at once on Hardhat's simulator, every two seconds on anvil. */
+    async mineAsUsual() {
+      if (anvil) await anvil.mineEvery(2);
+      else await provider.send("evm_setAutomine", [true]);
+    },
     /** Moves the chain's clock on, as the days of a public notice pass. */
     async advance(seconds: number) {
       await provider.send("evm_increaseTime", [seconds]);
@@ -339,6 +367,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
       await server?.close();
+      await anvil?.close();
     },
   };
 }
