@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import type { VerificationReport } from "../server/audit/verify-bundle.ts";
+import type { CityReport, VerificationReport } from "../server/audit/verify-bundle.ts";
 import type { AuditBundle } from "../kit/bundle.ts";
 import { CliError } from "./gateway-client.ts";
 import { connect, rpcOption, run } from "./options.ts";
 
 export const verifyCommand = () =>
   new Command("verify")
-    .argument("<bundle>", "the bundle file from GET /v1/audit/export")
+    .argument("<bundles...>", "the bundle file from GET /v1/audit/export, or one from each county's gateway of a city, verified together")
     .addOption(rpcOption())
     .option("--anchor <address>", "the log anchor contract you trust; the bundle's contracts must lead back to it", (value) => {
       if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidArgumentError("must be a contract address, 0x and 40 hex digits");
@@ -21,23 +21,25 @@ export const verifyCommand = () =>
         "Without --deployment or --anchor the bundle's own contract addresses are taken on its word, and the report says so first.\n",
     )
     .action(
-      run(async (file: string, options: { rpc: string; anchor?: string; deployment?: string; json?: boolean }) => {
-        let bundle: AuditBundle;
-        try {
-          bundle = JSON.parse(readFileSync(file, "utf8")) as AuditBundle;
-        } catch (error) {
-          throw new CliError("BUNDLE_UNREADABLE", `cannot read ${file} as a bundle: ${(error as Error).message}`, "export one with GET /v1/audit/export and pass its path");
-        }
+      run(async (files: string[], options: { rpc: string; anchor?: string; deployment?: string; json?: boolean }) => {
+        const bundles = files.map((file) => {
+          try {
+            return JSON.parse(readFileSync(file, "utf8")) as AuditBundle;
+          } catch (error) {
+            throw new CliError("BUNDLE_UNREADABLE", `cannot read ${file} as a bundle: ${(error as Error).message}`, "export one with GET /v1/audit/export and pass its path");
+          }
+        });
         // The verifier and the deployment's reader are loaded to verify, not for --help.
-        const [{ verifyBundle }, { readDeployment }] = await Promise.all([import("../server/audit/verify-bundle.ts"), import("../server/config.ts")]);
+        const [{ verifyBundles }, { readDeployment }] = await Promise.all([import("../server/audit/verify-bundle.ts"), import("../server/config.ts")]);
         const { provider, chainId } = await connect(options.rpc);
         const anchor = options.anchor ?? (options.deployment ? readDeployment(options.deployment, (path) => readFileSync(path, "utf8"), chainId).contracts.logAnchor : undefined);
         const progress = !options.json && process.stderr.isTTY ? bar() : undefined;
-        const report = await verifyBundle(bundle, provider, { anchor, onProgress: progress });
+        const city = await verifyBundles(bundles, provider, { anchor, onProgress: progress });
         provider.destroy();
         if (progress) process.stderr.write("\n");
-        process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : describe(report));
-        process.exitCode = report.ok ? 0 : 1;
+        if (options.json) process.stdout.write(JSON.stringify(bundles.length === 1 ? city.reports[0] : city, null, 2) + "\n");
+        else process.stdout.write(bundles.length === 1 ? describe(city.reports[0]!) : describeCity(city, files, bundles));
+        process.exitCode = city.ok ? 0 : 1;
       }),
     );
 
@@ -65,4 +67,12 @@ function describe(report: VerificationReport): string {
     ...report.warnings.filter((w) => w !== untrusted).map((w) => `note ${w.code}: ${w.message}`),
   ];
   return lines.join("\n") + "\n";
+}
+
+/** Several bundles' reports, each under its file and jurisdiction, then one verdict for them all. */
+function describeCity(city: CityReport, files: readonly string[], bundles: readonly AuditBundle[]): string {
+  const sections = city.reports.map((report, i) => `== ${files[i]}: jurisdiction ${bundles[i]!.jurisdiction}, log ${bundles[i]!.logId}\n${describe(report)}`);
+  const failed = city.reports.filter((r) => !r.ok).length;
+  const verdict = city.ok ? `VERIFIED: all ${bundles.length} bundles, one deployment, every check passed` : `FAILED: ${failed} of ${bundles.length} bundles failed${city.failures.length > 0 ? `, and ${city.failures.length} check(s) between them` : ""}`;
+  return [...sections, ...city.failures.map((f) => `FAIL ${f.code}: ${f.message}`), verdict].join("\n") + "\n";
 }

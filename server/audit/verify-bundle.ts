@@ -212,3 +212,31 @@ export async function roleHistory(access: AidAccess, events: <T>(query: (from: n
     return scope !== null && coversDivision(jurisdictionCode(scope), jurisdictionCode(jurisdiction));
   };
 }
+
+/** The reports of several bundles verified together, and what holds them together. */
+export interface CityReport {
+  ok: boolean;
+  reports: VerificationReport[];
+  /** Faults between the bundles: bundles of different deployments cannot make one audit. */
+  failures: Finding[];
+}
+
+/**
+ * A city's audit: the bundles of several gateways (one a county) verified against one chain, each
+ * as `verifyBundle` does, and all of one deployment: the first bundle's chain and contracts are
+ * every other's (without a trusted anchor each bundle's own addresses are taken on its word, and
+ * this keeps one bundle from vouching for a deployment the others are not of).
+ */
+export async function verifyBundles(bundles: readonly AuditBundle[], provider: Provider, options: VerifyOptions = {}): Promise<CityReport> {
+  const failures: Finding[] = [];
+  const [first] = bundles;
+  const deploymentOf = (b: AuditBundle) => JSON.stringify([b.chainId, ...Object.values(b.contracts ?? {}).map((a) => String(a).toLowerCase())]);
+  bundles.forEach((bundle, i) => {
+    if (i > 0 && deploymentOf(bundle) !== deploymentOf(first!)) {
+      failures.push({ code: "BUNDLES_DEPLOYMENT_MISMATCH", message: `bundle ${i + 1} (jurisdiction ${bundle.jurisdiction}) is of chain ${bundle.chainId} and log anchor ${bundle.contracts?.logAnchor}, bundle 1 of chain ${first!.chainId} and log anchor ${first!.contracts?.logAnchor}: the bundles of one audit are of one deployment` });
+    }
+  });
+  const reports: VerificationReport[] = [];
+  for (const bundle of bundles) reports.push(await verifyBundle(bundle, provider, options));
+  return { ok: failures.length === 0 && reports.every((r) => r.ok), reports, failures };
+}

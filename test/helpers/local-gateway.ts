@@ -48,6 +48,9 @@ export const OFFICERS = {
   bank: new Wallet(DEV_KEYS.bank),
 };
 
+/** Guangzhou, the city over the county: a city auditor's jurisdiction. */
+export const CITY = "440100000000";
+
 export const COUNTY = "440105000000";
 
 export const TOWNSHIP = "440105001000";
@@ -56,6 +59,14 @@ export const TOWNSHIP = "440105001000";
 export function spouseOf(residentId: string): string {
   const body = "110108" + residentId.slice(6, 17);
   return body + checkCharacter(body);
+}
+
+/** Where an application is taken in: the gateway, its township, the caseworker's key, and the gateway's configuration (for its identity key). */
+interface Office {
+  url: string;
+  caseworker: string;
+  township: string;
+  env: { AIDTRAIL_IDENTITY_KEY: string };
 }
 
 /** What takeIn is told of an application's people beyond their resident IDs. */
@@ -114,7 +125,8 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   const { access, cases, standards } = contracts;
   const address = (key: string) => new Wallet(key).address;
   await (await access.registerJurisdiction(440000000000n, 0n)).wait();
-  await (await access.registerJurisdiction(BigInt(COUNTY), 440000000000n)).wait();
+  await (await access.registerJurisdiction(BigInt(CITY), 440000000000n)).wait();
+  await (await access.registerJurisdiction(BigInt(COUNTY), BigInt(CITY))).wait();
   await (await access.registerJurisdiction(BigInt(TOWNSHIP), BigInt(COUNTY))).wait();
   for (const [role, key, scope] of [
     ["LOG_OPERATOR", DEV_KEYS.operator, COUNTY],
@@ -143,7 +155,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
   const dataDir = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
   writeFileSync(join(dataDir, "deployment.json"), JSON.stringify(deployment));
   // The names the pages show for the county's divisions, as the national code list writes them.
-  writeFileSync(join(dataDir, "divisions.csv"), `code,name,parent\n440000000000,广东省,\n${COUNTY},海珠区,440000000000\n${TOWNSHIP},赤岗街道,${COUNTY}\n`);
+  writeFileSync(join(dataDir, "divisions.csv"), `code,name,parent\n440000000000,广东省,\n${CITY},广州市,440000000000\n${COUNTY},海珠区,${CITY}\n${TOWNSHIP},赤岗街道,${COUNTY}\n`);
   const env = {
     AIDTRAIL_DATA: dataDir,
     AIDTRAIL_PORT: "0",
@@ -180,12 +192,15 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     return response.body.caseId;
   }
 
+  /** The office an application is taken in at: this county's township and caseworker, unless another county's (anotherCounty). */
+  const office: Office = { url: gateway.url, caseworker: DEV_KEYS.caseworker, township: TOWNSHIP, env };
+
   /** The gateway's answer to takeIn's application, whatever it is. */
-  async function takeInBody(residentId: string, programme = "dibao", person: IntakePerson = {}) {
+  async function takeInBody(residentId: string, programme = "dibao", person: IntakePerson = {}, at = office) {
     const fields = {
       programme: programme as ApplicationInput["programme"],
       area: "urban" as const,
-      jurisdiction: TOWNSHIP,
+      jurisdiction: at.township,
       applicant: { name: "申请人", residentId },
       household: [{ name: "家属", relation: "配偶", residentId: spouseOf(residentId) }],
       monthlyIncome: 40_000,
@@ -195,8 +210,41 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     // The record's time and a deadline by the chain's clock, which tests move on.
     const now = (await provider.getBlock("latest"))!.timestamp;
     const envelope = newApplicationEnvelope(new Date(now * 1000).toISOString());
-    const body = await signedApplication(fields, new Wallet(DEV_KEYS.caseworker), { deployment, env }, BigInt(now + 3600), { envelope });
-    return request(gateway.url).post("/v1/cases").set("authorization", await signIn(DEV_KEYS.caseworker)).send(body);
+    const body = await signedApplication(fields, new Wallet(at.caseworker), { deployment, env: at.env }, BigInt(now + 3600), { envelope });
+    return request(at.url).post("/v1/cases").set("authorization", await signInAt(at.url, at.caseworker)).send(body);
+  }
+
+  const others: Awaited<ReturnType<typeof startGateway>>[] = [];
+  /**
+   * Another county of the city, with a gateway of its own on the same chain and deployment: its
+   * own log (registered for it), operator and township caseworker (new accounts, funded), its own
+   * master keys, and the deployment's identity key, which every gateway of a deployment shares, so
+   * that one person is one identity in every county. Answers its gateway and its office.
+   */
+  async function anotherCounty(county: string, township: string, names: { county: string; township: string }) {
+    const operator = Wallet.createRandom();
+    const caseworker = Wallet.createRandom();
+    await (await access.registerJurisdiction(BigInt(county), BigInt(CITY))).wait();
+    await (await access.registerJurisdiction(BigInt(township), BigInt(county))).wait();
+    for (const officer of [operator, caseworker]) await (await governance.sendTransaction({ to: officer.address, value: 10n ** 18n })).wait();
+    await (await access.grantScopedRole(roleId("LOG_OPERATOR"), operator.address, BigInt(county))).wait();
+    await (await access.grantScopedRole(roleId("CASEWORKER"), caseworker.address, BigInt(township))).wait();
+    await (await contracts.anchor.registerLog(defaultLogId(county), BigInt(county))).wait();
+    const data = mkdtempSync(join(tmpdir(), "aidtrail-gateway-"));
+    writeFileSync(join(data, "deployment.json"), JSON.stringify(deployment));
+    writeFileSync(join(data, "divisions.csv"), `code,name,parent\n440000000000,广东省,\n${CITY},广州市,440000000000\n${county},${names.county},${CITY}\n${township},${names.township},${county}\n`);
+    const otherEnv = {
+      ...env,
+      AIDTRAIL_DATA: data,
+      AIDTRAIL_RPC_URL: rpcUrl,
+      AIDTRAIL_JURISDICTION: county,
+      AIDTRAIL_MASTER_KEYS: JSON.stringify({ current: "k1", keys: { k1: randomBytes(32).toString("base64") } }),
+      AIDTRAIL_OPERATOR_KEY: operator.privateKey,
+      AIDTRAIL_DIVISIONS: join(data, "divisions.csv"),
+    };
+    const other = await startGateway(loadConfig(otherEnv), pino({ enabled: false }), tuning);
+    others.push(other);
+    return { gateway: other, office: { url: other.url, caseworker: caseworker.privateKey, township, env: otherEnv } satisfies Office };
   }
 
   /**
@@ -294,6 +342,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     signIn,
     takeIn,
     takeInBody,
+    anotherCounty,
     receipts,
     /** The operator's provider: for tests that fund accounts or move the clock. */
     provider,
@@ -363,6 +412,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     },
     async close() {
       if (gatewayRunning) await gateway.close();
+      for (const other of others) await other.close();
       provider.destroy();
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
