@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   grant: { about: "grant a role over a jurisdiction, through governance (a council proposal, confirmed by its members)", load: async () => (await import("./governance.ts")).grantCommand() },
   revoke: { about: "revoke a role, through governance; it stops working at the gateway at once", load: async () => (await import("./governance.ts")).revokeCommand() },
   "register-log": { about: "register a county gateway's record log on the log anchor, through governance: only a registered log is anchored, and an auditor holds a bundle's log to the jurisdiction it was registered for", load: async () => (await import("./governance.ts")).registerLogCommand() },
+  besu: { about: "write a province's Hyperledger Besu QBFT files: its genesis (validators, Berlin, free gas), and the allowlist of accounts and nodes from the deployment on chain", load: async () => (await import("./besu.ts")).besuCommand() },
   keystore: { about: "write an officer's key as an encrypted JSON keystore (the password from AIDTRAIL_KEYSTORE_PASSWORD or AIDTRAIL_KEYSTORE_PASSWORD_FILE): a new key, or a demo account's", load: async () => (await import("./new-keystore.ts")).keystoreCommand() },
 };
 
@@ -27,7 +28,8 @@ for (const [name, { about, load }] of Object.entries(COMMANDS)) {
   program.addCommand(name === asked ? (await load()).description(about) : new Command(name).description(about));
 }
 // A usage error exits 2, like any input the command cannot use: 1 means "checked, and it failed".
-for (const command of [program, ...program.commands]) {
+const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+for (const command of everyCommand(program)) {
   command.showHelpAfterError("(run with --help for usage)").exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 }
 
