@@ -16,6 +16,8 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   revoke: { about: "revoke a role, through governance; it stops working at the gateway at once", load: async () => (await import("./governance.ts")).revokeCommand() },
   "register-log": { about: "register a county gateway's record log on the log anchor, through governance: only a registered log is anchored, and an auditor holds a bundle's log to the jurisdiction it was registered for", load: async () => (await import("./governance.ts")).registerLogCommand() },
   besu: { about: "write a province's Hyperledger Besu QBFT files: its genesis (validators, Berlin, free gas), and the allowlist of accounts and nodes from the deployment on chain", load: async () => (await import("./besu.ts")).besuCommand() },
+  backup: { about: "write a backup of a running gateway's data folder, its personal fields sealed, without stopping it", load: async () => (await import("./backup.ts")).backupCommand() },
+  restore: { about: "restore a backup into a new data folder, kept only if its records and roots reproduce what the chain anchored; exits 1 when they do not", load: async () => (await import("./backup.ts")).restoreCommand() },
   keystore: { about: "write an officer's key as an encrypted JSON keystore (the password from AIDTRAIL_KEYSTORE_PASSWORD or AIDTRAIL_KEYSTORE_PASSWORD_FILE): a new key, or a demo account's", load: async () => (await import("./new-keystore.ts")).keystoreCommand() },
 };
 

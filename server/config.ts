@@ -37,6 +37,8 @@ export interface GatewayConfig {
   trustProxy?: string;
   /** The bearer token /metrics answers (AIDTRAIL_METRICS_TOKEN): an operator's scraper, not the public. Unset, /metrics is off. */
   metricsToken?: string;
+  /** The bearer token GET /v1/admin/backup answers (AIDTRAIL_BACKUP_TOKEN): the operator's backups. Unset, backups are off. */
+  backupToken?: string;
   keyring: Keyring;
   identityKey: HashKey;
   /** Private key of the gateway's operator account: it anchors the log and relays transactions. */
@@ -67,7 +69,7 @@ export class ConfigError extends AidtrailError {
 }
 
 /** Secrets are given as VARIABLE or as VARIABLE_FILE (a path to a file holding it), never in the repository. */
-const SECRETS = ["AIDTRAIL_MASTER_KEYS", "AIDTRAIL_IDENTITY_KEY", "AIDTRAIL_OPERATOR_KEY", "AIDTRAIL_METRICS_TOKEN"] as const;
+const SECRETS = ["AIDTRAIL_MASTER_KEYS", "AIDTRAIL_IDENTITY_KEY", "AIDTRAIL_OPERATOR_KEY", "AIDTRAIL_METRICS_TOKEN", "AIDTRAIL_BACKUP_TOKEN"] as const;
 
 const schema = z.object({
   AIDTRAIL_HOST: z.string().min(1).default("127.0.0.1"),
@@ -88,6 +90,7 @@ const schema = z.object({
   AIDTRAIL_DIVISIONS: z.string().min(1).optional(),
   AIDTRAIL_CLOCK: z.enum(["wall", "ledger"], { error: 'must be "wall" (the default) or "ledger" (a demo chain that begins in the past)' }).default("wall"),
   AIDTRAIL_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,200}$/, "must be 16 to 200 printable ASCII characters: the bearer token Prometheus sends").optional(),
+  AIDTRAIL_BACKUP_TOKEN: z.string().regex(/^[\x21-\x7e]{32,200}$/, "must be 32 to 200 printable ASCII characters: the bearer token `aidtrail backup` sends").optional(),
   AIDTRAIL_MASTER_KEYS: z.string({ error: 'is required: JSON {"current": "k1", "keys": {"k1": "<32 bytes, base64>"}}' }),
   AIDTRAIL_IDENTITY_KEY: z.string({ error: "is required: the deployment's shared identity key, 32 bytes or more, base64" }),
   AIDTRAIL_OPERATOR_KEY: z.string({ error: "is required: the operator account's private key, 0x and 64 hex digits" }),
@@ -195,6 +198,7 @@ export function loadConfig(env: Env = process.env, readFile: (path: string) => s
     receiptLimitPerMinute: v.AIDTRAIL_RECEIPT_LIMIT,
     trustProxy: v.AIDTRAIL_TRUST_PROXY,
     metricsToken: v.AIDTRAIL_METRICS_TOKEN,
+    backupToken: v.AIDTRAIL_BACKUP_TOKEN,
     keyring: keyringFrom(masterKeys, deployment.suite),
     identityKey: identityKey(identityKeyBytes, deployment.suite),
     operatorKey,

@@ -29,6 +29,7 @@ import { LogAuditor } from "./sync/log-auditor.ts";
 import { PendingApplications } from "./cases/pending-applications.ts";
 import { failedEntries, pendingEntries, type OutboxEntry } from "./sync/outbox.ts";
 import { StateStore } from "./state/state-store.ts";
+import { adminRouter } from "./http/routes/admin.ts";
 
 export interface RunningGateway {
   url: string;
@@ -128,6 +129,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, tuning
       noticesRouter({ indexer, state }),
       worklistRouter({ chain, indexer, state, roles }, signIn),
       ledgerRouter(chain, config.divisions, config.deployment),
+      adminRouter({ log, state, jurisdiction: config.jurisdiction }, config.backupToken),
     ],
     pages: webPages(),
   });

@@ -67,7 +67,7 @@ describe("a gateway started from configuration alone", () => {
     for (const { method, url, security } of calls) {
       const answer = await (request(gateway.url) as unknown as Record<string, (url: string) => request.Test>)[method]!(url).send(url.includes("feedback") ? { kind: "rating", rating: 5 } : {});
       const needs = security.flatMap((s: object) => Object.keys(s));
-      const expected = needs.includes("bearer") ? "AUTH_REQUIRED" : needs.includes("receipt") ? "RECEIPT_INVALID" : needs.includes("metrics") ? "METRICS_TOKEN_REQUIRED" : undefined;
+      const expected = needs.includes("bearer") ? "AUTH_REQUIRED" : needs.includes("receipt") ? "RECEIPT_INVALID" : needs.includes("metrics") ? "METRICS_TOKEN_REQUIRED" : needs.includes("backup") ? "BACKUP_TOKEN_REQUIRED" : undefined;
       if (expected) expect(answer.body.error?.code, `${method} ${url}`).toBe(expected);
       else expect(answer.status, `${method} ${url}`).not.toBe(401);
     }

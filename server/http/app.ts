@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -12,6 +11,7 @@ import { openApiDocument } from "./openapi.ts";
 import { verifyRequestSchema } from "./schemas.ts";
 import { validate } from "./validate.ts";
 import { idempotency, type IdempotencyOptions } from "./idempotency.ts";
+import { operatorToken } from "./operator-token.ts";
 
 export interface AppDependencies {
   /** What /readyz reports: each check's state, "ok" when it passes. */
@@ -124,11 +124,7 @@ export function createApp(deps: AppDependencies): express.Express {
     res.status(ready ? 200 : 503).json({ ready, checks, ...(Object.keys(warnings).length > 0 && { warnings }) });
   });
   // The gateway's figures are the operator's: they tell the load, the backlog and who fails, so only its scraper reads them.
-  const metricsToken = deps.metricsToken && createHash("sha256").update(`Bearer ${deps.metricsToken}`).digest();
-  app.get("/metrics", async (req, res) => {
-    if (!metricsToken) throw new RequestError("METRICS_OFF", "this gateway serves no metrics", 404, { hint: "set AIDTRAIL_METRICS_TOKEN and give it to the scraper as its bearer token" });
-    const given = createHash("sha256").update(req.headers.authorization ?? "").digest();
-    if (!timingSafeEqual(given, metricsToken)) throw new RequestError("METRICS_TOKEN_REQUIRED", "/metrics answers only the operator's metrics token", 401, { hint: "send Authorization: Bearer <AIDTRAIL_METRICS_TOKEN>" });
+  app.get("/metrics", operatorToken(deps.metricsToken, "METRICS", "AIDTRAIL_METRICS_TOKEN", "/metrics"), async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
   app.get("/v1/openapi.json", (_req, res) => {

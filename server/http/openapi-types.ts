@@ -6254,6 +6254,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A backup of the data folder, taken while the gateway serves (JSON Lines: a header, the state's and the log's entries from LevelDB snapshots, a last line with their count and SHA-256); personal fields stay sealed. Off when the gateway has no backup token. `aidtrail restore` checks it against the chain */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/x-ndjson */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description an error: a stable code, a message, the field at fault */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description stable: docs/errors.md explains each code, docs/refusals.md each LEDGER_ refusal */
+                                code: string;
+                                message: string;
+                                field?: string;
+                                hint?: string;
+                                /** @description the message and hint in Chinese */
+                                zh?: {
+                                    message: string;
+                                    hint?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -74,6 +74,7 @@ const idempotencyKey = {
 const securitySchemes = {
   bearer: { type: "http", scheme: "bearer", description: "the token POST /v1/auth/session gives for the officer's signed sign-in message" },
   metrics: { type: "http", scheme: "bearer", description: "the operator's metrics token (AIDTRAIL_METRICS_TOKEN), for its Prometheus scraper" },
+  backup: { type: "http", scheme: "bearer", description: "the operator's backup token (AIDTRAIL_BACKUP_TOKEN), for `aidtrail backup`" },
   receipt: { type: "apiKey", in: "header", name: "X-Aidtrail-Receipt", description: "the citizen's receipt: the payload its QR code holds (aidtrail:case:<case id>:<code>), or the case number (or case id) and the 12-character code as typed, spaces and hyphens allowed" },
 };
 const open = { security: [] };
@@ -336,6 +337,13 @@ export function openApiDocument(version: string) {
         },
       },
       "/metrics": { get: { security: [{ metrics: [] }], summary: "Prometheus metrics, for the operator's scraper; off when the gateway has no metrics token", responses: { "200": { description: "text exposition format" }, ...errors } } },
+      "/v1/admin/backup": {
+        get: {
+          security: [{ backup: [] }],
+          summary: "A backup of the data folder, taken while the gateway serves (JSON Lines: a header, the state's and the log's entries from LevelDB snapshots, a last line with their count and SHA-256); personal fields stay sealed. Off when the gateway has no backup token. `aidtrail restore` checks it against the chain",
+          responses: { "200": { description: "application/x-ndjson" }, ...errors },
+        },
+      },
     },
   };
   type Operation = { parameters?: { name: string; in: string; required?: boolean; schema?: object }[] };

@@ -181,6 +181,14 @@ export class RecordLog {
     return this.options.logId;
   }
 
+  /**
+   * Every key and value of the log's store, as they stood when this was called (LevelDB's
+   * snapshot, taken as the iterator is made), while appends go on: what a backup copies.
+   */
+  entries(): AsyncIterable<[string, Uint8Array]> {
+    return this.db.iterator();
+  }
+
   /** The cryptographic suite of the log's records: its keyring's, the same since the log began. */
   get suite(): Suite {
     return this.options.keyring.suite;

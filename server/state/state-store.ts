@@ -55,6 +55,11 @@ export class StateStore {
     return writes.map(() => ({ status: "fulfilled", value: undefined }) as const);
   });
 
+  /** Every key and value (JSON text) as they stood when this was called (LevelDB's snapshot), while writes go on. */
+  entries(): AsyncIterable<[string, string]> {
+    return this.db.iterator();
+  }
+
   async delete(key: string): Promise<void> {
     await this.write({}, [key]);
   }

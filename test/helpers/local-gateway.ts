@@ -172,6 +172,7 @@ export async function localGateway(tuning: GatewayTuning = {}, chain: { rpcUrl?:
     // The browser tests open a citizen's page many times a minute from one address.
     AIDTRAIL_RECEIPT_LIMIT: "100000",
     AIDTRAIL_METRICS_TOKEN: "local-gateway-metrics-token",
+    AIDTRAIL_BACKUP_TOKEN: "local-gateway-backup-token-0123456789",
   };
   // Set up at once; from here on, a block every two seconds, as QBFT mines.
   await anvil?.mineEvery(2);
