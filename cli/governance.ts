@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from "commander";
-import { ROLE_NAMES, type RoleName } from "../server/chain/domain.ts";
-import type { GovernanceOptions } from "./governance-steps.ts";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { PROGRAMME_TABLE, ROLE_NAMES, type ProgrammeName, type RoleName } from "../server/chain/domain.ts";
+import type { GovernanceOptions, StandardOptions } from "./governance-steps.ts";
 import { deploymentOption, keystoreOption, rpcOption, run } from "./options.ts";
 
 /** The governance steps, and ethers and the contracts with them, loaded to take a step, not for --help. */
@@ -57,3 +57,62 @@ export const registerLogCommand = () =>
     .action(
       run(async (jurisdiction: string, options: GovernanceOptions & { logId?: string }) => (await steps()).registerLog(jurisdiction, options)),
     );
+
+const division = (value: string) => {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError("must be a 12-digit division code");
+  return value;
+};
+const programme = (value: string): ProgrammeName => {
+  if (!(value in PROGRAMME_TABLE)) throw new InvalidArgumentError(`must be one of ${Object.keys(PROGRAMME_TABLE).join(", ")}`);
+  return value as ProgrammeName;
+};
+
+export const registerDivisionsCommand = () =>
+  withChain(new Command("register-divisions").argument("<csv>", "divisions in the national statistical code list's form: a header line, then code,name,parent (the parent empty for a province)"))
+    .addHelpText("after", "\nExample:\n  npx aidtrail register-divisions guangdong.csv --rpc http://127.0.0.1:8545 --keystore council-member.json\nDivisions the chain holds already are left out; each parent goes before its children.\n")
+    .action(run(async (file: string, options: GovernanceOptions) => (await steps()).registerDivisions(file, options)));
+
+export const setStandardCommand = () =>
+  withChain(
+    new Command("set-standard")
+      .requiredOption("--jurisdiction <code>", "the division it holds in (and below)", division)
+      .requiredOption("--programme <name>", Object.keys(PROGRAMME_TABLE).join(" | "), programme)
+      .addOption(new Option("--area <area>", "urban or rural").choices(["urban", "rural"]).makeOptionMandatory())
+      .requiredOption("--amount <yuan>", "yuan a person a month (a case, for one-off programmes)")
+      .option("--from <date>", "in force from this day, YYYY-MM-DD, China Standard Time (default: now)"),
+  )
+    .addHelpText("after", "\nExample:\n  npx aidtrail set-standard --jurisdiction 440100000000 --programme dibao --area urban --amount 1200 --from 2027-01-01 --rpc http://127.0.0.1:8545 --keystore council-member.json\n")
+    .action(run(async (options: GovernanceOptions & StandardOptions) => (await steps()).setStandard(options)));
+
+export const standardsCommand = () =>
+  new Command("standards")
+    .argument("<jurisdiction>", "the division", division)
+    .addOption(rpcOption())
+    .addOption(deploymentOption())
+    .action(run(async (jurisdiction: string, options: { rpc: string; deployment: string }) => (await steps()).standardsInForce(jurisdiction, options)));
+
+export const setThresholdCommand = () =>
+  withChain(
+    new Command("set-threshold")
+      .requiredOption("--jurisdiction <code>", "the division it holds in (and below)", division)
+      .requiredOption("--programme <name>", Object.keys(PROGRAMME_TABLE).join(" | "), programme)
+      .addOption(new Option("--stage <stage>", "review or approval").choices(["review", "approval"]).makeOptionMandatory())
+      .requiredOption("--signatures <n>", "officers' signatures a decision needs, 1 to 10", (value) => {
+        if (!/^([1-9]|10)$/.test(value)) throw new InvalidArgumentError("must be a whole number from 1 to 10");
+        return Number(value);
+      }),
+  )
+    .action(run(async (options: GovernanceOptions & { jurisdiction: string; programme: ProgrammeName; stage: "review" | "approval"; signatures: number }) => (await steps()).setThreshold(options)));
+
+const pauseCommand = (name: "pause" | "resume") =>
+  withChain(new Command(name).argument("<jurisdiction>", "the division, and every one below it", division).requiredOption("--reason <text>", "why, as the minutes say it (its hash goes on chain)"))
+    .action(run(async (jurisdiction: string, options: GovernanceOptions & { reason: string }) => (await steps()).setPaused(jurisdiction, name === "pause", options.reason, options)));
+export const pauseJurisdictionCommand = () => pauseCommand("pause");
+export const resumeJurisdictionCommand = () => pauseCommand("resume");
+
+export const councilCommand = () =>
+  withChain(new Command("council").argument("<change>", "add | remove", (value) => {
+    if (value !== "add" && value !== "remove") throw new InvalidArgumentError("must be add or remove");
+    return value;
+  }).argument("<account>", "the member's account address", account))
+    .action(run(async (change: "add" | "remove", who: string, options: GovernanceOptions) => (await steps()).changeCouncil(change, who, options)));
