@@ -2,7 +2,8 @@ import { connect as contract, interfaceOf } from "../server/chain/contracts.ts";
 import { readFileSync } from "node:fs";
 import { getAddress, id, NonceManager, type JsonRpcProvider } from "ethers";
 import type { Deployment } from "../server/chain/deploy.ts";
-import type { RoleName } from "../server/chain/domain.ts";
+import { ROLE_NAMES, type RoleName } from "../server/chain/domain.ts";
+import { parse } from "csv-parse/sync";
 import { decodeRevert } from "../server/chain/reverts.ts";
 import { roleId } from "../server/chain/roles.ts";
 import { defaultLogId, readDeployment, readDivisions } from "../server/config.ts";
@@ -120,6 +121,35 @@ function checksummed(who: string): string {
 export async function grant(name: RoleName, who: string, options: GovernanceOptions & { jurisdiction: string }): Promise<void> {
   const account = checksummed(who);
   await governAll(options, async () => [{ target: "aidAccess", data: ACCESS.encodeFunctionData("grantScopedRole", [roleId(name), account, BigInt(options.jurisdiction)]), what: `grant ${name} to ${account} over ${options.jurisdiction}` }]);
+}
+
+/**
+ * Grants the roles of a roster (CSV: a header, then `role,account,jurisdiction`, one officer's
+ * role a line) that the chain does not hold yet, through governance, in one batch: a county's
+ * officers in a few blocks, not a round of votes each.
+ */
+export async function grantRoster(file: string, options: GovernanceOptions): Promise<void> {
+  let rows: string[][];
+  try {
+    rows = parse(readFileSync(file, "utf8"), { bom: true, skip_empty_lines: true, from_line: 2, trim: true, relax_column_count: true });
+  } catch (error) {
+    throw new CliError("REQUEST_INVALID", `cannot read ${file} as a roster: ${(error as Error).message}`, "give a CSV file: role,account,jurisdiction");
+  }
+  const grants = rows.map(([name = "", who = "", jurisdiction = ""], i) => {
+    if (!(ROLE_NAMES as readonly string[]).includes(name) || !/^\d{12}$/.test(jurisdiction)) {
+      throw new CliError("REQUEST_INVALID", `${file} line ${i + 2} is not "role,account,jurisdiction" (a role of ${ROLE_NAMES.join(", ")}, an account, a 12-digit division code)`, "correct that line");
+    }
+    return { name: name as RoleName, account: checksummed(who), jurisdiction };
+  });
+  await governAll(options, async ({ provider, deployment }) => {
+    const access = contract("AidAccess", deployment.contracts.aidAccess, provider);
+    const owed = [];
+    for (const g of grants) {
+      const [held, scope] = await access.scopeOf(roleId(g.name), g.account);
+      if (!held || jurisdictionCode(scope) !== g.jurisdiction) owed.push(g);
+    }
+    return owed.map((g) => ({ target: "aidAccess", data: ACCESS.encodeFunctionData("grantScopedRole", [roleId(g.name), g.account, BigInt(g.jurisdiction)]), what: `grant ${g.name} to ${g.account} over ${g.jurisdiction}` }));
+  });
 }
 
 /** Revokes role `name` from `who`, through governance. */

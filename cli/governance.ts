@@ -116,3 +116,8 @@ export const councilCommand = () =>
     return value;
   }).argument("<account>", "the member's account address", account))
     .action(run(async (change: "add" | "remove", who: string, options: GovernanceOptions) => (await steps()).changeCouncil(change, who, options)));
+
+export const grantRosterCommand = () =>
+  withChain(new Command("grant-roster").argument("<csv>", "the officers' roles: a header line, then role,account,jurisdiction"))
+    .addHelpText("after", "\nExample:\n  npx aidtrail grant-roster haizhu-officers.csv --rpc http://127.0.0.1:8545 --keystore council-member.json\nRoles the chain holds already are left out.\n")
+    .action(run(async (file: string, options: GovernanceOptions) => (await steps()).grantRoster(file, options)));

@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 describe("a province set up from the command line, on a chain that mines every 2 seconds", () => {
-  it("deploys with a council, registers the divisions from the code list in one batch, sets standards and thresholds, grants the officers and registers the county's log", async () => {
+  it("deploys with a council, registers the divisions from the code list in one batch, sets standards and thresholds, grants the officers from a roster and registers the county's log", async () => {
     const started = performance.now();
     const deployed = await aidtrail(["deploy", "--rpc", anvil.rpcUrl, "--out", deploymentFile, "--council", members.map((m) => m.address).join(","), "--threshold", "2", "--chain-id", "31337"], { AIDTRAIL_DEPLOYER_KEY: DEV_KEYS.governance });
     expect(deployed.code, deployed.stderr).toBe(0);
@@ -81,9 +81,9 @@ describe("a province set up from the command line, on a chain that mines every 2
     expect((await as(0, ["register-divisions", csv])).stdout).toBe("nothing to change: the chain has it already\n");
     await councilDoes(["set-standard", "--jurisdiction", "440000000000", "--programme", "dibao", "--area", "urban", "--amount", "1,200", "--from", "2026-01-01"]);
     for (const stage of ["review", "approval"]) await councilDoes(["set-threshold", "--jurisdiction", "440000000000", "--programme", "dibao", "--stage", stage, "--signatures", "1"]);
-    for (const [role, who, where] of [["LOG_OPERATOR", operator, "440105000000"], ["CASEWORKER", caseworker, "440105001000"], ["REVIEWER", reviewer, "440105001000"], ["APPROVER", approver, "440105000000"]] as const) {
-      await councilDoes(["grant", role, who.address, "--jurisdiction", where]);
-    }
+    const roster = join(dir, "haizhu-officers.csv");
+    writeFileSync(roster, `role,account,jurisdiction\nLOG_OPERATOR,${operator.address},440105000000\nCASEWORKER,${caseworker.address},440105001000\nREVIEWER,${reviewer.address},440105001000\nAPPROVER,${approver.address},440105000000\n`);
+    expect((await councilDoes(["grant-roster", roster])).match(/executed in transaction/g)).toHaveLength(4);
     await councilDoes(["register-log", "440105000000"]);
     setupSeconds = (performance.now() - started) / 1000;
     console.log(`province set up from the command line on 2-second blocks in ${setupSeconds.toFixed(1)} s`);
@@ -151,6 +151,12 @@ describe("a province set up from the command line, on a chain that mines every 2
     const stranger = await aidtrail(["register-divisions", newTownship, "--rpc", anvil.rpcUrl, "--deployment", deploymentFile, "--keystore", await writeKeystore(dir, "stranger", DEV_KEYS.caseworker, PASSWORD)], { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD });
     expect([stranger.code, stranger.stderr]).toEqual([2, expect.stringContaining("is not a member of the governance council")]);
     expect((await access.jurisdiction(440106002000n)).registered).toBe(false);
+    // A roster granted already changes nothing; one with a line that is no role is refused, nothing proposed.
+    expect((await as(0, ["grant-roster", join(dir, "haizhu-officers.csv")])).stdout).toBe("nothing to change: the chain has it already\n");
+    const badRoster = join(dir, "bad-roster.csv");
+    writeFileSync(badRoster, `role,account,jurisdiction\nMAYOR,${Wallet.createRandom().address},440105000000\n`);
+    const badRoles = await as(0, ["grant-roster", badRoster]);
+    expect([badRoles.code, badRoles.stderr]).toEqual([2, expect.stringContaining('bad-roster.csv line 2 is not "role,account,jurisdiction"')]);
     const orphan = join(dir, "orphan.csv");
     writeFileSync(orphan, "code,name,parent\n440107001000,某街道,440107000000\n");
     const refused = await as(0, ["register-divisions", orphan]);
