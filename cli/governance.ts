@@ -72,11 +72,13 @@ export const registerDivisionsCommand = () =>
     .addHelpText("after", "\nExample:\n  npx aidtrail register-divisions guangdong.csv --rpc http://127.0.0.1:8545 --keystore council-member.json\nDivisions the chain holds already are left out; each parent goes before its children.\n")
     .action(run(async (file: string, options: GovernanceOptions) => (await steps()).registerDivisions(file, options)));
 
+/** The division and programme a standard or a threshold is set for. */
+const forProgramme = (command: Command) =>
+  command.requiredOption("--jurisdiction <code>", "the division it holds in (and below)", division).requiredOption("--programme <name>", Object.keys(PROGRAMME_TABLE).join(" | "), programme);
+
 export const setStandardCommand = () =>
   withChain(
-    new Command("set-standard")
-      .requiredOption("--jurisdiction <code>", "the division it holds in (and below)", division)
-      .requiredOption("--programme <name>", Object.keys(PROGRAMME_TABLE).join(" | "), programme)
+    forProgramme(new Command("set-standard"))
       .addOption(new Option("--area <area>", "urban or rural").choices(["urban", "rural"]).makeOptionMandatory())
       .requiredOption("--amount <yuan>", "yuan a person a month (a case, for one-off programmes)")
       .option("--from <date>", "in force from this day, YYYY-MM-DD, China Standard Time (default: now)"),
@@ -93,9 +95,7 @@ export const standardsCommand = () =>
 
 export const setThresholdCommand = () =>
   withChain(
-    new Command("set-threshold")
-      .requiredOption("--jurisdiction <code>", "the division it holds in (and below)", division)
-      .requiredOption("--programme <name>", Object.keys(PROGRAMME_TABLE).join(" | "), programme)
+    forProgramme(new Command("set-threshold"))
       .addOption(new Option("--stage <stage>", "review or approval").choices(["review", "approval"]).makeOptionMandatory())
       .requiredOption("--signatures <n>", "officers' signatures a decision needs, 1 to 10", (value) => {
         if (!/^([1-9]|10)$/.test(value)) throw new InvalidArgumentError("must be a whole number from 1 to 10");
