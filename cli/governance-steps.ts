@@ -170,20 +170,28 @@ export async function registerLog(jurisdiction: string, options: GovernanceOptio
  * children, through governance, in one batch.
  */
 export async function registerDivisions(file: string, options: GovernanceOptions): Promise<void> {
-  const divisions = readDivisions(file, (path) => readFileSync(path, "utf8"));
+  await registerDivisionList(readDivisions(file, (path) => readFileSync(path, "utf8")), file, options);
+}
+
+/** Registers one division under its parent, through governance (see registerDivisions). */
+export async function registerDivision(code: string, name: string, parent: string | null, options: GovernanceOptions): Promise<void> {
+  await registerDivisionList([{ code, name, parent }], "the command line", options);
+}
+
+async function registerDivisionList(divisions: readonly { code: string; name: string; parent: string | null }[], source: string, options: GovernanceOptions): Promise<void> {
   await governAll(options, async ({ provider, deployment }) => {
     const access = contract("AidAccess", deployment.contracts.aidAccess, provider);
     // The chain's answer for every division of the list and every parent it names.
     const registered = new Set<string>();
     const named = new Set(divisions.flatMap((d) => (d.parent ? [d.code, d.parent] : [d.code])));
     for (const code of named) if ((await access.jurisdiction(BigInt(code))).registered) registered.add(code);
-    const ordered: typeof divisions = [];
+    const ordered: (typeof divisions)[number][] = [];
     let waiting = divisions.filter((d) => !registered.has(d.code));
     while (waiting.length > 0) {
       const ready = waiting.filter((d) => d.parent === null || registered.has(d.parent));
       if (ready.length === 0) {
         const orphan = waiting[0]!;
-        throw new CliError("REQUEST_INVALID", `${file}: division ${orphan.code} (${orphan.name}) names parent ${orphan.parent}, which is neither on the chain nor in the list`, "list every division's parent, or register it first");
+        throw new CliError("REQUEST_INVALID", `${source}: division ${orphan.code} (${orphan.name}) names parent ${orphan.parent}, which is neither on the chain nor in the list`, "list every division's parent, or register it first");
       }
       for (const d of ready) registered.add(d.code);
       ordered.push(...ready);

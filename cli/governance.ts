@@ -121,3 +121,13 @@ export const grantRosterCommand = () =>
   withChain(new Command("grant-roster").argument("<csv>", "the officers' roles: a header line, then role,account,jurisdiction"))
     .addHelpText("after", "\nExample:\n  npx aidtrail grant-roster haizhu-officers.csv --rpc http://127.0.0.1:8545 --keystore council-member.json\nRoles the chain holds already are left out.\n")
     .action(run(async (file: string, options: GovernanceOptions) => (await steps()).grantRoster(file, options)));
+
+export const registerDivisionCommand = () =>
+  withChain(
+    new Command("register-division")
+      .argument("<code>", "the division's 12-digit code", division)
+      .requiredOption("--name <name>", "its name, as the code list writes it")
+      .option("--parent <code>", "the division it is part of (none for a province)", division),
+  )
+    .addHelpText("after", "\nExample:\n  npx aidtrail register-division 440106002000 --name 五山街道 --parent 440106000000 --rpc http://127.0.0.1:8545 --keystore council-member.json\n")
+    .action(run(async (code: string, options: GovernanceOptions & { name: string; parent?: string }) => (await steps()).registerDivision(code, options.name, options.parent ?? null, options)));

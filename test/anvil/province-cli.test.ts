@@ -151,6 +151,9 @@ describe("a province set up from the command line, on a chain that mines every 2
     const stranger = await aidtrail(["register-divisions", newTownship, "--rpc", anvil.rpcUrl, "--deployment", deploymentFile, "--keystore", await writeKeystore(dir, "stranger", DEV_KEYS.caseworker, PASSWORD)], { AIDTRAIL_KEYSTORE_PASSWORD: PASSWORD });
     expect([stranger.code, stranger.stderr]).toEqual([2, expect.stringContaining("is not a member of the governance council")]);
     expect((await access.jurisdiction(440106002000n)).registered).toBe(false);
+    // The council registers it, one division by itself.
+    await councilDoes(["register-division", "440106002000", "--name", "五山街道", "--parent", "440106000000"]);
+    expect(await access.jurisdiction(440106002000n)).toEqual([true, 440106000000n]);
     // A roster granted already changes nothing; one with a line that is no role is refused, nothing proposed.
     expect((await as(0, ["grant-roster", join(dir, "haizhu-officers.csv")])).stdout).toBe("nothing to change: the chain has it already\n");
     const badRoster = join(dir, "bad-roster.csv");
