@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 
+/** Every gateway process started and not yet ended: killed when the test process ends, however its tests went, so that a failed test leaves none running. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /**
  * Starts the gateway as its own process (`node server/main.ts`, no loader), as an operator would, configured by
  * `env`; resolves with its URL once it listens.
@@ -7,6 +13,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 export function startGatewayProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["server/main.ts"], { env: { ...process.env, ...env, AIDTRAIL_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    child.once("exit", () => running.delete(child));
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     child.stdout!.on("data", (chunk: Buffer) => {
