@@ -143,11 +143,9 @@ export async function grantRoster(file: string, options: GovernanceOptions): Pro
   });
   await governAll(options, async ({ provider, deployment }) => {
     const access = contract("AidAccess", deployment.contracts.aidAccess, provider);
-    const owed = [];
-    for (const g of grants) {
-      const [held, scope] = await access.scopeOf(roleId(g.name), g.account);
-      if (!held || jurisdictionCode(scope) !== g.jurisdiction) owed.push(g);
-    }
+    // Asked together: a province's roster is hundreds of questions, none waiting on another.
+    const scopes = await Promise.all(grants.map((g) => access.scopeOf(roleId(g.name), g.account)));
+    const owed = grants.filter((g, i) => !scopes[i]![0] || jurisdictionCode(scopes[i]![1]) !== g.jurisdiction);
     return owed.map((g) => ({ target: "aidAccess", data: ACCESS.encodeFunctionData("grantScopedRole", [roleId(g.name), g.account, BigInt(g.jurisdiction)]), what: `grant ${g.name} to ${g.account} over ${g.jurisdiction}` }));
   });
 }
@@ -184,7 +182,8 @@ async function registerDivisionList(divisions: readonly { code: string; name: st
     // The chain's answer for every division of the list and every parent it names.
     const registered = new Set<string>();
     const named = new Set(divisions.flatMap((d) => (d.parent ? [d.code, d.parent] : [d.code])));
-    for (const code of named) if ((await access.jurisdiction(BigInt(code))).registered) registered.add(code);
+    const answers = await Promise.all([...named].map(async (code) => [code, (await access.jurisdiction(BigInt(code))).registered] as const));
+    for (const [code, held] of answers) if (held) registered.add(code);
     const ordered: (typeof divisions)[number][] = [];
     let waiting = divisions.filter((d) => !registered.has(d.code));
     while (waiting.length > 0) {

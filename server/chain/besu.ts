@@ -104,11 +104,11 @@ export async function permittedAccounts(provider: Provider, deployment: Deployme
   }
   const grants = await inWindows((from, to) => access.queryFilter(access.filters.RoleScoped(), from, to), await provider.getBlockNumber(), { from: deployment.deploymentBlock });
   const names = new Map(ROLE_NAMES.map((name) => [roleId(name), name]));
-  for (const grant of grants) {
-    const { role, account, jurisdiction } = grant.args;
-    // Held now: granted and not since revoked, renounced or rotated away.
-    if (await access.hasScopedRole(role, account, jurisdiction)) permit(account, `${names.get(role) ?? role} over ${jurisdictionCode(jurisdiction)}`);
-  }
+  // Held now: granted and not since revoked, renounced or rotated away; every grant asked at once.
+  const held = await Promise.all(grants.map(({ args }) => access.hasScopedRole(args.role, args.account, args.jurisdiction)));
+  grants.forEach(({ args }, i) => {
+    if (held[i]) permit(args.account, `${names.get(args.role) ?? args.role} over ${jurisdictionCode(args.jurisdiction)}`);
+  });
   return [...permitted].map(([address, why]) => ({ address, why: [...why].sort() })).sort((a, b) => a.address.localeCompare(b.address));
 }
 
